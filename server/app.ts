@@ -1,0 +1,138 @@
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { Server as SocketServer } from 'socket.io';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import type { Database } from './db/connection.ts';
+import { apiNotFound, errorHandler } from './http/errors.ts';
+import pkg from '../package.json' with { type: 'json' };
+
+export const VERSION: string = pkg.version;
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CLIENT_DIST = path.join(ROOT, 'dist', 'client');
+
+/** A handler for WebSocket upgrades on a path prefix (the Yjs sync path registers one). */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** What every capability receives to register its routes, events and hooks. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  app: Express;
+  api: express.Router;
+  io: SocketServer;
+  httpServer: HttpServer;
+  onUpgrade(prefix: string, handler: UpgradeHandler): void;
+  onClose(fn: () => Promise<void> | void): void;
+}
+
+export interface App {
+  context: AppContext;
+  httpServer: HttpServer;
+  listen(port?: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export type Capability = (ctx: AppContext) => void | Promise<void>;
+
+/** Wires HTTP, Socket.IO and WebSocket upgrades on one server; capabilities add the rest. */
+export async function createApp(
+  config: Config,
+  logger: Logger,
+  db: Database,
+  capabilities: Capability[] = [],
+): Promise<App> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // The client connects back to its own origin over WebSocket.
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+        },
+      },
+    }),
+  );
+
+  const api = express.Router();
+  api.use(express.json({ limit: '256kb' }));
+  api.get('/health', (_req, res) => {
+    res.json({ ok: true, db: db.kind, version: VERSION });
+  });
+
+  const httpServer = createServer(app);
+  const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });
+  const upgrades: [string, UpgradeHandler][] = [];
+  const closers: (() => Promise<void> | void)[] = [];
+
+  httpServer.on('upgrade', (req, socket, head) => {
+    const url = req.url ?? '';
+    // Socket.IO handles its own upgrades on /socket.io/.
+    if (url.startsWith('/socket.io/')) return;
+    const match = upgrades.find(([prefix]) => url.startsWith(prefix));
+    if (match) match[1](req, socket, head);
+    else socket.destroy();
+  });
+
+  const context: AppContext = {
+    config,
+    logger,
+    db,
+    app,
+    api,
+    io,
+    httpServer,
+    onUpgrade: (prefix, handler) => upgrades.push([prefix, handler]),
+    onClose: (fn) => closers.push(fn),
+  };
+  for (const capability of capabilities) await capability(context);
+
+  app.use('/api', api);
+  app.use('/api', apiNotFound);
+  serveClient(app);
+  app.use(errorHandler(logger));
+
+  return {
+    context,
+    httpServer,
+    listen(port = config.PORT, host = config.HOST) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const address = httpServer.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      });
+    },
+    async close() {
+      for (const fn of closers.reverse()) await fn();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+      httpServer.closeAllConnections?.();
+    },
+  };
+}
+
+/** The built Svelte app, with the SPA fallback for client-side routes. */
+function serveClient(app: Express): void {
+  const index = path.join(CLIENT_DIST, 'index.html');
+  app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+  app.get(/^(?!\/api\/|\/yjs\/|\/socket\.io\/).*/, (_req, res, next) => {
+    if (!fs.existsSync(index)) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}

@@ -1,0 +1,23 @@
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+
+const eventSchema = new Schema(
+  {
+    negotiationId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    type: { type: String, required: true },
+    payload: { type: Schema.Types.Mixed, default: {} },
+    actor: { type: String, required: true },
+    org: { type: String, default: null },
+    visibility: { type: Schema.Types.Mixed, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false, collection: 'events' },
+);
+// The commit point of every change: one (negotiation, seq) exists at most once.
+eventSchema.index({ negotiationId: 1, seq: 1 }, { unique: true });
+
+export type EventDoc = InferSchemaType<typeof eventSchema>;
+
+export function eventModel(connection: Connection): Model<EventDoc> {
+  return (connection.models.Event as Model<EventDoc>) ?? connection.model<EventDoc>('Event', eventSchema);
+}

@@ -1,0 +1,26 @@
+/**
+ * The closed list of error codes the workspace answers with, on every channel
+ * (HTTP bodies, Socket.IO acks, CLI messages). The server maps each to a status.
+ */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'INVALID_CREDENTIALS',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'GONE',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'UNPROCESSABLE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface AckError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Every Socket.IO acknowledgement has this one shape. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
