@@ -25,6 +25,7 @@ export const ACTIONS = [
   'signature:manage', // open a signature campaign, record notifications, transitions
   'signature:sign', // sign, or file an opposition, in the organisation's name
   'members:manage', // invite, revoke, reset passwords
+  'delegation:read', // see who sits for one's own organisation (org-scoped)
   'export:download', // download exports of versions and minutes
 ] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -47,6 +48,7 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'signature:manage': ['secretariat'],
   'signature:sign': ['signatory'],
   'members:manage': ['secretariat'],
+  'delegation:read': ALL_READERS,
   'export:download': ALL_READERS,
 };
 
@@ -54,4 +56,22 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
 export function rolesAllow(roles: readonly Role[], action: Action): boolean {
   const allowed = PERMISSIONS[action];
   return roles.some((role) => allowed.includes(role));
+}
+
+/**
+ * Actions taken in the name of one organisation: the actor may take them only for the
+ * organisation they hold a mandate from ("one organisation speaks with one voice").
+ */
+export const ORG_SCOPED_ACTIONS: readonly Action[] = [
+  'amendment:table',
+  'vote:cast',
+  'position:declare',
+  'signature:sign',
+  'delegation:read',
+];
+
+/** Whether roles held for `actorOrg` allow the action when it targets `targetOrg`. */
+export function rolesAllowFor(roles: readonly Role[], action: Action, actorOrg: string, targetOrg: string): boolean {
+  if (!rolesAllow(roles, action)) return false;
+  return !ORG_SCOPED_ACTIONS.includes(action) || actorOrg === targetOrg;
 }

@@ -1,0 +1,42 @@
+import type { Connection } from 'mongoose';
+import type { Socket } from 'socket.io';
+import { z } from 'zod';
+import type { Action } from '../../shared/access.ts';
+import type { Ack } from '../../shared/errors.ts';
+import type { AuthUser } from '../../shared/identity.ts';
+import { AppError, toAppError } from '../common/app-error.ts';
+import type { Logger } from '../logger.ts';
+import { assertCan, loadActor, type Actor } from './access.service.ts';
+
+type CommandPayload = { negotiationId: string };
+
+/**
+ * Registers a Socket.IO command that is parsed, then authorised, on EVERY call: the actor is
+ * loaded afresh (a revoked mandate stops working at the next command, not at reconnection).
+ * The acknowledgement, always the last argument, gets the one Ack shape.
+ */
+export function onCommand<S extends z.ZodType<CommandPayload>, T>(
+  socket: Socket,
+  options: { connection: Connection; logger: Logger; event: string; action: Action; schema: S },
+  handler: (actor: Actor, payload: z.infer<S>) => Promise<T> | T,
+): void {
+  const { connection, logger, event, action, schema } = options;
+  socket.on(event, async (...args: unknown[]) => {
+    const ack = args.at(-1);
+    const reply = typeof ack === 'function' ? (ack as (a: Ack<T>) => void) : () => undefined;
+    try {
+      const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
+      if (!parsed.success) throw new AppError('BAD_REQUEST', 'Commande mal formée.');
+      const user = socket.data.user as AuthUser | undefined;
+      if (!user) throw new AppError('UNAUTHENTICATED', 'Veuillez vous connecter.');
+      const actor = await loadActor(connection, user, parsed.data.negotiationId);
+      if (!actor) throw new AppError('FORBIDDEN', 'Vous ne participez pas à cette négociation.');
+      assertCan(actor, action);
+      reply({ ok: true, data: await handler(actor, parsed.data) });
+    } catch (err) {
+      const appError = toAppError(err);
+      if (appError.code === 'INTERNAL') logger.error({ err, event }, 'socket command failed');
+      reply({ ok: false, error: appError.toAckError() });
+    }
+  });
+}

@@ -1,0 +1,92 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
+import type { AuthUser } from '../../shared/identity.ts';
+import { sessionModel } from './session.model.ts';
+import { userModel } from './user.model.ts';
+
+export const SESSION_COOKIE = 'nego_sid';
+/** A session unused for this long ends. */
+export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
+/** No session outlives this, however active. */
+export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000;
+// Activity is written back at most this often, so that reads do not all become writes.
+const TOUCH_EVERY_MS = 60 * 1000;
+
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function readSessionToken(cookieHeader: string | undefined): string | null {
+  if (!cookieHeader) return null;
+  const token = parseCookies(cookieHeader)[SESSION_COOKIE];
+  // base64url of 32 bytes: anything else was not issued here.
+  return token && /^[A-Za-z0-9_-]{43}$/.test(token) ? token : null;
+}
+
+/** Opens a new session (a fresh token at every sign-in: the old one is never reused). */
+export async function createSession(connection: Connection, userId: string, now = new Date()): Promise<string> {
+  const token = newToken();
+  const absoluteExpiresAt = new Date(now.getTime() + SESSION_ABSOLUTE_MS);
+  await sessionModel(connection).create({
+    _id: hashToken(token),
+    userId,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(Math.min(now.getTime() + SESSION_IDLE_MS, absoluteExpiresAt.getTime())),
+    absoluteExpiresAt,
+  });
+  return token;
+}
+
+export async function destroySession(connection: Connection, token: string): Promise<void> {
+  await sessionModel(connection).deleteOne({ _id: hashToken(token) });
+}
+
+/** Signs a person out everywhere (after a password reset or a revocation of their account). */
+export async function destroyUserSessions(connection: Connection, userId: string): Promise<void> {
+  await sessionModel(connection).deleteMany({ userId });
+}
+
+/**
+ * The user behind a Cookie header, or null: no cookie, unknown token, expired session.
+ * Every channel calls this: HTTP routes, the Socket.IO handshake, the Yjs upgrade.
+ */
+export async function authenticate(
+  connection: Connection,
+  cookieHeader: string | undefined,
+  now: Date = new Date(),
+): Promise<AuthUser | null> {
+  const token = readSessionToken(cookieHeader);
+  if (!token) return null;
+  const sessions = sessionModel(connection);
+  const session = await sessions.findById(hashToken(token)).lean();
+  // The TTL index purges expired sessions eventually; until then, expiry is checked here.
+  if (!session || session.expiresAt.getTime() <= now.getTime()) return null;
+  const user = await userModel(connection).findById(session.userId).lean();
+  if (!user) return null;
+  if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+    const expiresAt = new Date(Math.min(now.getTime() + SESSION_IDLE_MS, session.absoluteExpiresAt.getTime()));
+    await sessions.updateOne({ _id: session._id }, { $set: { lastSeenAt: now, expiresAt } });
+  }
+  return { id: String(user._id), name: user.name, email: user.email };
+}
+
+/** The Set-Cookie value of a new session: httpOnly, SameSite=Lax, Secure over HTTPS. */
+export function sessionCookie(token: string, secure: boolean): string {
+  return serializeCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    maxAge: SESSION_ABSOLUTE_MS / 1000,
+  });
+}
+
+export function clearedSessionCookie(secure: boolean): string {
+  return serializeCookie(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 0 });
+}
