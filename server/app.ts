@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Database } from './db/connection.ts';
 import { apiNotFound, errorHandler } from './http/errors.ts';
+import { EventStore } from './events/event-store.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 export const VERSION: string = pkg.version;
@@ -24,6 +25,8 @@ export interface AppContext {
   config: Config;
   logger: Logger;
   db: Database;
+  /** The negotiation event log: one per app, so that appends stay gap-free and ordered. */
+  events: EventStore;
   app: Express;
   api: express.Router;
   io: SocketServer;
@@ -74,6 +77,8 @@ export async function createApp(
   const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });
   const upgrades: [string, UpgradeHandler][] = [];
   const closers: (() => Promise<void> | void)[] = [];
+  const events = new EventStore(db.connection);
+  await events.init();
 
   httpServer.on('upgrade', (req, socket, head) => {
     const url = req.url ?? '';
@@ -88,6 +93,7 @@ export async function createApp(
     config,
     logger,
     db,
+    events,
     app,
     api,
     io,
