@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import type { Role } from '../../shared/access.ts';
+import type { AuthUser, InvitationKind, InvitationView, IssuedLink } from '../../shared/identity.ts';
+import { AppError } from '../common/app-error.ts';
+import { membershipModel } from '../negotiations/membership.model.ts';
+import { negotiationModel } from '../negotiations/negotiation.model.ts';
+import { organisationModel } from '../negotiations/organisation.model.ts';
+import { invitationModel, type InvitationDoc } from './invitation.model.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+import { createSession, destroyUserSessions, hashToken, newToken } from './session.service.ts';
+import { userModel } from './user.model.ts';
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+export const PASSWORD_RESET_TTL_MS = 24 * 60 * 60 * 1000;
+// A used or expired link is kept a while so that using it again says "gone", not "unknown".
+const KEEP_AFTER_EXPIRY_MS = 30 * 24 * 60 * 60 * 1000;
+
+export interface LinkRequest {
+  kind: InvitationKind;
+  negotiationId: string;
+  email: string;
+  organisationId: string | null;
+  roles: Role[];
+  createdBy: string;
+}
+
+/** Issues a one-time link; the token is in the returned path only, the database keeps its hash. */
+export async function issueLink(connection: Connection, request: LinkRequest, now = new Date()): Promise<IssuedLink> {
+  const token = newToken();
+  const ttl = request.kind === 'invitation' ? INVITATION_TTL_MS : PASSWORD_RESET_TTL_MS;
+  const expiresAt = new Date(now.getTime() + ttl);
+  const publicId = randomBytes(9).toString('base64url');
+  await invitationModel(connection).create({
+    _id: hashToken(token),
+    publicId,
+    ...request,
+    createdAt: now,
+    expiresAt,
+    usedAt: null,
+    cancelledAt: null,
+    purgeAt: new Date(expiresAt.getTime() + KEEP_AFTER_EXPIRY_MS),
+  });
+  return { id: publicId, path: `/invitations/${token}`, expiresAt: expiresAt.toISOString() };
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** 404 for a link never issued, 410 for one used, cancelled or expired. */
+async function usableLink(connection: Connection, token: string, now: Date): Promise<InvitationDoc> {
+  const link = TOKEN.test(token) ? await invitationModel(connection).findById(hashToken(token)).lean() : null;
+  if (!link) throw new AppError('NOT_FOUND', 'Ce lien n’existe pas.');
+  if (link.usedAt || link.cancelledAt) throw new AppError('GONE', 'Ce lien a déjà été utilisé ou a été annulé.');
+  if (link.expiresAt.getTime() <= now.getTime()) throw new AppError('GONE', 'Ce lien a expiré.');
+  return link;
+}
+
+export async function viewLink(connection: Connection, token: string, now = new Date()): Promise<InvitationView> {
+  const link = await usableLink(connection, token, now);
+  const [negotiation, organisation, user] = await Promise.all([
+    negotiationModel(connection).findById(link.negotiationId).lean(),
+    link.organisationId ? organisationModel(connection).findById(link.organisationId).lean() : null,
+    userModel(connection).findOne({ email: link.email }).lean(),
+  ]);
+  if (!negotiation) throw new AppError('GONE', 'Cette négociation n’existe plus.');
+  return {
+    kind: link.kind as InvitationKind,
+    email: link.email,
+    negotiation: { id: String(negotiation._id), title: negotiation.title },
+    organisation: organisation ? { id: String(organisation._id), shortName: organisation.shortName } : null,
+    roles: [...link.roles] as Role[],
+    existingUser: !!user,
+    expiresAt: link.expiresAt.toISOString(),
+  };
+}
+
+/**
+ * Uses a one-time link. An invitation creates the account (name + new password) or, for an
+ * email that already has one, asks for its current password, then grants the mandate. A
+ * password reset sets the new password and ends every other session. Either way the
+ * person is signed in and lands in the negotiation.
+ */
+export async function useLink(
+  connection: Connection,
+  token: string,
+  input: { name?: string; password: string },
+  now = new Date(),
+): Promise<{ user: AuthUser; token: string; negotiationId: string }> {
+  const link = await usableLink(connection, token, now);
+  const users = userModel(connection);
+  const existing = await users.findOne({ email: link.email }).lean();
+
+  if (link.kind === 'invitation' && existing && !(await verifyPassword(existing.passwordHash, input.password))) {
+    throw new AppError('INVALID_CREDENTIALS', 'Vous avez déjà un compte : saisissez son mot de passe.');
+  }
+  if (link.kind === 'invitation' && !existing && !input.name) {
+    throw new AppError('BAD_REQUEST', 'Indiquez votre nom.');
+  }
+  if (link.kind === 'password-reset' && !existing) throw new AppError('GONE', 'Ce compte n’existe plus.');
+  const passwordHash = existing && link.kind === 'invitation' ? null : await hashPassword(input.password);
+
+  // The claim is the commit point: of two concurrent uses, one gets the link, the other 410.
+  const claimed = await invitationModel(connection).findOneAndUpdate(
+    { _id: link._id, usedAt: null, cancelledAt: null, expiresAt: { $gt: now } },
+    { $set: { usedAt: now } },
+  );
+  if (!claimed) throw new AppError('GONE', 'Ce lien a déjà été utilisé.');
+
+  let userId: string;
+  if (!existing) {
+    const created = await users.create({
+      email: link.email,
+      name: input.name!,
+      passwordHash: passwordHash!,
+      passwordChangedAt: now,
+      createdAt: now,
+    });
+    userId = String(created._id);
+  } else {
+    userId = String(existing._id);
+    if (passwordHash) {
+      await users.updateOne({ _id: existing._id }, { $set: { passwordHash, passwordChangedAt: now } });
+      await destroyUserSessions(connection, userId);
+    }
+  }
+
+  if (link.kind === 'invitation') {
+    await membershipModel(connection).updateOne(
+      { negotiationId: link.negotiationId, userId },
+      {
+        $set: { organisationId: link.organisationId, roles: link.roles, revokedAt: null },
+        $setOnInsert: { createdAt: now },
+      },
+      { upsert: true },
+    );
+  }
+  const user = (await users.findById(userId).lean())!;
+  const session = await createSession(connection, userId, now);
+  return {
+    user: { id: userId, name: user.name, email: user.email },
+    token: session,
+    negotiationId: link.negotiationId,
+  };
+}

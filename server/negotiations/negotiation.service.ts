@@ -1,0 +1,102 @@
+import type { Connection } from 'mongoose';
+import type {
+  ArticleStatus,
+  ArticleSummary,
+  NegotiationDetail,
+  NegotiationLevel,
+  NegotiationStatus,
+  NegotiationSummary,
+  OrgCollege,
+  Party,
+  WeightsSource,
+} from '../../shared/identity.ts';
+import type { AuthUser } from '../../shared/identity.ts';
+import type { Actor } from '../access/access.service.ts';
+import { articleModel } from './article.model.ts';
+import { membershipModel } from './membership.model.ts';
+import { negotiationModel, type NegotiationDoc } from './negotiation.model.ts';
+import { organisationModel } from './organisation.model.ts';
+
+function toSummary(doc: NegotiationDoc & { _id: unknown }): NegotiationSummary {
+  return {
+    id: String(doc._id),
+    title: doc.title,
+    level: doc.level as NegotiationLevel,
+    status: doc.status as NegotiationStatus,
+  };
+}
+
+/** The negotiations I hold an active mandate in, oldest first. */
+export async function listMyNegotiations(connection: Connection, user: AuthUser): Promise<NegotiationSummary[]> {
+  const memberships = await membershipModel(connection).find({ userId: user.id, revokedAt: null }).lean();
+  const docs = await negotiationModel(connection)
+    .find({ _id: { $in: memberships.map((m) => m.negotiationId) } })
+    .sort({ createdAt: 1 })
+    .lean();
+  return docs.map(toSummary);
+}
+
+const COLLEGE_ORDER: Record<OrgCollege, number> = { employer: 0, union: 1, neutral: 2 };
+
+/** Employers, then unions by weight (heaviest first), then the presidency. */
+export function orderParties(parties: Party[]): Party[] {
+  return [...parties].sort(
+    (a, b) =>
+      COLLEGE_ORDER[a.college] - COLLEGE_ORDER[b.college] ||
+      b.weight - a.weight ||
+      a.shortName.localeCompare(b.shortName),
+  );
+}
+
+/** The arrêté the representative unions' weights come from, when they all cite the same one. */
+export function commonUnionSource(parties: Party[]): WeightsSource | null {
+  const sources = parties.filter((p) => p.college === 'union' && p.representative).map((p) => p.source);
+  const first = sources[0];
+  if (!first || sources.some((s) => !s || s.arrete !== first.arrete || s.date !== first.date)) return null;
+  return first;
+}
+
+export async function describeNegotiation(connection: Connection, actor: Actor): Promise<NegotiationDetail | null> {
+  const doc = await negotiationModel(connection).findById(actor.negotiationId).lean();
+  if (!doc) return null;
+  const orgs = await organisationModel(connection)
+    .find({ _id: { $in: doc.parties.map((p) => p.organisationId) } })
+    .lean();
+  const byId = new Map(orgs.map((o) => [String(o._id), o]));
+  const parties: Party[] = [];
+  for (const party of doc.parties) {
+    const org = byId.get(party.organisationId);
+    if (!org) continue;
+    parties.push({
+      id: String(org._id),
+      shortName: org.shortName,
+      fullName: org.fullName,
+      college: org.college as OrgCollege,
+      weight: party.weight,
+      representative: party.representative,
+      source: party.source ? { arrete: party.source.arrete, date: party.source.date } : null,
+    });
+  }
+  const articles = await articleModel(connection).find({ negotiationId: actor.negotiationId }).sort({ order: 1 }).lean();
+  const organisations = orderParties(parties);
+  return {
+    ...toSummary(doc),
+    organisations,
+    weightsSource: commonUnionSource(organisations),
+    phaseDeadlines: doc.phaseDeadlines.map((d) => ({ label: d.label, date: d.date })),
+    articles: articles.map(
+      (a): ArticleSummary => ({
+        id: a.articleId,
+        number: a.number,
+        title: a.title,
+        titre: a.titre ?? null,
+        chapitre: a.chapitre ?? null,
+        order: a.order,
+        status: a.status as ArticleStatus,
+        kind: a.kind as ArticleSummary['kind'],
+      }),
+    ),
+    myRoles: actor.roles,
+    myOrganisation: actor.org.id,
+  };
+}
