@@ -1,0 +1,180 @@
+import type { NegotiationEvent } from '../../shared/events.ts';
+import { canSee, type JoinResult, type Viewer } from '../../shared/realtime.ts';
+import type { Logger } from '../logger.ts';
+
+/** What the channel reads missed events from: the negotiation event log. */
+export interface EventSource {
+  since(negotiationId: string, sinceSeq: number, limit?: number): Promise<NegotiationEvent[]>;
+}
+
+/** Where a subscription sends its events: a Socket.IO socket, or a test double. */
+export interface EventSink {
+  readonly id: string;
+  emit(event: 'negotiation:event', payload: NegotiationEvent): unknown;
+}
+
+/** A catch-up answers at most this many events; the client joins again from `lastSeq`. */
+export const CATCH_UP_LIMIT = 10_000;
+
+/**
+ * One socket's view of one negotiation. Its `cursor` is the highest seq the socket has
+ * been brought up to (sent, or skipped as not visible to it). Everything it receives goes
+ * through one queue, in seq order: the catch-up first, then live events; an event already
+ * passed is dropped, and a hole before a live event is filled from the log. So a socket
+ * receives each event it may see exactly once, in order, whatever the order in which use
+ * cases publish, and even an event that was stored but never published.
+ */
+class Subscription {
+  private cursor: number;
+  private queue: Promise<void> = Promise.resolve();
+  closed = false;
+
+  constructor(
+    readonly sink: EventSink,
+    readonly viewer: Viewer,
+    readonly negotiationId: string,
+    sinceSeq: number,
+    private readonly channel: NegotiationChannel,
+  ) {
+    this.cursor = sinceSeq;
+  }
+
+  /**
+   * Reads what the socket missed. Live events published meanwhile wait behind `gate`,
+   * which the caller opens once the join is acknowledged, so that the ack (carrying the
+   * catch-up) always reaches the client before any later live event.
+   */
+  catchUp(gate: Promise<void>): Promise<JoinResult> {
+    const result = (async (): Promise<JoinResult> => {
+      const events = await this.channel.source.since(this.negotiationId, this.cursor, CATCH_UP_LIMIT);
+      const lastSeq = events.length > 0 ? events[events.length - 1].seq : this.cursor;
+      this.cursor = lastSeq;
+      return {
+        negotiationId: this.negotiationId,
+        events: events.filter((e) => canSee(this.viewer, e.visibility)),
+        lastSeq,
+        more: events.length === CATCH_UP_LIMIT,
+      };
+    })();
+    this.queue = result.then(
+      () => gate,
+      () => undefined,
+    );
+    return result;
+  }
+
+  deliver(events: readonly NegotiationEvent[]): void {
+    this.queue = this.queue
+      .then(() => this.deliverNow(events))
+      .catch((err: unknown) => {
+        this.channel.logger.error({ err, negotiationId: this.negotiationId, socket: this.sink.id }, 'event delivery failed');
+      });
+  }
+
+  private async deliverNow(events: readonly NegotiationEvent[]): Promise<void> {
+    const fresh = events.filter((e) => e.seq > this.cursor).sort((a, b) => a.seq - b.seq);
+    for (const event of fresh) {
+      if (this.closed) return;
+      if (event.seq <= this.cursor) continue;
+      if (event.seq > this.cursor + 1) {
+        // A hole: events stored but not (yet) published here. The log has them.
+        for (const missing of await this.channel.read(this.negotiationId, this.cursor, event.seq - 1)) {
+          this.send(missing);
+        }
+      }
+      this.send(event);
+    }
+  }
+
+  private send(event: NegotiationEvent): void {
+    if (this.closed || event.seq <= this.cursor) return;
+    this.cursor = event.seq;
+    if (canSee(this.viewer, event.visibility)) this.sink.emit('negotiation:event', event);
+  }
+}
+
+/**
+ * Delivers a negotiation's events to the sockets that joined it, each filtered by what
+ * its viewer may see.
+ *
+ * Why per-socket delivery rather than one Socket.IO room per organisation, college and
+ * user: visibility has four scopes, so rooms would multiply (committee, 2 colleges, one
+ * per organisation, one per user) and each event would still need a dedup so a socket in
+ * several rooms gets it once; and rooms give no per-socket position in the log, which
+ * exactly-once catch-up needs. At the scale of a committee (50 sockets on a negotiation),
+ * iterating the negotiation's subscriptions and checking `canSee` is 50 comparisons per
+ * event: nothing next to the database write that preceded it.
+ *
+ * Scaling out: a process only needs to learn that "negotiation X has new events"; each
+ * subscription then reads the holes from the shared log. A Redis channel carrying the
+ * published events (or just their seq) to every process would call `publish` there.
+ */
+export class NegotiationChannel {
+  private readonly subscriptions = new Map<string, Map<string, Subscription>>();
+  /** Hole fills in flight, shared by every socket that misses the same range. */
+  private readonly reads = new Map<string, Promise<NegotiationEvent[]>>();
+
+  constructor(
+    readonly source: EventSource,
+    readonly logger: Logger,
+  ) {}
+
+  /**
+   * Subscribes a socket to a negotiation from `sinceSeq`, answering with what it missed.
+   * Call `release()` once the answer is on its way: live events flow from then on.
+   */
+  join(sink: EventSink, viewer: Viewer, negotiationId: string, sinceSeq: number): { result: Promise<JoinResult>; release: () => void } {
+    this.leave(sink.id, negotiationId);
+    const subscription = new Subscription(sink, viewer, negotiationId, sinceSeq, this);
+    let subscribers = this.subscriptions.get(negotiationId);
+    if (!subscribers) this.subscriptions.set(negotiationId, (subscribers = new Map()));
+    // Registered before the catch-up is read, so that nothing stored after the read is missed.
+    subscribers.set(sink.id, subscription);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const result = subscription.catchUp(gate);
+    result.catch(() => this.leave(sink.id, negotiationId, subscription));
+    return { result, release };
+  }
+
+  /** Unsubscribes a socket (only from `which` subscription when given: a newer join stays). */
+  leave(sinkId: string, negotiationId: string, which?: Subscription): void {
+    const subscribers = this.subscriptions.get(negotiationId);
+    const subscription = subscribers?.get(sinkId);
+    if (!subscribers || !subscription || (which && which !== subscription)) return;
+    subscription.closed = true;
+    subscribers.delete(sinkId);
+    if (subscribers.size === 0) this.subscriptions.delete(negotiationId);
+  }
+
+  /** A socket went away: every negotiation it joined forgets it. */
+  leaveAll(sinkId: string): void {
+    for (const negotiationId of [...this.subscriptions.keys()]) this.leave(sinkId, negotiationId);
+  }
+
+  /** Sends stored events to every subscribed socket that may see them. Call after the append resolved. */
+  publish(negotiationId: string, events: readonly NegotiationEvent[]): void {
+    const own = events.filter((e) => e.negotiationId === negotiationId);
+    if (own.length === 0) return;
+    for (const subscription of this.subscriptions.get(negotiationId)?.values() ?? []) subscription.deliver(own);
+  }
+
+  /** How many sockets follow a negotiation (for health and tests). */
+  subscriberCount(negotiationId: string): number {
+    return this.subscriptions.get(negotiationId)?.size ?? 0;
+  }
+
+  /** Events after `afterSeq` up to `toSeq` included, read once for all sockets that need them. */
+  read(negotiationId: string, afterSeq: number, toSeq: number): Promise<NegotiationEvent[]> {
+    const key = `${negotiationId}:${afterSeq}:${toSeq}`;
+    let pending = this.reads.get(key);
+    if (!pending) {
+      pending = this.source
+        .since(negotiationId, afterSeq, toSeq - afterSeq)
+        .then((events) => events.filter((e) => e.seq <= toSeq))
+        .finally(() => this.reads.delete(key));
+      this.reads.set(key, pending);
+    }
+    return pending;
+  }
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import type { NegotiationEvent, Visibility } from '../../shared/events.ts';
+import type { Viewer } from '../../shared/realtime.ts';
+import { NegotiationChannel, type EventSink, type EventSource } from '../../server/realtime/channel.ts';
+
+const NEG = 'n1';
+
+/** An in-memory log standing for the event store; `publish` is left to the test. */
+class MemoryLog implements EventSource {
+  events: NegotiationEvent[] = [];
+  reads = 0;
+  append(count: number, visibility: Visibility = { scope: 'committee' }): NegotiationEvent[] {
+    const added = Array.from({ length: count }, (_, i) => ({
+      negotiationId: NEG,
+      seq: this.events.length + i + 1,
+      type: 'test:happened',
+      payload: {},
+      actor: 'u',
+      org: null,
+      at: new Date(0).toISOString(),
+      visibility,
+    }));
+    this.events.push(...added);
+    return added;
+  }
+  async since(negotiationId: string, sinceSeq: number, limit = 10_000): Promise<NegotiationEvent[]> {
+    this.reads += 1;
+    await new Promise((r) => setTimeout(r, 1));
+    return this.events.filter((e) => e.negotiationId === negotiationId && e.seq > sinceSeq).slice(0, limit);
+  }
+}
+
+class Client implements EventSink {
+  received: number[] = [];
+  constructor(readonly id: string) {}
+  emit(_event: 'negotiation:event', payload: NegotiationEvent): void {
+    this.received.push(payload.seq);
+  }
+}
+
+const cgt: Viewer = { userId: 'u-cgt', orgId: 'cgt', college: 'union' };
+const cfdt: Viewer = { userId: 'u-cfdt', orgId: 'cfdt', college: 'union' };
+const settle = () => new Promise((r) => setTimeout(r, 30));
+
+function setup() {
+  const log = new MemoryLog();
+  const sut = new NegotiationChannel(log, pino({ level: 'silent' }));
+  async function join(client: Client, viewer: Viewer, sinceSeq = 0) {
+    const { result, release } = sut.join(client, viewer, NEG, sinceSeq);
+    const answer = await result;
+    client.received.push(...answer.events.map((e) => e.seq));
+    release();
+    return answer;
+  }
+  return { log, sut, join };
+}
+
+describe('the negotiation channel', () => {
+  it('answers a join with what was missed, then streams live events', async () => {
+    const { log, sut, join } = setup();
+    log.append(3);
+    const client = new Client('a');
+    const answer = await join(client, cgt, 1);
+    expect(answer.lastSeq).toBe(3);
+    sut.publish(NEG, log.append(2));
+    await settle();
+    expect(client.received).toEqual([2, 3, 4, 5]);
+  });
+
+  it('events published while the catch-up is read arrive once, after it', async () => {
+    const { log, sut } = setup();
+    log.append(5);
+    const client = new Client('a');
+    const { result, release } = sut.join(client, cgt, NEG, 0);
+    // Stored during the read: the catch-up may or may not include them; the client gets them once.
+    sut.publish(NEG, log.append(3));
+    const answer = await result;
+    client.received.push(...answer.events.map((e) => e.seq));
+    release();
+    sut.publish(NEG, log.append(2));
+    await settle();
+    expect(client.received).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('delivers in seq order when use cases publish out of order, filling holes from the log', async () => {
+    const { log, sut, join } = setup();
+    const client = new Client('a');
+    await join(client, cgt);
+    const first = log.append(3);
+    const second = log.append(3);
+    const never = log.append(1); // stored, never published
+    const last = log.append(1);
+    sut.publish(NEG, second);
+    sut.publish(NEG, first);
+    sut.publish(NEG, last);
+    void never;
+    await settle();
+    expect(client.received).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('sends a delegation’s event to that delegation only, live and in the catch-up', async () => {
+    const { log, sut, join } = setup();
+    log.append(1, { scope: 'delegation', org: 'cgt' });
+    const ours = new Client('cgt');
+    const theirs = new Client('cfdt');
+    const theirAnswer = await join(theirs, cfdt);
+    await join(ours, cgt);
+    expect(theirAnswer.events).toEqual([]);
+    expect(theirAnswer.lastSeq).toBe(1);
+    sut.publish(NEG, log.append(1, { scope: 'delegation', org: 'cgt' }));
+    sut.publish(NEG, log.append(1));
+    await settle();
+    expect(ours.received).toEqual([1, 2, 3]);
+    expect(theirs.received).toEqual([3]);
+  });
+
+  it('reads a hole once for all sockets that miss it', async () => {
+    const { log, sut, join } = setup();
+    const clients = Array.from({ length: 50 }, (_, i) => new Client(`c${i}`));
+    for (const client of clients) await join(client, cgt);
+    log.append(5);
+    const readsBefore = log.reads;
+    sut.publish(NEG, log.append(1));
+    await settle();
+    expect(log.reads - readsBefore).toBe(1);
+    for (const client of clients) expect(client.received).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('forgets a socket that left', async () => {
+    const { log, sut, join } = setup();
+    const client = new Client('a');
+    await join(client, cgt);
+    sut.leaveAll('a');
+    sut.publish(NEG, log.append(1));
+    await settle();
+    expect(client.received).toEqual([]);
+    expect(sut.subscriberCount(NEG)).toBe(0);
+  });
+});
