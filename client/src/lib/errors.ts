@@ -1,0 +1,22 @@
+import { ApiError } from './api.ts';
+import { t } from './i18n.svelte.ts';
+
+/** What to tell the user about a failed call, in their language. */
+export function describeError(err: unknown): string {
+  if (!(err instanceof ApiError)) return t('error.generic');
+  switch (err.code) {
+    case 'NETWORK':
+      return t('error.network');
+    case 'INVALID_CREDENTIALS':
+      return t('login.invalid');
+    case 'RATE_LIMITED':
+      return t('login.rateLimited', { minutes: Math.max(1, Math.ceil((err.retryAfter ?? 60) / 60)) });
+    case 'FORBIDDEN':
+      return t('error.forbidden');
+    case 'NOT_FOUND':
+      return t('error.notFound');
+    default:
+      // The server's messages are French and written for people; English users get the generic one.
+      return err.message && err.status < 500 && document.documentElement.lang !== 'en' ? err.message : t('error.generic');
+  }
+}

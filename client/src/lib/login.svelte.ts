@@ -1,0 +1,33 @@
+import { ApiError } from './api.ts';
+import { describeError } from './errors.ts';
+import { t } from './i18n.svelte.ts';
+import { session } from './session.svelte.ts';
+
+export class LoginForm {
+  email = $state('');
+  password = $state('');
+  error = $state<string | null>(null);
+  submitting = $state(false);
+
+  /** True when signed in. */
+  async submit(): Promise<boolean> {
+    if (this.submitting) return false;
+    this.error = null;
+    if (!this.email.trim() || !this.password) {
+      this.error = t('login.malformed');
+      return false;
+    }
+    this.submitting = true;
+    try {
+      await session.signIn(this.email.trim(), this.password);
+      this.password = '';
+      return true;
+    } catch (err) {
+      this.error = err instanceof ApiError && err.code === 'BAD_REQUEST' ? t('login.malformed') : describeError(err);
+      this.password = '';
+      return false;
+    } finally {
+      this.submitting = false;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { tick } from 'svelte';
+
+/** The client's routes: name → path pattern (`:param` segments). */
+const ROUTES = {
+  login: '/login',
+  home: '/',
+  negotiation: '/negotiations/:id',
+  members: '/negotiations/:id/members',
+  invitation: '/invitations/:token',
+} as const;
+
+export type RouteName = keyof typeof ROUTES | 'notFound';
+export interface Route {
+  name: RouteName;
+  params: Record<string, string>;
+}
+
+const compiled = Object.entries(ROUTES).map(([name, pattern]) => {
+  const keys: string[] = [];
+  const source = pattern.replace(/:(\w+)/g, (_, key) => (keys.push(key), '([^/]+)'));
+  return { name: name as RouteName, regex: new RegExp(`^${source}/?$`), keys };
+});
+
+export function matchRoute(pathname: string): Route {
+  for (const { name, regex, keys } of compiled) {
+    const found = regex.exec(pathname);
+    if (found) return { name, params: Object.fromEntries(keys.map((k, i) => [k, decodeURIComponent(found[i + 1])])) };
+  }
+  return { name: 'notFound', params: {} };
+}
+
+/** History-API router: links are intercepted, the back button works, focus goes to the new page's title. */
+class Router {
+  path = $state(globalThis.location?.pathname ?? '/');
+  search = $state(globalThis.location?.search ?? '');
+  route = $derived(matchRoute(this.path));
+
+  navigate(to: string, { replace = false } = {}): void {
+    const url = new URL(to, location.origin);
+    if (url.pathname + url.search !== location.pathname + location.search) {
+      history[replace ? 'replaceState' : 'pushState']({}, '', url.pathname + url.search);
+    }
+    this.path = url.pathname;
+    this.search = url.search;
+    void this.focusTitle();
+  }
+
+  private async focusTitle(): Promise<void> {
+    await tick();
+    document.querySelector<HTMLElement>('main h1')?.focus();
+  }
+
+  start(): () => void {
+    const onPop = () => {
+      this.path = location.pathname;
+      this.search = location.search;
+    };
+    const onClick = (event: MouseEvent) => {
+      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      const anchor = (event.target as Element | null)?.closest?.('a');
+      if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.origin !== location.origin) return;
+      if (anchor.pathname.startsWith('/api/')) return;
+      event.preventDefault();
+      this.navigate(anchor.pathname + anchor.search);
+    };
+    addEventListener('popstate', onPop);
+    document.addEventListener('click', onClick);
+    return () => {
+      removeEventListener('popstate', onPop);
+      document.removeEventListener('click', onClick);
+    };
+  }
+}
+
+export const router = new Router();

@@ -1,0 +1,32 @@
+import type { AuthUser, Me } from '../../../shared/identity.ts';
+import { api, ApiError } from './api.ts';
+
+/** Who is signed in; `ready` once the first /api/me has answered. */
+class Session {
+  me = $state<Me | null>(null);
+  ready = $state(false);
+  user = $derived<AuthUser | null>(this.me?.user ?? null);
+
+  async load(): Promise<void> {
+    try {
+      this.me = await api<Me>('GET', '/me');
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 401) throw err;
+      this.me = null;
+    } finally {
+      this.ready = true;
+    }
+  }
+
+  async signIn(email: string, password: string): Promise<void> {
+    await api<{ user: AuthUser }>('POST', '/auth/login', { email, password });
+    await this.load();
+  }
+
+  async signOut(): Promise<void> {
+    await api('POST', '/auth/logout');
+    this.me = null;
+  }
+}
+
+export const session = new Session();
