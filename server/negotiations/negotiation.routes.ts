@@ -1,9 +1,7 @@
-import { z } from 'zod';
 import { InviteBodySchema, RolesBodySchema } from '../../shared/identity.ts';
 import type { Capability } from '../app.ts';
 import { AppError } from '../common/app-error.ts';
 import { assertCanFor, can, requireActor, requireUser, type Actor } from '../access/access.service.ts';
-import { onCommand } from '../access/socket-command.ts';
 import { seedIfEmpty } from '../seed/seed.ts';
 import { articleModel } from './article.model.ts';
 import { membershipModel } from './membership.model.ts';
@@ -20,13 +18,11 @@ import {
   revokeMember,
 } from './members.service.ts';
 
-/** The Socket.IO rooms a member joins: the committee, their side, their delegation, themselves. */
+/** The Socket.IO rooms a member joins (realtime's `negotiation:join`): the committee, their side, their delegation, themselves. */
 export function negotiationRooms(actor: Actor): string[] {
   const base = `negotiation:${actor.negotiationId}`;
   return [base, `${base}:college:${actor.org.college}`, `${base}:org:${actor.org.id}`, `${base}:user:${actor.user.id}`];
 }
-
-const JoinSchema = z.strictObject({ negotiationId: z.string() });
 
 /** Negotiations, their parties and outline, and the secretariat's members screen. */
 export const registerNegotiations: Capability = async (ctx) => {
@@ -101,15 +97,4 @@ export const registerNegotiations: Capability = async (ctx) => {
       res.status(201).json(await issuePasswordReset(connection, actorOf(res.locals), String(req.params.membershipId)));
     },
   );
-
-  ctx.io.on('connection', (socket) => {
-    onCommand(
-      socket,
-      { connection, logger: ctx.logger, event: 'negotiation:join', action: 'negotiation:read', schema: JoinSchema },
-      async (actor) => {
-        await socket.join(negotiationRooms(actor));
-        return { negotiationId: actor.negotiationId, organisation: actor.org, roles: actor.roles };
-      },
-    );
-  });
 };
