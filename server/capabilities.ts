@@ -2,10 +2,12 @@ import type { Capability } from './app.ts';
 import { registerAuth } from './auth/auth.routes.ts';
 import { registerNegotiations } from './negotiations/negotiation.routes.ts';
 import { registerRealtime } from './realtime/realtime.handlers.ts';
+import { registerPositions } from './positions/position.handlers.ts';
+import { registerVotes } from './votes/vote.handlers.ts';
 
 /**
  * Every capability of the workspace, in the order they are wired.
  * Each folder (auth, negotiations, collab, …) exports one `register…` function.
  * Auth comes first: it installs the CSRF origin check and the Socket.IO handshake gate.
  */
-export const capabilities: Capability[] = [registerAuth, registerNegotiations, registerRealtime];
+export const capabilities: Capability[] = [registerAuth, registerNegotiations, registerRealtime, registerVotes, registerPositions];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { College } from './access.ts';
+import type { College, Role } from './access.ts';
 import type { Ack } from './errors.ts';
 import type { NegotiationEvent, Visibility } from './events.ts';
 import { VoteChoiceSchema, VoteRuleSchema, type TallyResult, type VoteChoice, type VoteRule } from './votes/tally.ts';
@@ -56,6 +56,9 @@ export type JoinPayload = z.input<typeof JoinPayloadSchema>;
 
 export interface JoinResult {
   negotiationId: string;
+  /** The caller's mandate in this negotiation. */
+  organisation: { id: string; shortName: string; college: College | 'neutral' };
+  roles: Role[];
   /** The events after `sinceSeq` the caller may see, in seq order. */
   events: NegotiationEvent[];
   /**

@@ -1,5 +1,5 @@
 import type { NegotiationEvent } from '../../shared/events.ts';
-import { canSee, type JoinResult, type Viewer } from '../../shared/realtime.ts';
+import { canSee, type Viewer } from '../../shared/realtime.ts';
 import type { Logger } from '../logger.ts';
 
 /** What the channel reads missed events from: the negotiation event log. */
@@ -11,6 +11,14 @@ export interface EventSource {
 export interface EventSink {
   readonly id: string;
   emit(event: 'negotiation:event', payload: NegotiationEvent): unknown;
+}
+
+/** What a join answers: the events the socket missed and may see. */
+export interface CatchUp {
+  negotiationId: string;
+  events: NegotiationEvent[];
+  lastSeq: number;
+  more: boolean;
 }
 
 /** A catch-up answers at most this many events; the client joins again from `lastSeq`. */
@@ -44,8 +52,8 @@ class Subscription {
    * which the caller opens once the join is acknowledged, so that the ack (carrying the
    * catch-up) always reaches the client before any later live event.
    */
-  catchUp(gate: Promise<void>): Promise<JoinResult> {
-    const result = (async (): Promise<JoinResult> => {
+  catchUp(gate: Promise<void>): Promise<CatchUp> {
+    const result = (async (): Promise<CatchUp> => {
       const events = await this.channel.source.since(this.negotiationId, this.cursor, CATCH_UP_LIMIT);
       const lastSeq = events.length > 0 ? events[events.length - 1].seq : this.cursor;
       this.cursor = lastSeq;
@@ -123,7 +131,7 @@ export class NegotiationChannel {
    * Subscribes a socket to a negotiation from `sinceSeq`, answering with what it missed.
    * Call `release()` once the answer is on its way: live events flow from then on.
    */
-  join(sink: EventSink, viewer: Viewer, negotiationId: string, sinceSeq: number): { result: Promise<JoinResult>; release: () => void } {
+  join(sink: EventSink, viewer: Viewer, negotiationId: string, sinceSeq: number): { result: Promise<CatchUp>; release: () => void } {
     this.leave(sink.id, negotiationId);
     const subscription = new Subscription(sink, viewer, negotiationId, sinceSeq, this);
     let subscribers = this.subscriptions.get(negotiationId);

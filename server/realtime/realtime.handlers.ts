@@ -4,12 +4,8 @@ import { JoinPayloadSchema, LeavePayloadSchema, type JoinResult, type Viewer } f
 import type { AppContext, Capability } from '../app.ts';
 import type { Actor } from '../access/access.service.ts';
 import { onCommand } from '../access/socket-command.ts';
+import { negotiationRooms } from '../negotiations/negotiation.routes.ts';
 import { NegotiationChannel } from './channel.ts';
-
-/** The socket's room for a negotiation; delivery itself goes through the channel (see channel.ts). */
-export function negotiationRoom(negotiationId: string): string {
-  return `negotiation:${negotiationId}`;
-}
 
 export function viewerOf(actor: Actor): Viewer {
   return { userId: actor.user.id, orgId: actor.org.id, college: actor.org.college };
@@ -61,9 +57,10 @@ export const registerRealtime: Capability = (ctx) => {
       { connection, logger, event: 'negotiation:join', action: 'negotiation:read', schema: JoinPayloadSchema },
       async (actor, payload): Promise<JoinResult> => {
         const { negotiationId, sinceSeq } = payload;
-        await socket.join(negotiationRoom(negotiationId));
+        // The room per negotiation, side, delegation and user, for other capabilities' ephemeral broadcasts.
+        await socket.join(negotiationRooms(actor));
         const { result, release } = channel.join(socket, viewerOf(actor), negotiationId, sinceSeq);
-        const answer = await result;
+        const answer: JoinResult = { ...(await result), organisation: actor.org, roles: actor.roles };
         // The ack is sent in this same turn of the event loop, right after we return;
         // live events wait for the next turn, so the catch-up always arrives first.
         setImmediate(release);
@@ -80,7 +77,7 @@ export const registerRealtime: Capability = (ctx) => {
       { connection, logger, event: 'negotiation:leave', action: 'negotiation:read', schema: LeavePayloadSchema },
       async (_actor, { negotiationId }) => {
         channel.leave(socket.id, negotiationId);
-        await socket.leave(negotiationRoom(negotiationId));
+        for (const room of [...socket.rooms]) if (room.startsWith(`negotiation:${negotiationId}`)) await socket.leave(room);
         return null;
       },
     );

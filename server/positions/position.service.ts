@@ -1,0 +1,113 @@
+import type { Connection } from 'mongoose';
+import type { z } from 'zod';
+import type { NegotiationEvent } from '../../shared/events.ts';
+import { itemKey, type DeclarePositionSchema, type Position, type PositionMatrix } from '../../shared/realtime.ts';
+import type { AppContext } from '../app.ts';
+import { assertCanFor, type Actor } from '../access/access.service.ts';
+import { AppError } from '../common/app-error.ts';
+import { eventModel, type EventDoc } from '../events/event.model.ts';
+import { toNegotiationEvent } from '../events/event-store.ts';
+import { articleModel } from '../negotiations/article.model.ts';
+import { negotiationModel } from '../negotiations/negotiation.model.ts';
+import { organisationModel } from '../negotiations/organisation.model.ts';
+import { recordEvents } from '../realtime/realtime.handlers.ts';
+
+/**
+ * The positions ledger (DOMAIN, "Positions ledger"): append-only, and the event is the
+ * record. Nothing is updated or deleted; a new position on the same item is a new entry,
+ * and the matrix shows the latest one.
+ */
+export const POSITION_DECLARED = 'position:declared';
+
+export type PositionContext = Pick<AppContext, 'db' | 'events' | 'io'>;
+
+type PositionPayload = Omit<Position, 'seq' | 'negotiationId' | 'at'>;
+
+export function toPosition(event: NegotiationEvent): Position {
+  const p = event.payload as PositionPayload;
+  return {
+    seq: event.seq,
+    negotiationId: event.negotiationId,
+    org: p.org,
+    orgShortName: p.orgShortName,
+    declaredBy: p.declaredBy,
+    stance: p.stance,
+    statement: p.statement,
+    item: p.item,
+    sessionId: p.sessionId,
+    liminary: p.liminary,
+    at: event.at,
+  };
+}
+
+/** A delegate declares their organisation's position on an article, an amendment or the whole text. */
+export async function declarePosition(
+  ctx: PositionContext,
+  actor: Actor,
+  input: z.infer<typeof DeclarePositionSchema>,
+): Promise<Position> {
+  // One organisation speaks with one voice: the position is always the actor's organisation's.
+  assertCanFor(actor, 'position:declare', actor.org.id);
+  const { negotiationId } = actor;
+  if (input.item.kind === 'article') {
+    const exists = await articleModel(ctx.db.connection).exists({ negotiationId, articleId: input.item.id });
+    if (!exists) throw new AppError('NOT_FOUND', 'Article introuvable dans cette négociation.');
+  }
+  const payload: PositionPayload = {
+    org: actor.org.id,
+    orgShortName: actor.org.shortName,
+    declaredBy: { userId: actor.user.id, name: actor.user.name },
+    stance: input.stance,
+    statement: input.statement,
+    item: input.item,
+    sessionId: input.sessionId,
+    liminary: input.liminary,
+  };
+  const [event] = await recordEvents(ctx, negotiationId, [
+    { type: POSITION_DECLARED, payload, actor: actor.user.id, org: actor.org.id },
+  ]);
+  return toPosition(event);
+}
+
+export interface PositionFilter {
+  org?: string;
+  /** An item key: `article:<id>`, `amendment:<id>`, `text`. */
+  item?: string;
+}
+
+/** The ledger, oldest first: per organisation, the history of its positions on each item. */
+export async function listPositions(connection: Connection, negotiationId: string, filter: PositionFilter = {}): Promise<Position[]> {
+  const query: Record<string, unknown> = { negotiationId, type: POSITION_DECLARED };
+  if (filter.org) query['payload.org'] = filter.org;
+  const docs = await eventModel(connection).find(query).sort({ seq: 1 }).lean();
+  const positions = docs.map((d) => toPosition(toNegotiationEvent(d as EventDoc)));
+  return filter.item ? positions.filter((p) => itemKey(p.item) === filter.item) : positions;
+}
+
+/** Organisations × items: the latest stance of each organisation on each item. */
+export function positionMatrix(organisations: PositionMatrix['organisations'], positions: readonly Position[]): PositionMatrix {
+  const cells: PositionMatrix['cells'] = {};
+  const items: string[] = [];
+  for (const position of positions) {
+    const key = itemKey(position.item);
+    if (!items.includes(key)) items.push(key);
+    const row = (cells[position.org] ??= {});
+    const current = row[key];
+    if (!current || current.seq < position.seq) row[key] = position;
+  }
+  return { organisations, items, cells };
+}
+
+/** The parties that speak at the table (employers and unions), in the order of the negotiation. */
+export async function speakingOrganisations(connection: Connection, negotiationId: string): Promise<PositionMatrix['organisations']> {
+  const negotiation = await negotiationModel(connection).findById(negotiationId).lean();
+  if (!negotiation) throw new AppError('NOT_FOUND', 'Négociation introuvable.');
+  const orgs = await organisationModel(connection)
+    .find({ _id: { $in: negotiation.parties.map((p) => p.organisationId) } })
+    .lean();
+  const byId = new Map(orgs.map((o) => [String(o._id), o]));
+  return negotiation.parties
+    .map((p) => byId.get(p.organisationId))
+    .filter((o): o is NonNullable<typeof o> => !!o && o.college !== 'neutral')
+    .map((o) => ({ id: String(o._id), shortName: o.shortName }));
+}

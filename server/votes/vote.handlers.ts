@@ -1,0 +1,35 @@
+import { CastBallotSchema, CloseVoteSchema, OpenVoteSchema } from '../../shared/realtime.ts';
+import type { Capability } from '../app.ts';
+import { requireActor, type Actor } from '../access/access.service.ts';
+import { onCommand } from '../access/socket-command.ts';
+import { voteCheckpointModel, voteModel } from './vote.model.ts';
+import { castBallot, closeVote, getVote, listVotes, openVote } from './vote.service.ts';
+
+/** Indicative votes: `vote:open`, `vote:cast`, `vote:close` over Socket.IO; the read model over HTTP. */
+export const registerVotes: Capability = async (ctx) => {
+  const { connection } = ctx.db;
+  await Promise.all([voteModel(connection).createIndexes(), voteCheckpointModel(connection).createIndexes()]);
+  const logger = ctx.logger.child({ capability: 'votes' });
+
+  ctx.io.on('connection', (socket) => {
+    onCommand(socket, { connection, logger, event: 'vote:open', action: 'vote:open', schema: OpenVoteSchema }, (actor, input) =>
+      openVote(ctx, actor, input),
+    );
+    onCommand(socket, { connection, logger, event: 'vote:cast', action: 'vote:cast', schema: CastBallotSchema }, (actor, input) =>
+      castBallot(ctx, actor, input),
+    );
+    onCommand(socket, { connection, logger, event: 'vote:close', action: 'vote:open', schema: CloseVoteSchema }, (actor, input) =>
+      closeVote(ctx, actor, input),
+    );
+  });
+
+  const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;
+
+  ctx.api.get('/negotiations/:negotiationId/votes', requireActor('negotiation:read'), async (_req, res) => {
+    res.json(await listVotes(ctx, actorOf(res.locals).negotiationId));
+  });
+
+  ctx.api.get('/negotiations/:negotiationId/votes/:voteId', requireActor('negotiation:read'), async (req, res) => {
+    res.json(await getVote(ctx, actorOf(res.locals).negotiationId, String(req.params.voteId)));
+  });
+};
