@@ -3,16 +3,17 @@ import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Action } from '../../shared/access.ts';
 import type { Ack } from '../../shared/errors.ts';
-import type { AuthUser } from '../../shared/identity.ts';
 import { AppError, toAppError } from '../common/app-error.ts';
 import type { Logger } from '../logger.ts';
+import { authenticate } from '../auth/session.service.ts';
 import { assertCan, loadActor, type Actor } from './access.service.ts';
 
 type CommandPayload = { negotiationId: string };
 
 /**
- * Registers a Socket.IO command that is parsed, then authorised, on EVERY call: the actor is
- * loaded afresh (a revoked mandate stops working at the next command, not at reconnection).
+ * Registers a Socket.IO command that is parsed, then authorised, on EVERY call: the session
+ * and the actor are loaded afresh (a revoked mandate or an ended session stops working at
+ * the next command, not at reconnection).
  * The acknowledgement, always the last argument, gets the one Ack shape.
  */
 export function onCommand<S extends z.ZodType<CommandPayload>, T>(
@@ -27,8 +28,10 @@ export function onCommand<S extends z.ZodType<CommandPayload>, T>(
     try {
       const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
       if (!parsed.success) throw new AppError('BAD_REQUEST', 'Commande mal formée.');
-      const user = socket.data.user as AuthUser | undefined;
-      if (!user) throw new AppError('UNAUTHENTICATED', 'Veuillez vous connecter.');
+      // The session is checked again: signing out or a password reset ends what an open socket may do.
+      const user = socket.data.user ? await authenticate(connection, socket.handshake.headers.cookie) : null;
+      if (!user) throw new AppError('UNAUTHENTICATED', 'Votre session a pris fin. Veuillez vous reconnecter.');
+      socket.data.user = user;
       const actor = await loadActor(connection, user, parsed.data.negotiationId);
       if (!actor) throw new AppError('FORBIDDEN', 'Vous ne participez pas à cette négociation.');
       assertCan(actor, action);

@@ -215,6 +215,16 @@ describe('access control', () => {
       expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     });
 
+    it('signing out ends what an already open socket may do', async () => {
+      await addMember(server, { email: 'socket-logout@sud.test', negotiationId, organisationId: ids.organisations.SUD, roles: ['delegate'] });
+      const cookie = await login(server, 'socket-logout@sud.test');
+      const socket = open({ cookie });
+      expect(await outcome(socket)).toEqual({ connected: true });
+      expect((await command(socket, 'negotiation:join', { negotiationId, sinceSeq: 0 })).ok).toBe(true);
+      expect((await call(server, '/auth/logout', { method: 'POST', cookie })).status).toBe(204);
+      expect(await command(socket, 'negotiation:join', { negotiationId, sinceSeq: 0 })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    });
+
     it('a mandate revoked while connected is refused at the next command', async () => {
       const { membershipId } = await addMember(server, { email: 'socket-revoked@fo.test', negotiationId, organisationId: ids.organisations.FO, roles: ['delegate'] });
       const socket = open({ cookie: await login(server, 'socket-revoked@fo.test') });
