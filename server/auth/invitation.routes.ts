@@ -18,6 +18,11 @@ export function registerInvitationRoutes(ctx: AppContext, connection: Connection
       throw new AppError('BAD_REQUEST', 'Le mot de passe doit compter au moins 12 caractères.');
     }
     const used = await useLink(connection, String(req.params.token), parsed.data);
+    if (used.joined) {
+      await ctx.events.append(used.negotiationId, [
+        { type: 'member:joined', payload: used.joined, actor: used.user.id, org: used.joined.organisationId },
+      ]);
+    }
     res.setHeader('Set-Cookie', sessionCookie(used.token, req.secure));
     ctx.logger.info({ userId: used.user.id, negotiationId: used.negotiationId }, 'one-time link used');
     res.json({ user: used.user, negotiationId: used.negotiationId });

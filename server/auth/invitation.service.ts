@@ -85,7 +85,13 @@ export async function useLink(
   token: string,
   input: { name?: string; password: string },
   now = new Date(),
-): Promise<{ user: AuthUser; token: string; negotiationId: string }> {
+): Promise<{
+  user: AuthUser;
+  token: string;
+  negotiationId: string;
+  /** The mandate granted, for the negotiation's log (null for a password reset). */
+  joined: { userId: string; name: string; organisationId: string; roles: Role[] } | null;
+}> {
   const link = await usableLink(connection, token, now);
   const users = userModel(connection);
   const existing = await users.findOne({ email: link.email }).lean();
@@ -140,5 +146,9 @@ export async function useLink(
     user: { id: userId, name: user.name, email: user.email },
     token: session,
     negotiationId: link.negotiationId,
+    joined:
+      link.kind === 'invitation'
+        ? { userId, name: user.name, organisationId: link.organisationId!, roles: [...link.roles] as Role[] }
+        : null,
   };
 }

@@ -96,18 +96,28 @@ async function memberOf(connection: Connection, negotiationId: string, membershi
 }
 
 /** Ends a mandate at once; the record stays. The secretariat cannot lock itself out. */
-export async function revokeMember(connection: Connection, actor: Actor, membershipId: string): Promise<void> {
+/** What the negotiation's log records of a change of mandate. */
+export interface MandateChange {
+  membershipId: string;
+  userId: string;
+  organisationId: string;
+  roles: Role[];
+}
+
+export async function revokeMember(connection: Connection, actor: Actor, membershipId: string): Promise<MandateChange> {
   const membership = await memberOf(connection, actor.negotiationId, membershipId);
   if (membership.userId === actor.user.id) throw new AppError('CONFLICT', 'Vous ne pouvez pas révoquer votre propre mandat.');
   await membershipModel(connection).updateOne({ _id: membership._id }, { $set: { revokedAt: new Date() } });
+  return { membershipId, userId: membership.userId, organisationId: membership.organisationId, roles: [] };
 }
 
-export async function changeRoles(connection: Connection, actor: Actor, membershipId: string, roles: Role[]): Promise<void> {
+export async function changeRoles(connection: Connection, actor: Actor, membershipId: string, roles: Role[]): Promise<MandateChange> {
   const membership = await memberOf(connection, actor.negotiationId, membershipId);
   if (membership.userId === actor.user.id && !roles.includes('secretariat')) {
     throw new AppError('CONFLICT', 'Vous ne pouvez pas retirer votre propre rôle de secrétariat.');
   }
   await membershipModel(connection).updateOne({ _id: membership._id }, { $set: { roles } });
+  return { membershipId, userId: membership.userId, organisationId: membership.organisationId, roles };
 }
 
 export async function issuePasswordReset(connection: Connection, actor: Actor, membershipId: string): Promise<IssuedLink> {

@@ -79,13 +79,18 @@ export const registerNegotiations: Capability = async (ctx) => {
   api.patch('/negotiations/:negotiationId/members/:membershipId', requireActor('members:manage'), async (req, res) => {
     const parsed = RolesBodySchema.safeParse(req.body);
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez au moins un rôle.');
-    await changeRoles(connection, actorOf(res.locals), String(req.params.membershipId), parsed.data.roles);
+    const actor = actorOf(res.locals);
+    const changed = await changeRoles(connection, actor, String(req.params.membershipId), parsed.data.roles);
+    await ctx.events.append(actor.negotiationId, [
+      { type: 'member:roles-changed', payload: changed, actor: actor.user.id, org: actor.org.id },
+    ]);
     res.status(204).end();
   });
 
   api.delete('/negotiations/:negotiationId/members/:membershipId', requireActor('members:manage'), async (req, res) => {
     const actor = actorOf(res.locals);
-    await revokeMember(connection, actor, String(req.params.membershipId));
+    const revoked = await revokeMember(connection, actor, String(req.params.membershipId));
+    await ctx.events.append(actor.negotiationId, [{ type: 'member:revoked', payload: revoked, actor: actor.user.id, org: actor.org.id }]);
     ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, membership: req.params.membershipId }, 'mandate revoked');
     res.status(204).end();
   });

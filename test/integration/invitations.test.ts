@@ -55,6 +55,12 @@ describe('invitations, revocations and password resets', () => {
       expect.objectContaining({ negotiationId, organisation: expect.objectContaining({ shortName: 'CGT' }), roles: ['delegate', 'signatory'] }),
     ]);
     expect(await login(server, 'nouvelle@cgt.test', NEW_PASSWORD)).toMatch(/^nego_sid=/);
+    const log = await server.app.context.events.since(negotiationId, 0);
+    expect(log.find((e) => e.type === 'member:joined')).toMatchObject({
+      actor: me.user.id,
+      org: ids.organisations.CGT,
+      payload: { name: 'Léa Nouvelle', roles: ['delegate', 'signatory'] },
+    });
   });
 
   it('a link used once answers 410 the second time, to look at or to use', async () => {
@@ -139,6 +145,8 @@ describe('invitations, revocations and password resets', () => {
     expect((await call(server, `/negotiations/${negotiationId}/members/${target.id}`, { method: 'DELETE', cookie: secretariat })).status).toBe(204);
     expect((await call(server, `/negotiations/${negotiationId}`, { cookie: delegate })).status).toBe(403);
     expect((await members()).members.some((m: { id: string }) => m.id === target.id)).toBe(false);
+    const log = await server.app.context.events.since(negotiationId, 0);
+    expect(log.find((e) => e.type === 'member:revoked')).toMatchObject({ payload: { membershipId: target.id }, org: ids.organisations.AXESS });
     // Still a member of the other negotiation.
     expect((await call(server, `/negotiations/${ids.negotiations.cppni}`, { cookie: delegate })).status).toBe(200);
   });
