@@ -26,7 +26,7 @@ export async function isDatabaseEmpty(connection: Connection): Promise<boolean> 
   const collections = await db.listCollections({}, { nameOnly: true }).toArray();
   for (const { name } of collections) {
     if (name.startsWith('system.')) continue;
-    if ((await db.collection(name).countDocuments({}, { limit: 1 })) > 0) return false;
+    if (await db.collection(name).findOne({}, { projection: { _id: 1 } })) return false;
   }
   return true;
 }
