@@ -98,6 +98,10 @@ class Subscription {
     if (this.closed || event.seq <= this.cursor) return;
     this.cursor = event.seq;
     if (canSee(this.viewer, event.visibility)) this.sink.emit('negotiation:event', event);
+    // A revoked mandate stops the stream at once: the socket is told, then hears nothing more.
+    if (event.type === 'member:revoked' && (event.payload as { userId?: unknown })?.userId === this.viewer.userId) {
+      this.channel.leave(this.sink.id, this.negotiationId, this);
+    }
   }
 }
 

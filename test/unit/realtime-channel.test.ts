@@ -138,3 +138,22 @@ describe('the negotiation channel', () => {
     expect(sut.subscriberCount(NEG)).toBe(0);
   });
 });
+
+describe('a revoked mandate', () => {
+  it('stops the stream of the revoked member, after telling them', async () => {
+    const { log, sut, join } = setup();
+    const revoked = new Client('r');
+    const colleague = new Client('c');
+    await join(revoked, cgt);
+    await join(colleague, { ...cgt, userId: 'u-cgt-2' });
+    const [revocation] = log.append(1);
+    revocation.type = 'member:revoked';
+    revocation.payload = { userId: 'u-cgt' };
+    sut.publish(NEG, [revocation]);
+    sut.publish(NEG, log.append(1));
+    await settle();
+    expect(revoked.received).toEqual([1]);
+    expect(colleague.received).toEqual([1, 2]);
+    expect(sut.subscriberCount(NEG)).toBe(1);
+  });
+});
