@@ -1,0 +1,304 @@
+import PDFDocument from 'pdfkit';
+import type { Block, SignedSnapshot } from '../../shared/snapshot.ts';
+import { buildAgreementView, type AgreementView, type ArticleView, type SignatureView } from './agreement-view.ts';
+import { canonicalJson, fingerprint as fingerprintOf } from './canonical-json.ts';
+import { LABELS, frenchSpacing } from './french.ts';
+import { chooseFonts, toWinAnsi, type PdfFonts } from './pdf-fonts.ts';
+
+/**
+ * The PDF export: the agreement laid out as the French original is (title, parties clause,
+ * préambule, titres and articles, closing clauses, "Fait à …", signature block), then an
+ * annex with the validity assessment and the fingerprint, "Page n / N" in every footer.
+ *
+ * Deterministic: the dates in the metadata come from the snapshot, so the same snapshot
+ * renders the same bytes (pdfkit derives the file ID from the metadata).
+ */
+
+const MARGIN = 72; // 2.5 cm
+const BODY_SIZE = 11;
+const GAP = 6;
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+export async function renderPdf(snapshot: SignedSnapshot): Promise<Buffer> {
+  const fingerprint = fingerprintOf(snapshot);
+  const view = buildAgreementView(snapshot, fingerprint);
+  const fonts = chooseFonts(canonicalJson(snapshot));
+  const t = (s: string) => (fonts.winAnsi ? toWinAnsi(frenchSpacing(s)) : frenchSpacing(s));
+  const at = new Date(snapshot.version.createdAt);
+
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+    bufferPages: true,
+    lang: 'fr-FR',
+    displayTitle: true,
+    info: {
+      Title: t(view.title),
+      Subject: t(`${snapshot.negotiation.title} – empreinte SHA-256 ${fingerprint}`),
+      Author: t(snapshot.parties.filter((p) => p.college !== 'neutral').map((p) => p.shortName).join(', ')),
+      Keywords: `sha256:${fingerprint}`,
+      Creator: 'Espace de négociation collective',
+      Producer: 'PDFKit',
+      CreationDate: at,
+      ModDate: at,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on('end', resolve);
+    doc.on('error', reject);
+  });
+
+  new Layout(doc, fonts, t).agreement(view);
+  doc.end();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+class Layout {
+  constructor(
+    private readonly doc: Doc,
+    private readonly fonts: PdfFonts,
+    private readonly t: (s: string) => string,
+  ) {}
+
+  private get width(): number {
+    return this.doc.page.width - this.doc.page.margins.left - this.doc.page.margins.right;
+  }
+
+  private get left(): number {
+    return this.doc.page.margins.left;
+  }
+
+  private get bottom(): number {
+    return this.doc.page.height - this.doc.page.margins.bottom;
+  }
+
+  /** Starts a new page unless `height` points still fit: keeps a heading with what follows. */
+  private keep(height: number): void {
+    if (this.doc.y + height > this.bottom) this.doc.addPage();
+  }
+
+  private text(s: string, font: string, size: number, options: PDFKit.Mixins.TextOptions = {}): void {
+    this.doc.font(font).fontSize(size).text(this.t(s), this.left, this.doc.y, { width: this.width, lineGap: 2, ...options });
+  }
+
+  private paragraph(s: string): void {
+    this.text(s, this.fonts.regular, BODY_SIZE, { align: 'justify', paragraphGap: GAP });
+  }
+
+  private centered(s: string, font: string, size: number, gap = GAP): void {
+    this.text(s, font, size, { align: 'center', paragraphGap: gap });
+  }
+
+  agreement(view: AgreementView): void {
+    this.titlePage(view);
+    this.blocks(view.preamble, view.preamble.length > 0 ? LABELS.preamble : null);
+    for (const titre of view.titres) {
+      if (titre.label || titre.heading) {
+        this.keep(90);
+        this.doc.moveDown(1);
+        if (titre.label) this.centered(titre.label, this.fonts.bold, 12, 2);
+        if (titre.heading) this.centered(titre.heading, this.fonts.bold, 12, GAP * 2);
+      }
+      for (const chapitre of titre.chapitres) {
+        if (chapitre.label || chapitre.heading) {
+          this.keep(70);
+          this.doc.moveDown(0.5);
+          this.centered([chapitre.label, chapitre.heading].filter(Boolean).join(' – '), this.fonts.bold, 11, GAP * 1.5);
+        }
+        chapitre.articles.forEach((a) => this.article(a));
+      }
+    }
+    if (view.closing.length > 0) {
+      this.keep(90);
+      this.doc.moveDown(1);
+      this.centered(LABELS.closing.toLocaleUpperCase('fr'), this.fonts.bold, 12, GAP * 2);
+      view.closing.forEach((a) => this.article(a));
+    }
+    this.signatures(view);
+    this.annex(view);
+    this.footers(view.fingerprint);
+  }
+
+  private titlePage(view: AgreementView): void {
+    this.doc.moveDown(2);
+    this.centered(view.title, this.fonts.bold, 15, GAP);
+    this.centered(view.versionLine, this.fonts.italic, 9.5, GAP * 4);
+    this.text(LABELS.between, this.fonts.bold, BODY_SIZE, { paragraphGap: GAP * 1.5 });
+    const party = (designation: string, last: boolean) =>
+      this.text(`${designation}${last ? '' : ' ;'}`, this.fonts.regular, BODY_SIZE, { indent: 0, paragraphGap: GAP / 2 });
+    view.employers.forEach((p, i) => party(p.designation, i === view.employers.length - 1));
+    this.text(LABELS.onOneHand, this.fonts.italic, BODY_SIZE, { align: 'right', paragraphGap: GAP });
+    this.text(LABELS.and, this.fonts.bold, BODY_SIZE, { paragraphGap: GAP });
+    view.unions.forEach((p, i) => party(p.designation, i === view.unions.length - 1));
+    this.text(LABELS.onOtherHand, this.fonts.italic, BODY_SIZE, { align: 'right', paragraphGap: GAP * 2 });
+    this.text(view.partiesClause, this.fonts.regular, BODY_SIZE, { paragraphGap: GAP * 2 });
+  }
+
+  private blocks(blocks: Block[], heading: string | null): void {
+    if (heading) {
+      this.keep(80);
+      this.doc.moveDown(0.5);
+      this.centered(heading, this.fonts.bold, 12, GAP * 1.5);
+    }
+    blocks.forEach((b) => this.block(b));
+  }
+
+  private article(a: ArticleView): void {
+    this.keep(70);
+    this.doc.moveDown(0.4);
+    this.text(a.label, this.fonts.bold, BODY_SIZE, { paragraphGap: GAP });
+    a.paragraphs.forEach((b) => this.block(b));
+  }
+
+  private block(b: Block): void {
+    if (typeof b === 'string') return this.paragraph(b);
+    if (b.kind === 'list') {
+      b.items.forEach((item, i) => {
+        const marker = b.ordered ? `${i + 1}°` : '–';
+        this.keep(30);
+        const y = this.doc.y;
+        this.doc.font(this.fonts.regular).fontSize(BODY_SIZE).text(this.t(marker), this.left + 14, y, { width: 20, lineBreak: false });
+        this.doc.text(this.t(item), this.left + 36, y, { width: this.width - 36, align: 'justify', lineGap: 2, paragraphGap: GAP / 2 });
+      });
+      this.doc.moveDown(0.3);
+      return;
+    }
+    const rows = b.header ? [b.header, ...b.rows] : b.rows;
+    this.keep(40);
+    this.doc.font(this.fonts.regular).fontSize(BODY_SIZE - 1);
+    this.doc.table({
+      position: { x: this.left + 18, y: this.doc.y },
+      maxWidth: this.width - 36,
+      defaultStyle: { padding: [4, 6, 4, 6], border: 0.5, borderColor: '#555555' },
+      data: rows.map((row, r) =>
+        row.map((cell) => ({
+          text: this.t(cell),
+          ...(b.header && r === 0 ? { font: { src: this.fonts.bold }, backgroundColor: '#eeeeee', type: 'TH' as const } : {}),
+        })),
+      ),
+    });
+    this.doc.x = this.left;
+    this.doc.moveDown(0.8);
+  }
+
+  private signatures(view: AgreementView): void {
+    this.keep(140);
+    this.doc.moveDown(1.5);
+    this.text(view.madeAt, this.fonts.regular, BODY_SIZE, { paragraphGap: GAP * 3 });
+    const columnWidth = (this.width - 24) / 2;
+    const cellHeight = 92;
+    for (let i = 0; i < view.signatures.length; i += 2) {
+      this.keep(cellHeight);
+      const y = this.doc.y;
+      view.signatures.slice(i, i + 2).forEach((s, column) => this.signatureCell(s, this.left + column * (columnWidth + 24), y, columnWidth));
+      this.doc.x = this.left;
+      this.doc.y = y + cellHeight;
+    }
+  }
+
+  private signatureCell(s: SignatureView, x: number, y: number, width: number): void {
+    const doc = this.doc;
+    doc.font(this.fonts.bold).fontSize(BODY_SIZE).text(this.t(s.label), x, y, { width });
+    doc.font(this.fonts.regular).fontSize(8).fillColor('#444444').text(this.t(s.fullName), x, doc.y + 1, { width, lineGap: 0.5 });
+    doc.fillColor('black').moveDown(0.4);
+    if (s.signed) {
+      doc.font(this.fonts.regular).fontSize(BODY_SIZE).text(this.t(s.signatory), x, doc.y, { width });
+      doc.font(this.fonts.italic).fontSize(9).text(this.t(s.detail), x, doc.y + 1, { width });
+    } else {
+      doc.font(this.fonts.italic).fontSize(BODY_SIZE).fillColor('#666666').text(this.t(s.signatory), x, doc.y, { width });
+      doc.fillColor('black');
+    }
+  }
+
+  private annex(view: AgreementView): void {
+    const { annex } = view;
+    const doc = this.doc;
+    doc.addPage();
+    this.centered('ANNEXE', this.fonts.bold, 12, 2);
+    this.centered(LABELS.annexTitle.replace(/^Annexe – /, '').toLocaleUpperCase('fr'), this.fonts.bold, 12, GAP);
+    this.centered(view.title, this.fonts.italic, 9.5, GAP * 3);
+
+    this.text(`${LABELS.status} : ${annex.statusLabel}`, this.fonts.bold, 13, { paragraphGap: GAP });
+    if (annex.statusExplanation) this.paragraph(annex.statusExplanation);
+    if (annex.weightsSource) this.text(`${LABELS.weightsSource} : ${annex.weightsSource}.`, this.fonts.regular, 10, { paragraphGap: GAP * 2 });
+
+    const header = [LABELS.organisation, LABELS.weight, LABELS.signature, LABELS.notification, LABELS.opposition];
+    this.table([header, ...annex.rows.map((r) => [r.organisation, r.weight, r.signature, r.notification, r.opposition])], [1.1, 1.1, 1.3, 1.3, 1.3]);
+    this.table(
+      [['Critère', 'Audience cumulée', 'Seuil', 'Résultat'], ...annex.tests.map((x) => [x.label, x.value, x.threshold, x.outcome])],
+      [2.2, 1.1, 1.5, 0.9],
+    );
+    if (annex.oppositionDeadline) this.text(`${LABELS.oppositionDeadline} : ${annex.oppositionDeadline}.`, this.fonts.regular, 10, { paragraphGap: GAP });
+    if (annex.reasons.length > 0) {
+      this.text(`${LABELS.reasons} :`, this.fonts.bold, 10, { paragraphGap: 2 });
+      for (const reason of annex.reasons) {
+        const y = doc.y;
+        doc.font(this.fonts.regular).fontSize(10).text('–', this.left + 8, y, { lineBreak: false });
+        doc.text(this.t(reason), this.left + 22, y, { width: this.width - 22, lineGap: 1.5, paragraphGap: 3 });
+      }
+      doc.moveDown(0.5);
+    }
+    this.text(`${LABELS.version} : ${annex.versionName}`, this.fonts.regular, 10, { paragraphGap: 2 });
+    for (const hash of annex.versionHashes) {
+      this.text(`${LABELS.versionHash} :`, this.fonts.regular, 10, { paragraphGap: 1 });
+      this.text(hash, this.fonts.mono, 8.5, { paragraphGap: GAP });
+    }
+
+    this.keep(80);
+    doc.moveDown(1);
+    const boxTop = doc.y;
+    doc.x = this.left;
+    doc.y = boxTop + 8;
+    const inner = (s: string, font: string, size: number, gap: number) =>
+      doc.font(font).fontSize(size).text(this.t(s), this.left + 10, doc.y, { width: this.width - 20, paragraphGap: gap, lineGap: 1 });
+    inner(`${LABELS.fingerprint} :`, this.fonts.bold, 10, 3);
+    inner(view.fingerprint, this.fonts.mono, 9, 4);
+    inner(LABELS.fingerprintHow, this.fonts.italic, 8.5, 0);
+    const boxBottom = doc.y + 8;
+    doc.rect(this.left, boxTop, this.width, boxBottom - boxTop).lineWidth(0.7).strokeColor('#333333').stroke();
+    doc.x = this.left;
+    doc.y = boxBottom;
+  }
+
+  /** A ruled table; `weights` share the width between the columns. */
+  private table(rows: string[][], weights: number[]): void {
+    const total = weights.reduce((a, b) => a + b, 0);
+    this.keep(20 * Math.min(rows.length, 4));
+    this.doc.font(this.fonts.regular).fontSize(9.5);
+    this.doc.table({
+      position: { x: this.left, y: this.doc.y },
+      columnStyles: weights.map((w) => ({ width: (this.width * w) / total })),
+      defaultStyle: { padding: [3, 5, 3, 5], border: 0.5, borderColor: '#555555' },
+      data: rows.map((row, r) =>
+        row.map((cell) => ({ text: this.t(cell), ...(r === 0 ? { font: { src: this.fonts.bold }, backgroundColor: '#eeeeee', type: 'TH' as const } : {}) })),
+      ),
+    });
+    this.doc.x = this.left;
+    this.doc.moveDown(1);
+  }
+
+  /** "Page n / N" on the right and the fingerprint on the left of every footer. */
+  private footers(fingerprint: string): void {
+    const doc = this.doc;
+    const range = doc.bufferedPageRange();
+    for (let i = range.start; i < range.start + range.count; i++) {
+      doc.switchToPage(i);
+      // Writing inside the bottom margin would make pdfkit open a new page.
+      const bottomMargin = doc.page.margins.bottom;
+      doc.page.margins.bottom = 0;
+      const y = doc.page.height - bottomMargin + 24;
+      doc.moveTo(this.left, y - 6).lineTo(this.left + this.width, y - 6).lineWidth(0.4).strokeColor('#999999').stroke();
+      doc.font(this.fonts.mono).fontSize(6.5).fillColor('#555555').text(`SHA-256 ${fingerprint}`, this.left, y, { width: this.width, lineBreak: false });
+      doc
+        .font(this.fonts.regular)
+        .fontSize(9)
+        .fillColor('black')
+        .text(`${LABELS.page} ${i - range.start + 1} / ${range.count}`, this.left, y, { width: this.width, align: 'right', lineBreak: false });
+      doc.page.margins.bottom = bottomMargin;
+    }
+  }
+}
