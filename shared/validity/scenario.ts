@@ -1,0 +1,298 @@
+import { z } from 'zod';
+import { MAX_YEAR, MIN_YEAR, compareDates, isIsoDate, parseIsoDate } from './calendar.ts';
+import { HUNDRED_PERCENT, SUM_TOLERANCE, formatPercent, hasAtMostTwoDecimals, toHundredths } from './weights.ts';
+import { assessBranch } from './branch.ts';
+import { assessCompany } from './company.ts';
+import { assessExtension } from './extension.ts';
+
+/**
+ * A validity scenario ("what if") and its assessment (DOMAIN, "Validity as a command").
+ * The scenario is DOMAIN.md's JSON, plus optional fields: `signatureDeadline`, `referendum`
+ * (company level), `extension` (branch level), an organisation's display `name`.
+ * Objects are strict: a misspelt key ("oppositons") is an error, never a silently empty list
+ * that would change the verdict.
+ */
+
+// The last supported year leaves room for a deadline that runs into the next year.
+const LAST_SCENARIO_YEAR = MAX_YEAR - 1;
+
+export const IsoDateSchema = z
+  .string({ error: 'date attendue (chaîne AAAA-MM-JJ)' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: (issue) => `date invalide ${JSON.stringify(issue.input)} : format attendu AAAA-MM-JJ` })
+  .refine((value) => isIsoDate(value) && (parseIsoDate(value)?.year ?? 0) <= LAST_SCENARIO_YEAR, {
+    error: (issue) =>
+      `date invalide ${JSON.stringify(issue.input)} : ce jour n’existe pas dans le calendrier (ou l’année sort de ${MIN_YEAR}–${LAST_SCENARIO_YEAR})`,
+  });
+
+const OrgIdSchema = z.string({ error: 'identifiant d’organisation attendu (chaîne)' }).trim().min(1, 'identifiant d’organisation vide').max(64);
+
+const WeightSchema = z
+  .number({ error: 'poids attendu (nombre, en pourcentage)' })
+  .min(0, 'un poids ne peut pas être négatif')
+  .max(100, 'un poids ne peut pas dépasser 100')
+  .refine(hasAtMostTwoDecimals, {
+    error: (issue) => `poids ${String(issue.input)} : deux décimales au plus (les arrêtés publient 38,50, 35,18…)`,
+  });
+
+export const COLLEGES = ['employer', 'union'] as const;
+export const LEVELS = ['branch', 'company'] as const;
+
+export const OrganisationSchema = z.strictObject({
+  id: OrgIdSchema,
+  college: z.enum(COLLEGES, { error: 'collège attendu : "employer" ou "union"' }),
+  /**
+   * Percent, two decimals at most. A union: its share of the representative unions' audience
+   * (branch arrêté, or votes cast at the company's elections). An employer organisation: its
+   * share of the employees of the representative employer organisations (extension, L2261-19).
+   * A non-representative organisation weighs 0.
+   */
+  weight: WeightSchema,
+  representative: z.boolean({ error: 'representative attendu (true ou false)' }),
+  /** How reasons name it ("CFDT"); the id in capitals by default. */
+  name: z.string().trim().min(1).max(100).optional(),
+});
+
+/** A dated act of one organisation. `at` is the day the act reached its addressees. */
+export const ActSchema = z.strictObject({ org: OrgIdSchema, at: IsoDateSchema });
+
+export const SignatureSchema = z.strictObject({
+  org: OrgIdSchema,
+  at: IsoDateSchema,
+  /** Who signed for the organisation. */
+  signatory: z.string().trim().min(1).max(200).optional(),
+});
+
+/** The employees' referendum of a company agreement signed by 30 % to 50 % (L2232-12). */
+export const ReferendumSchema = z.strictObject({
+  /** The day of the vote. */
+  at: IsoDateSchema,
+  /** Approved by a majority of the votes cast. */
+  approved: z.boolean({ error: 'approved attendu (true ou false)' }),
+});
+
+/** The extension procedure of a branch agreement (L2261-19). */
+export const ExtensionSchema = z.strictObject({
+  /** Publication of the notice of extension (avis d'extension) in the Journal officiel. */
+  noticeAt: IsoDateSchema,
+  /** Written, reasoned oppositions of employer organisations, dated when received. */
+  oppositions: z.array(ActSchema).default([]),
+});
+
+const ScenarioObjectSchema = z.strictObject({
+  level: z.enum(LEVELS, { error: 'niveau attendu : "branch" ou "company"' }),
+  organisations: z.array(OrganisationSchema).min(1, 'au moins une organisation est attendue'),
+  signatures: z.array(SignatureSchema),
+  /** The day each organisation received the signed text (one date per organisation). */
+  notifications: z.array(ActSchema).default([]),
+  /** Oppositions, dated the day the signatories received them (Cass. soc., 10 janv. 2017, n° 15-20.335). */
+  oppositions: z.array(ActSchema).default([]),
+  /** The day the assessment is made: acts dated later have not happened yet. */
+  asOf: IsoDateSchema,
+  /** The end of the signature campaign set by the secretariat. */
+  signatureDeadline: IsoDateSchema.optional(),
+  referendum: ReferendumSchema.optional(),
+  extension: ExtensionSchema.optional(),
+});
+
+type ScenarioObject = z.output<typeof ScenarioObjectSchema>;
+
+function sumOfRepresentatives(scenario: ScenarioObject, college: (typeof COLLEGES)[number]): number {
+  return scenario.organisations
+    .filter((o) => o.college === college && o.representative)
+    .reduce((sum, o) => sum + toHundredths(o.weight), 0);
+}
+
+const COLLEGE_FR = { employer: 'organisations professionnelles d’employeurs', union: 'syndicats de salariés' } as const;
+
+/** The rules between fields: every reference resolves, one date per act, weights add up. */
+function checkConsistency(scenario: ScenarioObject, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const byId = new Map<string, ScenarioObject['organisations'][number]>();
+
+  scenario.organisations.forEach((org, i) => {
+    if (byId.has(org.id)) issue(['organisations', i, 'id'], `organisation « ${org.id} » en double`);
+    byId.set(org.id, org);
+    if (!org.representative && org.weight !== 0) {
+      issue(['organisations', i, 'weight'], `« ${org.id} » n’est pas représentative : son poids doit être 0 (il vaut ${org.weight})`);
+    }
+    if (org.representative && org.college === 'union' && org.weight === 0) {
+      issue(['organisations', i, 'weight'], `« ${org.id} » est un syndicat représentatif : son poids ne peut pas être 0`);
+    }
+  });
+
+  const references = (list: 'signatures' | 'notifications' | 'oppositions', once: boolean, what: string) => {
+    const seen = new Set<string>();
+    scenario[list].forEach((act, i) => {
+      if (!byId.has(act.org)) issue([list, i, 'org'], `${what} : organisation inconnue « ${act.org} » (absente de organisations)`);
+      if (once && seen.has(act.org)) issue([list, i, 'org'], `${what} : « ${act.org} » figure deux fois (une seule date par organisation)`);
+      seen.add(act.org);
+    });
+  };
+  references('signatures', true, 'signature');
+  references('notifications', true, 'notification');
+  // An organisation may renew an opposition (one filed too early, for instance): listed twice, counted once.
+  references('oppositions', false, 'opposition');
+
+  const unions = sumOfRepresentatives(scenario, 'union');
+  if (!scenario.organisations.some((o) => o.college === 'union' && o.representative)) {
+    issue(['organisations'], 'aucun syndicat de salariés représentatif : la validité ne peut pas être appréciée');
+  } else if (Math.abs(unions - HUNDRED_PERCENT) > SUM_TOLERANCE) {
+    issue(
+      ['organisations'],
+      `les poids des ${COLLEGE_FR.union} représentatifs totalisent ${formatPercent(unions)} au lieu de 100 % (tolérance ± 0,01)`,
+    );
+  }
+
+  // The notification is made "à l'issue de la procédure de signature" (L2231-5): a signature
+  // dated after it is an adhesion (L2261-3), which this engine does not assess.
+  const firstNotification = scenario.notifications.map((n) => n.at).sort(compareDates)[0];
+  if (firstNotification) {
+    scenario.signatures.forEach((signature, i) => {
+      if (compareDates(signature.at, firstNotification) > 0) {
+        issue(
+          ['signatures', i, 'at'],
+          `signature de « ${signature.org} » le ${signature.at}, après la première notification (${firstNotification}) : la notification clôt la procédure de signature (L2231-5) ; une signature ultérieure est une adhésion (L2261-3), non traitée ici`,
+        );
+      }
+    });
+  }
+
+  if (scenario.level === 'branch' && scenario.referendum) {
+    issue(['referendum'], 'le référendum des salariés ne concerne que les accords d’entreprise (level "company", L2232-12)');
+  }
+  if (scenario.extension) {
+    if (scenario.level !== 'branch') {
+      issue(['extension'], 'l’extension ne concerne que les accords de branche (level "branch", L2261-19)');
+    }
+    scenario.extension.oppositions.forEach((act, i) => {
+      if (!byId.has(act.org)) issue(['extension', 'oppositions', i, 'org'], `opposition à l’extension : organisation inconnue « ${act.org} »`);
+    });
+    const employers = sumOfRepresentatives(scenario, 'employer');
+    if (!scenario.organisations.some((o) => o.college === 'employer' && o.representative)) {
+      issue(['organisations'], 'extension : aucune organisation d’employeurs représentative');
+    } else if (Math.abs(employers - HUNDRED_PERCENT) > SUM_TOLERANCE) {
+      issue(
+        ['organisations'],
+        `extension : les poids des ${COLLEGE_FR.employer} représentatives (part des salariés de leurs adhérents) totalisent ${formatPercent(employers)} au lieu de 100 % (tolérance ± 0,01)`,
+      );
+    }
+  }
+}
+
+export const ScenarioSchema = ScenarioObjectSchema.superRefine(checkConsistency);
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type ScenarioOrganisation = Scenario['organisations'][number];
+
+// --- The assessment ------------------------------------------------------------------------
+
+export const VALIDITY_STATUSES = [
+  'not concluded',
+  'open for signature',
+  'opposition window',
+  'referendum pending',
+  'valid',
+  'void',
+] as const;
+export type ValidityStatus = (typeof VALIDITY_STATUSES)[number];
+
+/** Why an opposition counts, or why it does not. */
+export const OPPOSITION_GROUNDS = [
+  'counted',
+  'after asOf',
+  'company level',
+  'employer organisation',
+  'union organisation',
+  'not representative',
+  'signatory',
+  'not concluded',
+  'not notified',
+  'before notification',
+  'before notice',
+  'late',
+  'duplicate',
+] as const;
+export type OppositionGround = (typeof OPPOSITION_GROUNDS)[number];
+
+const AssessedOppositionSchema = z.object({
+  org: z.string(),
+  at: z.string(),
+  counted: z.boolean(),
+  ground: z.enum(OPPOSITION_GROUNDS),
+  /** The weight it adds (0 when not counted). */
+  weight: z.number(),
+});
+export type AssessedOpposition = z.infer<typeof AssessedOppositionSchema>;
+
+const DeadlineEntrySchema = z.object({
+  org: z.string(),
+  notifiedAt: z.string().nullable(),
+  /** Notification + 15 days, before art. 642 CPC. */
+  nominalDeadline: z.string().nullable(),
+  /** The last day an opposition is in time (after art. 642 CPC); null while not notified. */
+  deadline: z.string().nullable(),
+  state: z.enum(['not notified', 'open', 'closed']),
+});
+export type DeadlineEntry = z.infer<typeof DeadlineEntrySchema>;
+
+export const ExtensionAssessmentSchema = z.object({
+  status: z.enum(['notice not published', 'opposition window', 'blocked', 'unopposed']),
+  noticeAt: z.string(),
+  nominalDeadline: z.string(),
+  deadline: z.string(),
+  oppositionWeight: z.number(),
+  oppositionMajority: z.boolean(),
+  oppositions: z.array(AssessedOppositionSchema),
+});
+export type ExtensionAssessment = z.infer<typeof ExtensionAssessmentSchema>;
+
+export const AssessmentSchema = z.object({
+  // The keys of DOMAIN.md, first and with those names.
+  status: z.enum(VALIDITY_STATUSES),
+  signatureWeight: z.number(),
+  signatureTestPassed: z.boolean(),
+  oppositionWeight: z.number(),
+  oppositionMajority: z.boolean(),
+  /** The latest of the per-organisation deadlines; null when no opposition period runs. */
+  oppositionDeadline: z.string().nullable(),
+  reasons: z.array(z.string()),
+  // Additive detail.
+  level: z.enum(LEVELS),
+  asOf: z.string(),
+  /** Unions whose signature counts, weight > 0. */
+  signatories: z.array(z.object({ org: z.string(), at: z.string(), weight: z.number() })),
+  /** Company level: the signatures exceed 50 % (valid without referendum). */
+  majoritySignature: z.boolean(),
+  /** Per representative non-signatory union: its notification and deadline. */
+  deadlines: z.array(DeadlineEntrySchema),
+  oppositions: z.array(AssessedOppositionSchema),
+  /** The weight of the non-signatory unions whose window is still open or not yet started. */
+  pendingOppositionWeight: z.number(),
+  referendum: z.object({ at: z.string(), approved: z.boolean(), taken: z.boolean() }).nullable(),
+  extension: ExtensionAssessmentSchema.nullable(),
+});
+export type Assessment = z.infer<typeof AssessmentSchema>;
+
+/** The assessment of a parsed scenario: the agreement's validity, then its extension if any. */
+export function assess(scenario: Scenario): Assessment {
+  const assessment = scenario.level === 'branch' ? assessBranch(scenario) : assessCompany(scenario);
+  if (!scenario.extension) return assessment;
+  const { extension, reasons } = assessExtension(scenario, scenario.extension, assessment.status);
+  return { ...assessment, reasons: [...assessment.reasons, ...reasons], extension };
+}
+
+export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+
+/** Parses unknown input (a JSON value) into a scenario, or one French message per problem. */
+export function parseScenario(input: unknown): ParseResult {
+  const result = ScenarioSchema.safeParse(input);
+  if (result.success) return { ok: true, scenario: result.data };
+  return {
+    ok: false,
+    errors: result.error.issues.map((i) => (i.path.length > 0 ? `${formatPath(i.path)} : ${i.message}` : i.message)),
+  };
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+}
