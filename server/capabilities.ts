@@ -3,6 +3,8 @@ import { registerAuth } from './auth/auth.routes.ts';
 import { registerNegotiations } from './negotiations/negotiation.routes.ts';
 import { registerRealtime } from './realtime/realtime.handlers.ts';
 import { registerPositions } from './positions/position.handlers.ts';
+import { registerCollab } from './collab/collab.capability.ts';
+import { registerVersions } from './versions/versions.routes.ts';
 import { registerVotes } from './votes/vote.handlers.ts';
 
 /**
@@ -10,4 +12,4 @@ import { registerVotes } from './votes/vote.handlers.ts';
  * Each folder (auth, negotiations, collab, …) exports one `register…` function.
  * Auth comes first: it installs the CSRF origin check and the Socket.IO handshake gate.
  */
-export const capabilities: Capability[] = [registerAuth, registerNegotiations, registerRealtime, registerVotes, registerPositions];
+export const capabilities: Capability[] = [registerAuth, registerNegotiations, registerRealtime, registerVotes, registerPositions, registerCollab, registerVersions];

@@ -1,0 +1,22 @@
+/**
+ * WebSocket close codes of the Yjs endpoint. 1000–1015 are the protocol's own (RFC 6455);
+ * 4000–4999 are ours, mirroring the HTTP status a client would recognise.
+ */
+export const CloseCode = {
+  /** The server is shutting down; the provider reconnects to the next one. */
+  GOING_AWAY: 1001,
+  /** A message over MAX_MESSAGE_BYTES. */
+  MESSAGE_TOO_BIG: 1009,
+  /** The message could not be decoded as a Yjs sync or awareness message. */
+  BAD_MESSAGE: 4400,
+  /** The session ended while the connection was open. */
+  UNAUTHENTICATED: 4401,
+  /** The mandate was revoked while the connection was open. */
+  FORBIDDEN: 4403,
+  /** The peer stopped answering pings. */
+  TIMEOUT: 4408,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Larger than any article a person types; a full 300-article paste still fits. */
+export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;

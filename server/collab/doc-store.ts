@@ -1,0 +1,265 @@
+import * as Y from 'yjs';
+import type { Logger } from '../logger.ts';
+import { parseDocName } from '../../shared/structure.ts';
+import type { DocPersistence, UpdateRecord } from './persistence.ts';
+import { Origin, SharedDoc } from './shared-doc.ts';
+
+export interface DocStoreOptions {
+  persistence: DocPersistence;
+  logger: Logger;
+  /**
+   * The content of a document that was never stored (an article's seed paragraphs, an
+   * agreement's outline from its metadata), as one update; null when there is none.
+   */
+  initialState(docName: string): Promise<Uint8Array | null>;
+  /** Called after each change of a document, once per transaction (e.g. outline → metadata). */
+  onChange?(doc: SharedDoc, origin: unknown): void;
+  /** How long acknowledged edits may wait in memory before they are written. */
+  flushEveryMs?: number;
+  /** Compact a document after this many stored updates… */
+  compactAfterUpdates?: number;
+  /** …or when it has had no update for this long. */
+  compactWhenIdleMs?: number;
+  /** A document left by its last client is unloaded after this grace (reconnects reuse it). */
+  unloadAfterMs?: number;
+}
+
+/**
+ * The live documents of this process: loads each once (stored state + later updates, or
+ * its initial content), persists its updates in batches per tick, compacts them, and
+ * unloads a document nobody uses. Like Hocuspocus's Document registry with its database
+ * extension, in one place.
+ */
+export class DocStore {
+  private readonly docs = new Map<string, Promise<SharedDoc>>();
+  private readonly unloading = new Map<string, Promise<void>>();
+  private readonly pending = new Map<SharedDoc, Uint8Array[]>();
+  private readonly idleTimers = new Map<SharedDoc, NodeJS.Timeout>();
+  private readonly unloadTimers = new Map<SharedDoc, NodeJS.Timeout>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  /** Every write goes through this chain: a compaction never overtakes the flush before it. */
+  private writes: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** Counters for logs and the bench. */
+  readonly stats = { flushes: 0, records: 0, compactions: 0, loads: 0, unloads: 0 };
+
+  private readonly flushEveryMs: number;
+  private readonly compactAfterUpdates: number;
+  private readonly compactWhenIdleMs: number;
+  private readonly unloadAfterMs: number;
+
+  constructor(private readonly options: DocStoreOptions) {
+    this.flushEveryMs = options.flushEveryMs ?? 100;
+    this.compactAfterUpdates = options.compactAfterUpdates ?? 200;
+    this.compactWhenIdleMs = options.compactWhenIdleMs ?? 5_000;
+    this.unloadAfterMs = options.unloadAfterMs ?? 1_000;
+  }
+
+  get loadedCount(): number {
+    return this.docs.size;
+  }
+
+  /** The document, loaded if needed. */
+  async open(name: string): Promise<SharedDoc> {
+    if (this.closed) throw new Error('document store closed');
+    await this.unloading.get(name);
+    let loading = this.docs.get(name);
+    if (!loading) {
+      loading = this.load(name);
+      this.docs.set(name, loading);
+      loading.catch(() => this.docs.delete(name));
+    }
+    const doc = await loading;
+    this.cancelUnload(doc);
+    return doc;
+  }
+
+  /** Runs a server-side change (or read) on a document, keeping it loaded meanwhile. */
+  async withDoc<T>(name: string, fn: (doc: SharedDoc) => T | Promise<T>): Promise<T> {
+    const doc = await this.open(name);
+    doc.holds++;
+    try {
+      return await fn(doc);
+    } finally {
+      doc.holds--;
+      this.release(doc);
+    }
+  }
+
+  /** The whole state of a document (loaded or not), as one update. */
+  encodeState(name: string): Promise<Uint8Array> {
+    return this.withDoc(name, (doc) => Y.encodeStateAsUpdate(doc));
+  }
+
+  /** Called when a client leaves: a document nobody uses is flushed and unloaded. */
+  release(doc: SharedDoc): void {
+    if (doc.peers.size > 0 || doc.holds > 0 || this.closed) return;
+    this.cancelUnload(doc);
+    this.unloadTimers.set(
+      doc,
+      setTimeout(() => {
+        this.unloadTimers.delete(doc);
+        if (doc.peers.size === 0 && doc.holds === 0) void this.unload(doc);
+      }, this.unloadAfterMs),
+    );
+  }
+
+  private cancelUnload(doc: SharedDoc): void {
+    const timer = this.unloadTimers.get(doc);
+    if (timer) clearTimeout(timer);
+    this.unloadTimers.delete(doc);
+  }
+
+  private async load(name: string): Promise<SharedDoc> {
+    const kind = parseDocName(name)?.kind;
+    // Versions render and compare article snapshots: their deleted content must stay.
+    const doc = new SharedDoc(name, kind !== 'article');
+    const stored = await this.options.persistence.load(name);
+    doc.lastSeq = stored.lastSeq;
+    doc.storedSinceCompaction = stored.updates.length;
+    doc.transact(() => {
+      if (stored.state) Y.applyUpdate(doc, stored.state, Origin.LOAD);
+      for (const update of stored.updates) Y.applyUpdate(doc, update, Origin.LOAD);
+    }, Origin.LOAD);
+    if (!stored.state && stored.updates.length === 0) {
+      const initial = await this.options.initialState(name);
+      if (initial) {
+        this.track(doc);
+        Y.applyUpdate(doc, initial, Origin.SEED);
+      }
+    }
+    this.track(doc);
+    this.stats.loads++;
+    return doc;
+  }
+
+  private readonly tracked = new WeakSet<SharedDoc>();
+
+  private track(doc: SharedDoc): void {
+    if (this.tracked.has(doc)) return;
+    this.tracked.add(doc);
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === Origin.LOAD) return;
+      const list = this.pending.get(doc);
+      if (list) list.push(update);
+      else this.pending.set(doc, [update]);
+      this.scheduleFlush();
+      this.scheduleIdleCompaction(doc);
+    });
+    doc.on('afterTransaction', (tr: Y.Transaction) => {
+      if (tr.origin !== Origin.LOAD && tr.changed.size > 0) this.options.onChange?.(doc, tr.origin);
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      void this.flush();
+    }, this.flushEveryMs);
+  }
+
+  private scheduleIdleCompaction(doc: SharedDoc): void {
+    const previous = this.idleTimers.get(doc);
+    if (previous) clearTimeout(previous);
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(doc);
+      void this.compact(doc);
+    }, this.compactWhenIdleMs);
+    timer.unref();
+    this.idleTimers.set(doc, timer);
+  }
+
+  /** Writes every pending update, one merged record per document, in one insert. */
+  flush(): Promise<void> {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    if (this.pending.size === 0) return this.writes.then(() => undefined);
+    const records: UpdateRecord[] = [];
+    const due: SharedDoc[] = [];
+    for (const [doc, updates] of this.pending) {
+      records.push({ docName: doc.name, seq: ++doc.lastSeq, update: updates.length === 1 ? updates[0] : Y.mergeUpdates(updates) });
+      due.push(doc);
+    }
+    this.pending.clear();
+    return this.enqueue(async () => {
+      try {
+        await this.options.persistence.append(records);
+        this.stats.flushes++;
+        this.stats.records += records.length;
+        for (const doc of due) doc.storedSinceCompaction++;
+      } catch (err) {
+        // Kept for the next tick: the documents still hold these edits in memory.
+        this.options.logger.error({ err, docs: records.length }, 'yjs updates not stored; retrying');
+        records.forEach((record, i) => {
+          const list = this.pending.get(due[i]);
+          if (list) list.unshift(record.update);
+          else this.pending.set(due[i], [record.update]);
+        });
+        if (!this.closed) this.scheduleFlush();
+        throw err;
+      }
+      for (const doc of due) {
+        if (doc.storedSinceCompaction >= this.compactAfterUpdates) void this.compact(doc);
+      }
+    });
+  }
+
+  private enqueue<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.writes.catch(() => undefined).then(op);
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Replaces a document's stored updates by its whole state (after flushing what is pending). */
+  async compact(doc: SharedDoc): Promise<void> {
+    if (this.pending.has(doc)) await this.flush().catch(() => undefined);
+    if (doc.storedSinceCompaction === 0) return;
+    await this.enqueue(async () => {
+      if (doc.storedSinceCompaction === 0) return;
+      const upTo = doc.lastSeq;
+      const counted = doc.storedSinceCompaction;
+      await this.options.persistence.compact(doc.name, Y.encodeStateAsUpdate(doc), upTo);
+      doc.storedSinceCompaction = Math.max(0, doc.storedSinceCompaction - counted);
+      this.stats.compactions++;
+    }).catch((err) => this.options.logger.error({ err, doc: doc.name }, 'yjs compaction failed'));
+  }
+
+  private async unload(doc: SharedDoc): Promise<void> {
+    if (this.docs.get(doc.name) === undefined) return;
+    const done = (async () => {
+      try {
+        await this.compact(doc);
+      } finally {
+        if (doc.peers.size === 0 && doc.holds === 0) this.forget(doc);
+      }
+    })();
+    this.unloading.set(doc.name, done);
+    await done;
+    this.unloading.delete(doc.name);
+  }
+
+  private forget(doc: SharedDoc): void {
+    const idle = this.idleTimers.get(doc);
+    if (idle) clearTimeout(idle);
+    this.idleTimers.delete(doc);
+    this.docs.delete(doc.name);
+    doc.destroy();
+    this.stats.unloads++;
+  }
+
+  /** Flushes and compacts everything, then forgets it (server shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of [...this.unloadTimers.values(), ...this.idleTimers.values()]) clearTimeout(timer);
+    this.unloadTimers.clear();
+    this.idleTimers.clear();
+    const docs = await Promise.all([...this.docs.values()].map((p) => p.catch(() => null)));
+    await this.flush().catch(() => undefined);
+    for (const doc of docs) if (doc) await this.compact(doc);
+    for (const doc of docs) doc?.destroy();
+    this.docs.clear();
+  }
+}

@@ -1,0 +1,78 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as encoding from 'lib0/encoding';
+
+/** The y-websocket message types (first varuint of every message). */
+export const MessageType = { SYNC: 0, AWARENESS: 1, AUTH: 2, QUERY_AWARENESS: 3 } as const;
+
+/** A connected client, as a document sees it. */
+export interface DocPeer {
+  send(message: Uint8Array): void;
+  /** Awareness client ids this peer introduced: removed when it leaves. */
+  readonly awarenessIds: Set<number>;
+}
+
+/** Where an update came from, for the persistence and broadcast hooks. */
+export const Origin = { LOAD: 'load', SEED: 'seed', SERVER: 'server' } as const;
+
+/**
+ * One live document: the Y.Doc, its awareness and its peers. Updates and awareness
+ * changes are broadcast to every peer but the one that sent them.
+ */
+export class SharedDoc extends Y.Doc {
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly peers = new Set<DocPeer>();
+  /** Sequence number of the last update persisted (or being persisted). */
+  lastSeq = 0;
+  /** Updates stored since the last compaction. */
+  storedSinceCompaction = 0;
+  /** Server-side users of the document (REST use cases): it stays loaded while held. */
+  holds = 0;
+
+  constructor(readonly name: string, gc: boolean) {
+    super({ gc });
+    this.awareness = new awarenessProtocol.Awareness(this);
+    this.awareness.setLocalState(null);
+    this.on('update', (update: Uint8Array, origin: unknown) => {
+      if (this.peers.size === 0) return;
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MessageType.SYNC);
+      syncProtocol.writeUpdate(encoder, update);
+      this.broadcast(encoding.toUint8Array(encoder), origin);
+    });
+    this.awareness.on(
+      'update',
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+        const changed = [...added, ...updated, ...removed];
+        const peer = origin as DocPeer | null;
+        if (peer && this.peers.has(peer)) {
+          for (const id of added) peer.awarenessIds.add(id);
+          for (const id of removed) peer.awarenessIds.delete(id);
+        }
+        if (this.peers.size === 0) return;
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, MessageType.AWARENESS);
+        encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+        this.broadcast(encoding.toUint8Array(encoder), origin);
+      },
+    );
+  }
+
+  private broadcast(message: Uint8Array, origin: unknown): void {
+    for (const peer of this.peers) if (peer !== origin) peer.send(message);
+  }
+
+  /** Removes a departing peer and the presence it had announced. */
+  removePeer(peer: DocPeer): void {
+    if (!this.peers.delete(peer)) return;
+    if (peer.awarenessIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], null);
+    }
+  }
+
+  override destroy(): void {
+    this.awareness.destroy();
+    super.destroy();
+  }
+}

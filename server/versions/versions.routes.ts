@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { Capability } from '../app.ts';
+import { VersionBodySchema } from '../../shared/structure.ts';
+import { AppError } from '../common/app-error.ts';
+import { requireActor, type Actor } from '../access/access.service.ts';
+import { collabOf } from '../collab/collab.capability.ts';
+import { recordEvents } from '../realtime/realtime.handlers.ts';
+import { versionModel } from './version.model.ts';
+import { compareVersions, createVersion, listVersions, readVersion } from './versions.service.ts';
+
+const CompareQuerySchema = z.object({ from: z.string().min(1).max(40), to: z.string().min(1).max(40) });
+
+/** Versions of an agreement: list, take, read, compare. */
+export const registerVersions: Capability = async (ctx) => {
+  const { connection } = ctx.db;
+  await versionModel(connection).createIndexes();
+  const { api } = ctx;
+  const deps = () => ({ connection, store: collabOf(ctx).store });
+  const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;
+
+  api.get('/negotiations/:negotiationId/versions', requireActor('negotiation:read'), async (_req, res) => {
+    res.json(await listVersions(connection, actorOf(res.locals).negotiationId));
+  });
+
+  api.post('/negotiations/:negotiationId/versions', requireActor('version:create'), async (req, res) => {
+    const parsed = VersionBodySchema.safeParse(req.body);
+    if (!parsed.success) throw new AppError('BAD_REQUEST', 'Nommez la version (200 caractères au plus).');
+    const actor = actorOf(res.locals);
+    const version = await createVersion(deps(), {
+      negotiationId: actor.negotiationId,
+      name: parsed.data.name,
+      reason: parsed.data.reason,
+      kind: 'manual',
+      author: { userId: actor.user.id, name: actor.user.name, org: actor.org.shortName },
+    });
+    await recordEvents(ctx, actor.negotiationId, [
+      { type: 'version:created', payload: { versionId: version.id, name: version.name, kind: version.kind }, actor: actor.user.id, org: actor.org.id },
+    ]);
+    ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, version: version.id }, 'version created');
+    res.status(201).json(version);
+  });
+
+  api.get('/negotiations/:negotiationId/versions/:versionId', requireActor('negotiation:read'), async (req, res) => {
+    res.json(await readVersion(connection, actorOf(res.locals).negotiationId, String(req.params.versionId)));
+  });
+
+  api.get('/negotiations/:negotiationId/compare', requireActor('negotiation:read'), async (req, res) => {
+    const parsed = CompareQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez deux versions : from et to (un identifiant ou live).');
+    res.json(await compareVersions(deps(), actorOf(res.locals).negotiationId, parsed.data.from, parsed.data.to));
+  });
+};

@@ -1,0 +1,123 @@
+import type { Connection } from 'mongoose';
+import { Types } from 'mongoose';
+import * as Y from 'yjs';
+import { compareAgreements, summarise, type AgreementText, type ArticleComparison, type ComparisonSummary } from '../../shared/text-diff.ts';
+import { agreementDocName, articleDocName, blocksOfState, readBlocks, readStructure, structureOfState } from '../../shared/structure.ts';
+import { AppError } from '../common/app-error.ts';
+import type { DocStore } from '../collab/doc-store.ts';
+import { versionModel, type VersionKind } from './version.model.ts';
+
+export interface VersionDeps {
+  connection: Connection;
+  store: DocStore;
+}
+
+export interface VersionSummary {
+  id: string;
+  name: string;
+  kind: VersionKind;
+  createdAt: string;
+}
+
+export interface VersionAuthor {
+  userId: string;
+  name: string;
+  org?: string | null;
+}
+
+export interface VersionText extends AgreementText {
+  id: string | 'live';
+  name: string;
+  kind: VersionKind | 'live';
+  reason: string;
+  createdAt: string;
+  createdBy: VersionAuthor | null;
+}
+
+/**
+ * THE way a version is taken, by hand (a pen-holder's "save a version") or by a workflow
+ * (end of session, merged amendment, opening for signature): the structure and every
+ * article's full Yjs state, as they are now, under a name, with who, when and why.
+ */
+export async function createVersion(
+  deps: VersionDeps,
+  input: { negotiationId: string; name: string; reason?: string; kind: VersionKind; author: VersionAuthor; now?: Date },
+): Promise<VersionSummary> {
+  const structure = await deps.store.encodeState(agreementDocName(input.negotiationId));
+  const entries = structureOfState(structure);
+  const articles: { articleId: string; state: Buffer }[] = [];
+  for (const entry of entries) {
+    const state = await deps.store.encodeState(articleDocName(entry.id));
+    articles.push({ articleId: entry.id, state: Buffer.from(state) });
+  }
+  const createdAt = input.now ?? new Date();
+  const doc = await versionModel(deps.connection).create({
+    negotiationId: input.negotiationId,
+    name: input.name,
+    reason: input.reason ?? '',
+    kind: input.kind,
+    createdAt,
+    createdBy: { userId: input.author.userId, name: input.author.name, org: input.author.org ?? null },
+    structure: Buffer.from(structure),
+    articles,
+  });
+  return { id: String(doc._id), name: doc.name, kind: input.kind, createdAt: createdAt.toISOString() };
+}
+
+export async function listVersions(connection: Connection, negotiationId: string): Promise<VersionSummary[]> {
+  const docs = await versionModel(connection)
+    .find({ negotiationId }, { name: 1, kind: 1, createdAt: 1 })
+    .sort({ createdAt: -1 })
+    .lean();
+  return docs.map((d) => ({ id: String(d._id), name: d.name, kind: d.kind as VersionKind, createdAt: d.createdAt.toISOString() }));
+}
+
+const asBytes = (b: Buffer | { buffer: Uint8Array } | Uint8Array): Uint8Array =>
+  b instanceof Uint8Array ? b : new Uint8Array((b as { buffer: Uint8Array }).buffer);
+
+/** A version's texts: the outline and each article's blocks, rendered from the stored states. */
+export async function readVersion(connection: Connection, negotiationId: string, versionId: string): Promise<VersionText> {
+  if (!Types.ObjectId.isValid(versionId)) throw new AppError('NOT_FOUND', 'Version introuvable.');
+  const doc = await versionModel(connection).findOne({ _id: versionId, negotiationId }).lean();
+  if (!doc) throw new AppError('NOT_FOUND', 'Version introuvable.');
+  const states = new Map(doc.articles.map((a) => [a.articleId, asBytes(a.state as unknown as Buffer)]));
+  const entries = structureOfState(asBytes(doc.structure as unknown as Buffer));
+  return {
+    id: String(doc._id),
+    name: doc.name,
+    kind: doc.kind as VersionKind,
+    reason: doc.reason ?? '',
+    createdAt: doc.createdAt.toISOString(),
+    createdBy: doc.createdBy ? { userId: doc.createdBy.userId, name: doc.createdBy.name, org: doc.createdBy.org ?? null } : null,
+    articles: entries.map((entry) => {
+      const state = states.get(entry.id);
+      return { ...entry, blocks: state ? blocksOfState(state) : [] };
+    }),
+  };
+}
+
+/** The live text, rendered the same way as a version. */
+export async function readLive(deps: VersionDeps, negotiationId: string): Promise<VersionText> {
+  const entries = await deps.store.withDoc(agreementDocName(negotiationId), (doc) => readStructure(doc));
+  const articles = [];
+  for (const entry of entries) {
+    articles.push({ ...entry, blocks: await deps.store.withDoc(articleDocName(entry.id), (doc: Y.Doc) => readBlocks(doc)) });
+  }
+  return { id: 'live', name: 'Texte en cours', kind: 'live', reason: '', createdAt: new Date().toISOString(), createdBy: null, articles };
+}
+
+export interface Comparison {
+  from: Omit<VersionText, 'articles'>;
+  to: Omit<VersionText, 'articles'>;
+  summary: ComparisonSummary;
+  articles: ArticleComparison[];
+}
+
+/** Any two versions, or a version and the live text, compared article by article. */
+export async function compareVersions(deps: VersionDeps, negotiationId: string, fromId: string, toId: string): Promise<Comparison> {
+  const load = (id: string) => (id === 'live' ? readLive(deps, negotiationId) : readVersion(deps.connection, negotiationId, id));
+  const [from, to] = [await load(fromId), await load(toId)];
+  const articles = compareAgreements(from, to);
+  const head = ({ articles: _articles, ...rest }: VersionText) => rest;
+  return { from: head(from), to: head(to), summary: summarise(articles), articles };
+}

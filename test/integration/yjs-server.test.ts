@@ -1,0 +1,173 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deterministicSeed, writeParagraphs } from '../../shared/structure.ts';
+import { DocStore } from '../../server/collab/doc-store.ts';
+import { MemoryPersistence } from '../../server/collab/persistence.ts';
+import { CloseCode } from '../../server/collab/close-codes.ts';
+import { YjsServer, type Authorize } from '../../server/collab/yjs-server.ts';
+import { appendParagraph, connectClient, synced, upgradeStatus, waitFor, type TestClient } from './yjs-helpers.ts';
+
+// The Yjs endpoint alone, with an injected authorisation and in-memory storage: the protocol,
+// the read-only rule and the storage cycle, independent of sessions and of the database.
+
+const WRITER = 'sid=writer';
+const READER = 'sid=reader';
+
+const authorize: Authorize = async ({ cookie, docName }) => {
+  if (cookie !== WRITER && cookie !== READER) return { ok: false, status: 401 };
+  if (!/^(article|agreement):[a-z0-9]+$/.test(docName) || docName.endsWith('foreign')) return { ok: false, status: 403 };
+  return { ok: true, principal: { userId: cookie, negotiationId: 'n1', canWrite: cookie === WRITER } };
+};
+
+interface Harness {
+  url: string;
+  persistence: MemoryPersistence;
+  store: DocStore;
+  yjs: YjsServer;
+  http: Server;
+  stop(): Promise<void>;
+}
+
+async function startHarness(persistence = new MemoryPersistence(), options: { compactAfterUpdates?: number } = {}): Promise<Harness> {
+  const logger = pino({ level: 'silent' });
+  const store = new DocStore({
+    persistence,
+    logger,
+    initialState: async (name) => (name === 'article:seeded' ? deterministicSeed((d) => writeParagraphs(d, ['Article premier.'])) : null),
+    unloadAfterMs: 50,
+    compactWhenIdleMs: 200,
+    ...options,
+  });
+  const yjs = new YjsServer({ store, authorize, logger, maxMessageBytes: 64 * 1024 });
+  const http = createServer();
+  http.on('upgrade', (req, socket, head) => {
+    if (req.url?.startsWith('/yjs/')) yjs.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  return {
+    url,
+    persistence,
+    store,
+    yjs,
+    http,
+    async stop() {
+      await yjs.close();
+      await store.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+function storedText(persistence: MemoryPersistence, name: string): Promise<string> {
+  return persistence.load(name).then((stored) => {
+    const doc = new Y.Doc();
+    if (stored.state) Y.applyUpdate(doc, stored.state);
+    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    return doc.getXmlFragment('default').toString();
+  });
+}
+
+describe('Yjs endpoint (protocol, rights, storage)', () => {
+  let sut: Harness;
+  const clients: TestClient[] = [];
+  const client = (name: string, cookie?: string) => {
+    const c = connectClient(sut.url, name, cookie);
+    clients.push(c);
+    return c;
+  };
+
+  beforeEach(async () => {
+    sut = await startHarness();
+  });
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await sut.stop();
+  });
+
+  it('two writers converge on concurrent edits', async () => {
+    const a = client('article:a1', WRITER);
+    const b = client('article:a1', WRITER);
+    await Promise.all([synced(a), synced(b)]);
+    for (let i = 0; i < 20; i++) {
+      appendParagraph(a.doc, `A${i}`);
+      appendParagraph(b.doc, `B${i}`);
+    }
+    await waitFor(() => a.text() === b.text() && a.text().split('\n').length === 40, 5000, 'convergence');
+    expect(a.text()).toBe(b.text());
+  });
+
+  it('a new article starts from its seed paragraphs', async () => {
+    const a = client('article:seeded', WRITER);
+    await synced(a);
+    await waitFor(() => a.text() === 'Article premier.');
+  });
+
+  it("a read-only member's edit reaches neither the others nor storage, their presence does", async () => {
+    const writer = client('article:a2', WRITER);
+    const reader = client('article:a2', READER);
+    await Promise.all([synced(writer), synced(reader)]);
+    appendParagraph(writer.doc, 'du rédacteur');
+    await waitFor(() => reader.text() === 'du rédacteur');
+    appendParagraph(reader.doc, 'du lecteur');
+    reader.provider.awareness.setLocalStateField('user', { name: 'Lecteur' });
+    await waitFor(() => [...writer.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Lecteur'));
+    await new Promise((r) => setTimeout(r, 300));
+    await sut.store.flush();
+    expect(writer.text()).toBe('du rédacteur');
+    expect(await storedText(sut.persistence, 'article:a2')).not.toContain('du lecteur');
+    expect(await storedText(sut.persistence, 'article:a2')).toContain('du rédacteur');
+  });
+
+  it('refuses an upgrade without a session (401) and outside the negotiation (403)', async () => {
+    const ws = sut.url.replace('http', 'ws');
+    expect(await upgradeStatus(`${ws}/yjs/article:a1`)).toBe(401);
+    expect(await upgradeStatus(`${ws}/yjs/article:foreign`, WRITER)).toBe(403);
+    expect(await upgradeStatus(`${ws}/yjs/not-a-doc`, WRITER)).toBe(403);
+    expect(await upgradeStatus(`${ws}/yjs/article:a1`, WRITER)).toBe(101);
+  });
+
+  it('closes on garbage and on an oversized message, and keeps serving', async () => {
+    const codes: number[] = [];
+    for (const payload of [Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2]), Buffer.from([0, 2, 50, 1, 2, 3]), Buffer.alloc(100 * 1024, 7)]) {
+      const ws = new WebSocket(`${sut.url.replace('http', 'ws')}/yjs/article:a3`, { headers: { cookie: WRITER } });
+      await new Promise((r) => ws.once('open', r));
+      const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+      ws.send(payload);
+      codes.push(await closed);
+    }
+    expect(codes).toEqual([CloseCode.BAD_MESSAGE, CloseCode.BAD_MESSAGE, CloseCode.MESSAGE_TOO_BIG]);
+    const a = client('article:a3', WRITER);
+    await synced(a);
+    appendParagraph(a.doc, 'toujours là');
+    const b = client('article:a3', WRITER);
+    await waitFor(() => b.text() === 'toujours là');
+  });
+
+  it('compaction keeps the content identical, and an idle document is unloaded', async () => {
+    await sut.stop();
+    sut = await startHarness(new MemoryPersistence(), { compactAfterUpdates: 5 });
+    const a = client('article:a4', WRITER);
+    await synced(a);
+    for (let i = 0; i < 30; i++) {
+      appendParagraph(a.doc, `ligne ${i}`);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    const expected = a.doc.getXmlFragment('default').toString();
+    await waitFor(() => sut.store.stats.compactions > 0, 5000, 'compaction');
+    a.destroy();
+    await waitFor(() => sut.store.loadedCount === 0, 5000, 'unload');
+    expect(sut.persistence.updates.filter((u) => u.docName === 'article:a4')).toHaveLength(0);
+    expect(await storedText(sut.persistence, 'article:a4')).toBe(expected);
+    const again = client('article:a4', READER);
+    await synced(again);
+    await waitFor(() => again.doc.getXmlFragment('default').toString() === expected);
+  });
+});
