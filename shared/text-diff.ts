@@ -196,7 +196,7 @@ function stableIds(from: readonly string[], to: readonly string[]): Set<string> 
       kept.add(from[i]);
       i++;
       j++;
-    } else if (table[i + 1][j] >= table[i][j + 1]) i++;
+    } else if (table[i + 1][j] > table[i][j + 1]) i++;
     else j++;
   }
   return kept;
