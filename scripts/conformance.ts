@@ -1,0 +1,117 @@
+// npm run conformance -- DIR [--min-passed N] [--timeout MS]
+//
+// Runs every MongoDB unified-format test file (*.json) in DIR with the official driver, against
+// the embedded engine (started on a fresh temporary directory) or against MONGODB_URI when set.
+// Prints one line per test and closes with "N passed, N failed[, N skipped]".
+// Exit code: 0 all passed, 1 a test failed (or fewer than --min-passed passed), 2 usage error.
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startEngine, type RunningEngine } from '../server/db/engine/index.ts';
+import { count, formatReport, summaryLine } from './conformance/report.ts';
+import { runFiles } from './conformance/runner.ts';
+
+const USAGE = 'usage: npm run conformance -- DIR [--min-passed N] [--timeout MS]';
+
+interface CliOptions {
+  dir: string;
+  minPassed?: number;
+  timeoutMs?: number;
+}
+
+class UsageError extends Error {}
+
+function parseCount(flag: string, text: string | undefined): number {
+  if (text === undefined || !/^\d+$/.test(text)) throw new UsageError(`${flag} needs a non-negative integer, got ${text ?? 'nothing'}`);
+  return Number(text);
+}
+
+function parseArgs(argv: readonly string[]): CliOptions {
+  let dir: string | undefined;
+  let minPassed: number | undefined;
+  let timeoutMs: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (flag === '--min-passed') minPassed = parseCount(flag, inline ?? argv[++i]);
+    else if (flag === '--timeout') timeoutMs = parseCount(flag, inline ?? argv[++i]);
+    else if (flag === '--help' || flag === '-h') throw new UsageError('');
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else if (dir === undefined) dir = arg;
+    else throw new UsageError(`one directory only (got ${dir} and ${arg})`);
+  }
+  if (dir === undefined) throw new UsageError('missing DIR: the directory of *.json test files');
+  return { dir, minPassed, timeoutMs };
+}
+
+async function testFiles(dir: string): Promise<string[]> {
+  const path = resolve(dir);
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new UsageError(`no such directory: ${dir}`);
+  if (!info.isDirectory()) throw new UsageError(`not a directory: ${dir}`);
+  const names = (await readdir(path)).filter((name) => name.endsWith('.json')).sort();
+  return names.map((name) => join(path, name));
+}
+
+async function main(): Promise<number> {
+  let options: CliOptions;
+  let files: string[];
+  try {
+    options = parseArgs(process.argv.slice(2));
+    files = await testFiles(options.dir);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    if (error.message) console.error(`conformance: ${error.message}`);
+    console.error(USAGE);
+    return 2;
+  }
+
+  let engine: RunningEngine | undefined;
+  let dataDir: string | undefined;
+  let target: { uri: string } | { error: string };
+  const external = process.env.MONGODB_URI;
+  if (external) {
+    target = { uri: external };
+    console.log(`conformance: ${files.length} file(s) against MONGODB_URI`);
+  } else {
+    dataDir = await mkdtemp(join(tmpdir(), 'conformance-engine-'));
+    try {
+      engine = await startEngine({ dir: dataDir, port: 0 });
+      target = { uri: engine.uri };
+      console.log(`conformance: ${files.length} file(s) against the embedded engine at ${engine.uri}`);
+    } catch (error) {
+      target = { error: `the embedded engine did not start: ${(error as Error).message}` };
+      console.log(`conformance: ${files.length} file(s); ${target.error}`);
+    }
+  }
+
+  try {
+    const reports = await runFiles(files, {
+      target,
+      serverless: process.env.MONGODB_SERVERLESS === 'true',
+      testTimeoutMs: options.timeoutMs,
+      onReport: (report) => console.log(formatReport(report)),
+    });
+    const counts = count(reports);
+    let status = counts.failed > 0 ? 1 : 0;
+    if (options.minPassed !== undefined && counts.passed < options.minPassed) {
+      console.log(`conformance: ${counts.passed} test(s) passed, fewer than the required ${options.minPassed}`);
+      status = 1;
+    }
+    console.log(summaryLine(counts));
+    return status;
+  } finally {
+    await engine?.close().catch(() => undefined);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error('conformance: internal error:', error);
+    process.exitCode = 1;
+  },
+);
