@@ -34,9 +34,10 @@ export async function renderPdf(snapshot: SignedSnapshot): Promise<Buffer> {
     lang: 'fr-FR',
     displayTitle: true,
     info: {
-      Title: t(view.title),
-      Subject: t(`${snapshot.negotiation.title} – empreinte SHA-256 ${fingerprint}`),
-      Author: t(snapshot.parties.filter((p) => p.college !== 'neutral').map((p) => p.shortName).join(', ')),
+      // Metadata strings are written in UTF-16 by pdfkit: no font, no folding.
+      Title: view.title,
+      Subject: `${snapshot.negotiation.title} – empreinte SHA-256 ${fingerprint}`,
+      Author: snapshot.parties.filter((p) => p.college !== 'neutral').map((p) => p.shortName).join(', '),
       Keywords: `sha256:${fingerprint}`,
       Creator: 'Espace de négociation collective',
       Producer: 'PDFKit',
