@@ -1,10 +1,27 @@
-// Placeholder: the embedded MongoDB-wire-compatible engine is being built (see README).
+// The embedded MongoDB-wire-compatible engine: a durable in-memory store served on a loopback
+// port to the real `mongodb` driver and mongoose. See server/db/engine/README-free layout:
+// wire.ts (framing) → server.ts (connections) → commands/ (mongod's commands) → catalog.ts
+// (collections, indexes) → storage/ (journal, snapshots).
+import { pino, type Logger } from 'pino';
+import { Catalog } from './catalog.ts';
+import type { EngineState } from './commands/context.ts';
+import { Cursors } from './cursors.ts';
+import { EngineServer } from './server.ts';
+import { Store } from './storage/store.ts';
+import { sweepExpired } from './ttl.ts';
+
 export interface EngineOptions {
   /** Data directory (journal and snapshots). */
   dir: string;
   /** Loopback port; 0 picks a free one. */
   port?: number;
   host?: string;
+  /** Where the engine logs; silent when absent. */
+  logger?: Logger;
+  /** How often expired TTL documents are removed (mongod: 60 s). */
+  ttlIntervalMs?: number;
+  /** Journal size that triggers compaction into a snapshot. */
+  compactBytes?: number;
 }
 
 export interface RunningEngine {
@@ -13,6 +30,47 @@ export interface RunningEngine {
   close(): Promise<void>;
 }
 
-export async function startEngine(_options: EngineOptions): Promise<RunningEngine> {
-  throw new Error('embedded engine not implemented yet');
+export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const host = options.host ?? '127.0.0.1';
+  const catalog = new Catalog();
+  const store = Store.open(options.dir, catalog, logger, { compactBytes: options.compactBytes });
+  catalog.sink = store.journal;
+  const engine: EngineState = { catalog, store, cursors: new Cursors(), logger, startedAt: new Date(), port: 0, host };
+  const server = new EngineServer(engine);
+  let port: number;
+  try {
+    port = await server.listen(options.port ?? 0, host);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  engine.port = port;
+
+  const ttl = setInterval(() => {
+    try {
+      if (sweepExpired(engine) > 0) {
+        store.journal.sync().catch((err: unknown) => logger.error({ err }, 'TTL deletions not journaled'));
+      }
+    } catch (err) {
+      logger.error({ err }, 'TTL sweep failed');
+    }
+    engine.cursors.sweep();
+  }, options.ttlIntervalMs ?? 60_000);
+  ttl.unref();
+
+  let closing: Promise<void> | undefined;
+  const uriHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    uri: `mongodb://${uriHost}:${port}/`,
+    port,
+    close() {
+      closing ??= (async () => {
+        clearInterval(ttl);
+        await server.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
 }

@@ -1,0 +1,142 @@
+// A collection in memory: documents by canonical _id in natural (insertion) order, and its
+// indexes kept in step. Every mutation checks all unique indexes before touching anything,
+// so a rejected write leaves no trace.
+import { randomUUID } from 'node:crypto';
+import type { Doc } from './bson.ts';
+import { Binary } from './bson.ts';
+import { CommandError, ErrorCode } from './errors.ts';
+import { CollectionIndex, type IndexEntry, type IndexSpec } from './index/collection-index.ts';
+import { canonicalKey, compareKeys } from './query/bson-order.ts';
+import { planQuery } from './query/planner.ts';
+import { formatDupKey } from './query/format.ts';
+
+export interface CollectionOptions {
+  [option: string]: unknown;
+}
+
+export const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
+
+export class Collection {
+  readonly docs = new Map<string, Doc>();
+  readonly indexes = new Map<string, CollectionIndex>();
+  readonly uuid: InstanceType<typeof Binary>;
+
+  constructor(
+    public db: string,
+    public name: string,
+    public options: CollectionOptions = {},
+    uuid?: InstanceType<typeof Binary>,
+  ) {
+    this.uuid = uuid ?? new Binary(Buffer.from(randomUUID().replace(/-/g, ''), 'hex'), Binary.SUBTYPE_UUID);
+    this.indexes.set(ID_INDEX.name, new CollectionIndex({ ...ID_INDEX }));
+  }
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  get(id: unknown): Doc | undefined {
+    return this.docs.get(canonicalKey(id));
+  }
+
+  private duplicateError(index: CollectionIndex, key: unknown[]): CommandError {
+    const { keyPattern, keyValue } = index.describeKey(key);
+    return new CommandError(
+      ErrorCode.DuplicateKey,
+      `E11000 duplicate key error collection: ${this.ns} index: ${index.name} dup key: ${formatDupKey(keyValue)}`,
+      { keyPattern, keyValue },
+    );
+  }
+
+  /** Keys per index for a document, after checking that none collides with another document. */
+  private checkedKeys(id: string, doc: Doc): Map<CollectionIndex, unknown[][]> {
+    const keys = new Map<CollectionIndex, unknown[][]>();
+    for (const index of this.indexes.values()) {
+      const k = index.keysOf(doc);
+      if (index.unique) {
+        for (const key of k) if (index.conflict(key, id)) throw this.duplicateError(index, key);
+      }
+      keys.set(index, k);
+    }
+    return keys;
+  }
+
+  insert(doc: Doc): void {
+    const id = canonicalKey(doc._id);
+    if (this.docs.has(id)) throw this.duplicateError(this.indexes.get('_id_')!, [doc._id]);
+    const keys = this.checkedKeys(id, doc);
+    for (const [index, k] of keys) index.add(id, k);
+    this.docs.set(id, doc);
+  }
+
+  /** Replaces the document with the same _id (the _id never changes in an update). */
+  replace(doc: Doc): void {
+    const id = canonicalKey(doc._id);
+    const old = this.docs.get(id);
+    if (!old) {
+      this.insert(doc);
+      return;
+    }
+    const keys = this.checkedKeys(id, doc);
+    for (const index of this.indexes.values()) index.remove(id, index.keysOf(old));
+    for (const [index, k] of keys) index.add(id, k);
+    this.docs.set(id, doc);
+  }
+
+  remove(idValue: unknown): Doc | undefined {
+    const id = canonicalKey(idValue);
+    const old = this.docs.get(id);
+    if (!old) return undefined;
+    for (const index of this.indexes.values()) index.remove(id, index.keysOf(old));
+    this.docs.delete(id);
+    return old;
+  }
+
+  /** Adds an index over the existing documents; a unique violation aborts it. */
+  addIndex(spec: IndexSpec): void {
+    const index = new CollectionIndex(spec);
+    index.load(this.docs.entries());
+    if (index.unique) {
+      let previous: IndexEntry | undefined;
+      for (const entry of index.entries.all()) {
+        if (previous && previous.id !== entry.id && compareKeys(previous.key, entry.key) === 0) {
+          throw this.duplicateError(index, entry.key);
+        }
+        previous = entry;
+      }
+    }
+    this.indexes.set(spec.name, index);
+  }
+
+  dropIndex(name: string): void {
+    this.indexes.delete(name);
+  }
+
+  /** Documents that may match the filter: an index range when one applies, else all. */
+  candidates(filter: Doc, useIndexes = true): Iterable<Doc> {
+    const plan = useIndexes ? planQuery(filter, this.indexes.values()) : undefined;
+    if (!plan) return this.docs.values();
+    const ids = new Set<string>();
+    for (const scan of plan.scans) for (const id of plan.index.scan(scan)) ids.add(id);
+    // Keep natural order among candidates, as a collection scan would.
+    const out: Doc[] = [];
+    if (ids.size * 8 < this.docs.size) {
+      for (const id of ids) {
+        const d = this.docs.get(id);
+        if (d) out.push(d);
+      }
+      return out;
+    }
+    for (const [id, d] of this.docs) if (ids.has(id)) out.push(d);
+    return out;
+  }
+
+  /** Loads documents in bulk (start-up); indexes are rebuilt once at the end by `reindex`. */
+  loadDocs(docs: Doc[]): void {
+    for (const d of docs) this.docs.set(canonicalKey(d._id), d);
+  }
+
+  reindex(): void {
+    for (const index of this.indexes.values()) index.load(this.docs.entries());
+  }
+}

@@ -1,0 +1,65 @@
+// Argument parsing and the read path shared by find, count, distinct, delete, update…
+import type { Doc } from '../bson.ts';
+import type { Collection } from '../collection.ts';
+import { CommandError, ErrorCode } from '../errors.ts';
+import { isPlainObject } from '../index/key-paths.ts';
+import { compileFilter, matches, type EvalOptions } from '../query/evaluate.ts';
+import { sortDocs, validateSort } from '../query/sort.ts';
+import type { CommandContext } from './context.ts';
+
+export function collectionArg(ctx: CommandContext, command: string): string {
+  const name = ctx.body[command];
+  if (typeof name !== 'string') {
+    throw new CommandError(ErrorCode.InvalidNamespace, `collection name has invalid type ${name === null ? 'null' : Array.isArray(name) ? 'array' : typeof name}`);
+  }
+  if (name === '') throw new CommandError(ErrorCode.InvalidNamespace, `Invalid namespace specified '${ctx.db}.'`);
+  return name;
+}
+
+export function optionalDoc(body: Doc, field: string): Doc | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (!isPlainObject(v)) throw new CommandError(ErrorCode.TypeMismatch, `BSON field '${field}' is the wrong type '${Array.isArray(v) ? 'array' : typeof v}', expected type 'object'`);
+  return v;
+}
+
+export function optionalNumber(body: Doc, field: string): number | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number') throw new CommandError(ErrorCode.TypeMismatch, `BSON field '${field}' is the wrong type '${typeof v}', expected types '[long, int, decimal, double]'`);
+  return v;
+}
+
+export function evalOptions(body: Doc): EvalOptions {
+  const collation = optionalDoc(body, 'collation');
+  const variables = optionalDoc(body, 'let');
+  return { collation, variables };
+}
+
+export interface ReadOptions extends EvalOptions {
+  sort?: unknown;
+  skip?: number;
+  limit?: number;
+}
+
+/** Documents matching the filter, sorted, skipped and limited (limit 0 = none). */
+export function readMatching(coll: Collection | undefined, filter: Doc | undefined, o: ReadOptions = {}): Doc[] {
+  const query = compileFilter(filter, o);
+  if (!coll) return [];
+  const spec = validateSort(o.sort);
+  const skip = o.skip ?? 0;
+  const limit = o.limit ?? 0;
+  if (skip < 0) throw new CommandError(ErrorCode.BadValue, 'skip value must be non-negative');
+  const useIndexes = !o.collation;
+  const out: Doc[] = [];
+  // Without a sort, stop scanning as soon as skip+limit documents matched.
+  const enough = spec.length === 0 && limit > 0 ? skip + limit : Infinity;
+  for (const doc of coll.candidates(filter ?? {}, useIndexes)) {
+    if (matches(query, doc)) {
+      out.push(doc);
+      if (out.length >= enough) break;
+    }
+  }
+  const sorted = sortDocs(out, spec);
+  return limit > 0 ? sorted.slice(skip, skip + limit) : skip > 0 ? sorted.slice(skip) : sorted;
+}

@@ -1,0 +1,94 @@
+// The command table and the dispatcher: unknown commands get mongod's CommandNotFound, any
+// thrown error becomes an `ok: 0` reply, and a command that wrote waits for the group commit
+// covering its journal records before its reply leaves.
+import type { Doc } from '../bson.ts';
+import { asCommandError, CommandError, ErrorCode } from '../errors.ts';
+import { aggregate } from './aggregate.ts';
+import type { CommandContext, CommandHandler, EngineState } from './context.ts';
+import { count, distinct } from './count.ts';
+import * as databases from './databases.ts';
+import { remove } from './delete.ts';
+import { find, getMore, killCursors } from './find.ts';
+import { findAndModify } from './find-and-modify.ts';
+import * as handshake from './handshake.ts';
+import { createIndexes, dropIndexes, listIndexes } from './indexes.ts';
+import { insert } from './insert.ts';
+import { update } from './update.ts';
+
+const COMMANDS: Record<string, CommandHandler> = {
+  hello: handshake.hello,
+  isMaster: handshake.hello,
+  ismaster: handshake.hello,
+  ping: handshake.ping,
+  buildInfo: handshake.buildInfo,
+  buildinfo: handshake.buildInfo,
+  hostInfo: handshake.hostInfo,
+  getParameter: handshake.getParameter,
+  serverStatus: handshake.serverStatus,
+  whatsmyuri: handshake.whatsmyuri,
+  getCmdLineOpts: handshake.getCmdLineOpts,
+  connectionStatus: handshake.connectionStatus,
+  getLog: handshake.getLog,
+  listCommands: handshake.listCommands,
+  endSessions: handshake.noop,
+  killSessions: handshake.noop,
+  killAllSessions: handshake.noop,
+  refreshSessions: handshake.noop,
+  startSession: handshake.noop,
+  getFreeMonitoringStatus: handshake.noop,
+  listDatabases: databases.listDatabases,
+  listCollections: databases.listCollections,
+  create: databases.create,
+  collMod: databases.collMod,
+  drop: databases.drop,
+  dropDatabase: databases.dropDatabase,
+  renameCollection: databases.renameCollection,
+  collStats: databases.collStats,
+  dbStats: databases.dbStats,
+  insert,
+  find,
+  getMore,
+  killCursors,
+  update,
+  delete: remove,
+  findAndModify,
+  findandmodify: findAndModify,
+  aggregate,
+  count,
+  distinct,
+  createIndexes,
+  listIndexes,
+  dropIndexes,
+  deleteIndexes: dropIndexes,
+};
+
+/** Commands a legacy OP_QUERY may carry since MongoDB 5.1: the handshake only. */
+export const OP_QUERY_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
+
+export async function runCommand(engine: EngineState, db: string, body: Doc, connectionId: number): Promise<Doc> {
+  const name = Object.keys(body)[0];
+  const handler = name === undefined ? undefined : Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!handler) {
+    return new CommandError(ErrorCode.CommandNotFound, `no such command: '${name ?? ''}'`).toReply();
+  }
+  const journal = engine.store.journal;
+  const before = journal.lastSeq;
+  const ctx: CommandContext = { engine, db, body, connectionId };
+  let reply: Doc;
+  try {
+    reply = await handler(ctx);
+  } catch (err) {
+    if (!(err instanceof CommandError)) engine.logger.error({ err, command: name }, 'command failed unexpectedly');
+    reply = asCommandError(err, ErrorCode.InternalError).toReply();
+  }
+  if (journal.lastSeq > before) {
+    try {
+      await journal.sync();
+    } catch (err) {
+      engine.logger.error({ err }, 'journal write failed');
+      return new CommandError(ErrorCode.InternalError, 'journal write failed: the write is not durable').toReply();
+    }
+    engine.store.maybeCompact();
+  }
+  return reply;
+}
