@@ -18,7 +18,10 @@ const LAST_SCENARIO_YEAR = MAX_YEAR - 1;
 
 export const IsoDateSchema = z
   .string({ error: 'date attendue (chaîne AAAA-MM-JJ)' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: (issue) => `date invalide ${JSON.stringify(issue.input)} : format attendu AAAA-MM-JJ` })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, {
+    error: (issue) => `date invalide ${JSON.stringify(issue.input)} : format attendu AAAA-MM-JJ`,
+    abort: true,
+  })
   .refine((value) => isIsoDate(value) && (parseIsoDate(value)?.year ?? 0) <= LAST_SCENARIO_YEAR, {
     error: (issue) =>
       `date invalide ${JSON.stringify(issue.input)} : ce jour n’existe pas dans le calendrier (ou l’année sort de ${MIN_YEAR}–${LAST_SCENARIO_YEAR})`,
@@ -179,7 +182,8 @@ function checkConsistency(scenario: ScenarioObject, ctx: z.RefinementCtx): void 
   }
 }
 
-export const ScenarioSchema = ScenarioObjectSchema.superRefine(checkConsistency);
+// The rules between fields read well-formed fields only: they run once every field is valid.
+export const ScenarioSchema = ScenarioObjectSchema.superRefine(checkConsistency, { when: (payload) => payload.issues.length === 0 });
 export type Scenario = z.output<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type ScenarioOrganisation = Scenario['organisations'][number];
@@ -285,12 +289,37 @@ export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors
 
 /** Parses unknown input (a JSON value) into a scenario, or one French message per problem. */
 export function parseScenario(input: unknown): ParseResult {
-  const result = ScenarioSchema.safeParse(input);
+  const result = ScenarioSchema.safeParse(input, { error: frenchIssue });
   if (result.success) return { ok: true, scenario: result.data };
   return {
     ok: false,
-    errors: result.error.issues.map((i) => (i.path.length > 0 ? `${formatPath(i.path)} : ${i.message}` : i.message)),
+    errors: result.error.issues.map((i) => `${i.path.length > 0 ? formatPath(i.path) : 'scénario'} : ${i.message}`),
   };
+}
+
+const TYPES_FR: Record<string, string> = {
+  string: 'une chaîne',
+  number: 'un nombre',
+  boolean: 'un booléen (true ou false)',
+  array: 'une liste',
+  object: 'un objet',
+};
+
+/** French wording for the issues the schema does not word itself (missing fields, unknown keys…). */
+function frenchIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'champ obligatoire manquant';
+      return `${TYPES_FR[issue.expected] ?? issue.expected} attendu${issue.expected === 'array' || issue.expected === 'string' ? 'e' : ''}`;
+    case 'unrecognized_keys':
+      return `clé${issue.keys.length > 1 ? 's' : ''} inconnue${issue.keys.length > 1 ? 's' : ''} : ${issue.keys.map((k) => `« ${k} »`).join(', ')} (faute de frappe ?)`;
+    case 'invalid_value':
+      return `valeur non reconnue : attendu ${issue.values.map((v) => JSON.stringify(v)).join(' ou ')}`;
+    case 'too_small':
+      return issue.origin === 'array' ? `au moins ${String(issue.minimum)} élément(s) attendu(s)` : undefined;
+    default:
+      return undefined;
+  }
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
