@@ -1,6 +1,6 @@
 // Handshake and server-information commands: what drivers, mongosh and Compass ask first.
 import os from 'node:os';
-import { Long, ObjectId } from '../bson.ts';
+import { Long } from '../bson.ts';
 import type { Doc } from '../bson.ts';
 import type { CommandContext, CommandHandler } from './context.ts';
 
@@ -13,7 +13,6 @@ export const hello: CommandHandler = (ctx: CommandContext) => {
   const reply: Doc = {
     ...(legacy ? { ismaster: true } : { isWritablePrimary: true }),
     helloOk: true,
-    topologyVersion: { processId: processId(ctx), counter: Long.ZERO },
     maxBsonObjectSize: MAX_BSON,
     maxMessageSizeBytes: 48_000_000,
     maxWriteBatchSize: 100_000,
@@ -25,19 +24,10 @@ export const hello: CommandHandler = (ctx: CommandContext) => {
     readOnly: false,
     ok: 1,
   };
+  // No topologyVersion: without it drivers poll hello instead of the streaming (exhaust)
+  // protocol, which a standalone embedded server gains nothing from.
   return reply;
 };
-
-const processIds = new WeakMap<object, InstanceType<typeof ObjectId>>();
-/** One topology process id per engine, stable across its connections. */
-function processId(ctx: CommandContext): InstanceType<typeof ObjectId> {
-  let id = processIds.get(ctx.engine);
-  if (!id) {
-    id = new ObjectId();
-    processIds.set(ctx.engine, id);
-  }
-  return id;
-}
 
 export const ping: CommandHandler = () => ({ ok: 1 });
 
