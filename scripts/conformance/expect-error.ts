@@ -86,10 +86,12 @@ function fail(message: string): never {
   throw new AssertionFailure(message);
 }
 
-function summary(error: unknown): string {
+function summary(error: unknown, depth = 0): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return `${error.name}${code !== undefined ? ` (code ${String(code)})` : ''}: ${error.message}`;
+    const text = `${error.name}${code !== undefined ? ` (code ${String(code)})` : ''}: ${error.message}`;
+    // Driver errors often wrap the server's answer (client bulk write, network errors).
+    return error.cause !== undefined && depth < 3 ? `${text} (cause: ${summary(error.cause, depth + 1)})` : text;
   }
   return describe(error);
 }
@@ -185,4 +187,6 @@ export function assertExpectedError(expected: ExpectedError, error: unknown, ent
   }
 }
 
-export { summary as describeError };
+export function describeError(error: unknown): string {
+  return summary(error);
+}

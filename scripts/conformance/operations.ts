@@ -38,6 +38,8 @@ export interface OperationContext {
   entities: EntityMap;
   /** Runs a nested operation with its own assertions (withTransaction callbacks). */
   runNested(operation: OperationDescription): Promise<void>;
+  /** Records a remark printed with the test's verdict. */
+  note(text: string): void;
 }
 
 type Handler<T> = (target: T, args: Doc, ctx: OperationContext) => Promise<OperationOutcome>;
@@ -100,6 +102,18 @@ function clientBulkWriteModels(models: unknown): AnyClientBulkWriteModel<Doc>[] 
   });
 }
 
+/**
+ * The Node driver replaces a null `_id` with a new ObjectId unless forceServerObjectId is set;
+ * the CRUD spec (create-null-ids.json) requires a driver to send `_id: null` as given, so that
+ * the server stores it. With such a document, the insert is made with forceServerObjectId.
+ */
+function keepNullIds(documents: unknown[], options: Doc, ctx: OperationContext): Doc {
+  const hasNullId = documents.some((doc) => isDocument(doc) && Object.hasOwn(doc, '_id') && doc._id === null);
+  if (!hasNullId) return options;
+  ctx.note('null _id sent as given (forceServerObjectId: the Node driver would replace it with an ObjectId)');
+  return { forceServerObjectId: true, ...options };
+}
+
 async function openCursor(cursor: AbstractCursor<unknown>): Promise<OperationOutcome> {
   // Make the driver send the initial command now; the buffered first batch is not consumed.
   await cursor.hasNext();
@@ -111,9 +125,11 @@ const collectionOperations: Record<string, Handler<Collection<Doc>>> = {
     const [{ pipeline }, options] = take(args, 'pipeline');
     return documents(await c.aggregate(pipeline as Doc[], options).toArray());
   },
-  async bulkWrite(c, args) {
+  async bulkWrite(c, args, ctx) {
     const [{ requests }, options] = take(args, 'requests');
-    return value(bulkWriteResultDocument(await c.bulkWrite(bulkWriteRequests(requests), options)));
+    const models = bulkWriteRequests(requests);
+    const inserted = models.flatMap((model) => ('insertOne' in model ? [model.insertOne.document] : []));
+    return value(bulkWriteResultDocument(await c.bulkWrite(models, keepNullIds(inserted, options, ctx))));
   },
   async countDocuments(c, args) {
     const [{ filter }, options] = take(args, 'filter');
@@ -154,13 +170,14 @@ const collectionOperations: Record<string, Handler<Collection<Doc>>> = {
     const [{ filter, update }, options] = take(args, 'filter', 'update');
     return value(await c.findOneAndUpdate(filter as Filter<Doc>, update as UpdateFilter<Doc>, returnDocumentOption(options)));
   },
-  async insertOne(c, args) {
+  async insertOne(c, args, ctx) {
     const [{ document }, options] = take(args, 'document');
-    return value(insertOneResultDocument(await c.insertOne(document as Doc, options)));
+    return value(insertOneResultDocument(await c.insertOne(document as Doc, keepNullIds([document], options, ctx))));
   },
-  async insertMany(c, args) {
+  async insertMany(c, args, ctx) {
     const [{ documents: docs }, options] = take(args, 'documents');
-    return value(insertManyResultDocument(await c.insertMany(docs as Doc[], options)));
+    if (!Array.isArray(docs)) throw new Error('insertMany needs a documents array');
+    return value(insertManyResultDocument(await c.insertMany(docs as Doc[], keepNullIds(docs, options, ctx))));
   },
   async replaceOne(c, args) {
     const [{ filter, replacement }, options] = take(args, 'filter', 'replacement');

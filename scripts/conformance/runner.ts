@@ -116,11 +116,14 @@ async function runTestWithTimeout(file: string, testFile: TestFile, test: TestCa
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TestTimeout(`timed out after ${env.timeoutMs} ms`)), env.timeoutMs);
   });
+  const notes: string[] = [];
   try {
-    await Promise.race([executeTest(testFile, test, entities, env), timeout]);
-    return { ...base, verdict: 'pass', notes: uncheckedAssertions(test) };
+    await Promise.race([executeTest(testFile, test, entities, env, notes), timeout]);
+    return { ...base, verdict: 'pass', notes: [...new Set([...notes, ...uncheckedAssertions(test)])] };
   } catch (error) {
-    return { ...base, verdict: 'fail', reason: failureReason(error) };
+    const remarks = [...new Set(notes)];
+    const reason = failureReason(error) + (remarks.length > 0 ? ` (note: ${remarks.join('; ')})` : '');
+    return { ...base, verdict: 'fail', reason };
   } finally {
     clearTimeout(timer);
     await entities.close();
@@ -151,13 +154,20 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function executeTest(testFile: TestFile, test: TestCase, entities: EntityMap, env: TestEnvironment): Promise<void> {
+async function executeTest(
+  testFile: TestFile,
+  test: TestCase,
+  entities: EntityMap,
+  env: TestEnvironment,
+  notes: string[],
+): Promise<void> {
   await step('initialData', () => setUpCollections(env.internal, testFile.initialData ?? []));
   await step('createEntities', () => entities.create(testFile.createEntities ?? []));
   const ctx: OperationContext & { internal: MongoClient } = {
     entities,
     internal: env.internal,
     runNested: (operation) => executeOperation(operation, ctx),
+    note: (text) => notes.push(text),
   };
   for (const [i, operation] of test.operations.entries()) {
     await step(`operation #${i + 1} ${operation.name}`, () => executeOperation(operation, ctx));
