@@ -122,8 +122,12 @@ export interface Position {
 /** Organisations × items, the latest stance of each (the matrix view). */
 export interface PositionMatrix {
   organisations: { id: string; shortName: string }[];
-  /** Item keys: `article:<id>`, `amendment:<id>`, `text`. */
-  items: string[];
+  /**
+   * The columns: every article in the order of the text (with or without positions), then
+   * the whole text, then the amendments positions were taken on. `key`: `article:<id>`,
+   * `amendment:<id>`, `text`.
+   */
+  items: { key: string; kind: 'article' | 'amendment' | 'text'; label: string }[];
   /** cells[orgId][itemKey]: the latest position, absent when none. */
   cells: Record<string, Record<string, Position>>;
 }

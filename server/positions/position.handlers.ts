@@ -4,7 +4,7 @@ import type { Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
 import { onCommand } from '../access/socket-command.ts';
 import { AppError } from '../common/app-error.ts';
-import { declarePosition, listPositions, positionMatrix, speakingOrganisations } from './position.service.ts';
+import { articlesInOrder, declarePosition, listPositions, positionMatrix, speakingOrganisations } from './position.service.ts';
 
 const PositionQuerySchema = z.object({
   org: z.string().regex(/^[a-f0-9]{24}$/).optional(),
@@ -34,10 +34,11 @@ export const registerPositions: Capability = (ctx) => {
 
   ctx.api.get('/negotiations/:negotiationId/positions/matrix', requireActor('negotiation:read'), async (_req, res) => {
     const { negotiationId } = actorOf(res.locals);
-    const [organisations, positions] = await Promise.all([
+    const [organisations, articles, positions] = await Promise.all([
       speakingOrganisations(connection, negotiationId),
+      articlesInOrder(connection, negotiationId),
       listPositions(connection, negotiationId),
     ]);
-    res.json(positionMatrix(organisations, positions));
+    res.json(positionMatrix(organisations, articles, positions));
   });
 };

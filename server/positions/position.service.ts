@@ -84,18 +84,37 @@ export async function listPositions(connection: Connection, negotiationId: strin
   return filter.item ? positions.filter((p) => itemKey(p.item) === filter.item) : positions;
 }
 
-/** Organisations × items: the latest stance of each organisation on each item. */
-export function positionMatrix(organisations: PositionMatrix['organisations'], positions: readonly Position[]): PositionMatrix {
+/** Organisations × items: the latest stance of each organisation on each item. Pure. */
+export function positionMatrix(
+  organisations: PositionMatrix['organisations'],
+  articles: readonly { id: string; number: string; title: string }[],
+  positions: readonly Position[],
+): PositionMatrix {
   const cells: PositionMatrix['cells'] = {};
-  const items: string[] = [];
+  const amendments: string[] = [];
   for (const position of positions) {
     const key = itemKey(position.item);
-    if (!items.includes(key)) items.push(key);
+    if (position.item.kind === 'amendment' && !amendments.includes(position.item.id)) amendments.push(position.item.id);
     const row = (cells[position.org] ??= {});
     const current = row[key];
     if (!current || current.seq < position.seq) row[key] = position;
   }
+  const items: PositionMatrix['items'] = [
+    ...articles.map((a) => ({
+      key: `article:${a.id}`,
+      kind: 'article' as const,
+      label: /^\d/.test(a.number) ? `Article ${a.number} – ${a.title}` : a.title,
+    })),
+    { key: 'text', kind: 'text', label: 'Ensemble du texte' },
+    ...amendments.map((id) => ({ key: `amendment:${id}`, kind: 'amendment' as const, label: `Amendement ${id}` })),
+  ];
   return { organisations, items, cells };
+}
+
+/** The articles of a negotiation, in the order of the text. */
+export async function articlesInOrder(connection: Connection, negotiationId: string): Promise<{ id: string; number: string; title: string }[]> {
+  const docs = await articleModel(connection).find({ negotiationId }).sort({ order: 1 }).lean();
+  return docs.map((a) => ({ id: a.articleId, number: a.number, title: a.title }));
 }
 
 /** The parties that speak at the table (employers and unions), in the order of the negotiation. */

@@ -85,7 +85,10 @@ describe('the positions ledger', () => {
     const response = await call(server, `/negotiations/${negotiationId}/positions/matrix`, { cookie: cookies.chair });
     const matrix = (await response.json()) as PositionMatrix;
     expect(matrix.organisations.map((o) => o.shortName)).toEqual(['AXESS', 'CFDT', 'CGT', 'FO', 'SUD', 'CFTC', 'CFE-CGC']);
-    expect(matrix.items).toEqual([`article:${article}`, 'text', 'amendment:amdt-7']);
+    const keys = matrix.items.map((i) => i.key);
+    expect(keys.slice(0, ids.articles.tempsDeTravail.length)).toEqual(ids.articles.tempsDeTravail.map((a) => `article:${a}`));
+    expect(keys.slice(-2)).toEqual(['text', 'amendment:amdt-7']);
+    expect(matrix.items.find((i) => i.key === `article:${article}`)?.label).toMatch(/^Article \S+ – ./);
     expect(matrix.cells[ids.organisations.CGT][`article:${article}`].stance).toBe('réservé');
     expect(matrix.cells[ids.organisations.CGT].text.stance).toBe('s’opposera');
     expect(matrix.cells[ids.organisations.CFDT].text).toMatchObject({ stance: 'signera', liminary: true });
