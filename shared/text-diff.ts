@@ -264,3 +264,41 @@ export function summarise(comparisons: readonly ArticleComparison[]): Comparison
     renumbered: comparisons.filter((c) => c.renumbered).length,
   };
 }
+
+// --- Versions over HTTP ------------------------------------------------------------------
+
+export const VERSION_KINDS = ['manual', 'session', 'merge', 'signature'] as const;
+export type VersionKind = (typeof VERSION_KINDS)[number];
+
+/** `GET /api/negotiations/:id/versions`, newest first. */
+export interface VersionSummary {
+  id: string;
+  name: string;
+  kind: VersionKind;
+  createdAt: string;
+}
+
+export interface VersionAuthor {
+  userId: string;
+  name: string;
+  org?: string | null;
+}
+
+/** A version's texts (or the live text, id `live`): the outline and each article's blocks. */
+export interface VersionText extends AgreementText {
+  id: string;
+  name: string;
+  kind: VersionKind | 'live';
+  reason: string;
+  createdAt: string;
+  createdBy: VersionAuthor | null;
+  articles: (ArticleText & { status?: string; formerNumbers?: string[] })[];
+}
+
+/** `GET /api/negotiations/:id/compare?from=…&to=…`. */
+export interface Comparison {
+  from: Omit<VersionText, 'articles'>;
+  to: Omit<VersionText, 'articles'>;
+  summary: ComparisonSummary;
+  articles: ArticleComparison[];
+}

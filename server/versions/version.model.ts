@@ -1,7 +1,8 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 
-export const VERSION_KINDS = ['manual', 'session', 'merge', 'signature'] as const;
-export type VersionKind = (typeof VERSION_KINDS)[number];
+import { VERSION_KINDS, type VersionKind } from '../../shared/text-diff.ts';
+
+export { VERSION_KINDS, type VersionKind };
 
 /**
  * A named, immutable snapshot of a whole agreement: the structure document's state and

@@ -1,37 +1,25 @@
 import type { Connection } from 'mongoose';
 import { Types } from 'mongoose';
 import * as Y from 'yjs';
-import { compareAgreements, summarise, type AgreementText, type ArticleComparison, type ComparisonSummary } from '../../shared/text-diff.ts';
+import {
+  compareAgreements,
+  summarise,
+  type Comparison,
+  type VersionAuthor,
+  type VersionKind,
+  type VersionSummary,
+  type VersionText,
+} from '../../shared/text-diff.ts';
 import { agreementDocName, articleDocName, blocksOfState, readBlocks, readStructure, structureOfState } from '../../shared/structure.ts';
 import { AppError } from '../common/app-error.ts';
 import type { DocStore } from '../collab/doc-store.ts';
-import { versionModel, type VersionKind } from './version.model.ts';
+import { versionModel } from './version.model.ts';
+
+export type { Comparison, VersionSummary, VersionText };
 
 export interface VersionDeps {
   connection: Connection;
   store: DocStore;
-}
-
-export interface VersionSummary {
-  id: string;
-  name: string;
-  kind: VersionKind;
-  createdAt: string;
-}
-
-export interface VersionAuthor {
-  userId: string;
-  name: string;
-  org?: string | null;
-}
-
-export interface VersionText extends AgreementText {
-  id: string | 'live';
-  name: string;
-  kind: VersionKind | 'live';
-  reason: string;
-  createdAt: string;
-  createdBy: VersionAuthor | null;
 }
 
 /**
@@ -104,13 +92,6 @@ export async function readLive(deps: VersionDeps, negotiationId: string): Promis
     articles.push({ ...entry, blocks: await deps.store.withDoc(articleDocName(entry.id), (doc: Y.Doc) => readBlocks(doc)) });
   }
   return { id: 'live', name: 'Texte en cours', kind: 'live', reason: '', createdAt: new Date().toISOString(), createdBy: null, articles };
-}
-
-export interface Comparison {
-  from: Omit<VersionText, 'articles'>;
-  to: Omit<VersionText, 'articles'>;
-  summary: ComparisonSummary;
-  articles: ArticleComparison[];
 }
 
 /** Any two versions, or a version and the live text, compared article by article. */

@@ -6,6 +6,7 @@ const ROUTES = {
   home: '/',
   negotiation: '/negotiations/:id',
   members: '/negotiations/:id/members',
+  text: '/negotiations/:id/text',
   invitation: '/invitations/:token',
 } as const;
 

@@ -1,0 +1,86 @@
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { readStructure, type StructureEntry } from '../../../shared/structure.ts';
+
+export type ConnectionState = 'connecting' | 'connected' | 'offline';
+
+/** Who a collaborator is, as their cursor and the presence list show them. */
+export interface CollaboratorIdentity {
+  name: string;
+  org: string;
+  color: string;
+}
+
+// One colour per organisation, stable across sessions and pages.
+const PALETTE = ['#1d4e89', '#b5179e', '#2a9d8f', '#e76f51', '#6a4c93', '#8a5a00', '#c1121f', '#457b9d', '#588157', '#bc6c25'];
+
+export function organisationColor(org: string): string {
+  let hash = 0;
+  for (const char of org) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return PALETTE[hash % PALETTE.length];
+}
+
+function yjsUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`;
+}
+
+/**
+ * One live document on the server's /yjs endpoint: a stock y-websocket provider (the session
+ * cookie goes with the upgrade). Edits made while offline stay in the Y.Doc and are sent on
+ * reconnection; the connection state and the presence list are runes for the components.
+ */
+export class CollabDoc {
+  readonly doc: Y.Doc;
+  readonly provider: WebsocketProvider;
+  state = $state<ConnectionState>('connecting');
+  synced = $state(false);
+  /** Everyone else on this document, with their presence. */
+  peers = $state<CollaboratorIdentity[]>([]);
+
+  constructor(
+    readonly name: string,
+    identity: CollaboratorIdentity,
+  ) {
+    this.doc = new Y.Doc({ gc: !name.startsWith('article:') });
+    this.provider = new WebsocketProvider(yjsUrl(), name, this.doc, {
+      // The server is the authority on who may write: tabs never sync behind its back.
+      disableBc: true,
+      maxBackoffTime: 2500,
+    });
+    this.provider.awareness.setLocalStateField('user', identity);
+    this.provider.on('status', ({ status }: { status: string }) => {
+      this.state = status === 'connected' ? 'connected' : status === 'connecting' && this.state !== 'offline' ? 'connecting' : 'offline';
+    });
+    this.provider.on('sync', (synced: boolean) => (this.synced = synced));
+    const refresh = () => {
+      const me = this.provider.awareness.clientID;
+      this.peers = [...this.provider.awareness.getStates().entries()]
+        .filter(([id, s]) => id !== me && s.user)
+        .map(([, s]) => s.user as CollaboratorIdentity);
+    };
+    this.provider.awareness.on('change', refresh);
+  }
+
+  destroy(): void {
+    this.provider.awareness.setLocalState(null);
+    this.provider.destroy();
+    this.doc.destroy();
+  }
+}
+
+/** The agreement's outline, live from its structure document. */
+export class AgreementOutline {
+  readonly live: CollabDoc;
+  entries = $state<StructureEntry[]>([]);
+
+  constructor(negotiationId: string, identity: CollaboratorIdentity) {
+    this.live = new CollabDoc(`agreement:${negotiationId}`, identity);
+    const refresh = () => (this.entries = readStructure(this.live.doc));
+    this.live.doc.on('update', refresh);
+    refresh();
+  }
+
+  destroy(): void {
+    this.live.destroy();
+  }
+}
