@@ -1,6 +1,6 @@
 import type { Block, SignedSnapshot, SnapshotArticle, SnapshotParty } from '../../shared/snapshot.ts';
 import { fingerprint as fingerprintOf } from './canonical-json.ts';
-import { LABELS, STATUS_EXPLANATIONS, frenchDate, frenchPercent, statusLabel } from './french.ts';
+import { LABELS, STATUS_EXPLANATIONS, frenchDate, frenchPercent, frenchShortDate, statusLabel } from './french.ts';
 
 /**
  * What every document export shows, in the order a French agreement shows it, already worded
@@ -142,9 +142,9 @@ export function buildAgreementView(snapshot: SignedSnapshot, fingerprint = finge
         return {
           organisation: p.shortName,
           weight: p.college === 'union' ? (p.representative ? frenchPercent(p.weight) : LABELS.nonRepresentative) : LABELS.none,
-          signature: s ? frenchDate(s.signedAt) : LABELS.none,
-          notification: n ? frenchDate(n.at) : LABELS.none,
-          opposition: o ? frenchDate(o.at) : LABELS.none,
+          signature: s ? frenchShortDate(s.signedAt) : LABELS.none,
+          notification: n ? frenchShortDate(n.at) : LABELS.none,
+          opposition: o ? frenchShortDate(o.at) : LABELS.none,
         };
       }),
       tests: [

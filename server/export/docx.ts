@@ -250,10 +250,10 @@ function annex(view: AgreementView): Child[] {
     grid(
       [[LABELS.organisation, LABELS.weight, LABELS.signature, LABELS.notification, LABELS.opposition], ...a.rows.map((r) => [r.organisation, r.weight, r.signature, r.notification, r.opposition])],
       true,
-      [1.1, 1.1, 1.3, 1.3, 1.3],
+      [1.1, 1.4, 1.1, 1.1, 1.1],
     ),
     new Paragraph({ text: '', spacing: { after: 60 } }),
-    grid([['Critère', 'Audience cumulée', 'Seuil', 'Résultat'], ...a.tests.map((x) => [x.label, x.value, x.threshold, x.outcome])], true, [2.2, 1.1, 1.5, 0.9]),
+    grid([[LABELS.criterion, LABELS.cumulatedWeight, LABELS.threshold, LABELS.outcome], ...a.tests.map((x) => [x.label, x.value, x.threshold, x.outcome])], true, [2.0, 1.0, 1.7, 0.8]),
     new Paragraph({ text: '', spacing: { after: 60 } }),
   );
   if (a.oppositionDeadline) out.push(small(`${LABELS.oppositionDeadline} : ${a.oppositionDeadline}.`));

@@ -30,6 +30,12 @@ export function frenchDate(iso: string): string {
   return `${d}${NBSP}${MONTHS[month - 1]}${NBSP}${year}`;
 }
 
+/** "2023-09-26" → "26/09/2023", for tables. */
+export function frenchShortDate(iso: string): string {
+  const [year, month, day] = iso.slice(0, 10).split('-');
+  return `${day}/${month}/${year}`;
+}
+
 /** 38.5 → "38,50 %" (weights are published to two decimals). */
 export function frenchPercent(value: number): string {
   return `${value.toFixed(2).replace('.', ',')}${NBSP}%`;
@@ -40,6 +46,7 @@ export const STATUS_LABELS: Record<string, string> = {
   'not concluded': 'non conclu',
   'open for signature': 'ouvert à la signature',
   'opposition window': 'en cours de délai d’opposition',
+  'referendum pending': 'en attente du référendum des salariés',
   valid: 'valide',
   void: 'réputé non écrit',
 };
@@ -50,6 +57,8 @@ export const STATUS_EXPLANATIONS: Record<string, string> = {
   'open for signature': 'Le texte est ouvert à la signature ; sa validité ne peut pas encore être appréciée.',
   'opposition window':
     'Le texte est conclu ; le délai d’opposition de quinze jours à compter de la notification n’est pas expiré.',
+  'referendum pending':
+    'Les organisations signataires pèsent au moins 30 % sans dépasser 50 % : l’accord d’entreprise attend l’approbation des salariés par référendum (article L. 2232-12 du code du travail).',
   valid: 'Le texte est conclu et n’a pas fait l’objet d’une opposition majoritaire dans le délai : il est valide.',
   void: 'Les organisations syndicales représentatives non signataires qui ont formé opposition pèsent plus de 50 % : le texte est réputé non écrit (article L. 2232-6 du code du travail).',
 };
@@ -81,10 +90,14 @@ export const LABELS = {
   notification: 'Notification',
   opposition: 'Opposition',
   none: '—',
+  criterion: 'Critère',
+  cumulatedWeight: 'Audience cumulée',
+  threshold: 'Seuil',
+  outcome: 'Résultat',
   signatureTest: 'Signatures des organisations syndicales représentatives',
-  signatureThreshold: 'seuil : au moins 30 %',
+  signatureThreshold: 'au moins 30 %',
   oppositionTest: 'Oppositions recevables',
-  oppositionThreshold: 'majorité : plus de 50 %',
+  oppositionThreshold: 'plus de 50 % (majorité)',
   reached: 'atteint',
   notReached: 'non atteint',
   oppositionDeadline: 'Fin du délai d’opposition',

@@ -169,21 +169,9 @@ class Layout {
       return;
     }
     const rows = b.header ? [b.header, ...b.rows] : b.rows;
-    this.keep(40);
-    this.doc.font(this.fonts.regular).fontSize(BODY_SIZE - 1);
-    this.doc.table({
-      position: { x: this.left + 18, y: this.doc.y },
-      maxWidth: this.width - 36,
-      defaultStyle: { padding: [4, 6, 4, 6], border: 0.5, borderColor: '#555555' },
-      data: rows.map((row, r) =>
-        row.map((cell) => ({
-          text: this.t(cell),
-          ...(b.header && r === 0 ? { font: { src: this.fonts.bold }, backgroundColor: '#eeeeee', type: 'TH' as const } : {}),
-        })),
-      ),
-    });
-    this.doc.x = this.left;
-    this.doc.moveDown(0.8);
+    const columns = Math.max(...rows.map((r) => r.length));
+    this.doc.moveDown(0.2);
+    this.table(rows, Array<number>(columns).fill(1), { header: b.header !== null, size: BODY_SIZE - 1, inset: 18 });
   }
 
   private signatures(view: AgreementView): void {
@@ -228,15 +216,16 @@ class Layout {
     if (annex.weightsSource) this.text(`${LABELS.weightsSource} : ${annex.weightsSource}.`, this.fonts.regular, 10, { paragraphGap: GAP * 2 });
 
     const header = [LABELS.organisation, LABELS.weight, LABELS.signature, LABELS.notification, LABELS.opposition];
-    this.table([header, ...annex.rows.map((r) => [r.organisation, r.weight, r.signature, r.notification, r.opposition])], [1.1, 1.1, 1.3, 1.3, 1.3]);
+    this.table([header, ...annex.rows.map((r) => [r.organisation, r.weight, r.signature, r.notification, r.opposition])], [1.1, 1.4, 1.1, 1.1, 1.1]);
     this.table(
-      [['Critère', 'Audience cumulée', 'Seuil', 'Résultat'], ...annex.tests.map((x) => [x.label, x.value, x.threshold, x.outcome])],
-      [2.2, 1.1, 1.5, 0.9],
+      [[LABELS.criterion, LABELS.cumulatedWeight, LABELS.threshold, LABELS.outcome], ...annex.tests.map((x) => [x.label, x.value, x.threshold, x.outcome])],
+      [2.0, 1.0, 1.7, 0.8],
     );
     if (annex.oppositionDeadline) this.text(`${LABELS.oppositionDeadline} : ${annex.oppositionDeadline}.`, this.fonts.regular, 10, { paragraphGap: GAP });
     if (annex.reasons.length > 0) {
       this.text(`${LABELS.reasons} :`, this.fonts.bold, 10, { paragraphGap: 2 });
       for (const reason of annex.reasons) {
+        this.keep(26);
         const y = doc.y;
         doc.font(this.fonts.regular).fontSize(10).text('–', this.left + 8, y, { lineBreak: false });
         doc.text(this.t(reason), this.left + 22, y, { width: this.width - 22, lineGap: 1.5, paragraphGap: 3 });
@@ -265,21 +254,35 @@ class Layout {
     doc.y = boxBottom;
   }
 
-  /** A ruled table; `weights` share the width between the columns. */
-  private table(rows: string[][], weights: number[]): void {
+  /**
+   * A ruled table, drawn by hand: each row as tall as its tallest cell, never split across
+   * pages, the header row shaded. `weights` share the width between the columns.
+   */
+  private table(rows: string[][], weights: number[], options: { header?: boolean; size?: number; inset?: number } = {}): void {
+    const doc = this.doc;
+    const { header = true, size = 9.5, inset = 0 } = options;
+    const pad = { x: 5, y: 3.5 };
+    const left = this.left + inset;
+    const width = this.width - 2 * inset;
     const total = weights.reduce((a, b) => a + b, 0);
-    this.keep(20 * Math.min(rows.length, 4));
-    this.doc.font(this.fonts.regular).fontSize(9.5);
-    this.doc.table({
-      position: { x: this.left, y: this.doc.y },
-      columnStyles: weights.map((w) => ({ width: (this.width * w) / total })),
-      defaultStyle: { padding: [3, 5, 3, 5], border: 0.5, borderColor: '#555555' },
-      data: rows.map((row, r) =>
-        row.map((cell) => ({ text: this.t(cell), ...(r === 0 ? { font: { src: this.fonts.bold }, backgroundColor: '#eeeeee', type: 'TH' as const } : {}) })),
-      ),
+    const widths = weights.map((w) => (width * w) / total);
+    const fontOf = (r: number) => (header && r === 0 ? this.fonts.bold : this.fonts.regular);
+    rows.forEach((row, r) => {
+      doc.font(fontOf(r)).fontSize(size);
+      const height = Math.max(...widths.map((w, c) => doc.heightOfString(this.t(row[c] ?? ''), { width: w - 2 * pad.x, lineGap: 1 }))) + 2 * pad.y;
+      this.keep(height);
+      const top = doc.y;
+      if (header && r === 0) doc.rect(left, top, width, height).fillColor('#eeeeee').fill();
+      let x = left;
+      widths.forEach((w, c) => {
+        doc.font(fontOf(r)).fontSize(size).fillColor('black').text(this.t(row[c] ?? ''), x + pad.x, top + pad.y, { width: w - 2 * pad.x, lineGap: 1 });
+        doc.rect(x, top, w, height).lineWidth(0.5).strokeColor('#555555').stroke();
+        x += w;
+      });
+      doc.x = this.left;
+      doc.y = top + height;
     });
-    this.doc.x = this.left;
-    this.doc.moveDown(1);
+    doc.moveDown(0.8);
   }
 
   /** "Page n / N" on the right and the fingerprint on the left of every footer. */

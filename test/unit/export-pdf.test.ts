@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../server/export/canonical-json.ts';
 import { renderPdf } from '../../server/export/pdf.ts';
+import { chooseFonts, toWinAnsi } from '../../server/export/pdf-fonts.ts';
 import { makeSignedSnapshot } from '../helpers/snapshot-fixture.ts';
 
 /** Runs a poppler tool; a missing tool fails the test with what to install (CI installs it). */
@@ -83,5 +84,35 @@ describe('the PDF export of the 2023 CPPNI avenant', () => {
     expect(info).toMatch(/Title:\s+Avenant n° 1/);
     expect(info).toContain(`Subject:         Avenant n° 1 à l’accord CPPNI – empreinte SHA-256 ${expectedFingerprint}`);
     expect(info).toMatch(/CreationDate:\s+Tue Sep 26 09:00:00 2023/);
+  });
+});
+
+describe('the PDF fonts', () => {
+  it('print French with the standard fonts: accents, guillemets, œ, €, no-break spaces', () => {
+    const french = 'Œuvre « à l’été » : 20,70\u00a0€ – n°\u00a01';
+    expect(toWinAnsi(french)).toBe(french);
+    expect(chooseFonts(french).regular).toBe('Times-Roman');
+  });
+
+  it('fold the narrow no-break space and hyphens without losing anything', () => {
+    expect(toWinAnsi('«\u202fmot\u202f» ; non\u2011signataire')).toBe('«\u00a0mot\u00a0» ; non-signataire');
+    expect(chooseFonts('«\u202fmot\u202f»').regular).toBe('Times-Roman');
+  });
+
+  it('embed DejaVu for what WinAnsi lacks, or print a visible substitute', async () => {
+    const snapshot = makeSignedSnapshot();
+    snapshot.signatures[1].signatory = 'Zoë Łukaszewicz';
+    snapshot.assessment.reasons = ['Test de signature : 38,50\u202f% ≥ 30\u202f%.'];
+    const dejavu = existsSync('/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf');
+    const dir = mkdtempSync(join(tmpdir(), 'export-pdf-fonts-'));
+    try {
+      const file = join(dir, 'unicode.pdf');
+      writeFileSync(file, await renderPdf(snapshot));
+      const text = words(run('pdftotext', ['-layout', file, '-']));
+      expect(text).toContain(dejavu ? 'Zoë Łukaszewicz' : 'Zoë ?ukaszewicz');
+      expect(text).toContain(dejavu ? '38,50 % ≥ 30 %' : '38,50 % >= 30 %');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
