@@ -31,6 +31,11 @@ export class Collection {
     this.indexes.set(ID_INDEX.name, new CollectionIndex({ ...ID_INDEX }));
   }
 
+  /** A read-only view: `viewOn` + `pipeline` in the options, no documents of its own. */
+  get isView(): boolean {
+    return typeof this.options.viewOn === 'string';
+  }
+
   get ns(): string {
     return `${this.db}.${this.name}`;
   }

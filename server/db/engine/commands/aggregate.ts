@@ -8,8 +8,9 @@ import { isPlainObject } from '../index/key-paths.ts';
 import { canonicalKey } from '../query/bson-order.ts';
 import { cloneDoc, runPipeline } from '../query/evaluate.ts';
 import type { CommandHandler } from './context.ts';
-import { evalOptions, optionalDoc, optionalNumber } from './common.ts';
+import { evalOptions, optionalDoc, optionalNumber, readSource } from './common.ts';
 import { checkStorable, prepareInsert } from './write-support.ts';
+import { writable } from './write-statements.ts';
 
 const DEFAULT_FIRST_BATCH = 101;
 
@@ -33,15 +34,15 @@ export const aggregate: CommandHandler = (ctx) => {
   const writeStage = last && ('$out' in last || '$merge' in last) ? last : undefined;
   const reading = writeStage ? stages.slice(0, -1) : stages;
 
-  const coll = typeof target === 'string' ? catalog.get(ctx.db, target) : undefined;
+  const coll = typeof target === 'string' ? readSource(catalog, ctx.db, target) : undefined;
   let source: Iterable<Doc> = [];
   if (coll) {
     const first = reading[0];
-    source = first && isPlainObject(first.$match) ? coll.candidates(first.$match) : coll.docs.values();
+    source = coll.candidates(first && isPlainObject(first.$match) ? first.$match : {});
   }
   const o = {
     ...evalOptions(body),
-    collectionResolver: (name: string) => [...(catalog.get(ctx.db, name)?.docs.values() ?? [])],
+    collectionResolver: (name: string) => [...(readSource(catalog, ctx.db, name)?.candidates({}) ?? [])],
   };
   if (explain) {
     return { explainVersion: '1', stages: reading, queryPlanner: { namespace: `${ctx.db}.${String(target)}` }, ok: 1 };
@@ -70,7 +71,7 @@ function targetOf(db: string, spec: unknown): { db: string; coll: string } {
 /** $out replaces the target's documents (its indexes stay), as mongod does. */
 function writeOut(catalog: Catalog, db: string, spec: unknown, results: Doc[]): void {
   const t = targetOf(db, spec);
-  const coll = catalog.ensure(t.db, t.coll);
+  const coll = writable(catalog, t.db, t.coll)!;
   const docs = results.map((d) => prepareInsert(cloneDoc(d)));
   const seen = new Set<string>();
   for (const d of docs) {
@@ -87,7 +88,7 @@ function writeMerge(catalog: Catalog, db: string, spec: unknown, results: Doc[])
   const s = isPlainObject(spec) ? spec : {};
   const whenMatched = s.whenMatched ?? 'merge';
   const whenNotMatched = s.whenNotMatched ?? 'insert';
-  const coll = catalog.ensure(t.db, t.coll);
+  const coll = writable(catalog, t.db, t.coll)!;
   for (const raw of results) {
     const doc = prepareInsert(cloneDoc(raw));
     const existing = coll.get(doc._id);

@@ -1,9 +1,9 @@
 // Argument parsing and the read path shared by find, count, distinct, delete, update…
 import type { Doc } from '../bson.ts';
-import type { Collection } from '../collection.ts';
+import type { Catalog } from '../catalog.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
 import { isPlainObject } from '../index/key-paths.ts';
-import { compileFilter, matches, type EvalOptions } from '../query/evaluate.ts';
+import { compileFilter, matches, runPipeline, type EvalOptions } from '../query/evaluate.ts';
 import { sortDocs, validateSort } from '../query/sort.ts';
 import type { CommandContext } from './context.ts';
 
@@ -36,6 +36,23 @@ export function evalOptions(body: Doc): EvalOptions {
   return { collation, variables };
 }
 
+/** What reads read from: a collection, or the documents a view's pipeline produces. */
+export interface Source {
+  candidates(filter: Doc, useIndexes?: boolean): Iterable<Doc>;
+}
+
+/** The readable source for a namespace, resolving views (and views on views). */
+export function readSource(catalog: Catalog, db: string, name: string, depth = 0): Source | undefined {
+  const coll = catalog.get(db, name);
+  if (!coll || !coll.isView) return coll;
+  if (depth > 20) throw new CommandError(ErrorCode.BadValue, 'View depth too deep or view cycle detected');
+  const base = readSource(catalog, db, coll.options.viewOn as string, depth + 1);
+  const docs = runPipeline(base ? base.candidates({}) : [], (coll.options.pipeline as Doc[]) ?? [], {
+    collectionResolver: (n) => [...(readSource(catalog, db, n, depth + 1)?.candidates({}) ?? [])],
+  });
+  return { candidates: () => docs };
+}
+
 export interface ReadOptions extends EvalOptions {
   sort?: unknown;
   skip?: number;
@@ -43,7 +60,7 @@ export interface ReadOptions extends EvalOptions {
 }
 
 /** Documents matching the filter, sorted, skipped and limited (limit 0 = none). */
-export function readMatching(coll: Collection | undefined, filter: Doc | undefined, o: ReadOptions = {}): Doc[] {
+export function readMatching(coll: Source | undefined, filter: Doc | undefined, o: ReadOptions = {}): Doc[] {
   const query = compileFilter(filter, o);
   if (!coll) return [];
   const spec = validateSort(o.sort);

@@ -4,7 +4,7 @@ import { CommandError, ErrorCode } from '../errors.ts';
 import { pathValues } from '../index/key-paths.ts';
 import { canonicalKey } from '../query/bson-order.ts';
 import type { CommandHandler } from './context.ts';
-import { collectionArg, evalOptions, optionalDoc, optionalNumber, readMatching } from './common.ts';
+import { collectionArg, evalOptions, optionalDoc, optionalNumber, readMatching, readSource } from './common.ts';
 
 export const count: CommandHandler = (ctx) => {
   const name = collectionArg(ctx, 'count');
@@ -12,9 +12,10 @@ export const count: CommandHandler = (ctx) => {
   const skip = optionalNumber(ctx.body, 'skip') ?? 0;
   const limit = Math.abs(optionalNumber(ctx.body, 'limit') ?? 0);
   if (skip < 0) throw new CommandError(ErrorCode.BadValue, 'skip value is negative in count query');
-  const coll = ctx.engine.catalog.get(ctx.db, name);
-  if (!query || Object.keys(query).length === 0) {
-    const total = coll?.docs.size ?? 0;
+  const stored = ctx.engine.catalog.get(ctx.db, name);
+  const coll = readSource(ctx.engine.catalog, ctx.db, name);
+  if ((!query || Object.keys(query).length === 0) && !stored?.isView) {
+    const total = stored?.docs.size ?? 0;
     const n = Math.max(0, total - skip);
     return { n: limit > 0 ? Math.min(n, limit) : n, ok: 1 };
   }
@@ -25,7 +26,7 @@ export const distinct: CommandHandler = (ctx) => {
   const name = collectionArg(ctx, 'distinct');
   const key = ctx.body.key;
   if (typeof key !== 'string') throw new CommandError(ErrorCode.TypeMismatch, "BSON field 'distinct.key' is missing or not a string");
-  const coll = ctx.engine.catalog.get(ctx.db, name);
+  const coll = readSource(ctx.engine.catalog, ctx.db, name);
   const docs = readMatching(coll, optionalDoc(ctx.body, 'query'), evalOptions(ctx.body));
   const seen = new Set<string>();
   const values: unknown[] = [];

@@ -35,8 +35,10 @@ export const listCollections: CommandHandler = (ctx) => {
   const out: Doc[] = [];
   for (const c of ctx.engine.catalog.collections(ctx.db)) {
     const entry: Doc = nameOnly
-      ? { name: c.name, type: 'collection' }
-      : { name: c.name, type: 'collection', options: c.options, info: { readOnly: false, uuid: c.uuid }, idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } };
+      ? { name: c.name, type: c.isView ? 'view' : 'collection' }
+      : c.isView
+        ? { name: c.name, type: 'view', options: c.options, info: { readOnly: true } }
+        : { name: c.name, type: 'collection', options: c.options, info: { readOnly: false, uuid: c.uuid }, idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } };
     if (filter && !matches(filter, entry)) continue;
     out.push(entry);
   }
@@ -52,7 +54,11 @@ export const create: CommandHandler = (ctx) => {
   const name = collectionArg(ctx, 'create');
   const options: Doc = {};
   for (const [k, v] of Object.entries(ctx.body)) if (CREATE_OPTIONS.has(k) && k !== 'comment') options[k] = v;
-  if (options.viewOn !== undefined) throw new CommandError(ErrorCode.NotImplemented, 'views are not supported by the embedded engine');
+  if (options.viewOn !== undefined) {
+    if (typeof options.viewOn !== 'string' || options.viewOn === '') throw new CommandError(ErrorCode.BadValue, "'viewOn' must be a non-empty string");
+    if (options.pipeline === undefined) options.pipeline = [];
+    if (!Array.isArray(options.pipeline)) throw new CommandError(ErrorCode.TypeMismatch, "'pipeline' must be an array");
+  }
   const existing = ctx.engine.catalog.get(ctx.db, name);
   if (existing) throw new CommandError(ErrorCode.NamespaceExists, `Collection ${ctx.db}.${name} already exists.`);
   ctx.engine.catalog.create(ctx.db, name, options);

@@ -6,6 +6,7 @@ import { project } from '../query/evaluate.ts';
 import type { CommandHandler } from './context.ts';
 import { collectionArg, evalOptions, optionalDoc, readMatching } from './common.ts';
 import { checkStorable, checkValidator } from './write-support.ts';
+import { writable } from './write-statements.ts';
 
 export const findAndModify: CommandHandler = (ctx) => {
   const body = ctx.body;
@@ -20,7 +21,7 @@ export const findAndModify: CommandHandler = (ctx) => {
   if (remove && body.new === true) throw new CommandError(ErrorCode.FailedToParse, 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
   const o = { ...evalOptions(body), filter: query, arrayFilters: body.arrayFilters as Doc[] | undefined };
   const { catalog } = ctx.engine;
-  const coll = catalog.get(ctx.db, name);
+  const coll = writable(catalog, ctx.db, name, false);
   const [found] = readMatching(coll, query, { ...o, sort: body.sort, limit: 1 });
   const shape = (doc: Doc | null): Doc | null => (doc && fields ? (project([doc], fields, query, o)[0] ?? null) : doc);
 
@@ -40,7 +41,7 @@ export const findAndModify: CommandHandler = (ctx) => {
     return { lastErrorObject: { n: 1, updatedExisting: true }, value: shape(body.new === true ? (next ?? found) : found), ok: 1 };
   }
   if (body.upsert === true) {
-    const target = catalog.ensure(ctx.db, name);
+    const target = writable(catalog, ctx.db, name)!;
     const doc = upsertDocument(query, u, o);
     checkStorable(doc);
     checkValidator(target, doc, body.bypassDocumentValidation);

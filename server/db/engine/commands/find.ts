@@ -4,7 +4,7 @@ import { Long } from '../bson.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
 import { project } from '../query/evaluate.ts';
 import type { CommandHandler } from './context.ts';
-import { collectionArg, evalOptions, optionalDoc, optionalNumber, readMatching } from './common.ts';
+import { collectionArg, evalOptions, optionalDoc, optionalNumber, readMatching, readSource } from './common.ts';
 
 const DEFAULT_FIRST_BATCH = 101;
 
@@ -25,7 +25,7 @@ export const find: CommandHandler = (ctx) => {
     singleBatch = true;
   }
   const o = evalOptions(body);
-  const coll = ctx.engine.catalog.get(ctx.db, name);
+  const coll = readSource(ctx.engine.catalog, ctx.db, name);
   const docs = project(readMatching(coll, filter, { ...o, sort: optionalDoc(body, 'sort'), skip, limit }), projection, filter, o);
   const firstSize = batchSize ?? (limit > 0 ? Math.min(limit, DEFAULT_FIRST_BATCH) : DEFAULT_FIRST_BATCH);
   const ns = `${ctx.db}.${name}`;

@@ -6,6 +6,7 @@ import { isPlainObject } from '../index/key-paths.ts';
 import { canonicalKey } from '../query/bson-order.ts';
 import type { CommandHandler } from './context.ts';
 import { collectionArg } from './common.ts';
+import { writable } from './write-statements.ts';
 
 const OPTION_FIELDS = ['unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'collation', 'hidden'];
 
@@ -48,7 +49,7 @@ export const createIndexes: CommandHandler = (ctx) => {
   const specs = raw.map(normalize);
   const { catalog } = ctx.engine;
   const existed = !!catalog.get(ctx.db, name);
-  const coll = catalog.ensure(ctx.db, name);
+  const coll = writable(catalog, ctx.db, name)!;
   const before = coll.indexes.size;
   let created = 0;
   for (const spec of specs) {

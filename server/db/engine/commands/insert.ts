@@ -2,21 +2,19 @@
 import type { Doc } from '../bson.ts';
 import type { CommandHandler } from './context.ts';
 import { collectionArg } from './common.ts';
-import { batchArg, checkValidator, prepareInsert, withWriteErrors, writeError, type WriteError } from './write-support.ts';
+import { insertStatement, writable } from './write-statements.ts';
+import { batchArg, withWriteErrors, writeError, type WriteError } from './write-support.ts';
 
 export const insert: CommandHandler = (ctx) => {
   const name = collectionArg(ctx, 'insert');
   const documents = batchArg(ctx.body, 'documents');
   const ordered = ctx.body.ordered !== false;
-  const { catalog } = ctx.engine;
-  const coll = catalog.ensure(ctx.db, name);
+  writable(ctx.engine.catalog, ctx.db, name);
   const errors: WriteError[] = [];
   let n = 0;
   for (let i = 0; i < documents.length; i++) {
     try {
-      const doc = prepareInsert(documents[i]);
-      checkValidator(coll, doc, ctx.body.bypassDocumentValidation);
-      catalog.insert(coll, doc);
+      insertStatement(ctx.engine.catalog, ctx.db, name, documents[i], ctx.body.bypassDocumentValidation);
       n++;
     } catch (err) {
       errors.push(writeError(i, err));

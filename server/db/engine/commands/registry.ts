@@ -12,6 +12,7 @@ import { find, getMore, killCursors } from './find.ts';
 import { findAndModify } from './find-and-modify.ts';
 import * as handshake from './handshake.ts';
 import { createIndexes, dropIndexes, listIndexes } from './indexes.ts';
+import { bulkWrite } from './bulk-write.ts';
 import { insert } from './insert.ts';
 import { update } from './update.ts';
 
@@ -46,6 +47,7 @@ const COMMANDS: Record<string, CommandHandler> = {
   collStats: databases.collStats,
   dbStats: databases.dbStats,
   insert,
+  bulkWrite,
   find,
   getMore,
   killCursors,
