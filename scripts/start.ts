@@ -38,5 +38,10 @@ try {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
   }
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    process.stderr.write(`Le port ${process.env.PORT ?? 3000} est indisponible (${code}) : choisissez-en un autre avec PORT=…\n`);
+    process.exit(1);
+  }
   throw err;
 }
