@@ -12,6 +12,7 @@ import type {
   UpdateFilter,
 } from 'mongodb';
 import { isDocument } from './bson-values.ts';
+import { checkClientBulkWriteModels, checkCollectionArguments } from './operation-arguments.ts';
 import type { Entity, EntityMap } from './entities.ts';
 import { prepareArguments } from './options.ts';
 import {
@@ -359,6 +360,7 @@ export async function runEntityOperation(operation: OperationDescription, ctx: O
   };
   switch (entity.kind) {
     case 'collection': {
+      checkCollectionArguments(operation.name, operation.arguments);
       const handler = Object.hasOwn(collectionOperations, operation.name) ? collectionOperations[operation.name] : unsupported();
       return handler(entity.collection, args, ctx);
     }
@@ -367,6 +369,7 @@ export async function runEntityOperation(operation: OperationDescription, ctx: O
       return handler(entity.db, args, ctx);
     }
     case 'client': {
+      if (operation.name === 'clientBulkWrite') checkClientBulkWriteModels(operation.arguments?.models);
       const handler = Object.hasOwn(clientOperations, operation.name) ? clientOperations[operation.name] : unsupported();
       return handler(entity.client, args, ctx);
     }
