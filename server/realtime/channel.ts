@@ -171,6 +171,13 @@ export class NegotiationChannel {
     for (const subscription of this.subscriptions.get(negotiationId)?.values() ?? []) subscription.deliver(own);
   }
 
+  /** Every (socket, negotiation, viewer) followed now: what the session sweep re-checks. */
+  followers(): { sinkId: string; negotiationId: string; viewer: Viewer }[] {
+    return [...this.subscriptions.entries()].flatMap(([negotiationId, subscribers]) =>
+      [...subscribers.values()].map((s) => ({ sinkId: s.sink.id, negotiationId, viewer: s.viewer })),
+    );
+  }
+
   /** How many sockets follow a negotiation (for health and tests). */
   subscriberCount(negotiationId: string): number {
     return this.subscriptions.get(negotiationId)?.size ?? 0;

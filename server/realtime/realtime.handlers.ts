@@ -6,6 +6,7 @@ import type { Actor } from '../access/access.service.ts';
 import { onCommand } from '../access/socket-command.ts';
 import { negotiationRooms } from '../negotiations/negotiation.routes.ts';
 import { NegotiationChannel } from './channel.ts';
+import { SWEEP_EVERY_MS, sweepFollowers } from './session-sweep.ts';
 
 export function viewerOf(actor: Actor): Viewer {
   return { userId: actor.user.id, orgId: actor.org.id, college: actor.org.college };
@@ -48,6 +49,17 @@ export const registerRealtime: Capability = (ctx) => {
   channels.set(ctx.io, channel);
   const { connection } = ctx.db;
   const logger = ctx.logger;
+
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweepFollowers(ctx.io, channel, connection, logger)
+      .catch((err: unknown) => logger.warn({ err }, 'realtime sweep failed'))
+      .finally(() => (sweeping = false));
+  }, SWEEP_EVERY_MS);
+  sweep.unref();
+  ctx.onClose(() => clearInterval(sweep));
 
   ctx.io.on('connection', (socket: Socket) => {
     socket.on('disconnect', () => channel.leaveAll(socket.id));

@@ -1,9 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventDraft, NegotiationEvent } from '../../shared/events.ts';
-import { recordEvents } from '../../server/realtime/realtime.handlers.ts';
+import { channelOf, recordEvents } from '../../server/realtime/realtime.handlers.ts';
+import { sweepFollowers } from '../../server/realtime/session-sweep.ts';
+import { membershipModel } from '../../server/negotiations/membership.model.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { login } from '../helpers/auth.ts';
-import { addNegotiation, seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { call, login } from '../helpers/auth.ts';
+import { addMember, addNegotiation, seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { collect, command, connect, join, joinInto, quiet, until, type ClientSocket } from './realtime-client.ts';
 
 describe('the negotiation event channel', () => {
@@ -170,6 +172,41 @@ describe('the negotiation event channel', () => {
     await record(negotiationId, [{ type: 'test:after-leave', payload: {} }]);
     await quiet();
     expect(received).toEqual([]);
+    expect(lastSeq).toBeGreaterThan(0);
+  });
+
+  it('a joined socket stops hearing the negotiation once its session ends or its mandate is revoked', async () => {
+    const negotiationId = ids.negotiations.cppni;
+    const ctx = server.app.context;
+    const sweep = () => sweepFollowers(ctx.io, channelOf(ctx)!, ctx.db.connection, ctx.logger);
+
+    const signedOutCookie = await login(server, 'delegue@fo.demo');
+    const signedOut = await connect(server, signedOutCookie);
+    open.push(signedOut);
+    const { membershipId } = await addMember(server, {
+      email: 'revoked@sud.test',
+      negotiationId,
+      organisationId: ids.organisations.SUD,
+      roles: ['delegate'],
+    });
+    const revoked = await connect(server, await login(server, 'revoked@sud.test'));
+    open.push(revoked);
+    const heard = { signedOut: collect(signedOut), revoked: collect(revoked) };
+    await join(signedOut, negotiationId, 0);
+    const { lastSeq } = await join(revoked, negotiationId, 0);
+
+    expect((await call(server, '/auth/logout', { method: 'POST', cookie: signedOutCookie })).status).toBe(204);
+    await membershipModel(ctx.db.connection).updateOne({ _id: membershipId }, { $set: { revokedAt: new Date() } });
+    const disconnected = new Promise((resolve) => signedOut.once('disconnect', resolve));
+    await sweep();
+    await disconnected;
+
+    await record(negotiationId, [{ type: 'test:after-sweep', payload: {} }]);
+    await quiet();
+    expect(heard.signedOut).toEqual([]);
+    expect(heard.revoked).toEqual([]);
+    expect(revoked.connected).toBe(true);
+    expect(channelOf(ctx)!.followers().some((f) => f.viewer.orgId === ids.organisations.SUD)).toBe(false);
     expect(lastSeq).toBeGreaterThan(0);
   });
 });
