@@ -13,11 +13,14 @@ import { assessExtension } from './extension.ts';
  * that would change the verdict.
  */
 
+/** A type error's wording, except for a missing field (worded once, by `frenchIssue`). */
+const unlessMissing = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? undefined : message);
+
 // The last supported year leaves room for a deadline that runs into the next year.
 const LAST_SCENARIO_YEAR = MAX_YEAR - 1;
 
 export const IsoDateSchema = z
-  .string({ error: 'date attendue (chaîne AAAA-MM-JJ)' })
+  .string({ error: unlessMissing('date attendue (chaîne AAAA-MM-JJ)') })
   .regex(/^\d{4}-\d{2}-\d{2}$/, {
     error: (issue) => `date invalide ${JSON.stringify(issue.input)} : format attendu AAAA-MM-JJ`,
     abort: true,
@@ -27,10 +30,10 @@ export const IsoDateSchema = z
       `date invalide ${JSON.stringify(issue.input)} : ce jour n’existe pas dans le calendrier (ou l’année sort de ${MIN_YEAR}–${LAST_SCENARIO_YEAR})`,
   });
 
-const OrgIdSchema = z.string({ error: 'identifiant d’organisation attendu (chaîne)' }).trim().min(1, 'identifiant d’organisation vide').max(64);
+const OrgIdSchema = z.string({ error: unlessMissing('identifiant d’organisation attendu (chaîne)') }).trim().min(1, 'identifiant d’organisation vide').max(64);
 
 const WeightSchema = z
-  .number({ error: 'poids attendu (nombre, en pourcentage)' })
+  .number({ error: unlessMissing('poids attendu (nombre, en pourcentage)') })
   .min(0, 'un poids ne peut pas être négatif')
   .max(100, 'un poids ne peut pas dépasser 100')
   .refine(hasAtMostTwoDecimals, {
@@ -42,7 +45,7 @@ export const LEVELS = ['branch', 'company'] as const;
 
 export const OrganisationSchema = z.strictObject({
   id: OrgIdSchema,
-  college: z.enum(COLLEGES, { error: 'collège attendu : "employer" ou "union"' }),
+  college: z.enum(COLLEGES, { error: unlessMissing('collège attendu : "employer" ou "union"') }),
   /**
    * Percent, two decimals at most. A union: its share of the representative unions' audience
    * (branch arrêté, or votes cast at the company's elections). An employer organisation: its
@@ -50,7 +53,7 @@ export const OrganisationSchema = z.strictObject({
    * A non-representative organisation weighs 0.
    */
   weight: WeightSchema,
-  representative: z.boolean({ error: 'representative attendu (true ou false)' }),
+  representative: z.boolean({ error: unlessMissing('representative attendu (true ou false)') }),
   /** How reasons name it ("CFDT"); the id in capitals by default. */
   name: z.string().trim().min(1).max(100).optional(),
 });
@@ -70,7 +73,7 @@ export const ReferendumSchema = z.strictObject({
   /** The day of the vote. */
   at: IsoDateSchema,
   /** Approved by a majority of the votes cast. */
-  approved: z.boolean({ error: 'approved attendu (true ou false)' }),
+  approved: z.boolean({ error: unlessMissing('approved attendu (true ou false)') }),
 });
 
 /** The extension procedure of a branch agreement (L2261-19). */
@@ -82,7 +85,7 @@ export const ExtensionSchema = z.strictObject({
 });
 
 const ScenarioObjectSchema = z.strictObject({
-  level: z.enum(LEVELS, { error: 'niveau attendu : "branch" ou "company"' }),
+  level: z.enum(LEVELS, { error: unlessMissing('niveau attendu : "branch" ou "company"') }),
   organisations: z.array(OrganisationSchema).min(1, 'au moins une organisation est attendue'),
   signatures: z.array(SignatureSchema),
   /** The day each organisation received the signed text (one date per organisation). */
@@ -142,7 +145,7 @@ function checkConsistency(scenario: ScenarioObject, ctx: z.RefinementCtx): void 
   } else if (Math.abs(unions - HUNDRED_PERCENT) > SUM_TOLERANCE) {
     issue(
       ['organisations'],
-      `les poids des ${COLLEGE_FR.union} représentatifs totalisent ${formatPercent(unions)} au lieu de 100 % (tolérance ± 0,01)`,
+      `les poids des ${COLLEGE_FR.union} représentatifs totalisent ${formatPercent(unions)} au lieu de 100\u202f% (tolérance ± 0,01)`,
     );
   }
 
@@ -176,7 +179,7 @@ function checkConsistency(scenario: ScenarioObject, ctx: z.RefinementCtx): void 
     } else if (Math.abs(employers - HUNDRED_PERCENT) > SUM_TOLERANCE) {
       issue(
         ['organisations'],
-        `extension : les poids des ${COLLEGE_FR.employer} représentatives (part des salariés de leurs adhérents) totalisent ${formatPercent(employers)} au lieu de 100 % (tolérance ± 0,01)`,
+        `extension : les poids des ${COLLEGE_FR.employer} représentatives (part des salariés de leurs adhérents) totalisent ${formatPercent(employers)} au lieu de 100\u202f% (tolérance ± 0,01)`,
       );
     }
   }

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { assess, parseScenario, type Assessment, type ScenarioInput } from '../../shared/validity/scenario.ts';
+
+// A made-up company: shares of the votes cast for representative unions at the last CSE elections.
+function company(weights: Record<string, number>, changes: Partial<ScenarioInput> = {}): ScenarioInput {
+  return {
+    level: 'company',
+    organisations: [
+      { id: 'direction', college: 'employer', weight: 100, representative: true, name: 'Direction' },
+      ...Object.entries(weights).map(([id, weight]) => ({ id, college: 'union' as const, weight, representative: true })),
+    ],
+    signatures: [
+      { org: 'direction', at: '2024-03-01' },
+      { org: 'cfdt', at: '2024-03-01' },
+    ],
+    notifications: [{ org: 'cgt', at: '2024-03-04' }],
+    asOf: '2024-06-30',
+    ...changes,
+  };
+}
+
+function sut(input: ScenarioInput): Assessment {
+  const parsed = parseScenario(input);
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  return assess(parsed.scenario);
+}
+
+describe('company agreements (L2232-12)', () => {
+  it.each([
+    ['signed by more than 50 % (50.01): valid without referendum', 50.01, undefined, 'valid'],
+    ['signed by exactly 50 %: not a majority, the referendum is pending', 50, undefined, 'referendum pending'],
+    ['signed by 30 % to 50 %, employees approve: valid', 40, { at: '2024-05-15', approved: true }, 'valid'],
+    ['signed by 30 % to 50 %, employees reject: void', 40, { at: '2024-05-15', approved: false }, 'void'],
+    ['signed by exactly 30 %, employees approve: valid', 30, { at: '2024-05-15', approved: true }, 'valid'],
+    ['signed by 29.99 %: not concluded, and a referendum cannot save it', 29.99, { at: '2024-05-15', approved: true }, 'not concluded'],
+    ['signed by 60 %, a rejected referendum changes nothing: valid', 60, { at: '2024-05-15', approved: false }, 'valid'],
+  ])('%s', (_name, cfdt, referendum, status) => {
+    const result = sut(company({ cfdt, cgt: 100 - cfdt }, referendum ? { referendum } : {}));
+    expect(result.status).toBe(status);
+    expect(result.signatureWeight).toBe(cfdt);
+    expect(result.signatureTestPassed).toBe(cfdt >= 30);
+    expect(result.majoritySignature).toBe(cfdt > 50);
+  });
+
+  it('a referendum held after asOf is not known yet: still pending', () => {
+    const result = sut(company({ cfdt: 40, cgt: 60 }, { referendum: { at: '2024-07-15', approved: true } }));
+    expect(result.status).toBe('referendum pending');
+    expect(result.referendum).toEqual({ at: '2024-07-15', approved: true, taken: false });
+  });
+
+  it('while the campaign runs (not notified), a text between 30 and 50 % is still open for signature', () => {
+    const result = sut(company({ cfdt: 40, cgt: 60 }, { notifications: [], asOf: '2024-03-02' }));
+    expect(result.status).toBe('open for signature');
+  });
+
+  it('exact sums: 1.42 + 16.99 + 11.59 reaches 30 % exactly (a float sum falls short)', () => {
+    const result = sut({
+      ...company({ cfdt: 1.42, cgt: 16.99, fo: 11.59, sud: 70 }),
+      signatures: ['cfdt', 'cgt', 'fo'].map((org) => ({ org, at: '2024-03-01' })),
+      notifications: [{ org: 'sud', at: '2024-03-04' }],
+    });
+    expect(result.signatureWeight).toBe(30);
+    expect(result.status).toBe('referendum pending');
+  });
+
+  it('oppositions do not exist at company level: listed, ignored, explained', () => {
+    const result = sut(company({ cfdt: 40, cgt: 60 }, { oppositions: [{ org: 'cgt', at: '2024-03-05' }] }));
+    expect(result.oppositions).toEqual([{ org: 'cgt', at: '2024-03-05', counted: false, ground: 'company level', weight: 0 }]);
+    expect(result.oppositionWeight).toBe(0);
+    expect(result.status).toBe('referendum pending');
+    expect(result.reasons.join('\n')).toContain('le droit d’opposition n’existe plus');
+  });
+});

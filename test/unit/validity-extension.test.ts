@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { assess, parseScenario, type Assessment, type ScenarioInput } from '../../shared/validity/scenario.ts';
+
+// Employer weights here are shares of the employees of the representative employer
+// organisations' members (made up, summing to 100).
+function extended(
+  employers: Record<string, number>,
+  extension: NonNullable<ScenarioInput['extension']>,
+  asOf = '2023-06-30',
+): ScenarioInput {
+  return {
+    level: 'branch',
+    organisations: [
+      ...Object.entries(employers).map(([id, weight]) => ({ id, college: 'employer' as const, weight, representative: true })),
+      { id: 'syndeco', college: 'employer', weight: 0, representative: false },
+      { id: 'cfdt', college: 'union', weight: 38.5, representative: true },
+      { id: 'cgt', college: 'union', weight: 35.18, representative: true },
+      { id: 'fo', college: 'union', weight: 14.69, representative: true },
+      { id: 'sud', college: 'union', weight: 11.63, representative: true },
+    ],
+    signatures: [
+      { org: 'nexem', at: '2023-01-10' },
+      { org: 'cfdt', at: '2023-01-10' },
+      { org: 'cgt', at: '2023-01-10' },
+    ],
+    notifications: [
+      { org: 'fo', at: '2023-01-12' },
+      { org: 'sud', at: '2023-01-12' },
+    ],
+    asOf,
+    extension,
+  };
+}
+
+function sut(input: ScenarioInput): Assessment {
+  const parsed = parseScenario(input);
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  return assess(parsed.scenario);
+}
+
+const EMPLOYERS = { nexem: 50, fehap: 35.5, crf: 10.5, unicancer: 4 };
+// Notice published Friday 31 March 2023: one month → Sunday 30 April, then Monday 1 May → Tuesday 2 May.
+const NOTICE = '2023-03-31';
+
+describe('opposition to extension (L2261-19)', () => {
+  it('the month runs to the same day-number, or the month’s last day, then past weekends and holidays', () => {
+    const result = sut(extended(EMPLOYERS, { noticeAt: NOTICE, oppositions: [] }));
+    expect(result.extension).toMatchObject({ nominalDeadline: '2023-04-30', deadline: '2023-05-02', status: 'unopposed' });
+    expect(result.status).toBe('valid');
+  });
+
+  it.each([
+    ['employers weighing more than 50 % within the month block the extension', ['nexem', 'unicancer'], '2023-05-02', 54, 'blocked'],
+    ['exactly 50 % of the employees does not block it', ['nexem'], '2023-04-20', 50, 'unopposed'],
+    ['an opposition received after the month (3 May) does not count', ['nexem', 'unicancer'], '2023-05-03', 0, 'unopposed'],
+  ])('%s', (_name, orgs, at, weight, status) => {
+    const result = sut(extended(EMPLOYERS, { noticeAt: NOTICE, oppositions: orgs.map((org) => ({ org, at })) }));
+    expect(result.extension?.oppositionWeight).toBe(weight);
+    expect(result.extension?.oppositionMajority).toBe(weight > 50);
+    expect(result.extension?.status).toBe(status);
+  });
+
+  it('within the month and without a majority yet, the window is open', () => {
+    const result = sut(extended(EMPLOYERS, { noticeAt: NOTICE, oppositions: [{ org: 'fehap', at: '2023-04-10' }] }, '2023-04-15'));
+    expect(result.extension?.status).toBe('opposition window');
+  });
+
+  it('before the notice is published, there is nothing to oppose yet', () => {
+    const result = sut(extended(EMPLOYERS, { noticeAt: NOTICE, oppositions: [{ org: 'nexem', at: '2023-03-20' }] }, '2023-03-25'));
+    expect(result.extension?.status).toBe('notice not published');
+    expect(result.extension?.oppositions[0].ground).toBe('before notice');
+  });
+
+  it('unions and non-representative employer organisations cannot oppose an extension', () => {
+    const result = sut(
+      extended(EMPLOYERS, {
+        noticeAt: NOTICE,
+        oppositions: [
+          { org: 'cgt', at: '2023-04-10' },
+          { org: 'syndeco', at: '2023-04-10' },
+          { org: 'nexem', at: '2023-04-10' },
+          { org: 'nexem', at: '2023-04-11' },
+        ],
+      }),
+    );
+    expect(result.extension?.oppositions.map((o) => o.ground)).toEqual(['union organisation', 'not representative', 'counted', 'duplicate']);
+    expect(result.extension?.oppositionWeight).toBe(50);
+    expect(result.extension?.status).toBe('unopposed');
+  });
+
+  it('an extension of a text that is not valid is flagged in the reasons', () => {
+    const input = extended(EMPLOYERS, { noticeAt: NOTICE, oppositions: [] });
+    const voided = sut({
+      ...input,
+      signatures: [{ org: 'cfdt', at: '2023-01-10' }],
+      notifications: ['cgt', 'fo', 'sud'].map((org) => ({ org, at: '2023-01-12' })),
+      oppositions: ['cgt', 'fo', 'sud'].map((org) => ({ org, at: '2023-01-20' })),
+    });
+    expect(voided.status).toBe('void');
+    expect(voided.reasons.join('\n')).toContain('seul un accord valide peut être étendu');
+  });
+});
