@@ -125,7 +125,8 @@ export function applyUpdate(doc: Doc, u: UpdateSpec, o: ApplyOptions = {}): Doc 
       });
       if (r.modifiedCount === 0) return undefined;
     } catch (err) {
-      throw new CommandError(ErrorCode.BadValue, err instanceof Error ? err.message : String(err));
+      const message = err instanceof Error ? err.message : String(err);
+      throw new CommandError(/immutable field '_id'/.test(message) ? ErrorCode.ImmutableField : ErrorCode.BadValue, message);
     }
     next = docs[0];
     if (next._id === undefined && doc._id !== undefined) next = { _id: doc._id, ...next };
