@@ -46,6 +46,7 @@ export async function renderDocx(snapshot: SignedSnapshot): Promise<Buffer> {
     title: view.title,
     subject: `${snapshot.negotiation.title} – empreinte SHA-256 ${fingerprint}`,
     creator: 'Espace de négociation collective',
+    lastModifiedBy: 'Espace de négociation collective',
     description: `${view.versionLine}. ${LABELS.fingerprint} : ${fingerprint}`,
     keywords: `sha256:${fingerprint}`,
     customProperties: [

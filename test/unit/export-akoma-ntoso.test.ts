@@ -81,6 +81,24 @@ describe('the Akoma Ntoso export of the 2023 CPPNI avenant', () => {
     expect(validate(sut, 'escaped.xml').valid).toBe(true);
   });
 
+  it('writes a text without titres as bare articles, and chapitres as chapters, both valid', () => {
+    const flat = makeSignedSnapshot();
+    const articles = flat.text.titres.flatMap((t) => t.chapitres.flatMap((c) => c.articles));
+    flat.text.titres = [{ number: null, heading: null, chapitres: [{ number: null, heading: null, articles }] }];
+    const flatXml = renderAkomaNtoso(flat);
+    expect(flatXml).toMatch(/<body>\s*<article eId="art_1">/);
+    expect(validate(flatXml, 'flat.xml').valid).toBe(true);
+
+    const chaptered = makeSignedSnapshot();
+    chaptered.text.titres[1].chapitres = [
+      { number: '1', heading: 'Réunions', articles: [articles[2]] },
+      { number: '2', heading: 'Moyens', articles: [{ ...articles[3], number: '4 bis' }] },
+    ];
+    const chapteredXml = renderAkomaNtoso(chaptered);
+    expect(chapteredXml).toMatch(/<chapter eId="title_2__chp_2">\s*<num>Chapitre 2<\/num>\s*<heading>Moyens<\/heading>\s*<article eId="art_4bis">/);
+    expect(validate(chapteredXml, 'chaptered.xml').valid).toBe(true);
+  });
+
   it('is the same text for the same snapshot', () => {
     expect(renderAkomaNtoso(makeSignedSnapshot())).toBe(renderAkomaNtoso(makeSignedSnapshot()));
   });
