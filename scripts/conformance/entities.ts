@@ -8,6 +8,7 @@ import {
   Db,
   GridFSBucket,
   MongoClient,
+  ObjectId,
   type CommandFailedEvent,
   type CommandStartedEvent,
   type CommandSucceededEvent,
@@ -30,6 +31,11 @@ export interface ClientEntity {
   events: CommandEvent[];
   /** Connections currently checked out of the pool. */
   checkedOut: number;
+  /**
+   * Answers for the driver's next `_id` requests: null keeps a document's null `_id` (the Node
+   * driver asks its pkFactory for one whenever `_id` is null or absent in clientBulkWrite).
+   */
+  pendingIds: (null | 'generate')[];
 }
 
 export type Entity =
@@ -159,8 +165,12 @@ export class EntityMap implements MatchEntities {
     const observed = new Set(description.observeEvents ?? []);
     const commandEvents = COMMAND_EVENT_TYPES.some((type) => observed.has(type));
     if (commandEvents) options.monitorCommands = true;
+    const pendingIds: ClientEntity['pendingIds'] = [];
+    options.pkFactory = {
+      createPk: () => (pendingIds.length > 0 && pendingIds.shift() === null ? null : new ObjectId()),
+    };
     const client = new MongoClient(this.env.uri, options);
-    const entity: ClientEntity = { kind: 'client', client, events: [], checkedOut: 0 };
+    const entity: ClientEntity = { kind: 'client', client, events: [], checkedOut: 0, pendingIds };
     const ignored = new Set((description.ignoreCommandMonitoringEvents ?? []).map((name) => name.toLowerCase()));
     const keep = (name: string, command?: Doc): boolean => {
       const lower = name.toLowerCase();

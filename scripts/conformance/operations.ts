@@ -8,12 +8,11 @@ import type {
   Db,
   Filter,
   IndexSpecification,
-  MongoClient,
   UpdateFilter,
 } from 'mongodb';
 import { isDocument } from './bson-values.ts';
 import { checkClientBulkWriteModels, checkCollectionArguments } from './operation-arguments.ts';
-import type { Entity, EntityMap } from './entities.ts';
+import type { ClientEntity, Entity, EntityMap } from './entities.ts';
 import { prepareArguments } from './options.ts';
 import {
   bulkWriteResultDocument,
@@ -277,23 +276,36 @@ const databaseOperations: Record<string, Handler<Db>> = {
   },
 };
 
-const clientOperations: Record<string, Handler<MongoClient>> = {
-  async listDatabases(client, args) {
+const clientOperations: Record<string, Handler<ClientEntity>> = {
+  async listDatabases({ client }, args) {
     const [{ filter }, options] = take(args, 'filter');
     const reply = await client.db('admin').admin().listDatabases({ ...options, ...(filter ? { filter } : {}) } as Doc);
     return documents(reply.databases);
   },
-  async listDatabaseNames(client, args) {
+  async listDatabaseNames({ client }, args) {
     const [{ filter }, options] = take(args, 'filter');
     const reply = await client.db('admin').admin().listDatabases({ ...options, nameOnly: true, ...(filter ? { filter } : {}) } as Doc);
     return value(reply.databases.map((d) => d.name));
   },
-  async clientBulkWrite(client, args) {
+  async clientBulkWrite(entity, args, ctx) {
     const [{ models }, options] = take(args, 'models');
-    const result = await client.bulkWrite(clientBulkWriteModels(models), options);
-    return value(clientBulkWriteResultDocument(result));
+    const writes = clientBulkWriteModels(models);
+    // As for insertOne: a null _id is sent as given (the driver would ask its pkFactory for one).
+    // The driver asks for an _id, in model order, for each inserted document whose _id is null or absent.
+    const asks = writes.flatMap((w): ClientEntity['pendingIds'] =>
+      w.name !== 'insertOne' ? [] : w.document._id === null ? [null] : w.document._id === undefined ? ['generate'] : [],
+    );
+    if (asks.includes(null)) {
+      ctx.note('null _id sent as given (pkFactory: the Node driver would replace it with an ObjectId)');
+      entity.pendingIds.splice(0, entity.pendingIds.length, ...asks);
+    }
+    try {
+      return value(clientBulkWriteResultDocument(await entity.client.bulkWrite(writes, options)));
+    } finally {
+      entity.pendingIds.length = 0;
+    }
   },
-  async close(client) {
+  async close({ client }) {
     await client.close();
     return nothing;
   },
@@ -371,7 +383,7 @@ export async function runEntityOperation(operation: OperationDescription, ctx: O
     case 'client': {
       if (operation.name === 'clientBulkWrite') checkClientBulkWriteModels(operation.arguments?.models);
       const handler = Object.hasOwn(clientOperations, operation.name) ? clientOperations[operation.name] : unsupported();
-      return handler(entity.client, args, ctx);
+      return handler(entity, args, ctx);
     }
     case 'session': {
       const handler = Object.hasOwn(sessionOperations, operation.name) ? sessionOperations[operation.name] : unsupported();

@@ -68,9 +68,10 @@ export function clientBulkWriteResultDocument(result: ClientBulkWriteResult): Do
   if (updates) {
     // An update result's upsertedId is present only for an upsert.
     for (const [key, value] of Object.entries(updates)) {
-      const entry = { ...(value as Doc) };
-      if (entry.upsertedId === undefined) delete entry.upsertedId;
-      updates[key] = entry;
+      // The CRUD spec's UpdateResult: matchedCount, modifiedCount and, for an upsert, upsertedId
+      // (the driver's own didUpsert flag is not part of it).
+      const { didUpsert, upsertedId, ...entry } = value as Doc;
+      updates[key] = didUpsert === true || (didUpsert === undefined && upsertedId !== undefined) ? { ...entry, upsertedId } : entry;
     }
     doc.updateResults = updates;
   }
