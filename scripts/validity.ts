@@ -29,7 +29,8 @@ try {
 
 let json: unknown;
 try {
-  json = JSON.parse(text);
+  // A byte-order mark (left by some Windows editors) is not part of the JSON.
+  json = JSON.parse(text.replace(/^\uFEFF/, ''));
 } catch (err) {
   fail(`JSON invalide dans ${label} : ${(err as Error).message}`);
 }

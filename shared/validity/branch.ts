@@ -145,6 +145,9 @@ export function assessBranch(scenario: Scenario): Assessment {
     );
   } else {
     status = 'valid';
+    reasons.push(
+      `Tous les délais d’opposition ont expiré (le dernier le ${frenchDate(windows.map((w) => w.period!.deadline).sort(compareDates)[windows.length - 1])}) sans opposition majoritaire : l’accord est valide.`,
+    );
   }
   reasons.push(`Statut au ${frenchDate(asOf)} : ${STATUS_FR[status]}.`);
 
@@ -214,8 +217,11 @@ function describeWindow(w: Window, asOf: IsoDate): string {
   }
   const start = `${name} : notifiée le ${frenchDate(w.notifiedAt)}, délai d’opposition de ${OPPOSITION_PERIOD_DAYS} jours`;
   if (w.period.skipped.length === 0) return `${start} expirant le ${frenchDateWithWeekday(w.period.deadline)}.`;
-  const skipped = frenchList(w.period.skipped.map((s) => `${frenchDate(s.date)} (${s.why})`));
-  return `${start} : le dernier jour, ${frenchDateWithWeekday(w.period.nominal)}, n’étant pas ouvrable (${skipped}), le délai est prorogé au ${frenchDateWithWeekday(w.period.deadline)} (art. 642 CPC).`;
+  const dayOff = (s: { date: IsoDate; why: string }) =>
+    s.why === 'samedi' || s.why === 'dimanche' ? frenchDateWithWeekday(s.date) : `${frenchDateWithWeekday(s.date)} (${s.why})`;
+  const [last, ...following] = w.period.skipped;
+  const more = following.length > 0 ? `, pas plus que ${following.length > 1 ? 'les jours suivants' : 'le jour suivant'} (${frenchList(following.map(dayOff))})` : '';
+  return `${start} : le dernier jour, ${dayOff(last)}, n’est pas ouvrable${more} ; le délai est prorogé au ${frenchDateWithWeekday(w.period.deadline)} (art. 642 CPC).`;
 }
 
 function describeOpposition(

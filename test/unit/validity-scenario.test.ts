@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assess, parseScenario, type ScenarioInput } from '../../shared/validity/scenario.ts';
+import { AssessmentSchema, assess, parseScenario, type ScenarioInput } from '../../shared/validity/scenario.ts';
 import { formatPercent, hasAtMostTwoDecimals, toHundredths } from '../../shared/validity/weights.ts';
 
 // DOMAIN.md's example, verbatim.
@@ -65,6 +65,8 @@ describe('the DOMAIN.md example', () => {
       oppositionDeadline: '2023-10-13',
     });
     expect(sut.reasons.length).toBeGreaterThan(0);
+    // The assessment is what the schema the client parses describes.
+    expect(AssessmentSchema.safeParse(sut).success).toBe(true);
   });
 });
 
