@@ -32,9 +32,10 @@ import { FIFTY_PERCENT, formatPercent, fromHundredths } from './weights.ts';
  *   opposition windows open only with the notification;
  * - `not concluded`: the campaign is over (notified, or its deadline passed) below 30 %;
  * - `void`: the counted oppositions weigh more than 50 %;
- * - `opposition window`: concluded, no majority opposition yet, and some non-signatory
- *   representative union still may oppose (its window is open on `asOf`, or it has not been
- *   notified, so its window has not even started);
+ * - `opposition window`: concluded, no majority opposition yet, and the window of some
+ *   non-signatory representative union is not over on `asOf` (open, or not even started for
+ *   want of a notification) — even when that union has already opposed, or when a majority
+ *   can no longer be reached: the text is valid only once every window has closed;
  * - `valid`: concluded, every window closed, no majority opposition.
  */
 
@@ -108,8 +109,10 @@ export function assessBranch(scenario: Scenario): Assessment {
   const opposing = oppositions.filter((o) => o.counted);
   const oppositionWeight = opposing.reduce((sum, o) => sum + o.weight, 0);
   const oppositionMajority = oppositionWeight > FIFTY_PERCENT;
-  const pending = windows.filter((w) => !counted.has(w.org.id) && (w.period === null || isOpenOn(w.period, asOf)));
-  const pendingWeight = pending.reduce((sum, w) => sum + weightOf(w.org), 0);
+  // Windows not over on asOf (open, or not started for want of a notification). The text is
+  // not valid before they all close, even when no majority can be reached any more.
+  const stillOpen = windows.filter((w) => w.period === null || isOpenOn(w.period, asOf));
+  const pendingWeight = stillOpen.filter((w) => !counted.has(w.org.id)).reduce((sum, w) => sum + weightOf(w.org), 0);
 
   if (count.passed && !unanimous) {
     const names = opposing.map((o) => `${orgName(organisations.get(o.org)!)} ${formatPercent(o.weight)}`);
@@ -132,16 +135,16 @@ export function assessBranch(scenario: Scenario): Assessment {
   } else if (count.campaignRunning) {
     status = 'open for signature';
     reasons.push('Le seuil de 30\u202f% est atteint ; les délais d’opposition courront à compter de la notification de l’accord.');
-  } else if (pending.length > 0) {
+  } else if (stillOpen.length > 0) {
     status = 'opposition window';
-    const open = pending.map((w) =>
-      w.period ? `${orgName(w.org)} (jusqu’au ${frenchDate(w.period.deadline)})` : `${orgName(w.org)} (non notifiée)`,
+    const open = stillOpen.map((w) =>
+      w.period ? `${orgName(w.org)} (jusqu’au ${frenchDate(w.period.deadline)})` : `${orgName(w.org)} (non notifiée : délai non commencé)`,
     );
-    reasons.push(`Au ${frenchDate(asOf)}, peuvent encore s’opposer : ${frenchList(open)}.`);
+    reasons.push(`Au ${frenchDate(asOf)}, des délais d’opposition restent ouverts : ${frenchList(open)}.`);
     reasons.push(
       oppositionWeight + pendingWeight > FIFTY_PERCENT
         ? `Une opposition majoritaire reste possible : il manque ${formatPercent(FIFTY_PERCENT + 1 - oppositionWeight)} d’oppositions pour dépasser 50\u202f%.`
-        : `Même si toutes s’opposaient, les oppositions n’atteindraient que ${formatPercent(oppositionWeight + pendingWeight)} : l’opposition majoritaire n’est plus possible, mais l’accord ne peut être déposé qu’à l’expiration des délais.`,
+        : `Même si tous les syndicats qui le peuvent encore s’opposaient, les oppositions n’atteindraient que ${formatPercent(oppositionWeight + pendingWeight)} : l’opposition majoritaire n’est plus possible, mais l’accord n’est valide qu’à l’expiration des délais.`,
     );
   } else {
     status = 'valid';

@@ -200,6 +200,13 @@ describe('the opposition test (strictly more than 50 %)', () => {
     expect(result.reasons.join('\n')).toContain('il manque 14,83\u202f%');
   });
 
+  it('when every non-signatory has already opposed without a majority, the text stays in the window until the windows close', () => {
+    const input = story({ signatures: on('2023-09-26', 'cfdt', 'fo'), notifications: on('2023-09-28', 'cgt', 'sud'), oppositions: on('2023-10-02', 'cgt', 'sud') });
+    expect(sut({ ...input, asOf: '2023-10-05' }).status).toBe('opposition window');
+    expect(sut({ ...input, asOf: '2023-10-13' }).status).toBe('opposition window');
+    expect(sut({ ...input, asOf: '2023-10-14' }).status).toBe('valid');
+  });
+
   it('when the remaining unions could not reach a majority, the window is still reported open', () => {
     const result = sut(story({ signatures: on('2023-09-26', 'cfdt', 'cgt'), notifications: on('2023-09-28', 'fo', 'sud'), oppositions: [], asOf: '2023-10-05' }));
     expect(result.status).toBe('opposition window');
