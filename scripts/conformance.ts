@@ -1,7 +1,9 @@
-// npm run conformance -- DIR [--min-passed N] [--timeout MS]
+// npm run conformance -- DIR [--min-passed N] [--timeout MS] [--check-events]
 //
 // Runs every MongoDB unified-format test file (*.json) in DIR with the official driver, against
 // the embedded engine (started on a fresh temporary directory) or against MONGODB_URI when set.
+// --check-events also checks the tests' expectEvents (command events the driver observed); by
+// default they are noted as not checked.
 // Prints one line per test and closes with "N passed, N failed[, N skipped]".
 // Exit code: 0 all passed, 1 a test failed (or fewer than --min-passed passed), 2 usage error.
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
@@ -11,12 +13,13 @@ import { startEngine, type RunningEngine } from '../server/db/engine/index.ts';
 import { count, formatReport, summaryLine } from './conformance/report.ts';
 import { runFiles } from './conformance/runner.ts';
 
-const USAGE = 'usage: npm run conformance -- DIR [--min-passed N] [--timeout MS]';
+const USAGE = 'usage: npm run conformance -- DIR [--min-passed N] [--timeout MS] [--check-events]';
 
 interface CliOptions {
   dir: string;
   minPassed?: number;
   timeoutMs?: number;
+  checkEvents: boolean;
 }
 
 class UsageError extends Error {}
@@ -30,18 +33,20 @@ function parseArgs(argv: readonly string[]): CliOptions {
   let dir: string | undefined;
   let minPassed: number | undefined;
   let timeoutMs: number | undefined;
+  let checkEvents = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (flag === '--min-passed') minPassed = parseCount(flag, inline ?? argv[++i]);
     else if (flag === '--timeout') timeoutMs = parseCount(flag, inline ?? argv[++i]);
+    else if (arg === '--check-events') checkEvents = true;
     else if (flag === '--help' || flag === '-h') throw new UsageError('');
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else if (dir === undefined) dir = arg;
     else throw new UsageError(`one directory only (got ${dir} and ${arg})`);
   }
   if (dir === undefined) throw new UsageError('missing DIR: the directory of *.json test files');
-  return { dir, minPassed, timeoutMs };
+  return { dir, minPassed, timeoutMs, checkEvents };
 }
 
 async function testFiles(dir: string): Promise<string[]> {
@@ -90,6 +95,7 @@ async function main(): Promise<number> {
       target,
       serverless: process.env.MONGODB_SERVERLESS === 'true',
       testTimeoutMs: options.timeoutMs,
+      checkEvents: options.checkEvents,
       onReport: (report) => console.log(formatReport(report)),
     });
     const counts = count(reports);

@@ -113,6 +113,11 @@ export class EntityMap implements MatchEntities {
     return this.getAs(name, 'session').lsid;
   }
 
+  /** Forgets the command events observed so far (those of entity creation). */
+  clearEvents(): void {
+    for (const entity of this.entries.values()) if (entity.kind === 'client') entity.events.length = 0;
+  }
+
   /** Creates the entities of a createEntities list, in order. */
   async create(descriptions: EntityDescription[]): Promise<void> {
     for (const description of descriptions) await this.createOne(description);

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { describe as describeValue } from './bson-values.ts';
 import { EntityMap } from './entities.ts';
+import { assertExpectedEvents } from './events.ts';
 import { AssertionFailure, assertExpectedError, describeError } from './expect-error.ts';
 import { assertMatches, assertSameDocuments, MatchError, specialOperator } from './matcher.ts';
 import { runEntityOperation, type OperationContext } from './operations.ts';
@@ -16,6 +17,8 @@ export interface RunnerOptions {
   target: { uri: string } | { error: string };
   /** Whether that server is Atlas Serverless (runOnRequirements.serverless). */
   serverless?: boolean;
+  /** Also check test.expectEvents (command events); otherwise they are noted as not checked. */
+  checkEvents?: boolean;
   /** Time allowed for one test, setup and outcome included. */
   testTimeoutMs?: number;
   /** Called as soon as each test has a verdict. */
@@ -61,7 +64,7 @@ export async function runFiles(paths: readonly string[], options: RunnerOptions)
           emit({ file, description: test.description, verdict: 'fail', reason: setupError, notes: [] });
           continue;
         }
-        const env = { internal, server, uri, timeoutMs: options.testTimeoutMs ?? 30_000 };
+        const env = { internal, server, uri, timeoutMs: options.testTimeoutMs ?? 30_000, checkEvents: options.checkEvents ?? false };
         emit(await runTestWithTimeout(file, loaded.file, test, env));
       }
     }
@@ -76,6 +79,7 @@ interface TestEnvironment {
   server: ServerInfo;
   uri: string;
   timeoutMs: number;
+  checkEvents: boolean;
 }
 
 function usesFailPoints(operations: readonly OperationDescription[]): boolean {
@@ -88,9 +92,9 @@ function usesFailPoints(operations: readonly OperationDescription[]): boolean {
 }
 
 /** Notes on assertions this runner does not check (they concern what the driver emits). */
-function uncheckedAssertions(test: TestCase): string[] {
+function uncheckedAssertions(test: TestCase, env: TestEnvironment): string[] {
   const notes: string[] = [];
-  if (test.expectEvents) notes.push('expectEvents not checked (they assert what the driver sends)');
+  if (test.expectEvents && !env.checkEvents) notes.push('expectEvents not checked (they assert what the driver sends)');
   if (test.expectLogMessages) notes.push('expectLogMessages not checked (driver log output)');
   if (test.expectTracingMessages) notes.push('expectTracingMessages not checked (driver tracing spans)');
   return notes;
@@ -119,7 +123,7 @@ async function runTestWithTimeout(file: string, testFile: TestFile, test: TestCa
   const notes: string[] = [];
   try {
     await Promise.race([executeTest(testFile, test, entities, env, notes), timeout]);
-    return { ...base, verdict: 'pass', notes: [...new Set([...notes, ...uncheckedAssertions(test)])] };
+    return { ...base, verdict: 'pass', notes: [...new Set([...notes, ...uncheckedAssertions(test, env)])] };
   } catch (error) {
     const remarks = [...new Set(notes)];
     const reason = failureReason(error) + (remarks.length > 0 ? ` (note: ${remarks.join('; ')})` : '');
@@ -163,6 +167,7 @@ async function executeTest(
 ): Promise<void> {
   await step('initialData', () => setUpCollections(env.internal, testFile.initialData ?? []));
   await step('createEntities', () => entities.create(testFile.createEntities ?? []));
+  entities.clearEvents();
   const ctx: OperationContext & { internal: MongoClient } = {
     entities,
     internal: env.internal,
@@ -171,6 +176,10 @@ async function executeTest(
   };
   for (const [i, operation] of test.operations.entries()) {
     await step(`operation #${i + 1} ${operation.name}`, () => executeOperation(operation, ctx));
+  }
+  if (env.checkEvents && test.expectEvents) {
+    const expectEvents = test.expectEvents;
+    await step('expectEvents', async () => assertExpectedEvents(expectEvents, entities));
   }
   for (const expected of test.outcome ?? []) {
     await step(`outcome ${expected.databaseName}.${expected.collectionName}`, () => checkOutcome(env.internal, expected));
