@@ -88,17 +88,45 @@ const failingFile = {
   ],
 };
 
+const eventsFile = {
+  description: 'tiny-events',
+  schemaVersion: '1.0',
+  createEntities: entities,
+  initialData,
+  tests: [
+    {
+      description: 'the commands the driver sent',
+      operations: [{ name: 'find', object: 'collection0', arguments: { filter: {}, sort: { x: -1 } }, expectResult: [{ _id: 1, x: 11 }] }],
+      expectEvents: [
+        {
+          client: 'client0',
+          events: [{ commandStartedEvent: { commandName: 'find', databaseName: 'conformance-cli', command: { find: 'coll0', sort: { x: -1 } } } }],
+        },
+      ],
+    },
+    {
+      description: 'events that were not sent',
+      operations: [{ name: 'countDocuments', object: 'collection0', arguments: { filter: {} }, expectResult: 1 }],
+      expectEvents: [{ client: 'client0', events: [{ commandStartedEvent: { commandName: 'count' } }] }],
+    },
+  ],
+};
+
 describe('npm run conformance (CLI)', () => {
   let root: string;
   let passOnly: string;
   let mixed: string;
+  let events: string;
 
   beforeAll(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-cli-'));
     passOnly = path.join(root, 'pass-only');
     mixed = path.join(root, 'mixed');
+    events = path.join(root, 'events');
     fs.mkdirSync(passOnly);
     fs.mkdirSync(mixed);
+    fs.mkdirSync(events);
+    fs.writeFileSync(path.join(events, 'tiny-events.json'), JSON.stringify(eventsFile, null, 2));
     fs.writeFileSync(path.join(passOnly, 'tiny-pass.json'), JSON.stringify(passingFile, null, 2));
     fs.writeFileSync(path.join(mixed, 'tiny-pass.json'), JSON.stringify(passingFile, null, 2));
     fs.writeFileSync(path.join(mixed, 'tiny-fail.json'), JSON.stringify(failingFile, null, 2));
@@ -124,6 +152,18 @@ describe('npm run conformance (CLI)', () => {
     expect(short.lines.at(-1)).toBe('1 passed, 0 failed');
     expect(short.stdout).toMatch(/fewer than the required 2/);
     expect(short.code).toBe(1);
+  }, 120_000);
+
+  it('checks expectEvents with --check-events, and only notes them without', async () => {
+    const checked = await runCli(events, '--check-events');
+    expect(checked.lines).toContain('PASS tiny-events.json › the commands the driver sent');
+    expect(checked.lines.some((line) => /^FAIL tiny-events\.json › events that were not sent — expectEvents: .*expected command count, observed aggregate/.test(line))).toBe(true);
+    expect(checked.lines.at(-1)).toBe('1 passed, 1 failed');
+    expect(checked.code).toBe(1);
+
+    const noted = await runCli(events);
+    expect(noted.lines.at(-1)).toBe('2 passed, 0 failed');
+    expect(noted.code).toBe(0);
   }, 120_000);
 
   it('exits 2 with a clear message on a missing directory or a bad option', async () => {
