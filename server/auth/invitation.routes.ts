@@ -3,7 +3,7 @@ import { AcceptInvitationBodySchema } from '../../shared/identity.ts';
 import type { AppContext } from '../app.ts';
 import { AppError } from '../common/app-error.ts';
 import { useLink, viewLink } from './invitation.service.ts';
-import { sessionCookie } from './session.service.ts';
+import { destroySession, readSessionToken, sessionCookie } from './session.service.ts';
 
 /** The invitee's side of a one-time link (the secretariat's side is in negotiations/members). */
 export function registerInvitationRoutes(ctx: AppContext, connection: Connection): void {
@@ -23,6 +23,9 @@ export function registerInvitationRoutes(ctx: AppContext, connection: Connection
         { type: 'member:joined', payload: used.joined, actor: used.user.id, org: used.joined.organisationId },
       ]);
     }
+    // The browser may hold someone else's session (the secretariat trying the link): it ends here.
+    const previous = readSessionToken(req.headers.cookie);
+    if (previous) await destroySession(connection, previous);
     res.setHeader('Set-Cookie', sessionCookie(used.token, req.secure));
     ctx.logger.info({ userId: used.user.id, negotiationId: used.negotiationId }, 'one-time link used');
     res.json({ user: used.user, negotiationId: used.negotiationId });

@@ -80,6 +80,15 @@ describe('invitations, revocations and password resets', () => {
     expect(statuses).toEqual([200, 410]);
   });
 
+  it('using a link in a browser signed in as someone else ends that other session', async () => {
+    const other = await login(server, 'negociateur@axess.demo');
+    const link = await (await invite('same-browser@cgt.test', 'CGT', ['delegate'])).json();
+    const used = await call(server, `/invitations/${tokenOf(link.path)}/accept`, { cookie: other, body: { name: 'Même navigateur', password: NEW_PASSWORD } });
+    expect(used.status).toBe(200);
+    expect((await call(server, '/me', { cookie: other })).status).toBe(401);
+    expect((await (await call(server, '/me', { cookie: sessionCookieOf(used)! })).json()).user.email).toBe('same-browser@cgt.test');
+  });
+
   it('an expired link answers 410', async () => {
     const link = await (await invite('late@cfdt.test', 'CFDT', ['delegate'])).json();
     const token = tokenOf(link.path);
