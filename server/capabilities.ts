@@ -6,10 +6,11 @@ import { registerPositions } from './positions/position.handlers.ts';
 import { registerCollab } from './collab/collab.capability.ts';
 import { registerVersions } from './versions/versions.routes.ts';
 import { registerVotes } from './votes/vote.handlers.ts';
+import { registerSignature } from './signature/signature.routes.ts';
 
 /**
  * Every capability of the workspace, in the order they are wired.
  * Each folder (auth, negotiations, collab, …) exports one `register…` function.
  * Auth comes first: it installs the CSRF origin check and the Socket.IO handshake gate.
  */
-export const capabilities: Capability[] = [registerAuth, registerNegotiations, registerRealtime, registerVotes, registerPositions, registerCollab, registerVersions];
+export const capabilities: Capability[] = [registerAuth, registerNegotiations, registerRealtime, registerVotes, registerPositions, registerCollab, registerVersions, registerSignature];

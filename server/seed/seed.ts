@@ -6,6 +6,7 @@ import { articleModel } from '../negotiations/article.model.ts';
 import { membershipModel } from '../negotiations/membership.model.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
+import { seedCppniCampaign } from '../signature/seed-campaign.ts';
 import { DEMO_ACCOUNTS, DEMO_NEGOTIATIONS, DEMO_ORGANISATIONS, DEMO_PASSWORD, type DemoNegotiation } from './demo-content.ts';
 
 /** The ids of what the demo seeded, for tests and scripts. */
@@ -110,6 +111,8 @@ export async function seedDemo(connection: Connection, options: { now?: Date; pa
       })),
     );
   }
+  // The 2023 campaign as it happened, through the signature use cases (the live draft has none).
+  await seedCppniCampaign(connection, { negotiationId: negotiations.cppni, users, organisations, password: DEMO_PASSWORD });
   return { negotiations, organisations, users, articles };
 }
 

@@ -1,0 +1,533 @@
+import { Types, type Connection } from 'mongoose';
+import type { EventDraft, NegotiationEvent } from '../../shared/events.ts';
+import { NEGOTIATION_STATUSES, type NegotiationLevel, type NegotiationStatus } from '../../shared/identity.ts';
+import {
+  CAMPAIGN_EVENTS,
+  LATER_TRANSITIONS,
+  REOPENABLE_STATES,
+  scenarioOf,
+  type CampaignAnswer,
+  type CampaignParty,
+  type CampaignState,
+  type CampaignView,
+  type LaterTransition,
+  type LegalDocument,
+  type PersonRef,
+  type WhatIf,
+} from '../../shared/signature/campaign.ts';
+import type { VersionAuthor, VersionSummary } from '../../shared/text-diff.ts';
+import { addDays, compareDates } from '../../shared/validity/calendar.ts';
+import { assess, parseScenario, type Assessment } from '../../shared/validity/scenario.ts';
+import { assertCan, assertCanFor, type Actor } from '../access/access.service.ts';
+import { verifyPassword } from '../auth/password.ts';
+import { userModel } from '../auth/user.model.ts';
+import { AppError } from '../common/app-error.ts';
+import type { EventStore } from '../events/event-store.ts';
+import { negotiationModel } from '../negotiations/negotiation.model.ts';
+import { organisationModel } from '../negotiations/organisation.model.ts';
+import { readVersion } from '../versions/versions.service.ts';
+import { campaignCheckpointModel, campaignModel } from './campaign.model.ts';
+import {
+  applyCampaignEvent,
+  campaignIdOf,
+  type CampaignOpenedPayload,
+  type NotifiedPayload,
+  type OpposedPayload,
+  type SignatureClosedPayload,
+  type SignedPayload,
+  type TransitionedPayload,
+  type ValidatedPayload,
+  type VoidedPayload,
+} from './campaign.projection.ts';
+import { parisDate } from './paris-date.ts';
+import { agreementTextOf, frozenVersionHash, snapshotParties, type FrozenVersion } from './signed-snapshot.ts';
+
+/** What the campaign use cases need: the log, a way to broadcast, and the version freezer. */
+export interface SignatureDeps {
+  connection: Connection;
+  events: Pick<EventStore, 'append' | 'since'>;
+  /** Broadcasts stored events (a no-op for the seed, which runs before any client). */
+  publish(negotiationId: string, events: readonly NegotiationEvent[]): void;
+  /** Takes a named immutable version of kind `signature` of the live text (collab's createVersion). */
+  freezeVersion(input: { negotiationId: string; name: string; reason: string; author: VersionAuthor; now: Date }): Promise<VersionSummary>;
+}
+
+const PAGE = 10_000;
+
+// Campaign commands of one negotiation run one at a time in this process, so that two
+// signatures, a notification and a close never decide on the same stale state.
+const lanes = new Map<string, Promise<unknown>>();
+function serialize<T>(negotiationId: string, task: () => Promise<T>): Promise<T> {
+  const run = (lanes.get(negotiationId) ?? Promise.resolve()).catch(() => undefined).then(task);
+  lanes.set(negotiationId, run);
+  void run
+    .finally(() => {
+      if (lanes.get(negotiationId) === run) lanes.delete(negotiationId);
+    })
+    .catch(() => undefined);
+  return run;
+}
+
+// --- The read model ------------------------------------------------------------------------
+
+/** Folds the campaign events past the checkpoint. Idempotent: each campaign remembers its last seq. */
+export async function syncCampaigns(deps: Pick<SignatureDeps, 'connection' | 'events'>, negotiationId: string): Promise<void> {
+  const { connection } = deps;
+  const checkpoints = campaignCheckpointModel(connection);
+  let from = (await checkpoints.findById(negotiationId).lean())?.seq ?? 0;
+  for (;;) {
+    const page = await deps.events.since(negotiationId, from, PAGE);
+    if (page.length === 0) return;
+    await foldCampaignEvents(connection, negotiationId, page);
+    from = page[page.length - 1].seq;
+    await checkpoints.updateOne({ _id: negotiationId }, { $max: { seq: from } }, { upsert: true });
+    if (page.length < PAGE) return;
+  }
+}
+
+async function foldCampaignEvents(connection: Connection, negotiationId: string, events: NegotiationEvent[]): Promise<void> {
+  const byCampaign = new Map<string, NegotiationEvent[]>();
+  for (const event of events) {
+    const id = campaignIdOf(event);
+    if (id) byCampaign.set(id, [...(byCampaign.get(id) ?? []), event]);
+  }
+  const campaigns = campaignModel(connection);
+  for (const [campaignId, campaignEvents] of byCampaign) {
+    const doc = await campaigns.findById(campaignId).lean();
+    let view = (doc?.view as CampaignView | undefined) ?? null;
+    let lastSeq = doc?.lastSeq ?? 0;
+    for (const event of campaignEvents) {
+      if (event.seq <= lastSeq) continue;
+      view = applyCampaignEvent(view, event);
+      lastSeq = event.seq;
+    }
+    if (!view) continue;
+    try {
+      await campaigns.updateOne({ _id: campaignId, lastSeq: { $lt: lastSeq } }, { $set: { negotiationId, view, lastSeq } }, { upsert: !doc });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err; // another sync stored it first
+    }
+  }
+}
+
+/** Drops the campaigns read model of a negotiation and folds the whole log again. */
+export async function rebuildCampaigns(deps: Pick<SignatureDeps, 'connection' | 'events'>, negotiationId: string): Promise<void> {
+  await campaignModel(deps.connection).deleteMany({ negotiationId });
+  await campaignCheckpointModel(deps.connection).deleteOne({ _id: negotiationId });
+  await syncCampaigns(deps, negotiationId);
+}
+
+/** The negotiation's latest campaign (the one opened last), or null. */
+export async function currentCampaign(deps: Pick<SignatureDeps, 'connection' | 'events'>, negotiationId: string): Promise<CampaignView | null> {
+  await syncCampaigns(deps, negotiationId);
+  const docs = await campaignModel(deps.connection).find({ negotiationId }).lean();
+  const views = docs.map((d) => d.view as CampaignView);
+  views.sort((a, b) => b.history[0].seq - a.history[0].seq);
+  return views[0] ?? null;
+}
+
+export async function campaignById(deps: Pick<SignatureDeps, 'connection' | 'events'>, negotiationId: string, campaignId: string): Promise<CampaignView | null> {
+  await syncCampaigns(deps, negotiationId);
+  const doc = await campaignModel(deps.connection).findOne({ _id: campaignId, negotiationId }).lean();
+  return (doc?.view as CampaignView | undefined) ?? null;
+}
+
+/** The campaigns that froze this version (at most one in practice). */
+export async function campaignsOfVersion(deps: Pick<SignatureDeps, 'connection' | 'events'>, negotiationId: string, versionId: string): Promise<CampaignView[]> {
+  await syncCampaigns(deps, negotiationId);
+  const docs = await campaignModel(deps.connection).find({ negotiationId, 'view.version.id': versionId }).lean();
+  return docs.map((d) => d.view as CampaignView);
+}
+
+// --- The validity of a campaign ------------------------------------------------------------
+
+/** The engine's assessment of the campaign on `asOf` (what-if changes optional). */
+export function assessCampaign(campaign: CampaignView, asOf: string, whatIf: WhatIf = {}): Assessment {
+  if (campaign.kind === 'recommendation') {
+    throw new AppError('CONFLICT', 'Une recommandation patronale n’est ni signée ni soumise au droit d’opposition : aucun test de validité ne s’y applique.');
+  }
+  const parsed = parseScenario(scenarioOf(campaign, asOf, whatIf));
+  // Never a verdict from data the engine refuses: the errors say what is wrong.
+  if (!parsed.ok) throw new AppError('UNPROCESSABLE', `Validité non calculable : ${parsed.errors.join(' ; ')}`, parsed.errors);
+  return assess(parsed.scenario);
+}
+
+export async function validityOf(deps: SignatureDeps, negotiationId: string, asOf: string, now: Date): Promise<Assessment> {
+  const campaign = await settledCampaign(deps, negotiationId, now);
+  if (!campaign) throw new AppError('NOT_FOUND', 'Aucune campagne de signature n’a été ouverte dans cette négociation.');
+  return assessCampaign(campaign, asOf);
+}
+
+// --- Use cases -----------------------------------------------------------------------------
+
+const person = (actor: Actor): PersonRef => ({ userId: actor.user.id, name: actor.user.name });
+const SYSTEM = 'system';
+
+async function record(deps: SignatureDeps, negotiationId: string, drafts: EventDraft[], now: Date): Promise<void> {
+  const stored = await deps.events.append(negotiationId, drafts, () => now);
+  deps.publish(negotiationId, stored);
+}
+
+/** The negotiation's status mirrors the agreement's state (the listing and the home show it). */
+async function mirrorStatus(connection: Connection, negotiationId: string, state: CampaignState): Promise<void> {
+  if (!(NEGOTIATION_STATUSES as readonly string[]).includes(state)) return;
+  await negotiationModel(connection).updateOne({ _id: negotiationId }, { $set: { status: state as NegotiationStatus } });
+}
+
+async function afterChange(deps: SignatureDeps, negotiationId: string, campaignId: string): Promise<CampaignView> {
+  const campaign = await campaignById(deps, negotiationId, campaignId);
+  if (!campaign) throw new AppError('INTERNAL', 'Campagne introuvable après écriture.');
+  await mirrorStatus(deps.connection, negotiationId, campaign.state);
+  return campaign;
+}
+
+/**
+ * Records what the passing of time decided: once every opposition window has closed
+ * without a majority opposition, a notified agreement is valid (dated the day after the
+ * last deadline). Runs before every command and read, inside the negotiation's lane.
+ */
+async function settle(deps: SignatureDeps, campaign: CampaignView | null, now: Date): Promise<CampaignView | null> {
+  if (!campaign || campaign.state !== 'notified') return campaign;
+  const today = parisDate(now);
+  const assessment = assessCampaign(campaign, today);
+  if (assessment.status !== 'valid' && assessment.status !== 'void') return campaign;
+  const firstNotification = [...campaign.notifications].map((n) => n.at).sort(compareDates)[0] ?? today;
+  const drafts: EventDraft[] =
+    assessment.status === 'valid'
+      ? [
+          {
+            type: CAMPAIGN_EVENTS.validated,
+            payload: {
+              campaignId: campaign.id,
+              at: assessment.oppositionDeadline ? addDays(assessment.oppositionDeadline, 1) : firstNotification,
+            } satisfies ValidatedPayload,
+            actor: SYSTEM,
+          },
+        ]
+      : [
+          {
+            type: CAMPAIGN_EVENTS.voided,
+            payload: { campaignId: campaign.id, at: today, oppositionWeight: assessment.oppositionWeight } satisfies VoidedPayload,
+            actor: SYSTEM,
+          },
+        ];
+  await record(deps, campaign.negotiationId, drafts, now);
+  return afterChange(deps, campaign.negotiationId, campaign.id);
+}
+
+async function settledCampaign(deps: SignatureDeps, negotiationId: string, now: Date): Promise<CampaignView | null> {
+  return serialize(negotiationId, async () => settle(deps, await currentCampaign(deps, negotiationId), now));
+}
+
+/** `GET …/signature`: the current campaign, brought up to date. */
+export async function describeCampaign(deps: SignatureDeps, negotiationId: string, now: Date): Promise<CampaignAnswer> {
+  return { campaign: await settledCampaign(deps, negotiationId, now), today: parisDate(now) };
+}
+
+/** The parties at the table with the weights in force and their legal source (the presidency is no party). */
+async function partiesInForce(connection: Connection, negotiationId: string): Promise<{ title: string; level: NegotiationLevel; parties: CampaignParty[] }> {
+  const negotiation = await negotiationModel(connection).findById(negotiationId).lean();
+  if (!negotiation) throw new AppError('NOT_FOUND', 'Négociation introuvable.');
+  const orgs = await organisationModel(connection)
+    .find({ _id: { $in: negotiation.parties.map((p) => p.organisationId) } })
+    .lean();
+  const byId = new Map(orgs.map((o) => [String(o._id), o]));
+  const parties: CampaignParty[] = [];
+  for (const party of negotiation.parties) {
+    const org = byId.get(party.organisationId);
+    if (!org || (org.college !== 'employer' && org.college !== 'union')) continue;
+    parties.push({
+      id: party.organisationId,
+      shortName: org.shortName,
+      fullName: org.fullName,
+      college: org.college,
+      weight: party.representative ? party.weight : 0,
+      representative: party.representative,
+      source: party.source ? { arrete: party.source.arrete, date: party.source.date } : null,
+    });
+  }
+  return { title: negotiation.title, level: negotiation.level as NegotiationLevel, parties };
+}
+
+/** What was frozen: the stored version's text and the campaign's weights, as the exports show them. */
+export async function frozenVersionOf(connection: Connection, campaign: CampaignView): Promise<FrozenVersion> {
+  const version = await readVersion(connection, campaign.negotiationId, campaign.version.id);
+  return {
+    negotiation: { id: campaign.negotiationId, title: campaign.title, level: campaign.level },
+    version: { id: campaign.version.id, name: campaign.version.name, kind: 'signature', createdAt: campaign.version.createdAt },
+    parties: snapshotParties(campaign),
+    text: agreementTextOf(campaign.title, version, campaign.openedAt),
+  };
+}
+
+async function startCampaign(
+  deps: SignatureDeps,
+  actor: Actor,
+  kind: CampaignView['kind'],
+  input: { versionName: string; signatureDeadline: string | null },
+  now: Date,
+): Promise<CampaignView> {
+  const { negotiationId } = actor;
+  const today = parisDate(now);
+  return serialize(negotiationId, async () => {
+    const current = await settle(deps, await currentCampaign(deps, negotiationId), now);
+    if (current && !REOPENABLE_STATES.includes(current.state)) {
+      throw new AppError('CONFLICT', `Une campagne est déjà en cours ou aboutie (état : ${current.state}) : un autre texte ne peut pas être ouvert à la signature.`);
+    }
+    if (input.signatureDeadline && compareDates(input.signatureDeadline, today) < 0) {
+      throw new AppError('BAD_REQUEST', 'La date limite de signature est déjà passée.');
+    }
+    const { title, level, parties } = await partiesInForce(deps.connection, negotiationId);
+    const campaignId = new Types.ObjectId().toHexString();
+    const draft: CampaignView = {
+      id: campaignId,
+      negotiationId,
+      kind,
+      title,
+      level,
+      state: 'open for signature',
+      version: { id: '', name: input.versionName, createdAt: now.toISOString(), hash: '' },
+      openedAt: today,
+      openedBy: person(actor),
+      signatureDeadline: input.signatureDeadline,
+      parties,
+      signatures: [],
+      nonSignatories: [],
+      notifications: [],
+      oppositions: [],
+      history: [],
+    };
+    // The weights must let the engine decide before anyone signs (representative unions add up to 100 %).
+    if (kind === 'agreement') assessCampaign(draft, today);
+    const version = await deps.freezeVersion({
+      negotiationId,
+      name: input.versionName,
+      reason: kind === 'agreement' ? 'Ouverture à la signature' : 'Recommandation patronale',
+      author: { userId: actor.user.id, name: actor.user.name, org: actor.org.shortName },
+      now,
+    });
+    const frozenView: CampaignView = { ...draft, version: { id: version.id, name: version.name, createdAt: version.createdAt, hash: '' } };
+    const hash = frozenVersionHash(await frozenVersionOf(deps.connection, frozenView));
+    const payload: CampaignOpenedPayload = {
+      campaignId,
+      kind,
+      title,
+      level,
+      version: { ...frozenView.version, hash },
+      at: today,
+      by: person(actor),
+      signatureDeadline: input.signatureDeadline,
+      parties,
+    };
+    await record(
+      deps,
+      negotiationId,
+      [
+        { type: 'version:created', payload: { versionId: version.id, name: version.name, kind: version.kind }, actor: actor.user.id, org: actor.org.id },
+        { type: kind === 'agreement' ? CAMPAIGN_EVENTS.opened : CAMPAIGN_EVENTS.recommendationAdopted, payload, actor: actor.user.id, org: actor.org.id },
+      ],
+      now,
+    );
+    return afterChange(deps, negotiationId, campaignId);
+  });
+}
+
+/** The secretariat opens a frozen version for signature, with the weights in force and a deadline. */
+export function openForSignature(
+  deps: SignatureDeps,
+  actor: Actor,
+  input: { versionName?: string; signatureDeadline: string },
+  now: Date,
+): Promise<CampaignView> {
+  assertCan(actor, 'signature:manage');
+  return startCampaign(deps, actor, 'agreement', { versionName: input.versionName ?? 'Texte ouvert à la signature', signatureDeadline: input.signatureDeadline }, now);
+}
+
+/** The employer side's unilateral text, when no agreement is reached: frozen, then deposited for agrément. */
+export function adoptRecommendation(deps: SignatureDeps, actor: Actor, input: { versionName?: string }, now: Date): Promise<CampaignView> {
+  assertCan(actor, 'signature:manage');
+  return startCampaign(deps, actor, 'recommendation', { versionName: input.versionName ?? 'Recommandation patronale', signatureDeadline: null }, now);
+}
+
+async function requireCampaign(deps: SignatureDeps, negotiationId: string, now: Date): Promise<CampaignView> {
+  const campaign = await settle(deps, await currentCampaign(deps, negotiationId), now);
+  if (!campaign) throw new AppError('CONFLICT', 'Aucun texte n’a été ouvert à la signature dans cette négociation.');
+  return campaign;
+}
+
+function partyOf(campaign: CampaignView, orgId: string): CampaignParty {
+  const party = campaign.parties.find((p) => p.id === orgId);
+  if (!party) throw new AppError('FORBIDDEN', 'Cette organisation n’est pas partie à l’accord.');
+  return party;
+}
+
+/**
+ * A signatory signs the frozen version for their own organisation, after typing their
+ * password again (simple electronic signature: who, as whom, when, which version hash).
+ */
+export async function signAgreement(deps: SignatureDeps, actor: Actor, input: { password: string; org?: string }, now: Date): Promise<CampaignView> {
+  const org = input.org ?? actor.org.id;
+  assertCanFor(actor, 'signature:sign', org);
+  const user = await userModel(deps.connection).findById(actor.user.id).lean();
+  if (!(await verifyPassword(user?.passwordHash, input.password))) {
+    throw new AppError('INVALID_CREDENTIALS', 'Mot de passe incorrect : la signature n’est pas enregistrée.');
+  }
+  const { negotiationId } = actor;
+  return serialize(negotiationId, async () => {
+    const campaign = await requireCampaign(deps, negotiationId, now);
+    if (campaign.kind === 'recommendation') throw new AppError('CONFLICT', 'Une recommandation patronale ne se signe pas.');
+    if (campaign.state !== 'open for signature') {
+      throw new AppError('CONFLICT', `Le texte n’est plus ouvert à la signature (état : ${campaign.state}).`);
+    }
+    partyOf(campaign, org);
+    if (campaign.signatures.some((s) => s.org === org)) throw new AppError('CONFLICT', 'Votre organisation a déjà signé ce texte.');
+    const payload: SignedPayload = {
+      campaignId: campaign.id,
+      org,
+      signatory: person(actor),
+      signedAt: now.toISOString(),
+      date: parisDate(now),
+      versionHash: campaign.version.hash,
+    };
+    await record(deps, negotiationId, [{ type: CAMPAIGN_EVENTS.signed, payload, actor: actor.user.id, org }], now);
+    return afterChange(deps, negotiationId, campaign.id);
+  });
+}
+
+const unsigned = (campaign: CampaignView) => campaign.parties.filter((p) => !campaign.signatures.some((s) => s.org === p.id)).map((p) => p.id);
+
+/** The secretariat ends a campaign that did not reach 30 %: the text is not concluded. */
+export async function closeSignature(deps: SignatureDeps, actor: Actor, now: Date): Promise<CampaignView> {
+  assertCan(actor, 'signature:manage');
+  const { negotiationId } = actor;
+  const today = parisDate(now);
+  return serialize(negotiationId, async () => {
+    const campaign = await requireCampaign(deps, negotiationId, now);
+    if (campaign.state !== 'open for signature') throw new AppError('CONFLICT', `La campagne n’est pas ouverte (état : ${campaign.state}).`);
+    if (assessCampaign(campaign, today).signatureTestPassed) {
+      throw new AppError('CONFLICT', 'Les signatures atteignent 30 % : l’accord est conclu, il doit être notifié aux organisations représentatives.');
+    }
+    const payload: SignatureClosedPayload = { campaignId: campaign.id, outcome: 'not concluded', at: today, nonSignatories: unsigned(campaign), by: person(actor) };
+    await record(deps, negotiationId, [{ type: CAMPAIGN_EVENTS.closed, payload, actor: actor.user.id, org: actor.org.id }], now);
+    return afterChange(deps, negotiationId, campaign.id);
+  });
+}
+
+/**
+ * The secretariat records the day an organisation received the signed text. The first
+ * notification closes the signature procedure (L2231-5): the organisations that did not
+ * sign are recorded as such, and the opposition windows start.
+ */
+export async function recordNotification(deps: SignatureDeps, actor: Actor, input: { org: string; at?: string }, now: Date): Promise<CampaignView> {
+  assertCan(actor, 'signature:manage');
+  const { negotiationId } = actor;
+  const today = parisDate(now);
+  const at = input.at ?? today;
+  if (compareDates(at, today) > 0) throw new AppError('BAD_REQUEST', 'Une notification ne peut pas être datée dans le futur.');
+  return serialize(negotiationId, async () => {
+    const campaign = await requireCampaign(deps, negotiationId, now);
+    if (campaign.kind === 'recommendation') throw new AppError('CONFLICT', 'Une recommandation patronale n’est pas notifiée aux syndicats.');
+    if (campaign.state !== 'open for signature' && campaign.state !== 'notified') {
+      throw new AppError('CONFLICT', `L’accord ne peut pas être notifié dans son état actuel (${campaign.state}).`);
+    }
+    partyOf(campaign, input.org);
+    if (campaign.notifications.some((n) => n.org === input.org)) throw new AppError('CONFLICT', 'Cette organisation a déjà reçu notification.');
+    if (compareDates(at, campaign.openedAt) < 0) throw new AppError('CONFLICT', 'La notification ne peut pas précéder l’ouverture à la signature.');
+    const lastSignature = campaign.signatures.map((s) => s.date).sort(compareDates).at(-1);
+    if (lastSignature && compareDates(at, lastSignature) < 0) {
+      throw new AppError('CONFLICT', 'La notification ne peut pas précéder la dernière signature : elle clôt la procédure de signature.');
+    }
+    const drafts: EventDraft[] = [];
+    if (campaign.state === 'open for signature') {
+      if (!assessCampaign(campaign, at).signatureTestPassed) {
+        throw new AppError('CONFLICT', 'Les signatures n’atteignent pas 30 % : l’accord n’est pas conclu et ne peut pas être notifié. Clôturez la campagne.');
+      }
+      const closed: SignatureClosedPayload = { campaignId: campaign.id, outcome: 'concluded', at, nonSignatories: unsigned(campaign), by: person(actor) };
+      drafts.push({ type: CAMPAIGN_EVENTS.closed, payload: closed, actor: actor.user.id, org: actor.org.id });
+    }
+    const notified: NotifiedPayload = { campaignId: campaign.id, org: input.org, at, recordedBy: person(actor) };
+    drafts.push({ type: CAMPAIGN_EVENTS.notified, payload: notified, actor: actor.user.id, org: actor.org.id });
+    await record(deps, negotiationId, drafts, now);
+    await settle(deps, await campaignById(deps, negotiationId, campaign.id), now);
+    return afterChange(deps, negotiationId, campaign.id);
+  });
+}
+
+/**
+ * A representative union that did not sign files its written, reasoned opposition, through
+ * one of its signatories. Filed late, it is recorded and does not count; a majority
+ * opposition (more than 50 %) makes the text void at once.
+ */
+export async function fileOpposition(deps: SignatureDeps, actor: Actor, input: { text: string; org?: string }, now: Date): Promise<CampaignView> {
+  const org = input.org ?? actor.org.id;
+  assertCanFor(actor, 'signature:sign', org);
+  const { negotiationId } = actor;
+  const today = parisDate(now);
+  return serialize(negotiationId, async () => {
+    const campaign = await requireCampaign(deps, negotiationId, now);
+    if (campaign.kind === 'recommendation') throw new AppError('CONFLICT', 'Une recommandation patronale n’est pas soumise au droit d’opposition.');
+    if (campaign.state === 'void') throw new AppError('CONFLICT', 'L’accord est déjà réputé non écrit.');
+    if (campaign.state !== 'notified' && campaign.state !== 'valid') {
+      throw new AppError('CONFLICT', `Une opposition ne peut être formée qu’après la notification de l’accord (état : ${campaign.state}).`);
+    }
+    const party = partyOf(campaign, org);
+    if (party.college !== 'union') throw new AppError('CONFLICT', 'Le droit d’opposition appartient aux seuls syndicats de salariés (L2232-6).');
+    if (!party.representative || party.weight === 0) {
+      throw new AppError('CONFLICT', 'Votre organisation n’est pas représentative dans le champ de l’accord : elle ne peut pas s’y opposer.');
+    }
+    if (campaign.signatures.some((s) => s.org === org)) throw new AppError('CONFLICT', 'Votre organisation a signé l’accord : un signataire ne peut pas s’y opposer.');
+    if (!campaign.notifications.some((n) => n.org === org)) {
+      throw new AppError('CONFLICT', 'L’accord n’a pas encore été notifié à votre organisation : le délai d’opposition n’a pas commencé.');
+    }
+    if (campaign.oppositions.some((o) => o.org === org)) throw new AppError('CONFLICT', 'Votre organisation a déjà formé opposition.');
+    const assessment = assessCampaign(campaign, today, { oppositions: [{ org, at: today }] });
+    const judged = assessment.oppositions.filter((o) => o.org === org).at(-1);
+    const payload: OpposedPayload = {
+      campaignId: campaign.id,
+      org,
+      at: today,
+      text: input.text,
+      filedBy: person(actor),
+      counted: judged?.counted ?? false,
+      ground: judged?.ground ?? 'late',
+    };
+    const drafts: EventDraft[] = [{ type: CAMPAIGN_EVENTS.opposed, payload, actor: actor.user.id, org }];
+    if (campaign.state === 'notified' && assessment.status === 'void') {
+      const voided: VoidedPayload = { campaignId: campaign.id, at: today, oppositionWeight: assessment.oppositionWeight };
+      drafts.push({ type: CAMPAIGN_EVENTS.voided, payload: voided, actor: SYSTEM });
+    }
+    await record(deps, negotiationId, drafts, now);
+    return afterChange(deps, negotiationId, campaign.id);
+  });
+}
+
+/** The secretariat records a later step (deposit, agrément, extension), with its date and document. */
+export async function recordTransition(
+  deps: SignatureDeps,
+  actor: Actor,
+  input: { to: LaterTransition; at?: string; document?: { title: string; reference?: string | null } },
+  now: Date,
+): Promise<CampaignView> {
+  assertCan(actor, 'signature:manage');
+  const { negotiationId } = actor;
+  const today = parisDate(now);
+  const at = input.at ?? today;
+  if (compareDates(at, today) > 0) throw new AppError('BAD_REQUEST', 'Une étape ne peut pas être datée dans le futur.');
+  const rule = LATER_TRANSITIONS[input.to];
+  return serialize(negotiationId, async () => {
+    const campaign = await requireCampaign(deps, negotiationId, now);
+    if (!(rule.from as readonly CampaignState[]).includes(campaign.state)) {
+      throw new AppError('CONFLICT', `Transition impossible : « ${campaign.state} » → « ${input.to} » (attendu depuis : ${rule.from.join(', ')}).`);
+    }
+    if (campaign.kind === 'recommendation' && input.to.startsWith('extension')) {
+      throw new AppError('CONFLICT', 'Une recommandation patronale n’est pas étendue.');
+    }
+    if (rule.documentRequired && !input.document) throw new AppError('BAD_REQUEST', 'Cette étape exige sa pièce (intitulé et référence).');
+    const last = campaign.history.at(-1)?.at;
+    if (last && compareDates(at, last) < 0) throw new AppError('CONFLICT', `Cette étape ne peut pas précéder la précédente (${last}).`);
+    const document: LegalDocument | null = input.document ? { title: input.document.title, reference: input.document.reference ?? null } : null;
+    const payload: TransitionedPayload = { campaignId: campaign.id, to: input.to, at, document, by: person(actor) };
+    await record(deps, negotiationId, [{ type: CAMPAIGN_EVENTS.transitioned, payload, actor: actor.user.id, org: actor.org.id }], now);
+    return afterChange(deps, negotiationId, campaign.id);
+  });
+}

@@ -1,0 +1,159 @@
+import express from 'express';
+import type { z } from 'zod';
+import type { AppContext, Capability } from '../app.ts';
+import {
+  AsOfQuerySchema,
+  NotifyBodySchema,
+  OpenCampaignBodySchema,
+  OppositionBodySchema,
+  RecommendationBodySchema,
+  SignBodySchema,
+  TransitionBodySchema,
+} from '../../shared/signature/campaign.ts';
+import { checkOrigin, requireActor, type Actor } from '../access/access.service.ts';
+import { AppError } from '../common/app-error.ts';
+import { collabOf } from '../collab/collab.capability.ts';
+import { publish } from '../realtime/realtime.handlers.ts';
+import { createVersion } from '../versions/versions.service.ts';
+import { campaignCheckpointModel, campaignModel } from './campaign.model.ts';
+import {
+  adoptRecommendation,
+  closeSignature,
+  describeCampaign,
+  fileOpposition,
+  openForSignature,
+  recordNotification,
+  recordTransition,
+  signAgreement,
+  validityOf,
+  type SignatureDeps,
+} from './campaign.service.ts';
+import { EXTERNAL_FORMAT_NAMES, exportSignedVersion, verifyFile, type ExternalFormat } from './export.service.ts';
+import { parisDate } from './paris-date.ts';
+import { exportedFileModel, signedSnapshotModel } from './signed-export.model.ts';
+
+/** The largest file `POST /api/verify` reads. */
+export const VERIFY_LIMIT = '20mb';
+
+/** The campaign use cases wired to this app: its event log, its broadcast, its live text. */
+export function signatureDeps(ctx: Pick<AppContext, 'db' | 'events' | 'io'>): SignatureDeps {
+  const { connection } = ctx.db;
+  return {
+    connection,
+    events: ctx.events,
+    publish: (negotiationId, events) => publish(ctx, negotiationId, events),
+    freezeVersion: (input) => createVersion({ connection, store: collabOf(ctx).store }, { ...input, kind: 'signature' }),
+  };
+}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, message: string): z.infer<S> {
+  const parsed = schema.safeParse(input ?? {});
+  if (!parsed.success) throw new AppError('BAD_REQUEST', `${message} ${parsed.error.issues.map((i) => i.message).join(' ; ')}`.trim());
+  return parsed.data;
+}
+
+/**
+ * The signature campaign: open, sign, close, notify, oppose, later steps (deposit,
+ * agrément, extension), the recommandation patronale; the validity; the signed exports and
+ * their verification.
+ */
+export const registerSignature: Capability = async (ctx) => {
+  const { connection } = ctx.db;
+  await Promise.all(
+    [campaignModel, campaignCheckpointModel, signedSnapshotModel, exportedFileModel].map((model) => model(connection).createIndexes()),
+  );
+  const logger = ctx.logger.child({ capability: 'signature' });
+  const deps = signatureDeps(ctx);
+  const { api } = ctx;
+  const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;
+  const base = '/negotiations/:negotiationId/signature';
+  const log = (actor: Actor, what: string, extra: Record<string, unknown> = {}) =>
+    logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, org: actor.org.id, ...extra }, what);
+
+  api.get(base, requireActor('negotiation:read'), async (_req, res) => {
+    res.json(await describeCampaign(deps, actorOf(res.locals).negotiationId, new Date()));
+  });
+
+  api.post(`${base}/open`, requireActor('signature:manage'), async (req, res) => {
+    const input = parse(OpenCampaignBodySchema, req.body, 'Ouverture mal formée :');
+    const actor = actorOf(res.locals);
+    const campaign = await openForSignature(deps, actor, input, new Date());
+    log(actor, 'opened for signature', { campaign: campaign.id, version: campaign.version.id });
+    res.status(201).json(campaign);
+  });
+
+  api.post(`${base}/recommendation`, requireActor('signature:manage'), async (req, res) => {
+    const input = parse(RecommendationBodySchema, req.body, 'Recommandation mal formée :');
+    const actor = actorOf(res.locals);
+    const campaign = await adoptRecommendation(deps, actor, input, new Date());
+    log(actor, 'recommandation patronale adopted', { campaign: campaign.id });
+    res.status(201).json(campaign);
+  });
+
+  api.post(`${base}/sign`, requireActor('signature:sign'), async (req, res) => {
+    const input = parse(SignBodySchema, req.body, 'Signature mal formée :');
+    const actor = actorOf(res.locals);
+    const campaign = await signAgreement(deps, actor, input, new Date());
+    log(actor, 'agreement signed', { campaign: campaign.id });
+    res.json(campaign);
+  });
+
+  api.post(`${base}/close`, requireActor('signature:manage'), async (_req, res) => {
+    const actor = actorOf(res.locals);
+    res.json(await closeSignature(deps, actor, new Date()));
+  });
+
+  api.post(`${base}/notifications`, requireActor('signature:manage'), async (req, res) => {
+    const input = parse(NotifyBodySchema, req.body, 'Notification mal formée :');
+    const actor = actorOf(res.locals);
+    const campaign = await recordNotification(deps, actor, input, new Date());
+    log(actor, 'notification recorded', { campaign: campaign.id, to: input.org });
+    res.json(campaign);
+  });
+
+  api.post(`${base}/oppositions`, requireActor('signature:sign'), async (req, res) => {
+    const input = parse(OppositionBodySchema, req.body, 'Opposition mal formée :');
+    const actor = actorOf(res.locals);
+    const campaign = await fileOpposition(deps, actor, input, new Date());
+    log(actor, 'opposition filed', { campaign: campaign.id, state: campaign.state });
+    res.json(campaign);
+  });
+
+  api.post(`${base}/transitions`, requireActor('signature:manage'), async (req, res) => {
+    const input = parse(TransitionBodySchema, req.body, 'Étape mal formée :');
+    const actor = actorOf(res.locals);
+    const campaign = await recordTransition(deps, actor, input, new Date());
+    log(actor, 'agreement transition', { campaign: campaign.id, to: input.to });
+    res.json(campaign);
+  });
+
+  api.get('/negotiations/:negotiationId/validity', requireActor('negotiation:read'), async (req, res) => {
+    const { asOf } = parse(AsOfQuerySchema, req.query, 'Date d’appréciation invalide :');
+    const now = new Date();
+    res.json(await validityOf(deps, actorOf(res.locals).negotiationId, asOf ?? parisDate(now), now));
+  });
+
+  api.get('/negotiations/:negotiationId/versions/:versionId/export.:format', requireActor('export:download'), async (req, res) => {
+    const format = String(req.params.format);
+    if (!(EXTERNAL_FORMAT_NAMES as string[]).includes(format)) {
+      throw new AppError('NOT_FOUND', `Format d’export inconnu : ${EXTERNAL_FORMAT_NAMES.join(', ')}.`);
+    }
+    const actor = actorOf(res.locals);
+    const rendered = await exportSignedVersion(deps, actor.negotiationId, String(req.params.versionId), format as ExternalFormat, new Date());
+    log(actor, 'signed version exported', { version: req.params.versionId, format, fingerprint: rendered.fingerprint });
+    res.setHeader('Content-Type', rendered.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${rendered.fileName}"`);
+    res.setHeader('X-Fingerprint-SHA256', rendered.fingerprint);
+    res.setHeader('Cache-Control', 'no-store');
+    res.end(rendered.body);
+  });
+
+  // The file as the raw body, whatever its type: mounted on the app itself, ahead of the API's JSON parser.
+  ctx.app.post('/api/verify', checkOrigin, express.raw({ type: () => true, limit: VERIFY_LIMIT }), async (req, res) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (body.length === 0) throw new AppError('BAD_REQUEST', 'Envoyez le fichier à vérifier dans le corps de la requête.');
+    const result = await verifyFile(connection, body);
+    logger.info({ valid: result.valid, size: body.length }, 'file verified');
+    res.json(result);
+  });
+};

@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { IsoDateSchema, type ScenarioInput } from '../validity/scenario.ts';
+import type { NegotiationLevel, OrgCollege, WeightsSource } from '../identity.ts';
+
+/**
+ * The signature campaign of an agreement and the agreement's legal life after it
+ * (DOMAIN, "Signature campaign and validity"), shared by server and client: the states,
+ * the transitions the secretariat may record, the campaign as the read model shows it, and
+ * the scenario the validity engine reads from it (the client's what-if runs the same).
+ */
+
+/**
+ * The agreement's states once a version is opened for signature (before: the negotiation's
+ * `draft` / `in negotiation`). `notified` covers the opposition window; `recommendation
+ * adopted` is the employer side's unilateral text, which goes to agrément like an agreement.
+ */
+export const CAMPAIGN_STATES = [
+  'open for signature',
+  'not concluded',
+  'notified',
+  'valid',
+  'void',
+  'deposited',
+  'approved',
+  'approval refused',
+  'extension requested',
+  'extended',
+  'extension refused',
+  'recommendation adopted',
+] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+
+/** A campaign ended this way leaves the negotiation free to open another version. */
+export const REOPENABLE_STATES: readonly CampaignState[] = ['not concluded', 'void', 'approval refused'];
+
+/** The steps after validity the secretariat records, each with its date and document. */
+export const LATER_TRANSITIONS = {
+  deposited: { from: ['valid', 'recommendation adopted'], documentRequired: true },
+  approved: { from: ['deposited'], documentRequired: true },
+  'approval refused': { from: ['deposited'], documentRequired: true },
+  'extension requested': { from: ['approved'], documentRequired: false },
+  extended: { from: ['extension requested'], documentRequired: true },
+  'extension refused': { from: ['extension requested'], documentRequired: true },
+} as const satisfies Record<string, { from: readonly CampaignState[]; documentRequired: boolean }>;
+export type LaterTransition = keyof typeof LATER_TRANSITIONS;
+export const LATER_TRANSITION_NAMES = Object.keys(LATER_TRANSITIONS) as LaterTransition[];
+
+/** The events of a campaign, past tense; every payload carries `campaignId`. */
+export const CAMPAIGN_EVENTS = {
+  opened: 'signature:opened',
+  signed: 'signature:signed',
+  closed: 'signature:closed',
+  notified: 'agreement:notified',
+  opposed: 'opposition:filed',
+  voided: 'agreement:voided',
+  validated: 'agreement:validated',
+  transitioned: 'agreement:transitioned',
+  recommendationAdopted: 'recommendation:adopted',
+} as const;
+export const CAMPAIGN_EVENT_TYPES: readonly string[] = Object.values(CAMPAIGN_EVENTS);
+
+// --- The read model ------------------------------------------------------------------------
+
+/** A party with its weight as frozen when the version was opened for signature. */
+export interface CampaignParty {
+  id: string;
+  shortName: string;
+  fullName: string;
+  college: Exclude<OrgCollege, 'neutral'>;
+  weight: number;
+  representative: boolean;
+  source: WeightsSource | null;
+}
+
+export interface PersonRef {
+  userId: string;
+  name: string;
+}
+
+export interface CampaignSignature {
+  org: string;
+  signatory: PersonRef;
+  /** When it was signed, to the second (ISO). */
+  signedAt: string;
+  /** The civil date in Paris (what the law counts). */
+  date: string;
+  /** SHA-256 of the frozen version's canonical JSON: what was signed. */
+  versionHash: string;
+}
+
+export interface CampaignNotification {
+  org: string;
+  at: string;
+  recordedBy: PersonRef;
+}
+
+export interface CampaignOpposition {
+  org: string;
+  at: string;
+  /** The written reasons. */
+  text: string;
+  filedBy: PersonRef;
+  /** As judged when filed (the assessment is authoritative). */
+  counted: boolean;
+  ground: string;
+}
+
+export interface LegalDocument {
+  title: string;
+  reference: string | null;
+}
+
+/** One step of the agreement's life: the state reached, its legal date and document. */
+export interface CampaignStep {
+  state: CampaignState;
+  at: string;
+  seq: number;
+  by: PersonRef | null;
+  document: LegalDocument | null;
+}
+
+export interface CampaignView {
+  id: string;
+  negotiationId: string;
+  kind: 'agreement' | 'recommendation';
+  /** The agreement's title as frozen with the version. */
+  title: string;
+  level: NegotiationLevel;
+  state: CampaignState;
+  version: { id: string; name: string; createdAt: string; hash: string };
+  openedAt: string;
+  openedBy: PersonRef;
+  signatureDeadline: string | null;
+  parties: CampaignParty[];
+  signatures: CampaignSignature[];
+  /** Recorded when the signature procedure closed. */
+  nonSignatories: string[];
+  notifications: CampaignNotification[];
+  oppositions: CampaignOpposition[];
+  history: CampaignStep[];
+}
+
+// --- Request bodies ------------------------------------------------------------------------
+
+/** A day that exists in the calendar, YYYY-MM-DD. */
+const IsoDay = IsoDateSchema;
+const ObjectIdLike = z.string().regex(/^[a-f0-9]{24}$/, 'identifiant invalide');
+
+export const OpenCampaignBodySchema = z.strictObject({
+  versionName: z.string().trim().min(1).max(200).optional(),
+  signatureDeadline: IsoDay,
+});
+export const SignBodySchema = z.strictObject({
+  password: z.string().min(1).max(1000),
+  /** The organisation signed for; must be the signer's own (defaults to it). */
+  org: ObjectIdLike.optional(),
+});
+export const NotifyBodySchema = z.strictObject({ org: ObjectIdLike, at: IsoDay.optional() });
+export const OppositionBodySchema = z.strictObject({
+  text: z.string().trim().min(10, 'l’opposition doit être motivée (10 caractères au moins)').max(20_000),
+  org: ObjectIdLike.optional(),
+});
+export const DocumentSchema = z.strictObject({
+  title: z.string().trim().min(1).max(300),
+  reference: z.string().trim().max(300).nullable().optional(),
+});
+export const TransitionBodySchema = z.strictObject({
+  to: z.enum(LATER_TRANSITION_NAMES as [LaterTransition, ...LaterTransition[]]),
+  at: IsoDay.optional(),
+  document: DocumentSchema.optional(),
+});
+export const RecommendationBodySchema = z.strictObject({ versionName: z.string().trim().min(1).max(200).optional() });
+export const AsOfQuerySchema = z.object({ asOf: IsoDay.optional() });
+
+// --- The scenario the validity engine reads ----------------------------------------------
+
+/** Optional changes for a what-if: more signatures, notifications or oppositions. */
+export interface WhatIf {
+  signatures?: { org: string; at: string }[];
+  notifications?: { org: string; at: string }[];
+  oppositions?: { org: string; at: string }[];
+}
+
+/**
+ * The campaign as a validity scenario on `asOf`: the parties with their frozen weights (a
+ * non-representative organisation weighs 0), the signatures, notifications and oppositions
+ * with their civil dates. The employer organisations weigh nothing in the signature and
+ * opposition tests (the engine reads only the unions' weights there).
+ */
+export function scenarioOf(campaign: CampaignView, asOf: string, whatIf: WhatIf = {}): ScenarioInput {
+  return {
+    level: campaign.level,
+    organisations: campaign.parties.map((p) => ({
+      id: p.id,
+      college: p.college,
+      weight: p.representative ? p.weight : 0,
+      representative: p.representative,
+      name: p.shortName,
+    })),
+    signatures: [...campaign.signatures.map((s) => ({ org: s.org, at: s.date, signatory: s.signatory.name })), ...(whatIf.signatures ?? [])],
+    notifications: [...campaign.notifications.map((n) => ({ org: n.org, at: n.at })), ...(whatIf.notifications ?? [])],
+    oppositions: [...campaign.oppositions.map((o) => ({ org: o.org, at: o.at })), ...(whatIf.oppositions ?? [])],
+    asOf,
+    ...(campaign.signatureDeadline ? { signatureDeadline: campaign.signatureDeadline } : {}),
+  };
+}
+
+/** `GET /api/negotiations/:id/signature`. */
+export interface CampaignAnswer {
+  campaign: CampaignView | null;
+  /** Today in Paris, as the server counts it. */
+  today: string;
+}
