@@ -5,7 +5,8 @@ import type { Doc } from './bson.ts';
 import { Binary } from './bson.ts';
 import { Collection, type CollectionOptions } from './collection.ts';
 import { CommandError, ErrorCode } from './errors.ts';
-import type { IndexSpec } from './index/collection-index.ts';
+import { CollectionIndex, type IndexSpec } from './index/collection-index.ts';
+import { canonicalKey } from './query/bson-order.ts';
 
 /** Journal operations. `db`/`c` name the collection; collection names may contain dots. */
 export type Op =
@@ -112,7 +113,11 @@ export class Catalog {
     this.log({ o: 'di', db: coll.db, c: coll.name, name });
   }
 
-  /** Replays one journaled operation (no journaling, no unique re-check failures expected). */
+  /**
+   * Replays one journaled operation. Documents go straight into their collection without
+   * touching indexes (the journal only holds writes that passed every check); `finishReplay`
+   * then builds each index once, which is what keeps start-up proportional to the data.
+   */
   apply(raw: Doc): void {
     const op = raw as unknown as Op;
     switch (op.o) {
@@ -134,13 +139,13 @@ export class Catalog {
     switch (op.o) {
       case 'i':
       case 'u':
-        coll.replace(op.d);
+        coll.docs.set(canonicalKey(op.d._id), op.d);
         return;
       case 'r':
-        coll.remove(op.id);
+        coll.docs.delete(canonicalKey(op.id));
         return;
       case 'ci':
-        coll.addIndex(op.spec);
+        coll.indexes.set(op.spec.name, new CollectionIndex(op.spec));
         return;
       case 'di':
         coll.dropIndex(op.name);
@@ -150,6 +155,11 @@ export class Catalog {
         return;
     }
   }
+}
+
+/** After replay: builds every index over the replayed documents, one sort per index. */
+export function finishReplay(catalog: Catalog): void {
+  for (const collections of catalog.dbs.values()) for (const coll of collections.values()) coll.reindex();
 }
 
 function validateName(db: string, name: string): void {

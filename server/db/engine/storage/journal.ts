@@ -20,6 +20,8 @@ export class Journal {
   private durable = 0;
   private flushing = false;
   private failure: unknown;
+  /** fsyncs done so far: appended / flushes is the group-commit factor. */
+  flushes = 0;
   /** Bytes written to the current file (drives compaction). */
   bytes: number;
 
@@ -78,6 +80,7 @@ export class Journal {
           if (buffers.length === 0) return;
           await writev(this.fd, buffers);
           await fdatasync(this.fd);
+          this.flushes++;
           buffers = [];
         };
         for (const item of batch) {

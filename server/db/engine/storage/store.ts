@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Catalog } from '../catalog.ts';
+import { finishReplay, type Catalog } from '../catalog.ts';
 import { Collection } from '../collection.ts';
 import { sizeOf, type Doc } from '../bson.ts';
-import type { IndexSpec } from '../index/collection-index.ts';
+import { CollectionIndex, type IndexSpec } from '../index/collection-index.ts';
 import { Journal } from './journal.ts';
 import { frameDoc, readRecords } from './records.ts';
 
@@ -91,6 +91,7 @@ export class Store {
       }
     }
 
+    finishReplay(catalog);
     const gen = toReplay.length > 0 ? toReplay[toReplay.length - 1] : Math.max(base, 0);
     const journalFile = path.join(dir, fileName('journal', gen));
     const fd = fs.openSync(journalFile, 'a');
@@ -204,19 +205,16 @@ function captureState(catalog: Catalog): CapturedCollection[] {
 }
 
 function loadSnapshot(catalog: Catalog, records: Doc[]): void {
-  const loaded: Collection[] = [];
   for (const record of records) {
     if (record.coll) {
       const c = record.coll as { db: string; c: string; opts: Doc; uuid: ConstructorParameters<typeof Collection>[3]; indexes: IndexSpec[] };
       const coll = new Collection(c.db, c.c, c.opts, c.uuid);
-      for (const spec of c.indexes) if (spec.name !== '_id_') coll.addIndex(spec);
+      for (const spec of c.indexes) if (spec.name !== '_id_') coll.indexes.set(spec.name, new CollectionIndex(spec));
       let collections = catalog.dbs.get(c.db);
       if (!collections) catalog.dbs.set(c.db, (collections = new Map()));
       collections.set(c.c, coll);
-      loaded.push(coll);
     } else if (record.docs) {
       catalog.get(record.db as string, record.c as string)?.loadDocs(record.docs as Doc[]);
     }
   }
-  for (const coll of loaded) coll.reindex();
 }

@@ -1,0 +1,102 @@
+// Embedded engine benchmark, through the real driver: acknowledged (fsynced) inserts per second
+// with 1 and 50 concurrent writers, indexed lookup latency at 1,000 and 100,000 documents, and
+// start-up time over 100,000 documents.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MongoClient } from 'mongodb';
+import { startEngine } from '../../server/db/engine/index.ts';
+
+const print = (line: string) => process.stdout.write(line + '\n');
+const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function inserts(uri: string, writers: number, total: number): Promise<number> {
+  const client = new MongoClient(uri, { maxPoolSize: Math.max(writers, 5) });
+  await client.connect();
+  const c = client.db('bench').collection(`inserts_${writers}`);
+  await c.insertOne({ warm: true });
+  const perWriter = Math.ceil(total / writers);
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      for (let i = 0; i < perWriter; i++) await c.insertOne({ w, i, payload: 'x'.repeat(100) });
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  await client.close();
+  return (perWriter * writers) / seconds;
+}
+
+async function lookupLatency(uri: string, count: number, samples: number): Promise<{ p50: number; p99: number }> {
+  const client = new MongoClient(uri);
+  await client.connect();
+  const c = client.db('bench').collection(`lookup_${count}`);
+  await c.createIndex({ key: 1 }, { unique: true });
+  for (let i = 0; i < count; i += 10_000) {
+    await c.insertMany(Array.from({ length: Math.min(10_000, count - i) }, (_, j) => ({ key: `k${i + j}`, n: i + j, payload: 'y'.repeat(50) })));
+  }
+  for (let i = 0; i < 200; i++) await c.findOne({ key: `k${(i * 7919) % count}` });
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const key = `k${Math.floor(Math.random() * count)}`;
+    const t = performance.now();
+    const doc = await c.findOne({ key });
+    times.push(performance.now() - t);
+    if (!doc) throw new Error(`lookup of ${key} found nothing`);
+  }
+  await client.close();
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+export async function run(): Promise<object> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-bench-'));
+  try {
+    let engine = await startEngine({ dir: path.join(dir, 'writes'), port: 0 });
+    const single = await inserts(engine.uri, 1, 2_000);
+    print(`acknowledged inserts/s, 1 writer:   ${round(single, 0)}`);
+    const fifty = await inserts(engine.uri, 50, 20_000);
+    print(`acknowledged inserts/s, 50 writers: ${round(fifty, 0)} (target >= 5000; x${round(fifty / single)} over 1 writer)`);
+    await engine.close();
+
+    engine = await startEngine({ dir: path.join(dir, 'reads'), port: 0 });
+    const small = await lookupLatency(engine.uri, 1_000, 3_000);
+    print(`indexed findOne at 1,000 docs:   p50 ${round(small.p50, 3)} ms, p99 ${round(small.p99, 3)} ms`);
+    const large = await lookupLatency(engine.uri, 100_000, 3_000);
+    print(`indexed findOne at 100,000 docs: p50 ${round(large.p50, 3)} ms, p99 ${round(large.p99, 3)} ms`);
+    const ratio = large.p50 / small.p50;
+    print(`p50 ratio 100,000 / 1,000: ${round(ratio)} (target <= 2); p99 ratio ${round(large.p99 / small.p99)}`);
+    await engine.close();
+
+    // Start-up over the 100,000-document collection (plus the 1,000 one) just written.
+    const t = performance.now();
+    engine = await startEngine({ dir: path.join(dir, 'reads'), port: 0 });
+    const startupMs = performance.now() - t;
+    const client = new MongoClient(engine.uri);
+    await client.connect();
+    const loaded = await client.db('bench').collection('lookup_100000').countDocuments();
+    await client.close();
+    await engine.close();
+    if (loaded !== 100_000) throw new Error(`start-up loaded ${loaded} documents, expected 100000`);
+    print(`start-up with 100,000 documents: ${round(startupMs, 0)} ms (target <= 2000)`);
+
+    return {
+      insertsPerSecond: { writers1: round(single, 0), writers50: round(fifty, 0), groupCommitSpeedup: round(fifty / single) },
+      indexedFindMs: {
+        docs1000: { p50: round(small.p50, 3), p99: round(small.p99, 3) },
+        docs100000: { p50: round(large.p50, 3), p99: round(large.p99, 3) },
+        p50Ratio: round(ratio),
+        p99Ratio: round(large.p99 / small.p99),
+      },
+      startupMs100000: round(startupMs, 0),
+      targets: { writers50: fifty >= 5000, p50Ratio: ratio <= 2, startup: startupMs <= 2000 },
+      machine: { cpus: os.cpus().length, node: process.version },
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
