@@ -112,12 +112,12 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error('conformance: internal error:', error);
-    process.exitCode = 1;
-  },
-);
+/** Exits once stdout is flushed, whatever handles a stuck test may have left open. */
+function exit(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
+
+main().then(exit, (error: unknown) => {
+  console.error('conformance: internal error:', error);
+  exit(1);
+});

@@ -73,6 +73,7 @@ export interface EntityEnvironment {
 
 export class EntityMap implements MatchEntities {
   private readonly entries = new Map<string, Entity>();
+  private closed = false;
 
   constructor(private readonly env: EntityEnvironment) {}
 
@@ -81,6 +82,10 @@ export class EntityMap implements MatchEntities {
   }
 
   set(name: string, entity: Entity): void {
+    if (this.closed) {
+      if (entity.kind === 'client') void entity.client.close(true).catch(() => undefined);
+      throw new Error(`entity "${name}" created after the end of its test`);
+    }
     if (this.entries.has(name)) throw new Error(`entity "${name}" already exists`);
     this.entries.set(name, entity);
   }
@@ -209,6 +214,7 @@ export class EntityMap implements MatchEntities {
 
   /** Ends sessions, closes cursors and clients: the end of a test. */
   async close(): Promise<void> {
+    this.closed = true;
     const all = [...this.entries.values()];
     this.entries.clear();
     const quietly = async (work: () => Promise<unknown>): Promise<void> => {

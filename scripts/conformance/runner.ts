@@ -116,13 +116,17 @@ async function runTestWithTimeout(file: string, testFile: TestFile, test: TestCa
   }
 
   const entities = new EntityMap({ uri: env.uri });
+  const run: TestRun = { notes: [], cancelled: false };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TestTimeout(`timed out after ${env.timeoutMs} ms`)), env.timeoutMs);
+    timer = setTimeout(() => {
+      run.cancelled = true; // a step still in flight stops at the next one
+      reject(new TestTimeout(`timed out after ${env.timeoutMs} ms`));
+    }, env.timeoutMs);
   });
-  const notes: string[] = [];
+  const notes = run.notes;
   try {
-    await Promise.race([executeTest(testFile, test, entities, env, notes), timeout]);
+    await Promise.race([executeTest(testFile, test, entities, env, run), timeout]);
     return { ...base, verdict: 'pass', notes: [...new Set([...notes, ...uncheckedAssertions(test, env)])] };
   } catch (error) {
     const remarks = [...new Set(notes)];
@@ -150,7 +154,15 @@ class StepFailure extends Error {
   }
 }
 
-async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
+/** The state of one test's execution. */
+interface TestRun {
+  notes: string[];
+  /** Set when the test timed out: no further step may start. */
+  cancelled: boolean;
+}
+
+async function step<T>(run: TestRun, name: string, work: () => Promise<T>): Promise<T> {
+  if (run.cancelled) throw new TestTimeout(`cancelled before ${name}`);
   try {
     return await work();
   } catch (error) {
@@ -163,26 +175,26 @@ async function executeTest(
   test: TestCase,
   entities: EntityMap,
   env: TestEnvironment,
-  notes: string[],
+  run: TestRun,
 ): Promise<void> {
-  await step('initialData', () => setUpCollections(env.internal, testFile.initialData ?? []));
-  await step('createEntities', () => entities.create(testFile.createEntities ?? []));
+  await step(run, 'initialData', () => setUpCollections(env.internal, testFile.initialData ?? []));
+  await step(run, 'createEntities', () => entities.create(testFile.createEntities ?? []));
   entities.clearEvents();
   const ctx: OperationContext & { internal: MongoClient } = {
     entities,
     internal: env.internal,
     runNested: (operation) => executeOperation(operation, ctx),
-    note: (text) => notes.push(text),
+    note: (text) => run.notes.push(text),
   };
   for (const [i, operation] of test.operations.entries()) {
-    await step(`operation #${i + 1} ${operation.name}`, () => executeOperation(operation, ctx));
+    await step(run, `operation #${i + 1} ${operation.name}`, () => executeOperation(operation, ctx));
   }
   if (env.checkEvents && test.expectEvents) {
     const expectEvents = test.expectEvents;
-    await step('expectEvents', async () => assertExpectedEvents(expectEvents, entities));
+    await step(run, 'expectEvents', async () => assertExpectedEvents(expectEvents, entities));
   }
   for (const expected of test.outcome ?? []) {
-    await step(`outcome ${expected.databaseName}.${expected.collectionName}`, () => checkOutcome(env.internal, expected));
+    await step(run, `outcome ${expected.databaseName}.${expected.collectionName}`, () => checkOutcome(env.internal, expected));
   }
 }
 
