@@ -18,11 +18,11 @@ export class Cursors {
   private readonly open = new Map<string, OpenCursor>();
   private nextId = BigInt(Math.floor(Math.random() * 2 ** 40)) + 1n;
 
-  /** Takes up to `batchSize` documents (0 = no count limit) from position, within the byte cap. */
+  /** Takes up to `batchSize` documents (Infinity = no count limit) from position, within the byte cap. */
   private static take(c: OpenCursor, batchSize: number): Doc[] {
     const out: Doc[] = [];
     let bytes = 0;
-    while (c.position < c.docs.length && (batchSize <= 0 || out.length < batchSize)) {
+    while (c.position < c.docs.length && out.length < batchSize) {
       const doc = c.docs[c.position];
       bytes += sizeOf(doc);
       if (out.length > 0 && bytes > MAX_BATCH_BYTES) break;
@@ -32,7 +32,7 @@ export class Cursors {
     return out;
   }
 
-  /** The first batch and the cursor id (0 when everything fit). */
+  /** The first batch (batchSize 0: empty, the cursor only opens) and the cursor id (0 when everything fit). */
   openCursor(ns: string, docs: Doc[], batchSize: number, singleBatch = false): { firstBatch: Doc[]; id: InstanceType<typeof Long> } {
     const c: OpenCursor = { ns, docs, position: 0, lastUsed: Date.now() };
     const firstBatch = Cursors.take(c, batchSize);

@@ -36,7 +36,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const catalog = new Catalog();
   const store = Store.open(options.dir, catalog, logger, { compactBytes: options.compactBytes });
   catalog.sink = store.journal;
-  const engine: EngineState = { catalog, store, cursors: new Cursors(), logger, startedAt: new Date(), port: 0, host };
+  const engine: EngineState = { catalog, store, cursors: new Cursors(), sessions: new Map(), logger, startedAt: new Date(), port: 0, host };
   const server = new EngineServer(engine);
   let port: number;
   try {

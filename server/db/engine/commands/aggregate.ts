@@ -2,13 +2,15 @@
 // $match), resolves $lookup/$unionWith collections, and performs $out/$merge writes itself
 // so that they are journaled like any other write.
 import type { Doc } from '../bson.ts';
+import { Long } from '../bson.ts';
 import type { Catalog } from '../catalog.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
 import { isPlainObject } from '../index/key-paths.ts';
 import { canonicalKey } from '../query/bson-order.ts';
+import { formatDupKey } from '../query/format.ts';
 import { cloneDoc, runPipeline } from '../query/evaluate.ts';
 import type { CommandHandler } from './context.ts';
-import { evalOptions, optionalDoc, optionalNumber, readSource } from './common.ts';
+import { evalOptions, optionalDoc, optionalNumber, readMatching, readSource } from './common.ts';
 import { checkStorable, prepareInsert } from './write-support.ts';
 import { writable } from './write-statements.ts';
 
@@ -34,29 +36,39 @@ export const aggregate: CommandHandler = (ctx) => {
   const writeStage = last && ('$out' in last || '$merge' in last) ? last : undefined;
   const reading = writeStage ? stages.slice(0, -1) : stages;
 
-  const coll = typeof target === 'string' ? readSource(catalog, ctx.db, target) : undefined;
-  let source: Iterable<Doc> = [];
-  if (coll) {
-    const first = reading[0];
-    source = coll.candidates(first && isPlainObject(first.$match) ? first.$match : {});
-  }
   const o = {
     ...evalOptions(body),
     collectionResolver: (name: string) => [...(readSource(catalog, ctx.db, name)?.candidates({}) ?? [])],
   };
+  let stagesLeft = reading;
+  let source: Iterable<Doc> = [];
+  const first = reading[0];
+  if (first && '$listLocalSessions' in first) {
+    source = [...ctx.engine.sessions.values()];
+    stagesLeft = reading.slice(1);
+  } else if (typeof target === 'string') {
+    const coll = readSource(catalog, ctx.db, target);
+    // A leading $match runs through the engine's matcher: it can use an index and honours
+    // the collation, which mingo's $match does not.
+    if (coll && first && isPlainObject(first.$match)) {
+      source = readMatching(coll, first.$match, o);
+      stagesLeft = reading.slice(1);
+    } else if (coll) {
+      source = coll.candidates({});
+    }
+  }
   if (explain) {
     return { explainVersion: '1', stages: reading, queryPlanner: { namespace: `${ctx.db}.${String(target)}` }, ok: 1 };
   }
-  const results = runPipeline(source, reading, o);
+  const results = runPipeline(source, stagesLeft, o);
   const ns = `${ctx.db}.${typeof target === 'string' ? target : '$cmd.aggregate'}`;
   if (writeStage) {
     if ('$out' in writeStage) writeOut(catalog, ctx.db, writeStage.$out, results);
     else writeMerge(catalog, ctx.db, writeStage.$merge, results);
-    return { cursor: { firstBatch: [], id: 0, ns }, ok: 1 };
+    return { cursor: { firstBatch: [], id: Long.ZERO, ns }, ok: 1 };
   }
   const batchSize = optionalNumber(cursorSpec ?? {}, 'batchSize') ?? DEFAULT_FIRST_BATCH;
-  const { firstBatch, id } = ctx.engine.cursors.openCursor(ns, results, batchSize === 0 ? 0 : batchSize);
-  if (batchSize === 0) return { cursor: { firstBatch: [], id: results.length > 0 ? id : 0, ns }, ok: 1 };
+  const { firstBatch, id } = ctx.engine.cursors.openCursor(ns, results, batchSize);
   return { cursor: { firstBatch, id, ns }, ok: 1 };
 };
 
@@ -76,7 +88,12 @@ function writeOut(catalog: Catalog, db: string, spec: unknown, results: Doc[]): 
   const seen = new Set<string>();
   for (const d of docs) {
     const k = canonicalKey(d._id);
-    if (seen.has(k)) throw new CommandError(ErrorCode.DuplicateKey, `E11000 duplicate key error collection: ${t.db}.${t.coll} index: _id_ dup key: { _id: ${String(d._id)} }`);
+    if (seen.has(k)) {
+      throw new CommandError(ErrorCode.DuplicateKey, `E11000 duplicate key error collection: ${t.db}.${t.coll} index: _id_ dup key: ${formatDupKey({ _id: d._id })}`, {
+        keyPattern: { _id: 1 },
+        keyValue: { _id: d._id },
+      });
+    }
     seen.add(k);
   }
   for (const d of [...coll.docs.values()]) catalog.remove(coll, d._id);
@@ -94,7 +111,12 @@ function writeMerge(catalog: Catalog, db: string, spec: unknown, results: Doc[])
     const existing = coll.get(doc._id);
     if (existing) {
       if (whenMatched === 'keepExisting') continue;
-      if (whenMatched === 'fail') throw new CommandError(ErrorCode.DuplicateKey, `E11000 duplicate key error collection: ${t.db}.${t.coll} index: _id_`);
+      if (whenMatched === 'fail') {
+        throw new CommandError(ErrorCode.DuplicateKey, `E11000 duplicate key error collection: ${t.db}.${t.coll} index: _id_ dup key: ${formatDupKey({ _id: doc._id })}`, {
+          keyPattern: { _id: 1 },
+          keyValue: { _id: doc._id },
+        });
+      }
       const next = whenMatched === 'replace' ? doc : { ...existing, ...doc };
       checkStorable(next);
       catalog.replace(coll, next);

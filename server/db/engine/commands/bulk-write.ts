@@ -56,6 +56,6 @@ export const bulkWrite: CommandHandler = (ctx) => {
       if (ordered) break;
     }
   }
-  const { firstBatch, id } = ctx.engine.cursors.openCursor('admin.$cmd.bulkWrite', results, 0);
+  const { firstBatch, id } = ctx.engine.cursors.openCursor('admin.$cmd.bulkWrite', results, Infinity);
   return { cursor: { id, firstBatch, ns: 'admin.$cmd.bulkWrite' }, ...totals, ok: 1 };
 };

@@ -3,8 +3,9 @@ import type { Doc } from '../bson.ts';
 import type { Catalog } from '../catalog.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
 import { isPlainObject } from '../index/key-paths.ts';
-import { compileFilter, matches, runPipeline, type EvalOptions } from '../query/evaluate.ts';
+import { compileFilter, evaluateVariables, matches, runPipeline, type EvalOptions } from '../query/evaluate.ts';
 import { sortDocs, validateSort } from '../query/sort.ts';
+import { folder, foldValue, stringComparator } from '../query/collation.ts';
 import type { CommandContext } from './context.ts';
 
 export function collectionArg(ctx: CommandContext, command: string): string {
@@ -32,8 +33,8 @@ export function optionalNumber(body: Doc, field: string): number | undefined {
 
 export function evalOptions(body: Doc): EvalOptions {
   const collation = optionalDoc(body, 'collation');
-  const variables = optionalDoc(body, 'let');
-  return { collation, variables };
+  const raw = optionalDoc(body, 'let');
+  return { collation, variables: raw ? evaluateVariables(raw) : undefined };
 }
 
 /** What reads read from: a collection, or the documents a view's pipeline produces. */
@@ -61,7 +62,8 @@ export interface ReadOptions extends EvalOptions {
 
 /** Documents matching the filter, sorted, skipped and limited (limit 0 = none). */
 export function readMatching(coll: Source | undefined, filter: Doc | undefined, o: ReadOptions = {}): Doc[] {
-  const query = compileFilter(filter, o);
+  const fold = folder(o.collation);
+  const query = compileFilter(fold && filter ? (foldValue(filter, fold) as Doc) : filter, { ...o, collation: undefined });
   if (!coll) return [];
   const spec = validateSort(o.sort);
   const skip = o.skip ?? 0;
@@ -72,11 +74,11 @@ export function readMatching(coll: Source | undefined, filter: Doc | undefined, 
   // Without a sort, stop scanning as soon as skip+limit documents matched.
   const enough = spec.length === 0 && limit > 0 ? skip + limit : Infinity;
   for (const doc of coll.candidates(filter ?? {}, useIndexes)) {
-    if (matches(query, doc)) {
+    if (matches(query, fold ? (foldValue(doc, fold) as Doc) : doc)) {
       out.push(doc);
       if (out.length >= enough) break;
     }
   }
-  const sorted = sortDocs(out, spec);
+  const sorted = sortDocs(out, spec, stringComparator(o.collation));
   return limit > 0 ? sorted.slice(skip, skip + limit) : skip > 0 ? sorted.slice(skip) : sorted;
 }

@@ -11,6 +11,8 @@ export interface EngineState {
   cursors: Cursors;
   logger: Logger;
   startedAt: Date;
+  /** Logical sessions seen in commands' lsid, for $listLocalSessions (by id, hex). */
+  sessions: Map<string, Doc>;
   port: number;
   host: string;
 }

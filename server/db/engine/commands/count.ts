@@ -3,6 +3,7 @@ import type { Doc } from '../bson.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
 import { pathValues } from '../index/key-paths.ts';
 import { canonicalKey } from '../query/bson-order.ts';
+import { folder, foldValue } from '../query/collation.ts';
 import type { CommandHandler } from './context.ts';
 import { collectionArg, evalOptions, optionalDoc, optionalNumber, readMatching, readSource } from './common.ts';
 
@@ -27,14 +28,16 @@ export const distinct: CommandHandler = (ctx) => {
   const key = ctx.body.key;
   if (typeof key !== 'string') throw new CommandError(ErrorCode.TypeMismatch, "BSON field 'distinct.key' is missing or not a string");
   const coll = readSource(ctx.engine.catalog, ctx.db, name);
-  const docs = readMatching(coll, optionalDoc(ctx.body, 'query'), evalOptions(ctx.body));
+  const o = evalOptions(ctx.body);
+  const docs = readMatching(coll, optionalDoc(ctx.body, 'query'), o);
+  const fold = folder(o.collation);
   const seen = new Set<string>();
   const values: unknown[] = [];
   for (const doc of docs) {
     for (const v of pathValues(doc, key)) {
       for (const x of Array.isArray(v) ? v : [v]) {
         if (x === undefined) continue;
-        const k = canonicalKey(x);
+        const k = canonicalKey(fold ? foldValue(x, fold) : x);
         if (seen.has(k)) continue;
         seen.add(k);
         values.push(x);

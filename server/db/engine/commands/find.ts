@@ -29,11 +29,7 @@ export const find: CommandHandler = (ctx) => {
   const docs = project(readMatching(coll, filter, { ...o, sort: optionalDoc(body, 'sort'), skip, limit }), projection, filter, o);
   const firstSize = batchSize ?? (limit > 0 ? Math.min(limit, DEFAULT_FIRST_BATCH) : DEFAULT_FIRST_BATCH);
   const ns = `${ctx.db}.${name}`;
-  if (firstSize === 0 && !singleBatch) {
-    const { id } = ctx.engine.cursors.openCursor(ns, docs, 0, false);
-    return { cursor: { firstBatch: [], id: docs.length > 0 ? id : Long.ZERO, ns }, ok: 1 };
-  }
-  const { firstBatch, id } = ctx.engine.cursors.openCursor(ns, docs, firstSize === 0 ? docs.length : firstSize, singleBatch);
+  const { firstBatch, id } = ctx.engine.cursors.openCursor(ns, docs, firstSize === 0 && singleBatch ? Infinity : firstSize, singleBatch);
   return { cursor: { firstBatch, id, ns }, ok: 1 };
 };
 
@@ -47,7 +43,7 @@ export const getMore: CommandHandler = (ctx) => {
   if (cursor.ns !== `${ctx.db}.${collection}`) {
     throw new CommandError(13, `Requested getMore on namespace '${ctx.db}.${collection}', but cursor belongs to a different namespace ${cursor.ns}`);
   }
-  const batchSize = optionalNumber(ctx.body, 'batchSize') ?? 0;
+  const batchSize = optionalNumber(ctx.body, 'batchSize') || Infinity;
   const next = ctx.engine.cursors.next(id, batchSize)!;
   return { cursor: { nextBatch: next.nextBatch, id: next.id, ns: next.ns }, ok: 1 };
 };

@@ -2,6 +2,7 @@
 // thrown error becomes an `ok: 0` reply, and a command that wrote waits for the group commit
 // covering its journal records before its reply leaves.
 import type { Doc } from '../bson.ts';
+import { Binary } from '../bson.ts';
 import { asCommandError, CommandError, ErrorCode } from '../errors.ts';
 import { aggregate } from './aggregate.ts';
 import type { CommandContext, CommandHandler, EngineState } from './context.ts';
@@ -67,12 +68,36 @@ const COMMANDS: Record<string, CommandHandler> = {
 /** Commands a legacy OP_QUERY may carry since MongoDB 5.1: the handshake only. */
 export const OP_QUERY_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
 
+const SESSION_UID = new Binary(Buffer.alloc(32), 0);
+
+function sessionKey(id: unknown): string | undefined {
+  return id instanceof Binary ? Buffer.from(id.buffer.subarray(0, id.position)).toString('hex') : undefined;
+}
+
+function noteSession(engine: EngineState, body: Doc): void {
+  const lsid = body.lsid as Doc | undefined;
+  const key = sessionKey(lsid?.id);
+  if (!key) return;
+  if (!engine.sessions.has(key) && engine.sessions.size > 10_000) engine.sessions.clear();
+  engine.sessions.set(key, { _id: { id: lsid!.id, uid: SESSION_UID }, lastUse: new Date() });
+}
+
+function forgetSessions(engine: EngineState, ids: unknown): void {
+  if (!Array.isArray(ids)) return;
+  for (const lsid of ids) {
+    const key = sessionKey((lsid as Doc | undefined)?.id);
+    if (key) engine.sessions.delete(key);
+  }
+}
+
 export async function runCommand(engine: EngineState, db: string, body: Doc, connectionId: number): Promise<Doc> {
   const name = Object.keys(body)[0];
   const handler = name === undefined ? undefined : Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!handler) {
     return new CommandError(ErrorCode.CommandNotFound, `no such command: '${name ?? ''}'`).toReply();
   }
+  noteSession(engine, body);
+  if (name === 'endSessions' || name === 'killSessions') forgetSessions(engine, body[name]);
   const journal = engine.store.journal;
   const before = journal.lastSeq;
   const ctx: CommandContext = { engine, db, body, connectionId };

@@ -29,6 +29,10 @@ export function checkStorable(d: Doc): void {
   if (rank === 6) throw new CommandError(ErrorCode.InvalidIdField, `The '_id' value cannot be of type array`);
   if (rank === 12) throw new CommandError(ErrorCode.InvalidIdField, `The '_id' value cannot be of type regex`);
   if (d._id === undefined) throw new CommandError(ErrorCode.InvalidIdField, `The '_id' value cannot be undefined`);
+  if (rank === 5) {
+    const dollar = Object.keys(d._id as Doc).find((k) => k.startsWith('$'));
+    if (dollar) throw new CommandError(ErrorCode.DollarPrefixedFieldName, `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`);
+  }
   const size = sizeOf(d);
   if (size > MAX_DOC) throw new CommandError(ErrorCode.BSONObjectTooLarge, `object to insert too large. size in bytes: ${size}, max size: ${MAX_DOC}`);
 }

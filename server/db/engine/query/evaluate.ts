@@ -22,9 +22,29 @@ function mingoOptions(o: EvalOptions = {}, mode: ProcessingMode = ProcessingMode
   };
 }
 
-function badQuery(err: unknown): CommandError {
+/** mongod's codes for the evaluation errors mingo reports by message only. */
+const MINGO_ERRORS: [RegExp, number][] = [
+  [/Use of undefined variable/, 17276],
+  [/immutable field '_id'/, ErrorCode.ImmutableField],
+  [/unregistered|unknown (pipeline |query |expression )?operator|Unknown operator/i, ErrorCode.BadValue],
+];
+
+export function badQuery(err: unknown): CommandError {
   if (err instanceof CommandError) return err;
-  return new CommandError(ErrorCode.BadValue, err instanceof Error ? err.message : String(err));
+  const message = err instanceof Error ? err.message : String(err);
+  const code = MINGO_ERRORS.find(([re]) => re.test(message))?.[1] ?? ErrorCode.BadValue;
+  return new CommandError(code, message);
+}
+
+/** `let` values are expressions, evaluated once before the command runs (as mongod does). */
+export function evaluateVariables(raw: Doc): Doc {
+  try {
+    if (Object.keys(raw).length === 0) return {};
+    const [out] = new Aggregator([{ $set: raw }], mingoOptions()).run([{}]) as Doc[];
+    return out ?? {};
+  } catch (err) {
+    throw badQuery(err);
+  }
 }
 
 export function compileFilter(filter: Doc | undefined, o?: EvalOptions): Query {
@@ -49,8 +69,11 @@ export function matches(query: Query, doc: Doc): boolean {
 /** Applies a find-style projection (positional `$` needs the query that selected the docs). */
 export function project(docs: Doc[], projection: Doc | undefined, filter: Doc | undefined, o?: EvalOptions): Doc[] {
   if (!projection || Object.keys(projection).length === 0) return docs;
+  // Only the positional `field.$` projection needs the filter; the documents already matched
+  // (possibly under a collation mingo would not apply).
+  const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
   try {
-    return new Query(filter ?? {}, mingoOptions(o)).find(docs, projection).all() as Doc[];
+    return new Query(positional ? (filter ?? {}) : {}, mingoOptions(o)).find(docs, projection).all() as Doc[];
   } catch (err) {
     throw badQuery(err);
   }

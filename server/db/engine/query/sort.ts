@@ -34,12 +34,14 @@ function sortKey(doc: Doc, field: string, dir: number): unknown {
 }
 
 /** A stable sort of `docs` by the spec (natural order breaks ties, as a collection scan would). */
-export function sortDocs(docs: Doc[], spec: [string, number][]): Doc[] {
+export function sortDocs(docs: Doc[], spec: [string, number][], strings?: (a: string, b: string) => number): Doc[] {
   if (spec.length === 0) return docs;
   const keyed = docs.map((doc, i) => ({ doc, i, keys: spec.map(([f, d]) => sortKey(doc, f, d)) }));
   keyed.sort((a, b) => {
     for (let k = 0; k < spec.length; k++) {
-      const c = compareBson(a.keys[k], b.keys[k]);
+      const x = a.keys[k];
+      const y = b.keys[k];
+      const c = strings && typeof x === 'string' && typeof y === 'string' ? strings(x, y) : compareBson(x, y);
       if (c !== 0) return spec[k][1] > 0 ? c : -c;
     }
     return a.i - b.i;

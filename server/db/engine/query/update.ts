@@ -7,7 +7,7 @@ import { ObjectId } from '../bson.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
 import { isPlainObject, setPath } from '../index/key-paths.ts';
 import { canonicalKey, compareBson } from './bson-order.ts';
-import { cloneDoc, type EvalOptions } from './evaluate.ts';
+import { badQuery, cloneDoc, runPipeline, type EvalOptions } from './evaluate.ts';
 
 const OPERATORS = new Set([
   '$set',
@@ -108,16 +108,24 @@ export interface ApplyOptions extends EvalOptions {
 /** The updated copy of `doc`, or undefined when the update changes nothing. */
 export function applyUpdate(doc: Doc, u: UpdateSpec, o: ApplyOptions = {}): Doc | undefined {
   let next: Doc;
-  if (isPipeline(u) || isOperatorUpdate(u)) {
+  if (isPipeline(u)) {
+    // Run the stages directly: mingo's update path cannot report changes to dotted or
+    // $-prefixed top-level fields, which pipelines ($replaceWith/$setField) may create.
+    next = runPipeline([cloneDoc(doc)], u, o)[0] ?? {};
+    if (doc._id !== undefined && next._id === undefined) next = { _id: doc._id, ...next };
+    if (canonicalKey(next) === canonicalKey(doc)) return undefined;
+  } else if (isOperatorUpdate(u)) {
     let modifier: UpdateSpec = u;
-    if (!isPipeline(u) && u.$setOnInsert) {
+    if (u.$setOnInsert) {
       const { $setOnInsert, ...rest } = u;
       modifier = o.inserting ? { ...rest, $set: { ...(rest.$set as Doc), ...($setOnInsert as Doc) } } : rest;
       if (Object.keys(modifier).length === 0) return undefined;
     }
     const docs = [cloneDoc(doc)];
     try {
-      const r = updateOne(docs, o.inserting ? {} : (o.filter ?? {}), modifier as never, {
+      // The filter only matters to the positional `$` operator: the document already matched.
+      const positional = Object.values(modifier as Doc).some((fields) => isPlainObject(fields) && Object.keys(fields).some((p) => /(^|\.)\$(\.|$)/.test(p)));
+      const r = updateOne(docs, o.inserting || !positional ? {} : (o.filter ?? {}), modifier as never, {
         arrayFilters: o.arrayFilters,
         cloneMode: 'deep',
         collation: o.collation as never,
@@ -125,8 +133,7 @@ export function applyUpdate(doc: Doc, u: UpdateSpec, o: ApplyOptions = {}): Doc 
       });
       if (r.modifiedCount === 0) return undefined;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      throw new CommandError(/immutable field '_id'/.test(message) ? ErrorCode.ImmutableField : ErrorCode.BadValue, message);
+      throw badQuery(err);
     }
     next = docs[0];
     if (next._id === undefined && doc._id !== undefined) next = { _id: doc._id, ...next };
