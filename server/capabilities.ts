@@ -7,10 +7,11 @@ import { registerCollab } from './collab/collab.capability.ts';
 import { registerVersions } from './versions/versions.routes.ts';
 import { registerVotes } from './votes/vote.handlers.ts';
 import { registerSignature } from './signature/signature.routes.ts';
+import { registerSessions } from './sessions/session.handlers.ts';
 
 /**
  * Every capability of the workspace, in the order they are wired.
  * Each folder (auth, negotiations, collab, …) exports one `register…` function.
  * Auth comes first: it installs the CSRF origin check and the Socket.IO handshake gate.
  */
-export const capabilities: Capability[] = [registerAuth, registerNegotiations, registerRealtime, registerVotes, registerPositions, registerCollab, registerVersions, registerSignature];
+export const capabilities: Capability[] = [registerAuth, registerNegotiations, registerRealtime, registerVotes, registerPositions, registerCollab, registerVersions, registerSignature, registerSessions];

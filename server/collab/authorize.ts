@@ -4,6 +4,7 @@ import { authenticate } from '../auth/session.service.ts';
 import { can, isSameOrigin, loadActor } from '../access/access.service.ts';
 import { articleModel } from '../negotiations/article.model.ts';
 import type { Authorize } from './yjs-server.ts';
+import { canWriteMinutes, negotiationOfMinutesDoc } from '../sessions/minutes-doc.ts';
 
 /** The negotiation a document belongs to, or null for a document that does not exist. */
 export async function negotiationOfDoc(connection: Connection, docName: string): Promise<string | null> {
@@ -24,10 +25,13 @@ export function sessionAuthorize(connection: Connection): Authorize {
     if (!isSameOrigin(origin, host)) return { ok: false, status: 403 };
     const user = await authenticate(connection, cookie);
     if (!user) return { ok: false, status: 401 };
-    const negotiationId = await negotiationOfDoc(connection, docName);
+    // `minutes:<sessionId>`: a session's minutes, written by the secretariat until approved.
+    const minutesOf = await negotiationOfMinutesDoc(connection, docName);
+    const negotiationId = minutesOf ?? (await negotiationOfDoc(connection, docName));
     if (!negotiationId) return { ok: false, status: 403 };
     const actor = await loadActor(connection, user, negotiationId);
     if (!actor) return { ok: false, status: 403 };
-    return { ok: true, principal: { userId: user.id, negotiationId, canWrite: can(actor, 'text:write') } };
+    const canWrite = minutesOf ? await canWriteMinutes(connection, actor, docName) : can(actor, 'text:write');
+    return { ok: true, principal: { userId: user.id, negotiationId, canWrite } };
   };
 }

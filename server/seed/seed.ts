@@ -7,6 +7,7 @@ import { membershipModel } from '../negotiations/membership.model.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
 import { seedCppniCampaign } from '../signature/seed-campaign.ts';
+import { seedDemoSessions } from '../sessions/seed-sessions.ts';
 import { DEMO_ACCOUNTS, DEMO_NEGOTIATIONS, DEMO_ORGANISATIONS, DEMO_PASSWORD, type DemoNegotiation } from './demo-content.ts';
 
 /** The ids of what the demo seeded, for tests and scripts. */
@@ -113,6 +114,8 @@ export async function seedDemo(connection: Connection, options: { now?: Date; pa
   }
   // The 2023 campaign as it happened, through the signature use cases (the live draft has none).
   await seedCppniCampaign(connection, { negotiationId: negotiations.cppni, users, organisations, password: DEMO_PASSWORD });
+  // The sessions of both negotiations, with their minutes (written to the event log).
+  await seedDemoSessions(connection, { negotiations, organisations, users, articles }, now);
   return { negotiations, organisations, users, articles };
 }
 

@@ -1,0 +1,52 @@
+import { renderCalendar, type IcsEvent } from '../../shared/sessions/ics.ts';
+import { parisLocalToUtc } from '../../shared/sessions/paris-time.ts';
+import type { SessionView } from '../../shared/sessions/session.ts';
+
+/** The calendar entries of the negotiation: its sessions, and the phase deadlines the government set. */
+
+const HOST = 'negociation.local';
+
+function agendaText(session: SessionView): string {
+  const lines = session.agenda.map((item, i) => `${i + 1}. ${item.kind === 'free' || item.kind === 'vote' ? item.title : (item.title ?? (item.kind === 'article' ? 'Article' : 'Amendement'))}`);
+  return [
+    session.videoLink ? `Visioconférence : ${session.videoLink}` : null,
+    lines.length > 0 ? `Ordre du jour :\n${lines.join('\n')}` : null,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+export function sessionEvent(session: SessionView, negotiationTitle: string): IcsEvent {
+  return {
+    uid: `session-${session.id}@${HOST}`,
+    start: session.startsAt,
+    end: session.endsAt,
+    summary: `${session.title} – ${negotiationTitle}`,
+    description: agendaText(session) || undefined,
+    location: session.place ?? (session.videoLink ? 'Visioconférence' : undefined),
+    url: session.videoLink ?? undefined,
+    status: 'CONFIRMED',
+  };
+}
+
+export function sessionCalendar(session: SessionView, negotiationTitle: string, now: Date): string {
+  return renderCalendar({ name: `${session.title} – ${negotiationTitle}`, events: [sessionEvent(session, negotiationTitle)], now: now.toISOString() });
+}
+
+export function negotiationCalendar(
+  negotiation: { id: string; title: string; phaseDeadlines: readonly { label: string; date: string }[] },
+  sessions: readonly SessionView[],
+  now: Date,
+): string {
+  const deadlines: IcsEvent[] = negotiation.phaseDeadlines.map((d, i) => ({
+    uid: `deadline-${negotiation.id}-${i}@${HOST}`,
+    start: parisLocalToUtc(`${d.date}T12:00`).toISOString(),
+    allDay: true,
+    summary: `Échéance : ${d.label} – ${negotiation.title}`,
+  }));
+  return renderCalendar({
+    name: negotiation.title,
+    events: [...sessions.map((s) => sessionEvent(s, negotiation.title)), ...deadlines],
+    now: now.toISOString(),
+  });
+}

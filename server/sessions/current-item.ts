@@ -1,0 +1,73 @@
+import type { VoteView } from '../../shared/realtime.ts';
+import type { AgendaItem, SessionView } from '../../shared/sessions/session.ts';
+import { articleDocName, readBlocks } from '../../shared/structure.ts';
+import { collabOf } from '../collab/collab.capability.ts';
+import { eventModel } from '../events/event.model.ts';
+import { articleModel } from '../negotiations/article.model.ts';
+import { listVotes } from '../votes/vote.service.ts';
+import type { SessionContext } from './session.service.ts';
+
+/** What the projector shows: the current agenda item and its live content. */
+export interface CurrentItemView {
+  session: { id: string; title: string; status: SessionView['status']; startsAt: string };
+  index: number | null;
+  total: number;
+  item: AgendaItem | null;
+  /** A readable heading for the item ("Article 3 – Durée du travail"). */
+  heading: string | null;
+  article: { number: string; title: string; blocks: string[] } | null;
+  amendment: { org: string; formula: string; justification: string; status: string } | null;
+  vote: VoteView | null;
+  text: string | null;
+}
+
+export async function currentItem(ctx: SessionContext, session: SessionView): Promise<CurrentItemView> {
+  const { connection } = ctx.db;
+  const index = session.currentIndex;
+  const item = index === null ? null : (session.agenda[index] ?? null);
+  const view: CurrentItemView = {
+    session: { id: session.id, title: session.title, status: session.status, startsAt: session.startsAt },
+    index,
+    total: session.agenda.length,
+    item,
+    heading: item?.title ?? null,
+    article: null,
+    amendment: null,
+    vote: null,
+    text: null,
+  };
+  if (!item) return view;
+  switch (item.kind) {
+    case 'article': {
+      const article = await articleModel(connection).findOne({ negotiationId: session.negotiationId, articleId: item.articleId }).lean();
+      if (!article) break;
+      const blocks = await collabOf(ctx).store.withDoc(articleDocName(item.articleId), (doc) => readBlocks(doc));
+      view.article = { number: article.number, title: article.title, blocks };
+      view.heading = item.title ?? (/^\d/.test(article.number) ? `Article ${article.number} – ${article.title}` : article.title);
+      break;
+    }
+    case 'amendment': {
+      const events = await eventModel(connection)
+        .find({ negotiationId: session.negotiationId, 'payload.amendmentId': item.amendmentId, 'visibility.scope': 'committee' })
+        .sort({ seq: 1 })
+        .lean();
+      const tabled = events.find((e) => e.type === 'amendment:tabled')?.payload as
+        | { org: { shortName: string }; formula: string; justification: string; target: { number: string } }
+        | undefined;
+      if (!tabled) break;
+      const last = events.at(-1)?.type.replace('amendment:', '') ?? 'tabled';
+      view.amendment = { org: tabled.org.shortName, formula: tabled.formula, justification: tabled.justification, status: last };
+      view.heading = item.title ?? `Amendement de la délégation ${tabled.org.shortName} – article ${tabled.target.number}`;
+      break;
+    }
+    case 'vote': {
+      const votes = (await listVotes(ctx, session.negotiationId)).filter((v) => v.sessionId === session.id || v.id === item.voteId);
+      view.vote = votes.find((v) => v.id === item.voteId) ?? votes.filter((v) => v.title === item.title).at(-1) ?? votes.at(-1) ?? null;
+      break;
+    }
+    case 'free':
+      view.text = item.text;
+      break;
+  }
+  return view;
+}

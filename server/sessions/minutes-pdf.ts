@@ -1,0 +1,194 @@
+import PDFDocument from 'pdfkit';
+import { parseMinutes, type MinutesBlock } from '../../shared/sessions/minutes.ts';
+import { frenchSpacing } from '../export/french.ts';
+import { chooseFonts, toWinAnsi, type PdfFonts } from '../export/pdf-fonts.ts';
+
+/** What a minutes file says besides its text: whose, which session, in what state. */
+export interface MinutesDocumentInput {
+  negotiationTitle: string;
+  sessionTitle: string;
+  /** "Séance du mardi 26 septembre 2023". */
+  sessionLine: string;
+  /** "Approuvé le … par …" or "Projet – non approuvé". */
+  statusLine: string;
+  approved: boolean;
+  text: string;
+  /** For deterministic metadata. */
+  at: Date;
+}
+
+const MARGIN = 64;
+const BODY = 10.5;
+const GAP = 5;
+const RULE = '#1f3a5f';
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+/**
+ * The minutes as a PDF, laid out as a secretariat's relevé de décisions: a header band
+ * (negotiation, title, session, status), the attendance as a ruled table, the sections,
+ * the decisions numbered in a left gutter, "page n / N" in the footer.
+ */
+export async function renderMinutesPdf(input: MinutesDocumentInput): Promise<Buffer> {
+  const fonts = chooseFonts(input.text + input.negotiationTitle + input.sessionTitle);
+  const t = (s: string) => (fonts.winAnsi ? toWinAnsi(frenchSpacing(s)) : frenchSpacing(s));
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+    bufferPages: true,
+    lang: 'fr-FR',
+    displayTitle: true,
+    info: {
+      Title: `Relevé de décisions – ${input.sessionLine}`,
+      Subject: input.negotiationTitle,
+      Creator: 'Espace de négociation collective',
+      Producer: 'PDFKit',
+      CreationDate: input.at,
+      ModDate: input.at,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on('end', resolve);
+    doc.on('error', reject);
+  });
+  new MinutesLayout(doc, fonts, t).render(input);
+  doc.end();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+class MinutesLayout {
+  constructor(
+    private readonly doc: Doc,
+    private readonly fonts: PdfFonts,
+    private readonly t: (s: string) => string,
+  ) {}
+
+  private get left(): number {
+    return this.doc.page.margins.left;
+  }
+  private get width(): number {
+    return this.doc.page.width - this.doc.page.margins.left - this.doc.page.margins.right;
+  }
+  private get bottom(): number {
+    return this.doc.page.height - this.doc.page.margins.bottom;
+  }
+  private keep(height: number): void {
+    if (this.doc.y + height > this.bottom) this.doc.addPage();
+  }
+
+  render(input: MinutesDocumentInput): void {
+    this.header(input);
+    for (const block of parseMinutes(input.text)) this.block(block);
+    this.footers(input);
+  }
+
+  private header(input: MinutesDocumentInput): void {
+    const { doc, fonts } = this;
+    doc.font(fonts.regular).fontSize(9).fillColor('#555555');
+    doc.text(this.t(input.negotiationTitle.toLocaleUpperCase('fr')), this.left, this.doc.y, { width: this.width, characterSpacing: 0.5 });
+    doc.moveDown(0.6);
+    doc.font(fonts.bold).fontSize(20).fillColor(RULE).text(this.t('Relevé de décisions'), { width: this.width });
+    doc.moveDown(0.2);
+    doc.font(fonts.regular).fontSize(12).fillColor('black').text(this.t(input.sessionLine), { width: this.width });
+    doc.font(fonts.italic).fontSize(10).fillColor(input.approved ? '#1b5e20' : '#8a4b00').text(this.t(input.statusLine), { width: this.width });
+    doc.fillColor('black');
+    const y = doc.y + 8;
+    doc.moveTo(this.left, y).lineTo(this.left + this.width, y).lineWidth(1.5).strokeColor(RULE).stroke();
+    doc.y = y + 12;
+  }
+
+  private block(block: MinutesBlock): void {
+    const { doc, fonts } = this;
+    switch (block.kind) {
+      case 'title':
+        // The header already carries the title.
+        return;
+      case 'section': {
+        this.keep(60);
+        doc.moveDown(0.6);
+        doc.font(fonts.bold).fontSize(12).fillColor(RULE).text(this.t(block.text.toLocaleUpperCase('fr')), this.left, doc.y, { width: this.width });
+        const y = doc.y + 2;
+        doc.moveTo(this.left, y).lineTo(this.left + this.width, y).lineWidth(0.5).strokeColor('#9aa9bd').stroke();
+        doc.fillColor('black');
+        doc.y = y + 6;
+        return;
+      }
+      case 'table':
+        this.table(block.header, block.rows);
+        return;
+      case 'numbered': {
+        const gutter = 26;
+        const text = this.t(block.text);
+        doc.font(fonts.regular).fontSize(BODY);
+        const height = doc.heightOfString(text, { width: this.width - gutter, lineGap: 2 });
+        this.keep(Math.min(height, 80) + GAP);
+        const y = doc.y;
+        doc.font(fonts.bold).fillColor(RULE).text(`${block.number}.`, this.left, y, { width: gutter - 6, align: 'right' });
+        doc.fillColor('black').font(fonts.regular).text(text, this.left + gutter, y, { width: this.width - gutter, lineGap: 2, align: 'justify' });
+        doc.y += GAP;
+        return;
+      }
+      case 'item': {
+        const indent = 14;
+        const text = this.t(block.text);
+        doc.font(fonts.regular).fontSize(BODY);
+        this.keep(Math.min(doc.heightOfString(text, { width: this.width - indent, lineGap: 2 }), 60));
+        const y = doc.y;
+        doc.text('–', this.left + 2, y, { width: indent });
+        doc.text(text, this.left + indent, y, { width: this.width - indent, lineGap: 2, align: 'justify' });
+        doc.y += GAP;
+        return;
+      }
+      case 'paragraph':
+        doc.font(fonts.regular).fontSize(BODY).text(this.t(block.text), this.left, doc.y, { width: this.width, lineGap: 2, paragraphGap: GAP });
+        return;
+    }
+  }
+
+  /** A ruled table; columns sized for "organisation | presence | delegates". */
+  private table(header: string[], rows: string[][]): void {
+    const { doc, fonts } = this;
+    const columns = header.length;
+    const ratios = columns === 3 ? [0.2, 0.2, 0.6] : Array<number>(columns).fill(1 / columns);
+    const widths = ratios.map((r) => r * this.width);
+    const pad = 4;
+    const drawRow = (cells: string[], bold: boolean, shade: boolean) => {
+      doc.font(bold ? fonts.bold : fonts.regular).fontSize(9.5);
+      const heights = widths.map((w, i) => doc.heightOfString(this.t(cells[i] ?? ''), { width: w - 2 * pad }));
+      const height = Math.max(...heights) + 2 * pad;
+      this.keep(height);
+      const y = doc.y;
+      if (shade) doc.rect(this.left, y, this.width, height).fill('#e8edf4').fillColor('black');
+      let x = this.left;
+      widths.forEach((w, i) => {
+        doc.font(bold ? fonts.bold : fonts.regular).fontSize(9.5).fillColor('black');
+        doc.text(this.t(cells[i] ?? ''), x + pad, y + pad, { width: w - 2 * pad });
+        doc.rect(x, y, w, height).lineWidth(0.5).strokeColor('#7d8ca3').stroke();
+        x += w;
+      });
+      doc.y = y + height;
+    };
+    drawRow(header, true, true);
+    rows.forEach((row) => drawRow(row, false, false));
+    doc.y += GAP * 2;
+  }
+
+  private footers(input: MinutesDocumentInput): void {
+    const { doc, fonts } = this;
+    const range = doc.bufferedPageRange();
+    for (let i = range.start; i < range.start + range.count; i++) {
+      doc.switchToPage(i);
+      const bottomMargin = doc.page.margins.bottom;
+      doc.page.margins.bottom = 0;
+      doc.font(fonts.regular).fontSize(8).fillColor('#555555');
+      const y = doc.page.height - bottomMargin + 20;
+      doc.text(this.t(`Relevé de décisions – ${input.sessionLine}`), this.left, y, { width: this.width * 0.75, lineBreak: false });
+      doc.text(`${i + 1} / ${range.count}`, this.left, y, { width: this.width, align: 'right', lineBreak: false });
+      doc.page.margins.bottom = bottomMargin;
+      doc.fillColor('black');
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import type { Response } from 'express';
+import type { z } from 'zod';
+import type { Action } from '../../shared/access.ts';
+import { frenchLongDate, frenchTime } from '../../shared/sessions/paris-time.ts';
+import {
+  CloseSessionSchema,
+  ConveneSessionSchema,
+  GotoItemSchema,
+  RecordAttendanceSchema,
+  SessionCommandSchema,
+  UpdateAgendaSchema,
+} from '../../shared/sessions/session.ts';
+import type { Capability } from '../app.ts';
+import { requireActor, type Actor } from '../access/access.service.ts';
+import { onCommand } from '../access/socket-command.ts';
+import { AppError } from '../common/app-error.ts';
+import { negotiationModel } from '../negotiations/negotiation.model.ts';
+import { negotiationCalendar, sessionCalendar } from './calendar.ts';
+import { currentItem } from './current-item.ts';
+import { renderMinutesDocx } from './minutes-docx.ts';
+import { renderMinutesPdf, type MinutesDocumentInput } from './minutes-pdf.ts';
+import {
+  advanceItem,
+  approveMinutes,
+  circulateMinutes,
+  closeSession,
+  conveneSession,
+  getSession,
+  gotoItem,
+  listSessions,
+  openSession,
+  readMinutes,
+  recordAttendance,
+  redraftMinutes,
+  updateAgenda,
+  type SessionContext,
+} from './session.service.ts';
+import { loadSessions } from './session.store.ts';
+
+/** The session commands: all over Socket.IO with an ack, every one gated by 'session:manage'. */
+const COMMANDS: { event: string; schema: z.ZodType<{ negotiationId: string }>; run: (ctx: SessionContext, actor: Actor, input: never) => Promise<unknown> }[] = [
+  { event: 'session:convene', schema: ConveneSessionSchema, run: conveneSession },
+  { event: 'session:update-agenda', schema: UpdateAgendaSchema, run: updateAgenda },
+  { event: 'session:record-attendance', schema: RecordAttendanceSchema, run: recordAttendance },
+  { event: 'session:open', schema: SessionCommandSchema, run: openSession },
+  { event: 'session:advance', schema: SessionCommandSchema, run: advanceItem },
+  { event: 'session:goto', schema: GotoItemSchema, run: gotoItem },
+  { event: 'session:close', schema: CloseSessionSchema, run: closeSession },
+  { event: 'minutes:draft', schema: SessionCommandSchema, run: redraftMinutes },
+  { event: 'minutes:circulate', schema: SessionCommandSchema, run: circulateMinutes },
+  { event: 'minutes:approve', schema: SessionCommandSchema, run: approveMinutes },
+];
+const MANAGE: Action = 'session:manage';
+
+function attachment(res: Response, type: string, name: string, body: Buffer | string): void {
+  res.setHeader('Content-Type', type);
+  res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  res.send(body);
+}
+
+/** Sessions: convening, attendance, the current item, the close, minutes; calendars and exports over HTTP. */
+export const registerSessions: Capability = (ctx) => {
+  const { connection } = ctx.db;
+  const logger = ctx.logger.child({ capability: 'sessions' });
+  const sessionCtx: SessionContext = { db: ctx.db, events: ctx.events, io: ctx.io, logger };
+
+  ctx.io.on('connection', (socket) => {
+    for (const command of COMMANDS) {
+      onCommand(socket, { connection, logger, event: command.event, action: MANAGE, schema: command.schema }, (actor, input) =>
+        command.run(sessionCtx, actor, input as never),
+      );
+    }
+  });
+
+  const actorOf = (res: Response) => res.locals.actor as Actor;
+  const base = '/negotiations/:negotiationId/sessions';
+  const read = requireActor('negotiation:read');
+
+  ctx.api.get(base, read, async (_req, res) => {
+    res.json(await listSessions(sessionCtx, actorOf(res).negotiationId));
+  });
+
+  ctx.api.get('/negotiations/:negotiationId/calendar.ics', read, async (_req, res) => {
+    const { negotiationId } = actorOf(res);
+    const negotiation = await negotiationModel(connection).findById(negotiationId).lean();
+    if (!negotiation) throw new AppError('NOT_FOUND', 'Négociation introuvable.');
+    const sessions = await loadSessions(connection, negotiationId);
+    const ics = negotiationCalendar({ id: negotiationId, title: negotiation.title, phaseDeadlines: negotiation.phaseDeadlines }, sessions, new Date());
+    attachment(res, 'text/calendar; charset=utf-8', 'negociation.ics', ics);
+  });
+
+  ctx.api.get(`${base}/:sessionId`, read, async (req, res) => {
+    res.json(await getSession(sessionCtx, actorOf(res).negotiationId, String(req.params.sessionId)));
+  });
+
+  ctx.api.get(`${base}/:sessionId/current`, read, async (req, res) => {
+    const session = await getSession(sessionCtx, actorOf(res).negotiationId, String(req.params.sessionId));
+    res.json(await currentItem(sessionCtx, session));
+  });
+
+  ctx.api.get(`${base}/:sessionId/session.ics`, read, async (req, res) => {
+    const { negotiationId } = actorOf(res);
+    const session = await getSession(sessionCtx, negotiationId, String(req.params.sessionId));
+    const negotiation = await negotiationModel(connection).findById(negotiationId, { title: 1 }).lean();
+    attachment(res, 'text/calendar; charset=utf-8', `seance-${session.startsAt.slice(0, 10)}.ics`, sessionCalendar(session, negotiation?.title ?? '', new Date()));
+  });
+
+  ctx.api.get(`${base}/:sessionId/minutes`, read, async (req, res) => {
+    res.json(await readMinutes(sessionCtx, actorOf(res), String(req.params.sessionId)));
+  });
+
+  async function minutesDocument(actor: Actor, sessionId: string): Promise<MinutesDocumentInput> {
+    const session = await getSession(sessionCtx, actor.negotiationId, sessionId);
+    const minutes = await readMinutes(sessionCtx, actor, sessionId);
+    if (minutes.status === 'none') throw new AppError('NOT_FOUND', 'Aucun relevé de décisions pour cette séance.');
+    const negotiation = await negotiationModel(connection).findById(actor.negotiationId, { title: 1 }).lean();
+    return {
+      negotiationTitle: negotiation?.title ?? '',
+      sessionTitle: session.title,
+      sessionLine: `Séance du ${frenchLongDate(session.startsAt)} à ${frenchTime(session.startsAt)}`,
+      statusLine:
+        minutes.status === 'approved' && minutes.approvedAt
+          ? `Approuvé le ${frenchLongDate(minutes.approvedAt)} par ${minutes.approvedBy ?? 'le secrétariat'}`
+          : 'Projet – non approuvé',
+      approved: minutes.status === 'approved',
+      text: minutes.text,
+      at: new Date(minutes.approvedAt ?? session.closedAt ?? session.startsAt),
+    };
+  }
+
+  const download = requireActor('export:download');
+  ctx.api.get(`${base}/:sessionId/minutes.pdf`, download, async (req, res) => {
+    const input = await minutesDocument(actorOf(res), String(req.params.sessionId));
+    attachment(res, 'application/pdf', `releve-de-decisions-${input.at.toISOString().slice(0, 10)}.pdf`, await renderMinutesPdf(input));
+  });
+  ctx.api.get(`${base}/:sessionId/minutes.docx`, download, async (req, res) => {
+    const input = await minutesDocument(actorOf(res), String(req.params.sessionId));
+    attachment(
+      res,
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      `releve-de-decisions-${input.at.toISOString().slice(0, 10)}.docx`,
+      await renderMinutesDocx(input),
+    );
+  });
+};

@@ -1,0 +1,331 @@
+import { Types, type Connection } from 'mongoose';
+import type { z } from 'zod';
+import type { EventDraft } from '../../shared/events.ts';
+import { draftMinutes as draftMinutesContent, renderMinutesText } from '../../shared/sessions/minutes.ts';
+import { frenchLongDate } from '../../shared/sessions/paris-time.ts';
+import {
+  SESSION_EVENTS,
+  type AgendaItem,
+  type AgendaUpdatedPayload,
+  type AttendanceRecordedPayload,
+  type CloseSessionSchema,
+  type ConveneSessionSchema,
+  type GotoItemSchema,
+  type ItemChangedPayload,
+  type MinutesPayload,
+  type MinutesStatus,
+  type RecordAttendanceSchema,
+  type SessionClosedPayload,
+  type SessionCommandSchema,
+  type SessionConvenedPayload,
+  type SessionDocument,
+  type SessionSummary,
+  type SessionView,
+  type UpdateAgendaSchema,
+} from '../../shared/sessions/session.ts';
+import type { AppContext } from '../app.ts';
+import { assertCan, type Actor } from '../access/access.service.ts';
+import { AppError } from '../common/app-error.ts';
+import { collabOf } from '../collab/collab.capability.ts';
+import { eventModel } from '../events/event.model.ts';
+import { articleModel } from '../negotiations/article.model.ts';
+import { negotiationModel } from '../negotiations/negotiation.model.ts';
+import { organisationModel } from '../negotiations/organisation.model.ts';
+import { recordEvents } from '../realtime/realtime.handlers.ts';
+import { createVersion } from '../versions/versions.service.ts';
+import { versionModel } from '../versions/version.model.ts';
+import { readMinutesText, writeMinutesText } from './minutes-doc.ts';
+import { committeeEvents, draftedText, loadSession, loadSessions } from './session.store.ts';
+
+export type SessionContext = Pick<AppContext, 'db' | 'events' | 'io' | 'logger'>;
+
+// Session commands of one negotiation run one at a time in this process: two "next item"
+// clicks move two items, never the same one twice.
+const lanes = new Map<string, Promise<unknown>>();
+function serialize<T>(negotiationId: string, task: () => Promise<T>): Promise<T> {
+  const run = (lanes.get(negotiationId) ?? Promise.resolve()).catch(() => undefined).then(task);
+  lanes.set(negotiationId, run);
+  void run
+    .finally(() => {
+      if (lanes.get(negotiationId) === run) lanes.delete(negotiationId);
+    })
+    .catch(() => undefined);
+  return run;
+}
+
+async function record(ctx: SessionContext, actor: Actor, drafts: Omit<EventDraft, 'actor' | 'org'>[]): Promise<void> {
+  await recordEvents(
+    ctx,
+    actor.negotiationId,
+    drafts.map((d) => ({ ...d, actor: actor.user.id, org: actor.org.id })),
+  );
+  ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, events: drafts.map((d) => d.type) }, 'session recorded');
+}
+
+const summaryOf = (s: SessionView): SessionSummary => ({ id: s.id, title: s.title, startsAt: s.startsAt, status: s.status });
+
+export async function listSessions(ctx: SessionContext, negotiationId: string): Promise<SessionSummary[]> {
+  return (await loadSessions(ctx.db.connection, negotiationId)).map(summaryOf);
+}
+
+export function getSession(ctx: SessionContext, negotiationId: string, sessionId: string): Promise<SessionView> {
+  return loadSession(ctx.db.connection, negotiationId, sessionId);
+}
+
+/** Agenda items point at things of this negotiation; documents at its versions. */
+async function checkAgenda(ctx: SessionContext, negotiationId: string, agenda: AgendaItem[], documents: SessionDocument[]): Promise<void> {
+  const { connection } = ctx.db;
+  const articleIds = agenda.flatMap((i) => (i.kind === 'article' ? [i.articleId] : []));
+  if (articleIds.length > 0) {
+    const found = await articleModel(connection).countDocuments({ negotiationId, articleId: { $in: [...new Set(articleIds)] } });
+    if (found !== new Set(articleIds).size) throw new AppError('NOT_FOUND', 'Un article de l’ordre du jour est introuvable dans cette négociation.');
+  }
+  for (const item of agenda) {
+    if (item.kind !== 'amendment') continue;
+    const tabled = await eventModel(connection).exists({ negotiationId, type: 'amendment:tabled', 'payload.amendmentId': item.amendmentId });
+    if (!tabled) throw new AppError('NOT_FOUND', 'Un amendement de l’ordre du jour n’a pas été déposé dans cette négociation.');
+  }
+  for (const document of documents) {
+    const valid = Types.ObjectId.isValid(document.versionId) && (await versionModel(connection).exists({ _id: document.versionId, negotiationId }));
+    if (!valid) throw new AppError('NOT_FOUND', `Version introuvable pour le document « ${document.label} ».`);
+  }
+}
+
+/** The secretariat convenes a session: date and time, place or video link, agenda, documents. */
+export async function conveneSession(ctx: SessionContext, actor: Actor, input: z.infer<typeof ConveneSessionSchema>): Promise<SessionView> {
+  assertCan(actor, 'session:manage');
+  const { negotiationId } = actor;
+  await checkAgenda(ctx, negotiationId, input.agenda, input.documents);
+  const payload: SessionConvenedPayload = {
+    sessionId: new Types.ObjectId().toHexString(),
+    title: input.title,
+    startsAt: input.startsAt,
+    endsAt: new Date(Date.parse(input.startsAt) + input.durationMinutes * 60_000).toISOString(),
+    place: input.place || null,
+    videoLink: input.videoLink,
+    agenda: input.agenda,
+    documents: input.documents,
+  };
+  return serialize(negotiationId, async () => {
+    await record(ctx, actor, [{ type: SESSION_EVENTS.convened, payload }]);
+    return getSession(ctx, negotiationId, payload.sessionId);
+  });
+}
+
+export async function updateAgenda(ctx: SessionContext, actor: Actor, input: z.infer<typeof UpdateAgendaSchema>): Promise<SessionView> {
+  assertCan(actor, 'session:manage');
+  const { negotiationId } = actor;
+  return serialize(negotiationId, async () => {
+    const session = await getSession(ctx, negotiationId, input.sessionId);
+    if (session.status === 'closed') throw new AppError('CONFLICT', 'La séance est close : son ordre du jour ne change plus.');
+    const documents = input.documents ?? session.documents;
+    await checkAgenda(ctx, negotiationId, input.agenda, documents);
+    const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda: input.agenda, documents };
+    await record(ctx, actor, [{ type: SESSION_EVENTS.agendaUpdated, payload }]);
+    return getSession(ctx, negotiationId, session.id);
+  });
+}
+
+/** The parties at the table (employers and unions, and the presidency), in the negotiation's order. */
+export async function tableOrganisations(connection: Connection, negotiationId: string) {
+  const negotiation = await negotiationModel(connection).findById(negotiationId).lean();
+  if (!negotiation) throw new AppError('NOT_FOUND', 'Négociation introuvable.');
+  const orgs = await organisationModel(connection).find({ _id: { $in: negotiation.parties.map((p) => p.organisationId) } }).lean();
+  const byId = new Map(orgs.map((o) => [String(o._id), o]));
+  return {
+    negotiation,
+    organisations: negotiation.parties.flatMap((p) => {
+      const o = byId.get(p.organisationId);
+      return o ? [{ id: p.organisationId, shortName: o.shortName, fullName: o.fullName, college: o.college }] : [];
+    }),
+  };
+}
+
+/** The secretariat takes the attendance: per organisation, present, excused or absent, and its delegates. */
+export async function recordAttendance(ctx: SessionContext, actor: Actor, input: z.infer<typeof RecordAttendanceSchema>): Promise<SessionView> {
+  assertCan(actor, 'session:manage');
+  const { negotiationId } = actor;
+  const { organisations } = await tableOrganisations(ctx.db.connection, negotiationId);
+  const entries = input.entries.map((entry) => {
+    const org = organisations.find((o) => o.id === entry.org);
+    if (!org) throw new AppError('BAD_REQUEST', 'Cette organisation ne siège pas dans cette négociation.');
+    if (entry.status !== 'present' && entry.delegates.length > 0) {
+      throw new AppError('BAD_REQUEST', `${org.shortName} : seule une délégation présente a des délégués en séance.`);
+    }
+    return { ...entry, shortName: org.shortName };
+  });
+  return serialize(negotiationId, async () => {
+    const session = await getSession(ctx, negotiationId, input.sessionId);
+    if (session.minutes.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est approuvé : les présences ne changent plus.');
+    const payload: AttendanceRecordedPayload = { sessionId: session.id, entries };
+    await record(ctx, actor, [{ type: SESSION_EVENTS.attendanceRecorded, payload }]);
+    return getSession(ctx, negotiationId, session.id);
+  });
+}
+
+export async function openSession(ctx: SessionContext, actor: Actor, input: z.infer<typeof SessionCommandSchema>): Promise<SessionView> {
+  assertCan(actor, 'session:manage');
+  const { negotiationId } = actor;
+  return serialize(negotiationId, async () => {
+    const session = await getSession(ctx, negotiationId, input.sessionId);
+    if (session.status !== 'convened') throw new AppError('CONFLICT', 'Cette séance est déjà ouverte ou close.');
+    const sessions = await loadSessions(ctx.db.connection, negotiationId);
+    if (sessions.some((s) => s.status === 'open')) throw new AppError('CONFLICT', 'Une autre séance est en cours : clôturez-la d’abord.');
+    await record(ctx, actor, [{ type: SESSION_EVENTS.opened, payload: { sessionId: session.id } }]);
+    return getSession(ctx, negotiationId, session.id);
+  });
+}
+
+async function moveTo(ctx: SessionContext, actor: Actor, sessionId: string, target: (s: SessionView) => number): Promise<SessionView> {
+  assertCan(actor, 'session:manage');
+  const { negotiationId } = actor;
+  return serialize(negotiationId, async () => {
+    const session = await getSession(ctx, negotiationId, sessionId);
+    if (session.status !== 'open') throw new AppError('CONFLICT', 'La séance n’est pas ouverte.');
+    const index = target(session);
+    if (index < 0 || index >= session.agenda.length) throw new AppError('CONFLICT', 'Ce point n’existe pas à l’ordre du jour.');
+    if (index === session.currentIndex) return session;
+    const payload: ItemChangedPayload = { sessionId, index, item: session.agenda[index] };
+    await record(ctx, actor, [{ type: SESSION_EVENTS.itemChanged, payload }]);
+    return getSession(ctx, negotiationId, sessionId);
+  });
+}
+
+/** The secretariat moves to the next agenda item; every client follows. */
+export function advanceItem(ctx: SessionContext, actor: Actor, input: z.infer<typeof SessionCommandSchema>): Promise<SessionView> {
+  return moveTo(ctx, actor, input.sessionId, (s) => {
+    if ((s.currentIndex ?? -1) + 1 >= s.agenda.length) throw new AppError('CONFLICT', 'C’est le dernier point de l’ordre du jour.');
+    return (s.currentIndex ?? -1) + 1;
+  });
+}
+
+export function gotoItem(ctx: SessionContext, actor: Actor, input: z.infer<typeof GotoItemSchema>): Promise<SessionView> {
+  return moveTo(ctx, actor, input.sessionId, () => input.index);
+}
+
+/**
+ * The secretariat closes the session: a version of the text is taken (kind `session`), the
+ * close is recorded, and the minutes are drafted from the log.
+ */
+export async function closeSession(ctx: SessionContext, actor: Actor, input: z.infer<typeof CloseSessionSchema>): Promise<SessionView> {
+  assertCan(actor, 'session:manage');
+  const { negotiationId } = actor;
+  return serialize(negotiationId, async () => {
+    const session = await getSession(ctx, negotiationId, input.sessionId);
+    if (session.status !== 'open') throw new AppError('CONFLICT', 'Seule une séance ouverte peut être close.');
+    const version = await createVersion(
+      { connection: ctx.db.connection, store: collabOf(ctx).store },
+      {
+        negotiationId,
+        name: `Fin de séance du ${frenchLongDate(session.startsAt)}`,
+        reason: session.title,
+        kind: 'session',
+        author: { userId: actor.user.id, name: actor.user.name, org: actor.org.id },
+      },
+    );
+    const payload: SessionClosedPayload = { sessionId: session.id, versionId: version.id, nextSession: input.nextSession ?? null };
+    await record(ctx, actor, [
+      { type: 'version:created', payload: { versionId: version.id, name: version.name, kind: version.kind } },
+      { type: SESSION_EVENTS.closed, payload },
+    ]);
+    await draftNow(ctx, actor, session.id);
+    return getSession(ctx, negotiationId, session.id);
+  });
+}
+
+/** Builds the minutes' text from the log as it stands. */
+export async function composeMinutes(connection: Connection, negotiationId: string, sessionId: string): Promise<string> {
+  const [sessions, { negotiation, organisations }, events, articles] = await Promise.all([
+    loadSessions(connection, negotiationId),
+    tableOrganisations(connection, negotiationId),
+    committeeEvents(connection, negotiationId),
+    articleModel(connection).find({ negotiationId }).sort({ order: 1 }).lean(),
+  ]);
+  const session = sessions.find((s) => s.id === sessionId);
+  if (!session) throw new AppError('NOT_FOUND', 'Séance introuvable.');
+  const next = sessions.find((s) => s.status === 'convened' && s.startsAt > session.startsAt) ?? null;
+  const version = session.versionId ? await versionModel(connection).findById(session.versionId, { name: 1 }).lean() : null;
+  const draft = draftMinutesContent({
+    negotiationTitle: negotiation.title,
+    session,
+    organisations: organisations.filter((o) => o.college !== 'neutral'),
+    articles: articles.map((a) => ({ id: a.articleId, number: a.number, title: a.title })),
+    events,
+    nextSession: next,
+    versionName: version?.name ?? null,
+  });
+  return renderMinutesText(draft);
+}
+
+async function draftNow(ctx: SessionContext, actor: Actor, sessionId: string): Promise<string> {
+  const text = await composeMinutes(ctx.db.connection, actor.negotiationId, sessionId);
+  const payload: MinutesPayload = { sessionId, text, by: actor.user.name };
+  await record(ctx, actor, [{ type: SESSION_EVENTS.minutesDrafted, payload }]);
+  await writeMinutesText(collabOf(ctx).store, sessionId, text);
+  return text;
+}
+
+export interface MinutesView {
+  sessionId: string;
+  status: MinutesStatus;
+  text: string;
+  /** The Yjs document of the draft (read-only once approved). */
+  docName: string;
+  editable: boolean;
+  approvedAt: string | null;
+  approvedBy: string | null;
+}
+
+/** The minutes as they stand: the frozen text once approved, the live draft before. */
+export async function readMinutes(ctx: SessionContext, actor: Actor, sessionId: string): Promise<MinutesView> {
+  const session = await getSession(ctx, actor.negotiationId, sessionId);
+  const { minutes } = session;
+  let text = '';
+  if (minutes.status === 'approved') text = minutes.approvedText ?? '';
+  else if (minutes.status !== 'none') {
+    text = await readMinutesText(collabOf(ctx).store, sessionId, await draftedText(ctx.db.connection, actor.negotiationId, sessionId));
+  }
+  return {
+    sessionId,
+    status: minutes.status,
+    text,
+    docName: `minutes:${sessionId}`,
+    editable: minutes.status !== 'approved' && minutes.status !== 'none' && actor.roles.includes('secretariat'),
+    approvedAt: minutes.approvedAt,
+    approvedBy: minutes.approvedBy,
+  };
+}
+
+/** Drafts the minutes again from the log (the edits made so far are replaced). */
+export async function redraftMinutes(ctx: SessionContext, actor: Actor, input: z.infer<typeof SessionCommandSchema>): Promise<MinutesView> {
+  assertCan(actor, 'session:manage');
+  await serialize(actor.negotiationId, async () => {
+    const session = await getSession(ctx, actor.negotiationId, input.sessionId);
+    if (session.status !== 'closed') throw new AppError('CONFLICT', 'Le relevé de décisions se rédige une fois la séance close.');
+    if (session.minutes.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est approuvé : il ne change plus.');
+    await draftNow(ctx, actor, session.id);
+  });
+  return readMinutes(ctx, actor, input.sessionId);
+}
+
+async function seal(ctx: SessionContext, actor: Actor, sessionId: string, type: string): Promise<MinutesView> {
+  assertCan(actor, 'session:manage');
+  await serialize(actor.negotiationId, async () => {
+    const current = await readMinutes(ctx, actor, sessionId);
+    if (current.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est déjà approuvé : il ne change plus.');
+    if (current.status === 'none') throw new AppError('CONFLICT', 'Aucun relevé de décisions n’a été rédigé pour cette séance.');
+    const payload: MinutesPayload = { sessionId, text: current.text, by: actor.user.name };
+    await record(ctx, actor, [{ type, payload }]);
+  });
+  return readMinutes(ctx, actor, sessionId);
+}
+
+/** The draft is circulated to the members for their remarks (it stays editable). */
+export function circulateMinutes(ctx: SessionContext, actor: Actor, input: z.infer<typeof SessionCommandSchema>): Promise<MinutesView> {
+  return seal(ctx, actor, input.sessionId, SESSION_EVENTS.minutesCirculated);
+}
+
+/** The minutes are approved: their text is frozen in the log; no edit is accepted afterwards. */
+export function approveMinutes(ctx: SessionContext, actor: Actor, input: z.infer<typeof SessionCommandSchema>): Promise<MinutesView> {
+  return seal(ctx, actor, input.sessionId, SESSION_EVENTS.minutesApproved);
+}

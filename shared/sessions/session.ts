@@ -1,0 +1,276 @@
+import { z } from 'zod';
+import type { NegotiationEvent } from '../events.ts';
+import { LOCAL_DATE_TIME, parisLocalToUtc } from './paris-time.ts';
+
+/**
+ * Sessions (séances): convened by the secretariat with a date, a place or a video link and
+ * an agenda; attendance per organisation; the current agenda item followed live by every
+ * client; minutes (relevé de décisions) drafted from the log, edited, approved, frozen.
+ * A session is folded from its events (`session:*`, `minutes:*`): the log is the record.
+ */
+
+const NegotiationId = z.string().regex(/^[a-f0-9]{24}$/, 'identifiant de négociation invalide');
+const Id = z.string().trim().min(1).max(100);
+const Title = z.string().trim().min(1).max(300);
+
+/**
+ * A UTC instant (ISO with Z or an offset) or a Paris wall-clock time "YYYY-MM-DDTHH:mm"
+ * (what a form's datetime-local gives): stored as the UTC instant either way.
+ */
+export const InstantSchema = z
+  .string()
+  .trim()
+  .refine((s) => LOCAL_DATE_TIME.test(s) || (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s))), {
+    message: 'date et heure invalides',
+  })
+  .transform((s) => (LOCAL_DATE_TIME.test(s) ? parisLocalToUtc(s) : new Date(s)).toISOString());
+
+export const AgendaItemSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('article'), articleId: Id, title: Title.optional() }),
+  z.strictObject({ kind: z.literal('amendment'), amendmentId: Id, title: Title.optional() }),
+  /** A vote to hold; `voteId` once the secretariat opened it. */
+  z.strictObject({ kind: z.literal('vote'), title: Title, voteId: Id.nullable().default(null) }),
+  z.strictObject({ kind: z.literal('free'), title: Title, text: z.string().trim().max(5000).default('') }),
+]);
+export type AgendaItemInput = z.input<typeof AgendaItemSchema>;
+export type AgendaItem = z.infer<typeof AgendaItemSchema>;
+
+/** A document attached to the convocation: a link to a version of the text. */
+export const SessionDocumentSchema = z.strictObject({ label: Title, versionId: Id });
+export type SessionDocument = z.infer<typeof SessionDocumentSchema>;
+
+const Agenda = z.array(AgendaItemSchema).max(100);
+const Documents = z.array(SessionDocumentSchema).max(50);
+
+export const ConveneSessionSchema = z
+  .strictObject({
+    negotiationId: NegotiationId,
+    title: Title,
+    startsAt: InstantSchema,
+    durationMinutes: z.number().int().min(15).max(24 * 60).default(180),
+    place: z.string().trim().max(300).nullable().default(null),
+    videoLink: z.url({ protocol: /^https?$/ }).max(1000).nullable().default(null),
+    agenda: Agenda.default([]),
+    documents: Documents.default([]),
+  })
+  .refine((s) => !!s.place || !!s.videoLink, { message: 'un lieu ou un lien de visioconférence est requis' });
+export type ConveneSessionPayload = z.input<typeof ConveneSessionSchema>;
+
+const SessionCommand = z.strictObject({ negotiationId: NegotiationId, sessionId: Id });
+export const SessionCommandSchema = SessionCommand;
+export type SessionCommandPayload = z.input<typeof SessionCommand>;
+
+export const UpdateAgendaSchema = SessionCommand.extend({ agenda: Agenda, documents: Documents.optional() });
+export type UpdateAgendaPayload = z.input<typeof UpdateAgendaSchema>;
+
+export const ATTENDANCE = ['present', 'excused', 'absent'] as const;
+export type AttendanceStatus = (typeof ATTENDANCE)[number];
+
+export const AttendanceEntrySchema = z.strictObject({
+  org: Id,
+  status: z.enum(ATTENDANCE),
+  delegates: z.array(z.string().trim().min(1).max(200)).max(30).default([]),
+});
+export type AttendanceEntry = z.infer<typeof AttendanceEntrySchema>;
+
+export const RecordAttendanceSchema = SessionCommand.extend({ entries: z.array(AttendanceEntrySchema).min(1).max(50) });
+export type RecordAttendancePayload = z.input<typeof RecordAttendanceSchema>;
+
+export const GotoItemSchema = SessionCommand.extend({ index: z.number().int().min(0) });
+export type GotoItemPayload = z.input<typeof GotoItemSchema>;
+
+export const CloseSessionSchema = SessionCommand.extend({
+  /** What the minutes announce as the next session, when it is not convened yet. */
+  nextSession: z.string().trim().max(500).optional(),
+});
+export type CloseSessionPayload = z.input<typeof CloseSessionSchema>;
+
+// --- Views ---------------------------------------------------------------------------------
+
+export type SessionStatus = 'convened' | 'open' | 'closed';
+export type MinutesStatus = 'none' | 'draft' | 'circulated' | 'approved';
+
+export interface SessionSummary {
+  id: string;
+  title: string;
+  startsAt: string;
+  status: SessionStatus;
+}
+
+export interface AttendanceRecord extends AttendanceEntry {
+  shortName: string;
+}
+
+export interface SessionView extends SessionSummary {
+  negotiationId: string;
+  endsAt: string;
+  place: string | null;
+  videoLink: string | null;
+  agenda: AgendaItem[];
+  documents: SessionDocument[];
+  attendance: AttendanceRecord[];
+  /** The agenda item shown to everyone, while open. */
+  currentIndex: number | null;
+  convenedAt: string;
+  openedAt: string | null;
+  closedAt: string | null;
+  /** The log window of the session: events in (openedSeq, closedSeq] happened during it. */
+  openedSeq: number | null;
+  closedSeq: number | null;
+  /** The version of the text taken at the close. */
+  versionId: string | null;
+  nextSession: string | null;
+  minutes: {
+    status: MinutesStatus;
+    draftedAt: string | null;
+    circulatedAt: string | null;
+    approvedAt: string | null;
+    approvedBy: string | null;
+    /** The frozen text once approved (the live draft is the Yjs document `minutes:<id>`). */
+    approvedText: string | null;
+  };
+}
+
+// --- Events --------------------------------------------------------------------------------
+
+export const SESSION_EVENTS = {
+  convened: 'session:convened',
+  agendaUpdated: 'session:agenda-updated',
+  attendanceRecorded: 'session:attendance-recorded',
+  opened: 'session:opened',
+  itemChanged: 'session:item-changed',
+  closed: 'session:closed',
+  minutesDrafted: 'minutes:drafted',
+  minutesCirculated: 'minutes:circulated',
+  minutesApproved: 'minutes:approved',
+} as const;
+export const SESSION_EVENT_TYPES: string[] = Object.values(SESSION_EVENTS);
+
+export interface SessionConvenedPayload {
+  sessionId: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  place: string | null;
+  videoLink: string | null;
+  agenda: AgendaItem[];
+  documents: SessionDocument[];
+}
+export interface AgendaUpdatedPayload {
+  sessionId: string;
+  agenda: AgendaItem[];
+  documents: SessionDocument[];
+}
+export interface AttendanceRecordedPayload {
+  sessionId: string;
+  entries: AttendanceRecord[];
+}
+export interface ItemChangedPayload {
+  sessionId: string;
+  index: number;
+  item: AgendaItem;
+}
+export interface SessionClosedPayload {
+  sessionId: string;
+  versionId: string | null;
+  nextSession: string | null;
+}
+export interface MinutesPayload {
+  sessionId: string;
+  text: string;
+  by: string;
+}
+
+export function sessionIdOf(event: NegotiationEvent): string | null {
+  if (!SESSION_EVENT_TYPES.includes(event.type)) return null;
+  const id = (event.payload as { sessionId?: unknown })?.sessionId;
+  return typeof id === 'string' ? id : null;
+}
+
+/** Folds one event into a session. Pure; an event that does not fit the state changes nothing. */
+export function applySessionEvent(session: SessionView | null, event: NegotiationEvent): SessionView | null {
+  if (event.type === SESSION_EVENTS.convened) {
+    if (session) return session;
+    const p = event.payload as SessionConvenedPayload;
+    return {
+      id: p.sessionId,
+      negotiationId: event.negotiationId,
+      title: p.title,
+      startsAt: p.startsAt,
+      endsAt: p.endsAt,
+      status: 'convened',
+      place: p.place,
+      videoLink: p.videoLink,
+      agenda: p.agenda,
+      documents: p.documents,
+      attendance: [],
+      currentIndex: null,
+      convenedAt: event.at,
+      openedAt: null,
+      closedAt: null,
+      openedSeq: null,
+      closedSeq: null,
+      versionId: null,
+      nextSession: null,
+      minutes: { status: 'none', draftedAt: null, circulatedAt: null, approvedAt: null, approvedBy: null, approvedText: null },
+    };
+  }
+  if (!session) return null;
+  switch (event.type) {
+    case SESSION_EVENTS.agendaUpdated: {
+      if (session.status === 'closed') return session;
+      const p = event.payload as AgendaUpdatedPayload;
+      const currentIndex = session.currentIndex === null ? null : Math.min(session.currentIndex, Math.max(0, p.agenda.length - 1));
+      return { ...session, agenda: p.agenda, documents: p.documents, currentIndex: p.agenda.length === 0 ? null : currentIndex };
+    }
+    case SESSION_EVENTS.attendanceRecorded: {
+      const p = event.payload as AttendanceRecordedPayload;
+      const others = session.attendance.filter((a) => !p.entries.some((e) => e.org === a.org));
+      return { ...session, attendance: [...others, ...p.entries] };
+    }
+    case SESSION_EVENTS.opened:
+      if (session.status !== 'convened') return session;
+      return { ...session, status: 'open', openedAt: event.at, openedSeq: event.seq, currentIndex: session.agenda.length > 0 ? 0 : null };
+    case SESSION_EVENTS.itemChanged: {
+      if (session.status !== 'open') return session;
+      return { ...session, currentIndex: (event.payload as ItemChangedPayload).index };
+    }
+    case SESSION_EVENTS.closed: {
+      if (session.status !== 'open') return session;
+      const p = event.payload as SessionClosedPayload;
+      return { ...session, status: 'closed', closedAt: event.at, closedSeq: event.seq, currentIndex: null, versionId: p.versionId, nextSession: p.nextSession };
+    }
+    case SESSION_EVENTS.minutesDrafted:
+      if (session.minutes.status === 'approved') return session;
+      return { ...session, minutes: { ...session.minutes, status: 'draft', draftedAt: event.at } };
+    case SESSION_EVENTS.minutesCirculated:
+      if (session.minutes.status === 'approved' || session.minutes.status === 'none') return session;
+      return { ...session, minutes: { ...session.minutes, status: 'circulated', circulatedAt: event.at } };
+    case SESSION_EVENTS.minutesApproved: {
+      if (session.minutes.status === 'approved' || session.minutes.status === 'none') return session;
+      const p = event.payload as MinutesPayload;
+      return { ...session, minutes: { ...session.minutes, status: 'approved', approvedAt: event.at, approvedBy: p.by, approvedText: p.text } };
+    }
+    default:
+      return session;
+  }
+}
+
+/** Every session of a negotiation, from its events in seq order, earliest start first. */
+export function foldSessions(events: readonly NegotiationEvent[]): SessionView[] {
+  const sessions = new Map<string, SessionView>();
+  for (const event of events) {
+    const id = sessionIdOf(event);
+    if (!id) continue;
+    const next = applySessionEvent(sessions.get(id) ?? null, event);
+    if (next) sessions.set(id, next);
+  }
+  return [...sessions.values()].sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id));
+}
+
+/** The Yjs document that holds a session's minutes while they are drafted. */
+export const minutesDocName = (sessionId: string): string => `minutes:${sessionId}`;
+export const MINUTES_TEXT = 'text';
+export function parseMinutesDocName(name: string): string | null {
+  return /^minutes:([A-Za-z0-9_-]{1,64})$/.exec(name)?.[1] ?? null;
+}

@@ -1,0 +1,17 @@
+/**
+ * The decisions the scripted session of sessions.test.ts takes, as its minutes must number
+ * them: nothing more, nothing less, in the order they were taken.
+ */
+export const SCRIPTED_SESSION_DECISIONS = [
+  'Vote indicatif « Principe d’un temps de pause de 20 minutes », à la double majorité (majorité pondérée dans chaque collège) : adopté. Pour : AXESS, CFDT, FO ; Contre : CGT ; Abstention : SUD ; Sans bulletin : CFTC, CFE-CGC.',
+  'L’article 3 passe du statut « ouvert » au statut « accord ad referendum ».',
+  'Vote indicatif « Temps d’habillage : décompte intégral », au consensus (aucune voix contre) : non adopté. Pour : CGT ; Contre : AXESS ; Sans bulletin : CFDT, FO, SUD, CFTC, CFE-CGC.',
+  'L’article 4 passe du statut « ouvert » au statut « entre crochets ».',
+  'La version « Fin de séance du jeudi 3 décembre 2026 » du texte est établie à la clôture de la séance.',
+];
+
+export const SCRIPTED_SESSION_DECLARATIONS = [
+  'Déclaration liminaire de la délégation CFDT (Nadia Benali), position favorable sur l’ensemble du texte : « La CFDT veut aboutir avant l’été ; ce texte en est la base. »',
+  'Déclaration liminaire de la délégation CGT (Thomas Lefèvre), position réservée sur l’ensemble du texte : « Pas de signature sans décompte intégral des temps d’habillage. »',
+  'Déclaration de la délégation FO (Isabelle Moreau), position favorable sur l’article 3 : « FO soutient une pause de 20 minutes. »',
+];

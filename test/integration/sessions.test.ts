@@ -1,0 +1,344 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ICAL from 'ical.js';
+import mammoth from 'mammoth';
+import * as Y from 'yjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NegotiationEvent } from '../../shared/events.ts';
+import type { VoteView } from '../../shared/realtime.ts';
+import { decisionsOf, parseMinutes } from '../../shared/sessions/minutes.ts';
+import type { SessionSummary, SessionView } from '../../shared/sessions/session.ts';
+import type { MinutesView } from '../../server/sessions/session.service.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { call, login } from '../helpers/auth.ts';
+import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { collect, command, connect, join, until, type ClientSocket } from './realtime-client.ts';
+import { connectClient, synced, waitFor } from './yjs-helpers.ts';
+import { SCRIPTED_SESSION_DECISIONS, SCRIPTED_SESSION_DECLARATIONS } from './sessions.fixture.ts';
+
+const ACCOUNTS = {
+  secretariat: 'secretariat@axess.demo',
+  axess: 'negociateur@axess.demo',
+  cfdt: 'delegue@cfdt.demo',
+  cgt: 'delegue@cgt.demo',
+  fo: 'delegue@fo.demo',
+  sud: 'delegue@sud.demo',
+  chair: 'president@cmp.demo',
+} as const;
+type Who = keyof typeof ACCOUNTS;
+
+describe('sessions (séances) and their minutes', () => {
+  let server: TestServer;
+  let ids: DemoIds;
+  let negotiationId: string;
+  const cookies = {} as Record<Who, string>;
+  const sockets = {} as Record<Who, ClientSocket>;
+
+  const send = <T>(who: Who, event: string, payload: Record<string, unknown>) => command<T>(sockets[who], event, { negotiationId, ...payload });
+  async function ok<T>(who: Who, event: string, payload: Record<string, unknown>): Promise<T> {
+    const ack = await send<T>(who, event, payload);
+    if (!ack.ok) throw new Error(`${event} by ${who}: ${ack.error.code} ${ack.error.message}`);
+    return ack.data;
+  }
+  const head = async () => (await server.app.context.events.since(negotiationId, 0)).length;
+  const get = async <T>(who: Who, url: string): Promise<T> => {
+    const res = await call(server, url, { cookie: cookies[who] });
+    expect(res.status, url).toBe(200);
+    return (await res.json()) as T;
+  };
+  const article = (i: number) => ids.articles.tempsDeTravail[i];
+
+  const convene = (overrides: Record<string, unknown> = {}) =>
+    ok<SessionView>('secretariat', 'session:convene', {
+      title: 'Temps de travail – séance de décembre',
+      startsAt: '2026-12-03T09:30',
+      place: 'Paris, siège de la CPPNI',
+      videoLink: 'https://visio.example.org/cppni',
+      agenda: [
+        { kind: 'free', title: 'Déclarations liminaires' },
+        { kind: 'article', articleId: article(3) },
+        { kind: 'vote', title: 'Principe d’un temps de pause de 20 minutes' },
+        { kind: 'article', articleId: article(4) },
+      ],
+      ...overrides,
+    });
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    ids = await seedDemo(server);
+    negotiationId = ids.negotiations.tempsDeTravail;
+    for (const [who, email] of Object.entries(ACCOUNTS) as [Who, string][]) {
+      cookies[who] = await login(server, email);
+      sockets[who] = await connect(server, cookies[who]);
+    }
+  });
+  afterAll(async () => {
+    for (const socket of Object.values(sockets)) socket?.close();
+    await server?.close();
+  });
+
+  it('only the secretariat convenes and sets the agenda: delegates and the chair are refused, nothing is stored', async () => {
+    const before = await head();
+    const payload = { title: 'x', startsAt: '2026-12-10T14:00', place: 'Paris', agenda: [] };
+    for (const who of ['cfdt', 'axess', 'chair'] as const) {
+      const ack = await send(who, 'session:convene', payload);
+      expect(ack).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      if (!ack.ok) expect(ack.error.message).toMatch(/mandat/);
+    }
+    expect(await head()).toBe(before);
+
+    const session = await convene();
+    // Paris in December is UTC+1: 9:30 in Paris is 8:30 UTC.
+    expect(session).toMatchObject({ status: 'convened', startsAt: '2026-12-03T08:30:00.000Z', endsAt: '2026-12-03T11:30:00.000Z', currentIndex: null });
+    expect(await send('cgt', 'session:update-agenda', { sessionId: session.id, agenda: [] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await send('cgt', 'session:open', { sessionId: session.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await send('cgt', 'session:record-attendance', { sessionId: session.id, entries: [{ org: ids.organisations.CGT, status: 'present' }] })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await head()).toBe(before + 1);
+
+    // A session needs a place or a link; an agenda names things of this negotiation.
+    expect(await send('secretariat', 'session:convene', { title: 'x', startsAt: '2026-12-10T14:00' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(
+      await send('secretariat', 'session:convene', { title: 'x', startsAt: '2026-12-10T14:00', place: 'Paris', agenda: [{ kind: 'article', articleId: 'nope' }] }),
+    ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await head()).toBe(before + 1);
+
+    const updated = await ok<SessionView>('secretariat', 'session:update-agenda', {
+      sessionId: session.id,
+      agenda: [...session.agenda, { kind: 'vote', title: 'Temps d’habillage : décompte intégral' }],
+    });
+    expect(updated.agenda).toHaveLength(5);
+
+    const listed = await get<SessionSummary[]>('cfdt', `/negotiations/${negotiationId}/sessions`);
+    const mine = listed.find((s) => s.id === session.id);
+    expect(mine).toEqual({ id: session.id, title: 'Temps de travail – séance de décembre', startsAt: '2026-12-03T08:30:00.000Z', status: 'convened' });
+    expect(Object.keys(listed[0]).sort()).toEqual(['id', 'startsAt', 'status', 'title']);
+    const detail = await get<SessionView>('chair', `/negotiations/${negotiationId}/sessions/${session.id}`);
+    expect(detail.agenda.map((i) => i.kind)).toEqual(['free', 'article', 'vote', 'article', 'vote']);
+  });
+
+  it('the secretariat takes the attendance per organisation, with the names of its delegates', async () => {
+    const session = (await get<SessionSummary[]>('cfdt', `/negotiations/${negotiationId}/sessions`)).find((s) => s.title.endsWith('décembre'))!;
+    const o = ids.organisations;
+    await ok('secretariat', 'session:record-attendance', {
+      sessionId: session.id,
+      entries: [
+        { org: o.AXESS, status: 'present', delegates: ['Claire Marchand', 'Julien Roussel'] },
+        { org: o.CFDT, status: 'present', delegates: ['Nadia Benali'] },
+        { org: o.CGT, status: 'present', delegates: ['Thomas Lefèvre'] },
+        { org: o.FO, status: 'present', delegates: ['Isabelle Moreau'] },
+        { org: o.SUD, status: 'excused' },
+      ],
+    });
+    // A correction replaces that organisation's line only.
+    const view = await ok<SessionView>('secretariat', 'session:record-attendance', {
+      sessionId: session.id,
+      entries: [{ org: o.SUD, status: 'present', delegates: ['Karim Haddad'] }],
+    });
+    expect(view.attendance.find((a) => a.shortName === 'SUD')).toEqual({ org: o.SUD, shortName: 'SUD', status: 'present', delegates: ['Karim Haddad'] });
+    expect(view.attendance.find((a) => a.shortName === 'CFDT')?.delegates).toEqual(['Nadia Benali']);
+    // An absent delegation has no delegates in the room; a stranger to the table is refused.
+    expect(
+      await send('secretariat', 'session:record-attendance', { sessionId: session.id, entries: [{ org: o.CGT, status: 'absent', delegates: ['X'] }] }),
+    ).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(
+      await send('secretariat', 'session:record-attendance', { sessionId: session.id, entries: [{ org: 'aaaaaaaaaaaaaaaaaaaaaaaa', status: 'present' }] }),
+    ).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('a scripted session: the current item reaches every client live, the close takes a version and drafts exactly the decisions taken', async () => {
+    const session = (await get<SessionSummary[]>('cfdt', `/negotiations/${negotiationId}/sessions`)).find((s) => s.title.endsWith('décembre'))!;
+    const sessionId = session.id;
+    const seen: Record<'cfdt' | 'chair', NegotiationEvent[]> = { cfdt: collect(sockets.cfdt), chair: collect(sockets.chair) };
+    await join(sockets.cfdt, negotiationId, await head());
+    await join(sockets.chair, negotiationId, await head());
+
+    const opened = await ok<SessionView>('secretariat', 'session:open', { sessionId });
+    expect(opened).toMatchObject({ status: 'open', currentIndex: 0 });
+    await ok('cfdt', 'position:declare', { stance: 'favorable', statement: 'La CFDT veut aboutir avant l’été ; ce texte en est la base.', item: { kind: 'text' }, sessionId, liminary: true });
+    await ok('cgt', 'position:declare', { stance: 'réservé', statement: 'Pas de signature sans décompte intégral des temps d’habillage.', item: { kind: 'text' }, sessionId, liminary: true });
+
+    const advanced = await ok<SessionView>('secretariat', 'session:advance', { sessionId });
+    expect(advanced.currentIndex).toBe(1);
+    for (const who of ['cfdt', 'chair'] as const) {
+      await until(() => seen[who].some((e) => e.type === 'session:item-changed'), `${who} follows the current item`);
+      const changed = seen[who].find((e) => e.type === 'session:item-changed')!;
+      expect(changed.payload).toMatchObject({ sessionId, index: 1, item: { kind: 'article', articleId: article(3) } });
+    }
+    const current = await get<{ index: number; heading: string; article: { blocks: string[] } }>('sud', `/negotiations/${negotiationId}/sessions/${sessionId}/current`);
+    expect(current.index).toBe(1);
+    expect(current.heading).toBe('Article 3 – Temps de pause');
+    expect(current.article.blocks.length).toBeGreaterThan(0);
+    expect(await send('cfdt', 'session:advance', { sessionId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+    await ok('fo', 'position:declare', { stance: 'favorable', statement: 'FO soutient une pause de 20 minutes.', item: { kind: 'article', id: article(3) }, sessionId });
+    await ok('secretariat', 'session:advance', { sessionId });
+    const pause = await ok<VoteView>('secretariat', 'vote:open', { item: { kind: 'article', id: article(3) }, rule: 'double-majority', title: 'Principe d’un temps de pause de 20 minutes', sessionId });
+    for (const [who, choice] of [['axess', 'pour'], ['cfdt', 'pour'], ['fo', 'pour'], ['cgt', 'contre'], ['sud', 'abstention']] as const) {
+      await ok(who, 'vote:cast', { voteId: pause.id, choice });
+    }
+    const tally = await get<{ vote: VoteView }>('chair', `/negotiations/${negotiationId}/sessions/${sessionId}/current`);
+    expect(tally.vote.id).toBe(pause.id);
+    expect(tally.vote.ballots).toHaveLength(5);
+    await ok('secretariat', 'vote:close', { voteId: pause.id });
+    const status = await call(server, `/negotiations/${negotiationId}/articles/${article(3)}/status`, { method: 'PUT', body: { status: 'agreed ad referendum' }, cookie: cookies.secretariat });
+    expect(status.status).toBe(200);
+
+    await ok('secretariat', 'session:goto', { sessionId, index: 4 });
+    const habillage = await ok<VoteView>('secretariat', 'vote:open', { item: { kind: 'article', id: article(4) }, rule: 'consensus', title: 'Temps d’habillage : décompte intégral', sessionId });
+    await ok('cgt', 'vote:cast', { voteId: habillage.id, choice: 'pour' });
+    await ok('axess', 'vote:cast', { voteId: habillage.id, choice: 'contre' });
+    await ok('secretariat', 'vote:close', { voteId: habillage.id });
+    await ok('secretariat', 'session:goto', { sessionId, index: 3 });
+    await call(server, `/negotiations/${negotiationId}/articles/${article(4)}/status`, { method: 'PUT', body: { status: 'bracketed' }, cookie: cookies.secretariat });
+    expect(await send('secretariat', 'session:goto', { sessionId, index: 9 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+
+    const closed = await ok<SessionView>('secretariat', 'session:close', { sessionId });
+    expect(closed).toMatchObject({ status: 'closed', currentIndex: null, minutes: { status: 'draft' } });
+    const versions = await get<{ id: string; kind: string; name: string }[]>('cfdt', `/negotiations/${negotiationId}/versions`);
+    expect(versions.find((v) => v.id === closed.versionId)).toMatchObject({ kind: 'session', name: 'Fin de séance du jeudi 3 décembre 2026' });
+    await until(() => seen.chair.some((e) => e.type === 'session:closed'), 'the close broadcast');
+    expect(seen.chair.filter((e) => e.type === 'session:item-changed').map((e) => (e.payload as { index: number }).index)).toEqual([1, 2, 4, 3]);
+
+    const minutes = await get<MinutesView>('cgt', `/negotiations/${negotiationId}/sessions/${sessionId}/minutes`);
+    expect(minutes).toMatchObject({ status: 'draft', editable: false, docName: `minutes:${sessionId}` });
+    expect(decisionsOf(minutes.text)).toEqual(SCRIPTED_SESSION_DECISIONS);
+    const declarations = parseMinutes(minutes.text).filter((b) => b.kind === 'item').map((b) => (b as { text: string }).text);
+    expect(declarations).toEqual(SCRIPTED_SESSION_DECLARATIONS);
+    expect(minutes.text).toContain('Séance du jeudi 3 décembre 2026');
+    expect(minutes.text).toContain('| SUD | présente | Karim Haddad |');
+    expect(minutes.text).toContain('| CFE-CGC | non renseignée | — |');
+    // The minutes speak of what the session decided, not of the private drafts of a delegation.
+    expect(minutes.text).not.toMatch(/amendement/i);
+  });
+
+  it('the minutes are edited by the secretariat only, then approval freezes them', async () => {
+    const session = (await get<SessionSummary[]>('cfdt', `/negotiations/${negotiationId}/sessions`)).find((s) => s.title.endsWith('décembre'))!;
+    const docName = `minutes:${session.id}`;
+    const secretariat = connectClient(server.url, docName, cookies.secretariat);
+    const delegate = connectClient(server.url, docName, cookies.cgt);
+    try {
+      await synced(secretariat);
+      await synced(delegate);
+      const text = secretariat.doc.getText('text');
+      expect(text.toString()).toContain('## Décisions');
+      text.insert(text.length, 'Remarque du secrétariat.\n');
+      await waitFor(() => delegate.doc.getText('text').toString().includes('Remarque du secrétariat.'), 10_000, 'the edit reaches the delegate');
+      // A delegate's edit is dropped by the server: it never reaches anyone.
+      delegate.doc.getText('text').insert(0, 'PIRATAGE ');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(secretariat.doc.getText('text').toString()).not.toContain('PIRATAGE');
+    } finally {
+      secretariat.destroy();
+      delegate.destroy();
+    }
+
+    expect(await send('cgt', 'minutes:approve', { sessionId: session.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await ok('secretariat', 'minutes:circulate', { sessionId: session.id });
+    const approved = await ok<MinutesView>('secretariat', 'minutes:approve', { sessionId: session.id });
+    expect(approved).toMatchObject({ status: 'approved', editable: false, approvedBy: 'Julien Roussel' });
+    expect(approved.text).toContain('Remarque du secrétariat.');
+    expect(approved.text).not.toContain('PIRATAGE');
+
+    // Frozen: no redraft, no second approval, no attendance change, and the document is read-only for all.
+    const before = await head();
+    for (const event of ['minutes:draft', 'minutes:approve', 'minutes:circulate']) {
+      expect(await send('secretariat', event, { sessionId: session.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    }
+    expect(
+      await send('secretariat', 'session:record-attendance', { sessionId: session.id, entries: [{ org: ids.organisations.SUD, status: 'absent' }] }),
+    ).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await head()).toBe(before);
+    const late = connectClient(server.url, docName, cookies.secretariat, new Y.Doc());
+    try {
+      await synced(late);
+      late.doc.getText('text').insert(0, 'MODIFICATION TARDIVE ');
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      late.destroy();
+    }
+    const after = await get<MinutesView>('fo', `/negotiations/${negotiationId}/sessions/${session.id}/minutes`);
+    expect(after.text).toBe(approved.text);
+
+    // The exports: a PDF laid out as minutes, and a DOCX with the same decisions.
+    const pdf = await call(server, `/negotiations/${negotiationId}/sessions/${session.id}/minutes.pdf`, { cookie: cookies.cfdt });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minutes-'));
+    fs.writeFileSync(path.join(dir, 'minutes.pdf'), bytes);
+    const pdfText = execFileSync('pdftotext', ['-layout', path.join(dir, 'minutes.pdf'), '-'], { encoding: 'utf8' });
+    expect(pdfText).toContain('Relevé de décisions');
+    expect(pdfText).toMatch(/Approuvé le/);
+    expect(pdfText).toMatch(/1\.\s+Vote indicatif/);
+    if (process.env.SCREENSHOTS_DIR) fs.copyFileSync(path.join(dir, 'minutes.pdf'), path.join(process.env.SCREENSHOTS_DIR, 'minutes.pdf'));
+
+    const docx = await call(server, `/negotiations/${negotiationId}/sessions/${session.id}/minutes.docx`, { cookie: cookies.cfdt });
+    expect(docx.status).toBe(200);
+    const { value } = await mammoth.extractRawText({ buffer: Buffer.from(await docx.arrayBuffer()) });
+    for (const decision of SCRIPTED_SESSION_DECISIONS.slice(0, 2)) expect(value.replace(/\u00a0|\u202f/g, ' ')).toContain(decision.replace(/\u00a0|\u202f/g, ' '));
+  });
+
+  it('the .ics of a session and of the negotiation parse with ical.js, in Paris time, folded at 75 octets', async () => {
+    const sessions = await get<SessionSummary[]>('fo', `/negotiations/${negotiationId}/sessions`);
+    const december = sessions.find((s) => s.title.endsWith('décembre'))!;
+    const res = await call(server, `/negotiations/${negotiationId}/sessions/${december.id}/session.ics`, { cookie: cookies.fo });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/calendar/);
+    const raw = await res.text();
+    expect(raw.endsWith('\r\n')).toBe(true);
+    for (const line of raw.split('\r\n')) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
+    expect(raw.replace(/\r\n/g, '').includes('\n')).toBe(false);
+
+    const calendar = new ICAL.Component(ICAL.parse(raw));
+    const timezone = calendar.getFirstSubcomponent('vtimezone')!;
+    ICAL.TimezoneService.register(timezone);
+    const vevent = calendar.getFirstSubcomponent('vevent')!;
+    const event = new ICAL.Event(vevent);
+    expect(event.uid).toBe(`session-${december.id}@negociation.local`);
+    expect(event.summary.startsWith('Temps de travail – séance de décembre – ')).toBe(true);
+    expect(vevent.getFirstProperty('dtstart')?.getParameter('tzid')).toBe('Europe/Paris');
+    expect(event.startDate.zone?.tzid).toBe('Europe/Paris');
+    expect(event.startDate.toJSDate().toISOString()).toBe('2026-12-03T08:30:00.000Z');
+    expect(event.endDate.toJSDate().toISOString()).toBe('2026-12-03T11:30:00.000Z');
+    expect(event.location).toBe('Paris, siège de la CPPNI');
+    expect(event.description).toContain('Ordre du jour :\n1. Déclarations liminaires');
+    expect(vevent.getFirstPropertyValue('dtstamp')).toBeTruthy();
+
+    const whole = await call(server, `/negotiations/${negotiationId}/calendar.ics`, { cookie: cookies.cgt });
+    const all = new ICAL.Component(ICAL.parse(await whole.text()));
+    const events = all.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    expect(events.filter((e) => e.uid.startsWith('session-'))).toHaveLength(sessions.length);
+    const deadlines = events.filter((e) => e.uid.startsWith('deadline-'));
+    expect(deadlines.map((e) => e.startDate.toString())).toEqual(['2027-01-15', '2027-03-31', '2027-04-15']);
+    expect(deadlines[0].summary).toMatch(/^Échéance : Remise du projet employeur consolidé/);
+  });
+
+  it('the demo: the 26 September 2023 session with approved minutes; the live negotiation has a past and an upcoming session', async () => {
+    const cppni = await get<SessionSummary[]>('cfdt', `/negotiations/${ids.negotiations.cppni}/sessions`);
+    expect(cppni).toHaveLength(1);
+    expect(cppni[0]).toMatchObject({ startsAt: '2023-09-26T07:30:00.000Z', status: 'closed' });
+    const detail = await get<SessionView>('cfdt', `/negotiations/${ids.negotiations.cppni}/sessions/${cppni[0].id}`);
+    expect(detail.attendance.filter((a) => a.status === 'present')).toHaveLength(7);
+    const minutes = await get<MinutesView>('sud', `/negotiations/${ids.negotiations.cppni}/sessions/${cppni[0].id}/minutes`);
+    expect(minutes.status).toBe('approved');
+    expect(minutes.text).toContain('Déclaration liminaire de la délégation SUD');
+    expect(decisionsOf(minutes.text)).toEqual(['L’avenant n° 1 à l’accord CPPNI est ouvert à la signature des organisations représentatives à l’issue de la séance.']);
+
+    const live = await get<SessionSummary[]>('cfdt', `/negotiations/${ids.negotiations.tempsDeTravail}/sessions`);
+    const now = new Date().toISOString();
+    expect(live.filter((s) => s.status === 'closed' && s.startsAt < now).length).toBeGreaterThanOrEqual(1);
+    const upcoming = live.find((s) => s.status === 'convened' && s.startsAt > now && s.title.includes('deuxième'))!;
+    const next = await get<SessionView>('cfdt', `/negotiations/${ids.negotiations.tempsDeTravail}/sessions/${upcoming.id}`);
+    expect(next.agenda.length).toBeGreaterThanOrEqual(3);
+    const past = live.find((s) => s.title.includes('première'))!;
+    const pastMinutes = await get<MinutesView>('cfdt', `/negotiations/${ids.negotiations.tempsDeTravail}/sessions/${past.id}/minutes`);
+    expect(pastMinutes.status).toBe('circulated');
+    expect(pastMinutes.text).toContain('deuxième séance');
+  });
+});
