@@ -6,6 +6,8 @@ import { registerPositions } from './positions/position.handlers.ts';
 import { registerCollab } from './collab/collab.capability.ts';
 import { registerVersions } from './versions/versions.routes.ts';
 import { registerVotes } from './votes/vote.handlers.ts';
+import { registerAmendments } from './amendments/amendment.handlers.ts';
+import { registerAnnotations } from './annotations/annotation.handlers.ts';
 import { registerSignature } from './signature/signature.routes.ts';
 import { registerSessions } from './sessions/session.handlers.ts';
 
@@ -14,4 +16,4 @@ import { registerSessions } from './sessions/session.handlers.ts';
  * Each folder (auth, negotiations, collab, …) exports one `register…` function.
  * Auth comes first: it installs the CSRF origin check and the Socket.IO handshake gate.
  */
-export const capabilities: Capability[] = [registerAuth, registerNegotiations, registerRealtime, registerVotes, registerPositions, registerCollab, registerVersions, registerSignature, registerSessions];
+export const capabilities: Capability[] = [registerAuth, registerNegotiations, registerRealtime, registerVotes, registerPositions, registerCollab, registerVersions, registerSignature, registerSessions, registerAmendments, registerAnnotations];

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import {
+  AdoptAmendmentSchema,
+  AmendmentCommandSchema,
+  DraftAmendmentSchema,
+  MergeAmendmentSchema,
+  TableAmendmentSchema,
+} from '../../shared/amendments/amendment.ts';
+import { AMENDMENT_STATUSES } from '../../shared/amendments/lifecycle.ts';
+import type { Capability } from '../app.ts';
+import { requireActor, type Actor } from '../access/access.service.ts';
+import { onCommand } from '../access/socket-command.ts';
+import { AppError } from '../common/app-error.ts';
+import { draftAmendment, getAmendment, listAmendments, mergeAmendment, moveAmendment, tableAmendment } from './amendment.service.ts';
+
+const ListQuerySchema = z.object({
+  articleId: z.string().trim().min(1).max(100).optional(),
+  status: z.enum(AMENDMENT_STATUSES).optional(),
+});
+
+/**
+ * Amendments: `amendment:draft|table|discuss|adopt|reject|withdraw|merge` over Socket.IO
+ * (broadcast as `amendment:drafted`, `amendment:tabled`…), the list and one amendment with
+ * its diffs over HTTP, each filtered by what the reader may see.
+ */
+export const registerAmendments: Capability = (ctx) => {
+  const { connection } = ctx.db;
+  const logger = ctx.logger.child({ capability: 'amendments' });
+  const context = { ...ctx, logger };
+
+  ctx.io.on('connection', (socket) => {
+    const options = { connection, logger };
+    onCommand(socket, { ...options, event: 'amendment:draft', action: 'amendment:table', schema: DraftAmendmentSchema }, (actor, input) =>
+      draftAmendment(context, actor, input),
+    );
+    onCommand(socket, { ...options, event: 'amendment:table', action: 'amendment:table', schema: TableAmendmentSchema }, (actor, input) =>
+      tableAmendment(context, actor, input),
+    );
+    onCommand(socket, { ...options, event: 'amendment:discuss', action: 'amendment:decide', schema: AmendmentCommandSchema }, (actor, input) =>
+      moveAmendment(context, actor, 'discuss', input),
+    );
+    onCommand(socket, { ...options, event: 'amendment:adopt', action: 'amendment:decide', schema: AdoptAmendmentSchema }, (actor, input) =>
+      moveAmendment(context, actor, 'adopt', input),
+    );
+    onCommand(socket, { ...options, event: 'amendment:reject', action: 'amendment:decide', schema: AmendmentCommandSchema }, (actor, input) =>
+      moveAmendment(context, actor, 'reject', input),
+    );
+    onCommand(socket, { ...options, event: 'amendment:withdraw', action: 'amendment:table', schema: AmendmentCommandSchema }, (actor, input) =>
+      moveAmendment(context, actor, 'withdraw', input),
+    );
+    onCommand(socket, { ...options, event: 'amendment:merge', action: 'amendment:merge', schema: MergeAmendmentSchema }, (actor, input) =>
+      mergeAmendment(context, actor, input),
+    );
+  });
+
+  const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;
+
+  ctx.api.get('/negotiations/:negotiationId/amendments', requireActor('negotiation:read'), async (req, res) => {
+    const query = ListQuerySchema.safeParse(req.query);
+    if (!query.success) throw new AppError('BAD_REQUEST', 'Filtre d’amendements invalide.');
+    res.json(await listAmendments(context, actorOf(res.locals), query.data));
+  });
+
+  ctx.api.get('/negotiations/:negotiationId/amendments/:amendmentId', requireActor('negotiation:read'), async (req, res) => {
+    res.json(await getAmendment(context, actorOf(res.locals), String(req.params.amendmentId)));
+  });
+};

@@ -1,0 +1,387 @@
+import { Types } from 'mongoose';
+import * as Y from 'yjs';
+import type { z } from 'zod';
+import {
+  amendmentDiffs,
+  applyToBlocks,
+  occurrences,
+  spansOverlap,
+  targetSpans,
+  targetText,
+  type AmendmentBase,
+  type AmendmentDetail,
+  type AmendmentView,
+  type Anchor,
+  type DraftAmendmentSchema,
+  type MergeAmendmentSchema,
+  type Span,
+  type TableAmendmentSchema,
+} from '../../shared/amendments/amendment.ts';
+import { amendmentFormula, type AmendmentContent } from '../../shared/amendments/formula.ts';
+import {
+  availableTransitions,
+  checkTransition,
+  FINAL_STATUSES,
+  type AmendmentTransition,
+  type LifecycleActor,
+} from '../../shared/amendments/lifecycle.ts';
+import { COMMITTEE, type EventDraft, type NegotiationEvent, type Visibility } from '../../shared/events.ts';
+import { canSee } from '../../shared/realtime.ts';
+import { articleDocName } from '../../shared/structure.ts';
+import type { AppContext } from '../app.ts';
+import { assertCanFor, type Actor } from '../access/access.service.ts';
+import { AppError } from '../common/app-error.ts';
+import { collabOf } from '../collab/collab.capability.ts';
+import { eventModel, type EventDoc } from '../events/event.model.ts';
+import { toNegotiationEvent } from '../events/event-store.ts';
+import { articleModel } from '../negotiations/article.model.ts';
+import { recordEvents, viewerOf } from '../realtime/realtime.handlers.ts';
+import { createVersion } from '../versions/versions.service.ts';
+import { anchorSpan, joinBlocks, layoutOf, spanText, toBase64, type ArticleLayout } from './article-text.ts';
+import {
+  AMENDMENT_EVENT_TYPES,
+  AMENDMENT_EVENTS,
+  foldAmendments,
+  type AmendmentMerged,
+  type AmendmentRecord,
+  type AmendmentStep,
+  type AmendmentWritten,
+} from './amendment.projection.ts';
+import { applyToLiveText, MergeConflict } from './merge.ts';
+
+export type AmendmentContext = Pick<AppContext, 'db' | 'events' | 'io' | 'logger'>;
+
+// Amendment commands of one negotiation run one at a time in this process: a merge never
+// races an adoption or a second merge of the same amendment.
+const lanes = new Map<string, Promise<unknown>>();
+function serialize<T>(negotiationId: string, task: () => Promise<T>): Promise<T> {
+  const run = (lanes.get(negotiationId) ?? Promise.resolve()).catch(() => undefined).then(task);
+  lanes.set(negotiationId, run);
+  void run
+    .finally(() => {
+      if (lanes.get(negotiationId) === run) lanes.delete(negotiationId);
+    })
+    .catch(() => undefined);
+  return run;
+}
+
+const by = (actor: Actor) => ({ userId: actor.user.id, name: actor.user.name });
+const lifecycleActor = (actor: Actor): LifecycleActor => ({ roles: actor.roles, orgId: actor.org.id });
+
+/** Every amendment of the negotiation, folded from the log (all of them: callers filter by visibility). */
+async function records(ctx: AmendmentContext, negotiationId: string): Promise<AmendmentRecord[]> {
+  const docs = await eventModel(ctx.db.connection)
+    .find({ negotiationId, type: { $in: AMENDMENT_EVENT_TYPES } })
+    .sort({ seq: 1 })
+    .lean();
+  return foldAmendments(docs.map((d) => toNegotiationEvent(d as EventDoc)));
+}
+
+/** One amendment the actor may see; NOT_FOUND otherwise (another delegation's draft does not exist for them). */
+async function visibleRecord(ctx: AmendmentContext, actor: Actor, amendmentId: string): Promise<AmendmentRecord> {
+  const record = (await records(ctx, actor.negotiationId)).find((r) => r.id === amendmentId);
+  if (!record || !canSee(viewerOf(actor), record.visibility)) throw new AppError('NOT_FOUND', 'Amendement introuvable.');
+  return record;
+}
+
+async function articleOf(ctx: AmendmentContext, negotiationId: string, articleId: string) {
+  const article = await articleModel(ctx.db.connection).findOne({ negotiationId, articleId }).lean();
+  if (!article) throw new AppError('NOT_FOUND', 'Article introuvable dans cette négociation.');
+  return article;
+}
+
+function readArticle<T>(ctx: AmendmentContext, articleId: string, fn: (doc: Y.Doc, layout: ArticleLayout) => T): Promise<T> {
+  return collabOf(ctx).store.withDoc(articleDocName(articleId), (doc) => fn(doc, layoutOf(doc)));
+}
+
+/** The article as it is now, recorded as the base an amendment is written against. */
+async function recordBase(ctx: AmendmentContext, articleId: string, content: AmendmentContent, anchor: Anchor | null): Promise<AmendmentBase> {
+  return readArticle(ctx, articleId, (doc, layout) => {
+    let quote: string | null = null;
+    if (anchor) {
+      const span = anchorSpan(doc, layout, anchor);
+      if (!span) throw new AppError('BAD_REQUEST', 'Le passage visé est introuvable dans cet article.');
+      quote = spanText(layout, span);
+    }
+    if (applyToBlocks(layout.blocks, content) === null) {
+      throw new AppError('UNPROCESSABLE', 'L’amendement ne s’applique pas au texte actuel de l’article (mots ou alinéa introuvables).');
+    }
+    return {
+      blocks: layout.blocks,
+      quote,
+      stateVector: toBase64(Y.encodeStateVector(doc)),
+      snapshot: toBase64(Y.encodeSnapshot(Y.snapshot(doc))),
+      at: new Date().toISOString(),
+    };
+  });
+}
+
+type DraftInput = Omit<z.infer<typeof DraftAmendmentSchema>, 'negotiationId'>;
+
+async function writtenPayload(ctx: AmendmentContext, actor: Actor, amendmentId: string, input: DraftInput): Promise<AmendmentWritten> {
+  // One organisation speaks with one voice: an amendment is only ever written in one's own name.
+  assertCanFor(actor, 'amendment:table', input.org ?? actor.org.id);
+  const article = await articleOf(ctx, actor.negotiationId, input.articleId);
+  const target = { number: article.number, kind: article.kind === 'preamble' ? ('preamble' as const) : ('article' as const), title: article.title };
+  return {
+    amendmentId,
+    articleId: input.articleId,
+    target,
+    org: { id: actor.org.id, shortName: actor.org.shortName },
+    author: by(actor),
+    content: input.content,
+    justification: input.justification,
+    anchor: input.anchor,
+    formula: amendmentFormula(target, input.content),
+    base: await recordBase(ctx, input.articleId, input.content, input.anchor),
+  };
+}
+
+const delegationOf = (actor: Actor): Visibility => ({ scope: 'delegation', org: actor.org.id });
+
+/** A delegation writes (or revises) a draft: seen by that delegation only. */
+export async function draftAmendment(ctx: AmendmentContext, actor: Actor, input: z.infer<typeof DraftAmendmentSchema>): Promise<AmendmentView> {
+  const { negotiationId } = actor;
+  return serialize(negotiationId, async () => {
+    let amendmentId = new Types.ObjectId().toHexString();
+    if (input.amendmentId) {
+      const existing = await visibleRecord(ctx, actor, input.amendmentId);
+      if (existing.status !== 'draft') throw new AppError('CONFLICT', 'Seul un projet d’amendement peut être modifié.');
+      if (existing.org.id !== actor.org.id) throw new AppError('FORBIDDEN', 'Seule l’organisation qui a rédigé l’amendement peut le modifier.');
+      amendmentId = existing.id;
+    }
+    const payload = await writtenPayload(ctx, actor, amendmentId, input);
+    await record(ctx, actor, [{ type: AMENDMENT_EVENTS.drafted, payload, visibility: delegationOf(actor) }]);
+    return getAmendmentView(ctx, actor, amendmentId);
+  });
+}
+
+/** Tables a draft, or writes and tables an amendment at once: from now on the whole committee sees it. */
+export async function tableAmendment(ctx: AmendmentContext, actor: Actor, input: z.infer<typeof TableAmendmentSchema>): Promise<AmendmentView> {
+  const { negotiationId } = actor;
+  return serialize(negotiationId, async () => {
+    let payload: AmendmentWritten;
+    if ('amendmentId' in input) {
+      const draft = await visibleRecord(ctx, actor, input.amendmentId);
+      assertTransition(draft, 'table', lifecycleActor(actor));
+      // Re-read against the text as it is now: the base is the text at tabling time.
+      payload = await writtenPayload(ctx, actor, draft.id, {
+        articleId: draft.articleId,
+        content: draft.content,
+        justification: draft.justification,
+        anchor: draft.anchor,
+      });
+      payload.author = draft.author;
+    } else {
+      payload = await writtenPayload(ctx, actor, new Types.ObjectId().toHexString(), input);
+    }
+    await record(ctx, actor, [{ type: AMENDMENT_EVENTS.tabled, payload, visibility: COMMITTEE }]);
+    ctx.logger.info({ negotiationId, actor: actor.user.id, org: actor.org.id, amendmentId: payload.amendmentId }, 'amendment tabled');
+    return getAmendmentView(ctx, actor, payload.amendmentId);
+  });
+}
+
+function assertTransition(amendment: AmendmentRecord, transition: AmendmentTransition, actor: LifecycleActor): void {
+  const check = checkTransition({ status: amendment.status, authorOrg: amendment.org.id }, transition, actor);
+  if (!check.ok) throw new AppError(check.reason === 'forbidden' ? 'FORBIDDEN' : 'CONFLICT', check.message);
+}
+
+function record(ctx: AmendmentContext, actor: Actor, drafts: Omit<EventDraft, 'actor' | 'org'>[]): Promise<NegotiationEvent[]> {
+  return recordEvents(ctx, actor.negotiationId, drafts.map((d) => ({ ...d, actor: actor.user.id, org: actor.org.id })));
+}
+
+const STEP_EVENTS: Record<'discuss' | 'adopt' | 'reject' | 'withdraw', string> = {
+  discuss: AMENDMENT_EVENTS.discussed,
+  adopt: AMENDMENT_EVENTS.adopted,
+  reject: AMENDMENT_EVENTS.rejected,
+  withdraw: AMENDMENT_EVENTS.withdrawn,
+};
+
+/** Puts under discussion, declares adopted or rejected (secretariat, chair), or withdraws (the author organisation). */
+export async function moveAmendment(
+  ctx: AmendmentContext,
+  actor: Actor,
+  transition: 'discuss' | 'adopt' | 'reject' | 'withdraw',
+  input: { amendmentId: string; merge?: boolean },
+): Promise<AmendmentView> {
+  const { negotiationId } = actor;
+  return serialize(negotiationId, async () => {
+    const amendment = await visibleRecord(ctx, actor, input.amendmentId);
+    assertTransition(amendment, transition, lifecycleActor(actor));
+    // A draft withdrawn stays the delegation's business.
+    const visibility = amendment.status === 'draft' ? amendment.visibility : COMMITTEE;
+    const payload: AmendmentStep = { amendmentId: amendment.id, by: by(actor) };
+    await record(ctx, actor, [{ type: STEP_EVENTS[transition], payload, visibility }]);
+    if (transition === 'adopt' && input.merge) {
+      const adopted = { ...amendment, status: 'adopted' as const };
+      await mergeNow(ctx, actor, adopted, { automatic: true, manual: false }).catch((err: unknown) => {
+        if (!(err instanceof MergeConflict)) throw err;
+        ctx.logger.info({ negotiationId, amendmentId: amendment.id }, 'adopted amendment left for the pen-holder: target changed');
+      });
+    }
+    return getAmendmentView(ctx, actor, amendment.id);
+  });
+}
+
+/** The pen-holder merges an adopted amendment into the live text (or records a merge made by hand). */
+export async function mergeAmendment(ctx: AmendmentContext, actor: Actor, input: z.infer<typeof MergeAmendmentSchema>): Promise<AmendmentView> {
+  const { negotiationId } = actor;
+  return serialize(negotiationId, async () => {
+    const amendment = await visibleRecord(ctx, actor, input.amendmentId);
+    assertTransition(amendment, 'merge', lifecycleActor(actor));
+    try {
+      await mergeNow(ctx, actor, amendment, { automatic: false, manual: input.manual });
+    } catch (err) {
+      if (err instanceof MergeConflict) throw new AppError('CONFLICT', err.message);
+      throw err;
+    }
+    return getAmendmentView(ctx, actor, amendment.id);
+  });
+}
+
+/**
+ * Applies the amendment to the live text in one Yjs transaction (connected editors see it
+ * at once), takes a version of kind `merge`, then records the merge. `automatic`: the
+ * system does it on adoption, only when the target still reads as it did.
+ */
+async function mergeNow(
+  ctx: AmendmentContext,
+  actor: Actor,
+  amendment: AmendmentRecord,
+  how: { automatic: boolean; manual: boolean },
+): Promise<void> {
+  const lifecycle: LifecycleActor = how.automatic ? 'system' : lifecycleActor(actor);
+  assertTransition(amendment, 'merge', lifecycle);
+  const collab = collabOf(ctx);
+  if (!how.manual) {
+    await applyToLiveText(
+      { connection: ctx.db.connection, store: collab.store, metadata: collab.metadata },
+      actor.negotiationId,
+      amendment,
+      { strict: how.automatic },
+    );
+  }
+  const version = await createVersion(
+    { connection: ctx.db.connection, store: collab.store },
+    {
+      negotiationId: actor.negotiationId,
+      name: `Amendement ${amendment.org.shortName} intégré – ${amendment.target.kind === 'preamble' ? 'préambule' : `article ${amendment.target.number}`}`,
+      reason: amendment.formula,
+      kind: 'merge',
+      author: how.automatic ? { userId: 'system', name: 'Système', org: null } : { ...by(actor), org: actor.org.shortName },
+    },
+  );
+  const payload: AmendmentMerged = {
+    amendmentId: amendment.id,
+    by: how.automatic ? 'system' : by(actor),
+    versionId: version.id,
+    automatic: how.automatic,
+    manual: how.manual,
+  };
+  const drafts: EventDraft[] = [
+    { type: AMENDMENT_EVENTS.merged, payload, actor: how.automatic ? 'system' : actor.user.id, org: how.automatic ? null : actor.org.id },
+    {
+      type: 'version:created',
+      payload: { versionId: version.id, name: version.name, kind: version.kind },
+      actor: how.automatic ? 'system' : actor.user.id,
+      org: how.automatic ? null : actor.org.id,
+    },
+  ];
+  await recordEvents(ctx, actor.negotiationId, drafts);
+  ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, amendmentId: amendment.id, version: version.id }, 'amendment merged');
+}
+
+// --- Reads -------------------------------------------------------------------------------
+
+interface LiveArticle {
+  blocks: string[];
+  spans: Map<string, Span | null>;
+}
+
+const LIVE_STATUSES = new Set(['draft', 'tabled', 'under discussion', 'adopted']);
+
+/** The derived fields of each visible amendment: outdated, competing, the reader's actions. */
+async function derive(ctx: AmendmentContext, actor: Actor, visible: AmendmentRecord[]): Promise<{ views: AmendmentView[]; live: Map<string, LiveArticle> }> {
+  const live = new Map<string, LiveArticle>();
+  for (const articleId of new Set(visible.map((r) => r.articleId))) {
+    const onArticle = visible.filter((r) => r.articleId === articleId);
+    live.set(
+      articleId,
+      await readArticle(ctx, articleId, (doc, layout) => ({
+        blocks: layout.blocks,
+        spans: new Map(onArticle.map((r) => [r.id, r.anchor ? anchorSpan(doc, layout, r.anchor) : null])),
+      })),
+    );
+  }
+  const targets = new Map<string, Span[]>();
+  for (const r of visible) {
+    const article = live.get(r.articleId)!;
+    const span = article.spans.get(r.id) ?? null;
+    if (r.anchor && !span) targets.set(r.id, []);
+    else targets.set(r.id, targetSpans(article.blocks, r.content, span));
+  }
+  const views = visible.map((r): AmendmentView => {
+    const article = live.get(r.articleId)!;
+    const span = article.spans.get(r.id) ?? null;
+    const anchoredNow = r.anchor ? (span ? joinBlocks(article.blocks).slice(span.start, span.end) : '') : null;
+    const outdated =
+      !FINAL_STATUSES.includes(r.status) &&
+      targetText(article.blocks, r.content, anchoredNow) !== targetText(r.base.blocks, r.content, r.anchor ? r.base.quote : null);
+    const competing = LIVE_STATUSES.has(r.status)
+      ? visible
+          .filter((o) => o.id !== r.id && o.articleId === r.articleId && LIVE_STATUSES.has(o.status))
+          .filter((o) => spansOverlap(targets.get(r.id)!, targets.get(o.id)!))
+          .map((o) => o.id)
+      : [];
+    const { visibility: _visibility, ...rest } = r;
+    const mine = r.org.id === actor.org.id;
+    // Another organisation learns of an amendment when it is tabled, not of its drafting.
+    const history = mine ? rest.history : rest.history.filter((h) => h.status !== 'draft');
+    return {
+      ...rest,
+      history,
+      createdAt: mine ? rest.createdAt : (history[0]?.at ?? rest.createdAt),
+      outdated,
+      competing,
+      actions: availableTransitions({ status: r.status, authorOrg: r.org.id }, lifecycleActor(actor)),
+    };
+  });
+  return { views, live };
+}
+
+async function visibleRecords(ctx: AmendmentContext, actor: Actor): Promise<AmendmentRecord[]> {
+  const viewer = viewerOf(actor);
+  return (await records(ctx, actor.negotiationId)).filter((r) => canSee(viewer, r.visibility));
+}
+
+export interface AmendmentFilter {
+  articleId?: string;
+  status?: string;
+}
+
+/** The amendments the actor may see, with their derived flags, in the order they were written. */
+export async function listAmendments(ctx: AmendmentContext, actor: Actor, filter: AmendmentFilter = {}): Promise<AmendmentView[]> {
+  const { views } = await derive(ctx, actor, await visibleRecords(ctx, actor));
+  return views.filter((v) => (!filter.articleId || v.articleId === filter.articleId) && (!filter.status || v.status === filter.status));
+}
+
+async function getAmendmentView(ctx: AmendmentContext, actor: Actor, amendmentId: string): Promise<AmendmentView> {
+  const view = (await listAmendments(ctx, actor)).find((v) => v.id === amendmentId);
+  if (!view) throw new AppError('NOT_FOUND', 'Amendement introuvable.');
+  return view;
+}
+
+/** One amendment with its diffs against its base and against the current text. */
+export async function getAmendment(ctx: AmendmentContext, actor: Actor, amendmentId: string): Promise<AmendmentDetail> {
+  const visible = await visibleRecords(ctx, actor);
+  if (!visible.some((r) => r.id === amendmentId)) throw new AppError('NOT_FOUND', 'Amendement introuvable.');
+  const { views, live } = await derive(ctx, actor, visible);
+  const view = views.find((v) => v.id === amendmentId)!;
+  const current = live.get(view.articleId)!.blocks;
+  return { ...view, currentBlocks: current, ...amendmentDiffs(view.base.blocks, current, view.content) };
+}
+
+/** For tests and the merge rule: how often words occur in the live article. */
+export async function liveOccurrences(ctx: AmendmentContext, articleId: string, words: string): Promise<number> {
+  return readArticle(ctx, articleId, (_doc, layout) => occurrences(layout.blocks, words).length);
+}
