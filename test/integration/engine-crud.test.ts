@@ -57,6 +57,25 @@ describe('the embedded engine through the real driver: CRUD', () => {
     expect((await sut.findOne({ oid: new ObjectId(ids[2].toHexString()) }))?.k).toBe(3);
   });
 
+  it('filters compare Long, Decimal128 and numbers by value, and $type knows them', async () => {
+    const sut = fresh();
+    await sut.insertMany([
+      { k: 1, v: Decimal128.fromString('10.5') },
+      { k: 2, v: Decimal128.fromString('9.25') },
+      { k: 3, v: Long.fromString('9007199254740995') },
+      { k: 4, v: 10 },
+      { k: 5, v: 'ten' },
+    ]);
+    const ks = async (filter: object) => (await sut.find(filter).sort({ k: 1 }).toArray()).map((d) => d.k);
+    expect(await ks({ v: { $gt: Decimal128.fromString('9.5') } })).toEqual([1, 3, 4]);
+    expect(await ks({ v: { $lt: 10 } })).toEqual([2]);
+    expect(await ks({ v: Decimal128.fromString('10') })).toEqual([4]);
+    expect(await ks({ v: { $gte: Long.fromString('9007199254740994') } })).toEqual([3]);
+    expect(await ks({ v: { $in: [9.25, 'ten'] } })).toEqual([2, 5]);
+    expect(await ks({ v: { $type: 'decimal' } })).toEqual([1, 2]);
+    expect(await ks({ v: { $type: 'long' } })).toEqual([3]);
+  });
+
   it('updates with operators, arrayFilters, pipelines, upserts and $setOnInsert', async () => {
     const sut = fresh();
     await sut.insertOne({ _id: 1 as never, grades: [80, 95, 100], items: [{ q: 1 }, { q: 5 }] });

@@ -1,9 +1,11 @@
 // The engine's single doorway into mingo: filters, projections and pipelines are compiled
 // with the same options everywhere, and mingo's errors become MongoDB command errors.
-import { Aggregator, Query } from 'mingo';
+import { Aggregator } from 'mingo/aggregator';
+import { Query } from 'mingo/query';
 import type { Doc } from '../bson.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
-import { ProcessingMode } from 'mingo';
+import { ProcessingMode } from 'mingo/core';
+import { ENGINE_CONTEXT } from './bson-operators.ts';
 
 export interface EvalOptions {
   collation?: Doc;
@@ -11,8 +13,9 @@ export interface EvalOptions {
   collectionResolver?: (name: string) => Doc[];
 }
 
-function mingoOptions(o: EvalOptions = {}, mode: ProcessingMode = ProcessingMode.CLONE_OFF) {
+export function mingoOptions(o: EvalOptions = {}, mode: ProcessingMode = ProcessingMode.CLONE_OFF) {
   return {
+    context: ENGINE_CONTEXT,
     collation: o.collation as never,
     variables: o.variables,
     collectionResolver: o.collectionResolver as never,

@@ -1,13 +1,13 @@
 // Applying an update (operator document, replacement or pipeline) to one document, and seeding
 // the document an upsert inserts. The operators themselves are mingo's; this file adds what
 // mongod checks around them: known operators, conflicting paths, the immutable _id.
-import { updateOne } from 'mingo';
+import { updateOne } from 'mingo/updater';
 import type { Doc } from '../bson.ts';
 import { ObjectId } from '../bson.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
 import { isPlainObject, setPath } from '../index/key-paths.ts';
 import { canonicalKey, compareBson } from './bson-order.ts';
-import { badQuery, cloneDoc, runPipeline, type EvalOptions } from './evaluate.ts';
+import { badQuery, cloneDoc, mingoOptions, runPipeline, type EvalOptions } from './evaluate.ts';
 
 const OPERATORS = new Set([
   '$set',
@@ -130,7 +130,7 @@ export function applyUpdate(doc: Doc, u: UpdateSpec, o: ApplyOptions = {}): Doc 
         cloneMode: 'deep',
         collation: o.collation as never,
         let: o.variables,
-      });
+      }, mingoOptions({ collation: o.collation }) as never);
       if (r.modifiedCount === 0) return undefined;
     } catch (err) {
       throw badQuery(err);
