@@ -152,6 +152,14 @@ describe('the embedded engine through the real driver: CRUD', () => {
     expect((await orders.distinct('tags')).sort()).toEqual(['a', 'b', 'c']);
   });
 
+  it('an aggregation that sets nested fields leaves the stored documents unchanged', async () => {
+    const sut = fresh();
+    await sut.insertOne({ _id: 1 as never, a: { b: 1 } });
+    const [out] = await sut.aggregate([{ $addFields: { 'a.c': 2 } }, { $set: { 'a.b': 9 } }]).toArray();
+    expect(out).toEqual({ _id: 1, a: { b: 9, c: 2 } });
+    expect(await sut.findOne({ _id: 1 as never })).toEqual({ _id: 1, a: { b: 1 } });
+  });
+
   it('lists, renames and drops collections and databases', async () => {
     const other = client.db('crud-admin');
     await other.createCollection('one');

@@ -82,11 +82,15 @@ export function project(docs: Doc[], projection: Doc | undefined, filter: Doc | 
   }
 }
 
+/** Stages that never write into their input documents (they build new ones or pass them on). */
+const READ_ONLY_STAGES = new Set(['$match', '$group', '$count', '$sort', '$skip', '$limit', '$sortByCount', '$bucket', '$sample']);
+
 export function runPipeline(docs: Iterable<Doc>, pipeline: Doc[], o?: EvalOptions): Doc[] {
+  // Stages like $addFields shallow-copy and then set nested paths: unless every stage is
+  // read-only, clone the inputs so that stored documents are never touched.
+  const readOnly = pipeline.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0]));
   try {
-    // Stages like $addFields shallow-copy and then set nested paths: clone the inputs so
-    // stored documents are never touched.
-    return new Aggregator(pipeline, mingoOptions(o, ProcessingMode.CLONE_INPUT)).run([...docs]) as Doc[];
+    return new Aggregator(pipeline, mingoOptions(o, readOnly ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT)).run([...docs]) as Doc[];
   } catch (err) {
     throw badQuery(err);
   }

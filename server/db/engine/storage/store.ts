@@ -81,7 +81,14 @@ export class Store {
     for (const gen of toReplay) {
       const file = path.join(dir, fileName('journal', gen));
       const { docs, validLength, torn } = readRecords(file);
-      for (const op of docs) catalog.apply(op);
+      for (const op of docs) {
+        try {
+          catalog.apply(op);
+        } catch (err) {
+          // One operation that no longer applies must not keep the database from opening.
+          logger.error({ err, file, op: op.o }, 'journal operation skipped during replay');
+        }
+      }
       ops += docs.length;
       if (torn) {
         // The tail of a record a crash interrupted: it was never acknowledged. Cut it so that
