@@ -7,6 +7,7 @@ const ROUTES = {
   negotiation: '/negotiations/:id',
   members: '/negotiations/:id/members',
   text: '/negotiations/:id/text',
+  signature: '/negotiations/:id/signature',
   invitation: '/invitations/:token',
 } as const;
 

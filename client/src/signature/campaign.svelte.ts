@@ -1,0 +1,141 @@
+import { io, type Socket } from 'socket.io-client';
+import { rolesAllow, type Action, type Role } from '../../../shared/access.ts';
+import type { NegotiationEvent } from '../../../shared/events.ts';
+import type { JoinResult } from '../../../shared/realtime.ts';
+import type { Ack } from '../../../shared/errors.ts';
+import { CAMPAIGN_EVENT_TYPES, scenarioOf, type CampaignAnswer, type CampaignView, type LaterTransition, type WhatIf } from '../../../shared/signature/campaign.ts';
+import { assess, parseScenario, type Assessment } from '../../../shared/validity/scenario.ts';
+import { ApiError, api } from '../lib/api.ts';
+import { describeError } from '../lib/errors.ts';
+import { t } from '../lib/i18n.svelte.ts';
+
+/** The engine on the campaign, in the browser: the same shared code the server runs. */
+export function assessInBrowser(campaign: CampaignView, asOf: string, whatIf: WhatIf = {}): { assessment: Assessment | null; errors: string[] } {
+  if (campaign.kind !== 'agreement') return { assessment: null, errors: [] };
+  const parsed = parseScenario(scenarioOf(campaign, asOf, whatIf));
+  return parsed.ok ? { assessment: assess(parsed.scenario), errors: [] } : { assessment: null, errors: parsed.errors };
+}
+
+/** The what-if: which organisations would sign, and which would oppose. */
+export class WhatIfState {
+  signs = $state<Record<string, boolean>>({});
+  opposes = $state<Record<string, boolean>>({});
+
+  reset(): void {
+    this.signs = {};
+    this.opposes = {};
+  }
+
+  get active(): boolean {
+    return Object.values(this.signs).some(Boolean) || Object.values(this.opposes).some(Boolean);
+  }
+
+  /** The acts it adds, dated `day`; an opposing union not yet notified is taken as notified that day. */
+  toWhatIf(campaign: CampaignView, day: string): WhatIf {
+    const signatures = Object.keys(this.signs).filter((org) => this.signs[org]).map((org) => ({ org, at: day }));
+    const opposing = Object.keys(this.opposes).filter((org) => this.opposes[org]);
+    const notified = campaign.notifications.map((n) => n.org);
+    return {
+      signatures,
+      notifications: opposing.filter((org) => !notified.includes(org)).map((org) => ({ org, at: day })),
+      oppositions: opposing.map((org) => ({ org, at: day })),
+    };
+  }
+}
+
+/**
+ * A negotiation's signature campaign as the page shows it: loaded over HTTP, reloaded
+ * whenever a campaign event arrives on the negotiation's live channel, and the commands.
+ */
+export class SignatureCampaign {
+  answer = $state<CampaignAnswer | null>(null);
+  roles = $state<Role[]>([]);
+  myOrg = $state<string | null>(null);
+  error = $state<string | null>(null);
+  status = $state(0);
+  busy = $state(false);
+  actionError = $state<string | null>(null);
+  live = $state(false);
+  readonly whatIf = new WhatIfState();
+  private socket: Socket | null = null;
+
+  constructor(readonly negotiationId: string) {}
+
+  campaign = $derived(this.answer?.campaign ?? null);
+  /** Today in Paris, as the server counts it (the engine never reads the browser's clock). */
+  today = $derived(this.answer?.today ?? '');
+  current = $derived(this.campaign ? assessInBrowser(this.campaign, this.today) : null);
+  simulated = $derived(this.campaign && this.whatIf.active ? assessInBrowser(this.campaign, this.today, this.whatIf.toWhatIf(this.campaign, this.today)) : null);
+
+  can(action: Action): boolean {
+    return rolesAllow(this.roles, action);
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.answer = await api<CampaignAnswer>('GET', `/negotiations/${encodeURIComponent(this.negotiationId)}/signature`);
+      this.error = null;
+    } catch (err) {
+      this.error = describeError(err);
+      this.status = (err as { status?: number }).status ?? 0;
+    }
+  }
+
+  /** Joins the negotiation's channel: every campaign event reloads the campaign. */
+  connect(): () => void {
+    const socket = io({ transports: ['websocket'], withCredentials: true });
+    this.socket = socket;
+    const join = () =>
+      socket.emit('negotiation:join', { negotiationId: this.negotiationId, sinceSeq: 0 }, (ack: Ack<JoinResult>) => {
+        if (!ack.ok) return;
+        this.roles = ack.data.roles;
+        this.myOrg = ack.data.organisation.id;
+        this.live = true;
+        void this.load();
+      });
+    socket.on('connect', join);
+    socket.on('disconnect', () => (this.live = false));
+    socket.on('negotiation:event', (event: NegotiationEvent) => {
+      if (CAMPAIGN_EVENT_TYPES.includes(event.type)) void this.load();
+    });
+    return () => {
+      socket.disconnect();
+      this.socket = null;
+    };
+  }
+
+  private async command(path: string, body: unknown = {}): Promise<boolean> {
+    this.busy = true;
+    this.actionError = null;
+    try {
+      await api<CampaignView>('POST', `/negotiations/${encodeURIComponent(this.negotiationId)}/signature${path}`, body);
+      await this.load();
+      return true;
+    } catch (err) {
+      // The password asked again at signature is not a sign-in: say what failed.
+      this.actionError = err instanceof ApiError && err.code === 'INVALID_CREDENTIALS' ? t('signature.wrongPassword') : describeError(err);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  open(signatureDeadline: string, versionName?: string): Promise<boolean> {
+    return this.command('/open', { signatureDeadline, ...(versionName ? { versionName } : {}) });
+  }
+  sign(password: string): Promise<boolean> {
+    return this.command('/sign', { password });
+  }
+  close(): Promise<boolean> {
+    return this.command('/close');
+  }
+  notify(org: string, at?: string): Promise<boolean> {
+    return this.command('/notifications', { org, ...(at ? { at } : {}) });
+  }
+  oppose(text: string): Promise<boolean> {
+    return this.command('/oppositions', { text });
+  }
+  transition(to: LaterTransition, at: string | undefined, document: { title: string; reference: string } | null): Promise<boolean> {
+    return this.command('/transitions', { to, ...(at ? { at } : {}), ...(document ? { document } : {}) });
+  }
+}

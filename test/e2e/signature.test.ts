@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ensureClientBuilt, launchBrowser, screenshot } from '../helpers/browser.ts';
+import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { DEMO_PASSWORD, login } from '../helpers/auth.ts';
+
+/** Waits until the locator is visible (Playwright's own `expect` is not part of playwright-core). */
+const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 10_000 });
+
+/** Waits until the locator's text matches. */
+async function textBecomes(locator: Locator, expected: RegExp | string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = ((await locator.textContent().catch(() => '')) ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+    if (typeof expected === 'string' ? last === expected : expected.test(last)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`expected ${String(expected)}, got « ${last} »`);
+}
+
+describe('a signature campaign in the browser: sign, watch the gauge, oppose, void', () => {
+  let server: TestServer;
+  let ids: DemoIds;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let live: string;
+
+  /** A page signed in as this demo account (the session cookie from the API). */
+  async function pageAs(email: string): Promise<Page> {
+    const cookie = await login(server, email);
+    const [name, value] = cookie.split('=');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'fr-FR' });
+    await context.addCookies([{ name, value, url: server.url }]);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/negotiations/${live}/signature`);
+    await page.getByRole('heading', { name: 'Campagne de signature' }).waitFor();
+    return page;
+  }
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    server = await startTestServer();
+    ids = await seedDemo(server);
+    live = ids.negotiations.tempsDeTravail;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  let secretariat: Page;
+  let cfdt: Page;
+  let cgt: Page;
+
+  it('the negotiation home links to the campaign; the secretariat opens the text for signature', async () => {
+    secretariat = await pageAs('secretariat@axess.demo');
+    await secretariat.goto(`${server.url}/negotiations/${live}`);
+    await secretariat.getByRole('link', { name: 'Campagne de signature et validité' }).click();
+    await secretariat.getByRole('heading', { name: 'Campagne de signature' }).waitFor();
+    expect(new URL(secretariat.url()).pathname).toBe(`/negotiations/${live}/signature`);
+    await visible(secretariat.getByText('Aucun texte n’a encore été ouvert à la signature dans cette négociation.'));
+    await secretariat.getByLabel('Date limite de signature').fill('2099-06-30');
+    await secretariat.getByRole('button', { name: 'Ouvrir à la signature' }).click();
+    await textBecomes(secretariat.getByTestId('campaign-state'), 'Ouvert à la signature');
+    await textBecomes(secretariat.getByTestId('actuel-signature-weight'), '0,00 %');
+    await screenshot(secretariat, 'signature-opened');
+  });
+
+  it('the CFDT signs with its password, and the gauge moves on the secretariat’s screen too', async () => {
+    cfdt = await pageAs('delegue@cfdt.demo');
+    await cfdt.getByLabel('Mot de passe').fill('pas-le-bon');
+    await cfdt.getByRole('button', { name: 'Signer l’accord' }).click();
+    await visible(cfdt.getByText('Mot de passe incorrect : la signature n’est pas enregistrée.'));
+    await cfdt.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+    await cfdt.getByRole('button', { name: 'Signer l’accord' }).click();
+    await textBecomes(cfdt.getByTestId('actuel-signature-weight'), '38,50 %');
+    await visible(cfdt.getByText(/signé par Nadia Benali/));
+    // Live: the secretariat did not reload.
+    await textBecomes(secretariat.getByTestId('actuel-signature-weight'), '38,50 %');
+    await visible(secretariat.getByText('Seuil de 30 % atteint : l’accord est conclu.'));
+    await screenshot(cfdt, 'signature-signed-cfdt');
+    await screenshot(secretariat, 'signature-gauge-secretariat');
+  });
+
+  it('the secretariat notifies every union; the deadlines count down', async () => {
+    for (const org of ['CFDT', 'CGT', 'FO', 'SUD']) {
+      await secretariat.getByLabel('Organisation').selectOption({ label: org });
+      await secretariat.getByRole('button', { name: 'Enregistrer la notification' }).click();
+      await visible(secretariat.getByText(/notifiée le/).nth(['CFDT', 'CGT', 'FO', 'SUD'].indexOf(org)));
+    }
+    await textBecomes(secretariat.getByTestId('campaign-state'), 'Notifié');
+    await textBecomes(secretariat.getByTestId('validity-status'), 'En délai d’opposition');
+    const rows = secretariat.getByRole('table').getByRole('row');
+    await textBecomes(rows.filter({ hasText: 'CGT' }), /J-1[5-9]/);
+  });
+
+  it('the what-if simulator runs the engine in the browser: « si CGT, FO et SUD s’opposent »', async () => {
+    cgt = await pageAs('delegue@cgt.demo');
+    await cgt.getByLabel('si FO s’oppose').check();
+    await textBecomes(cgt.getByTestId('simulated-status'), 'En délai d’opposition');
+    await cgt.getByLabel('si CGT s’oppose').check();
+    await cgt.getByLabel('si SUD s’oppose').check();
+    await textBecomes(cgt.getByTestId('simulated-status'), 'Réputé non écrit');
+    await textBecomes(cgt.getByTestId('simulation-opposition-weight'), '61,50 %');
+    // A simulation changes nothing real.
+    await textBecomes(cgt.getByTestId('actuel-opposition-weight'), '0,00 %');
+    await screenshot(cgt, 'signature-simulator');
+    await cgt.getByRole('button', { name: 'Effacer la simulation' }).click();
+  });
+
+  it('CGT, FO and SUD file their oppositions; the status becomes void everywhere', async () => {
+    await cgt.getByLabel('Motifs de l’opposition').fill('La CGT s’oppose : les durées maximales dérogatoires ne sont pas compensées.');
+    await cgt.getByRole('button', { name: 'Former opposition' }).click();
+    await textBecomes(cgt.getByTestId('actuel-opposition-weight'), '35,18 %');
+    // The CFDT signed: it is not offered to oppose.
+    expect(await cfdt.getByRole('button', { name: 'Former opposition' }).count()).toBe(0);
+
+    const fo = await pageAs('delegue@fo.demo');
+    await fo.getByLabel('Motifs de l’opposition').fill('FO s’oppose : le forfait en jours n’est pas encadré.');
+    await fo.getByRole('button', { name: 'Former opposition' }).click();
+    await textBecomes(secretariat.getByTestId('actuel-opposition-weight'), '49,87 %');
+    await textBecomes(secretariat.getByTestId('validity-status'), 'En délai d’opposition');
+
+    const sud = await pageAs('delegue@sud.demo');
+    await sud.getByLabel('Motifs de l’opposition').fill('SUD s’oppose : le temps d’habillage reste sous-compensé.');
+    await sud.getByRole('button', { name: 'Former opposition' }).click();
+    await textBecomes(sud.getByTestId('campaign-state'), 'Réputé non écrit');
+    await textBecomes(secretariat.getByTestId('campaign-state'), 'Réputé non écrit');
+    await textBecomes(secretariat.getByTestId('validity-status'), 'Réputé non écrit');
+    await textBecomes(secretariat.getByTestId('actuel-opposition-weight'), '61,50 %');
+    await visible(secretariat.getByText('Opposition majoritaire (plus de 50 %) : l’accord est réputé non écrit.'));
+    await screenshot(secretariat, 'signature-void');
+  });
+});
