@@ -1,25 +1,10 @@
-import type { VoteView } from '../../shared/realtime.ts';
-import type { AgendaItem, SessionView } from '../../shared/sessions/session.ts';
+import type { CurrentItemView, SessionView } from '../../shared/sessions/session.ts';
 import { articleDocName, readBlocks } from '../../shared/structure.ts';
 import { collabOf } from '../collab/collab.capability.ts';
 import { eventModel } from '../events/event.model.ts';
 import { articleModel } from '../negotiations/article.model.ts';
 import { listVotes } from '../votes/vote.service.ts';
 import type { SessionContext } from './session.service.ts';
-
-/** What the projector shows: the current agenda item and its live content. */
-export interface CurrentItemView {
-  session: { id: string; title: string; status: SessionView['status']; startsAt: string };
-  index: number | null;
-  total: number;
-  item: AgendaItem | null;
-  /** A readable heading for the item ("Article 3 – Durée du travail"). */
-  heading: string | null;
-  article: { number: string; title: string; blocks: string[] } | null;
-  amendment: { org: string; formula: string; justification: string; status: string } | null;
-  vote: VoteView | null;
-  text: string | null;
-}
 
 export async function currentItem(ctx: SessionContext, session: SessionView): Promise<CurrentItemView> {
   const { connection } = ctx.db;

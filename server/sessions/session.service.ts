@@ -13,7 +13,7 @@ import {
   type GotoItemSchema,
   type ItemChangedPayload,
   type MinutesPayload,
-  type MinutesStatus,
+  type MinutesView,
   type RecordAttendanceSchema,
   type SessionClosedPayload,
   type SessionCommandSchema,
@@ -263,17 +263,6 @@ async function draftNow(ctx: SessionContext, actor: Actor, sessionId: string): P
   await record(ctx, actor, [{ type: SESSION_EVENTS.minutesDrafted, payload }]);
   await writeMinutesText(collabOf(ctx).store, sessionId, text);
   return text;
-}
-
-export interface MinutesView {
-  sessionId: string;
-  status: MinutesStatus;
-  text: string;
-  /** The Yjs document of the draft (read-only once approved). */
-  docName: string;
-  editable: boolean;
-  approvedAt: string | null;
-  approvedBy: string | null;
 }
 
 /** The minutes as they stand: the frozen text once approved, the live draft before. */

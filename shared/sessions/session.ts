@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { NegotiationEvent } from '../events.ts';
+import type { VoteView } from '../realtime.ts';
 import { LOCAL_DATE_TIME, parisLocalToUtc } from './paris-time.ts';
 
 /**
@@ -129,6 +130,33 @@ export interface SessionView extends SessionSummary {
     /** The frozen text once approved (the live draft is the Yjs document `minutes:<id>`). */
     approvedText: string | null;
   };
+}
+
+/** `GET …/sessions/:id/minutes`: the minutes as they stand. */
+export interface MinutesView {
+  sessionId: string;
+  status: MinutesStatus;
+  /** The frozen text once approved, the live draft before. */
+  text: string;
+  /** The Yjs document of the draft (read-only once approved). */
+  docName: string;
+  editable: boolean;
+  approvedAt: string | null;
+  approvedBy: string | null;
+}
+
+/** `GET …/sessions/:id/current`: what the projector shows, the current item and its live content. */
+export interface CurrentItemView {
+  session: { id: string; title: string; status: SessionStatus; startsAt: string };
+  index: number | null;
+  total: number;
+  item: AgendaItem | null;
+  /** A readable heading for the item ("Article 3 – Temps de pause"). */
+  heading: string | null;
+  article: { number: string; title: string; blocks: string[] } | null;
+  amendment: { org: string; formula: string; justification: string; status: string } | null;
+  vote: VoteView | null;
+  text: string | null;
 }
 
 // --- Events --------------------------------------------------------------------------------

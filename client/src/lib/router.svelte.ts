@@ -7,6 +7,9 @@ const ROUTES = {
   negotiation: '/negotiations/:id',
   members: '/negotiations/:id/members',
   text: '/negotiations/:id/text',
+  sessions: '/negotiations/:id/sessions',
+  session: '/negotiations/:id/sessions/:sessionId',
+  projector: '/negotiations/:id/projector',
   signature: '/negotiations/:id/signature',
   invitation: '/invitations/:token',
 } as const;

@@ -1,0 +1,277 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Ack } from '../../../shared/errors.ts';
+import type { NegotiationEvent } from '../../../shared/events.ts';
+import type { NegotiationDetail } from '../../../shared/identity.ts';
+import type { JoinResult } from '../../../shared/realtime.ts';
+import type { CurrentItemView, MinutesView, SessionSummary, SessionView } from '../../../shared/sessions/session.ts';
+import { api } from '../lib/api.ts';
+import { describeError } from '../lib/errors.ts';
+
+/**
+ * The client side of sessions: the negotiation's live channel (Socket.IO: commands with an
+ * ack, events pushed in seq order), and rune state for the sessions list, one session, the
+ * projector. Components stay thin.
+ */
+
+/** A command's refusal, with the server's message. */
+export class CommandError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class NegotiationChannel {
+  private readonly socket: Socket;
+  private lastSeq = 0;
+  connected = $state(false);
+
+  constructor(
+    private readonly negotiationId: string,
+    private readonly onEvent: (event: NegotiationEvent) => void,
+  ) {
+    this.socket = io({ transports: ['websocket'] });
+    this.socket.on('connect', () => void this.join());
+    this.socket.on('disconnect', () => (this.connected = false));
+    this.socket.on('negotiation:event', (event: NegotiationEvent) => {
+      if (event.negotiationId !== this.negotiationId || event.seq <= this.lastSeq) return;
+      this.lastSeq = event.seq;
+      this.onEvent(event);
+    });
+  }
+
+  private async join(): Promise<void> {
+    const ack = (await this.socket.timeout(15_000).emitWithAck('negotiation:join', { negotiationId: this.negotiationId, sinceSeq: this.lastSeq })) as Ack<JoinResult>;
+    if (!ack.ok) return;
+    // The first join only sets the starting point: the pages load their state over HTTP.
+    if (this.lastSeq > 0) for (const event of ack.data.events) this.onEvent(event);
+    this.lastSeq = Math.max(this.lastSeq, ack.data.lastSeq);
+    this.connected = true;
+  }
+
+  async command<T>(event: string, payload: Record<string, unknown>): Promise<T> {
+    let ack: Ack<T>;
+    try {
+      ack = (await this.socket.timeout(15_000).emitWithAck(event, { negotiationId: this.negotiationId, ...payload })) as Ack<T>;
+    } catch {
+      throw new CommandError('NETWORK', '');
+    }
+    if (!ack.ok) throw new CommandError(ack.error.code, ack.error.message);
+    return ack.data;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export function errorText(err: unknown, fallback: string): string {
+  if (err instanceof CommandError) return err.message || fallback;
+  return describeError(err);
+}
+
+const base = (negotiationId: string) => `/negotiations/${negotiationId}/sessions`;
+
+/** The sessions of a negotiation and its timetable. */
+export class SessionsBoard {
+  negotiation = $state<NegotiationDetail | null>(null);
+  sessions = $state<SessionSummary[]>([]);
+  error = $state<string | null>(null);
+  status = $state(0);
+  readonly channel: NegotiationChannel;
+
+  constructor(readonly negotiationId: string) {
+    this.channel = new NegotiationChannel(negotiationId, (event) => {
+      if (event.type.startsWith('session:')) void this.refresh();
+    });
+  }
+
+  get canManage(): boolean {
+    return this.negotiation?.myRoles.includes('secretariat') ?? false;
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.negotiation = await api<NegotiationDetail>('GET', `/negotiations/${this.negotiationId}`);
+      await this.refresh();
+    } catch (err) {
+      this.error = describeError(err);
+      this.status = (err as { status?: number }).status ?? 0;
+    }
+  }
+
+  async refresh(): Promise<void> {
+    this.sessions = await api<SessionSummary[]>('GET', base(this.negotiationId));
+  }
+
+  destroy(): void {
+    this.channel.close();
+  }
+}
+
+/** One session: details, the current item, the minutes; refreshed by the live events. */
+export class SessionRoom {
+  negotiation = $state<NegotiationDetail | null>(null);
+  session = $state<SessionView | null>(null);
+  current = $state<CurrentItemView | null>(null);
+  minutes = $state<MinutesView | null>(null);
+  error = $state<string | null>(null);
+  status = $state(0);
+  readonly channel: NegotiationChannel;
+
+  constructor(
+    readonly negotiationId: string,
+    readonly sessionId: string,
+  ) {
+    this.channel = new NegotiationChannel(negotiationId, (event) => {
+      const about = (event.payload as { sessionId?: string } | null)?.sessionId;
+      if ((event.type.startsWith('session:') || event.type.startsWith('minutes:')) && about === sessionId) void this.refresh();
+      else if (event.type.startsWith('vote:') || event.type === 'ballot:cast' || event.type.startsWith('article:')) void this.refreshCurrent();
+    });
+  }
+
+  get canManage(): boolean {
+    return this.negotiation?.myRoles.includes('secretariat') ?? false;
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.negotiation = await api<NegotiationDetail>('GET', `/negotiations/${this.negotiationId}`);
+      await this.refresh();
+    } catch (err) {
+      this.error = describeError(err);
+      this.status = (err as { status?: number }).status ?? 0;
+    }
+  }
+
+  async refresh(): Promise<void> {
+    const url = `${base(this.negotiationId)}/${this.sessionId}`;
+    this.session = await api<SessionView>('GET', url);
+    await this.refreshCurrent();
+    this.minutes = this.session.status === 'closed' ? await api<MinutesView>('GET', `${url}/minutes`) : null;
+  }
+
+  async refreshCurrent(): Promise<void> {
+    if (this.session?.status !== 'open') {
+      this.current = null;
+      return;
+    }
+    this.current = await api<CurrentItemView>('GET', `${base(this.negotiationId)}/${this.sessionId}/current`);
+  }
+
+  /** Sends a session command; the view follows from the answer (and the broadcast). */
+  async run(event: string, payload: Record<string, unknown> = {}): Promise<void> {
+    await this.channel.command(event, { sessionId: this.sessionId, ...payload });
+    await this.refresh();
+  }
+
+  destroy(): void {
+    this.channel.close();
+  }
+}
+
+/** The projector: the open session's current item, followed live; otherwise the next session. */
+export class Projector {
+  sessions = $state<SessionSummary[]>([]);
+  current = $state<CurrentItemView | null>(null);
+  negotiationTitle = $state('');
+  error = $state<string | null>(null);
+  readonly channel: NegotiationChannel;
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(readonly negotiationId: string) {
+    this.channel = new NegotiationChannel(negotiationId, (event) => {
+      if (event.type.startsWith('session:')) void this.refresh();
+      else if (event.type.startsWith('vote:') || event.type === 'ballot:cast' || event.type.startsWith('amendment:') || event.type.startsWith('article:')) {
+        void this.refreshCurrent();
+      }
+    });
+  }
+
+  get open(): SessionSummary | null {
+    return this.sessions.find((s) => s.status === 'open') ?? null;
+  }
+
+  get next(): SessionSummary | null {
+    const now = Date.now();
+    return this.sessions.find((s) => s.status === 'convened' && Date.parse(s.startsAt) >= now) ?? null;
+  }
+
+  async load(): Promise<void> {
+    try {
+      const negotiation = await api<NegotiationDetail>('GET', `/negotiations/${this.negotiationId}`);
+      this.negotiationTitle = negotiation.title;
+      await this.refresh();
+      // The live text changes without session events: it is read again every few seconds.
+      this.timer = setInterval(() => void this.refreshCurrent(), 4000);
+    } catch (err) {
+      this.error = describeError(err);
+    }
+  }
+
+  async refresh(): Promise<void> {
+    this.sessions = await api<SessionSummary[]>('GET', base(this.negotiationId));
+    await this.refreshCurrent();
+  }
+
+  async refreshCurrent(): Promise<void> {
+    const open = this.open;
+    this.current = open ? await api<CurrentItemView>('GET', `${base(this.negotiationId)}/${open.id}/current`).catch(() => this.current) : null;
+  }
+
+  destroy(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.channel.close();
+  }
+}
+
+/** A ticking clock for countdowns. */
+export class Clock {
+  now = $state(Date.now());
+  private readonly timer = setInterval(() => (this.now = Date.now()), 1000);
+  destroy(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** "J-3 04:05:06"-style parts until an instant. */
+export function countdown(target: string, now: number): { days: number; hours: number; minutes: number; seconds: number; past: boolean } {
+  const ms = Date.parse(target) - now;
+  const abs = Math.max(0, ms);
+  return {
+    days: Math.floor(abs / 86_400_000),
+    hours: Math.floor((abs % 86_400_000) / 3_600_000),
+    minutes: Math.floor((abs % 3_600_000) / 60_000),
+    seconds: Math.floor((abs % 60_000) / 1000),
+    past: ms < 0,
+  };
+}
+
+/** Paris date and time of an instant, in the user's language. */
+export function parisDateTime(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', {
+    timeZone: 'Europe/Paris',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(Date.parse(iso));
+}
+
+/** A day's mark on the calendar. */
+export interface CalendarEntry {
+  /** YYYY-MM-DD, Paris date. */
+  date: string;
+  label: string;
+  kind: 'session' | 'deadline';
+  href?: string;
+}
+
+/** The Paris date (YYYY-MM-DD) of an instant. */
+export function parisDate(iso: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(Date.parse(iso));
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { SessionView } from '../../shared/sessions/session.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ensureClientBuilt, launchBrowser, screenshot } from '../helpers/browser.ts';
+import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { DEMO_PASSWORD, login } from '../helpers/auth.ts';
+import { command, connect } from '../integration/realtime-client.ts';
+
+async function signIn(context: BrowserContext, url: string, email: string, next: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${url}/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL((u) => u.pathname === next);
+  return page;
+}
+
+describe('the projector follows the session', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ids: DemoIds;
+  let negotiationId: string;
+  let session: SessionView;
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    server = await startTestServer();
+    ids = await seedDemo(server);
+    negotiationId = ids.negotiations.tempsDeTravail;
+    // The secretariat convened a session with three items (through the same command the form sends).
+    const socket = await connect(server, await login(server, 'secretariat@axess.demo'));
+    const ack = await command<SessionView>(socket, 'session:convene', {
+      negotiationId,
+      title: 'Séance de travail projetée',
+      startsAt: '2026-12-17T14:00',
+      place: 'Paris, salle du conseil',
+      agenda: [
+        { kind: 'free', title: 'Déclarations liminaires', text: 'Chaque délégation s’exprime.' },
+        { kind: 'article', articleId: ids.articles.tempsDeTravail[3] },
+        { kind: 'vote', title: 'Vote indicatif sur la pause' },
+      ],
+    });
+    socket.close();
+    if (!ack.ok) throw new Error(ack.error.message);
+    session = ack.data;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the secretariat opens the session and moves to the next item; the projector shows it, with no controls', async () => {
+    const options = { viewport: { width: 1400, height: 900 }, locale: 'fr-FR' };
+    const secretariat = await signIn(await browser.newContext(options), server.url, 'secretariat@axess.demo', `/negotiations/${negotiationId}/sessions/${session.id}`);
+    const wall = await signIn(await browser.newContext({ ...options, viewport: { width: 1600, height: 900 } }), server.url, 'delegue@cfdt.demo', `/negotiations/${negotiationId}/projector`);
+
+    await wall.getByText('Aucune séance en cours.').waitFor();
+    await secretariat.getByRole('button', { name: 'Ouvrir la séance' }).click();
+    await secretariat.getByTestId('session-status').filter({ hasText: 'En cours' }).waitFor();
+
+    const heading = wall.getByTestId('current-heading');
+    await heading.filter({ hasText: 'Déclarations liminaires' }).waitFor({ timeout: 15_000 });
+    await screenshot(secretariat, 'session-secretariat');
+
+    await secretariat.getByTestId('next-item').click();
+    await heading.filter({ hasText: 'Article 3 – Temps de pause' }).waitFor({ timeout: 15_000 });
+    await wall.getByText('Point 2 sur 3').waitFor();
+    // The live text of the article is on the wall, in large type.
+    const size = await heading.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(size).toBeGreaterThanOrEqual(40);
+    expect(await wall.getByTestId('current-item').innerText()).toMatch(/pause/i);
+    // A wall screen has no controls and no navigation.
+    expect(await wall.getByRole('button').count()).toBe(0);
+    expect(await wall.locator('nav').count()).toBe(0);
+    await screenshot(wall, 'projector-article');
+
+    await secretariat.getByTestId('next-item').click();
+    await heading.filter({ hasText: 'Vote indicatif sur la pause' }).waitFor({ timeout: 15_000 });
+    await wall.getByText('Le vote n’est pas encore ouvert.').waitFor();
+    await screenshot(wall, 'projector-vote');
+  });
+});
