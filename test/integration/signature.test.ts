@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,6 +146,11 @@ describe('the signature campaign, its validity and its signed exports', () => {
         expect(response.status).toBe(200);
         files[format] = Buffer.from(await response.arrayBuffer());
         fingerprint = response.headers.get('x-fingerprint-sha256')!;
+      }
+      // For people reviewing the documents: EXPORTS_DIR=… keeps a copy of each file.
+      if (process.env.EXPORTS_DIR) {
+        mkdirSync(process.env.EXPORTS_DIR, { recursive: true });
+        for (const [format, file] of Object.entries(files)) writeFileSync(join(process.env.EXPORTS_DIR, `cppni-2023.${format}`), file);
       }
     });
 
