@@ -3,16 +3,27 @@ import { parseDocName } from '../../shared/structure.ts';
 import { authenticate } from '../auth/session.service.ts';
 import { can, isSameOrigin, loadActor } from '../access/access.service.ts';
 import { articleModel } from '../negotiations/article.model.ts';
+import { batchLoader, cached } from './coalesce.ts';
 import type { Authorize } from './yjs-server.ts';
 import { canWriteMinutes, negotiationOfMinutesDoc } from '../sessions/minutes-doc.ts';
 
+/** How long an answer about a session or a mandate is reused (a revocation takes effect within it). */
+const AUTH_TTL_MS = 5_000;
+
 /** The negotiation a document belongs to, or null for a document that does not exist. */
-export async function negotiationOfDoc(connection: Connection, docName: string): Promise<string | null> {
-  const name = parseDocName(docName);
-  if (!name) return null;
-  if (name.kind === 'agreement') return name.id;
-  const article = await articleModel(connection).findOne({ articleId: name.id }, { negotiationId: 1 }).lean();
-  return article?.negotiationId ?? null;
+export function negotiationOfDoc(connection: Connection): (docName: string) => Promise<string | null> {
+  const negotiationOfArticle = batchLoader<string, string>(async (articleIds) => {
+    const found = await articleModel(connection)
+      .find({ articleId: { $in: articleIds } }, { articleId: 1, negotiationId: 1 })
+      .lean();
+    return new Map(found.map((a) => [a.articleId, a.negotiationId]));
+  });
+  return async (docName) => {
+    const name = parseDocName(docName);
+    if (!name) return null;
+    if (name.kind === 'agreement') return name.id;
+    return (await negotiationOfArticle(name.id)) ?? null;
+  };
 }
 
 /**
@@ -21,15 +32,23 @@ export async function negotiationOfDoc(connection: Connection, docName: string):
  * mandate in; otherwise the pen goes to `text:write` roles only.
  */
 export function sessionAuthorize(connection: Connection): Authorize {
+  // Opening an agreement opens hundreds of documents with one session at once: the session
+  // and the mandate are looked up once for all of them.
+  const userOf = cached(AUTH_TTL_MS, (cookie: string) => authenticate(connection, cookie));
+  const actorOf = cached(AUTH_TTL_MS, (key: string) => {
+    const [userJson, negotiationId] = JSON.parse(key) as [string, string];
+    return loadActor(connection, JSON.parse(userJson), negotiationId);
+  });
+  const negotiationOf = negotiationOfDoc(connection);
   return async ({ cookie, origin, host, docName }) => {
     if (!isSameOrigin(origin, host)) return { ok: false, status: 403 };
-    const user = await authenticate(connection, cookie);
+    const user = cookie ? await userOf(cookie) : null;
     if (!user) return { ok: false, status: 401 };
     // `minutes:<sessionId>`: a session's minutes, written by the secretariat until approved.
     const minutesOf = await negotiationOfMinutesDoc(connection, docName);
-    const negotiationId = minutesOf ?? (await negotiationOfDoc(connection, docName));
+    const negotiationId = minutesOf ?? (await negotiationOf(docName));
     if (!negotiationId) return { ok: false, status: 403 };
-    const actor = await loadActor(connection, user, negotiationId);
+    const actor = await actorOf(JSON.stringify([JSON.stringify(user), negotiationId]));
     if (!actor) return { ok: false, status: 403 };
     const canWrite = minutesOf ? await canWriteMinutes(connection, actor, docName) : can(actor, 'text:write');
     return { ok: true, principal: { userId: user.id, negotiationId, canWrite } };

@@ -3,7 +3,7 @@ import type { AppContext, Capability } from '../app.ts';
 import { parseDocName } from '../../shared/structure.ts';
 import { sessionAuthorize } from './authorize.ts';
 import { DocStore } from './doc-store.ts';
-import { initialState } from './initial-state.ts';
+import { initialStateLoader } from './initial-state.ts';
 import { MongoPersistence } from './persistence.ts';
 import { Origin } from './shared-doc.ts';
 import { MetadataSync } from './structure.service.ts';
@@ -39,7 +39,7 @@ export const registerCollab: Capability = async (ctx) => {
   const store = new DocStore({
     persistence,
     logger,
-    initialState: (name) => initialState(connection, name),
+    initialState: initialStateLoader(connection),
     onChange: (doc, origin) => {
       const name = parseDocName(doc.name);
       // Server-side operations sync the metadata themselves, before they answer.

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { Binary } from 'mongodb';
+import { batchLoader } from './coalesce.ts';
 
 /** What is stored for one document: its last compacted state and the updates after it. */
 export interface StoredDoc {
@@ -39,6 +40,7 @@ interface StateDoc {
 }
 
 export const UPDATES_COLLECTION = 'yjs_updates';
+const APPEND_SLICE = 20;
 export const STATES_COLLECTION = 'yjs_states';
 
 const bytes = (b: Binary): Uint8Array => new Uint8Array(b.buffer.buffer, b.buffer.byteOffset, b.buffer.byteLength);
@@ -49,6 +51,25 @@ const bytes = (b: Binary): Uint8Array => new Uint8Array(b.buffer.buffer, b.buffe
  * a crash in between leaves both, and applying an update twice is a no-op in Yjs.
  */
 export class MongoPersistence implements DocPersistence {
+  // Documents opened together (a whole agreement) are read with two queries, not two each.
+  private readonly loadStates = batchLoader<string, StateDoc>(async (names) => {
+    const found = await this.states.find({ _id: { $in: names } }).toArray();
+    return new Map(found.map((s) => [s._id, s]));
+  });
+  private readonly loadUpdates = batchLoader<string, UpdateDoc[]>(async (names) => {
+    const found = await this.updates
+      .find({ docName: { $in: names } })
+      .sort({ docName: 1, seq: 1 })
+      .toArray();
+    const byDoc = new Map<string, UpdateDoc[]>();
+    for (const u of found) {
+      const list = byDoc.get(u.docName);
+      if (list) list.push(u);
+      else byDoc.set(u.docName, [u]);
+    }
+    return byDoc;
+  });
+
   constructor(private readonly db: Db) {}
 
   private get updates() {
@@ -60,16 +81,17 @@ export class MongoPersistence implements DocPersistence {
   }
 
   async init(): Promise<void> {
-    await this.updates.createIndex({ docName: 1, seq: 1 }, { unique: true });
+    // Not unique: one process writes a document's updates, and a unique index costs the
+    // embedded engine several times the insert itself.
+    await this.updates.createIndex({ docName: 1, seq: 1 }).catch(() => undefined);
   }
 
   async load(docName: string): Promise<StoredDoc> {
-    const state = await this.states.findOne({ _id: docName });
+    const [state, all] = await Promise.all([this.loadStates(docName), this.loadUpdates(docName)]);
     const upTo = state?.upToSeq ?? 0;
-    const updates = await this.updates
-      .find({ docName, seq: { $gt: upTo } })
-      .sort({ seq: 1 })
-      .toArray();
+    // Updates at or below the compaction mark are in the state already (a crash between
+    // writing the state and deleting them leaves them behind).
+    const updates = (all ?? []).filter((u) => u.seq > upTo).sort((a, b) => a.seq - b.seq);
     return {
       state: state ? bytes(state.state) : null,
       updates: updates.map((u) => bytes(u.update)),
@@ -80,10 +102,14 @@ export class MongoPersistence implements DocPersistence {
   async append(records: UpdateRecord[]): Promise<void> {
     if (records.length === 0) return;
     const at = new Date();
-    await this.updates.insertMany(
-      records.map((r) => ({ docName: r.docName, seq: r.seq, update: new Binary(r.update), at })),
-      { ordered: false },
-    );
+    // In slices, so that a database sharing this process (the embedded engine) never holds
+    // the event loop, and with it the relaying of edits, for long.
+    for (let i = 0; i < records.length; i += APPEND_SLICE) {
+      await this.updates.insertMany(
+        records.slice(i, i + APPEND_SLICE).map((r) => ({ docName: r.docName, seq: r.seq, update: new Binary(r.update), at })),
+        { ordered: false },
+      );
+    }
   }
 
   async compact(docName: string, state: Uint8Array, upToSeq: number): Promise<void> {
