@@ -63,8 +63,8 @@ const STANCE_LABEL: Record<string, string> = {
   favorable: 'favorable',
   défavorable: 'défavorable',
   réservé: 'réservée',
-  signera: 'signera le texte',
-  's’opposera': 's’opposera au texte',
+  signera: 'signera',
+  's’opposera': 's’opposera',
 };
 
 /** Whether an event belongs to the session: inside its log window, or recorded against it. */
@@ -135,7 +135,7 @@ export function draftMinutes(ctx: MinutesContext): MinutesDraft {
         p.item.kind === 'text' ? 'sur l’ensemble du texte' : p.item.kind === 'article' ? `sur ${articleLabel(ctx, p.item.id ?? '')}` : `sur ${amendmentLabel(p.item.id ?? '')}`;
       const kind = liminary ? 'Déclaration liminaire' : 'Déclaration';
       const statement = p.statement ? ` : « ${p.statement} »` : '.';
-      declarations.push(`${kind} de la délégation ${p.orgShortName} (${p.declaredBy.name}), position ${STANCE_LABEL[p.stance] ?? p.stance} ${on}${statement}`);
+      declarations.push(`${kind} de la délégation ${p.orgShortName} (${p.declaredBy.name}) ${on} (position : ${STANCE_LABEL[p.stance] ?? p.stance})${statement}`);
     }
   }
 

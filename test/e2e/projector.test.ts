@@ -82,4 +82,25 @@ describe('the projector follows the session', () => {
     await wall.getByText('Le vote n’est pas encore ouvert.').waitFor();
     await screenshot(wall, 'projector-vote');
   });
+
+  it('members see the calendar with sessions, deadlines and a countdown; approved minutes are read-only with their exports', async () => {
+    const options = { viewport: { width: 1400, height: 900 }, locale: 'fr-FR' };
+    const page = await signIn(await browser.newContext(options), server.url, 'delegue@cgt.demo', `/negotiations/${negotiationId}/sessions`);
+    await page.getByRole('heading', { name: 'Séances', exact: true }).waitFor();
+    await page.getByText('Temps de travail – deuxième séance').first().waitFor();
+    expect(await page.getByTestId('countdown').innerText()).toMatch(/^\d+ j \d+ h \d{2} min \d{2} s$/);
+    expect(await page.getByRole('heading', { name: 'Convoquer une séance' }).count()).toBe(0);
+    await screenshot(page, 'sessions-list');
+
+    const cppni = ids.negotiations.cppni;
+    await page.goto(`${server.url}/negotiations/${cppni}/sessions`);
+    await page.getByRole('link', { name: 'CPPNI – séance plénière' }).first().click();
+    const minutes = page.getByTestId('minutes-text');
+    await minutes.waitFor();
+    expect(await minutes.innerText()).toContain('L’avenant n° 1 à l’accord CPPNI est ouvert à la signature');
+    await page.getByText(/Approuvé le .* par Julien Roussel/).waitFor();
+    expect(await page.locator('textarea').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Télécharger en PDF' }).getAttribute('href')).toMatch(/minutes\.pdf$/);
+    await screenshot(page, 'session-2023-minutes');
+  });
 });

@@ -11,7 +11,7 @@ export const SCRIPTED_SESSION_DECISIONS = [
 ];
 
 export const SCRIPTED_SESSION_DECLARATIONS = [
-  'Déclaration liminaire de la délégation CFDT (Nadia Benali), position favorable sur l’ensemble du texte : « La CFDT veut aboutir avant l’été ; ce texte en est la base. »',
-  'Déclaration liminaire de la délégation CGT (Thomas Lefèvre), position réservée sur l’ensemble du texte : « Pas de signature sans décompte intégral des temps d’habillage. »',
-  'Déclaration de la délégation FO (Isabelle Moreau), position favorable sur l’article 3 : « FO soutient une pause de 20 minutes. »',
+  'Déclaration liminaire de la délégation CFDT (Nadia Benali) sur l’ensemble du texte (position : favorable) : « La CFDT veut aboutir avant l’été ; ce texte en est la base. »',
+  'Déclaration liminaire de la délégation CGT (Thomas Lefèvre) sur l’ensemble du texte (position : réservée) : « Pas de signature sans décompte intégral des temps d’habillage. »',
+  'Déclaration de la délégation FO (Isabelle Moreau) sur l’article 3 (position : favorable) : « FO soutient une pause de 20 minutes. »',
 ];
