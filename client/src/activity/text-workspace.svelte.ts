@@ -1,0 +1,68 @@
+import type { Editor } from '@tiptap/core';
+import { Amendments } from '../amendments/amendments.svelte.ts';
+import { Annotations } from '../annotations/annotations.svelte.ts';
+import { selectionAnchor, setHighlights, type Highlight } from '../annotations/anchor-highlights.ts';
+import { NegotiationFeed } from './negotiation-feed.svelte.ts';
+import './workspace.css';
+
+/**
+ * What the text view adds around the live editor: the negotiation's event channel, the
+ * amendments and annotations of the article shown, their highlights in the text.
+ */
+export class TextWorkspace {
+  readonly feed: NegotiationFeed;
+  readonly amendments: Amendments;
+  readonly annotations: Annotations;
+  editor = $state<Editor | null>(null);
+  articleId = $state<string | null>(null);
+  /** The thread or amendment hovered in the margin: its passage is emphasised. */
+  focused = $state<string | null>(null);
+  private detach: (() => void) | null = null;
+
+  constructor(readonly negotiationId: string) {
+    this.feed = new NegotiationFeed(negotiationId);
+    this.amendments = new Amendments(negotiationId, this.feed);
+    this.annotations = new Annotations(negotiationId, this.feed);
+    void this.amendments.load();
+    void this.annotations.load();
+  }
+
+  /** The article editor is ready: follow its text (outdated flags) and decorate it. */
+  attach(editor: Editor, articleId: string): void {
+    this.detach?.();
+    this.editor = editor;
+    this.articleId = articleId;
+    const onUpdate = () => {
+      if (this.amendments.onArticle(articleId).length > 0) this.amendments.refresh(800);
+    };
+    editor.on('update', onUpdate);
+    this.detach = () => editor.off('update', onUpdate);
+  }
+
+  selection = (): ReturnType<typeof selectionAnchor> => (this.editor && !this.editor.isDestroyed ? selectionAnchor(this.editor) : null);
+
+  /** Recomputed by the view's effect whenever the lists or the focus change. */
+  highlights(): Highlight[] {
+    if (!this.articleId) return [];
+    const notes = this.annotations
+      .onArticle(this.articleId)
+      .filter((a) => !a.resolved)
+      .map((a): Highlight => ({ id: a.id, anchor: a.anchor, kind: 'annotation', active: a.id === this.focused }));
+    const amended = this.amendments
+      .onArticle(this.articleId)
+      .filter((a) => a.anchor && !['merged', 'withdrawn', 'rejected'].includes(a.status))
+      .map((a): Highlight => ({ id: a.id, anchor: a.anchor!, kind: 'amendment', active: a.id === this.focused }));
+    return [...amended, ...notes];
+  }
+
+  paint(): void {
+    if (this.editor && !this.editor.isDestroyed) setHighlights(this.editor, this.highlights());
+  }
+
+  destroy(): void {
+    this.detach?.();
+    this.amendments.destroy();
+    this.annotations.destroy();
+    this.feed.destroy();
+  }
+}

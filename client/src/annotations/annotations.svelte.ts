@@ -1,0 +1,86 @@
+import type { Anchor } from '../../../shared/amendments/amendment.ts';
+import type { AnnotationView, AnnotationVisibility } from '../../../shared/annotations.ts';
+import type { NegotiationFeed } from '../activity/negotiation-feed.svelte.ts';
+import { commandError } from '../amendments/amendments.svelte.ts';
+import { api } from '../lib/api.ts';
+import { describeError } from '../lib/errors.ts';
+
+/**
+ * The annotation threads the reader may see (the server filters every read and every
+ * pushed event): loaded over HTTP, reloaded on each annotation event; searched on the server.
+ */
+export class Annotations {
+  list = $state<AnnotationView[]>([]);
+  results = $state<AnnotationView[] | null>(null);
+  error = $state<string | null>(null);
+  busy = $state(false);
+  private stop: () => void;
+
+  constructor(
+    readonly negotiationId: string,
+    private readonly feed: NegotiationFeed,
+  ) {
+    this.stop = feed.on((event) => {
+      if (event.type.startsWith('annotation:')) void this.load();
+    });
+  }
+
+  private get base(): string {
+    return `/negotiations/${encodeURIComponent(this.negotiationId)}/annotations`;
+  }
+
+  onArticle(articleId: string): AnnotationView[] {
+    return this.list.filter((a) => a.articleId === articleId);
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.list = await api<AnnotationView[]>('GET', this.base);
+    } catch (err) {
+      this.error = describeError(err);
+    }
+  }
+
+  async search(q: string): Promise<void> {
+    if (!q.trim()) {
+      this.results = null;
+      return;
+    }
+    try {
+      this.results = await api<AnnotationView[]>('GET', `${this.base}?q=${encodeURIComponent(q.trim())}`);
+    } catch (err) {
+      this.error = describeError(err);
+    }
+  }
+
+  private async run(event: string, payload: Record<string, unknown>): Promise<boolean> {
+    this.busy = true;
+    this.error = null;
+    try {
+      await this.feed.command<AnnotationView>(event, payload);
+      await this.load();
+      return true;
+    } catch (err) {
+      this.error = commandError(err);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  create(articleId: string, anchor: Anchor, body: string, visibility: AnnotationVisibility): Promise<boolean> {
+    return this.run('annotation:create', { articleId, anchor, body, visibility });
+  }
+
+  reply(annotationId: string, body: string): Promise<boolean> {
+    return this.run('annotation:reply', { annotationId, body });
+  }
+
+  setResolved(annotationId: string, resolved: boolean): Promise<boolean> {
+    return this.run(resolved ? 'annotation:resolve' : 'annotation:reopen', { annotationId });
+  }
+
+  destroy(): void {
+    this.stop();
+  }
+}

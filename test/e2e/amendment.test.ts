@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { AmendmentView } from '../../shared/amendments/amendment.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ensureClientBuilt, launchBrowser, screenshot } from '../helpers/browser.ts';
+import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { DEMO_PASSWORD, call, login } from '../helpers/auth.ts';
+import { command, connect, join, type ClientSocket } from '../integration/realtime-client.ts';
+
+async function signIn(context: BrowserContext, url: string, email: string, next: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${url}/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL((u) => u.pathname === next.split('?')[0]);
+  return page;
+}
+
+/** Selects the first occurrence of `words` in the article editor. */
+async function selectWords(page: Page, words: string): Promise<void> {
+  await page.getByTestId('article-editor').evaluate((root, target) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(target) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + target.length);
+      const selection = window.getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return;
+    }
+    throw new Error(`"${target}" not in the editor`);
+  }, words);
+  // ProseMirror reads the DOM selection on selectionchange.
+  await page.waitForTimeout(200);
+}
+
+describe('an amendment from tabling to the live text, in headless Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ids: DemoIds;
+  let cgt: Page;
+  let axess: Page;
+  let secretariat: ClientSocket;
+  let negotiationId: string;
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    server = await startTestServer();
+    ids = await seedDemo(server);
+    negotiationId = ids.negotiations.tempsDeTravail;
+    browser = await launchBrowser();
+    const path = `/negotiations/${negotiationId}/text?article=${ids.articles.tempsDeTravail[3]}`;
+    const options = { viewport: { width: 1600, height: 1000 }, locale: 'fr-FR' };
+    cgt = await signIn(await browser.newContext(options), server.url, 'delegue@cgt.demo', path);
+    axess = await signIn(await browser.newContext(options), server.url, 'negociateur@axess.demo', path);
+    secretariat = await connect(server, await login(server, 'secretariat@axess.demo'));
+    await join(secretariat, negotiationId, 0);
+  });
+  afterAll(async () => {
+    secretariat?.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a CGT delegate tables, the AXESS negotiator sees it live and merges it, the text changes for everyone', async () => {
+    for (const page of [cgt, axess]) {
+      await page.getByTestId('article-editor').waitFor();
+      await page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor();
+      await page.getByText('vingt minutes consécutives').first().waitFor();
+    }
+
+    // The CGT delegate writes the amendment on the selected words and sees its formula.
+    await selectWords(cgt, 'vingt minutes');
+    await cgt.getByRole('button', { name: 'Rédiger un amendement' }).click();
+    await cgt.getByRole('button', { name: 'Ancrer sur le passage sélectionné' }).click();
+    await cgt.getByTestId('amendment-anchor').getByText('vingt minutes').waitFor();
+    expect(await cgt.getByLabel('Mots à remplacer').inputValue()).toBe('vingt minutes');
+    await cgt.getByLabel('Nouveaux mots').fill('trente minutes');
+    await cgt.getByLabel('Exposé des motifs').fill('Vingt minutes ne permettent pas de prendre un repas.');
+    const preview = (await cgt.getByTestId('formula-preview').innerText()).replace(/\u00a0/g, ' ');
+    expect(preview).toBe('À l’article 3, les mots « vingt minutes » sont remplacés par les mots « trente minutes ».');
+    await screenshot(cgt, 'amendment-1-cgt-writes');
+    await cgt.getByRole('button', { name: 'Déposer', exact: true }).click();
+
+    // The negotiator sees it arrive, with its formula, without reloading.
+    const seen = axess.getByTestId('amendment').filter({ hasText: 'trente minutes' });
+    await seen.waitFor({ timeout: 10_000 });
+    expect(await seen.getAttribute('data-status')).toBe('tabled');
+    await axess.getByTestId('activity-feed').getByText('CGT dépose un amendement').waitFor();
+    await screenshot(axess, 'amendment-2-negotiator-sees-it');
+
+    // The committee decides (the secretariat puts it under discussion, adopts it).
+    const listed = (await (await call(server, `/negotiations/${negotiationId}/amendments`, { cookie: await login(server, 'secretariat@axess.demo') })).json()) as AmendmentView[];
+    const amendmentId = listed[0].id;
+    expect(await command(secretariat, 'amendment:discuss', { negotiationId, amendmentId })).toMatchObject({ ok: true });
+    expect(await command(secretariat, 'amendment:adopt', { negotiationId, amendmentId })).toMatchObject({ ok: true });
+
+    // The pen-holder merges it: the live text changes in both browsers.
+    await seen.getByRole('button', { name: 'Voir les différences' }).click();
+    await seen.getByTestId('amendment-diffs').locator('ins', { hasText: 'trente' }).first().waitFor();
+    const merge = seen.getByRole('button', { name: 'Intégrer au texte' });
+    await merge.waitFor({ timeout: 10_000 });
+    await screenshot(axess, 'amendment-3-adopted');
+    await merge.click();
+    for (const page of [axess, cgt]) {
+      await page.getByTestId('article-editor').getByText('trente minutes consécutives').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('article-editor').innerText()).not.toContain('vingt minutes');
+    }
+    await cgt.getByTestId('amendment').filter({ hasText: 'trente minutes' }).and(cgt.locator('[data-status="merged"]')).waitFor();
+    // The merge took a version of kind merge (the version panel lists versions when it loads).
+    await axess.reload();
+    await axess.getByTestId('version-list').getByText('Amendement CGT intégré – article 3').waitFor();
+    await screenshot(cgt, 'amendment-4-merged-cgt');
+    await screenshot(axess, 'amendment-4-merged-negotiator');
+  });
+
+  it('a CGT private note is highlighted for its author and never shown to the negotiator', async () => {
+    await selectWords(cgt, 'six heures');
+    await cgt.getByRole('button', { name: 'Annoter le passage sélectionné' }).click();
+    await cgt.getByLabel('Commentaire').fill('Note privée : demander sept heures');
+    await cgt.getByLabel('Visible par').selectOption('private');
+    await cgt.getByRole('button', { name: 'Annoter', exact: true }).click();
+    await cgt.getByTestId('annotation-thread').filter({ hasText: 'Note privée' }).waitFor();
+    await cgt.locator('.anchor-annotation', { hasText: 'six heures' }).waitFor();
+
+    await selectWords(cgt, 'surveillance des personnes accompagnées');
+    await cgt.getByRole('button', { name: 'Annoter le passage sélectionné' }).click();
+    await cgt.getByLabel('Commentaire').fill('Question à la commission : quid des nuits ?');
+    await cgt.getByLabel('Visible par').selectOption('committee');
+    await cgt.getByRole('button', { name: 'Annoter', exact: true }).click();
+
+    await axess.getByTestId('annotation-thread').filter({ hasText: 'quid des nuits' }).waitFor({ timeout: 10_000 });
+    await axess.locator('.anchor-annotation', { hasText: 'surveillance des personnes accompagnées' }).waitFor();
+    expect(await axess.content()).not.toContain('Note privée');
+    expect(await axess.locator('.anchor-annotation', { hasText: 'six heures' }).count()).toBe(0);
+    await screenshot(cgt, 'annotation-cgt');
+    await screenshot(axess, 'annotation-negotiator');
+  });
+});
