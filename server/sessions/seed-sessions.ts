@@ -109,7 +109,7 @@ async function seedSeptember2023(connection: Connection, ids: SeedSessionIds): P
       FO: ['Isabelle Moreau'],
       SUD: ['Karim Haddad'],
       CFTC: ['Sophie Garnier'],
-      'CFE-CGC': ['Délégation CFE-CGC'],
+      'CFE-CGC': [],
     }),
   });
   await w.secretariat(startsAt, SESSION_EVENTS.opened, { sessionId });

@@ -400,6 +400,11 @@ const fr = {
   'activity.family.articles': 'Articles renumérotés',
   'activity.family.member': 'Mandats mis à jour',
   'activity.family.vote': 'Vote : mise à jour',
+  'sessions.documents': 'Documents',
+  'sessions.noDocuments': 'Aucun document joint.',
+  'sessions.attachVersion': 'Joindre une version du texte',
+  'sessions.documentLabel': 'Libellé du document',
+  'sessions.attach': 'Joindre',
 };
 
 const en: Record<keyof typeof fr, string> = {
@@ -803,6 +808,11 @@ const en: Record<keyof typeof fr, string> = {
   'activity.family.articles': 'Articles renumbered',
   'activity.family.member': 'Mandates updated',
   'activity.family.vote': 'Vote updated',
+  'sessions.documents': 'Documents',
+  'sessions.noDocuments': 'No document attached.',
+  'sessions.attachVersion': 'Attach a version of the text',
+  'sessions.documentLabel': 'Document label',
+  'sessions.attach': 'Attach',
 };
 
 const messages = { fr, en };

@@ -114,6 +114,9 @@ export class SessionsBoard {
 /** One session: details, the current item, the minutes; refreshed by the live events. */
 export class SessionRoom {
   negotiation = $state<NegotiationDetail | null>(null);
+  /** The versions a document may point at, and the tabled amendments an agenda item may name. */
+  versions = $state<{ id: string; name: string; createdAt: string }[]>([]);
+  amendments = $state<{ id: string; formula: string; status: string; org: { shortName: string }; target: { number: string } }[]>([]);
   session = $state<SessionView | null>(null);
   current = $state<CurrentItemView | null>(null);
   minutes = $state<MinutesView | null>(null);
@@ -140,6 +143,11 @@ export class SessionRoom {
     try {
       this.negotiation = await api<NegotiationDetail>('GET', `/negotiations/${this.negotiationId}`);
       await this.refresh();
+      this.versions = await api<SessionRoom['versions']>('GET', `/negotiations/${this.negotiationId}/versions`);
+      if (this.canManage) {
+        const amendments = await api<SessionRoom['amendments']>('GET', `/negotiations/${this.negotiationId}/amendments`).catch(() => []);
+        this.amendments = amendments.filter((a) => a.status !== 'draft');
+      }
     } catch (err) {
       this.error = describeError(err);
       this.status = (err as { status?: number }).status ?? 0;
