@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Ack } from './errors.ts';
 import { AnchorSchema, type Anchor } from './amendments/amendment.ts';
 
 /**
@@ -55,4 +56,12 @@ export interface AnnotationView {
   resolvedBy: { userId: string; name: string } | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The annotation commands of the negotiation's channel (see ClientToServerEvents). */
+export interface AnnotationCommands {
+  'annotation:create': (payload: AnnotatePayload, ack: (ack: Ack<AnnotationView>) => void) => void;
+  'annotation:reply': (payload: ReplyPayload, ack: (ack: Ack<AnnotationView>) => void) => void;
+  'annotation:resolve': (payload: z.input<typeof AnnotationCommandSchema>, ack: (ack: Ack<AnnotationView>) => void) => void;
+  'annotation:reopen': (payload: z.input<typeof AnnotationCommandSchema>, ack: (ack: Ack<AnnotationView>) => void) => void;
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { College, Role } from './access.ts';
 import type { Ack } from './errors.ts';
 import type { NegotiationEvent, Visibility } from './events.ts';
+import type { AmendmentCommands } from './amendments/amendment.ts';
+import type { AnnotationCommands } from './annotations.ts';
 import { VoteChoiceSchema, VoteRuleSchema, type TallyResult, type VoteChoice, type VoteRule } from './votes/tally.ts';
 
 /**
@@ -180,7 +182,7 @@ export interface VoteView {
 
 type AckFn<T> = (ack: Ack<T>) => void;
 
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends AmendmentCommands, AnnotationCommands {
   'negotiation:join': (payload: JoinPayload, ack: AckFn<JoinResult>) => void;
   'negotiation:leave': (payload: { negotiationId: string }, ack: AckFn<null>) => void;
   'position:declare': (payload: DeclarePositionPayload, ack: AckFn<Position>) => void;

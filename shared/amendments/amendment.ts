@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Ack } from '../errors.ts';
 import { diffWords, type DiffOp } from '../text-diff.ts';
 import { AmendmentContentSchema, splitParagraphs, type AmendmentContent } from './formula.ts';
 import type { AmendmentStatus, AmendmentTransition } from './lifecycle.ts';
@@ -107,6 +108,17 @@ export interface AmendmentDetail extends AmendmentView {
   diffAgainstCurrent: DiffOp[] | null;
   /** Base text → current text: what changed since it was written. */
   diffBaseToCurrent: DiffOp[];
+}
+
+/** The amendment commands of the negotiation's channel (see ClientToServerEvents). */
+export interface AmendmentCommands {
+  'amendment:draft': (payload: DraftAmendmentPayload, ack: (ack: Ack<AmendmentView>) => void) => void;
+  'amendment:table': (payload: TableAmendmentPayload, ack: (ack: Ack<AmendmentView>) => void) => void;
+  'amendment:discuss': (payload: z.input<typeof AmendmentCommandSchema>, ack: (ack: Ack<AmendmentView>) => void) => void;
+  'amendment:adopt': (payload: z.input<typeof AdoptAmendmentSchema>, ack: (ack: Ack<AmendmentView>) => void) => void;
+  'amendment:reject': (payload: z.input<typeof AmendmentCommandSchema>, ack: (ack: Ack<AmendmentView>) => void) => void;
+  'amendment:withdraw': (payload: z.input<typeof AmendmentCommandSchema>, ack: (ack: Ack<AmendmentView>) => void) => void;
+  'amendment:merge': (payload: z.input<typeof MergeAmendmentSchema>, ack: (ack: Ack<AmendmentView>) => void) => void;
 }
 
 // --- Pure text rules -------------------------------------------------------------------
