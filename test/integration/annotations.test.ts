@@ -202,6 +202,22 @@ describe('annotations', () => {
     }
   });
 
+  it('the exports of the version opened for signature (JSON, Akoma Ntoso) hold no annotation', async () => {
+    const opened = await call(server, `/negotiations/${negotiationId}/signature/open`, {
+      cookie: cookies.secretariat,
+      body: { versionName: 'Texte soumis à signature', signatureDeadline: '2099-12-31' },
+    });
+    expect(opened.status).toBe(201);
+    const { version } = (await opened.json()) as { version: { id: string } };
+    for (const format of ['json', 'xml']) {
+      const exported = await call(server, `/negotiations/${negotiationId}/versions/${version.id}/export.${format}`, { cookie: cookies.cfdt });
+      expect(exported.status).toBe(200);
+      const body = await exported.text();
+      expect(body).toContain('vingt minutes');
+      for (const secret of [SECRET, DELEGATION, COLLEGE, COMMITTEE_NOTE]) expect(body).not.toContain(secret);
+    }
+  });
+
   async function addObserver(): Promise<ClientSocket> {
     const { addMember } = await import('../helpers/seed.ts');
     await addMember(server, { email: 'observateur@cmp.test', negotiationId, organisationId: ids.organisations.CMP, roles: ['observer'] });
