@@ -2,7 +2,9 @@ import { Types, type Connection } from 'mongoose';
 import type { EventDraft } from '../../shared/events.ts';
 import { parisLocalToUtc, parisParts } from '../../shared/sessions/paris-time.ts';
 import { SESSION_EVENTS, type AgendaItem, type AttendanceRecord } from '../../shared/sessions/session.ts';
+import { tallyVote, type VoteChoice } from '../../shared/votes/tally.ts';
 import { EventStore } from '../events/event-store.ts';
+import { votingOrganisations } from '../votes/vote.service.ts';
 import { composeMinutes } from './session.service.ts';
 
 /**
@@ -58,6 +60,10 @@ class Writer {
       ...position,
     };
     await this.store.append(this.negotiationId, [{ type: 'position:declared', payload, actor: this.ids.users[delegate.email], org: payload.org }], () => at);
+  }
+
+  async ballot(at: Date, payload: { voteId: string; org: string; choice: VoteChoice; castBy: { userId: string; name: string } }): Promise<void> {
+    await this.store.append(this.negotiationId, [{ type: 'ballot:cast', payload, actor: payload.castBy.userId, org: payload.org }], () => at);
   }
 
   attendance(present: Record<string, string[]>, status: Record<string, AttendanceRecord['status']> = {}): AttendanceRecord[] {
@@ -149,7 +155,7 @@ async function seedLiveNegotiation(connection: Connection, ids: SeedSessionIds, 
   const pastId = new Types.ObjectId().toHexString();
   const pastStart = parisDay(now, -14, '14:00');
   const pastAgenda: AgendaItem[] = [
-    { kind: 'free', title: 'Déclarations liminaires', text: '' },
+    { kind: 'free', title: 'Calendrier de la négociation', text: 'Présentation des échéances fixées par les pouvoirs publics.' },
     { kind: 'article', articleId: articles[2], title: 'Article 2 – Définition du temps de travail effectif' },
     { kind: 'article', articleId: articles[3], title: 'Article 3 – Temps de pause' },
   ];
@@ -171,25 +177,24 @@ async function seedLiveNegotiation(connection: Connection, ids: SeedSessionIds, 
     ),
   });
   await w.secretariat(pastStart, SESSION_EVENTS.opened, { sessionId: pastId });
-  await w.position(minutesLater(pastStart, 5), 'CFDT', pastId, {
-    stance: 'favorable',
-    statement: 'La CFDT entre dans cette négociation avec la volonté d’aboutir à des règles communes protectrices.',
-    liminary: true,
-    item: { kind: 'text' },
-  });
-  await w.position(minutesLater(pastStart, 15), 'CGT', pastId, {
-    stance: 'réservé',
-    statement: 'La CGT demande que les temps d’habillage soient intégralement décomptés comme temps de travail effectif.',
-    liminary: true,
-    item: { kind: 'text' },
-  });
-  await w.secretariat(minutesLater(pastStart, 40), SESSION_EVENTS.itemChanged, { sessionId: pastId, index: 1, item: pastAgenda[1] });
-  await w.position(minutesLater(pastStart, 70), 'FO', pastId, {
-    stance: 'réservé',
-    statement: 'FO réserve sa position tant que la définition ne couvre pas les temps d’astreinte.',
-    liminary: false,
+  // An indicative vote on article 2, recorded against the session (no position: the ledger of
+  // the live draft starts empty).
+  await w.secretariat(minutesLater(pastStart, 5), SESSION_EVENTS.itemChanged, { sessionId: pastId, index: 1, item: pastAgenda[1] });
+  const voteId = new Types.ObjectId().toHexString();
+  const secretariat = { userId: ids.users[SECRETARIAT], name: 'Julien Roussel' };
+  await w.secretariat(minutesLater(pastStart, 10), 'vote:opened', {
+    voteId,
+    title: 'Définition du temps de travail effectif (article 2)',
     item: { kind: 'article', id: articles[2] },
+    rule: 'double-majority',
+    sessionId: pastId,
+    openedBy: secretariat,
   });
+  const choices: [string, VoteChoice][] = [['AXESS', 'pour'], ['CFDT', 'pour'], ['CGT', 'contre'], ['FO', 'pour']];
+  const ballots = choices.map(([org, choice]) => ({ org: ids.organisations[org], choice, castBy: { userId: ids.users[DELEGATES[org].email], name: DELEGATES[org].name } }));
+  for (const [i, ballot] of ballots.entries()) await w.ballot(minutesLater(pastStart, 20 + i), { voteId, ...ballot });
+  const voters = await votingOrganisations(connection, ids.negotiations.tempsDeTravail);
+  await w.secretariat(minutesLater(pastStart, 30), 'vote:closed', { voteId, result: tallyVote('double-majority', voters, ballots), closedBy: secretariat });
   await w.secretariat(minutesLater(pastStart, 100), SESSION_EVENTS.itemChanged, { sessionId: pastId, index: 2, item: pastAgenda[2] });
   const closedAt = minutesLater(pastStart, 170);
 

@@ -339,5 +339,8 @@ describe('sessions (séances) and their minutes', () => {
     const pastMinutes = await get<MinutesView>('cfdt', `/negotiations/${ids.negotiations.tempsDeTravail}/sessions/${past.id}/minutes`);
     expect(pastMinutes.status).toBe('circulated');
     expect(pastMinutes.text).toContain('deuxième séance');
+    expect(decisionsOf(pastMinutes.text)).toEqual([
+      'Vote indicatif « Définition du temps de travail effectif (article 2) », à la double majorité (majorité pondérée dans chaque collège) : adopté. Pour : AXESS, CFDT, FO ; Contre : CGT ; Sans bulletin : SUD, CFTC, CFE-CGC.',
+    ]);
   });
 });
