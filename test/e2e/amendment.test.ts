@@ -140,4 +140,34 @@ describe('an amendment from tabling to the live text, in headless Chromium', () 
     await screenshot(cgt, 'annotation-cgt');
     await screenshot(axess, 'annotation-negotiator');
   });
+
+  it('competing amendments and an outdated one are flagged live', async () => {
+    const article = ids.articles.tempsDeTravail[3];
+    for (const [email, to] of [
+      ['delegue@fo.demo', 'cinq heures'],
+      ['delegue@cfdt.demo', 'cinq heures et demie'],
+    ] as const) {
+      const socket = await connect(server, await login(server, email));
+      const ack = await command(socket, 'amendment:table', {
+        negotiationId,
+        articleId: article,
+        content: { kind: 'replace-words', from: 'six heures', to },
+        justification: 'Une pause plus tôt dans la journée.',
+      });
+      socket.close();
+      expect(ack).toMatchObject({ ok: true });
+    }
+    const fo = cgt.getByTestId('amendment').filter({ hasText: '« cinq heures »' });
+    await fo.getByTestId('amendment-competing').getByText('CFDT').waitFor({ timeout: 10_000 });
+    await cgt.getByTestId('amendment').filter({ hasText: 'cinq heures et demie' }).getByTestId('amendment-competing').getByText('FO').waitFor();
+
+    // The pen-holder rewrites the targeted words: both amendments are flagged outdated, in every browser.
+    const surface = axess.getByTestId('article-editor');
+    await selectWords(axess, 'six heures');
+    await surface.press('Delete');
+    await axess.keyboard.type('six heures trente');
+    await fo.getByTestId('amendment-outdated').waitFor({ timeout: 10_000 });
+    await axess.getByTestId('amendment').filter({ hasText: '« cinq heures »' }).getByTestId('amendment-outdated').waitFor({ timeout: 10_000 });
+    await screenshot(cgt, 'amendment-5-competing-outdated');
+  });
 });
