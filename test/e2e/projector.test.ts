@@ -80,7 +80,43 @@ describe('the projector follows the session', () => {
     await secretariat.getByTestId('next-item').click();
     await heading.filter({ hasText: 'Vote indicatif sur la pause' }).waitFor({ timeout: 15_000 });
     await wall.getByText('Le vote n’est pas encore ouvert.').waitFor();
+
+    // The vote is held: the wall shows the tally once closed.
+    const voters = Object.fromEntries(
+      await Promise.all(
+        (['secretariat@axess.demo', 'negociateur@axess.demo', 'delegue@cfdt.demo', 'delegue@cgt.demo'] as const).map(async (email) => [email, await connect(server, await login(server, email))] as const),
+      ),
+    );
+    const ok = async <T,>(email: string, event: string, payload: Record<string, unknown>): Promise<T> => {
+      const ack = await command<T>(voters[email], event, { negotiationId, ...payload });
+      if (!ack.ok) throw new Error(`${event}: ${ack.error.message}`);
+      return ack.data;
+    };
+    const vote = await ok<{ id: string }>('secretariat@axess.demo', 'vote:open', { item: { kind: 'text' }, rule: 'consensus', title: 'Vote indicatif sur la pause', sessionId: session.id });
+    await wall.getByText('Vote en cours').waitFor({ timeout: 15_000 });
+    await ok('negociateur@axess.demo', 'vote:cast', { voteId: vote.id, choice: 'pour' });
+    await ok('delegue@cfdt.demo', 'vote:cast', { voteId: vote.id, choice: 'pour' });
+    await ok('delegue@cgt.demo', 'vote:cast', { voteId: vote.id, choice: 'abstention' });
+    await ok('secretariat@axess.demo', 'vote:close', { voteId: vote.id });
+    for (const socket of Object.values(voters)) socket.close();
+    await wall.getByText('Adopté', { exact: true }).waitFor({ timeout: 15_000 });
+    expect(await wall.getByTestId('current-item').innerText()).toMatch(/AXESS, CFDT/);
     await screenshot(wall, 'projector-vote');
+
+    // The close drafts the minutes, which the secretariat edits live, then approves.
+    secretariat.on('dialog', (dialog) => void dialog.accept());
+    await secretariat.getByRole('button', { name: 'Clore la séance' }).click();
+    const editor = secretariat.locator('#minutes-text');
+    await editor.waitFor({ timeout: 15_000 });
+    await secretariat.waitForFunction(() => (document.querySelector('#minutes-text') as HTMLTextAreaElement | null)?.value.includes('## Décisions'));
+    await editor.click();
+    await secretariat.keyboard.press('Control+End');
+    await secretariat.keyboard.type('Observation : la CGT demande un relevé nominatif.');
+    await screenshot(secretariat, 'minutes-editing');
+    await secretariat.getByRole('button', { name: 'Approuver (fige le texte)' }).click();
+    await secretariat.getByTestId('minutes-text').waitFor({ timeout: 15_000 });
+    expect(await secretariat.getByTestId('minutes-text').innerText()).toContain('Observation : la CGT demande un relevé nominatif.');
+    expect(await secretariat.locator('#minutes-text').count()).toBe(0);
   });
 
   it('members see the calendar with sessions, deadlines and a countdown; approved minutes are read-only with their exports', async () => {
