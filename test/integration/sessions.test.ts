@@ -283,6 +283,19 @@ describe('sessions (séances) and their minutes', () => {
     for (const decision of SCRIPTED_SESSION_DECISIONS.slice(0, 2)) expect(value.replace(/\u00a0|\u202f/g, ' ')).toContain(decision.replace(/\u00a0|\u202f/g, ' '));
   });
 
+  it('Paris wall-clock times become UTC instants across summer time', async () => {
+    const summer = await convene({ title: 'Séance d’été', startsAt: '2027-06-10T09:30', agenda: [] });
+    expect(summer.startsAt).toBe('2027-06-10T07:30:00.000Z');
+    // The day the clocks go forward: 03:30 exists, in summer time.
+    const spring = await convene({ title: 'Séance de printemps', startsAt: '2027-03-28T03:30', agenda: [] });
+    expect(spring.startsAt).toBe('2027-03-28T01:30:00.000Z');
+    // An instant with an offset is taken as given.
+    const explicit = await convene({ title: 'Séance explicite', startsAt: '2027-01-12T14:00:00+01:00', agenda: [] });
+    expect(explicit.startsAt).toBe('2027-01-12T13:00:00.000Z');
+    const res = await call(server, `/negotiations/${negotiationId}/sessions/${summer.id}/session.ics`, { cookie: cookies.fo });
+    expect(await res.text()).toContain('DTSTART;TZID=Europe/Paris:20270610T093000');
+  });
+
   it('the .ics of a session and of the negotiation parse with ical.js, in Paris time, folded at 75 octets', async () => {
     const sessions = await get<SessionSummary[]>('fo', `/negotiations/${negotiationId}/sessions`);
     const december = sessions.find((s) => s.title.endsWith('décembre'))!;
@@ -300,7 +313,8 @@ describe('sessions (séances) and their minutes', () => {
     const vevent = calendar.getFirstSubcomponent('vevent')!;
     const event = new ICAL.Event(vevent);
     expect(event.uid).toBe(`session-${december.id}@negociation.local`);
-    expect(event.summary.startsWith('Temps de travail – séance de décembre – ')).toBe(true);
+    // Folded in the middle of multi-byte characters' neighbourhood, unfolded intact.
+    expect(event.summary).toBe('Temps de travail – séance de décembre – Accord relatif au temps de travail dans la CCUE');
     expect(vevent.getFirstProperty('dtstart')?.getParameter('tzid')).toBe('Europe/Paris');
     expect(event.startDate.zone?.tzid).toBe('Europe/Paris');
     expect(event.startDate.toJSDate().toISOString()).toBe('2026-12-03T08:30:00.000Z');
