@@ -52,6 +52,7 @@ function written(event: NegotiationEvent, current: AmendmentRecord | null, statu
   const by: By = { userId: p.author.userId, name: p.author.name };
   return {
     id: p.amendmentId,
+    number: current?.number ?? null,
     negotiationId: event.negotiationId,
     articleId: p.articleId,
     target: p.target,
@@ -115,10 +116,16 @@ const STATUS_AFTER: Record<string, AmendmentStatus> = {
 /** Every amendment of a log, in the order they were first written. */
 export function foldAmendments(events: readonly NegotiationEvent[]): AmendmentRecord[] {
   const byId = new Map<string, AmendmentRecord>();
+  // Numbered in the order of tabling: drafts take no number, so numbers tell nothing about them.
+  let tabled = 0;
   for (const event of events) {
     const id = (event.payload as { amendmentId?: unknown })?.amendmentId;
     if (typeof id !== 'string') continue;
-    const next = applyAmendmentEvent(byId.get(id) ?? null, event);
+    const previous = byId.get(id) ?? null;
+    let next = applyAmendmentEvent(previous, event);
+    if (next && event.type === AMENDMENT_EVENTS.tabled && next.status === 'tabled' && previous?.status !== 'tabled' && next.number === null) {
+      next = { ...next, number: ++tabled };
+    }
     if (next) byId.set(id, next);
   }
   return [...byId.values()];

@@ -75,6 +75,8 @@ export interface AmendmentHistoryEntry {
 
 export interface AmendmentView {
   id: string;
+  /** Its number in the order of tabling (n° 1, 2…); null while a draft. */
+  number: number | null;
   negotiationId: string;
   articleId: string;
   target: { number: string; kind: 'article' | 'preamble'; title: string };

@@ -75,7 +75,7 @@ describe('amendments', () => {
       content: replaceWords('vingt minutes', 'trente minutes'),
       justification: 'Vingt minutes ne suffisent pas pour un repas.',
     });
-    expect(draft).toMatchObject({ status: 'draft', org: { shortName: 'CGT' }, target: { number: '3' } });
+    expect(draft).toMatchObject({ status: 'draft', number: null, org: { shortName: 'CGT' }, target: { number: '3' } });
     await until(() => seen.cgt.some((e) => e.type === 'amendment:drafted'), 'the draft at the CGT');
     await quiet();
     for (const who of ['cfdt', 'fo', 'axess', 'secretariat', 'chair'] as const) {
@@ -95,6 +95,8 @@ describe('amendments', () => {
     const [draft] = (await list('cgt')).filter((a) => a.status === 'draft');
     const tabled = await ok('cgt', 'amendment:table', { amendmentId: draft.id });
     expect(tabled.status).toBe('tabled');
+    // Numbered in the order of tabling.
+    expect(tabled.number).toBe(1);
     expect(tabled.formula).toBe(amendmentFormula({ number: '3' }, { kind: 'replace-words', from: 'vingt minutes', to: 'trente minutes' }));
     expect(plain(tabled.formula)).toBe('À l’article 3, les mots « vingt minutes » sont remplacés par les mots « trente minutes ».');
     expect(tabled.base.blocks[0]).toBe(PAUSE);
@@ -173,6 +175,7 @@ describe('amendments', () => {
       content: replaceWords('vingt minutes', 'quarante-cinq minutes'),
       justification: 'Une vraie pause repas.',
     });
+    expect(fo.number).toBe(2);
     const other = await ok('cfdt', 'amendment:table', {
       articleId: pauseArticle,
       content: { kind: 'insert-paragraph', text: 'La pause peut être fractionnée à la demande du salarié.' },
