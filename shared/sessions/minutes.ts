@@ -178,9 +178,10 @@ export function draftMinutes(ctx: MinutesContext): MinutesDraft {
           .filter(Boolean);
         const silent = result.ballots.filter((b) => b.choice === null).map((b) => b.shortName);
         if (silent.length > 0) ballots.push(`Sans bulletin : ${silent.join(', ')}`);
-        decisions.push(
-          `Vote indicatif « ${vote?.title ?? 'sans titre'} », ${RULE_LABEL[result.rule]} : ${result.adopted ? 'adopté' : 'non adopté'}. ${ballots.join(' ; ')}.`,
-        );
+        const title = vote?.title ?? 'sans titre';
+        // A title that already says "Vote…" is not repeated after "Vote indicatif".
+        const named = /^vote\b/i.test(title) ? title : `Vote indicatif « ${title} »`;
+        decisions.push(`${named}, ${RULE_LABEL[result.rule]} : ${result.adopted ? 'adopté' : 'non adopté'}. ${ballots.join(' ; ')}.`);
         break;
       }
       case 'article:status-changed': {

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack } from '../../../shared/errors.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
-import type { NegotiationDetail } from '../../../shared/identity.ts';
+import type { MembersView, NegotiationDetail } from '../../../shared/identity.ts';
 import type { JoinResult } from '../../../shared/realtime.ts';
 import type { CurrentItemView, MinutesView, SessionSummary, SessionView } from '../../../shared/sessions/session.ts';
 import { api } from '../lib/api.ts';
@@ -116,6 +116,8 @@ export class SessionRoom {
   negotiation = $state<NegotiationDetail | null>(null);
   /** The versions a document may point at, and the tabled amendments an agenda item may name. */
   versions = $state<{ id: string; name: string; createdAt: string }[]>([]);
+  /** The names of each organisation's members (the secretariat's attendance form suggests them). */
+  delegatesByOrg = $state<Record<string, string[]>>({});
   amendments = $state<{ id: string; formula: string; status: string; org: { shortName: string }; target: { number: string } }[]>([]);
   session = $state<SessionView | null>(null);
   current = $state<CurrentItemView | null>(null);
@@ -147,6 +149,10 @@ export class SessionRoom {
       if (this.canManage) {
         const amendments = await api<SessionRoom['amendments']>('GET', `/negotiations/${this.negotiationId}/amendments`).catch(() => []);
         this.amendments = amendments.filter((a) => a.status !== 'draft');
+        const view = await api<MembersView>('GET', `/negotiations/${this.negotiationId}/members`).catch(() => null);
+        const byOrg: Record<string, string[]> = {};
+        for (const member of view?.members ?? []) (byOrg[member.organisation.id] ??= []).push(member.user.name);
+        this.delegatesByOrg = byOrg;
       }
     } catch (err) {
       this.error = describeError(err);
