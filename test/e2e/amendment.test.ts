@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { AmendmentView } from '../../shared/amendments/amendment.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ensureClientBuilt, launchBrowser, screenshot } from '../helpers/browser.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
-import { DEMO_PASSWORD, call, login } from '../helpers/auth.ts';
-import { command, connect, join, type ClientSocket } from '../integration/realtime-client.ts';
+import { DEMO_PASSWORD, login } from '../helpers/auth.ts';
+import { command, connect } from '../integration/realtime-client.ts';
 
 async function signIn(context: BrowserContext, url: string, email: string, next: string): Promise<Page> {
   const page = await context.newPage();
@@ -44,7 +43,7 @@ describe('an amendment from tabling to the live text, in headless Chromium', () 
   let ids: DemoIds;
   let cgt: Page;
   let axess: Page;
-  let secretariat: ClientSocket;
+  let secretariatPage: Page;
   let negotiationId: string;
 
   beforeAll(async () => {
@@ -57,11 +56,9 @@ describe('an amendment from tabling to the live text, in headless Chromium', () 
     const options = { viewport: { width: 1600, height: 1000 }, locale: 'fr-FR' };
     cgt = await signIn(await browser.newContext(options), server.url, 'delegue@cgt.demo', path);
     axess = await signIn(await browser.newContext(options), server.url, 'negociateur@axess.demo', path);
-    secretariat = await connect(server, await login(server, 'secretariat@axess.demo'));
-    await join(secretariat, negotiationId, 0);
+    secretariatPage = await signIn(await browser.newContext(options), server.url, 'secretariat@axess.demo', path);
   });
   afterAll(async () => {
-    secretariat?.close();
     await browser?.close();
     await server?.close();
   });
@@ -93,11 +90,13 @@ describe('an amendment from tabling to the live text, in headless Chromium', () 
     await axess.getByTestId('activity-feed').getByText('CGT dépose un amendement').waitFor();
     await screenshot(axess, 'amendment-2-negotiator-sees-it');
 
-    // The committee decides (the secretariat puts it under discussion, adopts it).
-    const listed = (await (await call(server, `/negotiations/${negotiationId}/amendments`, { cookie: await login(server, 'secretariat@axess.demo') })).json()) as AmendmentView[];
-    const amendmentId = listed[0].id;
-    expect(await command(secretariat, 'amendment:discuss', { negotiationId, amendmentId })).toMatchObject({ ok: true });
-    expect(await command(secretariat, 'amendment:adopt', { negotiationId, amendmentId })).toMatchObject({ ok: true });
+    // The committee decides: the secretariat puts it under discussion, then adopts it.
+    const decided = secretariatPage.getByTestId('amendment').filter({ hasText: 'trente minutes' });
+    await decided.getByRole('button', { name: 'Mettre en discussion' }).click();
+    await decided.and(secretariatPage.locator('[data-status="under discussion"]')).waitFor();
+    await screenshot(secretariatPage, 'amendment-2b-secretariat');
+    await decided.getByRole('button', { name: 'Adopter' }).click();
+    await decided.and(secretariatPage.locator('[data-status="adopted"]')).waitFor();
 
     // The pen-holder merges it: the live text changes in both browsers.
     await seen.getByRole('button', { name: 'Voir les différences' }).click();
