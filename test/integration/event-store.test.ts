@@ -25,7 +25,7 @@ describe('the negotiation event log', () => {
     return connection;
   }
 
-  it('20 concurrent appenders × 50 events each get seq 1…1000 with no gap and no duplicate', async () => {
+  it('20 concurrent appenders × 50 events each get seq 1…1000 with no gap and no duplicate', { timeout: 120_000 }, async () => {
     // Four stores on four connections stand for four server processes: they collide on
     // sequence numbers for real and must retry on the duplicate key.
     const stores = await Promise.all([0, 1, 2, 3].map(async () => new EventStore(await connect())));
