@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { MINUTES_TEXT, minutesDocName, parseMinutesDocName } from '../../shared/sessions/session.ts';
 import { can, type Actor } from '../access/access.service.ts';
 import type { DocStore } from '../collab/doc-store.ts';
+import { CloseCode } from '../collab/close-codes.ts';
 import { Origin } from '../collab/shared-doc.ts';
 import { loadSession, negotiationOfSession } from './session.store.ts';
 
@@ -42,5 +43,19 @@ export function readMinutesText(store: DocStore, sessionId: string, fallback: st
     const ytext = doc.getText(MINUTES_TEXT);
     if (ytext.length === 0 && fallback) doc.transact(() => ytext.insert(0, fallback), Origin.SERVER);
     return ytext.toString();
+  });
+}
+
+/**
+ * Once approved, the connections open on the draft are closed: they reconnect and are then
+ * authorised read-only (canWriteMinutes), so no edit lands in the document after approval.
+ * The record itself is the text frozen in the `minutes:approved` event.
+ */
+export function closeMinutesConnections(store: DocStore, sessionId: string): Promise<void> {
+  return store.withDoc(minutesDocName(sessionId), (doc) => {
+    for (const peer of [...doc.peers]) {
+      // The collab endpoint's peers are its connections, which can be closed.
+      (peer as { close?: (code: number, reason: string) => void }).close?.(CloseCode.FORBIDDEN, 'minutes approved');
+    }
   });
 }

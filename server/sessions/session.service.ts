@@ -34,7 +34,7 @@ import { organisationModel } from '../negotiations/organisation.model.ts';
 import { recordEvents } from '../realtime/realtime.handlers.ts';
 import { createVersion } from '../versions/versions.service.ts';
 import { versionModel } from '../versions/version.model.ts';
-import { readMinutesText, writeMinutesText } from './minutes-doc.ts';
+import { closeMinutesConnections, readMinutesText, writeMinutesText } from './minutes-doc.ts';
 import { committeeEvents, draftedText, loadSession, loadSessions } from './session.store.ts';
 
 export type SessionContext = Pick<AppContext, 'db' | 'events' | 'io' | 'logger'>;
@@ -315,6 +315,8 @@ export function circulateMinutes(ctx: SessionContext, actor: Actor, input: z.inf
 }
 
 /** The minutes are approved: their text is frozen in the log; no edit is accepted afterwards. */
-export function approveMinutes(ctx: SessionContext, actor: Actor, input: z.infer<typeof SessionCommandSchema>): Promise<MinutesView> {
-  return seal(ctx, actor, input.sessionId, SESSION_EVENTS.minutesApproved);
+export async function approveMinutes(ctx: SessionContext, actor: Actor, input: z.infer<typeof SessionCommandSchema>): Promise<MinutesView> {
+  const approved = await seal(ctx, actor, input.sessionId, SESSION_EVENTS.minutesApproved);
+  await closeMinutesConnections(collabOf(ctx).store, input.sessionId);
+  return approved;
 }

@@ -238,7 +238,20 @@ describe('sessions (séances) and their minutes', () => {
 
     expect(await send('cgt', 'minutes:approve', { sessionId: session.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await ok('secretariat', 'minutes:circulate', { sessionId: session.id });
+    // A secretariat's editor still open at approval: its later edit must not land.
+    const open = connectClient(server.url, docName, cookies.secretariat);
+    await synced(open);
     const approved = await ok<MinutesView>('secretariat', 'minutes:approve', { sessionId: session.id });
+    open.doc.getText('text').insert(0, 'APRÈS APPROBATION ');
+    await new Promise((r) => setTimeout(r, 500));
+    const reader = connectClient(server.url, docName, cookies.fo);
+    try {
+      await synced(reader);
+      expect(reader.doc.getText('text').toString()).not.toContain('APRÈS APPROBATION');
+    } finally {
+      reader.destroy();
+      open.destroy();
+    }
     expect(approved).toMatchObject({ status: 'approved', editable: false, approvedBy: 'Julien Roussel' });
     expect(approved.text).toContain('Remarque du secrétariat.');
     expect(approved.text).not.toContain('PIRATAGE');
