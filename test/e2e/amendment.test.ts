@@ -167,6 +167,8 @@ describe('an amendment from tabling to the live text, in headless Chromium', () 
     await axess.keyboard.type('six heures trente');
     await fo.getByTestId('amendment-outdated').waitFor({ timeout: 10_000 });
     await axess.getByTestId('amendment').filter({ hasText: '« cinq heures »' }).getByTestId('amendment-outdated').waitFor({ timeout: 10_000 });
+    // The CGT's note on the deleted words says its passage is gone.
+    await cgt.getByTestId('annotation-thread').filter({ hasText: 'Note privée' }).getByTestId('annotation-detached').waitFor({ timeout: 10_000 });
     await screenshot(cgt, 'amendment-5-competing-outdated');
   });
 });

@@ -1,7 +1,8 @@
 import type { Editor } from '@tiptap/core';
 import { Amendments } from '../amendments/amendments.svelte.ts';
 import { Annotations } from '../annotations/annotations.svelte.ts';
-import { selectionAnchor, setHighlights, type Highlight } from '../annotations/anchor-highlights.ts';
+import { anchorLost, selectionAnchor, setHighlights, type Highlight } from '../annotations/anchor-highlights.ts';
+import type { Anchor } from '../../../shared/amendments/amendment.ts';
 import { NegotiationFeed } from './negotiation-feed.svelte.ts';
 import './workspace.css';
 
@@ -17,6 +18,8 @@ export class TextWorkspace {
   articleId = $state<string | null>(null);
   /** The thread or amendment hovered in the margin: its passage is emphasised. */
   focused = $state<string | null>(null);
+  /** Bumped at each change of the text: what depends on anchors recomputes. */
+  textVersion = $state(0);
   private detach: (() => void) | null = null;
 
   constructor(readonly negotiationId: string) {
@@ -33,6 +36,7 @@ export class TextWorkspace {
     this.editor = editor;
     this.articleId = articleId;
     const onUpdate = () => {
+      this.textVersion++;
       if (this.amendments.onArticle(articleId).length > 0) this.amendments.refresh(800);
     };
     editor.on('update', onUpdate);
@@ -40,6 +44,12 @@ export class TextWorkspace {
   }
 
   selection = (): ReturnType<typeof selectionAnchor> => (this.editor && !this.editor.isDestroyed ? selectionAnchor(this.editor) : null);
+
+  /** Whether an annotated passage was deleted from the text since. */
+  detached = (anchor: Anchor): boolean => {
+    void this.textVersion;
+    return !!this.editor && !this.editor.isDestroyed && anchorLost(this.editor, anchor);
+  };
 
   /** Recomputed by the view's effect whenever the lists or the focus change. */
   highlights(): Highlight[] {

@@ -76,6 +76,13 @@ export const AnchorHighlights = Extension.create({
   },
 });
 
+/** Whether an anchor's passage is gone from the text (deleted since it was annotated). */
+export function anchorLost(editor: Editor, anchor: Anchor): boolean {
+  const from = absolute(editor.state, anchor.start);
+  const to = absolute(editor.state, anchor.end);
+  return from === null || to === null || from >= to;
+}
+
 /** Shows these highlights in the editor. */
 export function setHighlights(editor: Editor, highlights: Highlight[]): void {
   if (editor.isDestroyed) return;
