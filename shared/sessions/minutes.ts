@@ -152,7 +152,10 @@ export function draftMinutes(ctx: MinutesContext): MinutesDraft {
     switch (event.type) {
       case 'amendment:tabled': {
         const t = tabled.get(String(p.amendmentId));
-        if (t) decisions.push(`La délégation ${t.org} dépose ${amendmentLabel(String(p.amendmentId))} : ${t.formula}`);
+        if (t) {
+          const n = amendmentNumber.get(String(p.amendmentId));
+          decisions.push(`La délégation ${t.org} dépose l’amendement n° ${n} à ${articleLabel(ctx, t.articleId, t.number)}. ${t.formula}`);
+        }
         break;
       }
       case 'amendment:adopted':

@@ -3,9 +3,14 @@
  * them: nothing more, nothing less, in the order they were taken.
  */
 export const SCRIPTED_SESSION_DECISIONS = [
+  'La délégation CFDT dépose l’amendement n° 1 à l’article 3. L’article 3 est complété par un alinéa ainsi rédigé : « La pause est prise hors de la présence des personnes accompagnées. »',
+  'La commission adopte l’amendement n° 1 (CFDT) à l’article 3.',
+  'L’amendement n° 1 (CFDT) à l’article 3 est intégré au texte.',
   'Vote indicatif « Principe d’un temps de pause de 20 minutes », à la double majorité (majorité pondérée dans chaque collège) : adopté. Pour : AXESS, CFDT, FO ; Contre : CGT ; Abstention : SUD ; Sans bulletin : CFTC, CFE-CGC.',
   'L’article 3 passe du statut « ouvert » au statut « accord ad referendum ».',
   'Vote indicatif « Temps d’habillage : décompte intégral », au consensus (aucune voix contre) : non adopté. Pour : CGT ; Contre : AXESS ; Sans bulletin : CFDT, FO, SUD, CFTC, CFE-CGC.',
+  'La délégation CGT dépose l’amendement n° 2 à l’article 4. L’article 4 est complété par un alinéa ainsi rédigé : « Le temps d’habillage est intégralement décompté comme temps de travail effectif. »',
+  'La commission rejette l’amendement n° 2 (CGT) à l’article 4.',
   'L’article 4 passe du statut « ouvert » au statut « entre crochets ».',
   'La version « Fin de séance du jeudi 3 décembre 2026 » du texte est établie à la clôture de la séance.',
 ];

@@ -175,6 +175,14 @@ describe('sessions (séances) and their minutes', () => {
     expect(await send('cfdt', 'session:advance', { sessionId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     await ok('fo', 'position:declare', { stance: 'favorable', statement: 'FO soutient une pause de 20 minutes.', item: { kind: 'article', id: article(3) }, sessionId });
+    // The CFDT tables an amendment on article 3; the commission adopts it and it is merged.
+    const pauseAmendment = await ok<{ id: string }>('cfdt', 'amendment:table', {
+      articleId: article(3),
+      content: { kind: 'insert-paragraph', text: 'La pause est prise hors de la présence des personnes accompagnées.' },
+      justification: 'Une pause effective suppose de quitter le poste.',
+    });
+    await ok('secretariat', 'amendment:discuss', { amendmentId: pauseAmendment.id });
+    await ok('secretariat', 'amendment:adopt', { amendmentId: pauseAmendment.id, merge: true });
     await ok('secretariat', 'session:advance', { sessionId });
     const pause = await ok<VoteView>('secretariat', 'vote:open', { item: { kind: 'article', id: article(3) }, rule: 'double-majority', title: 'Principe d’un temps de pause de 20 minutes', sessionId });
     for (const [who, choice] of [['axess', 'pour'], ['cfdt', 'pour'], ['fo', 'pour'], ['cgt', 'contre'], ['sud', 'abstention']] as const) {
@@ -193,6 +201,14 @@ describe('sessions (séances) and their minutes', () => {
     await ok('axess', 'vote:cast', { voteId: habillage.id, choice: 'contre' });
     await ok('secretariat', 'vote:close', { voteId: habillage.id });
     await ok('secretariat', 'session:goto', { sessionId, index: 3 });
+    // The CGT's amendment on article 4 is rejected.
+    const habillageAmendment = await ok<{ id: string }>('cgt', 'amendment:table', {
+      articleId: article(4),
+      content: { kind: 'insert-paragraph', text: 'Le temps d’habillage est intégralement décompté comme temps de travail effectif.' },
+      justification: 'Le temps d’habillage est imposé par l’employeur.',
+    });
+    await ok('secretariat', 'amendment:discuss', { amendmentId: habillageAmendment.id });
+    await ok('secretariat', 'amendment:reject', { amendmentId: habillageAmendment.id });
     await call(server, `/negotiations/${negotiationId}/articles/${article(4)}/status`, { method: 'PUT', body: { status: 'bracketed' }, cookie: cookies.secretariat });
     expect(await send('secretariat', 'session:goto', { sessionId, index: 9 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
 
@@ -205,14 +221,15 @@ describe('sessions (séances) and their minutes', () => {
 
     const minutes = await get<MinutesView>('cgt', `/negotiations/${negotiationId}/sessions/${sessionId}/minutes`);
     expect(minutes).toMatchObject({ status: 'draft', editable: false, docName: `minutes:${sessionId}` });
-    expect(decisionsOf(minutes.text)).toEqual(SCRIPTED_SESSION_DECISIONS);
+    if (process.env.PRINT_MINUTES) process.stdout.write(`${JSON.stringify(decisionsOf(minutes.text), null, 2)}\n`);
+    // Compared with ordinary spaces: the amendments' formulas use French no-break spaces.
+    const plain = (lines: string[]) => lines.map((l) => l.replace(/[\u00a0\u202f]/g, ' '));
+    expect(plain(decisionsOf(minutes.text))).toEqual(plain(SCRIPTED_SESSION_DECISIONS));
     const declarations = parseMinutes(minutes.text).filter((b) => b.kind === 'item').map((b) => (b as { text: string }).text);
     expect(declarations).toEqual(SCRIPTED_SESSION_DECLARATIONS);
     expect(minutes.text).toContain('Séance du jeudi 3 décembre 2026');
     expect(minutes.text).toContain('| SUD | présente | Karim Haddad |');
     expect(minutes.text).toContain('| CFE-CGC | non renseignée | — |');
-    // The minutes speak of what the session decided, not of the private drafts of a delegation.
-    expect(minutes.text).not.toMatch(/amendement/i);
   });
 
   it('the minutes are edited by the secretariat only, then approval freezes them', async () => {
@@ -287,7 +304,8 @@ describe('sessions (séances) and their minutes', () => {
     const pdfText = execFileSync('pdftotext', ['-layout', path.join(dir, 'minutes.pdf'), '-'], { encoding: 'utf8' });
     expect(pdfText).toContain('Relevé de décisions');
     expect(pdfText).toMatch(/Approuvé le/);
-    expect(pdfText).toMatch(/1\.\s+Vote indicatif/);
+    expect(pdfText).toMatch(/1\.\s+La délégation CFDT dépose l’amendement/);
+    expect(pdfText).toMatch(/4\.\s+Vote indicatif/);
     if (process.env.SCREENSHOTS_DIR) fs.copyFileSync(path.join(dir, 'minutes.pdf'), path.join(process.env.SCREENSHOTS_DIR, 'minutes.pdf'));
 
     const docx = await call(server, `/negotiations/${negotiationId}/sessions/${session.id}/minutes.docx`, { cookie: cookies.cfdt });
