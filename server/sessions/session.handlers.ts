@@ -9,6 +9,7 @@ import {
   RecordAttendanceSchema,
   SessionCommandSchema,
   UpdateAgendaSchema,
+  type SessionClientToServerEvents,
 } from '../../shared/sessions/session.ts';
 import type { Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
@@ -38,7 +39,7 @@ import {
 import { loadSessions } from './session.store.ts';
 
 /** The session commands: all over Socket.IO with an ack, every one gated by 'session:manage'. */
-const COMMANDS: { event: string; schema: z.ZodType<{ negotiationId: string }>; run: (ctx: SessionContext, actor: Actor, input: never) => Promise<unknown> }[] = [
+const COMMANDS: { event: keyof SessionClientToServerEvents; schema: z.ZodType<{ negotiationId: string }>; run: (ctx: SessionContext, actor: Actor, input: never) => Promise<unknown> }[] = [
   { event: 'session:convene', schema: ConveneSessionSchema, run: conveneSession },
   { event: 'session:update-agenda', schema: UpdateAgendaSchema, run: updateAgenda },
   { event: 'session:record-attendance', schema: RecordAttendanceSchema, run: recordAttendance },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Ack } from '../errors.ts';
 import type { NegotiationEvent } from '../events.ts';
 import type { VoteView } from '../realtime.ts';
 import { LOCAL_DATE_TIME, parisLocalToUtc } from './paris-time.ts';
@@ -301,4 +302,26 @@ export const minutesDocName = (sessionId: string): string => `minutes:${sessionI
 export const MINUTES_TEXT = 'text';
 export function parseMinutesDocName(name: string): string | null {
   return /^minutes:([A-Za-z0-9_-]{1,64})$/.exec(name)?.[1] ?? null;
+}
+
+// --- The typed Socket.IO map of the session commands ------------------------------------
+
+type AckFn<T> = (ack: Ack<T>) => void;
+
+/**
+ * The session commands (all gated by 'session:manage' on the server), to merge into the
+ * negotiation channel's ClientToServerEvents. The broadcasts are `negotiation:event`s of the
+ * SESSION_EVENTS types.
+ */
+export interface SessionClientToServerEvents {
+  'session:convene': (payload: ConveneSessionPayload, ack: AckFn<SessionView>) => void;
+  'session:update-agenda': (payload: UpdateAgendaPayload, ack: AckFn<SessionView>) => void;
+  'session:record-attendance': (payload: RecordAttendancePayload, ack: AckFn<SessionView>) => void;
+  'session:open': (payload: SessionCommandPayload, ack: AckFn<SessionView>) => void;
+  'session:advance': (payload: SessionCommandPayload, ack: AckFn<SessionView>) => void;
+  'session:goto': (payload: GotoItemPayload, ack: AckFn<SessionView>) => void;
+  'session:close': (payload: CloseSessionPayload, ack: AckFn<SessionView>) => void;
+  'minutes:draft': (payload: SessionCommandPayload, ack: AckFn<MinutesView>) => void;
+  'minutes:circulate': (payload: SessionCommandPayload, ack: AckFn<MinutesView>) => void;
+  'minutes:approve': (payload: SessionCommandPayload, ack: AckFn<MinutesView>) => void;
 }
