@@ -32,6 +32,7 @@ const MAX_FANOUT = 10_000;
 
 export class CollectionIndex {
   readonly fields: string[];
+  private readonly paths: string[][];
   readonly entries: SortedList<IndexEntry>;
   /** Once any document had an array on an indexed path, range bounds may no longer be intersected. */
   multikey = false;
@@ -39,6 +40,7 @@ export class CollectionIndex {
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
+    this.paths = this.fields.map((f) => f.split('.'));
     this.entries = new SortedList<IndexEntry>((a, b) => compareKeys(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression, {});
   }
@@ -66,9 +68,17 @@ export class CollectionIndex {
     if (this.partial && !this.partial.test(doc)) return [];
     const perField: unknown[][] = [];
     let allMissing = true;
-    for (const field of this.fields) {
+    for (const path of this.paths) {
+      const reached = pathValues(doc, path);
+      if (reached.length === 1 && !Array.isArray(reached[0])) {
+        // One scalar: the usual case, no fan-out or de-duplication needed.
+        const v = reached[0];
+        if (v !== undefined) allMissing = false;
+        perField.push([v === undefined ? null : v]);
+        continue;
+      }
       const values: unknown[] = [];
-      for (const v of pathValues(doc, field)) {
+      for (const v of reached) {
         if (Array.isArray(v)) {
           this.multikey = true;
           if (v.length === 0) values.push(undefined);

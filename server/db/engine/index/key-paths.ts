@@ -32,9 +32,19 @@ function collect(value: unknown, parts: string[], i: number, out: unknown[]): vo
 }
 
 /** Every value the path reaches; leaf arrays are returned as arrays (the caller fans them out). */
-export function pathValues(doc: Doc, path: string): unknown[] {
+export function pathValues(doc: Doc, path: string | string[]): unknown[] {
+  const parts = typeof path === 'string' ? path.split('.') : path;
+  // The common case — plain nested objects, no array on the way — without recursion.
+  let v: unknown = doc;
+  let i = 0;
+  for (; i < parts.length; i++) {
+    if (!isPlainObject(v)) break;
+    v = Object.prototype.hasOwnProperty.call(v, parts[i]) ? v[parts[i]] : undefined;
+    if (v === undefined) return [undefined];
+  }
+  if (i === parts.length) return [v];
   const out: unknown[] = [];
-  collect(doc, path.split('.'), 0, out);
+  collect(doc, parts, 0, out);
   return out;
 }
 
