@@ -45,6 +45,15 @@ describe('the embedded engine: durability', () => {
     });
   });
 
+  it('a second engine on a directory in use is refused; once the first closes, it opens', async () => {
+    const dir = tempDir('engine-lock-');
+    const first = await startEngine({ dir, port: 0 });
+    await expect(startEngine({ dir, port: 0 })).rejects.toThrow(/already open|in use/);
+    await first.close();
+    const second = await startEngine({ dir, port: 0 });
+    await second.close();
+  });
+
   it('a journal cut in the middle of its last record still opens with every complete record, and keeps working', async () => {
     const dir = tempDir('engine-torn-');
     await withEngine({ dir }, async (client) => {

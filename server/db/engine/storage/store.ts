@@ -10,6 +10,7 @@ import { finishReplay, type Catalog } from '../catalog.ts';
 import { Collection } from '../collection.ts';
 import { sizeOf, type Doc } from '../bson.ts';
 import { CollectionIndex, type IndexSpec } from '../index/collection-index.ts';
+import { lockDir } from './dir-lock.ts';
 import { Journal } from './journal.ts';
 import { frameDoc, readRecords } from './records.ts';
 
@@ -50,6 +51,20 @@ export class Store {
 
   static open(dir: string, catalog: Catalog, logger: Logger, options: StoreOptions = {}): Store {
     fs.mkdirSync(dir, { recursive: true });
+    const unlock = lockDir(dir);
+    try {
+      const store = Store.load(dir, catalog, logger, options);
+      store.unlock = unlock;
+      return store;
+    } catch (err) {
+      unlock();
+      throw err;
+    }
+  }
+
+  private unlock: () => void = () => undefined;
+
+  private static load(dir: string, catalog: Catalog, logger: Logger, options: StoreOptions): Store {
     const files = fs.readdirSync(dir);
     for (const f of files) if (f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), { force: true });
     const gens = (re: RegExp) =>
@@ -182,6 +197,7 @@ export class Store {
     this.closed = true;
     if (this.compacting) await this.compacting;
     await this.journal.close();
+    this.unlock();
   }
 }
 
