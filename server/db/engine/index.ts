@@ -1,7 +1,8 @@
 // The embedded MongoDB-wire-compatible engine: a durable in-memory store served on a loopback
-// port to the real `mongodb` driver and mongoose. See server/db/engine/README-free layout:
-// wire.ts (framing) → server.ts (connections) → commands/ (mongod's commands) → catalog.ts
-// (collections, indexes) → storage/ (journal, snapshots).
+// port to the real `mongodb` driver and mongoose. Layers, outside in: wire.ts (framing) →
+// server.ts (connections) → commands/ (mongod's commands and replies) → query/ (mingo, BSON
+// order, planner) → catalog.ts, collection.ts, index/ (collections and indexes) → storage/
+// (journal with group commit, snapshots, replay).
 import { pino, type Logger } from 'pino';
 import { Catalog } from './catalog.ts';
 import type { EngineState } from './commands/context.ts';
