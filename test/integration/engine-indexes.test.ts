@@ -115,6 +115,23 @@ describe('the embedded engine: indexes', () => {
     await expect.poll(async () => (await sut.find().toArray()).map((d) => d.k).sort(), { timeout: 5000, interval: 100 }).toEqual(['new', 'none']);
   });
 
+  it('a sorted, limited query served in index order returns what a full sort would', async () => {
+    const sut = fresh();
+    await sut.createIndex({ neg: 1, seq: 1 }, { unique: true });
+    const docs = Array.from({ length: 600 }, (_, i) => ({ neg: i % 2 ? 'a' : 'b', seq: (i * 7919) % 600 }));
+    await sut.insertMany(docs);
+    const seqs = docs.filter((d) => d.neg === 'a' && d.seq > 100).map((d) => d.seq);
+    const asc = [...seqs].sort((x, y) => x - y);
+    const page = async (sort: 1 | -1, skip: number, limit: number) =>
+      (await sut.find({ neg: 'a', seq: { $gt: 100 } }).sort({ seq: sort }).skip(skip).limit(limit).toArray()).map((d) => d.seq);
+    expect(await page(1, 0, 5)).toEqual(asc.slice(0, 5));
+    expect(await page(1, 3, 4)).toEqual(asc.slice(3, 7));
+    expect(await page(-1, 0, 1)).toEqual([asc[asc.length - 1]]);
+    expect(await page(-1, 2, 3)).toEqual([...asc].reverse().slice(2, 5));
+    expect(await page(1, 0, 0)).toEqual(asc);
+    expect((await sut.findOne({ neg: 'b' }, { sort: { seq: -1 } }))?.seq).toBe(Math.max(...docs.filter((d) => d.neg === 'b').map((d) => d.seq)));
+  });
+
   it('an indexed equality or range lookup reads only the matching index entries, not the collection', () => {
     const sut = new Collection('t', 'c');
     sut.addIndex({ v: 2, key: { n: 1 }, name: 'n_1' });

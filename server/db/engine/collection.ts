@@ -7,7 +7,7 @@ import { Binary } from './bson.ts';
 import { CommandError, ErrorCode } from './errors.ts';
 import { CollectionIndex, type IndexEntry, type IndexSpec } from './index/collection-index.ts';
 import { canonicalKey, compareKeys } from './query/bson-order.ts';
-import { planQuery } from './query/planner.ts';
+import { planQuery, planSortedScan } from './query/planner.ts';
 import { formatDupKey } from './query/format.ts';
 
 export interface CollectionOptions {
@@ -134,6 +134,20 @@ export class Collection {
     }
     for (const [id, d] of this.docs) if (ids.has(id)) out.push(d);
     return out;
+  }
+
+  /** Candidates already in `sort` order when an index provides it (see planSortedScan). */
+  orderedCandidates(filter: Doc, sort: [string, number][]): Iterable<Doc> | undefined {
+    const plan = planSortedScan(filter, sort, this.indexes.values());
+    if (!plan) return undefined;
+    const docs = this.docs;
+    const ids = plan.reverse ? plan.index.scanDown(plan.position) : plan.index.scan(plan.position);
+    return (function* () {
+      for (const id of ids) {
+        const d = docs.get(id);
+        if (d) yield d;
+      }
+    })();
   }
 
   /** Loads documents in bulk (start-up); indexes are rebuilt once at the end by `reindex`. */

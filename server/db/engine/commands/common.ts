@@ -40,6 +40,7 @@ export function evalOptions(body: Doc): EvalOptions {
 /** What reads read from: a collection, or the documents a view's pipeline produces. */
 export interface Source {
   candidates(filter: Doc, useIndexes?: boolean): Iterable<Doc>;
+  orderedCandidates?(filter: Doc, sort: [string, number][]): Iterable<Doc> | undefined;
 }
 
 /** The readable source for a namespace, resolving views (and views on views). */
@@ -70,6 +71,17 @@ export function readMatching(coll: Source | undefined, filter: Doc | undefined, 
   const limit = o.limit ?? 0;
   if (skip < 0) throw new CommandError(ErrorCode.BadValue, 'skip value must be non-negative');
   const useIndexes = !o.collation;
+  const ordered = useIndexes && spec.length > 0 ? coll.orderedCandidates?.(filter ?? {}, spec) : undefined;
+  if (ordered) {
+    // The index gives the order: stop as soon as skip + limit documents matched.
+    const wanted = limit > 0 ? skip + limit : Infinity;
+    const page: Doc[] = [];
+    for (const doc of ordered) {
+      if (matches(query, doc)) page.push(doc);
+      if (page.length >= wanted) break;
+    }
+    return page.slice(skip);
+  }
   const out: Doc[] = [];
   // Without a sort, stop scanning as soon as skip+limit documents matched.
   const enough = spec.length === 0 && limit > 0 ? skip + limit : Infinity;

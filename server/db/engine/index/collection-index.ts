@@ -144,6 +144,14 @@ export class CollectionIndex {
     }
   }
 
+  /** Like `scan`, from the last key in range down to the first. */
+  *scanDown(position: (key: unknown[]) => number): Generator<string> {
+    for (const entry of this.entries.downFrom((e) => position(e.key) <= 0)) {
+      if (position(entry.key) < 0) return;
+      yield entry.id;
+    }
+  }
+
   /** Key pattern restricted to the fields, and the conflicting values, as mongod reports them. */
   describeKey(key: unknown[]): { keyPattern: Doc; keyValue: Doc } {
     const keyPattern: Doc = {};

@@ -148,3 +148,37 @@ export function planQuery(filter: Doc, indexes: Iterable<CollectionIndex>): Plan
   }
   return best?.plan;
 }
+
+export interface SortedPlan {
+  index: CollectionIndex;
+  position: (key: unknown[]) => number;
+  /** Walk the index backwards (a descending sort over the ascending entries). */
+  reverse: boolean;
+}
+
+/**
+ * An index that yields the matching candidates already in the requested order: equality on
+ * its leading fields, then the sort fields in index order, all ascending or all descending
+ * (`{negotiationId: 'n', seq: {$gt: 5}}` sorted by seq over (negotiationId, seq)). The caller
+ * can then stop after skip + limit matches instead of sorting everything.
+ */
+export function planSortedScan(filter: Doc, sort: [string, number][], indexes: Iterable<CollectionIndex>): SortedPlan | undefined {
+  if (sort.length === 0 || !sort.every(([, d]) => d === sort[0][1])) return undefined;
+  const conditions = fieldConditions(filter);
+  for (const index of indexes) {
+    if (!index.complete || index.multikey) continue;
+    const eqs: unknown[] = [];
+    let k = 0;
+    while (k < index.fields.length) {
+      const c = conditions.get(index.fields[k]);
+      if (!c?.eq || c.eq.length !== 1 || sort.some(([f]) => f === index.fields[k])) break;
+      eqs.push(c.eq[0]);
+      k++;
+    }
+    if (!sort.every(([f], i) => index.fields[k + i] === f)) continue;
+    const c = conditions.get(index.fields[k]);
+    const range = c && !c.eq ? c : undefined;
+    return { index, position: positionFn(eqs, range, false), reverse: sort[0][1] < 0 };
+  }
+  return undefined;
+}
