@@ -55,9 +55,10 @@ export function snapshotAsOf(campaign: CampaignView, today: string): string {
   return compareDates(last, today) > 0 ? today : last;
 }
 
-function recommendationAssessment(campaign: CampaignView): Assessment {
+function recommendationAssessment(campaign: CampaignView): Omit<Assessment, 'status'> & { status: string } {
   return {
-    status: 'valid',
+    // Not a validity status: no signature or opposition test applies to a unilateral text.
+    status: 'recommandation patronale',
     signatureWeight: 0,
     signatureTestPassed: false,
     oppositionWeight: 0,

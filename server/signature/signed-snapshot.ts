@@ -2,13 +2,13 @@ import type { NegotiationLevel } from '../../shared/identity.ts';
 import type { CampaignView } from '../../shared/signature/campaign.ts';
 import {
   SignedSnapshotSchema,
+  type Assessment,
   type AgreementText,
   type SignedSnapshot,
   type SnapshotArticle,
   type SnapshotParty,
   type Titre,
 } from '../../shared/snapshot.ts';
-import type { Assessment } from '../../shared/validity/scenario.ts';
 import type { VersionText } from '../../shared/text-diff.ts';
 import { canonicalJson, sha256 } from '../export/canonical-json.ts';
 

@@ -341,4 +341,24 @@ describe('the signature campaign, its validity and its signed exports', () => {
       expect(listed.map((n) => n.status)).toContain('extended');
     });
   });
+
+  describe('the recommandation patronale, after the void avenant', () => {
+    it('is frozen without signatures or oppositions, then deposited and approved, never extended', async () => {
+      expect(await errorCode(await post(cppni, '/recommendation', 'delegue@cgt.demo'), 403)).toBe('FORBIDDEN');
+      const adopted = await json<CampaignView>(await post(cppni, '/recommendation', 'secretariat@axess.demo', { versionName: 'Recommandation patronale du 20 octobre 2023' }), 201);
+      expect(adopted).toMatchObject({ kind: 'recommendation', state: 'recommendation adopted' });
+      expect(await errorCode(await post(cppni, '/sign', 'delegue@cfdt.demo', { password: DEMO_PASSWORD }), 409)).toBe('CONFLICT');
+      expect(await errorCode(await post(cppni, '/notifications', 'secretariat@axess.demo', { org: ids.organisations.CGT }), 409)).toBe('CONFLICT');
+      expect((await call(server, `/negotiations/${cppni}/validity`, { cookie: who('delegue@fo.demo') })).status).toBe(409);
+      const transition = (to: string, document?: unknown) => post(cppni, '/transitions', 'secretariat@axess.demo', { to, ...(document ? { document } : {}) });
+      await json(await transition('deposited', { title: 'Récépissé de dépôt' }));
+      await json(await transition('approved', { title: 'Arrêté d’agrément' }));
+      expect(await errorCode(await transition('extension requested'), 409)).toBe('CONFLICT');
+
+      const pdf = await call(server, `/negotiations/${cppni}/versions/${adopted.version.id}/export.pdf`, { cookie: who('delegue@cgt.demo') });
+      expect(pdf.status).toBe(200);
+      const file = Buffer.from(await pdf.arrayBuffer());
+      expect(await json(await fetch(`${server.url}/api/verify`, { method: 'POST', body: new Uint8Array(file) }))).toMatchObject({ valid: true, versionId: adopted.version.id });
+    });
+  });
 });
