@@ -20,6 +20,7 @@ import { addDays, compareDates } from '../../shared/validity/calendar.ts';
 import { assess, parseScenario, type Assessment } from '../../shared/validity/scenario.ts';
 import { assertCan, assertCanFor, type Actor } from '../access/access.service.ts';
 import { verifyPassword } from '../auth/password.ts';
+import type { LoginThrottle } from '../auth/rate-limit.service.ts';
 import { userModel } from '../auth/user.model.ts';
 import { AppError } from '../common/app-error.ts';
 import type { EventStore } from '../events/event-store.ts';
@@ -50,6 +51,8 @@ export interface SignatureDeps {
   publish(negotiationId: string, events: readonly NegotiationEvent[]): void;
   /** Takes a named immutable version of kind `signature` of the live text (collab's createVersion). */
   freezeVersion(input: { negotiationId: string; name: string; reason: string; author: VersionAuthor; now: Date }): Promise<VersionSummary>;
+  /** Throttles the password typed again at signature, as sign-in does (absent: no throttle, e.g. the seed). */
+  passwordThrottle?: Pick<LoginThrottle, 'retryAfter' | 'recordFailure' | 'recordSuccess'>;
 }
 
 const PAGE = 10_000;
@@ -365,13 +368,24 @@ function partyOf(campaign: CampaignView, orgId: string): CampaignParty {
  * A signatory signs the frozen version for their own organisation, after typing their
  * password again (simple electronic signature: who, as whom, when, which version hash).
  */
-export async function signAgreement(deps: SignatureDeps, actor: Actor, input: { password: string; org?: string }, now: Date): Promise<CampaignView> {
+export async function signAgreement(
+  deps: SignatureDeps,
+  actor: Actor,
+  input: { password: string; org?: string; address?: string },
+  now: Date,
+): Promise<CampaignView> {
   const org = input.org ?? actor.org.id;
   assertCanFor(actor, 'signature:sign', org);
+  const throttle = deps.passwordThrottle;
+  const address = input.address ?? 'unknown';
+  const wait = throttle ? await throttle.retryAfter(actor.user.email, address, now) : 0;
+  if (wait > 0) throw new AppError('RATE_LIMITED', `Trop de mots de passe erronés : réessayez dans ${Math.ceil(wait / 60)} min.`, { retryAfter: wait });
   const user = await userModel(deps.connection).findById(actor.user.id).lean();
   if (!(await verifyPassword(user?.passwordHash, input.password))) {
+    await throttle?.recordFailure(actor.user.email, address, now);
     throw new AppError('INVALID_CREDENTIALS', 'Mot de passe incorrect : la signature n’est pas enregistrée.');
   }
+  await throttle?.recordSuccess(actor.user.email);
   const { negotiationId } = actor;
   return serialize(negotiationId, async () => {
     const campaign = await requireCampaign(deps, negotiationId, now);

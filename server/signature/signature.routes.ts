@@ -11,6 +11,7 @@ import {
   TransitionBodySchema,
 } from '../../shared/signature/campaign.ts';
 import { checkOrigin, requireActor, type Actor } from '../access/access.service.ts';
+import { LoginThrottle } from '../auth/rate-limit.service.ts';
 import { AppError } from '../common/app-error.ts';
 import { collabOf } from '../collab/collab.capability.ts';
 import { publish } from '../realtime/realtime.handlers.ts';
@@ -43,6 +44,7 @@ export function signatureDeps(ctx: Pick<AppContext, 'db' | 'events' | 'io'>): Si
     events: ctx.events,
     publish: (negotiationId, events) => publish(ctx, negotiationId, events),
     freezeVersion: (input) => createVersion({ connection, store: collabOf(ctx).store }, { ...input, kind: 'signature' }),
+    passwordThrottle: new LoginThrottle(connection),
   };
 }
 
@@ -93,7 +95,13 @@ export const registerSignature: Capability = async (ctx) => {
   api.post(`${base}/sign`, requireActor('signature:sign'), async (req, res) => {
     const input = parse(SignBodySchema, req.body, 'Signature mal formée :');
     const actor = actorOf(res.locals);
-    const campaign = await signAgreement(deps, actor, input, new Date());
+    let campaign;
+    try {
+      campaign = await signAgreement(deps, actor, { ...input, address: req.ip ?? 'unknown' }, new Date());
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'RATE_LIMITED') res.setHeader('Retry-After', String((err.details as { retryAfter: number }).retryAfter));
+      throw err;
+    }
     log(actor, 'agreement signed', { campaign: campaign.id });
     res.json(campaign);
   });

@@ -262,6 +262,11 @@ describe('the signature campaign, its validity and its signed exports', () => {
       expect(await errorCode(await post(live, '/sign', 'president@cmp.demo', { password: DEMO_PASSWORD }), 403)).toBe('FORBIDDEN');
       expect(await errorCode(await post(live, '/sign', 'delegue@cfdt.demo', { password: 'pas-le-bon' }), 401)).toBe('INVALID_CREDENTIALS');
       expect(await errorCode(await post(live, '/sign', 'delegue@cfdt.demo', { password: DEMO_PASSWORD, org: org('CGT') }), 403)).toBe('FORBIDDEN');
+      // Guessing is throttled as at sign-in: five wrong passwords, then a wait.
+      for (let i = 0; i < 5; i++) expect(await errorCode(await post(live, '/sign', 'delegue@sud.demo', { password: `faux-${i}` }), 401)).toBe('INVALID_CREDENTIALS');
+      const throttled = await post(live, '/sign', 'delegue@sud.demo', { password: DEMO_PASSWORD });
+      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await errorCode(throttled, 429)).toBe('RATE_LIMITED');
       expect((await campaignOf(live))!.signatures).toEqual([]);
 
       const signed = await json<CampaignView>(await post(live, '/sign', 'delegue@cfdt.demo', { password: DEMO_PASSWORD }));
