@@ -136,4 +136,16 @@ describe('a signature campaign in the browser: sign, watch the gauge, oppose, vo
     await visible(secretariat.getByText('Opposition majoritaire (plus de 50 %) : l’accord est réputé non écrit.'));
     await screenshot(secretariat, 'signature-void');
   });
+
+  it('the seeded 2023 avenant reads void, with its dates and its signed exports', async () => {
+    const page = secretariat;
+    await page.goto(`${server.url}/negotiations/${ids.negotiations.cppni}/signature`);
+    await textBecomes(page.getByTestId('campaign-state'), 'Réputé non écrit');
+    await textBecomes(page.getByTestId('actuel-signature-weight'), '38,50 %');
+    await textBecomes(page.getByTestId('actuel-opposition-weight'), '61,50 %');
+    await visible(page.getByText(/signé par Nadia Benali le 26 septembre 2023/));
+    await visible(page.getByText('opposition le 12 octobre 2023'));
+    await visible(page.getByRole('link', { name: 'PDF' }));
+    await screenshot(page, 'signature-cppni-2023');
+  });
 });
