@@ -157,11 +157,14 @@ function freePort(): Promise<number> {
   });
 }
 
+const children: ChildProcess[] = [];
+
 function startChild(port: number, dataDir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'integration', 'collab-child.ts')], {
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk) => {
@@ -175,7 +178,8 @@ function startChild(port: number, dataDir: string): Promise<ChildProcess> {
 describe('a server killed during edits', () => {
   let child: ChildProcess | undefined;
   afterAll(() => {
-    child?.kill('SIGKILL');
+    // Every server started here, including one left behind by a failed assertion.
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   });
 
   it('clients reconnect to the next server on the same port and data, and the server converges to their state', async () => {
