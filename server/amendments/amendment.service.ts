@@ -31,6 +31,7 @@ import { articleDocName } from '../../shared/structure.ts';
 import type { AppContext } from '../app.ts';
 import { assertCanFor, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
+import { createLanes } from '../common/lanes.ts';
 import { collabOf } from '../collab/collab.capability.ts';
 import { eventModel, type EventDoc } from '../events/event.model.ts';
 import { toNegotiationEvent } from '../events/event-store.ts';
@@ -53,17 +54,7 @@ export type AmendmentContext = Pick<AppContext, 'db' | 'events' | 'io' | 'logger
 
 // Amendment commands of one negotiation run one at a time in this process: a merge never
 // races an adoption or a second merge of the same amendment.
-const lanes = new Map<string, Promise<unknown>>();
-function serialize<T>(negotiationId: string, task: () => Promise<T>): Promise<T> {
-  const run = (lanes.get(negotiationId) ?? Promise.resolve()).catch(() => undefined).then(task);
-  lanes.set(negotiationId, run);
-  void run
-    .finally(() => {
-      if (lanes.get(negotiationId) === run) lanes.delete(negotiationId);
-    })
-    .catch(() => undefined);
-  return run;
-}
+const serialize = createLanes();
 
 const by = (actor: Actor) => ({ userId: actor.user.id, name: actor.user.name });
 const lifecycleActor = (actor: Actor): LifecycleActor => ({ roles: actor.roles, orgId: actor.org.id });

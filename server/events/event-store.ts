@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { COMMITTEE, type EventDraft, type NegotiationEvent } from '../../shared/events.ts';
+import { createLanes } from '../common/lanes.ts';
 import { eventModel, type EventDoc } from './event.model.ts';
 
 const DUPLICATE_KEY = 11000;
@@ -30,7 +31,7 @@ export function toNegotiationEvent(doc: EventDoc): NegotiationEvent {
  */
 export class EventStore {
   private readonly heads = new Map<string, number>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly serialize = createLanes();
 
   constructor(private readonly connection: Connection) {}
 
@@ -44,14 +45,7 @@ export class EventStore {
 
   async append(negotiationId: string, drafts: EventDraft[], now: () => Date = () => new Date()): Promise<NegotiationEvent[]> {
     if (drafts.length === 0) return [];
-    const previous = this.queues.get(negotiationId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.appendNow(negotiationId, drafts, now));
-    this.queues.set(negotiationId, run);
-    try {
-      return await run;
-    } finally {
-      if (this.queues.get(negotiationId) === run) this.queues.delete(negotiationId);
-    }
+    return this.serialize(negotiationId, () => this.appendNow(negotiationId, drafts, now));
   }
 
   private async readHead(negotiationId: string): Promise<number> {

@@ -26,6 +26,7 @@ import {
 import type { AppContext } from '../app.ts';
 import { assertCan, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
+import { createLanes } from '../common/lanes.ts';
 import { collabOf } from '../collab/collab.capability.ts';
 import { eventModel } from '../events/event.model.ts';
 import { articleModel } from '../negotiations/article.model.ts';
@@ -41,17 +42,7 @@ export type SessionContext = Pick<AppContext, 'db' | 'events' | 'io' | 'logger'>
 
 // Session commands of one negotiation run one at a time in this process: two "next item"
 // clicks move two items, never the same one twice.
-const lanes = new Map<string, Promise<unknown>>();
-function serialize<T>(negotiationId: string, task: () => Promise<T>): Promise<T> {
-  const run = (lanes.get(negotiationId) ?? Promise.resolve()).catch(() => undefined).then(task);
-  lanes.set(negotiationId, run);
-  void run
-    .finally(() => {
-      if (lanes.get(negotiationId) === run) lanes.delete(negotiationId);
-    })
-    .catch(() => undefined);
-  return run;
-}
+const serialize = createLanes();
 
 async function record(ctx: SessionContext, actor: Actor, drafts: Omit<EventDraft, 'actor' | 'org'>[]): Promise<void> {
   await recordEvents(

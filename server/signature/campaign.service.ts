@@ -23,6 +23,7 @@ import { verifyPassword } from '../auth/password.ts';
 import type { LoginThrottle } from '../auth/rate-limit.service.ts';
 import { userModel } from '../auth/user.model.ts';
 import { AppError } from '../common/app-error.ts';
+import { createLanes } from '../common/lanes.ts';
 import type { EventStore } from '../events/event-store.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
@@ -59,17 +60,7 @@ const PAGE = 10_000;
 
 // Campaign commands of one negotiation run one at a time in this process, so that two
 // signatures, a notification and a close never decide on the same stale state.
-const lanes = new Map<string, Promise<unknown>>();
-function serialize<T>(negotiationId: string, task: () => Promise<T>): Promise<T> {
-  const run = (lanes.get(negotiationId) ?? Promise.resolve()).catch(() => undefined).then(task);
-  lanes.set(negotiationId, run);
-  void run
-    .finally(() => {
-      if (lanes.get(negotiationId) === run) lanes.delete(negotiationId);
-    })
-    .catch(() => undefined);
-  return run;
-}
+const serialize = createLanes();
 
 // --- The read model ------------------------------------------------------------------------
 
