@@ -25,6 +25,7 @@ import { userModel } from '../auth/user.model.ts';
 import { AppError } from '../common/app-error.ts';
 import { createLanes } from '../common/lanes.ts';
 import type { EventStore } from '../events/event-store.ts';
+import { rebuildProjection, syncProjection, type Projection } from '../events/projection.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
 import { readVersion } from '../versions/versions.service.ts';
@@ -56,7 +57,6 @@ export interface SignatureDeps {
   passwordThrottle?: Pick<LoginThrottle, 'retryAfter' | 'recordFailure' | 'recordSuccess'>;
 }
 
-const PAGE = 10_000;
 
 // Campaign commands of one negotiation run one at a time in this process, so that two
 // signatures, a notification and a close never decide on the same stale state.
@@ -64,51 +64,18 @@ const serialize = createLanes();
 
 // --- The read model ------------------------------------------------------------------------
 
-/** Folds the campaign events past the checkpoint. Idempotent: each campaign remembers its last seq. */
-export async function syncCampaigns(deps: Pick<SignatureDeps, 'connection' | 'events'>, negotiationId: string): Promise<void> {
-  const { connection } = deps;
-  const checkpoints = campaignCheckpointModel(connection);
-  let from = (await checkpoints.findById(negotiationId).lean())?.seq ?? 0;
-  for (;;) {
-    const page = await deps.events.since(negotiationId, from, PAGE);
-    if (page.length === 0) return;
-    await foldCampaignEvents(connection, negotiationId, page);
-    from = page[page.length - 1].seq;
-    await checkpoints.updateOne({ _id: negotiationId }, { $max: { seq: from } }, { upsert: true });
-    if (page.length < PAGE) return;
-  }
+function campaignProjection(connection: Connection): Projection<CampaignView> {
+  return { items: campaignModel(connection), checkpoints: campaignCheckpointModel(connection), idOf: campaignIdOf, apply: applyCampaignEvent };
 }
 
-async function foldCampaignEvents(connection: Connection, negotiationId: string, events: NegotiationEvent[]): Promise<void> {
-  const byCampaign = new Map<string, NegotiationEvent[]>();
-  for (const event of events) {
-    const id = campaignIdOf(event);
-    if (id) byCampaign.set(id, [...(byCampaign.get(id) ?? []), event]);
-  }
-  const campaigns = campaignModel(connection);
-  for (const [campaignId, campaignEvents] of byCampaign) {
-    const doc = await campaigns.findById(campaignId).lean();
-    let view = (doc?.view as CampaignView | undefined) ?? null;
-    let lastSeq = doc?.lastSeq ?? 0;
-    for (const event of campaignEvents) {
-      if (event.seq <= lastSeq) continue;
-      view = applyCampaignEvent(view, event);
-      lastSeq = event.seq;
-    }
-    if (!view) continue;
-    try {
-      await campaigns.updateOne({ _id: campaignId, lastSeq: { $lt: lastSeq } }, { $set: { negotiationId, view, lastSeq } }, { upsert: !doc });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err; // another sync stored it first
-    }
-  }
+/** Folds the campaign events past the checkpoint. Idempotent: each campaign remembers its last seq. */
+export async function syncCampaigns(deps: Pick<SignatureDeps, 'connection' | 'events'>, negotiationId: string): Promise<void> {
+  await syncProjection(deps.events, negotiationId, campaignProjection(deps.connection));
 }
 
 /** Drops the campaigns read model of a negotiation and folds the whole log again. */
 export async function rebuildCampaigns(deps: Pick<SignatureDeps, 'connection' | 'events'>, negotiationId: string): Promise<void> {
-  await campaignModel(deps.connection).deleteMany({ negotiationId });
-  await campaignCheckpointModel(deps.connection).deleteOne({ _id: negotiationId });
-  await syncCampaigns(deps, negotiationId);
+  await rebuildProjection(deps.events, negotiationId, campaignProjection(deps.connection));
 }
 
 /** The negotiation's latest campaign (the one opened last), or null. */

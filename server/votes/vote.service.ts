@@ -1,11 +1,12 @@
 import { Types, type Connection } from 'mongoose';
-import type { NegotiationEvent } from '../../shared/events.ts';
 import type { CastBallotSchema, CloseVoteSchema, Item, OpenVoteSchema, VoteView } from '../../shared/realtime.ts';
 import { tallyVote, type VotingOrganisation } from '../../shared/votes/tally.ts';
 import type { z } from 'zod';
 import type { AppContext } from '../app.ts';
 import { assertCan, assertCanFor, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
+import { createLanes } from '../common/lanes.ts';
+import { rebuildProjection, syncProjection, type Projection } from '../events/projection.ts';
 import { articleModel } from '../negotiations/article.model.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
@@ -21,76 +22,22 @@ import {
 
 export type VoteContext = Pick<AppContext, 'db' | 'events' | 'io'>;
 
-const PAGE = 10_000;
-
 // Vote commands of one negotiation run one at a time in this process, so that a ballot
 // is never accepted after the close was decided (the fold also ignores one, see projection).
-const lanes = new Map<string, Promise<unknown>>();
-function serialize<T>(negotiationId: string, task: () => Promise<T>): Promise<T> {
-  const run = (lanes.get(negotiationId) ?? Promise.resolve()).catch(() => undefined).then(task);
-  lanes.set(negotiationId, run);
-  void run.finally(() => {
-    if (lanes.get(negotiationId) === run) lanes.delete(negotiationId);
-  }).catch(() => undefined);
-  return run;
+const serialize = createLanes();
+
+function voteProjection(connection: Connection): Projection<VoteView> {
+  return { items: voteModel(connection), checkpoints: voteCheckpointModel(connection), idOf: voteIdOf, apply: applyVoteEvent };
 }
 
-/**
- * Brings the votes read model of a negotiation up to the log: folds every vote event past
- * the checkpoint. Idempotent: each vote remembers the last seq it folded, so an event is
- * never applied twice, even when two syncs overlap or a sync died half-way.
- */
+/** Brings the votes read model of a negotiation up to the log (idempotent, see syncProjection). */
 export async function syncVotes(ctx: VoteContext, negotiationId: string): Promise<void> {
-  const { connection } = ctx.db;
-  const checkpoints = voteCheckpointModel(connection);
-  let from = (await checkpoints.findById(negotiationId).lean())?.seq ?? 0;
-  for (;;) {
-    const page = await ctx.events.since(negotiationId, from, PAGE);
-    if (page.length === 0) return;
-    await foldVoteEvents(connection, negotiationId, page);
-    from = page[page.length - 1].seq;
-    await checkpoints.updateOne({ _id: negotiationId }, { $max: { seq: from } }, { upsert: true });
-    if (page.length < PAGE) return;
-  }
-}
-
-async function foldVoteEvents(connection: Connection, negotiationId: string, events: NegotiationEvent[]): Promise<void> {
-  const byVote = new Map<string, NegotiationEvent[]>();
-  for (const event of events) {
-    const voteId = voteIdOf(event);
-    if (voteId) byVote.set(voteId, [...(byVote.get(voteId) ?? []), event]);
-  }
-  const votes = voteModel(connection);
-  for (const [voteId, voteEvents] of byVote) {
-    const doc = await votes.findById(voteId).lean();
-    let view = (doc?.view as VoteView | undefined) ?? null;
-    let lastSeq = doc?.lastSeq ?? 0;
-    for (const event of voteEvents) {
-      if (event.seq <= lastSeq) continue;
-      view = applyVoteEvent(view, event);
-      lastSeq = event.seq;
-    }
-    if (!view) continue;
-    // Guarded on lastSeq: a concurrent sync that got further is never overwritten.
-    try {
-      await votes.updateOne(
-        { _id: voteId, lastSeq: { $lt: lastSeq } },
-        { $set: { negotiationId, view, lastSeq } },
-        { upsert: !doc },
-      );
-    } catch (err) {
-      // Two syncs created the same vote at once: the other one stored it.
-      if ((err as { code?: number }).code !== 11000) throw err;
-    }
-  }
+  await syncProjection(ctx.events, negotiationId, voteProjection(ctx.db.connection));
 }
 
 /** Drops the votes read model of a negotiation and folds the whole log again. */
 export async function rebuildVotes(ctx: VoteContext, negotiationId: string): Promise<void> {
-  const { connection } = ctx.db;
-  await voteModel(connection).deleteMany({ negotiationId });
-  await voteCheckpointModel(connection).deleteOne({ _id: negotiationId });
-  await syncVotes(ctx, negotiationId);
+  await rebuildProjection(ctx.events, negotiationId, voteProjection(ctx.db.connection));
 }
 
 export async function listVotes(ctx: VoteContext, negotiationId: string): Promise<VoteView[]> {
