@@ -11,6 +11,7 @@ const ROUTES = {
   session: '/negotiations/:id/sessions/:sessionId',
   projector: '/negotiations/:id/projector',
   signature: '/negotiations/:id/signature',
+  positions: '/negotiations/:id/positions',
   invitation: '/invitations/:token',
 } as const;
 

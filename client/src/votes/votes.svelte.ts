@@ -1,0 +1,90 @@
+import type { NegotiationFeed } from '../activity/negotiation-feed.svelte.ts';
+import { commandError } from '../amendments/amendments.svelte.ts';
+import { api } from '../lib/api.ts';
+import { describeError } from '../lib/errors.ts';
+import type { Item, VoteView } from '../../../shared/realtime.ts';
+import { COLLEGES } from '../../../shared/access.ts';
+import { tallyVote, type TallyResult, type VoteChoice, type VoteRule, type VotingOrganisation } from '../../../shared/votes/tally.ts';
+import type { Party } from '../../../shared/identity.ts';
+
+/**
+ * The negotiation's indicative votes: loaded over HTTP, reloaded at each vote event; the
+ * live tally of an open vote is computed here with the shared rule and the weights in force.
+ */
+export class Votes {
+  list = $state<VoteView[]>([]);
+  error = $state<string | null>(null);
+  busy = $state(false);
+  private stop: () => void;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly negotiationId: string,
+    private readonly feed: NegotiationFeed,
+    private readonly organisations: Party[],
+  ) {
+    this.stop = feed.on((event) => {
+      if (event.type.startsWith('vote:') || event.type.startsWith('ballot:')) this.refresh();
+    });
+  }
+
+  /** The votes about an article (or an amendment of it, by id). */
+  about(ids: string[]): VoteView[] {
+    return this.list.filter((v) => (v.item.kind === 'article' || v.item.kind === 'amendment') && ids.includes(v.item.id));
+  }
+
+  /** The closed vote's frozen result, or the live tally of an open one. */
+  tally(vote: VoteView): TallyResult {
+    if (vote.result) return vote.result;
+    const voters: VotingOrganisation[] = this.organisations
+      .filter((o): o is Party & { college: VotingOrganisation['college'] } => (COLLEGES as readonly string[]).includes(o.college))
+      .map((o) => ({ id: o.id, shortName: o.shortName, college: o.college, weight: o.weight }));
+    return tallyVote(vote.rule, voters, vote.ballots);
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.list = await api<VoteView[]>('GET', `/negotiations/${encodeURIComponent(this.negotiationId)}/votes`);
+    } catch (err) {
+      this.error = describeError(err);
+    }
+  }
+
+  refresh(delayMs = 50): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.load();
+    }, delayMs);
+  }
+
+  private async run(fn: () => Promise<unknown>): Promise<void> {
+    this.busy = true;
+    this.error = null;
+    try {
+      await fn();
+      await this.load();
+    } catch (err) {
+      this.error = commandError(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  open(item: Item, rule: VoteRule, title: string): Promise<void> {
+    return this.run(() => this.feed.command<VoteView>('vote:open', { item, rule, title }));
+  }
+
+  cast(voteId: string, choice: VoteChoice): Promise<void> {
+    return this.run(() => this.feed.command<VoteView>('vote:cast', { voteId, choice }));
+  }
+
+  close(voteId: string): Promise<void> {
+    return this.run(() => this.feed.command<VoteView>('vote:close', { voteId }));
+  }
+
+  destroy(): void {
+    this.stop();
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
