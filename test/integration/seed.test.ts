@@ -58,7 +58,7 @@ describe('the seeded demo', () => {
 describe('npm run seed', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-seed-'));
 
-  it('seeds an empty database, refuses (exit 2) a database with data, and reseeds with --force', async () => {
+  it('seeds an empty database, refuses (exit 2) a database with data, and reseeds with --force', { timeout: 120_000 }, async () => {
     const first = await runSeed(dataDir);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('delegue@cfdt.demo');
