@@ -126,7 +126,13 @@ class Child {
   static async start(kind: 'relay' | 'workspace', port: number, dataDir = ''): Promise<Child> {
     const child = fork(SELF, [], {
       env: { ...process.env, COLLAB_BENCH_CHILD: kind, PORT: String(port), DATA_DIR: dataDir },
-      execArgv: ['--import', 'tsx', '--expose-gc'],
+      execArgv: [
+        '--import',
+        'tsx',
+        '--expose-gc',
+        // COLLAB_BENCH_CPU_PROF=<dir>: a CPU profile of each child, for `node --cpu-prof` analysis.
+        ...(process.env.COLLAB_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.COLLAB_BENCH_CPU_PROF}`] : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     await new Promise<void>((resolve, reject) => {

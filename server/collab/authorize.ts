@@ -18,11 +18,21 @@ export function negotiationOfDoc(connection: Connection): (docName: string) => P
       .lean();
     return new Map(found.map((a) => [a.articleId, a.negotiationId]));
   });
+  // An article never changes negotiation: a known answer is reused for AUTH_TTL_MS (like a
+  // mandate; a deleted article is refused within it). An unknown article is asked again.
+  const known = new Map<string, { negotiationId: string; until: number }>();
   return async (docName) => {
     const name = parseDocName(docName);
     if (!name) return null;
     if (name.kind === 'agreement') return name.id;
-    return (await negotiationOfArticle(name.id)) ?? null;
+    const now = Date.now();
+    const hit = known.get(name.id);
+    if (hit && hit.until > now) return hit.negotiationId;
+    const negotiationId = await negotiationOfArticle(name.id);
+    if (!negotiationId) return null;
+    if (known.size >= 10_000) known.clear();
+    known.set(name.id, { negotiationId, until: now + AUTH_TTL_MS });
+    return negotiationId;
   };
 }
 

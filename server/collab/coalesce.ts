@@ -1,20 +1,28 @@
 /**
  * Coalescing for the bursts a client causes when it opens a whole agreement (hundreds of
- * documents at once): lookups made in the same tick become one query, and answers are
+ * documents at once): lookups made within a few milliseconds become one query, and answers are
  * shared for a short while. The embedded database answers each query in milliseconds; a
  * few hundred of them in a row would be seconds.
  */
 
-/** Collects the keys asked for in one tick and loads them with one call. */
-export function batchLoader<K, V>(load: (keys: K[]) => Promise<Map<K, V>>, maxBatch = 500): (key: K) => Promise<V | undefined> {
+/**
+ * Collects the keys asked for during `windowMs` and loads them with one call. A burst of
+ * connections arrives over many ticks (one upgrade per socket read, and the in-process
+ * engine answers a query within a tick or two): waiting a few milliseconds gathers tens of
+ * keys per query instead of one or two. Keys asked for while a load is in flight make up
+ * the next batch.
+ */
+export function batchLoader<K, V>(
+  load: (keys: K[]) => Promise<Map<K, V>>,
+  { maxBatch = 500, windowMs = 3 }: { maxBatch?: number; windowMs?: number } = {},
+): (key: K) => Promise<V | undefined> {
   let pending: { key: K; resolve: (v: V | undefined) => void; reject: (e: unknown) => void }[] = [];
-  let scheduled = false;
+  let busy = false;
   const run = async () => {
-    scheduled = false;
-    const batch = pending;
-    pending = [];
-    for (let i = 0; i < batch.length; i += maxBatch) {
-      const slice = batch.slice(i, i + maxBatch);
+    while (pending.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, windowMs));
+      const slice = pending.slice(0, maxBatch);
+      pending = pending.slice(maxBatch);
       try {
         const found = await load([...new Set(slice.map((p) => p.key))]);
         for (const p of slice) p.resolve(found.get(p.key));
@@ -22,13 +30,14 @@ export function batchLoader<K, V>(load: (keys: K[]) => Promise<Map<K, V>>, maxBa
         for (const p of slice) p.reject(err);
       }
     }
+    busy = false;
   };
   return (key) =>
     new Promise((resolve, reject) => {
       pending.push({ key, resolve, reject });
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(() => void run());
+      if (!busy) {
+        busy = true;
+        void run();
       }
     });
 }

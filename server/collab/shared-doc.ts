@@ -31,7 +31,9 @@ export class SharedDoc extends Y.Doc {
   holds = 0;
 
   constructor(readonly name: string, gc: boolean) {
-    super({ gc });
+    // The name is the document's identity; Yjs's default guid (uuidv4) costs one call to the
+    // system's random source per character, some thirty per document loaded.
+    super({ gc, guid: name });
     this.awareness = new awarenessProtocol.Awareness(this);
     this.awareness.setLocalState(null);
     this.on('update', (update: Uint8Array, origin: unknown) => {
