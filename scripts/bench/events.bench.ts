@@ -1,0 +1,257 @@
+// Event channel benchmark: 50 Socket.IO clients in one negotiation send `position:declare`
+// at 500 commands/s in all; each other client records the delay from the command to the
+// `negotiation:event` it receives. Our server (session auth, zod parsing, rights, the
+// durable event log, per-reader visibility) is compared with a bare Socket.IO relay built
+// here (no validation, no storage) that the same clients drive at the same rate. Each server
+// runs in a child process (this file, with EVENTS_BENCH_CHILD set): its event loop is its own.
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { createServer } from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { Server } from 'socket.io';
+import { io as connectIo, type Socket } from 'socket.io-client';
+
+const SELF = fileURLToPath(import.meta.url);
+const CLIENTS = 50;
+const COMMANDS_PER_SECOND = 500;
+const SECONDS = Number(process.env.EVENTS_BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = 1;
+const DRAIN_MS = 15_000;
+
+// --- Children ------------------------------------------------------------------------------
+
+/** The bare relay: joins a room, broadcasts each command to the room as an event, acks. */
+async function runRelay(port: number): Promise<void> {
+  const http = createServer();
+  const io = new Server(http, { transports: ['websocket'] });
+  let seq = 0;
+  io.on('connection', (socket) => {
+    socket.on('negotiation:join', (payload: { negotiationId: string }, ack: (a: unknown) => void) => {
+      void socket.join(payload.negotiationId);
+      ack({ ok: true, data: { events: [], lastSeq: seq, more: false } });
+    });
+    socket.on('position:declare', (payload: { negotiationId: string; statement: string }, ack: (a: unknown) => void) => {
+      const event = { negotiationId: payload.negotiationId, seq: ++seq, type: 'position:declared', payload, actor: socket.id, org: null };
+      io.to(payload.negotiationId).emit('negotiation:event', event);
+      ack({ ok: true, data: event });
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+  process.on('message', (msg: { cmd: string }) => {
+    if (msg.cmd === 'close') void io.close(() => process.exit(0));
+  });
+  process.send?.({ ready: true });
+}
+
+async function runWorkspace(port: number, dataDir: string): Promise<void> {
+  const { startServer } = await import('../../server/main.ts');
+  const server = await startServer({ ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  process.on('message', async (msg: { cmd: string }) => {
+    if (msg.cmd === 'close') {
+      await server.close();
+      process.exit(0);
+    }
+  });
+  process.send?.({ ready: true });
+}
+
+if (process.env.EVENTS_BENCH_CHILD === 'relay') await runRelay(Number(process.env.PORT));
+if (process.env.EVENTS_BENCH_CHILD === 'workspace') await runWorkspace(Number(process.env.PORT), String(process.env.DATA_DIR));
+
+// --- Parent: clients and measurements ------------------------------------------------------
+
+async function startChild(kind: 'relay' | 'workspace', port: number, dataDir = ''): Promise<ChildProcess> {
+  const child = fork(SELF, [], {
+    env: { ...process.env, EVENTS_BENCH_CHILD: kind, PORT: String(port), DATA_DIR: dataDir },
+    execArgv: [
+      '--import',
+      'tsx',
+      // EVENTS_BENCH_CPU_PROF=<dir>: a CPU profile of each child, for `node --cpu-prof` analysis.
+      ...(process.env.EVENTS_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.EVENTS_BENCH_CPU_PROF}`] : []),
+    ],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.on('message', (m: { ready?: boolean }) => m.ready && resolve());
+    child.once('exit', (code) => reject(new Error(`${kind} exited (${code})`)));
+  });
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.send({ cmd: 'close' });
+  setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  await exited;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** 50 delegates of the demo's parties, signed up directly in the database, in one negotiation. */
+async function prepareData(): Promise<{ dataDir: string; negotiationId: string; emails: string[] }> {
+  const { startTestServer } = await import('../../test/helpers/server.ts');
+  const { seedDemo, addMember } = await import('../../test/helpers/seed.ts');
+  const { negotiationModel } = await import('../../server/negotiations/negotiation.model.ts');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-bench-'));
+  const seeded = await startTestServer({ DATA_DIR: dataDir });
+  const ids = await seedDemo(seeded);
+  const negotiationId = ids.negotiations.tempsDeTravail;
+  const negotiation = await negotiationModel(seeded.app.context.db.connection).findById(negotiationId).lean();
+  const parties = (negotiation?.parties ?? []).map((p) => String(p.organisationId));
+  const emails = Array.from({ length: CLIENTS }, (_, i) => `bench-${i}@events.bench`);
+  for (const [i, email] of emails.entries()) {
+    await addMember(seeded, { email, negotiationId, organisationId: parties[i % parties.length], roles: ['delegate'] });
+  }
+  await seeded.close();
+  return { dataDir, negotiationId, emails };
+}
+
+function connect(url: string, cookie?: string): Promise<Socket> {
+  const socket = connectIo(url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: cookie ? { cookie } : {} });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+/**
+ * Every client joins; a ticker sends 5 commands every 10 ms round-robin. Each command's
+ * statement carries its id; every other client records (arrival − send) for it.
+ */
+async function measure(url: string, negotiationId: string, cookies: (string | undefined)[]) {
+  const clients = await Promise.all(cookies.map((cookie) => connect(url, cookie)));
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let measuring = false;
+  let errors = 0;
+  let firstError: string | null = null;
+  let acked = 0;
+  for (const [i, socket] of clients.entries()) {
+    socket.on('disconnect', (reason) => {
+      if (reason !== 'io client disconnect') firstError ??= `disconnected: ${reason}`;
+    });
+    socket.on('negotiation:event', (event: { type: string; payload: { statement?: string } }) => {
+      const key = event.payload?.statement;
+      if (event.type !== 'position:declared' || !key) return;
+      const t0 = sentAt.get(key);
+      if (t0 === undefined || key.startsWith(`${i}:`)) return;
+      if (measuring) latencies.push(performance.now() - t0);
+    });
+    const ack = (await socket.timeout(15_000).emitWithAck('negotiation:join', { negotiationId, sinceSeq: 0 })) as { ok: boolean };
+    if (!ack.ok) throw new Error('join refused');
+  }
+  const perTick = COMMANDS_PER_SECOND / 100;
+  let n = 0;
+  const send = () => {
+    for (let k = 0; k < perTick; k++, n++) {
+      const sender = n % clients.length;
+      const key = `${sender}:${n}`;
+      sentAt.set(key, performance.now());
+      clients[sender].timeout(15_000).emit(
+        'position:declare',
+        { negotiationId, stance: 'favorable', statement: key, item: { kind: 'text' } },
+        (err: Error | null, ack: { ok: boolean; error?: { code: string; message: string } }) => {
+          acked++;
+          if (!err && ack.ok) return;
+          errors++;
+          firstError ??= err ? err.message : `${ack.error?.code}: ${ack.error?.message}`;
+        },
+      );
+    }
+  };
+  // A drift-free ticker: each tick sends what the elapsed time calls for.
+  const start = performance.now();
+  let due = 0;
+  const total = (SECONDS + WARMUP_SECONDS) * 100;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const ticks = Math.min(total, Math.floor((performance.now() - start) / 10));
+      measuring = performance.now() - start >= WARMUP_SECONDS * 1000;
+      while (due < ticks) {
+        send();
+        due++;
+      }
+      if (due >= total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 2);
+  });
+  const sendingMs = performance.now() - start;
+  // Commands still queued in the server are given time to finish (and their events to arrive).
+  const drainUntil = performance.now() + DRAIN_MS;
+  while (acked < n && performance.now() < drainUntil) await sleep(50);
+  await sleep(500);
+  for (const socket of clients) socket.close();
+  latencies.sort((a, b) => a - b);
+  const expected = (n - WARMUP_SECONDS * COMMANDS_PER_SECOND) * (clients.length - 1);
+  return {
+    commands: n,
+    commandsPerSecond: round(n / (sendingMs / 1000), 0),
+    acked,
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+    max: round(latencies.at(-1) ?? NaN),
+    deliveries: latencies.length,
+    expectedDeliveries: expected,
+    errors,
+    firstError,
+  };
+}
+
+export async function run() {
+  const { login } = await import('../../test/helpers/auth.ts');
+  const { dataDir, negotiationId, emails } = await prepareData();
+
+  const workspacePort = await freePort();
+  const workspace = await startChild('workspace', workspacePort, dataDir);
+  let ours;
+  try {
+    const url = `http://127.0.0.1:${workspacePort}`;
+    const cookies: string[] = [];
+    for (const email of emails) cookies.push(await login({ url }, email));
+    ours = await measure(url, negotiationId, cookies);
+  } finally {
+    await stopChild(workspace);
+  }
+
+  const relayPort = await freePort();
+  const relay = await startChild('relay', relayPort);
+  let bare;
+  try {
+    bare = await measure(`http://127.0.0.1:${relayPort}`, negotiationId, emails.map(() => undefined));
+  } finally {
+    await stopChild(relay);
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+
+  const ratioP99 = round(ours.p99 / bare.p99);
+  const ratioP50 = round(ours.p50 / bare.p50);
+  const targets = { p99Ms: 25, ratioP99: 3 };
+  const passed = ours.p99 <= targets.p99Ms && ratioP99 <= targets.ratioP99;
+  const line = (name: string, r: typeof ours) =>
+    `${name.padEnd(10)} p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  ${r.commandsPerSecond} cmd/s sent, ${r.acked}/${r.commands} acked  ${r.deliveries}/${r.expectedDeliveries} deliveries  ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}\n`;
+  process.stdout.write(`${CLIENTS} clients, ${COMMANDS_PER_SECOND} position:declare/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up)\n`);
+  process.stdout.write(line('workspace', ours));
+  process.stdout.write(line('bare relay', bare));
+  process.stdout.write(`ratio p50 ${ratioP50}×  p99 ${ratioP99}×  (targets: p99 ≤ ${targets.p99Ms} ms, ≤ ${targets.ratioP99}× relay) → ${passed ? 'met' : 'NOT met'}\n`);
+  return { clients: CLIENTS, commandsPerSecond: COMMANDS_PER_SECOND, seconds: SECONDS, workspace: ours, relay: bare, ratioP50, ratioP99, targets, passed };
+}
