@@ -17,7 +17,8 @@ import { io as connectIo, type Socket } from 'socket.io-client';
 
 const SELF = fileURLToPath(import.meta.url);
 const CLIENTS = 50;
-const COMMANDS_PER_SECOND = 500;
+// EVENTS_BENCH_RATE / EVENTS_BENCH_SECONDS: another load or length, to find the sustainable rate.
+const COMMANDS_PER_SECOND = Number(process.env.EVENTS_BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.EVENTS_BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = 1;
 const DRAIN_MS = 15_000;
@@ -133,7 +134,7 @@ function connect(url: string, cookie?: string): Promise<Socket> {
 }
 
 /**
- * Every client joins; a ticker sends 5 commands every 10 ms round-robin. Each command's
+ * Every client joins; a ticker (every 2 ms) sends the commands the elapsed time calls for, round-robin. Each command's
  * statement carries its id; every other client records (arrival − send) for it.
  */
 async function measure(url: string, negotiationId: string, cookies: (string | undefined)[]) {
@@ -152,19 +153,23 @@ async function measure(url: string, negotiationId: string, cookies: (string | un
       const key = event.payload?.statement;
       if (event.type !== 'position:declared' || !key) return;
       const t0 = sentAt.get(key);
+      // Warm-up commands are not in `sentAt`: only the measured window counts.
       if (t0 === undefined || key.startsWith(`${i}:`)) return;
-      if (measuring) latencies.push(performance.now() - t0);
+      latencies.push(performance.now() - t0);
     });
     const ack = (await socket.timeout(15_000).emitWithAck('negotiation:join', { negotiationId, sinceSeq: 0 })) as { ok: boolean };
     if (!ack.ok) throw new Error('join refused');
   }
-  const perTick = COMMANDS_PER_SECOND / 100;
   let n = 0;
+  let measured = 0;
   const send = () => {
-    for (let k = 0; k < perTick; k++, n++) {
+    {
       const sender = n % clients.length;
       const key = `${sender}:${n}`;
-      sentAt.set(key, performance.now());
+      if (measuring) {
+        sentAt.set(key, performance.now());
+        measured++;
+      }
       clients[sender].timeout(15_000).emit(
         'position:declare',
         { negotiationId, stance: 'favorable', statement: key, item: { kind: 'text' } },
@@ -175,21 +180,19 @@ async function measure(url: string, negotiationId: string, cookies: (string | un
           firstError ??= err ? err.message : `${ack.error?.code}: ${ack.error?.message}`;
         },
       );
+      n++;
     }
   };
   // A drift-free ticker: each tick sends what the elapsed time calls for.
   const start = performance.now();
-  let due = 0;
-  const total = (SECONDS + WARMUP_SECONDS) * 100;
+  const total = Math.round((SECONDS + WARMUP_SECONDS) * COMMANDS_PER_SECOND);
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
-      const ticks = Math.min(total, Math.floor((performance.now() - start) / 10));
-      measuring = performance.now() - start >= WARMUP_SECONDS * 1000;
-      while (due < ticks) {
-        send();
-        due++;
-      }
-      if (due >= total) {
+      const elapsed = performance.now() - start;
+      const due = Math.min(total, Math.floor((elapsed * COMMANDS_PER_SECOND) / 1000));
+      measuring = elapsed >= WARMUP_SECONDS * 1000;
+      while (n < due) send();
+      if (n >= total) {
         clearInterval(timer);
         resolve();
       }
@@ -202,7 +205,7 @@ async function measure(url: string, negotiationId: string, cookies: (string | un
   await sleep(500);
   for (const socket of clients) socket.close();
   latencies.sort((a, b) => a - b);
-  const expected = (n - WARMUP_SECONDS * COMMANDS_PER_SECOND) * (clients.length - 1);
+  const expected = measured * (clients.length - 1);
   return {
     commands: n,
     commandsPerSecond: round(n / (sendingMs / 1000), 0),
