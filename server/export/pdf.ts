@@ -4,6 +4,7 @@ import { buildAgreementView, type AgreementView, type ArticleView, type Signatur
 import { canonicalJson, fingerprint as fingerprintOf } from './canonical-json.ts';
 import { LABELS, frenchSpacing } from './french.ts';
 import { chooseFonts, toWinAnsi, type PdfFonts } from './pdf-fonts.ts';
+import { collectPdf } from './pdf-render.ts';
 
 /**
  * The PDF export: the agreement laid out as the French original is (title, parties clause,
@@ -45,17 +46,7 @@ export async function renderPdf(snapshot: SignedSnapshot): Promise<Buffer> {
       ModDate: at,
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise<void>((resolve, reject) => {
-    doc.on('end', resolve);
-    doc.on('error', reject);
-  });
-
-  new Layout(doc, fonts, t).agreement(view);
-  doc.end();
-  await ended;
-  return Buffer.concat(chunks);
+  return collectPdf(doc, () => new Layout(doc, fonts, t).agreement(view));
 }
 
 class Layout {

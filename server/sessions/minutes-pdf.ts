@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit';
 import { parseMinutes, type MinutesBlock } from '../../shared/sessions/minutes.ts';
 import { frenchSpacing } from '../export/french.ts';
 import { chooseFonts, toWinAnsi, type PdfFonts } from '../export/pdf-fonts.ts';
+import { collectPdf } from '../export/pdf-render.ts';
 
 /** What a minutes file says besides its text: whose, which session, in what state. */
 export interface MinutesDocumentInput {
@@ -47,16 +48,7 @@ export async function renderMinutesPdf(input: MinutesDocumentInput): Promise<Buf
       ModDate: input.at,
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise<void>((resolve, reject) => {
-    doc.on('end', resolve);
-    doc.on('error', reject);
-  });
-  new MinutesLayout(doc, fonts, t).render(input);
-  doc.end();
-  await ended;
-  return Buffer.concat(chunks);
+  return collectPdf(doc, () => new MinutesLayout(doc, fonts, t).render(input));
 }
 
 class MinutesLayout {
