@@ -41,6 +41,7 @@ export const NEGOTIATION_STATUSES = [
   'extension requested',
   'extended',
   'extension refused',
+  'recommendation adopted',
 ] as const;
 export type NegotiationStatus = (typeof NEGOTIATION_STATUSES)[number];
 

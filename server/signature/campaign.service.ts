@@ -1,6 +1,6 @@
 import { Types, type Connection } from 'mongoose';
 import type { EventDraft, NegotiationEvent } from '../../shared/events.ts';
-import { NEGOTIATION_STATUSES, type NegotiationLevel, type NegotiationStatus } from '../../shared/identity.ts';
+import type { NegotiationLevel } from '../../shared/identity.ts';
 import {
   CAMPAIGN_EVENTS,
   LATER_TRANSITIONS,
@@ -131,8 +131,7 @@ async function record(deps: SignatureDeps, negotiationId: string, drafts: EventD
 
 /** The negotiation's status mirrors the agreement's state (the listing and the home show it). */
 async function mirrorStatus(connection: Connection, negotiationId: string, state: CampaignState): Promise<void> {
-  if (!(NEGOTIATION_STATUSES as readonly string[]).includes(state)) return;
-  await negotiationModel(connection).updateOne({ _id: negotiationId }, { $set: { status: state as NegotiationStatus } });
+  await negotiationModel(connection).updateOne({ _id: negotiationId }, { $set: { status: state } });
 }
 
 async function afterChange(deps: SignatureDeps, negotiationId: string, campaignId: string): Promise<CampaignView> {

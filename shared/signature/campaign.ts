@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IsoDateSchema, type ScenarioInput } from '../validity/scenario.ts';
-import type { NegotiationLevel, OrgCollege, WeightsSource } from '../identity.ts';
+import type { NegotiationLevel, NegotiationStatus, OrgCollege, WeightsSource } from '../identity.ts';
 
 /**
  * The signature campaign of an agreement and the agreement's legal life after it
@@ -27,7 +27,7 @@ export const CAMPAIGN_STATES = [
   'extended',
   'extension refused',
   'recommendation adopted',
-] as const;
+] as const satisfies readonly NegotiationStatus[];
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
 /** A campaign ended this way leaves the negotiation free to open another version. */

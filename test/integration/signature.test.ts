@@ -352,6 +352,8 @@ describe('the signature campaign, its validity and its signed exports', () => {
       expect(await errorCode(await post(cppni, '/recommendation', 'delegue@cgt.demo'), 403)).toBe('FORBIDDEN');
       const adopted = await json<CampaignView>(await post(cppni, '/recommendation', 'secretariat@axess.demo', { versionName: 'Recommandation patronale du 20 octobre 2023' }), 201);
       expect(adopted).toMatchObject({ kind: 'recommendation', state: 'recommendation adopted' });
+      const listed = await json<{ id: string; status: string }[]>(await call(server, '/negotiations', { cookie: who('delegue@cgt.demo') }));
+      expect(listed.find((n) => n.id === cppni)?.status).toBe('recommendation adopted');
       expect(await errorCode(await post(cppni, '/sign', 'delegue@cfdt.demo', { password: DEMO_PASSWORD }), 409)).toBe('CONFLICT');
       expect(await errorCode(await post(cppni, '/notifications', 'secretariat@axess.demo', { org: ids.organisations.CGT }), 409)).toBe('CONFLICT');
       expect((await call(server, `/negotiations/${cppni}/validity`, { cookie: who('delegue@fo.demo') })).status).toBe(409);
