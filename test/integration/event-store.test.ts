@@ -55,4 +55,53 @@ describe('the negotiation event log', () => {
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ seq: 2, type: 'b:happened', org: 'cgt', visibility: { scope: 'delegation', org: 'cgt' } });
   });
+
+  it('appends arriving while an insert is in flight share the next insert, and each caller gets its own events in order', async () => {
+    const connection = await connect();
+    const sut = new EventStore(connection);
+    const inserts: number[] = [];
+    const collection = connection.collection('events');
+    const insertMany = collection.insertMany.bind(collection);
+    // Count the insert commands that reach the database (the store uses the driver's collection).
+    const spied = (docs: Parameters<typeof insertMany>[0], options?: Parameters<typeof insertMany>[1]) => {
+      inserts.push(docs.length);
+      return insertMany(docs, options);
+    };
+    Object.defineProperty(collection, 'insertMany', { value: spied, configurable: true });
+
+    const callers = Array.from({ length: 40 }, (_, i) =>
+      sut.append('neg-3', [
+        { type: 'x:happened', payload: { caller: i, part: 1 }, actor: `u${i}` },
+        { type: 'x:happened', payload: { caller: i, part: 2 }, actor: `u${i}` },
+      ]),
+    );
+    const results = await Promise.all(callers);
+
+    // 80 events, far fewer inserts than the 40 appends: they were grouped.
+    expect(inserts.reduce((a, b) => a + b, 0)).toBe(80);
+    expect(inserts.length).toBeLessThan(10);
+    // Arrival order is seq order, and each caller's two events are consecutive and its own.
+    results.forEach((events, i) => {
+      expect(events.map((e) => e.seq)).toEqual([2 * i + 1, 2 * i + 2]);
+      expect(events.map((e) => e.payload)).toEqual([{ caller: i, part: 1 }, { caller: i, part: 2 }]);
+    });
+    expect((await sut.since('neg-3', 0)).map((e) => e.seq)).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+  });
+
+  it('an append that cannot be stored fails alone: the appends grouped with it are stored, with no gap', async () => {
+    const sut = new EventStore(await connect());
+    const cyclic: Record<string, unknown> = { name: 'boucle' };
+    cyclic.self = cyclic;
+    const outcomes = await Promise.allSettled([
+      sut.append('neg-4', [{ type: 'ok:happened', payload: { n: 1 }, actor: 'u' }]),
+      sut.append('neg-4', [{ type: 'bad:happened', payload: cyclic, actor: 'u' }]),
+      sut.append('neg-4', [{ type: 'ok:happened', payload: { n: 2 }, actor: 'u' }]),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const stored = await sut.since('neg-4', 0);
+    expect(stored.map((e) => [e.seq, e.payload])).toEqual([
+      [1, { n: 1 }],
+      [2, { n: 2 }],
+    ]);
+  });
 });
