@@ -25,16 +25,33 @@ export interface CatchUp {
 export const CATCH_UP_LIMIT = 10_000;
 
 /**
+ * Sends one event to several sockets at once. Socket.IO's room broadcast encodes the packet
+ * once for all of them; the default sends to each sink in turn.
+ */
+export type Broadcast = (sinks: readonly EventSink[], event: NegotiationEvent) => void;
+
+const emitToEach: Broadcast = (sinks, event) => {
+  for (const sink of sinks) sink.emit('negotiation:event', event);
+};
+
+/**
  * One socket's view of one negotiation. Its `cursor` is the highest seq the socket has
  * been brought up to (sent, or skipped as not visible to it). Everything it receives goes
- * through one queue, in seq order: the catch-up first, then live events; an event already
- * passed is dropped, and a hole before a live event is filled from the log. So a socket
- * receives each event it may see exactly once, in order, whatever the order in which use
- * cases publish, and even an event that was stored but never published.
+ * in seq order: the catch-up first, then live events; an event already passed is dropped,
+ * and a hole before a live event is filled from the log. So a socket receives each event
+ * it may see exactly once, in order, whatever the order in which use cases publish, and
+ * even an event that was stored but never published.
+ *
+ * Two paths: a socket that is up to date (nothing queued, the event is the next seq) takes
+ * a live event at once, in the one broadcast that carries it to every such socket; any
+ * other case (catch-up still running, a hole to read, events out of order) goes through
+ * the socket's own queue, and the socket is back on the direct path once that queue is empty.
  */
 class Subscription {
   private cursor: number;
   private queue: Promise<void> = Promise.resolve();
+  /** Steps in `queue` not finished yet: while any is, live events wait in the queue too. */
+  private queued = 0;
   closed = false;
 
   constructor(
@@ -64,19 +81,37 @@ class Subscription {
         more: events.length === CATCH_UP_LIMIT,
       };
     })();
-    this.queue = result.then(
-      () => gate,
-      () => undefined,
+    this.enqueue(() =>
+      result.then(
+        () => gate,
+        () => undefined,
+      ),
     );
     return result;
   }
 
+  /**
+   * A live event: true when the socket is up to date and may see it (the caller sends it
+   * in its broadcast); otherwise it is dropped (already passed, or not visible) or queued.
+   */
+  offer(event: NegotiationEvent): boolean {
+    if (this.closed || event.seq <= this.cursor) return false;
+    if (this.queued === 0 && event.seq === this.cursor + 1) return this.advance(event);
+    this.deliver([event]);
+    return false;
+  }
+
   deliver(events: readonly NegotiationEvent[]): void {
-    this.queue = this.queue
-      .then(() => this.deliverNow(events))
-      .catch((err: unknown) => {
+    this.enqueue(() =>
+      this.deliverNow(events).catch((err: unknown) => {
         this.channel.logger.error({ err, negotiationId: this.negotiationId, socket: this.sink.id }, 'event delivery failed');
-      });
+      }),
+    );
+  }
+
+  private enqueue(step: () => Promise<void>): void {
+    this.queued++;
+    this.queue = this.queue.then(step).finally(() => this.queued--);
   }
 
   private async deliverNow(events: readonly NegotiationEvent[]): Promise<void> {
@@ -96,12 +131,18 @@ class Subscription {
 
   private send(event: NegotiationEvent): void {
     if (this.closed || event.seq <= this.cursor) return;
+    if (this.advance(event)) this.sink.emit('negotiation:event', event);
+  }
+
+  /** Moves the cursor past the event; whether the socket may see it. */
+  private advance(event: NegotiationEvent): boolean {
     this.cursor = event.seq;
-    if (canSee(this.viewer, event.visibility)) this.sink.emit('negotiation:event', event);
+    const visible = canSee(this.viewer, event.visibility);
     // A revoked mandate stops the stream at once: the socket is told, then hears nothing more.
     if (event.type === 'member:revoked' && (event.payload as { userId?: unknown })?.userId === this.viewer.userId) {
       this.channel.leave(this.sink.id, this.negotiationId, this);
     }
+    return visible;
   }
 }
 
@@ -109,13 +150,13 @@ class Subscription {
  * Delivers a negotiation's events to the sockets that joined it, each filtered by what
  * its viewer may see.
  *
- * Why per-socket delivery rather than one Socket.IO room per organisation, college and
+ * Why a position per socket rather than one Socket.IO room per organisation, college and
  * user: visibility has four scopes, so rooms would multiply (committee, 2 colleges, one
  * per organisation, one per user) and each event would still need a dedup so a socket in
  * several rooms gets it once; and rooms give no per-socket position in the log, which
- * exactly-once catch-up needs. At the scale of a committee (50 sockets on a negotiation),
- * iterating the negotiation's subscriptions and checking `canSee` is 50 comparisons per
- * event: nothing next to the database write that preceded it.
+ * exactly-once catch-up needs. So each event is offered to every subscription (50
+ * comparisons for a committee), and the sockets that take it get it in ONE broadcast:
+ * the packet is encoded once, as for a room, whatever the number of readers.
  *
  * Scaling out: a process only needs to learn that "negotiation X has new events"; each
  * subscription then reads the holes from the shared log. A Redis channel carrying the
@@ -129,6 +170,7 @@ export class NegotiationChannel {
   constructor(
     readonly source: EventSource,
     readonly logger: Logger,
+    private readonly broadcast: Broadcast = emitToEach,
   ) {}
 
   /**
@@ -166,9 +208,14 @@ export class NegotiationChannel {
 
   /** Sends stored events to every subscribed socket that may see them. Call after the append resolved. */
   publish(negotiationId: string, events: readonly NegotiationEvent[]): void {
-    const own = events.filter((e) => e.negotiationId === negotiationId);
-    if (own.length === 0) return;
-    for (const subscription of this.subscriptions.get(negotiationId)?.values() ?? []) subscription.deliver(own);
+    const subscribers = this.subscriptions.get(negotiationId);
+    if (!subscribers) return;
+    const own = events.filter((e) => e.negotiationId === negotiationId).sort((a, b) => a.seq - b.seq);
+    for (const event of own) {
+      const audience: EventSink[] = [];
+      for (const subscription of [...subscribers.values()]) if (subscription.offer(event)) audience.push(subscription.sink);
+      if (audience.length > 0) this.broadcast(audience, event);
+    }
   }
 
   /** Every (socket, negotiation, viewer) followed now: what the session sweep re-checks. */

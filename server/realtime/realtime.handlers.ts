@@ -5,7 +5,7 @@ import type { AppContext, Capability } from '../app.ts';
 import type { Actor } from '../access/access.service.ts';
 import { onCommand } from '../access/socket-command.ts';
 import { negotiationRooms } from '../negotiations/negotiation.routes.ts';
-import { NegotiationChannel } from './channel.ts';
+import { NegotiationChannel, type Broadcast } from './channel.ts';
 import { SWEEP_EVERY_MS, sweepFollowers } from './session-sweep.ts';
 
 export function viewerOf(actor: Actor): Viewer {
@@ -45,7 +45,12 @@ export async function recordEvents(
  * registerAuth; every command loads the actor's mandate afresh.
  */
 export const registerRealtime: Capability = (ctx) => {
-  const channel = new NegotiationChannel(ctx.events, ctx.logger.child({ capability: 'realtime' }));
+  // Each socket is in the room named by its id: one broadcast to those rooms encodes the event once.
+  const broadcast: Broadcast = (sinks, event) => {
+    if (sinks.length === 1) sinks[0].emit('negotiation:event', event);
+    else ctx.io.to(sinks.map((sink) => sink.id)).emit('negotiation:event', event);
+  };
+  const channel = new NegotiationChannel(ctx.events, ctx.logger.child({ capability: 'realtime' }), broadcast);
   channels.set(ctx.io, channel);
   const { connection } = ctx.db;
   const logger = ctx.logger;

@@ -137,6 +137,45 @@ describe('the negotiation channel', () => {
     expect(client.received).toEqual([]);
     expect(sut.subscriberCount(NEG)).toBe(0);
   });
+
+  it('sends a live event to every up-to-date socket in one broadcast, and to a socket still catching up through its queue', async () => {
+    const log = new MemoryLog();
+    const broadcasts: { sinks: string[]; seq: number }[] = [];
+    const sut = new NegotiationChannel(log, pino({ level: 'silent' }), (sinks, event) => {
+      broadcasts.push({ sinks: sinks.map((s) => s.id), seq: event.seq });
+      for (const sink of sinks) sink.emit('negotiation:event', event);
+    });
+    const ready = [new Client('a'), new Client('b'), new Client('c')];
+    for (const client of ready) {
+      const { result, release } = sut.join(client, client.id === 'c' ? cfdt : cgt, NEG, 0);
+      await result;
+      release();
+    }
+    await settle();
+    // A fourth socket joins; its catch-up is still being read when the next events are published.
+    log.append(2);
+    const late = new Client('late');
+    const joining = sut.join(late, cgt, NEG, 0);
+    sut.publish(NEG, log.events.slice(0, 2));
+    sut.publish(NEG, log.append(1, { scope: 'delegation', org: 'cgt' }));
+    const answer = await joining.result;
+    late.received.push(...answer.events.map((e) => e.seq));
+    joining.release();
+    await settle();
+
+    // One broadcast per event to the up-to-date sockets; the CFDT socket is left out of the CGT delegation's event.
+    expect(broadcasts).toEqual([
+      { sinks: ['a', 'b', 'c'], seq: 1 },
+      { sinks: ['a', 'b', 'c'], seq: 2 },
+      { sinks: ['a', 'b'], seq: 3 },
+    ]);
+    expect(ready.map((c) => c.received)).toEqual([[1, 2, 3], [1, 2, 3], [1, 2]]);
+    expect(late.received).toEqual([1, 2, 3]);
+
+    // Once its queue is empty, the late socket is on the direct path too.
+    sut.publish(NEG, log.append(1));
+    expect(broadcasts.at(-1)).toEqual({ sinks: ['a', 'b', 'c', 'late'], seq: 4 });
+  });
 });
 
 describe('a revoked mandate', () => {
