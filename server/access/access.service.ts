@@ -5,6 +5,7 @@ import { rolesAllow, rolesAllowFor, type Action, type Role } from '../../shared/
 import type { AuthUser, OrgCollege } from '../../shared/identity.ts';
 import { AppError } from '../common/app-error.ts';
 import { authenticate } from '../auth/session.service.ts';
+import { accessCacheOf, mandateKey, type AccessCache, type CachedMandate } from './access-cache.ts';
 import { membershipModel } from '../negotiations/membership.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
 
@@ -29,18 +30,28 @@ const OBJECT_ID = /^[a-f0-9]{24}$/;
 /** The user's mandate in the negotiation, or null (not a member, revoked, unknown negotiation). */
 export async function loadActor(connection: Connection, user: AuthUser, negotiationId: string): Promise<Actor | null> {
   if (typeof negotiationId !== 'string' || !OBJECT_ID.test(negotiationId)) return null;
+  const cache = accessCacheOf(connection);
+  const key = mandateKey(user.id, negotiationId);
+  const mandate = cache?.mandates.get(key) ?? (await readMandate(connection, user, negotiationId, cache));
+  if (!mandate) return null;
+  return { user, negotiationId, org: { ...mandate.org }, roles: [...mandate.roles] };
+}
+
+/** The user's live mandate as stored, kept in the access cache when there is one. */
+async function readMandate(connection: Connection, user: AuthUser, negotiationId: string, cache: AccessCache | undefined): Promise<CachedMandate | null> {
+  const generation = cache?.mandates.generation ?? 0;
   const membership = await membershipModel(connection)
     .findOne({ negotiationId, userId: user.id, revokedAt: null })
     .lean();
   if (!membership) return null;
   const org = await organisationModel(connection).findById(membership.organisationId).lean();
   if (!org) return null;
-  return {
-    user,
-    negotiationId,
+  const mandate: CachedMandate = {
     org: { id: String(org._id), shortName: org.shortName, college: org.college as OrgCollege },
     roles: [...membership.roles] as Role[],
   };
+  cache?.mandates.set(mandateKey(user.id, negotiationId), mandate, generation);
+  return mandate;
 }
 
 export function can(actor: Actor, action: Action): boolean {

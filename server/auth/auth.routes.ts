@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { LoginBodySchema } from '../../shared/identity.ts';
 import type { Capability } from '../app.ts';
 import { AppError } from '../common/app-error.ts';
+import { enableAccessCache } from '../access/access-cache.ts';
 import { bindAccessConnection, checkOrigin, requireUser, socketAuthMiddleware } from '../access/access.service.ts';
 import { describeMe, RateLimited, signIn } from './auth.service.ts';
 import { registerInvitationRoutes } from './invitation.routes.ts';
@@ -27,6 +28,8 @@ export const registerAuth: Capability = async (ctx) => {
     [userModel, sessionModel, loginAttemptModel, invitationModel].map((model) => model(connection).createIndexes()),
   );
   bindAccessConnection(ctx.app, connection);
+  // Exact where the database reports its writes (the embedded engine); absent otherwise.
+  ctx.onClose(enableAccessCache(connection, ctx.db.watch));
   ctx.api.use(checkOrigin);
   ctx.io.use(socketAuthMiddleware(connection));
   const throttle = new LoginThrottle(connection);

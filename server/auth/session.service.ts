@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { AuthUser } from '../../shared/identity.ts';
+import { accessCacheOf, type AccessCache, type CachedSession } from '../access/access-cache.ts';
 import { sessionModel } from './session.model.ts';
 import { userModel } from './user.model.ts';
 
@@ -63,17 +64,35 @@ export async function authenticate(
 ): Promise<AuthUser | null> {
   const token = readSessionToken(cookieHeader);
   if (!token) return null;
-  const sessions = sessionModel(connection);
-  const session = await sessions.findById(hashToken(token)).lean();
+  const sessionId = hashToken(token);
+  const cache = accessCacheOf(connection);
+  const session = cache?.sessions.get(sessionId) ?? (await readSession(connection, sessionId, cache));
   // The TTL index purges expired sessions eventually; until then, expiry is checked here.
-  if (!session || session.expiresAt.getTime() <= now.getTime()) return null;
+  if (!session || session.expiresAt <= now.getTime()) return null;
+  if (now.getTime() - session.lastSeenAt >= TOUCH_EVERY_MS) {
+    const expiresAt = new Date(Math.min(now.getTime() + SESSION_IDLE_MS, session.absoluteExpiresAt));
+    // This write makes the cache forget the session: the next check reads the new dates.
+    await sessionModel(connection).updateOne({ _id: sessionId }, { $set: { lastSeenAt: now, expiresAt } });
+  }
+  return { ...session.user };
+}
+
+/** The session and its user as stored, kept in the access cache when there is one. */
+async function readSession(connection: Connection, sessionId: string, cache: AccessCache | undefined): Promise<CachedSession | null> {
+  const generation = cache?.sessions.generation ?? 0;
+  const session = await sessionModel(connection).findById(sessionId).lean();
+  if (!session) return null;
   const user = await userModel(connection).findById(session.userId).lean();
   if (!user) return null;
-  if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
-    const expiresAt = new Date(Math.min(now.getTime() + SESSION_IDLE_MS, session.absoluteExpiresAt.getTime()));
-    await sessions.updateOne({ _id: session._id }, { $set: { lastSeenAt: now, expiresAt } });
-  }
-  return { id: String(user._id), name: user.name, email: user.email };
+  const known: CachedSession = {
+    user: { id: String(user._id), name: user.name, email: user.email },
+    sessionId,
+    lastSeenAt: session.lastSeenAt.getTime(),
+    expiresAt: session.expiresAt.getTime(),
+    absoluteExpiresAt: session.absoluteExpiresAt.getTime(),
+  };
+  cache?.sessions.set(sessionId, known, generation);
+  return known;
 }
 
 /** The Set-Cookie value of a new session: httpOnly, SameSite=Lax, Secure over HTTPS. */

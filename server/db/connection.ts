@@ -2,14 +2,26 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { CollectionChange } from './engine/catalog.ts';
 import { startEngine, type RunningEngine } from './engine/index.ts';
+
+/** A write to one of the application's collections, as the embedded engine makes it. */
+export type DatabaseChange = Pick<CollectionChange, 'collection' | 'kind' | 'id'>;
 
 export interface Database {
   kind: 'embedded' | 'mongodb';
   uri: string;
   connection: mongoose.Connection;
+  /**
+   * Embedded engine only: calls `watcher` on every write to the application's database,
+   * from any client, before the writer is answered. Absent with MONGODB_URI (a real server
+   * would need a replica set's change streams), so callers must work without it.
+   */
+  watch?: (watcher: (change: DatabaseChange) => void) => () => void;
   close(): Promise<void>;
 }
+
+const DATABASE = 'negociation';
 
 /**
  * Connects mongoose to MongoDB: the embedded engine in DATA_DIR by default,
@@ -20,7 +32,7 @@ export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA
   let uri = config.MONGODB_URI;
   if (!uri) {
     engine = await startEngine({ dir: path.resolve(config.DATA_DIR, 'db'), port: 0, host: '127.0.0.1' });
-    uri = `${engine.uri.replace(/\/$/, '')}/negociation`;
+    uri = `${engine.uri.replace(/\/$/, '')}/${DATABASE}`;
     logger.info({ port: engine.port, dir: config.DATA_DIR }, 'embedded database started');
   }
   const connection = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
@@ -29,6 +41,12 @@ export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA
     kind: engine ? 'embedded' : 'mongodb',
     uri,
     connection,
+    watch: engine
+      ? (watcher) =>
+          engine.watch((change) => {
+            if (change.db === DATABASE) watcher({ collection: change.collection, kind: change.kind, id: change.id });
+          })
+      : undefined,
     async close() {
       await connection.close();
       await engine?.close();

@@ -24,13 +24,39 @@ export interface OpSink {
   append(op: Doc): number;
 }
 
+/** A change to a collection, told to watchers as it is made (before the client is answered). */
+export interface CollectionChange {
+  db: string;
+  collection: string;
+  /** `insert` adds a document, `update` replaces one, `remove` deletes one; `schema` is anything else (drop, rename, indexes…). */
+  kind: 'insert' | 'update' | 'remove' | 'schema';
+  /** The `_id` of the document inserted, updated or removed. */
+  id?: unknown;
+}
+
+export type ChangeWatcher = (change: CollectionChange) => void;
+
+const CHANGE_KIND: Record<string, CollectionChange['kind']> = { i: 'insert', u: 'update', r: 'remove' };
+
 export class Catalog {
   readonly dbs = new Map<string, Map<string, Collection>>();
   /** Where operations are journaled; absent during replay. */
   sink?: OpSink;
 
+  /** Told of every change made after they subscribed (replay at start tells nobody). */
+  readonly watchers = new Set<ChangeWatcher>();
+
   private log(op: Op): void {
     this.sink?.append(op as unknown as Doc);
+    if (this.watchers.size === 0) return;
+    const kind = CHANGE_KIND[op.o] ?? 'schema';
+    const id = op.o === 'i' || op.o === 'u' ? op.d._id : op.o === 'r' ? op.id : undefined;
+    this.notify({ db: op.db, collection: op.c, kind, id });
+    if (op.o === 'rn') this.notify({ db: op.toDb, collection: op.to, kind });
+  }
+
+  private notify(change: CollectionChange): void {
+    for (const watcher of this.watchers) watcher(change);
   }
 
   get(db: string, name: string): Collection | undefined {

@@ -4,7 +4,7 @@
 // order, planner) → catalog.ts, collection.ts, index/ (collections and indexes) → storage/
 // (journal with group commit, snapshots, replay).
 import { pino, type Logger } from 'pino';
-import { Catalog } from './catalog.ts';
+import { Catalog, type ChangeWatcher } from './catalog.ts';
 import type { EngineState } from './commands/context.ts';
 import { Cursors } from './cursors.ts';
 import { EngineServer } from './server.ts';
@@ -28,6 +28,11 @@ export interface EngineOptions {
 export interface RunningEngine {
   uri: string;
   port: number;
+  /**
+   * Calls `watcher` on every later write, whichever client made it, synchronously as the
+   * write is made: before the writer is answered. Returns the unsubscribe function.
+   */
+  watch(watcher: ChangeWatcher): () => void;
   close(): Promise<void>;
 }
 
@@ -65,6 +70,10 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   return {
     uri: `mongodb://${uriHost}:${port}/`,
     port,
+    watch(watcher) {
+      catalog.watchers.add(watcher);
+      return () => catalog.watchers.delete(watcher);
+    },
     close() {
       closing ??= (async () => {
         clearInterval(ttl);

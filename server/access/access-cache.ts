@@ -1,0 +1,109 @@
+import type { Connection } from 'mongoose';
+import type { Role } from '../../shared/access.ts';
+import type { AuthUser, OrgCollege } from '../../shared/identity.ts';
+import type { DatabaseChange } from '../db/connection.ts';
+
+/** What a session cookie stands for, as last read from the `sessions` and `users` collections. */
+export interface CachedSession {
+  user: AuthUser;
+  sessionId: string;
+  lastSeenAt: number;
+  expiresAt: number;
+  absoluteExpiresAt: number;
+}
+
+/** A live mandate, as last read from the `memberships` and `organisations` collections. */
+export interface CachedMandate {
+  org: { id: string; shortName: string; college: OrgCollege };
+  roles: Role[];
+}
+
+/** The collections the mandates are read from: a change to one of them empties that part. */
+const MANDATE_SOURCES = new Set(['memberships', 'organisations']);
+
+/** Past this many entries a part is emptied rather than grown: it refills from the database. */
+const MAX_ENTRIES = 10_000;
+
+/**
+ * One part of the cache. `generation` counts the changes to its collections: a value read
+ * from the database is kept only if no change happened while it was being read, so a
+ * revocation that lands during a read is never papered over by the older answer.
+ */
+class Part<V> {
+  private readonly entries = new Map<string, V>();
+  generation = 0;
+
+  get(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Keeps `value` unless the collections changed since `generation` was taken. */
+  set(key: string, value: V, generation: number): void {
+    if (generation !== this.generation) return;
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(key, value);
+  }
+
+  /** Forgets one entry, or all of them. Reads in flight will not be kept either. */
+  forget(key?: string): void {
+    this.generation++;
+    if (key === undefined) this.entries.clear();
+    else this.entries.delete(key);
+  }
+}
+
+/**
+ * Who is signed in and who holds which mandate, kept in memory so that a Socket.IO command,
+ * an HTTP request or a Yjs message does not read four documents before it can be checked.
+ *
+ * It is exact, not eventually consistent: it exists only where the database tells us of
+ * every write as it is made, before the writer is answered (the embedded engine's `watch`,
+ * whoever the writer is: this server, a script, another connection). An update or removal
+ * of a session forgets that session (the periodic "last seen" write included); one in
+ * `users` forgets every session (names live there); one in `memberships` or
+ * `organisations` forgets every mandate. Inserts cannot change what is cached (a new
+ * session or mandate was never cached: only positive answers are kept), so they forget
+ * nothing. With MONGODB_URI there is no such feed and no cache: every check reads.
+ */
+export class AccessCache {
+  readonly sessions = new Part<CachedSession>();
+  readonly mandates = new Part<CachedMandate>();
+
+  /** What the database's change feed calls. */
+  changed(change: DatabaseChange): void {
+    if (change.kind === 'insert') return;
+    // A session's `_id` is its token's hash, the cache's key; anything else forgets them all.
+    if (change.collection === 'sessions') this.sessions.forget(change.kind !== 'schema' && typeof change.id === 'string' ? change.id : undefined);
+    if (change.collection === 'users') this.sessions.forget();
+    if (MANDATE_SOURCES.has(change.collection)) this.mandates.forget();
+  }
+}
+
+const caches = new WeakMap<Connection, AccessCache>();
+
+/** The connection's cache, or undefined when it has none (no change feed: every check reads). */
+export function accessCacheOf(connection: Connection): AccessCache | undefined {
+  return caches.get(connection);
+}
+
+/**
+ * Turns the cache on for a connection whose database reports its writes. Returns what
+ * turns it off again (at shutdown).
+ */
+export function enableAccessCache(
+  connection: Connection,
+  watch: ((watcher: (change: DatabaseChange) => void) => () => void) | undefined,
+): () => void {
+  if (!watch) return () => undefined;
+  const cache = new AccessCache();
+  const unwatch = watch((change) => cache.changed(change));
+  caches.set(connection, cache);
+  return () => {
+    unwatch();
+    if (caches.get(connection) === cache) caches.delete(connection);
+  };
+}
+
+export function mandateKey(userId: string, negotiationId: string): string {
+  return `${userId}:${negotiationId}`;
+}
