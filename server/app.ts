@@ -77,7 +77,7 @@ export async function createApp(
   const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });
   const upgrades: [string, UpgradeHandler][] = [];
   const closers: (() => Promise<void> | void)[] = [];
-  const events = new EventStore(db.connection);
+  const events = new EventStore(db.connection, db.command);
   await events.init();
 
   httpServer.on('upgrade', (req, socket, head) => {

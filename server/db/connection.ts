@@ -2,6 +2,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { Doc } from './engine/bson.ts';
 import type { CollectionChange } from './engine/catalog.ts';
 import { startEngine, type RunningEngine } from './engine/index.ts';
 
@@ -18,8 +19,18 @@ export interface Database {
    * would need a replica set's change streams), so callers must work without it.
    */
   watch?: (watcher: (change: DatabaseChange) => void) => () => void;
+  /**
+   * Embedded engine only: runs a database command in this process, without the loopback
+   * socket (same command code), for hot paths such as the event log's appends. The reply
+   * comes once the command is applied; `durable` once its writes are on disk. Absent with
+   * MONGODB_URI: callers then go through the driver.
+   */
+  command?: InProcessCommand;
   close(): Promise<void>;
 }
+
+/** A command document for the application's database, and the server's reply. */
+export type InProcessCommand = (body: Doc) => Promise<{ reply: Doc; durable: Promise<void> }>;
 
 const DATABASE = 'negociation';
 
@@ -41,6 +52,7 @@ export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA
     kind: engine ? 'embedded' : 'mongodb',
     uri,
     connection,
+    command: engine ? (body) => engine.command(DATABASE, body) : undefined,
     watch: engine
       ? (watcher) =>
           engine.watch((change) => {

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import type { InProcessCommand } from '../db/connection.ts';
 import { COMMITTEE, type EventDraft, type NegotiationEvent } from '../../shared/events.ts';
 import { eventModel, type EventDoc } from './event.model.ts';
 
@@ -23,10 +24,17 @@ export function toNegotiationEvent(doc: EventDoc): NegotiationEvent {
   };
 }
 
+/** What an append stored (in memory at least), and when that is on disk. */
+interface Stored {
+  events: NegotiationEvent[];
+  /** Resolves once every stored event is durable: only then is anyone told of them. */
+  durable: Promise<void>;
+}
+
 /** An append that broke off: `stored` holds what it had stored before `cause` stopped it. */
 class AppendFailed extends Error {
   constructor(
-    readonly stored: NegotiationEvent[],
+    readonly stored: Stored,
     override readonly cause: unknown,
   ) {
     super('event append failed');
@@ -49,18 +57,30 @@ const MAX_BATCH_EVENTS = 1_000;
  * negotiation are queued inside this process, and a duplicate key (another process won
  * the number) re-reads the head and retries what was not stored.
  *
- * Group append: while one insert of a negotiation is on its way to the disk, the appends
- * that arrive queue up, and the next insert stores them all at once, each caller getting
- * its own events back. Under load a negotiation pays one durable write per batch rather
- * than one per command, and a command waits for at most the insert in flight plus its own.
- * A batch that fails for another reason than a lost race is retried caller by caller, so
- * one bad append never takes its neighbours down with it.
+ * Group append: the appends that arrive while an insert of their negotiation is under
+ * way queue up, and the next insert stores them all at once, each caller getting its own
+ * events back. A batch that fails for another reason than a lost race is retried caller
+ * by caller, so one bad append never takes its neighbours down with it.
+ *
+ * Every caller is answered only once its events are durable. Through the driver an
+ * insert is answered when durable, so batches follow one another. With the embedded
+ * engine of this process (`command`), an insert is applied at once and made durable by
+ * the journal's next group commit: the next batch is stored without waiting for the
+ * disk, and each batch's callers are answered, in order, as the disk catches up.
  */
 export class EventStore {
   private readonly heads = new Map<string, number>();
   private readonly waiting = new Map<string, PendingAppend[]>();
 
-  constructor(private readonly connection: Connection) {}
+  /**
+   * `command`, when the database is the embedded engine of this process, stores appends
+   * without the round trip through the driver and the loopback socket; the documents and
+   * the durability are the same.
+   */
+  constructor(
+    private readonly connection: Connection,
+    private readonly command?: InProcessCommand,
+  ) {}
 
   private get model() {
     return eventModel(this.connection);
@@ -89,25 +109,18 @@ export class EventStore {
     while (queue.length > 0) {
       const batch = takeBatch(queue);
       try {
-        const stored = await this.appendNow(negotiationId, batch);
-        let offset = 0;
-        for (const request of batch) {
-          request.resolve(stored.slice(offset, offset + request.drafts.length));
-          offset += request.drafts.length;
-        }
+        answer(batch, await this.appendNow(negotiationId, batch));
       } catch (err) {
         // What the failed batch did store (a lost race may have come first) goes to its callers;
         // the append it broke in fails; those after it, untouched, are tried one by one.
-        const stored = err instanceof AppendFailed ? err.stored : [];
-        let offset = 0;
-        let i = 0;
-        for (; i < batch.length && offset + batch[i].drafts.length <= stored.length; i++) {
-          batch[i].resolve(stored.slice(offset, offset + batch[i].drafts.length));
-          offset += batch[i].drafts.length;
-        }
+        const stored = err instanceof AppendFailed ? err.stored : { events: [], durable: Promise.resolve() };
         const cause = err instanceof AppendFailed ? err.cause : err;
-        if (i < batch.length && (offset < stored.length || batch.length - i === 1)) batch[i++].reject(cause);
-        await this.oneByOne(negotiationId, batch.slice(i));
+        let offset = 0;
+        let done = 0;
+        while (done < batch.length && offset + batch[done].drafts.length <= stored.events.length) offset += batch[done++].drafts.length;
+        answer(batch.slice(0, done), stored);
+        if (done < batch.length && (offset < stored.events.length || batch.length - done === 1)) batch[done++].reject(cause);
+        await this.oneByOne(negotiationId, batch.slice(done));
       }
     }
     this.waiting.delete(negotiationId);
@@ -116,7 +129,7 @@ export class EventStore {
   private async oneByOne(negotiationId: string, batch: PendingAppend[]): Promise<void> {
     for (const request of batch) {
       try {
-        request.resolve(await this.appendNow(negotiationId, [request]));
+        answer([request], await this.appendNow(negotiationId, [request]));
       } catch (err) {
         request.reject(err instanceof AppendFailed ? err.cause : err);
       }
@@ -128,19 +141,25 @@ export class EventStore {
     return last?.seq ?? 0;
   }
 
-  private async appendNow(negotiationId: string, requests: readonly PendingAppend[]): Promise<NegotiationEvent[]> {
-    const stored: NegotiationEvent[] = [];
+  private async appendNow(negotiationId: string, requests: readonly PendingAppend[]): Promise<Stored> {
+    const events: NegotiationEvent[] = [];
+    const durables: Promise<void>[] = [];
     const pending = requests.flatMap(({ drafts, at }) => drafts.map((draft) => ({ draft, at })));
     try {
-      await this.storeAll(negotiationId, pending, stored);
+      await this.storeAll(negotiationId, pending, events, durables);
     } catch (err) {
-      throw new AppendFailed(stored, err);
+      throw new AppendFailed({ events, durable: allDurable(durables) }, err);
     }
-    return stored;
+    return { events, durable: allDurable(durables) };
   }
 
-  /** Inserts the pending events after the head, retrying what a lost race left out; pushes each stored event to `stored`. */
-  private async storeAll(negotiationId: string, toStore: { draft: EventDraft; at: Date }[], stored: NegotiationEvent[]): Promise<void> {
+  /** Inserts the pending events after the head, retrying what a lost race left out; pushes each stored event to `events`. */
+  private async storeAll(
+    negotiationId: string,
+    toStore: { draft: EventDraft; at: Date }[],
+    events: NegotiationEvent[],
+    durables: Promise<void>[],
+  ): Promise<void> {
     let pending = toStore;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= MAX_ATTEMPTS) throw new Error(`event append on ${negotiationId} kept colliding`);
@@ -155,21 +174,41 @@ export class EventStore {
         visibility: draft.visibility ?? COMMITTEE,
         at,
       }));
-      try {
-        // The driver's own insert: the documents are built here, whole and typed.
-        await this.model.collection.insertMany(docs, { ordered: true });
-        stored.push(...docs.map(toNegotiationEvent));
+      const { inserted, durable, error } = await this.insert(docs);
+      durables.push(durable);
+      events.push(...docs.slice(0, inserted).map(toNegotiationEvent));
+      if (!error) {
         this.heads.set(negotiationId, head + docs.length);
-        pending = [];
-      } catch (err) {
-        this.heads.delete(negotiationId);
-        if (!isDuplicateKey(err)) throw err;
-        // An ordered insert stops at the first collision: what came before it is stored.
-        const inserted = (err as { result?: { insertedCount?: number } }).result?.insertedCount ?? 0;
-        stored.push(...docs.slice(0, inserted).map(toNegotiationEvent));
-        pending = pending.slice(inserted);
+        return;
+      }
+      this.heads.delete(negotiationId);
+      if (!isDuplicateKey(error)) throw error;
+      // An ordered insert stops at the first collision: what came before it is stored.
+      pending = pending.slice(inserted);
+    }
+  }
+
+  /** An ordered insert: how many documents went in before an error (if any) stopped it, and when they are durable. */
+  private async insert(docs: EventDoc[]): Promise<{ inserted: number; durable: Promise<void>; error?: unknown }> {
+    if (!this.command) {
+      try {
+        // The driver's own insert: the documents are built here, whole and typed. Answered once durable.
+        await this.model.collection.insertMany(docs, { ordered: true });
+        return { inserted: docs.length, durable: Promise.resolve() };
+      } catch (error) {
+        const inserted = (error as { result?: { insertedCount?: number } }).result?.insertedCount ?? 0;
+        return { inserted, durable: Promise.resolve(), error };
       }
     }
+    const { reply, durable } = await this.command({ insert: this.model.collection.collectionName, documents: docs, ordered: true });
+    const writeErrors = reply.writeErrors as { code?: number; errmsg?: string }[] | undefined;
+    if (reply.ok === 1 && !writeErrors?.length) return { inserted: docs.length, durable };
+    const first = writeErrors?.[0];
+    const error = Object.assign(new Error(String(first?.errmsg ?? reply.errmsg ?? 'insert failed')), {
+      code: first?.code ?? reply.code,
+      writeErrors,
+    });
+    return { inserted: Number(reply.n ?? 0), durable, error };
   }
 
   /** Events after `sinceSeq`, in order. */
@@ -192,4 +231,25 @@ function takeBatch(queue: PendingAppend[]): PendingAppend[] {
     count++;
   }
   return queue.splice(0, count);
+}
+
+/** Answers each request with its own events, once they are durable (or fails them all if the disk fails). */
+function answer(requests: readonly PendingAppend[], stored: Stored): void {
+  if (requests.length === 0) return;
+  let offset = 0;
+  const slices = requests.map((request) => {
+    const events = stored.events.slice(offset, offset + request.drafts.length);
+    offset += request.drafts.length;
+    return events;
+  });
+  stored.durable.then(
+    () => requests.forEach((request, i) => request.resolve(slices[i])),
+    (err: unknown) => requests.forEach((request) => request.reject(err)),
+  );
+}
+
+function allDurable(durables: Promise<void>[]): Promise<void> {
+  const all = durables.length === 1 ? durables[0] : Promise.all(durables).then(() => undefined);
+  all.catch(() => undefined); // answered (or not needed) by whoever holds it
+  return all;
 }

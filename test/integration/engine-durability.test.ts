@@ -1,14 +1,11 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { startEngine, type EngineOptions } from '../../server/db/engine/index.ts';
+import { killAfterAcks, modulePath, requireFromProject } from '../helpers/crash.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
 /** Starts an engine on `dir`, hands a connected client to `body`, then closes both. */
@@ -115,16 +112,13 @@ describe('the embedded engine: durability', () => {
 
   it('after SIGKILL mid-stream, every acknowledged write is there on restart', async () => {
     const dir = tempDir('engine-crash-');
-    const script = path.join(tempDir('engine-crash-writer-'), 'writer.mts');
     // The writer runs the engine and 20 concurrent writers in one process and prints each id
     // once its insert is acknowledged; a small compaction threshold makes snapshots happen
     // during the run, so the kill may also land in the middle of one.
-    fs.writeFileSync(
-      script,
+    const acked = await killAfterAcks(
       `
-      import { createRequire } from 'node:module';
-      import { startEngine } from ${JSON.stringify(path.join(root, 'server/db/engine/index.ts'))};
-      const { MongoClient } = createRequire(${JSON.stringify(path.join(root, 'package.json'))})('mongodb');
+      import { startEngine } from ${modulePath('server/db/engine/index.ts')};
+      const { MongoClient } = ${requireFromProject}('mongodb');
       const engine = await startEngine({ dir: process.argv[2], port: 0, compactBytes: 32 * 1024 });
       const client = new MongoClient(engine.uri, { maxPoolSize: 20 });
       await client.connect();
@@ -137,25 +131,9 @@ describe('the embedded engine: durability', () => {
         }
       }));
       `,
+      dir,
+      2000,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script, dir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    const acked: string[] = [];
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`writer too slow (${acked.length} acks) ${stderr}`)), 60_000);
-      child.on('exit', (code) => reject(new Error(`writer exited early (${code}): ${stderr}`)));
-      readline.createInterface({ input: child.stdout }).on('line', (line) => {
-        acked.push(line);
-        if (acked.length === 2000) {
-          clearTimeout(timer);
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-    });
-    expect(await exited).toBe('SIGKILL');
     await withEngine({ dir }, async (client) => {
       const stored = new Set((await client.db('crash').collection('acks').find({}, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)));
       const missing = acked.filter((id) => !stored.has(id));

@@ -5,6 +5,7 @@ import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine, type RunningEngine } from '../../server/db/engine/index.ts';
 import { EventStore } from '../../server/events/event-store.ts';
+import { killAfterAcks, modulePath, requireFromProject } from '../helpers/crash.ts';
 
 describe('the negotiation event log', () => {
   let engine: RunningEngine;
@@ -18,6 +19,24 @@ describe('the negotiation event log', () => {
     await engine.close();
   });
 
+  /** A store through the driver, or through the engine in this process, counting its inserts. */
+  function storeOn(path: 'driver' | 'in-process', connection: mongoose.Connection, inserts: number[] = []): EventStore {
+    if (path === 'driver') {
+      const collection = connection.collection('events');
+      const insertMany = collection.insertMany.bind(collection);
+      const counted = (docs: Parameters<typeof insertMany>[0], options?: Parameters<typeof insertMany>[1]) => {
+        inserts.push(docs.length);
+        return insertMany(docs, options);
+      };
+      Object.defineProperty(collection, 'insertMany', { value: counted, configurable: true });
+      return new EventStore(connection);
+    }
+    return new EventStore(connection, (body) => {
+      inserts.push((body.documents as unknown[]).length);
+      return engine.command('events-test', body);
+    });
+  }
+
   async function connect(): Promise<mongoose.Connection> {
     const connection = mongoose.createConnection(`${engine.uri.replace(/\/$/, '')}/events-test`);
     await connection.asPromise();
@@ -27,8 +46,9 @@ describe('the negotiation event log', () => {
 
   it('20 concurrent appenders × 50 events each get seq 1…1000 with no gap and no duplicate', { timeout: 120_000 }, async () => {
     // Four stores on four connections stand for four server processes: they collide on
-    // sequence numbers for real and must retry on the duplicate key.
-    const stores = await Promise.all([0, 1, 2, 3].map(async () => new EventStore(await connect())));
+    // sequence numbers for real and must retry on the duplicate key. Two go through the
+    // driver, two through the engine in process (as the server hosting it does).
+    const stores = await Promise.all([0, 1, 2, 3].map(async (i) => storeOn(i % 2 === 0 ? 'driver' : 'in-process', await connect())));
     await stores[0].init();
     const appenders = Array.from({ length: 20 }, async (_, appender) => {
       const store = stores[appender % stores.length];
@@ -56,52 +76,89 @@ describe('the negotiation event log', () => {
     expect(after[0]).toMatchObject({ seq: 2, type: 'b:happened', org: 'cgt', visibility: { scope: 'delegation', org: 'cgt' } });
   });
 
-  it('appends arriving while an insert is in flight share the next insert, and each caller gets its own events in order', async () => {
-    const connection = await connect();
-    const sut = new EventStore(connection);
-    const inserts: number[] = [];
-    const collection = connection.collection('events');
-    const insertMany = collection.insertMany.bind(collection);
-    // Count the insert commands that reach the database (the store uses the driver's collection).
-    const spied = (docs: Parameters<typeof insertMany>[0], options?: Parameters<typeof insertMany>[1]) => {
-      inserts.push(docs.length);
-      return insertMany(docs, options);
-    };
-    Object.defineProperty(collection, 'insertMany', { value: spied, configurable: true });
+  it.each(['driver', 'in-process'] as const)(
+    '%s: appends arriving while an insert is under way share the next insert, and each caller gets its own events in order',
+    async (path) => {
+      const inserts: number[] = [];
+      const sut = storeOn(path, await connect(), inserts);
+      const negotiationId = `neg-group-${path}`;
+      const callers = Array.from({ length: 40 }, (_, i) =>
+        sut.append(negotiationId, [
+          { type: 'x:happened', payload: { caller: i, part: 1 }, actor: `u${i}` },
+          { type: 'x:happened', payload: { caller: i, part: 2 }, actor: `u${i}` },
+        ]),
+      );
+      const results = await Promise.all(callers);
 
-    const callers = Array.from({ length: 40 }, (_, i) =>
-      sut.append('neg-3', [
-        { type: 'x:happened', payload: { caller: i, part: 1 }, actor: `u${i}` },
-        { type: 'x:happened', payload: { caller: i, part: 2 }, actor: `u${i}` },
-      ]),
+      // 80 events, far fewer inserts than the 40 appends: they were grouped.
+      expect(inserts.reduce((a, b) => a + b, 0)).toBe(80);
+      expect(inserts.length).toBeLessThan(10);
+      // Arrival order is seq order, and each caller's two events are consecutive and its own.
+      results.forEach((events, i) => {
+        expect(events.map((e) => e.seq)).toEqual([2 * i + 1, 2 * i + 2]);
+        expect(events.map((e) => e.payload)).toEqual([{ caller: i, part: 1 }, { caller: i, part: 2 }]);
+      });
+      expect((await sut.since(negotiationId, 0)).map((e) => e.seq)).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    },
+  );
+
+  it.each(['driver', 'in-process'] as const)(
+    '%s: an append that cannot be stored fails alone: the appends grouped with it are stored, with no gap',
+    async (path) => {
+      const sut = storeOn(path, await connect());
+      const negotiationId = `neg-bad-${path}`;
+      const cyclic: Record<string, unknown> = { name: 'boucle' };
+      cyclic.self = cyclic;
+      const outcomes = await Promise.allSettled([
+        sut.append(negotiationId, [{ type: 'ok:happened', payload: { n: 1 }, actor: 'u' }]),
+        sut.append(negotiationId, [{ type: 'bad:happened', payload: cyclic, actor: 'u' }]),
+        sut.append(negotiationId, [{ type: 'ok:happened', payload: { n: 2 }, actor: 'u' }]),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const stored = await sut.since(negotiationId, 0);
+      expect(stored.map((e) => [e.seq, e.payload])).toEqual([
+        [1, { n: 1 }],
+        [2, { n: 2 }],
+      ]);
+    },
+  );
+
+  it('in process: after SIGKILL mid-stream, every acknowledged event is in the log on restart, with no gap', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'events-crash-'));
+    // 20 appenders on one negotiation through the engine in process, as the server does;
+    // each prints `seq appender-i` once its append is answered.
+    const acked = await killAfterAcks(
+      `
+      import { startEngine } from ${modulePath('server/db/engine/index.ts')};
+      import { EventStore } from ${modulePath('server/events/event-store.ts')};
+      const mongoose = ${requireFromProject}('mongoose');
+      const engine = await startEngine({ dir: process.argv[2], port: 0, compactBytes: 64 * 1024 });
+      const connection = mongoose.createConnection(engine.uri + 'crash');
+      await connection.asPromise();
+      const store = new EventStore(connection, (body) => engine.command('crash', body));
+      await store.init();
+      await Promise.all(Array.from({ length: 20 }, async (_, w) => {
+        for (let i = 0; ; i++) {
+          const [event] = await store.append('neg-crash', [{ type: 'test:appended', payload: { key: w + '-' + i }, actor: 'u' + w }]);
+          process.stdout.write(event.seq + ' ' + w + '-' + i + '\\n');
+        }
+      }));
+      `,
+      dir,
+      2000,
     );
-    const results = await Promise.all(callers);
-
-    // 80 events, far fewer inserts than the 40 appends: they were grouped.
-    expect(inserts.reduce((a, b) => a + b, 0)).toBe(80);
-    expect(inserts.length).toBeLessThan(10);
-    // Arrival order is seq order, and each caller's two events are consecutive and its own.
-    results.forEach((events, i) => {
-      expect(events.map((e) => e.seq)).toEqual([2 * i + 1, 2 * i + 2]);
-      expect(events.map((e) => e.payload)).toEqual([{ caller: i, part: 1 }, { caller: i, part: 2 }]);
-    });
-    expect((await sut.since('neg-3', 0)).map((e) => e.seq)).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
-  });
-
-  it('an append that cannot be stored fails alone: the appends grouped with it are stored, with no gap', async () => {
-    const sut = new EventStore(await connect());
-    const cyclic: Record<string, unknown> = { name: 'boucle' };
-    cyclic.self = cyclic;
-    const outcomes = await Promise.allSettled([
-      sut.append('neg-4', [{ type: 'ok:happened', payload: { n: 1 }, actor: 'u' }]),
-      sut.append('neg-4', [{ type: 'bad:happened', payload: cyclic, actor: 'u' }]),
-      sut.append('neg-4', [{ type: 'ok:happened', payload: { n: 2 }, actor: 'u' }]),
-    ]);
-    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    const stored = await sut.since('neg-4', 0);
-    expect(stored.map((e) => [e.seq, e.payload])).toEqual([
-      [1, { n: 1 }],
-      [2, { n: 2 }],
-    ]);
-  });
+    const restarted = await startEngine({ dir, port: 0 });
+    const connection = mongoose.createConnection(`${restarted.uri}crash`);
+    try {
+      await connection.asPromise();
+      const stored = await new EventStore(connection).since('neg-crash', 0, 100_000);
+      expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
+      const bySeq = new Map(stored.map((e) => [e.seq, (e.payload as { key: string }).key]));
+      const missing = acked.map((line) => line.split(' ')).filter(([seq, key]) => bySeq.get(Number(seq)) !== key);
+      expect(missing).toEqual([]);
+    } finally {
+      await connection.close();
+      await restarted.close();
+    }
+  }, 120_000);
 });

@@ -4,7 +4,9 @@
 // order, planner) → catalog.ts, collection.ts, index/ (collections and indexes) → storage/
 // (journal with group commit, snapshots, replay).
 import { pino, type Logger } from 'pino';
+import { decode, encode, type Doc } from './bson.ts';
 import { Catalog, type ChangeWatcher } from './catalog.ts';
+import { applyCommand } from './commands/registry.ts';
 import type { EngineState } from './commands/context.ts';
 import { Cursors } from './cursors.ts';
 import { EngineServer } from './server.ts';
@@ -33,8 +35,19 @@ export interface RunningEngine {
    * write is made: before the writer is answered. Returns the unsubscribe function.
    */
   watch(watcher: ChangeWatcher): () => void;
+  /**
+   * Runs a command in this process, as if it had come over the wire (the same BSON round
+   * trip, the same command code), without the loopback socket: for the hot paths of the
+   * process that hosts the engine. Resolves with the reply once the command is applied;
+   * `durable` resolves once what it wrote is on disk. Whoever reports the write to anyone
+   * must wait for `durable` first.
+   */
+  command(db: string, body: Doc): Promise<{ reply: Doc; durable: Promise<void> }>;
   close(): Promise<void>;
 }
+
+/** The connection id that in-process commands are reported under. */
+const IN_PROCESS_CONNECTION = 0;
 
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -70,6 +83,10 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   return {
     uri: `mongodb://${uriHost}:${port}/`,
     port,
+    command(db, body) {
+      if (closing) return Promise.reject(new Error('the embedded engine is closed'));
+      return applyCommand(engine, db, decode(encode(body)), IN_PROCESS_CONNECTION);
+    },
     watch(watcher) {
       catalog.watchers.add(watcher);
       return () => catalog.watchers.delete(watcher);

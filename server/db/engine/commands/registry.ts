@@ -91,10 +91,30 @@ function forgetSessions(engine: EngineState, ids: unknown): void {
 }
 
 export async function runCommand(engine: EngineState, db: string, body: Doc, connectionId: number): Promise<Doc> {
+  const { reply, durable } = await applyCommand(engine, db, body, connectionId);
+  try {
+    await durable;
+  } catch {
+    return new CommandError(ErrorCode.InternalError, 'journal write failed: the write is not durable').toReply();
+  }
+  return reply;
+}
+
+/**
+ * Runs a command against memory and answers at once; `durable` resolves once what it
+ * wrote is on disk (at once when it wrote nothing). Only `runCommand` answers over the
+ * wire, and only after `durable`: a reply is never sent for a write that could be lost.
+ */
+export async function applyCommand(
+  engine: EngineState,
+  db: string,
+  body: Doc,
+  connectionId: number,
+): Promise<{ reply: Doc; durable: Promise<void> }> {
   const name = Object.keys(body)[0];
   const handler = name === undefined ? undefined : Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!handler) {
-    return new CommandError(ErrorCode.CommandNotFound, `no such command: '${name ?? ''}'`).toReply();
+    return { reply: new CommandError(ErrorCode.CommandNotFound, `no such command: '${name ?? ''}'`).toReply(), durable: Promise.resolve() };
   }
   noteSession(engine, body);
   if (name === 'endSessions' || name === 'killSessions') forgetSessions(engine, body[name]);
@@ -108,14 +128,15 @@ export async function runCommand(engine: EngineState, db: string, body: Doc, con
     if (!(err instanceof CommandError)) engine.logger.error({ err, command: name }, 'command failed unexpectedly');
     reply = asCommandError(err, ErrorCode.InternalError).toReply();
   }
-  if (journal.lastSeq > before) {
-    try {
-      await journal.sync();
-    } catch (err) {
+  if (journal.lastSeq === before) return { reply, durable: Promise.resolve() };
+  const durable = journal.sync().then(
+    () => engine.store.maybeCompact(),
+    (err: unknown) => {
       engine.logger.error({ err }, 'journal write failed');
-      return new CommandError(ErrorCode.InternalError, 'journal write failed: the write is not durable').toReply();
-    }
-    engine.store.maybeCompact();
-  }
-  return reply;
+      throw err;
+    },
+  );
+  // The caller may never await it (a failed journal refuses every later write anyway).
+  durable.catch(() => undefined);
+  return { reply, durable };
 }
