@@ -4,6 +4,12 @@
 // durable event log, per-reader visibility) is compared with a bare Socket.IO relay built
 // here (no validation, no storage) that the same clients drive at the same rate. Each server
 // runs in a child process (this file, with EVENTS_BENCH_CHILD set): its event loop is its own.
+// The relay broadcasts an event of the same shape and size as ours (ids, organisation,
+// author, time, visibility), so that both sides pay the same fan-out and the same decoding
+// in the clients: the difference is our work only. Both servers stay up for the whole run
+// and are measured in alternation, EVENTS_BENCH_ROUNDS times (3); each round has its own
+// warm-up (the first also warms the JIT), and the verdict is on the median round of each
+// side, every round being printed: this shared 2-core machine is noisy.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createServer } from 'node:http';
@@ -20,7 +26,8 @@ const CLIENTS = 50;
 // EVENTS_BENCH_RATE / EVENTS_BENCH_SECONDS: another load or length, to find the sustainable rate.
 const COMMANDS_PER_SECOND = Number(process.env.EVENTS_BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.EVENTS_BENCH_SECONDS ?? 10);
-const WARMUP_SECONDS = 1;
+const WARMUP_SECONDS = Number(process.env.EVENTS_BENCH_WARMUP ?? 3);
+const ROUNDS = Number(process.env.EVENTS_BENCH_ROUNDS ?? 3);
 const DRAIN_MS = 15_000;
 
 // --- Children ------------------------------------------------------------------------------
@@ -35,8 +42,17 @@ async function runRelay(port: number): Promise<void> {
       void socket.join(payload.negotiationId);
       ack({ ok: true, data: { events: [], lastSeq: seq, more: false } });
     });
-    socket.on('position:declare', (payload: { negotiationId: string; statement: string }, ack: (a: unknown) => void) => {
-      const event = { negotiationId: payload.negotiationId, seq: ++seq, type: 'position:declared', payload, actor: socket.id, org: null };
+    socket.on('position:declare', (payload: { negotiationId: string; statement: string; stance: string; item: unknown }, ack: (a: unknown) => void) => {
+      const event = {
+        negotiationId: payload.negotiationId,
+        seq: ++seq,
+        type: 'position:declared',
+        payload: { org: '65a1b2c3d4e5f60718293a4b', orgShortName: 'CFDT', declaredBy: { userId: '65a1b2c3d4e5f60718293a4c', name: 'Bench Délégué 12' }, stance: payload.stance, statement: payload.statement, item: payload.item },
+        actor: '65a1b2c3d4e5f60718293a4c',
+        org: '65a1b2c3d4e5f60718293a4b',
+        at: new Date().toISOString(),
+        visibility: { scope: 'committee' },
+      };
       io.to(payload.negotiationId).emit('negotiation:event', event);
       ack({ ok: true, data: event });
     });
@@ -137,7 +153,7 @@ function connect(url: string, cookie?: string): Promise<Socket> {
  * Every client joins; a ticker (every 2 ms) sends the commands the elapsed time calls for, round-robin. Each command's
  * statement carries its id; every other client records (arrival − send) for it.
  */
-async function measure(url: string, negotiationId: string, cookies: (string | undefined)[]) {
+async function measure(url: string, negotiationId: string, cookies: (string | undefined)[], sinceSeq: number) {
   const clients = await Promise.all(cookies.map((cookie) => connect(url, cookie)));
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -145,11 +161,13 @@ async function measure(url: string, negotiationId: string, cookies: (string | un
   let errors = 0;
   let firstError: string | null = null;
   let acked = 0;
+  let lastSeq = sinceSeq;
   for (const [i, socket] of clients.entries()) {
     socket.on('disconnect', (reason) => {
       if (reason !== 'io client disconnect') firstError ??= `disconnected: ${reason}`;
     });
-    socket.on('negotiation:event', (event: { type: string; payload: { statement?: string } }) => {
+    socket.on('negotiation:event', (event: { seq: number; type: string; payload: { statement?: string } }) => {
+      lastSeq = Math.max(lastSeq, event.seq);
       const key = event.payload?.statement;
       if (event.type !== 'position:declared' || !key) return;
       const t0 = sentAt.get(key);
@@ -157,7 +175,8 @@ async function measure(url: string, negotiationId: string, cookies: (string | un
       if (t0 === undefined || key.startsWith(`${i}:`)) return;
       latencies.push(performance.now() - t0);
     });
-    const ack = (await socket.timeout(15_000).emitWithAck('negotiation:join', { negotiationId, sinceSeq: 0 })) as { ok: boolean };
+    // From the head of the log: earlier rounds' events are not caught up again.
+    const ack = (await socket.timeout(15_000).emitWithAck('negotiation:join', { negotiationId, sinceSeq })) as { ok: boolean };
     if (!ack.ok) throw new Error('join refused');
   }
   let n = 0;
@@ -217,7 +236,15 @@ async function measure(url: string, negotiationId: string, cookies: (string | un
     expectedDeliveries: expected,
     errors,
     firstError,
+    lastSeq,
   };
+}
+
+type Measurement = Awaited<ReturnType<typeof measure>>;
+
+/** The round whose p99 is the median of the rounds'. */
+function medianRound(rounds: Measurement[]): Measurement {
+  return [...rounds].sort((a, b) => a.p99 - b.p99)[Math.floor(rounds.length / 2)];
 }
 
 export async function run() {
@@ -225,36 +252,54 @@ export async function run() {
   const { dataDir, negotiationId, emails } = await prepareData();
 
   const workspacePort = await freePort();
+  const relayPort = await freePort();
   const workspace = await startChild('workspace', workspacePort, dataDir);
-  let ours;
+  const relay = await startChild('relay', relayPort);
+  const rounds: { workspace: Measurement; relay: Measurement }[] = [];
+  const line = (name: string, r: Measurement) =>
+    `${name.padEnd(10)} p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  ${r.commandsPerSecond} cmd/s sent, ${r.acked}/${r.commands} acked  ${r.deliveries}/${r.expectedDeliveries} deliveries  ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}\n`;
+  process.stdout.write(`${CLIENTS} clients, ${COMMANDS_PER_SECOND} position:declare/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up), ${ROUNDS} rounds\n`);
   try {
     const url = `http://127.0.0.1:${workspacePort}`;
     const cookies: string[] = [];
     for (const email of emails) cookies.push(await login({ url }, email));
-    ours = await measure(url, negotiationId, cookies);
+    let workspaceSeq = 0;
+    let relaySeq = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      const ours = await measure(url, negotiationId, cookies, workspaceSeq);
+      const bare = await measure(`http://127.0.0.1:${relayPort}`, negotiationId, emails.map(() => undefined), relaySeq);
+      workspaceSeq = ours.lastSeq;
+      relaySeq = bare.lastSeq;
+      rounds.push({ workspace: ours, relay: bare });
+      process.stdout.write(`round ${round}\n  ${line('workspace', ours)}  ${line('bare relay', bare)}`);
+    }
   } finally {
-    await stopChild(workspace);
-  }
-
-  const relayPort = await freePort();
-  const relay = await startChild('relay', relayPort);
-  let bare;
-  try {
-    bare = await measure(`http://127.0.0.1:${relayPort}`, negotiationId, emails.map(() => undefined));
-  } finally {
-    await stopChild(relay);
+    await Promise.all([stopChild(workspace), stopChild(relay)]);
   }
   fs.rmSync(dataDir, { recursive: true, force: true });
 
+  const ours = medianRound(rounds.map((r) => r.workspace));
+  const bare = medianRound(rounds.map((r) => r.relay));
   const ratioP99 = round(ours.p99 / bare.p99);
   const ratioP50 = round(ours.p50 / bare.p50);
   const targets = { p99Ms: 25, ratioP99: 3 };
-  const passed = ours.p99 <= targets.p99Ms && ratioP99 <= targets.ratioP99;
-  const line = (name: string, r: typeof ours) =>
-    `${name.padEnd(10)} p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  ${r.commandsPerSecond} cmd/s sent, ${r.acked}/${r.commands} acked  ${r.deliveries}/${r.expectedDeliveries} deliveries  ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}\n`;
-  process.stdout.write(`${CLIENTS} clients, ${COMMANDS_PER_SECOND} position:declare/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up)\n`);
-  process.stdout.write(line('workspace', ours));
-  process.stdout.write(line('bare relay', bare));
-  process.stdout.write(`ratio p50 ${ratioP50}×  p99 ${ratioP99}×  (targets: p99 ≤ ${targets.p99Ms} ms, ≤ ${targets.ratioP99}× relay) → ${passed ? 'met' : 'NOT met'}\n`);
-  return { clients: CLIENTS, commandsPerSecond: COMMANDS_PER_SECOND, seconds: SECONDS, workspace: ours, relay: bare, ratioP50, ratioP99, targets, passed };
+  const complete = rounds.every((r) => r.workspace.errors === 0 && r.workspace.deliveries === r.workspace.expectedDeliveries);
+  const passed = complete && ours.p99 <= targets.p99Ms && ratioP99 <= targets.ratioP99;
+  process.stdout.write(`median round (by p99)\n  ${line('workspace', ours)}  ${line('bare relay', bare)}`);
+  process.stdout.write(
+    `ratio p50 ${ratioP50}×  p99 ${ratioP99}×  (targets: p99 ≤ ${targets.p99Ms} ms, ≤ ${targets.ratioP99}× relay, every event delivered) → ${passed ? 'met' : 'NOT met'}\n`,
+  );
+  return {
+    clients: CLIENTS,
+    commandsPerSecond: COMMANDS_PER_SECOND,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    rounds,
+    workspace: ours,
+    relay: bare,
+    ratioP50,
+    ratioP99,
+    targets,
+    passed,
+  };
 }
