@@ -1,7 +1,9 @@
 import type { Connection } from 'mongoose';
 import { AcceptInvitationBodySchema } from '../../shared/identity.ts';
 import type { AppContext } from '../app.ts';
+import { mandateEvent } from '../access/mandate-events.ts';
 import { AppError } from '../common/app-error.ts';
+import { recordEvents } from '../realtime/realtime.handlers.ts';
 import { useLink, viewLink } from './invitation.service.ts';
 import { destroySession, readSessionToken, sessionCookie } from './session.service.ts';
 
@@ -19,9 +21,7 @@ export function registerInvitationRoutes(ctx: AppContext, connection: Connection
     }
     const used = await useLink(connection, String(req.params.token), parsed.data);
     if (used.joined) {
-      await ctx.events.append(used.negotiationId, [
-        { type: 'member:joined', payload: used.joined, actor: used.user.id, org: used.joined.organisationId },
-      ]);
+      await recordEvents(ctx, used.negotiationId, [mandateEvent('member:joined', used.joined, used.user.id, used.joined.organisationId)]);
     }
     // The browser may hold someone else's session (the secretariat trying the link): it ends here.
     const previous = readSessionToken(req.headers.cookie);

@@ -2,6 +2,8 @@ import { InviteBodySchema, RolesBodySchema } from '../../shared/identity.ts';
 import type { Capability } from '../app.ts';
 import { AppError } from '../common/app-error.ts';
 import { assertCanFor, can, requireActor, requireUser, type Actor } from '../access/access.service.ts';
+import { mandateEvent } from '../access/mandate-events.ts';
+import { recordEvents } from '../realtime/realtime.handlers.ts';
 import { seedIfEmpty } from '../seed/seed.ts';
 import { articleModel } from './article.model.ts';
 import { membershipModel } from './membership.model.ts';
@@ -81,16 +83,14 @@ export const registerNegotiations: Capability = async (ctx) => {
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez au moins un rôle.');
     const actor = actorOf(res.locals);
     const changed = await changeRoles(connection, actor, String(req.params.membershipId), parsed.data.roles);
-    await ctx.events.append(actor.negotiationId, [
-      { type: 'member:roles-changed', payload: changed, actor: actor.user.id, org: actor.org.id },
-    ]);
+    await recordEvents(ctx, actor.negotiationId, [mandateEvent('member:roles-changed', changed, actor.user.id, actor.org.id)]);
     res.status(204).end();
   });
 
   api.delete('/negotiations/:negotiationId/members/:membershipId', requireActor('members:manage'), async (req, res) => {
     const actor = actorOf(res.locals);
     const revoked = await revokeMember(connection, actor, String(req.params.membershipId));
-    await ctx.events.append(actor.negotiationId, [{ type: 'member:revoked', payload: revoked, actor: actor.user.id, org: actor.org.id }]);
+    await recordEvents(ctx, actor.negotiationId, [mandateEvent('member:revoked', revoked, actor.user.id, actor.org.id)]);
     ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, membership: req.params.membershipId }, 'mandate revoked');
     res.status(204).end();
   });

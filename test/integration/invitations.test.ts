@@ -4,6 +4,8 @@ import { hashToken } from '../../server/auth/session.service.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { call, login, sessionCookieOf, DEMO_PASSWORD } from '../helpers/auth.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { recordEvents } from '../../server/realtime/realtime.handlers.ts';
+import { collect, connect, join, until } from './realtime-client.ts';
 
 const NEW_PASSWORD = 'un-mot-de-passe-solide';
 
@@ -158,6 +160,40 @@ describe('invitations, revocations and password resets', () => {
     expect(log.find((e) => e.type === 'member:revoked')).toMatchObject({ payload: { membershipId: target.id }, org: ids.organisations.AXESS });
     // Still a member of the other negotiation.
     expect((await call(server, `/negotiations/${ids.negotiations.cppni}`, { cookie: delegate })).status).toBe(200);
+  });
+
+  it('a change of mandate is pushed live to the delegation concerned, and never reaches another organisation', async () => {
+    const cgt = await connect(server, await login(server, 'delegue@cgt.demo'));
+    const cfdt = await connect(server, await login(server, 'delegue@cfdt.demo'));
+    try {
+      const heard = { cgt: collect(cgt), cfdt: collect(cfdt) };
+      const head = (await server.app.context.events.since(negotiationId, 0)).at(-1)?.seq ?? 0;
+      await join(cgt, negotiationId, head);
+      await join(cfdt, negotiationId, head);
+
+      const link = await (await invite('live@cgt.test', 'CGT', ['delegate'])).json();
+      expect((await call(server, `/invitations/${tokenOf(link.path)}/accept`, { body: { name: 'Jeanne Directe', password: NEW_PASSWORD } })).status).toBe(200);
+      const member = (await members()).members.find((m: { user: { email: string } }) => m.user.email === 'live@cgt.test');
+      expect((await call(server, `/negotiations/${negotiationId}/members/${member.id}`, { method: 'PATCH', cookie: secretariat, body: { roles: ['observer'] } })).status).toBe(204);
+      expect((await call(server, `/negotiations/${negotiationId}/members/${member.id}`, { method: 'DELETE', cookie: secretariat })).status).toBe(204);
+      // A committee event after them: once the CFDT hears it, it would have heard the others.
+      await recordEvents(server.app.context, negotiationId, [{ type: 'test:sentinel', payload: {}, actor: 'system' }]);
+
+      const types = (events: { type: string }[]) => events.map((e) => e.type);
+      await until(() => heard.cgt.length === 4 && heard.cfdt.length === 1, 'the live events');
+      expect(types(heard.cgt)).toEqual(['member:joined', 'member:roles-changed', 'member:revoked', 'test:sentinel']);
+      expect(heard.cgt[0]).toMatchObject({ payload: { name: 'Jeanne Directe', organisationId: ids.organisations.CGT } });
+      expect(types(heard.cfdt)).toEqual(['test:sentinel']);
+      const cfdtAgain = await connect(server, await login(server, 'delegue@cfdt.demo'));
+      try {
+        expect(types((await join(cfdtAgain, negotiationId, head)).events)).toEqual(['test:sentinel']);
+      } finally {
+        cfdtAgain.close();
+      }
+    } finally {
+      cgt.close();
+      cfdt.close();
+    }
   });
 
   it('the secretariat cannot revoke its own mandate', async () => {
