@@ -71,6 +71,8 @@ const MAX_BATCH_EVENTS = 1_000;
 export class EventStore {
   private readonly heads = new Map<string, number>();
   private readonly waiting = new Map<string, PendingAppend[]>();
+  /** Per negotiation, the first seq of each insert applied in the engine but not yet on disk. */
+  private readonly notDurable = new Map<string, Set<number>>();
 
   /**
    * `command`, when the database is the embedded engine of this process, stores appends
@@ -176,6 +178,7 @@ export class EventStore {
       }));
       const { inserted, durable, error } = await this.insert(docs);
       durables.push(durable);
+      if (inserted > 0 && this.command) this.holdUntilDurable(negotiationId, head + 1, durable);
       events.push(...docs.slice(0, inserted).map(toNegotiationEvent));
       if (!error) {
         this.heads.set(negotiationId, head + docs.length);
@@ -212,13 +215,33 @@ export class EventStore {
   }
 
   /** Events after `sinceSeq`, in order. */
+  /**
+   * Events after `sinceSeq`, in order, durable ones only: the engine serves what it has
+   * applied, and an event applied here but not yet on disk is held back (it comes with its
+   * publication, once durable), so no reader sees an event that a crash could still undo.
+   */
   async since(negotiationId: string, sinceSeq: number, limit = 10_000): Promise<NegotiationEvent[]> {
     const docs = await this.model
       .find({ negotiationId, seq: { $gt: sinceSeq } })
       .sort({ seq: 1 })
       .limit(limit)
       .lean();
-    return docs.map((d) => toNegotiationEvent(d as EventDoc));
+    const held = this.notDurable.get(negotiationId);
+    const below = held && held.size > 0 ? Math.min(...held) : Infinity;
+    return docs.filter((d) => d.seq < below).map((d) => toNegotiationEvent(d as EventDoc));
+  }
+
+  /** Remembers that the events from `fromSeq` on are applied but not durable until `durable` settles. */
+  private holdUntilDurable(negotiationId: string, fromSeq: number, durable: Promise<void>): void {
+    let held = this.notDurable.get(negotiationId);
+    if (!held) this.notDurable.set(negotiationId, (held = new Set()));
+    held.add(fromSeq);
+    const release = () => {
+      held.delete(fromSeq);
+      if (held.size === 0 && this.notDurable.get(negotiationId) === held) this.notDurable.delete(negotiationId);
+    };
+    // A failed sync keeps them held: the journal refuses every later write, and what it may have lost is never shown.
+    durable.then(release, () => undefined);
   }
 }
 

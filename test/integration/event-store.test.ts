@@ -123,6 +123,23 @@ describe('the negotiation event log', () => {
     },
   );
 
+  it('in process: an event applied but not yet on disk is neither answered nor read back until it is durable', async () => {
+    let sync!: () => void;
+    const synced = new Promise<void>((resolve) => (sync = resolve));
+    const sut = new EventStore(await connect(), async (body) => {
+      const { reply, durable } = await engine.command('events-test', body);
+      return { reply, durable: Promise.all([durable, synced]).then(() => undefined) };
+    });
+    let answered = false;
+    const appending = sut.append('neg-held', [{ type: 'x:happened', payload: {}, actor: 'u' }]).then((events) => ((answered = true), events));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answered).toBe(false);
+    expect(await sut.since('neg-held', 0)).toEqual([]);
+    sync();
+    expect((await appending).map((e) => e.seq)).toEqual([1]);
+    expect((await sut.since('neg-held', 0)).map((e) => e.seq)).toEqual([1]);
+  });
+
   it('in process: after SIGKILL mid-stream, every acknowledged event is in the log on restart, with no gap', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'events-crash-'));
     // 20 appenders on one negotiation through the engine in process, as the server does;
