@@ -7,14 +7,19 @@ import { COLLEGES } from '../../../shared/access.ts';
 import { tallyVote, type TallyResult, type VoteChoice, type VoteRule, type VotingOrganisation } from '../../../shared/votes/tally.ts';
 import type { Party } from '../../../shared/identity.ts';
 
+/** Where the vote panel shows refusals; an amendment's own controls use the amendment id. */
+export const PANEL = 'panel';
+
 /**
  * The negotiation's indicative votes: loaded over HTTP, reloaded at each vote event; the
  * live tally of an open vote is computed here with the shared rule and the weights in force.
  */
 export class Votes {
   list = $state<VoteView[]>([]);
+  /** The last refusal, shown where the command was given (see errorAt). */
   error = $state<string | null>(null);
   busy = $state(false);
+  private errorPlace = $state<string>(PANEL);
   private stop: () => void;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -33,6 +38,11 @@ export class Votes {
     return this.list.filter((v) => (v.item.kind === 'article' || v.item.kind === 'amendment') && ids.includes(v.item.id));
   }
 
+  /** The refusal to show at a place: `'panel'`, or the id of the amendment a vote was opened from. */
+  errorAt(place: string): string | null {
+    return this.errorPlace === place ? this.error : null;
+  }
+
   /** The closed vote's frozen result, or the live tally of an open one. */
   tally(vote: VoteView): TallyResult {
     if (vote.result) return vote.result;
@@ -46,6 +56,7 @@ export class Votes {
     try {
       this.list = await api<VoteView[]>('GET', `/negotiations/${encodeURIComponent(this.negotiationId)}/votes`);
     } catch (err) {
+      this.errorPlace = PANEL;
       this.error = describeError(err);
     }
   }
@@ -58,28 +69,32 @@ export class Votes {
     }, delayMs);
   }
 
-  private async run(fn: () => Promise<unknown>): Promise<void> {
+  private async run(fn: () => Promise<unknown>, place = PANEL): Promise<boolean> {
     this.busy = true;
     this.error = null;
     try {
       await fn();
       await this.load();
+      return true;
     } catch (err) {
+      this.errorPlace = place;
       this.error = commandError(err);
+      return false;
     } finally {
       this.busy = false;
     }
   }
 
-  open(item: Item, rule: VoteRule, title: string): Promise<void> {
-    return this.run(() => this.feed.command<VoteView>('vote:open', { item, rule, title }));
+  /** Opens a vote; `place` says where a refusal is shown (the panel, or the amendment it was opened from). */
+  open(item: Item, rule: VoteRule, title: string, place = PANEL): Promise<boolean> {
+    return this.run(() => this.feed.command<VoteView>('vote:open', { item, rule, title }), place);
   }
 
-  cast(voteId: string, choice: VoteChoice): Promise<void> {
+  cast(voteId: string, choice: VoteChoice): Promise<boolean> {
     return this.run(() => this.feed.command<VoteView>('vote:cast', { voteId, choice }));
   }
 
-  close(voteId: string): Promise<void> {
+  close(voteId: string): Promise<boolean> {
     return this.run(() => this.feed.command<VoteView>('vote:close', { voteId }));
   }
 
