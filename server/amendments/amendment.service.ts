@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import * as Y from 'yjs';
 import type { z } from 'zod';
 import {
@@ -60,12 +60,33 @@ const by = (actor: Actor) => ({ userId: actor.user.id, name: actor.user.name });
 const lifecycleActor = (actor: Actor): LifecycleActor => ({ roles: actor.roles, orgId: actor.org.id });
 
 /** Every amendment of the negotiation, folded from the log (all of them: callers filter by visibility). */
-async function records(ctx: AmendmentContext, negotiationId: string): Promise<AmendmentRecord[]> {
-  const docs = await eventModel(ctx.db.connection)
+function records(ctx: Pick<AmendmentContext, 'db'>, negotiationId: string): Promise<AmendmentRecord[]> {
+  return recordsOn(ctx.db.connection, negotiationId);
+}
+
+async function recordsOn(connection: Connection, negotiationId: string): Promise<AmendmentRecord[]> {
+  const docs = await eventModel(connection)
     .find({ negotiationId, type: { $in: AMENDMENT_EVENT_TYPES } })
     .sort({ seq: 1 })
     .lean();
   return foldAmendments(docs.map((d) => toNegotiationEvent(d as EventDoc)));
+}
+
+/**
+ * A tabled amendment (any status but draft: what the whole committee sees), for the
+ * capabilities that speak about amendments (votes, positions); NOT_FOUND otherwise.
+ */
+export async function tabledAmendment(connection: Connection, negotiationId: string, amendmentId: string): Promise<AmendmentRecord> {
+  const record = (await recordsOn(connection, negotiationId)).find((r) => r.id === amendmentId);
+  if (!record || record.status === 'draft' || record.visibility.scope !== 'committee') throw new AppError('NOT_FOUND', 'Amendement introuvable.');
+  return record;
+}
+
+/** Every tabled amendment of the negotiation, in the order of their numbers. */
+export async function tabledAmendments(connection: Connection, negotiationId: string): Promise<AmendmentRecord[]> {
+  return (await recordsOn(connection, negotiationId))
+    .filter((r) => r.status !== 'draft' && r.visibility.scope === 'committee')
+    .sort((a, b) => (a.number ?? 0) - (b.number ?? 0));
 }
 
 /** One amendment the actor may see; NOT_FOUND otherwise (another delegation's draft does not exist for them). */

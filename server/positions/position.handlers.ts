@@ -3,6 +3,7 @@ import { DeclarePositionSchema } from '../../shared/realtime.ts';
 import type { Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
 import { onCommand } from '../access/socket-command.ts';
+import { tabledAmendments } from '../amendments/amendment.service.ts';
 import { AppError } from '../common/app-error.ts';
 import { articlesInOrder, declarePosition, listPositions, positionMatrix, speakingOrganisations } from './position.service.ts';
 
@@ -34,11 +35,13 @@ export const registerPositions: Capability = (ctx) => {
 
   ctx.api.get('/negotiations/:negotiationId/positions/matrix', requireActor('negotiation:read'), async (_req, res) => {
     const { negotiationId } = actorOf(res.locals);
-    const [organisations, articles, positions] = await Promise.all([
+    const [organisations, articles, positions, amendments] = await Promise.all([
       speakingOrganisations(connection, negotiationId),
       articlesInOrder(connection, negotiationId),
       listPositions(connection, negotiationId),
+      tabledAmendments(connection, negotiationId),
     ]);
-    res.json(positionMatrix(organisations, articles, positions));
+    const names = new Map(amendments.map((a) => [a.id, { number: a.number, org: a.org.shortName }]));
+    res.json(positionMatrix(organisations, articles, positions, names));
   });
 };

@@ -11,6 +11,7 @@ import { articleModel } from '../negotiations/article.model.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
 import { recordEvents } from '../realtime/realtime.handlers.ts';
+import { tabledAmendment } from '../amendments/amendment.service.ts';
 
 /**
  * The positions ledger (DOMAIN, "Positions ledger"): append-only, and the event is the
@@ -53,6 +54,10 @@ export async function declarePosition(
     const exists = await articleModel(ctx.db.connection).exists({ negotiationId, articleId: input.item.id });
     if (!exists) throw new AppError('NOT_FOUND', 'Article introuvable dans cette négociation.');
   }
+  if (input.item.kind === 'amendment') {
+    const amendment = await tabledAmendment(ctx.db.connection, negotiationId, input.item.id);
+    if (amendment.status === 'withdrawn') throw new AppError('UNPROCESSABLE', 'Cet amendement a été retiré.');
+  }
   const payload: PositionPayload = {
     org: actor.org.id,
     orgShortName: actor.org.shortName,
@@ -89,6 +94,8 @@ export function positionMatrix(
   organisations: PositionMatrix['organisations'],
   articles: readonly { id: string; number: string; title: string }[],
   positions: readonly Position[],
+  /** Tabled amendments by id, to name them (« Amendement n° 3 (CGT) »). */
+  amendmentNames: ReadonlyMap<string, { number: number | null; org: string }> = new Map(),
 ): PositionMatrix {
   const cells: PositionMatrix['cells'] = {};
   const amendments: string[] = [];
@@ -106,7 +113,11 @@ export function positionMatrix(
       label: /^\d/.test(a.number) ? `Article ${a.number} – ${a.title}` : a.title,
     })),
     { key: 'text', kind: 'text', label: 'Ensemble du texte' },
-    ...amendments.map((id) => ({ key: `amendment:${id}`, kind: 'amendment' as const, label: `Amendement ${id}` })),
+    ...amendments.map((id) => {
+      const named = amendmentNames.get(id);
+      const label = named?.number ? `Amendement n° ${named.number} (${named.org})` : 'Amendement';
+      return { key: `amendment:${id}`, kind: 'amendment' as const, label };
+    }),
   ];
   return { organisations, items, cells };
 }

@@ -11,6 +11,7 @@ import { articleModel } from '../negotiations/article.model.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
 import { recordEvents } from '../realtime/realtime.handlers.ts';
+import { tabledAmendment } from '../amendments/amendment.service.ts';
 import { voteCheckpointModel, voteModel } from './vote.model.ts';
 import {
   applyVoteEvent,
@@ -55,6 +56,14 @@ export async function getVote(ctx: VoteContext, negotiationId: string, voteId: s
 
 /** A vote is about something that exists in this negotiation. */
 async function assertItemExists(connection: Connection, negotiationId: string, item: Item): Promise<void> {
+  if (item.kind === 'amendment') {
+    // A vote is on an amendment still being debated: tabled or under discussion.
+    const amendment = await tabledAmendment(connection, negotiationId, item.id);
+    if (amendment.status !== 'tabled' && amendment.status !== 'under discussion') {
+      throw new AppError('UNPROCESSABLE', 'Seul un amendement déposé ou en discussion peut être mis aux voix.');
+    }
+    return;
+  }
   if (item.kind !== 'article') return;
   const exists = await articleModel(connection).exists({ negotiationId, articleId: item.id });
   if (!exists) throw new AppError('NOT_FOUND', 'Article introuvable dans cette négociation.');

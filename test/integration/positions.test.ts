@@ -67,9 +67,17 @@ describe('the positions ledger', () => {
   });
 
   it('keeps the history and shows the latest stance per organisation and item in the matrix', async () => {
+    const tabled = await command<{ id: string; number: number }>(sockets.cgt, 'amendment:table', {
+      negotiationId,
+      articleId: article,
+      content: { kind: 'delete-article' },
+      justification: 'Article inutile.',
+    });
+    if (!tabled.ok) throw new Error(`amendment not tabled: ${tabled.error.message}`);
+    const amendment = tabled.data.id;
     await declare('cgt', { stance: 'réservé', item: { kind: 'article', id: article }, statement: 'Après la suspension de séance.' });
     await declare('cfdt', { stance: 'signera', item: { kind: 'text' }, statement: 'Déclaration liminaire.', liminary: true });
-    await declare('axess', { stance: 'favorable', item: { kind: 'amendment', id: 'amdt-7' } });
+    expect(await declare('axess', { stance: 'favorable', item: { kind: 'amendment', id: amendment } })).toMatchObject({ ok: true });
     await declare('cgt', { stance: "s'opposera", item: { kind: 'text' } });
 
     const ledger = await call(server, `/negotiations/${negotiationId}/positions?org=${ids.organisations.CGT}`, { cookie: cookies.cfdt });
@@ -87,7 +95,8 @@ describe('the positions ledger', () => {
     expect(matrix.organisations.map((o) => o.shortName)).toEqual(['AXESS', 'CFDT', 'CGT', 'FO', 'SUD', 'CFTC', 'CFE-CGC']);
     const keys = matrix.items.map((i) => i.key);
     expect(keys.slice(0, ids.articles.tempsDeTravail.length)).toEqual(ids.articles.tempsDeTravail.map((a) => `article:${a}`));
-    expect(keys.slice(-2)).toEqual(['text', 'amendment:amdt-7']);
+    expect(keys.slice(-2)).toEqual(['text', `amendment:${amendment}`]);
+    expect(matrix.items.at(-1)?.label).toBe(`Amendement n° ${tabled.data.number} (CGT)`);
     expect(matrix.items.find((i) => i.key === `article:${article}`)?.label).toMatch(/^Article \S+ – ./);
     expect(matrix.cells[ids.organisations.CGT][`article:${article}`].stance).toBe('réservé');
     expect(matrix.cells[ids.organisations.CGT].text.stance).toBe('s’opposera');
@@ -117,6 +126,21 @@ describe('the positions ledger', () => {
   ])('answers a malformed declaration (%s) with BAD_REQUEST and stores nothing', async (_name, payload) => {
     const before = await head();
     expect(await declare('cgt', payload)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await head()).toBe(before);
+  });
+
+  it('refuses a position on an amendment that does not exist or that another delegation still holds as a draft', async () => {
+    const draft = await command<{ id: string }>(sockets.cgt, 'amendment:draft', {
+      negotiationId,
+      articleId: article,
+      content: { kind: 'delete-article' },
+      justification: 'Brouillon.',
+    });
+    if (!draft.ok) throw new Error(draft.error.message);
+    const before = await head();
+    for (const id of ['amdt-7', draft.data.id]) {
+      expect(await declare('cfdt', { stance: 'favorable', item: { kind: 'amendment', id } })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    }
     expect(await head()).toBe(before);
   });
 

@@ -165,6 +165,23 @@ describe('indicative votes', () => {
     ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  it('puts to the vote a tabled amendment only: not an unknown one, a draft or a withdrawn one; nothing is stored on refusal', async () => {
+    const article = ids.articles.cppni[1];
+    const amendment = (justification: string) => ({ articleId: article, content: { kind: 'delete-article' }, justification });
+    const draft = await ok<{ id: string }>('cgt', 'amendment:draft', amendment('Brouillon.'));
+    const withdrawn = await ok<{ id: string }>('fo', 'amendment:table', amendment('Retiré ensuite.'));
+    await ok('fo', 'amendment:withdraw', { amendmentId: withdrawn.id });
+    const tabled = await ok<{ id: string }>('cfdt', 'amendment:table', amendment('Déposé.'));
+    const open = (id: string) => send('secretariat', 'vote:open', { item: { kind: 'amendment', id }, rule: 'double-majority', title: 'Amendement' });
+
+    const before = await head();
+    expect(await open('nope')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await open(draft.id)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await open(withdrawn.id)).toMatchObject({ ok: false, error: { code: 'UNPROCESSABLE' } });
+    expect(await head()).toBe(before);
+    expect(await open(tabled.id)).toMatchObject({ ok: true, data: { item: { kind: 'amendment', id: tabled.id } } });
+  });
+
   it('the read model is rebuilt from the events to the same state, and syncing twice changes nothing', async () => {
     const listedBefore = await (await call(server, `/negotiations/${negotiationId}/votes`, { cookie: cookies.fo })).json();
     await syncVotes(server.app.context, negotiationId);
