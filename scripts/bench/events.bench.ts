@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { io as connectIo, type Socket } from 'socket.io-client';
+import { SERVER_NODE_FLAGS } from '../../server/node-flags.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const CLIENTS = 50;
@@ -85,6 +86,8 @@ async function startChild(kind: 'relay' | 'workspace', port: number, dataDir = '
   const child = fork(SELF, [], {
     env: { ...process.env, EVENTS_BENCH_CHILD: kind, PORT: String(port), DATA_DIR: dataDir },
     execArgv: [
+      // Both servers with the flags `npm start` gives ours.
+      ...SERVER_NODE_FLAGS,
       '--import',
       'tsx',
       // EVENTS_BENCH_CPU_PROF=<dir>: a CPU profile of each child, for `node --cpu-prof` analysis.
@@ -265,13 +268,13 @@ export async function run() {
     for (const email of emails) cookies.push(await login({ url }, email));
     let workspaceSeq = 0;
     let relaySeq = 0;
-    for (let round = 1; round <= ROUNDS; round++) {
+    for (let n = 1; n <= ROUNDS; n++) {
       const ours = await measure(url, negotiationId, cookies, workspaceSeq);
       const bare = await measure(`http://127.0.0.1:${relayPort}`, negotiationId, emails.map(() => undefined), relaySeq);
       workspaceSeq = ours.lastSeq;
       relaySeq = bare.lastSeq;
       rounds.push({ workspace: ours, relay: bare });
-      process.stdout.write(`round ${round}\n  ${line('workspace', ours)}  ${line('bare relay', bare)}`);
+      process.stdout.write(`round ${n} (p99 ratio ${round(ours.p99 / bare.p99)}×)\n  ${line('workspace', ours)}  ${line('bare relay', bare)}`);
     }
   } finally {
     await Promise.all([stopChild(workspace), stopChild(relay)]);
@@ -280,14 +283,16 @@ export async function run() {
 
   const ours = medianRound(rounds.map((r) => r.workspace));
   const bare = medianRound(rounds.map((r) => r.relay));
-  const ratioP99 = round(ours.p99 / bare.p99);
-  const ratioP50 = round(ours.p50 / bare.p50);
+  // Each round's two measurements were taken a few seconds apart: the ratio is taken per round, then the median.
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const ratioP99 = round(median(rounds.map((r) => r.workspace.p99 / r.relay.p99)));
+  const ratioP50 = round(median(rounds.map((r) => r.workspace.p50 / r.relay.p50)));
   const targets = { p99Ms: 25, ratioP99: 3 };
   const complete = rounds.every((r) => r.workspace.errors === 0 && r.workspace.deliveries === r.workspace.expectedDeliveries);
   const passed = complete && ours.p99 <= targets.p99Ms && ratioP99 <= targets.ratioP99;
   process.stdout.write(`median round (by p99)\n  ${line('workspace', ours)}  ${line('bare relay', bare)}`);
   process.stdout.write(
-    `ratio p50 ${ratioP50}×  p99 ${ratioP99}×  (targets: p99 ≤ ${targets.p99Ms} ms, ≤ ${targets.ratioP99}× relay, every event delivered) → ${passed ? 'met' : 'NOT met'}\n`,
+    `median of the rounds' ratios: p50 ${ratioP50}×  p99 ${ratioP99}×  (targets: p99 ≤ ${targets.p99Ms} ms, ≤ ${targets.ratioP99}× relay, every event delivered) → ${passed ? 'met' : 'NOT met'}\n`,
   );
   return {
     clients: CLIENTS,
