@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { AmendmentView } from '../../shared/amendments/amendment.ts';
 import type { Position } from '../../shared/realtime.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot } from '../helpers/browser.ts';
+import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
-import { call, DEMO_PASSWORD, login } from '../helpers/auth.ts';
+import { call, login } from '../helpers/auth.ts';
 import { command, connect } from '../integration/realtime-client.ts';
-
-async function signIn(context: BrowserContext, url: string, email: string, next: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${url}/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL((u) => u.pathname === next.split('?')[0]);
-  return page;
-}
 
 /** The text as people read it: French typography's no-break spaces as plain spaces. */
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');

@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot } from '../helpers/browser.ts';
+import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
-import { DEMO_PASSWORD, login } from '../helpers/auth.ts';
+import { login } from '../helpers/auth.ts';
 import { command, connect } from '../integration/realtime-client.ts';
-
-async function signIn(context: BrowserContext, url: string, email: string, next: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${url}/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL((u) => u.pathname === next.split('?')[0]);
-  return page;
-}
 
 /** Selects the first occurrence of `words` in the article editor. */
 async function selectWords(page: Page, words: string): Promise<void> {
