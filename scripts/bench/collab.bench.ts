@@ -16,6 +16,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { SERVER_NODE_FLAGS } from '../../server/node-flags.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -127,6 +128,8 @@ class Child {
     const child = fork(SELF, [], {
       env: { ...process.env, COLLAB_BENCH_CHILD: kind, PORT: String(port), DATA_DIR: dataDir },
       execArgv: [
+        // Both servers with the flags `npm start` gives ours.
+        ...SERVER_NODE_FLAGS,
         '--import',
         'tsx',
         '--expose-gc',
