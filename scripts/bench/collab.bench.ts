@@ -2,10 +2,9 @@
 // y-websocket-protocol relay built here from y-protocols (no auth, no persistence), with the
 // same stock y-websocket clients. Each server runs in a child process (this file, with
 // COLLAB_BENCH_CHILD set), so that its heap and its event loop are its own.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createServer } from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +15,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { SERVER_NODE_FLAGS } from '../../server/node-flags.ts';
+import { forkServer, freePort, round, stopServer } from './children.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -125,23 +124,13 @@ class Child {
   ) {}
 
   static async start(kind: 'relay' | 'workspace', port: number, dataDir = ''): Promise<Child> {
-    const child = fork(SELF, [], {
-      env: { ...process.env, COLLAB_BENCH_CHILD: kind, PORT: String(port), DATA_DIR: dataDir },
-      execArgv: [
-        // Both servers with the flags `npm start` gives ours.
-        ...SERVER_NODE_FLAGS,
-        '--import',
-        'tsx',
-        '--expose-gc',
-        // COLLAB_BENCH_CPU_PROF=<dir>: a CPU profile of each child, for `node --cpu-prof` analysis.
-        ...(process.env.COLLAB_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.COLLAB_BENCH_CPU_PROF}`] : []),
-      ],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.on('message', (m: { ready?: boolean }) => m.ready && resolve());
-      child.once('exit', (code) => reject(new Error(`${kind} exited (${code})`)));
-    });
+    const child = await forkServer(
+      SELF,
+      kind,
+      { COLLAB_BENCH_CHILD: kind, PORT: String(port), DATA_DIR: dataDir },
+      // COLLAB_BENCH_CPU_PROF=<dir>: a CPU profile of each child, for `node --cpu-prof` analysis.
+      { execArgv: ['--expose-gc'], cpuProfDir: process.env.COLLAB_BENCH_CPU_PROF },
+    );
     return new Child(child, `http://127.0.0.1:${port}`);
   }
 
@@ -158,12 +147,8 @@ class Child {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.process.exitCode !== null) return;
-    const exited = new Promise((r) => this.process.once('exit', r));
-    this.process.send({ cmd: 'close' });
-    setTimeout(() => this.process.kill('SIGKILL'), 10_000).unref();
-    if (this.process.channel) await exited;
+  close(): Promise<void> {
+    return stopServer(this.process);
   }
 
   kill(): void {
@@ -171,22 +156,11 @@ class Child {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 const percentile = (values: number[], p: number): number => {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function openClients(url: string, docNames: string[], cookie?: string) {

@@ -10,17 +10,16 @@
 // and are measured in alternation, EVENTS_BENCH_ROUNDS times (3); each round has its own
 // warm-up (the first also warms the JIT), and the verdict is on the median round of each
 // side, every round being printed: this shared 2-core machine is noisy.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createServer } from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { io as connectIo, type Socket } from 'socket.io-client';
-import { SERVER_NODE_FLAGS } from '../../server/node-flags.ts';
+import { forkServer, freePort, round, stopServer } from './children.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const CLIENTS = 50;
@@ -82,47 +81,12 @@ if (process.env.EVENTS_BENCH_CHILD === 'workspace') await runWorkspace(Number(pr
 
 // --- Parent: clients and measurements ------------------------------------------------------
 
-async function startChild(kind: 'relay' | 'workspace', port: number, dataDir = ''): Promise<ChildProcess> {
-  const child = fork(SELF, [], {
-    env: { ...process.env, EVENTS_BENCH_CHILD: kind, PORT: String(port), DATA_DIR: dataDir },
-    execArgv: [
-      // Both servers with the flags `npm start` gives ours.
-      ...SERVER_NODE_FLAGS,
-      '--import',
-      'tsx',
-      // EVENTS_BENCH_CPU_PROF=<dir>: a CPU profile of each child, for `node --cpu-prof` analysis.
-      ...(process.env.EVENTS_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.EVENTS_BENCH_CPU_PROF}`] : []),
-    ],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.on('message', (m: { ready?: boolean }) => m.ready && resolve());
-    child.once('exit', (code) => reject(new Error(`${kind} exited (${code})`)));
-  });
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.send({ cmd: 'close' });
-  setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  await exited;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+function startChild(kind: 'relay' | 'workspace', port: number, dataDir = ''): Promise<ChildProcess> {
+  return forkServer(SELF, kind, { EVENTS_BENCH_CHILD: kind, PORT: String(port), DATA_DIR: dataDir }, { cpuProfDir: process.env.EVENTS_BENCH_CPU_PROF });
 }
 
 const percentile = (sorted: number[], p: number): number =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** 50 delegates of the demo's parties, signed up directly in the database, in one negotiation. */
@@ -277,7 +241,7 @@ export async function run() {
       process.stdout.write(`round ${n} (p99 ratio ${round(ours.p99 / bare.p99)}×)\n  ${line('workspace', ours)}  ${line('bare relay', bare)}`);
     }
   } finally {
-    await Promise.all([stopChild(workspace), stopChild(relay)]);
+    await Promise.all([stopServer(workspace), stopServer(relay)]);
   }
   fs.rmSync(dataDir, { recursive: true, force: true });
 
