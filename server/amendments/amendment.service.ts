@@ -60,11 +60,7 @@ const by = (actor: Actor) => ({ userId: actor.user.id, name: actor.user.name });
 const lifecycleActor = (actor: Actor): LifecycleActor => ({ roles: actor.roles, orgId: actor.org.id });
 
 /** Every amendment of the negotiation, folded from the log (all of them: callers filter by visibility). */
-function records(ctx: Pick<AmendmentContext, 'db'>, negotiationId: string): Promise<AmendmentRecord[]> {
-  return recordsOn(ctx.db.connection, negotiationId);
-}
-
-async function recordsOn(connection: Connection, negotiationId: string): Promise<AmendmentRecord[]> {
+async function records(connection: Connection, negotiationId: string): Promise<AmendmentRecord[]> {
   const docs = await eventModel(connection)
     .find({ negotiationId, type: { $in: AMENDMENT_EVENT_TYPES } })
     .sort({ seq: 1 })
@@ -73,25 +69,25 @@ async function recordsOn(connection: Connection, negotiationId: string): Promise
 }
 
 /**
- * A tabled amendment (any status but draft: what the whole committee sees), for the
- * capabilities that speak about amendments (votes, positions); NOT_FOUND otherwise.
+ * Every tabled amendment of the negotiation (any status but draft: what the whole
+ * committee sees), in the order of their numbers.
  */
-export async function tabledAmendment(connection: Connection, negotiationId: string, amendmentId: string): Promise<AmendmentRecord> {
-  const record = (await recordsOn(connection, negotiationId)).find((r) => r.id === amendmentId);
-  if (!record || record.status === 'draft' || record.visibility.scope !== 'committee') throw new AppError('NOT_FOUND', 'Amendement introuvable.');
-  return record;
-}
-
-/** Every tabled amendment of the negotiation, in the order of their numbers. */
 export async function tabledAmendments(connection: Connection, negotiationId: string): Promise<AmendmentRecord[]> {
-  return (await recordsOn(connection, negotiationId))
+  return (await records(connection, negotiationId))
     .filter((r) => r.status !== 'draft' && r.visibility.scope === 'committee')
     .sort((a, b) => (a.number ?? 0) - (b.number ?? 0));
 }
 
+/** One tabled amendment, for the capabilities that speak about amendments (votes, positions); NOT_FOUND otherwise. */
+export async function tabledAmendment(connection: Connection, negotiationId: string, amendmentId: string): Promise<AmendmentRecord> {
+  const record = (await tabledAmendments(connection, negotiationId)).find((r) => r.id === amendmentId);
+  if (!record) throw new AppError('NOT_FOUND', 'Amendement introuvable.');
+  return record;
+}
+
 /** One amendment the actor may see; NOT_FOUND otherwise (another delegation's draft does not exist for them). */
 async function visibleRecord(ctx: AmendmentContext, actor: Actor, amendmentId: string): Promise<AmendmentRecord> {
-  const record = (await records(ctx, actor.negotiationId)).find((r) => r.id === amendmentId);
+  const record = (await records(ctx.db.connection, actor.negotiationId)).find((r) => r.id === amendmentId);
   if (!record || !canSee(viewerOf(actor), record.visibility)) throw new AppError('NOT_FOUND', 'Amendement introuvable.');
   return record;
 }
@@ -363,7 +359,7 @@ async function derive(ctx: AmendmentContext, actor: Actor, visible: AmendmentRec
 
 async function visibleRecords(ctx: AmendmentContext, actor: Actor): Promise<AmendmentRecord[]> {
   const viewer = viewerOf(actor);
-  return (await records(ctx, actor.negotiationId)).filter((r) => canSee(viewer, r.visibility));
+  return (await records(ctx.db.connection, actor.negotiationId)).filter((r) => canSee(viewer, r.visibility));
 }
 
 export interface AmendmentFilter {

@@ -214,7 +214,6 @@ export class EventStore {
     return { inserted: Number(reply.n ?? 0), durable, error };
   }
 
-  /** Events after `sinceSeq`, in order. */
   /**
    * Events after `sinceSeq`, in order, durable ones only: the engine serves what it has
    * applied, and an event applied here but not yet on disk is held back (it comes with its
