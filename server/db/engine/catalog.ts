@@ -2,8 +2,9 @@
 // also described as a journal operation; replay at start feeds the same operations back
 // through `apply`, so live writes and recovery share one code path.
 import type { Doc } from './bson.ts';
-import { Binary } from './bson.ts';
+import { Binary, encode } from './bson.ts';
 import { Collection, type CollectionOptions } from './collection.ts';
+import { documentKey } from './document-map.ts';
 import { CommandError, ErrorCode } from './errors.ts';
 import { CollectionIndex, type IndexSpec } from './index/collection-index.ts';
 import { canonicalKey } from './query/bson-order.ts';
@@ -21,7 +22,8 @@ export type Op =
   | { o: 'rn'; db: string; c: string; toDb: string; to: string };
 
 export interface OpSink {
-  append(op: Doc): number;
+  /** `d`: the operation's document (insert, update) already encoded, to be its `d` field. */
+  append(op: Doc, d?: Uint8Array): number;
 }
 
 /** A change to a collection, told to watchers as it is made (before the client is answered). */
@@ -46,8 +48,14 @@ export class Catalog {
   /** Told of every change made after they subscribed (replay at start tells nobody). */
   readonly watchers = new Set<ChangeWatcher>();
 
-  private log(op: Op): void {
-    this.sink?.append(op as unknown as Doc);
+  /** Journals the operation (its document `d` given as `bytes` when already encoded) and tells the watchers. */
+  private log(op: Op, bytes?: Uint8Array): void {
+    if (bytes && (op.o === 'i' || op.o === 'u')) {
+      const { d: _d, ...rest } = op;
+      this.sink?.append(rest, bytes);
+    } else {
+      this.sink?.append(op as unknown as Doc);
+    }
     if (this.watchers.size === 0) return;
     const kind = CHANGE_KIND[op.o] ?? 'schema';
     const id = op.o === 'i' || op.o === 'u' ? op.d._id : op.o === 'r' ? op.id : undefined;
@@ -114,13 +122,15 @@ export class Catalog {
   }
 
   insert(coll: Collection, doc: Doc): void {
-    coll.insert(doc);
-    this.log({ o: 'i', db: coll.db, c: coll.name, d: doc });
+    const bytes = encode(doc);
+    coll.insert(doc, bytes);
+    this.log({ o: 'i', db: coll.db, c: coll.name, d: doc }, bytes);
   }
 
   replace(coll: Collection, doc: Doc): void {
-    coll.replace(doc);
-    this.log({ o: 'u', db: coll.db, c: coll.name, d: doc });
+    const bytes = encode(doc);
+    coll.replace(doc, bytes);
+    this.log({ o: 'u', db: coll.db, c: coll.name, d: doc }, bytes);
   }
 
   remove(coll: Collection, id: unknown): Doc | undefined {
@@ -165,7 +175,7 @@ export class Catalog {
     switch (op.o) {
       case 'i':
       case 'u':
-        coll.docs.set(canonicalKey(op.d._id), op.d);
+        coll.docs.set(documentKey(op.d._id), op.d);
         return;
       case 'r':
         coll.docs.delete(canonicalKey(op.id));

@@ -1,10 +1,11 @@
-// A collection in memory: documents by canonical _id in natural (insertion) order, and its
-// indexes kept in step. Every mutation checks all unique indexes before touching anything,
+// A collection in memory: documents by canonical _id in natural (insertion) order (as BSON,
+// see document-map.ts), and its indexes kept in step. Every mutation checks all unique indexes before touching anything,
 // so a rejected write leaves no trace.
 import { randomUUID } from 'node:crypto';
 import type { Doc } from './bson.ts';
 import { Binary } from './bson.ts';
 import { CommandError, ErrorCode } from './errors.ts';
+import { DocumentMap, documentKey } from './document-map.ts';
 import { CollectionIndex, type IndexEntry, type IndexSpec } from './index/collection-index.ts';
 import { canonicalKey, compareKeys } from './query/bson-order.ts';
 import { planQuery, planSortedScan } from './query/planner.ts';
@@ -17,7 +18,7 @@ export interface CollectionOptions {
 export const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
 export class Collection {
-  readonly docs = new Map<string, Doc>();
+  readonly docs = new DocumentMap();
   readonly indexes = new Map<string, CollectionIndex>();
   readonly uuid: InstanceType<typeof Binary>;
 
@@ -66,26 +67,27 @@ export class Collection {
     return keys;
   }
 
-  insert(doc: Doc): void {
-    const id = canonicalKey(doc._id);
+  /** Adds the document; `bytes`, when given, is its BSON (encoded once by the catalog). */
+  insert(doc: Doc, bytes?: Buffer): void {
+    const id = documentKey(doc._id);
     if (this.docs.has(id)) throw this.duplicateError(this.indexes.get('_id_')!, [doc._id]);
     const keys = this.checkedKeys(id, doc);
     for (const [index, k] of keys) index.add(id, k);
-    this.docs.set(id, doc);
+    this.docs.set(id, doc, bytes);
   }
 
   /** Replaces the document with the same _id (the _id never changes in an update). */
-  replace(doc: Doc): void {
-    const id = canonicalKey(doc._id);
+  replace(doc: Doc, bytes?: Buffer): void {
+    const id = documentKey(doc._id);
     const old = this.docs.get(id);
     if (!old) {
-      this.insert(doc);
+      this.insert(doc, bytes);
       return;
     }
     const keys = this.checkedKeys(id, doc);
     for (const index of this.indexes.values()) index.remove(id, index.keysOf(old));
     for (const [index, k] of keys) index.add(id, k);
-    this.docs.set(id, doc);
+    this.docs.set(id, doc, bytes);
   }
 
   remove(idValue: unknown): Doc | undefined {
@@ -132,7 +134,9 @@ export class Collection {
       }
       return out;
     }
-    for (const [id, d] of this.docs) if (ids.has(id)) out.push(d);
+    for (const id of this.docs.keys()) {
+      if (ids.has(id)) out.push(this.docs.get(id)!);
+    }
     return out;
   }
 
@@ -152,7 +156,7 @@ export class Collection {
 
   /** Loads documents in bulk (start-up); indexes are rebuilt once at the end by `reindex`. */
   loadDocs(docs: Doc[]): void {
-    for (const d of docs) this.docs.set(canonicalKey(d._id), d);
+    for (const d of docs) this.docs.set(documentKey(d._id), d);
   }
 
   reindex(): void {

@@ -1,6 +1,5 @@
 // Databases and collections: list, create, drop, rename, stats.
 import type { Doc } from '../bson.ts';
-import { sizeOf } from '../bson.ts';
 import type { Collection } from '../collection.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
 import { isPlainObject } from '../index/key-paths.ts';
@@ -9,9 +8,7 @@ import type { CommandHandler } from './context.ts';
 import { collectionArg } from './common.ts';
 
 function dataSize(coll: Collection): number {
-  let n = 0;
-  for (const d of coll.docs.values()) n += sizeOf(d);
-  return n;
+  return coll.docs.bytes;
 }
 
 export const listDatabases: CommandHandler = (ctx) => {

@@ -102,6 +102,9 @@ export class CollectionIndex {
       );
     }
     if (this.spec.sparse && allMissing) return [];
+    // One value per field: one key, in an array of its exact length (the copies below would
+    // leave room for sixteen, and an index keeps its keys for the document's lifetime).
+    if (perField.every((values) => values.length === 1)) return [perField.map((values) => values[0])];
     let keys: unknown[][] = [[]];
     for (const values of perField) {
       const next: unknown[][] = [];

@@ -3,7 +3,7 @@
 // a few fsyncs, not fifty. A write is acknowledged only after the fsync that covers it.
 import fs from 'node:fs';
 import type { Doc } from '../bson.ts';
-import { frameDoc } from './records.ts';
+import { encodeWith, frame, frameDoc } from './records.ts';
 
 interface Waiter {
   upTo: number;
@@ -37,8 +37,9 @@ export class Journal {
     return this.appended;
   }
 
-  append(op: Doc): number {
-    const buf = frameDoc(op);
+  /** Appends an operation; `d`, when given, is its document already encoded (see encodeWith). */
+  append(op: Doc, d?: Uint8Array): number {
+    const buf = d ? frame(encodeWith(op, 'd', d)) : frameDoc(op);
     this.appended++;
     this.bytes += buf.length;
     this.queue.push({ buf, seq: this.appended });

@@ -19,6 +19,24 @@ export function frameDoc(doc: Doc): Buffer {
   return frame(encode(doc));
 }
 
+/**
+ * The BSON of `doc` with one more field, `field`, whose value is an embedded document given
+ * already encoded: a write's document is encoded once, for the collection and the journal.
+ */
+export function encodeWith(doc: Doc, field: string, embedded: Uint8Array): Buffer {
+  const head = encode(doc);
+  const name = Buffer.from(field, 'utf8');
+  const out = Buffer.allocUnsafe(head.length + 2 + name.length + embedded.length);
+  let at = head.copy(out, 0, 0, head.length - 1); // without the terminating 0
+  out[at++] = 0x03; // embedded document
+  at += name.copy(out, at);
+  out[at++] = 0;
+  at += Buffer.from(embedded.buffer, embedded.byteOffset, embedded.byteLength).copy(out, at);
+  out[at++] = 0;
+  out.writeInt32LE(at, 0);
+  return out;
+}
+
 export interface ReadResult {
   docs: Doc[];
   /** Bytes of intact records; anything after is a torn or corrupt tail. */

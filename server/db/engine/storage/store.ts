@@ -8,8 +8,9 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { finishReplay, type Catalog } from '../catalog.ts';
 import { Collection } from '../collection.ts';
-import { sizeOf, type Doc } from '../bson.ts';
+import type { Doc } from '../bson.ts';
 import { CollectionIndex, type IndexSpec } from '../index/collection-index.ts';
+import { decodeStored } from '../document-map.ts';
 import { lockDir } from './dir-lock.ts';
 import { Journal } from './journal.ts';
 import { frameDoc, readRecords } from './records.ts';
@@ -165,14 +166,14 @@ export class Store {
         await write({ coll: { db: coll.db, c: coll.name, opts: coll.options, uuid: coll.uuid, indexes: coll.indexes } });
         let chunk: Doc[] = [];
         let size = 0;
-        for (const doc of coll.docs) {
-          const s = sizeOf(doc);
+        for (const bytes of coll.docs) {
+          const s = bytes.byteLength;
           if (chunk.length > 0 && size + s > CHUNK_BYTES) {
             await write({ db: coll.db, c: coll.name, docs: chunk });
             chunk = [];
             size = 0;
           }
-          chunk.push(doc);
+          chunk.push(decodeStored(bytes));
           size += s;
         }
         if (chunk.length > 0) await write({ db: coll.db, c: coll.name, docs: chunk });
@@ -207,7 +208,8 @@ interface CapturedCollection {
   options: Doc;
   uuid: unknown;
   indexes: IndexSpec[];
-  docs: Doc[];
+  /** The documents' BSON bytes (see DocumentMap.capture). */
+  docs: Buffer[];
 }
 
 function captureState(catalog: Catalog): CapturedCollection[] {
@@ -220,7 +222,7 @@ function captureState(catalog: Catalog): CapturedCollection[] {
         options: coll.options,
         uuid: coll.uuid,
         indexes: [...coll.indexes.values()].map((i) => i.spec),
-        docs: [...coll.docs.values()],
+        docs: coll.docs.capture(),
       });
     }
   }
