@@ -51,6 +51,13 @@ export class SortedList<T> {
       this.blocks.push([item]);
       return;
     }
+    // Appends (increasing ids, sequence numbers, dates) go after the last item: no search.
+    const last = this.blocks[this.blocks.length - 1];
+    if (this.compare(last[last.length - 1], item) <= 0) {
+      last.push(item);
+      if (last.length > MAX_BLOCK) this.blocks.push(last.splice(MAX_BLOCK / 2));
+      return;
+    }
     const atLeast = (x: T) => this.compare(x, item) > 0;
     let b = this.blockFor(atLeast);
     if (b === this.blocks.length) b--;
