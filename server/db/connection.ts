@@ -21,9 +21,10 @@ export interface Database {
   watch?: (watcher: (change: DatabaseChange) => void) => () => void;
   /**
    * Embedded engine only: runs a database command in this process, without the loopback
-   * socket (same command code), for hot paths such as the event log's appends. The reply
-   * comes once the command is applied; `durable` once its writes are on disk. Absent with
-   * MONGODB_URI: callers then go through the driver.
+   * socket (same command code), for hot paths such as the event log's appends. The body is
+   * handed over as is: BSON values only, never changed afterwards (RunningEngine.command).
+   * The reply comes once the command is applied; `durable` once its writes are on disk.
+   * Absent with MONGODB_URI: callers then go through the driver.
    */
   command?: InProcessCommand;
   close(): Promise<void>;

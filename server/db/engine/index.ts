@@ -4,7 +4,7 @@
 // order, planner) → catalog.ts, collection.ts, index/ (collections and indexes) → storage/
 // (journal with group commit, snapshots, replay).
 import { pino, type Logger } from 'pino';
-import { decode, encode, type Doc } from './bson.ts';
+import type { Doc } from './bson.ts';
 import { Catalog, type ChangeWatcher } from './catalog.ts';
 import { applyCommand } from './commands/registry.ts';
 import type { EngineState } from './commands/context.ts';
@@ -36,11 +36,13 @@ export interface RunningEngine {
    */
   watch(watcher: ChangeWatcher): () => void;
   /**
-   * Runs a command in this process, as if it had come over the wire (the same BSON round
-   * trip, the same command code), without the loopback socket: for the hot paths of the
-   * process that hosts the engine. Resolves with the reply once the command is applied;
-   * `durable` resolves once what it wrote is on disk. Whoever reports the write to anyone
-   * must wait for `durable` first.
+   * Runs a command in this process, with the command code the wire uses, without the
+   * loopback socket nor the BSON round trip: for the hot paths of the process that hosts the
+   * engine. The body is handed over: it must hold BSON values only (plain objects, arrays,
+   * strings, numbers, booleans, null, Date, the driver's ObjectId…), as a decoded command
+   * would, and the caller must not change it afterwards. Resolves with the reply once the
+   * command is applied; `durable` resolves once what it wrote is on disk. Whoever reports
+   * the write to anyone must wait for `durable` first.
    */
   command(db: string, body: Doc): Promise<{ reply: Doc; durable: Promise<void> }>;
   close(): Promise<void>;
@@ -85,7 +87,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     port,
     command(db, body) {
       if (closing) return Promise.reject(new Error('the embedded engine is closed'));
-      return applyCommand(engine, db, decode(encode(body)), IN_PROCESS_CONNECTION);
+      return applyCommand(engine, db, body, IN_PROCESS_CONNECTION);
     },
     watch(watcher) {
       catalog.watchers.add(watcher);
