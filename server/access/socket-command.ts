@@ -5,10 +5,18 @@ import type { Action } from '../../shared/access.ts';
 import type { Ack } from '../../shared/errors.ts';
 import { AppError, toAppError } from '../common/app-error.ts';
 import type { Logger } from '../logger.ts';
-import { authenticate } from '../auth/session.service.ts';
+import { authenticateSession, sessionIdOf } from '../auth/session.service.ts';
 import { assertCan, loadActor, type Actor } from './access.service.ts';
 
 type CommandPayload = { negotiationId: string };
+
+/** A socket's session id: its handshake's cookie never changes, so it is hashed once. */
+const sessionIds = new WeakMap<Socket, string | null>();
+function socketSession(socket: Socket): string | null {
+  let id = sessionIds.get(socket);
+  if (id === undefined) sessionIds.set(socket, (id = sessionIdOf(socket.handshake.headers.cookie)));
+  return id;
+}
 
 /**
  * Registers a Socket.IO command that is parsed, then authorised, on EVERY call: the session
@@ -29,7 +37,7 @@ export function onCommand<S extends z.ZodType<CommandPayload>, T>(
       const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
       if (!parsed.success) throw new AppError('BAD_REQUEST', 'Commande mal formée.');
       // The session is checked again: signing out or a password reset ends what an open socket may do.
-      const user = socket.data.user ? await authenticate(connection, socket.handshake.headers.cookie) : null;
+      const user = socket.data.user ? await authenticateSession(connection, socketSession(socket)) : null;
       if (!user) throw new AppError('UNAUTHENTICATED', 'Votre session a pris fin. Veuillez vous reconnecter.');
       socket.data.user = user;
       const actor = await loadActor(connection, user, parsed.data.negotiationId);

@@ -62,9 +62,18 @@ export async function authenticate(
   cookieHeader: string | undefined,
   now: Date = new Date(),
 ): Promise<AuthUser | null> {
+  return authenticateSession(connection, sessionIdOf(cookieHeader), now);
+}
+
+/** The id under which the session of a Cookie header is stored (its token's hash), or null without one. */
+export function sessionIdOf(cookieHeader: string | undefined): string | null {
   const token = readSessionToken(cookieHeader);
-  if (!token) return null;
-  const sessionId = hashToken(token);
+  return token ? hashToken(token) : null;
+}
+
+/** As `authenticate`, from the session id (for a socket, whose cookie never changes: hashed once). */
+export async function authenticateSession(connection: Connection, sessionId: string | null, now: Date = new Date()): Promise<AuthUser | null> {
+  if (!sessionId) return null;
   const cache = accessCacheOf(connection);
   const session = cache?.sessions.get(sessionId) ?? (await readSession(connection, sessionId, cache));
   // The TTL index purges expired sessions eventually; until then, expiry is checked here.
