@@ -32,6 +32,19 @@ describe('the embedded engine through the real driver: CRUD', () => {
     expect(info.version).toMatch(/^8\.0\./);
   });
 
+  it('refuses a document over 16 MB, inserted or grown by an update, and changes nothing', async () => {
+    const sut = fresh();
+    await sut.insertOne({ _id: 1, text: 'small' });
+    const big = 'x'.repeat(16 * 1024 * 1024);
+    const { reply } = await engine.command('crud', { insert: sut.collectionName, documents: [{ _id: 2, big }] });
+    expect((reply.writeErrors as { code: number }[])[0].code).toBe(10334);
+    const half = 'y'.repeat(9 * 1024 * 1024);
+    await sut.updateOne({ _id: 1 }, { $set: { a: half } });
+    await expect(sut.updateOne({ _id: 1 }, { $set: { b: half } })).rejects.toMatchObject({ code: 10334 });
+    const docs = await sut.find({}, { projection: { _id: 1, b: 1 } }).toArray();
+    expect(docs).toEqual([{ _id: 1 }]);
+  });
+
   it('stores documents with generated ObjectIds and finds them by filter, projection, sort, skip and limit', async () => {
     const sut = fresh();
     const inserted = await sut.insertMany([{ n: 3, tag: 'a' }, { n: 1, tag: 'b' }, { n: 2, tag: 'a' }, { n: 4, tag: 'a' }]);

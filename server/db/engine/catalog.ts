@@ -122,13 +122,13 @@ export class Catalog {
   }
 
   insert(coll: Collection, doc: Doc): void {
-    const bytes = encode(doc);
+    const bytes = storable(doc);
     coll.insert(doc, bytes);
     this.log({ o: 'i', db: coll.db, c: coll.name, d: doc }, bytes);
   }
 
   replace(coll: Collection, doc: Doc): void {
-    const bytes = encode(doc);
+    const bytes = storable(doc);
     coll.replace(doc, bytes);
     this.log({ o: 'u', db: coll.db, c: coll.name, d: doc }, bytes);
   }
@@ -196,6 +196,17 @@ export class Catalog {
 /** After replay: builds every index over the replayed documents, one sort per index. */
 export function finishReplay(catalog: Catalog): void {
   for (const collections of catalog.dbs.values()) for (const coll of collections.values()) coll.reindex();
+}
+
+const MAX_DOC = 16 * 1024 * 1024;
+
+/** The document's BSON, refused (before anything changes) beyond mongod's 16 MB. */
+function storable(doc: Doc): Buffer {
+  const bytes = encode(doc);
+  if (bytes.length > MAX_DOC) {
+    throw new CommandError(ErrorCode.BSONObjectTooLarge, `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_DOC}`);
+  }
+  return bytes;
 }
 
 function validateName(db: string, name: string): void {

@@ -1,13 +1,11 @@
 // What insert, update, delete and findAndModify share: document checks before storing,
 // collection validators, and the writeErrors entries mongod reports.
 import type { Doc } from '../bson.ts';
-import { ObjectId, sizeOf } from '../bson.ts';
+import { ObjectId } from '../bson.ts';
 import type { Collection } from '../collection.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
 import { compileFilter, matches } from '../query/evaluate.ts';
 import { typeRank } from '../query/bson-order.ts';
-
-const MAX_DOC = 16 * 1024 * 1024;
 
 /** The document as stored: an _id (generated when absent) as first field. */
 export function prepareInsert(doc: unknown): Doc {
@@ -33,8 +31,7 @@ export function checkStorable(d: Doc): void {
     const dollar = Object.keys(d._id as Doc).find((k) => k.startsWith('$'));
     if (dollar) throw new CommandError(ErrorCode.DollarPrefixedFieldName, `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`);
   }
-  const size = sizeOf(d);
-  if (size > MAX_DOC) throw new CommandError(ErrorCode.BSONObjectTooLarge, `object to insert too large. size in bytes: ${size}, max size: ${MAX_DOC}`);
+  // Its size is checked as the catalog encodes it, before anything changes (Catalog.insert).
 }
 
 /** Enforces the collection's validator unless bypassed or switched off. */
