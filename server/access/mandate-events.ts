@@ -1,5 +1,7 @@
 import type { Role } from '../../shared/access.ts';
-import type { EventDraft } from '../../shared/events.ts';
+import type { EventDraft, Visibility } from '../../shared/events.ts';
+
+const MANDATE_EVENTS = new Set(['member:joined', 'member:roles-changed', 'member:revoked']);
 
 /** A mandate granted, changed or ended, as the negotiation's log records it. */
 export interface MandatePayload {
@@ -20,5 +22,22 @@ export function mandateEvent(
   actor: string,
   org: string,
 ): EventDraft {
-  return { type, payload, actor, org, visibility: { scope: 'delegation', org: payload.organisationId } };
+  return { type, payload, actor, org, visibility: mandateVisibility(payload) };
+}
+
+function mandateVisibility(payload: Pick<MandatePayload, 'organisationId'>): Visibility {
+  return { scope: 'delegation', org: payload.organisationId };
+}
+
+/**
+ * The visibility an event is read with. Changes of mandate stored by earlier versions
+ * carried the committee's visibility: they are read as `mandateEvent` writes them now, so
+ * that no catch-up shows a delegation's members to another organisation.
+ */
+export function readVisibility(event: { type: string; payload: unknown; actor: string; org: string | null; visibility: Visibility }): Visibility {
+  if (!MANDATE_EVENTS.has(event.type) || event.visibility.scope !== 'committee') return event.visibility;
+  const organisationId = (event.payload as Partial<MandatePayload> | null)?.organisationId;
+  if (typeof organisationId === 'string') return mandateVisibility({ organisationId });
+  // A record without its organisation: only the delegation that made the change sees it.
+  return event.org ? { scope: 'delegation', org: event.org } : { scope: 'private', user: event.actor };
 }

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { InProcessCommand } from '../db/connection.ts';
-import { COMMITTEE, type EventDraft, type NegotiationEvent } from '../../shared/events.ts';
+import { COMMITTEE, type EventDraft, type NegotiationEvent, type Visibility } from '../../shared/events.ts';
+import { readVisibility } from '../access/mandate-events.ts';
 import { eventModel, type EventDoc } from './event.model.ts';
 
 const DUPLICATE_KEY = 11000;
@@ -12,15 +13,16 @@ function isDuplicateKey(err: unknown): boolean {
 }
 
 export function toNegotiationEvent(doc: EventDoc): NegotiationEvent {
+  const org = doc.org ?? null;
   return {
     negotiationId: doc.negotiationId,
     seq: doc.seq,
     type: doc.type,
     payload: doc.payload,
     actor: doc.actor,
-    org: doc.org ?? null,
+    org,
     at: new Date(doc.at).toISOString(),
-    visibility: doc.visibility as NegotiationEvent['visibility'],
+    visibility: readVisibility({ type: doc.type, payload: doc.payload, actor: doc.actor, org, visibility: doc.visibility as Visibility }),
   };
 }
 

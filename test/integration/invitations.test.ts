@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { call, login, sessionCookieOf, DEMO_PASSWORD } from '../helpers/auth.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { recordEvents } from '../../server/realtime/realtime.handlers.ts';
+import { eventModel } from '../../server/events/event.model.ts';
 import { collect, connect, join, until } from './realtime-client.ts';
 
 const NEW_PASSWORD = 'un-mot-de-passe-solide';
@@ -194,6 +195,33 @@ describe('invitations, revocations and password resets', () => {
       cgt.close();
       cfdt.close();
     }
+  });
+
+  it('a change of mandate stored by an earlier version for the whole committee is still shown only to its delegation', async () => {
+    const head = (await server.app.context.events.since(negotiationId, 0)).at(-1)?.seq ?? 0;
+    const legacy = { userId: ids.users['delegue@cgt.demo'], organisationId: ids.organisations.CGT, roles: ['delegate'], name: 'Ancien mandat' };
+    // As earlier versions stored it, straight into the log (the store's next append finds the seq taken and moves on).
+    await eventModel(server.app.context.db.connection).create({
+      negotiationId,
+      seq: head + 1,
+      type: 'member:roles-changed',
+      payload: legacy,
+      actor: ids.users['secretariat@axess.demo'],
+      org: ids.organisations.AXESS,
+      visibility: { scope: 'committee' },
+      at: new Date(),
+    });
+    await recordEvents(server.app.context, negotiationId, [{ type: 'test:sentinel', payload: {}, actor: 'system' }]);
+    const seen = async (email: string) => {
+      const socket = await connect(server, await login(server, email));
+      try {
+        return (await join(socket, negotiationId, head)).events.map((e: { type: string }) => e.type);
+      } finally {
+        socket.close();
+      }
+    };
+    expect(await seen('delegue@cgt.demo')).toEqual(['member:roles-changed', 'test:sentinel']);
+    expect(await seen('delegue@cfdt.demo')).toEqual(['test:sentinel']);
   });
 
   it('the secretariat cannot revoke its own mandate', async () => {
