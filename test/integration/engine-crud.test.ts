@@ -33,7 +33,7 @@ describe('the embedded engine through the real driver: CRUD', () => {
   });
 
   it('refuses a document over 16 MB, inserted or grown by an update, and changes nothing', async () => {
-    const sut = fresh();
+    const sut = db.collection<{ _id: number; text: string; a?: string; b?: string }>(`c${++n}`);
     await sut.insertOne({ _id: 1, text: 'small' });
     const big = 'x'.repeat(16 * 1024 * 1024);
     const { reply } = await engine.command('crud', { insert: sut.collectionName, documents: [{ _id: 2, big }] });
