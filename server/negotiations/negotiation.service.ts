@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import type { College } from '../../shared/access.ts';
 import type {
   ArticleStatus,
   ArticleSummary,
@@ -12,6 +13,7 @@ import type {
 } from '../../shared/identity.ts';
 import type { AuthUser } from '../../shared/identity.ts';
 import type { Actor } from '../access/access.service.ts';
+import { AppError } from '../common/app-error.ts';
 import { articleModel } from './article.model.ts';
 import { membershipModel } from './membership.model.ts';
 import { negotiationModel, type NegotiationDoc } from './negotiation.model.ts';
@@ -54,6 +56,35 @@ export function commonUnionSource(parties: Party[]): WeightsSource | null {
   const first = sources[0];
   if (!first || sources.some((s) => !s || s.arrete !== first.arrete || s.date !== first.date)) return null;
   return first;
+}
+
+/** A party on one side of the table: the presidency and observers sit on neither. */
+export type SideParty = Party & { college: College };
+
+/** The parties at the table with the weights in force and their legal source (the presidency is no party). */
+export async function partiesInForce(connection: Connection, negotiationId: string): Promise<{ title: string; level: NegotiationLevel; parties: SideParty[] }> {
+  const negotiation = await negotiationModel(connection).findById(negotiationId).lean();
+  if (!negotiation) throw new AppError('NOT_FOUND', 'Négociation introuvable.');
+  const orgs = await organisationModel(connection)
+    .find({ _id: { $in: negotiation.parties.map((p) => p.organisationId) } })
+    .lean();
+  const byId = new Map(orgs.map((o) => [String(o._id), o]));
+  const parties: SideParty[] = [];
+  for (const party of negotiation.parties) {
+    const org = byId.get(party.organisationId);
+    if (!org || (org.college !== 'employer' && org.college !== 'union')) continue;
+    parties.push({
+      id: party.organisationId,
+      shortName: org.shortName,
+      fullName: org.fullName,
+      college: org.college,
+      // A non-representative organisation takes part and is named, but weighs 0.
+      weight: party.representative ? party.weight : 0,
+      representative: party.representative,
+      source: party.source ? { arrete: party.source.arrete, date: party.source.date } : null,
+    });
+  }
+  return { title: negotiation.title, level: negotiation.level as NegotiationLevel, parties };
 }
 
 export async function describeNegotiation(connection: Connection, actor: Actor): Promise<NegotiationDetail | null> {

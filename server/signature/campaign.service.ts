@@ -1,6 +1,5 @@
 import { Types, type Connection } from 'mongoose';
 import type { EventDraft, NegotiationEvent } from '../../shared/events.ts';
-import type { NegotiationLevel } from '../../shared/identity.ts';
 import {
   CAMPAIGN_EVENTS,
   LATER_TRANSITIONS,
@@ -27,7 +26,7 @@ import { createLanes } from '../common/lanes.ts';
 import type { EventStore } from '../events/event-store.ts';
 import { rebuildProjection, syncProjection, type Projection } from '../events/projection.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
-import { organisationModel } from '../negotiations/organisation.model.ts';
+import { partiesInForce } from '../negotiations/negotiation.service.ts';
 import { readVersion } from '../versions/versions.service.ts';
 import { campaignCheckpointModel, campaignModel } from './campaign.model.ts';
 import {
@@ -182,31 +181,6 @@ async function settledCampaign(deps: SignatureDeps, negotiationId: string, now: 
 /** `GET …/signature`: the current campaign, brought up to date. */
 export async function describeCampaign(deps: SignatureDeps, negotiationId: string, now: Date): Promise<CampaignAnswer> {
   return { campaign: await settledCampaign(deps, negotiationId, now), today: parisDate(now) };
-}
-
-/** The parties at the table with the weights in force and their legal source (the presidency is no party). */
-async function partiesInForce(connection: Connection, negotiationId: string): Promise<{ title: string; level: NegotiationLevel; parties: CampaignParty[] }> {
-  const negotiation = await negotiationModel(connection).findById(negotiationId).lean();
-  if (!negotiation) throw new AppError('NOT_FOUND', 'Négociation introuvable.');
-  const orgs = await organisationModel(connection)
-    .find({ _id: { $in: negotiation.parties.map((p) => p.organisationId) } })
-    .lean();
-  const byId = new Map(orgs.map((o) => [String(o._id), o]));
-  const parties: CampaignParty[] = [];
-  for (const party of negotiation.parties) {
-    const org = byId.get(party.organisationId);
-    if (!org || (org.college !== 'employer' && org.college !== 'union')) continue;
-    parties.push({
-      id: party.organisationId,
-      shortName: org.shortName,
-      fullName: org.fullName,
-      college: org.college,
-      weight: party.representative ? party.weight : 0,
-      representative: party.representative,
-      source: party.source ? { arrete: party.source.arrete, date: party.source.date } : null,
-    });
-  }
-  return { title: negotiation.title, level: negotiation.level as NegotiationLevel, parties };
 }
 
 /** What was frozen: the stored version's text and the campaign's weights, as the exports show them. */

@@ -8,8 +8,7 @@ import { AppError } from '../common/app-error.ts';
 import { createLanes } from '../common/lanes.ts';
 import { rebuildProjection, syncProjection, type Projection } from '../events/projection.ts';
 import { articleModel } from '../negotiations/article.model.ts';
-import { negotiationModel } from '../negotiations/negotiation.model.ts';
-import { organisationModel } from '../negotiations/organisation.model.ts';
+import { partiesInForce } from '../negotiations/negotiation.service.ts';
 import { recordEvents } from '../realtime/realtime.handlers.ts';
 import { tabledAmendment } from '../amendments/amendment.service.ts';
 import { voteCheckpointModel, voteModel } from './vote.model.ts';
@@ -71,20 +70,8 @@ async function assertItemExists(connection: Connection, negotiationId: string, i
 
 /** The parties that vote (employers and unions, not the presidency), with the weights in force. */
 export async function votingOrganisations(connection: Connection, negotiationId: string): Promise<VotingOrganisation[]> {
-  const negotiation = await negotiationModel(connection).findById(negotiationId).lean();
-  if (!negotiation) throw new AppError('NOT_FOUND', 'Négociation introuvable.');
-  const orgs = await organisationModel(connection)
-    .find({ _id: { $in: negotiation.parties.map((p) => p.organisationId) } })
-    .lean();
-  const byId = new Map(orgs.map((o) => [String(o._id), o]));
-  const voting: VotingOrganisation[] = [];
-  for (const party of negotiation.parties) {
-    const org = byId.get(party.organisationId);
-    if (!org || (org.college !== 'employer' && org.college !== 'union')) continue;
-    // A non-representative organisation takes part and is named, but weighs 0.
-    voting.push({ id: party.organisationId, shortName: org.shortName, college: org.college, weight: party.representative ? party.weight : 0 });
-  }
-  return voting;
+  const { parties } = await partiesInForce(connection, negotiationId);
+  return parties.map((p) => ({ id: p.id, shortName: p.shortName, college: p.college, weight: p.weight }));
 }
 
 const by = (actor: Actor) => ({ userId: actor.user.id, name: actor.user.name });
