@@ -1,10 +1,9 @@
-import PDFDocument from 'pdfkit';
 import type { Block, SignedSnapshot } from '../../shared/snapshot.ts';
 import { buildAgreementView, type AgreementView, type ArticleView, type SignatureView } from './agreement-view.ts';
 import { canonicalJson, fingerprint as fingerprintOf } from './canonical-json.ts';
-import { LABELS, frenchSpacing } from './french.ts';
-import { chooseFonts, toWinAnsi, type PdfFonts } from './pdf-fonts.ts';
-import { collectPdf } from './pdf-render.ts';
+import { LABELS } from './french.ts';
+import { chooseFonts } from './pdf-fonts.ts';
+import { a4Document, collectPdf, PdfLayout } from './pdf-render.ts';
 
 /**
  * The PDF export: the agreement laid out as the French original is (title, parties clause,
@@ -19,60 +18,25 @@ const MARGIN = 72; // 2.5 cm
 const BODY_SIZE = 11;
 const GAP = 6;
 
-type Doc = InstanceType<typeof PDFDocument>;
-
 export async function renderPdf(snapshot: SignedSnapshot): Promise<Buffer> {
   const fingerprint = fingerprintOf(snapshot);
   const view = buildAgreementView(snapshot, fingerprint);
   const fonts = chooseFonts(canonicalJson(snapshot));
-  const t = (s: string) => (fonts.winAnsi ? toWinAnsi(frenchSpacing(s)) : frenchSpacing(s));
-  const at = new Date(snapshot.version.createdAt);
-
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
-    bufferPages: true,
-    lang: 'fr-FR',
-    displayTitle: true,
-    info: {
+  const doc = a4Document(
+    MARGIN,
+    {
       // Metadata strings are written in UTF-16 by pdfkit: no font, no folding.
       Title: view.title,
       Subject: `${snapshot.negotiation.title} – empreinte SHA-256 ${fingerprint}`,
       Author: snapshot.parties.filter((p) => p.college !== 'neutral').map((p) => p.shortName).join(', '),
       Keywords: `sha256:${fingerprint}`,
-      Creator: 'Espace de négociation collective',
-      Producer: 'PDFKit',
-      CreationDate: at,
-      ModDate: at,
     },
-  });
-  return collectPdf(doc, () => new Layout(doc, fonts, t).agreement(view));
+    new Date(snapshot.version.createdAt),
+  );
+  return collectPdf(doc, () => new Layout(doc, fonts).agreement(view));
 }
 
-class Layout {
-  constructor(
-    private readonly doc: Doc,
-    private readonly fonts: PdfFonts,
-    private readonly t: (s: string) => string,
-  ) {}
-
-  private get width(): number {
-    return this.doc.page.width - this.doc.page.margins.left - this.doc.page.margins.right;
-  }
-
-  private get left(): number {
-    return this.doc.page.margins.left;
-  }
-
-  private get bottom(): number {
-    return this.doc.page.height - this.doc.page.margins.bottom;
-  }
-
-  /** Starts a new page unless `height` points still fit: keeps a heading with what follows. */
-  private keep(height: number): void {
-    if (this.doc.y + height > this.bottom) this.doc.addPage();
-  }
-
+class Layout extends PdfLayout {
   private text(s: string, font: string, size: number, options: PDFKit.Mixins.TextOptions = {}): void {
     this.doc.font(font).fontSize(size).text(this.t(s), this.left, this.doc.y, { width: this.width, lineGap: 2, ...options });
   }

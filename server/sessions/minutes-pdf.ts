@@ -1,8 +1,6 @@
-import PDFDocument from 'pdfkit';
 import { parseMinutes, type MinutesBlock } from '../../shared/sessions/minutes.ts';
-import { frenchSpacing } from '../export/french.ts';
-import { chooseFonts, toWinAnsi, type PdfFonts } from '../export/pdf-fonts.ts';
-import { collectPdf } from '../export/pdf-render.ts';
+import { chooseFonts } from '../export/pdf-fonts.ts';
+import { a4Document, collectPdf, PdfLayout } from '../export/pdf-render.ts';
 
 /** What a minutes file says besides its text: whose, which session, in what state. */
 export interface MinutesDocumentInput {
@@ -23,8 +21,6 @@ const BODY = 10.5;
 const GAP = 5;
 const RULE = '#1f3a5f';
 
-type Doc = InstanceType<typeof PDFDocument>;
-
 /**
  * The minutes as a PDF, laid out as a secretariat's relevé de décisions: a header band
  * (negotiation, title, session, status), the attendance as a ruled table, the sections,
@@ -32,45 +28,11 @@ type Doc = InstanceType<typeof PDFDocument>;
  */
 export async function renderMinutesPdf(input: MinutesDocumentInput): Promise<Buffer> {
   const fonts = chooseFonts(input.text + input.negotiationTitle + input.sessionTitle);
-  const t = (s: string) => (fonts.winAnsi ? toWinAnsi(frenchSpacing(s)) : frenchSpacing(s));
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
-    bufferPages: true,
-    lang: 'fr-FR',
-    displayTitle: true,
-    info: {
-      Title: `Relevé de décisions – ${input.sessionLine}`,
-      Subject: input.negotiationTitle,
-      Creator: 'Espace de négociation collective',
-      Producer: 'PDFKit',
-      CreationDate: input.at,
-      ModDate: input.at,
-    },
-  });
-  return collectPdf(doc, () => new MinutesLayout(doc, fonts, t).render(input));
+  const doc = a4Document(MARGIN, { Title: `Relevé de décisions – ${input.sessionLine}`, Subject: input.negotiationTitle }, input.at);
+  return collectPdf(doc, () => new MinutesLayout(doc, fonts).render(input));
 }
 
-class MinutesLayout {
-  constructor(
-    private readonly doc: Doc,
-    private readonly fonts: PdfFonts,
-    private readonly t: (s: string) => string,
-  ) {}
-
-  private get left(): number {
-    return this.doc.page.margins.left;
-  }
-  private get width(): number {
-    return this.doc.page.width - this.doc.page.margins.left - this.doc.page.margins.right;
-  }
-  private get bottom(): number {
-    return this.doc.page.height - this.doc.page.margins.bottom;
-  }
-  private keep(height: number): void {
-    if (this.doc.y + height > this.bottom) this.doc.addPage();
-  }
-
+class MinutesLayout extends PdfLayout {
   render(input: MinutesDocumentInput): void {
     this.header(input);
     for (const block of parseMinutes(input.text)) this.block(block);
