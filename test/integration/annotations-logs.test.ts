@@ -1,11 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { NegotiationDetail, NegotiationSummary } from '../../shared/identity.ts';
 import { call, login } from '../helpers/auth.ts';
+import { startLoggedServer, type LoggedServer } from '../helpers/logged-server.ts';
 import { command, connect, join } from './realtime-client.ts';
 import { connectClient, synced } from './yjs-helpers.ts';
 
@@ -15,47 +12,21 @@ const DRAFT_WORDS = 'quarante-sept minutes';
 const DRAFT_REASON = 'Motif interne CGT à ne pas divulguer';
 
 describe('what the server logs about annotations and amendment drafts', () => {
-  let child: ChildProcess;
-  let output = '';
-  let url = '';
+  let server: LoggedServer;
 
   beforeAll(async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-logs-'));
-    child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/auth-log-server.ts'], {
-      env: { ...process.env, DATA_DIR: dataDir, MONGODB_URI: process.env.MONGODB_URI ?? '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (chunk) => (output += chunk));
-    child.stderr!.on('data', (chunk) => (output += chunk));
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 50_000);
-      child.stdout!.on('data', () => {
-        const ready = /\{"ready":"([^"]+)"\}/.exec(output);
-        if (ready) {
-          clearTimeout(timer);
-          resolve(ready[1]);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-    });
+    server = await startLoggedServer();
   });
-  afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-  });
+  afterAll(() => server?.stop());
 
   it('never contains a private note, a draft or its justification, even at trace level', async () => {
-    const server = { url };
     const cookie = await login(server, 'delegue@cgt.demo');
     const negotiations = (await (await call(server, '/negotiations', { cookie })).json()) as NegotiationSummary[];
     const negotiationId = negotiations.find((n) => n.title.includes('temps de travail'))!.id;
     const detail = (await (await call(server, `/negotiations/${negotiationId}`, { cookie })).json()) as NegotiationDetail;
     const articleId = detail.articles.find((a) => a.number === '3')!.id;
 
-    const reader = connectClient(url, `article:${articleId}`, cookie);
+    const reader = connectClient(server.url, `article:${articleId}`, cookie);
     await synced(reader);
     const text = (reader.doc.getXmlFragment('default').get(0) as Y.XmlElement).get(0) as Y.XmlText;
     const position = (i: number) => Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, i))).toString('base64');
@@ -80,7 +51,7 @@ describe('what the server logs about annotations and amendment drafts', () => {
     reader.destroy();
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    expect(output).toContain('signed in');
-    for (const secret of [PRIVATE_NOTE, 'Mandat confidentiel', DRAFT_WORDS, DRAFT_REASON]) expect(output).not.toContain(secret);
+    expect(server.logs).toContain('signed in');
+    for (const secret of [PRIVATE_NOTE, 'Mandat confidentiel', DRAFT_WORDS, DRAFT_REASON]) expect(server.logs).not.toContain(secret);
   });
 });
