@@ -11,36 +11,23 @@ import type { VoteView } from '../../shared/realtime.ts';
 import { decisionsOf, parseMinutes } from '../../shared/sessions/minutes.ts';
 import type { MinutesView, SessionSummary, SessionView } from '../../shared/sessions/session.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { call, login } from '../helpers/auth.ts';
+import { call } from '../helpers/auth.ts';
+import { participants } from '../helpers/participants.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
-import { collect, command, connect, join, until, type ClientSocket } from './realtime-client.ts';
+import { collect, join, until } from './realtime-client.ts';
 import { connectClient, synced, waitFor } from './yjs-helpers.ts';
 import { SCRIPTED_SESSION_DECISIONS, SCRIPTED_SESSION_DECLARATIONS } from './sessions.fixture.ts';
 
-const ACCOUNTS = {
-  secretariat: 'secretariat@axess.demo',
-  axess: 'negociateur@axess.demo',
-  cfdt: 'delegue@cfdt.demo',
-  cgt: 'delegue@cgt.demo',
-  fo: 'delegue@fo.demo',
-  sud: 'delegue@sud.demo',
-  chair: 'president@cmp.demo',
-} as const;
-type Who = keyof typeof ACCOUNTS;
+const SEATS = ['secretariat', 'axess', 'cfdt', 'cgt', 'fo', 'sud', 'chair'] as const;
+type Who = (typeof SEATS)[number];
 
 describe('sessions (séances) and their minutes', () => {
   let server: TestServer;
   let ids: DemoIds;
   let negotiationId: string;
-  const cookies = {} as Record<Who, string>;
-  const sockets = {} as Record<Who, ClientSocket>;
+  const people = participants(SEATS);
+  const { cookies, sockets, send, ok } = people;
 
-  const send = <T>(who: Who, event: string, payload: Record<string, unknown>) => command<T>(sockets[who], event, { negotiationId, ...payload });
-  async function ok<T>(who: Who, event: string, payload: Record<string, unknown>): Promise<T> {
-    const ack = await send<T>(who, event, payload);
-    if (!ack.ok) throw new Error(`${event} by ${who}: ${ack.error.code} ${ack.error.message}`);
-    return ack.data;
-  }
   const head = async () => (await server.app.context.events.since(negotiationId, 0)).length;
   const get = async <T>(who: Who, url: string): Promise<T> => {
     const res = await call(server, url, { cookie: cookies[who] });
@@ -68,13 +55,10 @@ describe('sessions (séances) and their minutes', () => {
     server = await startTestServer();
     ids = await seedDemo(server);
     negotiationId = ids.negotiations.tempsDeTravail;
-    for (const [who, email] of Object.entries(ACCOUNTS) as [Who, string][]) {
-      cookies[who] = await login(server, email);
-      sockets[who] = await connect(server, cookies[who]);
-    }
+    await people.signIn(server, negotiationId);
   });
   afterAll(async () => {
-    for (const socket of Object.values(sockets)) socket?.close();
+    people.disconnect();
     await server?.close();
   });
 

@@ -3,53 +3,34 @@ import type { NegotiationEvent } from '../../shared/events.ts';
 import type { VoteView } from '../../shared/realtime.ts';
 import { rebuildVotes, syncVotes } from '../../server/votes/vote.service.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { call, login } from '../helpers/auth.ts';
+import { call } from '../helpers/auth.ts';
+import { participants } from '../helpers/participants.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
-import { collect, command, connect, join, until, type ClientSocket } from './realtime-client.ts';
+import { collect, join, until } from './realtime-client.ts';
 
-const ACCOUNTS = {
-  secretariat: 'secretariat@axess.demo',
-  axess: 'negociateur@axess.demo',
-  cfdt: 'delegue@cfdt.demo',
-  cgt: 'delegue@cgt.demo',
-  fo: 'delegue@fo.demo',
-  sud: 'delegue@sud.demo',
-  cftc: 'delegue@cftc.demo',
-  chair: 'president@cmp.demo',
-} as const;
-type Who = keyof typeof ACCOUNTS;
+const SEATS = ['secretariat', 'axess', 'cfdt', 'cgt', 'fo', 'sud', 'cftc', 'chair'] as const;
+type Who = (typeof SEATS)[number];
 
 describe('indicative votes', () => {
   let server: TestServer;
   let ids: DemoIds;
   let negotiationId: string;
-  const cookies = {} as Record<Who, string>;
-  const sockets = {} as Record<Who, ClientSocket>;
+  const people = participants(SEATS);
+  const { cookies, sockets, send, ok } = people;
   let observed: NegotiationEvent[];
 
-  async function send<T>(who: Who, event: string, payload: Record<string, unknown>) {
-    return command<T>(sockets[who], event, { negotiationId, ...payload });
-  }
-  async function ok<T>(who: Who, event: string, payload: Record<string, unknown>): Promise<T> {
-    const ack = await send<T>(who, event, payload);
-    if (!ack.ok) throw new Error(`${event} by ${who}: ${ack.error.code} ${ack.error.message}`);
-    return ack.data;
-  }
   const head = async () => (await server.app.context.events.since(negotiationId, 0)).length;
 
   beforeAll(async () => {
     server = await startTestServer();
     ids = await seedDemo(server);
     negotiationId = ids.negotiations.cppni;
-    for (const [who, email] of Object.entries(ACCOUNTS) as [Who, string][]) {
-      cookies[who] = await login(server, email);
-      sockets[who] = await connect(server, cookies[who]);
-    }
+    await people.signIn(server, negotiationId);
     observed = collect(sockets.chair);
     await join(sockets.chair, negotiationId, 0);
   });
   afterAll(async () => {
-    for (const socket of Object.values(sockets)) socket.close();
+    people.disconnect();
     await server?.close();
   });
   afterEach(() => {
