@@ -1,7 +1,8 @@
-// The engine's in-memory structures: the ordered index list, the documents kept as BSON, and
-// the journal record that embeds a document already encoded.
+// The engine's in-memory structures: the ordered index list, the documents kept as BSON, the
+// journal record that embeds a document already encoded, and reading such bytes back raw.
 import { describe, expect, it } from 'vitest';
-import { decode, encode, ObjectId } from '../../server/db/engine/bson.ts';
+import { Binary, BSONRegExp, Decimal128, decode, encode, Long, MaxKey, MinKey, ObjectId, Timestamp } from '../../server/db/engine/bson.ts';
+import { arrayDocuments, elements, embedded } from '../../server/db/engine/storage/raw-bson.ts';
 import { DocumentMap, documentKey } from '../../server/db/engine/document-map.ts';
 import { SortedList } from '../../server/db/engine/index/sorted-list.ts';
 import { canonicalKey } from '../../server/db/engine/query/bson-order.ts';
@@ -88,5 +89,34 @@ describe('encodeWith', () => {
     const bytes = encodeWith(op, 'd', encode(d));
     expect(decode(bytes)).toEqual(decode(encode({ ...op, d })));
     expect(bytes.readInt32LE(0)).toBe(bytes.length);
+  });
+});
+
+describe('raw BSON reading', () => {
+  it('finds every field of every BSON type, and an array of documents, without decoding', () => {
+    const doc = {
+      double: 1.5,
+      string: 'é',
+      doc: { a: 1 },
+      array: [{ x: 1 }, { y: 'deux' }],
+      binary: new Binary(Buffer.from([1, 2, 3])),
+      id: new ObjectId(),
+      bool: true,
+      date: new Date(0),
+      nil: null,
+      regex: new BSONRegExp('a.c', 'i'),
+      int32: 7,
+      timestamp: new Timestamp({ t: 1, i: 2 }),
+      int64: Long.fromString('9007199254740993'),
+      decimal: Decimal128.fromString('1.10'),
+      min: new MinKey(),
+      max: new MaxKey(),
+      last: { found: true },
+    };
+    const bytes = encode(doc);
+    expect([...elements(bytes)].map((e) => e.name)).toEqual(Object.keys(doc));
+    expect(decode(embedded(bytes, 'last')!)).toEqual({ found: true });
+    expect(arrayDocuments(embedded(bytes, 'array')!).map((d) => decode(d))).toEqual([{ x: 1 }, { y: 'deux' }]);
+    expect(embedded(bytes, 'absent')).toBeUndefined();
   });
 });

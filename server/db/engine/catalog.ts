@@ -4,10 +4,9 @@
 import type { Doc } from './bson.ts';
 import { Binary, encode } from './bson.ts';
 import { Collection, type CollectionOptions } from './collection.ts';
-import { documentKey } from './document-map.ts';
 import { CommandError, ErrorCode } from './errors.ts';
 import { CollectionIndex, type IndexSpec } from './index/collection-index.ts';
-import { canonicalKey } from './query/bson-order.ts';
+import { embedded } from './storage/raw-bson.ts';
 
 /** Journal operations. `db`/`c` name the collection; collection names may contain dots. */
 export type Op =
@@ -150,11 +149,11 @@ export class Catalog {
   }
 
   /**
-   * Replays one journaled operation. Documents go straight into their collection without
-   * touching indexes (the journal only holds writes that passed every check); `finishReplay`
+   * Replays one journaled operation (`payload`: its BSON, from which a document's bytes are
+   * taken as they are). Documents go straight into their collection without touching indexes (the journal only holds writes that passed every check); `finishReplay`
    * then builds each index once, which is what keeps start-up proportional to the data.
    */
-  apply(raw: Doc): void {
+  apply(raw: Doc, payload?: Uint8Array): void {
     const op = raw as unknown as Op;
     switch (op.o) {
       case 'cc': {
@@ -175,10 +174,10 @@ export class Catalog {
     switch (op.o) {
       case 'i':
       case 'u':
-        coll.docs.set(documentKey(op.d._id), op.d);
+        coll.loadDoc(op.d, payload && embedded(payload, 'd'));
         return;
       case 'r':
-        coll.docs.delete(canonicalKey(op.id));
+        coll.unloadDoc(op.id);
         return;
       case 'ci':
         coll.indexes.set(op.spec.name, new CollectionIndex(op.spec));

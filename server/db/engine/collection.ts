@@ -154,12 +154,41 @@ export class Collection {
     })();
   }
 
-  /** Loads documents in bulk (start-up); indexes are rebuilt once at the end by `reindex`. */
-  loadDocs(docs: Doc[]): void {
-    for (const d of docs) this.docs.set(documentKey(d._id), d);
+  /** Documents decoded at start-up, kept until `reindex` has built the indexes from them. */
+  private loading?: Map<string, Doc>;
+
+  /**
+   * Loads a document at start-up (`bytes`: its BSON, when the file gave it); indexes are
+   * built once at the end by `reindex`.
+   */
+  loadDoc(doc: Doc, bytes?: Uint8Array): void {
+    const id = documentKey(doc._id);
+    if (bytes) this.docs.adopt(id, bytes);
+    else this.docs.set(id, doc);
+    (this.loading ??= new Map()).set(id, doc);
   }
 
+  unloadDoc(idValue: unknown): void {
+    const id = canonicalKey(idValue);
+    this.docs.delete(id);
+    this.loading?.delete(id);
+  }
+
+  loadDocs(docs: Doc[], bytes?: Uint8Array[]): void {
+    docs.forEach((d, i) => this.loadDoc(d, bytes?.[i]));
+  }
+
+  /** Builds every index in one pass over the documents (each decoded once at most). */
   reindex(): void {
-    for (const index of this.indexes.values()) index.load(this.docs.entries());
+    const indexes = [...this.indexes.values()];
+    const entries = indexes.map((): IndexEntry[] => []);
+    for (const id of this.docs.keys()) {
+      const doc = this.loading?.get(id) ?? this.docs.get(id)!;
+      indexes.forEach((index, i) => {
+        for (const key of index.keysOf(doc)) entries[i].push({ key, id });
+      });
+    }
+    indexes.forEach((index, i) => index.entries.load(entries[i]));
+    this.loading = undefined;
   }
 }

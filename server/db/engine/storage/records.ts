@@ -39,6 +39,8 @@ export function encodeWith(doc: Doc, field: string, embedded: Uint8Array): Buffe
 
 export interface ReadResult {
   docs: Doc[];
+  /** Each record's BSON, as in the file (views on one buffer read whole). */
+  payloads: Buffer[];
   /** Bytes of intact records; anything after is a torn or corrupt tail. */
   validLength: number;
   torn: boolean;
@@ -48,6 +50,7 @@ export interface ReadResult {
 export function readRecords(file: string): ReadResult {
   const buf = fs.readFileSync(file);
   const docs: Doc[] = [];
+  const payloads: Buffer[] = [];
   let offset = 0;
   while (offset + HEADER <= buf.length) {
     const length = buf.readUInt32LE(offset);
@@ -57,10 +60,11 @@ export function readRecords(file: string): ReadResult {
     if (zlib.crc32(payload) !== crc) break;
     try {
       docs.push(decode(payload));
+      payloads.push(payload);
     } catch {
       break;
     }
     offset += HEADER + length;
   }
-  return { docs, validLength: offset, torn: offset !== buf.length };
+  return { docs, payloads, validLength: offset, torn: offset !== buf.length };
 }

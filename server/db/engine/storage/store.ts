@@ -14,6 +14,7 @@ import { decodeStored } from '../document-map.ts';
 import { lockDir } from './dir-lock.ts';
 import { Journal } from './journal.ts';
 import { frameDoc, readRecords } from './records.ts';
+import { arrayDocuments, embedded } from './raw-bson.ts';
 
 const SNAPSHOT = /^snapshot-(\d+)\.bson$/;
 const JOURNAL = /^journal-(\d+)\.log$/;
@@ -81,12 +82,12 @@ export class Store {
     let snapshotBytes = 0;
     for (const gen of [...snapshots].reverse()) {
       const file = path.join(dir, fileName('snapshot', gen));
-      const { docs } = readRecords(file);
+      const { docs, payloads } = readRecords(file);
       if (docs.length === 0 || !docs[docs.length - 1].end) {
         logger.warn({ file }, 'incomplete snapshot ignored');
         continue;
       }
-      loadSnapshot(catalog, docs);
+      loadSnapshot(catalog, docs, payloads);
       base = gen;
       snapshotBytes = fs.statSync(file).size;
       break;
@@ -96,10 +97,10 @@ export class Store {
     let ops = 0;
     for (const gen of toReplay) {
       const file = path.join(dir, fileName('journal', gen));
-      const { docs, validLength, torn } = readRecords(file);
-      for (const op of docs) {
+      const { docs, payloads, validLength, torn } = readRecords(file);
+      for (const [i, op] of docs.entries()) {
         try {
-          catalog.apply(op);
+          catalog.apply(op, payloads[i]);
         } catch (err) {
           // One operation that no longer applies must not keep the database from opening.
           logger.error({ err, file, op: op.o }, 'journal operation skipped during replay');
@@ -229,8 +230,8 @@ function captureState(catalog: Catalog): CapturedCollection[] {
   return out;
 }
 
-function loadSnapshot(catalog: Catalog, records: Doc[]): void {
-  for (const record of records) {
+function loadSnapshot(catalog: Catalog, records: Doc[], payloads: Buffer[]): void {
+  for (const [i, record] of records.entries()) {
     if (record.coll) {
       const c = record.coll as { db: string; c: string; opts: Doc; uuid: ConstructorParameters<typeof Collection>[3]; indexes: IndexSpec[] };
       const coll = new Collection(c.db, c.c, c.opts, c.uuid);
@@ -239,7 +240,9 @@ function loadSnapshot(catalog: Catalog, records: Doc[]): void {
       if (!collections) catalog.dbs.set(c.db, (collections = new Map()));
       collections.set(c.c, coll);
     } else if (record.docs) {
-      catalog.get(record.db as string, record.c as string)?.loadDocs(record.docs as Doc[]);
+      // Each document's bytes as the snapshot holds them: stored without encoding them again.
+      const raw = embedded(payloads[i], 'docs');
+      catalog.get(record.db as string, record.c as string)?.loadDocs(record.docs as Doc[], raw && arrayDocuments(raw));
     }
   }
 }

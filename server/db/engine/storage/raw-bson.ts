@@ -1,0 +1,92 @@
+// Reading a field's bytes out of a BSON document without decoding it: start-up takes each
+// stored document's bytes from the journal and the snapshots as they are (the collection
+// keeps documents as BSON) instead of decoding them and encoding them again.
+
+/** Size of a value of this BSON type at `at`, or -1 for a type this reader does not know. */
+function valueSize(bytes: Uint8Array, view: DataView, type: number, at: number): number {
+  switch (type) {
+    case 0x01: // double
+    case 0x09: // UTC datetime
+    case 0x11: // timestamp
+    case 0x12: // int64
+      return 8;
+    case 0x02: // string
+    case 0x0d: // JavaScript code
+    case 0x0e: // symbol
+      return 4 + view.getInt32(at, true);
+    case 0x03: // embedded document
+    case 0x04: // array
+    case 0x0f: // code with scope
+      return view.getInt32(at, true);
+    case 0x05: // binary
+      return 5 + view.getInt32(at, true);
+    case 0x06: // undefined
+    case 0x0a: // null
+    case 0x7f: // max key
+    case 0xff: // min key
+      return 0;
+    case 0x07: // ObjectId
+      return 12;
+    case 0x08: // boolean
+      return 1;
+    case 0x0b: {
+      // regular expression: pattern and options, two C strings
+      let end = bytes.indexOf(0, at);
+      end = bytes.indexOf(0, end + 1);
+      return end < 0 ? -1 : end + 1 - at;
+    }
+    case 0x0c: // DBPointer
+      return 4 + view.getInt32(at, true) + 12;
+    case 0x10: // int32
+      return 4;
+    case 0x13: // decimal128
+      return 16;
+    default:
+      return -1;
+  }
+}
+
+/** The top-level elements of a BSON document, in order: name, type and the value's bytes. */
+export function* elements(doc: Uint8Array): Generator<{ name: string; type: number; value: Uint8Array }> {
+  const view = new DataView(doc.buffer, doc.byteOffset, doc.byteLength);
+  const end = view.getInt32(0, true) - 1;
+  let at = 4;
+  while (at < end) {
+    const type = doc[at];
+    const nameEnd = doc.indexOf(0, at + 1);
+    if (nameEnd < 0) throw new Error('malformed BSON: unterminated field name');
+    const name = Buffer.from(doc.buffer, doc.byteOffset + at + 1, nameEnd - at - 1).toString('utf8');
+    const size = valueSize(doc, view, type, nameEnd + 1);
+    if (size < 0 || nameEnd + 1 + size > end) throw new Error(`malformed BSON: field ${name} of type ${type}`);
+    yield { name, type, value: doc.subarray(nameEnd + 1, nameEnd + 1 + size) };
+    at = nameEnd + 1 + size;
+  }
+}
+
+/** The bytes of an embedded document (or array) field, or undefined when absent. */
+export function embedded(doc: Uint8Array, field: string): Uint8Array | undefined {
+  // Start-up calls this once per stored document: names are compared as bytes, not decoded.
+  const name = Buffer.from(field, 'utf8');
+  const view = new DataView(doc.buffer, doc.byteOffset, doc.byteLength);
+  const end = view.getInt32(0, true) - 1;
+  let at = 4;
+  while (at < end) {
+    const type = doc[at];
+    const nameEnd = doc.indexOf(0, at + 1);
+    if (nameEnd < 0) throw new Error('malformed BSON: unterminated field name');
+    const size = valueSize(doc, view, type, nameEnd + 1);
+    if (size < 0 || nameEnd + 1 + size > end) throw new Error(`malformed BSON: a field of type ${type}`);
+    if ((type === 0x03 || type === 0x04) && nameEnd - at - 1 === name.length && name.equals(doc.subarray(at + 1, nameEnd))) {
+      return doc.subarray(nameEnd + 1, nameEnd + 1 + size);
+    }
+    at = nameEnd + 1 + size;
+  }
+  return undefined;
+}
+
+/** The bytes of each document of a BSON array, in order. */
+export function arrayDocuments(array: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const e of elements(array)) if (e.type === 0x03) out.push(e.value);
+  return out;
+}
