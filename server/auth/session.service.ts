@@ -11,8 +11,10 @@ export const SESSION_COOKIE = 'nego_sid';
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 /** No session outlives this, however active. */
 export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000;
-// Activity is written back at most this often, so that reads do not all become writes.
-const TOUCH_EVERY_MS = 60 * 1000;
+// Activity is written back at most this often, so that reads do not all become writes: a
+// session then ends between 12 h and 12 h 5 min after its last use. (Every minute, a table of
+// fifty people wrote fifty sessions at once, in the middle of their commands.)
+const TOUCH_EVERY_MS = 5 * 60 * 1000;
 
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
@@ -78,12 +80,26 @@ export async function authenticateSession(connection: Connection, sessionId: str
   const session = cache?.sessions.get(sessionId) ?? (await readSession(connection, sessionId, cache));
   // The TTL index purges expired sessions eventually; until then, expiry is checked here.
   if (!session || session.expiresAt <= now.getTime()) return null;
-  if (now.getTime() - session.lastSeenAt >= TOUCH_EVERY_MS) {
+  if (now.getTime() - session.lastSeenAt >= TOUCH_EVERY_MS) await touch(connection, sessionId, session, now);
+  return { ...session.user };
+}
+
+/** Touches in flight, by session id: the commands a socket sends meanwhile wait for the same write. */
+const touching = new Map<string, Promise<void>>();
+
+/** Records activity on the session: its idle expiry moves on (never past its absolute end). */
+function touch(connection: Connection, sessionId: string, session: CachedSession, now: Date): Promise<void> {
+  let pending = touching.get(sessionId);
+  if (!pending) {
     const expiresAt = new Date(Math.min(now.getTime() + SESSION_IDLE_MS, session.absoluteExpiresAt));
     // This write makes the cache forget the session: the next check reads the new dates.
-    await sessionModel(connection).updateOne({ _id: sessionId }, { $set: { lastSeenAt: now, expiresAt } });
+    pending = sessionModel(connection)
+      .updateOne({ _id: sessionId }, { $set: { lastSeenAt: now, expiresAt } })
+      .then(() => undefined)
+      .finally(() => touching.delete(sessionId));
+    touching.set(sessionId, pending);
   }
-  return { ...session.user };
+  return pending;
 }
 
 /** The session and its user as stored, kept in the access cache when there is one. */

@@ -7,6 +7,7 @@ import { sessionModel } from '../../server/auth/session.model.ts';
 
 const DELEGATE = 'delegue@cfdt.demo';
 const HOUR = 60 * 60 * 1000;
+const MINUTE = 60 * 1000;
 
 describe('signing in and out', () => {
   let server: TestServer;
@@ -151,6 +152,26 @@ describe('signing in and out', () => {
         expect(await authenticate(connection(), cookie, new Date(start + t))).not.toBeNull();
       }
       expect(await authenticate(connection(), cookie, new Date(start + SESSION_ABSOLUTE_MS + 1000))).toBeNull();
+    });
+
+    it('activity is written back once for commands that arrive together, at most every 5 minutes', async () => {
+      const cookie = await login(server, DELEGATE);
+      const writes: unknown[] = [];
+      const unwatch = server.app.context.db.watch!((change) => {
+        if (change.collection === 'sessions' && change.kind === 'update') writes.push(change.id);
+      });
+      try {
+        const soon = new Date(Date.now() + 4 * MINUTE);
+        await Promise.all(Array.from({ length: 10 }, () => authenticate(connection(), cookie, soon)));
+        expect(writes).toHaveLength(0);
+        // Ten commands a few milliseconds apart, while the first one's write is under way.
+        const later = Date.now() + 6 * MINUTE;
+        const users = await Promise.all(Array.from({ length: 10 }, (_, i) => authenticate(connection(), cookie, new Date(later + i))));
+        expect(users.every((u) => u?.email === DELEGATE)).toBe(true);
+        expect(writes).toHaveLength(1);
+      } finally {
+        unwatch();
+      }
     });
 
     it('an expired session stored in the database is refused over HTTP', async () => {
