@@ -150,8 +150,9 @@ export class Catalog {
 
   /**
    * Replays one journaled operation (`payload`: its BSON, from which a document's bytes are
-   * taken as they are). Documents go straight into their collection without touching indexes (the journal only holds writes that passed every check); `finishReplay`
-   * then builds each index once, which is what keeps start-up proportional to the data.
+   * taken as they are). Documents go straight into their collection without touching
+   * indexes (the journal only holds writes that passed every check); `finishReplay` then
+   * builds each index once, which is what keeps start-up proportional to the data.
    */
   apply(raw: Doc, payload?: Uint8Array): void {
     const op = raw as unknown as Op;

@@ -1,6 +1,6 @@
 // A collection in memory: documents by canonical _id in natural (insertion) order (as BSON,
-// see document-map.ts), and its indexes kept in step. Every mutation checks all unique indexes before touching anything,
-// so a rejected write leaves no trace.
+// see document-map.ts), and its indexes kept in step. Every mutation checks all unique
+// indexes before touching anything, so a rejected write leaves no trace.
 import { randomUUID } from 'node:crypto';
 import type { Doc } from './bson.ts';
 import { Binary } from './bson.ts';
