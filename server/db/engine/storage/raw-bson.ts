@@ -46,27 +46,12 @@ function valueSize(bytes: Uint8Array, view: DataView, type: number, at: number):
   }
 }
 
-/** The top-level elements of a BSON document, in order: name, type and the value's bytes. */
-export function* elements(doc: Uint8Array): Generator<{ name: string; type: number; value: Uint8Array }> {
-  const view = new DataView(doc.buffer, doc.byteOffset, doc.byteLength);
-  const end = view.getInt32(0, true) - 1;
-  let at = 4;
-  while (at < end) {
-    const type = doc[at];
-    const nameEnd = doc.indexOf(0, at + 1);
-    if (nameEnd < 0) throw new Error('malformed BSON: unterminated field name');
-    const name = Buffer.from(doc.buffer, doc.byteOffset + at + 1, nameEnd - at - 1).toString('utf8');
-    const size = valueSize(doc, view, type, nameEnd + 1);
-    if (size < 0 || nameEnd + 1 + size > end) throw new Error(`malformed BSON: field ${name} of type ${type}`);
-    yield { name, type, value: doc.subarray(nameEnd + 1, nameEnd + 1 + size) };
-    at = nameEnd + 1 + size;
-  }
-}
-
-/** The bytes of an embedded document (or array) field, or undefined when absent. */
-export function embedded(doc: Uint8Array, field: string): Uint8Array | undefined {
-  // Start-up calls this once per stored document: names are compared as bytes, not decoded.
-  const name = Buffer.from(field, 'utf8');
+/**
+ * Walks the top-level elements of a BSON document, in order, without decoding anything:
+ * `visit` gets each one's type, where its name lies and where its value lies, and stops the
+ * walk by returning true.
+ */
+function walk(doc: Uint8Array, visit: (type: number, nameStart: number, nameEnd: number, valueStart: number, size: number) => boolean | void): void {
   const view = new DataView(doc.buffer, doc.byteOffset, doc.byteLength);
   const end = view.getInt32(0, true) - 1;
   let at = 4;
@@ -76,17 +61,40 @@ export function embedded(doc: Uint8Array, field: string): Uint8Array | undefined
     if (nameEnd < 0) throw new Error('malformed BSON: unterminated field name');
     const size = valueSize(doc, view, type, nameEnd + 1);
     if (size < 0 || nameEnd + 1 + size > end) throw new Error(`malformed BSON: a field of type ${type}`);
-    if ((type === 0x03 || type === 0x04) && nameEnd - at - 1 === name.length && name.equals(doc.subarray(at + 1, nameEnd))) {
-      return doc.subarray(nameEnd + 1, nameEnd + 1 + size);
-    }
+    if (visit(type, at + 1, nameEnd, nameEnd + 1, size)) return;
     at = nameEnd + 1 + size;
   }
-  return undefined;
+}
+
+const isDocument = (type: number) => type === 0x03 || type === 0x04;
+
+/** The top-level elements of a BSON document, in order: name, type and the value's bytes. */
+export function elements(doc: Uint8Array): { name: string; type: number; value: Uint8Array }[] {
+  const out: { name: string; type: number; value: Uint8Array }[] = [];
+  walk(doc, (type, nameStart, nameEnd, valueStart, size) => {
+    out.push({ name: Buffer.from(doc.buffer, doc.byteOffset + nameStart, nameEnd - nameStart).toString('utf8'), type, value: doc.subarray(valueStart, valueStart + size) });
+  });
+  return out;
+}
+
+/** The bytes of an embedded document (or array) field, or undefined when absent. */
+export function embedded(doc: Uint8Array, field: string): Uint8Array | undefined {
+  // Start-up calls this once per stored document: names are compared as bytes, not decoded.
+  const name = Buffer.from(field, 'utf8');
+  let found: Uint8Array | undefined;
+  walk(doc, (type, nameStart, nameEnd, valueStart, size) => {
+    if (!isDocument(type) || nameEnd - nameStart !== name.length || !name.equals(doc.subarray(nameStart, nameEnd))) return false;
+    found = doc.subarray(valueStart, valueStart + size);
+    return true;
+  });
+  return found;
 }
 
 /** The bytes of each document of a BSON array, in order. */
 export function arrayDocuments(array: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (const e of elements(array)) if (e.type === 0x03) out.push(e.value);
+  walk(array, (type, _nameStart, _nameEnd, valueStart, size) => {
+    if (type === 0x03) out.push(array.subarray(valueStart, valueStart + size));
+  });
   return out;
 }
