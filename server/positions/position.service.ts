@@ -8,8 +8,7 @@ import { AppError } from '../common/app-error.ts';
 import { eventModel, type EventDoc } from '../events/event.model.ts';
 import { toNegotiationEvent } from '../events/event-store.ts';
 import { articleModel } from '../negotiations/article.model.ts';
-import { negotiationModel } from '../negotiations/negotiation.model.ts';
-import { organisationModel } from '../negotiations/organisation.model.ts';
+import { partiesInForce } from '../negotiations/negotiation.service.ts';
 import { recordEvents } from '../realtime/realtime.handlers.ts';
 import { tabledAmendment } from '../amendments/amendment.service.ts';
 
@@ -130,14 +129,6 @@ export async function articlesInOrder(connection: Connection, negotiationId: str
 
 /** The parties that speak at the table (employers and unions), in the order of the negotiation. */
 export async function speakingOrganisations(connection: Connection, negotiationId: string): Promise<PositionMatrix['organisations']> {
-  const negotiation = await negotiationModel(connection).findById(negotiationId).lean();
-  if (!negotiation) throw new AppError('NOT_FOUND', 'Négociation introuvable.');
-  const orgs = await organisationModel(connection)
-    .find({ _id: { $in: negotiation.parties.map((p) => p.organisationId) } })
-    .lean();
-  const byId = new Map(orgs.map((o) => [String(o._id), o]));
-  return negotiation.parties
-    .map((p) => byId.get(p.organisationId))
-    .filter((o): o is NonNullable<typeof o> => !!o && o.college !== 'neutral')
-    .map((o) => ({ id: String(o._id), shortName: o.shortName }));
+  const { parties } = await partiesInForce(connection, negotiationId);
+  return parties.map((p) => ({ id: p.id, shortName: p.shortName }));
 }
