@@ -58,17 +58,24 @@ export function commonUnionSource(parties: Party[]): WeightsSource | null {
   return first;
 }
 
+/** The negotiation and the organisations of its parties, by id; null when there is no such negotiation. */
+async function tableOf(connection: Connection, negotiationId: string) {
+  const negotiation = await negotiationModel(connection).findById(negotiationId).lean();
+  if (!negotiation) return null;
+  const orgs = await organisationModel(connection)
+    .find({ _id: { $in: negotiation.parties.map((p) => p.organisationId) } })
+    .lean();
+  return { negotiation, byId: new Map(orgs.map((o) => [String(o._id), o])) };
+}
+
 /** A party on one side of the table: the presidency and observers sit on neither. */
 export type SideParty = Party & { college: College };
 
 /** The parties at the table with the weights in force and their legal source (the presidency is no party). */
 export async function partiesInForce(connection: Connection, negotiationId: string): Promise<{ title: string; level: NegotiationLevel; parties: SideParty[] }> {
-  const negotiation = await negotiationModel(connection).findById(negotiationId).lean();
-  if (!negotiation) throw new AppError('NOT_FOUND', 'Négociation introuvable.');
-  const orgs = await organisationModel(connection)
-    .find({ _id: { $in: negotiation.parties.map((p) => p.organisationId) } })
-    .lean();
-  const byId = new Map(orgs.map((o) => [String(o._id), o]));
+  const table = await tableOf(connection, negotiationId);
+  if (!table) throw new AppError('NOT_FOUND', 'Négociation introuvable.');
+  const { negotiation, byId } = table;
   const parties: SideParty[] = [];
   for (const party of negotiation.parties) {
     const org = byId.get(party.organisationId);
@@ -88,12 +95,9 @@ export async function partiesInForce(connection: Connection, negotiationId: stri
 }
 
 export async function describeNegotiation(connection: Connection, actor: Actor): Promise<NegotiationDetail | null> {
-  const doc = await negotiationModel(connection).findById(actor.negotiationId).lean();
-  if (!doc) return null;
-  const orgs = await organisationModel(connection)
-    .find({ _id: { $in: doc.parties.map((p) => p.organisationId) } })
-    .lean();
-  const byId = new Map(orgs.map((o) => [String(o._id), o]));
+  const table = await tableOf(connection, actor.negotiationId);
+  if (!table) return null;
+  const { negotiation: doc, byId } = table;
   const parties: Party[] = [];
   for (const party of doc.parties) {
     const org = byId.get(party.organisationId);
