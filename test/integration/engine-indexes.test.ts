@@ -5,6 +5,7 @@ import { MongoBulkWriteError, MongoClient, MongoServerError, type Db } from 'mon
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Collection } from '../../server/db/engine/collection.ts';
 import { startEngine, type RunningEngine } from '../../server/db/engine/index.ts';
+import { readMatching } from '../../server/db/engine/commands/common.ts';
 
 describe('the embedded engine: indexes', () => {
   let engine: RunningEngine;
@@ -130,6 +131,22 @@ describe('the embedded engine: indexes', () => {
     expect(await page(-1, 2, 3)).toEqual([...asc].reverse().slice(2, 5));
     expect(await page(1, 0, 0)).toEqual(asc);
     expect((await sut.findOne({ neg: 'b' }, { sort: { seq: -1 } }))?.seq).toBe(Math.max(...docs.filter((d) => d.neg === 'b').map((d) => d.seq)));
+  });
+
+  it('a sorted query without a limit takes the index that serves more of its filter, and sorts the few documents it yields', () => {
+    const sut = new Collection('t', 'events');
+    sut.addIndex({ v: 2, key: { negotiationId: 1, seq: 1 }, name: 'n_seq', unique: true });
+    sut.addIndex({ v: 2, key: { negotiationId: 1, type: 1, seq: 1 }, name: 'n_type_seq' });
+    for (let seq = 1; seq <= 3000; seq++) sut.insert({ _id: seq, negotiationId: 'n', seq, type: seq % 100 === 0 ? 'amendment:tabled' : 'position:declared' });
+    const filter = { negotiationId: 'n', type: { $in: ['amendment:tabled', 'amendment:withdrawn'] } };
+    // With a limit, the (negotiation, seq) order lets the scan stop early; without one, it would read all 3,000.
+    expect(sut.orderedCandidates(filter, [['seq', 1]], true)).toBeDefined();
+    expect(sut.orderedCandidates(filter, [['seq', 1]], false)).toBeUndefined();
+    expect([...sut.candidates(filter)]).toHaveLength(30);
+    const docs = readMatching(sut, filter, { sort: { seq: -1 } });
+    expect(docs.map((d) => d.seq)).toEqual(Array.from({ length: 30 }, (_, i) => 3000 - i * 100));
+    // What the (negotiation, seq) index serves as well as any other keeps its order.
+    expect(sut.orderedCandidates({ negotiationId: 'n', seq: { $gt: 2990 } }, [['seq', 1]], false)).toBeDefined();
   });
 
   it('an indexed equality or range lookup reads only the matching index entries, not the collection', () => {

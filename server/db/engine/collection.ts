@@ -140,10 +140,16 @@ export class Collection {
     return out;
   }
 
-  /** Candidates already in `sort` order when an index provides it (see planSortedScan). */
-  orderedCandidates(filter: Doc, sort: [string, number][]): Iterable<Doc> | undefined {
+  /**
+   * Candidates already in `sort` order when an index provides it (see planSortedScan).
+   * Without a limit to stop at (`limited` false), an index that serves more of the filter
+   * is preferred, and the fewer documents it yields are sorted in memory: every event of a
+   * negotiation in seq order, filtered by type, read the whole log.
+   */
+  orderedCandidates(filter: Doc, sort: [string, number][], limited = true): Iterable<Doc> | undefined {
     const plan = planSortedScan(filter, sort, this.indexes.values());
     if (!plan) return undefined;
+    if (!limited && (planQuery(filter, this.indexes.values())?.score ?? 0) > plan.score) return undefined;
     const docs = this.docs;
     const ids = plan.reverse ? plan.index.scanDown(plan.position) : plan.index.scan(plan.position);
     return (function* () {

@@ -40,7 +40,7 @@ export function evalOptions(body: Doc): EvalOptions {
 /** What reads read from: a collection, or the documents a view's pipeline produces. */
 export interface Source {
   candidates(filter: Doc, useIndexes?: boolean): Iterable<Doc>;
-  orderedCandidates?(filter: Doc, sort: [string, number][]): Iterable<Doc> | undefined;
+  orderedCandidates?(filter: Doc, sort: [string, number][], limited?: boolean): Iterable<Doc> | undefined;
 }
 
 /** The readable source for a namespace, resolving views (and views on views). */
@@ -71,7 +71,7 @@ export function readMatching(coll: Source | undefined, filter: Doc | undefined, 
   const limit = o.limit ?? 0;
   if (skip < 0) throw new CommandError(ErrorCode.BadValue, 'skip value must be non-negative');
   const useIndexes = !o.collation;
-  const ordered = useIndexes && spec.length > 0 ? coll.orderedCandidates?.(filter ?? {}, spec) : undefined;
+  const ordered = useIndexes && spec.length > 0 ? coll.orderedCandidates?.(filter ?? {}, spec, limit > 0) : undefined;
   if (ordered) {
     // The index gives the order: stop as soon as skip + limit documents matched.
     const wanted = limit > 0 ? skip + limit : Infinity;

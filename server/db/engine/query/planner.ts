@@ -80,6 +80,8 @@ export function fieldConditions(filter: Doc, into = new Map<string, FieldConditi
 
 export interface Plan {
   index: CollectionIndex;
+  /** How much of the filter the index serves: 2 per equality field, 1 for a range. */
+  score: number;
   /** One position function per scan; the union of their results is the candidate set. */
   scans: ((key: unknown[]) => number)[];
 }
@@ -143,7 +145,7 @@ export function planQuery(filter: Doc, indexes: Iterable<CollectionIndex>): Plan
     if (prefixes.length > MAX_SCANS) continue;
     const score = eqLists.length * 2 + (range ? 1 : 0) + (index.unique && eqLists.length === index.fields.length ? 0.5 : 0);
     if (!best || score > best.score) {
-      best = { score, plan: { index, scans: prefixes.map((p) => positionFn(p, range, index.multikey)) } };
+      best = { score, plan: { index, score, scans: prefixes.map((p) => positionFn(p, range, index.multikey)) } };
     }
   }
   return best?.plan;
@@ -151,6 +153,8 @@ export function planQuery(filter: Doc, indexes: Iterable<CollectionIndex>): Plan
 
 export interface SortedPlan {
   index: CollectionIndex;
+  /** As Plan.score: how much of the filter the scan's bounds serve. */
+  score: number;
   position: (key: unknown[]) => number;
   /** Walk the index backwards (a descending sort over the ascending entries). */
   reverse: boolean;
@@ -178,7 +182,7 @@ export function planSortedScan(filter: Doc, sort: [string, number][], indexes: I
     if (!sort.every(([f], i) => index.fields[k + i] === f)) continue;
     const c = conditions.get(index.fields[k]);
     const range = c && !c.eq ? c : undefined;
-    return { index, position: positionFn(eqs, range, false), reverse: sort[0][1] < 0 };
+    return { index, score: eqs.length * 2 + (range ? 1 : 0), position: positionFn(eqs, range, false), reverse: sort[0][1] < 0 };
   }
   return undefined;
 }
