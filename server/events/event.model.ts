@@ -15,6 +15,9 @@ const eventSchema = new Schema(
 );
 // The commit point of every change: one (negotiation, seq) exists at most once.
 eventSchema.index({ negotiationId: 1, seq: 1 }, { unique: true });
+// The folds (amendments, sessions, positions, annotations) read one negotiation's events of a
+// few types: without this index, every such read went through the whole log.
+eventSchema.index({ negotiationId: 1, type: 1, seq: 1 });
 
 export type EventDoc = InferSchemaType<typeof eventSchema>;
 
