@@ -6,7 +6,7 @@ import { arrayDocuments, elements, embedded } from '../../server/db/engine/stora
 import { DocumentMap, documentKey } from '../../server/db/engine/document-map.ts';
 import { SortedList } from '../../server/db/engine/index/sorted-list.ts';
 import { canonicalKey } from '../../server/db/engine/query/bson-order.ts';
-import { encodeWith } from '../../server/db/engine/storage/records.ts';
+import { encodeWith, encodeWithArray } from '../../server/db/engine/storage/records.ts';
 
 /** A deterministic pseudo-random sequence (mulberry32). */
 function random(seed: number): () => number {
@@ -89,6 +89,14 @@ describe('encodeWith', () => {
     const bytes = encodeWith(op, 'd', encode(d));
     expect(decode(bytes)).toEqual(decode(encode({ ...op, d })));
     expect(bytes.readInt32LE(0)).toBe(bytes.length);
+  });
+
+  it('makes an array of documents given already encoded, as encoding the whole would', () => {
+    const docs = [{ _id: 1, a: 'é' }, { _id: 2, nested: { list: [1, 2] } }, { _id: 3 }];
+    const head = { db: 'negociation', c: 'events' };
+    const bytes = encodeWithArray(head, 'docs', docs.map((d) => encode(d)));
+    expect(bytes).toEqual(encode({ ...head, docs }));
+    expect(decode(encodeWithArray(head, 'docs', []))).toEqual({ ...head, docs: [] });
   });
 });
 

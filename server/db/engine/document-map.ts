@@ -72,11 +72,6 @@ export class DocumentMap {
     this.stored.set(id, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
-  /** Stored size of one document, in BSON bytes. */
-  bytesOf(id: string): number {
-    return this.stored.get(id)?.byteLength ?? 0;
-  }
-
   /** Sum of the documents' BSON sizes (collStats, dbStats). */
   get bytes(): number {
     let n = 0;
@@ -109,5 +104,3 @@ export class DocumentMap {
     return [...this.stored.values()];
   }
 }
-
-export { decodeStored };

@@ -19,22 +19,42 @@ export function frameDoc(doc: Doc): Buffer {
   return frame(encode(doc));
 }
 
+const EMBEDDED_DOCUMENT = 0x03;
+const ARRAY = 0x04;
+
+/** A BSON document made of fields whose values are given already encoded (documents or arrays). */
+function rawDocument(head: Buffer, fields: { type: number; name: string; value: Uint8Array }[]): Buffer {
+  const names = fields.map((f) => Buffer.from(f.name, 'utf8'));
+  const size = head.length + fields.reduce((n, f, i) => n + 2 + names[i].length + f.value.length, 0);
+  const out = Buffer.allocUnsafe(size);
+  let at = head.copy(out, 0, 0, head.length - 1); // without the terminating 0
+  fields.forEach((f, i) => {
+    out[at++] = f.type;
+    at += names[i].copy(out, at);
+    out[at++] = 0;
+    out.set(f.value, at);
+    at += f.value.length;
+  });
+  out[at++] = 0;
+  out.writeInt32LE(at, 0);
+  return out;
+}
+
 /**
  * The BSON of `doc` with one more field, `field`, whose value is an embedded document given
  * already encoded: a write's document is encoded once, for the collection and the journal.
  */
 export function encodeWith(doc: Doc, field: string, embedded: Uint8Array): Buffer {
-  const head = encode(doc);
-  const name = Buffer.from(field, 'utf8');
-  const out = Buffer.allocUnsafe(head.length + 2 + name.length + embedded.length);
-  let at = head.copy(out, 0, 0, head.length - 1); // without the terminating 0
-  out[at++] = 0x03; // embedded document
-  at += name.copy(out, at);
-  out[at++] = 0;
-  at += Buffer.from(embedded.buffer, embedded.byteOffset, embedded.byteLength).copy(out, at);
-  out[at++] = 0;
-  out.writeInt32LE(at, 0);
-  return out;
+  return rawDocument(encode(doc), [{ type: EMBEDDED_DOCUMENT, name: field, value: embedded }]);
+}
+
+/**
+ * The BSON of `doc` with one more field, `field`: the array of these documents, given
+ * already encoded (a snapshot writes the collection's stored bytes without decoding them).
+ */
+export function encodeWithArray(doc: Doc, field: string, documents: Uint8Array[]): Buffer {
+  const items = rawDocument(encode({}), documents.map((value, i) => ({ type: EMBEDDED_DOCUMENT, name: String(i), value })));
+  return rawDocument(encode(doc), [{ type: ARRAY, name: field, value: items }]);
 }
 
 export interface ReadResult {

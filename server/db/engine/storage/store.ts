@@ -10,10 +10,9 @@ import { finishReplay, type Catalog } from '../catalog.ts';
 import { Collection } from '../collection.ts';
 import type { Doc } from '../bson.ts';
 import { CollectionIndex, type IndexSpec } from '../index/collection-index.ts';
-import { decodeStored } from '../document-map.ts';
 import { lockDir } from './dir-lock.ts';
 import { Journal } from './journal.ts';
-import { frameDoc, readRecords } from './records.ts';
+import { encodeWithArray, frame, frameDoc, readRecords } from './records.ts';
 import { arrayDocuments, embedded } from './raw-bson.ts';
 
 const SNAPSHOT = /^snapshot-(\d+)\.bson$/;
@@ -157,27 +156,28 @@ export class Store {
     const handle = await fs.promises.open(tmp, 'w');
     let bytes = 0;
     try {
-      const write = async (doc: Doc) => {
-        const buf = frameDoc(doc);
+      const writeRecord = async (buf: Buffer) => {
         bytes += buf.length;
         await handle.write(buf);
       };
+      const write = (doc: Doc) => writeRecord(frameDoc(doc));
+      // The stored documents go out as the collection holds them, without decoding them.
+      const writeDocs = (coll: CapturedCollection, docs: Buffer[]) => writeRecord(frame(encodeWithArray({ db: coll.db, c: coll.name }, 'docs', docs)));
       await write({ snapshot: next, createdAt: new Date() });
       for (const coll of state) {
         await write({ coll: { db: coll.db, c: coll.name, opts: coll.options, uuid: coll.uuid, indexes: coll.indexes } });
-        let chunk: Doc[] = [];
+        let chunk: Buffer[] = [];
         let size = 0;
-        for (const bytes of coll.docs) {
-          const s = bytes.byteLength;
-          if (chunk.length > 0 && size + s > CHUNK_BYTES) {
-            await write({ db: coll.db, c: coll.name, docs: chunk });
+        for (const doc of coll.docs) {
+          if (chunk.length > 0 && size + doc.byteLength > CHUNK_BYTES) {
+            await writeDocs(coll, chunk);
             chunk = [];
             size = 0;
           }
-          chunk.push(decodeStored(bytes));
-          size += s;
+          chunk.push(doc);
+          size += doc.byteLength;
         }
-        if (chunk.length > 0) await write({ db: coll.db, c: coll.name, docs: chunk });
+        if (chunk.length > 0) await writeDocs(coll, chunk);
       }
       await write({ end: true });
       await handle.sync();
