@@ -186,15 +186,8 @@ export class Collection {
 
   /** Builds every index in one pass over the documents (each decoded once at most). */
   reindex(): void {
-    const indexes = [...this.indexes.values()];
-    const entries = indexes.map((): IndexEntry[] => []);
-    for (const id of this.docs.keys()) {
-      const doc = this.loading?.get(id) ?? this.docs.get(id)!;
-      indexes.forEach((index, i) => {
-        for (const key of index.keysOf(doc)) entries[i].push({ key, id });
-      });
-    }
-    indexes.forEach((index, i) => index.entries.load(entries[i]));
+    const docs: [string, Doc][] = [...this.docs.keys()].map((id) => [id, this.loading?.get(id) ?? this.docs.get(id)!]);
+    for (const index of this.indexes.values()) index.load(docs);
     this.loading = undefined;
   }
 }
