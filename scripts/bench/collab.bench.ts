@@ -118,10 +118,16 @@ interface Stats {
 }
 
 class Child {
+  readonly process: ChildProcess;
+  readonly url: string;
+
   private constructor(
-    readonly process: ChildProcess,
-    readonly url: string,
-  ) {}
+    process: ChildProcess,
+    url: string,
+  ) {
+    this.process = process;
+    this.url = url;
+  }
 
   static async start(kind: 'relay' | 'workspace', port: number, dataDir = ''): Promise<Child> {
     const child = await forkServer(

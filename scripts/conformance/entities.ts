@@ -75,7 +75,11 @@ export class EntityMap implements MatchEntities {
   private readonly entries = new Map<string, Entity>();
   private closed = false;
 
-  constructor(private readonly env: EntityEnvironment) {}
+  private readonly env: EntityEnvironment;
+
+  constructor(env: EntityEnvironment) {
+    this.env = env;
+  }
 
   has(name: string): boolean {
     return this.entries.has(name);

@@ -30,11 +30,16 @@ export interface MatchOptions {
 }
 
 export class MatchError extends Error {
+  readonly path: string;
+  readonly detail: string;
+
   constructor(
-    readonly path: string,
-    readonly detail: string,
+    path: string,
+    detail: string,
   ) {
     super(`${path || '(root)'}: ${detail}`);
+    this.path = path;
+    this.detail = detail;
     this.name = 'MatchError';
   }
 }
@@ -97,7 +102,11 @@ export function assertSameDocuments(expected: Doc[], actual: Doc[]): void {
 }
 
 class Matcher {
-  constructor(private readonly entities: MatchEntities | undefined) {}
+  private readonly entities: MatchEntities | undefined;
+
+  constructor(entities: MatchEntities | undefined) {
+    this.entities = entities;
+  }
 
   sameLength(expected: unknown[], actual: unknown[], path: string): void {
     if (expected.length !== actual.length) {

@@ -146,11 +146,16 @@ function failureReason(error: unknown): string {
 
 /** An error tagged with where in the test it happened. */
 class StepFailure extends Error {
+  readonly step: string;
+  override readonly cause: unknown;
+
   constructor(
-    readonly step: string,
-    override readonly cause: unknown,
+    step: string,
+    cause: unknown,
   ) {
     super(step);
+    this.step = step;
+    this.cause = cause;
   }
 }
 

@@ -13,8 +13,11 @@ import { userModel } from './user.model.ts';
 export const INVALID_CREDENTIALS_MESSAGE = 'Adresse e-mail ou mot de passe incorrect.';
 
 export class RateLimited extends AppError {
-  constructor(readonly retryAfter: number) {
+  readonly retryAfter: number;
+
+  constructor(retryAfter: number) {
     super('RATE_LIMITED', `Trop de tentatives. Réessayez dans ${Math.ceil(retryAfter / 60)} min.`);
+    this.retryAfter = retryAfter;
   }
 }
 

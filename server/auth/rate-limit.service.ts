@@ -26,10 +26,16 @@ export function retryAfterSeconds(window: AttemptWindow | null, limit: Limit, no
 }
 
 export class LoginThrottle {
+  private readonly connection: Connection;
+  private readonly limits: { account: Limit; address: Limit };
+
   constructor(
-    private readonly connection: Connection,
-    private readonly limits: { account: Limit; address: Limit } = { account: ACCOUNT_LIMIT, address: ADDRESS_LIMIT },
-  ) {}
+    connection: Connection,
+    limits: { account: Limit; address: Limit } = { account: ACCOUNT_LIMIT, address: ADDRESS_LIMIT },
+  ) {
+    this.connection = connection;
+    this.limits = limits;
+  }
 
   private get model() {
     return loginAttemptModel(this.connection);

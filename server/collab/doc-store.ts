@@ -48,7 +48,10 @@ export class DocStore {
   private readonly compactWhenIdleMs: number;
   private readonly unloadAfterMs: number;
 
-  constructor(private readonly options: DocStoreOptions) {
+  private readonly options: DocStoreOptions;
+
+  constructor(options: DocStoreOptions) {
+    this.options = options;
     this.flushEveryMs = options.flushEveryMs ?? 100;
     this.compactAfterUpdates = options.compactAfterUpdates ?? 200;
     this.compactWhenIdleMs = options.compactWhenIdleMs ?? 5_000;

@@ -70,7 +70,11 @@ export class MongoPersistence implements DocPersistence {
     return byDoc;
   });
 
-  constructor(private readonly db: Db) {}
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
 
   private get updates() {
     return this.db.collection<UpdateDoc>(UPDATES_COLLECTION);

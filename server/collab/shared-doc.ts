@@ -30,10 +30,13 @@ export class SharedDoc extends Y.Doc {
   /** Server-side users of the document (REST use cases): it stays loaded while held. */
   holds = 0;
 
-  constructor(readonly name: string, gc: boolean) {
+  readonly name: string;
+
+  constructor(name: string, gc: boolean) {
     // The name is the document's identity; Yjs's default guid (uuidv4) costs one call to the
     // system's random source per character, some thirty per document loaded.
     super({ gc, guid: name });
+    this.name = name;
     this.awareness = new awarenessProtocol.Awareness(this);
     this.awareness.setLocalState(null);
     this.on('update', (update: Uint8Array, origin: unknown) => {

@@ -72,11 +72,19 @@ export class MetadataSync {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, Promise<void>>();
 
+  private readonly connection: Connection;
+  private readonly logger: Logger;
+  private readonly delayMs: number;
+
   constructor(
-    private readonly connection: Connection,
-    private readonly logger: Logger,
-    private readonly delayMs = 150,
-  ) {}
+    connection: Connection,
+    logger: Logger,
+    delayMs = 150,
+  ) {
+    this.connection = connection;
+    this.logger = logger;
+    this.delayMs = delayMs;
+  }
 
   schedule(negotiationId: string, doc: Y.Doc): void {
     const previous = this.timers.get(negotiationId);

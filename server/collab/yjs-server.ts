@@ -63,7 +63,10 @@ export class YjsServer {
   private readonly pingTimer: NodeJS.Timeout;
   readonly prefix: string;
 
-  constructor(private readonly options: YjsServerOptions) {
+  private readonly options: YjsServerOptions;
+
+  constructor(options: YjsServerOptions) {
+    this.options = options;
     this.prefix = options.prefix ?? '/yjs/';
     this.wss = new WebSocketServer({
       noServer: true,
@@ -149,13 +152,24 @@ class CollabConnection implements DocPeer {
   private dropped = 0;
   private readonly logger: Logger;
 
+  private readonly server: YjsServer;
+  private readonly ws: WebSocket;
+  private readonly docName: string;
+  private principal: Principal;
+  private readonly request: Parameters<Authorize>[0];
+
   constructor(
-    private readonly server: YjsServer,
-    private readonly ws: WebSocket,
-    private readonly docName: string,
-    private principal: Principal,
-    private readonly request: Parameters<Authorize>[0],
+    server: YjsServer,
+    ws: WebSocket,
+    docName: string,
+    principal: Principal,
+    request: Parameters<Authorize>[0],
   ) {
+    this.server = server;
+    this.ws = ws;
+    this.docName = docName;
+    this.principal = principal;
+    this.request = request;
     this.logger = server.logger.child({ doc: docName, user: principal.userId, negotiationId: principal.negotiationId });
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data: RawData) => this.receive(toBytes(data)));

@@ -35,11 +35,16 @@ interface Stored {
 
 /** An append that broke off: `stored` holds what it had stored before `cause` stopped it. */
 class AppendFailed extends Error {
+  readonly stored: Stored;
+  override readonly cause: unknown;
+
   constructor(
-    readonly stored: Stored,
-    override readonly cause: unknown,
+    stored: Stored,
+    cause: unknown,
   ) {
     super('event append failed');
+    this.stored = stored;
+    this.cause = cause;
   }
 }
 
@@ -76,15 +81,21 @@ export class EventStore {
   /** Per negotiation, the first seq of each insert applied in the engine but not yet on disk. */
   private readonly notDurable = new Map<string, Set<number>>();
 
+  private readonly connection: Connection;
+  private readonly command?: InProcessCommand;
+
   /**
    * `command`, when the database is the embedded engine of this process, stores appends
    * without the round trip through the driver and the loopback socket; the documents and
    * the durability are the same.
    */
   constructor(
-    private readonly connection: Connection,
-    private readonly command?: InProcessCommand,
-  ) {}
+    connection: Connection,
+    command?: InProcessCommand,
+  ) {
+    this.connection = connection;
+    this.command = command;
+  }
 
   private get model() {
     return eventModel(this.connection);

@@ -30,10 +30,16 @@ export function a4Document(margin: number, description: PdfDescription, at: Date
 
 /** What a layout draws with: the text frame between the margins, and text the fonts can print. */
 export abstract class PdfLayout {
+  protected readonly doc: Doc;
+  protected readonly fonts: PdfFonts;
+
   constructor(
-    protected readonly doc: Doc,
-    protected readonly fonts: PdfFonts,
-  ) {}
+    doc: Doc,
+    fonts: PdfFonts,
+  ) {
+    this.doc = doc;
+    this.fonts = fonts;
+  }
 
   /** French spacing, folded to WinAnsi when the standard fonts are used (see pdf-fonts). */
   protected t(s: string): string {

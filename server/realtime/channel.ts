@@ -54,13 +54,22 @@ class Subscription {
   private queued = 0;
   closed = false;
 
+  readonly sink: EventSink;
+  readonly viewer: Viewer;
+  readonly negotiationId: string;
+  private readonly channel: NegotiationChannel;
+
   constructor(
-    readonly sink: EventSink,
-    readonly viewer: Viewer,
-    readonly negotiationId: string,
+    sink: EventSink,
+    viewer: Viewer,
+    negotiationId: string,
     sinceSeq: number,
-    private readonly channel: NegotiationChannel,
+    channel: NegotiationChannel,
   ) {
+    this.sink = sink;
+    this.viewer = viewer;
+    this.negotiationId = negotiationId;
+    this.channel = channel;
     this.cursor = sinceSeq;
   }
 
@@ -167,11 +176,19 @@ export class NegotiationChannel {
   /** Hole fills in flight, shared by every socket that misses the same range. */
   private readonly reads = new Map<string, Promise<NegotiationEvent[]>>();
 
+  readonly source: EventSource;
+  readonly logger: Logger;
+  private readonly broadcast: Broadcast;
+
   constructor(
-    readonly source: EventSource,
-    readonly logger: Logger,
-    private readonly broadcast: Broadcast = emitToEach,
-  ) {}
+    source: EventSource,
+    logger: Logger,
+    broadcast: Broadcast = emitToEach,
+  ) {
+    this.source = source;
+    this.logger = logger;
+    this.broadcast = broadcast;
+  }
 
   /**
    * Subscribes a socket to a negotiation from `sinceSeq`, answering with what it missed.

@@ -32,11 +32,18 @@ const DELEGATES: Record<string, { email: string; name: string }> = {
 
 class Writer {
   private readonly store: EventStore;
+  private readonly connection: Connection;
+  private readonly ids: SeedSessionIds;
+  private readonly negotiationId: string;
+
   constructor(
-    private readonly connection: Connection,
-    private readonly ids: SeedSessionIds,
-    private readonly negotiationId: string,
+    connection: Connection,
+    ids: SeedSessionIds,
+    negotiationId: string,
   ) {
+    this.connection = connection;
+    this.ids = ids;
+    this.negotiationId = negotiationId;
     this.store = new EventStore(connection);
   }
 

@@ -33,7 +33,11 @@ class MemoryLog implements EventSource {
 
 class Client implements EventSink {
   received: number[] = [];
-  constructor(readonly id: string) {}
+  readonly id: string;
+
+  constructor(id: string) {
+    this.id = id;
+  }
   emit(_event: 'negotiation:event', payload: NegotiationEvent): void {
     this.received.push(payload.seq);
   }

@@ -21,7 +21,10 @@ export class NegotiationFeed {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly listeners = new Set<Listener>();
 
-  constructor(readonly negotiationId: string) {
+  readonly negotiationId: string;
+
+  constructor(negotiationId: string) {
+    this.negotiationId = negotiationId;
     this.socket = io({ transports: ['websocket'], withCredentials: true });
     this.socket.on('connect', () => this.join());
     this.socket.on('disconnect', () => (this.live = false));

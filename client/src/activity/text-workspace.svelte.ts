@@ -22,7 +22,10 @@ export class TextWorkspace {
   textVersion = $state(0);
   private detach: (() => void) | null = null;
 
-  constructor(readonly negotiationId: string) {
+  readonly negotiationId: string;
+
+  constructor(negotiationId: string) {
+    this.negotiationId = negotiationId;
     this.feed = new NegotiationFeed(negotiationId);
     this.amendments = new Amendments(negotiationId, this.feed);
     this.annotations = new Annotations(negotiationId, this.feed);

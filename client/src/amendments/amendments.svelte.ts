@@ -39,10 +39,15 @@ export class Amendments {
   private stop: () => void;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
+  readonly negotiationId: string;
+  private readonly feed: NegotiationFeed;
+
   constructor(
-    readonly negotiationId: string,
-    private readonly feed: NegotiationFeed,
+    negotiationId: string,
+    feed: NegotiationFeed,
   ) {
+    this.negotiationId = negotiationId;
+    this.feed = feed;
     this.stop = feed.on((event) => {
       if (event.type.startsWith('amendment:') || event.type === 'version:created') this.refresh();
     });

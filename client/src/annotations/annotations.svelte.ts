@@ -16,10 +16,15 @@ export class Annotations {
   busy = $state(false);
   private stop: () => void;
 
+  readonly negotiationId: string;
+  private readonly feed: NegotiationFeed;
+
   constructor(
-    readonly negotiationId: string,
-    private readonly feed: NegotiationFeed,
+    negotiationId: string,
+    feed: NegotiationFeed,
   ) {
+    this.negotiationId = negotiationId;
+    this.feed = feed;
     this.stop = feed.on((event) => {
       if (event.type.startsWith('annotation:')) void this.load();
     });

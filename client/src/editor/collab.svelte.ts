@@ -37,10 +37,13 @@ export class CollabDoc {
   /** Everyone else on this document, with their presence. */
   peers = $state<CollaboratorIdentity[]>([]);
 
+  readonly name: string;
+
   constructor(
-    readonly name: string,
+    name: string,
     identity: CollaboratorIdentity,
   ) {
+    this.name = name;
     this.doc = new Y.Doc({ gc: !name.startsWith('article:') });
     this.provider = new WebsocketProvider(yjsUrl(), name, this.doc, {
       // The server is the authority on who may write: tabs never sync behind its back.

@@ -10,7 +10,11 @@ export class Versions {
   comparison = $state<Comparison | null>(null);
   reading = $state<VersionText | null>(null);
 
-  constructor(readonly negotiationId: string) {}
+  readonly negotiationId: string;
+
+  constructor(negotiationId: string) {
+    this.negotiationId = negotiationId;
+  }
 
   private get base(): string {
     return `/negotiations/${encodeURIComponent(this.negotiationId)}`;

@@ -2,13 +2,20 @@ import type { ErrorCode } from '../../../shared/errors.ts';
 
 /** A failed API call: the server's error code and HTTP status (0 when the server was unreachable). */
 export class ApiError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode | 'NETWORK';
+  readonly retryAfter?: number;
+
   constructor(
-    readonly status: number,
-    readonly code: ErrorCode | 'NETWORK',
+    status: number,
+    code: ErrorCode | 'NETWORK',
     message: string,
-    readonly retryAfter?: number,
+    retryAfter?: number,
   ) {
     super(message);
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
   }
 }
 

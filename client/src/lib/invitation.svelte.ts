@@ -14,7 +14,11 @@ export class InvitationPage {
   error = $state<string | null>(null);
   submitting = $state(false);
 
-  constructor(readonly token: string) {}
+  readonly token: string;
+
+  constructor(token: string) {
+    this.token = token;
+  }
 
   private linkError(err: unknown): string {
     if (err instanceof ApiError && err.status === 410) return t('invitation.gone');

@@ -28,7 +28,11 @@ export class MembersScreen {
   editing = $state<string | null>(null);
   editRoles = $state<Role[]>([]);
 
-  constructor(readonly negotiationId: string) {}
+  readonly negotiationId: string;
+
+  constructor(negotiationId: string) {
+    this.negotiationId = negotiationId;
+  }
 
   private get base() {
     return `/negotiations/${encodeURIComponent(this.negotiationId)}`;

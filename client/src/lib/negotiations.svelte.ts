@@ -10,7 +10,11 @@ export class Loadable<T> {
   loading = $state(false);
   status = $state(0);
 
-  constructor(private readonly fetcher: () => Promise<T>) {}
+  private readonly fetcher: () => Promise<T>;
+
+  constructor(fetcher: () => Promise<T>) {
+    this.fetcher = fetcher;
+  }
 
   async load(): Promise<void> {
     this.loading = true;
@@ -50,8 +54,11 @@ export function outline(articles: ArticleSummary[]): OutlineGroup[] {
 
 /** A negotiation's home: its parties by college, its outline, my mandate. */
 export class NegotiationHome extends Loadable<NegotiationDetail> {
-  constructor(readonly id: string) {
+  readonly id: string;
+
+  constructor(id: string) {
     super(() => api<NegotiationDetail>('GET', `/negotiations/${encodeURIComponent(id)}`));
+    this.id = id;
   }
 
   colleges = $derived.by(() => {

@@ -13,12 +13,21 @@ export class PositionHistory {
   busy = $state(false);
   private stop: () => void;
 
+  readonly negotiationId: string;
+  private readonly feed: NegotiationFeed;
+  readonly org: string;
+  readonly item: PositionItem;
+
   constructor(
-    readonly negotiationId: string,
-    private readonly feed: NegotiationFeed,
-    readonly org: string,
-    readonly item: PositionItem,
+    negotiationId: string,
+    feed: NegotiationFeed,
+    org: string,
+    item: PositionItem,
   ) {
+    this.negotiationId = negotiationId;
+    this.feed = feed;
+    this.org = org;
+    this.item = item;
     this.stop = feed.on((event) => {
       if (event.type.startsWith('position:')) void this.load();
     });
@@ -59,7 +68,11 @@ export class PositionsMatrix {
   matrix = $state<PositionMatrix | null>(null);
   error = $state<string | null>(null);
 
-  constructor(readonly negotiationId: string) {}
+  readonly negotiationId: string;
+
+  constructor(negotiationId: string) {
+    this.negotiationId = negotiationId;
+  }
 
   async load(): Promise<void> {
     try {

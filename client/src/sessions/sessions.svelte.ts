@@ -15,11 +15,14 @@ import { describeError } from '../lib/errors.ts';
 
 /** A command's refusal, with the server's message. */
 export class CommandError extends Error {
+  readonly code: string;
+
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
   ) {
     super(message);
+    this.code = code;
   }
 }
 
@@ -28,10 +31,15 @@ export class NegotiationChannel {
   private lastSeq = 0;
   connected = $state(false);
 
+  private readonly negotiationId: string;
+  private readonly onEvent: (event: NegotiationEvent) => void;
+
   constructor(
-    private readonly negotiationId: string,
-    private readonly onEvent: (event: NegotiationEvent) => void,
+    negotiationId: string,
+    onEvent: (event: NegotiationEvent) => void,
   ) {
+    this.negotiationId = negotiationId;
+    this.onEvent = onEvent;
     this.socket = io({ transports: ['websocket'] });
     this.socket.on('connect', () => void this.join());
     this.socket.on('disconnect', () => (this.connected = false));
@@ -82,7 +90,10 @@ export class SessionsBoard {
   status = $state(0);
   readonly channel: NegotiationChannel;
 
-  constructor(readonly negotiationId: string) {
+  readonly negotiationId: string;
+
+  constructor(negotiationId: string) {
+    this.negotiationId = negotiationId;
     this.channel = new NegotiationChannel(negotiationId, (event) => {
       if (event.type.startsWith('session:')) void this.refresh();
     });
@@ -126,10 +137,15 @@ export class SessionRoom {
   status = $state(0);
   readonly channel: NegotiationChannel;
 
+  readonly negotiationId: string;
+  readonly sessionId: string;
+
   constructor(
-    readonly negotiationId: string,
-    readonly sessionId: string,
+    negotiationId: string,
+    sessionId: string,
   ) {
+    this.negotiationId = negotiationId;
+    this.sessionId = sessionId;
     this.channel = new NegotiationChannel(negotiationId, (event) => {
       const about = (event.payload as { sessionId?: string } | null)?.sessionId;
       if ((event.type.startsWith('session:') || event.type.startsWith('minutes:')) && about === sessionId) void this.refresh();
@@ -195,7 +211,10 @@ export class Projector {
   readonly channel: NegotiationChannel;
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(readonly negotiationId: string) {
+  readonly negotiationId: string;
+
+  constructor(negotiationId: string) {
+    this.negotiationId = negotiationId;
     this.channel = new NegotiationChannel(negotiationId, (event) => {
       if (event.type.startsWith('session:')) void this.refresh();
       else if (event.type.startsWith('vote:') || event.type === 'ballot:cast' || event.type.startsWith('amendment:') || event.type.startsWith('article:')) {

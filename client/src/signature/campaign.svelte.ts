@@ -59,7 +59,11 @@ export class SignatureCampaign {
   readonly whatIf = new WhatIfState();
   private socket: Socket | null = null;
 
-  constructor(readonly negotiationId: string) {}
+  readonly negotiationId: string;
+
+  constructor(negotiationId: string) {
+    this.negotiationId = negotiationId;
+  }
 
   campaign = $derived(this.answer?.campaign ?? null);
   /** Today in Paris, as the server counts it (the engine never reads the browser's clock). */

@@ -23,11 +23,18 @@ export class Votes {
   private stop: () => void;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
+  readonly negotiationId: string;
+  private readonly feed: NegotiationFeed;
+  private readonly organisations: Party[];
+
   constructor(
-    readonly negotiationId: string,
-    private readonly feed: NegotiationFeed,
-    private readonly organisations: Party[],
+    negotiationId: string,
+    feed: NegotiationFeed,
+    organisations: Party[],
   ) {
+    this.negotiationId = negotiationId;
+    this.feed = feed;
+    this.organisations = organisations;
     this.stop = feed.on((event) => {
       if (event.type.startsWith('vote:') || event.type.startsWith('ballot:')) this.refresh();
     });

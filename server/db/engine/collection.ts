@@ -22,12 +22,19 @@ export class Collection {
   readonly indexes = new Map<string, CollectionIndex>();
   readonly uuid: InstanceType<typeof Binary>;
 
+  public db: string;
+  public name: string;
+  public options: CollectionOptions;
+
   constructor(
-    public db: string,
-    public name: string,
-    public options: CollectionOptions = {},
+    db: string,
+    name: string,
+    options: CollectionOptions = {},
     uuid?: InstanceType<typeof Binary>,
   ) {
+    this.db = db;
+    this.name = name;
+    this.options = options;
     this.uuid = uuid ?? new Binary(Buffer.from(randomUUID().replace(/-/g, ''), 'hex'), Binary.SUBTYPE_UUID);
     this.indexes.set(ID_INDEX.name, new CollectionIndex({ ...ID_INDEX }));
   }

@@ -43,13 +43,18 @@ export function codeName(code: number): string {
 }
 
 export class CommandError extends Error {
+  readonly code: number;
+  /** Extra fields mongod puts beside errmsg (keyPattern/keyValue for duplicates). */
+  readonly extra: Record<string, unknown>;
+
   constructor(
-    readonly code: number,
+    code: number,
     message: string,
-    /** Extra fields mongod puts beside errmsg (keyPattern/keyValue for duplicates). */
-    readonly extra: Record<string, unknown> = {},
+    extra: Record<string, unknown> = {},
   ) {
     super(message);
+    this.code = code;
+    this.extra = extra;
   }
 
   toReply(): Record<string, unknown> {

@@ -18,10 +18,15 @@ class Connection {
   private closed = false;
   readonly id = nextConnectionId++;
 
+  private readonly socket: net.Socket;
+  private readonly engine: EngineState;
+
   constructor(
-    private readonly socket: net.Socket,
-    private readonly engine: EngineState,
+    socket: net.Socket,
+    engine: EngineState,
   ) {
+    this.socket = socket;
+    this.engine = engine;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => engine.logger.debug({ err, connection: this.id }, 'connection error'));
@@ -115,7 +120,10 @@ export class EngineServer {
   private readonly server: net.Server;
   private readonly connections = new Set<Connection>();
 
-  constructor(private readonly engine: EngineState) {
+  private readonly engine: EngineState;
+
+  constructor(engine: EngineState) {
+    this.engine = engine;
     this.server = net.createServer((socket) => {
       const connection = new Connection(socket, engine);
       this.connections.add(connection);

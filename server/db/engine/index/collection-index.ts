@@ -38,7 +38,10 @@ export class CollectionIndex {
   multikey = false;
   private readonly partial?: Query;
 
-  constructor(readonly spec: IndexSpec) {
+  readonly spec: IndexSpec;
+
+  constructor(spec: IndexSpec) {
+    this.spec = spec;
     this.fields = Object.keys(spec.key);
     this.paths = this.fields.map((f) => f.split('.'));
     this.entries = new SortedList<IndexEntry>((a, b) => compareKeys(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -7,7 +7,11 @@ export class SortedList<T> {
   private blocks: T[][] = [];
   private count = 0;
 
-  constructor(private readonly compare: (a: T, b: T) => number) {}
+  private readonly compare: (a: T, b: T) => number;
+
+  constructor(compare: (a: T, b: T) => number) {
+    this.compare = compare;
+  }
 
   get size(): number {
     return this.count;

@@ -25,10 +25,13 @@ export class Journal {
   /** Bytes written to the current file (drives compaction). */
   bytes: number;
 
+  private fd: number;
+
   constructor(
-    private fd: number,
+    fd: number,
     size: number,
   ) {
+    this.fd = fd;
     this.bytes = size;
   }
 

@@ -41,14 +41,28 @@ export class Store {
   private snapshotBytes = 0;
   private closed = false;
 
+  private readonly dir: string;
+  private readonly catalog: Catalog;
+  private readonly logger: Logger;
+  readonly journal: Journal;
+  private gen: number;
+  private readonly options: StoreOptions;
+
   private constructor(
-    private readonly dir: string,
-    private readonly catalog: Catalog,
-    private readonly logger: Logger,
-    readonly journal: Journal,
-    private gen: number,
-    private readonly options: StoreOptions,
-  ) {}
+    dir: string,
+    catalog: Catalog,
+    logger: Logger,
+    journal: Journal,
+    gen: number,
+    options: StoreOptions,
+  ) {
+    this.dir = dir;
+    this.catalog = catalog;
+    this.logger = logger;
+    this.journal = journal;
+    this.gen = gen;
+    this.options = options;
+  }
 
   static open(dir: string, catalog: Catalog, logger: Logger, options: StoreOptions = {}): Store {
     fs.mkdirSync(dir, { recursive: true });
