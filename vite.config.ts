@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 // One config for the client build (Vite) and for every test project (Vitest).
@@ -6,7 +7,8 @@ const serverPort = Number(process.env.PORT ?? 3000);
 
 export default defineConfig({
   root: 'client',
-  plugins: [svelte()],
+  // The root is client/, so the plugin is told where the project's svelte.config.js is.
+  plugins: [svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) })],
   build: { outDir: '../dist/client', emptyOutDir: true },
   server: {
     port: 5173,

@@ -1,8 +1,8 @@
-// `npm run dev`: the server (restarted on change by tsx watch) behind Vite's hot-reloading dev server.
+// `npm run dev`: the server (restarted on change by `node --watch`) behind Vite's hot-reloading dev server.
 import { spawn } from 'node:child_process';
 
 const children = [
-  spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'scripts/start.ts'], {
+  spawn(process.execPath, ['--watch', '--watch-preserve-output', 'scripts/start.ts'], {
     stdio: 'inherit',
     env: { ...process.env, SKIP_CLIENT_BUILD: '1' },
   }),

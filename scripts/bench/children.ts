@@ -19,8 +19,6 @@ export async function forkServer(
     env: { ...process.env, ...env },
     execArgv: [
       ...SERVER_NODE_FLAGS,
-      '--import',
-      'tsx',
       ...(options.execArgv ?? []),
       ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
     ],

@@ -107,7 +107,7 @@ async function lookupLatency(uri: string, count: number, samples: number): Promi
  * then do not share one event loop. Returns its URI and a stop function. */
 async function engineProcess(dir: string): Promise<{ uri: string; stop: () => Promise<void> }> {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/db.ts', '--port', '0', '--dir', dir, '--log-level', 'info'], {
+  const child = spawn(process.execPath, ['scripts/db.ts', '--port', '0', '--dir', dir, '--log-level', 'info'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

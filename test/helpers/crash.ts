@@ -13,14 +13,14 @@ export const modulePath = (relative: string) => JSON.stringify(path.join(root, r
 export const requireFromProject = `(await import('node:module')).createRequire(${modulePath('package.json')})`;
 
 /**
- * Runs `source` (an ES module, run by tsx with `dir` as its argument) that prints one line
+ * Runs `source` (an ES module, run by Node with `dir` as its argument) that prints one line
  * per acknowledged write, and SIGKILLs it as soon as it has printed `acks` lines. Resolves
  * with every line printed before the kill: each is a write the program was told is durable.
  */
 export async function killAfterAcks(source: string, dir: string, acks: number): Promise<string[]> {
   const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crash-writer-')), 'writer.mts');
   fs.writeFileSync(script, source);
-  const child = spawn(process.execPath, ['--import', 'tsx', script, dir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, dir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const acked: string[] = [];
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += String(d)));

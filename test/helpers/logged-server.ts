@@ -17,7 +17,7 @@ export interface LoggedServer {
  */
 export async function startLoggedServer(): Promise<LoggedServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-logs-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./auth-log-server.ts', import.meta.url))], {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./auth-log-server.ts', import.meta.url))], {
     env: { ...process.env, DATA_DIR: dataDir, MONGODB_URI: process.env.MONGODB_URI ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -160,7 +160,7 @@ function freePort(): Promise<number> {
 const children: ChildProcess[] = [];
 
 function startChild(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'integration', 'collab-child.ts')], {
+  const child = spawn(process.execPath, [path.join('test', 'integration', 'collab-child.ts')], {
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

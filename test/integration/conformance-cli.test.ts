@@ -11,10 +11,10 @@ interface Run {
   lines: string[];
 }
 
-/** Runs `tsx scripts/conformance.ts …args` (against the embedded engine, or MONGODB_URI when set). */
+/** Runs `node scripts/conformance.ts …args` (against the embedded engine, or MONGODB_URI when set). */
 function runCli(...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/conformance.ts', ...args], {
+    const child = spawn(process.execPath, ['scripts/conformance.ts', ...args], {
       env: { ...process.env },
     });
     let stdout = '';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 function runDb(args: string[]) {
-  return spawn(process.execPath, ['--import', 'tsx', 'scripts/db.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['scripts/db.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 describe('npm run db: the engine alone', () => {

@@ -11,7 +11,7 @@ import { login } from '../helpers/auth.ts';
 
 function runSeed(dataDir: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/seed.ts', ...args], {
+    const child = spawn(process.execPath, ['scripts/seed.ts', ...args], {
       env: { ...process.env, DATA_DIR: dataDir, MONGODB_URI: '', LOG_LEVEL: 'silent' },
     });
     let stdout = '';
