@@ -11,6 +11,8 @@ import type { Logger } from './logger.ts';
 import type { Database } from './db/connection.ts';
 import { apiNotFound, errorHandler } from './http/errors.ts';
 import { EventStore } from './events/event-store.ts';
+import { EventLog } from './events/event-log.ts';
+import { NegotiationChannel, roomBroadcast } from './realtime/channel.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 export const VERSION: string = pkg.version;
@@ -25,8 +27,13 @@ export interface AppContext {
   config: Config;
   logger: Logger;
   db: Database;
-  /** The negotiation event log: one per app, so that appends stay gap-free and ordered. */
-  events: EventStore;
+  /**
+   * The negotiation event log: one per app, so that appends stay gap-free and ordered. Every
+   * use case records through it; it appends, then hands the events to `channel`.
+   */
+  events: EventLog;
+  /** Delivers each negotiation's events to the sockets that joined it, filtered by visibility. */
+  channel: NegotiationChannel;
   app: Express;
   api: express.Router;
   io: SocketServer;
@@ -77,8 +84,10 @@ export async function createApp(
   const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });
   const upgrades: [string, UpgradeHandler][] = [];
   const closers: (() => Promise<void> | void)[] = [];
-  const events = new EventStore(db.connection, db.command);
-  await events.init();
+  const store = new EventStore(db.connection, db.command);
+  await store.init();
+  const channel = new NegotiationChannel(store, logger.child({ capability: 'realtime' }), roomBroadcast(io));
+  const events = new EventLog(store, channel);
 
   httpServer.on('upgrade', (req, socket, head) => {
     const url = req.url ?? '';
@@ -94,6 +103,7 @@ export async function createApp(
     logger,
     db,
     events,
+    channel,
     app,
     api,
     io,

@@ -3,6 +3,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { connectDatabase } from './db/connection.ts';
 import { createApp, type App } from './app.ts';
 import { capabilities } from './capabilities.ts';
+import { seedIfEmpty } from './seed/seed.ts';
 
 export interface RunningServer {
   app: App;
@@ -19,6 +20,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const logger = createLogger(config.LOG_LEVEL);
   const db = await connectDatabase(config, logger);
   const app = await createApp(config, logger, db, capabilities);
+  // Outside tests, a first start on an empty database has the demo to explore before anyone connects.
+  if (config.NODE_ENV !== 'test') await seedIfEmpty(db.connection, logger, app.context.events);
   const port = await app.listen(config.PORT, config.HOST);
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
   logger.info({ port, db: db.kind }, 'workspace listening');

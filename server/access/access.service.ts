@@ -3,6 +3,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Socket } from 'socket.io';
 import { rolesAllow, rolesAllowFor, type Action, type Role } from '../../shared/access.ts';
 import type { AuthUser, OrgCollege } from '../../shared/identity.ts';
+import type { Viewer } from '../../shared/realtime.ts';
 import { AppError } from '../common/app-error.ts';
 import { authenticate } from '../auth/session.service.ts';
 import { accessCacheOf, mandateKey, type AccessCache, type CachedMandate } from './access-cache.ts';
@@ -52,6 +53,11 @@ async function readMandate(connection: Connection, user: AuthUser, negotiationId
   };
   cache?.mandates.set(mandateKey(user.id, negotiationId), mandate, generation);
   return mandate;
+}
+
+/** Who looks, for the visibility rules: the user, their organisation, its side of the table. */
+export function viewerOf(actor: Actor): Viewer {
+  return { userId: actor.user.id, orgId: actor.org.id, college: actor.org.college };
 }
 
 export function can(actor: Actor, action: Action): boolean {

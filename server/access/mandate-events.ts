@@ -16,13 +16,8 @@ export interface MandatePayload {
  * the event is visible to the delegation concerned, never to the other organisations;
  * the person revoked is in it and hears of it before their stream stops.
  */
-export function mandateEvent(
-  type: 'member:joined' | 'member:roles-changed' | 'member:revoked',
-  payload: MandatePayload,
-  actor: string,
-  org: string,
-): EventDraft {
-  return { type, payload, actor, org, visibility: mandateVisibility(payload) };
+export function mandateEvent(type: 'member:joined' | 'member:roles-changed' | 'member:revoked', payload: MandatePayload): Omit<EventDraft, 'actor' | 'org'> {
+  return { type, payload, visibility: mandateVisibility(payload) };
 }
 
 function mandateVisibility(payload: Pick<MandatePayload, 'organisationId'>): Visibility {

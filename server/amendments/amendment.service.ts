@@ -25,18 +25,17 @@ import {
   type AmendmentTransition,
   type LifecycleActor,
 } from '../../shared/amendments/lifecycle.ts';
-import { COMMITTEE, type EventDraft, type NegotiationEvent, type Visibility } from '../../shared/events.ts';
+import { COMMITTEE, type NegotiationEvent, type Visibility } from '../../shared/events.ts';
 import { canSee } from '../../shared/realtime.ts';
 import { articleDocName } from '../../shared/structure.ts';
 import type { AppContext } from '../app.ts';
-import { assertCanFor, type Actor } from '../access/access.service.ts';
+import { assertCanFor, viewerOf, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
-import { createLanes } from '../common/lanes.ts';
 import { collabOf } from '../collab/collab.capability.ts';
+import { stampOf, SYSTEM, type RecordDraft } from '../events/event-log.ts';
 import { eventModel, type EventDoc } from '../events/event.model.ts';
 import { toNegotiationEvent } from '../events/event-store.ts';
 import { articleModel } from '../negotiations/article.model.ts';
-import { recordEvents, viewerOf } from '../realtime/realtime.handlers.ts';
 import { createVersion } from '../versions/versions.service.ts';
 import { anchorSpan, joinBlocks, layoutOf, spanText, toBase64, type ArticleLayout } from './article-text.ts';
 import {
@@ -50,13 +49,12 @@ import {
 } from './amendment.projection.ts';
 import { applyToLiveText, MergeConflict } from './merge.ts';
 
-export type AmendmentContext = Pick<AppContext, 'db' | 'events' | 'io' | 'logger'>;
+export type AmendmentContext = Pick<AppContext, 'db' | 'events' | 'logger'>;
 
-// Amendment commands of one negotiation run one at a time in this process: a merge never
-// races an adoption or a second merge of the same amendment.
-const serialize = createLanes();
+// Amendment commands of one negotiation run one at a time in this process (`ctx.events.serialize`):
+// a merge never races an adoption or a second merge of the same amendment.
 
-const by = (actor: Actor) => ({ userId: actor.user.id, name: actor.user.name });
+const person = (actor: Actor) => ({ userId: actor.user.id, name: actor.user.name });
 const lifecycleActor = (actor: Actor): LifecycleActor => ({ roles: actor.roles, orgId: actor.org.id });
 
 /** Every amendment of the negotiation, folded from the log (all of them: callers filter by visibility). */
@@ -136,7 +134,7 @@ async function writtenPayload(ctx: AmendmentContext, actor: Actor, amendmentId: 
     articleId: input.articleId,
     target,
     org: { id: actor.org.id, shortName: actor.org.shortName },
-    author: by(actor),
+    author: person(actor),
     content: input.content,
     justification: input.justification,
     anchor: input.anchor,
@@ -150,7 +148,7 @@ const delegationOf = (actor: Actor): Visibility => ({ scope: 'delegation', org: 
 /** A delegation writes (or revises) a draft: seen by that delegation only. */
 export async function draftAmendment(ctx: AmendmentContext, actor: Actor, input: z.infer<typeof DraftAmendmentSchema>): Promise<AmendmentView> {
   const { negotiationId } = actor;
-  return serialize(negotiationId, async () => {
+  return ctx.events.serialize(negotiationId, async () => {
     let amendmentId = new Types.ObjectId().toHexString();
     if (input.amendmentId) {
       const existing = await visibleRecord(ctx, actor, input.amendmentId);
@@ -167,7 +165,7 @@ export async function draftAmendment(ctx: AmendmentContext, actor: Actor, input:
 /** Tables a draft, or writes and tables an amendment at once: from now on the whole committee sees it. */
 export async function tableAmendment(ctx: AmendmentContext, actor: Actor, input: z.infer<typeof TableAmendmentSchema>): Promise<AmendmentView> {
   const { negotiationId } = actor;
-  return serialize(negotiationId, async () => {
+  return ctx.events.serialize(negotiationId, async () => {
     let payload: AmendmentWritten;
     if ('amendmentId' in input) {
       const draft = await visibleRecord(ctx, actor, input.amendmentId);
@@ -194,8 +192,8 @@ function assertTransition(amendment: AmendmentRecord, transition: AmendmentTrans
   if (!check.ok) throw new AppError(check.reason === 'forbidden' ? 'FORBIDDEN' : 'CONFLICT', check.message);
 }
 
-function record(ctx: AmendmentContext, actor: Actor, drafts: Omit<EventDraft, 'actor' | 'org'>[]): Promise<NegotiationEvent[]> {
-  return recordEvents(ctx, actor.negotiationId, drafts.map((d) => ({ ...d, actor: actor.user.id, org: actor.org.id })));
+function record(ctx: AmendmentContext, actor: Actor, drafts: RecordDraft[]): Promise<NegotiationEvent[]> {
+  return ctx.events.record(actor.negotiationId, stampOf(actor), drafts);
 }
 
 const STEP_EVENTS: Record<'discuss' | 'adopt' | 'reject' | 'withdraw', string> = {
@@ -213,12 +211,12 @@ export async function moveAmendment(
   input: { amendmentId: string; merge?: boolean },
 ): Promise<AmendmentView> {
   const { negotiationId } = actor;
-  return serialize(negotiationId, async () => {
+  return ctx.events.serialize(negotiationId, async () => {
     const amendment = await visibleRecord(ctx, actor, input.amendmentId);
     assertTransition(amendment, transition, lifecycleActor(actor));
     // A draft withdrawn stays the delegation's business.
     const visibility = amendment.status === 'draft' ? amendment.visibility : COMMITTEE;
-    const payload: AmendmentStep = { amendmentId: amendment.id, by: by(actor) };
+    const payload: AmendmentStep = { amendmentId: amendment.id, by: person(actor) };
     await record(ctx, actor, [{ type: STEP_EVENTS[transition], payload, visibility }]);
     if (transition === 'adopt' && input.merge) {
       const adopted = { ...amendment, status: 'adopted' as const };
@@ -234,7 +232,7 @@ export async function moveAmendment(
 /** The pen-holder merges an adopted amendment into the live text (or records a merge made by hand). */
 export async function mergeAmendment(ctx: AmendmentContext, actor: Actor, input: z.infer<typeof MergeAmendmentSchema>): Promise<AmendmentView> {
   const { negotiationId } = actor;
-  return serialize(negotiationId, async () => {
+  return ctx.events.serialize(negotiationId, async () => {
     const amendment = await visibleRecord(ctx, actor, input.amendmentId);
     assertTransition(amendment, 'merge', lifecycleActor(actor));
     try {
@@ -269,33 +267,26 @@ async function mergeNow(
       { strict: how.automatic },
     );
   }
+  const by = how.automatic ? SYSTEM : stampOf(actor);
   const version = await createVersion(
-    { connection: ctx.db.connection, store: collab.store },
+    { connection: ctx.db.connection, store: collab.store, events: ctx.events },
     {
       negotiationId: actor.negotiationId,
       name: `Amendement ${amendment.org.shortName} intégré – ${amendment.target.kind === 'preamble' ? 'préambule' : `article ${amendment.target.number}`}`,
       reason: amendment.formula,
       kind: 'merge',
-      author: how.automatic ? { userId: 'system', name: 'Système', org: null } : { ...by(actor), org: actor.org.shortName },
+      author: how.automatic ? { userId: 'system', name: 'Système', org: null } : { ...person(actor), org: actor.org.shortName },
+      by,
     },
   );
   const payload: AmendmentMerged = {
     amendmentId: amendment.id,
-    by: how.automatic ? 'system' : by(actor),
+    by: how.automatic ? 'system' : person(actor),
     versionId: version.id,
     automatic: how.automatic,
     manual: how.manual,
   };
-  const drafts: EventDraft[] = [
-    { type: AMENDMENT_EVENTS.merged, payload, actor: how.automatic ? 'system' : actor.user.id, org: how.automatic ? null : actor.org.id },
-    {
-      type: 'version:created',
-      payload: { versionId: version.id, name: version.name, kind: version.kind },
-      actor: how.automatic ? 'system' : actor.user.id,
-      org: how.automatic ? null : actor.org.id,
-    },
-  ];
-  await recordEvents(ctx, actor.negotiationId, drafts);
+  await ctx.events.record(actor.negotiationId, by, [{ type: AMENDMENT_EVENTS.merged, payload }]);
   ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, amendmentId: amendment.id, version: version.id }, 'amendment merged');
 }
 

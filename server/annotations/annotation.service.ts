@@ -6,13 +6,13 @@ import type { NegotiationEvent, Visibility } from '../../shared/events.ts';
 import { canSee, type Viewer } from '../../shared/realtime.ts';
 import { articleDocName } from '../../shared/structure.ts';
 import type { AppContext } from '../app.ts';
-import type { Actor } from '../access/access.service.ts';
+import { viewerOf, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
 import { collabOf } from '../collab/collab.capability.ts';
 import { eventModel, type EventDoc } from '../events/event.model.ts';
 import { toNegotiationEvent } from '../events/event-store.ts';
 import { articleModel } from '../negotiations/article.model.ts';
-import { recordEvents, viewerOf } from '../realtime/realtime.handlers.ts';
+import { stampOf } from '../events/event-log.ts';
 import { anchorSpan, layoutOf, spanText } from '../amendments/article-text.ts';
 
 /**
@@ -30,7 +30,7 @@ export const ANNOTATION_EVENTS = {
 } as const;
 const TYPES: string[] = Object.values(ANNOTATION_EVENTS);
 
-export type AnnotationContext = Pick<AppContext, 'db' | 'events' | 'io' | 'logger'>;
+export type AnnotationContext = Pick<AppContext, 'db' | 'events' | 'logger'>;
 
 interface CreatedPayload {
   annotationId: string;
@@ -186,9 +186,7 @@ export async function annotate(ctx: AnnotationContext, actor: Actor, input: z.in
     visibility: input.visibility,
     message: messageOf(actor, input.body, new Date()),
   };
-  await recordEvents(ctx, actor.negotiationId, [
-    { type: ANNOTATION_EVENTS.created, payload, actor: actor.user.id, org: actor.org.id, visibility },
-  ]);
+  await ctx.events.record(actor.negotiationId, stampOf(actor), [{ type: ANNOTATION_EVENTS.created, payload, visibility }]);
   // Ids only: what a note says stays out of the logs.
   ctx.logger.debug({ negotiationId: actor.negotiationId, actor: actor.user.id, annotationId: payload.annotationId }, 'annotation created');
   return getAnnotation(ctx, actor, payload.annotationId);
@@ -201,7 +199,7 @@ async function threadEvent(ctx: AnnotationContext, actor: Actor, annotationId: s
   const visibility = events?.visibility as Visibility | undefined;
   if (!visibility || !canSee(viewerOf(actor), visibility)) throw new AppError('NOT_FOUND', 'Annotation introuvable.');
   // A reply or a resolution reaches exactly the thread's audience, never more.
-  await recordEvents(ctx, actor.negotiationId, [{ type, payload, actor: actor.user.id, org: actor.org.id, visibility }]);
+  await ctx.events.record(actor.negotiationId, stampOf(actor), [{ type, payload, visibility }]);
 }
 
 export async function replyToAnnotation(ctx: AnnotationContext, actor: Actor, input: z.infer<typeof ReplySchema>): Promise<AnnotationView> {

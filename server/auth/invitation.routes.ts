@@ -1,9 +1,7 @@
 import type { Connection } from 'mongoose';
 import { AcceptInvitationBodySchema } from '../../shared/identity.ts';
 import type { AppContext } from '../app.ts';
-import { mandateEvent } from '../access/mandate-events.ts';
 import { AppError } from '../common/app-error.ts';
-import { recordEvents } from '../realtime/realtime.handlers.ts';
 import { useLink, viewLink } from './invitation.service.ts';
 import { destroySession, readSessionToken, sessionCookie } from './session.service.ts';
 
@@ -19,10 +17,7 @@ export function registerInvitationRoutes(ctx: AppContext, connection: Connection
     if (!parsed.success) {
       throw new AppError('BAD_REQUEST', 'Le mot de passe doit compter au moins 12 caractères.');
     }
-    const used = await useLink(connection, String(req.params.token), parsed.data);
-    if (used.joined) {
-      await recordEvents(ctx, used.negotiationId, [mandateEvent('member:joined', used.joined, used.user.id, used.joined.organisationId)]);
-    }
+    const used = await useLink(connection, ctx.events, String(req.params.token), parsed.data);
     // The browser may hold someone else's session (the secretariat trying the link): it ends here.
     const previous = readSessionToken(req.headers.cookie);
     if (previous) await destroySession(connection, previous);

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { Role } from '../../shared/access.ts';
 import type { AuthUser, InvitationKind, InvitationView, IssuedLink } from '../../shared/identity.ts';
+import { mandateEvent } from '../access/mandate-events.ts';
 import { AppError } from '../common/app-error.ts';
+import type { EventLog } from '../events/event-log.ts';
 import { membershipModel } from '../negotiations/membership.model.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
@@ -82,6 +84,7 @@ export async function viewLink(connection: Connection, token: string, now = new 
  */
 export async function useLink(
   connection: Connection,
+  events: Pick<EventLog, 'record'>,
   token: string,
   input: { name?: string; password: string },
   now = new Date(),
@@ -142,13 +145,7 @@ export async function useLink(
   }
   const user = (await users.findById(userId).lean())!;
   const session = await createSession(connection, userId, now);
-  return {
-    user: { id: userId, name: user.name, email: user.email },
-    token: session,
-    negotiationId: link.negotiationId,
-    joined:
-      link.kind === 'invitation'
-        ? { userId, name: user.name, organisationId: link.organisationId!, roles: [...link.roles] as Role[] }
-        : null,
-  };
+  const joined = link.kind === 'invitation' ? { userId, name: user.name, organisationId: link.organisationId!, roles: [...link.roles] as Role[] } : null;
+  if (joined) await events.record(link.negotiationId, { actor: userId, org: joined.organisationId }, [mandateEvent('member:joined', joined)]);
+  return { user: { id: userId, name: user.name, email: user.email }, token: session, negotiationId: link.negotiationId, joined };
 }

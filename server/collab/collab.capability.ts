@@ -49,7 +49,7 @@ export const registerCollab: Capability = async (ctx) => {
   const yjs = new YjsServer({ store, authorize: sessionAuthorize(connection), logger });
   collabs.set(connection, { store, yjs, metadata });
   ctx.onUpgrade(yjs.prefix, yjs.handleUpgrade);
-  registerArticleRoutes(ctx, { connection, store, metadata });
+  registerArticleRoutes(ctx, { connection, store, metadata, events: ctx.events });
 
   ctx.onClose(async () => {
     await yjs.close();

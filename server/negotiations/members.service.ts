@@ -2,6 +2,8 @@ import type { Connection } from 'mongoose';
 import type { Role } from '../../shared/access.ts';
 import type { InvitationKind, IssuedLink, Member, MembersView, OrgCollege } from '../../shared/identity.ts';
 import type { Actor } from '../access/access.service.ts';
+import { mandateEvent } from '../access/mandate-events.ts';
+import { stampOf, type EventLog } from '../events/event-log.ts';
 import { AppError } from '../common/app-error.ts';
 import { invitationModel } from '../auth/invitation.model.ts';
 import { issueLink } from '../auth/invitation.service.ts';
@@ -104,20 +106,35 @@ export interface MandateChange {
   roles: Role[];
 }
 
-export async function revokeMember(connection: Connection, actor: Actor, membershipId: string): Promise<MandateChange> {
+export async function revokeMember(
+  connection: Connection,
+  events: Pick<EventLog, 'record'>,
+  actor: Actor,
+  membershipId: string,
+): Promise<MandateChange> {
   const membership = await memberOf(connection, actor.negotiationId, membershipId);
   if (membership.userId === actor.user.id) throw new AppError('CONFLICT', 'Vous ne pouvez pas révoquer votre propre mandat.');
   await membershipModel(connection).updateOne({ _id: membership._id }, { $set: { revokedAt: new Date() } });
-  return { membershipId, userId: membership.userId, organisationId: membership.organisationId, roles: [] };
+  const revoked: MandateChange = { membershipId, userId: membership.userId, organisationId: membership.organisationId, roles: [] };
+  await events.record(actor.negotiationId, stampOf(actor), [mandateEvent('member:revoked', revoked)]);
+  return revoked;
 }
 
-export async function changeRoles(connection: Connection, actor: Actor, membershipId: string, roles: Role[]): Promise<MandateChange> {
+export async function changeRoles(
+  connection: Connection,
+  events: Pick<EventLog, 'record'>,
+  actor: Actor,
+  membershipId: string,
+  roles: Role[],
+): Promise<MandateChange> {
   const membership = await memberOf(connection, actor.negotiationId, membershipId);
   if (membership.userId === actor.user.id && !roles.includes('secretariat')) {
     throw new AppError('CONFLICT', 'Vous ne pouvez pas retirer votre propre rôle de secrétariat.');
   }
   await membershipModel(connection).updateOne({ _id: membership._id }, { $set: { roles } });
-  return { membershipId, userId: membership.userId, organisationId: membership.organisationId, roles };
+  const changed: MandateChange = { membershipId, userId: membership.userId, organisationId: membership.organisationId, roles };
+  await events.record(actor.negotiationId, stampOf(actor), [mandateEvent('member:roles-changed', changed)]);
+  return changed;
 }
 
 export async function issuePasswordReset(connection: Connection, actor: Actor, membershipId: string): Promise<IssuedLink> {

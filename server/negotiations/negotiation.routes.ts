@@ -2,9 +2,6 @@ import { InviteBodySchema, RolesBodySchema } from '../../shared/identity.ts';
 import type { Capability } from '../app.ts';
 import { AppError } from '../common/app-error.ts';
 import { assertCanFor, can, requireActor, requireUser, type Actor } from '../access/access.service.ts';
-import { mandateEvent } from '../access/mandate-events.ts';
-import { recordEvents } from '../realtime/realtime.handlers.ts';
-import { seedIfEmpty } from '../seed/seed.ts';
 import { articleModel } from './article.model.ts';
 import { membershipModel } from './membership.model.ts';
 import { negotiationModel } from './negotiation.model.ts';
@@ -20,19 +17,12 @@ import {
   revokeMember,
 } from './members.service.ts';
 
-/** The Socket.IO rooms a member joins (realtime's `negotiation:join`): the committee, their side, their delegation, themselves. */
-export function negotiationRooms(actor: Actor): string[] {
-  const base = `negotiation:${actor.negotiationId}`;
-  return [base, `${base}:college:${actor.org.college}`, `${base}:org:${actor.org.id}`, `${base}:user:${actor.user.id}`];
-}
-
 /** Negotiations, their parties and outline, and the secretariat's members screen. */
 export const registerNegotiations: Capability = async (ctx) => {
   const { connection } = ctx.db;
   await Promise.all(
     [organisationModel, negotiationModel, membershipModel, articleModel].map((model) => model(connection).createIndexes()),
   );
-  if (ctx.config.NODE_ENV !== 'test') await seedIfEmpty(connection, ctx.logger);
 
   const { api } = ctx;
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;
@@ -82,15 +72,13 @@ export const registerNegotiations: Capability = async (ctx) => {
     const parsed = RolesBodySchema.safeParse(req.body);
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez au moins un rôle.');
     const actor = actorOf(res.locals);
-    const changed = await changeRoles(connection, actor, String(req.params.membershipId), parsed.data.roles);
-    await recordEvents(ctx, actor.negotiationId, [mandateEvent('member:roles-changed', changed, actor.user.id, actor.org.id)]);
+    await changeRoles(connection, ctx.events, actor, String(req.params.membershipId), parsed.data.roles);
     res.status(204).end();
   });
 
   api.delete('/negotiations/:negotiationId/members/:membershipId', requireActor('members:manage'), async (req, res) => {
     const actor = actorOf(res.locals);
-    const revoked = await revokeMember(connection, actor, String(req.params.membershipId));
-    await recordEvents(ctx, actor.negotiationId, [mandateEvent('member:revoked', revoked, actor.user.id, actor.org.id)]);
+    await revokeMember(connection, ctx.events, actor, String(req.params.membershipId));
     ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, membership: req.params.membershipId }, 'mandate revoked');
     res.status(204).end();
   });

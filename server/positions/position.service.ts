@@ -9,7 +9,7 @@ import { eventModel, type EventDoc } from '../events/event.model.ts';
 import { toNegotiationEvent } from '../events/event-store.ts';
 import { articleModel } from '../negotiations/article.model.ts';
 import { partiesInForce } from '../negotiations/negotiation.service.ts';
-import { recordEvents } from '../realtime/realtime.handlers.ts';
+import { stampOf } from '../events/event-log.ts';
 import { tabledAmendment } from '../amendments/amendment.service.ts';
 
 /**
@@ -19,7 +19,7 @@ import { tabledAmendment } from '../amendments/amendment.service.ts';
  */
 export const POSITION_DECLARED = 'position:declared';
 
-export type PositionContext = Pick<AppContext, 'db' | 'events' | 'io'>;
+export type PositionContext = Pick<AppContext, 'db' | 'events'>;
 
 type PositionPayload = Omit<Position, 'seq' | 'negotiationId' | 'at'>;
 
@@ -67,9 +67,7 @@ export async function declarePosition(
     sessionId: input.sessionId,
     liminary: input.liminary,
   };
-  const [event] = await recordEvents(ctx, negotiationId, [
-    { type: POSITION_DECLARED, payload, actor: actor.user.id, org: actor.org.id },
-  ]);
+  const [event] = await ctx.events.record(negotiationId, stampOf(actor), [{ type: POSITION_DECLARED, payload }]);
   return toPosition(event);
 }
 

@@ -1,3 +1,4 @@
+import type { Server as SocketServer } from 'socket.io';
 import type { NegotiationEvent } from '../../shared/events.ts';
 import { canSee, type Viewer } from '../../shared/realtime.ts';
 import type { Logger } from '../logger.ts';
@@ -33,6 +34,14 @@ export type Broadcast = (sinks: readonly EventSink[], event: NegotiationEvent) =
 const emitToEach: Broadcast = (sinks, event) => {
   for (const sink of sinks) sink.emit('negotiation:event', event);
 };
+
+/** Each socket is in the room named by its id: one broadcast to those rooms encodes the event once. */
+export function roomBroadcast(io: SocketServer): Broadcast {
+  return (sinks, event) => {
+    if (sinks.length === 1) sinks[0].emit('negotiation:event', event);
+    else io.to(sinks.map((sink) => sink.id)).emit('negotiation:event', event);
+  };
+}
 
 /**
  * One socket's view of one negotiation. Its `cursor` is the highest seq the socket has

@@ -1,5 +1,7 @@
 import { Types, type Connection } from 'mongoose';
 import type { Logger } from '../logger.ts';
+import { EventLog } from '../events/event-log.ts';
+import { EventStore } from '../events/event-store.ts';
 import { hashPassword } from '../auth/password.ts';
 import { userModel } from '../auth/user.model.ts';
 import { articleModel } from '../negotiations/article.model.ts';
@@ -48,8 +50,9 @@ export async function wipeDatabase(connection: Connection): Promise<void> {
  * working-time draft, and the demo accounts (each a member of both negotiations).
  * The demo password is hashed once for all accounts: argon2 is slow by design.
  */
-export async function seedDemo(connection: Connection, options: { now?: Date; passwordHash?: string } = {}): Promise<DemoIds> {
+export async function seedDemo(connection: Connection, options: { now?: Date; passwordHash?: string; events?: EventLog } = {}): Promise<DemoIds> {
   const now = options.now ?? new Date();
+  const events = options.events ?? new EventLog(new EventStore(connection));
   const passwordHash = options.passwordHash ?? (await hashPassword(DEMO_PASSWORD));
 
   const organisations: Record<string, string> = {};
@@ -113,16 +116,16 @@ export async function seedDemo(connection: Connection, options: { now?: Date; pa
     );
   }
   // The 2023 campaign as it happened, through the signature use cases (the live draft has none).
-  await seedCppniCampaign(connection, { negotiationId: negotiations.cppni, users, organisations, password: DEMO_PASSWORD });
+  await seedCppniCampaign(connection, { negotiationId: negotiations.cppni, users, organisations, password: DEMO_PASSWORD, events });
   // The sessions of both negotiations, with their minutes (written to the event log).
-  await seedDemoSessions(connection, { negotiations, organisations, users, articles }, now);
+  await seedDemoSessions(connection, events, { negotiations, organisations, users, articles }, now);
   return { negotiations, organisations, users, articles };
 }
 
-/** On the first start of an empty database, the demo is there to explore. */
-export async function seedIfEmpty(connection: Connection, logger: Logger): Promise<DemoIds | null> {
+/** On the first start of an empty database, the demo is there to explore (written through the app's log when given). */
+export async function seedIfEmpty(connection: Connection, logger: Logger, events?: EventLog): Promise<DemoIds | null> {
   if (!(await isDatabaseEmpty(connection))) return null;
-  const ids = await seedDemo(connection);
+  const ids = await seedDemo(connection, { events });
   logger.info({ negotiations: Object.values(ids.negotiations) }, 'empty database: demo seeded');
   return ids;
 }

@@ -1,9 +1,8 @@
 import { Types, type Connection } from 'mongoose';
-import type { EventDraft } from '../../shared/events.ts';
 import { parisLocalToUtc, parisParts } from '../../shared/sessions/paris-time.ts';
 import { SESSION_EVENTS, type AgendaItem, type AttendanceRecord } from '../../shared/sessions/session.ts';
 import { tallyVote, type VoteChoice } from '../../shared/votes/tally.ts';
-import { EventStore } from '../events/event-store.ts';
+import type { EventLog } from '../events/event-log.ts';
 import { votingOrganisations } from '../votes/vote.service.ts';
 import { composeMinutes } from './session.service.ts';
 
@@ -31,25 +30,20 @@ const DELEGATES: Record<string, { email: string; name: string }> = {
 };
 
 class Writer {
-  private readonly store: EventStore;
+  private readonly events: EventLog;
   private readonly connection: Connection;
   private readonly ids: SeedSessionIds;
   private readonly negotiationId: string;
 
-  constructor(
-    connection: Connection,
-    ids: SeedSessionIds,
-    negotiationId: string,
-  ) {
+  constructor(connection: Connection, events: EventLog, ids: SeedSessionIds, negotiationId: string) {
     this.connection = connection;
+    this.events = events;
     this.ids = ids;
     this.negotiationId = negotiationId;
-    this.store = new EventStore(connection);
   }
 
   async secretariat(at: Date, type: string, payload: unknown): Promise<void> {
-    const draft: EventDraft = { type, payload, actor: this.ids.users[SECRETARIAT], org: this.ids.organisations.AXESS };
-    await this.store.append(this.negotiationId, [draft], () => at);
+    await this.events.record(this.negotiationId, { actor: this.ids.users[SECRETARIAT], org: this.ids.organisations.AXESS }, [{ type, payload }], at);
   }
 
   async position(
@@ -66,11 +60,11 @@ class Writer {
       sessionId,
       ...position,
     };
-    await this.store.append(this.negotiationId, [{ type: 'position:declared', payload, actor: this.ids.users[delegate.email], org: payload.org }], () => at);
+    await this.events.record(this.negotiationId, { actor: this.ids.users[delegate.email], org: payload.org }, [{ type: 'position:declared', payload }], at);
   }
 
   async ballot(at: Date, payload: { voteId: string; org: string; choice: VoteChoice; castBy: { userId: string; name: string } }): Promise<void> {
-    await this.store.append(this.negotiationId, [{ type: 'ballot:cast', payload, actor: payload.castBy.userId, org: payload.org }], () => at);
+    await this.events.record(this.negotiationId, { actor: payload.castBy.userId, org: payload.org }, [{ type: 'ballot:cast', payload }], at);
   }
 
   attendance(present: Record<string, string[]>, status: Record<string, AttendanceRecord['status']> = {}): AttendanceRecord[] {
@@ -91,8 +85,8 @@ class Writer {
 
 const minutesLater = (at: Date, minutes: number) => new Date(at.getTime() + minutes * 60_000);
 
-async function seedSeptember2023(connection: Connection, ids: SeedSessionIds): Promise<void> {
-  const w = new Writer(connection, ids, ids.negotiations.cppni);
+async function seedSeptember2023(connection: Connection, events: EventLog, ids: SeedSessionIds): Promise<void> {
+  const w = new Writer(connection, events, ids, ids.negotiations.cppni);
   const sessionId = new Types.ObjectId().toHexString();
   const [, art1, art2, art3] = ids.articles.cppni;
   const startsAt = parisLocalToUtc('2023-09-26T09:30');
@@ -156,8 +150,8 @@ function parisDay(now: Date, days: number, time: string): Date {
   return parisLocalToUtc(`${date}T${time}`);
 }
 
-async function seedLiveNegotiation(connection: Connection, ids: SeedSessionIds, now: Date): Promise<void> {
-  const w = new Writer(connection, ids, ids.negotiations.tempsDeTravail);
+async function seedLiveNegotiation(connection: Connection, events: EventLog, ids: SeedSessionIds, now: Date): Promise<void> {
+  const w = new Writer(connection, events, ids, ids.negotiations.tempsDeTravail);
   const articles = ids.articles.tempsDeTravail;
   const pastId = new Types.ObjectId().toHexString();
   const pastStart = parisDay(now, -14, '14:00');
@@ -230,7 +224,7 @@ async function seedLiveNegotiation(connection: Connection, ids: SeedSessionIds, 
   await w.secretariat(minutesLater(closedAt, 24 * 60), SESSION_EVENTS.minutesCirculated, { sessionId: pastId, text: drafted, by: 'Julien Roussel' });
 }
 
-export async function seedDemoSessions(connection: Connection, ids: SeedSessionIds, now: Date): Promise<void> {
-  await seedSeptember2023(connection, ids);
-  await seedLiveNegotiation(connection, ids, now);
+export async function seedDemoSessions(connection: Connection, events: EventLog, ids: SeedSessionIds, now: Date): Promise<void> {
+  await seedSeptember2023(connection, events, ids);
+  await seedLiveNegotiation(connection, events, ids, now);
 }

@@ -64,7 +64,7 @@ function attachment(res: Response, type: string, name: string, body: Buffer | st
 export const registerSessions: Capability = (ctx) => {
   const { connection } = ctx.db;
   const logger = ctx.logger.child({ capability: 'sessions' });
-  const sessionCtx: SessionContext = { db: ctx.db, events: ctx.events, io: ctx.io, logger };
+  const sessionCtx: SessionContext = { db: ctx.db, events: ctx.events, logger };
 
   ctx.io.on('connection', (socket) => {
     for (const command of COMMANDS) {

@@ -1,6 +1,5 @@
 import { Types, type Connection } from 'mongoose';
 import type { z } from 'zod';
-import type { EventDraft } from '../../shared/events.ts';
 import { draftMinutes as draftMinutesContent, renderMinutesText } from '../../shared/sessions/minutes.ts';
 import { frenchLongDate } from '../../shared/sessions/paris-time.ts';
 import {
@@ -26,30 +25,24 @@ import {
 import type { AppContext } from '../app.ts';
 import { assertCan, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
-import { createLanes } from '../common/lanes.ts';
 import { collabOf } from '../collab/collab.capability.ts';
 import { eventModel } from '../events/event.model.ts';
 import { articleModel } from '../negotiations/article.model.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
-import { recordEvents } from '../realtime/realtime.handlers.ts';
+import { stampOf, type RecordDraft } from '../events/event-log.ts';
 import { createVersion } from '../versions/versions.service.ts';
 import { versionModel } from '../versions/version.model.ts';
 import { closeMinutesConnections, readMinutesText, writeMinutesText } from './minutes-doc.ts';
 import { committeeEvents, draftedText, loadSession, loadSessions } from './session.store.ts';
 
-export type SessionContext = Pick<AppContext, 'db' | 'events' | 'io' | 'logger'>;
+export type SessionContext = Pick<AppContext, 'db' | 'events' | 'logger'>;
 
-// Session commands of one negotiation run one at a time in this process: two "next item"
-// clicks move two items, never the same one twice.
-const serialize = createLanes();
+// Session commands of one negotiation run one at a time in this process (`ctx.events.serialize`):
+// two "next item" clicks move two items, never the same one twice.
 
-async function record(ctx: SessionContext, actor: Actor, drafts: Omit<EventDraft, 'actor' | 'org'>[]): Promise<void> {
-  await recordEvents(
-    ctx,
-    actor.negotiationId,
-    drafts.map((d) => ({ ...d, actor: actor.user.id, org: actor.org.id })),
-  );
+async function record(ctx: SessionContext, actor: Actor, drafts: RecordDraft[]): Promise<void> {
+  await ctx.events.record(actor.negotiationId, stampOf(actor), drafts);
   ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, events: drafts.map((d) => d.type) }, 'session recorded');
 }
 
@@ -97,7 +90,7 @@ export async function conveneSession(ctx: SessionContext, actor: Actor, input: z
     agenda: input.agenda,
     documents: input.documents,
   };
-  return serialize(negotiationId, async () => {
+  return ctx.events.serialize(negotiationId, async () => {
     await record(ctx, actor, [{ type: SESSION_EVENTS.convened, payload }]);
     return getSession(ctx, negotiationId, payload.sessionId);
   });
@@ -106,7 +99,7 @@ export async function conveneSession(ctx: SessionContext, actor: Actor, input: z
 export async function updateAgenda(ctx: SessionContext, actor: Actor, input: z.infer<typeof UpdateAgendaSchema>): Promise<SessionView> {
   assertCan(actor, 'session:manage');
   const { negotiationId } = actor;
-  return serialize(negotiationId, async () => {
+  return ctx.events.serialize(negotiationId, async () => {
     const session = await getSession(ctx, negotiationId, input.sessionId);
     if (session.status === 'closed') throw new AppError('CONFLICT', 'La séance est close : son ordre du jour ne change plus.');
     const documents = input.documents ?? session.documents;
@@ -145,7 +138,7 @@ export async function recordAttendance(ctx: SessionContext, actor: Actor, input:
     }
     return { ...entry, shortName: org.shortName };
   });
-  return serialize(negotiationId, async () => {
+  return ctx.events.serialize(negotiationId, async () => {
     const session = await getSession(ctx, negotiationId, input.sessionId);
     if (session.minutes.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est approuvé : les présences ne changent plus.');
     const payload: AttendanceRecordedPayload = { sessionId: session.id, entries };
@@ -157,7 +150,7 @@ export async function recordAttendance(ctx: SessionContext, actor: Actor, input:
 export async function openSession(ctx: SessionContext, actor: Actor, input: z.infer<typeof SessionCommandSchema>): Promise<SessionView> {
   assertCan(actor, 'session:manage');
   const { negotiationId } = actor;
-  return serialize(negotiationId, async () => {
+  return ctx.events.serialize(negotiationId, async () => {
     const session = await getSession(ctx, negotiationId, input.sessionId);
     if (session.status !== 'convened') throw new AppError('CONFLICT', 'Cette séance est déjà ouverte ou close.');
     const sessions = await loadSessions(ctx.db.connection, negotiationId);
@@ -170,7 +163,7 @@ export async function openSession(ctx: SessionContext, actor: Actor, input: z.in
 async function moveTo(ctx: SessionContext, actor: Actor, sessionId: string, target: (s: SessionView) => number): Promise<SessionView> {
   assertCan(actor, 'session:manage');
   const { negotiationId } = actor;
-  return serialize(negotiationId, async () => {
+  return ctx.events.serialize(negotiationId, async () => {
     const session = await getSession(ctx, negotiationId, sessionId);
     if (session.status !== 'open') throw new AppError('CONFLICT', 'La séance n’est pas ouverte.');
     const index = target(session);
@@ -201,24 +194,22 @@ export function gotoItem(ctx: SessionContext, actor: Actor, input: z.infer<typeo
 export async function closeSession(ctx: SessionContext, actor: Actor, input: z.infer<typeof CloseSessionSchema>): Promise<SessionView> {
   assertCan(actor, 'session:manage');
   const { negotiationId } = actor;
-  return serialize(negotiationId, async () => {
+  return ctx.events.serialize(negotiationId, async () => {
     const session = await getSession(ctx, negotiationId, input.sessionId);
     if (session.status !== 'open') throw new AppError('CONFLICT', 'Seule une séance ouverte peut être close.');
     const version = await createVersion(
-      { connection: ctx.db.connection, store: collabOf(ctx).store },
+      { connection: ctx.db.connection, store: collabOf(ctx).store, events: ctx.events },
       {
         negotiationId,
         name: `Fin de séance du ${frenchLongDate(session.startsAt)}`,
         reason: session.title,
         kind: 'session',
         author: { userId: actor.user.id, name: actor.user.name, org: actor.org.id },
+        by: stampOf(actor),
       },
     );
     const payload: SessionClosedPayload = { sessionId: session.id, versionId: version.id, nextSession: input.nextSession ?? null };
-    await record(ctx, actor, [
-      { type: 'version:created', payload: { versionId: version.id, name: version.name, kind: version.kind } },
-      { type: SESSION_EVENTS.closed, payload },
-    ]);
+    await record(ctx, actor, [{ type: SESSION_EVENTS.closed, payload }]);
     await draftNow(ctx, actor, session.id);
     return getSession(ctx, negotiationId, session.id);
   });
@@ -279,7 +270,7 @@ export async function readMinutes(ctx: SessionContext, actor: Actor, sessionId: 
 /** Drafts the minutes again from the log (the edits made so far are replaced). */
 export async function redraftMinutes(ctx: SessionContext, actor: Actor, input: z.infer<typeof SessionCommandSchema>): Promise<MinutesView> {
   assertCan(actor, 'session:manage');
-  await serialize(actor.negotiationId, async () => {
+  await ctx.events.serialize(actor.negotiationId, async () => {
     const session = await getSession(ctx, actor.negotiationId, input.sessionId);
     if (session.status !== 'closed') throw new AppError('CONFLICT', 'Le relevé de décisions se rédige une fois la séance close.');
     if (session.minutes.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est approuvé : il ne change plus.');
@@ -290,7 +281,7 @@ export async function redraftMinutes(ctx: SessionContext, actor: Actor, input: z
 
 async function seal(ctx: SessionContext, actor: Actor, sessionId: string, type: string): Promise<MinutesView> {
   assertCan(actor, 'session:manage');
-  await serialize(actor.negotiationId, async () => {
+  await ctx.events.serialize(actor.negotiationId, async () => {
     const current = await readMinutes(ctx, actor, sessionId);
     if (current.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est déjà approuvé : il ne change plus.');
     if (current.status === 'none') throw new AppError('CONFLICT', 'Aucun relevé de décisions n’a été rédigé pour cette séance.');

@@ -1,5 +1,4 @@
 import { Types, type Connection } from 'mongoose';
-import type { EventDraft, NegotiationEvent } from '../../shared/events.ts';
 import {
   CAMPAIGN_EVENTS,
   LATER_TRANSITIONS,
@@ -22,8 +21,7 @@ import { verifyPassword } from '../auth/password.ts';
 import type { LoginThrottle } from '../auth/rate-limit.service.ts';
 import { userModel } from '../auth/user.model.ts';
 import { AppError } from '../common/app-error.ts';
-import { createLanes } from '../common/lanes.ts';
-import type { EventStore } from '../events/event-store.ts';
+import { stampOf, SYSTEM, type EventLog, type RecordDraft, type Stamp } from '../events/event-log.ts';
 import { rebuildProjection, syncProjection, type Projection } from '../events/projection.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { partiesInForce } from '../negotiations/negotiation.service.ts';
@@ -44,22 +42,18 @@ import {
 import { parisDate } from './paris-date.ts';
 import { agreementTextOf, frozenVersionHash, snapshotParties, type FrozenVersion } from './signed-snapshot.ts';
 
-/** What the campaign use cases need: the log, a way to broadcast, and the version freezer. */
+/** What the campaign use cases need: the log (which broadcasts what it stores) and the version freezer. */
 export interface SignatureDeps {
   connection: Connection;
-  events: Pick<EventStore, 'append' | 'since'>;
-  /** Broadcasts stored events (a no-op for the seed, which runs before any client). */
-  publish(negotiationId: string, events: readonly NegotiationEvent[]): void;
+  events: Pick<EventLog, 'record' | 'since' | 'serialize'>;
   /** Takes a named immutable version of kind `signature` of the live text (collab's createVersion). */
-  freezeVersion(input: { negotiationId: string; name: string; reason: string; author: VersionAuthor; now: Date }): Promise<VersionSummary>;
+  freezeVersion(input: { negotiationId: string; name: string; reason: string; author: VersionAuthor; by: Stamp; now: Date }): Promise<VersionSummary>;
   /** Throttles the password typed again at signature, as sign-in does (absent: no throttle, e.g. the seed). */
   passwordThrottle?: Pick<LoginThrottle, 'retryAfter' | 'recordFailure' | 'recordSuccess'>;
 }
 
-
-// Campaign commands of one negotiation run one at a time in this process, so that two
-// signatures, a notification and a close never decide on the same stale state.
-const serialize = createLanes();
+// Campaign commands of one negotiation run one at a time in this process (`events.serialize`),
+// so that two signatures, a notification and a close never decide on the same stale state.
 
 // --- The read model ------------------------------------------------------------------------
 
@@ -121,11 +115,9 @@ export async function validityOf(deps: SignatureDeps, negotiationId: string, asO
 // --- Use cases -----------------------------------------------------------------------------
 
 const person = (actor: Actor): PersonRef => ({ userId: actor.user.id, name: actor.user.name });
-const SYSTEM = 'system';
 
-async function record(deps: SignatureDeps, negotiationId: string, drafts: EventDraft[], now: Date): Promise<void> {
-  const stored = await deps.events.append(negotiationId, drafts, () => now);
-  deps.publish(negotiationId, stored);
+async function record(deps: SignatureDeps, negotiationId: string, by: Stamp, drafts: RecordDraft[], now: Date): Promise<void> {
+  await deps.events.record(negotiationId, by, drafts, now);
 }
 
 /** The negotiation's status mirrors the agreement's state (the listing and the home show it). */
@@ -151,7 +143,7 @@ async function settle(deps: SignatureDeps, campaign: CampaignView | null, now: D
   const assessment = assessCampaign(campaign, today);
   if (assessment.status !== 'valid' && assessment.status !== 'void') return campaign;
   const firstNotification = [...campaign.notifications].map((n) => n.at).sort(compareDates)[0] ?? today;
-  const drafts: EventDraft[] =
+  const drafts: RecordDraft[] =
     assessment.status === 'valid'
       ? [
           {
@@ -160,22 +152,22 @@ async function settle(deps: SignatureDeps, campaign: CampaignView | null, now: D
               campaignId: campaign.id,
               at: assessment.oppositionDeadline ? addDays(assessment.oppositionDeadline, 1) : firstNotification,
             } satisfies ValidatedPayload,
-            actor: SYSTEM,
+            by: SYSTEM,
           },
         ]
       : [
           {
             type: CAMPAIGN_EVENTS.voided,
             payload: { campaignId: campaign.id, at: today, oppositionWeight: assessment.oppositionWeight } satisfies VoidedPayload,
-            actor: SYSTEM,
+            by: SYSTEM,
           },
         ];
-  await record(deps, campaign.negotiationId, drafts, now);
+  await record(deps, campaign.negotiationId, SYSTEM, drafts, now);
   return afterChange(deps, campaign.negotiationId, campaign.id);
 }
 
 async function settledCampaign(deps: SignatureDeps, negotiationId: string, now: Date): Promise<CampaignView | null> {
-  return serialize(negotiationId, async () => settle(deps, await currentCampaign(deps, negotiationId), now));
+  return deps.events.serialize(negotiationId, async () => settle(deps, await currentCampaign(deps, negotiationId), now));
 }
 
 /** `GET …/signature`: the current campaign, brought up to date. */
@@ -203,7 +195,7 @@ async function startCampaign(
 ): Promise<CampaignView> {
   const { negotiationId } = actor;
   const today = parisDate(now);
-  return serialize(negotiationId, async () => {
+  return deps.events.serialize(negotiationId, async () => {
     const current = await settle(deps, await currentCampaign(deps, negotiationId), now);
     if (current && !REOPENABLE_STATES.includes(current.state)) {
       throw new AppError('CONFLICT', `Une campagne est déjà en cours ou aboutie (état : ${current.state}) : un autre texte ne peut pas être ouvert à la signature.`);
@@ -238,6 +230,7 @@ async function startCampaign(
       name: input.versionName,
       reason: kind === 'agreement' ? 'Ouverture à la signature' : 'Recommandation patronale',
       author: { userId: actor.user.id, name: actor.user.name, org: actor.org.shortName },
+      by: stampOf(actor),
       now,
     });
     const frozenView: CampaignView = { ...draft, version: { id: version.id, name: version.name, createdAt: version.createdAt, hash: '' } };
@@ -253,15 +246,7 @@ async function startCampaign(
       signatureDeadline: input.signatureDeadline,
       parties,
     };
-    await record(
-      deps,
-      negotiationId,
-      [
-        { type: 'version:created', payload: { versionId: version.id, name: version.name, kind: version.kind }, actor: actor.user.id, org: actor.org.id },
-        { type: kind === 'agreement' ? CAMPAIGN_EVENTS.opened : CAMPAIGN_EVENTS.recommendationAdopted, payload, actor: actor.user.id, org: actor.org.id },
-      ],
-      now,
-    );
+    await record(deps, negotiationId, stampOf(actor), [{ type: kind === 'agreement' ? CAMPAIGN_EVENTS.opened : CAMPAIGN_EVENTS.recommendationAdopted, payload }], now);
     return afterChange(deps, negotiationId, campaignId);
   });
 }
@@ -318,7 +303,7 @@ export async function signAgreement(
   }
   await throttle?.recordSuccess(actor.user.email);
   const { negotiationId } = actor;
-  return serialize(negotiationId, async () => {
+  return deps.events.serialize(negotiationId, async () => {
     const campaign = await requireCampaign(deps, negotiationId, now);
     if (campaign.kind === 'recommendation') throw new AppError('CONFLICT', 'Une recommandation patronale ne se signe pas.');
     if (campaign.state !== 'open for signature') {
@@ -334,7 +319,7 @@ export async function signAgreement(
       date: parisDate(now),
       versionHash: campaign.version.hash,
     };
-    await record(deps, negotiationId, [{ type: CAMPAIGN_EVENTS.signed, payload, actor: actor.user.id, org }], now);
+    await record(deps, negotiationId, stampOf(actor), [{ type: CAMPAIGN_EVENTS.signed, payload, by: { actor: actor.user.id, org } }], now);
     return afterChange(deps, negotiationId, campaign.id);
   });
 }
@@ -346,14 +331,14 @@ export async function closeSignature(deps: SignatureDeps, actor: Actor, now: Dat
   assertCan(actor, 'signature:manage');
   const { negotiationId } = actor;
   const today = parisDate(now);
-  return serialize(negotiationId, async () => {
+  return deps.events.serialize(negotiationId, async () => {
     const campaign = await requireCampaign(deps, negotiationId, now);
     if (campaign.state !== 'open for signature') throw new AppError('CONFLICT', `La campagne n’est pas ouverte (état : ${campaign.state}).`);
     if (assessCampaign(campaign, today).signatureTestPassed) {
       throw new AppError('CONFLICT', 'Les signatures atteignent 30 % : l’accord est conclu, il doit être notifié aux organisations représentatives.');
     }
     const payload: SignatureClosedPayload = { campaignId: campaign.id, outcome: 'not concluded', at: today, nonSignatories: unsigned(campaign), by: person(actor) };
-    await record(deps, negotiationId, [{ type: CAMPAIGN_EVENTS.closed, payload, actor: actor.user.id, org: actor.org.id }], now);
+    await record(deps, negotiationId, stampOf(actor), [{ type: CAMPAIGN_EVENTS.closed, payload }], now);
     return afterChange(deps, negotiationId, campaign.id);
   });
 }
@@ -369,7 +354,7 @@ export async function recordNotification(deps: SignatureDeps, actor: Actor, inpu
   const today = parisDate(now);
   const at = input.at ?? today;
   if (compareDates(at, today) > 0) throw new AppError('BAD_REQUEST', 'Une notification ne peut pas être datée dans le futur.');
-  return serialize(negotiationId, async () => {
+  return deps.events.serialize(negotiationId, async () => {
     const campaign = await requireCampaign(deps, negotiationId, now);
     if (campaign.kind === 'recommendation') throw new AppError('CONFLICT', 'Une recommandation patronale n’est pas notifiée aux syndicats.');
     if (campaign.state !== 'open for signature' && campaign.state !== 'notified') {
@@ -382,17 +367,17 @@ export async function recordNotification(deps: SignatureDeps, actor: Actor, inpu
     if (lastSignature && compareDates(at, lastSignature) < 0) {
       throw new AppError('CONFLICT', 'La notification ne peut pas précéder la dernière signature : elle clôt la procédure de signature.');
     }
-    const drafts: EventDraft[] = [];
+    const drafts: RecordDraft[] = [];
     if (campaign.state === 'open for signature') {
       if (!assessCampaign(campaign, at).signatureTestPassed) {
         throw new AppError('CONFLICT', 'Les signatures n’atteignent pas 30 % : l’accord n’est pas conclu et ne peut pas être notifié. Clôturez la campagne.');
       }
       const closed: SignatureClosedPayload = { campaignId: campaign.id, outcome: 'concluded', at, nonSignatories: unsigned(campaign), by: person(actor) };
-      drafts.push({ type: CAMPAIGN_EVENTS.closed, payload: closed, actor: actor.user.id, org: actor.org.id });
+      drafts.push({ type: CAMPAIGN_EVENTS.closed, payload: closed });
     }
     const notified: NotifiedPayload = { campaignId: campaign.id, org: input.org, at, recordedBy: person(actor) };
-    drafts.push({ type: CAMPAIGN_EVENTS.notified, payload: notified, actor: actor.user.id, org: actor.org.id });
-    await record(deps, negotiationId, drafts, now);
+    drafts.push({ type: CAMPAIGN_EVENTS.notified, payload: notified });
+    await record(deps, negotiationId, stampOf(actor), drafts, now);
     await settle(deps, await campaignById(deps, negotiationId, campaign.id), now);
     return afterChange(deps, negotiationId, campaign.id);
   });
@@ -408,7 +393,7 @@ export async function fileOpposition(deps: SignatureDeps, actor: Actor, input: {
   assertCanFor(actor, 'signature:sign', org);
   const { negotiationId } = actor;
   const today = parisDate(now);
-  return serialize(negotiationId, async () => {
+  return deps.events.serialize(negotiationId, async () => {
     const campaign = await requireCampaign(deps, negotiationId, now);
     if (campaign.kind === 'recommendation') throw new AppError('CONFLICT', 'Une recommandation patronale n’est pas soumise au droit d’opposition.');
     if (campaign.state === 'void') throw new AppError('CONFLICT', 'L’accord est déjà réputé non écrit.');
@@ -436,12 +421,12 @@ export async function fileOpposition(deps: SignatureDeps, actor: Actor, input: {
       counted: judged?.counted ?? false,
       ground: judged?.ground ?? 'late',
     };
-    const drafts: EventDraft[] = [{ type: CAMPAIGN_EVENTS.opposed, payload, actor: actor.user.id, org }];
+    const drafts: RecordDraft[] = [{ type: CAMPAIGN_EVENTS.opposed, payload, by: { actor: actor.user.id, org } }];
     if (campaign.state === 'notified' && assessment.status === 'void') {
       const voided: VoidedPayload = { campaignId: campaign.id, at: today, oppositionWeight: assessment.oppositionWeight };
-      drafts.push({ type: CAMPAIGN_EVENTS.voided, payload: voided, actor: SYSTEM });
+      drafts.push({ type: CAMPAIGN_EVENTS.voided, payload: voided, by: SYSTEM });
     }
-    await record(deps, negotiationId, drafts, now);
+    await record(deps, negotiationId, stampOf(actor), drafts, now);
     return afterChange(deps, negotiationId, campaign.id);
   });
 }
@@ -459,7 +444,7 @@ export async function recordTransition(
   const at = input.at ?? today;
   if (compareDates(at, today) > 0) throw new AppError('BAD_REQUEST', 'Une étape ne peut pas être datée dans le futur.');
   const rule = LATER_TRANSITIONS[input.to];
-  return serialize(negotiationId, async () => {
+  return deps.events.serialize(negotiationId, async () => {
     const campaign = await requireCampaign(deps, negotiationId, now);
     if (!(rule.from as readonly CampaignState[]).includes(campaign.state)) {
       throw new AppError('CONFLICT', `Transition impossible : « ${campaign.state} » → « ${input.to} » (attendu depuis : ${rule.from.join(', ')}).`);
@@ -472,7 +457,7 @@ export async function recordTransition(
     if (last && compareDates(at, last) < 0) throw new AppError('CONFLICT', `Cette étape ne peut pas précéder la précédente (${last}).`);
     const document: LegalDocument | null = input.document ? { title: input.document.title, reference: input.document.reference ?? null } : null;
     const payload: TransitionedPayload = { campaignId: campaign.id, to: input.to, at, document, by: person(actor) };
-    await record(deps, negotiationId, [{ type: CAMPAIGN_EVENTS.transitioned, payload, actor: actor.user.id, org: actor.org.id }], now);
+    await record(deps, negotiationId, stampOf(actor), [{ type: CAMPAIGN_EVENTS.transitioned, payload }], now);
     return afterChange(deps, negotiationId, campaign.id);
   });
 }

@@ -5,7 +5,7 @@ import { userModel } from '../auth/user.model.ts';
 import { DocStore } from '../collab/doc-store.ts';
 import { initialState } from '../collab/initial-state.ts';
 import { MongoPersistence } from '../collab/persistence.ts';
-import { EventStore } from '../events/event-store.ts';
+import type { EventLog } from '../events/event-log.ts';
 import { createVersion } from '../versions/versions.service.ts';
 import { fileOpposition, openForSignature, recordNotification, signAgreement, type SignatureDeps } from './campaign.service.ts';
 
@@ -25,22 +25,22 @@ export interface SeedCampaignInput {
   /** By short name. */
   organisations: Record<string, string>;
   password: string;
+  /** The log the story is written to (the seed's own: nobody listens yet). */
+  events: EventLog;
 }
 
-/** Runs outside the app (the seed runs before any client): its own event store and document store, closed at the end. */
+/** Runs outside the app (the seed runs before any client): its own document store, closed at the end. */
 export async function seedCppniCampaign(connection: Connection, input: SeedCampaignInput): Promise<void> {
   const db = connection.db;
   if (!db) throw new Error('database not connected');
-  const events = new EventStore(connection);
-  await events.init();
+  const { events } = input;
   const persistence = new MongoPersistence(db);
   await persistence.init();
   const store = new DocStore({ persistence, logger: createLogger('silent'), initialState: (name) => initialState(connection, name) });
   const deps: SignatureDeps = {
     connection,
     events,
-    publish: () => undefined,
-    freezeVersion: (version) => createVersion({ connection, store }, { ...version, kind: 'signature' }),
+    freezeVersion: (version) => createVersion({ connection, store, events }, { ...version, kind: 'signature' }),
   };
   const actor = async (email: string): Promise<Actor> => {
     const user = await userModel(connection).findById(input.users[email]).lean();

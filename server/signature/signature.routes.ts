@@ -14,7 +14,6 @@ import { checkOrigin, requireActor, type Actor } from '../access/access.service.
 import { LoginThrottle } from '../auth/rate-limit.service.ts';
 import { AppError } from '../common/app-error.ts';
 import { collabOf } from '../collab/collab.capability.ts';
-import { publish } from '../realtime/realtime.handlers.ts';
 import { createVersion } from '../versions/versions.service.ts';
 import { campaignCheckpointModel, campaignModel } from './campaign.model.ts';
 import {
@@ -36,14 +35,13 @@ import { exportedFileModel, signedSnapshotModel } from './signed-export.model.ts
 /** The largest file `POST /api/verify` reads. */
 export const VERIFY_LIMIT = '20mb';
 
-/** The campaign use cases wired to this app: its event log, its broadcast, its live text. */
-export function signatureDeps(ctx: Pick<AppContext, 'db' | 'events' | 'io'>): SignatureDeps {
+/** The campaign use cases wired to this app: its event log (which broadcasts), its live text. */
+export function signatureDeps(ctx: Pick<AppContext, 'db' | 'events'>): SignatureDeps {
   const { connection } = ctx.db;
   return {
     connection,
     events: ctx.events,
-    publish: (negotiationId, events) => publish(ctx, negotiationId, events),
-    freezeVersion: (input) => createVersion({ connection, store: collabOf(ctx).store }, { ...input, kind: 'signature' }),
+    freezeVersion: (input) => createVersion({ connection, store: collabOf(ctx).store, events: ctx.events }, { ...input, kind: 'signature' }),
     passwordThrottle: new LoginThrottle(connection),
   };
 }

@@ -4,7 +4,7 @@ import { VersionBodySchema } from '../../shared/structure.ts';
 import { AppError } from '../common/app-error.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
 import { collabOf } from '../collab/collab.capability.ts';
-import { recordEvents } from '../realtime/realtime.handlers.ts';
+import { stampOf } from '../events/event-log.ts';
 import { versionModel } from './version.model.ts';
 import { compareVersions, createVersion, listVersions, readVersion } from './versions.service.ts';
 
@@ -15,7 +15,7 @@ export const registerVersions: Capability = async (ctx) => {
   const { connection } = ctx.db;
   await versionModel(connection).createIndexes();
   const { api } = ctx;
-  const deps = () => ({ connection, store: collabOf(ctx).store });
+  const deps = () => ({ connection, store: collabOf(ctx).store, events: ctx.events });
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;
 
   api.get('/negotiations/:negotiationId/versions', requireActor('negotiation:read'), async (_req, res) => {
@@ -32,10 +32,8 @@ export const registerVersions: Capability = async (ctx) => {
       reason: parsed.data.reason,
       kind: 'manual',
       author: { userId: actor.user.id, name: actor.user.name, org: actor.org.shortName },
+      by: stampOf(actor),
     });
-    await recordEvents(ctx, actor.negotiationId, [
-      { type: 'version:created', payload: { versionId: version.id, name: version.name, kind: version.kind }, actor: actor.user.id, org: actor.org.id },
-    ]);
     ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, version: version.id }, 'version created');
     res.status(201).json(version);
   });

@@ -13,6 +13,7 @@ import {
 import { agreementDocName, articleDocName, blocksOfState, readBlocks, readStructure, structureOfState } from '../../shared/structure.ts';
 import { AppError } from '../common/app-error.ts';
 import type { DocStore } from '../collab/doc-store.ts';
+import type { EventLog, Stamp } from '../events/event-log.ts';
 import { versionModel } from './version.model.ts';
 
 export type { Comparison, VersionSummary, VersionText };
@@ -25,11 +26,12 @@ export interface VersionDeps {
 /**
  * THE way a version is taken, by hand (a pen-holder's "save a version") or by a workflow
  * (end of session, merged amendment, opening for signature): the structure and every
- * article's full Yjs state, as they are now, under a name, with who, when and why.
+ * article's full Yjs state, as they are now, under a name, with who, when and why; then
+ * `version:created` in the negotiation's log, in the name of `by`.
  */
 export async function createVersion(
-  deps: VersionDeps,
-  input: { negotiationId: string; name: string; reason?: string; kind: VersionKind; author: VersionAuthor; now?: Date },
+  deps: VersionDeps & { events: Pick<EventLog, 'record'> },
+  input: { negotiationId: string; name: string; reason?: string; kind: VersionKind; author: VersionAuthor; by: Stamp; now?: Date },
 ): Promise<VersionSummary> {
   const structure = await deps.store.encodeState(agreementDocName(input.negotiationId));
   const entries = structureOfState(structure);
@@ -49,7 +51,14 @@ export async function createVersion(
     structure: Buffer.from(structure),
     articles,
   });
-  return { id: String(doc._id), name: doc.name, kind: input.kind, createdAt: createdAt.toISOString() };
+  const version: VersionSummary = { id: String(doc._id), name: doc.name, kind: input.kind, createdAt: createdAt.toISOString() };
+  await deps.events.record(
+    input.negotiationId,
+    input.by,
+    [{ type: 'version:created', payload: { versionId: version.id, name: version.name, kind: version.kind } }],
+    input.now,
+  );
+  return version;
 }
 
 export async function listVersions(connection: Connection, negotiationId: string): Promise<VersionSummary[]> {

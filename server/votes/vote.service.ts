@@ -5,11 +5,10 @@ import type { z } from 'zod';
 import type { AppContext } from '../app.ts';
 import { assertCan, assertCanFor, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
-import { createLanes } from '../common/lanes.ts';
 import { rebuildProjection, syncProjection, type Projection } from '../events/projection.ts';
 import { articleModel } from '../negotiations/article.model.ts';
 import { partiesInForce } from '../negotiations/negotiation.service.ts';
-import { recordEvents } from '../realtime/realtime.handlers.ts';
+import { stampOf } from '../events/event-log.ts';
 import { tabledAmendment } from '../amendments/amendment.service.ts';
 import { voteCheckpointModel, voteModel } from './vote.model.ts';
 import {
@@ -20,11 +19,10 @@ import {
   type VoteOpenedPayload,
 } from './vote.projection.ts';
 
-export type VoteContext = Pick<AppContext, 'db' | 'events' | 'io'>;
+export type VoteContext = Pick<AppContext, 'db' | 'events'>;
 
-// Vote commands of one negotiation run one at a time in this process, so that a ballot
-// is never accepted after the close was decided (the fold also ignores one, see projection).
-const serialize = createLanes();
+// Vote commands of one negotiation run one at a time in this process (`ctx.events.serialize`), so
+// that a ballot is never accepted after the close was decided (the fold also ignores one, see projection).
 
 function voteProjection(connection: Connection): Projection<VoteView> {
   return { items: voteModel(connection), checkpoints: voteCheckpointModel(connection), idOf: voteIdOf, apply: applyVoteEvent };
@@ -89,8 +87,8 @@ export async function openVote(ctx: VoteContext, actor: Actor, input: z.infer<ty
     sessionId: input.sessionId,
     openedBy: by(actor),
   };
-  return serialize(negotiationId, async () => {
-    await recordEvents(ctx, negotiationId, [{ type: 'vote:opened', payload, actor: actor.user.id, org: actor.org.id }]);
+  return ctx.events.serialize(negotiationId, async () => {
+    await ctx.events.record(negotiationId, stampOf(actor), [{ type: 'vote:opened', payload }]);
     return getVote(ctx, negotiationId, payload.voteId);
   });
 }
@@ -102,7 +100,7 @@ export async function openVote(ctx: VoteContext, actor: Actor, input: z.infer<ty
 export async function castBallot(ctx: VoteContext, actor: Actor, input: z.infer<typeof CastBallotSchema>): Promise<VoteView> {
   assertCanFor(actor, 'vote:cast', actor.org.id);
   const { negotiationId } = actor;
-  return serialize(negotiationId, async () => {
+  return ctx.events.serialize(negotiationId, async () => {
     const vote = await getVote(ctx, negotiationId, input.voteId);
     if (vote.status !== 'open') throw new AppError('CONFLICT', 'Ce vote est clos : le bulletin ne peut plus changer.');
     const voters = await votingOrganisations(ctx.db.connection, negotiationId);
@@ -111,7 +109,7 @@ export async function castBallot(ctx: VoteContext, actor: Actor, input: z.infer<
     }
     if (vote.ballots.find((b) => b.org === actor.org.id)?.choice === input.choice) return vote;
     const payload: BallotCastPayload = { voteId: vote.id, org: actor.org.id, choice: input.choice, castBy: by(actor) };
-    await recordEvents(ctx, negotiationId, [{ type: 'ballot:cast', payload, actor: actor.user.id, org: actor.org.id }]);
+    await ctx.events.record(negotiationId, stampOf(actor), [{ type: 'ballot:cast', payload }]);
     return getVote(ctx, negotiationId, vote.id);
   });
 }
@@ -120,13 +118,13 @@ export async function castBallot(ctx: VoteContext, actor: Actor, input: z.infer<
 export async function closeVote(ctx: VoteContext, actor: Actor, input: z.infer<typeof CloseVoteSchema>): Promise<VoteView> {
   assertCan(actor, 'vote:open');
   const { negotiationId } = actor;
-  return serialize(negotiationId, async () => {
+  return ctx.events.serialize(negotiationId, async () => {
     const vote = await getVote(ctx, negotiationId, input.voteId);
     if (vote.status !== 'open') throw new AppError('CONFLICT', 'Ce vote est déjà clos.');
     const organisations = await votingOrganisations(ctx.db.connection, negotiationId);
     const result = tallyVote(vote.rule, organisations, vote.ballots);
     const payload: VoteClosedPayload = { voteId: vote.id, result, closedBy: by(actor) };
-    await recordEvents(ctx, negotiationId, [{ type: 'vote:closed', payload, actor: actor.user.id, org: actor.org.id }]);
+    await ctx.events.record(negotiationId, stampOf(actor), [{ type: 'vote:closed', payload }]);
     return getVote(ctx, negotiationId, vote.id);
   });
 }

@@ -4,7 +4,7 @@ import { hashToken } from '../../server/auth/session.service.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { call, login, sessionCookieOf, DEMO_PASSWORD } from '../helpers/auth.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
-import { recordEvents } from '../../server/realtime/realtime.handlers.ts';
+import { SYSTEM } from '../../server/events/event-log.ts';
 import { eventModel } from '../../server/events/event.model.ts';
 import { collect, connect, join, until } from './realtime-client.ts';
 
@@ -178,7 +178,7 @@ describe('invitations, revocations and password resets', () => {
       expect((await call(server, `/negotiations/${negotiationId}/members/${member.id}`, { method: 'PATCH', cookie: secretariat, body: { roles: ['observer'] } })).status).toBe(204);
       expect((await call(server, `/negotiations/${negotiationId}/members/${member.id}`, { method: 'DELETE', cookie: secretariat })).status).toBe(204);
       // A committee event after them: once the CFDT hears it, it would have heard the others.
-      await recordEvents(server.app.context, negotiationId, [{ type: 'test:sentinel', payload: {}, actor: 'system' }]);
+      await server.app.context.events.record(negotiationId, SYSTEM, [{ type: 'test:sentinel', payload: {} }]);
 
       const types = (events: { type: string }[]) => events.map((e) => e.type);
       await until(() => heard.cgt.length === 4 && heard.cfdt.length === 1, 'the live events');
@@ -211,7 +211,7 @@ describe('invitations, revocations and password resets', () => {
       visibility: { scope: 'committee' },
       at: new Date(),
     });
-    await recordEvents(server.app.context, negotiationId, [{ type: 'test:sentinel', payload: {}, actor: 'system' }]);
+    await server.app.context.events.record(negotiationId, SYSTEM, [{ type: 'test:sentinel', payload: {} }]);
     const seen = async (email: string) => {
       const socket = await connect(server, await login(server, email));
       try {

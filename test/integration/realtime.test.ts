@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventDraft, NegotiationEvent } from '../../shared/events.ts';
-import { channelOf, recordEvents } from '../../server/realtime/realtime.handlers.ts';
+import { SYSTEM } from '../../server/events/event-log.ts';
 import { sweepFollowers } from '../../server/realtime/session-sweep.ts';
 import { membershipModel } from '../../server/negotiations/membership.model.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -21,7 +21,7 @@ describe('the negotiation event channel', () => {
   }
 
   function record(negotiationId: string, drafts: Omit<EventDraft, 'actor'>[]): Promise<NegotiationEvent[]> {
-    return recordEvents(server.app.context, negotiationId, drafts.map((d) => ({ actor: 'system', ...d })));
+    return server.app.context.events.record(negotiationId, SYSTEM, drafts);
   }
 
   beforeAll(async () => {
@@ -178,7 +178,7 @@ describe('the negotiation event channel', () => {
   it('a joined socket stops hearing the negotiation once its session ends or its mandate is revoked', async () => {
     const negotiationId = ids.negotiations.cppni;
     const ctx = server.app.context;
-    const sweep = () => sweepFollowers(ctx.io, channelOf(ctx)!, ctx.db.connection, ctx.logger);
+    const sweep = () => sweepFollowers(ctx.io, ctx.channel, ctx.db.connection, ctx.logger);
 
     const signedOutCookie = await login(server, 'delegue@fo.demo');
     const signedOut = await connect(server, signedOutCookie);
@@ -206,7 +206,7 @@ describe('the negotiation event channel', () => {
     expect(heard.signedOut).toEqual([]);
     expect(heard.revoked).toEqual([]);
     expect(revoked.connected).toBe(true);
-    expect(channelOf(ctx)!.followers().some((f) => f.viewer.orgId === ids.organisations.SUD)).toBe(false);
+    expect(ctx.channel.followers().some((f) => f.viewer.orgId === ids.organisations.SUD)).toBe(false);
     expect(lastSeq).toBeGreaterThan(0);
   });
 });

@@ -7,6 +7,7 @@ import { seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { call, login } from '../helpers/auth.ts';
 import { collabOf } from '../../server/collab/collab.capability.ts';
 import { createVersion } from '../../server/versions/versions.service.ts';
+import { SYSTEM } from '../../server/events/event-log.ts';
 import { appendParagraph, connectClient, synced, waitFor, type TestClient } from './yjs-helpers.ts';
 
 describe('versions, comparison and the article workflow', () => {
@@ -69,13 +70,16 @@ describe('versions, comparison and the article workflow', () => {
     expect((await call(server, `/negotiations/${negotiationId}/compare?from=${first.id}`, { cookie: delegate })).status).toBe(400);
   });
 
-  it('createVersion is the one use case workflows call (kind session)', async () => {
+  it('createVersion is the one use case workflows call, and records version:created itself', async () => {
+    const { context } = server.app;
     const version = await createVersion(
-      { connection: server.app.context.db.connection, store: collabOf(server.app.context).store },
-      { negotiationId, name: 'Fin de séance', kind: 'session', author: { userId: 'system', name: 'Secrétariat' } },
+      { connection: context.db.connection, store: collabOf(context).store, events: context.events },
+      { negotiationId, name: 'Fin de séance', kind: 'session', author: { userId: 'system', name: 'Secrétariat' }, by: SYSTEM },
     );
     const list = await json<VersionSummary[]>(await call(server, `/negotiations/${negotiationId}/versions`, { cookie: delegate }));
     expect(list[0]).toMatchObject({ id: version.id, kind: 'session' });
+    const recorded = (await context.events.since(negotiationId, 0)).filter((e) => e.type === 'version:created');
+    expect(recorded.at(-1)).toMatchObject({ actor: 'system', payload: { versionId: version.id, name: 'Fin de séance', kind: 'session' } });
   });
 
   it('adding, moving, renumbering and deleting articles keep the metadata and the cross-references right', async () => {

@@ -1,0 +1,88 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { EventDraft, NegotiationEvent } from '../../shared/events.ts';
+import type { EventStore } from './event-store.ts';
+
+/** Who an event is recorded in the name of: a person acting for an organisation, or the system. */
+export interface Stamp {
+  actor: string;
+  org: string | null;
+}
+
+/** What the system records by itself (a deadline passed, an automatic merge). */
+export const SYSTEM: Stamp = { actor: 'system', org: null };
+
+/** Where stored events go once durable: the negotiation channel of this app (none for a seed). */
+export interface EventPublisher {
+  publish(negotiationId: string, events: readonly NegotiationEvent[]): void;
+}
+
+/** A use case's event: the catalogue's type and payload; the log stamps who acted, unless `by` says otherwise. */
+export type RecordDraft = Omit<EventDraft, 'actor' | 'org'> & { by?: Stamp };
+
+/**
+ * The negotiation event log of one app: THE way a change is recorded. It stamps each event
+ * with who acted and for which organisation, appends it durably (the commit point), and
+ * only then hands it to the channel that delivers it to the sockets allowed to see it.
+ *
+ * It also runs a negotiation's commands one at a time in this process (`serialize`), so a
+ * command never decides on state that another command of the same negotiation is about to
+ * change: two "next item" clicks move two items, a ballot is never accepted after the close
+ * was decided, a merge never races an adoption.
+ */
+export class EventLog {
+  readonly store: EventStore;
+  private readonly publisher: EventPublisher | null;
+  private readonly lanes = new Map<string, Promise<unknown>>();
+  /** The negotiations whose lane the current async context runs in. */
+  private readonly inLane = new AsyncLocalStorage<ReadonlySet<string>>();
+
+  constructor(store: EventStore, publisher: EventPublisher | null = null) {
+    this.store = store;
+    this.publisher = publisher;
+  }
+
+  /**
+   * Appends the drafts in the name of `by` (each draft may name another, e.g. the system),
+   * then publishes them. Resolves with the stored events once they are durable and sent.
+   */
+  async record(negotiationId: string, by: Stamp, drafts: readonly RecordDraft[], at?: Date): Promise<NegotiationEvent[]> {
+    const stamped = drafts.map(({ by: own, ...draft }): EventDraft => {
+      const stamp = own ?? by;
+      return { ...draft, actor: stamp.actor, org: stamp.org };
+    });
+    const stored = await this.store.append(negotiationId, stamped, at ? () => at : undefined);
+    this.publisher?.publish(negotiationId, stored);
+    return stored;
+  }
+
+  /** Events after `sinceSeq`, in order, durable ones only (see EventStore.since). */
+  since(negotiationId: string, sinceSeq: number, limit?: number): Promise<NegotiationEvent[]> {
+    return this.store.since(negotiationId, sinceSeq, limit);
+  }
+
+  /**
+   * Runs `task` after every task queued before it for the negotiation, in arrival order. A
+   * failed task does not stop the ones behind it. A task already running in the
+   * negotiation's lane runs nested tasks at once (waiting for itself would never end).
+   */
+  serialize<T>(negotiationId: string, task: () => Promise<T>): Promise<T> {
+    const held = this.inLane.getStore();
+    if (held?.has(negotiationId)) return task();
+    const inside = new Set(held ?? []).add(negotiationId);
+    const run = (this.lanes.get(negotiationId) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.inLane.run(inside, task));
+    this.lanes.set(negotiationId, run);
+    void run
+      .finally(() => {
+        if (this.lanes.get(negotiationId) === run) this.lanes.delete(negotiationId);
+      })
+      .catch(() => undefined);
+    return run;
+  }
+}
+
+/** The stamp of a person acting in a negotiation: their user id and the organisation of their mandate. */
+export function stampOf(actor: { user: { id: string }; org: { id: string } }): Stamp {
+  return { actor: actor.user.id, org: actor.org.id };
+}
