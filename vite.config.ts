@@ -58,6 +58,8 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
         },
       },
+      // The embedded engine's own projects (unit, integration, conformance).
+      'server/mongo-engine',
     ],
   },
 });

@@ -2,9 +2,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import type { Doc } from './engine/bson.ts';
-import type { CollectionChange } from './engine/catalog.ts';
-import { startEngine, type RunningEngine } from './engine/index.ts';
+import { startEngine, type CollectionChange, type Doc, type RunningEngine } from '@negociation/mongo-engine';
 
 /** A write to one of the application's collections, as the embedded engine makes it. */
 export type DatabaseChange = Pick<CollectionChange, 'collection' | 'kind' | 'id'>;

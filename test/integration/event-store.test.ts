@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEngine, type RunningEngine } from '../../server/db/engine/index.ts';
+import { startEngine, type RunningEngine } from '@negociation/mongo-engine';
 import { EventStore } from '../../server/events/event-store.ts';
 import { killAfterAcks, modulePath, requireFromProject } from '../helpers/crash.ts';
 
@@ -146,7 +146,7 @@ describe('the negotiation event log', () => {
     // each prints `seq appender-i` once its append is answered.
     const acked = await killAfterAcks(
       `
-      import { startEngine } from ${modulePath('server/db/engine/index.ts')};
+      import { startEngine } from ${modulePath('server/mongo-engine/src/index.ts')};
       import { EventStore } from ${modulePath('server/events/event-store.ts')};
       const mongoose = ${requireFromProject}('mongoose');
       const engine = await startEngine({ dir: process.argv[2], port: 0, compactBytes: 64 * 1024 });

@@ -1,0 +1,142 @@
+// The command table and the dispatcher: unknown commands get mongod's CommandNotFound, any
+// thrown error becomes an `ok: 0` reply, and a command that wrote waits for the group commit
+// covering its journal records before its reply leaves.
+import type { Doc } from '../bson/codec.ts';
+import { Binary } from '../bson/codec.ts';
+import { asCommandError, CommandError, ErrorCode } from '../errors.ts';
+import { aggregate } from './aggregate.ts';
+import type { CommandContext, CommandHandler, EngineState } from './context.ts';
+import { count, distinct } from './count.ts';
+import * as databases from './databases.ts';
+import { remove } from './delete.ts';
+import { find, getMore, killCursors } from './find.ts';
+import { findAndModify } from './find-and-modify.ts';
+import * as handshake from './handshake.ts';
+import { createIndexes, dropIndexes, listIndexes } from './indexes.ts';
+import { bulkWrite } from './bulk-write.ts';
+import { insert } from './insert.ts';
+import { update } from './update.ts';
+
+const COMMANDS: Record<string, CommandHandler> = {
+  hello: handshake.hello,
+  isMaster: handshake.hello,
+  ismaster: handshake.hello,
+  ping: handshake.ping,
+  buildInfo: handshake.buildInfo,
+  buildinfo: handshake.buildInfo,
+  hostInfo: handshake.hostInfo,
+  getParameter: handshake.getParameter,
+  serverStatus: handshake.serverStatus,
+  whatsmyuri: handshake.whatsmyuri,
+  getCmdLineOpts: handshake.getCmdLineOpts,
+  connectionStatus: handshake.connectionStatus,
+  getLog: handshake.getLog,
+  listCommands: handshake.listCommands,
+  endSessions: handshake.noop,
+  killSessions: handshake.noop,
+  killAllSessions: handshake.noop,
+  refreshSessions: handshake.noop,
+  startSession: handshake.noop,
+  getFreeMonitoringStatus: handshake.noop,
+  listDatabases: databases.listDatabases,
+  listCollections: databases.listCollections,
+  create: databases.create,
+  collMod: databases.collMod,
+  drop: databases.drop,
+  dropDatabase: databases.dropDatabase,
+  renameCollection: databases.renameCollection,
+  collStats: databases.collStats,
+  dbStats: databases.dbStats,
+  insert,
+  bulkWrite,
+  find,
+  getMore,
+  killCursors,
+  update,
+  delete: remove,
+  findAndModify,
+  findandmodify: findAndModify,
+  aggregate,
+  count,
+  distinct,
+  createIndexes,
+  listIndexes,
+  dropIndexes,
+  deleteIndexes: dropIndexes,
+};
+
+/** Commands a legacy OP_QUERY may carry since MongoDB 5.1: the handshake only. */
+export const OP_QUERY_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
+
+const SESSION_UID = new Binary(Buffer.alloc(32), 0);
+
+function sessionKey(id: unknown): string | undefined {
+  return id instanceof Binary ? Buffer.from(id.buffer.subarray(0, id.position)).toString('hex') : undefined;
+}
+
+function noteSession(engine: EngineState, body: Doc): void {
+  const lsid = body.lsid as Doc | undefined;
+  const key = sessionKey(lsid?.id);
+  if (!key) return;
+  if (!engine.sessions.has(key) && engine.sessions.size > 10_000) engine.sessions.clear();
+  engine.sessions.set(key, { _id: { id: lsid!.id, uid: SESSION_UID }, lastUse: new Date() });
+}
+
+function forgetSessions(engine: EngineState, ids: unknown): void {
+  if (!Array.isArray(ids)) return;
+  for (const lsid of ids) {
+    const key = sessionKey((lsid as Doc | undefined)?.id);
+    if (key) engine.sessions.delete(key);
+  }
+}
+
+export async function runCommand(engine: EngineState, db: string, body: Doc, connectionId: number): Promise<Doc> {
+  const { reply, durable } = await applyCommand(engine, db, body, connectionId);
+  try {
+    await durable;
+  } catch {
+    return new CommandError(ErrorCode.InternalError, 'journal write failed: the write is not durable').toReply();
+  }
+  return reply;
+}
+
+/**
+ * Runs a command against memory and answers at once; `durable` resolves once what it
+ * wrote is on disk (at once when it wrote nothing). Only `runCommand` answers over the
+ * wire, and only after `durable`: a reply is never sent for a write that could be lost.
+ */
+export async function applyCommand(
+  engine: EngineState,
+  db: string,
+  body: Doc,
+  connectionId: number,
+): Promise<{ reply: Doc; durable: Promise<void> }> {
+  const name = Object.keys(body)[0];
+  const handler = name === undefined ? undefined : Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!handler) {
+    return { reply: new CommandError(ErrorCode.CommandNotFound, `no such command: '${name ?? ''}'`).toReply(), durable: Promise.resolve() };
+  }
+  noteSession(engine, body);
+  if (name === 'endSessions' || name === 'killSessions') forgetSessions(engine, body[name]);
+  const journal = engine.store.journal;
+  const before = journal.lastSeq;
+  const ctx: CommandContext = { engine, db, body, connectionId };
+  let reply: Doc;
+  try {
+    reply = await handler(ctx);
+  } catch (err) {
+    if (!(err instanceof CommandError)) engine.logger.error({ err, command: name }, 'command failed unexpectedly');
+    reply = asCommandError(err, ErrorCode.InternalError).toReply();
+  }
+  if (journal.lastSeq === before) return { reply, durable: Promise.resolve() };
+  const durable = journal.sync().then(
+    () => engine.store.maybeCompact(),
+    (err: unknown) => {
+      engine.logger.error({ err }, 'journal write failed');
+      throw err;
+    },
+  );
+  // The caller may never await it (a failed journal refuses every later write anyway).
+  durable.catch(() => undefined);
+  return { reply, durable };
+}

@@ -1,0 +1,109 @@
+// The embedded MongoDB-wire-compatible engine: a durable in-memory store served on a loopback
+// port to the real `mongodb` driver and mongoose. Layers, outside in: wire/ (framing and
+// connections) → commands/ (mongod's commands and replies) → query/ (mingo, planner, sorts,
+// updates) → catalog.ts, collection.ts, indexes/ (collections and their indexes) → storage/
+// (journal with group commit, snapshots, replay); bson/ (encoding, BSON order, paths, raw
+// bytes) serves every layer and imports none of them.
+import { pino, type Logger } from 'pino';
+import type { Doc } from './bson/codec.ts';
+import { Catalog, type ChangeWatcher } from './catalog.ts';
+import { applyCommand } from './commands/registry.ts';
+import type { EngineState } from './commands/context.ts';
+import { Cursors } from './cursors.ts';
+import { EngineServer } from './wire/server.ts';
+import { Store } from './storage/store.ts';
+import { sweepExpired } from './ttl.ts';
+
+export type { Doc } from './bson/codec.ts';
+export type { CollectionChange, ChangeWatcher } from './catalog.ts';
+
+export interface EngineOptions {
+  /** Data directory (journal and snapshots). */
+  dir: string;
+  /** Loopback port; 0 picks a free one. */
+  port?: number;
+  host?: string;
+  /** Where the engine logs; silent when absent. */
+  logger?: Logger;
+  /** How often expired TTL documents are removed (mongod: 60 s). */
+  ttlIntervalMs?: number;
+  /** Journal size that triggers compaction into a snapshot. */
+  compactBytes?: number;
+}
+
+export interface RunningEngine {
+  uri: string;
+  port: number;
+  /**
+   * Calls `watcher` on every later write, whichever client made it, synchronously as the
+   * write is made: before the writer is answered. Returns the unsubscribe function.
+   */
+  watch(watcher: ChangeWatcher): () => void;
+  /**
+   * Runs a command in this process, with the command code the wire uses, without the
+   * loopback socket nor the BSON round trip: for the hot paths of the process that hosts the
+   * engine. The body is handed over: it must hold BSON values only (plain objects, arrays,
+   * strings, numbers, booleans, null, Date, the driver's ObjectId…), as a decoded command
+   * would, and the caller must not change it afterwards. Resolves with the reply once the
+   * command is applied; `durable` resolves once what it wrote is on disk. Whoever reports
+   * the write to anyone must wait for `durable` first.
+   */
+  command(db: string, body: Doc): Promise<{ reply: Doc; durable: Promise<void> }>;
+  close(): Promise<void>;
+}
+
+/** The connection id that in-process commands are reported under. */
+const IN_PROCESS_CONNECTION = 0;
+
+export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const host = options.host ?? '127.0.0.1';
+  const catalog = new Catalog();
+  const store = Store.open(options.dir, catalog, logger, { compactBytes: options.compactBytes });
+  catalog.sink = store.journal;
+  const engine: EngineState = { catalog, store, cursors: new Cursors(), sessions: new Map(), logger, startedAt: new Date(), port: 0, host };
+  const server = new EngineServer(engine);
+  let port: number;
+  try {
+    port = await server.listen(options.port ?? 0, host);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  engine.port = port;
+
+  const ttl = setInterval(() => {
+    try {
+      if (sweepExpired(engine) > 0) {
+        store.journal.sync().catch((err: unknown) => logger.error({ err }, 'TTL deletions not journaled'));
+      }
+    } catch (err) {
+      logger.error({ err }, 'TTL sweep failed');
+    }
+    engine.cursors.sweep();
+  }, options.ttlIntervalMs ?? 60_000);
+  ttl.unref();
+
+  let closing: Promise<void> | undefined;
+  const uriHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    uri: `mongodb://${uriHost}:${port}/`,
+    port,
+    command(db, body) {
+      if (closing) return Promise.reject(new Error('the embedded engine is closed'));
+      return applyCommand(engine, db, body, IN_PROCESS_CONNECTION);
+    },
+    watch(watcher) {
+      catalog.watchers.add(watcher);
+      return () => catalog.watchers.delete(watcher);
+    },
+    close() {
+      closing ??= (async () => {
+        clearInterval(ttl);
+        await server.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
