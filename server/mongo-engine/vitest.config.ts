@@ -32,6 +32,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // Runs beside the integration tests, under the same cap.
+          maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
       },
