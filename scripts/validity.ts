@@ -1,10 +1,10 @@
-// `npx tsx scripts/validity.ts FILE` (or `-` for stdin): reads a validity scenario (JSON),
+// `npm run validity -- FILE` or `node scripts/validity.ts FILE` (or `-` for stdin): reads a validity scenario (JSON),
 // prints its assessment (JSON) on stdout, exit 0. A missing file, invalid JSON or a scenario
 // the schema refuses: a message on stderr naming the problem, nothing on stdout, exit 2.
 import fs from 'node:fs';
 import { assess, parseScenario } from '../shared/validity/scenario.ts';
 
-const USAGE = 'Usage : npx tsx scripts/validity.ts FICHIER.json   (ou « - » pour lire l’entrée standard)';
+const USAGE = 'Usage : npm run validity -- FICHIER.json   (ou « - » pour lire l’entrée standard)';
 const EXIT_INVALID = 2;
 
 function fail(message: string): never {

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-// The real command, as a secretariat runs it: `npx tsx scripts/validity.ts FILE`.
-const TSX = path.resolve('node_modules/.bin/tsx');
+// The real command, as a secretariat runs it: `node scripts/validity.ts FILE` (Node strips the types).
+const NODE = process.execPath;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-validity-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -15,7 +15,7 @@ interface Run {
   stderr: string;
 }
 
-function run(args: string[], stdin?: string, command = TSX): Promise<Run> {
+function run(args: string[], stdin?: string, command = NODE): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';
@@ -71,7 +71,7 @@ function expectDomainAssessment(out: Run) {
   );
 }
 
-describe('npx tsx scripts/validity.ts', () => {
+describe('node scripts/validity.ts', () => {
   const example = file('domain.json', DOMAIN_EXAMPLE);
   const scenario = JSON.parse(DOMAIN_EXAMPLE);
 
