@@ -10,6 +10,10 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Database } from './db/connection.ts';
 import { apiNotFound, errorHandler } from './http/errors.ts';
+import { InFlight } from './http/lifecycle.ts';
+import { CloseCode } from './collab/close-codes.ts';
+import { Readiness, type ReadinessCheck } from './http/readiness.ts';
+import { requestLogger } from './http/request-log.ts';
 import { EventStore } from './events/event-store.ts';
 import { EventLog } from './events/event-log.ts';
 import { NegotiationChannel, roomBroadcast } from './realtime/channel.ts';
@@ -40,11 +44,15 @@ export interface AppContext {
   httpServer: HttpServer;
   onUpgrade(prefix: string, handler: UpgradeHandler): void;
   onClose(fn: () => Promise<void> | void): void;
+  /** A dependency `GET /api/ready` checks (the database is registered here; Redis registers its own). */
+  onReadiness(name: string, check: ReadinessCheck): void;
 }
 
 export interface App {
   context: AppContext;
   httpServer: HttpServer;
+  /** Requests and commands under way, for the drain (server/main.ts). */
+  inFlight: InFlight;
   listen(port?: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -61,6 +69,11 @@ export async function createApp(
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const inFlight = new InFlight();
+  const readiness = new Readiness(inFlight, logger);
+  readiness.add('db', () => db.connection.db!.admin().ping());
+  app.use(requestLogger(logger));
+  app.use(inFlight.http);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -79,9 +92,11 @@ export async function createApp(
   api.get('/health', (_req, res) => {
     res.json({ ok: true, db: db.kind, version: VERSION });
   });
+  api.get('/ready', readiness.route);
 
   const httpServer = createServer(app);
   const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });
+  io.on('connection', inFlight.socket);
   const upgrades: [string, UpgradeHandler][] = [];
   const closers: (() => Promise<void> | void)[] = [];
   const store = new EventStore(db.connection, db.command);
@@ -110,6 +125,7 @@ export async function createApp(
     httpServer,
     onUpgrade: (prefix, handler) => upgrades.push([prefix, handler]),
     onClose: (fn) => closers.push(fn),
+    onReadiness: (name, check) => readiness.add(name, check),
   };
   for (const capability of capabilities) await capability(context);
 
@@ -121,6 +137,7 @@ export async function createApp(
   return {
     context,
     httpServer,
+    inFlight,
     listen(port = config.PORT, host = config.HOST) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -133,13 +150,26 @@ export async function createApp(
     },
     async close() {
       for (const fn of closers.reverse()) await fn();
-      io.disconnectSockets(true);
+      closeSocketTransports(io);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
       httpServer.closeAllConnections?.();
     },
   };
+}
+
+/**
+ * Closes every Socket.IO connection as a restart, not as a dismissal: the WebSocket under it
+ * gets 1012 (service restart), and clients see a lost transport and reconnect, whereas a
+ * server-side disconnect ("io server disconnect") would tell them not to.
+ */
+function closeSocketTransports(io: SocketServer): void {
+  for (const socket of io.of('/').sockets.values()) {
+    const ws = (socket.conn.transport as { socket?: { close?: (code: number, reason: string) => void } }).socket;
+    if (socket.conn.transport.name === 'websocket' && ws?.close) ws.close(CloseCode.SERVICE_RESTART, 'server restarting');
+    else socket.conn.close();
+  }
 }
 
 /** The built Svelte app, with the SPA fallback for client-side routes. */

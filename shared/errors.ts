@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'UNPROCESSABLE',
   'INTERNAL',
+  /** The server is restarting or not ready: try again shortly. */
+  'UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

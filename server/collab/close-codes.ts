@@ -5,6 +5,8 @@
 export const CloseCode = {
   /** The server is shutting down; the provider reconnects to the next one. */
   GOING_AWAY: 1001,
+  /** The server is restarting (a drain): the provider reconnects, to it or to another process. */
+  SERVICE_RESTART: 1012,
   /** A message over MAX_MESSAGE_BYTES. */
   MESSAGE_TOO_BIG: 1009,
   /** The message could not be decoded as a Yjs sync or awareness message. */

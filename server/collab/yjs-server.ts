@@ -135,7 +135,7 @@ export class YjsServer {
   /** Closes every connection (providers reconnect to the next server) and stops. */
   async close(): Promise<void> {
     clearInterval(this.pingTimer);
-    for (const connection of this.connections) connection.close(CloseCode.GOING_AWAY, 'server shutting down');
+    for (const connection of this.connections) connection.close(CloseCode.SERVICE_RESTART, 'server restarting');
     this.connections.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
