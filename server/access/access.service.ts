@@ -33,9 +33,30 @@ export async function loadActor(connection: Connection, user: AuthUser, negotiat
   if (typeof negotiationId !== 'string' || !OBJECT_ID.test(negotiationId)) return null;
   const cache = accessCacheOf(connection);
   const key = mandateKey(user.id, negotiationId);
-  const mandate = cache?.mandates.get(key) ?? (await readMandate(connection, user, negotiationId, cache));
+  const mandate = cache?.mandates.get(key) ?? (await (cache ? sharedRead(cache, user, negotiationId, connection) : readMandate(connection, user, negotiationId, cache)));
   if (!mandate) return null;
   return { user, negotiationId, org: { ...mandate.org }, roles: [...mandate.roles] };
+}
+
+/** Mandate reads in flight, by cache, key and the cache's generation when they started. */
+const readsInFlight = new WeakMap<AccessCache, Map<string, Promise<CachedMandate | null>>>();
+
+/**
+ * A crowd joining at once (a server restart, a plenary session) asks for the same few
+ * mandates before the first answer is cached: they share one read. Only a read started at
+ * the cache's current generation is shared, so that no change of mandate made since it
+ * started is missed (the same rule by which the cache keeps an answer).
+ */
+function sharedRead(cache: AccessCache, user: AuthUser, negotiationId: string, connection: Connection): Promise<CachedMandate | null> {
+  let reads = readsInFlight.get(cache);
+  if (!reads) readsInFlight.set(cache, (reads = new Map()));
+  const key = `${cache.mandates.generation}:${mandateKey(user.id, negotiationId)}`;
+  let pending = reads.get(key);
+  if (!pending) {
+    pending = readMandate(connection, user, negotiationId, cache).finally(() => reads.delete(key));
+    reads.set(key, pending);
+  }
+  return pending;
 }
 
 /** The user's live mandate as stored, kept in the access cache when there is one. */
