@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { InProcessCommand } from '../db/connection.ts';
 import { COMMITTEE, type EventDraft, type NegotiationEvent, type Visibility } from '../../shared/events.ts';
+import { canSee, type Viewer } from '../../shared/realtime.ts';
 import { readVisibility } from '../access/mandate-events.ts';
 import { eventModel, type EventDoc } from './event.model.ts';
 
@@ -243,6 +244,31 @@ export class EventStore {
     return docs.filter((d) => d.seq < below).map((d) => toNegotiationEvent(d as EventDoc));
   }
 
+  /**
+   * One page of a catch-up: the first `limit` events after `sinceSeq` that `viewer` may see,
+   * durable ones only, and how far in the log the page reaches (`lastSeq`: the events up to it
+   * that are not in the page are not the viewer's to see). The database filters by visibility,
+   * so what another delegation keeps to itself is neither sent nor decoded here.
+   */
+  async visibleSince(negotiationId: string, viewer: Viewer, sinceSeq: number, limit: number): Promise<CatchUpPage> {
+    // The end first: what the page does not hold up to it is not visible; what comes after
+    // it is published to the subscriber once durable.
+    const head = await this.readHead(negotiationId);
+    const held = this.notDurable.get(negotiationId);
+    const end = held && held.size > 0 ? Math.min(head, Math.min(...held) - 1) : head;
+    if (end <= sinceSeq) return { events: [], lastSeq: sinceSeq, more: false };
+    const docs = await this.model
+      .find({ negotiationId, seq: { $gt: sinceSeq, $lte: end }, $or: visibleTo(viewer) })
+      .sort({ seq: 1 })
+      .limit(limit)
+      .lean();
+    const full = docs.length === limit;
+    const lastSeq = full ? docs[docs.length - 1].seq : end;
+    // Changes of mandate stored by earlier versions for the committee are read narrower (readVisibility).
+    const events = docs.map((d) => toNegotiationEvent(d as EventDoc)).filter((e) => canSee(viewer, e.visibility));
+    return { events, lastSeq, more: lastSeq < end };
+  }
+
   /** Remembers that the events from `fromSeq` on are applied but not durable until `durable` settles. */
   private holdUntilDurable(negotiationId: string, fromSeq: number, durable: Promise<void>): void {
     let held = this.notDurable.get(negotiationId);
@@ -255,6 +281,23 @@ export class EventStore {
     // A failed sync keeps them held: the journal refuses every later write, and what it may have lost is never shown.
     durable.then(release, () => undefined);
   }
+}
+
+/** A page of a catch-up, as `visibleSince` reads it. */
+export interface CatchUpPage {
+  events: NegotiationEvent[];
+  lastSeq: number;
+  more: boolean;
+}
+
+/** The events a viewer may see, as a database filter: `canSee`, clause by clause. */
+export function visibleTo(viewer: Viewer): Record<string, unknown>[] {
+  return [
+    { 'visibility.scope': 'committee' },
+    { 'visibility.scope': 'college', 'visibility.college': viewer.college },
+    { 'visibility.scope': 'delegation', 'visibility.org': viewer.orgId },
+    { 'visibility.scope': 'private', 'visibility.user': viewer.userId },
+  ];
 }
 
 /** The first appends of the queue, up to MAX_BATCH_EVENTS events (at least one append). */

@@ -1,11 +1,15 @@
 import type { Server as SocketServer } from 'socket.io';
 import type { NegotiationEvent } from '../../shared/events.ts';
 import { canSee, type Viewer } from '../../shared/realtime.ts';
+import type { CatchUpPage } from '../events/event-store.ts';
 import type { Logger } from '../logger.ts';
 
 /** What the channel reads missed events from: the negotiation event log. */
 export interface EventSource {
+  /** Every event after `sinceSeq` (durable ones), in order: what fills a hole in a live stream. */
   since(negotiationId: string, sinceSeq: number, limit?: number): Promise<NegotiationEvent[]>;
+  /** A page of a catch-up: the first `limit` events after `sinceSeq` the viewer may see, and how far it reaches. */
+  visibleSince(negotiationId: string, viewer: Viewer, sinceSeq: number, limit: number): Promise<CatchUpPage>;
 }
 
 /** Where a subscription sends its events: a Socket.IO socket, or a test double. */
@@ -22,8 +26,12 @@ export interface CatchUp {
   more: boolean;
 }
 
-/** A catch-up answers at most this many events; the client joins again from `lastSeq`. */
-export const CATCH_UP_LIMIT = 10_000;
+/**
+ * A catch-up answers at most this many events; the client joins again from `lastSeq`. A page
+ * is one acknowledgement, held in memory until the socket has taken it: a thousand sockets
+ * catching up at once on a long log must not hold the whole log each.
+ */
+export const CATCH_UP_LIMIT = 500;
 
 /**
  * Sends one event to several sockets at once. Socket.IO's room broadcast encodes the packet
@@ -88,20 +96,23 @@ class Subscription {
    * catch-up) always reaches the client before any later live event.
    */
   catchUp(gate: Promise<void>): Promise<CatchUp> {
+    // The page may be shared with sockets that joined earlier, read before this one was
+    // registered: what was published before it registered and lies beyond the page is read
+    // from the log once the answer is out (what is published after comes through `offer`).
+    const publishedBefore = this.channel.lastPublished(this.negotiationId);
     const result = (async (): Promise<CatchUp> => {
-      const events = await this.channel.source.since(this.negotiationId, this.cursor, CATCH_UP_LIMIT);
-      const lastSeq = events.length > 0 ? events[events.length - 1].seq : this.cursor;
-      this.cursor = lastSeq;
-      return {
-        negotiationId: this.negotiationId,
-        events: events.filter((e) => canSee(this.viewer, e.visibility)),
-        lastSeq,
-        more: events.length === CATCH_UP_LIMIT,
-      };
+      const page = await this.channel.page(this.negotiationId, this.viewer, this.cursor);
+      this.cursor = page.lastSeq;
+      return { negotiationId: this.negotiationId, ...page };
     })();
     this.enqueue(() =>
       result.then(
-        () => gate,
+        async () => {
+          await gate;
+          if (publishedBefore > this.cursor && !this.closed) {
+            await this.deliverNow(await this.channel.read(this.negotiationId, this.cursor, publishedBefore));
+          }
+        },
         () => undefined,
       ),
     );
@@ -184,6 +195,10 @@ export class NegotiationChannel {
   private readonly subscriptions = new Map<string, Map<string, Subscription>>();
   /** Hole fills in flight, shared by every socket that misses the same range. */
   private readonly reads = new Map<string, Promise<NegotiationEvent[]>>();
+  /** Catch-up pages in flight, shared by the sockets of one viewer joining from the same seq. */
+  private readonly pages = new Map<string, Promise<CatchUpPage>>();
+  /** The highest seq published, per negotiation. */
+  private readonly published = new Map<string, number>();
 
   readonly source: EventSource;
   readonly logger: Logger;
@@ -234,9 +249,10 @@ export class NegotiationChannel {
 
   /** Sends stored events to every subscribed socket that may see them. Call after the append resolved. */
   publish(negotiationId: string, events: readonly NegotiationEvent[]): void {
+    const own = events.filter((e) => e.negotiationId === negotiationId).sort((a, b) => a.seq - b.seq);
+    if (own.length > 0) this.published.set(negotiationId, Math.max(this.lastPublished(negotiationId), own[own.length - 1].seq));
     const subscribers = this.subscriptions.get(negotiationId);
     if (!subscribers) return;
-    const own = events.filter((e) => e.negotiationId === negotiationId).sort((a, b) => a.seq - b.seq);
     for (const event of own) {
       const audience: EventSink[] = [];
       for (const subscription of [...subscribers.values()]) if (subscription.offer(event)) audience.push(subscription.sink);
@@ -254,6 +270,24 @@ export class NegotiationChannel {
   /** How many sockets follow a negotiation (for health and tests). */
   subscriberCount(negotiationId: string): number {
     return this.subscriptions.get(negotiationId)?.size ?? 0;
+  }
+
+  lastPublished(negotiationId: string): number {
+    return this.published.get(negotiationId) ?? 0;
+  }
+
+  /**
+   * A catch-up page, read once for all the sockets of one viewer that join from the same
+   * seq at the same time (a crowd reconnecting after a restart asks for the same pages).
+   */
+  page(negotiationId: string, viewer: Viewer, sinceSeq: number): Promise<CatchUpPage> {
+    const key = JSON.stringify([negotiationId, sinceSeq, viewer.userId, viewer.orgId, viewer.college]);
+    let pending = this.pages.get(key);
+    if (!pending) {
+      pending = this.source.visibleSince(negotiationId, viewer, sinceSeq, CATCH_UP_LIMIT).finally(() => this.pages.delete(key));
+      this.pages.set(key, pending);
+    }
+    return pending;
   }
 
   /** Events after `afterSeq` up to `toSeq` included, read once for all sockets that need them. */

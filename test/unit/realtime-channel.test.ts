@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { NegotiationEvent, Visibility } from '../../shared/events.ts';
-import type { Viewer } from '../../shared/realtime.ts';
+import { canSee, type Viewer } from '../../shared/realtime.ts';
+import type { CatchUpPage } from '../../server/events/event-store.ts';
 import { NegotiationChannel, type EventSink, type EventSource } from '../../server/realtime/channel.ts';
 
 const NEG = 'n1';
@@ -10,6 +11,7 @@ const NEG = 'n1';
 class MemoryLog implements EventSource {
   events: NegotiationEvent[] = [];
   reads = 0;
+  pageReads = 0;
   append(count: number, visibility: Visibility = { scope: 'committee' }): NegotiationEvent[] {
     const added = Array.from({ length: count }, (_, i) => ({
       negotiationId: NEG,
@@ -28,6 +30,15 @@ class MemoryLog implements EventSource {
     this.reads += 1;
     await new Promise((r) => setTimeout(r, 1));
     return this.events.filter((e) => e.negotiationId === negotiationId && e.seq > sinceSeq).slice(0, limit);
+  }
+  async visibleSince(negotiationId: string, viewer: Viewer, sinceSeq: number, limit: number): Promise<CatchUpPage> {
+    this.pageReads += 1;
+    const end = this.events.length;
+    await new Promise((r) => setTimeout(r, 1));
+    const visible = this.events.filter((e) => e.negotiationId === negotiationId && e.seq > sinceSeq && e.seq <= end && canSee(viewer, e.visibility));
+    const events = visible.slice(0, limit);
+    const lastSeq = events.length === limit ? events[events.length - 1].seq : Math.max(sinceSeq, end);
+    return { events, lastSeq, more: lastSeq < end };
   }
 }
 
@@ -129,6 +140,34 @@ describe('the negotiation channel', () => {
     await settle();
     expect(log.reads - readsBefore).toBe(1);
     for (const client of clients) expect(client.received).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('the sockets of one viewer joining from the same seq at once share one read of the log', async () => {
+    const { log, sut } = setup();
+    log.append(5);
+    const joins = Array.from({ length: 20 }, (_, i) => sut.join(new Client(`c${i}`), cgt, NEG, 0));
+    const answers = await Promise.all(joins.map((j) => j.result));
+    expect(log.pageReads).toBe(1);
+    for (const answer of answers) expect(answer.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a socket that shares a read begun before it joined still gets what was published in between', async () => {
+    const { log, sut } = setup();
+    log.append(5);
+    const early = new Client('early');
+    const late = new Client('late');
+    const first = sut.join(early, cgt, NEG, 0);
+    // Published while the early read (up to 5) is under way, before the late socket registers.
+    sut.publish(NEG, log.append(1));
+    const second = sut.join(late, cgt, NEG, 0);
+    for (const [client, joined] of [[early, first], [late, second]] as const) {
+      client.received.push(...(await joined.result).events.map((e) => e.seq));
+      joined.release();
+    }
+    await settle();
+    expect(log.pageReads).toBe(1);
+    expect(early.received).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(late.received).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('forgets a socket that left', async () => {

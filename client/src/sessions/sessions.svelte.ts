@@ -51,11 +51,16 @@ export class NegotiationChannel {
   }
 
   private async join(): Promise<void> {
-    const ack = (await this.socket.timeout(15_000).emitWithAck('negotiation:join', { negotiationId: this.negotiationId, sinceSeq: this.lastSeq })) as Ack<JoinResult>;
-    if (!ack.ok) return;
     // The first join only sets the starting point: the pages load their state over HTTP.
-    if (this.lastSeq > 0) for (const event of ack.data.events) this.onEvent(event);
-    this.lastSeq = Math.max(this.lastSeq, ack.data.lastSeq);
+    const first = this.lastSeq === 0;
+    for (;;) {
+      const ack = (await this.socket.timeout(15_000).emitWithAck('negotiation:join', { negotiationId: this.negotiationId, sinceSeq: this.lastSeq })) as Ack<JoinResult>;
+      if (!ack.ok) return;
+      if (!first) for (const event of ack.data.events) this.onEvent(event);
+      this.lastSeq = Math.max(this.lastSeq, ack.data.lastSeq);
+      // A long log comes a page at a time.
+      if (!ack.data.more) break;
+    }
     this.connected = true;
   }
 

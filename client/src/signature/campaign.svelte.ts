@@ -89,15 +89,18 @@ export class SignatureCampaign {
   connect(): () => void {
     const socket = io({ transports: ['websocket'], withCredentials: true });
     this.socket = socket;
-    const join = () =>
-      socket.emit('negotiation:join', { negotiationId: this.negotiationId, sinceSeq: 0 }, (ack: Ack<JoinResult>) => {
+    const join = (sinceSeq = 0): void => {
+      socket.emit('negotiation:join', { negotiationId: this.negotiationId, sinceSeq }, (ack: Ack<JoinResult>) => {
         if (!ack.ok) return;
+        // The campaign is read over HTTP: the log is only followed to its end, a page at a time.
+        if (ack.data.more) return join(ack.data.lastSeq);
         this.roles = ack.data.roles;
         this.myOrg = ack.data.organisation.id;
         this.live = true;
         void this.load();
       });
-    socket.on('connect', join);
+    };
+    socket.on('connect', () => join());
     socket.on('disconnect', () => (this.live = false));
     socket.on('negotiation:event', (event: NegotiationEvent) => {
       if (CAMPAIGN_EVENT_TYPES.includes(event.type)) void this.load();
