@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { presenceUser } from '../../shared/presence.ts';
 import { parseDocName } from '../../shared/structure.ts';
 import { authenticate } from '../auth/session.service.ts';
 import { can, isSameOrigin, loadActor } from '../access/access.service.ts';
@@ -61,6 +62,6 @@ export function sessionAuthorize(connection: Connection): Authorize {
     const actor = await actorOf(JSON.stringify([JSON.stringify(user), negotiationId]));
     if (!actor) return { ok: false, status: 403 };
     const canWrite = minutesOf ? await canWriteMinutes(connection, actor, docName) : can(actor, 'text:write');
-    return { ok: true, principal: { userId: user.id, negotiationId, canWrite } };
+    return { ok: true, principal: { userId: user.id, negotiationId, canWrite, presence: presenceUser(user.name, actor.org.shortName) } };
   };
 }

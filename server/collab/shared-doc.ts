@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
+import { PresenceRegistry } from './presence.ts';
 
 /** The y-websocket message types (first varuint of every message). */
 export const MessageType = { SYNC: 0, AWARENESS: 1, AUTH: 2, QUERY_AWARENESS: 3 } as const;
@@ -9,7 +10,9 @@ export const MessageType = { SYNC: 0, AWARENESS: 1, AUTH: 2, QUERY_AWARENESS: 3 
 /** A connected client, as a document sees it. */
 export interface DocPeer {
   send(message: Uint8Array): void;
-  /** Awareness client ids this peer introduced: removed when it leaves. */
+  /** The user behind the connection (their awareness ids stay theirs a while after they leave). */
+  readonly userId: string;
+  /** Awareness client ids this peer holds (see PresenceRegistry): removed when it leaves. */
   readonly awarenessIds: Set<number>;
 }
 
@@ -23,6 +26,8 @@ export const Origin = { LOAD: 'load', SEED: 'seed', SERVER: 'server' } as const;
 export class SharedDoc extends Y.Doc {
   readonly awareness: awarenessProtocol.Awareness;
   readonly peers = new Set<DocPeer>();
+  /** Which peer speaks for each awareness client id. */
+  readonly presence = new PresenceRegistry();
   /** Sequence number of the last update persisted (or being persisted). */
   lastSeq = 0;
   /** Updates stored since the last compaction. */
@@ -50,11 +55,6 @@ export class SharedDoc extends Y.Doc {
       'update',
       ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
         const changed = [...added, ...updated, ...removed];
-        const peer = origin as DocPeer | null;
-        if (peer && this.peers.has(peer)) {
-          for (const id of added) peer.awarenessIds.add(id);
-          for (const id of removed) peer.awarenessIds.delete(id);
-        }
         if (this.peers.size === 0) return;
         const encoder = encoding.createEncoder();
         encoding.writeVarUint(encoder, MessageType.AWARENESS);
@@ -71,9 +71,8 @@ export class SharedDoc extends Y.Doc {
   /** Removes a departing peer and the presence it had announced. */
   removePeer(peer: DocPeer): void {
     if (!this.peers.delete(peer)) return;
-    if (peer.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], null);
-    }
+    const ids = this.presence.release(peer, Date.now());
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
   }
 
   override destroy(): void {

@@ -10,6 +10,8 @@ import type { Logger } from '../logger.ts';
 import { CloseCode, MAX_MESSAGE_BYTES } from './close-codes.ts';
 import type { DocStore } from './doc-store.ts';
 import { MessageType, type DocPeer, type SharedDoc } from './shared-doc.ts';
+import { PresenceGuard } from './presence.ts';
+import type { PresenceUser } from '../../shared/presence.ts';
 
 /** Who is connected, as the authorisation hook established it. */
 export interface Principal {
@@ -17,6 +19,8 @@ export interface Principal {
   negotiationId: string;
   /** Holds the pen (`text:write`); everyone else is read-only. */
   canWrite: boolean;
+  /** Who the others see on this document: from the session and the mandate, never from the client. */
+  presence: PresenceUser;
 }
 
 export type Authorization = { ok: true; principal: Principal } | { ok: false; status: 401 | 403 };
@@ -55,7 +59,7 @@ function refuseUpgrade(socket: Duplex, status: keyof typeof STATUS_LINE): void {
  * awareness query) over `ws`, so that a stock WebsocketProvider connects. Every connection
  * is authorised at upgrade, every message again: only a principal who holds the pen may
  * change a document; the updates of anyone else are dropped and logged, their presence
- * still flows.
+ * still flows, under the name the server gives it (PresenceGuard).
  */
 export class YjsServer {
   private readonly wss: WebSocketServer;
@@ -151,6 +155,7 @@ class CollabConnection implements DocPeer {
   private rechecking = false;
   private dropped = 0;
   private readonly logger: Logger;
+  private readonly presence: PresenceGuard;
 
   private readonly server: YjsServer;
   private readonly ws: WebSocket;
@@ -171,6 +176,7 @@ class CollabConnection implements DocPeer {
     this.principal = principal;
     this.request = request;
     this.logger = server.logger.child({ doc: docName, user: principal.userId, negotiationId: principal.negotiationId });
+    this.presence = new PresenceGuard(this, () => this.principal.presence, this.logger);
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data: RawData) => this.receive(toBytes(data)));
     ws.on('pong', () => (this.alive = true));
@@ -228,7 +234,7 @@ class CollabConnection implements DocPeer {
           this.handleSync(doc, decoder);
           break;
         case MessageType.AWARENESS:
-          awarenessProtocol.applyAwarenessUpdate(doc.awareness, decoding.readVarUint8Array(decoder), this);
+          this.presence.receive(doc, decoding.readVarUint8Array(decoder));
           break;
         case MessageType.QUERY_AWARENESS:
           this.send(this.awarenessMessage(doc, [...doc.awareness.getStates().keys()]));
@@ -319,7 +325,12 @@ class CollabConnection implements DocPeer {
     this.leave();
   }
 
+  get userId(): string {
+    return this.principal.userId;
+  }
+
   private leave(): void {
+    this.presence.stop();
     const doc = this.doc;
     if (!doc) return;
     this.doc = null;

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { presenceUser } from '../../shared/presence.ts';
 import { deterministicSeed, writeParagraphs } from '../../shared/structure.ts';
 import { DocStore } from '../../server/collab/doc-store.ts';
 import { MemoryPersistence } from '../../server/collab/persistence.ts';
@@ -20,7 +21,8 @@ const READER = 'sid=reader';
 const authorize: Authorize = async ({ cookie, docName }) => {
   if (cookie !== WRITER && cookie !== READER) return { ok: false, status: 401 };
   if (!/^(article|agreement):[a-z0-9]+$/.test(docName) || docName.endsWith('foreign')) return { ok: false, status: 403 };
-  return { ok: true, principal: { userId: cookie, negotiationId: 'n1', canWrite: cookie === WRITER } };
+  const presence = cookie === WRITER ? presenceUser('Rédactrice', 'AXESS') : presenceUser('Lecteur', 'CFDT');
+  return { ok: true, principal: { userId: cookie, negotiationId: 'n1', canWrite: cookie === WRITER, presence } };
 };
 
 interface Harness {

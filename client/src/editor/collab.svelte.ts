@@ -1,24 +1,13 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { organisationColor, type PresenceUser } from '../../../shared/presence.ts';
 import { readStructure, type StructureEntry } from '../../../shared/structure.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
 
-/** Who a collaborator is, as their cursor and the presence list show them. */
-export interface CollaboratorIdentity {
-  name: string;
-  org: string;
-  color: string;
-}
-
-// One colour per organisation, stable across sessions and pages.
-const PALETTE = ['#1d4e89', '#b5179e', '#2a9d8f', '#e76f51', '#6a4c93', '#8a5a00', '#c1121f', '#457b9d', '#588157', '#bc6c25'];
-
-export function organisationColor(org: string): string {
-  let hash = 0;
-  for (const char of org) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return PALETTE[hash % PALETTE.length];
-}
+/** Who a collaborator is, as their cursor and the presence list show them (the server sets it from their session). */
+export type CollaboratorIdentity = PresenceUser;
+export { organisationColor };
 
 function yjsUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`;

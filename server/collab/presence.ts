@@ -1,0 +1,213 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { PresenceStateSchema, type PresenceUser } from '../../shared/presence.ts';
+import type { Logger } from '../logger.ts';
+import type { DocPeer, SharedDoc } from './shared-doc.ts';
+
+/** A presence state (cursor, selection, name) takes a few hundred bytes; anything past this is dropped. */
+export const PRESENCE_MAX_BYTES = 8 * 1024;
+/** Presence changes relayed per connection: a burst of this many… */
+export const PRESENCE_BURST = 20;
+/** …then this many a second; the latest state always goes through, late rather than never. */
+export const PRESENCE_PER_SECOND = 10;
+/** A y-websocket provider speaks for one awareness client id, its own. */
+const IDS_PER_CONNECTION = 1;
+/**
+ * When a connection leaves, its ids stay reserved for its user this long (the awareness
+ * timeout), so that a tab reconnecting after a network blip gets its presence back and no
+ * one else takes it meanwhile.
+ */
+const RESERVED_MS = 30_000;
+
+/**
+ * Which connection speaks for each awareness client id of one document. The awareness
+ * protocol lets any client set the state of any id (the highest clock wins): here the first
+ * connection to announce an id holds it until it leaves, and states for an id it does not
+ * hold are dropped.
+ */
+export class PresenceRegistry {
+  private readonly owners = new Map<number, DocPeer>();
+  private readonly reserved = new Map<number, { userId: string; until: number }>();
+
+  ownerOf(id: number): DocPeer | undefined {
+    return this.owners.get(id);
+  }
+
+  /** Whether `peer` may take `id`: it holds none yet, nobody holds `id`, and it is not kept for someone else who just left. */
+  mayClaim(peer: DocPeer, id: number, now: number): boolean {
+    if (peer.awarenessIds.size >= IDS_PER_CONNECTION || this.owners.has(id)) return false;
+    const kept = this.reserved.get(id);
+    return !kept || kept.until <= now || kept.userId === peer.userId;
+  }
+
+  claim(peer: DocPeer, id: number): void {
+    this.owners.set(id, peer);
+    this.reserved.delete(id);
+    peer.awarenessIds.add(id);
+  }
+
+  /** A connection left: its ids are kept for its user a while. Returns them (their states are to be removed). */
+  release(peer: DocPeer, now: number): number[] {
+    for (const [id, kept] of this.reserved) if (kept.until <= now) this.reserved.delete(id);
+    const ids = [...peer.awarenessIds];
+    for (const id of ids) {
+      if (this.owners.get(id) === peer) this.owners.delete(id);
+      this.reserved.set(id, { userId: peer.userId, until: now + RESERVED_MS });
+    }
+    peer.awarenessIds.clear();
+    return ids;
+  }
+}
+
+interface Entry {
+  id: number;
+  clock: number;
+  /** The state as JSON, with the server's `user`. */
+  json: string;
+}
+
+type DropReason = 'oversize' | 'foreign' | 'malformed';
+
+const utf8 = new TextDecoder();
+
+/**
+ * What one connection may say about presence: states for its own id only, each at most
+ * PRESENCE_MAX_BYTES, at most PRESENCE_BURST at once and PRESENCE_PER_SECOND after that
+ * (the latest state waits for its turn, intermediate ones are skipped), and always under the
+ * name and organisation of its session.
+ *
+ * A stock y-websocket client sends back every presence change it receives (others' states,
+ * with the clock they already have): those echoes are dropped quietly; a state for another
+ * connection's id with a newer clock is an attempt to speak for someone else, and is logged.
+ */
+export class PresenceGuard {
+  private tokens = PRESENCE_BURST;
+  private refilledAt = Date.now();
+  /** The latest state of each id waiting for a token. */
+  private readonly waiting = new Map<number, Entry>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly dropped: Record<DropReason, number> = { oversize: 0, foreign: 0, malformed: 0 };
+
+  private readonly peer: DocPeer;
+  private readonly identity: () => PresenceUser;
+  private readonly logger: Logger;
+
+  constructor(peer: DocPeer, identity: () => PresenceUser, logger: Logger) {
+    this.peer = peer;
+    this.identity = identity;
+    this.logger = logger;
+  }
+
+  /** An awareness update from the connection (throws on a message that cannot be decoded). */
+  receive(doc: SharedDoc, update: Uint8Array): void {
+    const admitted = this.admit(doc, update);
+    if (admitted.length === 0) return;
+    for (const entry of admitted) this.waiting.set(entry.id, entry);
+    this.flush(doc);
+  }
+
+  /** The connection left: nothing more is relayed for it. */
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.waiting.clear();
+  }
+
+  private admit(doc: SharedDoc, update: Uint8Array): Entry[] {
+    const decoder = decoding.createDecoder(update);
+    const count = decoding.readVarUint(decoder);
+    const now = Date.now();
+    const admitted: Entry[] = [];
+    for (let i = 0; i < count; i++) {
+      const id = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
+      const bytes = decoding.readVarUint8Array(decoder);
+      // Checked before the state is decoded: a 6 MB state costs a skip, not a parse.
+      if (bytes.length > PRESENCE_MAX_BYTES) {
+        this.drop('oversize', { id, bytes: bytes.length });
+        continue;
+      }
+      const known = doc.awareness.meta.get(id)?.clock ?? 0;
+      const owner = doc.presence.ownerOf(id);
+      if (owner && owner !== this.peer) {
+        if (clock > known) this.drop('foreign', { id });
+        continue; // otherwise an echo of what the server sent
+      }
+      const json = utf8.decode(bytes);
+      if (owner) {
+        // Nothing newer than what the server has (the protocol's rule: a newer clock, or a removal at the same clock).
+        if (clock < known || (clock === known && json !== 'null')) continue;
+      } else {
+        // A departure, or a state the server already has, echoed back.
+        if (json === 'null' || clock <= known) continue;
+        if (!doc.presence.mayClaim(this.peer, id, now)) {
+          this.drop('foreign', { id });
+          continue;
+        }
+      }
+      const state = this.rewrite(json);
+      if (state === undefined) {
+        this.drop('malformed', { id });
+        continue;
+      }
+      if (!owner) doc.presence.claim(this.peer, id);
+      admitted.push({ id, clock, json: state });
+    }
+    return admitted;
+  }
+
+  /** The state with the session's `user` in place of the client's; undefined when it is no JSON object (nor null). */
+  private rewrite(json: string): string | undefined {
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch {
+      return undefined;
+    }
+    if (value === null) return 'null';
+    const parsed = PresenceStateSchema.safeParse(value);
+    if (!parsed.success) return undefined;
+    return JSON.stringify({ ...parsed.data, user: this.identity() });
+  }
+
+  /** Applies what waits, as far as the tokens go; the rest waits for the next token. */
+  private flush(doc: SharedDoc): void {
+    const now = Date.now();
+    this.tokens = Math.min(PRESENCE_BURST, this.tokens + ((now - this.refilledAt) * PRESENCE_PER_SECOND) / 1000);
+    this.refilledAt = now;
+    if (this.waiting.size === 0) return;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      const entries = [...this.waiting.values()];
+      this.waiting.clear();
+      awarenessProtocol.applyAwarenessUpdate(doc.awareness, encodeEntries(entries), this.peer);
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        if (doc.peers.has(this.peer)) this.flush(doc);
+      },
+      Math.ceil(((1 - this.tokens) * 1000) / PRESENCE_PER_SECOND),
+    );
+    this.timer.unref();
+  }
+
+  private drop(reason: DropReason, details: Record<string, unknown>): void {
+    const n = ++this.dropped[reason];
+    if (n === 1 || n % 100 === 0) this.logger.warn({ reason, dropped: n, ...details }, 'yjs presence state dropped');
+  }
+}
+
+function encodeEntries(entries: readonly Entry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const { id, clock, json } of entries) {
+    encoding.writeVarUint(encoder, id);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, json);
+  }
+  return encoding.toUint8Array(encoder);
+}
