@@ -68,7 +68,8 @@ export async function createApp(
 ): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-* is believed from the configured proxies only (TRUST_PROXY), never from anyone.
+  app.set('trust proxy', trustProxy(config.TRUST_PROXY));
   const inFlight = new InFlight();
   const readiness = new Readiness(inFlight, logger);
   readiness.add('db', () => db.connection.db!.admin().ping());
@@ -170,6 +171,12 @@ function closeSocketTransports(io: SocketServer): void {
     if (socket.conn.transport.name === 'websocket' && ws?.close) ws.close(CloseCode.SERVICE_RESTART, 'server restarting');
     else socket.conn.close();
   }
+}
+
+/** TRUST_PROXY as Express reads it: a hop count, or a list of addresses, subnets and names (`loopback`). */
+export function trustProxy(value: string | undefined): number | string | false {
+  if (value === undefined) return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 /** The built Svelte app, with the SPA fallback for client-side routes. */

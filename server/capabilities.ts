@@ -1,5 +1,6 @@
 import type { Capability } from './app.ts';
 import { registerAuth } from './auth/auth.routes.ts';
+import { registerMail } from './mail/mail.capability.ts';
 import { registerNegotiations } from './negotiations/negotiation.routes.ts';
 import { registerRealtime } from './realtime/realtime.handlers.ts';
 import { registerPositions } from './positions/position.handlers.ts';
@@ -14,6 +15,7 @@ import { registerSessions } from './sessions/session.handlers.ts';
 /**
  * Every capability of the workspace, in the order they are wired.
  * Each folder (auth, negotiations, collab, …) exports one `register…` function.
- * Auth comes first: it installs the CSRF origin check and the Socket.IO handshake gate.
+ * Mail comes first (everything may write to the outbox, and it stops last); then auth: it
+ * installs the CSRF origin check and the Socket.IO handshake gate.
  */
-export const capabilities: Capability[] = [registerAuth, registerNegotiations, registerRealtime, registerVotes, registerPositions, registerCollab, registerVersions, registerSignature, registerSessions, registerAmendments, registerAnnotations];
+export const capabilities: Capability[] = [registerMail, registerAuth, registerNegotiations, registerRealtime, registerVotes, registerPositions, registerCollab, registerVersions, registerSignature, registerSessions, registerAmendments, registerAnnotations];

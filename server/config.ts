@@ -15,6 +15,16 @@ const ConfigSchema = z.object({
   /** How long a SIGTERM drain may take before the process stops anyway. */
   DRAIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Where mail goes; without it, each message is written as an .eml file under DATA_DIR/outbox/. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('Espace de négociation <ne-pas-repondre@negociation.localhost>'),
+  /** The address people reach the workspace at, for the links in mails (default: http://localhost:PORT). */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The proxies whose X-Forwarded-For is believed (Express `trust proxy`: addresses, subnets,
+   * `loopback`, a hop count). Unset, nobody's is: the client's address is the socket's.
+   */
+  TRUST_PROXY: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -3,7 +3,7 @@
  * The server's access module decides every permission from this table; the client
  * reads it only to hide what the user may not do.
  */
-export const ROLES = ['negotiator', 'delegate', 'signatory', 'secretariat', 'chair', 'observer'] as const;
+export const ROLES = ['negotiator', 'delegate', 'signatory', 'secretariat', 'chair', 'observer', 'lead'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const COLLEGES = ['employer', 'union'] as const;
@@ -24,7 +24,8 @@ export const ACTIONS = [
   'session:manage', // convene sessions, agenda, attendance, current item, minutes
   'signature:manage', // open a signature campaign, record notifications, transitions
   'signature:sign', // sign, or file an opposition, in the organisation's name
-  'members:manage', // invite, revoke, reset passwords
+  'delegation:manage', // the delegation lead: invite into, grant roles in, revoke from, reset passwords of one's own organisation
+  'members:oversee', // the secretariat: see every delegation's members, invite an organisation's first lead, suspend a mandate
   'delegation:read', // see who sits for one's own organisation (org-scoped)
   'export:download', // download exports of versions and minutes
 ] as const;
@@ -47,7 +48,8 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'session:manage': ['secretariat'],
   'signature:manage': ['secretariat'],
   'signature:sign': ['signatory'],
-  'members:manage': ['secretariat'],
+  'delegation:manage': ['lead'],
+  'members:oversee': ['secretariat'],
   'delegation:read': ALL_READERS,
   'export:download': ALL_READERS,
 };
@@ -68,10 +70,55 @@ export const ORG_SCOPED_ACTIONS: readonly Action[] = [
   'position:declare',
   'signature:sign',
   'delegation:read',
+  'delegation:manage',
 ];
 
 /** Whether roles held for `actorOrg` allow the action when it targets `targetOrg`. */
 export function rolesAllowFor(roles: readonly Role[], action: Action, actorOrg: string, targetOrg: string): boolean {
   if (!rolesAllow(roles, action)) return false;
   return !ORG_SCOPED_ACTIONS.includes(action) || actorOrg === targetOrg;
+}
+
+/**
+ * Which organisations a role may be held in. The pen on the text (`negotiator`) is the
+ * employer side's; the presidency (`chair`) is the neutral organisation's; the secretariat is
+ * held by a party that convenes the committee (in the branch, the employer side). A lead can
+ * only grant roles that fit their organisation, so no delegation can give itself a power
+ * that belongs to another side of the table.
+ */
+export const ROLE_COLLEGES: Record<Role, readonly (College | 'neutral')[]> = {
+  negotiator: ['employer'],
+  delegate: ['employer', 'union'],
+  signatory: ['employer', 'union'],
+  secretariat: ['employer'],
+  chair: ['neutral'],
+  observer: ['employer', 'union', 'neutral'],
+  lead: ['employer', 'union', 'neutral'],
+};
+
+/** Who grants a role, in which organisation: the two ways a mandate's roles may change. */
+export interface Granter {
+  roles: readonly Role[];
+  orgId: string;
+}
+
+/**
+ * Whether `granter` may give or take away `role` for a member of `target`. Each organisation
+ * governs its own people: its lead grants every role that fits it (signatory included, which
+ * nobody else can grant); the secretariat role is passed on by a secretariat within its own
+ * organisation. Nobody grants anything in another organisation.
+ */
+export function mayGrant(granter: Granter, target: { orgId: string; college: College | 'neutral' }, role: Role): boolean {
+  if (granter.orgId !== target.orgId || !ROLE_COLLEGES[role].includes(target.college)) return false;
+  if (role === 'secretariat') return granter.roles.includes('secretariat');
+  return granter.roles.includes('lead');
+}
+
+/**
+ * The one invitation the secretariat makes into another organisation: its first lead, with
+ * the lead role only, while the organisation has nobody at the table (the server checks that).
+ * From then on the organisation invites its own people.
+ */
+export function isFirstLeadInvitation(roles: readonly Role[]): boolean {
+  return roles.length === 1 && roles[0] === 'lead';
 }

@@ -123,6 +123,8 @@ export interface Member {
   user: AuthUser;
   organisation: { id: string; shortName: string; college: OrgCollege };
   roles: Role[];
+  /** Suspended by the secretariat: no access meanwhile (who, when, why). */
+  suspension: { at: string; by: string; reason: string } | null;
 }
 
 export interface PendingInvitation {
@@ -134,9 +136,17 @@ export interface PendingInvitation {
   expiresAt: string;
 }
 
+/**
+ * The members screen. The secretariat sees every delegation (to convene the committee); a
+ * delegation lead sees their own organisation's, and governs it.
+ */
 export interface MembersView {
   members: Member[];
   invitations: PendingInvitation[];
+  /** What the reader may do here. */
+  oversee: boolean;
+  /** The organisation the reader leads, when they are its lead. */
+  leads: string | null;
 }
 
 export const INVITATION_KINDS = ['invitation', 'password-reset'] as const;
@@ -146,7 +156,8 @@ export type InvitationKind = (typeof INVITATION_KINDS)[number];
 export interface InvitationView {
   kind: InvitationKind;
   email: string;
-  negotiation: { id: string; title: string };
+  /** Null for a password reset the person asked for themself. */
+  negotiation: { id: string; title: string } | null;
   organisation: { id: string; shortName: string } | null;
   roles: Role[];
   /** Whether the email already has an account (then the invitee proves it with their password). */
@@ -154,11 +165,13 @@ export interface InvitationView {
   expiresAt: string;
 }
 
-/** A freshly issued one-time link: shown once to the secretariat, never stored in clear. */
-export interface IssuedLink {
+/**
+ * An invitation sent. The link itself went by mail to the person invited and to nobody
+ * else: whoever asked for it never sees it.
+ */
+export interface SentInvitation {
   id: string;
-  /** Path on this server, e.g. `/invitations/<token>`. */
-  path: string;
+  email: string;
   expiresAt: string;
 }
 
@@ -177,6 +190,8 @@ export const InviteBodySchema = z.strictObject({
   roles: RoleList,
 });
 export const RolesBodySchema = z.strictObject({ roles: RoleList });
+export const SuspendBodySchema = z.strictObject({ reason: z.string().trim().min(5).max(1000) });
+export const ForgotPasswordBodySchema = z.strictObject({ email: Email });
 export const AcceptInvitationBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),
   password: NewPassword,

@@ -63,7 +63,7 @@ function sharedRead(cache: AccessCache, user: AuthUser, negotiationId: string, c
 async function readMandate(connection: Connection, user: AuthUser, negotiationId: string, cache: AccessCache | undefined): Promise<CachedMandate | null> {
   const generation = cache?.mandates.generation ?? 0;
   const membership = await membershipModel(connection)
-    .findOne({ negotiationId, userId: user.id, revokedAt: null })
+    .findOne({ negotiationId, userId: user.id, revokedAt: null, suspension: null })
     .lean();
   if (!membership) return null;
   const org = await organisationModel(connection).findById(membership.organisationId).lean();

@@ -1,7 +1,7 @@
 import type { Role } from '../../shared/access.ts';
 import type { EventDraft, Visibility } from '../../shared/events.ts';
 
-const MANDATE_EVENTS = new Set(['member:joined', 'member:roles-changed', 'member:revoked']);
+const MANDATE_EVENTS = new Set(['member:joined', 'member:roles-changed', 'member:revoked', 'member:suspended', 'member:reinstated']);
 
 /** A mandate granted, changed or ended, as the negotiation's log records it. */
 export interface MandatePayload {
@@ -16,7 +16,7 @@ export interface MandatePayload {
  * the event is visible to the delegation concerned, never to the other organisations;
  * the person revoked is in it and hears of it before their stream stops.
  */
-export function mandateEvent(type: 'member:joined' | 'member:roles-changed' | 'member:revoked', payload: MandatePayload): Omit<EventDraft, 'actor' | 'org'> {
+export function mandateEvent(type: 'member:joined' | 'member:roles-changed' | 'member:revoked' | 'member:suspended' | 'member:reinstated', payload: MandatePayload): Omit<EventDraft, 'actor' | 'org'> {
   return { type, payload, visibility: mandateVisibility(payload) };
 }
 

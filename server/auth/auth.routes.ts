@@ -1,16 +1,20 @@
 import type { Request } from 'express';
-import { LoginBodySchema } from '../../shared/identity.ts';
+import { ForgotPasswordBodySchema, LoginBodySchema } from '../../shared/identity.ts';
 import type { Capability } from '../app.ts';
 import { AppError } from '../common/app-error.ts';
 import { enableAccessCache } from '../access/access-cache.ts';
 import { bindAccessConnection, checkOrigin, requireUser, socketAuthMiddleware } from '../access/access.service.ts';
-import { describeMe, RateLimited, signIn } from './auth.service.ts';
+import { publicLink } from '../mail/mail.capability.ts';
+import { sendPasswordReset } from '../negotiations/members.service.ts';
+import { describeMe, signIn } from './auth.service.ts';
+import { clientAddress } from './client-address.ts';
 import { registerInvitationRoutes } from './invitation.routes.ts';
 import { invitationModel } from './invitation.model.ts';
-import { loginAttemptModel } from './login-attempt.model.ts';
-import { LoginThrottle } from './rate-limit.service.ts';
+import { createLiveAccess } from './live-access.ts';
 import { sessionModel } from './session.model.ts';
-import { clearedSessionCookie, destroySession, readSessionToken, sessionCookie } from './session.service.ts';
+import { clearedSessionCookie, destroySession, hashToken, readSessionToken, sessionCookie } from './session.service.ts';
+import { createThrottles } from './step-up.ts';
+import { Throttle } from './throttle.ts';
 import { userModel } from './user.model.ts';
 
 /** Secure cookies when the request came over HTTPS (directly or through a trusted proxy). */
@@ -19,34 +23,33 @@ export function isHttps(req: Request): boolean {
 }
 
 /**
- * Sign-in, sign-out, who am I, one-time links; and the gates every later capability
- * relies on: the CSRF origin check on the API and the Socket.IO handshake.
+ * Sign-in, sign-out, who am I, « mot de passe oublié », one-time links; and the gates every
+ * later capability relies on: the CSRF origin check on the API, the Socket.IO handshake, the
+ * throttles, and the registry that closes a person's connections when their access ends.
  */
 export const registerAuth: Capability = async (ctx) => {
   const { connection } = ctx.db;
-  await Promise.all(
-    [userModel, sessionModel, loginAttemptModel, invitationModel].map((model) => model(connection).createIndexes()),
-  );
+  await Promise.all([userModel, sessionModel, invitationModel].map((model) => model(connection).createIndexes()));
+  await Throttle.createIndexes(connection);
   bindAccessConnection(ctx.app, connection);
   // Exact where the database reports its writes (the embedded engine); absent otherwise.
   ctx.onClose(enableAccessCache(connection, ctx.db.watch));
   ctx.api.use(checkOrigin);
   ctx.io.use(socketAuthMiddleware(connection));
-  const throttle = new LoginThrottle(connection);
+  const throttles = createThrottles(connection);
+  const live = createLiveAccess(connection, ctx.logger.child({ capability: 'live-access' }));
+  ctx.onClose(() => live.stop());
 
   ctx.api.post('/auth/login', async (req, res) => {
     const parsed = LoginBodySchema.safeParse(req.body);
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez une adresse e-mail et un mot de passe.');
-    let signedIn;
-    try {
-      signedIn = await signIn(connection, throttle, parsed.data, req.ip ?? 'unknown');
-    } catch (err) {
-      if (err instanceof RateLimited) res.setHeader('Retry-After', String(err.retryAfter));
-      throw err;
-    }
+    const signedIn = await signIn(connection, throttles.password, parsed.data, clientAddress(req));
     // Rotation: whatever session this browser had is ended, the new one replaces it.
     const previous = readSessionToken(req.headers.cookie);
-    if (previous) await destroySession(connection, previous);
+    if (previous) {
+      await destroySession(connection, previous);
+      live.ended({ kind: 'session-ended', sessionId: hashToken(previous) });
+    }
     res.setHeader('Set-Cookie', sessionCookie(signedIn.token, isHttps(req)));
     ctx.logger.info({ userId: signedIn.user.id }, 'signed in');
     res.json({ user: signedIn.user });
@@ -54,9 +57,29 @@ export const registerAuth: Capability = async (ctx) => {
 
   ctx.api.post('/auth/logout', async (req, res) => {
     const token = readSessionToken(req.headers.cookie);
-    if (token) await destroySession(connection, token);
+    if (token) {
+      await destroySession(connection, token);
+      // The tabs and editors opened with this session stop now, not at their next message.
+      live.ended({ kind: 'session-ended', sessionId: hashToken(token) });
+    }
     res.setHeader('Set-Cookie', clearedSessionCookie(isHttps(req)));
     res.status(204).end();
+  });
+
+  // « Mot de passe oublié »: the link goes to the account's own address. The answer is the
+  // same whether the address has an account or not, so nobody learns who has one.
+  ctx.api.post('/auth/password-reset', async (req, res) => {
+    const parsed = ForgotPasswordBodySchema.safeParse(req.body);
+    if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez une adresse e-mail valide.');
+    const { email } = parsed.data;
+    await throttles.reset.consume(email, clientAddress(req), 'Trop de demandes de réinitialisation. Réessayez plus tard.');
+    const user = await userModel(connection).findOne({ email }, { email: 1, name: 1 }).lean();
+    if (user) {
+      const person = { userId: String(user._id), email: user.email, name: user.name };
+      await sendPasswordReset({ connection, events: ctx.events, link: (pathname) => publicLink(ctx, pathname) }, person, 'self', person.userId);
+      ctx.logger.info({ userId: person.userId }, 'password reset asked by the person');
+    }
+    res.status(202).json({ sent: true });
   });
 
   ctx.api.get('/me', requireUser, async (_req, res) => {

@@ -6,48 +6,36 @@ import { membershipModel } from '../negotiations/membership.model.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
 import { verifyPassword } from './password.ts';
-import type { LoginThrottle } from './rate-limit.service.ts';
 import { createSession } from './session.service.ts';
+import type { Throttle } from './throttle.ts';
 import { userModel } from './user.model.ts';
 
 export const INVALID_CREDENTIALS_MESSAGE = 'Adresse e-mail ou mot de passe incorrect.';
 
-export class RateLimited extends AppError {
-  readonly retryAfter: number;
-
-  constructor(retryAfter: number) {
-    super('RATE_LIMITED', `Trop de tentatives. Réessayez dans ${Math.ceil(retryAfter / 60)} min.`);
-    this.retryAfter = retryAfter;
-  }
-}
-
 /**
- * Signs a person in: throttled per account and per address, the same answer and about the
- * same time for an unknown email and a wrong password, a fresh session token every time.
+ * Signs a person in: throttled per account and per address (counted before the password
+ * is checked), the same answer and about the same time for an unknown email and a wrong
+ * password, a fresh session token every time.
  */
 export async function signIn(
   connection: Connection,
-  throttle: LoginThrottle,
+  throttle: Throttle,
   credentials: { email: string; password: string },
   address: string,
 ): Promise<{ user: AuthUser; token: string }> {
   const { email, password } = credentials;
-  const wait = await throttle.retryAfter(email, address);
-  if (wait > 0) throw new RateLimited(wait);
+  const attempt = await throttle.consume(email, address);
   const user = await userModel(connection).findOne({ email }).lean();
   const ok = await verifyPassword(user?.passwordHash, password);
-  if (!user || !ok) {
-    await throttle.recordFailure(email, address);
-    throw new AppError('INVALID_CREDENTIALS', INVALID_CREDENTIALS_MESSAGE);
-  }
-  await throttle.recordSuccess(email);
+  if (!user || !ok) throw new AppError('INVALID_CREDENTIALS', INVALID_CREDENTIALS_MESSAGE);
+  await attempt.succeeded();
   const token = await createSession(connection, String(user._id));
   return { user: { id: String(user._id), name: user.name, email: user.email }, token };
 }
 
 /** Who I am and where I sit: my active mandates with their negotiation and organisation. */
 export async function describeMe(connection: Connection, user: AuthUser): Promise<Me> {
-  const memberships = await membershipModel(connection).find({ userId: user.id, revokedAt: null }).lean();
+  const memberships = await membershipModel(connection).find({ userId: user.id, revokedAt: null, suspension: null }).lean();
   const [negotiations, organisations] = await Promise.all([
     negotiationModel(connection)
       .find({ _id: { $in: memberships.map((m) => m.negotiationId) } })

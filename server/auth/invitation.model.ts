@@ -4,8 +4,8 @@ import { INVITATION_KINDS } from '../../shared/identity.ts';
 
 /**
  * A one-time link: an invitation to join a negotiation for an organisation with roles, or a
- * password reset. The `_id` is the SHA-256 of the token in the link; the token itself is
- * shown once to the secretariat and never stored.
+ * password reset. The `_id` is the SHA-256 of the token in the link; the token itself goes
+ * by mail to the person the link is for, and to nobody else; it is never stored.
  */
 const invitationSchema = new Schema(
   {
@@ -13,7 +13,8 @@ const invitationSchema = new Schema(
     kind: { type: String, enum: INVITATION_KINDS, required: true },
     /** A short public id, to list and cancel without knowing the token. */
     publicId: { type: String, required: true },
-    negotiationId: { type: String, required: true },
+    /** Null for a password reset the person asked for themself (« mot de passe oublié »). */
+    negotiationId: { type: String, default: null },
     email: { type: String, required: true },
     organisationId: { type: String, default: null },
     roles: { type: [{ type: String, enum: ROLES }], default: [] },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { Role } from '../../shared/access.ts';
-import type { AuthUser, InvitationKind, InvitationView, IssuedLink } from '../../shared/identity.ts';
+import type { AuthUser, InvitationKind, InvitationView } from '../../shared/identity.ts';
 import { mandateEvent } from '../access/mandate-events.ts';
 import { AppError } from '../common/app-error.ts';
 import type { EventLog } from '../events/event-log.ts';
@@ -11,6 +11,7 @@ import { organisationModel } from '../negotiations/organisation.model.ts';
 import { invitationModel, type InvitationDoc } from './invitation.model.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { createSession, destroyUserSessions, hashToken, newToken } from './session.service.ts';
+import type { Throttle } from './throttle.ts';
 import { userModel } from './user.model.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -20,11 +21,21 @@ const KEEP_AFTER_EXPIRY_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface LinkRequest {
   kind: InvitationKind;
-  negotiationId: string;
+  /** Null for a password reset the person asked for themself. */
+  negotiationId: string | null;
   email: string;
   organisationId: string | null;
   roles: Role[];
   createdBy: string;
+}
+
+/** A one-time link just issued: its path carries the token, for the mail to the person, and nowhere else. */
+export interface IssuedLink {
+  /** A short public id, to list and cancel without the token. */
+  id: string;
+  /** `/invitations/<token>`. */
+  path: string;
+  expiresAt: Date;
 }
 
 /** Issues a one-time link; the token is in the returned path only, the database keeps its hash. */
@@ -43,7 +54,7 @@ export async function issueLink(connection: Connection, request: LinkRequest, no
     cancelledAt: null,
     purgeAt: new Date(expiresAt.getTime() + KEEP_AFTER_EXPIRY_MS),
   });
-  return { id: publicId, path: `/invitations/${token}`, expiresAt: expiresAt.toISOString() };
+  return { id: publicId, path: `/invitations/${token}`, expiresAt };
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -60,15 +71,15 @@ async function usableLink(connection: Connection, token: string, now: Date): Pro
 export async function viewLink(connection: Connection, token: string, now = new Date()): Promise<InvitationView> {
   const link = await usableLink(connection, token, now);
   const [negotiation, organisation, user] = await Promise.all([
-    negotiationModel(connection).findById(link.negotiationId).lean(),
+    link.negotiationId ? negotiationModel(connection).findById(link.negotiationId).lean() : null,
     link.organisationId ? organisationModel(connection).findById(link.organisationId).lean() : null,
     userModel(connection).findOne({ email: link.email }).lean(),
   ]);
-  if (!negotiation) throw new AppError('GONE', 'Cette négociation n’existe plus.');
+  if (link.negotiationId && !negotiation) throw new AppError('GONE', 'Cette négociation n’existe plus.');
   return {
     kind: link.kind as InvitationKind,
     email: link.email,
-    negotiation: { id: String(negotiation._id), title: negotiation.title },
+    negotiation: negotiation ? { id: String(negotiation._id), title: negotiation.title } : null,
     organisation: organisation ? { id: String(organisation._id), shortName: organisation.shortName } : null,
     roles: [...link.roles] as Role[],
     existingUser: !!user,
@@ -87,11 +98,15 @@ export async function useLink(
   events: Pick<EventLog, 'record'>,
   token: string,
   input: { name?: string; password: string },
+  guard: { throttle: Throttle; address: string },
   now = new Date(),
 ): Promise<{
   user: AuthUser;
   token: string;
-  negotiationId: string;
+  /** Where the person lands: the negotiation they joined (null after a password reset asked by themself). */
+  negotiationId: string | null;
+  /** A new password replaced the old one: every other session of the person has ended. */
+  passwordChanged: boolean;
   /** The mandate granted, for the negotiation's log (null for a password reset). */
   joined: { userId: string; name: string; organisationId: string; roles: Role[] } | null;
 }> {
@@ -99,8 +114,13 @@ export async function useLink(
   const users = userModel(connection);
   const existing = await users.findOne({ email: link.email }).lean();
 
-  if (link.kind === 'invitation' && existing && !(await verifyPassword(existing.passwordHash, input.password))) {
-    throw new AppError('INVALID_CREDENTIALS', 'Vous avez déjà un compte : saisissez son mot de passe.');
+  if (link.kind === 'invitation' && existing) {
+    // A password typed for an account: counted with every other one before it is checked.
+    const attempt = await guard.throttle.consume(existing.email, guard.address);
+    if (!(await verifyPassword(existing.passwordHash, input.password))) {
+      throw new AppError('INVALID_CREDENTIALS', 'Vous avez déjà un compte : saisissez son mot de passe.');
+    }
+    await attempt.succeeded();
   }
   if (link.kind === 'invitation' && !existing && !input.name) {
     throw new AppError('BAD_REQUEST', 'Indiquez votre nom.');
@@ -116,6 +136,7 @@ export async function useLink(
   if (!claimed) throw new AppError('GONE', 'Ce lien a déjà été utilisé.');
 
   let userId: string;
+  let passwordChanged = false;
   if (!existing) {
     const created = await users.create({
       email: link.email,
@@ -130,6 +151,7 @@ export async function useLink(
     if (passwordHash) {
       await users.updateOne({ _id: existing._id }, { $set: { passwordHash, passwordChangedAt: now } });
       await destroyUserSessions(connection, userId);
+      passwordChanged = true;
     }
   }
 
@@ -146,6 +168,6 @@ export async function useLink(
   const user = (await users.findById(userId).lean())!;
   const session = await createSession(connection, userId, now);
   const joined = link.kind === 'invitation' ? { userId, name: user.name, organisationId: link.organisationId!, roles: [...link.roles] as Role[] } : null;
-  if (joined) await events.record(link.negotiationId, { actor: userId, org: joined.organisationId }, [mandateEvent('member:joined', joined)]);
-  return { user: { id: userId, name: user.name, email: user.email }, token: session, negotiationId: link.negotiationId, joined };
+  if (joined && link.negotiationId) await events.record(link.negotiationId, { actor: userId, org: joined.organisationId }, [mandateEvent('member:joined', joined)]);
+  return { user: { id: userId, name: user.name, email: user.email }, token: session, negotiationId: link.negotiationId ?? null, passwordChanged, joined };
 }

@@ -16,6 +16,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else appError = toAppError(err);
     if (appError.code === 'INTERNAL') logger.error({ err, path: req.path }, 'unhandled error');
     if (res.headersSent) return;
+    const retryAfter = (appError.details as { retryAfter?: unknown } | undefined)?.retryAfter;
+    if (appError.code === 'RATE_LIMITED' && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.status(appError.status).json({ error: appError.toAckError() });
   };
 }

@@ -3,7 +3,8 @@ import { ROLES } from '../../shared/access.ts';
 
 /**
  * A mandate: one person acts for one organisation in one negotiation, with roles.
- * Revocation keeps the record (who held which mandate stays in the history).
+ * Revocation keeps the record (who held which mandate stays in the history); a suspension
+ * keeps the mandate and stops its use.
  */
 const membershipSchema = new Schema(
   {
@@ -13,6 +14,15 @@ const membershipSchema = new Schema(
     roles: { type: [{ type: String, enum: ROLES }], required: true },
     createdAt: { type: Date, required: true },
     revokedAt: { type: Date, default: null },
+    /**
+     * Suspended by the secretariat for the committee: no access while it lasts, the mandate
+     * itself (organisation, roles) untouched; lifted by the secretariat. Who, when and why.
+     */
+    suspension: {
+      type: { at: { type: Date, required: true }, by: { type: String, required: true }, reason: { type: String, required: true } },
+      default: null,
+      _id: false,
+    },
   },
   { versionKey: false, collection: 'memberships' },
 );

@@ -1,4 +1,4 @@
-import { InviteBodySchema, RolesBodySchema } from '../../shared/identity.ts';
+import { InviteBodySchema, RolesBodySchema, SuspendBodySchema } from '../../shared/identity.ts';
 import type { Capability } from '../app.ts';
 import { AppError } from '../common/app-error.ts';
 import { assertCanFor, can, requireActor, requireUser, type Actor } from '../access/access.service.ts';
@@ -7,14 +7,17 @@ import { membershipModel } from './membership.model.ts';
 import { negotiationModel } from './negotiation.model.ts';
 import { organisationModel } from './organisation.model.ts';
 import { describeNegotiation, listMyNegotiations } from './negotiation.service.ts';
+import { publicLink } from '../mail/mail.capability.ts';
 import {
+  askPasswordReset,
   cancelInvitation,
   changeRoles,
   invite,
-  issuePasswordReset,
   listMembers,
   membersView,
   revokeMember,
+  setSuspension,
+  type MembersDeps,
 } from './members.service.ts';
 
 /** Negotiations, their parties and outline, and the secretariat's members screen. */
@@ -44,50 +47,73 @@ export const registerNegotiations: Capability = async (ctx) => {
     async (req, res) => {
       const actor = actorOf(res.locals);
       const organisationId = String(req.params.organisationId);
-      if (!can(actor, 'members:manage')) assertCanFor(actor, 'delegation:read', organisationId);
+      if (!can(actor, 'members:oversee')) assertCanFor(actor, 'delegation:read', organisationId);
       res.json(await listMembers(connection, actor.negotiationId, organisationId));
     },
   );
 
-  api.get('/negotiations/:negotiationId/members', requireActor('members:manage'), async (_req, res) => {
+  const deps: MembersDeps = { connection, events: ctx.events, link: (pathname) => publicLink(ctx, pathname) };
+  const membersLog = (actor: Actor, what: string, extra: Record<string, unknown>) =>
+    ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, org: actor.org.id, ...extra }, what);
+
+  api.get('/negotiations/:negotiationId/members', requireActor('negotiation:read'), async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await membersView(connection, actorOf(res.locals).negotiationId));
+    res.json(await membersView(connection, actorOf(res.locals)));
   });
 
-  api.post('/negotiations/:negotiationId/invitations', requireActor('members:manage'), async (req, res) => {
+  // The link goes by mail to the person invited: the answer never carries it.
+  api.post('/negotiations/:negotiationId/invitations', requireActor('negotiation:read'), async (req, res) => {
     const parsed = InviteBodySchema.safeParse(req.body);
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'Invitation mal formée : e-mail, organisation et rôles.');
     const actor = actorOf(res.locals);
-    const link = await invite(connection, actor, parsed.data);
-    ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, invitation: link.id }, 'member invited');
-    res.status(201).json(link);
+    const sent = await invite(deps, actor, parsed.data);
+    membersLog(actor, 'member invited', { invitation: sent.id, organisationId: parsed.data.organisationId, roles: parsed.data.roles });
+    res.status(201).json(sent);
   });
 
-  api.delete('/negotiations/:negotiationId/invitations/:invitationId', requireActor('members:manage'), async (req, res) => {
+  api.delete('/negotiations/:negotiationId/invitations/:invitationId', requireActor('negotiation:read'), async (req, res) => {
     await cancelInvitation(connection, actorOf(res.locals), String(req.params.invitationId));
     res.status(204).end();
   });
 
-  api.patch('/negotiations/:negotiationId/members/:membershipId', requireActor('members:manage'), async (req, res) => {
+  api.patch('/negotiations/:negotiationId/members/:membershipId', requireActor('negotiation:read'), async (req, res) => {
     const parsed = RolesBodySchema.safeParse(req.body);
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez au moins un rôle.');
     const actor = actorOf(res.locals);
-    await changeRoles(connection, ctx.events, actor, String(req.params.membershipId), parsed.data.roles);
+    const changed = await changeRoles(deps, actor, String(req.params.membershipId), parsed.data.roles);
+    membersLog(actor, 'roles changed', { membership: changed.membershipId, roles: changed.roles });
     res.status(204).end();
   });
 
-  api.delete('/negotiations/:negotiationId/members/:membershipId', requireActor('members:manage'), async (req, res) => {
+  api.delete('/negotiations/:negotiationId/members/:membershipId', requireActor('delegation:manage'), async (req, res) => {
     const actor = actorOf(res.locals);
-    await revokeMember(connection, ctx.events, actor, String(req.params.membershipId));
-    ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, membership: req.params.membershipId }, 'mandate revoked');
+    const revoked = await revokeMember(deps, actor, String(req.params.membershipId));
+    membersLog(actor, 'mandate revoked', { membership: revoked.membershipId });
     res.status(204).end();
   });
 
-  api.post(
-    '/negotiations/:negotiationId/members/:membershipId/password-reset',
-    requireActor('members:manage'),
-    async (req, res) => {
-      res.status(201).json(await issuePasswordReset(connection, actorOf(res.locals), String(req.params.membershipId)));
-    },
-  );
+  // The secretariat suspends a mandate for the committee (a reason, announced to the organisation), and lifts it.
+  api.post('/negotiations/:negotiationId/members/:membershipId/suspension', requireActor('members:oversee'), async (req, res) => {
+    const parsed = SuspendBodySchema.safeParse(req.body);
+    if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez le motif de la suspension (5 caractères au moins).');
+    const actor = actorOf(res.locals);
+    const suspended = await setSuspension(deps, actor, String(req.params.membershipId), parsed.data.reason);
+    ctx.logger.warn({ negotiationId: actor.negotiationId, actor: actor.user.id, membership: suspended.membershipId, reason: suspended.reason }, 'mandate suspended');
+    res.status(204).end();
+  });
+
+  api.delete('/negotiations/:negotiationId/members/:membershipId/suspension', requireActor('members:oversee'), async (req, res) => {
+    const actor = actorOf(res.locals);
+    const lifted = await setSuspension(deps, actor, String(req.params.membershipId), null);
+    membersLog(actor, 'mandate suspension lifted', { membership: lifted.membershipId });
+    res.status(204).end();
+  });
+
+  // The member's own lead asks; the link goes to the member by mail.
+  api.post('/negotiations/:negotiationId/members/:membershipId/password-reset', requireActor('delegation:manage'), async (req, res) => {
+    const actor = actorOf(res.locals);
+    await askPasswordReset(deps, actor, String(req.params.membershipId));
+    membersLog(actor, 'password reset asked for a member', { membership: req.params.membershipId });
+    res.status(202).json({ sent: true });
+  });
 };

@@ -30,7 +30,7 @@ function toSummary(doc: NegotiationDoc & { _id: unknown }): NegotiationSummary {
 
 /** The negotiations I hold an active mandate in, oldest first. */
 export async function listMyNegotiations(connection: Connection, user: AuthUser): Promise<NegotiationSummary[]> {
-  const memberships = await membershipModel(connection).find({ userId: user.id, revokedAt: null }).lean();
+  const memberships = await membershipModel(connection).find({ userId: user.id, revokedAt: null, suspension: null }).lean();
   const docs = await negotiationModel(connection)
     .find({ _id: { $in: memberships.map((m) => m.negotiationId) } })
     .sort({ createdAt: 1 })

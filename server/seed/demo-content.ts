@@ -101,14 +101,14 @@ export interface DemoAccount {
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
-  { email: 'negociateur@axess.demo', name: 'Claire Marchand', organisation: 'AXESS', roles: ['negotiator', 'signatory'] },
+  { email: 'negociateur@axess.demo', name: 'Claire Marchand', organisation: 'AXESS', roles: ['negotiator', 'signatory', 'lead'] },
   { email: 'secretariat@axess.demo', name: 'Julien Roussel', organisation: 'AXESS', roles: ['secretariat'] },
-  { email: 'delegue@cfdt.demo', name: 'Nadia Benali', organisation: 'CFDT', roles: ['delegate', 'signatory'] },
-  { email: 'delegue@cgt.demo', name: 'Thomas Lefèvre', organisation: 'CGT', roles: ['delegate', 'signatory'] },
-  { email: 'delegue@fo.demo', name: 'Isabelle Moreau', organisation: 'FO', roles: ['delegate', 'signatory'] },
-  { email: 'delegue@sud.demo', name: 'Karim Haddad', organisation: 'SUD', roles: ['delegate', 'signatory'] },
-  { email: 'delegue@cftc.demo', name: 'Sophie Garnier', organisation: 'CFTC', roles: ['delegate'] },
-  { email: 'president@cmp.demo', name: 'Michel Fournier', organisation: 'CMP', roles: ['chair'] },
+  { email: 'delegue@cfdt.demo', name: 'Nadia Benali', organisation: 'CFDT', roles: ['delegate', 'signatory', 'lead'] },
+  { email: 'delegue@cgt.demo', name: 'Thomas Lefèvre', organisation: 'CGT', roles: ['delegate', 'signatory', 'lead'] },
+  { email: 'delegue@fo.demo', name: 'Isabelle Moreau', organisation: 'FO', roles: ['delegate', 'signatory', 'lead'] },
+  { email: 'delegue@sud.demo', name: 'Karim Haddad', organisation: 'SUD', roles: ['delegate', 'signatory', 'lead'] },
+  { email: 'delegue@cftc.demo', name: 'Sophie Garnier', organisation: 'CFTC', roles: ['delegate', 'lead'] },
+  { email: 'president@cmp.demo', name: 'Michel Fournier', organisation: 'CMP', roles: ['chair', 'lead'] },
 ];
 
 export interface DemoArticle {

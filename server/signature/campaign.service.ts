@@ -17,9 +17,6 @@ import type { VersionAuthor, VersionSummary } from '../../shared/text-diff.ts';
 import { addDays, compareDates } from '../../shared/validity/calendar.ts';
 import { assess, parseScenario, type Assessment } from '../../shared/validity/scenario.ts';
 import { assertCan, assertCanFor, type Actor } from '../access/access.service.ts';
-import { verifyPassword } from '../auth/password.ts';
-import type { LoginThrottle } from '../auth/rate-limit.service.ts';
-import { userModel } from '../auth/user.model.ts';
 import { AppError } from '../common/app-error.ts';
 import { stampOf, SYSTEM, type EventLog, type RecordDraft, type Stamp } from '../events/event-log.ts';
 import { rebuildProjection, syncProjection, type Projection } from '../events/projection.ts';
@@ -48,8 +45,6 @@ export interface SignatureDeps {
   events: Pick<EventLog, 'record' | 'since' | 'serialize'>;
   /** Takes a named immutable version of kind `signature` of the live text (collab's createVersion). */
   freezeVersion(input: { negotiationId: string; name: string; reason: string; author: VersionAuthor; by: Stamp; now: Date }): Promise<VersionSummary>;
-  /** Throttles the password typed again at signature, as sign-in does (absent: no throttle, e.g. the seed). */
-  passwordThrottle?: Pick<LoginThrottle, 'retryAfter' | 'recordFailure' | 'recordSuccess'>;
 }
 
 // Campaign commands of one negotiation run one at a time in this process (`events.serialize`),
@@ -281,27 +276,19 @@ function partyOf(campaign: CampaignView, orgId: string): CampaignParty {
 }
 
 /**
- * A signatory signs the frozen version for their own organisation, after typing their
- * password again (simple electronic signature: who, as whom, when, which version hash).
+ * A signatory signs the frozen version for their own organisation (simple electronic
+ * signature: who, as whom, when, which version hash). The person has proved it is them
+ * (their password, typed again) before this is called; `versionHash`, when given, is the
+ * fingerprint they were shown and confirmed: a different version is not signed.
  */
 export async function signAgreement(
   deps: SignatureDeps,
   actor: Actor,
-  input: { password: string; org?: string; address?: string },
+  input: { org?: string; versionHash?: string },
   now: Date,
 ): Promise<CampaignView> {
   const org = input.org ?? actor.org.id;
   assertCanFor(actor, 'signature:sign', org);
-  const throttle = deps.passwordThrottle;
-  const address = input.address ?? 'unknown';
-  const wait = throttle ? await throttle.retryAfter(actor.user.email, address, now) : 0;
-  if (wait > 0) throw new AppError('RATE_LIMITED', `Trop de mots de passe erronés : réessayez dans ${Math.ceil(wait / 60)} min.`, { retryAfter: wait });
-  const user = await userModel(deps.connection).findById(actor.user.id).lean();
-  if (!(await verifyPassword(user?.passwordHash, input.password))) {
-    await throttle?.recordFailure(actor.user.email, address, now);
-    throw new AppError('INVALID_CREDENTIALS', 'Mot de passe incorrect : la signature n’est pas enregistrée.');
-  }
-  await throttle?.recordSuccess(actor.user.email);
   const { negotiationId } = actor;
   return deps.events.serialize(negotiationId, async () => {
     const campaign = await requireCampaign(deps, negotiationId, now);
@@ -309,6 +296,7 @@ export async function signAgreement(
     if (campaign.state !== 'open for signature') {
       throw new AppError('CONFLICT', `Le texte n’est plus ouvert à la signature (état : ${campaign.state}).`);
     }
+    assertConfirmedVersion(campaign, input.versionHash);
     partyOf(campaign, org);
     if (campaign.signatures.some((s) => s.org === org)) throw new AppError('CONFLICT', 'Votre organisation a déjà signé ce texte.');
     const payload: SignedPayload = {
@@ -322,6 +310,13 @@ export async function signAgreement(
     await record(deps, negotiationId, stampOf(actor), [{ type: CAMPAIGN_EVENTS.signed, payload, by: { actor: actor.user.id, org } }], now);
     return afterChange(deps, negotiationId, campaign.id);
   });
+}
+
+/** The person confirmed one version (its fingerprint): the act is refused if the campaign is about another. */
+function assertConfirmedVersion(campaign: CampaignView, versionHash: string | undefined): void {
+  if (versionHash !== undefined && versionHash !== campaign.version.hash) {
+    throw new AppError('CONFLICT', 'La version confirmée n’est pas celle de la campagne en cours : rien n’a été enregistré. Relisez la confirmation.');
+  }
 }
 
 const unsigned = (campaign: CampaignView) => campaign.parties.filter((p) => !campaign.signatures.some((s) => s.org === p.id)).map((p) => p.id);
@@ -388,7 +383,12 @@ export async function recordNotification(deps: SignatureDeps, actor: Actor, inpu
  * one of its signatories. Filed late, it is recorded and does not count; a majority
  * opposition (more than 50 %) makes the text void at once.
  */
-export async function fileOpposition(deps: SignatureDeps, actor: Actor, input: { text: string; org?: string }, now: Date): Promise<CampaignView> {
+export async function fileOpposition(
+  deps: SignatureDeps,
+  actor: Actor,
+  input: { text: string; org?: string; versionHash?: string },
+  now: Date,
+): Promise<CampaignView> {
   const org = input.org ?? actor.org.id;
   assertCanFor(actor, 'signature:sign', org);
   const { negotiationId } = actor;
@@ -410,6 +410,7 @@ export async function fileOpposition(deps: SignatureDeps, actor: Actor, input: {
       throw new AppError('CONFLICT', 'L’accord n’a pas encore été notifié à votre organisation : le délai d’opposition n’a pas commencé.');
     }
     if (campaign.oppositions.some((o) => o.org === org)) throw new AppError('CONFLICT', 'Votre organisation a déjà formé opposition.');
+    assertConfirmedVersion(campaign, input.versionHash);
     const assessment = assessCampaign(campaign, today, { oppositions: [{ org, at: today }] });
     const judged = assessment.oppositions.filter((o) => o.org === org).at(-1);
     const payload: OpposedPayload = {

@@ -52,8 +52,8 @@ export async function seedCppniCampaign(connection: Connection, input: SeedCampa
   try {
     const secretariat = await actor('secretariat@axess.demo');
     await openForSignature(deps, secretariat, { versionName: 'Texte ouvert à la signature', signatureDeadline: '2023-09-27' }, at('2023-09-26T09:00:00+02:00'));
-    await signAgreement(deps, await actor('negociateur@axess.demo'), { password: input.password }, at('2023-09-26T11:30:00+02:00'));
-    await signAgreement(deps, await actor('delegue@cfdt.demo'), { password: input.password }, at('2023-09-26T16:00:00+02:00'));
+    await signAgreement(deps, await actor('negociateur@axess.demo'), {}, at('2023-09-26T11:30:00+02:00'));
+    await signAgreement(deps, await actor('delegue@cfdt.demo'), {}, at('2023-09-26T16:00:00+02:00'));
     for (const org of ['CFDT', 'CGT', 'FO', 'SUD']) {
       await recordNotification(deps, secretariat, { org: input.organisations[org], at: '2023-09-28' }, at('2023-09-28T10:00:00+02:00'));
     }

@@ -11,7 +11,8 @@ import {
   TransitionBodySchema,
 } from '../../shared/signature/campaign.ts';
 import { checkOrigin, requireActor, type Actor } from '../access/access.service.ts';
-import { LoginThrottle } from '../auth/rate-limit.service.ts';
+import { clientAddress } from '../auth/client-address.ts';
+import { confirmPassword } from '../auth/step-up.ts';
 import { AppError } from '../common/app-error.ts';
 import { collabOf } from '../collab/collab.capability.ts';
 import { createVersion } from '../versions/versions.service.ts';
@@ -42,7 +43,6 @@ export function signatureDeps(ctx: Pick<AppContext, 'db' | 'events'>): Signature
     connection,
     events: ctx.events,
     freezeVersion: (input) => createVersion({ connection, store: collabOf(ctx).store, events: ctx.events }, { ...input, kind: 'signature' }),
-    passwordThrottle: new LoginThrottle(connection),
   };
 }
 
@@ -90,16 +90,12 @@ export const registerSignature: Capability = async (ctx) => {
     res.status(201).json(campaign);
   });
 
+  // Binding acts: the person types their password again (throttled with every password of the account).
   api.post(`${base}/sign`, requireActor('signature:sign'), async (req, res) => {
-    const input = parse(SignBodySchema, req.body, 'Signature mal formée :');
+    const { password, ...input } = parse(SignBodySchema, req.body, 'Signature mal formée :');
     const actor = actorOf(res.locals);
-    let campaign;
-    try {
-      campaign = await signAgreement(deps, actor, { ...input, address: req.ip ?? 'unknown' }, new Date());
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'RATE_LIMITED') res.setHeader('Retry-After', String((err.details as { retryAfter: number }).retryAfter));
-      throw err;
-    }
+    await confirmPassword(connection, actor.user, password, clientAddress(req), 'Mot de passe incorrect : la signature n’est pas enregistrée.');
+    const campaign = await signAgreement(deps, actor, input, new Date());
     log(actor, 'agreement signed', { campaign: campaign.id });
     res.json(campaign);
   });
@@ -118,8 +114,9 @@ export const registerSignature: Capability = async (ctx) => {
   });
 
   api.post(`${base}/oppositions`, requireActor('signature:sign'), async (req, res) => {
-    const input = parse(OppositionBodySchema, req.body, 'Opposition mal formée :');
+    const { password, ...input } = parse(OppositionBodySchema, req.body, 'Opposition mal formée :');
     const actor = actorOf(res.locals);
+    await confirmPassword(connection, actor.user, password, clientAddress(req), 'Mot de passe incorrect : l’opposition n’est pas enregistrée.');
     const campaign = await fileOpposition(deps, actor, input, new Date());
     log(actor, 'opposition filed', { campaign: campaign.id, state: campaign.state });
     res.json(campaign);

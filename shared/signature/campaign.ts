@@ -150,15 +150,24 @@ export const OpenCampaignBodySchema = z.strictObject({
   versionName: z.string().trim().min(1).max(200).optional(),
   signatureDeadline: IsoDay,
 });
+const Sha256 = z.string().regex(/^[a-f0-9]{64}$/, 'empreinte SHA-256 attendue');
+
+/**
+ * A binding act is the person's own: their password typed again, and the fingerprint of
+ * the version they were shown and confirmed (another version is not signed or opposed).
+ */
 export const SignBodySchema = z.strictObject({
   password: z.string().min(1).max(1000),
   /** The organisation signed for; must be the signer's own (defaults to it). */
   org: ObjectIdLike.optional(),
+  versionHash: Sha256.optional(),
 });
 export const NotifyBodySchema = z.strictObject({ org: ObjectIdLike, at: IsoDay.optional() });
 export const OppositionBodySchema = z.strictObject({
   text: z.string().trim().min(10, 'l’opposition doit être motivée (10 caractères au moins)').max(20_000),
+  password: z.string().min(1).max(1000),
   org: ObjectIdLike.optional(),
+  versionHash: Sha256.optional(),
 });
 export const DocumentSchema = z.strictObject({
   title: z.string().trim().min(1).max(300),

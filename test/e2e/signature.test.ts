@@ -71,13 +71,20 @@ describe('a signature campaign in the browser: sign, watch the gauge, oppose, vo
     await screenshot(secretariat, 'signature-opened');
   });
 
-  it('the CFDT signs with its password, and the gauge moves on the secretariat’s screen too', async () => {
+  it('the CFDT signs after a confirmation naming its weight, the version, its fingerprint and the consequence; the gauge moves on the secretariat’s screen too', async () => {
     cfdt = await pageAs('delegue@cfdt.demo');
-    await cfdt.getByLabel('Mot de passe').fill('pas-le-bon');
     await cfdt.getByRole('button', { name: 'Signer l’accord' }).click();
-    await visible(cfdt.getByText('Mot de passe incorrect : la signature n’est pas enregistrée.'));
-    await cfdt.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-    await cfdt.getByRole('button', { name: 'Signer l’accord' }).click();
+    const dialog = cfdt.getByRole('alertdialog', { name: 'Confirmer la signature' });
+    await visible(dialog.getByText('CFDT', { exact: true }));
+    await visible(dialog.getByText('poids 38,50 %'));
+    await visible(dialog.getByText(/^[a-f0-9]{64}$/));
+    await textBecomes(dialog.getByTestId('binding-consequence'), /votre signature porte le total à 38,50\s%\s: l’accord est conclu/);
+    await screenshot(cfdt, 'signature-confirmation');
+    await dialog.getByLabel('Votre mot de passe').fill('pas-le-bon');
+    await dialog.getByRole('button', { name: 'Confirmer et signer' }).click();
+    await visible(dialog.getByText('Mot de passe incorrect : la signature n’est pas enregistrée.'));
+    await dialog.getByLabel('Votre mot de passe').fill(DEMO_PASSWORD);
+    await dialog.getByRole('button', { name: 'Confirmer et signer' }).click();
     await textBecomes(cfdt.getByTestId('actuel-signature-weight'), '38,50 %');
     await visible(cfdt.getByText(/signé par Nadia Benali/));
     // Live: the secretariat did not reload.
@@ -113,22 +120,36 @@ describe('a signature campaign in the browser: sign, watch the gauge, oppose, vo
     await cgt.getByRole('button', { name: 'Effacer la simulation' }).click();
   });
 
-  it('CGT, FO and SUD file their oppositions; the status becomes void everywhere', async () => {
-    await cgt.getByLabel('Motifs de l’opposition').fill('La CGT s’oppose : les durées maximales dérogatoires ne sont pas compensées.');
-    await cgt.getByRole('button', { name: 'Former opposition' }).click();
+  /** Files the opposition: reasons, then the confirmation with the password typed again. */
+  async function oppose(page: Page, reasons: string, consequence?: RegExp): Promise<void> {
+    await page.getByLabel('Motifs de l’opposition').fill(reasons);
+    await page.getByRole('button', { name: 'Former opposition' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Confirmer l’opposition' });
+    if (consequence) await textBecomes(dialog.getByTestId('binding-consequence'), consequence);
+    await dialog.getByLabel('Votre mot de passe').fill(DEMO_PASSWORD);
+    await dialog.getByRole('button', { name: 'Confirmer l’opposition' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  }
+
+  it('CGT, FO and SUD file their oppositions, each confirmed; the status becomes void everywhere', async () => {
+    await oppose(cgt, 'La CGT s’oppose : les durées maximales dérogatoires ne sont pas compensées.', /porte le total à 35,18\s%\s: sans majorité/);
     await textBecomes(cgt.getByTestId('actuel-opposition-weight'), '35,18 %');
     // The CFDT signed: it is not offered to oppose.
     expect(await cfdt.getByRole('button', { name: 'Former opposition' }).count()).toBe(0);
 
     const fo = await pageAs('delegue@fo.demo');
-    await fo.getByLabel('Motifs de l’opposition').fill('FO s’oppose : le forfait en jours n’est pas encadré.');
-    await fo.getByRole('button', { name: 'Former opposition' }).click();
+    await oppose(fo, 'FO s’oppose : le forfait en jours n’est pas encadré.');
     await textBecomes(secretariat.getByTestId('actuel-opposition-weight'), '49,87 %');
     await textBecomes(secretariat.getByTestId('validity-status'), 'En délai d’opposition');
 
     const sud = await pageAs('delegue@sud.demo');
     await sud.getByLabel('Motifs de l’opposition').fill('SUD s’oppose : le temps d’habillage reste sous-compensé.');
     await sud.getByRole('button', { name: 'Former opposition' }).click();
+    const last = sud.getByRole('alertdialog', { name: 'Confirmer l’opposition' });
+    await textBecomes(last.getByTestId('binding-consequence'), /votre opposition porte le total à 61,50\s%\s: l’accord sera réputé non écrit\./);
+    await screenshot(sud, 'opposition-confirmation');
+    await last.getByLabel('Votre mot de passe').fill(DEMO_PASSWORD);
+    await last.getByRole('button', { name: 'Confirmer l’opposition' }).click();
     await textBecomes(sud.getByTestId('campaign-state'), 'Réputé non écrit');
     await textBecomes(secretariat.getByTestId('campaign-state'), 'Réputé non écrit');
     await textBecomes(secretariat.getByTestId('validity-status'), 'Réputé non écrit');

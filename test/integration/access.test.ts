@@ -16,6 +16,7 @@ const ORG_OF_ROLE: Record<Role, string> = {
   secretariat: 'AXESS',
   chair: 'CMP',
   observer: 'CMP',
+  lead: 'SUD',
 };
 
 describe('access control', () => {
@@ -55,8 +56,8 @@ describe('access control', () => {
       expect((await call(server, `/negotiations/${negotiationId}`, { cookie: cookies[role] })).status).toBe(200);
     });
 
-    it.each(ROLES.map((role) => ({ role, allowed: EXPECTED_MATRIX['members:manage'][role] })))(
-      'over HTTP, $role sees the members screen (members:manage): $allowed',
+    it.each(ROLES.map((role) => ({ role, allowed: EXPECTED_MATRIX['members:oversee'][role] || EXPECTED_MATRIX['delegation:manage'][role] })))(
+      'over HTTP, $role sees the members screen (members:oversee or delegation:manage): $allowed',
       async ({ role, allowed }) => {
         const response = await call(server, `/negotiations/${negotiationId}/members`, { cookie: cookies[role] });
         expect(response.status).toBe(allowed ? 200 : 403);
@@ -122,11 +123,10 @@ describe('access control', () => {
       expect(response.status).toBe(200);
     });
 
-    it('a delegate cannot invite people, even into their own organisation', async () => {
-      const cookie = await login(server, 'delegue@cfdt.demo');
+    it('a delegate who is not their delegation’s lead cannot invite people, even into their own organisation', async () => {
       const response = await call(server, `/negotiations/${negotiationId}/invitations`, {
-        cookie,
-        body: { email: 'friend@cfdt.test', organisationId: ids.organisations.CFDT, roles: ['delegate'] },
+        cookie: cookies.delegate,
+        body: { email: 'friend@cgt.test', organisationId: ids.organisations.CGT, roles: ['delegate'] },
       });
       expect(response.status).toBe(403);
     });
@@ -143,16 +143,16 @@ describe('access control', () => {
     });
 
     it('a revocation forged from a foreign Origin does not happen', async () => {
-      const secretariat = await login(server, 'secretariat@axess.demo');
-      const view = await (await call(server, `/negotiations/${negotiationId}/members`, { cookie: secretariat })).json();
-      const target = view.members.find((m: { user: { email: string } }) => m.user.email === 'delegue@sud.demo');
+      const lead = await login(server, 'delegue@sud.demo');
+      const view = await (await call(server, `/negotiations/${negotiationId}/members`, { cookie: lead })).json();
+      const target = view.members.find((m: { user: { email: string } }) => m.user.email === 'only-lead@matrix.test');
       const forged = await call(server, `/negotiations/${negotiationId}/members/${target.id}`, {
         method: 'DELETE',
-        cookie: secretariat,
+        cookie: lead,
         origin: 'http://attacker.test',
       });
       expect(forged.status).toBe(403);
-      const after = await (await call(server, `/negotiations/${negotiationId}/members`, { cookie: secretariat })).json();
+      const after = await (await call(server, `/negotiations/${negotiationId}/members`, { cookie: lead })).json();
       expect(after.members.some((m: { id: string }) => m.id === target.id)).toBe(true);
     });
 

@@ -14,7 +14,7 @@ describe('signing in and out', () => {
   let ids: DemoIds;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ TRUST_PROXY: 'loopback' });
     ids = await seedDemo(server);
   });
   afterAll(() => server?.close());
@@ -109,7 +109,7 @@ describe('signing in and out', () => {
     expect(me.memberships).toHaveLength(2);
     for (const m of me.memberships) {
       expect(m.organisation).toMatchObject({ shortName: 'CFDT', college: 'union' });
-      expect(m.roles).toEqual(['delegate', 'signatory']);
+      expect(m.roles).toEqual(['delegate', 'signatory', 'lead']);
     }
     expect(JSON.stringify(me)).not.toMatch(/passwordHash|argon2/);
   });
@@ -186,7 +186,8 @@ describe('throttling sign-in attempts', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // Behind a proxy on this machine, whose X-Forwarded-For names each client.
+    server = await startTestServer({ TRUST_PROXY: 'loopback' });
     await seedDemo(server);
   });
   afterAll(() => server?.close());
@@ -210,5 +211,57 @@ describe('throttling sign-in attempts', () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await attempt('delegue@cgt.demo', DEMO_PASSWORD, '10.0.0.10')).status).toBe(200);
+  });
+});
+
+describe('throttling under concurrency, per account and per address', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    await seedDemo(server);
+  });
+  afterAll(() => server?.close());
+
+  it('200 simultaneous wrong passwords for one account: at most 5 reach the password check, the others get 429 with Retry-After', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => call(server, '/auth/login', { body: { email: 'delegue@cgt.demo', password: `devine-${i}` } })),
+    );
+    const statuses = answers.map((r) => r.status);
+    // A 401 is answered after the hash was computed; a 429 before it: the count of 401 is the count of hashes.
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(195);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    for (const refused of answers.filter((r) => r.status === 429)) expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The right password is refused too until the window ends: guessing stopped.
+    expect((await call(server, '/auth/login', { body: { email: 'delegue@cgt.demo', password: DEMO_PASSWORD } })).status).toBe(429);
+  });
+
+  describe('on a fresh server (the address has spent nothing yet)', () => {
+    let fresh: TestServer;
+    beforeAll(async () => {
+      fresh = await startTestServer();
+      await seedDemo(fresh);
+    });
+    afterAll(() => fresh?.close());
+
+  it('without TRUST_PROXY a forged X-Forwarded-For is ignored: changing it does not escape the address limit', async () => {
+    for (let i = 0; i < 20; i++) {
+      const response = await call(fresh, '/auth/login', { body: { email: `spray${i}@nowhere.demo`, password: 'x' }, headers: { 'x-forwarded-for': `10.9.${i}.1` } });
+      expect(response.status).toBe(401);
+    }
+    const refused = await call(fresh, '/auth/login', { body: { email: 'delegue@fo.demo', password: DEMO_PASSWORD }, headers: { 'x-forwarded-for': '10.200.0.1' } });
+    expect(refused.status).toBe(429);
+  });
+  });
+
+  it('a successful sign-in is not counted against the account or the address', async () => {
+    const other = await startTestServer();
+    await seedDemo(other);
+    try {
+      for (let i = 0; i < 25; i++) expect((await call(other, '/auth/login', { body: { email: 'delegue@sud.demo', password: DEMO_PASSWORD } })).status).toBe(200);
+    } finally {
+      await other.close();
+    }
   });
 });

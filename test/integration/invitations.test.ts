@@ -7,36 +7,66 @@ import { seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { SYSTEM } from '../../server/events/event-log.ts';
 import { eventModel } from '../../server/events/event.model.ts';
 import { collect, connect, join, until } from './realtime-client.ts';
+import { expectMail } from '../helpers/mailbox.ts';
 
 const NEW_PASSWORD = 'un-mot-de-passe-solide';
 
-describe('invitations, revocations and password resets', () => {
+/** Each organisation's lead in the demo: they invite, grant roles and revoke for it. */
+const LEADS: Record<string, string> = {
+  AXESS: 'negociateur@axess.demo',
+  CFDT: 'delegue@cfdt.demo',
+  CGT: 'delegue@cgt.demo',
+  FO: 'delegue@fo.demo',
+  SUD: 'delegue@sud.demo',
+  CFTC: 'delegue@cftc.demo',
+  CMP: 'president@cmp.demo',
+};
+
+describe('invitations, revocations and password resets, by each organisation’s lead', () => {
   let server: TestServer;
   let ids: DemoIds;
   let negotiationId: string;
   let secretariat: string;
+  const leads: Record<string, string> = {};
 
   beforeAll(async () => {
     server = await startTestServer();
     ids = await seedDemo(server);
     negotiationId = ids.negotiations.tempsDeTravail;
     secretariat = await login(server, 'secretariat@axess.demo');
+    for (const [org, email] of Object.entries(LEADS)) leads[org] = await login(server, email);
   });
   afterAll(() => server?.close());
 
+  /** The organisation's lead invites; the link arrives by mail to the invitee, and only there. */
+  const inviteBy = async (organisation: string, email: string, roles: string[], into = negotiationId) => {
+    const { mail, result } = await expectMail(server, email, async () => {
+      const response = await call(server, `/negotiations/${into}/invitations`, {
+        cookie: leads[organisation],
+        body: { email, organisationId: ids.organisations[organisation], roles },
+      });
+      if (response.status !== 201) throw new Error(`invitation refused: ${response.status} ${await response.text()}`);
+      return response.json();
+    });
+    expect(JSON.stringify(result)).not.toMatch(/invitations\//);
+    return { link: mail.link!, sent: result as { id: string; email: string }, mail };
+  };
   const invite = (email: string, organisation: string, roles: string[]) =>
     call(server, `/negotiations/${negotiationId}/invitations`, {
-      cookie: secretariat,
+      cookie: leads[organisation],
       body: { email, organisationId: ids.organisations[organisation], roles },
     });
   const tokenOf = (path: string) => path.split('/').at(-1)!;
-  const members = async () => (await (await call(server, `/negotiations/${negotiationId}/members`, { cookie: secretariat })).json());
+  const members = async (cookie = secretariat) => (await (await call(server, `/negotiations/${negotiationId}/members`, { cookie })).json());
 
-  it('the invitee follows the link, sets a password and lands in the negotiation with the roles given', async () => {
-    const issued = await invite('nouvelle@cgt.test', 'CGT', ['delegate', 'signatory']);
-    expect(issued.status).toBe(201);
-    const link = await issued.json();
+  it('the invitee gets the link by mail, sets a password and lands in the negotiation with the roles given', async () => {
+    const { link: path, mail } = await inviteBy('CGT', 'nouvelle@cgt.test', ['delegate', 'signatory']);
+    const link = { path };
     expect(link.path).toMatch(/^\/invitations\/[A-Za-z0-9_-]{43}$/);
+    expect(mail.subject).toContain('Invitation');
+    expect(mail.text).toMatch(/vous invite à siéger pour CGT/);
+    expect(mail.text.indexOf('Bonjour')).toBeLessThan(mail.text.indexOf('Hello'));
+    expect(mail.html).toContain(link.path);
 
     const view = await call(server, `/invitations/${tokenOf(link.path)}`);
     expect(view.status).toBe(200);
@@ -67,7 +97,7 @@ describe('invitations, revocations and password resets', () => {
   });
 
   it('a link used once answers 410 the second time, to look at or to use', async () => {
-    const link = await (await invite('twice@fo.test', 'FO', ['delegate'])).json();
+    const link = { path: (await inviteBy('FO', 'twice@fo.test', ['delegate'])).link };
     const token = tokenOf(link.path);
     expect((await call(server, `/invitations/${token}/accept`, { body: { name: 'Une fois', password: NEW_PASSWORD } })).status).toBe(200);
     const again = await call(server, `/invitations/${token}/accept`, { body: { name: 'Deux fois', password: NEW_PASSWORD } });
@@ -77,7 +107,7 @@ describe('invitations, revocations and password resets', () => {
   });
 
   it('two simultaneous uses of one link: one succeeds, the other is 410', async () => {
-    const link = await (await invite('race@sud.test', 'SUD', ['delegate'])).json();
+    const link = { path: (await inviteBy('SUD', 'race@sud.test', ['delegate'])).link };
     const use = () => call(server, `/invitations/${tokenOf(link.path)}/accept`, { body: { name: 'Course', password: NEW_PASSWORD } });
     const statuses = (await Promise.all([use(), use()])).map((r) => r.status).sort();
     expect(statuses).toEqual([200, 410]);
@@ -85,7 +115,7 @@ describe('invitations, revocations and password resets', () => {
 
   it('using a link in a browser signed in as someone else ends that other session', async () => {
     const other = await login(server, 'negociateur@axess.demo');
-    const link = await (await invite('same-browser@cgt.test', 'CGT', ['delegate'])).json();
+    const link = { path: (await inviteBy('CGT', 'same-browser@cgt.test', ['delegate'])).link };
     const used = await call(server, `/invitations/${tokenOf(link.path)}/accept`, { cookie: other, body: { name: 'Même navigateur', password: NEW_PASSWORD } });
     expect(used.status).toBe(200);
     expect((await call(server, '/me', { cookie: other })).status).toBe(401);
@@ -93,7 +123,7 @@ describe('invitations, revocations and password resets', () => {
   });
 
   it('an expired link answers 410', async () => {
-    const link = await (await invite('late@cfdt.test', 'CFDT', ['delegate'])).json();
+    const link = { path: (await inviteBy('CFDT', 'late@cfdt.test', ['delegate'])).link };
     const token = tokenOf(link.path);
     await invitationModel(server.app.context.db.connection).updateOne({ _id: hashToken(token) }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
     expect((await call(server, `/invitations/${token}`)).status).toBe(410);
@@ -106,29 +136,21 @@ describe('invitations, revocations and password resets', () => {
   });
 
   it('a too short password is refused with 400 and does not use up the link', async () => {
-    const link = await (await invite('short@cgt.test', 'CGT', ['observer'])).json();
+    const link = { path: (await inviteBy('CGT', 'short@cgt.test', ['observer'])).link };
     const token = tokenOf(link.path);
     expect((await call(server, `/invitations/${token}/accept`, { body: { name: 'Court', password: 'court' } })).status).toBe(400);
     expect((await call(server, `/invitations/${token}`)).status).toBe(200);
   });
 
   it('a person who already has an account proves it with their password to join another negotiation', async () => {
+    // Léa, who joined the working-time draft above, is invited by the CGT's lead into the CPPNI avenant too.
     const otherId = ids.negotiations.cppni;
-    // The CGT delegate's mandate in the CPPNI avenant is revoked, then they are invited back.
-    const view = await (await call(server, `/negotiations/${otherId}/members`, { cookie: secretariat })).json();
-    const cgt = view.members.find((m: { user: { email: string } }) => m.user.email === 'delegue@cgt.demo');
-    expect((await call(server, `/negotiations/${otherId}/members/${cgt.id}`, { method: 'DELETE', cookie: secretariat })).status).toBe(204);
-    const link = await (
-      await call(server, `/negotiations/${otherId}/invitations`, {
-        cookie: secretariat,
-        body: { email: 'delegue@cgt.demo', organisationId: ids.organisations.CGT, roles: ['observer'] },
-      })
-    ).json();
-    const token = tokenOf(link.path);
+    const { link: path } = await inviteBy('CGT', 'nouvelle@cgt.test', ['observer'], otherId);
+    const token = tokenOf(path);
     expect((await (await call(server, `/invitations/${token}`)).json()).existingUser).toBe(true);
     expect((await call(server, `/invitations/${token}/accept`, { body: { password: 'not-their-password' } })).status).toBe(401);
-    expect((await call(server, `/invitations/${token}/accept`, { body: { password: DEMO_PASSWORD } })).status).toBe(200);
-    const cookie = await login(server, 'delegue@cgt.demo');
+    expect((await call(server, `/invitations/${token}/accept`, { body: { password: NEW_PASSWORD } })).status).toBe(200);
+    const cookie = await login(server, 'nouvelle@cgt.test', NEW_PASSWORD);
     const detail = await (await call(server, `/negotiations/${otherId}`, { cookie })).json();
     expect(detail.myRoles).toEqual(['observer']);
   });
@@ -136,7 +158,7 @@ describe('invitations, revocations and password resets', () => {
   it('inviting someone already at the table is a conflict; an organisation not at the table is refused', async () => {
     expect((await invite('delegue@fo.demo', 'FO', ['delegate'])).status).toBe(409);
     const response = await call(server, `/negotiations/${negotiationId}/invitations`, {
-      cookie: secretariat,
+      cookie: leads.FO,
       body: { email: 'x@y.test', organisationId: 'f'.repeat(24), roles: ['delegate'] },
     });
     expect(response.status).toBe(422);
@@ -144,23 +166,29 @@ describe('invitations, revocations and password resets', () => {
   });
 
   it('a cancelled invitation can no longer be used', async () => {
-    const link = await (await invite('cancelled@cgt.test', 'CGT', ['delegate'])).json();
-    const pending = (await members()).invitations.map((i: { id: string }) => i.id);
+    const { link: path, sent } = await inviteBy('CGT', 'cancelled@cgt.test', ['delegate']);
+    const link = { path, id: sent.id };
+    const pending = (await members(leads.CGT)).invitations.map((i: { id: string }) => i.id);
     expect(pending).toContain(link.id);
-    expect((await call(server, `/negotiations/${negotiationId}/invitations/${link.id}`, { method: 'DELETE', cookie: secretariat })).status).toBe(204);
+    // Another organisation's lead, or the secretariat, cannot cancel it: it is the CGT's.
+    expect((await call(server, `/negotiations/${negotiationId}/invitations/${link.id}`, { method: 'DELETE', cookie: leads.FO })).status).toBe(403);
+    expect((await call(server, `/negotiations/${negotiationId}/invitations/${link.id}`, { method: 'DELETE', cookie: secretariat })).status).toBe(403);
+    expect((await call(server, `/negotiations/${negotiationId}/invitations/${link.id}`, { method: 'DELETE', cookie: leads.CGT })).status).toBe(204);
     expect((await call(server, `/invitations/${tokenOf(link.path)}`)).status).toBe(410);
   });
 
-  it('the secretariat revokes a delegate: their access to the negotiation ends at once', async () => {
-    const delegate = await login(server, 'delegue@cftc.demo');
-    const target = (await members()).members.find((m: { user: { email: string } }) => m.user.email === 'delegue@cftc.demo');
-    expect((await call(server, `/negotiations/${negotiationId}/members/${target.id}`, { method: 'DELETE', cookie: secretariat })).status).toBe(204);
+  it('an organisation’s lead revokes one of its delegates: their access to the negotiation ends at once', async () => {
+    await inviteBy('CFTC', 'second@cftc.test', ['delegate']).then(({ link }) =>
+      call(server, `/invitations/${tokenOf(link)}/accept`, { body: { name: 'Second CFTC', password: NEW_PASSWORD } }),
+    );
+    const delegate = await login(server, 'second@cftc.test', NEW_PASSWORD);
+    const target = (await members()).members.find((m: { user: { email: string } }) => m.user.email === 'second@cftc.test');
+    expect((await call(server, `/negotiations/${negotiationId}/members/${target.id}`, { method: 'DELETE', cookie: secretariat })).status).toBe(403);
+    expect((await call(server, `/negotiations/${negotiationId}/members/${target.id}`, { method: 'DELETE', cookie: leads.CFTC })).status).toBe(204);
     expect((await call(server, `/negotiations/${negotiationId}`, { cookie: delegate })).status).toBe(403);
     expect((await members()).members.some((m: { id: string }) => m.id === target.id)).toBe(false);
     const log = await server.app.context.events.since(negotiationId, 0);
-    expect(log.find((e) => e.type === 'member:revoked')).toMatchObject({ payload: { membershipId: target.id }, org: ids.organisations.AXESS });
-    // Still a member of the other negotiation.
-    expect((await call(server, `/negotiations/${ids.negotiations.cppni}`, { cookie: delegate })).status).toBe(200);
+    expect(log.find((e) => e.type === 'member:revoked')).toMatchObject({ payload: { membershipId: target.id }, org: ids.organisations.CFTC });
   });
 
   it('a change of mandate is pushed live to the delegation concerned, and never reaches another organisation', async () => {
@@ -172,11 +200,11 @@ describe('invitations, revocations and password resets', () => {
       await join(cgt, negotiationId, head);
       await join(cfdt, negotiationId, head);
 
-      const link = await (await invite('live@cgt.test', 'CGT', ['delegate'])).json();
-      expect((await call(server, `/invitations/${tokenOf(link.path)}/accept`, { body: { name: 'Jeanne Directe', password: NEW_PASSWORD } })).status).toBe(200);
+      const { link } = await inviteBy('CGT', 'live@cgt.test', ['delegate']);
+      expect((await call(server, `/invitations/${tokenOf(link)}/accept`, { body: { name: 'Jeanne Directe', password: NEW_PASSWORD } })).status).toBe(200);
       const member = (await members()).members.find((m: { user: { email: string } }) => m.user.email === 'live@cgt.test');
-      expect((await call(server, `/negotiations/${negotiationId}/members/${member.id}`, { method: 'PATCH', cookie: secretariat, body: { roles: ['observer'] } })).status).toBe(204);
-      expect((await call(server, `/negotiations/${negotiationId}/members/${member.id}`, { method: 'DELETE', cookie: secretariat })).status).toBe(204);
+      expect((await call(server, `/negotiations/${negotiationId}/members/${member.id}`, { method: 'PATCH', cookie: leads.CGT, body: { roles: ['observer'] } })).status).toBe(204);
+      expect((await call(server, `/negotiations/${negotiationId}/members/${member.id}`, { method: 'DELETE', cookie: leads.CGT })).status).toBe(204);
       // A committee event after them: once the CFDT hears it, it would have heard the others.
       await server.app.context.events.record(negotiationId, SYSTEM, [{ type: 'test:sentinel', payload: {} }]);
 
@@ -224,30 +252,53 @@ describe('invitations, revocations and password resets', () => {
     expect(await seen('delegue@cfdt.demo')).toEqual(['test:sentinel']);
   });
 
-  it('the secretariat cannot revoke its own mandate', async () => {
-    const self = (await members()).members.find((m: { user: { email: string } }) => m.user.email === 'secretariat@axess.demo');
-    expect((await call(server, `/negotiations/${negotiationId}/members/${self.id}`, { method: 'DELETE', cookie: secretariat })).status).toBe(409);
+  it('a lead cannot revoke their own mandate nor drop their own lead role', async () => {
+    const self = (await members(leads.SUD)).members.find((m: { user: { email: string } }) => m.user.email === 'delegue@sud.demo');
+    expect((await call(server, `/negotiations/${negotiationId}/members/${self.id}`, { method: 'DELETE', cookie: leads.SUD })).status).toBe(409);
+    expect((await call(server, `/negotiations/${negotiationId}/members/${self.id}`, { method: 'PATCH', cookie: leads.SUD, body: { roles: ['delegate'] } })).status).toBe(409);
   });
 
-  it('the secretariat changes a member’s roles', async () => {
-    const target = (await members()).members.find((m: { user: { email: string } }) => m.user.email === 'delegue@sud.demo');
-    const patched = await call(server, `/negotiations/${negotiationId}/members/${target.id}`, { method: 'PATCH', cookie: secretariat, body: { roles: ['delegate'] } });
+  it('an organisation’s lead changes a member’s roles', async () => {
+    const { link } = await inviteBy('SUD', 'roles@sud.test', ['delegate']);
+    expect((await call(server, `/invitations/${tokenOf(link)}/accept`, { body: { name: 'Rôles SUD', password: NEW_PASSWORD } })).status).toBe(200);
+    const target = (await members(leads.SUD)).members.find((m: { user: { email: string } }) => m.user.email === 'roles@sud.test');
+    const patched = await call(server, `/negotiations/${negotiationId}/members/${target.id}`, { method: 'PATCH', cookie: leads.SUD, body: { roles: ['delegate', 'signatory'] } });
     expect(patched.status).toBe(204);
-    const cookie = await login(server, 'delegue@sud.demo');
-    expect((await (await call(server, `/negotiations/${negotiationId}`, { cookie })).json()).myRoles).toEqual(['delegate']);
+    const cookie = await login(server, 'roles@sud.test', NEW_PASSWORD);
+    expect((await (await call(server, `/negotiations/${negotiationId}`, { cookie })).json()).myRoles).toEqual(['delegate', 'signatory']);
   });
 
-  it('a password-reset link sets a new password and signs the person out everywhere else', async () => {
+  it('a password reset asked by the member’s lead is mailed to the member: the new password signs them out everywhere else', async () => {
     const before = await login(server, 'delegue@fo.demo');
-    const target = (await members()).members.find((m: { user: { email: string } }) => m.user.email === 'delegue@fo.demo');
-    const issued = await call(server, `/negotiations/${negotiationId}/members/${target.id}/password-reset`, { method: 'POST', cookie: secretariat });
-    expect(issued.status).toBe(201);
-    const token = tokenOf((await issued.json()).path);
+    const target = (await members(leads.FO)).members.find((m: { user: { email: string } }) => m.user.email === 'delegue@fo.demo');
+    const { mail, result } = await expectMail(server, 'delegue@fo.demo', async () => {
+      const asked = await call(server, `/negotiations/${negotiationId}/members/${target.id}/password-reset`, { method: 'POST', cookie: leads.FO });
+      expect(asked.status).toBe(202);
+      return asked.json();
+    });
+    expect(result).toEqual({ sent: true });
+    expect(mail.subject).toBe('Choisir un nouveau mot de passe');
+    const token = tokenOf(mail.link!);
     expect((await (await call(server, `/invitations/${token}`)).json()).kind).toBe('password-reset');
     expect((await call(server, `/invitations/${token}/accept`, { body: { password: NEW_PASSWORD } })).status).toBe(200);
     expect((await call(server, '/me', { cookie: before })).status).toBe(401);
     expect((await call(server, '/auth/login', { body: { email: 'delegue@fo.demo', password: DEMO_PASSWORD } })).status).toBe(401);
     expect(await login(server, 'delegue@fo.demo', NEW_PASSWORD)).toMatch(/^nego_sid=/);
     expect((await call(server, `/invitations/${token}/accept`, { body: { password: NEW_PASSWORD } })).status).toBe(410);
+  });
+
+  it('« mot de passe oublié »: the person asks, the link goes to their address; an unknown address gets the same answer and no mail', async () => {
+    const { mail, result } = await expectMail(server, 'delegue@sud.demo', async () => {
+      const asked = await call(server, '/auth/password-reset', { body: { email: 'Delegue@SUD.demo' } });
+      expect(asked.status).toBe(202);
+      return asked.json();
+    });
+    expect(result).toEqual({ sent: true });
+    expect(mail.text).toMatch(/mot de passe oublié/);
+    const view = await (await call(server, `/invitations/${tokenOf(mail.link!)}`)).json();
+    expect(view).toMatchObject({ kind: 'password-reset', email: 'delegue@sud.demo', negotiation: null });
+    const unknown = await call(server, '/auth/password-reset', { body: { email: 'personne@nulle-part.test' } });
+    expect(unknown.status).toBe(202);
+    expect(await unknown.json()).toEqual({ sent: true });
   });
 });

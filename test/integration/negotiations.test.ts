@@ -41,7 +41,7 @@ describe('negotiations as their members see them', () => {
 
   it('the detail carries my roles and my organisation, and the outline in order', async () => {
     const detail = await (await call(server, `/negotiations/${ids.negotiations.cppni}`, { cookie })).json();
-    expect(detail.myRoles).toEqual(['delegate', 'signatory']);
+    expect(detail.myRoles).toEqual(['delegate', 'signatory', 'lead']);
     expect(detail.myOrganisation).toBe(ids.organisations.CFDT);
     expect(detail.articles.map((a: { number: string }) => a.number)).toEqual(['Préambule', '1', '2', '3', '4', '5', '6']);
     expect(detail.articles[0]).toMatchObject({ id: ids.articles.cppni[0], kind: 'preamble', title: 'Préambule' });
@@ -60,7 +60,7 @@ describe('negotiations as their members see them', () => {
   it('the chair sits for the presidency, on neither side', async () => {
     const chair = await login(server, 'president@cmp.demo');
     const detail = await (await call(server, `/negotiations/${ids.negotiations.tempsDeTravail}`, { cookie: chair })).json();
-    expect(detail.myRoles).toEqual(['chair']);
+    expect(detail.myRoles).toEqual(['chair', 'lead']);
     expect(detail.organisations.find((o: { id: string }) => o.id === detail.myOrganisation)).toMatchObject({ shortName: 'CMP', college: 'neutral', weight: 0, representative: false });
   });
 });

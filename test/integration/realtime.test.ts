@@ -75,7 +75,7 @@ describe('the negotiation event channel', () => {
     expect(sut.lastSeq).toBe(stored[2].seq);
     expect(sut.more).toBe(false);
     expect(sut.organisation).toMatchObject({ id: ids.organisations.CGT, shortName: 'CGT', college: 'union' });
-    expect(sut.roles).toEqual(['delegate', 'signatory']);
+    expect(sut.roles).toEqual(['delegate', 'signatory', 'lead']);
 
     const live = collect(socket);
     await record(negotiationId, [{ type: 'test:four', payload: {} }]);

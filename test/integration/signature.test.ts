@@ -268,6 +268,8 @@ describe('the signature campaign, its validity and its signed exports', () => {
       expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await errorCode(throttled, 429)).toBe('RATE_LIMITED');
       expect((await campaignOf(live))!.signatures).toEqual([]);
+      // A quarter of an hour later, SUD's signatory may type their password again.
+      await server.app.context.db.connection.db!.collection('throttles').deleteMany({});
 
       const signed = await json<CampaignView>(await post(live, '/sign', 'delegue@cfdt.demo', { password: DEMO_PASSWORD }));
       expect(signed.signatures).toHaveLength(1);
@@ -278,7 +280,7 @@ describe('the signature campaign, its validity and its signed exports', () => {
     });
 
     it('only the secretariat notifies; nobody opposes before the notification; nobody signs after it', async () => {
-      expect(await errorCode(await post(live, '/oppositions', 'delegue@cgt.demo', { text: 'Nous nous opposons à cet accord.' }), 409)).toBe('CONFLICT');
+      expect(await errorCode(await post(live, '/oppositions', 'delegue@cgt.demo', { password: DEMO_PASSWORD, text: 'Nous nous opposons à cet accord.' }), 409)).toBe('CONFLICT');
       expect(await errorCode(await post(live, '/notifications', 'delegue@cfdt.demo', { org: org('CGT') }), 403)).toBe('FORBIDDEN');
       expect(await errorCode(await post(live, '/notifications', 'secretariat@axess.demo', { org: org('CGT'), at: '2099-01-01' }), 400)).toBe('BAD_REQUEST');
       expect(await errorCode(await post(live, '/close', 'secretariat@axess.demo'), 409)).toBe('CONFLICT');
@@ -292,19 +294,19 @@ describe('the signature campaign, its validity and its signed exports', () => {
     });
 
     it('a signatory cannot oppose; oppositions above 50 % make the text void', async () => {
-      expect(await errorCode(await post(live, '/oppositions', 'delegue@cfdt.demo', { text: 'Nous nous opposons finalement.' }), 409)).toBe('CONFLICT');
-      expect(await errorCode(await post(live, '/oppositions', 'negociateur@axess.demo', { text: 'Opposition patronale à l’accord.' }), 409)).toBe('CONFLICT');
-      expect(await errorCode(await post(live, '/oppositions', 'secretariat@axess.demo', { text: 'Opposition du secrétariat.' }), 403)).toBe('FORBIDDEN');
-      expect(await errorCode(await post(live, '/oppositions', 'delegue@cgt.demo', { text: 'Non.' }), 400)).toBe('BAD_REQUEST');
-      expect(await errorCode(await post(live, '/oppositions', 'delegue@cgt.demo', { text: 'Opposition de la CGT, motivée.', org: org('FO') }), 403)).toBe('FORBIDDEN');
+      expect(await errorCode(await post(live, '/oppositions', 'delegue@cfdt.demo', { password: DEMO_PASSWORD, text: 'Nous nous opposons finalement.' }), 409)).toBe('CONFLICT');
+      expect(await errorCode(await post(live, '/oppositions', 'negociateur@axess.demo', { password: DEMO_PASSWORD, text: 'Opposition patronale à l’accord.' }), 409)).toBe('CONFLICT');
+      expect(await errorCode(await post(live, '/oppositions', 'secretariat@axess.demo', { password: DEMO_PASSWORD, text: 'Opposition du secrétariat.' }), 403)).toBe('FORBIDDEN');
+      expect(await errorCode(await post(live, '/oppositions', 'delegue@cgt.demo', { password: DEMO_PASSWORD, text: 'Non.' }), 400)).toBe('BAD_REQUEST');
+      expect(await errorCode(await post(live, '/oppositions', 'delegue@cgt.demo', { password: DEMO_PASSWORD, text: 'Opposition de la CGT, motivée.', org: org('FO') }), 403)).toBe('FORBIDDEN');
 
-      const cgt = await json<CampaignView>(await post(live, '/oppositions', 'delegue@cgt.demo', { text: 'Opposition de la CGT, motivée.' }));
+      const cgt = await json<CampaignView>(await post(live, '/oppositions', 'delegue@cgt.demo', { password: DEMO_PASSWORD, text: 'Opposition de la CGT, motivée.' }));
       expect(cgt.oppositions.at(-1)).toMatchObject({ counted: true, ground: 'counted', text: 'Opposition de la CGT, motivée.' });
-      const fo = await json<CampaignView>(await post(live, '/oppositions', 'delegue@fo.demo', { text: 'Opposition de FO, motivée.' }));
+      const fo = await json<CampaignView>(await post(live, '/oppositions', 'delegue@fo.demo', { password: DEMO_PASSWORD, text: 'Opposition de FO, motivée.' }));
       expect(fo.state).toBe('notified');
       expect(await validity(live)).toMatchObject({ status: 'opposition window', oppositionWeight: 49.87 });
-      expect(await errorCode(await post(live, '/oppositions', 'delegue@fo.demo', { text: 'Opposition de FO, encore.' }), 409)).toBe('CONFLICT');
-      const sud = await json<CampaignView>(await post(live, '/oppositions', 'delegue@sud.demo', { text: 'Opposition de SUD, motivée.' }));
+      expect(await errorCode(await post(live, '/oppositions', 'delegue@fo.demo', { password: DEMO_PASSWORD, text: 'Opposition de FO, encore.' }), 409)).toBe('CONFLICT');
+      const sud = await json<CampaignView>(await post(live, '/oppositions', 'delegue@sud.demo', { password: DEMO_PASSWORD, text: 'Opposition de SUD, motivée.' }));
       expect(sud.state).toBe('void');
       expect(await validity(live)).toMatchObject({ status: 'void', oppositionWeight: 61.5, oppositionMajority: true });
       expect(await errorCode(await post(live, '/transitions', 'secretariat@axess.demo', { to: 'deposited', document: { title: 'Récépissé' } }), 409)).toBe('CONFLICT');
@@ -319,12 +321,12 @@ describe('the signature campaign, its validity and its signed exports', () => {
       };
       const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
       await openForSignature(deps, await actor('secretariat@axess.demo'), { signatureDeadline: '2099-12-31' }, daysAgo(60));
-      await signAgreement(deps, await actor('delegue@cfdt.demo'), { password: DEMO_PASSWORD }, daysAgo(60));
-      await signAgreement(deps, await actor('negociateur@axess.demo'), { password: DEMO_PASSWORD }, daysAgo(60));
+      await signAgreement(deps, await actor('delegue@cfdt.demo'), {}, daysAgo(60));
+      await signAgreement(deps, await actor('negociateur@axess.demo'), {}, daysAgo(60));
       for (const name of ['CGT', 'FO', 'SUD']) await recordNotification(deps, await actor('secretariat@axess.demo'), { org: org(name) }, daysAgo(59));
 
       expect((await campaignOf(live))!.state).toBe('valid');
-      const late = await json<CampaignView>(await post(live, '/oppositions', 'delegue@cgt.demo', { text: 'Opposition tardive de la CGT.' }));
+      const late = await json<CampaignView>(await post(live, '/oppositions', 'delegue@cgt.demo', { password: DEMO_PASSWORD, text: 'Opposition tardive de la CGT.' }));
       expect(late.oppositions).toHaveLength(1);
       expect(late.oppositions[0]).toMatchObject({ counted: false, ground: 'late' });
       expect(late.state).toBe('valid');

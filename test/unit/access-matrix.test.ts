@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, ORG_SCOPED_ACTIONS, PERMISSIONS, ROLES, rolesAllow, rolesAllowFor } from '../../shared/access.ts';
+import { ACTIONS, isFirstLeadInvitation, mayGrant, ORG_SCOPED_ACTIONS, PERMISSIONS, ROLES, rolesAllow, rolesAllowFor, type Role } from '../../shared/access.ts';
 import { EXPECTED_MATRIX } from '../helpers/auth-matrix.ts';
 
 describe('the permission matrix (role × action)', () => {
@@ -33,5 +33,33 @@ describe('actions in an organisation’s name', () => {
 
   it('the organisation never grants what the roles refuse', () => {
     expect(rolesAllowFor(['delegate'], 'signature:sign', 'cfdt', 'cfdt')).toBe(false);
+  });
+});
+
+describe('who grants which role, in which organisation', () => {
+  const cgtLead = { roles: ['delegate', 'lead'] as const, orgId: 'cgt' };
+  const cgt = { orgId: 'cgt', college: 'union' as const };
+
+  it('an organisation’s lead grants the roles that fit it, signatory included, in its own organisation only', () => {
+    expect(mayGrant({ ...cgtLead, roles: [...cgtLead.roles] }, cgt, 'signatory')).toBe(true);
+    expect(mayGrant({ ...cgtLead, roles: [...cgtLead.roles] }, cgt, 'lead')).toBe(true);
+    expect(mayGrant({ ...cgtLead, roles: [...cgtLead.roles] }, { orgId: 'cfdt', college: 'union' }, 'signatory')).toBe(false);
+  });
+
+  it('no lead gives its union the pen, the secretariat or the chair', () => {
+    for (const role of ['negotiator', 'secretariat', 'chair'] as const) expect(mayGrant({ roles: ['lead'], orgId: 'cgt' }, cgt, role)).toBe(false);
+  });
+
+  it('the secretariat grants nothing in another organisation, and passes its own role on within its organisation only', () => {
+    const secretariat = { roles: ['secretariat'] as Role[], orgId: 'axess' };
+    for (const role of ROLES) expect(mayGrant(secretariat, cgt, role)).toBe(false);
+    expect(mayGrant(secretariat, { orgId: 'axess', college: 'employer' }, 'secretariat')).toBe(true);
+    expect(mayGrant(secretariat, { orgId: 'axess', college: 'employer' }, 'signatory')).toBe(false);
+  });
+
+  it('the only invitation the secretariat makes into another organisation is its first lead’s, with the lead role alone', () => {
+    expect(isFirstLeadInvitation(['lead'])).toBe(true);
+    expect(isFirstLeadInvitation(['lead', 'signatory'])).toBe(false);
+    expect(isFirstLeadInvitation(['signatory'])).toBe(false);
   });
 });

@@ -34,7 +34,7 @@ export class InvitationPage {
     }
   }
 
-  /** The negotiation to land in, or null when the form needs correcting. */
+  /** Where to land (the negotiation joined, or home after a reset), or null when the form needs correcting. */
   async submit(): Promise<string | null> {
     if (!this.view || this.submitting) return null;
     this.error = null;
@@ -44,13 +44,13 @@ export class InvitationPage {
     this.submitting = true;
     try {
       const body = this.view.kind === 'invitation' && !existing ? { name: this.name.trim(), password: this.password } : { password: this.password };
-      const result = await api<{ user: AuthUser; negotiationId: string }>(
+      const result = await api<{ user: AuthUser; negotiationId: string | null }>(
         'POST',
         `/invitations/${encodeURIComponent(this.token)}/accept`,
         body,
       );
       await session.load();
-      return result.negotiationId;
+      return result.negotiationId ? `/negotiations/${result.negotiationId}` : '/';
     } catch (err) {
       this.error = this.linkError(err);
       return null;

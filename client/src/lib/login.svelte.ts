@@ -1,4 +1,4 @@
-import { ApiError } from './api.ts';
+import { api, ApiError } from './api.ts';
 import { describeError } from './errors.ts';
 import { t } from './i18n.svelte.ts';
 import { session } from './session.svelte.ts';
@@ -26,6 +26,32 @@ export class LoginForm {
       this.error = err instanceof ApiError && err.code === 'BAD_REQUEST' ? t('login.malformed') : describeError(err);
       this.password = '';
       return false;
+    } finally {
+      this.submitting = false;
+    }
+  }
+}
+
+/** « Mot de passe oublié »: the link goes to the account's own address; the answer is the same for any address. */
+export class ForgotPasswordForm {
+  email = $state('');
+  sent = $state(false);
+  error = $state<string | null>(null);
+  submitting = $state(false);
+
+  async submit(): Promise<void> {
+    if (this.submitting) return;
+    this.error = null;
+    if (!this.email.trim()) {
+      this.error = t('login.malformed');
+      return;
+    }
+    this.submitting = true;
+    try {
+      await api('POST', '/auth/password-reset', { email: this.email.trim() });
+      this.sent = true;
+    } catch (err) {
+      this.error = describeError(err);
     } finally {
       this.submitting = false;
     }

@@ -1,24 +1,22 @@
-import { ROLES, type Role } from '../../../shared/access.ts';
-import type { IssuedLink, Member, MembersView, NegotiationDetail } from '../../../shared/identity.ts';
+import { mayGrant, ROLES, type Role } from '../../../shared/access.ts';
+import type { Member, MembersView, NegotiationDetail, Party, SentInvitation } from '../../../shared/identity.ts';
 import { api } from './api.ts';
 import { describeError } from './errors.ts';
 import { t } from './i18n.svelte.ts';
 
-/** A link to show once, with the person it is for. */
-export interface ShownLink {
-  message: string;
-  url: string;
-}
-
-/** The secretariat's members screen: the list, the invitation form, role edits and revocations. */
+/**
+ * The members screen. A delegation lead governs their own organisation (invites, roles,
+ * revocations, password resets, each link mailed to the person); the secretariat sees every
+ * delegation, invites an organisation's first lead and may suspend a mandate with a reason.
+ */
 export class MembersScreen {
   view = $state<MembersView | null>(null);
   negotiation = $state<NegotiationDetail | null>(null);
   error = $state<string | null>(null);
   status = $state(0);
   loading = $state(false);
-  notice = $state<string | null>(null);
-  link = $state<ShownLink | null>(null);
+  /** What just happened (an invitation sent, a reset mailed), or what went wrong. */
+  notice = $state<{ text: string; ok: boolean } | null>(null);
 
   inviteEmail = $state('');
   inviteOrganisation = $state('');
@@ -27,6 +25,9 @@ export class MembersScreen {
 
   editing = $state<string | null>(null);
   editRoles = $state<Role[]>([]);
+
+  suspending = $state<string | null>(null);
+  suspendReason = $state('');
 
   readonly negotiationId: string;
 
@@ -47,6 +48,7 @@ export class MembersScreen {
       ]);
       this.view = view;
       this.negotiation = negotiation;
+      if (view.leads) this.inviteOrganisation = view.leads;
       this.error = null;
     } catch (err) {
       this.error = describeError(err);
@@ -60,24 +62,43 @@ export class MembersScreen {
     return this.negotiation?.organisations.find((o) => o.id === id)?.shortName ?? '—';
   }
 
-  private show(message: string, issued: IssuedLink): void {
-    this.link = { message, url: location.origin + issued.path };
+  /** The organisation I lead, as a party. */
+  get myOrganisation(): Party | null {
+    return this.negotiation?.organisations.find((o) => o.id === this.view?.leads) ?? null;
+  }
+
+  /** The roles I may grant to a member of `orgId` (none outside my own organisation). */
+  grantable(orgId: string): Role[] {
+    const negotiation = this.negotiation;
+    const party = negotiation?.organisations.find((o) => o.id === orgId);
+    if (!negotiation || !party) return [];
+    return ROLES.filter((role) => mayGrant({ roles: negotiation.myRoles, orgId: negotiation.myOrganisation }, { orgId, college: party.college }, role));
+  }
+
+  /** Whether I govern this member (their organisation's lead). */
+  governs(member: Member): boolean {
+    return this.view?.leads === member.organisation.id;
+  }
+
+  /** The organisations with nobody at the table: the secretariat may invite their first lead. */
+  get unseated(): Party[] {
+    const seated = (this.view?.members ?? []).map((m) => m.organisation.id);
+    const pending = (this.view?.invitations ?? []).map((i) => i.organisationId);
+    return (this.negotiation?.organisations ?? []).filter((o) => !seated.includes(o.id) && !pending.includes(o.id));
   }
 
   async invite(): Promise<boolean> {
     this.inviteError = null;
-    if (this.inviteRoles.length === 0) {
+    const leading = this.inviteOrganisation === this.view?.leads;
+    const roles: Role[] = leading ? this.inviteRoles : ['lead'];
+    if (roles.length === 0) {
       this.inviteError = t('members.chooseRoles');
       return false;
     }
     try {
       const email = this.inviteEmail.trim();
-      const issued = await api<IssuedLink>('POST', `${this.base}/invitations`, {
-        email,
-        organisationId: this.inviteOrganisation,
-        roles: this.inviteRoles,
-      });
-      this.show(t('members.inviteIssued', { email }), issued);
+      const sent = await api<SentInvitation>('POST', `${this.base}/invitations`, { email, organisationId: this.inviteOrganisation, roles });
+      this.notice = { text: t('members.inviteSent', { email: sent.email }), ok: true };
       this.inviteEmail = '';
       this.inviteRoles = [];
       await this.load();
@@ -106,9 +127,23 @@ export class MembersScreen {
 
   async resetPassword(member: Member): Promise<void> {
     await this.run(async () => {
-      const issued = await api<IssuedLink>('POST', `${this.base}/members/${member.id}/password-reset`);
-      this.show(t('members.resetIssued', { name: member.user.name }), issued);
+      await api('POST', `${this.base}/members/${member.id}/password-reset`);
+      return t('members.resetSent', { name: member.user.name, email: member.user.email });
     });
+  }
+
+  async suspend(member: Member): Promise<void> {
+    const reason = this.suspendReason.trim();
+    await this.run(async () => {
+      await api('POST', `${this.base}/members/${member.id}/suspension`, { reason });
+      this.suspending = null;
+      this.suspendReason = '';
+      return t('members.suspended', { name: member.user.name, org: member.organisation.shortName });
+    });
+  }
+
+  async lift(member: Member): Promise<void> {
+    await this.run(() => api('DELETE', `${this.base}/members/${member.id}/suspension`));
   }
 
   async cancelInvitation(id: string): Promise<void> {
@@ -118,10 +153,11 @@ export class MembersScreen {
   private async run(action: () => Promise<unknown>): Promise<void> {
     this.notice = null;
     try {
-      await action();
+      const done = await action();
+      if (typeof done === 'string') this.notice = { text: done, ok: true };
       await this.load();
     } catch (err) {
-      this.notice = describeError(err);
+      this.notice = { text: describeError(err), ok: false };
     }
   }
 }

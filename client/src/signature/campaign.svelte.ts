@@ -120,7 +120,12 @@ export class SignatureCampaign {
       return true;
     } catch (err) {
       // The password asked again at signature is not a sign-in: say what failed.
-      this.actionError = err instanceof ApiError && err.code === 'INVALID_CREDENTIALS' ? t('signature.wrongPassword') : describeError(err);
+      this.actionError =
+        err instanceof ApiError && err.code === 'INVALID_CREDENTIALS'
+          ? path === '/oppositions'
+            ? t('binding.wrongPasswordOppose')
+            : t('signature.wrongPassword')
+          : describeError(err);
       return false;
     } finally {
       this.busy = false;
@@ -130,8 +135,9 @@ export class SignatureCampaign {
   open(signatureDeadline: string, versionName?: string): Promise<boolean> {
     return this.command('/open', { signatureDeadline, ...(versionName ? { versionName } : {}) });
   }
-  sign(password: string): Promise<boolean> {
-    return this.command('/sign', { password });
+  /** Signs, once the person confirmed this version (its fingerprint) and typed their password again. */
+  sign(password: string, versionHash: string): Promise<boolean> {
+    return this.command('/sign', { password, versionHash });
   }
   close(): Promise<boolean> {
     return this.command('/close');
@@ -139,8 +145,8 @@ export class SignatureCampaign {
   notify(org: string, at?: string): Promise<boolean> {
     return this.command('/notifications', { org, ...(at ? { at } : {}) });
   }
-  oppose(text: string): Promise<boolean> {
-    return this.command('/oppositions', { text });
+  oppose(text: string, password: string, versionHash: string): Promise<boolean> {
+    return this.command('/oppositions', { text, password, versionHash });
   }
   transition(to: LaterTransition, at: string | undefined, document: { title: string; reference: string } | null): Promise<boolean> {
     return this.command('/transitions', { to, ...(at ? { at } : {}), ...(document ? { document } : {}) });

@@ -1,0 +1,45 @@
+import path from 'node:path';
+import type { AppContext, Capability } from '../app.ts';
+import { MailDelivery } from './delivery.ts';
+import { outboxModel } from './outbox.model.ts';
+import { fileTransport, smtpTransport } from './transport.ts';
+
+/** The folder the messages are written to when no SMTP server is configured. */
+export function outboxDir(dataDir: string): string {
+  return path.resolve(dataDir, 'outbox');
+}
+
+const deliveries = new WeakMap<AppContext['db']['connection'], MailDelivery>();
+
+/** The app's mail delivery (tests wait on it; the outbox page says where mail goes). */
+export function mailDeliveryOf(ctx: Pick<AppContext, 'db'>): MailDelivery | undefined {
+  return deliveries.get(ctx.db.connection);
+}
+
+/**
+ * The absolute address of a page of the workspace, for links in mails: PUBLIC_URL when set,
+ * otherwise this server on localhost (the embedded demo).
+ */
+export function publicLink(ctx: Pick<AppContext, 'config' | 'httpServer'>, pathname: string): string {
+  if (ctx.config.PUBLIC_URL) return new URL(pathname, ctx.config.PUBLIC_URL).toString();
+  const address = ctx.httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : ctx.config.PORT;
+  return `http://localhost:${port}${pathname}`;
+}
+
+/**
+ * Mail: the outbox (written by the use cases with what causes each message) and its
+ * delivery, to SMTP_URL or, without it, as .eml files under DATA_DIR/outbox/.
+ */
+export const registerMail: Capability = async (ctx) => {
+  const { connection } = ctx.db;
+  await outboxModel(connection).createIndexes();
+  const transport = ctx.config.SMTP_URL ? smtpTransport(ctx.config.SMTP_URL) : fileTransport(outboxDir(ctx.config.DATA_DIR));
+  const logger = ctx.logger.child({ capability: 'mail' });
+  const delivery = new MailDelivery(connection, transport, logger, { from: ctx.config.MAIL_FROM });
+  deliveries.set(connection, delivery);
+  // What was written before a stop is sent now.
+  delivery.wake();
+  ctx.onClose(() => delivery.close());
+  logger.info({ transport: transport.kind }, 'mail delivery started');
+};
