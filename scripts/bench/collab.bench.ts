@@ -1,7 +1,21 @@
-// Live text benchmark: our Yjs endpoint (auth, rights, MongoDB persistence) against a bare
-// y-websocket-protocol relay built here from y-protocols (no auth, no persistence), with the
-// same stock y-websocket clients. Each server runs in a child process (this file, with
-// COLLAB_BENCH_CHILD set), so that its heap and its event loop are its own.
+// Live text benchmark: our Yjs endpoint (auth, rights, MongoDB persistence) side by side with
+// the server people would pick instead, Hocuspocus 4 (its database extension storing to the
+// same embedded MongoDB engine, at its default debounce), and with a bare y-protocols relay
+// (no auth, no persistence): the floor. Each server runs in a child process (this file, with
+// COLLAB_BENCH_CHILD set) with the Node flags of `npm start`, one at a time, in rotating order
+// over COLLAB_BENCH_ROUNDS rounds (3); every round starts each server afresh from the same
+// stored documents and runs, for each:
+//   W3  open the 301 documents of a 300-article agreement cold (fresh process), then warm;
+//   W4  heap per loaded document (with the cold open's clients connected, after a collection);
+//   W1  10 clients on one article, 200 updates/s in all: propagation p50/p99;
+//   W2  2 clients on each of 100 articles, 2,000 updates/s in all: propagation p50/p99;
+//   and the server's CPU per 1,000 updates over W1 and W2 (the stores they cause included).
+// Figures are the medians of the rounds; ratios are taken per round (the three servers ran
+// within a minute of each other) and their median is printed. What is not the same for the
+// three is listed in FAIRNESS and written to the results.
+// COLLAB_BENCH_SECONDS (5) measured seconds per propagation workload; COLLAB_BENCH_CPU_PROF=DIR
+// writes a CPU profile of each server for each workload (DIR/<server>-r<round>-<workload>
+// .cpuprofile, open them in Chrome's DevTools) and prints what dominates each server under W2.
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createServer } from 'node:http';
@@ -9,25 +23,88 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
+import WebSocket, { WebSocketServer, type WebSocket as WsSocket } from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { forkServer, freePort, round, stopServer } from './children.ts';
+import { summariseProfile, type ProfileSummary } from './profile-summary.ts';
 
 const SELF = fileURLToPath(import.meta.url);
+const SERVERS = ['workspace', 'relay', 'hocuspocus'] as const;
+type ServerKind = (typeof SERVERS)[number];
+const LABELS: Record<ServerKind, string> = { workspace: 'ours', relay: 'relay', hocuspocus: 'Hocuspocus' };
 
-// --- Child: the bare relay ---------------------------------------------------------------
+/** Where the three differ, on purpose or by nature: read the ratios with these in mind. */
+const FAIRNESS = [
+  'Clients: stock y-websocket providers for ours and the relay, @hocuspocus/provider for Hocuspocus (its protocol prefixes each message with the document name and opens with an auth message); all over the same `ws` library, one WebSocket per document and client, every update sent at once (no provider batching).',
+  'Rights: ours authenticates each connection with a session cookie and authorises every update; the relay and Hocuspocus check nothing (no onAuthenticate hook).',
+  'Durability: ours appends the updates every 100 ms and compacts them (≤ 100 ms of edits at risk); Hocuspocus stores the whole document 2 s after the last change (10 s at most while changes keep coming) and when its last client leaves; the relay stores nothing and keeps the documents in its memory.',
+  'Storage: ours and Hocuspocus both run the embedded MongoDB engine in their own process and reach it through the mongodb driver over loopback; the relay reads the same document states from memory on a cold open.',
+  'Documents: the same 301 Yjs states (a 300-article agreement and its outline) for all three, each round restoring them from the same stored copy; W1 and W2 write the same updates.',
+  'Machine: one server at a time, the same Node flags (npm start\'s, with --expose-gc for the heap figure), the order rotated each round; the clients run in this process.',
+];
+
+// --- Children ------------------------------------------------------------------------------
+
+interface ChildStats {
+  heapUsed: number;
+  loaded: number;
+  cpuMs: number;
+  store: { flushes: number; records: number; compactions: number } | null;
+}
+
+type Command = { id: number; cmd: 'stats' } | { id: number; cmd: 'profile-start' } | { id: number; cmd: 'profile-stop'; file: string } | { id: number; cmd: 'close' };
+
+/** The commands every child answers: figures, CPU profiles of a stretch of work, close. */
+async function serveCommands(loaded: () => number, store: () => ChildStats['store'], close: () => Promise<void>): Promise<void> {
+  const { Session } = await import('node:inspector/promises');
+  let session: InstanceType<typeof Session> | null = null;
+  process.on('message', async (msg: Command) => {
+    let result: unknown = null;
+    if (msg.cmd === 'stats') {
+      globalThis.gc?.();
+      const cpu = process.cpuUsage();
+      result = { heapUsed: process.memoryUsage().heapUsed, loaded: loaded(), cpuMs: (cpu.user + cpu.system) / 1000, store: store() } satisfies ChildStats;
+    } else if (msg.cmd === 'profile-start') {
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    } else if (msg.cmd === 'profile-stop' && session) {
+      const { profile } = await session.post('Profiler.stop');
+      fs.writeFileSync(msg.file, JSON.stringify(profile));
+      session.disconnect();
+      session = null;
+    } else if (msg.cmd === 'close') {
+      await close();
+      process.send?.({ id: msg.id, result });
+      process.exit(0);
+    }
+    process.send?.({ id: msg.id, result });
+  });
+  process.send?.({ ready: true });
+}
+
+/** Document states by name, as the parent wrote them for the relay (name → base64 update). */
+function readStates(file: string): Map<string, Uint8Array> {
+  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+  return new Map(Object.entries(stored).map(([name, state]) => [name, new Uint8Array(Buffer.from(state, 'base64'))]));
+}
 
 /** y-websocket's reference server logic, reduced to the protocol: one Y.Doc per room, no checks. */
-async function runRelay(port: number): Promise<void> {
+async function runRelay(port: number, statesFile: string): Promise<void> {
+  // The stored states, as a server with storage would read them on a cold open: from memory here.
+  const stored = readStates(statesFile);
   const rooms = new Map<string, { doc: Y.Doc; awareness: awarenessProtocol.Awareness; conns: Set<WsSocket> }>();
   const room = (name: string) => {
     let r = rooms.get(name);
     if (!r) {
       const doc = new Y.Doc({ gc: false });
+      const state = stored.get(name);
+      if (state) Y.applyUpdate(doc, state);
       const awareness = new awarenessProtocol.Awareness(doc);
       awareness.setLocalState(null);
       const conns = new Set<WsSocket>();
@@ -54,7 +131,8 @@ async function runRelay(port: number): Promise<void> {
   const http = createServer();
   http.on('upgrade', (req, socket, head) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const r = room(decodeURIComponent((req.url ?? '').slice('/yjs/'.length)));
+      const name = decodeURIComponent((req.url ?? '').slice('/yjs/'.length));
+      const r = room(name);
       r.conns.add(ws);
       ws.binaryType = 'nodebuffer';
       ws.on('message', (data: Buffer) => {
@@ -69,7 +147,14 @@ async function runRelay(port: number): Promise<void> {
           awarenessProtocol.applyAwarenessUpdate(r.awareness, decoding.readVarUint8Array(decoder), ws);
         }
       });
-      ws.on('close', () => r.conns.delete(ws));
+      ws.on('close', () => {
+        r.conns.delete(ws);
+        // Like the others, a document nobody has open is let go.
+        if (r.conns.size === 0 && rooms.get(name) === r) {
+          rooms.delete(name);
+          r.doc.destroy();
+        }
+      });
       const e = encoding.createEncoder();
       encoding.writeVarUint(e, 0);
       syncProtocol.writeSyncStep1(e, r.doc);
@@ -77,89 +162,174 @@ async function runRelay(port: number): Promise<void> {
     });
   });
   await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
-  process.on('message', (msg: { cmd: string }) => {
-    if (msg.cmd === 'stats') {
-      globalThis.gc?.();
-      process.send?.({ heapUsed: process.memoryUsage().heapUsed, loaded: rooms.size, stats: null });
-    }
-  });
-  process.send?.({ ready: true });
+  await serveCommands(
+    () => rooms.size,
+    () => null,
+    async () => {
+      wss.close();
+      http.close();
+    },
+  );
 }
-
-// --- Child: our workspace ------------------------------------------------------------------
 
 async function runWorkspace(port: number, dataDir: string): Promise<void> {
   const { startServer } = await import('../../server/main.ts');
   const { collabOf } = await import('../../server/collab/collab.capability.ts');
   const server = await startServer({ ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   const { store } = collabOf(server.app.context);
-  process.on('message', async (msg: { cmd: string }) => {
-    if (msg.cmd === 'stats') {
-      globalThis.gc?.();
-      process.send?.({ heapUsed: process.memoryUsage().heapUsed, loaded: store.loadedCount, stats: { ...store.stats } });
-    } else if (msg.cmd === 'close') {
-      await server.close();
-      process.send?.({ closed: true });
-      process.exit(0);
-    }
+  await serveCommands(
+    () => store.loadedCount,
+    () => ({ ...store.stats }),
+    () => server.close(),
+  );
+}
+
+export const HOCUSPOCUS_DATABASE = 'hocuspocus';
+export const HOCUSPOCUS_COLLECTION = 'documents';
+
+/**
+ * Hocuspocus as its documentation sets it up with a database: the Database extension's
+ * fetch and store on one MongoDB collection (one document per Yjs document, the whole
+ * state), here the embedded engine started in this process, as ours does.
+ */
+async function runHocuspocus(port: number, dataDir: string): Promise<void> {
+  const { Server } = await import('@hocuspocus/server');
+  const { Database } = await import('@hocuspocus/extension-database');
+  const { startEngine } = await import('@negociation/mongo-engine');
+  const { MongoClient, Binary } = await import('mongodb');
+  const engine = await startEngine({ dir: path.join(dataDir, 'db'), port: 0, host: '127.0.0.1' });
+  const client = await MongoClient.connect(engine.uri);
+  const documents = client.db(HOCUSPOCUS_DATABASE).collection<{ _id: string; state: InstanceType<typeof Binary> }>(HOCUSPOCUS_COLLECTION);
+  const server = new Server({
+    port,
+    address: '127.0.0.1',
+    quiet: true,
+    stopOnSignals: false,
+    extensions: [
+      new Database({
+        fetch: async ({ documentName }) => {
+          const found = await documents.findOne({ _id: documentName });
+          return found ? new Uint8Array(found.state.buffer) : null;
+        },
+        store: async ({ documentName, state }) => {
+          await documents.updateOne({ _id: documentName }, { $set: { state: new Binary(state) } }, { upsert: true });
+        },
+      }),
+    ],
   });
-  process.send?.({ ready: true });
+  await server.listen();
+  await serveCommands(
+    () => server.hocuspocus.getDocumentsCount(),
+    () => null,
+    async () => {
+      await server.destroy();
+      await client.close();
+      await engine.close();
+    },
+  );
 }
 
-if (process.env.COLLAB_BENCH_CHILD === 'relay') await runRelay(Number(process.env.PORT));
-if (process.env.COLLAB_BENCH_CHILD === 'workspace') await runWorkspace(Number(process.env.PORT), String(process.env.DATA_DIR));
+const role = process.env.COLLAB_BENCH_CHILD as ServerKind | undefined;
+if (role === 'relay') await runRelay(Number(process.env.PORT), String(process.env.STATES_FILE));
+if (role === 'workspace') await runWorkspace(Number(process.env.PORT), String(process.env.DATA_DIR));
+if (role === 'hocuspocus') await runHocuspocus(Number(process.env.PORT), String(process.env.DATA_DIR));
 
-// --- Parent: clients and measurements ---------------------------------------------------------
-
-interface Stats {
-  heapUsed: number;
-  loaded: number;
-  stats: { flushes: number; records: number; compactions: number } | null;
-}
+// --- Parent: the servers as seen from here --------------------------------------------------
 
 class Child {
+  readonly kind: ServerKind;
   readonly process: ChildProcess;
-  readonly url: string;
+  readonly port: number;
+  private nextId = 1;
 
-  private constructor(
-    process: ChildProcess,
-    url: string,
-  ) {
+  private constructor(kind: ServerKind, process: ChildProcess, port: number) {
+    this.kind = kind;
     this.process = process;
-    this.url = url;
+    this.port = port;
   }
 
-  static async start(kind: 'relay' | 'workspace', port: number, dataDir = ''): Promise<Child> {
-    const child = await forkServer(
-      SELF,
-      kind,
-      { COLLAB_BENCH_CHILD: kind, PORT: String(port), DATA_DIR: dataDir },
-      // COLLAB_BENCH_CPU_PROF=<dir>: a CPU profile of each child, for `node --cpu-prof` analysis.
-      { execArgv: ['--expose-gc'], cpuProfDir: process.env.COLLAB_BENCH_CPU_PROF },
-    );
-    return new Child(child, `http://127.0.0.1:${port}`);
+  static async start(kind: ServerKind, env: Record<string, string>): Promise<Child> {
+    const port = await freePort();
+    const child = await forkServer(SELF, kind, { ...env, COLLAB_BENCH_CHILD: kind, PORT: String(port) }, { execArgv: ['--expose-gc'] });
+    return new Child(kind, child, port);
   }
 
-  ask(cmd: 'stats'): Promise<Stats> {
+  private ask<T>(command: Omit<Command, 'id'> & Record<string, unknown>): Promise<T> {
+    const id = this.nextId++;
     return new Promise((resolve) => {
-      const on = (m: Stats & { ready?: boolean }) => {
-        if ('heapUsed' in m) {
-          this.process.off('message', on);
-          resolve(m);
-        }
+      const on = (m: { id?: number; result?: T }) => {
+        if (m.id !== id) return;
+        this.process.off('message', on);
+        resolve(m.result as T);
       };
       this.process.on('message', on);
-      this.process.send({ cmd });
+      this.process.send({ ...command, id });
     });
   }
 
-  close(): Promise<void> {
-    return stopServer(this.process);
+  stats(): Promise<ChildStats> {
+    return this.ask({ cmd: 'stats' });
   }
 
-  kill(): void {
-    this.process.kill('SIGKILL');
+  async profile<T>(file: string | null, work: () => Promise<T>): Promise<T> {
+    if (!file) return work();
+    await this.ask({ cmd: 'profile-start' });
+    try {
+      return await work();
+    } finally {
+      await this.ask({ cmd: 'profile-stop', file });
+    }
   }
+
+  async close(): Promise<void> {
+    if (this.process.exitCode !== null) return;
+    const exited = new Promise((r) => this.process.once('exit', r));
+    await Promise.race([this.ask({ cmd: 'close' }), exited, new Promise((r) => setTimeout(r, 15_000))]);
+    await stopServer(this.process);
+  }
+}
+
+// --- Parent: clients ---------------------------------------------------------------------
+
+interface BenchClient {
+  doc: Y.Doc;
+  synced(): boolean;
+  destroy(): void;
+}
+
+async function connectAll(kind: ServerKind, port: number, docNames: string[], cookie: string): Promise<BenchClient[]> {
+  const clients: BenchClient[] = [];
+  if (kind === 'hocuspocus') {
+    const { HocuspocusProvider, HocuspocusProviderWebsocket } = await import('@hocuspocus/provider');
+    for (const name of docNames) {
+      const doc = new Y.Doc();
+      // A socket of its own per document, as y-websocket has (Hocuspocus could share one).
+      const socket = new HocuspocusProviderWebsocket({ url: `ws://127.0.0.1:${port}`, WebSocketPolyfill: WebSocket });
+      const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: doc });
+      provider.attach();
+      clients.push({
+        doc,
+        synced: () => provider.synced,
+        destroy() {
+          provider.destroy();
+          socket.destroy();
+          doc.destroy();
+        },
+      });
+    }
+  } else {
+    const { connectClient } = await import('../../test/integration/yjs-helpers.ts');
+    for (const name of docNames) {
+      const client = connectClient(`http://127.0.0.1:${port}`, name, kind === 'workspace' ? cookie : undefined);
+      clients.push({ doc: client.doc, synced: () => client.provider.synced, destroy: () => client.destroy() });
+    }
+  }
+  const deadline = Date.now() + 120_000;
+  while (!clients.every((c) => c.synced())) {
+    if (Date.now() > deadline) throw new Error(`${kind}: ${clients.filter((c) => !c.synced()).length} documents never synced`);
+    await sleep(5);
+  }
+  return clients;
 }
 
 const percentile = (values: number[], p: number): number => {
@@ -167,67 +337,117 @@ const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
+const median = (values: number[]): number => percentile(values, 50);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function openClients(url: string, docNames: string[], cookie?: string) {
-  const { connectClient, synced } = await import('../../test/integration/yjs-helpers.ts');
-  const clients = docNames.map((name) => connectClient(url, name, cookie));
-  await Promise.all(clients.map((c) => synced(c, 60_000)));
-  return clients;
+interface Propagation {
+  p50: number;
+  p99: number;
+  /** Measured updates received by the other clients of their document, and how many should have been. */
+  deliveries: number;
+  expectedDeliveries: number;
+  updates: number;
+  /** The server's CPU time from the first update until it has stored them (settled). */
+  cpuMs: number;
+  cpuMsPer1000Updates: number;
 }
+
+// After the last update: time for the clients to leave and for each server to store what it
+// holds (ours: flush, unload after 1 s, compaction; Hocuspocus: store on the last client leaving).
+const SETTLE_MS = 2_500;
+const WARMUP_SECONDS = 1;
+/** How long late updates are waited for once the writers stop. */
+const DRAIN_MS = 10_000;
 
 /**
  * Writers put `<writer>:<n>` → send time into a map of the article document; every other
- * client on that document records the delay until the entry arrives.
+ * client on that document records the delay until the entry arrives. The updates sent after
+ * the first second are measured, however late they arrive (a drain waits for them).
  */
-async function propagation(url: string, docs: string[], clientsPerDoc: number, updatesPerSecond: number, seconds: number, cookie?: string) {
+async function propagation(
+  server: Child,
+  docs: string[],
+  clientsPerDoc: number,
+  updatesPerSecond: number,
+  seconds: number,
+  cookie: string,
+  profileFile: string | null,
+): Promise<Propagation> {
   const names = docs.flatMap((d) => Array.from({ length: clientsPerDoc }, () => d));
-  const clients = await openClients(url, names, cookie);
+  const clients = await connectAll(server.kind, server.port, names, cookie);
   const latencies: number[] = [];
-  let measuring = false;
+  let measuredFrom = Infinity;
   for (const c of clients) {
     c.doc.getMap<number>('bench').observe((event) => {
-      if (event.transaction.local || !measuring) return;
+      if (event.transaction.local) return;
       const now = performance.now();
-      for (const key of event.keysChanged) latencies.push(now - (event.target.get(key) as number));
+      for (const key of event.keysChanged) {
+        const sentAt = event.target.get(key) as number;
+        if (sentAt >= measuredFrom) latencies.push(now - sentAt);
+      }
     });
   }
-  // Every client writes: the load is spread across the documents' clients.
-  const perClient = updatesPerSecond / clients.length;
-  const timers: NodeJS.Timeout[] = [];
-  const counters = new Map<number, number>();
-  const writersPerTick = Math.max(1, Math.round((perClient * clients.length) / 100));
-  let next = 0;
-  // A 10 ms tick sends updatesPerSecond/100 updates, round-robin over the clients.
-  timers.push(
-    setInterval(() => {
-      for (let i = 0; i < writersPerTick; i++) {
-        const index = next++ % clients.length;
-        const c = clients[index];
-        const n = (counters.get(index) ?? 0) + 1;
-        counters.set(index, n);
-        c.doc.getMap<number>('bench').set(`${c.doc.clientID}:${n}`, performance.now());
-      }
-    }, 10),
-  );
-  await sleep(1000);
-  measuring = true;
-  const statsStart = performance.now();
-  await sleep(seconds * 1000);
-  measuring = false;
-  const elapsed = (performance.now() - statsStart) / 1000;
-  for (const t of timers) clearInterval(t);
-  await sleep(300);
-  for (const c of clients) c.destroy();
-  return { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), samples: latencies.length, elapsed };
+  const total = Math.round((WARMUP_SECONDS + seconds) * updatesPerSecond);
+  const measured = Math.round(seconds * updatesPerSecond);
+  const expected = measured * (clientsPerDoc - 1);
+  const before = await server.stats();
+  let updates = 0;
+  await server.profile(profileFile, async () => {
+    // A drift-free ticker: every 10 ms, the updates the elapsed time calls for, round-robin
+    // over the clients (every client writes: the load is spread over the documents' clients).
+    const start = performance.now();
+    const counters = new Array<number>(clients.length).fill(0);
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const due = Math.min(total, Math.floor(((performance.now() - start) * updatesPerSecond) / 1000));
+        while (updates < due) {
+          if (updates === total - measured) measuredFrom = performance.now();
+          const index = updates++ % clients.length;
+          const c = clients[index];
+          c.doc.getMap<number>('bench').set(`${c.doc.clientID}:${++counters[index]}`, performance.now());
+        }
+        if (updates >= total) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 10);
+    });
+    const drainUntil = performance.now() + DRAIN_MS;
+    while (latencies.length < expected && performance.now() < drainUntil) await sleep(20);
+    for (const c of clients) c.destroy();
+    await sleep(SETTLE_MS);
+  });
+  const after = await server.stats();
+  const cpuMs = after.cpuMs - before.cpuMs;
+  return {
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+    deliveries: latencies.length,
+    expectedDeliveries: expected,
+    updates,
+    cpuMs: round(cpuMs, 0),
+    cpuMsPer1000Updates: round((cpuMs * 1000) / updates),
+  };
 }
 
-async function prepareData(articles: number): Promise<{ dataDir: string; cookie: string; negotiationId: string; articleIds: string[]; port: number }> {
+// --- Parent: the stored documents, the same for the three ------------------------------------
+
+interface Prepared {
+  workspaceDir: string;
+  hocuspocusDir: string;
+  statesFile: string;
+  cookie: string;
+  agreementDocs: string[];
+  articleDocs: string[];
+}
+
+async function prepareData(articles: number, scratch: string): Promise<Prepared> {
   const { startTestServer } = await import('../../test/helpers/server.ts');
   const { seedDemo } = await import('../../test/helpers/seed.ts');
   const { articleModel } = await import('../../server/negotiations/article.model.ts');
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-bench-'));
-  const seeded = await startTestServer({ DATA_DIR: dataDir });
+  const { login } = await import('../../test/helpers/auth.ts');
+  const workspaceDir = path.join(scratch, 'workspace');
+  const seeded = await startTestServer({ DATA_DIR: workspaceDir });
   const ids = await seedDemo(seeded);
   const negotiationId = Object.values(ids.negotiations)[1];
   const connection = seeded.app.context.db.connection;
@@ -252,86 +472,197 @@ async function prepareData(articles: number): Promise<{ dataDir: string; cookie:
     })),
   );
   await seeded.close();
-  const port = await freePort();
-  const { login } = await import('../../test/helpers/auth.ts');
-  const child = await Child.start('workspace', port, dataDir);
-  const cookie = await login({ url: child.url }, 'negociateur@axess.demo');
-  await child.close();
-  return { dataDir, cookie, negotiationId, articleIds, port };
-}
 
-export async function run(): Promise<Record<string, unknown>> {
-  const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-  const data = await prepareData(300);
-  const allDocs = [`agreement:${data.negotiationId}`, ...data.articleIds.map((id) => `article:${id}`)];
-  const results: Record<string, unknown> = { seconds: SECONDS };
-  const log = (label: string, value: unknown) => process.stdout.write(`${label}: ${JSON.stringify(value)}\n`);
-
-  // Prime: every article seeded once and stored, so that "cold" reads stored states.
-  let ours = await Child.start('workspace', data.port, data.dataDir);
-  const primed = await openClients(ours.url, allDocs, data.cookie);
+  // Our server seeds each article's text on its first open and stores it: open them all
+  // once, and read every document's state back, for the relay and Hocuspocus to start from.
+  const agreementDocs = [`agreement:${negotiationId}`, ...articleIds.map((id) => `article:${id}`)];
+  const ours = await Child.start('workspace', { DATA_DIR: workspaceDir });
+  const cookie = await login({ url: `http://127.0.0.1:${ours.port}` }, 'negociateur@axess.demo');
+  const primed = await connectAll('workspace', ours.port, agreementDocs, cookie);
+  const states: Record<string, string> = {};
+  agreementDocs.forEach((name, i) => (states[name] = Buffer.from(Y.encodeStateAsUpdate(primed[i].doc)).toString('base64')));
   for (const c of primed) c.destroy();
   await sleep(1500);
   await ours.close();
+  const statesFile = path.join(scratch, 'states.json');
+  fs.writeFileSync(statesFile, JSON.stringify(states));
 
-  // Open a 300-article agreement: cold (fresh process, nothing in memory), then warm (loaded).
-  ours = await Child.start('workspace', data.port, data.dataDir);
-  const baseline = await ours.ask('stats');
-  let start = performance.now();
-  const first = await openClients(ours.url, allDocs, data.cookie);
-  const coldMs = performance.now() - start;
-  start = performance.now();
-  const second = await openClients(ours.url, allDocs, data.cookie);
-  const warmMs = performance.now() - start;
-  for (const c of second) c.destroy();
-  await sleep(300);
-  const loaded = await ours.ask('stats');
-  const heapPerArticle = (loaded.heapUsed - baseline.heapUsed) / loaded.loaded;
-  for (const c of first) c.destroy();
-  results.open300 = { coldMs: round(coldMs, 0), warmMs: round(warmMs, 0), targets: { coldMs: 1200, warmMs: 500 } };
-  results.heap = { loadedDocs: loaded.loaded, bytesPerLoadedArticle: round(heapPerArticle, 0), kbPerLoadedArticle: round(heapPerArticle / 1024, 1), targetKb: 150 };
-  log('open 300 articles', results.open300);
-  log('heap', results.heap);
-  await sleep(1500);
+  const hocuspocusDir = path.join(scratch, 'hocuspocus');
+  const { startEngine } = await import('@negociation/mongo-engine');
+  const { MongoClient, Binary } = await import('mongodb');
+  const engine = await startEngine({ dir: path.join(hocuspocusDir, 'db'), port: 0 });
+  const client = await MongoClient.connect(engine.uri);
+  await client
+    .db(HOCUSPOCUS_DATABASE)
+    .collection(HOCUSPOCUS_COLLECTION)
+    .insertMany(Object.entries(states).map(([name, state]) => ({ _id: name as never, state: new Binary(Buffer.from(state, 'base64')) })));
+  await client.close();
+  await engine.close();
+  return { workspaceDir, hocuspocusDir, statesFile, cookie, agreementDocs, articleDocs: articleIds.map((id) => `article:${id}`) };
+}
 
-  // Propagation, one article, 10 clients, 200 updates/s.
-  const oneDoc = [`article:${data.articleIds[0]}`];
-  const oursOne = await propagation(ours.url, oneDoc, 10, 200, SECONDS, data.cookie);
-  // Propagation, 100 articles, 2 clients each, 2,000 updates/s; MongoDB writes counted meanwhile.
-  const hundred = data.articleIds.slice(100, 200).map((id) => `article:${id}`);
-  const before = await ours.ask('stats');
-  const oursMany = await propagation(ours.url, hundred, 2, 2000, SECONDS, data.cookie);
-  const after = await ours.ask('stats');
-  await ours.close();
-  const windowSeconds = SECONDS + 1.3; // the warm-up second and the drain are written too
-  const records = (after.stats?.records ?? 0) - (before.stats?.records ?? 0);
-  const flushes = (after.stats?.flushes ?? 0) - (before.stats?.flushes ?? 0);
-  const compactions = (after.stats?.compactions ?? 0) - (before.stats?.compactions ?? 0);
-  results.mongoWrites = {
-    documentsWrittenPerArticlePerSecond: round((records + compactions) / hundred.length / windowSeconds),
-    insertCallsPerSecond: round(flushes / windowSeconds),
-    compactions,
-    target: 10,
-  };
-  log('mongo writes', results.mongoWrites);
+// --- Parent: one round of one server ----------------------------------------------------------
 
-  const relayPort = await freePort();
-  const relay = await Child.start('relay', relayPort);
-  start = performance.now();
-  const relayOpen = await openClients(relay.url, allDocs);
-  (results.open300 as Record<string, unknown>).relayMs = round(performance.now() - start, 0);
-  for (const c of relayOpen) c.destroy();
-  const relayOne = await propagation(relay.url, oneDoc, 10, 200, SECONDS);
-  const relayMany = await propagation(relay.url, hundred, 2, 2000, SECONDS);
-  relay.kill();
+interface ServerRound {
+  coldMs: number;
+  warmMs: number;
+  loadedDocs: number;
+  kbPerLoadedDoc: number;
+  w1: Propagation;
+  w2: Propagation;
+  /** Server CPU over W1 and W2, per 1,000 updates. */
+  cpuMsPer1000Updates: number;
+  /** Ours only: MongoDB writes during W2. */
+  storeWrites: { documentsPerArticlePerSecond: number; insertCallsPerSecond: number; compactions: number } | null;
+}
 
-  results.propagation = {
-    oneArticle10Clients200PerSecond: { ours: oursOne, relay: relayOne, ratioP99: round(oursOne.p99 / relayOne.p99), targetP99Ms: 15 },
-    hundredArticles2000PerSecond: { ours: oursMany, relay: relayMany, ratioP99: round(oursMany.p99 / relayMany.p99), targetP99Ms: 40 },
-    targetRatio: 1.5,
-  };
-  log('propagation', results.propagation);
-  log('open 300 articles (with the relay for reference)', results.open300);
-  fs.rmSync(data.dataDir, { recursive: true, force: true });
-  return results;
+async function runServer(kind: ServerKind, data: Prepared, roundNo: number, scratch: string, seconds: number, profileDir: string | null): Promise<ServerRound> {
+  // Every round starts from the same stored documents.
+  const dir = path.join(scratch, `${kind}-round${roundNo}`);
+  if (kind === 'workspace') fs.cpSync(data.workspaceDir, dir, { recursive: true });
+  if (kind === 'hocuspocus') fs.cpSync(data.hocuspocusDir, dir, { recursive: true });
+  const profileFile = (workload: string) => (profileDir ? path.join(profileDir, `${kind}-r${roundNo}-${workload}.cpuprofile`) : null);
+  const server = await Child.start(kind, { DATA_DIR: dir, STATES_FILE: data.statesFile });
+  try {
+    const baseline = await server.stats();
+    const { cold, warm, coldMs, warmMs, loaded } = await server.profile(profileFile('open'), async () => {
+      let start = performance.now();
+      const cold = await connectAll(kind, server.port, data.agreementDocs, data.cookie);
+      const coldMs = performance.now() - start;
+      // Every document loaded, one client each.
+      const loaded = await server.stats();
+      start = performance.now();
+      const warm = await connectAll(kind, server.port, data.agreementDocs, data.cookie);
+      const warmMs = performance.now() - start;
+      return { cold, warm, coldMs, warmMs, loaded };
+    });
+    for (const c of [...warm, ...cold]) c.destroy();
+    await sleep(SETTLE_MS);
+
+    const w1 = await propagation(server, data.articleDocs.slice(0, 1), 10, 200, seconds, data.cookie, profileFile('w1'));
+    const before = await server.stats();
+    const w2 = await propagation(server, data.articleDocs.slice(100, 200), 2, 2000, seconds, data.cookie, profileFile('w2'));
+    const after = await server.stats();
+    const window = w2.updates / 2000 + SETTLE_MS / 1000;
+    const storeWrites =
+      before.store && after.store
+        ? {
+            documentsPerArticlePerSecond: round((after.store.records - before.store.records + after.store.compactions - before.store.compactions) / 100 / window),
+            insertCallsPerSecond: round((after.store.flushes - before.store.flushes) / window),
+            compactions: after.store.compactions - before.store.compactions,
+          }
+        : null;
+    return {
+      coldMs: round(coldMs, 0),
+      warmMs: round(warmMs, 0),
+      loadedDocs: loaded.loaded,
+      kbPerLoadedDoc: round((loaded.heapUsed - baseline.heapUsed) / Math.max(1, loaded.loaded) / 1024, 1),
+      w1,
+      w2,
+      cpuMsPer1000Updates: round(((w1.cpuMs + w2.cpuMs) * 1000) / (w1.updates + w2.updates)),
+      storeWrites,
+    };
+  } finally {
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// --- Parent: the run ---------------------------------------------------------------------------
+
+/** The figures compared, lower is better for all; how to read each from a round. */
+const METRICS: Record<string, (r: ServerRound) => number> = {
+  'W1 p50 ms': (r) => r.w1.p50,
+  'W1 p99 ms': (r) => r.w1.p99,
+  'W2 p50 ms': (r) => r.w2.p50,
+  'W2 p99 ms': (r) => r.w2.p99,
+  'W3 open cold ms': (r) => r.coldMs,
+  'W3 open warm ms': (r) => r.warmMs,
+  'W4 heap KB/doc': (r) => r.kbPerLoadedDoc,
+  'CPU ms/1,000 upd': (r) => r.cpuMsPer1000Updates,
+};
+
+/** Issue 19's targets: level with or ahead of Hocuspocus, close to the relay, durability kept. */
+const TARGETS: { metric: string; other: Exclude<ServerKind, 'workspace'>; atMost: number }[] = [
+  { metric: 'W1 p99 ms', other: 'hocuspocus', atMost: 1 },
+  { metric: 'W1 p99 ms', other: 'relay', atMost: 1.3 },
+  { metric: 'W2 p99 ms', other: 'hocuspocus', atMost: 1 },
+  { metric: 'W2 p99 ms', other: 'relay', atMost: 1.3 },
+  { metric: 'CPU ms/1,000 upd', other: 'hocuspocus', atMost: 1 },
+  { metric: 'W3 open cold ms', other: 'hocuspocus', atMost: 1 },
+  { metric: 'W3 open warm ms', other: 'hocuspocus', atMost: 1 },
+  { metric: 'W4 heap KB/doc', other: 'hocuspocus', atMost: 1 },
+];
+
+export async function run(): Promise<Record<string, unknown>> {
+  const seconds = Number(process.env.COLLAB_BENCH_SECONDS ?? process.env.BENCH_SECONDS ?? 5);
+  const rounds = Math.max(1, Number(process.env.COLLAB_BENCH_ROUNDS ?? 3));
+  // COLLAB_BENCH_SERVERS=workspace,hocuspocus: some of the servers only (no ratios to the others).
+  const only = process.env.COLLAB_BENCH_SERVERS?.split(',');
+  const profileDir = process.env.COLLAB_BENCH_CPU_PROF ? path.resolve(process.env.COLLAB_BENCH_CPU_PROF) : null;
+  if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-bench-collab-'));
+  // Each y-websocket provider listens for the process's exit: hundreds of them are expected here.
+  process.setMaxListeners(0);
+  const out = (text: string) => process.stdout.write(text);
+  try {
+    const data = await prepareData(300, scratch);
+    out(`${data.agreementDocs.length} documents; W1/W2 ${seconds} s measured after ${WARMUP_SECONDS} s; ${rounds} rounds, servers in rotating order\n`);
+    const byServer: Record<ServerKind, ServerRound[]> = { workspace: [], relay: [], hocuspocus: [] };
+    for (let n = 1; n <= rounds; n++) {
+      const order = SERVERS.map((_, i) => SERVERS[(i + n - 1) % SERVERS.length]);
+      for (const kind of order) {
+        if (only && !only.includes(kind)) continue;
+        const r = await runServer(kind, data, n, scratch, seconds, profileDir);
+        byServer[kind].push(r);
+        const missing = (w: Propagation) => (w.deliveries < w.expectedDeliveries ? ` (${w.expectedDeliveries - w.deliveries} of ${w.expectedDeliveries} never arrived)` : '');
+        out(
+          `round ${n} ${LABELS[kind].padEnd(10)} W1 p50/p99 ${r.w1.p50}/${r.w1.p99} ms${missing(r.w1)}  W2 ${r.w2.p50}/${r.w2.p99} ms${missing(r.w2)}  open cold ${r.coldMs} warm ${r.warmMs} ms  ` +
+            `heap ${r.kbPerLoadedDoc} KB/doc (${r.loadedDocs} loaded)  CPU ${r.cpuMsPer1000Updates} ms/1,000 updates (W1 ${r.w1.cpuMsPer1000Updates}, W2 ${r.w2.cpuMsPer1000Updates})\n`,
+        );
+      }
+    }
+
+    // Medians per server, and per-round ratios of ours to each of the others, their median.
+    const medians = Object.fromEntries(SERVERS.map((kind) => [kind, Object.fromEntries(Object.entries(METRICS).map(([name, read]) => [name, round(median(byServer[kind].map(read)))]))]));
+    const ratio = (other: ServerKind) =>
+      Object.fromEntries(Object.entries(METRICS).map(([name, read]) => [name, round(median(byServer.workspace.map((r, i) => (byServer[other][i] ? read(r) / read(byServer[other][i]) : NaN))))]));
+    const ratios = { toRelay: ratio('relay'), toHocuspocus: ratio('hocuspocus') };
+    out(`\nmedians of ${rounds} rounds; ratios: ours ÷ the other, median of the rounds' ratios (lower is better)\n`);
+    out(`${''.padEnd(18)}${'ours'.padStart(10)}${'relay'.padStart(10)}${'Hocuspocus'.padStart(12)}${'÷ relay'.padStart(10)}${'÷ Hocuspocus'.padStart(14)}\n`);
+    for (const name of Object.keys(METRICS)) {
+      out(
+        `${name.padEnd(18)}${String(medians.workspace[name]).padStart(10)}${String(medians.relay[name]).padStart(10)}${String(medians.hocuspocus[name]).padStart(12)}` +
+          `${`${ratios.toRelay[name]}×`.padStart(10)}${`${ratios.toHocuspocus[name]}×`.padStart(14)}\n`,
+      );
+    }
+    const storeWrites = byServer.workspace.map((r) => r.storeWrites).filter((w) => w !== null);
+    if (storeWrites.length > 0) out(`ours, MongoDB writes during W2 (median round): ${JSON.stringify(storeWrites[Math.floor(storeWrites.length / 2)])}\n`);
+    out(`\nnot the same for the three:\n${FAIRNESS.map((f) => `- ${f}\n`).join('')}`);
+
+    let profiles: Record<string, ProfileSummary> | null = null;
+    if (profileDir) {
+      profiles = {};
+      for (const kind of SERVERS) {
+        const file = path.join(profileDir, `${kind}-r${Math.ceil(rounds / 2)}-w2.cpuprofile`);
+        if (!fs.existsSync(file)) continue;
+        const summary = summariseProfile(JSON.parse(fs.readFileSync(file, 'utf8')));
+        profiles[kind] = summary;
+        out(`\n${LABELS[kind]} under W2 (${path.basename(file)}): ${summary.busyMs} ms busy of ${summary.totalMs} ms\n`);
+        for (const area of summary.areas.slice(0, 10)) out(`  ${String(area.percent).padStart(5)} %  ${area.name}\n`);
+        out('  heaviest functions (self time):\n');
+        for (const fn of summary.functions.slice(0, 12)) out(`  ${String(fn.percent).padStart(5)} %  ${fn.name}\n`);
+      }
+    }
+    out('\ntargets (ours ÷ the other, median ratio):\n');
+    const verdicts = TARGETS.map(({ metric, other, atMost }) => {
+      const value = ratios[other === 'relay' ? 'toRelay' : 'toHocuspocus'][metric];
+      const met = value <= atMost;
+      out(`  ${metric} ≤ ${atMost}× ${LABELS[other]}: ${value}× → ${met ? 'met' : 'NOT met'}\n`);
+      return { metric, other, atMost, value, met };
+    });
+    return { documents: data.agreementDocs.length, seconds, rounds, perRound: byServer, medians, ratios, targets: verdicts, fairness: FAIRNESS, profiles };
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
