@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { compression } from 'vite-plugin-compression2';
 
 // One config for the client build (Vite) and for every test project (Vitest).
 const serverPort = Number(process.env.PORT ?? 3000);
@@ -8,8 +9,18 @@ const serverPort = Number(process.env.PORT ?? 3000);
 export default defineConfig({
   root: 'client',
   // The root is client/, so the plugin is told where the project's svelte.config.js is.
-  plugins: [svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) })],
-  build: { outDir: '../dist/client', emptyOutDir: true },
+  plugins: [
+    svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) }),
+    // Each asset also as .br and .gz, served as they are (server/app.ts): no compression per request.
+    compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024, logLevel: 'silent' }),
+  ],
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+    // Pages are loaded on demand (client/src/lib/pages.ts); the text page's editor stack
+    // (ProseMirror, Tiptap, Yjs) is one large chunk by nature, fetched only there.
+    chunkSizeWarningLimit: 600,
+  },
   server: {
     port: 5173,
     proxy: {

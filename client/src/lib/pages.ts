@@ -1,0 +1,38 @@
+import type { Component } from 'svelte';
+import type { RouteName } from './router.svelte.ts';
+
+// Props differ from page to page; each receives its route's params (id, sessionId, token).
+type Page = Component<Record<string, string>>;
+
+/**
+ * Each route's page, loaded on demand: the first visit downloads only the sign-in or home
+ * page; the editor stack (Tiptap, ProseMirror, y-websocket), sessions, signature and the
+ * projector come with their own routes.
+ */
+const PAGES: Record<RouteName, () => Promise<{ default: unknown }>> = {
+  login: () => import('../pages/LoginPage.svelte'),
+  home: () => import('../pages/NegotiationsPage.svelte'),
+  negotiation: () => import('../pages/NegotiationPage.svelte'),
+  members: () => import('../pages/MembersPage.svelte'),
+  invitation: () => import('../pages/InvitationPage.svelte'),
+  text: () => import('../editor/AgreementView.svelte'),
+  sessions: () => import('../sessions/SessionsPage.svelte'),
+  session: () => import('../sessions/SessionPage.svelte'),
+  projector: () => import('../sessions/ProjectorPage.svelte'),
+  signature: () => import('../signature/SignaturePage.svelte'),
+  positions: () => import('../positions/PositionsPage.svelte'),
+  notFound: () => import('../pages/NotFoundPage.svelte'),
+};
+
+const loaded = new Map<RouteName, Page>();
+
+/** The page, at once when it was loaded before (no loading flash when coming back to it). */
+export function pageOf(name: RouteName): Page | Promise<Page> {
+  return (
+    loaded.get(name) ??
+    PAGES[name]().then((module) => {
+      loaded.set(name, module.default as Page);
+      return module.default as Page;
+    })
+  );
+}

@@ -1,0 +1,169 @@
+// Client weight benchmark: the JavaScript each page downloads (raw, gzip and brotli, and what
+// the browser actually transferred) and the time to a usable page under Chromium's "Fast 3G"
+// profile, in headless Chromium driven by playwright-core with CDP network emulation.
+// Budget (issue 18): the sign-in and home pages download at most 120 kB of JavaScript
+// gzipped; the text page is usable (the editor connected, its text shown) within 2.5 s.
+// Each page is opened in a new browser context, so with an empty HTTP cache (a first visit).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../server/main.ts';
+import { CLIENT_DIST } from '../../server/app.ts';
+import { ensureClientBuilt, launchBrowser } from '../../test/helpers/browser.ts';
+import { DEMO_PASSWORD } from '../../server/seed/demo-content.ts';
+import { freePort, round } from './children.ts';
+
+const JS_BUDGET_GZIP_KB = 120;
+const USABLE_BUDGET_MS = 2_500;
+
+/**
+ * Chrome DevTools' "Fast 3G" preset (its network throttling profiles): 1.6 Mbit/s down and
+ * 750 kbit/s up, each × 0.9, and 150 ms × 3.75 of latency per round trip.
+ */
+const FAST_3G = {
+  offline: false,
+  latency: 150 * 3.75,
+  downloadThroughput: ((1.6 * 1000 * 1000) / 8) * 0.9,
+  uploadThroughput: ((750 * 1000) / 8) * 0.9,
+};
+
+interface PageFigures {
+  page: string;
+  scripts: number;
+  rawKB: number;
+  gzipKB: number;
+  brotliKB: number;
+  /** What Chromium received for the scripts (headers included), as served (brotli). */
+  transferredKB: number;
+  /** From navigation to the page's "usable" mark, under Fast 3G. */
+  usableMs: number;
+}
+
+const kb = (bytes: number) => round(bytes / 1000, 1);
+
+/** Sizes of a built asset: as is, and the .gz and .br the build wrote beside it (small files have none: sent as they are). */
+function assetSizes(url: string): { raw: number; gzip: number; brotli: number } {
+  const file = path.join(CLIENT_DIST, new URL(url).pathname);
+  const raw = fs.statSync(file).size;
+  const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : raw);
+  return { raw, gzip: size(`${file}.gz`), brotli: size(`${file}.br`) };
+}
+
+/** Opens `pathname` throttled in a fresh context and measures it until `usable` resolves. */
+async function measure(
+  context: BrowserContext,
+  base: string,
+  name: string,
+  pathname: string,
+  usable: (page: Page) => Promise<unknown>,
+): Promise<PageFigures> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', FAST_3G);
+  const scripts = new Map<string, string>();
+  const transferred = new Map<string, number>();
+  cdp.on('Network.responseReceived', (e) => {
+    if (e.type === 'Script') scripts.set(e.requestId, e.response.url);
+  });
+  cdp.on('Network.loadingFinished', (e) => transferred.set(e.requestId, e.encodedDataLength));
+
+  const started = performance.now();
+  await page.goto(`${base}${pathname}`);
+  await usable(page);
+  const usableMs = performance.now() - started;
+  await page.waitForLoadState('networkidle');
+
+  const totals = { raw: 0, gzip: 0, brotli: 0, transferred: 0 };
+  for (const [requestId, url] of scripts) {
+    const sizes = assetSizes(url);
+    totals.raw += sizes.raw;
+    totals.gzip += sizes.gzip;
+    totals.brotli += sizes.brotli;
+    totals.transferred += transferred.get(requestId) ?? 0;
+  }
+  await page.close();
+  return {
+    page: name,
+    scripts: scripts.size,
+    rawKB: kb(totals.raw),
+    gzipKB: kb(totals.gzip),
+    brotliKB: kb(totals.brotli),
+    transferredKB: kb(totals.transferred),
+    usableMs: Math.round(usableMs),
+  };
+}
+
+export async function run() {
+  ensureClientBuilt();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-bench-client-'));
+  const port = await freePort();
+  // Development mode seeds the demo on the empty database, as `npm start` does.
+  const server: RunningServer = await startServer({ ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' });
+  const browser = await launchBrowser();
+  const options = { viewport: { width: 1280, height: 900 }, locale: 'fr-FR' };
+  try {
+    // One unthrottled sign-in gives the session cookie every signed-in page starts with.
+    const signedIn = await browser.newContext(options);
+    const login = await signedIn.newPage();
+    await login.goto(`${server.url}/login`);
+    await login.getByLabel('Adresse e-mail').fill('negociateur@axess.demo');
+    await login.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+    await login.getByRole('button', { name: 'Se connecter' }).click();
+    await login.waitForURL((u) => u.pathname === '/');
+    const { negotiation, article } = await login.evaluate(async () => {
+      const list = (await (await fetch('/api/negotiations')).json()) as { id: string; title: string }[];
+      const id = list.find((n) => n.title.includes('temps de travail'))?.id ?? list[0].id;
+      const detail = (await (await fetch(`/api/negotiations/${id}`)).json()) as { articles: { id: string }[] };
+      return { negotiation: id, article: detail.articles[0].id };
+    });
+    const storageState = await signedIn.storageState();
+    await signedIn.close();
+
+    const fresh = (signed: boolean) => browser.newContext({ ...options, ...(signed ? { storageState } : {}) });
+    const heading = (page: Page) => page.locator('main h1').first().waitFor();
+    const pages: [string, boolean, string, (page: Page) => Promise<unknown>][] = [
+      ['sign-in', false, '/login', (page) => page.getByRole('button', { name: 'Se connecter' }).waitFor()],
+      ['home', true, '/', (page) => page.locator('main a[href^="/negotiations/"]').first().waitFor()],
+      ['negotiation', true, `/negotiations/${negotiation}`, heading],
+      [
+        'text',
+        true,
+        `/negotiations/${negotiation}/text?article=${article}`,
+        async (page) => {
+          await page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 60_000 });
+          await page.locator('[data-testid="article-editor"][contenteditable="true"]').first().waitFor({ timeout: 60_000 });
+        },
+      ],
+      ['sessions', true, `/negotiations/${negotiation}/sessions`, heading],
+      ['signature', true, `/negotiations/${negotiation}/signature`, heading],
+    ];
+    const figures: PageFigures[] = [];
+    for (const [name, signed, pathname, usable] of pages) {
+      const context = await fresh(signed);
+      figures.push(await measure(context, server.url, name, pathname, usable));
+      await context.close();
+    }
+
+    process.stdout.write('page          scripts   raw kB   gzip kB   br kB   sent kB   usable (Fast 3G)\n');
+    for (const f of figures) {
+      process.stdout.write(
+        `${f.page.padEnd(13)} ${String(f.scripts).padStart(7)} ${String(f.rawKB).padStart(8)} ${String(f.gzipKB).padStart(9)} ${String(f.brotliKB).padStart(7)} ${String(f.transferredKB).padStart(9)}   ${f.usableMs} ms\n`,
+      );
+    }
+    const budget = figures
+      .filter((f) => f.page === 'sign-in' || f.page === 'home')
+      .map((f) => ({ page: f.page, gzipKB: f.gzipKB, budgetKB: JS_BUDGET_GZIP_KB, ratio: round(f.gzipKB / JS_BUDGET_GZIP_KB), ok: f.gzipKB <= JS_BUDGET_GZIP_KB }));
+    const text = figures.find((f) => f.page === 'text')!;
+    const usable = { page: 'text', usableMs: text.usableMs, budgetMs: USABLE_BUDGET_MS, ratio: round(text.usableMs / USABLE_BUDGET_MS), ok: text.usableMs <= USABLE_BUDGET_MS };
+    for (const b of budget) process.stdout.write(`${b.page}: ${b.gzipKB} kB of JavaScript gzipped, budget ${b.budgetKB} kB (×${b.ratio}) ${b.ok ? 'ok' : 'OVER'}\n`);
+    process.stdout.write(`text page usable in ${usable.usableMs} ms under Fast 3G, target ${usable.budgetMs} ms (×${usable.ratio}) ${usable.ok ? 'ok' : 'OVER'}\n`);
+    return { profile: 'Fast 3G', network: FAST_3G, pages: figures, budget, usable };
+  } finally {
+    await browser.close();
+    await server.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { ensureClientBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
+import { CLIENT_DIST } from '../../server/app.ts';
+
+const BUDGET_GZIP_BYTES = 120_000;
+
+/** The scripts a page fetched, by their path under /assets. */
+function recordScripts(page: Page): string[] {
+  const scripts: string[] = [];
+  page.on('response', (response) => {
+    if (response.request().resourceType() === 'script') scripts.push(new URL(response.url()).pathname);
+  });
+  return scripts;
+}
+
+const built = (asset: string) => path.join(CLIENT_DIST, asset);
+const gzipBytes = (scripts: string[]) => scripts.reduce((sum, s) => sum + zlib.gzipSync(fs.readFileSync(built(s))).length, 0);
+/** ProseMirror's own class names are in the editor stack's code and nowhere else. */
+const isEditorStack = (asset: string) => fs.readFileSync(built(asset), 'utf8').includes('ProseMirror-gapcursor');
+
+/** Content-Security-Policy violations, reported by the page itself. */
+async function watchCsp(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+}
+const violations = (page: Page) => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+
+describe('a light client: pages load on demand, within budget, under a strict CSP', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ids: DemoIds;
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    server = await startTestServer();
+    ids = await seedDemo(server);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the sign-in and home pages download at most 120 kB of JavaScript gzipped, and none of the editor stack', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    const signInScripts = recordScripts(page);
+    await page.goto(`${server.url}/login`);
+    await page.getByRole('button', { name: 'Se connecter' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(signInScripts.length).toBeGreaterThan(0);
+    expect(gzipBytes(signInScripts)).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
+    expect(signInScripts.filter(isEditorStack)).toEqual([]);
+
+    const storageState = await (await signIn(await browser.newContext({ locale: 'fr-FR' }), server.url, 'delegue@cfdt.demo', '/')).context().storageState();
+    const home = await (await browser.newContext({ locale: 'fr-FR', storageState })).newPage();
+    const homeScripts = recordScripts(home);
+    await home.goto(`${server.url}/`);
+    await home.locator('main a[href^="/negotiations/"]').first().waitFor();
+    await home.waitForLoadState('networkidle');
+    expect(gzipBytes(homeScripts)).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
+    expect(homeScripts.filter(isEditorStack)).toEqual([]);
+    await context.close();
+  });
+
+  it('the text page fetches the editor stack when opened; two people type with no CSP violation', async () => {
+    const key = Object.keys(ids.negotiations)[1] as keyof DemoIds['negotiations'];
+    const text = `/negotiations/${ids.negotiations[key]}/text?article=${ids.articles[key][1]}`;
+    const people: Page[] = [];
+    const scripts: string[][] = [];
+    for (const email of ['negociateur@axess.demo', 'secretariat@axess.demo']) {
+      const context = await browser.newContext({ locale: 'fr-FR' });
+      await watchCsp(context);
+      const page = await signIn(context, server.url, email, `/negotiations/${ids.negotiations[key]}`);
+      scripts.push(recordScripts(page));
+      // A client-side navigation: the text page's code comes now, not with the negotiation's home.
+      await page.getByTestId('open-text').click();
+      await page.waitForURL((u) => u.pathname.endsWith('/text'));
+      await page.goto(`${server.url}${text}`);
+      people.push(page);
+    }
+    for (const page of people) {
+      await page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor();
+      await page.getByTestId('article-editor').click();
+    }
+    await people[0].keyboard.type(' Premier ajout.');
+    await people[1].keyboard.type(' Second ajout.');
+    for (const page of people) {
+      await page.getByTestId('article-editor').getByText('Premier ajout.', { exact: false }).waitFor();
+      await page.getByTestId('article-editor').getByText('Second ajout.', { exact: false }).waitFor();
+    }
+    expect(scripts[0].some(isEditorStack)).toBe(true);
+    // Tiptap's base styles come from the stylesheet, not an inline <style> element.
+    expect(await people[0].locator('style').count()).toBe(0);
+    for (const page of people) expect(await violations(page)).toEqual([]);
+  });
+});

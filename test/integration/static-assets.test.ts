@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ensureClientBuilt } from '../helpers/browser.ts';
+import { CLIENT_DIST } from '../../server/app.ts';
+
+interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** A GET with exactly these headers, the body as sent (fetch would decompress it). */
+function get(server: TestServer, pathname: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${server.url}${pathname}`, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('the built client as served', () => {
+  let server: TestServer;
+  let entry: string;
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    server = await startTestServer();
+    const html = fs.readFileSync(path.join(CLIENT_DIST, 'index.html'), 'utf8');
+    entry = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
+  });
+  afterAll(() => server?.close());
+
+  it('hashed assets are cached for a year, immutable, and sent brotli, gzip or plain as the browser accepts', async () => {
+    const raw = fs.readFileSync(path.join(CLIENT_DIST, entry));
+    const br = await get(server, entry, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.status).toBe(200);
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(zlib.brotliDecompressSync(br.body).equals(raw)).toBe(true);
+    expect(br.body.length).toBeLessThan(raw.length / 2);
+
+    const gzip = await get(server, entry, { 'accept-encoding': 'gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gzip.body).equals(raw)).toBe(true);
+
+    const plain = await get(server, entry);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.equals(raw)).toBe(true);
+  });
+
+  it('index.html is revalidated at each visit, and an asset the build no longer has is a 404, not the page', async () => {
+    const page = await get(server, '/negotiations/abc/text');
+    expect(page.status).toBe(200);
+    expect(page.headers['cache-control']).toBe('no-cache');
+    const missing = await get(server, '/assets/index-0ld4a5h.js');
+    expect(missing.status).toBe(404);
+    expect(missing.body.toString()).not.toContain('<html');
+  });
+});
+
+describe('security headers', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+
+  const directives = (csp: string | undefined) =>
+    Object.fromEntries((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+
+  it('the CSP lets the client reach its own origin only, WebSockets included, and allows no inline style element', async () => {
+    const csp = directives((await get(server, '/api/health')).headers['content-security-policy'] as string);
+    expect(csp['connect-src']).toEqual(["'self'"]);
+    expect(csp['script-src']).toEqual(["'self'"]);
+    expect(csp['style-src']).toEqual(["'self'"]);
+    expect(csp['style-src-attr']).toEqual(["'unsafe-inline'"]);
+  });
+
+  it('over plain HTTP: no HSTS and no upgrade of requests (a LAN install without TLS keeps working)', async () => {
+    const response = await get(server, '/api/health');
+    expect(response.headers['strict-transport-security']).toBeUndefined();
+    expect(directives(response.headers['content-security-policy'] as string)).not.toHaveProperty('upgrade-insecure-requests');
+  });
+
+  it('over HTTPS (behind a trusted proxy): HSTS for a year and upgrade-insecure-requests', async () => {
+    const behindProxy = await startTestServer({ TRUST_PROXY: 'loopback' });
+    try {
+      const response = await get(behindProxy, '/api/health', { 'x-forwarded-proto': 'https' });
+      expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      expect(directives(response.headers['content-security-policy'] as string)).toHaveProperty('upgrade-insecure-requests');
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
+  it('a client that is not a trusted proxy cannot claim HTTPS with X-Forwarded-Proto', async () => {
+    const response = await get(server, '/api/health', { 'x-forwarded-proto': 'https' });
+    expect(response.headers['strict-transport-security']).toBeUndefined();
+  });
+});
