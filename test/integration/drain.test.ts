@@ -47,7 +47,7 @@ async function firstArticle(server: { url: string }, cookie: string): Promise<st
 }
 
 describe('SIGTERM drains the server', () => {
-  it('closes live connections as a restart (1012), keeps every edit, logs each step and exits 0 in time', async () => {
+  it('closes live connections as a restart (1012), keeps every edit, logs each step and exits 0 in time', { timeout: 120_000 }, async () => {
     const first = await start();
     const cookie = await login(first, 'negociateur@axess.demo');
     const article = `article:${await firstArticle(first, cookie)}`;
