@@ -9,7 +9,8 @@ import { Server as SocketServer } from 'socket.io';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Database } from './db/connection.ts';
-import { apiNotFound, errorHandler } from './http/errors.ts';
+import { answerClientError, apiNotFound, errorHandler } from './http/errors.ts';
+import { answerUnknownCommands } from './access/socket-command.ts';
 import { InFlight } from './http/lifecycle.ts';
 import { CloseCode } from './collab/close-codes.ts';
 import { Readiness, type ReadinessCheck } from './http/readiness.ts';
@@ -88,6 +89,8 @@ export async function createApp(
   const httpServer = createServer(app);
   const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });
   io.on('connection', inFlight.socket);
+  io.on('connection', answerUnknownCommands);
+  httpServer.on('clientError', answerClientError(logger));
   const upgrades: [string, UpgradeHandler][] = [];
   const closers: (() => Promise<void> | void)[] = [];
   const store = new EventStore(db.connection, db.command);

@@ -16,6 +16,14 @@ export const ERROR_CODES = [
   'INTERNAL',
   /** The server is restarting or not ready: try again shortly. */
   'UNAVAILABLE',
+  /** A Socket.IO command this server does not know (another version of the client, a typo). */
+  'UNKNOWN_COMMAND',
+  /** The request's headers are over the server's limit (16 KB). */
+  'HEADERS_TOO_LARGE',
+  /** A body in a content encoding or charset the server does not read. */
+  'UNSUPPORTED_MEDIA_TYPE',
+  /** The request did not arrive whole in time. */
+  'REQUEST_TIMEOUT',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

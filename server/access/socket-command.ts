@@ -19,6 +19,20 @@ function socketSession(socket: Socket): string | null {
 }
 
 /**
+ * A command no capability listens to is answered at once with UNKNOWN_COMMAND (a client of
+ * another version, a typo, a probe): its ack would otherwise wait for the client's own
+ * timeout, and count as a command in flight until then. For every connection.
+ */
+export function answerUnknownCommands(socket: Socket): void {
+  socket.use(([event, ...args], next) => {
+    if (socket.listenerCount(event) > 0) return next();
+    const ack = args.at(-1);
+    const message = `Commande inconnue : « ${String(event).slice(0, 100)} ».`;
+    if (typeof ack === 'function') (ack as (a: Ack<never>) => void)({ ok: false, error: { code: 'UNKNOWN_COMMAND', message } });
+  });
+}
+
+/**
  * Registers a Socket.IO command that is parsed, then authorised, on EVERY call: the session
  * and the actor are loaded afresh (a revoked mandate or an ended session stops working at
  * the next command, not at reconnection).

@@ -14,6 +14,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  UNKNOWN_COMMAND: 404,
+  HEADERS_TOO_LARGE: 431,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  REQUEST_TIMEOUT: 408,
 };
 
 /** The one error type use cases throw; handlers turn it into an HTTP reply or an ack. */
