@@ -51,15 +51,16 @@ export function sessionAuthorize(connection: Connection): Authorize {
     return loadActor(connection, JSON.parse(userJson), negotiationId);
   });
   const negotiationOf = negotiationOfDoc(connection);
-  return async ({ cookie, origin, host, docName }) => {
+  return async ({ cookie, origin, host, docName, fresh }) => {
     if (!isSameOrigin(origin, host)) return { ok: false, status: 403 };
-    const user = cookie ? await userOf(cookie) : null;
+    // `fresh`: asked because access may have just ended; the answers shared for a burst would be stale.
+    const user = cookie ? await (fresh ? authenticate(connection, cookie) : userOf(cookie)) : null;
     if (!user) return { ok: false, status: 401 };
     // `minutes:<sessionId>`: a session's minutes, written by the secretariat until approved.
     const minutesOf = await negotiationOfMinutesDoc(connection, docName);
     const negotiationId = minutesOf ?? (await negotiationOf(docName));
     if (!negotiationId) return { ok: false, status: 403 };
-    const actor = await actorOf(JSON.stringify([JSON.stringify(user), negotiationId]));
+    const actor = fresh ? await loadActor(connection, user, negotiationId) : await actorOf(JSON.stringify([JSON.stringify(user), negotiationId]));
     if (!actor) return { ok: false, status: 403 };
     const canWrite = minutesOf ? await canWriteMinutes(connection, actor, docName) : can(actor, 'text:write');
     return { ok: true, principal: { userId: user.id, negotiationId, canWrite, presence: presenceUser(user.name, actor.org.shortName) } };

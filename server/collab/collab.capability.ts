@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { AppContext, Capability } from '../app.ts';
 import { parseDocName } from '../../shared/structure.ts';
+import { liveAccessOf } from '../auth/live-access.ts';
 import { sessionAuthorize } from './authorize.ts';
 import { DocStore } from './doc-store.ts';
 import { initialStateLoader } from './initial-state.ts';
@@ -46,7 +47,7 @@ export const registerCollab: Capability = async (ctx) => {
       if (name?.kind === 'agreement' && origin !== Origin.SERVER && origin !== Origin.SEED) metadata.schedule(name.id, doc);
     },
   });
-  const yjs = new YjsServer({ store, authorize: sessionAuthorize(connection), logger });
+  const yjs = new YjsServer({ store, authorize: sessionAuthorize(connection), logger, live: liveAccessOf(connection) });
   collabs.set(connection, { store, yjs, metadata });
   ctx.onUpgrade(yjs.prefix, yjs.handleUpgrade);
   registerArticleRoutes(ctx, { connection, store, metadata, events: ctx.events });

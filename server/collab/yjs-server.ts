@@ -12,6 +12,8 @@ import type { DocStore } from './doc-store.ts';
 import { MessageType, type DocPeer, type SharedDoc } from './shared-doc.ts';
 import { PresenceGuard } from './presence.ts';
 import type { PresenceUser } from '../../shared/presence.ts';
+import type { LiveAccess } from '../auth/live-access.ts';
+import { liveYjsConnection } from '../auth/live-connections.ts';
 
 /** Who is connected, as the authorisation hook established it. */
 export interface Principal {
@@ -31,6 +33,8 @@ export type Authorize = (request: {
   origin: string | undefined;
   host: string | undefined;
   docName: string;
+  /** Read from the database, not from answers shared for a burst of connections (access may have just ended). */
+  fresh?: boolean;
 }) => Promise<Authorization>;
 
 export interface YjsServerOptions {
@@ -43,6 +47,8 @@ export interface YjsServerOptions {
   /** A connection's rights are asked again when older than this (revoked mandates, ended sessions). */
   recheckEveryMs?: number;
   pingEveryMs?: number;
+  /** Where each connection is registered, so that a sign-out or a revocation closes it at once. */
+  live?: LiveAccess;
 }
 
 const STATUS_LINE = { 401: '401 Unauthorized', 403: '403 Forbidden', 404: '404 Not Found' } as const;
@@ -123,7 +129,11 @@ export class YjsServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new CollabConnection(this, ws, docName, decision.principal, request);
       this.connections.add(connection);
-      ws.once('close', () => this.connections.delete(connection));
+      const untrack = this.options.live?.track(liveYjsConnection(connection, request.cookie));
+      ws.once('close', () => {
+        this.connections.delete(connection);
+        untrack?.();
+      });
       void connection.start(this.options.store);
     });
   }
@@ -287,9 +297,28 @@ class CollabConnection implements DocPeer {
   /** The rights of an open connection are asked again now and then, without holding up messages. */
   private maybeRecheck(): void {
     if (this.rechecking || Date.now() - this.checkedAt < this.server.recheckEveryMs) return;
+    this.recheck(false);
+  }
+
+  get negotiationId(): string {
+    return this.principal.negotiationId;
+  }
+
+  /** Access may have just ended (a revocation, a new role): asks again now, from the database. */
+  recheckNow(): void {
+    this.recheck(true);
+  }
+
+  /** The session this connection was opened with has ended: it stops at once, silent or not. */
+  closeForEndedSession(): void {
+    this.logger.info('session ended: yjs connection closed');
+    this.close(CloseCode.UNAUTHENTICATED, 'session ended');
+  }
+
+  private recheck(fresh: boolean): void {
     this.rechecking = true;
     this.server
-      .reauthorize(this.request)
+      .reauthorize({ ...this.request, fresh })
       .then((decision) => {
         this.checkedAt = Date.now();
         if (decision.ok) {

@@ -7,6 +7,7 @@ import { membershipModel } from './membership.model.ts';
 import { negotiationModel } from './negotiation.model.ts';
 import { organisationModel } from './organisation.model.ts';
 import { describeNegotiation, listMyNegotiations } from './negotiation.service.ts';
+import { liveAccessOf } from '../auth/live-access.ts';
 import { publicLink } from '../mail/mail.capability.ts';
 import {
   askPasswordReset,
@@ -53,6 +54,9 @@ export const registerNegotiations: Capability = async (ctx) => {
   );
 
   const deps: MembersDeps = { connection, events: ctx.events, link: (pathname) => publicLink(ctx, pathname) };
+  // A changed mandate is checked again at once on every open connection of that person (server/auth/live-access.ts).
+  const mandateChanged = (change: { userId: string }, actor: Actor) =>
+    liveAccessOf(connection)?.ended({ kind: 'mandate-changed', userId: change.userId, negotiationId: actor.negotiationId });
   const membersLog = (actor: Actor, what: string, extra: Record<string, unknown>) =>
     ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, org: actor.org.id, ...extra }, what);
 
@@ -81,6 +85,7 @@ export const registerNegotiations: Capability = async (ctx) => {
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez au moins un rôle.');
     const actor = actorOf(res.locals);
     const changed = await changeRoles(deps, actor, String(req.params.membershipId), parsed.data.roles);
+    mandateChanged(changed, actor);
     membersLog(actor, 'roles changed', { membership: changed.membershipId, roles: changed.roles });
     res.status(204).end();
   });
@@ -88,6 +93,7 @@ export const registerNegotiations: Capability = async (ctx) => {
   api.delete('/negotiations/:negotiationId/members/:membershipId', requireActor('delegation:manage'), async (req, res) => {
     const actor = actorOf(res.locals);
     const revoked = await revokeMember(deps, actor, String(req.params.membershipId));
+    mandateChanged(revoked, actor);
     membersLog(actor, 'mandate revoked', { membership: revoked.membershipId });
     res.status(204).end();
   });
@@ -98,6 +104,7 @@ export const registerNegotiations: Capability = async (ctx) => {
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez le motif de la suspension (5 caractères au moins).');
     const actor = actorOf(res.locals);
     const suspended = await setSuspension(deps, actor, String(req.params.membershipId), parsed.data.reason);
+    mandateChanged(suspended, actor);
     ctx.logger.warn({ negotiationId: actor.negotiationId, actor: actor.user.id, membership: suspended.membershipId, reason: suspended.reason }, 'mandate suspended');
     res.status(204).end();
   });
@@ -105,6 +112,7 @@ export const registerNegotiations: Capability = async (ctx) => {
   api.delete('/negotiations/:negotiationId/members/:membershipId/suspension', requireActor('members:oversee'), async (req, res) => {
     const actor = actorOf(res.locals);
     const lifted = await setSuspension(deps, actor, String(req.params.membershipId), null);
+    mandateChanged(lifted, actor);
     membersLog(actor, 'mandate suspension lifted', { membership: lifted.membershipId });
     res.status(204).end();
   });

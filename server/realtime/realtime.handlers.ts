@@ -3,6 +3,8 @@ import { JoinPayloadSchema, LeavePayloadSchema, type JoinResult } from '../../sh
 import type { Capability } from '../app.ts';
 import { viewerOf } from '../access/access.service.ts';
 import { onCommand } from '../access/socket-command.ts';
+import { liveAccessOf } from '../auth/live-access.ts';
+import { liveSocket } from '../auth/live-connections.ts';
 import { SWEEP_EVERY_MS, sweepFollowers } from './session-sweep.ts';
 
 /**
@@ -27,8 +29,14 @@ export const registerRealtime: Capability = (ctx) => {
   sweep.unref();
   ctx.onClose(() => clearInterval(sweep));
 
+  const live = liveAccessOf(connection);
   ctx.io.on('connection', (socket: Socket) => {
-    socket.on('disconnect', () => channel.leaveAll(socket.id));
+    // A sign-out, a new password, a revocation or an expiry closes this socket at once (server/auth/live-access.ts).
+    const untrack = live?.track(liveSocket(socket, channel, connection, logger));
+    socket.on('disconnect', () => {
+      channel.leaveAll(socket.id);
+      untrack?.();
+    });
 
     onCommand(
       socket,
