@@ -195,9 +195,10 @@ describe('the negotiation event channel', () => {
     await join(signedOut, negotiationId, 0);
     const { lastSeq } = await join(revoked, negotiationId, 0);
 
+    // Signing out disconnects the socket at once (server/auth/live-access.ts); the sweep catches the rest.
+    const disconnected = new Promise((resolve) => signedOut.once('disconnect', resolve));
     expect((await call(server, '/auth/logout', { method: 'POST', cookie: signedOutCookie })).status).toBe(204);
     await membershipModel(ctx.db.connection).updateOne({ _id: membershipId }, { $set: { revokedAt: new Date() } });
-    const disconnected = new Promise((resolve) => signedOut.once('disconnect', resolve));
     await sweep();
     await disconnected;
 
