@@ -1,7 +1,9 @@
 import type { SignedSnapshot } from '../../shared/snapshot.ts';
+import { workerPool, workerTask } from '../common/worker-pool.ts';
 import { renderAkomaNtoso } from './akoma-ntoso.ts';
 import { fingerprint, fingerprintOfJson, renderJson } from './canonical-json.ts';
 import { renderDocx } from './docx.ts';
+import type { render as renderInWorker } from './exports.worker.ts';
 import { renderPdf } from './pdf.ts';
 
 /**
@@ -47,6 +49,15 @@ export function exportBaseName(snapshot: SignedSnapshot): string {
 export async function renderExport(snapshot: SignedSnapshot, format: ExportFormat): Promise<RenderedExport> {
   const body = await render(snapshot, format);
   return { format, body, contentType: CONTENT_TYPES[format], fileName: `${exportBaseName(snapshot)}.${EXTENSIONS[format]}`, fingerprint: fingerprint(snapshot) };
+}
+
+const renderTask = workerTask<typeof renderInWorker>(new URL('./exports.worker.ts', import.meta.url), 'render');
+
+/** `renderExport` in a worker thread, for the server: the event loop keeps serving meanwhile. */
+export async function renderExportOffLoop(snapshot: SignedSnapshot, format: ExportFormat): Promise<RenderedExport> {
+  const rendered = await workerPool.run(renderTask, { snapshot, format });
+  // The bytes come back as a plain Uint8Array.
+  return { ...rendered, body: Buffer.from(rendered.body.buffer, rendered.body.byteOffset, rendered.body.byteLength) };
 }
 
 async function render(snapshot: SignedSnapshot, format: ExportFormat): Promise<Buffer> {

@@ -5,7 +5,7 @@ import { compareDates } from '../../shared/validity/calendar.ts';
 import type { Assessment } from '../../shared/validity/scenario.ts';
 import { AppError } from '../common/app-error.ts';
 import { sha256 } from '../export/canonical-json.ts';
-import { renderExport, type ExportFormat, type RenderedExport } from '../export/exports.ts';
+import { renderExportOffLoop, type ExportFormat, type RenderedExport } from '../export/exports.ts';
 import { assessCampaign, campaignsOfVersion, frozenVersionOf, type SignatureDeps } from './campaign.service.ts';
 import { parisDate } from './paris-date.ts';
 import { buildSignedSnapshot } from './signed-snapshot.ts';
@@ -91,7 +91,7 @@ export async function exportSignedVersion(
   const today = parisDate(now);
   const assessment = campaign.kind === 'recommendation' ? recommendationAssessment(campaign) : assessCampaign(campaign, snapshotAsOf(campaign, today));
   const snapshot = buildSignedSnapshot(frozen, campaign, assessment);
-  const rendered = await renderExport(snapshot, EXTERNAL_FORMATS[format]);
+  const rendered = await renderExportOffLoop(snapshot, EXTERNAL_FORMATS[format]);
   const { connection } = deps;
   await signedSnapshotModel(connection).updateOne(
     { _id: rendered.fingerprint },

@@ -2,19 +2,19 @@ import type { Connection } from 'mongoose';
 import { Types } from 'mongoose';
 import * as Y from 'yjs';
 import {
-  compareAgreements,
-  summarise,
   type Comparison,
   type VersionAuthor,
   type VersionKind,
   type VersionSummary,
   type VersionText,
 } from '../../shared/text-diff.ts';
-import { agreementDocName, articleDocName, blocksOfState, readBlocks, readStructure, structureOfState } from '../../shared/structure.ts';
+import { agreementDocName, articleDocName, readBlocks, readStructure, structureOfState } from '../../shared/structure.ts';
 import { AppError } from '../common/app-error.ts';
+import { workerPool, workerTask } from '../common/worker-pool.ts';
 import type { DocStore } from '../collab/doc-store.ts';
 import type { EventLog, Stamp } from '../events/event-log.ts';
 import { versionModel } from './version.model.ts';
+import type { compareSides, readStoredVersion, StoredVersion, VersionSide } from './versions.worker.ts';
 
 export type { Comparison, VersionSummary, VersionText };
 
@@ -69,28 +69,36 @@ export async function listVersions(connection: Connection, negotiationId: string
   return docs.map((d) => ({ id: String(d._id), name: d.name, kind: d.kind as VersionKind, createdAt: d.createdAt.toISOString() }));
 }
 
-const asBytes = (b: Buffer | { buffer: Uint8Array } | Uint8Array): Uint8Array =>
-  b instanceof Uint8Array ? b : new Uint8Array((b as { buffer: Uint8Array }).buffer);
+// The driver's bytes may be views into a whole reply: each state is copied into a buffer of
+// its own, so that handing it to a worker copies that state only.
+const ownBytes = (b: Buffer | { buffer: Uint8Array } | Uint8Array): Uint8Array =>
+  (b instanceof Uint8Array ? b : new Uint8Array((b as { buffer: Uint8Array }).buffer)).slice();
 
-/** A version's texts: the outline and each article's blocks, rendered from the stored states. */
-export async function readVersion(connection: Connection, negotiationId: string, versionId: string): Promise<VersionText> {
+/** A version as stored, to be read in a worker. */
+async function loadVersion(connection: Connection, negotiationId: string, versionId: string): Promise<StoredVersion> {
   if (!Types.ObjectId.isValid(versionId)) throw new AppError('NOT_FOUND', 'Version introuvable.');
   const doc = await versionModel(connection).findOne({ _id: versionId, negotiationId }).lean();
   if (!doc) throw new AppError('NOT_FOUND', 'Version introuvable.');
-  const states = new Map(doc.articles.map((a) => [a.articleId, asBytes(a.state as unknown as Buffer)]));
-  const entries = structureOfState(asBytes(doc.structure as unknown as Buffer));
   return {
-    id: String(doc._id),
-    name: doc.name,
-    kind: doc.kind as VersionKind,
-    reason: doc.reason ?? '',
-    createdAt: doc.createdAt.toISOString(),
-    createdBy: doc.createdBy ? { userId: doc.createdBy.userId, name: doc.createdBy.name, org: doc.createdBy.org ?? null } : null,
-    articles: entries.map((entry) => {
-      const state = states.get(entry.id);
-      return { ...entry, blocks: state ? blocksOfState(state) : [] };
-    }),
+    head: {
+      id: String(doc._id),
+      name: doc.name,
+      kind: doc.kind as VersionKind,
+      reason: doc.reason ?? '',
+      createdAt: doc.createdAt.toISOString(),
+      createdBy: doc.createdBy ? { userId: doc.createdBy.userId, name: doc.createdBy.name, org: doc.createdBy.org ?? null } : null,
+    },
+    structure: ownBytes(doc.structure as unknown as Buffer),
+    articles: doc.articles.map((a) => ({ articleId: a.articleId, state: ownBytes(a.state as unknown as Buffer) })),
   };
+}
+
+const readTask = workerTask<typeof readStoredVersion>(new URL('./versions.worker.ts', import.meta.url), 'readStoredVersion');
+const compareTask = workerTask<typeof compareSides>(new URL('./versions.worker.ts', import.meta.url), 'compareSides');
+
+/** A version's texts: the outline and each article's blocks, decoded off the event loop. */
+export async function readVersion(connection: Connection, negotiationId: string, versionId: string): Promise<VersionText> {
+  return workerPool.run(readTask, await loadVersion(connection, negotiationId, versionId));
 }
 
 /** The live text, rendered the same way as a version. */
@@ -103,11 +111,14 @@ export async function readLive(deps: VersionDeps, negotiationId: string): Promis
   return { id: 'live', name: 'Texte en cours', kind: 'live', reason: '', createdAt: new Date().toISOString(), createdBy: null, articles };
 }
 
-/** Any two versions, or a version and the live text, compared article by article. */
+/**
+ * Any two versions, or a version and the live text, compared article by article. The live
+ * text is read here, from the documents in memory; the stored states are decoded and the
+ * texts compared in a worker (a whole agreement takes a while).
+ */
 export async function compareVersions(deps: VersionDeps, negotiationId: string, fromId: string, toId: string): Promise<Comparison> {
-  const load = (id: string) => (id === 'live' ? readLive(deps, negotiationId) : readVersion(deps.connection, negotiationId, id));
-  const [from, to] = [await load(fromId), await load(toId)];
-  const articles = compareAgreements(from, to);
-  const head = ({ articles: _articles, ...rest }: VersionText) => rest;
-  return { from: head(from), to: head(to), summary: summarise(articles), articles };
+  const side = async (id: string): Promise<VersionSide> =>
+    id === 'live' ? { text: await readLive(deps, negotiationId) } : { stored: await loadVersion(deps.connection, negotiationId, id) };
+  const [from, to] = [await side(fromId), await side(toId)];
+  return workerPool.run(compareTask, { from, to });
 }
