@@ -40,7 +40,7 @@ describe('joining a negotiation', () => {
   beforeAll(async () => {
     server = await startTestServer();
     ids = await seedDemo(server);
-    for (const who of ['cfdt', 'cgt', 'fo', 'sud'] as const) cookies[who] = await login(server, DEMO_ACCOUNTS[who]);
+    for (const who of ['cfdt', 'cgt', 'fo', 'sud', 'chair'] as const) cookies[who] = await login(server, DEMO_ACCOUNTS[who]);
   });
   afterEach(() => {
     for (const socket of open.splice(0)) socket.close();
@@ -52,8 +52,14 @@ describe('joining a negotiation', () => {
     const cfdt = await socketOf('cfdt');
     const { lastSeq: base } = await join(cfdt, negotiationId, 0);
     const cfdtUserId = ids.users[DEMO_ACCOUNTS.cfdt];
-    const scopes: Visibility[] = [{ scope: 'delegation', org: ids.organisations.CGT }, { scope: 'committee' }, { scope: 'private', user: cfdtUserId }];
-    const drafts: RecordDraft[] = Array.from({ length: 1200 }, (_, i) => ({ type: 'test:noted', payload: { i }, visibility: scopes[i % 3] }));
+    const scopes: Visibility[] = [
+      { scope: 'delegation', org: ids.organisations.CGT },
+      { scope: 'committee' },
+      { scope: 'private', user: cfdtUserId },
+      { scope: 'college', college: 'union' },
+      { scope: 'college', college: 'employer' },
+    ];
+    const drafts: RecordDraft[] = Array.from({ length: 1500 }, (_, i) => ({ type: 'test:noted', payload: { i }, visibility: scopes[i % scopes.length] }));
     const stored = await server.app.context.events.record(negotiationId, SYSTEM, drafts);
     const viewer = { userId: cfdtUserId, orgId: ids.organisations.CFDT, college: 'union' as const };
     const visible = stored.filter((e) => canSee(viewer, e.visibility)).map((e) => e.seq);
@@ -66,15 +72,19 @@ describe('joining a negotiation', () => {
     expect(second.more).toBe(false);
     expect(second.lastSeq).toBe(stored.at(-1)!.seq);
     expect([...first.events, ...second.events].map((e) => e.seq)).toEqual(visible);
-    expect(visible).toHaveLength(800);
+    expect(visible).toHaveLength(900);
 
-    // The CGT's delegation sees its own 400 and the committee's 400, never the CFDT's private notes.
-    const cgt = await socketOf('cgt');
-    const cgtFirst = await join(cgt, negotiationId, base);
-    const cgtSecond = await join(cgt, negotiationId, cgtFirst.lastSeq);
-    const cgtSeen = [...cgtFirst.events, ...cgtSecond.events];
-    expect(cgtSeen).toHaveLength(800);
-    expect(cgtSeen.some((e) => e.visibility.scope === 'private')).toBe(false);
+    // Each sees what canSee lets them see, no more: the CGT its delegation's, the union side's
+    // and the committee's; the presidency (neutral) the committee's only.
+    for (const [who, expected] of [['cgt', ['committee', 'delegation:CGT', 'college:union']], ['chair', ['committee']]] as const) {
+      const socket = await socketOf(who);
+      const page1 = await join(socket, negotiationId, base);
+      const page2 = page1.more ? await join(socket, negotiationId, page1.lastSeq) : { events: [] };
+      const seen = [...page1.events, ...page2.events];
+      const label = (v: Visibility) => (v.scope === 'delegation' ? `delegation:${v.org === ids.organisations.CGT ? 'CGT' : v.org}` : v.scope === 'college' ? `college:${v.college}` : v.scope);
+      expect(new Set(seen.map((e) => label(e.visibility)))).toEqual(new Set(expected));
+      expect(seen).toHaveLength(expected.length * 300);
+    }
   });
 
   it('a crowd joining at once reads each person’s mandate and catch-up once, not once per socket', async () => {
