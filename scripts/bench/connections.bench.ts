@@ -29,6 +29,8 @@ const TARGET = { socketIoBytes: 50 * 1024, yjsBytes: 100 * 1024, joinMs: 5_000 }
 
 interface Memory {
   rss: number;
+  /** The highest RSS the server has had so far. */
+  maxRss: number;
   heapUsed: number;
   external: number;
   arrayBuffers: number;
@@ -63,7 +65,7 @@ async function runWorkspace(port: number, dataDir: string): Promise<void> {
         await new Promise((r) => setTimeout(r, 50));
       }
       const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-      process.send?.({ memory: { rss, heapUsed, external, arrayBuffers } });
+      process.send?.({ memory: { rss, maxRss: process.resourceUsage().maxRSS * 1024, heapUsed, external, arrayBuffers } });
     } else if (msg.cmd === 'close') {
       await server.close();
       process.exit(0);
@@ -245,7 +247,7 @@ async function yjs(child: ChildProcess, url: string, data: Awaited<ReturnType<ty
   const idle = await memoryOf(child);
   for (const client of [first, ...clients]) client.destroy();
   await sleep(500);
-  return { connections: clients.length, idle: perConnection(withDocument, idle, clients.length) };
+  return { connections: clients.length, idle: perConnection(withDocument, idle, clients.length), peakRssBytes: idle.maxRss };
 }
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -278,7 +280,7 @@ export async function run(): Promise<Record<string, unknown>> {
         `  once joined: ${kb(io.idleJoined.heapAndBuffersBytes)} KB each (RSS ${kb(io.idleJoined.rssBytes)} KB)`,
         `${io.sockets} joins at once (${data.events} events in the log, ${io.join.pagesPerSocket} pages and ${io.join.eventsPerSocket} events per client): all caught up in ${io.join.allJoinedMs} ms, ${io.join.serverCpuMs} ms of server CPU (first answer p50 ${io.join.firstAckP50Ms} ms, caught up p50 ${io.join.caughtUpP50Ms} ms); target ≤ ${TARGET.joinMs} ms → ×${results.ratios.joinVsTarget}`,
         `${io.sockets} clients connecting and joining at once: all connected in ${io.storm.connectedAllMs} ms, all caught up in ${io.storm.allJoinedMs} ms, ${io.storm.serverCpuMs} ms of server CPU`,
-        `Yjs, ${y.connections} idle connections on one article: ${kb(y.idle.heapAndBuffersBytes)} KB each beyond the document (heap ${kb(y.idle.heapBytes)} KB, RSS ${kb(y.idle.rssBytes)} KB); target ≤ ${kb(TARGET.yjsBytes)} KB → ×${results.ratios.yjsIdleVsTarget}`,
+        `Yjs, ${y.connections} idle connections on one article: ${kb(y.idle.heapAndBuffersBytes)} KB each beyond the document (heap ${kb(y.idle.heapBytes)} KB, RSS ${kb(y.idle.rssBytes)} KB); target ≤ ${kb(TARGET.yjsBytes)} KB → ×${results.ratios.yjsIdleVsTarget}; the server's peak RSS so far ${round(y.peakRssBytes / 1024 / 1024, 0)} MB`,
       ].join('\n') + '\n',
     );
     return results;
