@@ -145,10 +145,11 @@ export async function createApp(
     async close() {
       for (const fn of closers.reverse()) await fn();
       closeSocketTransports(io);
+      // Requests still open (a drain gave up on them) end here: io.close waits for every connection.
+      httpServer.closeAllConnections();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
-      httpServer.closeAllConnections?.();
     },
   };
 }

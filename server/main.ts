@@ -54,7 +54,7 @@ async function drain(app: App, db: Database, logger: Logger, timeoutMs: number):
   const deadline = new Promise<'timed out'>((resolve) => {
     timer = setTimeout(() => resolve('timed out'), timeoutMs);
   });
-  const steps = async (): Promise<'drained'> => {
+  const steps = async (): Promise<'drained' | 'timed out'> => {
     log.info({ timeoutMs }, 'drain: stopped accepting connections, requests and commands');
     app.inFlight.drain();
     const unlistened = new Promise<void>((resolve) => app.httpServer.close(() => resolve()));
@@ -76,7 +76,8 @@ async function drain(app: App, db: Database, logger: Logger, timeoutMs: number):
     log.info({ ms: elapsed() }, 'drain: closing the database');
     await db.close();
     log.info({ ms: elapsed() }, 'drain: done');
-    return 'drained';
+    // Cut short what was under way: the work is not all done, whatever followed.
+    return settled ? 'drained' : 'timed out';
   };
   const outcome = await Promise.race([steps(), deadline]);
   clearTimeout(timer);

@@ -85,6 +85,8 @@ describe('a light client: pages load on demand, within budget, under a strict CS
       // A client-side navigation: the text page's code comes now, not with the negotiation's home.
       await page.getByTestId('open-text').click();
       await page.waitForURL((u) => u.pathname.endsWith('/text'));
+      // Its title takes the focus once the page has arrived, as on any navigation (keyboard and screen readers).
+      await expect.poll(() => page.evaluate(() => document.activeElement?.tagName), { timeout: 15_000 }).toBe('H1');
       await page.goto(`${server.url}${text}`);
       people.push(page);
     }

@@ -69,3 +69,28 @@ describe('readiness without a database', () => {
     }
   });
 });
+
+describe('a drain that cannot finish', () => {
+  it('gives up on a request that never ends, still flushes and closes, and says it timed out within the bound', async () => {
+    const server = await startTestServer();
+    const lines: string[] = [];
+    const log = server.logger;
+    for (const level of ['info', 'warn', 'error'] as const) {
+      const original = log[level].bind(log);
+      (log as unknown as Record<string, unknown>)[level] = (obj: unknown, msg?: string) => {
+        lines.push(typeof obj === 'string' ? obj : (msg ?? ''));
+        return original(obj as object, msg as string);
+      };
+    }
+    server.app.context.api.get('/test-hangs', () => undefined);
+    const hanging = fetch(`${server.url}/api/test-hangs`).catch(() => 'aborted');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const started = Date.now();
+    expect(await server.drain(2_000)).toBe('timed out');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(await hanging).toBe('aborted');
+    expect(lines).toContain('drain: gave up waiting for what is under way');
+    expect(lines).toContain('drain: closing connections (1012, server restarting) and flushing live documents');
+  });
+});

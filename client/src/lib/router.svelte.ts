@@ -53,7 +53,16 @@ class Router {
 
   private async focusTitle(): Promise<void> {
     await tick();
-    document.querySelector<HTMLElement>('main h1')?.focus();
+    const title = () => document.querySelector<HTMLElement>('main h1');
+    if (title()) return title()!.focus();
+    // A page loaded on demand has no title yet: focus it as soon as it appears.
+    const observer = new MutationObserver(() => {
+      if (!title()) return;
+      observer.disconnect();
+      title()!.focus();
+    });
+    observer.observe(document.querySelector('main') ?? document.body, { childList: true, subtree: true });
+    setTimeout(() => observer.disconnect(), 10_000);
   }
 
   start(): () => void {
