@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { AppContext, Capability } from '../app.ts';
+import { requireActor, type Actor } from '../access/access.service.ts';
 import { MailDelivery } from './delivery.ts';
 import { outboxModel } from './outbox.model.ts';
 import { fileTransport, smtpTransport } from './transport.ts';
@@ -42,4 +43,32 @@ export const registerMail: Capability = async (ctx) => {
   delivery.wake();
   ctx.onClose(() => delivery.close());
   logger.info({ transport: transport.kind }, 'mail delivery started');
+
+  // The secretariat sees what the workspace mailed for its negotiation and what failed: who,
+  // what, when, how many attempts, the last error. Never a message's body (links are the
+  // person's own).
+  ctx.api.get('/negotiations/:negotiationId/outbox', requireActor('members:oversee'), async (_req, res) => {
+    const actor = res.locals.actor as Actor;
+    const messages = await outboxModel(connection)
+      .find({ negotiationId: actor.negotiationId }, { text: 0, html: 0, ics: 0 })
+      .sort({ createdAt: -1 })
+      .limit(500)
+      .lean();
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      transport: transport.kind,
+      messages: messages.map((m) => ({
+        id: m._id,
+        kind: m.kind,
+        to: m.to,
+        subject: m.subject,
+        state: m.state,
+        attempts: m.attempts,
+        lastError: m.lastError,
+        createdAt: m.createdAt.toISOString(),
+        sentAt: m.sentAt?.toISOString() ?? null,
+        nextAttemptAt: m.state === 'pending' ? m.nextAttemptAt.toISOString() : null,
+      })),
+    });
+  });
 };
