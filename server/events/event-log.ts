@@ -52,7 +52,20 @@ export class EventLog {
     });
     const stored = await this.store.append(negotiationId, stamped, at ? () => at : undefined);
     this.publisher?.publish(negotiationId, stored);
+    for (const listener of this.listeners) listener(negotiationId, stored);
     return stored;
+  }
+
+  private readonly listeners = new Set<(negotiationId: string, events: readonly NegotiationEvent[]) => void>();
+
+  /**
+   * Told of every event this app records, once durable (the mail feed). A listener that
+   * must not miss any also reads the log from its own checkpoint: a crash may fall between
+   * the append and the call.
+   */
+  onRecorded(listener: (negotiationId: string, events: readonly NegotiationEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Events after `sinceSeq`, in order, durable ones only (see EventStore.since). */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AppContext, Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
 import { MailDelivery } from './delivery.ts';
+import { MailFeed } from './event-mail.ts';
 import { outboxModel } from './outbox.model.ts';
 import { fileTransport, smtpTransport } from './transport.ts';
 
@@ -11,6 +12,12 @@ export function outboxDir(dataDir: string): string {
 }
 
 const deliveries = new WeakMap<AppContext['db']['connection'], MailDelivery>();
+const feeds = new WeakMap<AppContext['db']['connection'], MailFeed>();
+
+/** The app's mail feed from events (tests wait on it). */
+export function mailFeedOf(ctx: Pick<AppContext, 'db'>): MailFeed | undefined {
+  return feeds.get(ctx.db.connection);
+}
 
 /** The app's mail delivery (tests wait on it; the outbox page says where mail goes). */
 export function mailDeliveryOf(ctx: Pick<AppContext, 'db'>): MailDelivery | undefined {
@@ -43,6 +50,11 @@ export const registerMail: Capability = async (ctx) => {
   delivery.wake();
   ctx.onClose(() => delivery.close());
   logger.info({ transport: transport.kind }, 'mail delivery started');
+  // The mail that events cause (convocations, campaign, notifications, acts in an organisation's name).
+  const feed = new MailFeed({ connection, events: ctx.events, link: (pathname) => publicLink(ctx, pathname), logger });
+  await feed.start();
+  feeds.set(connection, feed);
+  ctx.onClose(() => feed.stop());
 
   // The secretariat sees what the workspace mailed for its negotiation and what failed: who,
   // what, when, how many attempts, the last error. Never a message's body (links are the

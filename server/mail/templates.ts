@@ -108,3 +108,77 @@ export function suspensionMail(input: {
     action: { url: input.url, fr: 'Ouvrir la délégation', en: 'Open the delegation' },
   };
 }
+
+export function convocationMail(input: { negotiation: string; title: string; startsAt: Date; place: string | null; videoLink: string | null; agenda: string[]; url: string }): MailContent {
+  const when = frenchDateTime(input.startsAt);
+  const where = input.place ?? (input.videoLink ? `en visioconférence (${input.videoLink})` : 'lieu à préciser');
+  return {
+    subject: `Convocation : ${input.title} – ${when}`,
+    fr: [
+      'Bonjour,',
+      `Vous êtes convoqué(e) à la séance « ${input.title} » de la négociation « ${input.negotiation} », le ${when}, ${where}.`,
+      ...(input.agenda.length > 0 ? [`Ordre du jour : ${input.agenda.map((item, i) => `${i + 1}. ${item}`).join(' ; ')}`] : []),
+      'L’invitation de calendrier (.ics) est jointe.',
+    ],
+    en: ['Hello,', `You are convened to the session “${input.title}” of “${input.negotiation}” on ${input.startsAt.toISOString()}. The calendar invitation (.ics) is attached.`],
+    action: { url: input.url, fr: 'Voir la séance', en: 'Open the session' },
+  };
+}
+
+export function campaignOpenedMail(input: { negotiation: string; version: string; hash: string; deadline: string | null; url: string }): MailContent {
+  return {
+    subject: `Ouverture à la signature : ${input.negotiation}`,
+    fr: [
+      'Bonjour,',
+      `Le secrétariat a ouvert à la signature la version « ${input.version} » de « ${input.negotiation} »${input.deadline ? `, jusqu’au ${input.deadline}` : ''}.`,
+      `Empreinte SHA-256 de la version : ${input.hash}`,
+      'Seuls les signataires désignés par leur organisation peuvent signer en son nom, après avoir ressaisi leur mot de passe.',
+    ],
+    en: ['Hello,', `The secretariat opened version “${input.version}” of “${input.negotiation}” for signature${input.deadline ? `, until ${input.deadline}` : ''}.`],
+    action: { url: input.url, fr: 'Ouvrir la campagne de signature', en: 'Open the signature campaign' },
+  };
+}
+
+export function notificationMail(input: { negotiation: string; organisation: string; at: string; url: string }): MailContent {
+  return {
+    subject: `Notification de l’accord à ${input.organisation} : ${input.negotiation}`,
+    fr: [
+      'Bonjour,',
+      `L’accord « ${input.negotiation} » a été notifié à ${input.organisation} le ${input.at}.`,
+      'Si votre organisation est un syndicat représentatif non signataire, elle peut former opposition dans les 15 jours qui suivent cette notification (Code du travail, L2232-6).',
+    ],
+    en: ['Hello,', `The agreement “${input.negotiation}” was notified to ${input.organisation} on ${input.at}. A representative union that did not sign may oppose it within 15 days.`],
+    action: { url: input.url, fr: 'Voir la campagne et les délais', en: 'See the campaign and deadlines' },
+  };
+}
+
+/** « Quelqu’un a signé / formé opposition au nom de votre organisation »: every signatory and lead is told. */
+export function actedInYourNameMail(input: { act: 'sign' | 'oppose'; person: string; organisation: string; negotiation: string; at: Date; hash: string; url: string }): MailContent {
+  const fr = input.act === 'sign' ? 'a signé' : 'a formé opposition à';
+  const en = input.act === 'sign' ? 'signed' : 'filed an opposition to';
+  return {
+    subject: input.act === 'sign' ? `${input.person} a signé au nom de ${input.organisation}` : `${input.person} a formé opposition au nom de ${input.organisation}`,
+    fr: [
+      'Bonjour,',
+      `${input.person} ${fr} « ${input.negotiation} » au nom de ${input.organisation}, le ${frenchDateTime(input.at)}.`,
+      `Version signée : empreinte SHA-256 ${input.hash}.`,
+      'Vous recevez ce message parce que vous êtes signataire ou responsable de la délégation. Si cet acte n’est pas celui de votre organisation, prévenez sans attendre son responsable et le secrétariat.',
+    ],
+    en: ['Hello,', `${input.person} ${en} “${input.negotiation}” in the name of ${input.organisation}, on ${input.at.toISOString()}. If this was not your organisation’s act, tell its lead and the secretariat at once.`],
+    action: { url: input.url, fr: 'Voir la campagne', en: 'Open the campaign' },
+  };
+}
+
+export function accountChangedMail(input: { name: string; what: 'password' | 'email'; newEmail?: string; at: Date }): MailContent {
+  const fr = input.what === 'password' ? 'Le mot de passe de votre compte a été changé' : `L’adresse e-mail de votre compte a été remplacée par ${input.newEmail}`;
+  const en = input.what === 'password' ? 'Your account’s password was changed' : `Your account’s email address was replaced by ${input.newEmail}`;
+  return {
+    subject: input.what === 'password' ? 'Votre mot de passe a été changé' : 'Votre adresse e-mail a été changée',
+    fr: [
+      `Bonjour ${input.name},`,
+      `${fr} le ${frenchDateTime(input.at)}. Vos autres sessions ont été fermées.`,
+      'Si vous n’êtes pas à l’origine de ce changement, demandez immédiatement un nouveau mot de passe (« mot de passe oublié ») et prévenez le responsable de votre délégation.',
+    ],
+    en: [`Hello ${input.name},`, `${en}. Your other sessions were closed. If this was not you, ask for a new password at once and tell your delegation’s lead.`],
+  };
+}

@@ -19,6 +19,8 @@ export interface IcsEvent {
   /** Set on the last modification (DTSTAMP otherwise). */
   sequence?: number;
   status?: 'CONFIRMED' | 'CANCELLED' | 'TENTATIVE';
+  /** `mailto:` of whoever convenes: required by an invitation (METHOD:REQUEST or CANCEL). */
+  organizer?: string;
 }
 
 const CRLF = '\r\n';
@@ -104,18 +106,22 @@ function eventLines(event: IcsEvent, now: string): string[] {
   if (event.url) lines.push(`URL:${event.url}`);
   if (event.sequence !== undefined) lines.push(`SEQUENCE:${event.sequence}`);
   if (event.status) lines.push(`STATUS:${event.status}`);
+  if (event.organizer) lines.push(`ORGANIZER:${event.organizer}`);
   lines.push('END:VEVENT');
   return lines;
 }
 
-/** A whole VCALENDAR, ready to serve as text/calendar. */
-export function renderCalendar(input: { name: string; events: readonly IcsEvent[]; now: string }): string {
+/**
+ * A whole VCALENDAR, ready to serve as text/calendar. `PUBLISH` (the default) for a feed;
+ * `REQUEST` for an invitation mailed to attendees, `CANCEL` to withdraw it (RFC 5546).
+ */
+export function renderCalendar(input: { name: string; events: readonly IcsEvent[]; now: string; method?: 'PUBLISH' | 'REQUEST' | 'CANCEL' }): string {
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
     'PRODID:-//Espace de negociation//Seances//FR',
     'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
+    `METHOD:${input.method ?? 'PUBLISH'}`,
     `X-WR-CALNAME:${escapeText(input.name)}`,
     `X-WR-TIMEZONE:${PARIS}`,
     ...VTIMEZONE,
