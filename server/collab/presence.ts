@@ -63,19 +63,26 @@ export class PresenceRegistry {
 interface Entry {
   id: number;
   clock: number;
-  /** The state as JSON, with the server's `user`. */
-  json: string;
+  /** The state as the client sent it (JSON): read only when its turn comes. */
+  bytes: Uint8Array;
 }
 
 type DropReason = 'oversize' | 'foreign' | 'malformed';
 
 const utf8 = new TextDecoder();
+const NULL_STATE = new TextEncoder().encode('null');
+
+/** A removal: the state `null`. */
+function isRemoval(bytes: Uint8Array): boolean {
+  return bytes.length === NULL_STATE.length && bytes.every((b, i) => b === NULL_STATE[i]);
+}
 
 /**
  * What one connection may say about presence: states for its own id only, each at most
  * PRESENCE_MAX_BYTES, at most PRESENCE_BURST at once and PRESENCE_PER_SECOND after that
- * (the latest state waits for its turn, intermediate ones are skipped), and always under the
- * name and organisation of its session.
+ * (the latest state waits for its turn, intermediate ones are skipped: a flood costs a map
+ * entry, states are read only when relayed), and always under the name and organisation of
+ * its session.
  *
  * A stock y-websocket client sends back every presence change it receives (others' states,
  * with the clock they already have): those echoes are dropped quietly; a state for another
@@ -134,34 +141,29 @@ export class PresenceGuard {
         if (clock > known) this.drop('foreign', { id });
         continue; // otherwise an echo of what the server sent
       }
-      const json = utf8.decode(bytes);
       if (owner) {
         // Nothing newer than what the server has (the protocol's rule: a newer clock, or a removal at the same clock).
-        if (clock < known || (clock === known && json !== 'null')) continue;
+        if (clock < known || (clock === known && !isRemoval(bytes))) continue;
       } else {
         // A departure, or a state the server already has, echoed back.
-        if (json === 'null' || clock <= known) continue;
+        if (isRemoval(bytes) || clock <= known) continue;
         if (!doc.presence.mayClaim(this.peer, id, now)) {
           this.drop('foreign', { id });
           continue;
         }
+        doc.presence.claim(this.peer, id);
       }
-      const state = this.rewrite(json);
-      if (state === undefined) {
-        this.drop('malformed', { id });
-        continue;
-      }
-      if (!owner) doc.presence.claim(this.peer, id);
-      admitted.push({ id, clock, json: state });
+      // A copy: the view would keep the whole message (up to 8 MB) alive while it waits.
+      admitted.push({ id, clock, bytes: bytes.slice() });
     }
     return admitted;
   }
 
   /** The state with the session's `user` in place of the client's; undefined when it is no JSON object (nor null). */
-  private rewrite(json: string): string | undefined {
+  private rewrite(bytes: Uint8Array): string | undefined {
     let value: unknown;
     try {
-      value = JSON.parse(json);
+      value = JSON.parse(utf8.decode(bytes));
     } catch {
       return undefined;
     }
@@ -179,9 +181,14 @@ export class PresenceGuard {
     if (this.waiting.size === 0) return;
     if (this.tokens >= 1) {
       this.tokens -= 1;
-      const entries = [...this.waiting.values()];
+      const states: { id: number; clock: number; json: string }[] = [];
+      for (const { id, clock, bytes } of this.waiting.values()) {
+        const json = this.rewrite(bytes);
+        if (json === undefined) this.drop('malformed', { id });
+        else states.push({ id, clock, json });
+      }
       this.waiting.clear();
-      awarenessProtocol.applyAwarenessUpdate(doc.awareness, encodeEntries(entries), this.peer);
+      if (states.length > 0) awarenessProtocol.applyAwarenessUpdate(doc.awareness, encodeStates(states), this.peer);
       return;
     }
     if (this.timer) return;
@@ -201,10 +208,10 @@ export class PresenceGuard {
   }
 }
 
-function encodeEntries(entries: readonly Entry[]): Uint8Array {
+function encodeStates(states: readonly { id: number; clock: number; json: string }[]): Uint8Array {
   const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, entries.length);
-  for (const { id, clock, json } of entries) {
+  encoding.writeVarUint(encoder, states.length);
+  for (const { id, clock, json } of states) {
     encoding.writeVarUint(encoder, id);
     encoding.writeVarUint(encoder, clock);
     encoding.writeVarString(encoder, json);
