@@ -190,6 +190,8 @@ export const InviteBodySchema = z.strictObject({
   roles: RoleList,
 });
 export const RolesBodySchema = z.strictObject({ roles: RoleList });
+export const ChangePasswordBodySchema = z.strictObject({ currentPassword: Password, newPassword: NewPassword });
+export const ChangeEmailBodySchema = z.strictObject({ password: Password, email: Email });
 export const SuspendBodySchema = z.strictObject({ reason: z.string().trim().min(5).max(1000) });
 export const ForgotPasswordBodySchema = z.strictObject({ email: Email });
 export const AcceptInvitationBodySchema = z.strictObject({

@@ -6,6 +6,7 @@ import { enableAccessCache } from '../access/access-cache.ts';
 import { bindAccessConnection, checkOrigin, requireUser, socketAuthMiddleware } from '../access/access.service.ts';
 import { publicLink } from '../mail/mail.capability.ts';
 import { sendPasswordReset } from '../negotiations/members.service.ts';
+import { registerAccountRoutes } from './account.routes.ts';
 import { describeMe, signIn } from './auth.service.ts';
 import { clientAddress } from './client-address.ts';
 import { registerInvitationRoutes } from './invitation.routes.ts';
@@ -87,4 +88,5 @@ export const registerAuth: Capability = async (ctx) => {
   });
 
   registerInvitationRoutes(ctx, connection);
+  registerAccountRoutes(ctx, connection);
 };

@@ -137,3 +137,41 @@ describe('access ends when it ends: open connections close at once, silent or no
     expect(SWEEP_EVERY_MS).toBeLessThanOrEqual(30_000);
   });
 });
+
+describe('a change of password or email is the person’s own, ends their other sessions and is mailed to them', () => {
+  let server: TestServer;
+  let ids: DemoIds;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    ids = await seedDemo(server);
+  });
+  afterAll(() => server?.close());
+
+  it('a new password: the current one is asked, every other session (HTTP, Yjs) ends at once, this one stays, and a mail says so', async () => {
+    await addMember(server, { email: 'change@sud.test', negotiationId: ids.negotiations.tempsDeTravail, organisationId: ids.organisations.SUD, roles: ['delegate'] });
+    const here = await login(server, 'change@sud.test');
+    const elsewhere = await login(server, 'change@sud.test');
+    const { closed } = await silentYjs(server, `article:${ids.articles.tempsDeTravail[0]}`, elsewhere);
+    expect((await call(server, '/me/password', { cookie: here, body: { currentPassword: 'pas-le-bon', newPassword: 'un-tout-nouveau-mot' } })).status).toBe(401);
+    const { mail } = await expectMail(server, 'change@sud.test', async () => {
+      expect((await call(server, '/me/password', { cookie: here, body: { currentPassword: 'demo-negociation', newPassword: 'un-tout-nouveau-mot' } })).status).toBe(204);
+    });
+    expect(mail.subject).toBe('Votre mot de passe a été changé');
+    expect((await within(closed, 1_000))?.code).toBe(4401);
+    expect((await call(server, '/me', { cookie: elsewhere })).status).toBe(401);
+    expect((await call(server, '/me', { cookie: here })).status).toBe(200);
+    expect(await login(server, 'change@sud.test', 'un-tout-nouveau-mot')).toMatch(/^nego_sid=/);
+  });
+
+  it('a new email: mailed to the old address and the new one; another account’s address is refused', async () => {
+    await addMember(server, { email: 'moving@sud.test', negotiationId: ids.negotiations.tempsDeTravail, organisationId: ids.organisations.SUD, roles: ['delegate'] });
+    const cookie = await login(server, 'moving@sud.test');
+    expect((await call(server, '/me/email', { cookie, body: { password: 'demo-negociation', email: 'delegue@cgt.demo' } })).status).toBe(409);
+    const { mail } = await expectMail(server, 'moving@sud.test', async () => {
+      expect((await call(server, '/me/email', { cookie, body: { password: 'demo-negociation', email: 'moved@sud.test' } })).status).toBe(204);
+    });
+    expect(mail.text).toMatch(/remplacée par moved@sud\.test/);
+    expect(await login(server, 'moved@sud.test')).toMatch(/^nego_sid=/);
+  });
+});
