@@ -1,5 +1,3 @@
-import { inflateRawSync } from 'node:zlib';
-import type { Connection } from 'mongoose';
 import type { CampaignView } from '../../shared/signature/campaign.ts';
 import { compareDates } from '../../shared/validity/calendar.ts';
 import type { Assessment } from '../../shared/validity/scenario.ts';
@@ -21,11 +19,11 @@ import { exportedFileModel, signedSnapshotModel } from './signed-export.model.ts
  * 2. Each snapshot exported is stored under its fingerprint; each file served is stored
  *    under the SHA-256 of its bytes (PDF and XML render deterministically, so downloading
  *    again gives the same file; DOCX is not byte-stable, so each one served is recorded).
- * 3. A file verifies when (a) it is a JSON export: the SHA-256 of its bytes is a stored
- *    fingerprint; or (b) the SHA-256 of its bytes is a file we served AND the fingerprint
- *    embedded in it is the one we recorded for that file, of a stored snapshot. One changed
- *    byte anywhere changes the file's SHA-256: it does not verify. A re-indented JSON is not
- *    the export (canonicalise it first).
+ * 3. A file verifies when the SHA-256 of its bytes is a stored fingerprint (the JSON export)
+ *    or a file we served, recorded with the fingerprint it carries (verify.service.ts: the
+ *    upload is hashed as it streams, never held whole). One changed byte anywhere changes the
+ *    file's SHA-256: it does not verify. A re-indented JSON is not the export (canonicalise it
+ *    first).
  */
 
 const EXTERNAL_FORMATS = { pdf: 'pdf', docx: 'docx', json: 'json', xml: 'akn' } as const satisfies Record<string, ExportFormat>;
@@ -104,76 +102,4 @@ export async function exportSignedVersion(
     { upsert: true },
   );
   return rendered;
-}
-
-export type VerifyResult = { valid: false } | { valid: true; negotiationId: string; versionId: string; sha256: string; format: string; fileSha256: string };
-
-/** Whether a file is an export of a stored signed snapshot (see the scheme above). */
-export async function verifyFile(connection: Connection, file: Buffer): Promise<VerifyResult> {
-  const fileSha256 = sha256(file);
-  const served = await exportedFileModel(connection).findById(fileSha256).lean();
-  let fingerprint: string;
-  let format: string;
-  if (served) {
-    const embedded = embeddedFingerprint(file, served.format);
-    if (embedded !== served.fingerprint) return { valid: false };
-    fingerprint = served.fingerprint;
-    format = served.format;
-  } else {
-    // Not a file we served: it can still be the canonical JSON itself, which proves itself.
-    fingerprint = fileSha256;
-    format = 'json';
-  }
-  const snapshot = await signedSnapshotModel(connection).findById(fingerprint).lean();
-  if (!snapshot) return { valid: false };
-  return { valid: true, negotiationId: snapshot.negotiationId, versionId: snapshot.versionId, sha256: fingerprint, format: format === 'akn' ? 'xml' : format, fileSha256 };
-}
-
-const HEX64 = /[a-f0-9]{64}/;
-
-/** The fingerprint a rendered file carries, or null. */
-export function embeddedFingerprint(file: Buffer, format: string): string | null {
-  switch (format) {
-    case 'json':
-      return sha256(file);
-    case 'pdf':
-      return new RegExp(`sha256:(${HEX64.source})`).exec(file.toString('latin1'))?.[1] ?? null;
-    case 'akn':
-      return new RegExp(`<neg:fingerprint[^>]*>(${HEX64.source})</neg:fingerprint>`).exec(file.toString('utf8'))?.[1] ?? null;
-    case 'docx': {
-      const core = zipEntry(file, 'docProps/core.xml');
-      return core ? (new RegExp(`sha256:(${HEX64.source})`).exec(core.toString('utf8'))?.[1] ?? null) : null;
-    }
-    default:
-      return null;
-  }
-}
-
-/** One entry of a ZIP archive (stored or deflated), read through the central directory; null when absent. */
-function zipEntry(zip: Buffer, name: string): Buffer | null {
-  try {
-    const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    if (eocd < 0) return null;
-    const count = zip.readUInt16LE(eocd + 10);
-    let at = zip.readUInt32LE(eocd + 16);
-    for (let i = 0; i < count; i++) {
-      if (zip.readUInt32LE(at) !== 0x02014b50) return null;
-      const method = zip.readUInt16LE(at + 10);
-      const compressedSize = zip.readUInt32LE(at + 20);
-      const nameLength = zip.readUInt16LE(at + 28);
-      const extraLength = zip.readUInt16LE(at + 30);
-      const commentLength = zip.readUInt16LE(at + 32);
-      const localOffset = zip.readUInt32LE(at + 42);
-      const entryName = zip.toString('utf8', at + 46, at + 46 + nameLength);
-      if (entryName === name) {
-        const dataStart = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
-        const data = zip.subarray(dataStart, dataStart + compressedSize);
-        return method === 0 ? Buffer.from(data) : method === 8 ? inflateRawSync(data) : null;
-      }
-      at += 46 + nameLength + extraLength + commentLength;
-    }
-    return null;
-  } catch {
-    return null;
-  }
 }

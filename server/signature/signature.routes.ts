@@ -1,4 +1,3 @@
-import express from 'express';
 import type { z } from 'zod';
 import type { AppContext, Capability } from '../app.ts';
 import {
@@ -12,7 +11,7 @@ import {
 } from '../../shared/signature/campaign.ts';
 import { checkOrigin, requireActor, type Actor } from '../access/access.service.ts';
 import { clientAddress } from '../auth/client-address.ts';
-import { confirmPassword } from '../auth/step-up.ts';
+import { confirmPassword, throttlesOf } from '../auth/step-up.ts';
 import { AppError } from '../common/app-error.ts';
 import { collabOf } from '../collab/collab.capability.ts';
 import { createVersion } from '../versions/versions.service.ts';
@@ -29,12 +28,10 @@ import {
   validityOf,
   type SignatureDeps,
 } from './campaign.service.ts';
-import { EXTERNAL_FORMAT_NAMES, exportSignedVersion, verifyFile, type ExternalFormat } from './export.service.ts';
+import { EXTERNAL_FORMAT_NAMES, exportSignedVersion, type ExternalFormat } from './export.service.ts';
+import { hashUpload, oneOfFewUploads, verifyUpload, VERIFY_LIMIT_BYTES } from './verify.service.ts';
 import { parisDate } from './paris-date.ts';
 import { exportedFileModel, signedSnapshotModel } from './signed-export.model.ts';
-
-/** The largest file `POST /api/verify` reads. */
-export const VERIFY_LIMIT = '20mb';
 
 /** The campaign use cases wired to this app: its event log (which broadcasts), its live text. */
 export function signatureDeps(ctx: Pick<AppContext, 'db' | 'events'>): SignatureDeps {
@@ -151,12 +148,20 @@ export const registerSignature: Capability = async (ctx) => {
     res.end(rendered.body);
   });
 
-  // The file as the raw body, whatever its type: mounted on the app itself, ahead of the API's JSON parser.
-  ctx.app.post('/api/verify', checkOrigin, express.raw({ type: () => true, limit: VERIFY_LIMIT }), async (req, res) => {
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (body.length === 0) throw new AppError('BAD_REQUEST', 'Envoyez le fichier à vérifier dans le corps de la requête.');
-    const result = await verifyFile(connection, body);
-    logger.info({ valid: result.valid, size: body.length }, 'file verified');
+  // Anyone may ask what a file is: no session. The raw body, whatever its type, is hashed as it
+  // streams in (mounted on the app itself, ahead of the API's JSON parser), throttled per address.
+  ctx.app.post('/api/verify', checkOrigin, async (req, res) => {
+    await throttlesOf(connection).verify.consume(clientAddress(req), clientAddress(req), 'Trop de vérifications depuis cette adresse. Réessayez dans quelques minutes.');
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > VERIFY_LIMIT_BYTES) {
+      res.setHeader('Connection', 'close');
+      throw new AppError('PAYLOAD_TOO_LARGE', `Fichier trop volumineux : ${VERIFY_LIMIT_BYTES / 1024 / 1024} Mo au plus.`);
+    }
+    const file = await oneOfFewUploads(() => hashUpload(req));
+    if (file.size === 0) throw new AppError('BAD_REQUEST', 'Envoyez le fichier à vérifier dans le corps de la requête.');
+    const result = await verifyUpload(deps, file, new Date());
+    logger.info({ authentic: result.authentic, size: file.size }, 'file verified');
+    res.setHeader('Cache-Control', 'no-store');
     res.json(result);
   });
 };

@@ -207,7 +207,7 @@ describe('the signature campaign, its validity and its signed exports', () => {
       for (const [format, file] of Object.entries(files)) {
         const response = await fetch(`${server.url}/api/verify`, { method: 'POST', body: new Uint8Array(file), headers: { 'content-type': format === 'json' ? 'application/json' : 'application/octet-stream' } });
         const sut = await json<Record<string, unknown>>(response);
-        expect(sut, format).toMatchObject({ valid: true, negotiationId: cppni, versionId, sha256: fingerprint });
+        expect(sut, format).toMatchObject({ authentic: true, negotiationId: cppni, versionId, sha256: fingerprint });
       }
     });
 
@@ -217,12 +217,12 @@ describe('the signature campaign, its validity and its signed exports', () => {
         const at = format === 'json' ? file.indexOf('38.5') + 1 : Math.floor(file.length / 2);
         copy[at] = copy[at] === 0x39 ? 0x38 : 0x39;
         const sut = await json<Record<string, unknown>>(await fetch(`${server.url}/api/verify`, { method: 'POST', body: new Uint8Array(copy), headers: { 'content-type': 'text/plain' } }));
-        expect(sut, format).toEqual({ valid: false });
+        expect(sut, format).toMatchObject({ authentic: false });
       }
       const tampered = Buffer.from(files.pdf);
       tampered[tampered.length - 100] ^= 0x01;
-      expect(await json(await fetch(`${server.url}/api/verify`, { method: 'POST', body: new Uint8Array(tampered) }))).toEqual({ valid: false });
-      expect(await json(await fetch(`${server.url}/api/verify`, { method: 'POST', body: 'bonjour' }))).toEqual({ valid: false });
+      expect(await json(await fetch(`${server.url}/api/verify`, { method: 'POST', body: new Uint8Array(tampered) }))).toMatchObject({ authentic: false });
+      expect(await json(await fetch(`${server.url}/api/verify`, { method: 'POST', body: 'bonjour' }))).toMatchObject({ authentic: false });
       expect((await fetch(`${server.url}/api/verify`, { method: 'POST' })).status).toBe(400);
     });
 
@@ -367,7 +367,7 @@ describe('the signature campaign, its validity and its signed exports', () => {
       const pdf = await call(server, `/negotiations/${cppni}/versions/${adopted.version.id}/export.pdf`, { cookie: who('delegue@cgt.demo') });
       expect(pdf.status).toBe(200);
       const file = Buffer.from(await pdf.arrayBuffer());
-      expect(await json(await fetch(`${server.url}/api/verify`, { method: 'POST', body: new Uint8Array(file) }))).toMatchObject({ valid: true, versionId: adopted.version.id });
+      expect(await json(await fetch(`${server.url}/api/verify`, { method: 'POST', body: new Uint8Array(file) }))).toMatchObject({ authentic: true, versionId: adopted.version.id });
     });
   });
 });
