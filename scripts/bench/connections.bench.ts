@@ -11,8 +11,8 @@
 //   is the cost of an idle Yjs connection beyond the document (target ≤ 100 KB).
 // The workspace runs in a child process (this file, with CONNECTIONS_BENCH_CHILD set), with
 // the flags of `npm start` and --expose-gc; the clients run here.
-// CONNECTIONS_BENCH_SOCKETS / _YJS: other crowd sizes; CONNECTIONS_BENCH_CPU_PROF=DIR writes a
-// CPU profile of the server during the joins (DIR/join.cpuprofile).
+// CONNECTIONS_BENCH_SOCKETS / _YJS: other crowd sizes; CONNECTIONS_BENCH_CPU_PROF=DIR writes CPU
+// profiles of the server during the joins and the storm (DIR/join.cpuprofile, storm.cpuprofile).
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -203,6 +203,7 @@ async function socketIo(child: ChildProcess, url: string, data: Awaited<ReturnTy
   for (const socket of sockets) socket.close();
   await sleep(1000);
   // The storm: a server restart, and every client connects and joins at once.
+  if (profileDir) await ask(child, { cmd: 'profile:start' }, 'profiling');
   const stormCpu = await cpuOf(child);
   const stormStart = performance.now();
   const stormSockets = await Promise.all(data.cookies.map((cookie) => connectSocket(url, cookie)));
@@ -210,6 +211,7 @@ async function socketIo(child: ChildProcess, url: string, data: Awaited<ReturnTy
   const storm = await joinAll(stormSockets, data.negotiationId);
   const stormMs = round(performance.now() - stormStart, 0);
   const stormServerCpuMs = round((await cpuOf(child)) - stormCpu, 0);
+  if (profileDir) await ask(child, { cmd: 'profile:stop', file: path.resolve(profileDir, 'storm.cpuprofile') }, 'profiling');
   for (const socket of stormSockets) socket.close();
   await sleep(1000);
   return {
