@@ -652,6 +652,8 @@ export async function run(): Promise<Record<string, unknown>> {
         for (const area of summary.areas.slice(0, 10)) out(`  ${String(area.percent).padStart(5)} %  ${area.name}\n`);
         out('  heaviest functions (self time):\n');
         for (const fn of summary.functions.slice(0, 12)) out(`  ${String(fn.percent).padStart(5)} %  ${fn.name}\n`);
+        out('  our functions, with what they call:\n');
+        for (const fn of summary.inclusive.slice(0, 12)) out(`  ${String(fn.percent).padStart(5)} %  ${fn.name}\n`);
       }
     }
     out('\ntargets (ours ÷ the other, median ratio):\n');

@@ -1,6 +1,7 @@
 // What a V8 CPU profile (.cpuprofile, from `node --cpu-prof` or the inspector) says at a
 // glance: self time by area (our folders, each package, Node's internals, the garbage
-// collector) and by function. Not a benchmark itself: the benchmarks print it for their
+// collector) and by function, and the time spent in each of our own functions and what they
+// call (inclusive). Samples of the profiler stopping itself (node:inspector) are left out. Not a benchmark itself: the benchmarks print it for their
 // profiles; `node scripts/bench/profile-summary.ts FILE` prints it for any profile.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 export interface CpuProfile {
@@ -26,6 +28,8 @@ export interface ProfileSummary {
   /** Shares of the busy time. */
   areas: { name: string; ms: number; percent: number }[];
   functions: { name: string; ms: number; percent: number }[];
+  /** Our functions (outside node_modules), with everything they call. */
+  inclusive: { name: string; ms: number; percent: number }[];
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -44,23 +48,36 @@ function areaOf(url: string, functionName: string): string {
   return relative.startsWith('..') ? file : path.dirname(relative);
 }
 
+const isOurs = (url: string) => url.startsWith('file://') && !url.includes('/node_modules/');
+
 export function summariseProfile(profile: CpuProfile): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const nameOf = ({ functionName, url, lineNumber }: ProfileNode['callFrame']) =>
+    `${functionName || '(anonymous)'}${url ? ` ${areaOf(url, functionName)}/${path.basename(url)}:${lineNumber + 1}` : ''}`;
   const areas = new Map<string, number>();
   const functions = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const add = (m: Map<string, number>, key: string, us: number) => m.set(key, (m.get(key) ?? 0) + us);
   let busy = 0;
-  for (const [id, us] of selfUs) {
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-    if (functionName === '(idle)') continue;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    const { callFrame } = byId.get(id)!;
+    if (callFrame.functionName === '(idle)' || callFrame.url.startsWith('node:inspector')) return;
     busy += us;
-    const area = areaOf(url, functionName);
-    areas.set(area, (areas.get(area) ?? 0) + us);
-    const where = url ? ` ${area}/${path.basename(url)}:${lineNumber + 1}` : '';
-    const name = `${functionName || '(anonymous)'}${where}`;
-    functions.set(name, (functions.get(name) ?? 0) + us);
-  }
+    add(areas, areaOf(callFrame.url, callFrame.functionName), us);
+    add(functions, nameOf(callFrame), us);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const frame = byId.get(at)!.callFrame;
+      if (!isOurs(frame.url)) continue;
+      const name = nameOf(frame);
+      if (seen.has(name)) continue; // recursion counts once
+      seen.add(name);
+      add(inclusive, name, us);
+    }
+  });
   const ranked = (m: Map<string, number>) =>
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
@@ -70,6 +87,7 @@ export function summariseProfile(profile: CpuProfile): ProfileSummary {
     busyMs: Math.round(busy / 1000),
     areas: ranked(areas),
     functions: ranked(functions),
+    inclusive: ranked(inclusive),
   };
 }
 
@@ -84,4 +102,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const a of summary.areas.slice(0, 15)) process.stdout.write(`${String(a.percent).padStart(5)} %  ${a.name}\n`);
   process.stdout.write('heaviest functions (self time):\n');
   for (const f of summary.functions.slice(0, 25)) process.stdout.write(`${String(f.percent).padStart(5)} %  ${f.name}\n`);
+  process.stdout.write('our functions, with what they call:\n');
+  for (const f of summary.inclusive.slice(0, 25)) process.stdout.write(`${String(f.percent).padStart(5)} %  ${f.name}\n`);
 }
