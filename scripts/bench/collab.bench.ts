@@ -42,7 +42,8 @@ const FAIRNESS = [
   'Clients: stock y-websocket providers for ours and the relay, @hocuspocus/provider for Hocuspocus (its protocol prefixes each message with the document name and opens with an auth message); all over the same `ws` library, one WebSocket per document and client, every update sent at once (no provider batching).',
   'Rights: ours authenticates each connection with a session cookie and authorises every update; the relay and Hocuspocus check nothing (no onAuthenticate hook).',
   'Durability: ours appends the updates every 100 ms and compacts them (≤ 100 ms of edits at risk); Hocuspocus stores the whole document 2 s after the last change (10 s at most while changes keep coming) and when its last client leaves; the relay stores nothing and keeps the documents in its memory.',
-  'Storage: ours and Hocuspocus both run the embedded MongoDB engine in their own process and reach it through the mongodb driver over loopback; the relay reads the same document states from memory on a cold open.',
+  'Storage: ours and Hocuspocus both run the embedded MongoDB engine in their own process and reach it through the mongodb driver over loopback (ours reads the documents opened together in two queries, Hocuspocus one findOne per document, as its extension does); the relay reads the same document states from memory on a cold open.',
+  'Yjs: Hocuspocus keeps its documents with Yjs garbage collection on (its default); ours and the relay keep deleted content (gc off: versions are rendered from history). The workloads delete nothing, so it weighs little here.',
   'Documents: the same 301 Yjs states (a 300-article agreement and its outline) for all three, each round restoring them from the same stored copy; W1 and W2 write the same updates.',
   'Machine: one server at a time, the same Node flags (npm start\'s, with --expose-gc for the heap figure), the order rotated each round; the clients run in this process.',
 ];
