@@ -15,6 +15,7 @@ const PAGES: Record<RouteName, () => Promise<{ default: unknown }>> = {
   negotiation: () => import('../pages/NegotiationPage.svelte'),
   members: () => import('../pages/MembersPage.svelte'),
   invitation: () => import('../pages/InvitationPage.svelte'),
+  verifier: () => import('../pages/VerifierPage.svelte'),
   text: () => import('../editor/AgreementView.svelte'),
   sessions: () => import('../sessions/SessionsPage.svelte'),
   session: () => import('../sessions/SessionPage.svelte'),

@@ -13,6 +13,7 @@ const ROUTES = {
   signature: '/negotiations/:id/signature',
   positions: '/negotiations/:id/positions',
   invitation: '/invitations/:token',
+  verifier: '/verifier',
 } as const;
 
 export type RouteName = keyof typeof ROUTES | 'notFound';
