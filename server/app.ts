@@ -12,13 +12,14 @@ import type { Database } from './db/connection.ts';
 import { answerClientError, apiNotFound, errorHandler } from './http/errors.ts';
 import { answerUnknownCommands } from './access/socket-command.ts';
 import { InFlight } from './http/lifecycle.ts';
-import { CloseCode } from './collab/close-codes.ts';
+import { CloseCode } from '../shared/collab/close-codes.ts';
 import { Readiness, type ReadinessCheck } from './http/readiness.ts';
 import { requestLogger } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { EventStore } from './events/event-store.ts';
 import { EventLog } from './events/event-log.ts';
 import { NegotiationChannel, roomBroadcast } from './realtime/channel.ts';
+import type { AppServer } from './realtime/sockets.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 export const VERSION: string = pkg.version;
@@ -42,7 +43,8 @@ export interface AppContext {
   channel: NegotiationChannel;
   app: Express;
   api: express.Router;
-  io: SocketServer;
+  /** Socket.IO, typed by the command and event catalogues of shared/. */
+  io: AppServer;
   httpServer: HttpServer;
   onUpgrade(prefix: string, handler: UpgradeHandler): void;
   onClose(fn: () => Promise<void> | void): void;
@@ -87,7 +89,7 @@ export async function createApp(
   api.get('/ready', readiness.route);
 
   const httpServer = createServer(app);
-  const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });
+  const io: AppServer = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });
   io.on('connection', inFlight.socket);
   io.on('connection', answerUnknownCommands);
   httpServer.on('clientError', answerClientError(logger));

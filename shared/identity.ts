@@ -149,6 +149,25 @@ export interface MembersView {
   leads: string | null;
 }
 
+// --- Event payloads ------------------------------------------------------------------------
+
+/** A mandate granted (`member:joined`, with the person's name), changed or ended, as the log records it. */
+export interface MandatePayload {
+  userId: string;
+  organisationId: string;
+  roles: Role[];
+}
+export interface MemberJoinedPayload extends MandatePayload {
+  name: string;
+}
+export interface MandateChangedPayload extends MandatePayload {
+  membershipId: string;
+}
+/** What `member:suspended` (with its reason) and `member:reinstated` (reason null) carry. */
+export interface MandateSuspensionPayload extends MandateChangedPayload {
+  reason: string | null;
+}
+
 export const INVITATION_KINDS = ['invitation', 'password-reset'] as const;
 export type InvitationKind = (typeof INVITATION_KINDS)[number];
 

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
+import { ARTICLE_STATUSES, type ArticleStatus } from './identity.ts';
 
 /**
  * The live text's shape in Yjs, shared by the server (seeding, versions, metadata) and the
@@ -284,10 +285,39 @@ export const EditArticleBodySchema = z
 export const RenumberBodySchema = z.object({ numbers: z.record(z.string(), z.string().trim().min(1).max(20)).optional() });
 
 export const ArticleStatusBodySchema = z.object({
-  status: z.enum(['open', 'bracketed', 'agreed ad referendum', 'reserved', 'withdrawn']),
+  status: z.enum(ARTICLE_STATUSES),
 });
 
 export const VersionBodySchema = z.object({
   name: z.string().trim().min(1).max(200),
   reason: z.string().trim().max(2000).optional(),
 });
+
+// --- Event payloads ------------------------------------------------------------------------
+
+export interface ArticleAddedPayload {
+  articleId: string;
+  number: string;
+  title: string;
+}
+/** What `article:edited` and `article:moved` carry: the fields changed. */
+export interface ArticleEditedPayload {
+  articleId: string;
+  title?: string;
+  titre?: string | null;
+  chapitre?: string | null;
+  position?: number;
+}
+export interface ArticleDeletedPayload {
+  articleId: string;
+}
+export interface ArticlesRenumberedPayload {
+  /** Old number → new number. */
+  renumbered: Record<string, string>;
+}
+export interface ArticleStatusChangedPayload {
+  articleId: string;
+  number: string;
+  from: ArticleStatus;
+  to: ArticleStatus;
+}

@@ -3,7 +3,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Socket } from 'socket.io';
 import { rolesAllow, rolesAllowFor, type Action, type Role } from '../../shared/access.ts';
 import type { AuthUser, OrgCollege } from '../../shared/identity.ts';
-import type { Viewer } from '../../shared/realtime.ts';
+import type { Viewer } from '../../shared/visibility.ts';
 import { AppError } from '../common/app-error.ts';
 import { authenticate } from '../auth/session.service.ts';
 import { accessCacheOf, mandateKey, type AccessCache, type CachedMandate } from './access-cache.ts';

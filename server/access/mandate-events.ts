@@ -1,14 +1,6 @@
-import type { Role } from '../../shared/access.ts';
-import type { EventDraft, Visibility } from '../../shared/events.ts';
+import { streamOf, type EventContent, type EventPayload, type EventTypeOf, type Visibility } from '../../shared/events.ts';
 
-const MANDATE_EVENTS = new Set(['member:joined', 'member:roles-changed', 'member:revoked', 'member:suspended', 'member:reinstated']);
-
-/** A mandate granted, changed or ended, as the negotiation's log records it. */
-export interface MandatePayload {
-  userId: string;
-  organisationId: string;
-  roles: Role[];
-}
+type MandateEventType = EventTypeOf<'member'>;
 
 /**
  * The event of a change of mandate. Who sits in a delegation is that delegation's
@@ -16,11 +8,11 @@ export interface MandatePayload {
  * the event is visible to the delegation concerned, never to the other organisations;
  * the person revoked is in it and hears of it before their stream stops.
  */
-export function mandateEvent(type: 'member:joined' | 'member:roles-changed' | 'member:revoked' | 'member:suspended' | 'member:reinstated', payload: MandatePayload): Omit<EventDraft, 'actor' | 'org'> {
-  return { type, payload, visibility: mandateVisibility(payload) };
+export function mandateEvent<K extends MandateEventType>(type: K, payload: EventPayload<K>): EventContent<K> {
+  return { type, payload, visibility: mandateVisibility(payload) } as EventContent<K>;
 }
 
-function mandateVisibility(payload: Pick<MandatePayload, 'organisationId'>): Visibility {
+function mandateVisibility(payload: { organisationId: string }): Visibility {
   return { scope: 'delegation', org: payload.organisationId };
 }
 
@@ -30,8 +22,8 @@ function mandateVisibility(payload: Pick<MandatePayload, 'organisationId'>): Vis
  * that no catch-up shows a delegation's members to another organisation.
  */
 export function readVisibility(event: { type: string; payload: unknown; actor: string; org: string | null; visibility: Visibility }): Visibility {
-  if (!MANDATE_EVENTS.has(event.type) || event.visibility.scope !== 'committee') return event.visibility;
-  const organisationId = (event.payload as Partial<MandatePayload> | null)?.organisationId;
+  if (streamOf(event.type) !== 'member' || event.visibility.scope !== 'committee') return event.visibility;
+  const organisationId = (event.payload as { organisationId?: unknown } | null)?.organisationId;
   if (typeof organisationId === 'string') return mandateVisibility({ organisationId });
   // A record without its organisation: only the delegation that made the change sees it.
   return event.org ? { scope: 'delegation', org: event.org } : { scope: 'private', user: event.actor };

@@ -1,18 +1,16 @@
 import type { Connection } from 'mongoose';
 import type { Socket } from 'socket.io';
-import { z } from 'zod';
-import type { Action } from '../../shared/access.ts';
+import { COMMANDS, type CommandInput, type CommandName, type CommandResult } from '../../shared/commands.ts';
 import type { Ack } from '../../shared/errors.ts';
 import { AppError, toAppError } from '../common/app-error.ts';
 import type { Logger } from '../logger.ts';
+import type { AppSocket } from '../realtime/sockets.ts';
 import { authenticateSession, sessionIdOf } from '../auth/session.service.ts';
 import { assertCan, loadActor, type Actor } from './access.service.ts';
 
-type CommandPayload = { negotiationId: string };
-
 /** A socket's session id: its handshake's cookie never changes, so it is hashed once. */
-const sessionIds = new WeakMap<Socket, string | null>();
-function socketSession(socket: Socket): string | null {
+const sessionIds = new WeakMap<AppSocket, string | null>();
+function socketSession(socket: AppSocket): string | null {
   let id = sessionIds.get(socket);
   if (id === undefined) sessionIds.set(socket, (id = sessionIdOf(socket.handshake.headers.cookie)));
   return id;
@@ -33,20 +31,24 @@ export function answerUnknownCommands(socket: Socket): void {
 }
 
 /**
- * Registers a Socket.IO command that is parsed, then authorised, on EVERY call: the session
- * and the actor are loaded afresh (a revoked mandate or an ended session stops working at
- * the next command, not at reconnection).
- * The acknowledgement, always the last argument, gets the one Ack shape.
+ * Registers a Socket.IO command of the catalogue (shared/commands.ts): parse with its schema,
+ * then authorise its action, on EVERY call (the session and the actor are loaded afresh: a
+ * revoked mandate or an ended session stops working at the next command, not at
+ * reconnection), then the use case, then the ack. The compiler holds the handler to the
+ * catalogue: its input is the parsed payload, its result what the ack carries.
  */
-export function onCommand<S extends z.ZodType<CommandPayload>, T>(
-  socket: Socket,
-  options: { connection: Connection; logger: Logger; event: string; action: Action; schema: S },
-  handler: (actor: Actor, payload: z.infer<S>) => Promise<T> | T,
+export function onCommand<K extends CommandName>(
+  socket: AppSocket,
+  deps: { connection: Connection; logger: Logger },
+  name: K,
+  handler: (actor: Actor, input: CommandInput<K>) => Promise<CommandResult<K>> | CommandResult<K>,
 ): void {
-  const { connection, logger, event, action, schema } = options;
-  socket.on(event, async (...args: unknown[]) => {
+  const { connection, logger } = deps;
+  const { schema, action } = COMMANDS[name];
+  // The typed maps describe well-behaved clients; the listener reads what actually arrives.
+  (socket as unknown as Socket).on(name as string, async (...args: unknown[]) => {
     const ack = args.at(-1);
-    const reply = typeof ack === 'function' ? (ack as (a: Ack<T>) => void) : () => undefined;
+    const reply = typeof ack === 'function' ? (ack as (a: Ack<CommandResult<K>>) => void) : () => undefined;
     try {
       const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
       if (!parsed.success) throw new AppError('BAD_REQUEST', 'Commande mal formée.');
@@ -57,10 +59,10 @@ export function onCommand<S extends z.ZodType<CommandPayload>, T>(
       const actor = await loadActor(connection, user, parsed.data.negotiationId);
       if (!actor) throw new AppError('FORBIDDEN', 'Vous ne participez pas à cette négociation.');
       assertCan(actor, action);
-      reply({ ok: true, data: await handler(actor, parsed.data) });
+      reply({ ok: true, data: await handler(actor, parsed.data as CommandInput<K>) });
     } catch (err) {
       const appError = toAppError(err);
-      if (appError.code === 'INTERNAL') logger.error({ err, event }, 'socket command failed');
+      if (appError.code === 'INTERNAL') logger.error({ err, event: name }, 'socket command failed');
       reply({ ok: false, error: appError.toAckError() });
     }
   });

@@ -1,11 +1,4 @@
 import { z } from 'zod';
-import {
-  AdoptAmendmentSchema,
-  AmendmentCommandSchema,
-  DraftAmendmentSchema,
-  MergeAmendmentSchema,
-  TableAmendmentSchema,
-} from '../../shared/amendments/amendment.ts';
 import { AMENDMENT_STATUSES } from '../../shared/amendments/lifecycle.ts';
 import type { Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
@@ -29,28 +22,14 @@ export const registerAmendments: Capability = (ctx) => {
   const context = { ...ctx, logger };
 
   ctx.io.on('connection', (socket) => {
-    const options = { connection, logger };
-    onCommand(socket, { ...options, event: 'amendment:draft', action: 'amendment:table', schema: DraftAmendmentSchema }, (actor, input) =>
-      draftAmendment(context, actor, input),
-    );
-    onCommand(socket, { ...options, event: 'amendment:table', action: 'amendment:table', schema: TableAmendmentSchema }, (actor, input) =>
-      tableAmendment(context, actor, input),
-    );
-    onCommand(socket, { ...options, event: 'amendment:discuss', action: 'amendment:decide', schema: AmendmentCommandSchema }, (actor, input) =>
-      moveAmendment(context, actor, 'discuss', input),
-    );
-    onCommand(socket, { ...options, event: 'amendment:adopt', action: 'amendment:decide', schema: AdoptAmendmentSchema }, (actor, input) =>
-      moveAmendment(context, actor, 'adopt', input),
-    );
-    onCommand(socket, { ...options, event: 'amendment:reject', action: 'amendment:decide', schema: AmendmentCommandSchema }, (actor, input) =>
-      moveAmendment(context, actor, 'reject', input),
-    );
-    onCommand(socket, { ...options, event: 'amendment:withdraw', action: 'amendment:table', schema: AmendmentCommandSchema }, (actor, input) =>
-      moveAmendment(context, actor, 'withdraw', input),
-    );
-    onCommand(socket, { ...options, event: 'amendment:merge', action: 'amendment:merge', schema: MergeAmendmentSchema }, (actor, input) =>
-      mergeAmendment(context, actor, input),
-    );
+    const deps = { connection, logger };
+    onCommand(socket, deps, 'amendment:draft', (actor, input) => draftAmendment(context, actor, input));
+    onCommand(socket, deps, 'amendment:table', (actor, input) => tableAmendment(context, actor, input));
+    onCommand(socket, deps, 'amendment:discuss', (actor, input) => moveAmendment(context, actor, 'discuss', input));
+    onCommand(socket, deps, 'amendment:adopt', (actor, input) => moveAmendment(context, actor, 'adopt', input));
+    onCommand(socket, deps, 'amendment:reject', (actor, input) => moveAmendment(context, actor, 'reject', input));
+    onCommand(socket, deps, 'amendment:withdraw', (actor, input) => moveAmendment(context, actor, 'withdraw', input));
+    onCommand(socket, deps, 'amendment:merge', (actor, input) => mergeAmendment(context, actor, input));
   });
 
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;

@@ -10,6 +10,10 @@ import {
   targetText,
   type AmendmentBase,
   type AmendmentDetail,
+  type AmendmentMerged,
+  type AmendmentRecord,
+  type AmendmentStep,
+  type AmendmentWritten,
   type AmendmentView,
   type Anchor,
   type DraftAmendmentSchema,
@@ -25,8 +29,9 @@ import {
   type AmendmentTransition,
   type LifecycleActor,
 } from '../../shared/amendments/lifecycle.ts';
-import { COMMITTEE, type NegotiationEvent, type Visibility } from '../../shared/events.ts';
-import { canSee } from '../../shared/realtime.ts';
+import { foldAmendments } from '../../shared/amendments/amendment.fold.ts';
+import { COMMITTEE, eventTypesOf, type NegotiationEvent, type Visibility } from '../../shared/events.ts';
+import { canSee } from '../../shared/visibility.ts';
 import { articleDocName } from '../../shared/structure.ts';
 import type { AppContext } from '../app.ts';
 import { assertCanFor, viewerOf, type Actor } from '../access/access.service.ts';
@@ -38,15 +43,6 @@ import { toNegotiationEvent } from '../events/event-store.ts';
 import { articleModel } from '../negotiations/article.model.ts';
 import { createVersion } from '../versions/versions.service.ts';
 import { anchorSpan, joinBlocks, layoutOf, spanText, toBase64, type ArticleLayout } from './article-text.ts';
-import {
-  AMENDMENT_EVENT_TYPES,
-  AMENDMENT_EVENTS,
-  foldAmendments,
-  type AmendmentMerged,
-  type AmendmentRecord,
-  type AmendmentStep,
-  type AmendmentWritten,
-} from './amendment.projection.ts';
 import { applyToLiveText, MergeConflict } from './merge.ts';
 
 export type AmendmentContext = Pick<AppContext, 'db' | 'events' | 'logger'>;
@@ -60,7 +56,7 @@ const lifecycleActor = (actor: Actor): LifecycleActor => ({ roles: actor.roles, 
 /** Every amendment of the negotiation, folded from the log (all of them: callers filter by visibility). */
 async function records(connection: Connection, negotiationId: string): Promise<AmendmentRecord[]> {
   const docs = await eventModel(connection)
-    .find({ negotiationId, type: { $in: AMENDMENT_EVENT_TYPES } })
+    .find({ negotiationId, type: { $in: eventTypesOf('amendment') } })
     .sort({ seq: 1 })
     .lean();
   return foldAmendments(docs.map((d) => toNegotiationEvent(d as EventDoc)));
@@ -157,7 +153,7 @@ export async function draftAmendment(ctx: AmendmentContext, actor: Actor, input:
       amendmentId = existing.id;
     }
     const payload = await writtenPayload(ctx, actor, amendmentId, input);
-    await record(ctx, actor, [{ type: AMENDMENT_EVENTS.drafted, payload, visibility: delegationOf(actor) }]);
+    await record(ctx, actor, [{ type: 'amendment:drafted', payload, visibility: delegationOf(actor) }]);
     return getAmendmentView(ctx, actor, amendmentId);
   });
 }
@@ -181,7 +177,7 @@ export async function tableAmendment(ctx: AmendmentContext, actor: Actor, input:
     } else {
       payload = await writtenPayload(ctx, actor, new Types.ObjectId().toHexString(), input);
     }
-    await record(ctx, actor, [{ type: AMENDMENT_EVENTS.tabled, payload, visibility: COMMITTEE }]);
+    await record(ctx, actor, [{ type: 'amendment:tabled', payload, visibility: COMMITTEE }]);
     ctx.logger.info({ negotiationId, actor: actor.user.id, org: actor.org.id, amendmentId: payload.amendmentId }, 'amendment tabled');
     return getAmendmentView(ctx, actor, payload.amendmentId);
   });
@@ -196,12 +192,12 @@ function record(ctx: AmendmentContext, actor: Actor, drafts: RecordDraft[]): Pro
   return ctx.events.record(actor.negotiationId, stampOf(actor), drafts);
 }
 
-const STEP_EVENTS: Record<'discuss' | 'adopt' | 'reject' | 'withdraw', string> = {
-  discuss: AMENDMENT_EVENTS.discussed,
-  adopt: AMENDMENT_EVENTS.adopted,
-  reject: AMENDMENT_EVENTS.rejected,
-  withdraw: AMENDMENT_EVENTS.withdrawn,
-};
+const STEP_EVENTS = {
+  discuss: 'amendment:discussed',
+  adopt: 'amendment:adopted',
+  reject: 'amendment:rejected',
+  withdraw: 'amendment:withdrawn',
+} as const;
 
 /** Puts under discussion, declares adopted or rejected (secretariat, chair), or withdraws (the author organisation). */
 export async function moveAmendment(
@@ -286,7 +282,7 @@ async function mergeNow(
     automatic: how.automatic,
     manual: how.manual,
   };
-  await ctx.events.record(actor.negotiationId, by, [{ type: AMENDMENT_EVENTS.merged, payload }]);
+  await ctx.events.record(actor.negotiationId, by, [{ type: 'amendment:merged', payload }]);
   ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, amendmentId: amendment.id, version: version.id }, 'amendment merged');
 }
 

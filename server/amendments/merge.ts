@@ -5,7 +5,7 @@ import { agreementDocName, articleDocName, articleFragment, readStructure } from
 import { Origin } from '../collab/shared-doc.ts';
 import { addArticle, moveArticleTo, removeArticle, renumber, type StructureDeps } from '../collab/structure.service.ts';
 import { anchorSpan, joinBlocks, layoutOf, locate, paragraph, topLevel, type ArticleLayout } from './article-text.ts';
-import type { AmendmentRecord } from './amendment.projection.ts';
+import type { AmendmentRecord } from '../../shared/amendments/amendment.ts';
 
 /** The amendment cannot be applied to the text as it now reads: a pen-holder must do it by hand. */
 export class MergeConflict extends Error {}

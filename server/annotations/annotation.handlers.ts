@@ -1,4 +1,4 @@
-import { AnnotateSchema, AnnotationCommandSchema, AnnotationQuerySchema, ReplySchema } from '../../shared/annotations.ts';
+import { AnnotationQuerySchema } from '../../shared/annotations/annotation.ts';
 import type { Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
 import { onCommand } from '../access/socket-command.ts';
@@ -15,15 +15,11 @@ export const registerAnnotations: Capability = (ctx) => {
   const context = { ...ctx, logger };
 
   ctx.io.on('connection', (socket) => {
-    const options = { connection, logger, action: 'annotation:create' as const };
-    onCommand(socket, { ...options, event: 'annotation:create', schema: AnnotateSchema }, (actor, input) => annotate(context, actor, input));
-    onCommand(socket, { ...options, event: 'annotation:reply', schema: ReplySchema }, (actor, input) => replyToAnnotation(context, actor, input));
-    onCommand(socket, { ...options, event: 'annotation:resolve', schema: AnnotationCommandSchema }, (actor, input) =>
-      setResolved(context, actor, input.annotationId, true),
-    );
-    onCommand(socket, { ...options, event: 'annotation:reopen', schema: AnnotationCommandSchema }, (actor, input) =>
-      setResolved(context, actor, input.annotationId, false),
-    );
+    const deps = { connection, logger };
+    onCommand(socket, deps, 'annotation:create', (actor, input) => annotate(context, actor, input));
+    onCommand(socket, deps, 'annotation:reply', (actor, input) => replyToAnnotation(context, actor, input));
+    onCommand(socket, deps, 'annotation:resolve', (actor, input) => setResolved(context, actor, input.annotationId, true));
+    onCommand(socket, deps, 'annotation:reopen', (actor, input) => setResolved(context, actor, input.annotationId, false));
   });
 
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;

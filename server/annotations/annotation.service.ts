@@ -1,9 +1,19 @@
 import { Types } from 'mongoose';
 import type { z } from 'zod';
-import type { AnnotateSchema, AnnotationMessage, AnnotationView, AnnotationVisibility, ReplySchema } from '../../shared/annotations.ts';
-import type { Anchor } from '../../shared/amendments/amendment.ts';
-import type { NegotiationEvent, Visibility } from '../../shared/events.ts';
-import { canSee, type Viewer } from '../../shared/realtime.ts';
+import type {
+  AnnotateSchema,
+  AnnotationCreatedPayload,
+  AnnotationMessage,
+  AnnotationRecord,
+  AnnotationRepliedPayload,
+  AnnotationStatePayload,
+  AnnotationView,
+  AnnotationVisibility,
+  ReplySchema,
+} from '../../shared/annotations/annotation.ts';
+import { annotationVisibility, foldAnnotations } from '../../shared/annotations/annotation.fold.ts';
+import { eventTypesOf, type Visibility } from '../../shared/events.ts';
+import { canSee, type Viewer } from '../../shared/visibility.ts';
 import { articleDocName } from '../../shared/structure.ts';
 import type { AppContext } from '../app.ts';
 import { viewerOf, type Actor } from '../access/access.service.ts';
@@ -22,85 +32,13 @@ import { anchorSpan, layoutOf, spanText } from '../amendments/article-text.ts';
  * written into the Yjs text, so the text, its versions and their exports hold none.
  */
 
-export const ANNOTATION_EVENTS = {
-  created: 'annotation:created',
-  replied: 'annotation:replied',
-  resolved: 'annotation:resolved',
-  reopened: 'annotation:reopened',
-} as const;
-const TYPES: string[] = Object.values(ANNOTATION_EVENTS);
-
 export type AnnotationContext = Pick<AppContext, 'db' | 'events' | 'logger'>;
 
-interface CreatedPayload {
-  annotationId: string;
-  articleId: string;
-  anchor: Anchor;
-  quote: string;
-  visibility: AnnotationVisibility;
-  message: AnnotationMessage;
-}
-interface RepliedPayload {
-  annotationId: string;
-  message: AnnotationMessage;
-}
-interface StatePayload {
-  annotationId: string;
-  by: { userId: string; name: string };
-}
-
-type AnnotationRecord = AnnotationView & { scope: Visibility };
-
-/** The event visibility of a chosen annotation visibility. */
+/** The event visibility of the audience an author chose; the presidency sits in no college. */
 export function visibilityFor(actor: Actor, chosen: AnnotationVisibility): Visibility {
-  switch (chosen) {
-    case 'private':
-      return { scope: 'private', user: actor.user.id };
-    case 'delegation':
-      return { scope: 'delegation', org: actor.org.id };
-    case 'college':
-      if (actor.org.college === 'neutral') {
-        throw new AppError('UNPROCESSABLE', 'La présidence n’appartient à aucun collège : choisissez une autre visibilité.');
-      }
-      return { scope: 'college', college: actor.org.college };
-    case 'committee':
-      return { scope: 'committee' };
-  }
-}
-
-/** Folds one event into a thread. Pure. */
-export function applyAnnotationEvent(current: AnnotationRecord | null, event: NegotiationEvent): AnnotationRecord | null {
-  switch (event.type) {
-    case ANNOTATION_EVENTS.created: {
-      if (current) return current;
-      const p = event.payload as CreatedPayload;
-      return {
-        id: p.annotationId,
-        negotiationId: event.negotiationId,
-        articleId: p.articleId,
-        anchor: p.anchor,
-        quote: p.quote,
-        visibility: p.visibility,
-        messages: [p.message],
-        resolved: false,
-        resolvedBy: null,
-        createdAt: event.at,
-        updatedAt: event.at,
-        scope: event.visibility,
-      };
-    }
-    case ANNOTATION_EVENTS.replied:
-      if (!current) return current;
-      return { ...current, messages: [...current.messages, (event.payload as RepliedPayload).message], updatedAt: event.at };
-    case ANNOTATION_EVENTS.resolved:
-      if (!current) return current;
-      return { ...current, resolved: true, resolvedBy: (event.payload as StatePayload).by, updatedAt: event.at };
-    case ANNOTATION_EVENTS.reopened:
-      if (!current) return current;
-      return { ...current, resolved: false, resolvedBy: null, updatedAt: event.at };
-    default:
-      return current;
-  }
+  const visibility = annotationVisibility({ userId: actor.user.id, orgId: actor.org.id, college: actor.org.college }, chosen);
+  if (!visibility) throw new AppError('UNPROCESSABLE', 'La présidence n’appartient à aucun collège : choisissez une autre visibilité.');
+  return visibility;
 }
 
 /** The database filter matching only what a viewer may see (the fold checks again with canSee). */
@@ -117,19 +55,12 @@ function visibleTo(viewer: Viewer): Record<string, unknown>[] {
 async function threads(ctx: AnnotationContext, actor: Actor): Promise<AnnotationView[]> {
   const viewer = viewerOf(actor);
   const docs = await eventModel(ctx.db.connection)
-    .find({ negotiationId: actor.negotiationId, type: { $in: TYPES }, $or: visibleTo(viewer) })
+    .find({ negotiationId: actor.negotiationId, type: { $in: eventTypesOf('annotation') }, $or: visibleTo(viewer) })
     .sort({ seq: 1 })
     .lean();
-  const byId = new Map<string, AnnotationRecord>();
-  for (const doc of docs) {
-    const event = toNegotiationEvent(doc as EventDoc);
-    if (!canSee(viewer, event.visibility)) continue;
-    const id = (event.payload as { annotationId?: unknown }).annotationId;
-    if (typeof id !== 'string') continue;
-    const next = applyAnnotationEvent(byId.get(id) ?? null, event);
-    if (next) byId.set(id, next);
-  }
-  return [...byId.values()]
+  const visible = docs.map((doc) => toNegotiationEvent(doc as EventDoc)).filter((event) => canSee(viewer, event.visibility));
+  const records: AnnotationRecord[] = foldAnnotations(visible);
+  return records
     .filter((r) => canSee(viewer, r.scope))
     .map(({ scope: _scope, ...view }) => view);
 }
@@ -178,7 +109,7 @@ export async function annotate(ctx: AnnotationContext, actor: Actor, input: z.in
     if (!span) throw new AppError('BAD_REQUEST', 'Le passage annoté est introuvable dans cet article.');
     return spanText(layout, span);
   });
-  const payload: CreatedPayload = {
+  const payload: AnnotationCreatedPayload = {
     annotationId: new Types.ObjectId().toHexString(),
     articleId: input.articleId,
     anchor: input.anchor,
@@ -186,26 +117,31 @@ export async function annotate(ctx: AnnotationContext, actor: Actor, input: z.in
     visibility: input.visibility,
     message: messageOf(actor, input.body, new Date()),
   };
-  await ctx.events.record(actor.negotiationId, stampOf(actor), [{ type: ANNOTATION_EVENTS.created, payload, visibility }]);
+  await ctx.events.record(actor.negotiationId, stampOf(actor), [{ type: 'annotation:created', payload, visibility }]);
   // Ids only: what a note says stays out of the logs.
   ctx.logger.debug({ negotiationId: actor.negotiationId, actor: actor.user.id, annotationId: payload.annotationId }, 'annotation created');
   return getAnnotation(ctx, actor, payload.annotationId);
 }
 
-async function threadEvent(ctx: AnnotationContext, actor: Actor, annotationId: string, type: string, payload: unknown): Promise<void> {
+async function threadEvent(
+  ctx: AnnotationContext,
+  actor: Actor,
+  annotationId: string,
+  content: { type: 'annotation:replied'; payload: AnnotationRepliedPayload } | { type: 'annotation:resolved' | 'annotation:reopened'; payload: AnnotationStatePayload },
+): Promise<void> {
   const events = await eventModel(ctx.db.connection)
-    .findOne({ negotiationId: actor.negotiationId, type: ANNOTATION_EVENTS.created, 'payload.annotationId': annotationId })
+    .findOne({ negotiationId: actor.negotiationId, type: 'annotation:created', 'payload.annotationId': annotationId })
     .lean();
   const visibility = events?.visibility as Visibility | undefined;
   if (!visibility || !canSee(viewerOf(actor), visibility)) throw new AppError('NOT_FOUND', 'Annotation introuvable.');
   // A reply or a resolution reaches exactly the thread's audience, never more.
-  await ctx.events.record(actor.negotiationId, stampOf(actor), [{ type, payload, visibility }]);
+  await ctx.events.record(actor.negotiationId, stampOf(actor), [{ ...content, visibility }]);
 }
 
 export async function replyToAnnotation(ctx: AnnotationContext, actor: Actor, input: z.infer<typeof ReplySchema>): Promise<AnnotationView> {
   await getAnnotation(ctx, actor, input.annotationId);
-  const payload: RepliedPayload = { annotationId: input.annotationId, message: messageOf(actor, input.body, new Date()) };
-  await threadEvent(ctx, actor, input.annotationId, ANNOTATION_EVENTS.replied, payload);
+  const payload: AnnotationRepliedPayload = { annotationId: input.annotationId, message: messageOf(actor, input.body, new Date()) };
+  await threadEvent(ctx, actor, input.annotationId, { type: 'annotation:replied', payload });
   return getAnnotation(ctx, actor, input.annotationId);
 }
 
@@ -214,7 +150,7 @@ export async function setResolved(ctx: AnnotationContext, actor: Actor, annotati
   if (thread.resolved === resolved) {
     throw new AppError('CONFLICT', resolved ? 'Cette annotation est déjà résolue.' : 'Cette annotation est déjà ouverte.');
   }
-  const payload: StatePayload = { annotationId, by: { userId: actor.user.id, name: actor.user.name } };
-  await threadEvent(ctx, actor, annotationId, resolved ? ANNOTATION_EVENTS.resolved : ANNOTATION_EVENTS.reopened, payload);
+  const payload: AnnotationStatePayload = { annotationId, by: { userId: actor.user.id, name: actor.user.name } };
+  await threadEvent(ctx, actor, annotationId, { type: resolved ? 'annotation:resolved' : 'annotation:reopened', payload });
   return getAnnotation(ctx, actor, annotationId);
 }

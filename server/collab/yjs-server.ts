@@ -7,7 +7,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Logger } from '../logger.ts';
-import { CloseCode, MAX_MESSAGE_BYTES } from './close-codes.ts';
+import { CloseCode, MAX_MESSAGE_BYTES } from '../../shared/collab/close-codes.ts';
 import type { DocStore } from './doc-store.ts';
 import { MessageType, type DocPeer, type SharedDoc } from './shared-doc.ts';
 import { PresenceGuard } from './presence.ts';

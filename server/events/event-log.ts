@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { EventDraft, NegotiationEvent } from '../../shared/events.ts';
+import type { EventContent, EventDraft, NegotiationEvent } from '../../shared/events.ts';
 import type { EventStore } from './event-store.ts';
 
 /** Who an event is recorded in the name of: a person acting for an organisation, or the system. */
@@ -17,7 +17,7 @@ export interface EventPublisher {
 }
 
 /** A use case's event: the catalogue's type and payload; the log stamps who acted, unless `by` says otherwise. */
-export type RecordDraft = Omit<EventDraft, 'actor' | 'org'> & { by?: Stamp };
+export type RecordDraft = EventContent & { by?: Stamp };
 
 /**
  * The negotiation event log of one app: THE way a change is recorded. It stamps each event
@@ -46,9 +46,9 @@ export class EventLog {
    * then publishes them. Resolves with the stored events once they are durable and sent.
    */
   async record(negotiationId: string, by: Stamp, drafts: readonly RecordDraft[], at?: Date): Promise<NegotiationEvent[]> {
-    const stamped = drafts.map(({ by: own, ...draft }): EventDraft => {
+    const stamped = drafts.map(({ by: own, ...content }) => {
       const stamp = own ?? by;
-      return { ...draft, actor: stamp.actor, org: stamp.org };
+      return { ...content, actor: stamp.actor, org: stamp.org } as EventDraft;
     });
     const stored = await this.store.append(negotiationId, stamped, at ? () => at : undefined);
     this.publisher?.publish(negotiationId, stored);

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { InProcessCommand } from '../db/connection.ts';
 import { COMMITTEE, type EventDraft, type NegotiationEvent, type Visibility } from '../../shared/events.ts';
-import { canSee, type Viewer } from '../../shared/realtime.ts';
+import { canSee, type Viewer } from '../../shared/visibility.ts';
 import { readVisibility } from '../access/mandate-events.ts';
 import { eventModel, type EventDoc } from './event.model.ts';
 
@@ -13,6 +13,7 @@ function isDuplicateKey(err: unknown): boolean {
   return e?.code === DUPLICATE_KEY || !!e?.writeErrors?.some((w) => w.code === DUPLICATE_KEY);
 }
 
+/** A stored event as the catalogue types it (a type this version does not know is passed on as it is). */
 export function toNegotiationEvent(doc: EventDoc): NegotiationEvent {
   const org = doc.org ?? null;
   return {
@@ -24,7 +25,7 @@ export function toNegotiationEvent(doc: EventDoc): NegotiationEvent {
     org,
     at: new Date(doc.at).toISOString(),
     visibility: readVisibility({ type: doc.type, payload: doc.payload, actor: doc.actor, org, visibility: doc.visibility as Visibility }),
-  };
+  } as NegotiationEvent;
 }
 
 /** What an append stored (in memory at least), and when that is on disk. */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { DeclarePositionSchema } from '../../shared/realtime.ts';
 import type { Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
 import { onCommand } from '../access/socket-command.ts';
 import { tabledAmendments } from '../amendments/amendment.service.ts';
 import { AppError } from '../common/app-error.ts';
-import { articlesInOrder, declarePosition, listPositions, positionMatrix, speakingOrganisations } from './position.service.ts';
+import { positionMatrix } from '../../shared/positions/position.fold.ts';
+import { articlesInOrder, declarePosition, listPositions, speakingOrganisations } from './position.service.ts';
 
 const PositionQuerySchema = z.object({
   org: z.string().regex(/^[a-f0-9]{24}$/).optional(),
@@ -18,11 +18,7 @@ export const registerPositions: Capability = (ctx) => {
   const logger = ctx.logger.child({ capability: 'positions' });
 
   ctx.io.on('connection', (socket) => {
-    onCommand(
-      socket,
-      { connection, logger, event: 'position:declare', action: 'position:declare', schema: DeclarePositionSchema },
-      (actor, input) => declarePosition(ctx, actor, input),
-    );
+    onCommand(socket, { connection, logger }, 'position:declare', (actor, input) => declarePosition(ctx, actor, input));
   });
 
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;

@@ -1,7 +1,9 @@
 import type { Connection } from 'mongoose';
 import type { z } from 'zod';
 import type { NegotiationEvent } from '../../shared/events.ts';
-import { itemKey, type DeclarePositionSchema, type Position, type PositionMatrix } from '../../shared/realtime.ts';
+import { itemKey } from '../../shared/items.ts';
+import { foldPositions, toPosition } from '../../shared/positions/position.fold.ts';
+import type { DeclarePositionSchema, Position, PositionDeclaredPayload, PositionMatrix } from '../../shared/positions/position.ts';
 import type { AppContext } from '../app.ts';
 import { assertCanFor, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
@@ -15,30 +17,10 @@ import { tabledAmendment } from '../amendments/amendment.service.ts';
 /**
  * The positions ledger (DOMAIN, "Positions ledger"): append-only, and the event is the
  * record. Nothing is updated or deleted; a new position on the same item is a new entry,
- * and the matrix shows the latest one.
+ * and the matrix (shared/positions/position.fold.ts) shows the latest one.
  */
-export const POSITION_DECLARED = 'position:declared';
 
 export type PositionContext = Pick<AppContext, 'db' | 'events'>;
-
-type PositionPayload = Omit<Position, 'seq' | 'negotiationId' | 'at'>;
-
-export function toPosition(event: NegotiationEvent): Position {
-  const p = event.payload as PositionPayload;
-  return {
-    seq: event.seq,
-    negotiationId: event.negotiationId,
-    org: p.org,
-    orgShortName: p.orgShortName,
-    declaredBy: p.declaredBy,
-    stance: p.stance,
-    statement: p.statement,
-    item: p.item,
-    sessionId: p.sessionId,
-    liminary: p.liminary,
-    at: event.at,
-  };
-}
 
 /** A delegate declares their organisation's position on an article, an amendment or the whole text. */
 export async function declarePosition(
@@ -57,7 +39,7 @@ export async function declarePosition(
     const amendment = await tabledAmendment(ctx.db.connection, negotiationId, input.item.id);
     if (amendment.status === 'withdrawn') throw new AppError('UNPROCESSABLE', 'Cet amendement a été retiré.');
   }
-  const payload: PositionPayload = {
+  const payload: PositionDeclaredPayload = {
     org: actor.org.id,
     orgShortName: actor.org.shortName,
     declaredBy: { userId: actor.user.id, name: actor.user.name },
@@ -67,8 +49,8 @@ export async function declarePosition(
     sessionId: input.sessionId,
     liminary: input.liminary,
   };
-  const [event] = await ctx.events.record(negotiationId, stampOf(actor), [{ type: POSITION_DECLARED, payload }]);
-  return toPosition(event);
+  const [event] = await ctx.events.record(negotiationId, stampOf(actor), [{ type: 'position:declared', payload }]);
+  return toPosition(event as NegotiationEvent<'position:declared'>);
 }
 
 export interface PositionFilter {
@@ -79,44 +61,11 @@ export interface PositionFilter {
 
 /** The ledger, oldest first: per organisation, the history of its positions on each item. */
 export async function listPositions(connection: Connection, negotiationId: string, filter: PositionFilter = {}): Promise<Position[]> {
-  const query: Record<string, unknown> = { negotiationId, type: POSITION_DECLARED };
+  const query: Record<string, unknown> = { negotiationId, type: 'position:declared' };
   if (filter.org) query['payload.org'] = filter.org;
   const docs = await eventModel(connection).find(query).sort({ seq: 1 }).lean();
-  const positions = docs.map((d) => toPosition(toNegotiationEvent(d as EventDoc)));
+  const positions = foldPositions(docs.map((d) => toNegotiationEvent(d as EventDoc)));
   return filter.item ? positions.filter((p) => itemKey(p.item) === filter.item) : positions;
-}
-
-/** Organisations × items: the latest stance of each organisation on each item. Pure. */
-export function positionMatrix(
-  organisations: PositionMatrix['organisations'],
-  articles: readonly { id: string; number: string; title: string }[],
-  positions: readonly Position[],
-  /** Tabled amendments by id, to name them (« Amendement n° 3 (CGT) »). */
-  amendmentNames: ReadonlyMap<string, { number: number | null; org: string }> = new Map(),
-): PositionMatrix {
-  const cells: PositionMatrix['cells'] = {};
-  const amendments: string[] = [];
-  for (const position of positions) {
-    const key = itemKey(position.item);
-    if (position.item.kind === 'amendment' && !amendments.includes(position.item.id)) amendments.push(position.item.id);
-    const row = (cells[position.org] ??= {});
-    const current = row[key];
-    if (!current || current.seq < position.seq) row[key] = position;
-  }
-  const items: PositionMatrix['items'] = [
-    ...articles.map((a) => ({
-      key: `article:${a.id}`,
-      kind: 'article' as const,
-      label: /^\d/.test(a.number) ? `Article ${a.number} – ${a.title}` : a.title,
-    })),
-    { key: 'text', kind: 'text', label: 'Ensemble du texte' },
-    ...amendments.map((id) => {
-      const named = amendmentNames.get(id);
-      const label = named?.number ? `Amendement n° ${named.number} (${named.org})` : 'Amendement';
-      return { key: `amendment:${id}`, kind: 'amendment' as const, label };
-    }),
-  ];
-  return { organisations, items, cells };
 }
 
 /** The articles of a negotiation, in the order of the text. */

@@ -1,8 +1,8 @@
-import type { Server as SocketServer } from 'socket.io';
 import type { NegotiationEvent } from '../../shared/events.ts';
-import { canSee, type Viewer } from '../../shared/realtime.ts';
+import { canSee, type Viewer } from '../../shared/visibility.ts';
 import type { CatchUpPage } from '../events/event-store.ts';
 import type { Logger } from '../logger.ts';
+import type { AppServer } from './sockets.ts';
 
 /** What the channel reads missed events from: the negotiation event log. */
 export interface EventSource {
@@ -44,7 +44,7 @@ const emitToEach: Broadcast = (sinks, event) => {
 };
 
 /** Each socket is in the room named by its id: one broadcast to those rooms encodes the event once. */
-export function roomBroadcast(io: SocketServer): Broadcast {
+export function roomBroadcast(io: AppServer): Broadcast {
   return (sinks, event) => {
     if (sinks.length === 1) sinks[0].emit('negotiation:event', event);
     else io.to(sinks.map((sink) => sink.id)).emit('negotiation:event', event);

@@ -1,5 +1,4 @@
-import type { Socket } from 'socket.io';
-import { JoinPayloadSchema, LeavePayloadSchema, type JoinResult } from '../../shared/realtime.ts';
+import type { JoinResult } from '../../shared/channel.ts';
 import type { Capability } from '../app.ts';
 import { viewerOf } from '../access/access.service.ts';
 import { onCommand } from '../access/socket-command.ts';
@@ -30,7 +29,7 @@ export const registerRealtime: Capability = (ctx) => {
   ctx.onClose(() => clearInterval(sweep));
 
   const live = liveAccessOf(connection);
-  ctx.io.on('connection', (socket: Socket) => {
+  ctx.io.on('connection', (socket) => {
     // A sign-out, a new password, a revocation or an expiry closes this socket at once (server/auth/live-access.ts).
     const untrack = live?.track(liveSocket(socket, channel, connection, logger));
     socket.on('disconnect', () => {
@@ -38,31 +37,23 @@ export const registerRealtime: Capability = (ctx) => {
       untrack?.();
     });
 
-    onCommand(
-      socket,
-      { connection, logger, event: 'negotiation:join', action: 'negotiation:read', schema: JoinPayloadSchema },
-      async (actor, payload): Promise<JoinResult> => {
-        const { negotiationId, sinceSeq } = payload;
-        const { result, release } = channel.join(socket, viewerOf(actor), negotiationId, sinceSeq);
-        const answer: JoinResult = { ...(await result), organisation: actor.org, roles: actor.roles };
-        // The ack is sent in this same turn of the event loop, right after we return;
-        // live events wait for the next turn, so the catch-up always arrives first.
-        setImmediate(release);
-        logger.debug(
-          { negotiationId, userId: actor.user.id, org: actor.org.id, sinceSeq, caughtUp: answer.events.length },
-          'negotiation joined',
-        );
-        return answer;
-      },
-    );
+    onCommand(socket, { connection, logger }, 'negotiation:join', async (actor, payload): Promise<JoinResult> => {
+      const { negotiationId, sinceSeq } = payload;
+      const { result, release } = channel.join(socket, viewerOf(actor), negotiationId, sinceSeq);
+      const answer: JoinResult = { ...(await result), organisation: actor.org, roles: actor.roles };
+      // The ack is sent in this same turn of the event loop, right after we return;
+      // live events wait for the next turn, so the catch-up always arrives first.
+      setImmediate(release);
+      logger.debug(
+        { negotiationId, userId: actor.user.id, org: actor.org.id, sinceSeq, caughtUp: answer.events.length },
+        'negotiation joined',
+      );
+      return answer;
+    });
 
-    onCommand(
-      socket,
-      { connection, logger, event: 'negotiation:leave', action: 'negotiation:read', schema: LeavePayloadSchema },
-      async (_actor, { negotiationId }) => {
-        channel.leave(socket.id, negotiationId);
-        return null;
-      },
-    );
+    onCommand(socket, { connection, logger }, 'negotiation:leave', (_actor, { negotiationId }) => {
+      channel.leave(socket.id, negotiationId);
+      return null;
+    });
   });
 };

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { MINUTES_TEXT, minutesDocName, parseMinutesDocName } from '../../shared/sessions/session.ts';
 import { can, type Actor } from '../access/access.service.ts';
 import type { DocStore } from '../collab/doc-store.ts';
-import { CloseCode } from '../collab/close-codes.ts';
+import { CloseCode } from '../../shared/collab/close-codes.ts';
 import { Origin } from '../collab/shared-doc.ts';
 import { loadSession, negotiationOfSession } from './session.store.ts';
 

@@ -1,6 +1,8 @@
 import { Types, type Connection } from 'mongoose';
 import { parisLocalToUtc, parisParts } from '../../shared/sessions/paris-time.ts';
-import { SESSION_EVENTS, type AgendaItem, type AttendanceRecord } from '../../shared/sessions/session.ts';
+import type { EventContent, EventPayload, EventType } from '../../shared/events.ts';
+import type { Stance } from '../../shared/positions/position.ts';
+import type { AgendaItem, AttendanceRecord } from '../../shared/sessions/session.ts';
 import { tallyVote, type VoteChoice } from '../../shared/votes/tally.ts';
 import type { EventLog } from '../events/event-log.ts';
 import { votingOrganisations } from '../votes/vote.service.ts';
@@ -42,15 +44,16 @@ class Writer {
     this.negotiationId = negotiationId;
   }
 
-  async secretariat(at: Date, type: string, payload: unknown): Promise<void> {
-    await this.events.record(this.negotiationId, { actor: this.ids.users[SECRETARIAT], org: this.ids.organisations.AXESS }, [{ type, payload }], at);
+  async secretariat<K extends EventType>(at: Date, type: K, payload: EventPayload<K>): Promise<void> {
+    const content = { type, payload } as EventContent<K>;
+    await this.events.record(this.negotiationId, { actor: this.ids.users[SECRETARIAT], org: this.ids.organisations.AXESS }, [content], at);
   }
 
   async position(
     at: Date,
     org: string,
     sessionId: string,
-    position: { stance: string; statement: string; liminary: boolean; item: { kind: 'text' } | { kind: 'article'; id: string } },
+    position: { stance: Stance; statement: string; liminary: boolean; item: { kind: 'text' } | { kind: 'article'; id: string } },
   ): Promise<void> {
     const delegate = DELEGATES[org];
     const payload = {
@@ -97,7 +100,7 @@ async function seedSeptember2023(connection: Connection, events: EventLog, ids: 
     { kind: 'article', articleId: art3, title: 'Article 3 – Moyens alloués à la négociation' },
     { kind: 'free', title: 'Ouverture de l’avenant n° 1 à la signature', text: 'Le secrétariat ouvre le texte à la signature des organisations.' },
   ];
-  await w.secretariat(parisLocalToUtc('2023-09-12T10:00'), SESSION_EVENTS.convened, {
+  await w.secretariat(parisLocalToUtc('2023-09-12T10:00'), 'session:convened', {
     sessionId,
     title: 'CPPNI – séance plénière',
     startsAt: startsAt.toISOString(),
@@ -107,7 +110,7 @@ async function seedSeptember2023(connection: Connection, events: EventLog, ids: 
     agenda,
     documents: [],
   });
-  await w.secretariat(minutesLater(startsAt, -5), SESSION_EVENTS.attendanceRecorded, {
+  await w.secretariat(minutesLater(startsAt, -5), 'session:attendance-recorded', {
     sessionId,
     entries: w.attendance({
       AXESS: ['Claire Marchand', 'Julien Roussel'],
@@ -119,8 +122,8 @@ async function seedSeptember2023(connection: Connection, events: EventLog, ids: 
       'CFE-CGC': [],
     }),
   });
-  await w.secretariat(startsAt, SESSION_EVENTS.opened, { sessionId });
-  const declarations: [string, string, string][] = [
+  await w.secretariat(startsAt, 'session:opened', { sessionId });
+  const declarations: [string, Stance, string][] = [
     ['CFDT', 'signera', 'La CFDT considère que cet avenant donne à la négociation de la CCUE une méthode et des moyens ; elle le signera.'],
     ['CGT', 's’opposera', 'La CGT refuse une méthode qui ouvre la voie à un nivellement des garanties conventionnelles ; elle s’opposera au texte.'],
     ['FO', 's’opposera', 'FO ne peut accepter un calendrier qui préjuge du contenu de la future convention ; elle s’opposera au texte.'],
@@ -130,18 +133,18 @@ async function seedSeptember2023(connection: Connection, events: EventLog, ids: 
     await w.position(minutesLater(startsAt, 5 + i * 10), org, sessionId, { stance, statement, liminary: true, item: { kind: 'text' } });
   }
   for (const index of [1, 2, 3, 4]) {
-    await w.secretariat(minutesLater(startsAt, 45 + index * 30), SESSION_EVENTS.itemChanged, { sessionId, index, item: agenda[index] });
+    await w.secretariat(minutesLater(startsAt, 45 + index * 30), 'session:item-changed', { sessionId, index, item: agenda[index] });
   }
   const closedAt = minutesLater(startsAt, 200);
-  await w.secretariat(closedAt, SESSION_EVENTS.closed, { sessionId, versionId: null, nextSession: null });
+  await w.secretariat(closedAt, 'session:closed', { sessionId, versionId: null, nextSession: null });
   const drafted = await w.minutes(sessionId);
-  await w.secretariat(minutesLater(closedAt, 60), SESSION_EVENTS.minutesDrafted, { sessionId, text: drafted, by: 'Julien Roussel' });
+  await w.secretariat(minutesLater(closedAt, 60), 'minutes:drafted', { sessionId, text: drafted, by: 'Julien Roussel' });
   // The secretariat's edit before approval: the opening for signature, decided orally.
   const approved = drafted.replace(
     'Aucune décision n’a été prise.',
     '1. L’avenant n° 1 à l’accord CPPNI est ouvert à la signature des organisations représentatives à l’issue de la séance.',
   );
-  await w.secretariat(parisLocalToUtc('2023-10-05T11:00'), SESSION_EVENTS.minutesApproved, { sessionId, text: approved, by: 'Julien Roussel' });
+  await w.secretariat(parisLocalToUtc('2023-10-05T11:00'), 'minutes:approved', { sessionId, text: approved, by: 'Julien Roussel' });
 }
 
 /** A Paris date `days` from now, at the given hour. */
@@ -160,7 +163,7 @@ async function seedLiveNegotiation(connection: Connection, events: EventLog, ids
     { kind: 'article', articleId: articles[2], title: 'Article 2 – Définition du temps de travail effectif' },
     { kind: 'article', articleId: articles[3], title: 'Article 3 – Temps de pause' },
   ];
-  await w.secretariat(parisDay(now, -30, '10:00'), SESSION_EVENTS.convened, {
+  await w.secretariat(parisDay(now, -30, '10:00'), 'session:convened', {
     sessionId: pastId,
     title: 'Temps de travail – première séance',
     startsAt: pastStart.toISOString(),
@@ -170,17 +173,17 @@ async function seedLiveNegotiation(connection: Connection, events: EventLog, ids
     agenda: pastAgenda,
     documents: [],
   });
-  await w.secretariat(minutesLater(pastStart, -5), SESSION_EVENTS.attendanceRecorded, {
+  await w.secretariat(minutesLater(pastStart, -5), 'session:attendance-recorded', {
     sessionId: pastId,
     entries: w.attendance(
       { AXESS: ['Claire Marchand', 'Julien Roussel'], CFDT: ['Nadia Benali'], CGT: ['Thomas Lefèvre'], FO: ['Isabelle Moreau'] },
       { SUD: 'excused' },
     ),
   });
-  await w.secretariat(pastStart, SESSION_EVENTS.opened, { sessionId: pastId });
+  await w.secretariat(pastStart, 'session:opened', { sessionId: pastId });
   // An indicative vote on article 2, recorded against the session (no position: the ledger of
   // the live draft starts empty).
-  await w.secretariat(minutesLater(pastStart, 5), SESSION_EVENTS.itemChanged, { sessionId: pastId, index: 1, item: pastAgenda[1] });
+  await w.secretariat(minutesLater(pastStart, 5), 'session:item-changed', { sessionId: pastId, index: 1, item: pastAgenda[1] });
   const voteId = new Types.ObjectId().toHexString();
   const secretariat = { userId: ids.users[SECRETARIAT], name: 'Julien Roussel' };
   await w.secretariat(minutesLater(pastStart, 10), 'vote:opened', {
@@ -196,13 +199,13 @@ async function seedLiveNegotiation(connection: Connection, events: EventLog, ids
   for (const [i, ballot] of ballots.entries()) await w.ballot(minutesLater(pastStart, 20 + i), { voteId, ...ballot });
   const voters = await votingOrganisations(connection, ids.negotiations.tempsDeTravail);
   await w.secretariat(minutesLater(pastStart, 30), 'vote:closed', { voteId, result: tallyVote('double-majority', voters, ballots), closedBy: secretariat });
-  await w.secretariat(minutesLater(pastStart, 100), SESSION_EVENTS.itemChanged, { sessionId: pastId, index: 2, item: pastAgenda[2] });
+  await w.secretariat(minutesLater(pastStart, 100), 'session:item-changed', { sessionId: pastId, index: 2, item: pastAgenda[2] });
   const closedAt = minutesLater(pastStart, 170);
 
   // The upcoming session is convened before the past one's minutes are drafted: they announce it.
   const nextId = new Types.ObjectId().toHexString();
   const nextStart = parisDay(now, 10, '14:00');
-  await w.secretariat(minutesLater(closedAt, 10), SESSION_EVENTS.convened, {
+  await w.secretariat(minutesLater(closedAt, 10), 'session:convened', {
     sessionId: nextId,
     title: 'Temps de travail – deuxième séance',
     startsAt: nextStart.toISOString(),
@@ -218,10 +221,10 @@ async function seedLiveNegotiation(connection: Connection, events: EventLog, ids
     ],
     documents: [],
   });
-  await w.secretariat(closedAt, SESSION_EVENTS.closed, { sessionId: pastId, versionId: null, nextSession: null });
+  await w.secretariat(closedAt, 'session:closed', { sessionId: pastId, versionId: null, nextSession: null });
   const drafted = await w.minutes(pastId);
-  await w.secretariat(minutesLater(closedAt, 60), SESSION_EVENTS.minutesDrafted, { sessionId: pastId, text: drafted, by: 'Julien Roussel' });
-  await w.secretariat(minutesLater(closedAt, 24 * 60), SESSION_EVENTS.minutesCirculated, { sessionId: pastId, text: drafted, by: 'Julien Roussel' });
+  await w.secretariat(minutesLater(closedAt, 60), 'minutes:drafted', { sessionId: pastId, text: drafted, by: 'Julien Roussel' });
+  await w.secretariat(minutesLater(closedAt, 24 * 60), 'minutes:circulated', { sessionId: pastId, text: drafted, by: 'Julien Roussel' });
 }
 
 export async function seedDemoSessions(connection: Connection, events: EventLog, ids: SeedSessionIds, now: Date): Promise<void> {

@@ -1,16 +1,5 @@
 import type { Response } from 'express';
-import type { z } from 'zod';
-import type { Action } from '../../shared/access.ts';
 import { frenchLongDate, frenchTime } from '../../shared/sessions/paris-time.ts';
-import {
-  CloseSessionSchema,
-  ConveneSessionSchema,
-  GotoItemSchema,
-  RecordAttendanceSchema,
-  SessionCommandSchema,
-  UpdateAgendaSchema,
-  type SessionClientToServerEvents,
-} from '../../shared/sessions/session.ts';
 import type { Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
 import { onCommand } from '../access/socket-command.ts';
@@ -38,21 +27,6 @@ import {
 } from './session.service.ts';
 import { loadSessions } from './session.store.ts';
 
-/** The session commands: all over Socket.IO with an ack, every one gated by 'session:manage'. */
-const COMMANDS: { event: keyof SessionClientToServerEvents; schema: z.ZodType<{ negotiationId: string }>; run: (ctx: SessionContext, actor: Actor, input: never) => Promise<unknown> }[] = [
-  { event: 'session:convene', schema: ConveneSessionSchema, run: conveneSession },
-  { event: 'session:update-agenda', schema: UpdateAgendaSchema, run: updateAgenda },
-  { event: 'session:record-attendance', schema: RecordAttendanceSchema, run: recordAttendance },
-  { event: 'session:open', schema: SessionCommandSchema, run: openSession },
-  { event: 'session:advance', schema: SessionCommandSchema, run: advanceItem },
-  { event: 'session:goto', schema: GotoItemSchema, run: gotoItem },
-  { event: 'session:close', schema: CloseSessionSchema, run: closeSession },
-  { event: 'minutes:draft', schema: SessionCommandSchema, run: redraftMinutes },
-  { event: 'minutes:circulate', schema: SessionCommandSchema, run: circulateMinutes },
-  { event: 'minutes:approve', schema: SessionCommandSchema, run: approveMinutes },
-];
-const MANAGE: Action = 'session:manage';
-
 function attachment(res: Response, type: string, name: string, body: Buffer | string): void {
   res.setHeader('Content-Type', type);
   res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
@@ -67,11 +41,17 @@ export const registerSessions: Capability = (ctx) => {
   const sessionCtx: SessionContext = { db: ctx.db, events: ctx.events, logger };
 
   ctx.io.on('connection', (socket) => {
-    for (const command of COMMANDS) {
-      onCommand(socket, { connection, logger, event: command.event, action: MANAGE, schema: command.schema }, (actor, input) =>
-        command.run(sessionCtx, actor, input as never),
-      );
-    }
+    const deps = { connection, logger };
+    onCommand(socket, deps, 'session:convene', (actor, input) => conveneSession(sessionCtx, actor, input));
+    onCommand(socket, deps, 'session:update-agenda', (actor, input) => updateAgenda(sessionCtx, actor, input));
+    onCommand(socket, deps, 'session:record-attendance', (actor, input) => recordAttendance(sessionCtx, actor, input));
+    onCommand(socket, deps, 'session:open', (actor, input) => openSession(sessionCtx, actor, input));
+    onCommand(socket, deps, 'session:advance', (actor, input) => advanceItem(sessionCtx, actor, input));
+    onCommand(socket, deps, 'session:goto', (actor, input) => gotoItem(sessionCtx, actor, input));
+    onCommand(socket, deps, 'session:close', (actor, input) => closeSession(sessionCtx, actor, input));
+    onCommand(socket, deps, 'minutes:draft', (actor, input) => redraftMinutes(sessionCtx, actor, input));
+    onCommand(socket, deps, 'minutes:circulate', (actor, input) => circulateMinutes(sessionCtx, actor, input));
+    onCommand(socket, deps, 'minutes:approve', (actor, input) => approveMinutes(sessionCtx, actor, input));
   });
 
   const actorOf = (res: Response) => res.locals.actor as Actor;

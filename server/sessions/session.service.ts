@@ -3,7 +3,6 @@ import type { z } from 'zod';
 import { draftMinutes as draftMinutesContent, renderMinutesText } from '../../shared/sessions/minutes.ts';
 import { frenchLongDate } from '../../shared/sessions/paris-time.ts';
 import {
-  SESSION_EVENTS,
   type AgendaItem,
   type AgendaUpdatedPayload,
   type AttendanceRecordedPayload,
@@ -91,7 +90,7 @@ export async function conveneSession(ctx: SessionContext, actor: Actor, input: z
     documents: input.documents,
   };
   return ctx.events.serialize(negotiationId, async () => {
-    await record(ctx, actor, [{ type: SESSION_EVENTS.convened, payload }]);
+    await record(ctx, actor, [{ type: 'session:convened', payload }]);
     return getSession(ctx, negotiationId, payload.sessionId);
   });
 }
@@ -105,7 +104,7 @@ export async function updateAgenda(ctx: SessionContext, actor: Actor, input: z.i
     const documents = input.documents ?? session.documents;
     await checkAgenda(ctx, negotiationId, input.agenda, documents);
     const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda: input.agenda, documents };
-    await record(ctx, actor, [{ type: SESSION_EVENTS.agendaUpdated, payload }]);
+    await record(ctx, actor, [{ type: 'session:agenda-updated', payload }]);
     return getSession(ctx, negotiationId, session.id);
   });
 }
@@ -142,7 +141,7 @@ export async function recordAttendance(ctx: SessionContext, actor: Actor, input:
     const session = await getSession(ctx, negotiationId, input.sessionId);
     if (session.minutes.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est approuvé : les présences ne changent plus.');
     const payload: AttendanceRecordedPayload = { sessionId: session.id, entries };
-    await record(ctx, actor, [{ type: SESSION_EVENTS.attendanceRecorded, payload }]);
+    await record(ctx, actor, [{ type: 'session:attendance-recorded', payload }]);
     return getSession(ctx, negotiationId, session.id);
   });
 }
@@ -155,7 +154,7 @@ export async function openSession(ctx: SessionContext, actor: Actor, input: z.in
     if (session.status !== 'convened') throw new AppError('CONFLICT', 'Cette séance est déjà ouverte ou close.');
     const sessions = await loadSessions(ctx.db.connection, negotiationId);
     if (sessions.some((s) => s.status === 'open')) throw new AppError('CONFLICT', 'Une autre séance est en cours : clôturez-la d’abord.');
-    await record(ctx, actor, [{ type: SESSION_EVENTS.opened, payload: { sessionId: session.id } }]);
+    await record(ctx, actor, [{ type: 'session:opened', payload: { sessionId: session.id } }]);
     return getSession(ctx, negotiationId, session.id);
   });
 }
@@ -170,7 +169,7 @@ async function moveTo(ctx: SessionContext, actor: Actor, sessionId: string, targ
     if (index < 0 || index >= session.agenda.length) throw new AppError('CONFLICT', 'Ce point n’existe pas à l’ordre du jour.');
     if (index === session.currentIndex) return session;
     const payload: ItemChangedPayload = { sessionId, index, item: session.agenda[index] };
-    await record(ctx, actor, [{ type: SESSION_EVENTS.itemChanged, payload }]);
+    await record(ctx, actor, [{ type: 'session:item-changed', payload }]);
     return getSession(ctx, negotiationId, sessionId);
   });
 }
@@ -209,7 +208,7 @@ export async function closeSession(ctx: SessionContext, actor: Actor, input: z.i
       },
     );
     const payload: SessionClosedPayload = { sessionId: session.id, versionId: version.id, nextSession: input.nextSession ?? null };
-    await record(ctx, actor, [{ type: SESSION_EVENTS.closed, payload }]);
+    await record(ctx, actor, [{ type: 'session:closed', payload }]);
     await draftNow(ctx, actor, session.id);
     return getSession(ctx, negotiationId, session.id);
   });
@@ -242,7 +241,7 @@ export async function composeMinutes(connection: Connection, negotiationId: stri
 async function draftNow(ctx: SessionContext, actor: Actor, sessionId: string): Promise<string> {
   const text = await composeMinutes(ctx.db.connection, actor.negotiationId, sessionId);
   const payload: MinutesPayload = { sessionId, text, by: actor.user.name };
-  await record(ctx, actor, [{ type: SESSION_EVENTS.minutesDrafted, payload }]);
+  await record(ctx, actor, [{ type: 'minutes:drafted', payload }]);
   await writeMinutesText(collabOf(ctx).store, sessionId, text);
   return text;
 }
@@ -279,7 +278,7 @@ export async function redraftMinutes(ctx: SessionContext, actor: Actor, input: z
   return readMinutes(ctx, actor, input.sessionId);
 }
 
-async function seal(ctx: SessionContext, actor: Actor, sessionId: string, type: string): Promise<MinutesView> {
+async function seal(ctx: SessionContext, actor: Actor, sessionId: string, type: 'minutes:circulated' | 'minutes:approved'): Promise<MinutesView> {
   assertCan(actor, 'session:manage');
   await ctx.events.serialize(actor.negotiationId, async () => {
     const current = await readMinutes(ctx, actor, sessionId);
@@ -293,12 +292,12 @@ async function seal(ctx: SessionContext, actor: Actor, sessionId: string, type: 
 
 /** The draft is circulated to the members for their remarks (it stays editable). */
 export function circulateMinutes(ctx: SessionContext, actor: Actor, input: z.infer<typeof SessionCommandSchema>): Promise<MinutesView> {
-  return seal(ctx, actor, input.sessionId, SESSION_EVENTS.minutesCirculated);
+  return seal(ctx, actor, input.sessionId, 'minutes:circulated');
 }
 
 /** The minutes are approved: their text is frozen in the log; no edit is accepted afterwards. */
 export async function approveMinutes(ctx: SessionContext, actor: Actor, input: z.infer<typeof SessionCommandSchema>): Promise<MinutesView> {
-  const approved = await seal(ctx, actor, input.sessionId, SESSION_EVENTS.minutesApproved);
+  const approved = await seal(ctx, actor, input.sessionId, 'minutes:approved');
   await closeMinutesConnections(collabOf(ctx).store, input.sessionId);
   return approved;
 }

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
-import type { NegotiationEvent } from '../../shared/events.ts';
-import { foldSessions, SESSION_EVENT_TYPES, type SessionView } from '../../shared/sessions/session.ts';
+import { eventTypesOf, type NegotiationEvent } from '../../shared/events.ts';
+import { foldSessions } from '../../shared/sessions/session.fold.ts';
+import type { SessionView } from '../../shared/sessions/session.ts';
 import { AppError } from '../common/app-error.ts';
 import { eventModel, type EventDoc } from '../events/event.model.ts';
 import { toNegotiationEvent } from '../events/event-store.ts';
@@ -12,7 +13,7 @@ import { toNegotiationEvent } from '../events/event-store.ts';
  */
 export async function loadSessions(connection: Connection, negotiationId: string): Promise<SessionView[]> {
   const docs = await eventModel(connection)
-    .find({ negotiationId, type: { $in: SESSION_EVENT_TYPES } })
+    .find({ negotiationId, type: { $in: eventTypesOf('session') } })
     .sort({ seq: 1 })
     .lean();
   return foldSessions(docs.map((d) => toNegotiationEvent(d as EventDoc)));

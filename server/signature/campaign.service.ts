@@ -1,10 +1,18 @@
 import { Types, type Connection } from 'mongoose';
+import { applyCampaignEvent, campaignIdOf } from '../../shared/signature/campaign.fold.ts';
 import {
-  CAMPAIGN_EVENTS,
   LATER_TRANSITIONS,
   REOPENABLE_STATES,
   scenarioOf,
   type CampaignAnswer,
+  type CampaignOpenedPayload,
+  type NotifiedPayload,
+  type OpposedPayload,
+  type SignatureClosedPayload,
+  type SignedPayload,
+  type TransitionedPayload,
+  type ValidatedPayload,
+  type VoidedPayload,
   type CampaignParty,
   type CampaignState,
   type CampaignView,
@@ -24,18 +32,6 @@ import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { partiesInForce } from '../negotiations/negotiation.service.ts';
 import { readVersion } from '../versions/versions.service.ts';
 import { campaignCheckpointModel, campaignModel } from './campaign.model.ts';
-import {
-  applyCampaignEvent,
-  campaignIdOf,
-  type CampaignOpenedPayload,
-  type NotifiedPayload,
-  type OpposedPayload,
-  type SignatureClosedPayload,
-  type SignedPayload,
-  type TransitionedPayload,
-  type ValidatedPayload,
-  type VoidedPayload,
-} from './campaign.projection.ts';
 import { parisDate } from './paris-date.ts';
 import { agreementTextOf, frozenVersionHash, snapshotParties, type FrozenVersion } from './signed-snapshot.ts';
 
@@ -142,7 +138,7 @@ async function settle(deps: SignatureDeps, campaign: CampaignView | null, now: D
     assessment.status === 'valid'
       ? [
           {
-            type: CAMPAIGN_EVENTS.validated,
+            type: 'agreement:validated',
             payload: {
               campaignId: campaign.id,
               at: assessment.oppositionDeadline ? addDays(assessment.oppositionDeadline, 1) : firstNotification,
@@ -152,7 +148,7 @@ async function settle(deps: SignatureDeps, campaign: CampaignView | null, now: D
         ]
       : [
           {
-            type: CAMPAIGN_EVENTS.voided,
+            type: 'agreement:voided',
             payload: { campaignId: campaign.id, at: today, oppositionWeight: assessment.oppositionWeight } satisfies VoidedPayload,
             by: SYSTEM,
           },
@@ -241,7 +237,7 @@ async function startCampaign(
       signatureDeadline: input.signatureDeadline,
       parties,
     };
-    await record(deps, negotiationId, stampOf(actor), [{ type: kind === 'agreement' ? CAMPAIGN_EVENTS.opened : CAMPAIGN_EVENTS.recommendationAdopted, payload }], now);
+    await record(deps, negotiationId, stampOf(actor), [{ type: kind === 'agreement' ? 'signature:opened' : 'recommendation:adopted', payload }], now);
     return afterChange(deps, negotiationId, campaignId);
   });
 }
@@ -307,7 +303,7 @@ export async function signAgreement(
       date: parisDate(now),
       versionHash: campaign.version.hash,
     };
-    await record(deps, negotiationId, stampOf(actor), [{ type: CAMPAIGN_EVENTS.signed, payload, by: { actor: actor.user.id, org } }], now);
+    await record(deps, negotiationId, stampOf(actor), [{ type: 'signature:signed', payload, by: { actor: actor.user.id, org } }], now);
     return afterChange(deps, negotiationId, campaign.id);
   });
 }
@@ -333,7 +329,7 @@ export async function closeSignature(deps: SignatureDeps, actor: Actor, now: Dat
       throw new AppError('CONFLICT', 'Les signatures atteignent 30 % : l’accord est conclu, il doit être notifié aux organisations représentatives.');
     }
     const payload: SignatureClosedPayload = { campaignId: campaign.id, outcome: 'not concluded', at: today, nonSignatories: unsigned(campaign), by: person(actor) };
-    await record(deps, negotiationId, stampOf(actor), [{ type: CAMPAIGN_EVENTS.closed, payload }], now);
+    await record(deps, negotiationId, stampOf(actor), [{ type: 'signature:closed', payload }], now);
     return afterChange(deps, negotiationId, campaign.id);
   });
 }
@@ -368,10 +364,10 @@ export async function recordNotification(deps: SignatureDeps, actor: Actor, inpu
         throw new AppError('CONFLICT', 'Les signatures n’atteignent pas 30 % : l’accord n’est pas conclu et ne peut pas être notifié. Clôturez la campagne.');
       }
       const closed: SignatureClosedPayload = { campaignId: campaign.id, outcome: 'concluded', at, nonSignatories: unsigned(campaign), by: person(actor) };
-      drafts.push({ type: CAMPAIGN_EVENTS.closed, payload: closed });
+      drafts.push({ type: 'signature:closed', payload: closed });
     }
     const notified: NotifiedPayload = { campaignId: campaign.id, org: input.org, at, recordedBy: person(actor) };
-    drafts.push({ type: CAMPAIGN_EVENTS.notified, payload: notified });
+    drafts.push({ type: 'agreement:notified', payload: notified });
     await record(deps, negotiationId, stampOf(actor), drafts, now);
     await settle(deps, await campaignById(deps, negotiationId, campaign.id), now);
     return afterChange(deps, negotiationId, campaign.id);
@@ -422,10 +418,10 @@ export async function fileOpposition(
       counted: judged?.counted ?? false,
       ground: judged?.ground ?? 'late',
     };
-    const drafts: RecordDraft[] = [{ type: CAMPAIGN_EVENTS.opposed, payload, by: { actor: actor.user.id, org } }];
+    const drafts: RecordDraft[] = [{ type: 'opposition:filed', payload, by: { actor: actor.user.id, org } }];
     if (campaign.state === 'notified' && assessment.status === 'void') {
       const voided: VoidedPayload = { campaignId: campaign.id, at: today, oppositionWeight: assessment.oppositionWeight };
-      drafts.push({ type: CAMPAIGN_EVENTS.voided, payload: voided, by: SYSTEM });
+      drafts.push({ type: 'agreement:voided', payload: voided, by: SYSTEM });
     }
     await record(deps, negotiationId, stampOf(actor), drafts, now);
     return afterChange(deps, negotiationId, campaign.id);
@@ -458,7 +454,7 @@ export async function recordTransition(
     if (last && compareDates(at, last) < 0) throw new AppError('CONFLICT', `Cette étape ne peut pas précéder la précédente (${last}).`);
     const document: LegalDocument | null = input.document ? { title: input.document.title, reference: input.document.reference ?? null } : null;
     const payload: TransitionedPayload = { campaignId: campaign.id, to: input.to, at, document, by: person(actor) };
-    await record(deps, negotiationId, stampOf(actor), [{ type: CAMPAIGN_EVENTS.transitioned, payload }], now);
+    await record(deps, negotiationId, stampOf(actor), [{ type: 'agreement:transitioned', payload }], now);
     return afterChange(deps, negotiationId, campaign.id);
   });
 }

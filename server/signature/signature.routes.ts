@@ -1,19 +1,12 @@
 import type { z } from 'zod';
 import type { AppContext, Capability } from '../app.ts';
-import {
-  AsOfQuerySchema,
-  NotifyBodySchema,
-  OpenCampaignBodySchema,
-  OppositionBodySchema,
-  RecommendationBodySchema,
-  SignBodySchema,
-  TransitionBodySchema,
-} from '../../shared/signature/campaign.ts';
+import { AsOfQuerySchema } from '../../shared/signature/campaign.ts';
 import { checkOrigin, requireActor, type Actor } from '../access/access.service.ts';
 import { clientAddress } from '../auth/client-address.ts';
 import { confirmPassword, throttlesOf } from '../auth/step-up.ts';
 import { AppError } from '../common/app-error.ts';
 import { collabOf } from '../collab/collab.capability.ts';
+import { httpCommand } from '../http/http-command.ts';
 import { createVersion } from '../versions/versions.service.ts';
 import { campaignCheckpointModel, campaignModel } from './campaign.model.ts';
 import {
@@ -71,60 +64,47 @@ export const registerSignature: Capability = async (ctx) => {
     res.json(await describeCampaign(deps, actorOf(res.locals).negotiationId, new Date()));
   });
 
-  api.post(`${base}/open`, requireActor('signature:manage'), async (req, res) => {
-    const input = parse(OpenCampaignBodySchema, req.body, 'Ouverture mal formée :');
-    const actor = actorOf(res.locals);
+  const issues = (invalid: string) => ({ invalid, withIssues: true });
+
+  httpCommand(api, 'signature:open', issues('Ouverture mal formée :'), async (actor, input) => {
     const campaign = await openForSignature(deps, actor, input, new Date());
     log(actor, 'opened for signature', { campaign: campaign.id, version: campaign.version.id });
-    res.status(201).json(campaign);
+    return campaign;
   });
 
-  api.post(`${base}/recommendation`, requireActor('signature:manage'), async (req, res) => {
-    const input = parse(RecommendationBodySchema, req.body, 'Recommandation mal formée :');
-    const actor = actorOf(res.locals);
+  httpCommand(api, 'recommendation:adopt', issues('Recommandation mal formée :'), async (actor, input) => {
     const campaign = await adoptRecommendation(deps, actor, input, new Date());
     log(actor, 'recommandation patronale adopted', { campaign: campaign.id });
-    res.status(201).json(campaign);
+    return campaign;
   });
 
   // Binding acts: the person types their password again (throttled with every password of the account).
-  api.post(`${base}/sign`, requireActor('signature:sign'), async (req, res) => {
-    const { password, ...input } = parse(SignBodySchema, req.body, 'Signature mal formée :');
-    const actor = actorOf(res.locals);
+  httpCommand(api, 'signature:sign', issues('Signature mal formée :'), async (actor, { password, ...input }, _params, req) => {
     await confirmPassword(connection, actor.user, password, clientAddress(req), 'Mot de passe incorrect : la signature n’est pas enregistrée.');
     const campaign = await signAgreement(deps, actor, input, new Date());
     log(actor, 'agreement signed', { campaign: campaign.id });
-    res.json(campaign);
+    return campaign;
   });
 
-  api.post(`${base}/close`, requireActor('signature:manage'), async (_req, res) => {
-    const actor = actorOf(res.locals);
-    res.json(await closeSignature(deps, actor, new Date()));
-  });
+  httpCommand(api, 'signature:close', issues('Clôture mal formée :'), (actor) => closeSignature(deps, actor, new Date()));
 
-  api.post(`${base}/notifications`, requireActor('signature:manage'), async (req, res) => {
-    const input = parse(NotifyBodySchema, req.body, 'Notification mal formée :');
-    const actor = actorOf(res.locals);
+  httpCommand(api, 'agreement:notify', issues('Notification mal formée :'), async (actor, input) => {
     const campaign = await recordNotification(deps, actor, input, new Date());
     log(actor, 'notification recorded', { campaign: campaign.id, to: input.org });
-    res.json(campaign);
+    return campaign;
   });
 
-  api.post(`${base}/oppositions`, requireActor('signature:sign'), async (req, res) => {
-    const { password, ...input } = parse(OppositionBodySchema, req.body, 'Opposition mal formée :');
-    const actor = actorOf(res.locals);
+  httpCommand(api, 'opposition:file', issues('Opposition mal formée :'), async (actor, { password, ...input }, _params, req) => {
     await confirmPassword(connection, actor.user, password, clientAddress(req), 'Mot de passe incorrect : l’opposition n’est pas enregistrée.');
     const campaign = await fileOpposition(deps, actor, input, new Date());
     log(actor, 'opposition filed', { campaign: campaign.id, state: campaign.state });
-    res.json(campaign);
+    return campaign;
   });
 
-  api.post(`${base}/transitions`, requireActor('signature:manage'), async (req, res) => {
-    const input = parse(TransitionBodySchema, req.body, 'Étape mal formée :');
-    const actor = actorOf(res.locals);
+  httpCommand(api, 'agreement:transition', issues('Étape mal formée :'), async (actor, input) => {
     const campaign = await recordTransition(deps, actor, input, new Date());
     log(actor, 'agreement transition', { campaign: campaign.id, to: input.to });
-    res.json(campaign);
+    return campaign;
   });
 
   api.get('/negotiations/:negotiationId/validity', requireActor('negotiation:read'), async (req, res) => {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Capability } from '../app.ts';
-import { VersionBodySchema } from '../../shared/structure.ts';
 import { AppError } from '../common/app-error.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
 import { collabOf } from '../collab/collab.capability.ts';
 import { stampOf } from '../events/event-log.ts';
+import { httpCommand } from '../http/http-command.ts';
 import { versionModel } from './version.model.ts';
 import { compareVersions, createVersion, listVersions, readVersion } from './versions.service.ts';
 
@@ -22,20 +22,17 @@ export const registerVersions: Capability = async (ctx) => {
     res.json(await listVersions(connection, actorOf(res.locals).negotiationId));
   });
 
-  api.post('/negotiations/:negotiationId/versions', requireActor('version:create'), async (req, res) => {
-    const parsed = VersionBodySchema.safeParse(req.body);
-    if (!parsed.success) throw new AppError('BAD_REQUEST', 'Nommez la version (200 caractères au plus).');
-    const actor = actorOf(res.locals);
+  httpCommand(api, 'version:create', { invalid: 'Nommez la version (200 caractères au plus).' }, async (actor, input) => {
     const version = await createVersion(deps(), {
       negotiationId: actor.negotiationId,
-      name: parsed.data.name,
-      reason: parsed.data.reason,
+      name: input.name,
+      reason: input.reason,
       kind: 'manual',
       author: { userId: actor.user.id, name: actor.user.name, org: actor.org.shortName },
       by: stampOf(actor),
     });
     ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, version: version.id }, 'version created');
-    res.status(201).json(version);
+    return version;
   });
 
   api.get('/negotiations/:negotiationId/versions/:versionId', requireActor('negotiation:read'), async (req, res) => {

@@ -1,4 +1,3 @@
-import { CastBallotSchema, CloseVoteSchema, OpenVoteSchema } from '../../shared/realtime.ts';
 import type { Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
 import { onCommand } from '../access/socket-command.ts';
@@ -12,15 +11,10 @@ export const registerVotes: Capability = async (ctx) => {
   const logger = ctx.logger.child({ capability: 'votes' });
 
   ctx.io.on('connection', (socket) => {
-    onCommand(socket, { connection, logger, event: 'vote:open', action: 'vote:open', schema: OpenVoteSchema }, (actor, input) =>
-      openVote(ctx, actor, input),
-    );
-    onCommand(socket, { connection, logger, event: 'vote:cast', action: 'vote:cast', schema: CastBallotSchema }, (actor, input) =>
-      castBallot(ctx, actor, input),
-    );
-    onCommand(socket, { connection, logger, event: 'vote:close', action: 'vote:open', schema: CloseVoteSchema }, (actor, input) =>
-      closeVote(ctx, actor, input),
-    );
+    const deps = { connection, logger };
+    onCommand(socket, deps, 'vote:open', (actor, input) => openVote(ctx, actor, input));
+    onCommand(socket, deps, 'vote:cast', (actor, input) => castBallot(ctx, actor, input));
+    onCommand(socket, deps, 'vote:close', (actor, input) => closeVote(ctx, actor, input));
   });
 
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;

@@ -1,5 +1,15 @@
 import { Types, type Connection } from 'mongoose';
-import type { CastBallotSchema, CloseVoteSchema, Item, OpenVoteSchema, VoteView } from '../../shared/realtime.ts';
+import { applyVoteEvent, voteIdOf } from '../../shared/votes/vote.fold.ts';
+import type {
+  BallotCastPayload,
+  CastBallotSchema,
+  CloseVoteSchema,
+  OpenVoteSchema,
+  VoteClosedPayload,
+  VoteOpenedPayload,
+  VoteView,
+} from '../../shared/votes/vote.ts';
+import type { Item } from '../../shared/items.ts';
 import { tallyVote, type VotingOrganisation } from '../../shared/votes/tally.ts';
 import type { z } from 'zod';
 import type { AppContext } from '../app.ts';
@@ -11,14 +21,6 @@ import { partiesInForce } from '../negotiations/negotiation.service.ts';
 import { stampOf } from '../events/event-log.ts';
 import { tabledAmendment } from '../amendments/amendment.service.ts';
 import { voteCheckpointModel, voteModel } from './vote.model.ts';
-import {
-  applyVoteEvent,
-  voteIdOf,
-  type BallotCastPayload,
-  type VoteClosedPayload,
-  type VoteOpenedPayload,
-} from './vote.projection.ts';
-
 export type VoteContext = Pick<AppContext, 'db' | 'events'>;
 
 // Vote commands of one negotiation run one at a time in this process (`ctx.events.serialize`), so

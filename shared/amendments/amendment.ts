@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { Ack } from '../errors.ts';
 import { diffWords, type DiffOp } from '../text-diff.ts';
 import { AmendmentContentSchema, splitParagraphs, type AmendmentContent } from './formula.ts';
 import type { AmendmentStatus, AmendmentTransition } from './lifecycle.ts';
+import { IdSchema as Id, NegotiationIdSchema as NegotiationId } from '../ids.ts';
+import type { Visibility } from '../visibility.ts';
 
 /**
  * Amendments as the channel carries them: the command payloads (Socket.IO, parsed by the
@@ -11,8 +12,6 @@ import type { AmendmentStatus, AmendmentTransition } from './lifecycle.ts';
  * Texts are handled as blocks (paragraphs, list items…) as `readBlocks` renders them.
  */
 
-const Id = z.string().trim().min(1).max(100);
-const NegotiationId = z.string().regex(/^[a-f0-9]{24}$/, 'identifiant de négociation invalide');
 /** An encoded Yjs RelativePosition, base64. */
 const EncodedPosition = z.string().min(4).max(2_000).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'position encodée invalide');
 
@@ -112,15 +111,40 @@ export interface AmendmentDetail extends AmendmentView {
   diffBaseToCurrent: DiffOp[];
 }
 
-/** The amendment commands of the negotiation's channel (see ClientToServerEvents). */
-export interface AmendmentCommands {
-  'amendment:draft': (payload: DraftAmendmentPayload, ack: (ack: Ack<AmendmentView>) => void) => void;
-  'amendment:table': (payload: TableAmendmentPayload, ack: (ack: Ack<AmendmentView>) => void) => void;
-  'amendment:discuss': (payload: z.input<typeof AmendmentCommandSchema>, ack: (ack: Ack<AmendmentView>) => void) => void;
-  'amendment:adopt': (payload: z.input<typeof AdoptAmendmentSchema>, ack: (ack: Ack<AmendmentView>) => void) => void;
-  'amendment:reject': (payload: z.input<typeof AmendmentCommandSchema>, ack: (ack: Ack<AmendmentView>) => void) => void;
-  'amendment:withdraw': (payload: z.input<typeof AmendmentCommandSchema>, ack: (ack: Ack<AmendmentView>) => void) => void;
-  'amendment:merge': (payload: z.input<typeof MergeAmendmentSchema>, ack: (ack: Ack<AmendmentView>) => void) => void;
+// --- Event payloads ------------------------------------------------------------------------
+
+/** Who moved an amendment on: a person, or the system (an automatic merge). */
+export type AmendmentActor = { userId: string; name: string } | 'system';
+
+/** What `amendment:drafted` and `amendment:tabled` carry: the whole amendment as written. */
+export interface AmendmentWritten {
+  amendmentId: string;
+  articleId: string;
+  target: AmendmentView['target'];
+  org: AmendmentView['org'];
+  author: AmendmentView['author'];
+  content: AmendmentContent;
+  justification: string;
+  anchor: Anchor | null;
+  formula: string;
+  base: AmendmentBase;
+}
+
+/** What `amendment:discussed|adopted|rejected|withdrawn` carry. */
+export interface AmendmentStep {
+  amendmentId: string;
+  by: AmendmentActor;
+}
+
+export interface AmendmentMerged extends AmendmentStep {
+  versionId: string | null;
+  automatic: boolean;
+  manual: boolean;
+}
+
+/** An amendment as folded from the log, with who may see it (the derived fields come at read time). */
+export interface AmendmentRecord extends Omit<AmendmentView, 'outdated' | 'competing' | 'actions'> {
+  visibility: Visibility;
 }
 
 // --- Pure text rules -------------------------------------------------------------------

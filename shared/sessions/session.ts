@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Ack } from '../errors.ts';
-import type { NegotiationEvent } from '../events.ts';
-import type { VoteView } from '../realtime.ts';
+import { IdSchema as Id, NegotiationIdSchema as NegotiationId } from '../ids.ts';
+import type { VoteView } from '../votes/vote.ts';
 import { LOCAL_DATE_TIME, parisLocalToUtc } from './paris-time.ts';
 
 /**
@@ -11,8 +10,6 @@ import { LOCAL_DATE_TIME, parisLocalToUtc } from './paris-time.ts';
  * A session is folded from its events (`session:*`, `minutes:*`): the log is the record.
  */
 
-const NegotiationId = z.string().regex(/^[a-f0-9]{24}$/, 'identifiant de négociation invalide');
-const Id = z.string().trim().min(1).max(100);
 const Title = z.string().trim().min(1).max(300);
 
 /**
@@ -162,19 +159,6 @@ export interface CurrentItemView {
 
 // --- Events --------------------------------------------------------------------------------
 
-export const SESSION_EVENTS = {
-  convened: 'session:convened',
-  agendaUpdated: 'session:agenda-updated',
-  attendanceRecorded: 'session:attendance-recorded',
-  opened: 'session:opened',
-  itemChanged: 'session:item-changed',
-  closed: 'session:closed',
-  minutesDrafted: 'minutes:drafted',
-  minutesCirculated: 'minutes:circulated',
-  minutesApproved: 'minutes:approved',
-} as const;
-export const SESSION_EVENT_TYPES: string[] = Object.values(SESSION_EVENTS);
-
 export interface SessionConvenedPayload {
   sessionId: string;
   title: string;
@@ -210,118 +194,9 @@ export interface MinutesPayload {
   by: string;
 }
 
-export function sessionIdOf(event: NegotiationEvent): string | null {
-  if (!SESSION_EVENT_TYPES.includes(event.type)) return null;
-  const id = (event.payload as { sessionId?: unknown })?.sessionId;
-  return typeof id === 'string' ? id : null;
-}
-
-/** Folds one event into a session. Pure; an event that does not fit the state changes nothing. */
-export function applySessionEvent(session: SessionView | null, event: NegotiationEvent): SessionView | null {
-  if (event.type === SESSION_EVENTS.convened) {
-    if (session) return session;
-    const p = event.payload as SessionConvenedPayload;
-    return {
-      id: p.sessionId,
-      negotiationId: event.negotiationId,
-      title: p.title,
-      startsAt: p.startsAt,
-      endsAt: p.endsAt,
-      status: 'convened',
-      place: p.place,
-      videoLink: p.videoLink,
-      agenda: p.agenda,
-      documents: p.documents,
-      attendance: [],
-      currentIndex: null,
-      convenedAt: event.at,
-      openedAt: null,
-      closedAt: null,
-      openedSeq: null,
-      closedSeq: null,
-      versionId: null,
-      nextSession: null,
-      minutes: { status: 'none', draftedAt: null, circulatedAt: null, approvedAt: null, approvedBy: null, approvedText: null },
-    };
-  }
-  if (!session) return null;
-  switch (event.type) {
-    case SESSION_EVENTS.agendaUpdated: {
-      if (session.status === 'closed') return session;
-      const p = event.payload as AgendaUpdatedPayload;
-      const currentIndex = session.currentIndex === null ? null : Math.min(session.currentIndex, Math.max(0, p.agenda.length - 1));
-      return { ...session, agenda: p.agenda, documents: p.documents, currentIndex: p.agenda.length === 0 ? null : currentIndex };
-    }
-    case SESSION_EVENTS.attendanceRecorded: {
-      const p = event.payload as AttendanceRecordedPayload;
-      const others = session.attendance.filter((a) => !p.entries.some((e) => e.org === a.org));
-      return { ...session, attendance: [...others, ...p.entries] };
-    }
-    case SESSION_EVENTS.opened:
-      if (session.status !== 'convened') return session;
-      return { ...session, status: 'open', openedAt: event.at, openedSeq: event.seq, currentIndex: session.agenda.length > 0 ? 0 : null };
-    case SESSION_EVENTS.itemChanged: {
-      if (session.status !== 'open') return session;
-      return { ...session, currentIndex: (event.payload as ItemChangedPayload).index };
-    }
-    case SESSION_EVENTS.closed: {
-      if (session.status !== 'open') return session;
-      const p = event.payload as SessionClosedPayload;
-      return { ...session, status: 'closed', closedAt: event.at, closedSeq: event.seq, currentIndex: null, versionId: p.versionId, nextSession: p.nextSession };
-    }
-    case SESSION_EVENTS.minutesDrafted:
-      if (session.minutes.status === 'approved') return session;
-      return { ...session, minutes: { ...session.minutes, status: 'draft', draftedAt: event.at } };
-    case SESSION_EVENTS.minutesCirculated:
-      if (session.minutes.status === 'approved' || session.minutes.status === 'none') return session;
-      return { ...session, minutes: { ...session.minutes, status: 'circulated', circulatedAt: event.at } };
-    case SESSION_EVENTS.minutesApproved: {
-      if (session.minutes.status === 'approved' || session.minutes.status === 'none') return session;
-      const p = event.payload as MinutesPayload;
-      return { ...session, minutes: { ...session.minutes, status: 'approved', approvedAt: event.at, approvedBy: p.by, approvedText: p.text } };
-    }
-    default:
-      return session;
-  }
-}
-
-/** Every session of a negotiation, from its events in seq order, earliest start first. */
-export function foldSessions(events: readonly NegotiationEvent[]): SessionView[] {
-  const sessions = new Map<string, SessionView>();
-  for (const event of events) {
-    const id = sessionIdOf(event);
-    if (!id) continue;
-    const next = applySessionEvent(sessions.get(id) ?? null, event);
-    if (next) sessions.set(id, next);
-  }
-  return [...sessions.values()].sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id));
-}
-
 /** The Yjs document that holds a session's minutes while they are drafted. */
 export const minutesDocName = (sessionId: string): string => `minutes:${sessionId}`;
 export const MINUTES_TEXT = 'text';
 export function parseMinutesDocName(name: string): string | null {
   return /^minutes:([A-Za-z0-9_-]{1,64})$/.exec(name)?.[1] ?? null;
-}
-
-// --- The typed Socket.IO map of the session commands ------------------------------------
-
-type AckFn<T> = (ack: Ack<T>) => void;
-
-/**
- * The session commands (all gated by 'session:manage' on the server), to merge into the
- * negotiation channel's ClientToServerEvents. The broadcasts are `negotiation:event`s of the
- * SESSION_EVENTS types.
- */
-export interface SessionClientToServerEvents {
-  'session:convene': (payload: ConveneSessionPayload, ack: AckFn<SessionView>) => void;
-  'session:update-agenda': (payload: UpdateAgendaPayload, ack: AckFn<SessionView>) => void;
-  'session:record-attendance': (payload: RecordAttendancePayload, ack: AckFn<SessionView>) => void;
-  'session:open': (payload: SessionCommandPayload, ack: AckFn<SessionView>) => void;
-  'session:advance': (payload: SessionCommandPayload, ack: AckFn<SessionView>) => void;
-  'session:goto': (payload: GotoItemPayload, ack: AckFn<SessionView>) => void;
-  'session:close': (payload: CloseSessionPayload, ack: AckFn<SessionView>) => void;
-  'minutes:draft': (payload: SessionCommandPayload, ack: AckFn<MinutesView>) => void;
-  'minutes:circulate': (payload: SessionCommandPayload, ack: AckFn<MinutesView>) => void;
-  'minutes:approve': (payload: SessionCommandPayload, ack: AckFn<MinutesView>) => void;
 }

@@ -45,20 +45,6 @@ export const LATER_TRANSITIONS = {
 export type LaterTransition = keyof typeof LATER_TRANSITIONS;
 export const LATER_TRANSITION_NAMES = Object.keys(LATER_TRANSITIONS) as LaterTransition[];
 
-/** The events of a campaign, past tense; every payload carries `campaignId`. */
-export const CAMPAIGN_EVENTS = {
-  opened: 'signature:opened',
-  signed: 'signature:signed',
-  closed: 'signature:closed',
-  notified: 'agreement:notified',
-  opposed: 'opposition:filed',
-  voided: 'agreement:voided',
-  validated: 'agreement:validated',
-  transitioned: 'agreement:transitioned',
-  recommendationAdopted: 'recommendation:adopted',
-} as const;
-export const CAMPAIGN_EVENT_TYPES: readonly string[] = Object.values(CAMPAIGN_EVENTS);
-
 // --- The read model ------------------------------------------------------------------------
 
 /** A party with its weight as frozen when the version was opened for signature. */
@@ -180,6 +166,48 @@ export const TransitionBodySchema = z.strictObject({
 });
 export const RecommendationBodySchema = z.strictObject({ versionName: z.string().trim().min(1).max(200).optional() });
 export const AsOfQuerySchema = z.object({ asOf: IsoDay.optional() });
+
+// --- Event payloads (every one carries `campaignId`) -----------------------------------------
+
+/** What `signature:opened` and `recommendation:adopted` carry. */
+export interface CampaignOpenedPayload {
+  campaignId: string;
+  kind: CampaignView['kind'];
+  title: string;
+  level: NegotiationLevel;
+  version: CampaignView['version'];
+  /** The civil date of the opening (or of the adoption of a recommandation patronale). */
+  at: string;
+  by: PersonRef;
+  signatureDeadline: string | null;
+  parties: CampaignParty[];
+}
+export type SignedPayload = CampaignSignature & { campaignId: string };
+export interface SignatureClosedPayload {
+  campaignId: string;
+  outcome: 'not concluded' | 'concluded';
+  at: string;
+  nonSignatories: string[];
+  by: PersonRef;
+}
+export type NotifiedPayload = CampaignNotification & { campaignId: string };
+export type OpposedPayload = CampaignOpposition & { campaignId: string };
+export interface VoidedPayload {
+  campaignId: string;
+  at: string;
+  oppositionWeight: number;
+}
+export interface ValidatedPayload {
+  campaignId: string;
+  at: string;
+}
+export interface TransitionedPayload {
+  campaignId: string;
+  to: LaterTransition;
+  at: string;
+  document: LegalDocument | null;
+  by: PersonRef;
+}
 
 // --- The scenario the validity engine reads ----------------------------------------------
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { AmendmentView } from '../../shared/amendments/amendment.ts';
-import type { Position } from '../../shared/realtime.ts';
+import type { Position } from '../../shared/positions/position.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';

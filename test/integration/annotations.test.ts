@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { AnnotationView } from '../../shared/annotations.ts';
+import type { AnnotationView } from '../../shared/annotations/annotation.ts';
 import type { NegotiationEvent } from '../../shared/events.ts';
 import { versionModel } from '../../server/versions/version.model.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';

@@ -5,6 +5,7 @@ import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine, type RunningEngine } from '@negociation/mongo-engine';
 import { EventStore } from '../../server/events/event-store.ts';
+import { draft } from '../helpers/events.ts';
 import { killAfterAcks, modulePath, requireFromProject } from '../helpers/crash.ts';
 
 describe('the negotiation event log', () => {
@@ -53,7 +54,7 @@ describe('the negotiation event log', () => {
     const appenders = Array.from({ length: 20 }, async (_, appender) => {
       const store = stores[appender % stores.length];
       for (let i = 0; i < 50; i++) {
-        await store.append('neg-1', [{ type: 'test:appended', payload: { appender, i }, actor: `user-${appender}` }]);
+        await store.append('neg-1', [draft('test:appended', { appender, i }, `user-${appender}`)]);
       }
     });
     await Promise.all(appenders);
@@ -67,8 +68,8 @@ describe('the negotiation event log', () => {
   it('a batch appended by one command is stored in order and read back after a given seq', async () => {
     const sut = new EventStore(await connect());
     const stored = await sut.append('neg-2', [
-      { type: 'a:happened', payload: { n: 1 }, actor: 'u' },
-      { type: 'b:happened', payload: { n: 2 }, actor: 'u', org: 'cgt', visibility: { scope: 'delegation', org: 'cgt' } },
+      draft('a:happened', { n: 1 }, 'u'),
+      { ...draft('b:happened', { n: 2 }, 'u'), org: 'cgt', visibility: { scope: 'delegation', org: 'cgt' } },
     ]);
     expect(stored.map((e) => e.seq)).toEqual([1, 2]);
     const after = await sut.since('neg-2', 1);
@@ -84,8 +85,8 @@ describe('the negotiation event log', () => {
       const negotiationId = `neg-group-${path}`;
       const callers = Array.from({ length: 40 }, (_, i) =>
         sut.append(negotiationId, [
-          { type: 'x:happened', payload: { caller: i, part: 1 }, actor: `u${i}` },
-          { type: 'x:happened', payload: { caller: i, part: 2 }, actor: `u${i}` },
+          draft('x:happened', { caller: i, part: 1 }, `u${i}`),
+          draft('x:happened', { caller: i, part: 2 }, `u${i}`),
         ]),
       );
       const results = await Promise.all(callers);
@@ -110,9 +111,9 @@ describe('the negotiation event log', () => {
       const cyclic: Record<string, unknown> = { name: 'boucle' };
       cyclic.self = cyclic;
       const outcomes = await Promise.allSettled([
-        sut.append(negotiationId, [{ type: 'ok:happened', payload: { n: 1 }, actor: 'u' }]),
-        sut.append(negotiationId, [{ type: 'bad:happened', payload: cyclic, actor: 'u' }]),
-        sut.append(negotiationId, [{ type: 'ok:happened', payload: { n: 2 }, actor: 'u' }]),
+        sut.append(negotiationId, [draft('ok:happened', { n: 1 }, 'u')]),
+        sut.append(negotiationId, [draft('bad:happened', cyclic, 'u')]),
+        sut.append(negotiationId, [draft('ok:happened', { n: 2 }, 'u')]),
       ]);
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       const stored = await sut.since(negotiationId, 0);
@@ -131,7 +132,7 @@ describe('the negotiation event log', () => {
       return { reply, durable: Promise.all([durable, synced]).then(() => undefined) };
     });
     let answered = false;
-    const appending = sut.append('neg-held', [{ type: 'x:happened', payload: {}, actor: 'u' }]).then((events) => ((answered = true), events));
+    const appending = sut.append('neg-held', [draft('x:happened', {}, 'u')]).then((events) => ((answered = true), events));
     await new Promise((r) => setTimeout(r, 50));
     expect(answered).toBe(false);
     expect(await sut.since('neg-held', 0)).toEqual([]);
@@ -170,7 +171,7 @@ describe('the negotiation event log', () => {
       await connection.asPromise();
       const stored = await new EventStore(connection).since('neg-crash', 0, 100_000);
       expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
-      const bySeq = new Map(stored.map((e) => [e.seq, (e.payload as { key: string }).key]));
+      const bySeq = new Map(stored.map((e) => [e.seq, (e.payload as unknown as { key: string }).key]));
       const missing = acked.map((line) => line.split(' ')).filter(([seq, key]) => bySeq.get(Number(seq)) !== key);
       expect(missing).toEqual([]);
     } finally {

@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { call, login, sessionCookieOf, DEMO_PASSWORD } from '../helpers/auth.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { SYSTEM } from '../../server/events/event-log.ts';
+import { content } from '../helpers/events.ts';
 import { eventModel } from '../../server/events/event.model.ts';
 import { collect, connect, join, until } from './realtime-client.ts';
 import { expectMail } from '../helpers/mailbox.ts';
@@ -206,7 +207,7 @@ describe('invitations, revocations and password resets, by each organisation’s
       expect((await call(server, `/negotiations/${negotiationId}/members/${member.id}`, { method: 'PATCH', cookie: leads.CGT, body: { roles: ['observer'] } })).status).toBe(204);
       expect((await call(server, `/negotiations/${negotiationId}/members/${member.id}`, { method: 'DELETE', cookie: leads.CGT })).status).toBe(204);
       // A committee event after them: once the CFDT hears it, it would have heard the others.
-      await server.app.context.events.record(negotiationId, SYSTEM, [{ type: 'test:sentinel', payload: {} }]);
+      await server.app.context.events.record(negotiationId, SYSTEM, [content('test:sentinel')]);
 
       const types = (events: { type: string }[]) => events.map((e) => e.type);
       await until(() => heard.cgt.length === 4 && heard.cfdt.length === 1, 'the live events');
@@ -239,7 +240,7 @@ describe('invitations, revocations and password resets, by each organisation’s
       visibility: { scope: 'committee' },
       at: new Date(),
     });
-    await server.app.context.events.record(negotiationId, SYSTEM, [{ type: 'test:sentinel', payload: {} }]);
+    await server.app.context.events.record(negotiationId, SYSTEM, [content('test:sentinel')]);
     const seen = async (email: string) => {
       const socket = await connect(server, await login(server, email));
       try {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Position, PositionMatrix } from '../../shared/realtime.ts';
+import type { Position, PositionMatrix } from '../../shared/positions/position.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { call, login } from '../helpers/auth.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';

@@ -1,7 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack } from '../../shared/errors.ts';
 import type { NegotiationEvent } from '../../shared/events.ts';
-import type { ClientToServerEvents, JoinResult, ServerToClientEvents } from '../../shared/realtime.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/commands.ts';
+import type { JoinResult } from '../../shared/channel.ts';
 import type { RunningServer } from '../../server/main.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

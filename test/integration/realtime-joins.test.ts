@@ -1,7 +1,8 @@
 import mongoose from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Visibility } from '../../shared/events.ts';
-import { canSee } from '../../shared/realtime.ts';
+import { content } from '../helpers/events.ts';
+import { canSee } from '../../shared/visibility.ts';
 import { accessCacheOf } from '../../server/access/access-cache.ts';
 import { CATCH_UP_LIMIT } from '../../server/realtime/channel.ts';
 import { SYSTEM, type RecordDraft } from '../../server/events/event-log.ts';
@@ -59,7 +60,7 @@ describe('joining a negotiation', () => {
       { scope: 'college', college: 'union' },
       { scope: 'college', college: 'employer' },
     ];
-    const drafts: RecordDraft[] = Array.from({ length: 1500 }, (_, i) => ({ type: 'test:noted', payload: { i }, visibility: scopes[i % scopes.length] }));
+    const drafts: RecordDraft[] = Array.from({ length: 1500 }, (_, i) => content('test:noted', { i }, scopes[i % scopes.length]));
     const stored = await server.app.context.events.record(negotiationId, SYSTEM, drafts);
     const viewer = { userId: cfdtUserId, orgId: ids.organisations.CFDT, college: 'union' as const };
     const visible = stored.filter((e) => canSee(viewer, e.visibility)).map((e) => e.seq);

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { EventDraft, NegotiationEvent } from '../../shared/events.ts';
+import type { NegotiationEvent } from '../../shared/events.ts';
+import type { Visibility } from '../../shared/visibility.ts';
+import { content } from '../helpers/events.ts';
 import { SYSTEM } from '../../server/events/event-log.ts';
 import { sweepFollowers } from '../../server/realtime/session-sweep.ts';
 import { membershipModel } from '../../server/negotiations/membership.model.ts';
@@ -20,8 +22,9 @@ describe('the negotiation event channel', () => {
     return socket;
   }
 
-  function record(negotiationId: string, drafts: Omit<EventDraft, 'actor'>[]): Promise<NegotiationEvent[]> {
-    return server.app.context.events.record(negotiationId, SYSTEM, drafts);
+  /** Events of any type: the channel carries whatever the log stores. */
+  function record(negotiationId: string, drafts: { type: string; payload: unknown; visibility?: Visibility }[]): Promise<NegotiationEvent[]> {
+    return server.app.context.events.record(negotiationId, SYSTEM, drafts.map((d) => content(d.type, d.payload, d.visibility)));
   }
 
   beforeAll(async () => {
@@ -124,7 +127,7 @@ describe('the negotiation event channel', () => {
     expect(beforeDrop).toBeLessThan(TOTAL);
     expect(rejoined.events.length).toBeGreaterThan(0);
     expect(seen.map((e) => e.seq)).toEqual(expected);
-    expect(seen.map((e) => (e.payload as { n: number }).n)).toEqual(expected.map((_, i) => i));
+    expect(seen.map((e) => (e.payload as unknown as { n: number }).n)).toEqual(expected.map((_, i) => i));
     expect(companionSeen.map((e) => e.seq)).toEqual(expected);
   });
 
@@ -148,7 +151,7 @@ describe('the negotiation event channel', () => {
     await until(() => received.cgt.length === 4, 'the CGT delegation’s events');
     await until(() => received.cfdt.length >= 2 && received.axess.length >= 1 && received.chair.length >= 1, 'the others’');
     await quiet();
-    const notes = (events: NegotiationEvent[]) => events.map((e) => (e.payload as { note: string }).note);
+    const notes = (events: NegotiationEvent[]) => events.map((e) => (e.payload as unknown as { note: string }).note);
     expect(notes(received.cgt)).toEqual(['delegation', 'college', 'private', 'committee']);
     expect(notes(received.cfdt)).toEqual(['college', 'committee']);
     expect(notes(received.axess)).toEqual(['committee']);

@@ -7,7 +7,7 @@ import mammoth from 'mammoth';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NegotiationEvent } from '../../shared/events.ts';
-import type { VoteView } from '../../shared/realtime.ts';
+import type { VoteView } from '../../shared/votes/vote.ts';
 import { decisionsOf, parseMinutes } from '../../shared/sessions/minutes.ts';
 import type { MinutesView, SessionSummary, SessionView } from '../../shared/sessions/session.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';

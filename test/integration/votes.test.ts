@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NegotiationEvent } from '../../shared/events.ts';
-import type { VoteView } from '../../shared/realtime.ts';
+import type { VoteView } from '../../shared/votes/vote.ts';
 import { rebuildVotes, syncVotes } from '../../server/votes/vote.service.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { call } from '../helpers/auth.ts';

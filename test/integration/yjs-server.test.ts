@@ -8,7 +8,7 @@ import { presenceUser } from '../../shared/presence.ts';
 import { deterministicSeed, writeParagraphs } from '../../shared/structure.ts';
 import { DocStore } from '../../server/collab/doc-store.ts';
 import { MemoryPersistence } from '../../server/collab/persistence.ts';
-import { CloseCode } from '../../server/collab/close-codes.ts';
+import { CloseCode } from '../../shared/collab/close-codes.ts';
 import { YjsServer, type Authorize } from '../../server/collab/yjs-server.ts';
 import { appendParagraph, connectClient, synced, upgradeStatus, waitFor, type TestClient } from './yjs-helpers.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { NegotiationEvent, Visibility } from '../../shared/events.ts';
-import { canSee, type Viewer } from '../../shared/realtime.ts';
+import { canSee, type Viewer } from '../../shared/visibility.ts';
 import type { CatchUpPage } from '../../server/events/event-store.ts';
 import { NegotiationChannel, type EventSink, type EventSource } from '../../server/realtime/channel.ts';
 
@@ -22,7 +22,7 @@ class MemoryLog implements EventSource {
       org: null,
       at: new Date(0).toISOString(),
       visibility,
-    }));
+    })) as unknown as NegotiationEvent[];
     this.events.push(...added);
     return added;
   }
@@ -229,8 +229,7 @@ describe('a revoked mandate', () => {
     await join(revoked, cgt);
     await join(colleague, { ...cgt, userId: 'u-cgt-2' });
     const [revocation] = log.append(1);
-    revocation.type = 'member:revoked';
-    revocation.payload = { userId: 'u-cgt' };
+    Object.assign(revocation, { type: 'member:revoked', payload: { userId: 'u-cgt' } });
     sut.publish(NEG, [revocation]);
     sut.publish(NEG, log.append(1));
     await settle();

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Visibility } from '../../shared/events.ts';
-import { canSee, DeclarePositionSchema, JoinPayloadSchema, type Viewer } from '../../shared/realtime.ts';
+import { canSee, type Viewer } from '../../shared/visibility.ts';
+import { DeclarePositionSchema } from '../../shared/positions/position.ts';
+import { JoinPayloadSchema } from '../../shared/channel.ts';
 
 const cgtDelegate: Viewer = { userId: 'u-cgt', orgId: 'cgt', college: 'union' };
 const cfdtDelegate: Viewer = { userId: 'u-cfdt', orgId: 'cfdt', college: 'union' };

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { NegotiationEvent } from '../../shared/events.ts';
-import type { VoteView } from '../../shared/realtime.ts';
+import type { VoteView } from '../../shared/votes/vote.ts';
 import { tallyVote } from '../../shared/votes/tally.ts';
-import { applyVoteEvent } from '../../server/votes/vote.projection.ts';
+import { applyVoteEvent } from '../../shared/votes/vote.fold.ts';
 
 let seq = 0;
 function event(type: string, payload: unknown): NegotiationEvent {
   seq += 1;
-  return { negotiationId: 'n', seq, type, payload, actor: 'u', org: null, at: new Date(seq * 1000).toISOString(), visibility: { scope: 'committee' } };
+  return { negotiationId: 'n', seq, type, payload, actor: 'u', org: null, at: new Date(seq * 1000).toISOString(), visibility: { scope: 'committee' } } as NegotiationEvent;
 }
 const who = { userId: 'u1', name: 'Nadia' };
 const opened = () =>

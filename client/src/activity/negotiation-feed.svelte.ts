@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack } from '../../../shared/errors.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
-import type { JoinResult } from '../../../shared/realtime.ts';
+import type { JoinResult } from '../../../shared/channel.ts';
 import { ApiError } from '../lib/api.ts';
 
 type Listener = (event: NegotiationEvent) => void;

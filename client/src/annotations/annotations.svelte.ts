@@ -1,5 +1,5 @@
 import type { Anchor } from '../../../shared/amendments/amendment.ts';
-import type { AnnotationView, AnnotationVisibility } from '../../../shared/annotations.ts';
+import type { AnnotationView, AnnotationVisibility } from '../../../shared/annotations/annotation.ts';
 import type { NegotiationFeed } from '../activity/negotiation-feed.svelte.ts';
 import { commandError } from '../amendments/amendments.svelte.ts';
 import { api } from '../lib/api.ts';

@@ -2,7 +2,8 @@ import type { NegotiationFeed } from '../activity/negotiation-feed.svelte.ts';
 import { commandError } from '../amendments/amendments.svelte.ts';
 import { api } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
-import { itemKey, type Position, type PositionMatrix, type Stance } from '../../../shared/realtime.ts';
+import { itemKey } from '../../../shared/items.ts';
+import type { Position, PositionMatrix, Stance } from '../../../shared/positions/position.ts';
 
 export type PositionItem = Position['item'];
 

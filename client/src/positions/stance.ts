@@ -1,4 +1,4 @@
-import type { Stance } from '../../../shared/realtime.ts';
+import type { Stance } from '../../../shared/positions/position.ts';
 import type { MessageKey } from '../lib/i18n.svelte.ts';
 
 /** One colour per stance, shared by the position box and the matrix legend. */

@@ -2,7 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { Ack } from '../../../shared/errors.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
 import type { MembersView, NegotiationDetail } from '../../../shared/identity.ts';
-import type { JoinResult } from '../../../shared/realtime.ts';
+import type { JoinResult } from '../../../shared/channel.ts';
 import type { CurrentItemView, MinutesView, SessionSummary, SessionView } from '../../../shared/sessions/session.ts';
 import { api } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';

@@ -1,9 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
 import { rolesAllow, type Action, type Role } from '../../../shared/access.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
-import type { JoinResult } from '../../../shared/realtime.ts';
+import type { JoinResult } from '../../../shared/channel.ts';
 import type { Ack } from '../../../shared/errors.ts';
-import { CAMPAIGN_EVENT_TYPES, scenarioOf, type CampaignAnswer, type CampaignView, type LaterTransition, type WhatIf } from '../../../shared/signature/campaign.ts';
+import { streamOf } from '../../../shared/events.ts';
+import { scenarioOf, type CampaignAnswer, type CampaignView, type LaterTransition, type WhatIf } from '../../../shared/signature/campaign.ts';
 import { assess, parseScenario, type Assessment } from '../../../shared/validity/scenario.ts';
 import { ApiError, api } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
@@ -103,7 +104,7 @@ export class SignatureCampaign {
     socket.on('connect', () => join());
     socket.on('disconnect', () => (this.live = false));
     socket.on('negotiation:event', (event: NegotiationEvent) => {
-      if (CAMPAIGN_EVENT_TYPES.includes(event.type)) void this.load();
+      if (streamOf(event.type) === 'campaign') void this.load();
     });
     return () => {
       socket.disconnect();

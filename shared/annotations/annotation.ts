@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { Ack } from './errors.ts';
-import { AnchorSchema, type Anchor } from './amendments/amendment.ts';
+import { AnchorSchema, type Anchor } from '../amendments/amendment.ts';
+import { IdSchema as Id, NegotiationIdSchema as NegotiationId } from '../ids.ts';
+import type { Visibility } from '../visibility.ts';
 
 /**
  * Annotations (DOMAIN, "Annotations"): comments anchored to a text range, threaded,
@@ -12,8 +13,6 @@ import { AnchorSchema, type Anchor } from './amendments/amendment.ts';
 export const ANNOTATION_VISIBILITIES = ['private', 'delegation', 'college', 'committee'] as const;
 export type AnnotationVisibility = (typeof ANNOTATION_VISIBILITIES)[number];
 
-const Id = z.string().trim().min(1).max(100);
-const NegotiationId = z.string().regex(/^[a-f0-9]{24}$/, 'identifiant de négociation invalide');
 const Body = z.string().trim().min(1).max(10_000);
 
 export const AnnotateSchema = z.strictObject({
@@ -58,10 +57,28 @@ export interface AnnotationView {
   updatedAt: string;
 }
 
-/** The annotation commands of the negotiation's channel (see ClientToServerEvents). */
-export interface AnnotationCommands {
-  'annotation:create': (payload: AnnotatePayload, ack: (ack: Ack<AnnotationView>) => void) => void;
-  'annotation:reply': (payload: ReplyPayload, ack: (ack: Ack<AnnotationView>) => void) => void;
-  'annotation:resolve': (payload: z.input<typeof AnnotationCommandSchema>, ack: (ack: Ack<AnnotationView>) => void) => void;
-  'annotation:reopen': (payload: z.input<typeof AnnotationCommandSchema>, ack: (ack: Ack<AnnotationView>) => void) => void;
+// --- Event payloads ------------------------------------------------------------------------
+
+/** What `annotation:created` carries: the thread's first message, its passage and its audience. */
+export interface AnnotationCreatedPayload {
+  annotationId: string;
+  articleId: string;
+  anchor: Anchor;
+  quote: string;
+  visibility: AnnotationVisibility;
+  message: AnnotationMessage;
 }
+
+export interface AnnotationRepliedPayload {
+  annotationId: string;
+  message: AnnotationMessage;
+}
+
+/** What `annotation:resolved` and `annotation:reopened` carry. */
+export interface AnnotationStatePayload {
+  annotationId: string;
+  by: { userId: string; name: string };
+}
+
+/** A thread as folded from the log, with the visibility its events were recorded with. */
+export type AnnotationRecord = AnnotationView & { scope: Visibility };

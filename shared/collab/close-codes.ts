@@ -1,6 +1,7 @@
 /**
- * WebSocket close codes of the Yjs endpoint. 1000–1015 are the protocol's own (RFC 6455);
- * 4000–4999 are ours, mirroring the HTTP status a client would recognise.
+ * WebSocket close codes of the Yjs endpoint, shared by the server that closes and the editor
+ * that reacts. 1000–1015 are the protocol's own (RFC 6455); 4000–4999 are ours, mirroring the
+ * HTTP status a client would recognise.
  */
 export const CloseCode = {
   /** The server is shutting down; the provider reconnects to the next one. */
@@ -19,6 +20,14 @@ export const CloseCode = {
   TIMEOUT: 4408,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/**
+ * Whether the editor should stop reconnecting after this close: retrying cannot help when
+ * the session ended or the mandate is gone (the person must sign in again, or has lost access).
+ */
+export function isFinalClose(code: number): boolean {
+  return code === CloseCode.UNAUTHENTICATED || code === CloseCode.FORBIDDEN;
+}
 
 /** Larger than any article a person types; a full 300-article paste still fits. */
 export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;

@@ -1,36 +1,15 @@
-import type { NegotiationEvent } from '../../shared/events.ts';
-import type { Item, VoteView } from '../../shared/realtime.ts';
-import type { TallyResult, VoteChoice, VoteRule } from '../../shared/votes/tally.ts';
+import { streamOf, type EventTypeOf, type NegotiationEvent } from '../events.ts';
+import type { VoteView } from './vote.ts';
 
-/** The events that make up a vote's story. */
-export const VOTE_EVENT_TYPES = ['vote:opened', 'ballot:cast', 'vote:closed'] as const;
+type VoteEvent = NegotiationEvent<EventTypeOf<'vote'>>;
 
-export interface VoteOpenedPayload {
-  voteId: string;
-  title: string;
-  item: Item;
-  rule: VoteRule;
-  sessionId: string | null;
-  openedBy: { userId: string; name: string };
+function isVoteEvent(event: NegotiationEvent): event is VoteEvent {
+  return streamOf(event.type) === 'vote';
 }
 
-export interface BallotCastPayload {
-  voteId: string;
-  org: string;
-  choice: VoteChoice;
-  castBy: { userId: string; name: string };
-}
-
-export interface VoteClosedPayload {
-  voteId: string;
-  result: TallyResult;
-  closedBy: { userId: string; name: string };
-}
-
+/** The vote an event is about (`vote:opened`, `ballot:cast`, `vote:closed`), or null for any other event. */
 export function voteIdOf(event: NegotiationEvent): string | null {
-  if (!(VOTE_EVENT_TYPES as readonly string[]).includes(event.type)) return null;
-  const voteId = (event.payload as { voteId?: unknown })?.voteId;
-  return typeof voteId === 'string' ? voteId : null;
+  return isVoteEvent(event) ? event.payload.voteId : null;
 }
 
 /**
@@ -39,10 +18,11 @@ export function voteIdOf(event: NegotiationEvent): string | null {
  * was frozen at the close), whatever order concurrent processes wrote them in.
  */
 export function applyVoteEvent(vote: VoteView | null, event: NegotiationEvent): VoteView | null {
+  if (!isVoteEvent(event)) return vote;
   switch (event.type) {
     case 'vote:opened': {
       if (vote) return vote;
-      const p = event.payload as VoteOpenedPayload;
+      const p = event.payload;
       return {
         id: p.voteId,
         negotiationId: event.negotiationId,
@@ -60,16 +40,27 @@ export function applyVoteEvent(vote: VoteView | null, event: NegotiationEvent): 
     }
     case 'ballot:cast': {
       if (!vote || vote.status !== 'open') return vote;
-      const p = event.payload as BallotCastPayload;
+      const p = event.payload;
       const ballot = { org: p.org, choice: p.choice, castBy: p.castBy, at: event.at };
       return { ...vote, ballots: [...vote.ballots.filter((b) => b.org !== p.org), ballot] };
     }
     case 'vote:closed': {
       if (!vote || vote.status !== 'open') return vote;
-      const p = event.payload as VoteClosedPayload;
-      return { ...vote, status: 'closed', closedAt: event.at, result: p.result };
+      return { ...vote, status: 'closed', closedAt: event.at, result: event.payload.result };
     }
     default:
       return vote;
   }
+}
+
+/** Every vote of a log, in the order they were opened. */
+export function foldVotes(events: readonly NegotiationEvent[]): VoteView[] {
+  const votes = new Map<string, VoteView>();
+  for (const event of events) {
+    const id = voteIdOf(event);
+    if (!id) continue;
+    const next = applyVoteEvent(votes.get(id) ?? null, event);
+    if (next) votes.set(id, next);
+  }
+  return [...votes.values()].sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
 }

@@ -1,63 +1,15 @@
-import type { NegotiationEvent } from '../../shared/events.ts';
-import {
-  CAMPAIGN_EVENTS,
-  CAMPAIGN_EVENT_TYPES,
-  type CampaignNotification,
-  type CampaignOpposition,
-  type CampaignParty,
-  type CampaignSignature,
-  type CampaignState,
-  type CampaignView,
-  type LaterTransition,
-  type LegalDocument,
-  type PersonRef,
-} from '../../shared/signature/campaign.ts';
-import type { NegotiationLevel } from '../../shared/identity.ts';
+import { streamOf, type EventTypeOf, type NegotiationEvent } from '../events.ts';
+import type { CampaignState, CampaignView, LegalDocument, PersonRef } from './campaign.ts';
 
-/** The payloads of the campaign events, as the use cases append them. */
-export interface CampaignOpenedPayload {
-  campaignId: string;
-  kind: CampaignView['kind'];
-  title: string;
-  level: NegotiationLevel;
-  version: CampaignView['version'];
-  /** The civil date of the opening (or of the adoption of a recommandation patronale). */
-  at: string;
-  by: PersonRef;
-  signatureDeadline: string | null;
-  parties: CampaignParty[];
-}
-export type SignedPayload = CampaignSignature & { campaignId: string };
-export interface SignatureClosedPayload {
-  campaignId: string;
-  outcome: 'not concluded' | 'concluded';
-  at: string;
-  nonSignatories: string[];
-  by: PersonRef;
-}
-export type NotifiedPayload = CampaignNotification & { campaignId: string };
-export type OpposedPayload = CampaignOpposition & { campaignId: string };
-export interface VoidedPayload {
-  campaignId: string;
-  at: string;
-  oppositionWeight: number;
-}
-export interface ValidatedPayload {
-  campaignId: string;
-  at: string;
-}
-export interface TransitionedPayload {
-  campaignId: string;
-  to: LaterTransition;
-  at: string;
-  document: LegalDocument | null;
-  by: PersonRef;
+type CampaignEvent = NegotiationEvent<EventTypeOf<'campaign'>>;
+
+function isCampaignEvent(event: NegotiationEvent): event is CampaignEvent {
+  return streamOf(event.type) === 'campaign';
 }
 
+/** The campaign an event is about, or null for any other event. */
 export function campaignIdOf(event: NegotiationEvent): string | null {
-  if (!CAMPAIGN_EVENT_TYPES.includes(event.type)) return null;
-  const id = (event.payload as { campaignId?: unknown })?.campaignId;
-  return typeof id === 'string' ? id : null;
+  return isCampaignEvent(event) ? event.payload.campaignId : null;
 }
 
 /**
@@ -66,16 +18,17 @@ export function campaignIdOf(event: NegotiationEvent): string | null {
  * appending; the fold still ignores an event that does not fit the state it finds.
  */
 export function applyCampaignEvent(campaign: CampaignView | null, event: NegotiationEvent): CampaignView | null {
+  if (!isCampaignEvent(event)) return campaign;
   const step = (c: CampaignView, state: CampaignState, at: string, by: PersonRef | null, document: LegalDocument | null = null): CampaignView => ({
     ...c,
     state,
     history: [...c.history, { state, at, seq: event.seq, by, document }],
   });
   switch (event.type) {
-    case CAMPAIGN_EVENTS.opened:
-    case CAMPAIGN_EVENTS.recommendationAdopted: {
+    case 'signature:opened':
+    case 'recommendation:adopted': {
       if (campaign) return campaign;
-      const p = event.payload as CampaignOpenedPayload;
+      const p = event.payload;
       const state: CampaignState = p.kind === 'recommendation' ? 'recommendation adopted' : 'open for signature';
       return {
         id: p.campaignId,
@@ -96,41 +49,41 @@ export function applyCampaignEvent(campaign: CampaignView | null, event: Negotia
         history: [{ state, at: p.at, seq: event.seq, by: p.by, document: null }],
       };
     }
-    case CAMPAIGN_EVENTS.signed: {
+    case 'signature:signed': {
       if (!campaign || campaign.state !== 'open for signature') return campaign;
-      const { campaignId: _id, ...signature } = event.payload as SignedPayload;
+      const { campaignId: _id, ...signature } = event.payload;
       if (campaign.signatures.some((s) => s.org === signature.org)) return campaign;
       return { ...campaign, signatures: [...campaign.signatures, signature] };
     }
-    case CAMPAIGN_EVENTS.closed: {
+    case 'signature:closed': {
       if (!campaign || campaign.state !== 'open for signature') return campaign;
-      const p = event.payload as SignatureClosedPayload;
+      const p = event.payload;
       const closed = { ...campaign, nonSignatories: p.nonSignatories };
       return p.outcome === 'not concluded' ? step(closed, 'not concluded', p.at, p.by) : closed;
     }
-    case CAMPAIGN_EVENTS.notified: {
+    case 'agreement:notified': {
       if (!campaign) return campaign;
-      const { campaignId: _id, ...notification } = event.payload as NotifiedPayload;
+      const { campaignId: _id, ...notification } = event.payload;
       if (campaign.notifications.some((n) => n.org === notification.org)) return campaign;
       const next = { ...campaign, notifications: [...campaign.notifications, notification] };
       return campaign.state === 'open for signature' ? step(next, 'notified', notification.at, notification.recordedBy) : next;
     }
-    case CAMPAIGN_EVENTS.opposed: {
+    case 'opposition:filed': {
       if (!campaign) return campaign;
-      const { campaignId: _id, ...opposition } = event.payload as OpposedPayload;
+      const { campaignId: _id, ...opposition } = event.payload;
       return { ...campaign, oppositions: [...campaign.oppositions, opposition] };
     }
-    case CAMPAIGN_EVENTS.voided: {
+    case 'agreement:voided': {
       if (!campaign || campaign.state !== 'notified') return campaign;
-      return step(campaign, 'void', (event.payload as VoidedPayload).at, null);
+      return step(campaign, 'void', event.payload.at, null);
     }
-    case CAMPAIGN_EVENTS.validated: {
+    case 'agreement:validated': {
       if (!campaign || campaign.state !== 'notified') return campaign;
-      return step(campaign, 'valid', (event.payload as ValidatedPayload).at, null);
+      return step(campaign, 'valid', event.payload.at, null);
     }
-    case CAMPAIGN_EVENTS.transitioned: {
+    case 'agreement:transitioned': {
       if (!campaign) return campaign;
-      const p = event.payload as TransitionedPayload;
+      const p = event.payload;
       return step(campaign, p.to, p.at, p.by, p.document);
     }
     default:
