@@ -2,7 +2,8 @@
 // prints its assessment (JSON) on stdout, exit 0. A missing file, invalid JSON or a scenario
 // the schema refuses: a message on stderr naming the problem, nothing on stdout, exit 2.
 import fs from 'node:fs';
-import { assess, parseScenario } from '../shared/validity/scenario.ts';
+import { assess } from '../shared/validity/assess.ts';
+import { parseScenario } from '../shared/validity/scenario.ts';
 
 const USAGE = 'Usage : npm run validity -- FICHIER.json   (ou « - » pour lire l’entrée standard)';
 const EXIT_INVALID = 2;

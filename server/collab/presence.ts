@@ -3,7 +3,22 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { PresenceStateSchema, type PresenceUser } from '../../shared/presence.ts';
 import type { Logger } from '../logger.ts';
-import type { DocPeer, SharedDoc } from './shared-doc.ts';
+
+/** A connected client, as a document sees it. */
+export interface DocPeer {
+  send(message: Uint8Array): void;
+  /** The user behind the connection (their awareness ids stay theirs a while after they leave). */
+  readonly userId: string;
+  /** Awareness client ids this peer holds (see PresenceRegistry): removed when it leaves. */
+  readonly awarenessIds: Set<number>;
+}
+
+/** What presence needs of a live document (SharedDoc): its awareness, its registry, its peers. */
+interface PresenceDoc {
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly presence: PresenceRegistry;
+  readonly peers: { has(peer: DocPeer): boolean };
+}
 
 /** A presence state (cursor, selection, name) takes a few hundred bytes; anything past this is dropped. */
 export const PRESENCE_MAX_BYTES = 8 * 1024;
@@ -107,7 +122,7 @@ export class PresenceGuard {
   }
 
   /** An awareness update from the connection (throws on a message that cannot be decoded). */
-  receive(doc: SharedDoc, update: Uint8Array): void {
+  receive(doc: PresenceDoc, update: Uint8Array): void {
     const admitted = this.admit(doc, update);
     if (admitted.length === 0) return;
     for (const entry of admitted) this.waiting.set(entry.id, entry);
@@ -121,7 +136,7 @@ export class PresenceGuard {
     this.waiting.clear();
   }
 
-  private admit(doc: SharedDoc, update: Uint8Array): Entry[] {
+  private admit(doc: PresenceDoc, update: Uint8Array): Entry[] {
     const decoder = decoding.createDecoder(update);
     const count = decoding.readVarUint(decoder);
     const now = Date.now();
@@ -174,7 +189,7 @@ export class PresenceGuard {
   }
 
   /** Applies what waits, as far as the tokens go; the rest waits for the next token. */
-  private flush(doc: SharedDoc): void {
+  private flush(doc: PresenceDoc): void {
     const now = Date.now();
     this.tokens = Math.min(PRESENCE_BURST, this.tokens + ((now - this.refilledAt) * PRESENCE_PER_SECOND) / 1000);
     this.refilledAt = now;

@@ -2,19 +2,12 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
-import { PresenceRegistry } from './presence.ts';
+import { PresenceRegistry, type DocPeer } from './presence.ts';
+
+export type { DocPeer } from './presence.ts';
 
 /** The y-websocket message types (first varuint of every message). */
 export const MessageType = { SYNC: 0, AWARENESS: 1, AUTH: 2, QUERY_AWARENESS: 3 } as const;
-
-/** A connected client, as a document sees it. */
-export interface DocPeer {
-  send(message: Uint8Array): void;
-  /** The user behind the connection (their awareness ids stay theirs a while after they leave). */
-  readonly userId: string;
-  /** Awareness client ids this peer holds (see PresenceRegistry): removed when it leaves. */
-  readonly awarenessIds: Set<number>;
-}
 
 /** Where an update came from, for the persistence and broadcast hooks. */
 export const Origin = { LOAD: 'load', SEED: 'seed', SERVER: 'server' } as const;

@@ -23,7 +23,8 @@ import {
 } from '../../shared/signature/campaign.ts';
 import type { VersionAuthor, VersionSummary } from '../../shared/text-diff.ts';
 import { addDays, compareDates } from '../../shared/validity/calendar.ts';
-import { assess, parseScenario, type Assessment } from '../../shared/validity/scenario.ts';
+import { assess } from '../../shared/validity/assess.ts';
+import { parseScenario, type Assessment } from '../../shared/validity/scenario.ts';
 import { assertCan, assertCanFor, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
 import { stampOf, SYSTEM, type EventLog, type RecordDraft, type Stamp } from '../events/event-log.ts';

@@ -1,4 +1,5 @@
-import { assess, parseScenario } from '../validity/scenario.ts';
+import { assess } from '../validity/assess.ts';
+import { parseScenario } from '../validity/scenario.ts';
 import { formatPercent, THIRTY_PERCENT, toHundredths } from '../validity/weights.ts';
 import { scenarioOf, type CampaignParty, type CampaignView } from './campaign.ts';
 

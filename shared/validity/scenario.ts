@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { MAX_YEAR, MIN_YEAR, compareDates, isIsoDate, parseIsoDate } from './calendar.ts';
 import { HUNDRED_PERCENT, SUM_TOLERANCE, formatPercent, hasAtMostTwoDecimals, toHundredths } from './weights.ts';
-import { assessBranch } from './branch.ts';
-import { assessCompany } from './company.ts';
-import { assessExtension } from './extension.ts';
 
 /**
- * A validity scenario ("what if") and its assessment (DOMAIN, "Validity as a command").
+ * A validity scenario ("what if") and the shape of its assessment (DOMAIN, "Validity as a
+ * command"); `assess` (assess.ts) computes it.
  * The scenario is DOMAIN.md's JSON, plus optional fields: `signatureDeadline`, `referendum`
  * (company level), `extension` (branch level), an organisation's display `name`.
  * Objects are strict: a misspelt key ("oppositons") is an error, never a silently empty list
@@ -279,14 +277,6 @@ export const AssessmentSchema = z.object({
   extension: ExtensionAssessmentSchema.nullable(),
 });
 export type Assessment = z.infer<typeof AssessmentSchema>;
-
-/** The assessment of a parsed scenario: the agreement's validity, then its extension if any. */
-export function assess(scenario: Scenario): Assessment {
-  const assessment = scenario.level === 'branch' ? assessBranch(scenario) : assessCompany(scenario);
-  if (!scenario.extension) return assessment;
-  const { extension, reasons } = assessExtension(scenario, scenario.extension, assessment.status);
-  return { ...assessment, reasons: [...assessment.reasons, ...reasons], extension };
-}
 
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assess, parseScenario, type Assessment, type ScenarioInput } from '../../shared/validity/scenario.ts';
+import { assess } from '../../shared/validity/assess.ts';
+import { parseScenario, type Assessment, type ScenarioInput } from '../../shared/validity/scenario.ts';
 
 // The branch arrêté of 22 December 2017 (DOMAIN.md) and the 2023 story around it.
 type Org = ScenarioInput['organisations'][number];

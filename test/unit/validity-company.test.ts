@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assess, parseScenario, type Assessment, type ScenarioInput } from '../../shared/validity/scenario.ts';
+import { assess } from '../../shared/validity/assess.ts';
+import { parseScenario, type Assessment, type ScenarioInput } from '../../shared/validity/scenario.ts';
 
 // A made-up company: shares of the votes cast for representative unions at the last CSE elections.
 function company(weights: Record<string, number>, changes: Partial<ScenarioInput> = {}): ScenarioInput {

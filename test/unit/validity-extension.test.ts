@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assess, parseScenario, type Assessment, type ScenarioInput } from '../../shared/validity/scenario.ts';
+import { assess } from '../../shared/validity/assess.ts';
+import { parseScenario, type Assessment, type ScenarioInput } from '../../shared/validity/scenario.ts';
 
 // Employer weights here are shares of the employees of the representative employer
 // organisations' members (made up, summing to 100).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AssessmentSchema, assess, parseScenario, type ScenarioInput } from '../../shared/validity/scenario.ts';
+import { assess } from '../../shared/validity/assess.ts';
+import { AssessmentSchema, parseScenario, type ScenarioInput } from '../../shared/validity/scenario.ts';
 import { formatPercent, hasAtMostTwoDecimals, toHundredths } from '../../shared/validity/weights.ts';
 
 // DOMAIN.md's example, verbatim.

@@ -1,0 +1,12 @@
+import { assessBranch } from './branch.ts';
+import { assessCompany } from './company.ts';
+import { assessExtension } from './extension.ts';
+import type { Assessment, Scenario } from './scenario.ts';
+
+/** The assessment of a parsed scenario: the agreement's validity, then its extension if any. */
+export function assess(scenario: Scenario): Assessment {
+  const assessment = scenario.level === 'branch' ? assessBranch(scenario) : assessCompany(scenario);
+  if (!scenario.extension) return assessment;
+  const { extension, reasons } = assessExtension(scenario, scenario.extension, assessment.status);
+  return { ...assessment, reasons: [...assessment.reasons, ...reasons], extension };
+}
