@@ -4,10 +4,10 @@ import type { z } from 'zod';
 import {
   amendmentDiffs,
   applyToBlocks,
+  competingAmendments,
+  isOutdated,
   occurrences,
-  spansOverlap,
   targetSpans,
-  targetText,
   type AmendmentBase,
   type AmendmentDetail,
   type AmendmentMerged,
@@ -25,7 +25,6 @@ import { amendmentFormula, type AmendmentContent } from '../../shared/amendments
 import {
   availableTransitions,
   checkTransition,
-  FINAL_STATUSES,
   type AmendmentTransition,
   type LifecycleActor,
 } from '../../shared/amendments/lifecycle.ts';
@@ -293,8 +292,6 @@ interface LiveArticle {
   spans: Map<string, Span | null>;
 }
 
-const LIVE_STATUSES = new Set(['draft', 'tabled', 'under discussion', 'adopted']);
-
 /** The derived fields of each visible amendment: outdated, competing, the reader's actions. */
 async function derive(ctx: AmendmentContext, actor: Actor, visible: AmendmentRecord[]): Promise<{ views: AmendmentView[]; live: Map<string, LiveArticle> }> {
   const live = new Map<string, LiveArticle>();
@@ -315,19 +312,13 @@ async function derive(ctx: AmendmentContext, actor: Actor, visible: AmendmentRec
     if (r.anchor && !span) targets.set(r.id, []);
     else targets.set(r.id, targetSpans(article.blocks, r.content, span));
   }
+  const competition = competingAmendments(visible, targets);
   const views = visible.map((r): AmendmentView => {
     const article = live.get(r.articleId)!;
     const span = article.spans.get(r.id) ?? null;
     const anchoredNow = r.anchor ? (span ? joinBlocks(article.blocks).slice(span.start, span.end) : '') : null;
-    const outdated =
-      !FINAL_STATUSES.includes(r.status) &&
-      targetText(article.blocks, r.content, anchoredNow) !== targetText(r.base.blocks, r.content, r.anchor ? r.base.quote : null);
-    const competing = LIVE_STATUSES.has(r.status)
-      ? visible
-          .filter((o) => o.id !== r.id && o.articleId === r.articleId && LIVE_STATUSES.has(o.status))
-          .filter((o) => spansOverlap(targets.get(r.id)!, targets.get(o.id)!))
-          .map((o) => o.id)
-      : [];
+    const outdated = isOutdated(r, article.blocks, anchoredNow);
+    const competing = competition.get(r.id) ?? [];
     const { visibility: _visibility, ...rest } = r;
     const mine = r.org.id === actor.org.id;
     // Another organisation learns of an amendment when it is tabled, not of its drafting.

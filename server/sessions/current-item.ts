@@ -1,3 +1,4 @@
+import { articleLabel } from '../../shared/labels.ts';
 import type { CurrentItemView, SessionView } from '../../shared/sessions/session.ts';
 import { articleDocName, readBlocks } from '../../shared/structure.ts';
 import { collabOf } from '../collab/collab.capability.ts';
@@ -28,7 +29,7 @@ export async function currentItem(ctx: SessionContext, session: SessionView): Pr
       if (!article) break;
       const blocks = await collabOf(ctx).store.withDoc(articleDocName(item.articleId), (doc) => readBlocks(doc));
       view.article = { number: article.number, title: article.title, blocks };
-      view.heading = item.title ?? (/^\d/.test(article.number) ? `Article ${article.number} – ${article.title}` : article.title);
+      view.heading = item.title ?? articleLabel(article);
       break;
     }
     case 'amendment': {

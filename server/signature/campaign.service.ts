@@ -1,5 +1,6 @@
 import { Types, type Connection } from 'mongoose';
 import { applyCampaignEvent, campaignIdOf } from '../../shared/signature/campaign.fold.ts';
+import { campaignActions } from '../../shared/signature/eligibility.ts';
 import {
   LATER_TRANSITIONS,
   REOPENABLE_STATES,
@@ -33,7 +34,7 @@ import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { partiesInForce } from '../negotiations/negotiation.service.ts';
 import { readVersion } from '../versions/versions.service.ts';
 import { campaignCheckpointModel, campaignModel } from './campaign.model.ts';
-import { parisDate } from './paris-date.ts';
+import { parisDate } from '../../shared/sessions/paris-time.ts';
 import { agreementTextOf, frozenVersionHash, snapshotParties, type FrozenVersion } from './signed-snapshot.ts';
 
 /** What the campaign use cases need: the log (which broadcasts what it stores) and the version freezer. */
@@ -163,8 +164,9 @@ async function settledCampaign(deps: SignatureDeps, negotiationId: string, now: 
 }
 
 /** `GET …/signature`: the current campaign, brought up to date. */
-export async function describeCampaign(deps: SignatureDeps, negotiationId: string, now: Date): Promise<CampaignAnswer> {
-  return { campaign: await settledCampaign(deps, negotiationId, now), today: parisDate(now) };
+export async function describeCampaign(deps: SignatureDeps, actor: Actor, now: Date): Promise<CampaignAnswer> {
+  const campaign = await settledCampaign(deps, actor.negotiationId, now);
+  return { campaign, today: parisDate(now), actions: campaignActions(campaign, { orgId: actor.org.id, roles: actor.roles }) };
 }
 
 /** What was frozen: the stored version's text and the campaign's weights, as the exports show them. */

@@ -5,7 +5,7 @@ import { AppError } from '../common/app-error.ts';
 import { sha256 } from '../export/canonical-json.ts';
 import { renderExportOffLoop, type ExportFormat, type RenderedExport } from '../export/exports.ts';
 import { assessCampaign, campaignsOfVersion, frozenVersionOf, type SignatureDeps } from './campaign.service.ts';
-import { parisDate } from './paris-date.ts';
+import { parisDate } from '../../shared/sessions/paris-time.ts';
 import { buildSignedSnapshot } from './signed-snapshot.ts';
 import { exportedFileModel, signedSnapshotModel } from './signed-export.model.ts';
 

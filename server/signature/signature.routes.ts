@@ -23,7 +23,7 @@ import {
 } from './campaign.service.ts';
 import { EXTERNAL_FORMAT_NAMES, exportSignedVersion, type ExternalFormat } from './export.service.ts';
 import { hashUpload, oneOfFewUploads, verifyUpload, VERIFY_LIMIT_BYTES } from './verify.service.ts';
-import { parisDate } from './paris-date.ts';
+import { parisDate } from '../../shared/sessions/paris-time.ts';
 import { exportedFileModel, signedSnapshotModel } from './signed-export.model.ts';
 
 /** The campaign use cases wired to this app: its event log (which broadcasts), its live text. */
@@ -61,7 +61,7 @@ export const registerSignature: Capability = async (ctx) => {
     logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, org: actor.org.id, ...extra }, what);
 
   api.get(base, requireActor('negotiation:read'), async (_req, res) => {
-    res.json(await describeCampaign(deps, actorOf(res.locals).negotiationId, new Date()));
+    res.json(await describeCampaign(deps, actorOf(res.locals), new Date()));
   });
 
   const issues = (invalid: string) => ({ invalid, withIssues: true });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { diffWords, type DiffOp } from '../text-diff.ts';
 import { AmendmentContentSchema, splitParagraphs, type AmendmentContent } from './formula.ts';
-import type { AmendmentStatus, AmendmentTransition } from './lifecycle.ts';
+import { isFinal, isLive, type AmendmentStatus, type AmendmentTransition } from './lifecycle.ts';
 import { IdSchema as Id, NegotiationIdSchema as NegotiationId } from '../ids.ts';
 import type { Visibility } from '../visibility.ts';
 
@@ -315,4 +315,43 @@ export function amendmentDiffs(
     diffAgainstCurrent: fromCurrent ? diffWords(newArticle ? '' : joined(current), joined(fromCurrent)) : null,
     diffBaseToCurrent: diffWords(joined(base), joined(current)),
   };
+}
+
+// --- Derived flags ---------------------------------------------------------------------------
+
+/**
+ * Whether the words an amendment targets read differently now than when it was written
+ * (`anchoredNow`: the anchored passage as it reads today, '' when it is gone). A decided or
+ * applied amendment is never outdated: its story is over.
+ */
+export function isOutdated(
+  amendment: Pick<AmendmentRecord, 'status' | 'content' | 'anchor' | 'base'>,
+  currentBlocks: readonly string[],
+  anchoredNow: string | null,
+): boolean {
+  if (isFinal(amendment.status)) return false;
+  const then = targetText(amendment.base.blocks, amendment.content, amendment.anchor ? amendment.base.quote : null);
+  return targetText(currentBlocks, amendment.content, anchoredNow) !== then;
+}
+
+/**
+ * The live amendments competing with each live one: on the same article, touching the same
+ * words of the text as it reads now (`targets`: each amendment's target spans today).
+ */
+export function competingAmendments(
+  amendments: readonly Pick<AmendmentRecord, 'id' | 'articleId' | 'status'>[],
+  targets: ReadonlyMap<string, readonly Span[]>,
+): Map<string, string[]> {
+  const competing = new Map<string, string[]>();
+  for (const a of amendments) {
+    if (!isLive(a.status)) {
+      competing.set(a.id, []);
+      continue;
+    }
+    const rivals = amendments.filter(
+      (o) => o.id !== a.id && o.articleId === a.articleId && isLive(o.status) && spansOverlap(targets.get(a.id) ?? [], targets.get(o.id) ?? []),
+    );
+    competing.set(a.id, rivals.map((o) => o.id));
+  }
+  return competing;
 }

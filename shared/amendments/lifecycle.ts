@@ -55,7 +55,15 @@ export const LIFECYCLE: Record<AmendmentTransition, TransitionRule> = {
   merge: { from: ['adopted'], to: 'merged', action: 'amendment:merge', authorOnly: false, event: 'amendment:merged' },
 };
 
+/** Where an amendment's story ends: nothing moves it on any more. */
 export const FINAL_STATUSES: readonly AmendmentStatus[] = ['rejected', 'withdrawn', 'merged'];
+/** An amendment still to be decided or applied: it may compete with another on the same words. */
+export const LIVE_STATUSES: readonly AmendmentStatus[] = ['draft', 'tabled', 'under discussion', 'adopted'];
+/** An amendment before the committee: what a position or a vote may be taken on. */
+export const DEBATED_STATUSES: readonly AmendmentStatus[] = ['tabled', 'under discussion', 'adopted'];
+
+export const isFinal = (status: AmendmentStatus): boolean => FINAL_STATUSES.includes(status);
+export const isLive = (status: AmendmentStatus): boolean => LIVE_STATUSES.includes(status);
 
 /** The status a transition leads to from `status`, or null when it is not allowed from there. */
 export function nextStatus(status: AmendmentStatus, transition: AmendmentTransition): AmendmentStatus | null {

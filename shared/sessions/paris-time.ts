@@ -22,6 +22,11 @@ export function parisParts(instant: Date): { date: string; time: string; seconds
   return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}`, seconds: parts.second };
 }
 
+/** The civil date in France of an instant (a Date or an ISO string), YYYY-MM-DD: the day the law counts. */
+export function parisDate(instant: Date | string): string {
+  return parisParts(typeof instant === 'string' ? new Date(Date.parse(instant)) : instant).date;
+}
+
 /** Minutes Paris is ahead of UTC at that instant (60 in winter, 120 in summer). */
 export function parisOffsetMinutes(instant: Date): number {
   const { date, time, seconds } = parisParts(instant);

@@ -247,4 +247,6 @@ export interface CampaignAnswer {
   campaign: CampaignView | null;
   /** Today in Paris, as the server counts it. */
   today: string;
+  /** What the reader's organisation may do now (shared/signature/eligibility.ts): the client's forms. */
+  actions: { sign: boolean; oppose: boolean };
 }

@@ -1,3 +1,4 @@
+import { isFinal } from '../../../shared/amendments/lifecycle.ts';
 import type { Editor } from '@tiptap/core';
 import { Amendments } from '../amendments/amendments.svelte.ts';
 import { Annotations } from '../annotations/annotations.svelte.ts';
@@ -63,7 +64,7 @@ export class TextWorkspace {
       .map((a): Highlight => ({ id: a.id, anchor: a.anchor, kind: 'annotation', active: a.id === this.focused }));
     const amended = this.amendments
       .onArticle(this.articleId)
-      .filter((a) => a.anchor && !['merged', 'withdrawn', 'rejected'].includes(a.status))
+      .filter((a) => a.anchor && !isFinal(a.status))
       .map((a): Highlight => ({ id: a.id, anchor: a.anchor!, kind: 'amendment', active: a.id === this.focused }));
     return [...amended, ...notes];
   }

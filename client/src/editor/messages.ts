@@ -63,4 +63,4 @@ export function m(key: MessageKey, params: Record<string, string | number> = {})
   return fr[key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
 }
 
-export const STATUS_ORDER = ['open', 'bracketed', 'agreed ad referendum', 'reserved', 'withdrawn'] as const;
+export { ARTICLE_STATUSES as STATUS_ORDER } from '../../../shared/identity.ts';

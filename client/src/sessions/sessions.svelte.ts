@@ -309,7 +309,3 @@ export interface CalendarEntry {
   href?: string;
 }
 
-/** The Paris date (YYYY-MM-DD) of an instant. */
-export function parisDate(iso: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(Date.parse(iso));
-}

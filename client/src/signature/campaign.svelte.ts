@@ -70,6 +70,8 @@ export class SignatureCampaign {
   campaign = $derived(this.answer?.campaign ?? null);
   /** Today in Paris, as the server counts it (the engine never reads the browser's clock). */
   today = $derived(this.answer?.today ?? '');
+  /** What the reader's organisation may do now, as the server judged it (shared/signature/eligibility.ts). */
+  actions = $derived(this.answer?.actions ?? { sign: false, oppose: false });
   current = $derived(this.campaign ? assessInBrowser(this.campaign, this.today) : null);
   simulated = $derived(this.campaign && this.whatIf.active ? assessInBrowser(this.campaign, this.today, this.whatIf.toWhatIf(this.campaign, this.today)) : null);
 
