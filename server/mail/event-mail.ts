@@ -1,7 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { NegotiationEvent } from '../../shared/events.ts';
-import { CAMPAIGN_EVENTS } from '../../shared/signature/campaign.ts';
-import { SESSION_EVENTS, type SessionConvenedPayload } from '../../shared/sessions/session.ts';
 import { renderCalendar } from '../../shared/sessions/ics.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { Logger } from '../logger.ts';
@@ -10,7 +8,6 @@ import { organisationContacts } from '../negotiations/members.service.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
 import { userModel } from '../auth/user.model.ts';
-import type { CampaignOpenedPayload, NotifiedPayload, OpposedPayload, SignedPayload } from '../signature/campaign.projection.ts';
 import { enqueueMail, type MailDraft } from './outbox.ts';
 import { actedInYourNameMail, campaignOpenedMail, convocationMail, notificationMail } from './templates.ts';
 
@@ -124,8 +121,8 @@ export class MailFeed {
     const title = (await negotiationModel(this.connection).findById(negotiationId, { title: 1 }).lean())?.title ?? '';
     const signaturePage = this.link(`/negotiations/${negotiationId}/signature`);
     switch (event.type) {
-      case SESSION_EVENTS.convened: {
-        const session = event.payload as SessionConvenedPayload;
+      case 'session:convened': {
+        const session = event.payload;
         const url = this.link(`/negotiations/${negotiationId}/sessions/${session.sessionId}`);
         const ics = renderCalendar({
           name: `${session.title} – ${title}`,
@@ -149,21 +146,21 @@ export class MailFeed {
         const content = convocationMail({ negotiation: title, title: session.title, startsAt: new Date(session.startsAt), place: session.place, videoLink: session.videoLink, agenda, url });
         return this.draft(event, 'convocation', await this.members(negotiationId), content, { method: 'REQUEST', content: ics });
       }
-      case CAMPAIGN_EVENTS.opened: {
-        const opened = event.payload as CampaignOpenedPayload;
+      case 'signature:opened': {
+        const opened = event.payload;
         const content = campaignOpenedMail({ negotiation: title, version: opened.version.name, hash: opened.version.hash, deadline: opened.signatureDeadline, url: signaturePage });
         return this.draft(event, 'campaign-opened', await this.members(negotiationId), content);
       }
-      case CAMPAIGN_EVENTS.notified: {
-        const notified = event.payload as NotifiedPayload;
+      case 'agreement:notified': {
+        const notified = event.payload;
         const org = await organisationModel(this.connection).findById(notified.org, { shortName: 1 }).lean();
         const to = await organisationContacts(this.connection, negotiationId, notified.org, ['lead', 'signatory']);
         return this.draft(event, 'agreement-notified', to, notificationMail({ negotiation: title, organisation: org?.shortName ?? '', at: notified.at, url: signaturePage }));
       }
-      case CAMPAIGN_EVENTS.signed:
-      case CAMPAIGN_EVENTS.opposed: {
-        const act = event.type === CAMPAIGN_EVENTS.signed ? 'sign' : 'oppose';
-        const payload = event.payload as SignedPayload | OpposedPayload;
+      case 'signature:signed':
+      case 'opposition:filed': {
+        const act = event.type === 'signature:signed' ? 'sign' : 'oppose';
+        const payload = event.payload;
         const person = 'signatory' in payload ? payload.signatory.name : payload.filedBy.name;
         const hash = 'versionHash' in payload ? payload.versionHash : '';
         const org = await organisationModel(this.connection).findById(payload.org, { shortName: 1 }).lean();

@@ -159,7 +159,8 @@ async function settle(deps: SignatureDeps, campaign: CampaignView | null, now: D
   return afterChange(deps, campaign.negotiationId, campaign.id);
 }
 
-async function settledCampaign(deps: SignatureDeps, negotiationId: string, now: Date): Promise<CampaignView | null> {
+/** The negotiation's current campaign, with what the passing of time decided recorded first. */
+export async function settledCampaign(deps: SignatureDeps, negotiationId: string, now: Date): Promise<CampaignView | null> {
   return deps.events.serialize(negotiationId, async () => settle(deps, await currentCampaign(deps, negotiationId), now));
 }
 

@@ -4,7 +4,7 @@ import { CAMPAIGN_STATES, type CampaignState, type CampaignView } from '../../sh
 import type { Verification } from '../../shared/signature/verification.ts';
 import { compareDates } from '../../shared/validity/calendar.ts';
 import { AppError } from '../common/app-error.ts';
-import { campaignsOfVersion, describeCampaign, type SignatureDeps } from './campaign.service.ts';
+import { campaignsOfVersion, settledCampaign, type SignatureDeps } from './campaign.service.ts';
 import { campaignModel } from './campaign.model.ts';
 import { exportedFileModel, signedSnapshotModel } from './signed-export.model.ts';
 
@@ -69,7 +69,7 @@ export async function verifyUpload(deps: SignatureDeps, file: { sha256: string; 
   if (!snapshot) return { authentic: false, fileSha256: file.sha256, size: file.size };
   const { negotiationId, versionId } = snapshot;
   // Brings the negotiation's current campaign up to date (a window that closed today).
-  await describeCampaign(deps, negotiationId, now);
+  await settledCampaign(deps, negotiationId, now);
   const campaign = (await campaignsOfVersion(deps, negotiationId, versionId))[0];
   if (!campaign) return { authentic: false, fileSha256: file.sha256, size: file.size };
   const later = (await campaignModel(connection).find({ negotiationId }).lean())
