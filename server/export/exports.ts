@@ -3,7 +3,6 @@ import { workerPool, workerTask } from '../common/worker-pool.ts';
 import { renderAkomaNtoso } from './akoma-ntoso.ts';
 import { fingerprint, fingerprintOfJson, renderJson } from './canonical-json.ts';
 import { renderDocx } from './docx.ts';
-import type { render as renderInWorker } from './exports.worker.ts';
 import { renderPdf } from './pdf.ts';
 
 /**
@@ -51,7 +50,11 @@ export async function renderExport(snapshot: SignedSnapshot, format: ExportForma
   return { format, body, contentType: CONTENT_TYPES[format], fileName: `${exportBaseName(snapshot)}.${EXTENSIONS[format]}`, fingerprint: fingerprint(snapshot) };
 }
 
-const renderTask = workerTask<typeof renderInWorker>(new URL('./exports.worker.ts', import.meta.url), 'render');
+// The worker's `render` (exports.worker.ts), typed here: the worker imports this file, not the reverse.
+const renderTask = workerTask<(input: { snapshot: SignedSnapshot; format: ExportFormat }) => Promise<RenderedExport>>(
+  new URL('./exports.worker.ts', import.meta.url),
+  'render',
+);
 
 /** `renderExport` in a worker thread, for the server: the event loop keeps serving meanwhile. */
 export async function renderExportOffLoop(snapshot: SignedSnapshot, format: ExportFormat): Promise<RenderedExport> {
