@@ -214,7 +214,8 @@ function commonBlocks(from: string, to: string): { head: number; fromTail: numbe
   const shorter = Math.min(from.length, to.length);
   let prefix = 0;
   while (prefix < shorter && from.charCodeAt(prefix) === to.charCodeAt(prefix)) prefix++;
-  const head = prefix === from.length && prefix === to.length ? prefix : from.lastIndexOf('\n', prefix - 1) + 1;
+  // Nothing in common, the whole text, or up to the last newline the two share.
+  const head = prefix === 0 ? 0 : prefix === from.length && prefix === to.length ? prefix : from.lastIndexOf('\n', prefix - 1) + 1;
   let suffix = 0;
   while (suffix < shorter - head && from.charCodeAt(from.length - 1 - suffix) === to.charCodeAt(to.length - 1 - suffix)) suffix++;
   const newline = suffix === 0 ? -1 : from.indexOf('\n', from.length - suffix);

@@ -22,6 +22,13 @@ describe('the bound on a word diff', () => {
     expect(sut.ops.filter((o) => o.op === 'equal').map((o) => o.text)).toEqual(['Les heures ', ' sont ', '.']);
   });
 
+  it('sees a paragraph break removed at the very start, and nothing else', () => {
+    expect(diffWords('\nLes heures', 'Les heures')).toEqual([
+      { op: 'delete', text: '\n' },
+      { op: 'equal', text: 'Les heures' },
+    ]);
+  });
+
   it('reports a text changed past the bound as replaced as a whole', () => {
     expect(wordDiff(from, to, 7)).toEqual({
       replaced: true,
@@ -69,9 +76,10 @@ describe('the bound on a word diff', () => {
 });
 
 // Random amendments to agreement-like articles: words replaced, deleted or inserted, a
-// paragraph split, typography changed (’ for ', a no-break space, a doubled space).
+// paragraph split or a line break before a word (at the very start too), typography changed
+// (’ for ', a no-break space, a doubled space).
 const Edit = fc.record({
-  kind: fc.constantFrom('replace', 'delete', 'insert', 'split', 'typography'),
+  kind: fc.constantFrom('replace', 'delete', 'insert', 'split', 'break', 'typography'),
   at: fc.nat(),
   word: fc.constantFrom(...VOCABULARY),
 });
@@ -85,6 +93,7 @@ function amend(text: string, edits: Edit[]): string {
     else if (kind === 'delete' && words.length > 1) words.splice(i, 1);
     else if (kind === 'insert') words.splice(i, 0, word);
     else if (kind === 'split') words[i] = `${words[i]}\n${word}`;
+    else if (kind === 'break') words[i] = `\n${words[i]}`;
     else if (kind === 'typography') words[i] = words[i].includes('’') ? words[i].replace('’', "'") : i % 2 ? `${words[i]}\u00A0` : `${words[i]} `;
   }
   return words.join(' ');
@@ -99,6 +108,7 @@ describe('the same diffs as the former quadratic-space diff', { timeout: 30_000 
       fc.property(Article, Edit, (from, edit) => {
         const to = amend(from, [edit]);
         expect(diffWords(from, to)).toEqual(legacyDiffWords(from, to));
+        expect(diffWords(to, from)).toEqual(legacyDiffWords(to, from));
       }),
       { numRuns: 500 },
     );
@@ -106,12 +116,18 @@ describe('the same diffs as the former quadratic-space diff', { timeout: 30_000 
 
   it('finds an edit as short as it did, from which both texts are rebuilt, for any number of changes', () => {
     fc.assert(
-      fc.property(Article, fc.array(Edit, { minLength: 0, maxLength: 40 }), (from, edits) => {
-        const to = amend(from, edits);
-        expect(wordEdits(from, to, Infinity)?.edits).toBe(legacyWordEdits(from, to).edits);
-        const sut = diffWords(from, to);
-        expect(newText(sut)).toBe(to);
-        expect(typographyBlind(oldText(sut))).toBe(typographyBlind(from));
+      fc.property(Article, fc.array(Edit, { minLength: 0, maxLength: 40 }), (article, edits) => {
+        const amended = amend(article, edits);
+        // Both ways: the amendment, and its undoing.
+        for (const [from, to] of [
+          [article, amended],
+          [amended, article],
+        ]) {
+          expect(wordEdits(from, to, Infinity)?.edits).toBe(legacyWordEdits(from, to).edits);
+          const sut = diffWords(from, to);
+          expect(newText(sut)).toBe(to);
+          expect(typographyBlind(oldText(sut))).toBe(typographyBlind(from));
+        }
       }),
       { numRuns: 300 },
     );
