@@ -215,14 +215,32 @@ describe('access control', () => {
       expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     });
 
-    it('signing out ends what an already open socket may do', async () => {
+    it('signing out disconnects an already open socket at once: no event of the negotiation reaches it afterwards', async () => {
       await addMember(server, { email: 'socket-logout@sud.test', negotiationId, organisationId: ids.organisations.SUD, roles: ['delegate'] });
       const cookie = await login(server, 'socket-logout@sud.test');
       const socket = open({ cookie });
       expect(await outcome(socket)).toEqual({ connected: true });
       expect((await command(socket, 'negotiation:join', { negotiationId, sinceSeq: 0 })).ok).toBe(true);
+      const sinkId = socket.id;
+      // A witness following the same negotiation, to know when an event was delivered.
+      const witness = open({ cookie: cookies.delegate });
+      expect(await outcome(witness)).toEqual({ connected: true });
+      expect((await command(witness, 'negotiation:join', { negotiationId, sinceSeq: 0 })).ok).toBe(true);
+      const afterSignOut: unknown[] = [];
+      socket.on('negotiation:event', (event: unknown) => afterSignOut.push(event));
+      const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+
       expect((await call(server, '/auth/logout', { method: 'POST', cookie })).status).toBe(204);
-      expect(await command(socket, 'negotiation:join', { negotiationId, sinceSeq: 0 })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+      expect(await disconnected).toBe('io server disconnect');
+      const delivered = new Promise<{ type: string }>((resolve) => witness.once('negotiation:event', resolve));
+      const declared = await command(witness, 'position:declare', { negotiationId, stance: 'réservé', statement: 'Après la déconnexion', item: { kind: 'text' } });
+      expect(declared.ok).toBe(true);
+      expect((await delivered).type).toBe('position:declared');
+      expect(afterSignOut).toEqual([]);
+      expect(socket.connected).toBe(false);
+      expect(server.app.context.channel.followers().some((f) => f.sinkId === sinkId)).toBe(false);
+      // And the ended session opens nothing new.
+      expect(await outcome(open({ cookie }))).toEqual({ connected: false, code: 'UNAUTHENTICATED' });
     });
 
     it('a mandate revoked while connected is refused at the next command', async () => {
