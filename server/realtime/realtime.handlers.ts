@@ -4,7 +4,6 @@ import { viewerOf } from '../access/access.service.ts';
 import { onCommand } from '../access/socket-command.ts';
 import { liveAccessOf } from '../auth/live-access.ts';
 import { liveSocket } from '../auth/live-connections.ts';
-import { SWEEP_EVERY_MS, sweepFollowers } from './session-sweep.ts';
 
 /**
  * The negotiation's event channel: `negotiation:join` (catch-up from a seq, then live
@@ -17,20 +16,10 @@ export const registerRealtime: Capability = (ctx) => {
   const { connection } = ctx.db;
   const logger = ctx.logger;
 
-  let sweeping = false;
-  const sweep = setInterval(() => {
-    if (sweeping) return;
-    sweeping = true;
-    sweepFollowers(ctx.io, channel, connection, logger)
-      .catch((err: unknown) => logger.warn({ err }, 'realtime sweep failed'))
-      .finally(() => (sweeping = false));
-  }, SWEEP_EVERY_MS);
-  sweep.unref();
-  ctx.onClose(() => clearInterval(sweep));
-
   const live = liveAccessOf(connection);
   ctx.io.on('connection', (socket) => {
-    // A sign-out, a new password, a revocation or an expiry closes this socket at once (server/auth/live-access.ts).
+    // A sign-out, a new password, a revocation or an expiry closes this socket at once, and a
+    // silent one is re-checked every 30 s (server/auth/live-access.ts).
     const untrack = live?.track(liveSocket(socket, channel, connection, logger));
     socket.on('disconnect', () => {
       channel.leaveAll(socket.id);

@@ -3,7 +3,7 @@ import type { NegotiationEvent } from '../../shared/events.ts';
 import type { Visibility } from '../../shared/visibility.ts';
 import { content } from '../helpers/events.ts';
 import { SYSTEM } from '../../server/events/event-log.ts';
-import { sweepFollowers } from '../../server/realtime/session-sweep.ts';
+import { liveAccessOf } from '../../server/auth/live-access.ts';
 import { membershipModel } from '../../server/negotiations/membership.model.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { call, login } from '../helpers/auth.ts';
@@ -181,7 +181,8 @@ describe('the negotiation event channel', () => {
   it('a joined socket stops hearing the negotiation once its session ends or its mandate is revoked', async () => {
     const negotiationId = ids.negotiations.cppni;
     const ctx = server.app.context;
-    const sweep = () => sweepFollowers(ctx.io, ctx.channel, ctx.db.connection, ctx.logger);
+    // The periodic check of live access, run now: it catches what no signal said (a write by another tool).
+    const sweep = () => liveAccessOf(ctx.db.connection)!.sweep();
 
     const signedOutCookie = await login(server, 'delegue@fo.demo');
     const signedOut = await connect(server, signedOutCookie);
@@ -201,9 +202,11 @@ describe('the negotiation event channel', () => {
     // Signing out disconnects the socket at once (server/auth/live-access.ts); the sweep catches the rest.
     const disconnected = new Promise((resolve) => signedOut.once('disconnect', resolve));
     expect((await call(server, '/auth/logout', { method: 'POST', cookie: signedOutCookie })).status).toBe(204);
+    const told = new Promise<{ negotiationId: string }>((resolve) => revoked.once('negotiation:access-ended' as never, resolve as never));
     await membershipModel(ctx.db.connection).updateOne({ _id: membershipId }, { $set: { revokedAt: new Date() } });
     await sweep();
     await disconnected;
+    expect(await told).toEqual({ negotiationId });
 
     await record(negotiationId, [{ type: 'test:after-sweep', payload: {} }]);
     await quiet();
