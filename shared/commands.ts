@@ -15,6 +15,7 @@ import type { NegotiationEvent } from './events.ts';
 import type { AuthUser } from './identity.ts';
 import { DeclarePositionSchema, type Position } from './positions/position.ts';
 import {
+  CancelSessionSchema,
   CloseSessionSchema,
   ConveneSessionSchema,
   GotoItemSchema,
@@ -81,6 +82,7 @@ export const COMMANDS = {
   'minutes:draft': answers<MinutesView>()(SessionCommandSchema, 'session:manage'),
   'minutes:circulate': answers<MinutesView>()(SessionCommandSchema, 'session:manage'),
   'minutes:approve': answers<MinutesView>()(SessionCommandSchema, 'session:manage'),
+  'session:cancel': answers<SessionView>()(CancelSessionSchema, 'session:manage'),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

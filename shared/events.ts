@@ -7,6 +7,7 @@ import type {
   AttendanceRecordedPayload,
   ItemChangedPayload,
   MinutesPayload,
+  SessionCancelledPayload,
   SessionClosedPayload,
   SessionConvenedPayload,
 } from './sessions/session.ts';
@@ -105,6 +106,7 @@ export const EVENTS = {
   'minutes:drafted': session<MinutesPayload>(),
   'minutes:circulated': session<MinutesPayload>(),
   'minutes:approved': session<MinutesPayload>(),
+  'session:cancelled': session<SessionCancelledPayload>(),
 
   'signature:opened': campaign<CampaignOpenedPayload>(),
   'recommendation:adopted': campaign<CampaignOpenedPayload>(),

@@ -8,8 +8,10 @@ import { organisationContacts } from '../negotiations/members.service.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
 import { userModel } from '../auth/user.model.ts';
+import { ORGANIZER, sessionEvent, sessionUid } from '../sessions/calendar.ts';
+import { loadSession } from '../sessions/session.store.ts';
 import { enqueueMail, type MailDraft } from './outbox.ts';
-import { actedInYourNameMail, campaignOpenedMail, convocationMail, notificationMail } from './templates.ts';
+import { actedInYourNameMail, campaignOpenedMail, convocationMail, notificationMail, sessionCancelledMail } from './templates.ts';
 
 /** How far back an event is still news: a restored or seeded history is not mailed again. */
 const NEWS_MS = 2 * 24 * 60 * 60 * 1000;
@@ -25,7 +27,8 @@ interface Recipient {
 
 /**
  * The mail that events cause, written to the outbox from the negotiation's log: a
- * convocation (with its .ics, METHOD:REQUEST) to every member, the opening of a campaign,
+ * convocation (with its .ics, METHOD:REQUEST) to every member and its cancellation
+ * (METHOD:CANCEL), the opening of a campaign,
  * each organisation's notification, and « quelqu’un a signé / formé opposition au nom de
  * votre organisation » to every signatory and lead of that organisation.
  *
@@ -130,7 +133,7 @@ export class MailFeed {
           now: event.at,
           events: [
             {
-              uid: `session-${session.sessionId}@negociation.local`,
+              uid: sessionUid(session.sessionId),
               start: session.startsAt,
               end: session.endsAt,
               summary: `${session.title} – ${title}`,
@@ -138,13 +141,26 @@ export class MailFeed {
               url: session.videoLink ?? undefined,
               status: 'CONFIRMED',
               sequence: 0,
-              organizer: 'mailto:ne-pas-repondre@negociation.localhost',
+              organizer: ORGANIZER,
             },
           ],
         });
         const agenda = session.agenda.map((item) => ('title' in item && typeof item.title === 'string' ? item.title : item.kind));
         const content = convocationMail({ negotiation: title, title: session.title, startsAt: new Date(session.startsAt), place: session.place, videoLink: session.videoLink, agenda, url });
         return this.draft(event, 'convocation', await this.members(negotiationId), content, { method: 'REQUEST', content: ics });
+      }
+      case 'session:cancelled': {
+        // The same UID as the convocation, a later SEQUENCE, METHOD:CANCEL: calendars remove it.
+        const session = await loadSession(this.connection, negotiationId, event.payload.sessionId);
+        const ics = renderCalendar({
+          name: `${session.title} – ${title}`,
+          method: 'CANCEL',
+          now: event.at,
+          events: [{ ...sessionEvent(session, title), organizer: ORGANIZER }],
+        });
+        const url = this.link(`/negotiations/${negotiationId}/sessions`);
+        const content = sessionCancelledMail({ negotiation: title, title: session.title, startsAt: new Date(session.startsAt), reason: event.payload.reason, url });
+        return this.draft(event, 'session-cancelled', await this.members(negotiationId), content, { method: 'CANCEL', content: ics });
       }
       case 'signature:opened': {
         const opened = event.payload;

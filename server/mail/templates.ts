@@ -125,6 +125,26 @@ export function convocationMail(input: { negotiation: string; title: string; sta
   };
 }
 
+export function sessionCancelledMail(input: { negotiation: string; title: string; startsAt: Date; reason: string; url: string }): MailContent {
+  const when = frenchDateTime(input.startsAt);
+  return {
+    subject: `Séance annulée : ${input.title} – ${when}`,
+    fr: [
+      'Bonjour,',
+      `La séance « ${input.title} » de la négociation « ${input.negotiation} », prévue le ${when}, est annulée.`,
+      `Motif : ${input.reason}`,
+      'L’annulation de calendrier (.ics) est jointe : votre agenda retire la séance.',
+    ],
+    en: [
+      'Hello,',
+      `The session “${input.title}” of “${input.negotiation}”, planned on ${input.startsAt.toISOString()}, is cancelled.`,
+      `Reason: ${input.reason}`,
+      'The calendar cancellation (.ics) is attached.',
+    ],
+    action: { url: input.url, fr: 'Voir les séances', en: 'See the sessions' },
+  };
+}
+
 export function campaignOpenedMail(input: { negotiation: string; version: string; hash: string; deadline: string | null; url: string }): MailContent {
   return {
     subject: `Ouverture à la signature : ${input.negotiation}`,

@@ -6,6 +6,12 @@ import type { SessionView } from '../../shared/sessions/session.ts';
 
 const HOST = 'negociation.local';
 
+/** Who convenes, as every invitation and its cancellation names it (RFC 5546 needs the same organizer on both). */
+export const ORGANIZER = 'mailto:ne-pas-repondre@negociation.localhost';
+
+/** The calendar UID of a session: the same in the feed, the convocation and its cancellation. */
+export const sessionUid = (sessionId: string): string => `session-${sessionId}@${HOST}`;
+
 function agendaText(session: SessionView): string {
   const lines = session.agenda.map((item, i) => `${i + 1}. ${item.kind === 'free' || item.kind === 'vote' ? item.title : (item.title ?? (item.kind === 'article' ? 'Article' : 'Amendement'))}`);
   return [
@@ -18,14 +24,16 @@ function agendaText(session: SessionView): string {
 
 export function sessionEvent(session: SessionView, negotiationTitle: string): IcsEvent {
   return {
-    uid: `session-${session.id}@${HOST}`,
+    uid: sessionUid(session.id),
     start: session.startsAt,
     end: session.endsAt,
     summary: `${session.title} – ${negotiationTitle}`,
     description: agendaText(session) || undefined,
     location: session.place ?? (session.videoLink ? 'Visioconférence' : undefined),
     url: session.videoLink ?? undefined,
-    status: 'CONFIRMED',
+    status: session.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+    // A cancellation is the event's one change after its convocation (SEQUENCE 0).
+    sequence: session.status === 'cancelled' ? 1 : 0,
   };
 }
 

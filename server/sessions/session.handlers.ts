@@ -12,6 +12,7 @@ import { renderMinutesPdf, type MinutesDocumentInput } from './minutes-pdf.ts';
 import {
   advanceItem,
   approveMinutes,
+  cancelSession,
   circulateMinutes,
   closeSession,
   conveneSession,
@@ -34,7 +35,7 @@ function attachment(res: Response, type: string, name: string, body: Buffer | st
   res.send(body);
 }
 
-/** Sessions: convening, attendance, the current item, the close, minutes; calendars and exports over HTTP. */
+/** Sessions: convening, cancelling, attendance, the current item, the close, minutes; calendars and exports over HTTP. */
 export const registerSessions: Capability = (ctx) => {
   const { connection } = ctx.db;
   const logger = ctx.logger.child({ capability: 'sessions' });
@@ -49,6 +50,7 @@ export const registerSessions: Capability = (ctx) => {
     onCommand(socket, deps, 'session:advance', (actor, input) => advanceItem(sessionCtx, actor, input));
     onCommand(socket, deps, 'session:goto', (actor, input) => gotoItem(sessionCtx, actor, input));
     onCommand(socket, deps, 'session:close', (actor, input) => closeSession(sessionCtx, actor, input));
+    onCommand(socket, deps, 'session:cancel', (actor, input) => cancelSession(sessionCtx, actor, input));
     onCommand(socket, deps, 'minutes:draft', (actor, input) => redraftMinutes(sessionCtx, actor, input));
     onCommand(socket, deps, 'minutes:circulate', (actor, input) => circulateMinutes(sessionCtx, actor, input));
     onCommand(socket, deps, 'minutes:approve', (actor, input) => approveMinutes(sessionCtx, actor, input));

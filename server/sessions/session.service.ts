@@ -6,6 +6,7 @@ import {
   type AgendaItem,
   type AgendaUpdatedPayload,
   type AttendanceRecordedPayload,
+  type CancelSessionSchema,
   type CloseSessionSchema,
   type ConveneSessionSchema,
   type GotoItemSchema,
@@ -13,6 +14,7 @@ import {
   type MinutesPayload,
   type MinutesView,
   type RecordAttendanceSchema,
+  type SessionCancelledPayload,
   type SessionClosedPayload,
   type SessionCommandSchema,
   type SessionConvenedPayload,
@@ -101,6 +103,7 @@ export async function updateAgenda(ctx: SessionContext, actor: Actor, input: z.i
   return ctx.events.serialize(negotiationId, async () => {
     const session = await getSession(ctx, negotiationId, input.sessionId);
     if (session.status === 'closed') throw new AppError('CONFLICT', 'La séance est close : son ordre du jour ne change plus.');
+    if (session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est annulée : son ordre du jour ne change plus.');
     const documents = input.documents ?? session.documents;
     await checkAgenda(ctx, negotiationId, input.agenda, documents);
     const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda: input.agenda, documents };
@@ -139,6 +142,7 @@ export async function recordAttendance(ctx: SessionContext, actor: Actor, input:
   });
   return ctx.events.serialize(negotiationId, async () => {
     const session = await getSession(ctx, negotiationId, input.sessionId);
+    if (session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est annulée : personne n’y assiste.');
     if (session.minutes.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est approuvé : les présences ne changent plus.');
     const payload: AttendanceRecordedPayload = { sessionId: session.id, entries };
     await record(ctx, actor, [{ type: 'session:attendance-recorded', payload }]);
@@ -151,6 +155,7 @@ export async function openSession(ctx: SessionContext, actor: Actor, input: z.in
   const { negotiationId } = actor;
   return ctx.events.serialize(negotiationId, async () => {
     const session = await getSession(ctx, negotiationId, input.sessionId);
+    if (session.status === 'cancelled') throw new AppError('CONFLICT', 'Cette séance est annulée.');
     if (session.status !== 'convened') throw new AppError('CONFLICT', 'Cette séance est déjà ouverte ou close.');
     const sessions = await loadSessions(ctx.db.connection, negotiationId);
     if (sessions.some((s) => s.status === 'open')) throw new AppError('CONFLICT', 'Une autre séance est en cours : clôturez-la d’abord.');
@@ -210,6 +215,24 @@ export async function closeSession(ctx: SessionContext, actor: Actor, input: z.i
     const payload: SessionClosedPayload = { sessionId: session.id, versionId: version.id, nextSession: input.nextSession ?? null };
     await record(ctx, actor, [{ type: 'session:closed', payload }]);
     await draftNow(ctx, actor, session.id);
+    return getSession(ctx, negotiationId, session.id);
+  });
+}
+
+/**
+ * The secretariat calls off a convened session before it opens, with a reason: every member
+ * is mailed the cancellation with the calendar's `METHOD:CANCEL` (server/mail/event-mail.ts),
+ * so the convocation leaves their calendars. An open or closed session is not cancelled.
+ */
+export async function cancelSession(ctx: SessionContext, actor: Actor, input: z.infer<typeof CancelSessionSchema>): Promise<SessionView> {
+  assertCan(actor, 'session:manage');
+  const { negotiationId } = actor;
+  return ctx.events.serialize(negotiationId, async () => {
+    const session = await getSession(ctx, negotiationId, input.sessionId);
+    if (session.status === 'cancelled') throw new AppError('CONFLICT', 'Cette séance est déjà annulée.');
+    if (session.status !== 'convened') throw new AppError('CONFLICT', 'Seule une séance convoquée, pas encore ouverte, peut être annulée.');
+    const payload: SessionCancelledPayload = { sessionId: session.id, reason: input.reason };
+    await record(ctx, actor, [{ type: 'session:cancelled', payload }]);
     return getSession(ctx, negotiationId, session.id);
   });
 }

@@ -38,13 +38,15 @@ export function applySessionEvent(session: SessionView | null, event: Negotiatio
       closedSeq: null,
       versionId: null,
       nextSession: null,
+      cancelledAt: null,
+      cancellationReason: null,
       minutes: { status: 'none', draftedAt: null, circulatedAt: null, approvedAt: null, approvedBy: null, approvedText: null },
     };
   }
   if (!session) return null;
   switch (event.type) {
     case 'session:agenda-updated': {
-      if (session.status === 'closed') return session;
+      if (session.status === 'closed' || session.status === 'cancelled') return session;
       const p = event.payload;
       const currentIndex = session.currentIndex === null ? null : Math.min(session.currentIndex, Math.max(0, p.agenda.length - 1));
       return { ...session, agenda: p.agenda, documents: p.documents, currentIndex: p.agenda.length === 0 ? null : currentIndex };
@@ -66,6 +68,9 @@ export function applySessionEvent(session: SessionView | null, event: Negotiatio
       const p = event.payload;
       return { ...session, status: 'closed', closedAt: event.at, closedSeq: event.seq, currentIndex: null, versionId: p.versionId, nextSession: p.nextSession };
     }
+    case 'session:cancelled':
+      if (session.status !== 'convened') return session;
+      return { ...session, status: 'cancelled', cancelledAt: event.at, cancellationReason: event.payload.reason, currentIndex: null };
     case 'minutes:drafted':
       if (session.minutes.status === 'approved') return session;
       return { ...session, minutes: { ...session.minutes, status: 'draft', draftedAt: event.at } };

@@ -84,9 +84,13 @@ export const CloseSessionSchema = SessionCommand.extend({
 });
 export type CloseSessionPayload = z.input<typeof CloseSessionSchema>;
 
+/** A convened session is called off before it opens: every member is told, with the calendar's cancellation. */
+export const CancelSessionSchema = SessionCommand.extend({ reason: z.string().trim().min(5).max(1000) });
+export type CancelSessionPayload = z.input<typeof CancelSessionSchema>;
+
 // --- Views ---------------------------------------------------------------------------------
 
-export type SessionStatus = 'convened' | 'open' | 'closed';
+export type SessionStatus = 'convened' | 'open' | 'closed' | 'cancelled';
 export type MinutesStatus = 'none' | 'draft' | 'circulated' | 'approved';
 
 export interface SessionSummary {
@@ -119,6 +123,9 @@ export interface SessionView extends SessionSummary {
   /** The version of the text taken at the close. */
   versionId: string | null;
   nextSession: string | null;
+  /** Called off before it opened: when and why. */
+  cancelledAt: string | null;
+  cancellationReason: string | null;
   minutes: {
     status: MinutesStatus;
     draftedAt: string | null;
@@ -187,6 +194,10 @@ export interface SessionClosedPayload {
   sessionId: string;
   versionId: string | null;
   nextSession: string | null;
+}
+export interface SessionCancelledPayload {
+  sessionId: string;
+  reason: string;
 }
 export interface MinutesPayload {
   sessionId: string;

@@ -1,3 +1,4 @@
+import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { call, DEMO_PASSWORD, login } from '../helpers/auth.ts';
@@ -5,13 +6,14 @@ import { seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { mailTo } from '../helpers/mailbox.ts';
 import { participants } from '../helpers/participants.ts';
 import type { CampaignView } from '../../shared/signature/campaign.ts';
+import type { SessionView } from '../../shared/sessions/session.ts';
 
 /** What each event mails, to whom, as it lands in the outbox (.eml files read by mailparser). */
 describe('mail caused by events', () => {
   let server: TestServer;
   let ids: DemoIds;
   let negotiationId: string;
-  const table = participants(['secretariat'] as const);
+  const table = participants(['secretariat', 'cgt'] as const);
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -48,6 +50,48 @@ describe('mail caused by events', () => {
       expect(ics).toMatch(/ORGANIZER:mailto:/);
       expect(ics).toMatch(/DTSTART;TZID=Europe\/Paris:20990312T140000/);
     }
+  });
+
+  it('a session called off is mailed to every member with the calendar’s cancellation (METHOD:CANCEL, same UID, later SEQUENCE); only the secretariat cancels, only before it opens', async () => {
+    const session = await table.ok<SessionView>('secretariat', 'session:convene', {
+      title: 'Séance de négociation n° 10',
+      startsAt: '2099-04-02T09:30',
+      place: 'Paris, salle Ambroise-Croizat',
+    });
+    const [convocation] = await mailTo(server, 'delegue@fo.demo', { subject: /^Convocation : Séance de négociation n° 10/ });
+    const calendarOf = (mail: typeof convocation) => {
+      const part = mail.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+      expect(part).toBeDefined();
+      const calendar = new ICAL.Component(ICAL.parse(part!.content.toString('utf8')));
+      return { method: calendar.getFirstPropertyValue('method'), event: calendar.getFirstSubcomponent('vevent')! };
+    };
+    const request = calendarOf(convocation);
+    expect(request.method).toBe('REQUEST');
+
+    expect(await table.send('cgt', 'session:cancel', { sessionId: session.id, reason: 'La CGT ne peut pas venir.' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await table.send('secretariat', 'session:cancel', { sessionId: session.id })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    const cancelled = await table.ok<SessionView>('secretariat', 'session:cancel', { sessionId: session.id, reason: 'Salle indisponible ; une nouvelle date sera proposée.' });
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancellationReason: 'Salle indisponible ; une nouvelle date sera proposée.' });
+    expect(await table.send('secretariat', 'session:cancel', { sessionId: session.id, reason: 'Une seconde fois.' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await table.send('secretariat', 'session:open', { sessionId: session.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+
+    for (const email of ['delegue@fo.demo', 'delegue@cgt.demo', 'president@cmp.demo', 'secretariat@axess.demo']) {
+      const [mail] = await mailTo(server, email, { subject: /^Séance annulée : Séance de négociation n° 10/ });
+      expect(mail.text).toMatch(/La séance « Séance de négociation n° 10 » de la négociation « Accord relatif au temps de travail dans la CCUE », prévue le 2 avril 2099 à 09:30, est annulée\./);
+      expect(mail.text).toMatch(/Motif : Salle indisponible ; une nouvelle date sera proposée\./);
+      const cancel = calendarOf(mail);
+      expect(cancel.method).toBe('CANCEL');
+      expect(cancel.event.getFirstPropertyValue('uid')).toBe(request.event.getFirstPropertyValue('uid'));
+      expect(Number(cancel.event.getFirstPropertyValue('sequence'))).toBeGreaterThan(Number(request.event.getFirstPropertyValue('sequence')));
+      expect(cancel.event.getFirstPropertyValue('status')).toBe('CANCELLED');
+      expect(cancel.event.getFirstPropertyValue('organizer')).toBe(request.event.getFirstPropertyValue('organizer'));
+    }
+
+    // An open session is not called off: it is closed.
+    const held = await table.ok<SessionView>('secretariat', 'session:convene', { title: 'Séance tenue', startsAt: '2099-05-02T09:30', place: 'Paris' });
+    await table.ok('secretariat', 'session:open', { sessionId: held.id });
+    expect(await table.send('secretariat', 'session:cancel', { sessionId: held.id, reason: 'Trop tard pour annuler.' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    await table.ok('secretariat', 'session:close', { sessionId: held.id });
   });
 
   it('a campaign’s opening, a notification, a signature and an opposition are mailed to whom they concern', async () => {

@@ -508,6 +508,12 @@ const fr = {
   'verifier.checking': 'Vérification de « {name} »…',
   'verifier.file': 'Fichier « {name} »',
   'login.verify': 'Vérifier un accord signé',
+  'sessions.status.cancelled': 'Annulée',
+  'sessions.cancel': 'Annuler la séance',
+  'sessions.cancelReason': 'Motif de l’annulation (envoyé à tous les membres avec l’annulation de calendrier)',
+  'sessions.cancelSubmit': 'Annuler la séance et prévenir les membres',
+  'sessions.keep': 'Ne pas annuler',
+  'sessions.cancelledOn': 'Séance annulée le {date}. Motif : {reason}',
 };
 
 const en: Record<keyof typeof fr, string> = {
@@ -1019,6 +1025,12 @@ const en: Record<keyof typeof fr, string> = {
   'verifier.checking': 'Checking “{name}”…',
   'verifier.file': 'File “{name}”',
   'login.verify': 'Verify a signed agreement',
+  'sessions.status.cancelled': 'Cancelled',
+  'sessions.cancel': 'Cancel the session',
+  'sessions.cancelReason': 'Reason for cancelling (sent to every member with the calendar cancellation)',
+  'sessions.cancelSubmit': 'Cancel the session and tell the members',
+  'sessions.keep': 'Keep the session',
+  'sessions.cancelledOn': 'Session cancelled on {date}. Reason: {reason}',
 };
 
 const messages = { fr, en };
