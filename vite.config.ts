@@ -4,6 +4,20 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { compression } from 'vite-plugin-compression2';
 
 // One config for the client build (Vite) and for every test project (Vitest).
+
+type ModuleGraph = { getModuleInfo(id: string): { isEntry: boolean; importers: readonly string[] } | null };
+const initial = new Map<string, boolean>();
+/** Whether the entry imports `id` statically, directly or through other modules (it is in the first script). */
+function isInitial(id: string, graph: ModuleGraph, seen = new Set<string>()): boolean {
+  const known = initial.get(id);
+  if (known !== undefined) return known;
+  if (seen.has(id)) return false;
+  seen.add(id);
+  const info = graph.getModuleInfo(id);
+  const result = !!info && (info.isEntry || info.importers.some((importer) => isInitial(importer, graph, seen)));
+  if (seen.size === 1 || result) initial.set(id, result);
+  return result;
+}
 const serverPort = Number(process.env.PORT ?? 3000);
 
 export default defineConfig({
@@ -20,6 +34,25 @@ export default defineConfig({
     // Pages are loaded on demand (client/src/lib/pages.ts); the text page's editor stack
     // (ProseMirror, Tiptap, Yjs) is one large chunk by nature, fetched only there.
     chunkSizeWarningLimit: 600,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            // The small modules several pages share (rules from shared/, the client's lib/): one
+            // request instead of a dozen. A browser opens six connections to a server, and on a
+            // slow link each small file costs a round trip of its own.
+            // What the first script already holds stays there.
+            {
+              name: (id, ctx) => (isInitial(id, ctx) ? null : 'common'),
+              test: /[\\/](shared|client[\\/]src[\\/](lib|components))[\\/]/,
+              minShareCount: 2,
+              maxModuleSize: 12_000,
+              includeDependenciesRecursively: false,
+            },
+          ],
+        },
+      },
+    },
   },
   server: {
     port: 5173,

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/main.ts';
 import { CLIENT_DIST } from '../../server/app.ts';
 import { ensureClientBuilt, launchBrowser } from '../../test/helpers/browser.ts';
@@ -43,6 +43,51 @@ interface PageFigures {
 
 const kb = (bytes: number) => round(bytes / 1000, 1);
 
+/**
+ * When each request and WebSocket of a page started and ended, relative to the navigation
+ * (CLIENT_BENCH_WATERFALL=1 prints it): where the time to a usable page goes.
+ */
+class Waterfall {
+  private readonly rows = new Map<string, { url: string; start: number; end?: number; bytes?: number; firstFrame?: number }>();
+  private origin: number | null = null;
+
+  constructor(cdp: CDPSession) {
+    const at = (timestamp: number) => {
+      this.origin ??= timestamp;
+      return Math.round((timestamp - this.origin) * 1000);
+    };
+    cdp.on('Network.requestWillBeSent', (e) => this.rows.set(e.requestId, { url: e.request.url, start: at(e.timestamp) }));
+    cdp.on('Network.loadingFinished', (e) => {
+      const row = this.rows.get(e.requestId);
+      if (row) Object.assign(row, { end: at(e.timestamp), bytes: e.encodedDataLength });
+    });
+    // A WebSocket is named when created and timed from its handshake.
+    cdp.on('Network.webSocketCreated', (e) => this.rows.set(e.requestId, { url: e.url, start: 0 }));
+    cdp.on('Network.webSocketWillSendHandshakeRequest', (e) => {
+      const row = this.rows.get(e.requestId);
+      if (row) row.start = at(e.timestamp);
+    });
+    cdp.on('Network.webSocketHandshakeResponseReceived', (e) => {
+      const row = this.rows.get(e.requestId);
+      if (row) row.end = at(e.timestamp);
+    });
+    cdp.on('Network.webSocketFrameReceived', (e) => {
+      const row = this.rows.get(e.requestId);
+      if (row && row.firstFrame === undefined) row.firstFrame = at(e.timestamp);
+    });
+  }
+
+  print(page: string, usableMs: number): void {
+    process.stdout.write(`-- ${page} (usable at ${Math.round(usableMs)} ms after the navigation began)\n`);
+    for (const row of [...this.rows.values()].sort((a, b) => a.start - b.start)) {
+      const url = new URL(row.url);
+      const name = `${url.pathname}${url.search}`.slice(0, 70);
+      const frame = row.firstFrame === undefined ? '' : `  first frame ${row.firstFrame}`;
+      process.stdout.write(`  ${String(row.start).padStart(6)} → ${String(row.end ?? '…').padStart(6)}  ${kb(row.bytes ?? 0).toString().padStart(6)} kB  ${name}${frame}\n`);
+    }
+  }
+}
+
 /** Sizes of a built asset: as is, and the .gz and .br the build wrote beside it (small files have none: sent as they are). */
 function assetSizes(url: string): { raw: number; gzip: number; brotli: number } {
   const file = path.join(CLIENT_DIST, new URL(url).pathname);
@@ -69,12 +114,14 @@ async function measure(
     if (e.type === 'Script') scripts.set(e.requestId, e.response.url);
   });
   cdp.on('Network.loadingFinished', (e) => transferred.set(e.requestId, e.encodedDataLength));
+  const waterfall = new Waterfall(cdp);
 
   const started = performance.now();
   await page.goto(`${base}${pathname}`);
   await usable(page);
   const usableMs = performance.now() - started;
   await page.waitForLoadState('networkidle');
+  if (process.env.CLIENT_BENCH_WATERFALL) waterfall.print(name, usableMs);
 
   const totals = { raw: 0, gzip: 0, brotli: 0, transferred: 0 };
   for (const [requestId, url] of scripts) {
@@ -132,10 +179,19 @@ export async function run() {
         'text',
         true,
         `/negotiations/${negotiation}/text?article=${article}`,
-        async (page) => {
-          await page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 60_000 });
-          await page.locator('[data-testid="article-editor"][contenteditable="true"]').first().waitFor({ timeout: 60_000 });
-        },
+        // The article's own editor: connected, synced and showing its text, ready to type in
+        // (the outline's indicator in the page head says nothing about the article).
+        (page) =>
+          page.waitForFunction(
+            () => {
+              const editor = document.querySelector('.article-editor[data-synced="true"]');
+              const state = editor?.querySelector('[data-testid="connection"]')?.getAttribute('data-state');
+              const surface = editor?.querySelector('[data-testid="article-editor"][contenteditable="true"]');
+              return state === 'connected' && !!surface?.textContent?.trim();
+            },
+            undefined,
+            { timeout: 60_000, polling: 'raf' },
+          ),
       ],
       ['sessions', true, `/negotiations/${negotiation}/sessions`, heading],
       ['signature', true, `/negotiations/${negotiation}/signature`, heading],

@@ -2,16 +2,13 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { organisationColor, type PresenceUser } from '../../../shared/presence.ts';
 import { readStructure, type StructureEntry } from '../../../shared/structure.ts';
+import { AdoptingWebSocket, yjsUrl } from '../lib/early-sync.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
 
 /** Who a collaborator is, as their cursor and the presence list show them (the server sets it from their session). */
 export type CollaboratorIdentity = PresenceUser;
 export { organisationColor };
-
-function yjsUrl(): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`;
-}
 
 /**
  * One live document on the server's /yjs endpoint: a stock y-websocket provider (the session
@@ -38,6 +35,8 @@ export class CollabDoc {
       // The server is the authority on who may write: tabs never sync behind its back.
       disableBc: true,
       maxBackoffTime: 2500,
+      // The socket the app opened for this document as soon as the URL named it, if any (lib/early-sync.ts).
+      WebSocketPolyfill: AdoptingWebSocket,
     });
     this.provider.awareness.setLocalStateField('user', identity);
     this.provider.on('status', ({ status }: { status: string }) => {

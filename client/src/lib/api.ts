@@ -44,20 +44,25 @@ export function warm(path: string): void {
   warmed.set(path, { at: Date.now(), response });
 }
 
-async function takeWarmed(path: string): Promise<Response | null> {
+/** The warmed answer to `GET path`, taken over; null (at once, so the request leaves now) when there is none. */
+function takeWarmed(path: string): Promise<Response | null> | null {
   const entry = warmed.get(path);
   if (!entry) return null;
   warmed.delete(path);
   if (Date.now() - entry.at > WARM_FOR_MS) return null;
-  const response = await entry.response.catch(() => null);
-  return response?.ok ? response : null;
+  return entry.response.then(
+    (response) => (response.ok ? response : null),
+    () => null,
+  );
 }
 
 /** JSON over fetch, same-origin cookies; every failure becomes an ApiError. */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
-    response = (method === 'GET' ? await takeWarmed(path) : null) ?? (await send(method, path, body));
+    // Nothing is awaited before the request is sent: requests leave in the order they are asked for.
+    const taken = method === 'GET' ? takeWarmed(path) : null;
+    response = (taken && (await taken)) ?? (await send(method, path, body));
   } catch {
     throw new ApiError(0, 'NETWORK', 'network');
   }
