@@ -98,9 +98,12 @@ export class MailFeed {
       const page = await this.events.since(negotiationId, from, 200);
       if (page.length === 0) return;
       const drafts: MailDraft[] = [];
+      // Read once a page, and only when an event of it mails: most events (positions, votes, edits) mail nobody.
+      let title: Promise<string> | undefined;
+      const titleOf = () => (title ??= negotiationModel(this.connection).findById(negotiationId, { title: 1 }).lean().then((n) => n?.title ?? ''));
       for (const event of page) {
         if (Date.now() - new Date(event.at).getTime() > NEWS_MS) continue;
-        drafts.push(...(await this.mailsOf(event)));
+        drafts.push(...(await this.mailsOf(event, titleOf)));
       }
       await enqueueMail(this.connection, drafts);
       from = page.at(-1)!.seq;
@@ -119,12 +122,12 @@ export class MailFeed {
     }));
   }
 
-  private async mailsOf(event: NegotiationEvent): Promise<MailDraft[]> {
+  private async mailsOf(event: NegotiationEvent, titleOf: () => Promise<string>): Promise<MailDraft[]> {
     const negotiationId = event.negotiationId;
-    const title = (await negotiationModel(this.connection).findById(negotiationId, { title: 1 }).lean())?.title ?? '';
     const signaturePage = this.link(`/negotiations/${negotiationId}/signature`);
     switch (event.type) {
       case 'session:convened': {
+        const title = await titleOf();
         const session = event.payload;
         const url = this.link(`/negotiations/${negotiationId}/sessions/${session.sessionId}`);
         const ics = renderCalendar({
@@ -163,11 +166,13 @@ export class MailFeed {
         return this.draft(event, 'session-cancelled', await this.members(negotiationId), content, { method: 'CANCEL', content: ics });
       }
       case 'signature:opened': {
+        const title = await titleOf();
         const opened = event.payload;
         const content = campaignOpenedMail({ negotiation: title, version: opened.version.name, hash: opened.version.hash, deadline: opened.signatureDeadline, url: signaturePage });
         return this.draft(event, 'campaign-opened', await this.members(negotiationId), content);
       }
       case 'agreement:notified': {
+        const title = await titleOf();
         const notified = event.payload;
         const org = await organisationModel(this.connection).findById(notified.org, { shortName: 1 }).lean();
         const to = await organisationContacts(this.connection, negotiationId, notified.org, ['lead', 'signatory']);
@@ -175,6 +180,7 @@ export class MailFeed {
       }
       case 'signature:signed':
       case 'opposition:filed': {
+        const title = await titleOf();
         const act = event.type === 'signature:signed' ? 'sign' : 'oppose';
         const payload = event.payload;
         const person = 'signatory' in payload ? payload.signatory.name : payload.filedBy.name;
