@@ -153,6 +153,7 @@ export class MailFeed {
         return this.draft(event, 'convocation', await this.members(negotiationId), content, { method: 'REQUEST', content: ics });
       }
       case 'session:cancelled': {
+        const title = await titleOf();
         // The same UID as the convocation, a later SEQUENCE, METHOD:CANCEL: calendars remove it.
         const session = await loadSession(this.connection, negotiationId, event.payload.sessionId);
         const ics = renderCalendar({
