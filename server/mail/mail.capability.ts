@@ -3,6 +3,7 @@ import type { AppContext, Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
 import { MailDelivery } from './delivery.ts';
 import { MailFeed } from './event-mail.ts';
+import { OppositionReminders } from './opposition-reminders.ts';
 import { outboxModel } from './outbox.model.ts';
 import { fileTransport, smtpTransport } from './transport.ts';
 
@@ -13,10 +14,16 @@ export function outboxDir(dataDir: string): string {
 
 const deliveries = new WeakMap<AppContext['db']['connection'], MailDelivery>();
 const feeds = new WeakMap<AppContext['db']['connection'], MailFeed>();
+const reminders = new WeakMap<AppContext['db']['connection'], OppositionReminders>();
 
 /** The app's mail feed from events (tests wait on it). */
 export function mailFeedOf(ctx: Pick<AppContext, 'db'>): MailFeed | undefined {
   return feeds.get(ctx.db.connection);
+}
+
+/** The app's opposition-deadline reminders (tests sweep them on a chosen day). */
+export function oppositionRemindersOf(ctx: Pick<AppContext, 'db'>): OppositionReminders | undefined {
+  return reminders.get(ctx.db.connection);
 }
 
 /** The app's mail delivery (tests wait on it; the outbox page says where mail goes). */
@@ -55,6 +62,11 @@ export const registerMail: Capability = async (ctx) => {
   await feed.start();
   feeds.set(connection, feed);
   ctx.onClose(() => feed.stop());
+  // Reminders before each organisation's opposition deadline, looked for every hour.
+  const reminder = new OppositionReminders({ connection, events: ctx.events, link: (pathname) => publicLink(ctx, pathname), logger });
+  reminder.start();
+  reminders.set(connection, reminder);
+  ctx.onClose(() => reminder.stop());
 
   // The secretariat sees what the workspace mailed for its negotiation and what failed: who,
   // what, when, how many attempts, the last error. Never a message's body (links are the

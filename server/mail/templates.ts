@@ -1,4 +1,5 @@
 import type { Role } from '../../shared/access.ts';
+import { frenchDate, frenchDateWithWeekday } from '../../shared/validity/format.ts';
 import type { MailContent } from './message.ts';
 
 /**
@@ -200,5 +201,47 @@ export function accountChangedMail(input: { name: string; what: 'password' | 'em
       'Si vous n’êtes pas à l’origine de ce changement, demandez immédiatement un nouveau mot de passe (« mot de passe oublié ») et prévenez le responsable de votre délégation.',
     ],
     en: [`Hello ${input.name},`, `${en}. Your other sessions were closed. If this was not you, ask for a new password at once and tell your delegation’s lead.`],
+  };
+}
+
+/**
+ * Before an organisation's opposition deadline (its own: 15 days from its notification,
+ * counted as CPC 641–642 count them): how long is left, and what its opposition would do.
+ */
+export function oppositionReminderMail(input: {
+  negotiation: string;
+  organisation: string;
+  notifiedAt: string;
+  nominalDeadline: string;
+  deadline: string;
+  daysLeft: number;
+  /** The validity engine's « votre opposition porte le total à … », or null. */
+  consequence: string | null;
+  url: string;
+}): MailContent {
+  const until = frenchDateWithWeekday(input.deadline);
+  const left =
+    input.daysLeft === 0
+      ? { fr: 'C’est aujourd’hui le dernier jour.', en: 'Today is the last day.' }
+      : input.daysLeft === 1
+        ? { fr: 'Il reste un jour : demain est le dernier jour.', en: 'One day is left: tomorrow is the last day.' }
+        : { fr: `Il reste ${input.daysLeft} jours.`, en: `${input.daysLeft} days are left.` };
+  const moved =
+    input.nominalDeadline !== input.deadline
+      ? `, le ${frenchDateWithWeekday(input.nominalDeadline)} n’étant pas un jour ouvrable (CPC, art. 642)`
+      : '';
+  return {
+    subject: `Délai d’opposition de ${input.organisation} : jusqu’au ${frenchDate(input.deadline)} – ${input.negotiation}`,
+    fr: [
+      'Bonjour,',
+      `L’accord « ${input.negotiation} » a été notifié à ${input.organisation} le ${frenchDate(input.notifiedAt)}. Syndicat représentatif non signataire, ${input.organisation} peut former opposition jusqu’au ${until} inclus : 15 jours à compter de la notification (Code du travail, L2232-6)${moved}. ${left.fr}`,
+      ...(input.consequence ? [`Si ${input.organisation} formait opposition aujourd’hui : ${input.consequence}`] : []),
+      `L’opposition est écrite et motivée ; seul un signataire désigné par ${input.organisation} peut la former en son nom, après avoir ressaisi son mot de passe. Si votre organisation ne souhaite pas s’opposer, ignorez ce message.`,
+    ],
+    en: [
+      'Hello,',
+      `The agreement “${input.negotiation}” was notified to ${input.organisation} on ${input.notifiedAt}. As a representative union that did not sign, ${input.organisation} may file a written, reasoned opposition until ${input.deadline} included. ${left.en}`,
+    ],
+    action: { url: input.url, fr: 'Voir la campagne et les délais', en: 'See the campaign and deadlines' },
   };
 }
