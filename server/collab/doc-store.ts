@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
 import { parseDocName } from '../../shared/structure.ts';
-import type { DocPersistence, UpdateRecord } from './persistence.ts';
-import { Origin, SharedDoc } from './shared-doc.ts';
+import type { DocPersistence, StoredDoc, UpdateRecord } from './persistence.ts';
+import { isOwnUpdate, Origin, SharedDoc } from './shared-doc.ts';
 
 export interface DocStoreOptions {
   persistence: DocPersistence;
@@ -41,7 +41,7 @@ export class DocStore {
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** Counters for logs and the bench. */
-  readonly stats = { flushes: 0, records: 0, compactions: 0, loads: 0, unloads: 0 };
+  readonly stats = { flushes: 0, records: 0, compactions: 0, compactionsLost: 0, loads: 0, unloads: 0 };
 
   private readonly flushEveryMs: number;
   private readonly compactAfterUpdates: number;
@@ -118,7 +118,6 @@ export class DocStore {
     // Versions render and compare article snapshots: their deleted content must stay.
     const doc = new SharedDoc(name, kind !== 'article');
     const stored = await this.options.persistence.load(name);
-    doc.lastSeq = stored.lastSeq;
     doc.storedSinceCompaction = stored.updates.length;
     doc.transact(() => {
       if (stored.state) Y.applyUpdate(doc, stored.state, Origin.LOAD);
@@ -136,13 +135,25 @@ export class DocStore {
     return doc;
   }
 
+  private applyStored(doc: SharedDoc, stored: StoredDoc): void {
+    doc.transact(() => {
+      if (stored.state) Y.applyUpdate(doc, stored.state, Origin.REMOTE);
+      for (const update of stored.updates) Y.applyUpdate(doc, update, Origin.REMOTE);
+    }, Origin.REMOTE);
+  }
+
   private readonly tracked = new WeakSet<SharedDoc>();
 
   private track(doc: SharedDoc): void {
     if (this.tracked.has(doc)) return;
     this.tracked.add(doc);
     doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === Origin.LOAD) return;
+      if (origin === Origin.REMOTE) {
+        doc.remoteSinceCheck = true;
+        this.scheduleIdleCompaction(doc);
+        return;
+      }
+      if (!isOwnUpdate(origin)) return;
       const list = this.pending.get(doc);
       if (list) list.push(update);
       else this.pending.set(doc, [update]);
@@ -183,7 +194,7 @@ export class DocStore {
     const records: UpdateRecord[] = [];
     const due: SharedDoc[] = [];
     for (const [doc, updates] of this.pending) {
-      records.push({ docName: doc.name, seq: ++doc.lastSeq, update: updates.length === 1 ? updates[0] : Y.mergeUpdates(updates) });
+      records.push({ docName: doc.name, update: updates.length === 1 ? updates[0] : Y.mergeUpdates(updates) });
       due.push(doc);
     }
     this.pending.clear();
@@ -216,17 +227,36 @@ export class DocStore {
     return run;
   }
 
-  /** Replaces a document's stored updates by its whole state (after flushing what is pending). */
+  /**
+   * Replaces a document's stored updates by its whole state (after flushing what is pending).
+   * What is stored is read again and merged into the live document first: the updates other
+   * processes stored (normally already here through Redis) are never dropped, and the state
+   * written replaces exactly what was read, only if no other process compacted meanwhile.
+   */
   async compact(doc: SharedDoc): Promise<void> {
     if (this.pending.has(doc)) await this.flush().catch(() => undefined);
-    if (doc.storedSinceCompaction === 0) return;
+    if (doc.storedSinceCompaction === 0 && !doc.remoteSinceCheck) return;
     await this.enqueue(async () => {
-      if (doc.storedSinceCompaction === 0) return;
-      const upTo = doc.lastSeq;
+      if (doc.storedSinceCompaction === 0 && !doc.remoteSinceCheck) return;
       const counted = doc.storedSinceCompaction;
-      await this.options.persistence.compact(doc.name, Y.encodeStateAsUpdate(doc), upTo);
+      doc.remoteSinceCheck = false;
+      const stored = await this.options.persistence.load(doc.name);
+      // Only others' updates here: their process stores them. One killed before its batch
+      // was written leaves them in the live copies only: then this copy is written.
+      if (counted === 0 && !holdsMoreThan(doc, stored)) return;
+      this.applyStored(doc, stored);
+      const written = await this.options.persistence.compact(doc.name, Y.encodeStateAsUpdate(doc), stored);
+      // Lost to another process: it merged what it read; what it did not read is still stored.
+      if (written) this.stats.compactions++;
+      else {
+        this.stats.compactionsLost++;
+        // The winner may not have had the others' updates this copy holds: compare again later.
+        if (counted === 0) {
+          doc.remoteSinceCheck = true;
+          this.scheduleIdleCompaction(doc);
+        }
+      }
       doc.storedSinceCompaction = Math.max(0, doc.storedSinceCompaction - counted);
-      this.stats.compactions++;
     }).catch((err) => this.options.logger.error({ err, doc: doc.name }, 'yjs compaction failed'));
   }
 
@@ -264,5 +294,19 @@ export class DocStore {
     for (const doc of docs) if (doc) await this.compact(doc);
     for (const doc of docs) doc?.destroy();
     this.docs.clear();
+  }
+}
+
+/** Whether the live document holds something (an insertion, a deletion) that storage does not. */
+function holdsMoreThan(doc: SharedDoc, stored: StoredDoc): boolean {
+  const copy = new Y.Doc({ gc: false });
+  try {
+    copy.transact(() => {
+      if (stored.state) Y.applyUpdate(copy, stored.state);
+      for (const update of stored.updates) Y.applyUpdate(copy, update);
+    });
+    return !Y.equalSnapshots(Y.snapshot(copy), Y.snapshot(doc));
+  } finally {
+    copy.destroy();
   }
 }

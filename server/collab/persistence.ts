@@ -1,33 +1,42 @@
 import type { Db } from 'mongodb';
-import { Binary } from 'mongodb';
+import { Binary, ObjectId } from 'mongodb';
 import { batchLoader } from './coalesce.ts';
 
-/** What is stored for one document: its last compacted state and the updates after it. */
+/** What is stored for one document: its last compacted state and the updates stored since. */
 export interface StoredDoc {
   state: Uint8Array | null;
+  /** The stored state's version (null: none stored yet): a compaction writes only over this one. */
+  version: number | null;
   updates: Uint8Array[];
-  /** The sequence number of the last stored update (or of the compaction). */
-  lastSeq: number;
+  /** The ids of `updates`: a compaction that merged them deletes exactly these. */
+  updateIds: unknown[];
 }
 
 export interface UpdateRecord {
   docName: string;
-  seq: number;
   update: Uint8Array;
 }
 
-/** Where Yjs documents live: append-only updates, compacted into one state now and then. */
+/**
+ * Where Yjs documents live: updates appended under ids of their own (any number of processes
+ * store the updates their clients sent, no counter is shared), compacted now and then into one
+ * state by whichever process gets there first.
+ */
 export interface DocPersistence {
   load(docName: string): Promise<StoredDoc>;
   /** Appends the updates of one tick, for any number of documents, in one write. */
   append(records: UpdateRecord[]): Promise<void>;
-  /** Replaces every update up to `upToSeq` with `state` (which contains them all). */
-  compact(docName: string, state: Uint8Array, upToSeq: number): Promise<void>;
+  /**
+   * Writes `state` (which contains `merged`'s state and updates) if the stored state is still
+   * `merged.version`, then deletes exactly the updates of `merged`. False, writing nothing,
+   * when another compaction came first: what it did not merge is still stored.
+   */
+  compact(docName: string, state: Uint8Array, merged: StoredDoc): Promise<boolean>;
 }
 
 interface UpdateDoc {
+  _id: ObjectId;
   docName: string;
-  seq: number;
   update: Binary;
   at: Date;
 }
@@ -35,20 +44,24 @@ interface UpdateDoc {
 interface StateDoc {
   _id: string;
   state: Binary;
-  upToSeq: number;
+  /** Bumped by each compaction; absent on states stored before there was one (read as 0). */
+  version?: number | null;
   at: Date;
 }
 
 export const UPDATES_COLLECTION = 'yjs_updates';
 const APPEND_SLICE = 20;
 export const STATES_COLLECTION = 'yjs_states';
+const DUPLICATE_KEY = 11000;
 
 const bytes = (b: Binary): Uint8Array => new Uint8Array(b.buffer.buffer, b.buffer.byteOffset, b.buffer.byteLength);
 
 /**
  * MongoDB persistence on the raw driver: documents are binary and hot, so mongoose's
- * casting brings nothing. The state is written before the updates it replaces are deleted:
- * a crash in between leaves both, and applying an update twice is a no-op in Yjs.
+ * casting brings nothing. A compaction is a compare-and-swap on the state's version, then the
+ * deletion of exactly the updates it read: two processes compacting at once never lose an
+ * update (the loser writes nothing), and a crash in between leaves updates that the state
+ * already contains, which Yjs applies as no-ops.
  */
 export class MongoPersistence implements DocPersistence {
   // Documents opened together (a whole agreement) are read with two queries, not two each.
@@ -58,8 +71,8 @@ export class MongoPersistence implements DocPersistence {
   });
   private readonly loadUpdates = batchLoader<string, UpdateDoc[]>(async (names) => {
     const found = await this.updates
-      .find({ docName: { $in: names } })
-      .sort({ docName: 1, seq: 1 })
+      .find({ docName: { $in: names } }, { projection: { docName: 1, update: 1 } })
+      .sort({ docName: 1, _id: 1 })
       .toArray();
     const byDoc = new Map<string, UpdateDoc[]>();
     for (const u of found) {
@@ -85,21 +98,19 @@ export class MongoPersistence implements DocPersistence {
   }
 
   async init(): Promise<void> {
-    // Not unique: one process writes a document's updates, and a unique index costs the
-    // embedded engine several times the insert itself.
-    await this.updates.createIndex({ docName: 1, seq: 1 }).catch(() => undefined);
+    await this.updates.createIndex({ docName: 1, _id: 1 }).catch(() => undefined);
   }
 
   async load(docName: string): Promise<StoredDoc> {
-    const [state, all] = await Promise.all([this.loadStates(docName), this.loadUpdates(docName)]);
-    const upTo = state?.upToSeq ?? 0;
-    // Updates at or below the compaction mark are in the state already (a crash between
-    // writing the state and deleting them leaves them behind).
-    const updates = (all ?? []).filter((u) => u.seq > upTo).sort((a, b) => a.seq - b.seq);
+    // The updates first: a compaction elsewhere between the two reads then leaves them in the
+    // state read next. The other order could read an old state, then miss what it merged.
+    const updates = await this.loadUpdates(docName);
+    const state = await this.loadStates(docName);
     return {
       state: state ? bytes(state.state) : null,
-      updates: updates.map((u) => bytes(u.update)),
-      lastSeq: updates.length > 0 ? updates[updates.length - 1].seq : upTo,
+      version: state ? (state.version ?? 0) : null,
+      updates: (updates ?? []).map((u) => bytes(u.update)),
+      updateIds: (updates ?? []).map((u) => u._id),
     };
   }
 
@@ -110,45 +121,56 @@ export class MongoPersistence implements DocPersistence {
     // the event loop, and with it the relaying of edits, for long.
     for (let i = 0; i < records.length; i += APPEND_SLICE) {
       await this.updates.insertMany(
-        records.slice(i, i + APPEND_SLICE).map((r) => ({ docName: r.docName, seq: r.seq, update: new Binary(r.update), at })),
+        records.slice(i, i + APPEND_SLICE).map((r) => ({ _id: new ObjectId(), docName: r.docName, update: new Binary(r.update), at })),
         { ordered: false },
       );
     }
   }
 
-  async compact(docName: string, state: Uint8Array, upToSeq: number): Promise<void> {
-    await this.states.updateOne(
-      { _id: docName },
-      { $set: { state: new Binary(state), upToSeq, at: new Date() } },
-      { upsert: true },
-    );
-    await this.updates.deleteMany({ docName, seq: { $lte: upToSeq } });
+  async compact(docName: string, state: Uint8Array, merged: StoredDoc): Promise<boolean> {
+    const at = new Date();
+    if (merged.version === null) {
+      try {
+        await this.states.insertOne({ _id: docName, state: new Binary(state), version: 1, at });
+      } catch (err) {
+        if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
+        throw err;
+      }
+    } else {
+      // A state stored before versions were counted has none: it is version 0.
+      const version = merged.version === 0 ? { $in: [0, null] } : merged.version;
+      const written = await this.states.updateOne({ _id: docName, version }, { $set: { state: new Binary(state), version: merged.version + 1, at } });
+      if (written.matchedCount === 0) return false;
+    }
+    if (merged.updateIds.length > 0) await this.updates.deleteMany({ _id: { $in: merged.updateIds as ObjectId[] } });
+    return true;
   }
 }
 
-/** In memory, for unit tests and the bench's baseline. */
+/** In memory, for unit tests and the bench's baseline (same compare-and-swap as MongoPersistence). */
 export class MemoryPersistence implements DocPersistence {
-  readonly states = new Map<string, { state: Uint8Array; upToSeq: number }>();
-  readonly updates: UpdateRecord[] = [];
+  readonly states = new Map<string, { state: Uint8Array; version: number }>();
+  readonly updates: (UpdateRecord & { id: number })[] = [];
+  private nextId = 1;
   writes = 0;
 
   async load(docName: string): Promise<StoredDoc> {
     const state = this.states.get(docName);
-    const upTo = state?.upToSeq ?? 0;
-    const updates = this.updates.filter((u) => u.docName === docName && u.seq > upTo).sort((a, b) => a.seq - b.seq);
-    return { state: state?.state ?? null, updates: updates.map((u) => u.update), lastSeq: updates.at(-1)?.seq ?? upTo };
+    const updates = this.updates.filter((u) => u.docName === docName);
+    return { state: state?.state ?? null, version: state?.version ?? null, updates: updates.map((u) => u.update), updateIds: updates.map((u) => u.id) };
   }
 
   async append(records: UpdateRecord[]): Promise<void> {
     this.writes++;
-    this.updates.push(...records);
+    this.updates.push(...records.map((r) => ({ ...r, id: this.nextId++ })));
   }
 
-  async compact(docName: string, state: Uint8Array, upToSeq: number): Promise<void> {
+  async compact(docName: string, state: Uint8Array, merged: StoredDoc): Promise<boolean> {
     this.writes++;
-    this.states.set(docName, { state, upToSeq });
-    for (let i = this.updates.length - 1; i >= 0; i--) {
-      if (this.updates[i].docName === docName && this.updates[i].seq <= upToSeq) this.updates.splice(i, 1);
-    }
+    if ((this.states.get(docName)?.version ?? null) !== merged.version) return false;
+    this.states.set(docName, { state, version: (merged.version ?? 0) + 1 });
+    const ids = new Set(merged.updateIds);
+    for (let i = this.updates.length - 1; i >= 0; i--) if (ids.has(this.updates[i].id)) this.updates.splice(i, 1);
+    return true;
   }
 }

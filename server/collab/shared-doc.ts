@@ -9,8 +9,16 @@ export type { DocPeer } from './presence.ts';
 /** The y-websocket message types (first varuint of every message). */
 export const MessageType = { SYNC: 0, AWARENESS: 1, AUTH: 2, QUERY_AWARENESS: 3 } as const;
 
-/** Where an update came from, for the persistence and broadcast hooks. */
-export const Origin = { LOAD: 'load', SEED: 'seed', SERVER: 'server' } as const;
+/**
+ * Where an update came from, for the persistence and broadcast hooks. LOAD and REMOTE are
+ * stored already, or by another process: neither is stored nor published again.
+ */
+export const Origin = { LOAD: 'load', SEED: 'seed', SERVER: 'server', REMOTE: 'remote' } as const;
+
+/** An update this process must store and tell the other processes about (its clients', its own). */
+export function isOwnUpdate(origin: unknown): boolean {
+  return origin !== Origin.LOAD && origin !== Origin.REMOTE;
+}
 
 /**
  * One live document: the Y.Doc, its awareness and its peers. Updates and awareness
@@ -21,10 +29,13 @@ export class SharedDoc extends Y.Doc {
   readonly peers = new Set<DocPeer>();
   /** Which peer speaks for each awareness client id. */
   readonly presence = new PresenceRegistry();
-  /** Sequence number of the last update persisted (or being persisted). */
-  lastSeq = 0;
   /** Updates stored since the last compaction. */
   storedSinceCompaction = 0;
+  /**
+   * Other processes' updates were applied since storage was last compared with this copy:
+   * their process stores them, unless it died first (see DocStore.compact).
+   */
+  remoteSinceCheck = false;
   /** Server-side users of the document (REST use cases): it stays loaded while held. */
   holds = 0;
 
