@@ -20,6 +20,7 @@ import { EventStore } from './events/event-store.ts';
 import { EventLog } from './events/event-log.ts';
 import { NegotiationChannel, roomBroadcast } from './realtime/channel.ts';
 import type { AppServer } from './realtime/sockets.ts';
+import { ClusterBus } from './cluster/bus.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 export const VERSION: string = pkg.version;
@@ -50,6 +51,11 @@ export interface AppContext {
   onClose(fn: () => Promise<void> | void): void;
   /** A dependency `GET /api/ready` checks (the database is registered here; Redis registers its own). */
   onReadiness(name: string, check: ReadinessCheck): void;
+  /**
+   * The link to the other processes of the workspace (REDIS_URL), or null when this process is
+   * the whole workspace. Short-lived traffic only: what it carries, the database also holds.
+   */
+  cluster: ClusterBus | null;
 }
 
 export interface App {
@@ -99,6 +105,17 @@ export async function createApp(
   await store.init();
   const channel = new NegotiationChannel(store, logger.child({ capability: 'realtime' }), roomBroadcast(io));
   const events = new EventLog(store, channel);
+  // Several processes (REDIS_URL): the link that keeps their live state in step.
+  const cluster = config.REDIS_URL ? new ClusterBus(config.REDIS_URL, logger.child({ capability: 'cluster' })) : null;
+  if (cluster) {
+    // Started without Redis, a process serves all the same (the database carries the others'
+    // edits meanwhile), but is not ready until it has reached Redis once: a load balancer then
+    // sends it no one whose live view it could not keep. An outage later never fails it.
+    cluster.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at start: retrying'));
+    readiness.add('redis', async () => {
+      if (!cluster.wasEverUp) throw new Error('redis never reached since start');
+    });
+  }
 
   httpServer.on('upgrade', (req, socket, head) => {
     const url = req.url ?? '';
@@ -122,8 +139,11 @@ export async function createApp(
     onUpgrade: (prefix, handler) => upgrades.push([prefix, handler]),
     onClose: (fn) => closers.push(fn),
     onReadiness: (name, check) => readiness.add(name, check),
+    cluster,
   };
   for (const capability of capabilities) await capability(context);
+  // Closed after every capability (they may still publish while they stop).
+  if (cluster) closers.unshift(() => cluster.close());
 
   app.use('/api', api);
   app.use('/api', apiNotFound);

@@ -4,6 +4,7 @@ import { parseDocName } from '../../shared/structure.ts';
 import { liveAccessOf } from '../auth/live-access.ts';
 import { sessionAuthorize } from './authorize.ts';
 import { DocStore } from './doc-store.ts';
+import { DocReplication } from './doc-replication.ts';
 import { initialStateLoader } from './initial-state.ts';
 import { MongoPersistence } from './persistence.ts';
 import { Origin } from './shared-doc.ts';
@@ -17,6 +18,13 @@ export interface Collab {
   yjs: YjsServer;
   metadata: MetadataSync;
 }
+
+/**
+ * Documents one process loads at once. A restart sends a crowd of providers to the others:
+ * past this, a connection is closed with TRY_AGAIN_LATER and its client comes back after a
+ * random wait, instead of every load queueing behind the database at once.
+ */
+export const MAX_CONCURRENT_LOADS = 500;
 
 const collabs = new WeakMap<Connection, Collab>();
 
@@ -37,16 +45,22 @@ export const registerCollab: Capability = async (ctx) => {
   await persistence.init();
 
   const metadata = new MetadataSync(connection, logger);
+  // Several processes: each document's updates and presence go to every process that has it open.
+  const replica = ctx.cluster ? new DocReplication(ctx.cluster, logger) : undefined;
   const store = new DocStore({
+    replica,
+    maxConcurrentLoads: MAX_CONCURRENT_LOADS,
     persistence,
     logger,
     initialState: initialStateLoader(connection),
     onChange: (doc, origin) => {
       const name = parseDocName(doc.name);
-      // Server-side operations sync the metadata themselves, before they answer.
-      if (name?.kind === 'agreement' && origin !== Origin.SERVER && origin !== Origin.SEED) metadata.schedule(name.id, doc);
+      // Server-side operations sync the metadata themselves, before they answer; another
+      // process's edits are mirrored by that process (a late copy here must not undo them).
+      if (name?.kind === 'agreement' && origin !== Origin.SERVER && origin !== Origin.SEED && origin !== Origin.REMOTE) metadata.schedule(name.id, doc);
     },
   });
+  replica?.start(store);
   const yjs = new YjsServer({ store, authorize: sessionAuthorize(connection), logger, live: liveAccessOf(connection) });
   collabs.set(connection, { store, yjs, metadata });
   ctx.onUpgrade(yjs.prefix, yjs.handleUpgrade);
@@ -56,5 +70,6 @@ export const registerCollab: Capability = async (ctx) => {
     await yjs.close();
     await metadata.close();
     await store.close();
+    replica?.close();
   });
 };

@@ -4,6 +4,23 @@ import { parseDocName } from '../../shared/structure.ts';
 import type { DocPersistence, StoredDoc, UpdateRecord } from './persistence.ts';
 import { isOwnUpdate, Origin, SharedDoc } from './shared-doc.ts';
 
+/**
+ * How a document is kept in step with the other processes that have it open (Redis streams,
+ * server/collab/doc-replication.ts); absent with one process.
+ */
+export interface DocReplica {
+  /** The updates other processes accepted lately (stored or not yet), read before the database. */
+  recent(docName: string): Promise<{ updates: Uint8Array[]; position: string }>;
+  /** From now on, the others' updates and presence for `doc` are applied to it, from `position` on. */
+  follow(doc: SharedDoc, position: string): void;
+  /** An update this process accepted (a client's, a server-side edit): the others apply it. */
+  publish(doc: SharedDoc, update: Uint8Array): void;
+  unfollow(doc: SharedDoc): void;
+}
+
+/** The process has this many documents loading already: a client is asked to come back later. */
+export class TooManyLoads extends Error {}
+
 export interface DocStoreOptions {
   persistence: DocPersistence;
   logger: Logger;
@@ -22,6 +39,13 @@ export interface DocStoreOptions {
   compactWhenIdleMs?: number;
   /** A document left by its last client is unloaded after this grace (reconnects reuse it). */
   unloadAfterMs?: number;
+  /** The other processes' copies of the documents (REDIS_URL). */
+  replica?: DocReplica;
+  /**
+   * At most this many documents load at once (a restart's reconnection storm): beyond it,
+   * `open` refuses with TooManyLoads rather than queue without end.
+   */
+  maxConcurrentLoads?: number;
 }
 
 /**
@@ -32,6 +56,7 @@ export interface DocStoreOptions {
  */
 export class DocStore {
   private readonly docs = new Map<string, Promise<SharedDoc>>();
+  private loading = 0;
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly pending = new Map<SharedDoc, Uint8Array[]>();
   private readonly idleTimers = new Map<SharedDoc, NodeJS.Timeout>();
@@ -41,12 +66,13 @@ export class DocStore {
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** Counters for logs and the bench. */
-  readonly stats = { flushes: 0, records: 0, compactions: 0, compactionsLost: 0, loads: 0, unloads: 0 };
+  readonly stats = { flushes: 0, records: 0, compactions: 0, compactionsLost: 0, loads: 0, unloads: 0, refusedLoads: 0 };
 
   private readonly flushEveryMs: number;
   private readonly compactAfterUpdates: number;
   private readonly compactWhenIdleMs: number;
   private readonly unloadAfterMs: number;
+  private readonly maxConcurrentLoads: number;
 
   private readonly options: DocStoreOptions;
 
@@ -56,6 +82,7 @@ export class DocStore {
     this.compactAfterUpdates = options.compactAfterUpdates ?? 200;
     this.compactWhenIdleMs = options.compactWhenIdleMs ?? 5_000;
     this.unloadAfterMs = options.unloadAfterMs ?? 1_000;
+    this.maxConcurrentLoads = options.maxConcurrentLoads ?? Infinity;
   }
 
   get loadedCount(): number {
@@ -68,7 +95,12 @@ export class DocStore {
     await this.unloading.get(name);
     let loading = this.docs.get(name);
     if (!loading) {
-      loading = this.load(name);
+      if (this.loading >= this.maxConcurrentLoads) {
+        this.stats.refusedLoads++;
+        throw new TooManyLoads(`${this.loading} documents loading`);
+      }
+      this.loading++;
+      loading = this.load(name).finally(() => this.loading--);
       this.docs.set(name, loading);
       loading.catch(() => this.docs.delete(name));
     }
@@ -117,13 +149,17 @@ export class DocStore {
     const kind = parseDocName(name)?.kind;
     // Versions render and compare article snapshots: their deleted content must stay.
     const doc = new SharedDoc(name, kind !== 'article');
+    // What other processes accepted lately, read before the database: an update accepted
+    // elsewhere but not yet stored is in the stream; one stored and gone from it, in the database.
+    const recent = (await this.options.replica?.recent(name)) ?? { updates: [], position: '' };
     const stored = await this.options.persistence.load(name);
     doc.storedSinceCompaction = stored.updates.length;
     doc.transact(() => {
       if (stored.state) Y.applyUpdate(doc, stored.state, Origin.LOAD);
       for (const update of stored.updates) Y.applyUpdate(doc, update, Origin.LOAD);
+      for (const update of recent.updates) Y.applyUpdate(doc, update, Origin.LOAD);
     }, Origin.LOAD);
-    if (!stored.state && stored.updates.length === 0) {
+    if (!stored.state && stored.updates.length === 0 && recent.updates.length === 0) {
       const initial = await this.options.initialState(name);
       if (initial) {
         this.track(doc);
@@ -131,8 +167,24 @@ export class DocStore {
       }
     }
     this.track(doc);
+    this.options.replica?.follow(doc, recent.position);
     this.stats.loads++;
     return doc;
+  }
+
+  /**
+   * Applies what the database holds to every loaded document (Redis was down: the others'
+   * updates reached storage, not this process). Applying what a document has is a no-op.
+   */
+  async refreshFromStorage(): Promise<void> {
+    const docs = await Promise.all([...this.docs.values()].map((p) => p.catch(() => null)));
+    await Promise.all(
+      docs.map(async (doc) => {
+        if (!doc) return;
+        const stored = await this.options.persistence.load(doc.name);
+        this.applyStored(doc, stored);
+      }),
+    );
   }
 
   private applyStored(doc: SharedDoc, stored: StoredDoc): void {
@@ -154,6 +206,7 @@ export class DocStore {
         return;
       }
       if (!isOwnUpdate(origin)) return;
+      this.options.replica?.publish(doc, update);
       const list = this.pending.get(doc);
       if (list) list.push(update);
       else this.pending.set(doc, [update]);
@@ -279,6 +332,7 @@ export class DocStore {
     if (idle) clearTimeout(idle);
     this.idleTimers.delete(doc);
     this.docs.delete(doc.name);
+    this.options.replica?.unfollow(doc);
     doc.destroy();
     this.stats.unloads++;
   }
@@ -292,7 +346,11 @@ export class DocStore {
     const docs = await Promise.all([...this.docs.values()].map((p) => p.catch(() => null)));
     await this.flush().catch(() => undefined);
     for (const doc of docs) if (doc) await this.compact(doc);
-    for (const doc of docs) doc?.destroy();
+    for (const doc of docs) {
+      if (!doc) continue;
+      this.options.replica?.unfollow(doc);
+      doc.destroy();
+    }
     this.docs.clear();
   }
 }

@@ -8,7 +8,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Logger } from '../logger.ts';
 import { CloseCode, MAX_MESSAGE_BYTES } from '../../shared/collab/close-codes.ts';
-import type { DocStore } from './doc-store.ts';
+import { TooManyLoads, type DocStore } from './doc-store.ts';
 import { MessageType, type DocPeer, type SharedDoc } from './shared-doc.ts';
 import { PresenceGuard } from './presence.ts';
 import type { PresenceUser } from '../../shared/presence.ts';
@@ -202,6 +202,11 @@ class CollabConnection implements DocPeer {
     try {
       doc = await store.open(this.docName);
     } catch (err) {
+      if (err instanceof TooManyLoads) {
+        this.logger.info('too many documents loading: client asked to come back later');
+        this.close(CloseCode.TRY_AGAIN_LATER, 'busy, retry later');
+        return;
+      }
       this.logger.error({ err }, 'yjs document could not be loaded');
       this.close(CloseCode.GOING_AWAY, 'document unavailable');
       return;

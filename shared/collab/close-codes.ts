@@ -18,6 +18,8 @@ export const CloseCode = {
   FORBIDDEN: 4403,
   /** The peer stopped answering pings. */
   TIMEOUT: 4408,
+  /** The process is loading too many documents at once (a restart's reconnections): come back after a random wait. */
+  TRY_AGAIN_LATER: 4503,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.ts';
+
+/** Every key and channel of the workspace in Redis starts with this (a Redis may serve others too). */
+export const KEY_PREFIX = 'negociation:';
+
+/** A process id travels as the first 16 bytes of every message: a process skips its own. */
+const ID_BYTES = 16;
+
+type Handler = (body: Buffer) => void;
+
+/**
+ * The processes' link through Redis: pub/sub for short-lived signals (events recorded, access
+ * ended, presence) and a client for streams and keys. Redis carries liveness only: nothing is
+ * stored there that the database does not hold, so losing it costs no data, and every user of
+ * the bus has a way to catch up from the database (`onUp`, fired on each reconnection, and
+ * `isUp` to poll while it is down).
+ *
+ * ioredis resubscribes the subscriber's channels after a reconnection by itself; commands
+ * issued while Redis is down fail at once (no offline queue) rather than pile up.
+ */
+export class ClusterBus {
+  /** This process, as the others see it. */
+  readonly processId = randomUUID();
+  private readonly idBytes = Buffer.from(this.processId.replaceAll('-', ''), 'hex');
+  /** Commands, publications and streams. */
+  readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly upListeners = new Set<() => void>();
+  private readonly downListeners = new Set<() => void>();
+  private everUp = false;
+  private up = false;
+  private closed = false;
+  private readonly logger: Logger;
+  readonly url: string;
+
+  constructor(url: string, logger: Logger) {
+    this.url = url;
+    this.logger = logger;
+    const options = {
+      // A command while Redis is down fails at once: callers fall back to the database.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      // Reconnect quickly, then every second: liveness comes back within a second or so of Redis.
+      retryStrategy: (times: number) => Math.min(50 * times, 1_000),
+      lazyConnect: true,
+    };
+    this.redis = new Redis(url, { ...options, connectionName: `negociation:${this.processId}` });
+    this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true, autoResubscribe: true, connectionName: `negociation-sub:${this.processId}` });
+    for (const client of [this.redis, this.subscriber]) {
+      client.on('error', (err: Error) => this.logger.debug({ err: err.message }, 'redis connection error'));
+      client.on('ready', () => this.readyChanged());
+      client.on('close', () => this.readyChanged());
+    }
+    this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.receive(channel.toString(), message));
+  }
+
+  /** Connects both clients; resolves once subscribed (or rejects when Redis cannot be reached). */
+  async connect(): Promise<void> {
+    // A subscription made before this call has set the subscriber connecting already.
+    await Promise.all([this.redis, this.subscriber].map((client) => (client.status === 'wait' ? client.connect() : undefined)));
+  }
+
+  /** Both connections are ready now. */
+  get isUp(): boolean {
+    return this.up;
+  }
+
+  /** Redis answered at least once since this process started (readiness). */
+  get wasEverUp(): boolean {
+    return this.everUp;
+  }
+
+  private readyChanged(): void {
+    const up = !this.closed && this.redis.status === 'ready' && this.subscriber.status === 'ready';
+    if (up === this.up) return;
+    this.up = up;
+    if (up) {
+      this.logger.info({ reconnected: this.everUp }, 'redis connected');
+      this.everUp = true;
+      for (const listener of this.upListeners) listener();
+    } else if (!this.closed) {
+      this.logger.warn('redis unreachable: processes catch up from the database until it is back');
+      for (const listener of this.downListeners) listener();
+    }
+  }
+
+  /** Called on each (re)connection: what went through Redis meanwhile may be lost, catch up. */
+  onUp(listener: () => void): () => void {
+    this.upListeners.add(listener);
+    return () => this.upListeners.delete(listener);
+  }
+
+  onDown(listener: () => void): () => void {
+    this.downListeners.add(listener);
+    return () => this.downListeners.delete(listener);
+  }
+
+  /** Sends to every other process subscribed to `channel` (never back to this one). Best effort. */
+  publish(channel: string, body: Buffer | string): void {
+    if (!this.up) return;
+    const message = Buffer.concat([this.idBytes, typeof body === 'string' ? Buffer.from(body) : body]);
+    this.redis.publish(KEY_PREFIX + channel, message).catch((err: unknown) => this.logger.debug({ err, channel }, 'redis publish failed'));
+  }
+
+  /** Calls `handler` with what the other processes publish on `channel`. */
+  subscribe(channel: string, handler: Handler): () => void {
+    const key = KEY_PREFIX + channel;
+    let set = this.handlers.get(key);
+    if (!set) {
+      this.handlers.set(key, (set = new Set()));
+      this.subscriber.subscribe(key).catch((err: unknown) => this.logger.warn({ err, channel }, 'redis subscribe failed'));
+    }
+    set.add(handler);
+    return () => {
+      set.delete(handler);
+      if (set.size === 0 && this.handlers.get(key) === set) {
+        this.handlers.delete(key);
+        this.subscriber.unsubscribe(key).catch(() => undefined);
+      }
+    };
+  }
+
+  private receive(channel: string, message: Buffer): void {
+    if (message.length < ID_BYTES || message.subarray(0, ID_BYTES).equals(this.idBytes)) return;
+    const body = message.subarray(ID_BYTES);
+    for (const handler of this.handlers.get(channel) ?? []) {
+      try {
+        handler(body);
+      } catch (err) {
+        this.logger.error({ err, channel }, 'cluster message handler failed');
+      }
+    }
+  }
+
+  /** A connection of its own, for blocking reads (a stream read loop). */
+  duplicate(name: string): Redis {
+    const client = this.redis.duplicate({ connectionName: `negociation-${name}:${this.processId}`, lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    client.on('error', (err: Error) => this.logger.debug({ err: err.message, name }, 'redis connection error'));
+    return client;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.up = false;
+    this.subscriber.disconnect();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

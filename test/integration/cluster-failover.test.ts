@@ -1,0 +1,122 @@
+import type mongoose from 'mongoose';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { login } from '../helpers/auth.ts';
+import { startCluster, storedText, type Cluster } from '../helpers/cluster.ts';
+import type { DemoIds } from '../helpers/seed.ts';
+import { appendParagraph, connectClient, synced, waitFor, type TestClient } from './yjs-helpers.ts';
+
+const NEGOTIATOR = 'negociateur@axess.demo';
+
+/** Two workspace processes, one Redis, one database: each is killed in turn while people write. */
+describe('a process or Redis dies during edits', () => {
+  let cluster: Cluster;
+  let ids: DemoIds;
+  let db: mongoose.Connection;
+  let cookie: string;
+  const clients: TestClient[] = [];
+  const article = (n: number) => `article:${ids.articles.tempsDeTravail[n]}`;
+  const open = (url: string, docName: string) => {
+    const client = connectClient(url, docName, cookie);
+    clients.push(client);
+    return client;
+  };
+  /** Appends a numbered line every `everyMs` until stopped; returns the lines written. */
+  const burst = (client: TestClient, who: string, everyMs = 15) => {
+    const lines: string[] = [];
+    const timer = setInterval(() => {
+      const line = `${who} ${lines.length}`;
+      appendParagraph(client.doc, line);
+      lines.push(line);
+    }, everyMs);
+    return { lines, stop: () => clearInterval(timer) };
+  };
+  const holdsAll = (text: string, lines: string[]) => lines.every((line) => text.includes(`${line}\n`) || text.endsWith(line));
+
+  beforeAll(async () => {
+    ({ cluster, ids, db } = await startCluster(2));
+    cookie = await login({ url: cluster.processes[0].url }, NEGOTIATOR);
+  }, 180_000);
+
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.destroy();
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    await cluster?.close();
+  }, 60_000);
+
+  it('SIGKILL: every edit another process saw is stored, though its own process died before storing it', async () => {
+    const docName = article(4);
+    const writer = open(cluster.processes[0].url, docName);
+    const observer = open(cluster.processes[1].url, docName);
+    await Promise.all([synced(writer), synced(observer)]);
+    const writing = burst(writer, 'tapé sur le processus 0, ligne');
+    await waitFor(() => observer.text().includes('ligne 40'), 10_000, 'the observer follows');
+    // Killed mid-burst, with its last 100 ms batch unwritten, and its writer gone for good
+    // (it will not resend anything on reconnecting): only process 1's copy holds the tail.
+    await cluster.kill(0);
+    writing.stop();
+    writer.provider.disconnect();
+    const seen = writing.lines.filter((line) => holdsAll(observer.text(), [line]));
+    expect(seen.length).toBeGreaterThan(40);
+    await waitFor(async () => holdsAll(await storedText(db, docName), seen), 20_000, 'every line process 1 saw, in storage');
+    // Restarted, process 0 serves the same text.
+    await cluster.startProcess(0);
+    const fresh = open(cluster.processes[0].url, docName);
+    await synced(fresh);
+    expect(holdsAll(fresh.text(), seen)).toBe(true);
+  }, 90_000);
+
+  it('SIGKILL: clients spread over both processes reconnect to the survivor and converge; nothing written is lost', async () => {
+    const docName = article(5);
+    // Through the proxy: round robin puts them on both processes.
+    const writers = [0, 1, 2, 3].map(() => open(cluster.url, docName));
+    await Promise.all(writers.map((w) => synced(w)));
+    const bursts = writers.map((w, i) => burst(w, `rédacteur ${i}, ligne`, 40));
+    await new Promise((r) => setTimeout(r, 800));
+    await cluster.kill(0);
+    const killedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 800));
+    for (const b of bursts) b.stop();
+    const written = bursts.flatMap((b) => b.lines);
+    await waitFor(() => writers.every((w) => holdsAll(w.text(), written)), 20_000, 'every client holds every line');
+    const converged = Date.now() - killedAt;
+    process.stdout.write(`failover: every client converged ${converged} ms after the SIGKILL (writing went on for 800 ms of it)\n`);
+    await waitFor(async () => holdsAll(await storedText(db, docName), written), 20_000, 'every line in storage');
+    await cluster.startProcess(0);
+  }, 90_000);
+
+  it('Redis killed and restarted mid-burst: no edit lost, live again within seconds', async () => {
+    const docName = article(6);
+    const [a, b] = [open(cluster.processes[0].url, docName), open(cluster.processes[1].url, docName)];
+    await Promise.all([synced(a), synced(b)]);
+    const bursts = [burst(a, 'processus 0, ligne', 30), burst(b, 'processus 1, ligne', 30)];
+    await new Promise((r) => setTimeout(r, 500));
+    await cluster.killRedis();
+    // Redis down: each process stores its own clients' edits; the others arrive from storage.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const duringOutage = bursts.flatMap((x) => x.lines);
+    await waitFor(() => holdsAll(a.text(), duringOutage) && holdsAll(b.text(), duringOutage), 10_000, 'convergence through storage while Redis is down');
+    await cluster.startRedis();
+    const back = Date.now();
+    await new Promise((r) => setTimeout(r, 1_000));
+    for (const x of bursts) x.stop();
+    const written = bursts.flatMap((x) => x.lines);
+    await waitFor(() => holdsAll(a.text(), written) && holdsAll(b.text(), written), 10_000, 'convergence after Redis is back');
+    // Live again: one edit crosses within a second, not at the next storage poll.
+    const marker = `repère ${Date.now()}`;
+    await waitFor(
+      async () => {
+        appendParagraph(a.doc, marker);
+        const sent = Date.now();
+        await waitFor(() => b.text().includes(marker), 5_000, 'the marker');
+        return Date.now() - sent < 500;
+      },
+      15_000,
+      'live replication back',
+    );
+    process.stdout.write(`redis restart: live replication back ${Date.now() - back} ms after redis-server started again\n`);
+    await waitFor(async () => holdsAll(await storedText(db, docName), written), 20_000, 'every line in storage');
+  }, 90_000);
+});
