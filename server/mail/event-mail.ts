@@ -155,7 +155,6 @@ export class MailFeed {
       case 'session:cancelled': {
         const title = await titleOf();
         // The same UID as the convocation, a later SEQUENCE, METHOD:CANCEL: calendars remove it.
-        const title = await titleOf();
         const session = await loadSession(this.connection, negotiationId, event.payload.sessionId);
         const ics = renderCalendar({
           name: `${session.title} – ${title}`,
