@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { compression } from 'vite-plugin-compression2';
+import { routePreloads } from './scripts/build/route-preloads.ts';
 
 // One config for the client build (Vite) and for every test project (Vitest).
 
@@ -27,6 +28,11 @@ export default defineConfig({
     svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) }),
     // Each asset also as .br and .gz, served as they are (server/app.ts): no compression per request.
     compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024, logLevel: 'silent' }),
+    // Each route's page files, named in its HTML by the server (server/http/route-preloads.ts).
+    routePreloads({
+      router: fileURLToPath(new URL('./client/src/lib/router.svelte.ts', import.meta.url)),
+      pages: fileURLToPath(new URL('./client/src/lib/pages.ts', import.meta.url)),
+    }),
   ],
   build: {
     outDir: '../dist/client',

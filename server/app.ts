@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
@@ -15,6 +14,7 @@ import { InFlight } from './http/lifecycle.ts';
 import { CloseCode } from '../shared/collab/close-codes.ts';
 import { Readiness, type ReadinessCheck } from './http/readiness.ts';
 import { requestLogger } from './http/request-log.ts';
+import { routeHtml } from './http/route-preloads.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { EventStore } from './events/event-store.ts';
 import { EventLog } from './events/event-log.ts';
@@ -202,7 +202,7 @@ export function trustProxy(value: string | undefined): number | string | false {
  * gets the best it accepts. index.html names the current hashes: it is revalidated each time.
  */
 function serveClient(app: Express): void {
-  const index = path.join(CLIENT_DIST, 'index.html');
+  const htmlOf = routeHtml(CLIENT_DIST);
   app.use(
     '/assets',
     expressStaticGzip(path.join(CLIENT_DIST, 'assets'), {
@@ -216,9 +216,10 @@ function serveClient(app: Express): void {
     res.status(404).end();
   });
   app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
-  app.get(/^(?!\/api\/|\/yjs\/|\/socket\.io\/).*/, (_req, res, next) => {
-    if (!fs.existsSync(index)) return next();
+  app.get(/^(?!\/api\/|\/yjs\/|\/socket\.io\/).*/, (req, res, next) => {
+    const html = htmlOf(req.path);
+    if (html === null) return next();
     res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
+    res.type('html').send(html);
   });
 }

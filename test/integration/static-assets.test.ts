@@ -66,6 +66,25 @@ describe('the built client as served', () => {
     expect(missing.status).toBe(404);
     expect(missing.body.toString()).not.toContain('<html');
   });
+
+  it("a route's HTML names its page's code, so it downloads with the first script: the text page the editor stack, the sign-in page not", async () => {
+    const preloads = (html: string) => [...html.matchAll(/<link rel="modulepreload" crossorigin href="(\/assets\/[^"]+)">/g)].map((m) => m[1]);
+    const text = (await get(server, '/negotiations/abc/text')).body.toString();
+    const editorChunk = preloads(text).find((url) => /^\/assets\/AgreementView-/.test(url));
+    expect(editorChunk).toBeDefined();
+    // The preloaded file is the one holding the editor (ProseMirror), and it is served.
+    const editor = await get(server, editorChunk!);
+    expect(editor.status).toBe(200);
+    expect(editor.body.toString()).toContain('ProseMirror');
+    expect(text).toMatch(/<link rel="preload" as="style" crossorigin href="\/assets\/AgreementView-[^"]+\.css">/);
+    expect(preloads(text)).not.toContain(entry);
+
+    const signIn = preloads((await get(server, '/login')).body.toString());
+    expect(signIn.some((url) => url.startsWith('/assets/LoginPage-'))).toBe(true);
+    expect(signIn.some((url) => url.startsWith('/assets/AgreementView-'))).toBe(false);
+    // A path no route matches gets the page as built, without preloads.
+    expect(preloads((await get(server, '/nowhere/at/all')).body.toString())).toEqual([]);
+  });
 });
 
 describe('security headers', () => {
