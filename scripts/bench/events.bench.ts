@@ -10,6 +10,12 @@
 // and are measured in alternation, EVENTS_BENCH_ROUNDS times (3); each round has its own
 // warm-up (the first also warms the JIT), and the verdict is on the median round of each
 // side, every round being printed: this shared 2-core machine is noisy.
+// A second series runs at 1,000 commands/s (EVENTS_BENCH_HIGH_RATE; 0 skips it): there our
+// p99 must stay ≤ 25 ms with every event delivered. Each measurement also gives the server's
+// CPU per 1,000 commands (its process's user + system time over the measurement, warm-up and
+// drain included), a figure the other work on this machine disturbs far less than latency, and
+// the CPU of the clients' own process: near one core, the clients are the bottleneck and the
+// latencies say more about them than about the server.
 // EVENTS_BENCH_HEAVY=1 adds, in each round, a measurement of our server while a secretariat
 // keeps comparing versions of a 100-article, 60,000-word agreement and exporting its signed
 // version (PDF, DOCX) in the background, one request after the other on two loops: its p99
@@ -29,6 +35,7 @@ const SELF = fileURLToPath(import.meta.url);
 const CLIENTS = 50;
 // EVENTS_BENCH_RATE / EVENTS_BENCH_SECONDS: another load or length, to find the sustainable rate.
 const COMMANDS_PER_SECOND = Number(process.env.EVENTS_BENCH_RATE ?? 500);
+const HIGH_RATE = Number(process.env.EVENTS_BENCH_HIGH_RATE ?? 1_000);
 const SECONDS = Number(process.env.EVENTS_BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.EVENTS_BENCH_WARMUP ?? 3);
 const ROUNDS = Number(process.env.EVENTS_BENCH_ROUNDS ?? 3);
@@ -67,6 +74,7 @@ async function runRelay(port: number): Promise<void> {
   await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
   process.on('message', (msg: { cmd: string }) => {
     if (msg.cmd === 'close') void io.close(() => process.exit(0));
+    if (msg.cmd === 'cpu') process.send?.({ cpu: process.cpuUsage() });
   });
   process.send?.({ ready: true });
 }
@@ -79,6 +87,7 @@ async function runWorkspace(port: number, dataDir: string): Promise<void> {
       await server.close();
       process.exit(0);
     }
+    if (msg.cmd === 'cpu') process.send?.({ cpu: process.cpuUsage() });
   });
   process.send?.({ ready: true });
 }
@@ -91,6 +100,24 @@ if (process.env.EVENTS_BENCH_CHILD === 'workspace') await runWorkspace(Number(pr
 function startChild(kind: 'relay' | 'workspace', port: number, dataDir = ''): Promise<ChildProcess> {
   return forkServer(SELF, kind, { EVENTS_BENCH_CHILD: kind, PORT: String(port), DATA_DIR: dataDir }, { cpuProfDir: process.env.EVENTS_BENCH_CPU_PROF });
 }
+
+/** The child's CPU time so far (user + system), in ms. */
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { cpu?: NodeJS.CpuUsage }) => {
+      if (!m.cpu) return;
+      child.off('message', onMessage);
+      resolve((m.cpu.user + m.cpu.system) / 1000);
+    };
+    child.on('message', onMessage);
+    child.send({ cmd: 'cpu' });
+  });
+}
+
+const ownCpu = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 const percentile = (sorted: number[], p: number): number =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -222,7 +249,7 @@ function connect(url: string, cookie?: string): Promise<Socket> {
  * Every client joins; a ticker (every 2 ms) sends the commands the elapsed time calls for, round-robin. Each command's
  * statement carries its id; every other client records (arrival − send) for it.
  */
-async function measure(url: string, negotiationId: string, cookies: (string | undefined)[], sinceSeq: number) {
+async function measure(server: ChildProcess, url: string, negotiationId: string, cookies: (string | undefined)[], sinceSeq: number, rate: number) {
   const clients = await Promise.all(cookies.map((cookie) => connect(url, cookie)));
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -272,12 +299,14 @@ async function measure(url: string, negotiationId: string, cookies: (string | un
     }
   };
   // A drift-free ticker: each tick sends what the elapsed time calls for.
+  const serverCpuBefore = await cpuOf(server);
+  const clientCpuBefore = ownCpu();
   const start = performance.now();
-  const total = Math.round((SECONDS + WARMUP_SECONDS) * COMMANDS_PER_SECOND);
+  const total = Math.round((SECONDS + WARMUP_SECONDS) * rate);
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const elapsed = performance.now() - start;
-      const due = Math.min(total, Math.floor((elapsed * COMMANDS_PER_SECOND) / 1000));
+      const due = Math.min(total, Math.floor((elapsed * rate) / 1000));
       measuring = elapsed >= WARMUP_SECONDS * 1000;
       while (n < due) send();
       if (n >= total) {
@@ -291,6 +320,9 @@ async function measure(url: string, negotiationId: string, cookies: (string | un
   const drainUntil = performance.now() + DRAIN_MS;
   while (acked < n && performance.now() < drainUntil) await sleep(50);
   await sleep(500);
+  const serverCpuMs = (await cpuOf(server)) - serverCpuBefore;
+  const clientCpuMs = ownCpu() - clientCpuBefore;
+  const elapsedMs = performance.now() - start;
   for (const socket of clients) socket.close();
   latencies.sort((a, b) => a - b);
   const expected = measured * (clients.length - 1);
@@ -306,6 +338,10 @@ async function measure(url: string, negotiationId: string, cookies: (string | un
     errors,
     firstError,
     lastSeq,
+    /** The server's CPU per 1,000 commands (ms), warm-up and drain included. */
+    serverCpuPer1000: round((serverCpuMs / n) * 1000, 0),
+    /** The clients' process: its CPU over the measurement, as a share of one core. */
+    clientCpuPercent: round((clientCpuMs / elapsedMs) * 100, 0),
   };
 }
 
@@ -316,6 +352,41 @@ function medianRound(rounds: Measurement[]): Measurement {
   return [...rounds].sort((a, b) => a.p99 - b.p99)[Math.floor(rounds.length / 2)];
 }
 
+/** One series of rounds at one rate: our server and the relay in alternation. */
+interface Round {
+  workspace: Measurement;
+  relay: Measurement;
+  heavy?: Measurement & { background: { compares: number; exports: number; failures: number; firstFailure: string | null } };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const line = (name: string, r: Measurement) =>
+  `${name.padEnd(10)} p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  ${r.commandsPerSecond} cmd/s sent, ${r.acked}/${r.commands} acked  ${r.deliveries}/${r.expectedDeliveries} deliveries  ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}  server CPU ${r.serverCpuPer1000} ms/1,000 cmd, clients ${r.clientCpuPercent} % of a core\n`;
+
+/** The medians of a series and its verdict against its targets. */
+function summarise(rate: number, rounds: Round[], targets: { ratioP99?: number; p99Ms?: number }) {
+  const ours = medianRound(rounds.map((r) => r.workspace));
+  const bare = medianRound(rounds.map((r) => r.relay));
+  // Each round's two measurements were taken a few seconds apart: the ratio is taken per round, then the median.
+  const ratioP99 = round(median(rounds.map((r) => r.workspace.p99 / r.relay.p99)));
+  const ratioP50 = round(median(rounds.map((r) => r.workspace.p50 / r.relay.p50)));
+  const cpuPer1000 = { workspace: median(rounds.map((r) => r.workspace.serverCpuPer1000)), relay: median(rounds.map((r) => r.relay.serverCpuPer1000)) };
+  const ratioCpu = round(median(rounds.map((r) => r.workspace.serverCpuPer1000 / r.relay.serverCpuPer1000)));
+  const complete = rounds.every((r) => r.workspace.errors === 0 && r.workspace.deliveries === r.workspace.expectedDeliveries);
+  const passed = complete && (targets.p99Ms === undefined || ours.p99 <= targets.p99Ms) && (targets.ratioP99 === undefined || ratioP99 <= targets.ratioP99);
+  const wanted = [
+    ...(targets.p99Ms !== undefined ? [`p99 ≤ ${targets.p99Ms} ms`] : []),
+    ...(targets.ratioP99 !== undefined ? [`p99 ≤ ${targets.ratioP99}× relay`] : []),
+    'every event delivered',
+  ].join(', ');
+  process.stdout.write(`${rate} cmd/s, median round (by p99)\n  ${line('workspace', ours)}  ${line('bare relay', bare)}`);
+  process.stdout.write(
+    `${rate} cmd/s, median of the rounds' ratios: p50 ${ratioP50}×  p99 ${ratioP99}×  server CPU per 1,000 commands ${cpuPer1000.workspace} ms against ${cpuPer1000.relay} ms (${ratioCpu}×)  (targets: ${wanted}) → ${passed ? 'met' : 'NOT met'}\n`,
+  );
+  return { commandsPerSecond: rate, rounds, workspace: ours, relay: bare, ratioP50, ratioP99, cpuPer1000, ratioCpu, targets, complete, passed };
+}
+
 export async function run() {
   const { login } = await import('../../test/helpers/auth.ts');
   const { dataDir, negotiationId, emails, heavy } = await prepareData();
@@ -324,10 +395,9 @@ export async function run() {
   const relayPort = await freePort();
   const workspace = await startChild('workspace', workspacePort, dataDir);
   const relay = await startChild('relay', relayPort);
-  const rounds: { workspace: Measurement; relay: Measurement; heavy?: Measurement & { background: { compares: number; exports: number; failures: number; firstFailure: string | null } } }[] = [];
-  const line = (name: string, r: Measurement) =>
-    `${name.padEnd(10)} p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  ${r.commandsPerSecond} cmd/s sent, ${r.acked}/${r.commands} acked  ${r.deliveries}/${r.expectedDeliveries} deliveries  ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}\n`;
-  process.stdout.write(`${CLIENTS} clients, ${COMMANDS_PER_SECOND} position:declare/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up), ${ROUNDS} rounds\n`);
+  const rates = HIGH_RATE > 0 ? [COMMANDS_PER_SECOND, HIGH_RATE] : [COMMANDS_PER_SECOND];
+  const series = new Map<number, Round[]>(rates.map((rate) => [rate, []]));
+  process.stdout.write(`${CLIENTS} clients, ${rates.join(' then ')} position:declare/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up), ${ROUNDS} rounds each; load average ${os.loadavg().map((l) => round(l, 1)).join(' ')} on ${os.availableParallelism()} cores\n`);
   try {
     const url = `http://127.0.0.1:${workspacePort}`;
     const cookies: string[] = [];
@@ -335,22 +405,26 @@ export async function run() {
     const secretariat = heavy ? await login({ url }, 'secretariat@axess.demo') : '';
     let workspaceSeq = 0;
     let relaySeq = 0;
-    for (let n = 1; n <= ROUNDS; n++) {
-      const ours = await measure(url, negotiationId, cookies, workspaceSeq);
-      const bare = await measure(`http://127.0.0.1:${relayPort}`, negotiationId, emails.map(() => undefined), relaySeq);
-      workspaceSeq = ours.lastSeq;
-      relaySeq = bare.lastSeq;
-      rounds.push({ workspace: ours, relay: bare });
-      process.stdout.write(`round ${n} (p99 ratio ${round(ours.p99 / bare.p99)}×)\n  ${line('workspace', ours)}  ${line('bare relay', bare)}`);
-      if (heavy) {
-        const background = backgroundHeavyWork(url, negotiationId, secretariat, heavy);
-        const loaded = await measure(url, negotiationId, cookies, workspaceSeq);
-        const served = await background.stop();
-        workspaceSeq = loaded.lastSeq;
-        rounds[rounds.length - 1].heavy = { ...loaded, background: served };
-        process.stdout.write(
-          `  ${line('+ heavy', loaded)}    meanwhile ${served.compares} compares and ${served.exports} exports served, ${served.failures} failed${served.firstFailure ? ` (${served.firstFailure})` : ''}; p99 ${round(loaded.p99 / ours.p99)}× quiet\n`,
-        );
+    for (const rate of rates) {
+      const rounds = series.get(rate)!;
+      for (let n = 1; n <= ROUNDS; n++) {
+        const ours = await measure(workspace, url, negotiationId, cookies, workspaceSeq, rate);
+        const bare = await measure(relay, `http://127.0.0.1:${relayPort}`, negotiationId, emails.map(() => undefined), relaySeq, rate);
+        workspaceSeq = ours.lastSeq;
+        relaySeq = bare.lastSeq;
+        rounds.push({ workspace: ours, relay: bare });
+        process.stdout.write(`${rate} cmd/s, round ${n} (p99 ratio ${round(ours.p99 / bare.p99)}×; load average ${round(os.loadavg()[0], 1)})\n  ${line('workspace', ours)}  ${line('bare relay', bare)}`);
+        // The heavy work is measured at the base rate only: its target is against the quiet p99 there.
+        if (heavy && rate === COMMANDS_PER_SECOND) {
+          const background = backgroundHeavyWork(url, negotiationId, secretariat, heavy);
+          const loaded = await measure(workspace, url, negotiationId, cookies, workspaceSeq, rate);
+          const served = await background.stop();
+          workspaceSeq = loaded.lastSeq;
+          rounds[rounds.length - 1].heavy = { ...loaded, background: served };
+          process.stdout.write(
+            `  ${line('+ heavy', loaded)}    meanwhile ${served.compares} compares and ${served.exports} exports served, ${served.failures} failed${served.firstFailure ? ` (${served.firstFailure})` : ''}; p99 ${round(loaded.p99 / ours.p99)}× quiet\n`,
+          );
+        }
       }
     }
   } finally {
@@ -358,19 +432,10 @@ export async function run() {
   }
   fs.rmSync(dataDir, { recursive: true, force: true });
 
-  const ours = medianRound(rounds.map((r) => r.workspace));
-  const bare = medianRound(rounds.map((r) => r.relay));
-  // Each round's two measurements were taken a few seconds apart: the ratio is taken per round, then the median.
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const ratioP99 = round(median(rounds.map((r) => r.workspace.p99 / r.relay.p99)));
-  const ratioP50 = round(median(rounds.map((r) => r.workspace.p50 / r.relay.p50)));
-  const targets = { p99Ms: 25, ratioP99: 3 };
-  const complete = rounds.every((r) => r.workspace.errors === 0 && r.workspace.deliveries === r.workspace.expectedDeliveries);
-  const passed = complete && ours.p99 <= targets.p99Ms && ratioP99 <= targets.ratioP99;
-  process.stdout.write(`median round (by p99)\n  ${line('workspace', ours)}  ${line('bare relay', bare)}`);
-  process.stdout.write(
-    `median of the rounds' ratios: p50 ${ratioP50}×  p99 ${ratioP99}×  (targets: p99 ≤ ${targets.p99Ms} ms, ≤ ${targets.ratioP99}× relay, every event delivered) → ${passed ? 'met' : 'NOT met'}\n`,
-  );
+  // At the base rate, against the relay (issue 19: ≤ 2×); at the high rate, an absolute p99.
+  const base = summarise(COMMANDS_PER_SECOND, series.get(COMMANDS_PER_SECOND)!, { ratioP99: 2 });
+  const high = HIGH_RATE > 0 ? summarise(HIGH_RATE, series.get(HIGH_RATE)!, { p99Ms: 25 }) : null;
+  const rounds = base.rounds;
   let underHeavyWork: Record<string, unknown> | null = null;
   if (heavy) {
     // Quiet and loaded were measured back to back in each round: the ratio per round, then the median.
@@ -386,17 +451,13 @@ export async function run() {
     underHeavyWork = { articles: HEAVY_ARTICLES, wordsPerArticle: HEAVY_WORDS_PER_ARTICLE, medianRound: loaded, ratioP99ToQuiet: ratio, target: 2, met };
   }
   return {
-    underHeavyWork,
     clients: CLIENTS,
-    commandsPerSecond: COMMANDS_PER_SECOND,
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
-    rounds,
-    workspace: ours,
-    relay: bare,
-    ratioP50,
-    ratioP99,
-    targets,
-    passed,
+    loadAverage: os.loadavg(),
+    ...base,
+    high,
+    underHeavyWork,
+    passed: base.passed && (high?.passed ?? true),
   };
 }
