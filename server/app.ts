@@ -21,6 +21,10 @@ import { EventLog } from './events/event-log.ts';
 import { NegotiationChannel, roomBroadcast } from './realtime/channel.ts';
 import type { AppServer } from './realtime/sockets.ts';
 import { ClusterBus } from './cluster/bus.ts';
+import { ClusterEvents } from './cluster/cluster-events.ts';
+import { Leases } from './cluster/lease.ts';
+import { shareAccessEnds } from './cluster/cluster-access.ts';
+import { liveAccessOf } from './auth/live-access.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 export const VERSION: string = pkg.version;
@@ -104,12 +108,15 @@ export async function createApp(
   const store = new EventStore(db.connection, db.command);
   await store.init();
   const channel = new NegotiationChannel(store, logger.child({ capability: 'realtime' }), roomBroadcast(io));
-  const events = new EventLog(store, channel);
-  // Several processes (REDIS_URL): the link that keeps their live state in step.
+  // Several processes (REDIS_URL): each delivers the others' events to its sockets, and a
+  // negotiation's serialised commands hold its lease across the cluster.
   const cluster = config.REDIS_URL ? new ClusterBus(config.REDIS_URL, logger.child({ capability: 'cluster' })) : null;
+  const clusterEvents = cluster ? new ClusterEvents(cluster, channel, db.connection, logger.child({ capability: 'cluster' })) : null;
+  const leases = cluster ? new Leases(db.connection.db!, cluster, logger.child({ capability: 'cluster' })) : null;
+  const events = new EventLog(store, clusterEvents?.publisher ?? channel, leases ? (negotiationId, task) => leases.with(`negotiation:${negotiationId}`, task) : null);
   if (cluster) {
-    // Started without Redis, a process serves all the same (the database carries the others'
-    // edits meanwhile), but is not ready until it has reached Redis once: a load balancer then
+    // Started without Redis, a process serves all the same (the log carries the others' events
+    // meanwhile), but is not ready until it has reached Redis once: a load balancer then
     // sends it no one whose live view it could not keep. An outage later never fails it.
     cluster.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at start: retrying'));
     readiness.add('redis', async () => {
@@ -142,8 +149,18 @@ export async function createApp(
     cluster,
   };
   for (const capability of capabilities) await capability(context);
-  // Closed after every capability (they may still publish while they stop).
-  if (cluster) closers.unshift(() => cluster.close());
+  if (cluster) {
+    clusterEvents!.start();
+    const live = liveAccessOf(db.connection);
+    const unshare = live ? shareAccessEnds(live, cluster) : () => undefined;
+    // Closed after every capability (they may still publish while they stop).
+    closers.unshift(async () => {
+      unshare();
+      clusterEvents!.stop();
+      leases!.close();
+      await cluster.close();
+    });
+  }
 
   app.use('/api', api);
   app.use('/api', apiNotFound);

@@ -140,6 +140,8 @@ export class Cluster {
     const p = this.processes[index];
     const dataDir = path.join(this.dir, `process-${index}`);
     fs.mkdirSync(dataDir, { recursive: true });
+    const logFile = path.join(this.dir, `process-${index}.log`);
+    const log = fs.openSync(logFile, 'a');
     p.url = `http://127.0.0.1:${p.port}`;
     p.child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(ROOT, 'scripts/start.ts')], {
       cwd: ROOT,
@@ -157,9 +159,16 @@ export class Cluster {
         NODE_ENV: this.options.nodeEnv ?? 'development',
         ...this.options.env,
       },
-      stdio: ['ignore', this.options.stdio ?? 'ignore', this.options.stdio ?? 'ignore'],
+      // Not on the console: into a file, whose end is told when the process fails to start.
+      stdio: this.options.stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', log, log],
     });
-    await waitFor(`process ${index}`, async () => (await fetch(`${p.url}/api/ready`)).status === 200, 120_000, p.child);
+    fs.closeSync(log);
+    try {
+      await waitFor(`process ${index}`, async () => (await fetch(`${p.url}/api/ready`)).status === 200, 120_000, p.child);
+    } catch (err) {
+      const tail = fs.readFileSync(logFile, 'utf8').slice(-3_000);
+      throw new Error(`${(err as Error).message}\n${tail}`, { cause: err });
+    }
     return p;
   }
 

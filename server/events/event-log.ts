@@ -20,6 +20,12 @@ export interface EventPublisher {
 export type RecordDraft = EventContent & { by?: Stamp };
 
 /**
+ * Runs a negotiation's serialised task with every other process kept out (a lease shared
+ * through the database, server/cluster/lease.ts); absent with one process.
+ */
+export type Exclusive = <T>(negotiationId: string, task: () => Promise<T>) => Promise<T>;
+
+/**
  * The negotiation event log of one app: THE way a change is recorded. It stamps each event
  * with who acted and for which organisation, appends it durably (the commit point), and
  * only then hands it to the channel that delivers it to the sockets allowed to see it.
@@ -32,13 +38,15 @@ export type RecordDraft = EventContent & { by?: Stamp };
 export class EventLog {
   readonly store: EventStore;
   private readonly publisher: EventPublisher | null;
+  private readonly exclusive: Exclusive | null;
   private readonly lanes = new Map<string, Promise<unknown>>();
   /** The negotiations whose lane the current async context runs in. */
   private readonly inLane = new AsyncLocalStorage<ReadonlySet<string>>();
 
-  constructor(store: EventStore, publisher: EventPublisher | null = null) {
+  constructor(store: EventStore, publisher: EventPublisher | null = null, exclusive: Exclusive | null = null) {
     this.store = store;
     this.publisher = publisher;
+    this.exclusive = exclusive;
   }
 
   /**
@@ -77,6 +85,11 @@ export class EventLog {
    * Runs `task` after every task queued before it for the negotiation, in arrival order. A
    * failed task does not stop the ones behind it. A task already running in the
    * negotiation's lane runs nested tasks at once (waiting for itself would never end).
+   *
+   * With several processes, the lane also holds the negotiation's lease while it runs: the
+   * tasks of one negotiation run one at a time across the cluster, exactly as in one process.
+   * (Optimistic concurrency on the expected seq would re-run a use case on conflict, and some
+   * have effects outside the log: a merge changes the live text and takes a version.)
    */
   serialize<T>(negotiationId: string, task: () => Promise<T>): Promise<T> {
     const held = this.inLane.getStore();
@@ -84,7 +97,7 @@ export class EventLog {
     const inside = new Set(held ?? []).add(negotiationId);
     const run = (this.lanes.get(negotiationId) ?? Promise.resolve())
       .catch(() => undefined)
-      .then(() => this.inLane.run(inside, task));
+      .then(() => this.inLane.run(inside, () => (this.exclusive ? this.exclusive(negotiationId, task) : task())));
     this.lanes.set(negotiationId, run);
     void run
       .finally(() => {

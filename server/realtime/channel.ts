@@ -110,7 +110,7 @@ class Subscription {
         async () => {
           await gate;
           if (publishedBefore > this.cursor && !this.closed) {
-            await this.deliverNow(await this.channel.read(this.negotiationId, this.cursor, publishedBefore));
+            await this.deliverNow(await this.channel.readAll(this.negotiationId, this.cursor, publishedBefore, this));
           }
         },
         () => undefined,
@@ -149,8 +149,9 @@ class Subscription {
       if (this.closed) return;
       if (event.seq <= this.cursor) continue;
       if (event.seq > this.cursor + 1) {
-        // A hole: events stored but not (yet) published here. The log has them.
-        for (const missing of await this.channel.read(this.negotiationId, this.cursor, event.seq - 1)) {
+        // A hole: events stored but not (yet) published here (another process wrote them, or
+        // its notice was lost). The log has them; a short read is read again, never skipped.
+        for (const missing of await this.channel.readAll(this.negotiationId, this.cursor, event.seq - 1, this)) {
           this.send(missing);
         }
       }
@@ -187,9 +188,10 @@ class Subscription {
  * comparisons for a committee), and the sockets that take it get it in ONE broadcast:
  * the packet is encoded once, as for a room, whatever the number of readers.
  *
- * Scaling out: a process only needs to learn that "negotiation X has new events"; each
- * subscription then reads the holes from the shared log. A Redis channel carrying the
- * published events (or just their seq) to every process would call `publish` there.
+ * Scaling out: the events another process recorded reach `publish` here through Redis
+ * (server/cluster/cluster-events.ts), and what a lost message missed is read from the shared
+ * log, by the holes it leaves or by the periodic comparison of the log's head with
+ * `lastPublished`.
  */
 export class NegotiationChannel {
   private readonly subscriptions = new Map<string, Map<string, Subscription>>();
@@ -267,6 +269,11 @@ export class NegotiationChannel {
     );
   }
 
+  /** The negotiations some socket of this process follows. */
+  followed(): string[] {
+    return [...this.subscriptions.keys()];
+  }
+
   /** How many sockets follow a negotiation (for health and tests). */
   subscriberCount(negotiationId: string): number {
     return this.subscriptions.get(negotiationId)?.size ?? 0;
@@ -288,6 +295,20 @@ export class NegotiationChannel {
       this.pages.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * Every event after `afterSeq` up to `toSeq`, with no hole: a read that comes back short (an
+   * event another process has stored but this one cannot read yet) is tried again, waiting a
+   * little longer each time, for as long as `reader` is subscribed. An event is never skipped.
+   */
+  async readAll(negotiationId: string, afterSeq: number, toSeq: number, reader: { closed: boolean }): Promise<NegotiationEvent[]> {
+    for (let attempt = 0; ; attempt++) {
+      const events = await this.read(negotiationId, afterSeq, toSeq);
+      if (events.length >= toSeq - afterSeq || reader.closed) return events;
+      if (attempt === 10) this.logger.warn({ negotiationId, afterSeq, toSeq, got: events.length }, 'events missing from the log: still waiting for them');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10 * 2 ** attempt, 1_000)));
+    }
   }
 
   /** Events after `afterSeq` up to `toSeq` included, read once for all sockets that need them. */

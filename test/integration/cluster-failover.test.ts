@@ -3,6 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { login } from '../helpers/auth.ts';
 import { startCluster, storedText, type Cluster } from '../helpers/cluster.ts';
 import type { DemoIds } from '../helpers/seed.ts';
+import type { NegotiationEvent } from '../../shared/events.ts';
+import { command, connect, joinInto, type ClientSocket } from './realtime-client.ts';
 import { appendParagraph, connectClient, synced, waitFor, type TestClient } from './yjs-helpers.ts';
 
 const NEGOTIATOR = 'negociateur@axess.demo';
@@ -14,6 +16,12 @@ describe('a process or Redis dies during edits', () => {
   let db: mongoose.Connection;
   let cookie: string;
   const clients: TestClient[] = [];
+  const sockets: ClientSocket[] = [];
+  const socketAt = async (i: number, who: string) => {
+    const socket = await connect({ url: cluster.processes[i].url }, await login({ url: cluster.processes[i].url }, who));
+    sockets.push(socket);
+    return socket;
+  };
   const article = (n: number) => `article:${ids.articles.tempsDeTravail[n]}`;
   const open = (url: string, docName: string) => {
     const client = connectClient(url, docName, cookie);
@@ -39,6 +47,7 @@ describe('a process or Redis dies during edits', () => {
 
   afterEach(() => {
     for (const client of clients.splice(0)) client.destroy();
+    for (const socket of sockets.splice(0)) socket.close();
   });
 
   afterAll(async () => {
@@ -118,5 +127,50 @@ describe('a process or Redis dies during edits', () => {
     );
     process.stdout.write(`redis restart: live replication back ${Date.now() - back} ms after redis-server started again\n`);
     await waitFor(async () => holdsAll(await storedText(db, docName), written), 20_000, 'every line in storage');
+  }, 90_000);
+
+  it('SIGKILL during a burst of commands: each acknowledged one stored once, the log gap-free, every event received once and in order', async () => {
+    const negotiationId = ids.negotiations.tempsDeTravail;
+    const DELEGATE = 'delegue@cfdt.demo';
+    // A watcher on each process; the one on process 0 comes back on process 1 from its last seq, as the client does.
+    const watchers = [await socketAt(0, DELEGATE), await socketAt(1, DELEGATE)];
+    const received: NegotiationEvent[][] = [[], []];
+    const starts: number[] = [];
+    for (const [i, w] of watchers.entries()) {
+      w.on('negotiation:event', (e) => received[i].push(e));
+      starts.push((await joinInto(w, negotiationId, 0, [])).lastSeq);
+    }
+    const writers = [await socketAt(0, 'delegue@cgt.demo'), await socketAt(1, 'delegue@fo.demo')];
+    const acked: string[] = [];
+    let stop = false;
+    const write = async (socket: ClientSocket, who: string) => {
+      for (let n = 0; !stop && socket.connected; n++) {
+        const statement = `${who}, commande ${n}`;
+        const ack = await command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: ids.articles.tempsDeTravail[n % 3] } }).catch(() => null);
+        if (ack?.ok) acked.push(statement);
+      }
+    };
+    const writing = [write(writers[0], 'processus 0'), write(writers[1], 'processus 1')];
+    await new Promise((r) => setTimeout(r, 1_000));
+    await cluster.kill(0);
+    const back = await socketAt(1, DELEGATE);
+    const lastSeen = received[0].at(-1)?.seq ?? starts[0];
+    back.on('negotiation:event', (e) => received[0].push(e));
+    await joinInto(back, negotiationId, lastSeen, received[0]);
+    await new Promise((r) => setTimeout(r, 1_000));
+    stop = true;
+    await Promise.all(writing);
+    expect(acked.filter((a) => a.startsWith('processus 0')).length).toBeGreaterThan(0);
+
+    const log = await db.collection('events').find({ negotiationId }).sort({ seq: 1 }).toArray();
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
+    const statements = log.filter((e) => e.type === 'position:declared').map((e) => String(e.payload.statement));
+    for (const statement of acked) expect(statements.filter((s) => s === statement)).toHaveLength(1);
+    const head = log.length;
+    await waitFor(() => received.every((r) => r.at(-1)?.seq === head), 10_000, 'every watcher at the head');
+    for (const [i, events] of received.entries()) {
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: head - starts[i] }, (_, k) => starts[i] + k + 1));
+    }
+    await cluster.startProcess(0);
   }, 90_000);
 });

@@ -1,8 +1,10 @@
 import type mongoose from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { NegotiationEvent } from '../../shared/events.ts';
 import { login } from '../helpers/auth.ts';
 import { startCluster, storedText, type Cluster } from '../helpers/cluster.ts';
 import type { DemoIds } from '../helpers/seed.ts';
+import { collect, command, connect, join, until, type ClientSocket } from './realtime-client.ts';
 import { appendParagraph, connectClient, synced, waitFor, type TestClient } from './yjs-helpers.ts';
 
 const NEGOTIATOR = 'negociateur@axess.demo';
@@ -15,12 +17,18 @@ describe('several processes are one workspace', () => {
   let db: mongoose.Connection;
   const cookies: Record<string, string> = {};
   const clients: TestClient[] = [];
+  const sockets: ClientSocket[] = [];
   const at = (i: number) => ({ url: cluster.processes[i].url });
   const article = (n: number) => `article:${ids.articles.tempsDeTravail[n]}`;
   const open = (i: number, docName: string, who = NEGOTIATOR) => {
     const client = connectClient(cluster.processes[i].url, docName, cookies[who]);
     clients.push(client);
     return client;
+  };
+  const socketAt = async (i: number, who: string) => {
+    const socket = await connect(at(i), cookies[who] ?? (await login(at(i), who)));
+    sockets.push(socket);
+    return socket;
   };
 
   beforeAll(async () => {
@@ -30,6 +38,7 @@ describe('several processes are one workspace', () => {
 
   afterEach(() => {
     for (const client of clients.splice(0)) client.destroy();
+    for (const socket of sockets.splice(0)) socket.close();
   });
 
   afterAll(async () => {
@@ -77,6 +86,81 @@ describe('several processes are one workspace', () => {
     const fresh = open(2, docName);
     await synced(fresh);
     expect(fresh.text()).not.toContain('tentative du délégué');
+  });
+
+  it('an event recorded on one process reaches the sockets of every process at once, each once and in order', async () => {
+    const negotiationId = ids.negotiations.tempsDeTravail;
+    const watchers = [await socketAt(0, DELEGATE), await socketAt(1, DELEGATE), await socketAt(2, DELEGATE)];
+    const seen = watchers.map(collect);
+    const heads = await Promise.all(watchers.map((w) => join(w, negotiationId, 0)));
+    const from = Math.max(...heads.map((h) => h.lastSeq));
+    // Written on process 0 only: processes 1 and 2 record nothing of their own meanwhile.
+    const writer = await socketAt(0, 'delegue@cgt.demo');
+    const declare = (socket: ClientSocket, n: number, statement: string) =>
+      command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: ids.articles.tempsDeTravail[1 + (n % 3)] } });
+    for (let n = 0; n < 3; n++) expect(await declare(writer, n, `écrit sur 0, ${n}`)).toMatchObject({ ok: true });
+    await until(() => seen.every((s) => s.filter((e) => e.seq > from).length >= 3), 'three events on every process', 10_000);
+    // Then written everywhere at once.
+    const writers = [writer, await socketAt(1, 'delegue@fo.demo'), await socketAt(2, DELEGATE)];
+    const acks = await Promise.all(writers.flatMap((w, i) => [0, 1, 2].map((n) => declare(w, n, `écrit sur ${i}, ${n}`))));
+    for (const ack of acks) expect(ack).toMatchObject({ ok: true });
+    await until(() => seen.every((s) => s.filter((e) => e.seq > from).length >= 12), 'twelve events on every process', 10_000);
+    for (const events of seen) {
+      const seqs = events.map((e: NegotiationEvent) => e.seq).filter((s) => s > from);
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      expect(new Set(seqs).size).toBe(seqs.length);
+    }
+  });
+
+  it('a sign-out on one process closes the person’s sockets and Yjs connections on the others', async () => {
+    const cookie = await login(at(0), 'delegue@fo.demo');
+    const socket = await connect(at(2), cookie);
+    sockets.push(socket);
+    const ended = new Promise<void>((resolve) => socket.once('session:ended', () => resolve()));
+    const ws = connectClient(cluster.processes[1].url, article(1), cookie);
+    clients.push(ws);
+    await synced(ws);
+    const closed = new Promise<number>((resolve) => ws.provider.ws?.addEventListener('close', (e) => resolve((e as CloseEvent).code)));
+    const out = await fetch(`${cluster.processes[0].url}/api/auth/logout`, { method: 'POST', headers: { cookie, origin: cluster.processes[0].url } });
+    expect(out.status).toBeLessThan(300);
+    await ended;
+    expect(await closed).toBe(4401);
+  });
+
+  it('a client reconnecting on another process gets exactly what it missed, then the live events', async () => {
+    const negotiationId = ids.negotiations.tempsDeTravail;
+    const before = await socketAt(0, DELEGATE);
+    const { lastSeq } = await join(before, negotiationId, 0);
+    before.close();
+    // Missed while away: recorded on process 1.
+    const writer = await socketAt(1, 'delegue@cgt.demo');
+    const declare = (n: number) =>
+      command(writer, 'position:declare', { negotiationId, stance: 'favorable', statement: `pendant l’absence, ${n}`, item: { kind: 'article', id: ids.articles.tempsDeTravail[1] } });
+    for (let n = 0; n < 3; n++) expect(await declare(n)).toMatchObject({ ok: true });
+    // Back on process 2, from the last seq it had.
+    const after = await socketAt(2, DELEGATE);
+    const live = collect(after);
+    const caughtUp = await join(after, negotiationId, lastSeq);
+    expect(caughtUp.events.map((e) => e.seq)).toEqual([lastSeq + 1, lastSeq + 2, lastSeq + 3]);
+    // Then what process 1 records reaches it live, once.
+    expect(await declare(3)).toMatchObject({ ok: true });
+    await until(() => live.some((e) => e.seq === lastSeq + 4), 'the live event from process 1', 10_000);
+    expect(live.map((e) => e.seq)).toEqual([lastSeq + 4]);
+  });
+
+  it('two closes of one vote at the same instant on two processes: one closes it, the other is refused, as in one process', async () => {
+    const negotiationId = ids.negotiations.cppni;
+    const secretariat = [await socketAt(0, 'secretariat@axess.demo'), await socketAt(1, 'secretariat@axess.demo')];
+    for (let round = 0; round < 5; round++) {
+      const opened = await command<{ id: string }>(secretariat[round % 2], 'vote:open', { negotiationId, item: { kind: 'text' }, rule: 'double-majority', title: `Vote simultané ${round}` });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const voteId = opened.data.id;
+      const closes = await Promise.all(secretariat.map((s) => command(s, 'vote:close', { negotiationId, voteId })));
+      expect(closes.filter((c) => c.ok)).toHaveLength(1);
+      expect(closes.find((c) => !c.ok)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+      const closedEvents = await db.collection('events').countDocuments({ negotiationId, type: 'vote:closed', 'payload.voteId': voteId });
+      expect(closedEvents).toBe(1);
+    }
   });
 
   it('stores every update exactly as the live copies hold it', async () => {
