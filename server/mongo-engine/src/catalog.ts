@@ -1,12 +1,19 @@
 // Databases and their collections, and the only place that mutates them. Each mutation is
 // also described as a journal operation; replay at start feeds the same operations back
 // through `apply`, so live writes and recovery share one code path.
+//
+// Each live mutation also keeps how to undo it until its journal record is on disk: when the
+// journal loses records (a full disk, an I/O error), `rollback` undoes them in reverse order,
+// so memory again holds exactly what is durable. Each collection remembers the journal record
+// of its last write, so a read can wait until what it saw is durable (see `visibleAfter`).
 import type { Doc } from './bson/codec.ts';
-import { Binary, encode } from './bson/codec.ts';
+import { Binary, decode, encode } from './bson/codec.ts';
 import { Collection, type CollectionOptions } from './collection.ts';
 import { CommandError, ErrorCode } from './errors.ts';
 import { CollectionIndex, type IndexSpec } from './indexes/collection-index.ts';
 import { embedded } from './bson/raw.ts';
+import { canonicalKey } from './bson/order.ts';
+import { documentKey } from './document-map.ts';
 
 /** Journal operations. `db`/`c` name the collection; collection names may contain dots. */
 export type Op =
@@ -21,8 +28,14 @@ export type Op =
   | { o: 'rn'; db: string; c: string; toDb: string; to: string };
 
 export interface OpSink {
-  /** `d`: the operation's document (insert, update) already encoded, to be its `d` field. */
+  /** `d`: the operation's document (insert, update) already encoded, to be its `d` field. Returns the record's sequence number. */
   append(op: Doc, d?: Uint8Array): number;
+}
+
+interface Undo {
+  seq: number;
+  revert: () => void;
+  change: CollectionChange;
 }
 
 /** A change to a collection, told to watchers as it is made (before the client is answered). */
@@ -38,6 +51,7 @@ export interface CollectionChange {
 export type ChangeWatcher = (change: CollectionChange) => void;
 
 const CHANGE_KIND: Record<string, CollectionChange['kind']> = { i: 'insert', u: 'update', r: 'remove' };
+const UNDONE_KIND: Record<CollectionChange['kind'], CollectionChange['kind']> = { insert: 'remove', update: 'update', remove: 'insert', schema: 'schema' };
 
 export class Catalog {
   readonly dbs = new Map<string, Map<string, Collection>>();
@@ -47,31 +61,86 @@ export class Catalog {
   /** Told of every change made after they subscribed (replay at start tells nobody). */
   readonly watchers = new Set<ChangeWatcher>();
 
-  /** Journals the operation (its document `d` given as `bytes` when already encoded) and tells the watchers. */
-  private log(op: Op, bytes?: Uint8Array): void {
+  /** How to undo each live mutation whose journal record is not on disk yet, oldest first. */
+  private undo: Undo[] = [];
+  /** Journal record of the last change to the set of databases and collections. */
+  private schemaSeq = 0;
+  /** While a command runs: the collections it read (null: it looked at the list of collections). */
+  private reads?: Set<Collection | null>;
+
+  /**
+   * Journals the operation (its document `d` given as `bytes` when already encoded), keeps
+   * `revert` until it is durable and tells the watchers.
+   */
+  private log(op: Op, revert: () => void, bytes?: Uint8Array): void {
+    let seq: number;
     if (bytes && (op.o === 'i' || op.o === 'u')) {
       const { d: _d, ...rest } = op;
-      this.sink?.append(rest, bytes);
+      seq = this.sink?.append(rest, bytes) ?? 0;
     } else {
-      this.sink?.append(op as unknown as Doc);
+      seq = this.sink?.append(op as unknown as Doc) ?? 0;
     }
-    if (this.watchers.size === 0) return;
     const kind = CHANGE_KIND[op.o] ?? 'schema';
     const id = op.o === 'i' || op.o === 'u' ? op.d._id : op.o === 'r' ? op.id : undefined;
-    this.notify({ db: op.db, collection: op.c, kind, id });
+    const change: CollectionChange = { db: op.db, collection: op.c, kind, id };
+    if (this.sink) {
+      this.undo.push({ seq, revert, change });
+      const coll = this.get(op.o === 'rn' ? op.toDb : op.db, op.o === 'rn' ? op.to : op.c, false);
+      if (coll) coll.lastSeq = seq;
+      if (kind === 'schema') this.schemaSeq = seq;
+    }
+    if (this.watchers.size === 0) return;
+    this.notify(change);
     if (op.o === 'rn') this.notify({ db: op.toDb, collection: op.to, kind });
+  }
+
+  /** The journal holds every record up to `seq`: their undo is no longer needed. */
+  settle(seq: number): void {
+    let n = 0;
+    while (n < this.undo.length && this.undo[n].seq <= seq) n++;
+    if (n > 0) this.undo.splice(0, n);
+  }
+
+  /** The journal lost every record after `seq`: undoes their mutations, newest first, and tells the watchers. */
+  rollback(seq: number): void {
+    while (this.undo.length > 0 && this.undo[this.undo.length - 1].seq > seq) {
+      const { revert, change } = this.undo.pop()!;
+      revert();
+      if (this.watchers.size > 0) this.notify({ ...change, kind: UNDONE_KIND[change.kind] });
+    }
+  }
+
+  /** Starts noting what a command reads (see visibleAfter). */
+  beginRead(): void {
+    this.reads = new Set();
+  }
+
+  /**
+   * Stops noting, and gives the journal record the command's reads depend on: what it saw is
+   * all durable once the journal holds that record.
+   */
+  visibleAfter(): number {
+    let seq = 0;
+    for (const coll of this.reads ?? []) seq = Math.max(seq, coll ? coll.lastSeq : this.schemaSeq);
+    this.reads = undefined;
+    return seq;
   }
 
   private notify(change: CollectionChange): void {
     for (const watcher of this.watchers) watcher(change);
   }
 
-  get(db: string, name: string): Collection | undefined {
-    return this.dbs.get(db)?.get(name);
+  get(db: string, name: string, read = true): Collection | undefined {
+    const coll = this.dbs.get(db)?.get(name);
+    if (read) this.reads?.add(coll ?? null);
+    return coll;
   }
 
   collections(db: string): Collection[] {
-    return [...(this.dbs.get(db)?.values() ?? [])];
+    this.reads?.add(null);
+    const all = [...(this.dbs.get(db)?.values() ?? [])];
+    for (const coll of all) this.reads?.add(coll);
+    return all;
   }
 
   create(db: string, name: string, options: CollectionOptions = {}): Collection {
@@ -81,7 +150,7 @@ export class Catalog {
     let collections = this.dbs.get(db);
     if (!collections) this.dbs.set(db, (collections = new Map()));
     collections.set(name, coll);
-    this.log({ o: 'cc', db, c: name, opts: options, uuid: coll.uuid });
+    this.log({ o: 'cc', db, c: name, opts: options, uuid: coll.uuid }, () => this.unlink(db, name));
     return coll;
   }
 
@@ -90,62 +159,80 @@ export class Catalog {
     return this.get(db, name) ?? this.create(db, name);
   }
 
-  drop(db: string, name: string): Collection | undefined {
-    const coll = this.get(db, name);
-    if (!coll) return undefined;
-    const collections = this.dbs.get(db)!;
+  /** Takes the collection out of the catalog (nothing journaled). */
+  private unlink(db: string, name: string): Collection | undefined {
+    const collections = this.dbs.get(db);
+    const coll = collections?.get(name);
+    if (!collections || !coll) return undefined;
     collections.delete(name);
     if (collections.size === 0) this.dbs.delete(db);
-    this.log({ o: 'dc', db, c: name });
+    return coll;
+  }
+
+  /** Puts the collection in the catalog under its db and name (nothing journaled). */
+  private link(coll: Collection): void {
+    let collections = this.dbs.get(coll.db);
+    if (!collections) this.dbs.set(coll.db, (collections = new Map()));
+    collections.set(coll.name, coll);
+  }
+
+  drop(db: string, name: string): Collection | undefined {
+    const coll = this.unlink(db, name);
+    if (!coll) return undefined;
+    this.log({ o: 'dc', db, c: name }, () => this.link(coll));
     return coll;
   }
 
   rename(db: string, name: string, toDb: string, to: string): void {
-    const coll = this.get(db, name);
+    const coll = this.get(db, name, false);
     if (!coll) throw new CommandError(ErrorCode.NamespaceNotFound, 'Source collection ' + `${db}.${name}` + ' does not exist');
     validateName(toDb, to);
-    const collections = this.dbs.get(db)!;
-    collections.delete(name);
-    if (collections.size === 0) this.dbs.delete(db);
-    coll.db = toDb;
-    coll.name = to;
-    let target = this.dbs.get(toDb);
-    if (!target) this.dbs.set(toDb, (target = new Map()));
-    target.set(to, coll);
-    this.log({ o: 'rn', db, c: name, toDb, to });
+    const move = (fromDb: string, fromName: string, intoDb: string, intoName: string) => {
+      this.unlink(fromDb, fromName);
+      coll.db = intoDb;
+      coll.name = intoName;
+      this.link(coll);
+    };
+    move(db, name, toDb, to);
+    this.log({ o: 'rn', db, c: name, toDb, to }, () => move(toDb, to, db, name));
   }
 
   setOptions(coll: Collection, options: Doc): void {
+    const before = coll.options;
     coll.options = options;
-    this.log({ o: 'mc', db: coll.db, c: coll.name, opts: options });
+    this.log({ o: 'mc', db: coll.db, c: coll.name, opts: options }, () => (coll.options = before));
   }
 
   insert(coll: Collection, doc: Doc): void {
     const bytes = storable(doc);
     coll.insert(doc, bytes);
-    this.log({ o: 'i', db: coll.db, c: coll.name, d: doc }, bytes);
+    this.log({ o: 'i', db: coll.db, c: coll.name, d: doc }, () => coll.remove(doc._id), bytes);
   }
 
   replace(coll: Collection, doc: Doc): void {
     const bytes = storable(doc);
+    const before = coll.docs.raw(documentKey(doc._id));
     coll.replace(doc, bytes);
-    this.log({ o: 'u', db: coll.db, c: coll.name, d: doc }, bytes);
+    const revert = before ? () => coll.replace(decode(before), before) : () => coll.remove(doc._id);
+    this.log({ o: 'u', db: coll.db, c: coll.name, d: doc }, revert, bytes);
   }
 
   remove(coll: Collection, id: unknown): Doc | undefined {
+    const before = coll.docs.raw(canonicalKey(id));
     const old = coll.remove(id);
-    if (old) this.log({ o: 'r', db: coll.db, c: coll.name, id });
+    if (old && before) this.log({ o: 'r', db: coll.db, c: coll.name, id }, () => coll.insert(old, before));
     return old;
   }
 
   createIndex(coll: Collection, spec: IndexSpec): void {
     coll.addIndex(spec);
-    this.log({ o: 'ci', db: coll.db, c: coll.name, spec });
+    this.log({ o: 'ci', db: coll.db, c: coll.name, spec }, () => coll.dropIndex(spec.name));
   }
 
   dropIndex(coll: Collection, name: string): void {
+    const index = coll.indexes.get(name);
     coll.dropIndex(name);
-    this.log({ o: 'di', db: coll.db, c: coll.name, name });
+    this.log({ o: 'di', db: coll.db, c: coll.name, name }, () => index && coll.indexes.set(name, index));
   }
 
   /**

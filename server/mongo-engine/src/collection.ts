@@ -25,6 +25,8 @@ export class Collection {
   public db: string;
   public name: string;
   public options: CollectionOptions;
+  /** Journal record of the last write to this collection (see Catalog.visibleAfter). */
+  public lastSeq = 0;
 
   constructor(
     db: string,

@@ -49,6 +49,11 @@ export class DocumentMap {
     return bytes && decodeStored(bytes);
   }
 
+  /** The document's stored bytes (never changed in place: safe to keep). */
+  raw(id: string): Buffer | undefined {
+    return this.stored.get(id);
+  }
+
   /** Stores the document; `bytes`, when the caller has them, must be its encoding. */
   set(id: string, doc: Doc, bytes: Uint8Array = encode(doc)): void {
     // A copy of its own: the encoder's small buffers are slices of shared 8 KB slabs, and

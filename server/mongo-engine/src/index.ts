@@ -49,6 +49,12 @@ export interface RunningEngine {
    * the write to anyone must wait for `durable` first.
    */
   command(db: string, body: Doc): Promise<{ reply: Doc; durable: Promise<void> }>;
+  /**
+   * Whether the engine can make writes durable right now: false from a failed journal write
+   * (a full disk, an I/O error) until one succeeds again (a probe retries every second), with
+   * the reason. Writes are refused meanwhile and nothing they did stays visible.
+   */
+  health(): { writable: boolean; reason?: string };
   close(): Promise<void>;
 }
 
@@ -61,6 +67,13 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const catalog = new Catalog();
   const store = Store.open(options.dir, catalog, logger, { compactBytes: options.compactBytes });
   catalog.sink = store.journal;
+  store.journal.hooks = {
+    durable: (seq) => catalog.settle(seq),
+    lost: (seq, err) => {
+      logger.error({ err, durableUpTo: seq }, 'journal write failed: the writes after the last durable one are undone');
+      catalog.rollback(seq);
+    },
+  };
   const engine: EngineState = { catalog, store, cursors: new Cursors(), sessions: new Map(), logger, startedAt: new Date(), port: 0, host };
   const server = new EngineServer(engine);
   let port: number;
@@ -92,6 +105,12 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     command(db, body) {
       if (closing) return Promise.reject(new Error('the embedded engine is closed'));
       return applyCommand(engine, db, body, IN_PROCESS_CONNECTION);
+    },
+    health() {
+      const journal = store.journal;
+      if (journal.writable) return { writable: true };
+      const err = journal.lastError;
+      return { writable: false, reason: err instanceof Error ? err.message : String(err) };
     },
     watch(watcher) {
       catalog.watchers.add(watcher);

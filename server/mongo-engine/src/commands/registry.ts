@@ -104,8 +104,40 @@ export async function runCommand(engine: EngineState, db: string, body: Doc, con
  * Runs a command against memory and answers at once; `durable` resolves once what it
  * wrote is on disk (at once when it wrote nothing). Only `runCommand` answers over the
  * wire, and only after `durable`: a reply is never sent for a write that could be lost.
+ *
+ * A command that only read answers once what it read is durable: a write applied in memory
+ * but not yet on disk may still be undone (a full disk), and nobody may have seen it then.
+ * When it is undone, the read runs again on what remains.
  */
 export async function applyCommand(
+  engine: EngineState,
+  db: string,
+  body: Doc,
+  connectionId: number,
+): Promise<{ reply: Doc; durable: Promise<void> }> {
+  const journal = engine.store.journal;
+  for (;;) {
+    const before = journal.lastSeq;
+    engine.catalog.beginRead();
+    let outcome: { reply: Doc; durable: Promise<void> };
+    let seen: number;
+    try {
+      outcome = await execute(engine, db, body, connectionId);
+    } finally {
+      // A record past the journal's end was lost (and undone): nothing to wait for.
+      seen = Math.min(engine.catalog.visibleAfter(), journal.lastSeq);
+    }
+    if (journal.lastSeq !== before || seen <= journal.durableSeq) return outcome;
+    try {
+      await journal.sync(seen);
+      return outcome;
+    } catch {
+      // What it saw was undone: read again.
+    }
+  }
+}
+
+async function execute(
   engine: EngineState,
   db: string,
   body: Doc,
@@ -136,7 +168,7 @@ export async function applyCommand(
       throw err;
     },
   );
-  // The caller may never await it (a failed journal refuses every later write anyway).
+  // The caller may never await it (what it wrote is undone when the journal loses it).
   durable.catch(() => undefined);
   return { reply, durable };
 }

@@ -1,6 +1,5 @@
 // The on-disk record: [payload length u32 LE][crc32 of payload u32 LE][BSON payload].
 // Length and checksum let a reader tell a complete record from the torn tail a crash leaves.
-import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { decode, encode, type Doc } from '../bson/codec.ts';
 
@@ -57,34 +56,71 @@ export function encodeWithArray(doc: Doc, field: string, documents: Uint8Array[]
   return rawDocument(encode(doc), [{ type: ARRAY, name: field, value: items }]);
 }
 
-export interface ReadResult {
+/** The record that opens each group commit: how many bytes of records follow it in the group. */
+export function batchMarker(bytes: number): Buffer {
+  return frameDoc({ b: bytes });
+}
+
+export function isBatchMarker(doc: Doc): boolean {
+  return typeof doc.b === 'number' && doc.o === undefined;
+}
+
+export interface RecordScan {
   docs: Doc[];
   /** Each record's BSON, as in the file (views on one buffer read whole). */
   payloads: Buffer[];
-  /** Bytes of intact records; anything after is a torn or corrupt tail. */
-  validLength: number;
-  torn: boolean;
+  /** Where each record starts in the file. */
+  offsets: number[];
+  /** Bytes of intact records from the start: the file's length, or where the damage begins. */
+  end: number;
+  /** Why the record at `end` is not intact, when end < the file's length. */
+  damage?: string;
 }
 
-/** Reads every intact record of a file, stopping at the first incomplete or corrupt one. */
-export function readRecords(file: string): ReadResult {
-  const buf = fs.readFileSync(file);
-  const docs: Doc[] = [];
-  const payloads: Buffer[] = [];
-  let offset = 0;
-  while (offset + HEADER <= buf.length) {
-    const length = buf.readUInt32LE(offset);
-    const crc = buf.readUInt32LE(offset + 4);
-    if (length < 5 || length > MAX_RECORD || offset + HEADER + length > buf.length) break;
-    const payload = buf.subarray(offset + HEADER, offset + HEADER + length);
-    if (zlib.crc32(payload) !== crc) break;
-    try {
-      docs.push(decode(payload));
-      payloads.push(payload);
-    } catch {
+/** The length (header included) of the intact record at `at`, or why there is none. */
+export function recordAt(buf: Buffer, at: number): { length: number; payload: Buffer; doc: Doc } | string {
+  if (at + HEADER > buf.length) return `a record header cut short (${buf.length - at} bytes)`;
+  const length = buf.readUInt32LE(at);
+  const crc = buf.readUInt32LE(at + 4);
+  if (length < 5 || length > MAX_RECORD) return `a record header claiming ${length} bytes`;
+  if (at + HEADER + length > buf.length) return `a record of ${length} bytes cut short at ${buf.length - at - HEADER}`;
+  const payload = buf.subarray(at + HEADER, at + HEADER + length);
+  if (payload.readInt32LE(0) !== length || payload[length - 1] !== 0) return 'a record whose BSON length does not match its header';
+  if (zlib.crc32(payload) !== crc) return 'a record that fails its checksum';
+  try {
+    return { length: HEADER + length, payload, doc: decode(payload) };
+  } catch (err) {
+    return `a record whose BSON does not decode (${(err as Error).message})`;
+  }
+}
+
+/** Reads the intact records of a file from `from`, stopping at the first damaged one. */
+export function scanRecords(buf: Buffer, from = 0): RecordScan {
+  const out: RecordScan = { docs: [], payloads: [], offsets: [], end: from };
+  let offset = from;
+  while (offset < buf.length) {
+    const record = recordAt(buf, offset);
+    if (typeof record === 'string') {
+      out.damage = record;
       break;
     }
-    offset += HEADER + length;
+    out.docs.push(record.doc);
+    out.payloads.push(record.payload);
+    out.offsets.push(offset);
+    offset += record.length;
   }
-  return { docs, payloads, validLength: offset, torn: offset !== buf.length };
+  out.end = offset;
+  return out;
+}
+
+/** Where the next intact record starts at or after `from`, or -1: how a reader gets past damage. */
+export function nextRecord(buf: Buffer, from: number): number {
+  for (let at = from; at + HEADER + 5 <= buf.length; at++) {
+    // Cheap tests first: almost every offset fails them without a checksum computed.
+    const length = buf.readUInt32LE(at);
+    if (length < 5 || length > MAX_RECORD || at + HEADER + length > buf.length) continue;
+    if (buf.readInt32LE(at + HEADER) !== length || buf[at + HEADER + length - 1] !== 0) continue;
+    if (typeof recordAt(buf, at) !== 'string') return at;
+  }
+  return -1;
 }

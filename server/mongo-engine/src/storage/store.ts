@@ -1,39 +1,52 @@
 // The data directory: snapshot-N.bson (the whole state when journal N began) and journal-N.log
-// (every operation since). Start-up loads the newest complete snapshot and replays the journals
-// from its generation on. Compaction starts journal N+1 and writes snapshot N+1 while writes
-// keep flowing; only once that snapshot is durable are older files deleted, so a crash at any
+// (every operation since). Start-up loads the newest snapshot and replays the journals from
+// its generation on. Compaction starts journal N+1 and writes snapshot N+1 while writes keep
+// flowing; only once that snapshot is durable are older files deleted, so a crash at any
 // point leaves a loadable state.
+//
+// Start-up never drops data silently. A snapshot is renamed into place only once complete
+// and on disk, so any damage in one is corruption. In a journal, damage is a crash's torn
+// tail only when it lies in the last group commit of the last journal holding records (that
+// group was never acknowledged) and no intact record follows that group; anywhere else the
+// start stops with DataCorruptedError, naming the file and the offset, and the way out is
+// `npm run db -- --repair` (repair.ts), which salvages what is intact into a new directory.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { finishReplay, type Catalog } from '../catalog.ts';
-import { Collection } from '../collection.ts';
-import type { Doc } from '../bson/codec.ts';
-import { CollectionIndex, type IndexSpec } from '../indexes/collection-index.ts';
 import { lockDir } from './dir-lock.ts';
 import { Journal } from './journal.ts';
-import { encodeWithArray, frame, frameDoc, readRecords } from './records.ts';
-import { arrayDocuments, embedded } from '../bson/raw.ts';
-
-const SNAPSHOT = /^snapshot-(\d+)\.bson$/;
-const JOURNAL = /^journal-(\d+)\.log$/;
-const CHUNK_BYTES = 4 * 1024 * 1024;
+import { captureState, fileName, fsyncDir, generations, JOURNAL, loadSnapshot, SNAPSHOT, writeSnapshot } from './data-files.ts';
+import { HEADER, isBatchMarker, nextRecord, scanRecords, type RecordScan } from './records.ts';
 
 export interface StoreOptions {
   /** Compact once the journal exceeds this many bytes (and the last snapshot's size). */
   compactBytes?: number;
 }
 
-const fileName = (kind: 'snapshot' | 'journal', gen: number) =>
-  kind === 'snapshot' ? `snapshot-${String(gen).padStart(8, '0')}.bson` : `journal-${String(gen).padStart(8, '0')}.log`;
+/** A damaged data directory: the engine refuses to start on it. */
+export class DataCorruptedError extends Error {
+  readonly file: string;
+  readonly offset: number;
 
-function fsyncDir(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+  constructor(dir: string, file: string, offset: number, what: string) {
+    super(
+      `data directory ${dir}: ${file} is damaged at byte ${offset} (${what}); the engine does not start on damaged data. ` +
+        `Salvage what is intact into a new directory with \`npm run db -- --repair --dir ${dir} --to ${dir}-repaired\`, ` +
+        `read its report of what was lost, then use the new directory.`,
+    );
+    this.file = file;
+    this.offset = offset;
   }
+}
+
+/** Where the group commit that holds the damage at `scan.end` ends (its marker says how long it is). */
+function groupEnd(scan: RecordScan): number {
+  for (let i = scan.docs.length - 1; i >= 0; i--) {
+    const doc = scan.docs[i];
+    if (isBatchMarker(doc)) return Math.max(scan.end, scan.offsets[i] + HEADER + scan.payloads[i].length + (doc.b as number));
+  }
+  return scan.end;
 }
 
 export class Store {
@@ -48,14 +61,7 @@ export class Store {
   private gen: number;
   private readonly options: StoreOptions;
 
-  private constructor(
-    dir: string,
-    catalog: Catalog,
-    logger: Logger,
-    journal: Journal,
-    gen: number,
-    options: StoreOptions,
-  ) {
+  private constructor(dir: string, catalog: Catalog, logger: Logger, journal: Journal, gen: number, options: StoreOptions) {
     this.dir = dir;
     this.catalog = catalog;
     this.logger = logger;
@@ -65,7 +71,7 @@ export class Store {
   }
 
   static open(dir: string, catalog: Catalog, logger: Logger, options: StoreOptions = {}): Store {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const unlock = lockDir(dir);
     try {
       const store = Store.load(dir, catalog, logger, options);
@@ -82,49 +88,50 @@ export class Store {
   private static load(dir: string, catalog: Catalog, logger: Logger, options: StoreOptions): Store {
     const files = fs.readdirSync(dir);
     for (const f of files) if (f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), { force: true });
-    const gens = (re: RegExp) =>
-      files
-        .map((f) => re.exec(f))
-        .filter((m): m is RegExpExecArray => !!m)
-        .map((m) => Number(m[1]))
-        .sort((a, b) => a - b);
-    const snapshots = gens(SNAPSHOT);
-    const journals = gens(JOURNAL);
+    const snapshots = generations(files, SNAPSHOT);
+    const journals = generations(files, JOURNAL);
 
     let base = -1;
     let snapshotBytes = 0;
-    for (const gen of [...snapshots].reverse()) {
-      const file = path.join(dir, fileName('snapshot', gen));
-      const { docs, payloads } = readRecords(file);
-      if (docs.length === 0 || !docs[docs.length - 1].end) {
-        logger.warn({ file }, 'incomplete snapshot ignored');
-        continue;
-      }
-      loadSnapshot(catalog, docs, payloads);
-      base = gen;
-      snapshotBytes = fs.statSync(file).size;
-      break;
+    const newest = snapshots.at(-1);
+    if (newest !== undefined) {
+      const name = fileName('snapshot', newest);
+      const buf = fs.readFileSync(path.join(dir, name));
+      const scan = scanRecords(buf);
+      if (scan.end < buf.length) throw new DataCorruptedError(dir, name, scan.end, scan.damage ?? 'unreadable');
+      if (scan.docs.at(-1)?.end !== true) throw new DataCorruptedError(dir, name, scan.end, 'the snapshot has no end record: it is incomplete');
+      loadSnapshot(catalog, scan.docs, scan.payloads);
+      base = newest;
+      snapshotBytes = buf.length;
     }
 
     const toReplay = journals.filter((g) => g >= base);
+    const sizes = toReplay.map((g) => fs.statSync(path.join(dir, fileName('journal', g))).size);
     let ops = 0;
-    for (const gen of toReplay) {
-      const file = path.join(dir, fileName('journal', gen));
-      const { docs, payloads, validLength, torn } = readRecords(file);
-      for (const [i, op] of docs.entries()) {
+    for (const [i, gen] of toReplay.entries()) {
+      const name = fileName('journal', gen);
+      const file = path.join(dir, name);
+      const buf = fs.readFileSync(file);
+      const scan = scanRecords(buf);
+      if (scan.end < buf.length) {
+        // A crash tears at most the group being written: the last one of the last journal
+        // with records (a later journal gets records only once this one's are on disk).
+        const last = sizes.slice(i + 1).every((size) => size === 0);
+        if (!last || nextRecord(buf, groupEnd(scan)) >= 0) {
+          throw new DataCorruptedError(dir, name, scan.end, `${scan.damage}, and intact records follow it`);
+        }
+        logger.warn({ file, offset: scan.end, damage: scan.damage }, 'journal tail torn by a crash (never acknowledged): ignored and truncated');
+        fs.truncateSync(file, scan.end);
+      }
+      for (const [j, op] of scan.docs.entries()) {
+        if (isBatchMarker(op)) continue;
         try {
-          catalog.apply(op, payloads[i]);
+          catalog.apply(op, scan.payloads[j]);
         } catch (err) {
           // One operation that no longer applies must not keep the database from opening.
           logger.error({ err, file, op: op.o }, 'journal operation skipped during replay');
         }
-      }
-      ops += docs.length;
-      if (torn) {
-        // The tail of a record a crash interrupted: it was never acknowledged. Cut it so that
-        // new records follow the last intact one.
-        logger.warn({ file, validLength }, 'journal tail torn by a crash: ignored and truncated');
-        fs.truncateSync(file, validLength);
+        ops++;
       }
     }
 
@@ -152,7 +159,11 @@ export class Store {
       });
   }
 
-  /** Writes a snapshot of the current state and retires the journals it covers. */
+  /**
+   * Writes a snapshot of the current state and retires the journals it covers. Abandoned
+   * (nothing deleted, the journal goes on in its file) when the operations it captured do
+   * not all reach the disk.
+   */
   async compact(): Promise<void> {
     if (this.compacting && !this.closed) await this.compacting.catch(() => undefined);
     const next = this.gen + 1;
@@ -160,47 +171,31 @@ export class Store {
     const fd = fs.openSync(journalFile, 'a');
     fsyncDir(this.dir);
     // Capture and rotate in the same tick: the snapshot holds exactly the operations queued
-    // before the rotation marker. Stored documents are never mutated in place, so holding
-    // references is a consistent copy.
+    // before the rotation marker.
     const state = captureState(this.catalog);
     const rotated = this.journal.rotate(fd);
-    this.gen = next;
-
-    const tmp = path.join(this.dir, fileName('snapshot', next) + '.tmp');
-    const handle = await fs.promises.open(tmp, 'w');
-    let bytes = 0;
+    let switched = false;
+    rotated.then(
+      () => {
+        switched = true;
+        this.gen = next;
+      },
+      () => undefined,
+    );
+    let bytes: number;
     try {
-      const writeRecord = async (buf: Buffer) => {
-        bytes += buf.length;
-        await handle.write(buf);
-      };
-      const write = (doc: Doc) => writeRecord(frameDoc(doc));
-      // The stored documents go out as the collection holds them, without decoding them.
-      const writeDocs = (coll: CapturedCollection, docs: Buffer[]) => writeRecord(frame(encodeWithArray({ db: coll.db, c: coll.name }, 'docs', docs)));
-      await write({ snapshot: next, createdAt: new Date() });
-      for (const coll of state) {
-        await write({ coll: { db: coll.db, c: coll.name, opts: coll.options, uuid: coll.uuid, indexes: coll.indexes } });
-        let chunk: Buffer[] = [];
-        let size = 0;
-        for (const doc of coll.docs) {
-          if (chunk.length > 0 && size + doc.byteLength > CHUNK_BYTES) {
-            await writeDocs(coll, chunk);
-            chunk = [];
-            size = 0;
-          }
-          chunk.push(doc);
-          size += doc.byteLength;
+      bytes = await writeSnapshot(this.dir, next, state, () => rotated);
+    } catch (err) {
+      if (!switched) {
+        // The journal never moved to the new file (what the snapshot captured was lost).
+        await rotated.catch(() => undefined);
+        if (!switched) {
+          fs.closeSync(fd);
+          fs.rmSync(journalFile, { force: true });
         }
-        if (chunk.length > 0) await writeDocs(coll, chunk);
       }
-      await write({ end: true });
-      await handle.sync();
-    } finally {
-      await handle.close();
+      throw err;
     }
-    await rotated;
-    fs.renameSync(tmp, path.join(this.dir, fileName('snapshot', next)));
-    fsyncDir(this.dir);
     this.snapshotBytes = bytes;
     for (const f of fs.readdirSync(this.dir)) {
       const m = SNAPSHOT.exec(f) ?? JOURNAL.exec(f);
@@ -214,49 +209,5 @@ export class Store {
     if (this.compacting) await this.compacting;
     await this.journal.close();
     this.unlock();
-  }
-}
-
-interface CapturedCollection {
-  db: string;
-  name: string;
-  options: Doc;
-  uuid: unknown;
-  indexes: IndexSpec[];
-  /** The documents' BSON bytes (see DocumentMap.capture). */
-  docs: Buffer[];
-}
-
-function captureState(catalog: Catalog): CapturedCollection[] {
-  const out: CapturedCollection[] = [];
-  for (const collections of catalog.dbs.values()) {
-    for (const coll of collections.values()) {
-      out.push({
-        db: coll.db,
-        name: coll.name,
-        options: coll.options,
-        uuid: coll.uuid,
-        indexes: [...coll.indexes.values()].map((i) => i.spec),
-        docs: coll.docs.capture(),
-      });
-    }
-  }
-  return out;
-}
-
-function loadSnapshot(catalog: Catalog, records: Doc[], payloads: Buffer[]): void {
-  for (const [i, record] of records.entries()) {
-    if (record.coll) {
-      const c = record.coll as { db: string; c: string; opts: Doc; uuid: ConstructorParameters<typeof Collection>[3]; indexes: IndexSpec[] };
-      const coll = new Collection(c.db, c.c, c.opts, c.uuid);
-      for (const spec of c.indexes) if (spec.name !== '_id_') coll.indexes.set(spec.name, new CollectionIndex(spec));
-      let collections = catalog.dbs.get(c.db);
-      if (!collections) catalog.dbs.set(c.db, (collections = new Map()));
-      collections.set(c.c, coll);
-    } else if (record.docs) {
-      // Each document's bytes as the snapshot holds them: stored without encoding them again.
-      const raw = embedded(payloads[i], 'docs');
-      catalog.get(record.db as string, record.c as string)?.loadDocs(record.docs as Doc[], raw && arrayDocuments(raw));
-    }
   }
 }
