@@ -86,7 +86,11 @@ export async function createApp(
   app.set('trust proxy', trustProxy(config.TRUST_PROXY));
   const inFlight = new InFlight();
   const readiness = new Readiness(inFlight, logger);
-  readiness.add('db', () => db.connection.db!.admin().ping());
+  readiness.add('db', async () => {
+    await db.connection.db!.admin().ping();
+    const { writable, reason } = db.writable();
+    if (!writable) throw new Error(`the database cannot write: ${reason}`);
+  });
   app.use(requestLogger(logger));
   app.use(inFlight.http);
   app.use(securityHeaders());

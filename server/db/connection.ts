@@ -25,6 +25,12 @@ export interface Database {
    * Absent with MONGODB_URI: callers then go through the driver.
    */
   command?: InProcessCommand;
+  /**
+   * Whether the database can make writes durable right now, and why not. The embedded engine
+   * knows (false from a failed journal write, a full disk say, until writes succeed again);
+   * with MONGODB_URI the server's own health is what its ping tells.
+   */
+  writable(): { writable: boolean; reason?: string };
   close(): Promise<void>;
 }
 
@@ -52,6 +58,7 @@ export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA
     uri,
     connection,
     command: engine ? (body) => engine.command(DATABASE, body) : undefined,
+    writable: () => engine?.health() ?? { writable: true },
     watch: engine
       ? (watcher) =>
           engine.watch((change) => {

@@ -279,8 +279,12 @@ export class EventStore {
       held.delete(fromSeq);
       if (held.size === 0 && this.notDurable.get(negotiationId) === held) this.notDurable.delete(negotiationId);
     };
-    // A failed sync keeps them held: the journal refuses every later write, and what it may have lost is never shown.
-    durable.then(release, () => undefined);
+    // A failed sync: the engine undid these events (and any after them), so the head read
+    // before is no longer the log's, and the numbers are free again.
+    durable.then(release, () => {
+      release();
+      this.heads.delete(negotiationId);
+    });
   }
 }
 
