@@ -5,7 +5,8 @@
 // Each live mutation also keeps how to undo it until its journal record is on disk: when the
 // journal loses records (a full disk, an I/O error), `rollback` undoes them in reverse order,
 // so memory again holds exactly what is durable. Each collection remembers the journal record
-// of its last write, so a read can wait until what it saw is durable (see `visibleAfter`).
+// of its last write, so a read can wait until what it saw is durable (see `track`).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Doc } from './bson/codec.ts';
 import { Binary, decode, encode } from './bson/codec.ts';
 import { Collection, type CollectionOptions } from './collection.ts';
@@ -50,6 +51,14 @@ export interface CollectionChange {
 
 export type ChangeWatcher = (change: CollectionChange) => void;
 
+/** What one command touched, noted as it runs (commands interleave: each has its own). */
+export interface Touched {
+  /** The collections it read (null: it looked at the list of databases or collections). */
+  reads: Set<Collection | null>;
+  /** Whether it journaled a write. */
+  wrote: boolean;
+}
+
 const CHANGE_KIND: Record<string, CollectionChange['kind']> = { i: 'insert', u: 'update', r: 'remove' };
 const UNDONE_KIND: Record<CollectionChange['kind'], CollectionChange['kind']> = { insert: 'remove', update: 'update', remove: 'insert', schema: 'schema' };
 
@@ -65,8 +74,8 @@ export class Catalog {
   private undo: Undo[] = [];
   /** Journal record of the last change to the set of databases and collections. */
   private schemaSeq = 0;
-  /** While a command runs: the collections it read (null: it looked at the list of collections). */
-  private reads?: Set<Collection | null>;
+  /** The command running in this async context, for what it touches (see track). */
+  private readonly touched = new AsyncLocalStorage<Touched>();
 
   /**
    * Journals the operation (its document `d` given as `bytes` when already encoded), keeps
@@ -84,6 +93,8 @@ export class Catalog {
     const id = op.o === 'i' || op.o === 'u' ? op.d._id : op.o === 'r' ? op.id : undefined;
     const change: CollectionChange = { db: op.db, collection: op.c, kind, id };
     if (this.sink) {
+      const touched = this.touched.getStore();
+      if (touched) touched.wrote = true;
       this.undo.push({ seq, revert, change });
       const coll = this.get(op.o === 'rn' ? op.toDb : op.db, op.o === 'rn' ? op.to : op.c, false);
       if (coll) coll.lastSeq = seq;
@@ -110,19 +121,21 @@ export class Catalog {
     }
   }
 
-  /** Starts noting what a command reads (see visibleAfter). */
-  beginRead(): void {
-    this.reads = new Set();
+  /** Runs `body` (a command), noting what it reads and whether it writes, across its awaits. */
+  track<T>(body: () => Promise<T>): { touched: Touched; result: Promise<T> } {
+    const touched: Touched = { reads: new Set(), wrote: false };
+    return { touched, result: this.touched.run(touched, body) };
   }
 
-  /**
-   * Stops noting, and gives the journal record the command's reads depend on: what it saw is
-   * all durable once the journal holds that record.
-   */
-  visibleAfter(): number {
+  /** What the command running in this async context has touched so far. */
+  touching(): Touched | undefined {
+    return this.touched.getStore();
+  }
+
+  /** The journal record that what `touched` read depends on: it saw only durable data once the journal holds that record. */
+  visibleAfter(touched: Touched): number {
     let seq = 0;
-    for (const coll of this.reads ?? []) seq = Math.max(seq, coll ? coll.lastSeq : this.schemaSeq);
-    this.reads = undefined;
+    for (const coll of touched.reads) seq = Math.max(seq, coll ? coll.lastSeq : this.schemaSeq);
     return seq;
   }
 
@@ -132,14 +145,15 @@ export class Catalog {
 
   get(db: string, name: string, read = true): Collection | undefined {
     const coll = this.dbs.get(db)?.get(name);
-    if (read) this.reads?.add(coll ?? null);
+    if (read) this.touched.getStore()?.reads.add(coll ?? null);
     return coll;
   }
 
   collections(db: string): Collection[] {
-    this.reads?.add(null);
+    const reads = this.touched.getStore()?.reads;
+    reads?.add(null);
     const all = [...(this.dbs.get(db)?.values() ?? [])];
-    for (const coll of all) this.reads?.add(coll);
+    for (const coll of all) reads?.add(coll);
     return all;
   }
 

@@ -25,7 +25,7 @@ export class Collection {
   public db: string;
   public name: string;
   public options: CollectionOptions;
-  /** Journal record of the last write to this collection (see Catalog.visibleAfter). */
+  /** Journal record of the last write to this collection (see Catalog.track). */
   public lastSeq = 0;
 
   constructor(

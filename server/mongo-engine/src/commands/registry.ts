@@ -117,17 +117,13 @@ export async function applyCommand(
 ): Promise<{ reply: Doc; durable: Promise<void> }> {
   const journal = engine.store.journal;
   for (;;) {
-    const before = journal.lastSeq;
-    engine.catalog.beginRead();
-    let outcome: { reply: Doc; durable: Promise<void> };
-    let seen: number;
-    try {
-      outcome = await execute(engine, db, body, connectionId);
-    } finally {
-      // A record past the journal's end was lost (and undone): nothing to wait for.
-      seen = Math.min(engine.catalog.visibleAfter(), journal.lastSeq);
-    }
-    if (journal.lastSeq !== before || seen <= journal.durableSeq) return outcome;
+    const { touched, result } = engine.catalog.track(() => execute(engine, db, body, connectionId));
+    const outcome = await result;
+    // What it wrote is covered by `durable` (it syncs past everything it read).
+    if (touched.wrote) return outcome;
+    // A record past the journal's end was lost (and undone): nothing to wait for.
+    const seen = Math.min(engine.catalog.visibleAfter(touched), journal.lastSeq);
+    if (seen <= journal.durableSeq) return outcome;
     try {
       await journal.sync(seen);
       return outcome;
@@ -150,8 +146,6 @@ async function execute(
   }
   noteSession(engine, body);
   if (name === 'endSessions' || name === 'killSessions') forgetSessions(engine, body[name]);
-  const journal = engine.store.journal;
-  const before = journal.lastSeq;
   const ctx: CommandContext = { engine, db, body, connectionId };
   let reply: Doc;
   try {
@@ -160,8 +154,9 @@ async function execute(
     if (!(err instanceof CommandError)) engine.logger.error({ err, command: name }, 'command failed unexpectedly');
     reply = asCommandError(err, ErrorCode.InternalError).toReply();
   }
-  if (journal.lastSeq === before) return { reply, durable: Promise.resolve() };
-  const durable = journal.sync().then(
+  const touched = engine.catalog.touching();
+  if (!touched?.wrote) return { reply, durable: Promise.resolve() };
+  const durable = engine.store.journal.sync().then(
     () => engine.store.maybeCompact(),
     (err: unknown) => {
       engine.logger.error({ err }, 'journal write failed');

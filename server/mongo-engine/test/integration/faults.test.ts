@@ -140,6 +140,14 @@ describe.skipIf(!mounted)('the engine on a full disk', () => {
     const seen = new Set<string>();
     const healthWhenRefused: ReturnType<RunningEngine['health']>[] = [];
     let writing = true;
+    // The health as the engine goes: a small write may fit in the file's last page again right
+    // after a refusal, so it is read on every turn of the event loop, not only as a write fails.
+    const healthWhileWriting: ReturnType<RunningEngine['health']>[] = [];
+    const watchHealth = () => {
+      healthWhileWriting.push(engine.health());
+      if (writing) setImmediate(watchHealth);
+    };
+    watchHealth();
     const reader = (async () => {
       while (writing) {
         for (const d of await c.find({}, { projection: { _id: 1 } }).toArray()) seen.add(String(d._id));
@@ -163,8 +171,7 @@ describe.skipIf(!mounted)('the engine on a full disk', () => {
     writing = false;
     await reader;
     expect(refused.size).toBeGreaterThanOrEqual(40);
-    // (Once refused, a small write may still fit in the file's last page: the probe may then find the disk writable.)
-    expect(healthWhenRefused[0]).toMatchObject({ writable: false, reason: expect.stringMatching(/ENOSPC|no space/i) });
+    expect([...healthWhenRefused, ...healthWhileWriting]).toContainEqual({ writable: false, reason: expect.stringMatching(/ENOSPC|no space/i) });
 
     const stored = new Set((await c.find({}, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)));
     expect([...stored].sort()).toEqual([...acknowledged].sort());
@@ -186,5 +193,29 @@ describe.skipIf(!mounted)('the engine on a full disk', () => {
     engine = await startEngine({ dir: path.join(mountPoint, 'db'), port: 0 });
     client = new MongoClient(engine.uri);
     expect(await client.db('d').collection('c').countDocuments()).toBe(count);
+  });
+});
+
+describe('reads answer only what is durable', () => {
+  it('a read of a write not yet on disk waits for it, even while another command reads meanwhile', async () => {
+    const dir = tempDir('durable-reads-');
+    const engine = await startEngine({ dir, port: 0 });
+    try {
+      await (await engine.command('d', { insert: 'x', documents: [{ _id: 0 }] })).durable;
+      await (await engine.command('d', { insert: 'y', documents: [{ _id: 0 }] })).durable;
+      const order: string[] = [];
+      const { durable } = await engine.command('d', { insert: 'x', documents: [{ _id: 1 }] });
+      void durable.then(() => order.push('insert durable'));
+      // Two reads under way at once: the one of `x` saw a write that a full disk could still undo.
+      const [ofX] = await Promise.all([
+        engine.command('d', { find: 'x', filter: {} }).then((r) => (order.push('read of x answered'), r)),
+        engine.command('d', { find: 'y', filter: {} }).then((r) => (order.push('read of y answered'), r)),
+      ]);
+      expect((ofX.reply.cursor as { firstBatch: unknown[] }).firstBatch).toEqual([{ _id: 0 }, { _id: 1 }]);
+      expect(order.indexOf('insert durable')).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf('insert durable')).toBeLessThan(order.indexOf('read of x answered'));
+    } finally {
+      await engine.close();
+    }
   });
 });
