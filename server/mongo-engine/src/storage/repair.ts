@@ -12,6 +12,7 @@ import { Catalog, finishReplay } from '../catalog.ts';
 import type { Collection } from '../collection.ts';
 import { lockDir } from './dir-lock.ts';
 import { addCollection, captureState, fileName, fsyncDir, generations, JOURNAL, SNAPSHOT, writeSnapshot, type SnapshotCollection } from './data-files.ts';
+import { valueSize } from '../bson/depth.ts';
 import { HEADER, isBatchMarker, nextRecord, recordAt } from './records.ts';
 
 export interface RepairReport {
@@ -25,27 +26,64 @@ export interface RepairReport {
 
 const describeId = (id: unknown) => EJSON.stringify(id as never, { relaxed: true });
 
+/**
+ * The leading elements of a BSON document that still decode, one by one, stopping at the
+ * first that does not: a damaged record still says what it was when its damage lies after
+ * the fields that name it.
+ */
+function leadingFields(doc: Buffer): Doc {
+  const out: Doc = {};
+  const view = new DataView(doc.buffer, doc.byteOffset, doc.byteLength);
+  let at = 4;
+  while (at < doc.length - 1) {
+    const type = doc[at];
+    const nameEnd = doc.indexOf(0, at + 1);
+    if (nameEnd < 0) break;
+    const valueStart = nameEnd + 1;
+    const size = type === 0x03 || type === 0x04 ? (valueStart + 4 <= doc.length ? view.getInt32(valueStart, true) : -1) : valueSize(doc, view, type, valueStart);
+    if (size < 0 || valueStart + size > doc.length) break;
+    const element = doc.subarray(at, valueStart + size);
+    const single = Buffer.alloc(element.length + 5);
+    single.writeInt32LE(single.length, 0);
+    element.copy(single, 4);
+    try {
+      Object.assign(out, BSON.deserialize(single, { validation: { utf8: false } }));
+    } catch {
+      // An embedded document damaged further in: what leads it may still name it (its _id).
+      if (type !== 0x03) break;
+      const name = doc.toString('latin1', at + 1, nameEnd);
+      out[name] = leadingFields(doc.subarray(valueStart, valueStart + size));
+      break;
+    }
+    at = valueStart + size;
+  }
+  return out;
+}
+
 /** What a damaged record looked like, read without trusting it. */
 function describeRecord(buf: Buffer, at: number): string | undefined {
   if (at + HEADER + 5 > buf.length) return undefined;
   const length = buf.readUInt32LE(at);
   if (length < 5 || at + HEADER + length > buf.length) return undefined;
+  const bytes = buf.subarray(at + HEADER, at + HEADER + length);
+  let op: Doc;
   try {
     // Damaged bytes may break a string's UTF-8: read it anyway, only to describe it.
-    const op = BSON.deserialize(buf.subarray(at + HEADER, at + HEADER + length), { validation: { utf8: false } }) as Doc;
-    const ns = `${String(op.db)}.${String(op.c)}`;
-    switch (op.o) {
-      case 'i':
-        return `an insert into ${ns} (_id ${describeId((op.d as Doc | undefined)?._id)})`;
-      case 'u':
-        return `an update of ${ns} (_id ${describeId((op.d as Doc | undefined)?._id)})`;
-      case 'r':
-        return `a delete from ${ns} (_id ${describeId(op.id)})`;
-      default:
-        return op.o ? `an operation '${String(op.o)}' on ${ns}` : op.db ? `documents of ${ns}` : undefined;
-    }
+    op = BSON.deserialize(bytes, { validation: { utf8: false } }) as Doc;
   } catch {
-    return undefined;
+    op = leadingFields(bytes);
+  }
+  const ns = `${String(op.db)}.${String(op.c)}`;
+  const id = (value: unknown) => (value === undefined ? 'unreadable' : describeId(value));
+  switch (op.o) {
+    case 'i':
+      return `an insert into ${ns} (_id ${id((op.d as Doc | undefined)?._id)})`;
+    case 'u':
+      return `an update of ${ns} (_id ${id((op.d as Doc | undefined)?._id)})`;
+    case 'r':
+      return `a delete from ${ns} (_id ${id(op.id)})`;
+    default:
+      return op.o ? `an operation '${String(op.o)}' on ${ns}` : op.db ? `documents of ${ns}` : undefined;
   }
 }
 
