@@ -71,7 +71,8 @@ describe('the data-directory lock', () => {
     } finally {
       await stopAll(starters.map((s) => s.child));
     }
-  }, 60_000);
+    // Ten Node processes loading the engine at once: a minute on a loaded two-core machine.
+  }, 180_000);
 
   it.skipIf(!canUnshare)('two engines in two PID namespaces (both pid 1) on one directory: one opens it, and no acknowledged write is lost', async () => {
     const dir = tempDir('lock-pidns-');
