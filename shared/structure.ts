@@ -192,38 +192,87 @@ export function writeParagraphs(doc: Y.Doc, paragraphs: readonly string[]): void
   });
 }
 
-function textOf(node: Y.XmlElement | Y.XmlText | Y.XmlFragment): string {
-  if (node instanceof Y.XmlText) {
-    return node
-      .toDelta()
-      .map((op: { insert?: unknown }) => (typeof op.insert === 'string' ? op.insert : ''))
-      .join('');
-  }
-  return node
-    .toArray()
-    .map((child) => textOf(child as Y.XmlElement | Y.XmlText))
-    .join(node instanceof Y.XmlElement && node.nodeName === 'tableRow' ? ' | ' : '');
+const BLOCKS = new Set(['paragraph', 'heading', 'listItem', 'tableRow', 'blockquote', 'codeBlock']);
+
+/**
+ * Where each character of an article's text came from: the Yjs id (client, clock) of the
+ * item that holds it, two numbers per character of `blocks.join('\n')`; -1, -1 for what no
+ * item holds (the block separators, the " | " between table cells).
+ */
+export interface AttributedText {
+  blocks: string[];
+  ids: Float64Array;
 }
 
-const BLOCKS = new Set(['paragraph', 'heading', 'listItem', 'tableRow', 'blockquote', 'codeBlock']);
+/** Collects block texts, and the item id of each character when asked. */
+class BlockReader {
+  readonly blocks: string[] = [];
+  private readonly ids: number[] | null;
+  private current = '';
+
+  constructor(withIds: boolean) {
+    this.ids = withIds ? [] : null;
+  }
+
+  text(node: Y.XmlText): void {
+    // The visible strings of the text, as its delta would give them, item by item.
+    for (let item = node._start; item; item = item.right) {
+      if (item.deleted || !(item.content instanceof Y.ContentString)) continue;
+      const str = item.content.str;
+      this.current += str;
+      if (this.ids) for (let i = 0; i < str.length; i++) this.ids.push(item.id.client, item.id.clock + i);
+    }
+  }
+
+  separator(text: string): void {
+    this.current += text;
+    if (this.ids) for (let i = 0; i < text.length; i++) this.ids.push(-1, -1);
+  }
+
+  inline(node: Y.XmlElement | Y.XmlText | Y.XmlFragment): void {
+    if (node instanceof Y.XmlText) return this.text(node);
+    const between = node instanceof Y.XmlElement && node.nodeName === 'tableRow' ? ' | ' : '';
+    node.toArray().forEach((child, i) => {
+      if (i > 0 && between) this.separator(between);
+      this.inline(child as Y.XmlElement | Y.XmlText);
+    });
+  }
+
+  walk(node: Y.XmlElement | Y.XmlFragment): void {
+    for (const child of node.toArray()) {
+      if (child instanceof Y.XmlText) continue;
+      const element = child as Y.XmlElement;
+      if (BLOCKS.has(element.nodeName) && !(element.nodeName === 'listItem' && hasBlockChildren(element))) {
+        const start = this.ids?.length ?? 0;
+        this.inline(element);
+        // The separator belongs before the block's characters, not after them.
+        if (this.ids && this.blocks.length > 0) this.ids.splice(start, 0, -1, -1);
+        this.blocks.push(this.current);
+        this.current = '';
+      } else this.walk(element);
+    }
+  }
+
+  attributed(): AttributedText {
+    return { blocks: this.blocks, ids: Float64Array.from(this.ids ?? []) };
+  }
+}
 
 /**
  * The article's text as blocks of plain text, in reading order: each paragraph, each list
  * item, each table row (cells joined by " | "). What versions compare and exports read.
  */
 export function readBlocks(doc: Y.Doc): string[] {
-  const blocks: string[] = [];
-  const walk = (node: Y.XmlElement | Y.XmlFragment): void => {
-    for (const child of node.toArray()) {
-      if (child instanceof Y.XmlText) continue;
-      const element = child as Y.XmlElement;
-      if (BLOCKS.has(element.nodeName) && !(element.nodeName === 'listItem' && hasBlockChildren(element))) {
-        blocks.push(textOf(element));
-      } else walk(element);
-    }
-  };
-  walk(articleFragment(doc));
-  return blocks;
+  const reader = new BlockReader(false);
+  reader.walk(articleFragment(doc));
+  return reader.blocks;
+}
+
+/** The article's blocks, and which Yjs item each character belongs to (who wrote what, when). */
+export function readAttributedBlocks(doc: Y.Doc): AttributedText {
+  const reader = new BlockReader(true);
+  reader.walk(articleFragment(doc));
+  return reader.attributed();
 }
 
 function hasBlockChildren(element: Y.XmlElement): boolean {

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import type * as Y from 'yjs';
 import type { AppContext, Capability } from '../app.ts';
 import { parseDocName } from '../../shared/structure.ts';
 import { liveAccessOf } from '../auth/live-access.ts';
@@ -7,16 +8,29 @@ import { DocStore } from './doc-store.ts';
 import { DocReplication } from './doc-replication.ts';
 import { initialStateLoader } from './initial-state.ts';
 import { MongoPersistence } from './persistence.ts';
-import { Origin } from './shared-doc.ts';
+import { Origin, type SharedDoc } from './shared-doc.ts';
 import { MetadataSync } from './structure.service.ts';
-import { YjsServer } from './yjs-server.ts';
+import { CollabConnection, YjsServer } from './yjs-server.ts';
 import { registerArticleRoutes } from './article.routes.ts';
+
+/** Who made a change to a live document: the person behind the connection it came through. */
+export interface Editor {
+  userId: string;
+  name: string;
+  /** The short name of the organisation of their mandate. */
+  org: string;
+}
+
+/** Told of every change a connected editor makes (not of the server's own changes). */
+export type EditListener = (doc: SharedDoc, editor: Editor, transaction: Y.Transaction) => void;
 
 /** The live text of one app: its documents, its WebSocket endpoint, the outline's mirror. */
 export interface Collab {
   store: DocStore;
   yjs: YjsServer;
   metadata: MetadataSync;
+  /** Adds a listener of editors' changes (the record of who wrote what). */
+  onEdit(listener: EditListener): void;
 }
 
 /**
@@ -47,22 +61,24 @@ export const registerCollab: Capability = async (ctx) => {
   const metadata = new MetadataSync(connection, logger);
   // Several processes: each document's updates and presence go to every process that has it open.
   const replica = ctx.cluster ? new DocReplication(ctx.cluster, logger) : undefined;
+  const editListeners: EditListener[] = [];
   const store = new DocStore({
     replica,
     maxConcurrentLoads: MAX_CONCURRENT_LOADS,
     persistence,
     logger,
     initialState: initialStateLoader(connection),
-    onChange: (doc, origin) => {
+    onChange: (doc, origin, transaction) => {
       const name = parseDocName(doc.name);
       // Server-side operations sync the metadata themselves, before they answer; another
       // process's edits are mirrored by that process (a late copy here must not undo them).
       if (name?.kind === 'agreement' && origin !== Origin.SERVER && origin !== Origin.SEED && origin !== Origin.REMOTE) metadata.schedule(name.id, doc);
+      if (origin instanceof CollabConnection) for (const listener of editListeners) listener(doc, origin.editor, transaction);
     },
   });
   replica?.start(store);
   const yjs = new YjsServer({ store, authorize: sessionAuthorize(connection), logger, live: liveAccessOf(connection) });
-  collabs.set(connection, { store, yjs, metadata });
+  collabs.set(connection, { store, yjs, metadata, onEdit: (listener) => editListeners.push(listener) });
   ctx.onUpgrade(yjs.prefix, yjs.handleUpgrade);
   registerArticleRoutes(ctx, { connection, store, metadata, events: ctx.events });
 

@@ -29,8 +29,8 @@ export interface DocStoreOptions {
    * agreement's outline from its metadata), as one update; null when there is none.
    */
   initialState(docName: string): Promise<Uint8Array | null>;
-  /** Called after each change of a document, once per transaction (e.g. outline → metadata). */
-  onChange?(doc: SharedDoc, origin: unknown): void;
+  /** Called after each change of a document, once per transaction (e.g. outline → metadata, who wrote what). */
+  onChange?(doc: SharedDoc, origin: unknown, transaction: Y.Transaction): void;
   /** How long acknowledged edits may wait in memory before they are written. */
   flushEveryMs?: number;
   /** Compact a document after this many stored updates… */
@@ -214,7 +214,7 @@ export class DocStore {
       this.scheduleIdleCompaction(doc);
     });
     doc.on('afterTransaction', (tr: Y.Transaction) => {
-      if (tr.origin !== Origin.LOAD && tr.changed.size > 0) this.options.onChange?.(doc, tr.origin);
+      if (tr.origin !== Origin.LOAD && tr.changed.size > 0) this.options.onChange?.(doc, tr.origin, tr);
     });
   }
 

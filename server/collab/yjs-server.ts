@@ -156,7 +156,7 @@ export class YjsServer {
 }
 
 /** One client on one document. */
-class CollabConnection implements DocPeer {
+export class CollabConnection implements DocPeer {
   readonly awarenessIds = new Set<number>();
   private doc: SharedDoc | null = null;
   private queue: Uint8Array[] | null = [];
@@ -361,6 +361,11 @@ class CollabConnection implements DocPeer {
 
   get userId(): string {
     return this.principal.userId;
+  }
+
+  /** Who writes through this connection, for the record of who wrote what. */
+  get editor(): { userId: string; name: string; org: string } {
+    return { userId: this.principal.userId, name: this.principal.presence.name, org: this.principal.presence.org };
   }
 
   private leave(): void {

@@ -1,0 +1,137 @@
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import type * as Y from 'yjs';
+import { parseDocName } from '../../shared/structure.ts';
+import type { Editor } from '../collab/collab.capability.ts';
+import type { Logger } from '../logger.ts';
+import { authorLabel, type AuthorshipRecords, type ChangeAuthor } from './authorship.ts';
+
+/**
+ * Who wrote and who deleted what in the articles' texts. Yjs names the client that created
+ * each piece of text but keeps no person, no date, and nothing of who deleted what; so every
+ * change an editor makes through a connection is recorded here: the item ids it inserted and
+ * deleted (runs of client, clock, length), in the name of that person and organisation, within
+ * a window of a few seconds. A comparison's tracked changes (w:ins, w:del) take their author
+ * and date from it. The server's own changes (seeding, merges, renumbering) are not recorded:
+ * the exports fall back on the version's author for them.
+ */
+
+const editSchema = new Schema(
+  {
+    docName: { type: String, required: true },
+    author: {
+      userId: { type: String, required: true },
+      name: { type: String, required: true },
+      org: { type: String, default: null },
+    },
+    /** The window the changes were made in. */
+    from: { type: Date, required: true },
+    to: { type: Date, required: true },
+    /** Runs of inserted items, flattened: client, clock, length, client, clock, length… */
+    inserted: { type: [Number], default: [] },
+    /** Runs of deleted items, flattened the same way. */
+    deleted: { type: [Number], default: [] },
+  },
+  { versionKey: false, collection: 'text_edits' },
+);
+editSchema.index({ docName: 1, from: 1 });
+
+type EditDoc = InferSchemaType<typeof editSchema>;
+
+export function textEditModel(connection: Connection): Model<EditDoc> {
+  return (connection.models.TextEdit as Model<EditDoc>) ?? connection.model<EditDoc>('TextEdit', editSchema);
+}
+
+/** Appends a run to a flattened list, extending the last run when it continues it. */
+function pushRun(runs: number[], client: number, clock: number, length: number): void {
+  const n = runs.length;
+  if (n >= 3 && runs[n - 3] === client && runs[n - 2] + runs[n - 1] === clock) runs[n - 1] += length;
+  else runs.push(client, clock, length);
+}
+
+interface PendingEdit {
+  docName: string;
+  author: Editor;
+  from: Date;
+  to: Date;
+  inserted: number[];
+  deleted: number[];
+}
+
+/** Collects the editors' changes to article documents and writes them every few seconds. */
+export class TextEditRecorder {
+  private readonly pending = new Map<string, PendingEdit>();
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly connection: Connection;
+  private readonly logger: Logger;
+  private readonly windowMs: number;
+
+  constructor(connection: Connection, logger: Logger, windowMs = 5_000) {
+    this.connection = connection;
+    this.logger = logger;
+    this.windowMs = windowMs;
+  }
+
+  observe(docName: string, editor: Editor, transaction: Y.Transaction, now = new Date()): void {
+    if (parseDocName(docName)?.kind !== 'article') return;
+    const inserted: number[] = [];
+    for (const [client, after] of transaction.afterState) {
+      const before = transaction.beforeState.get(client) ?? 0;
+      if (after > before) pushRun(inserted, client, before, after - before);
+    }
+    const deleted: number[] = [];
+    for (const [client, items] of transaction.deleteSet.clients) {
+      for (const item of items) pushRun(deleted, client, item.clock, item.len);
+    }
+    if (inserted.length === 0 && deleted.length === 0) return;
+    const key = `${docName}\u0000${editor.userId}`;
+    let edit = this.pending.get(key);
+    if (!edit) {
+      edit = { docName, author: editor, from: now, to: now, inserted: [], deleted: [] };
+      this.pending.set(key, edit);
+    }
+    edit.to = now;
+    for (let i = 0; i < inserted.length; i += 3) pushRun(edit.inserted, inserted[i], inserted[i + 1], inserted[i + 2]);
+    for (let i = 0; i < deleted.length; i += 3) pushRun(edit.deleted, deleted[i], deleted[i + 1], deleted[i + 2]);
+    this.timer ??= setTimeout(() => void this.flush(), this.windowMs).unref();
+  }
+
+  /** Writes what is pending; resolves once everything observed so far is stored. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    this.writing = this.writing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await textEditModel(this.connection).insertMany(
+          batch.map((e) => ({ ...e, author: { userId: e.author.userId, name: e.author.name, org: e.author.org || null } })),
+        );
+      } catch (err) {
+        // Losing who wrote a passage never loses the passage: the text is stored by the collab store.
+        this.logger.error({ err, edits: batch.length }, 'who-wrote-what records not stored');
+      }
+    });
+    return this.writing;
+  }
+}
+
+/**
+ * The recorded changes of the given articles. No time window is needed: an item is inserted
+ * once and deleted at most once, so whatever a comparison shows was recorded exactly once.
+ */
+export async function authorshipOf(connection: Connection, articleIds: string[]): Promise<AuthorshipRecords> {
+  const docNames = articleIds.map((id) => `article:${id}`);
+  const docs = await textEditModel(connection).find({ docName: { $in: docNames } }).sort({ from: 1 }).lean();
+  const records: AuthorshipRecords = {};
+  for (const doc of docs) {
+    const id = doc.docName.slice('article:'.length);
+    const record = (records[id] ??= { inserted: [], deleted: [] });
+    const author: ChangeAuthor = { name: authorLabel({ name: doc.author?.name ?? '', org: doc.author?.org ?? null }), at: doc.to.toISOString() };
+    for (let i = 0; i + 2 < doc.inserted.length; i += 3) record.inserted.push({ client: doc.inserted[i], clock: doc.inserted[i + 1], len: doc.inserted[i + 2], author });
+    for (let i = 0; i + 2 < doc.deleted.length; i += 3) record.deleted.push({ client: doc.deleted[i], clock: doc.deleted[i + 1], len: doc.deleted[i + 2], author });
+  }
+  return records;
+}
+
