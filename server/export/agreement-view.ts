@@ -7,8 +7,7 @@ import { LABELS, STATUS_EXPLANATIONS, frenchDate, frenchPercent, frenchShortDate
  * in French: the renderers (PDF, DOCX) only lay it out. Built once from the snapshot so
  * that the three formats cannot drift apart.
  */
-export interface AgreementView {
-  fingerprint: string;
+export interface TextView {
   title: string;
   /** "Version « … » du 26 septembre 2023". */
   versionLine: string;
@@ -18,6 +17,11 @@ export interface AgreementView {
   preamble: Block[];
   titres: TitreView[];
   closing: ArticleView[];
+}
+
+/** A signed version: the text, then "Fait à…", the signature block and the validity annex. */
+export interface AgreementView extends TextView {
+  fingerprint: string;
   /** "Fait à Paris, le 26 septembre 2023". */
   madeAt: string;
   signatures: SignatureView[];
@@ -70,7 +74,27 @@ export interface AnnexView {
   versionHashes: string[];
 }
 
-function partyLine(p: SnapshotParty): PartyLine {
+/**
+ * A working version (any version not opened for signature, or the text in progress): the text
+ * alone, saying on every page that it is a working document, with no signature block.
+ */
+export interface WorkingView extends TextView {
+  /** « Document de travail — non signé ». */
+  notice: string;
+  /** What the notice means, on the title page. */
+  noticeDetail: string;
+}
+
+/** What a working version's export is made from (server/export/documents.ts builds it). */
+export interface WorkingDocument {
+  negotiationTitle: string;
+  version: { id: string; name: string; kind: string; createdAt: string; author: string | null };
+  /** With their weight in force, so that the unions come in the same order as in a signed text. */
+  parties: (Pick<SnapshotParty, 'shortName' | 'fullName' | 'college'> & { weight?: number })[];
+  text: SignedSnapshot['text'];
+}
+
+function partyLine(p: Pick<SnapshotParty, 'shortName' | 'fullName'>): PartyLine {
   return { shortName: p.shortName, designation: p.fullName.includes(p.shortName) ? p.fullName : `${p.fullName} (${p.shortName})` };
 }
 
@@ -79,13 +103,57 @@ function articleView(a: SnapshotArticle): ArticleView {
 }
 
 /** Employers first, then the unions by weight (heaviest first), the presidency never. */
-function sides(parties: SnapshotParty[]): { employers: SnapshotParty[]; unions: SnapshotParty[] } {
-  const byWeight = (a: SnapshotParty, b: SnapshotParty) => b.weight - a.weight || a.shortName.localeCompare(b.shortName, 'fr');
+function sides<P extends Pick<SnapshotParty, 'shortName' | 'college'> & { weight?: number }>(parties: P[]): { employers: P[]; unions: P[] } {
+  const byWeight = (a: P, b: P) => (b.weight ?? 0) - (a.weight ?? 0) || a.shortName.localeCompare(b.shortName, 'fr');
   return {
     employers: parties.filter((p) => p.college === 'employer').sort(byWeight),
     unions: parties.filter((p) => p.college === 'union').sort(byWeight),
   };
 }
+
+function textView(title: string, versionLine: string, parties: (Pick<SnapshotParty, 'shortName' | 'fullName' | 'college'> & { weight?: number })[], text: SignedSnapshot['text']): TextView {
+  const { employers, unions } = sides(parties);
+  return {
+    title,
+    versionLine,
+    employers: employers.map(partyLine),
+    unions: unions.map(partyLine),
+    partiesClause: text.partiesClause,
+    preamble: text.preamble,
+    titres: text.titres.map((t) => ({
+      label: t.number ? `${LABELS.titre} ${t.number}`.toUpperCase() : null,
+      heading: t.heading ? t.heading.toLocaleUpperCase('fr') : null,
+      chapitres: t.chapitres.map((c) => ({
+        label: c.number ? `${LABELS.chapitre} ${c.number}` : null,
+        heading: c.heading,
+        articles: c.articles.map(articleView),
+      })),
+    })),
+    closing: text.closingClauses.map(articleView),
+  };
+}
+
+/** The text of a working version, with its notice and without anything a signature would add. */
+export function buildWorkingView(document: WorkingDocument): WorkingView {
+  const { version } = document;
+  const kind = WORKING_KINDS[version.kind] ?? '';
+  const versionLine =
+    version.kind === 'live'
+      ? `${LABELS.liveText} au ${frenchDate(version.createdAt)}`
+      : `${LABELS.version} « ${version.name} » du ${frenchDate(version.createdAt)}${kind ? ` (${kind})` : ''}`;
+  return {
+    ...textView(document.negotiationTitle, versionLine, document.parties, document.text),
+    notice: LABELS.workingNotice,
+    noticeDetail: LABELS.workingNoticeDetail,
+  };
+}
+
+const WORKING_KINDS: Record<string, string> = {
+  manual: 'version enregistrée',
+  session: 'fin de séance',
+  merge: 'amendement intégré',
+  signature: 'ouverture à la signature',
+};
 
 export function buildAgreementView(snapshot: SignedSnapshot, fingerprint = fingerprintOf(snapshot)): AgreementView {
   const { text, assessment } = snapshot;
@@ -112,22 +180,7 @@ export function buildAgreementView(snapshot: SignedSnapshot, fingerprint = finge
 
   return {
     fingerprint,
-    title: text.title,
-    versionLine: `${LABELS.version} « ${snapshot.version.name} » du ${frenchDate(snapshot.version.createdAt)}`,
-    employers: employers.map(partyLine),
-    unions: unions.map(partyLine),
-    partiesClause: text.partiesClause,
-    preamble: text.preamble,
-    titres: text.titres.map((t) => ({
-      label: t.number ? `${LABELS.titre} ${t.number}`.toUpperCase() : null,
-      heading: t.heading ? t.heading.toLocaleUpperCase('fr') : null,
-      chapitres: t.chapitres.map((c) => ({
-        label: c.number ? `${LABELS.chapitre} ${c.number}` : null,
-        heading: c.heading,
-        articles: c.articles.map(articleView),
-      })),
-    })),
-    closing: text.closingClauses.map(articleView),
+    ...textView(text.title, `${LABELS.version} « ${snapshot.version.name} » du ${frenchDate(snapshot.version.createdAt)}`, snapshot.parties, text),
     madeAt: `Fait à ${text.place}, le ${frenchDate(text.date)}`,
     signatures,
     annex: {

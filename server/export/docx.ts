@@ -19,7 +19,7 @@ import {
   type IParagraphOptions,
 } from 'docx';
 import type { Block, SignedSnapshot } from '../../shared/snapshot.ts';
-import { buildAgreementView, type AgreementView, type ArticleView, type SignatureView } from './agreement-view.ts';
+import { buildAgreementView, type AgreementView, type ArticleView, type SignatureView, type TextView, type WorkingView } from './agreement-view.ts';
 import { fingerprint as fingerprintOf } from './canonical-json.ts';
 import { LABELS, frenchSpacing } from './french.ts';
 
@@ -38,6 +38,31 @@ const ORDERED = 'article-ordered-list';
 
 const t = frenchSpacing;
 
+export const STYLES = {
+  default: {
+    document: { run: { font: FONT, size: BODY }, paragraph: { spacing: { after: 120, line: 264 } } },
+    title: { run: { font: FONT, size: 30, bold: true, color: '000000' }, paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 120 } } },
+    heading1: {
+      run: { font: FONT, size: 24, bold: true, color: '000000' },
+      paragraph: { alignment: AlignmentType.CENTER, spacing: { before: 360, after: 240 }, keepNext: true },
+    },
+    heading2: {
+      run: { font: FONT, size: 22, bold: true, color: '000000' },
+      paragraph: { alignment: AlignmentType.CENTER, spacing: { before: 240, after: 160 }, keepNext: true },
+    },
+    heading3: { run: { font: FONT, size: BODY, bold: true, color: '000000' }, paragraph: { spacing: { before: 200, after: 120 }, keepNext: true } },
+  },
+};
+
+export const NUMBERING = {
+  config: [
+    {
+      reference: ORDERED,
+      levels: [{ level: 0, format: LevelFormat.DECIMAL, text: '%1°', alignment: AlignmentType.START, style: { paragraph: { indent: { left: 720, hanging: 360 } } } }],
+    },
+  ],
+};
+
 export async function renderDocx(snapshot: SignedSnapshot): Promise<Buffer> {
   const fingerprint = fingerprintOf(snapshot);
   const view = buildAgreementView(snapshot, fingerprint);
@@ -55,29 +80,8 @@ export async function renderDocx(snapshot: SignedSnapshot): Promise<Buffer> {
       { name: 'versionId', value: snapshot.version.id },
       { name: 'validityStatus', value: snapshot.assessment.status },
     ],
-    styles: {
-      default: {
-        document: { run: { font: FONT, size: BODY }, paragraph: { spacing: { after: 120, line: 264 } } },
-        title: { run: { font: FONT, size: 30, bold: true, color: '000000' }, paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 120 } } },
-        heading1: {
-          run: { font: FONT, size: 24, bold: true, color: '000000' },
-          paragraph: { alignment: AlignmentType.CENTER, spacing: { before: 360, after: 240 }, keepNext: true },
-        },
-        heading2: {
-          run: { font: FONT, size: 22, bold: true, color: '000000' },
-          paragraph: { alignment: AlignmentType.CENTER, spacing: { before: 240, after: 160 }, keepNext: true },
-        },
-        heading3: { run: { font: FONT, size: BODY, bold: true, color: '000000' }, paragraph: { spacing: { before: 200, after: 120 }, keepNext: true } },
-      },
-    },
-    numbering: {
-      config: [
-        {
-          reference: ORDERED,
-          levels: [{ level: 0, format: LevelFormat.DECIMAL, text: '%1°', alignment: AlignmentType.START, style: { paragraph: { indent: { left: 720, hanging: 360 } } } }],
-        },
-      ],
-    },
+    styles: STYLES,
+    numbering: NUMBERING,
     sections: [
       {
         properties: { page: { margin: { top: 1418, bottom: 1418, left: 1418, right: 1418 } } },
@@ -87,6 +91,56 @@ export async function renderDocx(snapshot: SignedSnapshot): Promise<Buffer> {
     ],
   });
   return Packer.toBuffer(doc);
+}
+
+/**
+ * A working version as DOCX: the text only (no "Fait à…", signatures or annex), with
+ * « Document de travail — non signé » under the title and in every footer.
+ */
+export async function renderWorkingDocx(view: WorkingView): Promise<Buffer> {
+  const builder = new Builder();
+  const doc = new Document({
+    title: view.title,
+    subject: `${view.versionLine} – ${view.notice}`,
+    creator: 'Espace de négociation collective',
+    lastModifiedBy: 'Espace de négociation collective',
+    description: view.noticeDetail,
+    keywords: 'document de travail',
+    styles: STYLES,
+    numbering: NUMBERING,
+    sections: [
+      {
+        properties: { page: { margin: { top: 1418, bottom: 1418, left: 1418, right: 1418 } } },
+        footers: { default: noticeFooter(view.notice) },
+        children: builder.working(view),
+      },
+    ],
+  });
+  return Packer.toBuffer(doc);
+}
+
+function noticeFooter(notice: string): Footer {
+  return new Footer({
+    children: [
+      new Paragraph({
+        tabStops: [{ type: TabStopType.RIGHT, position: TabStopPosition.MAX }],
+        children: [
+          new TextRun({ text: t(notice), italics: true, size: 16, color: '8A1C1C' }),
+          new TextRun({ children: ['\t', `${LABELS.page} `, PageNumber.CURRENT, ' / ', PageNumber.TOTAL_PAGES], size: 18 }),
+        ],
+      }),
+    ],
+  });
+}
+
+/** The notice of a working document, boxed in red under its title. */
+export function noticeParagraphs(notice: string, detail: string): Paragraph[] {
+  const box = { style: BorderStyle.SINGLE, size: 8, color: '8A1C1C', space: 4 };
+  const border = { top: box, bottom: box, left: box, right: box };
+  return [
+    new Paragraph({ border, alignment: AlignmentType.CENTER, spacing: { after: 0 }, children: [new TextRun({ text: t(notice.toLocaleUpperCase('fr')), bold: true, color: '8A1C1C' })] }),
+    new Paragraph({ border, alignment: AlignmentType.CENTER, spacing: { after: 360 }, children: [new TextRun({ text: t(detail), italics: true, size: 18 })] }),
+  ];
 }
 
 function footer(fingerprint: string): Footer {
@@ -110,7 +164,18 @@ class Builder {
   private orderedLists = 0;
 
   agreement(view: AgreementView): Child[] {
-    const out: Child[] = [...this.titlePage(view)];
+    const out: Child[] = [...this.titlePage(view), ...this.body(view)];
+    out.push(new Paragraph({ text: t(view.madeAt), spacing: { before: 480, after: 360 }, keepNext: true }), signatureTable(view.signatures));
+    out.push(...annex(view));
+    return out;
+  }
+
+  working(view: WorkingView): Child[] {
+    return [...this.titlePage(view), ...noticeParagraphs(view.notice, view.noticeDetail), ...this.body(view)];
+  }
+
+  private body(view: TextView): Child[] {
+    const out: Child[] = [];
     if (view.preamble.length > 0) out.push(heading(LABELS.preamble, HeadingLevel.HEADING_1), ...view.preamble.flatMap((b) => this.block(b)));
     for (const titre of view.titres) {
       if (titre.label || titre.heading) out.push(heading([titre.label, titre.heading].filter(Boolean).join('\n'), HeadingLevel.HEADING_1));
@@ -124,12 +189,10 @@ class Builder {
       out.push(heading(LABELS.closing.toLocaleUpperCase('fr'), HeadingLevel.HEADING_1));
       for (const a of view.closing) out.push(...this.article(a, HeadingLevel.HEADING_2));
     }
-    out.push(new Paragraph({ text: t(view.madeAt), spacing: { before: 480, after: 360 }, keepNext: true }), signatureTable(view.signatures));
-    out.push(...annex(view));
     return out;
   }
 
-  private titlePage(view: AgreementView): Paragraph[] {
+  private titlePage(view: TextView): Paragraph[] {
     const party = (designation: string, last: boolean) => new Paragraph({ text: t(`${designation}${last ? '' : ' ;'}`), spacing: { after: 60 } });
     return [
       new Paragraph({ text: t(view.title), heading: HeadingLevel.TITLE, spacing: { before: 480, after: 120 } }),

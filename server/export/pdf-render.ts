@@ -17,9 +17,10 @@ export interface PdfDescription {
  * footers, written last, can say "n / N". The metadata is dated `at`, never now: pdfkit derives
  * the file ID from it, and the same input must render the same bytes.
  */
-export function a4Document(margin: number, description: PdfDescription, at: Date): Doc {
+export function a4Document(margin: number, description: PdfDescription, at: Date, layout: 'portrait' | 'landscape' = 'portrait'): Doc {
   return new PDFDocument({
     size: 'A4',
+    layout,
     margins: { top: margin, bottom: margin, left: margin, right: margin },
     bufferPages: true,
     lang: 'fr-FR',

@@ -1,5 +1,5 @@
 import type { Block, SignedSnapshot } from '../../shared/snapshot.ts';
-import { buildAgreementView, type AgreementView, type ArticleView, type SignatureView } from './agreement-view.ts';
+import { buildAgreementView, type AgreementView, type ArticleView, type SignatureView, type TextView, type WorkingView } from './agreement-view.ts';
 import { canonicalJson, fingerprint as fingerprintOf } from './canonical-json.ts';
 import { LABELS } from './french.ts';
 import { chooseFonts } from './pdf-fonts.ts';
@@ -36,6 +36,16 @@ export async function renderPdf(snapshot: SignedSnapshot): Promise<Buffer> {
   return collectPdf(doc, () => new Layout(doc, fonts).agreement(view));
 }
 
+/**
+ * A working version as PDF: the same layout as the signed text, without "Fait à…", signatures
+ * or annex; « Document de travail — non signé » under the title and in every footer.
+ */
+export async function renderWorkingPdf(view: WorkingView, at: Date): Promise<Buffer> {
+  const fonts = chooseFonts(JSON.stringify(view));
+  const doc = a4Document(MARGIN, { Title: view.title, Subject: `${view.versionLine} – ${view.notice}`, Keywords: 'document de travail' }, at);
+  return collectPdf(doc, () => new Layout(doc, fonts).working(view));
+}
+
 class Layout extends PdfLayout {
   private text(s: string, font: string, size: number, options: PDFKit.Mixins.TextOptions = {}): void {
     this.doc.font(font).fontSize(size).text(this.t(s), this.left, this.doc.y, { width: this.width, lineGap: 2, ...options });
@@ -51,6 +61,33 @@ class Layout extends PdfLayout {
 
   agreement(view: AgreementView): void {
     this.titlePage(view);
+    this.body(view);
+    this.signatures(view);
+    this.annex(view);
+    this.footers(`SHA-256 ${view.fingerprint}`, this.fonts.mono, 6.5);
+  }
+
+  working(view: WorkingView): void {
+    this.titlePage(view);
+    this.noticeBox(view.notice, view.noticeDetail);
+    this.body(view);
+    this.footers(`${view.notice} · ${view.versionLine}`, this.fonts.italic, 8);
+  }
+
+  private noticeBox(notice: string, detail: string): void {
+    const doc = this.doc;
+    const top = doc.y;
+    doc.y = top + 8;
+    doc.font(this.fonts.bold).fontSize(12).fillColor('#8a1c1c').text(this.t(notice.toLocaleUpperCase('fr')), this.left + 10, doc.y, { width: this.width - 20, align: 'center', paragraphGap: 3 });
+    doc.font(this.fonts.italic).fontSize(9).fillColor('black').text(this.t(detail), this.left + 10, doc.y, { width: this.width - 20, align: 'center' });
+    const bottom = doc.y + 8;
+    doc.rect(this.left, top, this.width, bottom - top).lineWidth(1).strokeColor('#8a1c1c').stroke();
+    doc.strokeColor('black');
+    doc.x = this.left;
+    doc.y = bottom + GAP * 2;
+  }
+
+  private body(view: TextView): void {
     this.blocks(view.preamble, view.preamble.length > 0 ? LABELS.preamble : null);
     for (const titre of view.titres) {
       if (titre.label || titre.heading) {
@@ -74,12 +111,9 @@ class Layout extends PdfLayout {
       this.centered(LABELS.closing.toLocaleUpperCase('fr'), this.fonts.bold, 12, GAP * 2);
       view.closing.forEach((a) => this.article(a));
     }
-    this.signatures(view);
-    this.annex(view);
-    this.footers(view.fingerprint);
   }
 
-  private titlePage(view: AgreementView): void {
+  private titlePage(view: TextView): void {
     this.doc.moveDown(2);
     this.centered(view.title, this.fonts.bold, 15, GAP);
     this.centered(view.versionLine, this.fonts.italic, 9.5, GAP * 4);
@@ -240,8 +274,8 @@ class Layout extends PdfLayout {
     doc.moveDown(0.8);
   }
 
-  /** "Page n / N" on the right and the fingerprint on the left of every footer. */
-  private footers(fingerprint: string): void {
+  /** "Page n / N" on the right and what the document is (its fingerprint, or that it is a working document) on the left of every footer. */
+  private footers(left: string, font: string, size: number): void {
     const doc = this.doc;
     const range = doc.bufferedPageRange();
     for (let i = range.start; i < range.start + range.count; i++) {
@@ -251,7 +285,7 @@ class Layout extends PdfLayout {
       doc.page.margins.bottom = 0;
       const y = doc.page.height - bottomMargin + 24;
       doc.moveTo(this.left, y - 6).lineTo(this.left + this.width, y - 6).lineWidth(0.4).strokeColor('#999999').stroke();
-      doc.font(this.fonts.mono).fontSize(6.5).fillColor('#555555').text(`SHA-256 ${fingerprint}`, this.left, y, { width: this.width, lineBreak: false });
+      doc.font(font).fontSize(size).fillColor('#555555').text(this.t(left), this.left, y, { width: this.width, lineBreak: false });
       doc
         .font(this.fonts.regular)
         .fontSize(9)

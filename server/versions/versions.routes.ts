@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { Capability } from '../app.ts';
 import { AppError } from '../common/app-error.ts';
@@ -5,18 +6,32 @@ import { requireActor, type Actor } from '../access/access.service.ts';
 import { collabOf } from '../collab/collab.capability.ts';
 import { stampOf } from '../events/event-log.ts';
 import { httpCommand } from '../http/http-command.ts';
+import { exportAmendmentBook, exportComparison, exportWorkingVersion, parseWorkingFormat, type RenderedDocument } from '../export/documents.ts';
+import { TextEditRecorder } from './text-edits.ts';
 import { versionModel } from './version.model.ts';
 import { compareVersions, createVersion, listVersions, readVersion } from './versions.service.ts';
 
 const CompareQuerySchema = z.object({ from: z.string().min(1).max(40), to: z.string().min(1).max(40) });
 
-/** Versions of an agreement: list, take, read, compare. */
+/** Versions of an agreement: list, take, read, compare, and export any of them or any comparison as working documents. */
 export const registerVersions: Capability = async (ctx) => {
   const { connection } = ctx.db;
   await versionModel(connection).createIndexes();
   const { api } = ctx;
   const deps = () => ({ connection, store: collabOf(ctx).store, events: ctx.events });
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;
+
+  // Who wrote what: every change an editor makes to an article is recorded, for the tracked changes of comparisons.
+  const edits = new TextEditRecorder(connection, ctx.logger);
+  collabOf(ctx).onEdit((doc, editor, transaction) => edits.observe(doc.name, editor, transaction));
+  ctx.onClose(() => edits.flush());
+
+  const send = (res: import('express').Response, file: RenderedDocument) => {
+    res.setHeader('Content-Type', file.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.end(file.body);
+  };
 
   api.get('/negotiations/:negotiationId/versions', requireActor('negotiation:read'), async (_req, res) => {
     res.json(await listVersions(connection, actorOf(res.locals).negotiationId));
@@ -37,6 +52,42 @@ export const registerVersions: Capability = async (ctx) => {
 
   api.get('/negotiations/:negotiationId/versions/:versionId', requireActor('negotiation:read'), async (req, res) => {
     res.json(await readVersion(connection, actorOf(res.locals).negotiationId, String(req.params.versionId)));
+  });
+
+  // A version opened for signature is exported as signed (server/signature); any other version, and
+  // the text in progress (`live`), as a working document.
+  api.get('/negotiations/:negotiationId/versions/:versionId/export.:format', requireActor('export:download'), async (req, res, next) => {
+    const versionId = String(req.params.versionId);
+    const format = String(req.params.format);
+    if (format !== 'pdf' && format !== 'docx') return next();
+    const actor = actorOf(res.locals);
+    if (versionId !== 'live') {
+      const version = Types.ObjectId.isValid(versionId) ? await versionModel(connection).findOne({ _id: versionId, negotiationId: actor.negotiationId }, { kind: 1 }).lean() : null;
+      if (!version) throw new AppError('NOT_FOUND', 'Version introuvable.');
+      if (version.kind === 'signature') return next();
+    }
+    const file = await exportWorkingVersion(deps(), actor.negotiationId, versionId, parseWorkingFormat(format), new Date());
+    ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, version: versionId, format }, 'working version exported');
+    send(res, file);
+  });
+
+  api.get('/negotiations/:negotiationId/compare/export.:format', requireActor('export:download'), async (req, res) => {
+    const format = parseWorkingFormat(String(req.params.format));
+    const parsed = CompareQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez deux versions : from et to (un identifiant ou live).');
+    const actor = actorOf(res.locals);
+    await edits.flush(); // the latest changes are attributed too
+    const file = await exportComparison(deps(), actor.negotiationId, parsed.data.from, parsed.data.to, format, new Date());
+    ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, from: parsed.data.from, to: parsed.data.to, format }, 'comparison exported');
+    send(res, file);
+  });
+
+  api.get('/negotiations/:negotiationId/amendments/book.:format', requireActor('export:download'), async (req, res) => {
+    const format = parseWorkingFormat(String(req.params.format));
+    const actor = actorOf(res.locals);
+    const file = await exportAmendmentBook(deps(), actor.negotiationId, format, new Date());
+    ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, format }, 'amendment book exported');
+    send(res, file);
   });
 
   api.get('/negotiations/:negotiationId/compare', requireActor('negotiation:read'), async (req, res) => {

@@ -75,7 +75,7 @@ const ownBytes = (b: Buffer | { buffer: Uint8Array } | Uint8Array): Uint8Array =
   (b instanceof Uint8Array ? b : new Uint8Array((b as { buffer: Uint8Array }).buffer)).slice();
 
 /** A version as stored, to be read in a worker. */
-async function loadVersion(connection: Connection, negotiationId: string, versionId: string): Promise<StoredVersion> {
+export async function loadVersion(connection: Connection, negotiationId: string, versionId: string): Promise<StoredVersion> {
   if (!Types.ObjectId.isValid(versionId)) throw new AppError('NOT_FOUND', 'Version introuvable.');
   const doc = await versionModel(connection).findOne({ _id: versionId, negotiationId }).lean();
   if (!doc) throw new AppError('NOT_FOUND', 'Version introuvable.');
@@ -90,6 +90,18 @@ async function loadVersion(connection: Connection, negotiationId: string, versio
     },
     structure: ownBytes(doc.structure as unknown as Buffer),
     articles: doc.articles.map((a) => ({ articleId: a.articleId, state: ownBytes(a.state as unknown as Buffer) })),
+  };
+}
+
+/** The live text as a stored version would hold it (its outline's and articles' states now), named « Texte en cours ». */
+export async function liveStoredVersion(deps: VersionDeps, negotiationId: string, now = new Date()): Promise<StoredVersion> {
+  const structure = await deps.store.encodeState(agreementDocName(negotiationId));
+  const articles: StoredVersion['articles'] = [];
+  for (const entry of structureOfState(structure)) articles.push({ articleId: entry.id, state: await deps.store.encodeState(articleDocName(entry.id)) });
+  return {
+    head: { id: 'live', name: 'Texte en cours', kind: 'live', reason: '', createdAt: now.toISOString(), createdBy: null },
+    structure,
+    articles,
   };
 }
 

@@ -226,14 +226,19 @@ describe('the signature campaign, its validity and its signed exports', () => {
       expect((await fetch(`${server.url}/api/verify`, { method: 'POST' })).status).toBe(400);
     });
 
-    it('exports only a version that was opened for signature, to members only', async () => {
+    it('exports as signed only a version that was opened for signature, to members only; any other is a working document', async () => {
       expect((await call(server, `/negotiations/${cppni}/versions/${versionId}/export.pdf`)).status).toBe(401);
       expect((await call(server, `/negotiations/${cppni}/versions/${versionId}/export.exe`, { cookie: who('delegue@cfdt.demo') })).status).toBe(404);
       const manual = await json<VersionSummary>(
         await call(server, `/negotiations/${cppni}/versions`, { cookie: who('negociateur@axess.demo'), body: { name: 'Brouillon' } }),
         201,
       );
-      expect((await call(server, `/negotiations/${cppni}/versions/${manual.id}/export.pdf`, { cookie: who('delegue@cfdt.demo') })).status).toBe(404);
+      // The signed formats are the signature's; a manual version's PDF says it is a working document (issue 16).
+      expect((await call(server, `/negotiations/${cppni}/versions/${manual.id}/export.json`, { cookie: who('delegue@cfdt.demo') })).status).toBe(404);
+      const working = await call(server, `/negotiations/${cppni}/versions/${manual.id}/export.pdf`, { cookie: who('delegue@cfdt.demo') });
+      expect(working.status).toBe(200);
+      expect(working.headers.get('x-fingerprint-sha256')).toBeNull();
+      expect(working.headers.get('content-disposition')).toContain('document-de-travail');
     });
   });
 
