@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { watchAccess } from '../lib/access-end.svelte.ts';
 import type { Ack } from '../../../shared/errors.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
 import type { JoinResult } from '../../../shared/channel.ts';
@@ -26,6 +27,7 @@ export class NegotiationFeed {
   constructor(negotiationId: string) {
     this.negotiationId = negotiationId;
     this.socket = io({ transports: ['websocket'], withCredentials: true });
+    watchAccess(this.socket);
     this.socket.on('connect', () => this.join());
     this.socket.on('disconnect', () => (this.live = false));
     this.socket.on('negotiation:event', (event: NegotiationEvent) => this.receive([event]));

@@ -2,6 +2,8 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { organisationColor, type PresenceUser } from '../../../shared/presence.ts';
 import { readStructure, type StructureEntry } from '../../../shared/structure.ts';
+import { isFinalClose } from '../../../shared/collab/close-codes.ts';
+import { accessEnd } from '../lib/access-end.svelte.ts';
 import { AdoptingWebSocket, yjsUrl } from '../lib/early-sync.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
@@ -37,6 +39,14 @@ export class CollabDoc {
       maxBackoffTime: 2500,
       // The socket the app opened for this document as soon as the URL named it, if any (lib/early-sync.ts).
       WebSocketPolyfill: AdoptingWebSocket,
+      // Only an ended session (4401) or mandate (4403) stops the editor: a peer timeout or a
+      // busy process (4408, 4503) is worth another try.
+      shouldReconnect: (event) => !isFinalClose(event.code),
+    });
+    // Access ended: the person is told and the page leaves, instead of « hors ligne » for ever.
+    this.provider.on('closed', ({ code }) => {
+      this.state = 'offline';
+      accessEnd.yjsClosed(code);
     });
     this.provider.awareness.setLocalStateField('user', identity);
     this.provider.on('status', ({ status }: { status: string }) => {

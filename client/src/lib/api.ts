@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../../shared/errors.ts';
+import { accessEnd } from './access-end.svelte.ts';
 
 /** A failed API call: the server's error code and HTTP status (0 when the server was unreachable). */
 export class ApiError extends Error {
@@ -70,6 +71,9 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const payload = await response.json().catch(() => null);
   if (!response.ok) {
     const retryAfter = Number(response.headers.get('retry-after')) || undefined;
+    // A page's call refused for want of a session: it ended behind this tab (App says so). The
+    // session check itself and the sign-in forms answer their own 401s.
+    if (response.status === 401 && payload?.error?.code === 'UNAUTHENTICATED' && path !== '/me' && !path.startsWith('/auth/')) accessEnd.sessionEnded();
     throw new ApiError(response.status, payload?.error?.code ?? 'INTERNAL', payload?.error?.message ?? '', retryAfter);
   }
   return payload as T;

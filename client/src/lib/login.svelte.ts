@@ -1,3 +1,4 @@
+import { accessEnd } from './access-end.svelte.ts';
 import { api, ApiError } from './api.ts';
 import { describeError } from './errors.ts';
 import { t } from './i18n.svelte.ts';
@@ -21,6 +22,7 @@ export class LoginForm {
     try {
       await session.signIn(this.email.trim(), this.password);
       this.password = '';
+      accessEnd.dismiss();
       return true;
     } catch (err) {
       this.error = err instanceof ApiError && err.code === 'BAD_REQUEST' ? t('login.malformed') : describeError(err);

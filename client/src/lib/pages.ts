@@ -23,6 +23,7 @@ const PAGES: Record<RouteName, () => Promise<{ default: unknown }>> = {
   signature: () => import('../signature/SignaturePage.svelte'),
   positions: () => import('../positions/PositionsPage.svelte'),
   notFound: () => import('../pages/NotFoundPage.svelte'),
+  account: () => import('../account/AccountPage.svelte'),
 };
 
 const loaded = new Map<RouteName, Page>();

@@ -14,6 +14,7 @@ const ROUTES = {
   positions: '/negotiations/:id/positions',
   invitation: '/invitations/:token',
   verifier: '/verifier',
+  account: '/compte',
 } as const;
 
 export type RouteName = keyof typeof ROUTES | 'notFound';

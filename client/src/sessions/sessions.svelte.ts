@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { watchAccess } from '../lib/access-end.svelte.ts';
 import type { Ack } from '../../../shared/errors.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
 import type { MembersView, NegotiationDetail } from '../../../shared/identity.ts';
@@ -41,6 +42,7 @@ export class NegotiationChannel {
     this.negotiationId = negotiationId;
     this.onEvent = onEvent;
     this.socket = io({ transports: ['websocket'] });
+    watchAccess(this.socket);
     this.socket.on('connect', () => void this.join());
     this.socket.on('disconnect', () => (this.connected = false));
     this.socket.on('negotiation:event', (event: NegotiationEvent) => {

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { watchAccess } from '../lib/access-end.svelte.ts';
 import { rolesAllow, type Action, type Role } from '../../../shared/access.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
 import type { JoinResult } from '../../../shared/channel.ts';
@@ -104,6 +105,7 @@ export class SignatureCampaign {
         void this.load();
       });
     };
+    watchAccess(socket);
     socket.on('connect', () => join());
     socket.on('disconnect', () => (this.live = false));
     socket.on('negotiation:event', (event: NegotiationEvent) => {
