@@ -1,6 +1,6 @@
 import type { AmendmentMerged, AmendmentStep, AmendmentWritten } from './amendments/amendment.ts';
 import type { AnnotationCreatedPayload, AnnotationRepliedPayload, AnnotationStatePayload } from './annotations/annotation.ts';
-import type { MandateChangedPayload, MandateSuspensionPayload, MemberJoinedPayload } from './identity.ts';
+import type { LeadInvitedPayload, MandateChangedPayload, MandateSuspensionPayload, MemberJoinedPayload } from './identity.ts';
 import type { PositionDeclaredPayload } from './positions/position.ts';
 import type {
   AgendaUpdatedPayload,
@@ -94,6 +94,7 @@ export const EVENTS = {
   'member:revoked': member<MandateChangedPayload>(),
   'member:suspended': member<MandateSuspensionPayload>(),
   'member:reinstated': member<MandateSuspensionPayload>(),
+  'member:lead-invited': member<LeadInvitedPayload>(),
 
   'position:declared': position<PositionDeclaredPayload>(),
 

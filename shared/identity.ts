@@ -163,6 +163,17 @@ export interface MemberJoinedPayload extends MandatePayload {
 export interface MandateChangedPayload extends MandatePayload {
   membershipId: string;
 }
+/**
+ * What `member:lead-invited` carries: the secretariat convened an organisation by inviting its
+ * first delegation lead. Announced to the whole committee; the invitee's address is theirs
+ * and is not in it.
+ */
+export interface LeadInvitedPayload {
+  organisationId: string;
+  /** The organisation's short name, as the committee reads it. */
+  organisation: string;
+  invitedBy: string;
+}
 /** What `member:suspended` (with its reason) and `member:reinstated` (reason null) carry. */
 export interface MandateSuspensionPayload extends MandateChangedPayload {
   reason: string | null;

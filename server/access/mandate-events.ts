@@ -23,6 +23,8 @@ function mandateVisibility(payload: { organisationId: string }): Visibility {
  */
 export function readVisibility(event: { type: string; payload: unknown; actor: string; org: string | null; visibility: Visibility }): Visibility {
   if (streamOf(event.type) !== 'member' || event.visibility.scope !== 'committee') return event.visibility;
+  // The convening of an organisation (its first lead invited) is the committee's business.
+  if (event.type === 'member:lead-invited') return event.visibility;
   const organisationId = (event.payload as { organisationId?: unknown } | null)?.organisationId;
   if (typeof organisationId === 'string') return mandateVisibility({ organisationId });
   // A record without its organisation: only the delegation that made the change sees it.

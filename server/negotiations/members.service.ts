@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { isFirstLeadInvitation, mayGrant, type Role } from '../../shared/access.ts';
-import type { InvitationKind, Member, MembersView, OrgCollege, PendingInvitation, SentInvitation } from '../../shared/identity.ts';
+import type { InvitationKind, LeadInvitedPayload, Member, MembersView, OrgCollege, PendingInvitation, SentInvitation } from '../../shared/identity.ts';
 import { can, canFor, type Actor } from '../access/access.service.ts';
 import { mandateEvent } from '../access/mandate-events.ts';
 import { stampOf, type EventLog } from '../events/event-log.ts';
@@ -126,9 +126,11 @@ export async function invite(
   const { connection } = deps;
   const { party, negotiation } = await partyOf(connection, actor.negotiationId, request.organisationId);
   const ownOrganisation = actor.org.id === party.id && canFor(actor, 'delegation:manage', party.id);
+  let convening = false;
   if (ownOrganisation) {
     assertMayGrant(actor, party, request.roles);
   } else if (can(actor, 'members:oversee') && isFirstLeadInvitation(request.roles)) {
+    convening = true;
     const [seated, pending] = await Promise.all([
       membershipModel(connection).exists({ negotiationId: actor.negotiationId, organisationId: party.id, revokedAt: null }),
       invitationModel(connection).exists({
@@ -183,6 +185,11 @@ export async function invite(
     ],
     now,
   );
+  if (convening) {
+    // The committee hears that the secretariat convened this organisation (not who was invited).
+    const payload: LeadInvitedPayload = { organisationId: party.id, organisation: party.shortName, invitedBy: actor.user.name };
+    await deps.events.record(actor.negotiationId, stampOf(actor), [{ type: 'member:lead-invited', payload, visibility: { scope: 'committee' } }], now);
+  }
   return { id: link.id, email: request.email, expiresAt: link.expiresAt.toISOString() };
 }
 

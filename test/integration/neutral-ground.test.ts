@@ -3,6 +3,7 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { call, login } from '../helpers/auth.ts';
 import { addMember, addNegotiation, seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { expectMail, mailTo, outbox } from '../helpers/mailbox.ts';
+import { connect, join } from './realtime-client.ts';
 
 type MemberRow = { id: string; user: { email: string }; organisation: { shortName: string }; roles: string[]; suspension: unknown };
 
@@ -141,6 +142,22 @@ describe('each organisation governs its own people', () => {
     expect(mail.text).toMatch(/responsable de délégation/);
     // A second "first lead" while the first invitation is pending: refused.
     expect((await first('autre@fo.test')).status).toBe(409);
+
+    // The committee hears of it — another organisation's delegate, on a real socket — without the invitee's address.
+    await negotiationModel(server.app.context.db.connection).updateOne(
+      { _id: otherId },
+      { $push: { parties: { organisationId: ids.organisations.CGT, weight: 0, representative: false, source: null } } },
+    );
+    await addMember(server, { email: 'delegue@cgt.convoque.test', negotiationId: otherId, organisationId: ids.organisations.CGT, roles: ['delegate'] });
+    const socket = await connect(server, await login(server, 'delegue@cgt.convoque.test'));
+    try {
+      const announced = (await join(socket, otherId)).events.filter((e) => e.type === 'member:lead-invited');
+      expect(announced).toHaveLength(1);
+      expect(announced[0]).toMatchObject({ payload: { organisationId: ids.organisations.FO, organisation: 'FO' }, visibility: { scope: 'committee' } });
+      expect(JSON.stringify(announced[0])).not.toMatch(/responsable@fo\.test/);
+    } finally {
+      socket.close();
+    }
   });
 
   it('the secretariat suspends a mandate with a reason: access stops, the organisation is told, nothing is granted; then lifts it', async () => {

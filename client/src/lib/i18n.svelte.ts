@@ -537,6 +537,7 @@ const fr = {
   'account.emailInvalid': 'Indiquez une adresse e-mail valide.',
   'access.sessionEnded': 'Votre session a pris fin (déconnexion depuis un autre appareil, changement de mot de passe ou expiration). Reconnectez-vous pour continuer.',
   'access.mandateEnded': 'Votre mandat dans cette négociation a pris fin (retiré ou suspendu) : vous n’y avez plus accès.',
+  'activity.event.member:lead-invited': 'Le secrétariat invite le premier responsable de délégation de {organisation}',
 };
 
 const en: Record<keyof typeof fr, string> = {
@@ -1077,6 +1078,7 @@ const en: Record<keyof typeof fr, string> = {
   'account.emailInvalid': 'Enter a valid email address.',
   'access.sessionEnded': 'Your session ended (signed out from another device, password changed or expired). Sign in again to go on.',
   'access.mandateEnded': 'Your mandate in this negotiation ended (revoked or suspended): you no longer have access to it.',
+  'activity.event.member:lead-invited': 'The secretariat invites the first delegation lead of {organisation}',
 };
 
 const messages = { fr, en };
