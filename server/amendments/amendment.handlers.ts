@@ -6,7 +6,7 @@ import { onCommand } from '../access/socket-command.ts';
 import { AppError } from '../common/app-error.ts';
 import { draftAmendment, getAmendment, listAmendments, mergeAmendment, moveAmendment, tableAmendment } from './amendment.service.ts';
 
-const ListQuerySchema = z.object({
+export const AmendmentListQuerySchema = z.object({
   articleId: z.string().trim().min(1).max(100).optional(),
   status: z.enum(AMENDMENT_STATUSES).optional(),
 });
@@ -35,7 +35,7 @@ export const registerAmendments: Capability = (ctx) => {
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;
 
   ctx.api.get('/negotiations/:negotiationId/amendments', requireActor('negotiation:read'), async (req, res) => {
-    const query = ListQuerySchema.safeParse(req.query);
+    const query = AmendmentListQuerySchema.safeParse(req.query);
     if (!query.success) throw new AppError('BAD_REQUEST', 'Filtre d’amendements invalide.');
     res.json(await listAmendments(context, actorOf(res.locals), query.data));
   });

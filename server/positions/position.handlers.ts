@@ -7,7 +7,7 @@ import { AppError } from '../common/app-error.ts';
 import { positionMatrix } from '../../shared/positions/position.fold.ts';
 import { articlesInOrder, declarePosition, listPositions, speakingOrganisations } from './position.service.ts';
 
-const PositionQuerySchema = z.object({
+export const PositionQuerySchema = z.object({
   org: z.string().regex(/^[a-f0-9]{24}$/).optional(),
   item: z.string().min(1).max(200).optional(),
 });

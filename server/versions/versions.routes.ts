@@ -11,7 +11,7 @@ import { TextEditRecorder } from './text-edits.ts';
 import { versionModel } from './version.model.ts';
 import { compareVersions, createVersion, listVersions, readVersion } from './versions.service.ts';
 
-const CompareQuerySchema = z.object({ from: z.string().min(1).max(40), to: z.string().min(1).max(40) });
+export const CompareQuerySchema = z.object({ from: z.string().min(1).max(40), to: z.string().min(1).max(40) });
 
 /** Versions of an agreement: list, take, read, compare, and export any of them or any comparison as working documents. */
 export const registerVersions: Capability = async (ctx) => {

@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { HTTP_COMMANDS, type HttpCommandName } from '../../shared/http-commands.ts';
+import { AnnotationQuerySchema } from '../../shared/annotations/annotation.ts';
+import { AsOfQuerySchema } from '../../shared/signature/campaign.ts';
+import { ERROR_CODES } from '../../shared/errors.ts';
+import { ROLES } from '../../shared/access.ts';
+import { NEGOTIATION_LEVELS, NEGOTIATION_STATUSES, ORG_COLLEGES } from '../../shared/identity.ts';
+import {
+  AcceptInvitationBodySchema,
+  ChangeEmailBodySchema,
+  ChangePasswordBodySchema,
+  ForgotPasswordBodySchema,
+  InviteBodySchema,
+  LoginBodySchema,
+  RolesBodySchema,
+  SuspendBodySchema,
+} from '../../shared/identity.ts';
+import { CompareQuerySchema } from '../versions/versions.routes.ts';
+import { PositionQuerySchema } from '../positions/position.handlers.ts';
+import { AmendmentListQuerySchema } from '../amendments/amendment.handlers.ts';
+import { EXTERNAL_FORMAT_NAMES } from '../signature/export.service.ts';
+
+/**
+ * Every route of the HTTP API as integrators see it (the OpenAPI document at /api/openapi.json
+ * is built from this list, server/http/openapi.ts): what it does, who may call it, the zod
+ * schemas of its body and query, and its answer. The commands of the typed catalogue
+ * (shared/http-commands.ts) are described from it; the reads and the account routes here. A
+ * test fails when the server has a route this list does not describe.
+ */
+
+export type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Who may call a route: anyone, any signed-in person, or a member whose mandate allows `action` in the path's negotiation. */
+export type Access = { kind: 'public' } | { kind: 'session' } | { kind: 'mandate'; action: string };
+
+export interface RouteAnswer {
+  status: number;
+  description: string;
+  /** A JSON answer's schema; `'json'` when its shape is not described by a schema yet. */
+  json?: z.ZodType | 'json';
+  /** A file: its media types. */
+  file?: string[];
+}
+
+export interface RouteDescription {
+  method: RouteMethod;
+  /** Express's path under /api (`:name` parameters). */
+  path: string;
+  tag: string;
+  summary: string;
+  access: Access;
+  body?: z.ZodType;
+  /** A raw body (not JSON): its media type. */
+  rawBody?: string;
+  query?: z.ZodObject;
+  /** The values of a `:format` path parameter. */
+  formats?: readonly string[];
+  answer: RouteAnswer;
+  /** The catalogue command this route is (shared/http-commands.ts). */
+  command?: HttpCommandName;
+}
+
+// The answers integrators read most, as schemas (each is checked against the real server's
+// answers by test/integration/openapi.test.ts).
+export const ErrorBodySchema = z.object({
+  error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
+});
+const HealthSchema = z.object({ ok: z.literal(true), db: z.string(), version: z.string() });
+const ReadySchema = z.object({ ok: z.literal(true), checks: z.record(z.string(), z.unknown()) });
+const AuthUserSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
+const MeSchema = z.object({
+  user: AuthUserSchema,
+  memberships: z.array(
+    z.object({
+      negotiationId: z.string(),
+      negotiationTitle: z.string(),
+      organisation: z.object({ id: z.string(), shortName: z.string(), college: z.enum(ORG_COLLEGES) }),
+      roles: z.array(z.enum(ROLES)),
+    }),
+  ),
+});
+const NegotiationSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  level: z.enum(NEGOTIATION_LEVELS),
+  status: z.enum(NEGOTIATION_STATUSES),
+});
+const SentSchema = z.object({ sent: z.literal(true) });
+
+const PUBLIC: Access = { kind: 'public' };
+const SESSION: Access = { kind: 'session' };
+const mandate = (action: string): Access => ({ kind: 'mandate', action });
+const json = (description: string, schema: z.ZodType | 'json' = 'json', status = 200): RouteAnswer => ({ status, description, json: schema });
+const NONE: RouteAnswer = { status: 204, description: 'Fait.' };
+const N = '/negotiations/:negotiationId';
+const READ = mandate('negotiation:read');
+const PDF = 'application/pdf';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const WORKING_FORMATS = ['pdf', 'docx'] as const;
+
+const ROUTES: RouteDescription[] = [
+  { method: 'get', path: '/health', tag: 'Exploitation', summary: 'Le processus répond (sonde de vie).', access: PUBLIC, answer: json('Vivant.', HealthSchema) },
+  { method: 'get', path: '/ready', tag: 'Exploitation', summary: 'La base (et Redis si configuré) répond : 503 sinon (sonde de disponibilité).', access: PUBLIC, answer: json('Prêt.', ReadySchema) },
+  { method: 'get', path: '/openapi.json', tag: 'Exploitation', summary: 'Ce document (OpenAPI 3.1).', access: PUBLIC, answer: json('Le document.') },
+  { method: 'get', path: '/asyncapi.json', tag: 'Exploitation', summary: 'Les commandes et événements Socket.IO (AsyncAPI 3.0).', access: PUBLIC, answer: json('Le document.') },
+  { method: 'get', path: '/docs', tag: 'Exploitation', summary: 'La référence lisible de l’API (cette page).', access: PUBLIC, answer: { status: 200, description: 'Page HTML.', file: ['text/html'] } },
+  { method: 'get', path: '/docs/start.js', tag: 'Exploitation', summary: 'Le script qui démarre la page de référence.', access: PUBLIC, answer: { status: 200, description: 'Script.', file: ['text/javascript'] } },
+
+  { method: 'post', path: '/auth/login', tag: 'Compte', summary: 'Se connecter : pose le cookie de session.', access: PUBLIC, body: LoginBodySchema, answer: json('Connecté.', z.object({ user: AuthUserSchema })) },
+  { method: 'post', path: '/auth/logout', tag: 'Compte', summary: 'Se déconnecter : la session et ses connexions temps réel se ferment.', access: PUBLIC, answer: NONE },
+  { method: 'post', path: '/auth/password-reset', tag: 'Compte', summary: 'Demander un lien de réinitialisation (même réponse que l’adresse existe ou non).', access: PUBLIC, body: ForgotPasswordBodySchema, answer: json('Demande prise.', SentSchema, 202) },
+  { method: 'get', path: '/me', tag: 'Compte', summary: 'La personne connectée et ses mandats.', access: SESSION, answer: json('La personne.', MeSchema) },
+  { method: 'post', path: '/me/password', tag: 'Compte', summary: 'Changer son mot de passe (les autres sessions se ferment).', access: SESSION, body: ChangePasswordBodySchema, answer: NONE },
+  { method: 'post', path: '/me/email', tag: 'Compte', summary: 'Changer son adresse électronique (mot de passe requis).', access: SESSION, body: ChangeEmailBodySchema, answer: NONE },
+  { method: 'get', path: '/invitations/:token', tag: 'Compte', summary: 'Ce qu’une invitation ou un lien de réinitialisation propose.', access: PUBLIC, answer: json('Le lien.') },
+  { method: 'post', path: '/invitations/:token/accept', tag: 'Compte', summary: 'Accepter une invitation (ou réinitialiser) en choisissant son mot de passe.', access: PUBLIC, body: AcceptInvitationBodySchema, answer: json('Connecté.') },
+
+  { method: 'get', path: '/negotiations', tag: 'Négociations', summary: 'Les négociations où la personne a un mandat.', access: SESSION, answer: json('La liste.', z.array(NegotiationSummarySchema)) },
+  { method: 'get', path: N, tag: 'Négociations', summary: 'Une négociation : parties, articles, rôles de la personne.', access: READ, answer: json('La négociation (NegotiationDetail).') },
+  { method: 'get', path: `${N}/members`, tag: 'Membres', summary: 'Les membres, invitations et suspensions que la personne peut voir.', access: READ, answer: json('Les membres.') },
+  { method: 'get', path: `${N}/organisations/:organisationId/members`, tag: 'Membres', summary: 'Les membres d’une organisation.', access: READ, answer: json('Les membres.') },
+  { method: 'post', path: `${N}/invitations`, tag: 'Membres', summary: 'Inviter une personne (qui peut inviter qui : vérifié par le cas d’usage, selon le rôle de la personne).', access: READ, body: InviteBodySchema, answer: json('Invitation envoyée.', 'json', 201) },
+  { method: 'delete', path: `${N}/invitations/:invitationId`, tag: 'Membres', summary: 'Retirer une invitation non acceptée (vérifié par le cas d’usage).', access: READ, answer: NONE },
+  { method: 'patch', path: `${N}/members/:membershipId`, tag: 'Membres', summary: 'Changer les rôles d’un mandat (vérifié par le cas d’usage).', access: READ, body: RolesBodySchema, answer: NONE },
+  { method: 'delete', path: `${N}/members/:membershipId`, tag: 'Membres', summary: 'Révoquer un mandat (ses connexions se ferment).', access: mandate('delegation:manage'), answer: NONE },
+  { method: 'post', path: `${N}/members/:membershipId/suspension`, tag: 'Membres', summary: 'Suspendre un mandat, motif à l’appui.', access: mandate('members:oversee'), body: SuspendBodySchema, answer: NONE },
+  { method: 'delete', path: `${N}/members/:membershipId/suspension`, tag: 'Membres', summary: 'Lever une suspension.', access: mandate('members:oversee'), answer: NONE },
+  { method: 'post', path: `${N}/members/:membershipId/password-reset`, tag: 'Membres', summary: 'Envoyer à un membre un lien de réinitialisation.', access: mandate('delegation:manage'), answer: json('Lien envoyé.', SentSchema, 202) },
+  { method: 'get', path: `${N}/outbox`, tag: 'Membres', summary: 'Les courriels envoyés pour la négociation (journal d’envoi).', access: mandate('members:oversee'), answer: json('Les courriels.') },
+
+  { method: 'get', path: `${N}/versions`, tag: 'Texte', summary: 'Les versions enregistrées du texte.', access: READ, answer: json('Les versions (VersionSummary[]).') },
+  { method: 'get', path: `${N}/versions/:versionId`, tag: 'Texte', summary: 'Une version et son texte.', access: READ, answer: json('La version.') },
+  { method: 'get', path: `${N}/compare`, tag: 'Texte', summary: 'Comparer deux versions (ou une version et le texte vivant, `live`), mot à mot.', access: READ, query: CompareQuerySchema, answer: json('La comparaison.') },
+  {
+    method: 'get',
+    path: `${N}/versions/:versionId/export.:format`,
+    tag: 'Texte',
+    summary: `Exporter une version : une version ouverte à la signature telle que signée (${EXTERNAL_FORMAT_NAMES.join(', ')}, empreinte SHA-256 dans l’en-tête X-Fingerprint-SHA256), toute autre version ou le texte en cours (\`live\`) comme document de travail (pdf, docx).`,
+    access: mandate('export:download'),
+    formats: EXTERNAL_FORMAT_NAMES,
+    answer: { status: 200, description: 'Le fichier.', file: [PDF, DOCX, 'application/json', 'application/xml'] },
+  },
+  {
+    method: 'get',
+    path: `${N}/compare/export.:format`,
+    tag: 'Texte',
+    summary: 'Exporter la comparaison de deux versions (ou d’une version et du texte en cours, `live`) : Word avec modifications suivies, ou PDF en tableau comparatif.',
+    access: mandate('export:download'),
+    query: CompareQuerySchema,
+    formats: WORKING_FORMATS,
+    answer: { status: 200, description: 'Le fichier.', file: [PDF, DOCX] },
+  },
+  {
+    method: 'get',
+    path: `${N}/amendments/book.:format`,
+    tag: 'Amendements',
+    summary: 'Le cahier des amendements (pdf, docx).',
+    access: mandate('export:download'),
+    formats: WORKING_FORMATS,
+    answer: { status: 200, description: 'Le fichier.', file: [PDF, DOCX] },
+  },
+
+
+  { method: 'get', path: `${N}/amendments`, tag: 'Amendements', summary: 'Les amendements que la personne peut voir.', access: READ, query: AmendmentListQuerySchema, answer: json('Les amendements (AmendmentView[]).') },
+  { method: 'get', path: `${N}/amendments/:amendmentId`, tag: 'Amendements', summary: 'Un amendement.', access: READ, answer: json('L’amendement.') },
+  { method: 'get', path: `${N}/annotations`, tag: 'Annotations', summary: 'Les annotations que la personne peut voir.', access: READ, query: AnnotationQuerySchema, answer: json('Les annotations.') },
+  { method: 'get', path: `${N}/annotations/:annotationId`, tag: 'Annotations', summary: 'Une annotation et ses réponses.', access: READ, answer: json('L’annotation.') },
+  { method: 'get', path: `${N}/votes`, tag: 'Votes', summary: 'Les votes indicatifs.', access: READ, answer: json('Les votes.') },
+  { method: 'get', path: `${N}/votes/:voteId`, tag: 'Votes', summary: 'Un vote indicatif et son décompte pondéré.', access: READ, answer: json('Le vote.') },
+  { method: 'get', path: `${N}/positions`, tag: 'Positions', summary: 'Le registre des positions déclarées.', access: READ, query: PositionQuerySchema, answer: json('Les positions.') },
+  { method: 'get', path: `${N}/positions/matrix`, tag: 'Positions', summary: 'La matrice organisations × articles des positions.', access: READ, answer: json('La matrice.') },
+
+  { method: 'get', path: `${N}/sessions`, tag: 'Séances', summary: 'Les séances de la négociation.', access: READ, answer: json('Les séances.') },
+  { method: 'get', path: `${N}/calendar.ics`, tag: 'Séances', summary: 'Le calendrier des séances (iCalendar).', access: READ, answer: { status: 200, description: 'Le calendrier.', file: ['text/calendar'] } },
+  { method: 'get', path: `${N}/sessions/:sessionId`, tag: 'Séances', summary: 'Une séance.', access: READ, answer: json('La séance.') },
+  { method: 'get', path: `${N}/sessions/:sessionId/current`, tag: 'Séances', summary: 'Le point en cours d’une séance ouverte.', access: READ, answer: json('Le point en cours.') },
+  { method: 'get', path: `${N}/sessions/:sessionId/session.ics`, tag: 'Séances', summary: 'La convocation d’une séance (iCalendar).', access: READ, answer: { status: 200, description: 'La convocation.', file: ['text/calendar'] } },
+  { method: 'get', path: `${N}/sessions/:sessionId/minutes`, tag: 'Séances', summary: 'Le procès-verbal d’une séance.', access: READ, answer: json('Le procès-verbal.') },
+  { method: 'get', path: `${N}/sessions/:sessionId/minutes.pdf`, tag: 'Séances', summary: 'Le procès-verbal en PDF.', access: mandate('export:download'), answer: { status: 200, description: 'Le PDF.', file: ['application/pdf'] } },
+  {
+    method: 'get',
+    path: `${N}/sessions/:sessionId/minutes.docx`,
+    tag: 'Séances',
+    summary: 'Le procès-verbal en Word.',
+    access: mandate('export:download'),
+    answer: { status: 200, description: 'Le document.', file: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document'] },
+  },
+
+  { method: 'get', path: `${N}/signature`, tag: 'Signature', summary: 'La campagne de signature et ce que la personne peut y faire.', access: READ, answer: json('La campagne (CampaignView).') },
+  { method: 'get', path: `${N}/validity`, tag: 'Signature', summary: 'La validité de l’accord à une date (seuils, oppositions, extension).', access: READ, query: AsOfQuerySchema, answer: json('L’appréciation.') },
+  { method: 'post', path: '/verify', tag: 'Vérification', summary: 'Vérifier un fichier exporté (corps brut, 20 Mo au plus) : authentique ou non, et ce que dit l’accord aujourd’hui.', access: PUBLIC, rawBody: 'application/octet-stream', answer: json('Le verdict.') },
+];
+
+/** A catalogue command's section: its verb in the summary. */
+const COMMAND_TAGS: Record<string, string> = { version: 'Texte', article: 'Texte', signature: 'Signature', recommendation: 'Signature', agreement: 'Signature', opposition: 'Signature' };
+
+/** The routes of the catalogue (shared/http-commands.ts), described from it. */
+function commandRoutes(): RouteDescription[] {
+  return Object.entries(HTTP_COMMANDS).map(([name, spec]) => ({
+    method: spec.method.toLowerCase() as RouteMethod,
+    path: spec.path,
+    tag: COMMAND_TAGS[name.split(':')[0]] ?? 'Commandes',
+    summary: `Commande ${name}.`,
+    access: mandate(spec.action),
+    body: spec.method === 'DELETE' ? undefined : spec.body,
+    answer: spec.status === 204 ? NONE : json('Fait.', 'json', spec.status),
+    command: name as HttpCommandName,
+  }));
+}
+
+export function apiRoutes(): RouteDescription[] {
+  return [...ROUTES, ...commandRoutes()];
+}

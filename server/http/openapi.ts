@@ -1,0 +1,209 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { COMMANDS } from '../../shared/commands.ts';
+import { EVENTS, EVENT_TYPES } from '../../shared/events.ts';
+import { ERROR_CODES } from '../../shared/errors.ts';
+import { SESSION_COOKIE } from '../auth/session.service.ts';
+import { apiRoutes, ErrorBodySchema, type RouteDescription } from './api-description.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+/** zod 4's own JSON Schema (2020-12, the dialect of OpenAPI 3.1), what a client sends (`input`) or receives (`output`). */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+/** `/negotiations/:negotiationId/versions/:versionId/export.:format` → `/api/negotiations/{negotiationId}/…/export.{format}`. */
+export function openApiPath(expressPath: string): string {
+  return `/api${expressPath.replace(/:(\w+)/g, '{$1}')}`;
+}
+
+const ERROR = { $ref: '#/components/responses/Error' };
+
+function operation(route: RouteDescription): JsonSchema {
+  const parameters: JsonSchema[] = [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: name === 'format' && route.formats ? { type: 'string', enum: route.formats } : { type: 'string' },
+  }));
+  if (route.query) {
+    const query = jsonSchema(route.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+    for (const [name, schema] of Object.entries(query.properties ?? {})) {
+      parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
+    }
+  }
+  const { answer } = route;
+  const content = answer.file
+    ? Object.fromEntries(answer.file.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]))
+    : answer.json
+      ? { 'application/json': { schema: answer.json === 'json' ? {} : jsonSchema(answer.json, 'output') } }
+      : undefined;
+  const responses: JsonSchema = { [String(answer.status)]: { description: answer.description, ...(content ? { content } : {}) } };
+  if (route.path === '/ready') {
+    responses['503'] = {
+      description: 'Pas prêt : la base (ou Redis) ne répond pas.',
+      content: { 'application/json': { schema: jsonSchema(ErrorBodySchema.extend({ checks: z.record(z.string(), z.unknown()) }), 'output') } },
+    };
+  }
+  responses['4XX'] = ERROR;
+  responses['5XX'] = ERROR;
+  return {
+    operationId: route.command ?? `${route.method} ${route.path}`.replace(/[^\w]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')),
+    tags: [route.tag],
+    summary: route.summary,
+    ...(route.access.kind === 'public' ? { security: [] } : {}),
+    ...(route.access.kind === 'mandate'
+      ? { description: `Un mandat dans la négociation qui permet \`${route.access.action}\`.`, 'x-required-action': route.access.action }
+      : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    ...(route.rawBody ? { requestBody: { required: true, content: { [route.rawBody]: { schema: { type: 'string', format: 'binary' } } } } } : {}),
+    responses,
+  };
+}
+
+/** A markdown table of the Socket.IO commands and events, for the reference page. */
+function realtimeSection(): string {
+  const commands = Object.entries(COMMANDS).map(([name, spec]) => `| \`${name}\` | \`${spec.action}\` |`);
+  const events = EVENT_TYPES.map((type) => `| \`${type}\` | ${EVENTS[type].stream} |`);
+  return [
+    '## Temps réel (Socket.IO)',
+    '',
+    'Le client se connecte à Socket.IO sur la même origine (`/socket.io/`, cookie de session), envoie `negotiation:join { negotiationId }`, puis reçoit les événements de la négociation qu’il peut voir (`negotiation:event`, dans l’ordre de `seq`). Chaque commande porte `negotiationId` et reçoit un accusé `{ ok: true, data }` ou `{ ok: false, error: { code, message } }`. Les schémas des charges utiles sont dans le document AsyncAPI : [/api/asyncapi.json](/api/asyncapi.json).',
+    '',
+    '| Commande | Action requise |',
+    '| --- | --- |',
+    ...commands,
+    '',
+    '| Événement (`negotiation:event`, champ `type`) | Flux |',
+    '| --- | --- |',
+    ...events,
+    '',
+    'Le serveur envoie aussi `session:ended { reason }` (session terminée : la connexion se ferme) et `negotiation:access-ended { negotiationId }` (le mandat ne permet plus de suivre la négociation).',
+  ].join('\n');
+}
+
+/** The OpenAPI 3.1 document of every route under /api. */
+export function openApiDocument(version: string): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of apiRoutes()) {
+    const entry = (paths[openApiPath(route.path)] ??= {});
+    entry[route.method] = operation(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Espace de négociation — API',
+      version,
+      description: [
+        'L’API HTTP de l’espace de négociation : JSON sur la même origine, session par cookie (`POST /api/auth/login`). Une écriture vient avec l’en-tête `Origin` du site. Chaque erreur a la forme `{ error: { code, message } }`, `code` dans une liste fermée, `message` en français.',
+        '',
+        realtimeSection(),
+      ].join('\n'),
+    },
+    servers: [{ url: '/' }],
+    security: [{ session: [] }],
+    paths,
+    components: {
+      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } },
+      schemas: { Error: jsonSchema(ErrorBodySchema, 'output') },
+      responses: {
+        Error: { description: `Refusé ou en échec : un code parmi ${ERROR_CODES.join(', ')}.`, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    },
+  };
+}
+
+/** The AsyncAPI 3.0 document of the Socket.IO channel: the commands of shared/commands.ts and the events of shared/events.ts. */
+export function asyncApiDocument(version: string): JsonSchema {
+  const ackSchema = {
+    oneOf: [
+      { type: 'object', properties: { ok: { const: true }, data: {} }, required: ['ok', 'data'] },
+      { type: 'object', properties: { ok: { const: false }, error: jsonSchema(ErrorBodySchema.shape.error, 'output') }, required: ['ok', 'error'] },
+    ],
+  };
+  const messages: Record<string, JsonSchema> = {};
+  const operations: Record<string, JsonSchema> = {};
+  const key = (name: string) => name.replace(/[^\w]/g, '_');
+  for (const [name, spec] of Object.entries(COMMANDS)) {
+    messages[key(name)] = { name, title: name, summary: `Commande ; action requise : ${spec.action}.`, payload: jsonSchema(spec.schema, 'input') };
+    messages[`${key(name)}_ack`] = { name: `${name} (accusé)`, payload: ackSchema };
+    operations[key(name)] = {
+      action: 'receive',
+      channel: { $ref: '#/channels/negotiation' },
+      messages: [{ $ref: `#/channels/negotiation/messages/${key(name)}` }],
+      reply: { channel: { $ref: '#/channels/negotiation' }, messages: [{ $ref: `#/channels/negotiation/messages/${key(name)}_ack` }] },
+    };
+  }
+  messages.negotiation_event = {
+    name: 'negotiation:event',
+    summary: 'Un événement de la négociation, une fois, dans l’ordre de seq.',
+    payload: {
+      type: 'object',
+      properties: {
+        negotiationId: { type: 'string' },
+        seq: { type: 'integer', minimum: 1 },
+        actor: { type: 'string' },
+        org: { type: ['string', 'null'] },
+        at: { type: 'string', format: 'date-time' },
+        visibility: {},
+        type: { type: 'string', enum: EVENT_TYPES },
+        payload: { type: 'object' },
+      },
+      required: ['negotiationId', 'seq', 'actor', 'org', 'at', 'visibility', 'type', 'payload'],
+    },
+  };
+  messages.session_ended = { name: 'session:ended', payload: { type: 'object', properties: { reason: { type: 'string' } }, required: ['reason'] } };
+  messages.negotiation_access_ended = {
+    name: 'negotiation:access-ended',
+    payload: { type: 'object', properties: { negotiationId: { type: 'string' } }, required: ['negotiationId'] },
+  };
+  for (const name of ['negotiation_event', 'session_ended', 'negotiation_access_ended']) {
+    operations[`send_${name}`] = { action: 'send', channel: { $ref: '#/channels/negotiation' }, messages: [{ $ref: `#/channels/negotiation/messages/${name}` }] };
+  }
+  return {
+    asyncapi: '3.0.0',
+    info: { title: 'Espace de négociation — temps réel (Socket.IO)', version, description: 'Socket.IO sur la même origine, cookie de session.' },
+    defaultContentType: 'application/json',
+    channels: { negotiation: { address: '/', title: 'Espace de noms Socket.IO par défaut', messages } },
+    operations,
+  };
+}
+
+const require = createRequire(import.meta.url);
+const SWAGGER_UI = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+
+/** The reference page: Swagger UI's own files, started by a script of ours (no inline script, no inline style: the CSP holds). */
+const DOCS_PAGE = `<!doctype html>
+<html lang="fr">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Espace de négociation — API</title>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/api/docs/start.js"></script>
+</body></html>
+`;
+const DOCS_START = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui', validatorUrl: null, deepLinking: true });\n`;
+
+/** GET /api/openapi.json, /api/asyncapi.json and the reference page /api/docs. */
+export function serveApiDescription(api: Router, version: string): void {
+  let openApi: JsonSchema | null = null;
+  let asyncApi: JsonSchema | null = null;
+  api.get('/openapi.json', (_req, res) => {
+    res.json((openApi ??= openApiDocument(version)));
+  });
+  api.get('/asyncapi.json', (_req, res) => {
+    res.json((asyncApi ??= asyncApiDocument(version)));
+  });
+  api.get('/docs', (_req, res) => {
+    res.type('html').send(DOCS_PAGE);
+  });
+  api.get('/docs/start.js', (_req, res) => {
+    res.type('js').send(DOCS_START);
+  });
+  api.use('/docs/assets', express.static(SWAGGER_UI, { index: false, maxAge: '1d' }));
+}

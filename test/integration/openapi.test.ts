@@ -1,0 +1,146 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv } from 'ajv';
+import asyncApiSpecs from '@asyncapi/specs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { call, login } from '../helpers/auth.ts';
+import { openApiPath } from '../../server/http/openapi.ts';
+
+type Json = Record<string, unknown>;
+type Operation = { responses: Record<string, Json> };
+
+/** Every route the running Express app answers under /api, as `method path` (Express's path syntax). */
+function expressRoutes(server: TestServer): { method: string; path: string }[] {
+  const routes: { method: string; path: string }[] = [];
+  interface Layer {
+    route?: { path: string; methods: Record<string, boolean> };
+    handle?: { stack?: Layer[] };
+    rawPath?: unknown;
+  }
+  const walk = (stack: Layer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) for (const method of Object.keys(layer.route.methods)) routes.push({ method, path: `${prefix}${layer.route.path}` });
+      else if (layer.handle?.stack) walk(layer.handle.stack, prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''));
+    }
+  };
+  walk((server.app.context.app as unknown as { router: { stack: Layer[] } }).router.stack, '');
+  return routes.filter((r) => r.path.startsWith('/api/'));
+}
+
+describe('the API contract (OpenAPI 3.1 at /api/openapi.json)', () => {
+  let server: TestServer;
+  let ids: DemoIds;
+  let doc: { paths: Record<string, Record<string, Operation>>; components: { responses: Record<string, Json>; schemas: Record<string, Json> } };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    ids = await seedDemo(server);
+    const response = await call(server, '/openapi.json');
+    expect(response.status).toBe(200);
+    doc = (await response.json()) as typeof doc;
+  });
+  afterAll(() => server?.close());
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(doc as unknown as Parameters<Validator['validate']>[0]);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('describes every route the server answers under /api, and none it does not', () => {
+    const routes = expressRoutes(server);
+    expect(routes.length).toBeGreaterThan(50);
+    const missing = routes.filter(({ method, path }) => !doc.paths[openApiPath(path.slice('/api'.length))]?.[method]).map((r) => `${r.method} ${r.path}`);
+    expect(missing).toEqual([]);
+    const served = new Set(routes.map(({ method, path }) => `${method} ${openApiPath(path.slice('/api'.length))}`));
+    const stale = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method} ${path}`)).filter((op) => !served.has(op));
+    expect(stale).toEqual([]);
+  });
+
+  it('commands carry their catalogue body schema and required action; errors share one shape', () => {
+    const sign = doc.paths['/api/negotiations/{negotiationId}/signature/sign'].post as Json & Operation;
+    expect(sign['x-required-action']).toBe('signature:sign');
+    const body = (sign.requestBody as { content: Record<string, { schema: { required: string[] } }> }).content['application/json'].schema;
+    expect(body.required).toContain('password');
+    expect(sign.responses['4XX']).toEqual({ $ref: '#/components/responses/Error' });
+    const login = doc.paths['/api/auth/login'].post as Json;
+    expect(login.security).toEqual([]);
+  });
+
+  it("the real server's answers match the document: status, media type and schema", async () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const resolve = (value: Json): Json => (typeof value.$ref === 'string' ? resolve(value.$ref.split('/').slice(1).reduce<Json>((at, key) => at[key] as Json, doc as unknown as Json)) : value);
+    const checked: string[] = [];
+    const check = async (method: string, path: string, template: string, options: Parameters<typeof call>[2] = {}) => {
+      const response = await call(server, path, { ...options, method: method.toUpperCase() });
+      const operation = doc.paths[`/api${template}`]?.[method];
+      expect(operation, `${method} ${template} is described`).toBeDefined();
+      const status = String(response.status);
+      const described = operation.responses[status] ?? operation.responses[`${status[0]}XX`];
+      expect(described, `${method} ${path} answered ${status}, which the document does not list`).toBeDefined();
+      const content = resolve(described).content as Record<string, { schema: Json }> | undefined;
+      const type = (response.headers.get('content-type') ?? '').split(';')[0];
+      checked.push(`${method} ${path} ${status}`);
+      if (!content) {
+        expect(response.status, `${method} ${path}: an answer without content`).toBe(204);
+        return;
+      }
+      expect(Object.keys(content), `${method} ${path}: media type`).toContain(type);
+      if (type === 'application/json') {
+        const validate = ajv.compile(resolve(content[type].schema));
+        const body = await response.json();
+        expect(validate(body) ? [] : validate.errors, `${method} ${path}: ${JSON.stringify(body).slice(0, 300)}`).toEqual([]);
+      }
+    };
+
+    const negotiator = await login(server, 'negociateur@axess.demo');
+    const n = ids.negotiations.tempsDeTravail ?? Object.values(ids.negotiations)[0];
+    const N = '/negotiations/{negotiationId}';
+    const as = { cookie: negotiator };
+    await check('get', '/health', '/health');
+    await check('get', '/ready', '/ready');
+    await check('get', '/me', '/me', as);
+    await check('get', '/me', '/me'); // 401, the error shape
+    await check('get', '/negotiations', '/negotiations', as);
+    await check('get', `/negotiations/${n}`, N, as);
+    await check('get', `/negotiations/${'0'.repeat(24)}`, N, as); // 403 or 404, the error shape
+    await check('get', `/negotiations/${n}/members`, `${N}/members`, as);
+    await check('get', `/negotiations/${n}/versions`, `${N}/versions`, as);
+    await check('get', `/negotiations/${n}/sessions`, `${N}/sessions`, as);
+    await check('get', `/negotiations/${n}/calendar.ics`, `${N}/calendar.ics`, as);
+    await check('get', `/negotiations/${n}/amendments`, `${N}/amendments`, as);
+    await check('get', `/negotiations/${n}/annotations`, `${N}/annotations`, as);
+    await check('get', `/negotiations/${n}/votes`, `${N}/votes`, as);
+    await check('get', `/negotiations/${n}/positions`, `${N}/positions`, as);
+    await check('get', `/negotiations/${n}/positions/matrix`, `${N}/positions/matrix`, as);
+    await check('get', `/negotiations/${n}/signature`, `${N}/signature`, as);
+    await check('get', `/negotiations/${n}/validity`, `${N}/validity`, as);
+    await check('get', `/negotiations/${n}/compare`, `${N}/compare`, as); // 400: no versions named
+    await check('post', '/auth/login', '/auth/login', { body: { email: 'negociateur@axess.demo', password: 'faux' }, origin: server.url });
+    await check('post', `/negotiations/${n}/articles`, `${N}/articles`, { ...as, body: { title: 'Article ajouté par le test du contrat' }, origin: server.url });
+    await check('post', `/negotiations/${n}/versions`, `${N}/versions`, { ...as, body: { name: 'Version du test du contrat' }, origin: server.url });
+    await check('post', `/negotiations/${n}/versions`, `${N}/versions`, { ...as, body: { name: '' }, origin: server.url }); // 400
+    await check('get', `/negotiations/${n}/versions/live/export.docx`, `${N}/versions/{versionId}/export.{format}`, as);
+    await check('get', '/openapi.json', '/openapi.json');
+    await check('get', '/asyncapi.json', '/asyncapi.json');
+    await check('get', '/docs', '/docs');
+    await check('post', '/auth/logout', '/auth/logout', { ...as, origin: server.url });
+    expect(checked.length).toBe(28);
+  });
+
+  it('the Socket.IO commands and events are described in a valid AsyncAPI 3.0 document, from the typed catalogue', async () => {
+    const asyncApi = (await (await call(server, '/asyncapi.json')).json()) as Json & { operations: Record<string, Json>; channels: { negotiation: { messages: Record<string, Json> } } };
+    // The AsyncAPI schema carries its own copy of the draft-07 meta-schema.
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, meta: false, validateSchema: false });
+    const validate = ajv.compile((asyncApiSpecs as unknown as { schemas: Record<string, object> }).schemas['3.0.0']);
+    expect(validate(asyncApi) ? [] : validate.errors).toEqual([]);
+    const { COMMAND_NAMES } = await import('../../shared/commands.ts');
+    for (const name of COMMAND_NAMES) expect(Object.values(asyncApi.channels.negotiation.messages).some((m) => m.name === name), name).toBe(true);
+    const vote = asyncApi.channels.negotiation.messages.vote_cast.payload as { required: string[] };
+    expect(vote.required).toContain('negotiationId');
+  });
+});
