@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type * as Y from 'yjs';
 import type { AppContext, Capability } from '../app.ts';
-import { parseDocName } from '../../shared/structure.ts';
+import { DOC_PREFIX, parseDocName } from '../../shared/structure.ts';
 import { liveAccessOf } from '../auth/live-access.ts';
 import { sessionAuthorize } from './authorize.ts';
 import { DocStore } from './doc-store.ts';
@@ -55,7 +55,7 @@ export const registerCollab: Capability = async (ctx) => {
   const logger = ctx.logger.child({ capability: 'collab' });
   const db = connection.db;
   if (!db) throw new Error('database not connected');
-  const persistence = new MongoPersistence(db);
+  const persistence = new MongoPersistence(db, ctx.db.command);
   await persistence.init();
 
   const metadata = new MetadataSync(connection, logger);
@@ -69,11 +69,13 @@ export const registerCollab: Capability = async (ctx) => {
     logger,
     initialState: initialStateLoader(connection),
     onChange: (doc, origin, transaction) => {
-      const name = parseDocName(doc.name);
+      if (origin instanceof CollabConnection) for (const listener of editListeners) listener(doc, origin.editor, transaction);
       // Server-side operations sync the metadata themselves, before they answer; another
       // process's edits are mirrored by that process (a late copy here must not undo them).
-      if (name?.kind === 'agreement' && origin !== Origin.SERVER && origin !== Origin.SEED && origin !== Origin.REMOTE) metadata.schedule(name.id, doc);
-      if (origin instanceof CollabConnection) for (const listener of editListeners) listener(doc, origin.editor, transaction);
+      // Called for every transaction: only an outline's name is parsed.
+      if (origin === Origin.SERVER || origin === Origin.SEED || origin === Origin.REMOTE || !doc.name.startsWith(DOC_PREFIX.agreement)) return;
+      const name = parseDocName(doc.name);
+      if (name?.kind === 'agreement') metadata.schedule(name.id, doc);
     },
   });
   replica?.start(store);

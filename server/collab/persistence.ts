@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { Binary, ObjectId } from 'mongodb';
+import type { InProcessCommand } from '../db/connection.ts';
 import { batchLoader } from './coalesce.ts';
 
 /** What is stored for one document: its last compacted state and the updates stored since. */
@@ -84,9 +85,16 @@ export class MongoPersistence implements DocPersistence {
   });
 
   private readonly db: Db;
+  private readonly command?: InProcessCommand;
 
-  constructor(db: Db) {
+  /**
+   * `command`, when the database is the embedded engine of this process: appends go to it
+   * directly, without the driver's encoding, the loopback socket and the engine's decoding
+   * (the documents and their durability are the same).
+   */
+  constructor(db: Db, command?: InProcessCommand) {
     this.db = db;
+    this.command = command;
   }
 
   private get updates() {
@@ -120,11 +128,20 @@ export class MongoPersistence implements DocPersistence {
     // In slices, so that a database sharing this process (the embedded engine) never holds
     // the event loop, and with it the relaying of edits, for long.
     for (let i = 0; i < records.length; i += APPEND_SLICE) {
-      await this.updates.insertMany(
-        records.slice(i, i + APPEND_SLICE).map((r) => ({ _id: new ObjectId(), docName: r.docName, update: new Binary(r.update), at })),
-        { ordered: false },
-      );
+      const documents = records.slice(i, i + APPEND_SLICE).map((r) => ({ _id: new ObjectId(), docName: r.docName, update: new Binary(r.update), at }));
+      if (this.command) await this.insertInProcess(this.command, documents);
+      else await this.updates.insertMany(documents, { ordered: false });
     }
+  }
+
+  /** An insert into the engine of this process, answered once on disk, as the driver's is. */
+  private async insertInProcess(command: InProcessCommand, documents: UpdateDoc[]): Promise<void> {
+    const { reply, durable } = await command({ insert: UPDATES_COLLECTION, documents, ordered: false });
+    const writeErrors = reply.writeErrors as { code?: number; errmsg?: string }[] | undefined;
+    if (reply.ok !== 1 || writeErrors?.length) {
+      throw Object.assign(new Error(String(writeErrors?.[0]?.errmsg ?? reply.errmsg ?? 'yjs updates not stored')), { code: writeErrors?.[0]?.code ?? reply.code });
+    }
+    await durable;
   }
 
   async compact(docName: string, state: Uint8Array, merged: StoredDoc): Promise<boolean> {

@@ -38,6 +38,11 @@ export class SharedDoc extends Y.Doc {
   remoteSinceCheck = false;
   /** Server-side users of the document (REST use cases): it stays loaded while held. */
   holds = 0;
+  /**
+   * A client's update message being applied (see `applyFrom`): its own bytes are relayed to
+   * the other peers as they came, instead of the update being encoded again per message.
+   */
+  private relaying: { from: DocPeer; message: Uint8Array } | null = null;
 
   readonly name: string;
 
@@ -50,6 +55,7 @@ export class SharedDoc extends Y.Doc {
     this.awareness.setLocalState(null);
     this.on('update', (update: Uint8Array, origin: unknown) => {
       if (this.peers.size === 0) return;
+      if (this.relaying && this.relaying.from === origin) return this.broadcast(this.relaying.message, origin);
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MessageType.SYNC);
       syncProtocol.writeUpdate(encoder, update);
@@ -66,6 +72,22 @@ export class SharedDoc extends Y.Doc {
         this.broadcast(encoding.toUint8Array(encoder), origin);
       },
     );
+  }
+
+  /**
+   * Applies a peer's update, `message` being the whole y-websocket update message that
+   * carried it. If the update changes the document, the other peers get `message` itself:
+   * the same update, byte for byte, as a relay would pass it on (what Yjs re-encodes from the
+   * transaction holds the same changes, less what the document already had). Storage and the
+   * other processes still take Yjs's own update.
+   */
+  applyFrom(peer: DocPeer, update: Uint8Array, message: Uint8Array): void {
+    this.relaying = { from: peer, message };
+    try {
+      Y.applyUpdate(this, update, peer);
+    } finally {
+      this.relaying = null;
+    }
   }
 
   private broadcast(message: Uint8Array, origin: unknown): void {

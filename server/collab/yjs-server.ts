@@ -246,7 +246,7 @@ export class CollabConnection implements DocPeer {
       const type = decoding.readVarUint(decoder);
       switch (type) {
         case MessageType.SYNC:
-          this.handleSync(doc, decoder);
+          this.handleSync(doc, decoder, message);
           break;
         case MessageType.AWARENESS:
           this.presence.receive(doc, decoding.readVarUint8Array(decoder));
@@ -265,7 +265,7 @@ export class CollabConnection implements DocPeer {
     }
   }
 
-  private handleSync(doc: SharedDoc, decoder: decoding.Decoder): void {
+  private handleSync(doc: SharedDoc, decoder: decoding.Decoder, message: Uint8Array): void {
     const syncType = decoding.readVarUint(decoder);
     if (syncType === syncProtocol.messageYjsSyncStep1) {
       const encoder = encoding.createEncoder();
@@ -279,7 +279,10 @@ export class CollabConnection implements DocPeer {
     }
     const update = decoding.readVarUint8Array(decoder);
     if (this.principal.canWrite) {
-      Y.applyUpdate(doc, update, this);
+      // A plain update message, nothing after it, is relayed as it came. A sync step 2 is
+      // re-encoded as an update: to a provider, a step 2 also means "you are in sync now".
+      if (syncType === syncProtocol.messageYjsUpdate && decoder.pos === message.length) doc.applyFrom(this, update, message);
+      else Y.applyUpdate(doc, update, this);
       return;
     }
     // A read-only client's update is never applied, stored or relayed. Its sync step 2 is
