@@ -62,7 +62,7 @@ export const HTTP_COMMANDS = {
   'version:create': answers<VersionSummary>()('POST', `${N}/versions`, VersionBodySchema, 'version:create', 201),
 
   'article:add': answers<StructureEntry>()('POST', `${N}/articles`, NewArticleBodySchema, 'text:write', 201),
-  'article:renumber': answers<{ renumbered: Record<string, string> }>()('POST', `${N}/articles/renumber`, RenumberBodySchema, 'text:write'),
+  'article:renumber': answers<{ renumbered: Record<string, string>; previous: Record<string, string>; token: string }>()('POST', `${N}/articles/renumber`, RenumberBodySchema, 'text:write'),
   'article:edit': answers<void>()('PATCH', `${N}/articles/:articleId`, EditArticleBodySchema, 'text:write', 204),
   'article:delete': answers<void>()('DELETE', `${N}/articles/:articleId`, NoBodySchema, 'text:write', 204),
   'article:set-status': answers<{ from: ArticleStatus; to: ArticleStatus }>()('PUT', `${N}/articles/:articleId/status`, ArticleStatusBodySchema, 'article:status'),

@@ -138,7 +138,8 @@ export function renumberArticles(doc: Y.Doc, numbers: Record<string, string>): R
       const current = String(map.get('number'));
       if (next === undefined || next === current) continue;
       const formers = (map.get('formerNumbers') as string[] | undefined) ?? [];
-      map.set('formerNumbers', [...formers.filter((n) => n !== next), current]);
+      // Back to the number it had just before: an undo, which leaves no « ex- » behind.
+      map.set('formerNumbers', formers.at(-1) === next ? formers.slice(0, -1) : [...formers.filter((n) => n !== next), current]);
       map.set('number', next);
       applied[current] = next;
     }
@@ -152,6 +153,76 @@ export function sequentialNumbers(entries: readonly StructureEntry[]): Record<st
   let n = 0;
   for (const entry of entries) if (entry.kind === 'article') numbers[entry.id] = String(++n);
   return numbers;
+}
+
+const SUFFIXES = ['bis', 'ter', 'quater', 'quinquies', 'sexies', 'septies', 'octies', 'nonies', 'decies'];
+
+/** "13 bis" → 13; "Préambule" → null. */
+function baseNumber(number: string): number | null {
+  const match = /^(\d+)/.exec(number.trim());
+  return match ? Number(match[1]) : null;
+}
+
+/** How a new article inserted at `position` of the outline may be numbered. */
+export interface NumberChoice {
+  /** The number after the article before it: 14 after 13 (or after 13 bis). */
+  next: string;
+  /** Inserted between: « 13 bis » (or the first free of ter, quater…) after 13. */
+  bis: string | null;
+  /** Whether `next` is already an article's number (then the articles after need renumbering). */
+  nextTaken: boolean;
+  /** What is chosen when nobody says: `next` when free, else `bis`. */
+  preferred: 'next' | 'bis';
+}
+
+export function numberChoices(entries: readonly StructureEntry[], position = entries.length): NumberChoice {
+  const before = entries.slice(0, Math.max(0, Math.min(position, entries.length)));
+  const previous = before.filter((e) => e.kind === 'article' && baseNumber(e.number) !== null).at(-1);
+  const taken = new Set(entries.filter((e) => e.kind === 'article').map((e) => e.number.replace(/[\s\u00A0\u202F]+/g, ' ').trim()));
+  const base = previous ? baseNumber(previous.number)! : 0;
+  const next = String(base + 1);
+  let bis: string | null = null;
+  if (previous) bis = SUFFIXES.map((suffix) => `${base} ${suffix}`).find((n) => !taken.has(n)) ?? null;
+  const nextTaken = taken.has(next);
+  return { next, bis, nextTaken, preferred: nextTaken && bis ? 'bis' : 'next' };
+}
+
+/** One change a renumbering would make, as its preview lists it. */
+export interface RenumberingPlan {
+  /** Articles whose number changes, in outline order. */
+  changes: { id: string; title: string; from: string; to: string }[];
+  /** Paragraphs whose cross-references are rewritten: where, before and after. */
+  references: { articleId: string; number: string; before: string; after: string }[];
+  /** The outline's numbering the plan was made on: the confirmation must name it. */
+  token: string;
+}
+
+/** The outline's numbering as a short token: a renumbering confirms against it. */
+export function numberingToken(entries: readonly StructureEntry[]): string {
+  let hash = 0x811c9dc5;
+  for (const ch of entries.map((e) => `${e.id}=${e.number}`).join('|')) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return `${entries.length}-${hash.toString(36)}`;
+}
+
+/** What `numbers` (id → new number) would do, before it is done: numbers and cross-references. */
+export function planRenumbering(entries: readonly StructureEntry[], texts: Record<string, readonly string[]>, numbers: Record<string, string>): RenumberingPlan {
+  const changes: RenumberingPlan['changes'] = [];
+  const mapping: Record<string, string> = {};
+  for (const e of entries) {
+    const to = numbers[e.id];
+    if (to === undefined || to === e.number) continue;
+    changes.push({ id: e.id, title: e.title, from: e.number, to });
+    mapping[e.number] = to;
+  }
+  const references: RenumberingPlan['references'] = [];
+  for (const e of entries) {
+    const number = numbers[e.id] ?? e.number;
+    for (const block of texts[e.id] ?? []) {
+      const after = rewriteCrossReferences(block, mapping);
+      if (after !== block) references.push({ articleId: e.id, number, before: block, after });
+    }
+  }
+  return { changes, references, token: numberingToken(entries) };
 }
 
 /**
@@ -321,6 +392,8 @@ const Optional = z.string().trim().max(300).nullable().optional();
 export const NewArticleBodySchema = z.object({
   title: Heading,
   number: z.string().trim().min(1).max(20).optional(),
+  /** Without a number: the one after the previous article (14 after 13), or « 13 bis » (numberChoices). */
+  numbering: z.enum(['next', 'bis']).optional(),
   titre: Optional,
   chapitre: Optional,
   position: z.number().int().min(0).optional(),
@@ -331,7 +404,8 @@ export const EditArticleBodySchema = z
   .object({ title: Heading.optional(), titre: Optional, chapitre: Optional, position: z.number().int().min(0).optional() })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'nothing to change');
 
-export const RenumberBodySchema = z.object({ numbers: z.record(z.string(), z.string().trim().min(1).max(20)).optional() });
+/** A renumbering is confirmed against the numbering its preview was made on (`token`). */
+export const RenumberBodySchema = z.object({ numbers: z.record(z.string(), z.string().trim().min(1).max(20)).optional(), confirm: z.string().min(1).max(100) });
 
 export const ArticleStatusBodySchema = z.object({
   status: z.enum(ARTICLE_STATUSES),

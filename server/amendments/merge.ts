@@ -135,7 +135,7 @@ export async function applyToLiveText(deps: StructureDeps, negotiationId: string
       return;
     }
     case 'renumber-article':
-      await renumber(deps, negotiationId, { [amendment.articleId]: content.newNumber });
+      await renumber(deps, negotiationId, { [amendment.articleId]: content.newNumber }, null); // the adopted amendment is the decision
       return;
     default:
       break;

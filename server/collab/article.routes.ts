@@ -1,12 +1,24 @@
 import type { AppContext } from '../app.ts';
+import { RenumberBodySchema } from '../../shared/structure.ts';
+import { requireActor, type Actor } from '../access/access.service.ts';
+import { AppError } from '../common/app-error.ts';
 import { httpCommand } from '../http/http-command.ts';
+import { previewRenumbering } from './structure.service.ts';
 import { addArticleAs, changeArticleStatus, deleteArticle, editArticle, renumberArticles, type ArticleContext } from './article.service.ts';
 
 /** The outline's operations (pen-holders) and the article workflow (status), as REST commands. */
 export function registerArticleRoutes(ctx: AppContext, articles: ArticleContext): void {
   const { api, logger } = ctx;
   httpCommand(api, 'article:add', { invalid: 'Article mal formé : un titre au moins.' }, (actor, input) => addArticleAs(articles, actor, input));
-  httpCommand(api, 'article:renumber', { invalid: 'Numérotation mal formée.' }, (actor, input) => renumberArticles(articles, actor, input.numbers));
+  // What a renumbering would change (numbers and cross-references), and the token its confirmation names.
+  api.post('/negotiations/:negotiationId/articles/renumber/preview', requireActor('text:write'), async (req, res) => {
+    const parsed = RenumberBodySchema.pick({ numbers: true }).safeParse(req.body ?? {});
+    if (!parsed.success) throw new AppError('BAD_REQUEST', 'Numérotation mal formée.');
+    res.json(await previewRenumbering(articles, (res.locals.actor as Actor).negotiationId, parsed.data.numbers));
+  });
+  httpCommand(api, 'article:renumber', { invalid: 'Numérotation mal formée : confirmez l’aperçu (confirm).' }, (actor, input) =>
+    renumberArticles(articles, actor, input.numbers, input.confirm),
+  );
   httpCommand(api, 'article:edit', { invalid: 'Modification mal formée.' }, (actor, input, { articleId }) => editArticle(articles, actor, articleId, input));
   httpCommand(api, 'article:delete', { invalid: 'Requête mal formée.' }, async (actor, _input, { articleId }) => {
     await deleteArticle(articles, actor, articleId);

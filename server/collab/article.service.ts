@@ -29,11 +29,19 @@ export async function addArticleAs(ctx: ArticleContext, actor: Actor, input: z.i
   return entry;
 }
 
-/** Renumbers the articles; a renumbering that changes nothing records nothing. */
-export async function renumberArticles(ctx: ArticleContext, actor: Actor, numbers?: Record<string, string>): Promise<{ renumbered: Record<string, string> }> {
-  const renumbered = await renumber(ctx, actor.negotiationId, numbers);
+/**
+ * Renumbers the articles, confirmed against the preview's token; a renumbering that changes
+ * nothing records nothing. `previous` (by article) undoes it, confirmed with `token`.
+ */
+export async function renumberArticles(
+  ctx: ArticleContext,
+  actor: Actor,
+  numbers: Record<string, string> | undefined,
+  confirm: string,
+): Promise<{ renumbered: Record<string, string>; previous: Record<string, string>; token: string }> {
+  const { applied: renumbered, previous, token } = await renumber(ctx, actor.negotiationId, numbers, confirm);
   if (Object.keys(renumbered).length > 0) await ctx.events.record(actor.negotiationId, stampOf(actor), [{ type: 'articles:renumbered', payload: { renumbered } }]);
-  return { renumbered };
+  return { renumbered, previous, token };
 }
 
 /** Changes an article's heading, or moves it in the outline. */

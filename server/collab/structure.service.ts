@@ -9,12 +9,17 @@ import {
   deleteArticle,
   insertArticle,
   moveArticle,
+  numberChoices,
+  numberingToken,
+  planRenumbering,
+  readBlocks,
   readStructure,
   renumberArticles,
   rewriteCrossReferences,
   sequentialNumbers,
   updateArticle,
   writeParagraphs,
+  type RenumberingPlan,
   type StructureEntry,
 } from '../../shared/structure.ts';
 import { AppError } from '../common/app-error.ts';
@@ -135,6 +140,7 @@ async function onStructure<T>(deps: StructureDeps, negotiationId: string, fn: (d
 export interface NewArticle {
   title: string;
   number?: string;
+  numbering?: 'next' | 'bis';
   titre?: string | null;
   chapitre?: string | null;
   position?: number;
@@ -146,11 +152,13 @@ export async function addArticle(deps: StructureDeps, negotiationId: string, inp
   const id = randomBytes(12).toString('hex');
   const entry = await onStructure(deps, negotiationId, (doc) => {
     const entries = readStructure(doc);
-    const numbered = entries.filter((e) => e.kind === 'article').length;
     const neighbour = entries[Math.min(input.position ?? entries.length, entries.length) - 1];
+    // Its number follows its place: 14 after 13, or « 13 bis » between 13 and 14, as asked.
+    const choice = numberChoices(entries, input.position);
+    const numbering = input.numbering ?? choice.preferred;
     const created: StructureEntry = {
       id,
-      number: input.number ?? String(numbered + 1),
+      number: input.number ?? (numbering === 'bis' && choice.bis ? choice.bis : choice.next),
       title: input.title,
       titre: input.titre === undefined ? (neighbour?.titre ?? null) : input.titre,
       chapitre: input.chapitre === undefined ? (neighbour?.chapitre ?? null) : input.chapitre,
@@ -195,22 +203,45 @@ export async function removeArticle(deps: StructureDeps, negotiationId: string, 
  * cross-references in every article's text, so that "l'article 3" still points at the
  * same article. Returns old → new.
  */
+/** What renumbering (by `numbers`, or 1, 2, 3… in outline order) would change: numbers and cross-references. */
+export async function previewRenumbering(deps: StructureDeps, negotiationId: string, numbers?: Record<string, string>): Promise<RenumberingPlan> {
+  const entries = await deps.store.withDoc(agreementDocName(negotiationId), (doc) => readStructure(doc));
+  const texts: Record<string, string[]> = {};
+  for (const e of entries) texts[e.id] = await deps.store.withDoc(articleDocName(e.id), (doc) => readBlocks(doc));
+  return planRenumbering(entries, texts, numbers ?? sequentialNumbers(entries));
+}
+
+/**
+ * Renumbers, once confirmed against the numbering the preview was made on (`confirm`, its
+ * token): CONFLICT if the outline changed since. Answers the numbers the renumbered articles
+ * had (renumbering back to them is the undo) and the new numbering's token.
+ */
 export async function renumber(
   deps: StructureDeps,
   negotiationId: string,
-  numbers?: Record<string, string>,
-): Promise<Record<string, string>> {
-  const { applied, ids } = await onStructure(deps, negotiationId, (doc) => {
+  numbers: Record<string, string> | undefined,
+  /** null: decided elsewhere (an adopted amendment that renumbers an article is merged). */
+  confirm: string | null,
+): Promise<{ applied: Record<string, string>; previous: Record<string, string>; token: string }> {
+  const { applied, ids, previous, token } = await onStructure(deps, negotiationId, (doc) => {
     const entries = readStructure(doc);
-    return { applied: renumberArticles(doc, numbers ?? sequentialNumbers(entries)), ids: entries.map((e) => e.id) };
+    if (confirm !== null && numberingToken(entries) !== confirm) {
+      throw new AppError('CONFLICT', 'La numérotation a changé depuis l’aperçu : relisez l’aperçu avant de confirmer.');
+    }
+    const wanted = numbers ?? sequentialNumbers(entries);
+    const previous: Record<string, string> = {};
+    for (const e of entries) if (wanted[e.id] !== undefined && wanted[e.id] !== e.number) previous[e.id] = e.number;
+    const applied = renumberArticles(doc, wanted);
+    return { applied, previous, ids: entries.map((e) => e.id), token: numberingToken(readStructure(doc)) };
   });
-  if (Object.keys(applied).length === 0) return applied;
+  const result = { applied, previous, token };
+  if (Object.keys(applied).length === 0) return result;
   for (const id of ids) {
     await deps.store.withDoc(articleDocName(id), (doc) => {
       doc.transact(() => rewriteTextNodes(articleFragment(doc), applied), Origin.SERVER);
     });
   }
-  return applied;
+  return result;
 }
 
 function rewriteTextNodes(node: Y.XmlFragment | Y.XmlElement, renumbering: Record<string, string>): void {

@@ -95,8 +95,9 @@ describe('versions, comparison and the article workflow', () => {
       201,
     );
     await waitFor(() => outline.doc.getArray('articles').toArray().some((m) => (m as { get(k: string): unknown }).get('id') === added.id), 5000, 'live outline');
+    const preview = await json<{ token: string }>(await call(server, `/negotiations/${negotiationId}/articles/renumber/preview`, { cookie: negotiator, body: {} }));
     const renumbered = await json<{ renumbered: Record<string, string> }>(
-      await call(server, `/negotiations/${negotiationId}/articles/renumber`, { cookie: negotiator, body: {} }),
+      await call(server, `/negotiations/${negotiationId}/articles/renumber`, { cookie: negotiator, body: { confirm: preview.token } }),
     );
     expect(Object.keys(renumbered.renumbered).length).toBeGreaterThan(0);
     const text = await collabOf(server.app.context).store.withDoc(`article:${added.id}`, (doc) => readBlocks(doc));
