@@ -406,6 +406,8 @@ export const EditArticleBodySchema = z
 
 /** A renumbering is confirmed against the numbering its preview was made on (`token`). */
 export const RenumberBodySchema = z.object({ numbers: z.record(z.string(), z.string().trim().min(1).max(20)).optional(), confirm: z.string().min(1).max(100) });
+/** What a renumbering's preview is asked with: the numbers wanted (1, 2, 3… in outline order when absent). */
+export const RenumberPreviewBodySchema = RenumberBodySchema.pick({ numbers: true });
 
 export const ArticleStatusBodySchema = z.object({
   status: z.enum(ARTICLE_STATUSES),

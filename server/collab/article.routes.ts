@@ -1,5 +1,5 @@
 import type { AppContext } from '../app.ts';
-import { RenumberBodySchema } from '../../shared/structure.ts';
+import { RenumberPreviewBodySchema } from '../../shared/structure.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
 import { httpCommand } from '../http/http-command.ts';
@@ -12,7 +12,7 @@ export function registerArticleRoutes(ctx: AppContext, articles: ArticleContext)
   httpCommand(api, 'article:add', { invalid: 'Article mal formé : un titre au moins.' }, (actor, input) => addArticleAs(articles, actor, input));
   // What a renumbering would change (numbers and cross-references), and the token its confirmation names.
   api.post('/negotiations/:negotiationId/articles/renumber/preview', requireActor('text:write'), async (req, res) => {
-    const parsed = RenumberBodySchema.pick({ numbers: true }).safeParse(req.body ?? {});
+    const parsed = RenumberPreviewBodySchema.safeParse(req.body ?? {});
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'Numérotation mal formée.');
     res.json(await previewRenumbering(articles, (res.locals.actor as Actor).negotiationId, parsed.data.numbers));
   });

@@ -15,6 +15,7 @@ import {
   RolesBodySchema,
   SuspendBodySchema,
 } from '../../shared/identity.ts';
+import { RenumberPreviewBodySchema } from '../../shared/structure.ts';
 import { CompareQuerySchema } from '../versions/versions.routes.ts';
 import { PositionQuerySchema } from '../positions/position.handlers.ts';
 import { AmendmentListQuerySchema } from '../amendments/amendment.handlers.ts';
@@ -149,6 +150,15 @@ const ROUTES: RouteDescription[] = [
     query: CompareQuerySchema,
     formats: WORKING_FORMATS,
     answer: { status: 200, description: 'Le fichier.', file: [PDF, DOCX] },
+  },
+  {
+    method: 'post',
+    path: `${N}/articles/renumber/preview`,
+    tag: 'Texte',
+    summary: 'Aperçu d’une renumérotation : chaque numéro changé, chaque renvoi réécrit, et le jeton que la confirmation (article:renumber, confirm) doit citer.',
+    access: mandate('text:write'),
+    body: RenumberPreviewBodySchema,
+    answer: json('L’aperçu (RenumberingPlan).'),
   },
   {
     method: 'get',
