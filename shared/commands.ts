@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Action } from './access.ts';
 import {
   AdoptAmendmentSchema,
@@ -86,8 +86,20 @@ export const COMMANDS = {
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
-/** What a client sends (defaults may be left out). */
-export type CommandPayload<K extends CommandName> = z.input<(typeof COMMANDS)[K]['schema']>;
+
+/**
+ * A command's own id, chosen by the client (random, at least 8 characters): the same command
+ * sent again (a retry after a reconnection, on this process or another) carries the same id,
+ * so that the server can apply it once. Optional; it travels beside the payload's fields and
+ * is taken out before the command's schema parses them.
+ */
+export const CommandIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'identifiant de commande invalide');
+export interface CommandEnvelope {
+  commandId?: string;
+}
+
+/** What a client sends (defaults may be left out), with its command id. */
+export type CommandPayload<K extends CommandName> = z.input<(typeof COMMANDS)[K]['schema']> & CommandEnvelope;
 /** What the server's handler receives, once parsed. */
 export type CommandInput<K extends CommandName> = z.output<(typeof COMMANDS)[K]['schema']>;
 /** What the ack carries when the command succeeded. */
@@ -97,6 +109,17 @@ export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
 
 export function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(COMMANDS, name);
+}
+
+/**
+ * Takes the command id out of what arrived: the rest is the payload the command's schema
+ * parses. `commandId` is null when none came, undefined when it is malformed.
+ */
+export function splitCommandId(raw: unknown): { commandId: string | null | undefined; payload: unknown } {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !Object.hasOwn(raw, 'commandId')) return { commandId: null, payload: raw };
+  const { commandId, ...payload } = raw as Record<string, unknown>;
+  const parsed = CommandIdSchema.safeParse(commandId);
+  return { commandId: parsed.success ? parsed.data : undefined, payload };
 }
 
 /** Commands: the payload, then the acknowledgement, always last. */

@@ -50,3 +50,16 @@ export function positionMatrix(
   ];
   return { organisations, items, cells };
 }
+
+/**
+ * The matrix with one more declared position: its cell takes it when it is newer than the
+ * cell's. Null when its item is not a column yet (a first position on an amendment): the
+ * column's label needs the amendment, so the caller reads the matrix again.
+ */
+export function withPosition(matrix: PositionMatrix, position: Position): PositionMatrix | null {
+  const key = itemKey(position.item);
+  if (!matrix.items.some((item) => item.key === key)) return null;
+  const current = matrix.cells[position.org]?.[key];
+  if (current && current.seq >= position.seq) return matrix;
+  return { ...matrix, cells: { ...matrix.cells, [position.org]: { ...matrix.cells[position.org], [key]: position } } };
+}

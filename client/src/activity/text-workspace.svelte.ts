@@ -4,7 +4,7 @@ import { Amendments } from '../amendments/amendments.svelte.ts';
 import { Annotations } from '../annotations/annotations.svelte.ts';
 import { anchorLost, selectionAnchor, setHighlights, type Highlight } from '../annotations/anchor-highlights.ts';
 import type { Anchor } from '../../../shared/amendments/amendment.ts';
-import { NegotiationFeed } from './negotiation-feed.svelte.ts';
+import { connection, type NegotiationStream } from '../lib/connection.svelte.ts';
 import './workspace.css';
 
 /**
@@ -12,7 +12,7 @@ import './workspace.css';
  * amendments and annotations of the article shown, their highlights in the text.
  */
 export class TextWorkspace {
-  readonly feed: NegotiationFeed;
+  readonly feed: NegotiationStream;
   readonly amendments: Amendments;
   readonly annotations: Annotations;
   editor = $state<Editor | null>(null);
@@ -27,7 +27,7 @@ export class TextWorkspace {
 
   constructor(negotiationId: string) {
     this.negotiationId = negotiationId;
-    this.feed = new NegotiationFeed(negotiationId);
+    this.feed = connection.follow(negotiationId);
     this.amendments = new Amendments(negotiationId, this.feed);
     this.annotations = new Annotations(negotiationId, this.feed);
     void this.amendments.load();
@@ -77,6 +77,5 @@ export class TextWorkspace {
     this.detach?.();
     this.amendments.destroy();
     this.annotations.destroy();
-    this.feed.destroy();
   }
 }

@@ -1,7 +1,7 @@
 import type { AmendmentDetail, AmendmentView, Anchor } from '../../../shared/amendments/amendment.ts';
 import type { AmendmentContent } from '../../../shared/amendments/formula.ts';
 import type { AmendmentTransition } from '../../../shared/amendments/lifecycle.ts';
-import type { NegotiationFeed } from '../activity/negotiation-feed.svelte.ts';
+import type { NegotiationStream } from '../lib/connection.svelte.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
 
@@ -10,14 +10,13 @@ export function commandError(err: unknown): string {
   return err instanceof ApiError && err.code !== 'NETWORK' && err.message ? err.message : describeError(err);
 }
 
-const COMMANDS: Record<AmendmentTransition, string> = {
+const COMMANDS = {
   table: 'amendment:table',
   discuss: 'amendment:discuss',
   adopt: 'amendment:adopt',
   reject: 'amendment:reject',
   withdraw: 'amendment:withdraw',
-  merge: 'amendment:merge',
-};
+} as const satisfies Record<Exclude<AmendmentTransition, 'merge'>, string>;
 
 export interface AmendmentInput {
   articleId: string;
@@ -40,16 +39,16 @@ export class Amendments {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   readonly negotiationId: string;
-  private readonly feed: NegotiationFeed;
+  private readonly feed: NegotiationStream;
 
   constructor(
     negotiationId: string,
-    feed: NegotiationFeed,
+    feed: NegotiationStream,
   ) {
     this.negotiationId = negotiationId;
     this.feed = feed;
-    this.stop = feed.on((event) => {
-      if (event.type.startsWith('amendment:') || event.type === 'version:created') this.refresh();
+    this.stop = feed.on((events) => {
+      if (events.some((event) => event.type.startsWith('amendment:') || event.type === 'version:created')) this.refresh();
     });
   }
 
@@ -107,13 +106,12 @@ export class Amendments {
 
   /** Writes a draft (seen by my delegation only) or tables it at once. */
   submit(input: AmendmentInput, table: boolean): Promise<AmendmentView | null> {
-    return this.run(() => this.feed.command<AmendmentView>(table ? 'amendment:table' : 'amendment:draft', { ...input }));
+    return this.run(() => (table ? this.feed.command('amendment:table', { ...input }) : this.feed.command('amendment:draft', { ...input })));
   }
 
   act(amendmentId: string, transition: AmendmentTransition, options: { manual?: boolean } = {}): Promise<AmendmentView | null> {
-    const payload: Record<string, unknown> = { amendmentId };
-    if (transition === 'merge' && options.manual) payload.manual = true;
-    return this.run(() => this.feed.command<AmendmentView>(COMMANDS[transition], payload));
+    if (transition === 'merge') return this.run(() => this.feed.command('amendment:merge', { amendmentId, ...(options.manual ? { manual: true } : {}) }));
+    return this.run(() => this.feed.command(COMMANDS[transition], { amendmentId }));
   }
 
   destroy(): void {

@@ -1,6 +1,6 @@
 import type { Anchor } from '../../../shared/amendments/amendment.ts';
 import type { AnnotationView, AnnotationVisibility } from '../../../shared/annotations/annotation.ts';
-import type { NegotiationFeed } from '../activity/negotiation-feed.svelte.ts';
+import type { NegotiationStream } from '../lib/connection.svelte.ts';
 import { commandError } from '../amendments/amendments.svelte.ts';
 import { api } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
@@ -17,16 +17,16 @@ export class Annotations {
   private stop: () => void;
 
   readonly negotiationId: string;
-  private readonly feed: NegotiationFeed;
+  private readonly feed: NegotiationStream;
 
   constructor(
     negotiationId: string,
-    feed: NegotiationFeed,
+    feed: NegotiationStream,
   ) {
     this.negotiationId = negotiationId;
     this.feed = feed;
-    this.stop = feed.on((event) => {
-      if (event.type.startsWith('annotation:')) void this.load();
+    this.stop = feed.on((events) => {
+      if (events.some((event) => event.type.startsWith('annotation:'))) void this.load();
     });
   }
 
@@ -58,11 +58,11 @@ export class Annotations {
     }
   }
 
-  private async run(event: string, payload: Record<string, unknown>): Promise<boolean> {
+  private async run(send: () => Promise<AnnotationView>): Promise<boolean> {
     this.busy = true;
     this.error = null;
     try {
-      await this.feed.command<AnnotationView>(event, payload);
+      await send();
       await this.load();
       return true;
     } catch (err) {
@@ -74,15 +74,15 @@ export class Annotations {
   }
 
   create(articleId: string, anchor: Anchor, body: string, visibility: AnnotationVisibility): Promise<boolean> {
-    return this.run('annotation:create', { articleId, anchor, body, visibility });
+    return this.run(() => this.feed.command('annotation:create', { articleId, anchor, body, visibility }));
   }
 
   reply(annotationId: string, body: string): Promise<boolean> {
-    return this.run('annotation:reply', { annotationId, body });
+    return this.run(() => this.feed.command('annotation:reply', { annotationId, body }));
   }
 
   setResolved(annotationId: string, resolved: boolean): Promise<boolean> {
-    return this.run(resolved ? 'annotation:resolve' : 'annotation:reopen', { annotationId });
+    return this.run(() => this.feed.command(resolved ? 'annotation:resolve' : 'annotation:reopen', { annotationId }));
   }
 
   destroy(): void {

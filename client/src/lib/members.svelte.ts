@@ -1,6 +1,8 @@
 import { mayGrant, ROLES, type Role } from '../../../shared/access.ts';
 import type { Member, MembersView, NegotiationDetail, Party, SentInvitation } from '../../../shared/identity.ts';
+import { streamOf } from '../../../shared/events.ts';
 import { api } from './api.ts';
+import { connection } from './connection.svelte.ts';
 import { describeError } from './errors.ts';
 import { t } from './i18n.svelte.ts';
 
@@ -37,6 +39,16 @@ export class MembersScreen {
 
   private get base() {
     return `/negotiations/${encodeURIComponent(this.negotiationId)}`;
+  }
+
+  /**
+   * Keeps the screen in step with the negotiation: a mandate granted, changed, suspended or
+   * revoked by anyone reads the members again. Returns the unsubscribe.
+   */
+  follow(): () => void {
+    return connection.follow(this.negotiationId).on((events) => {
+      if (events.some((e) => streamOf(e.type) === 'member')) void this.load();
+    });
   }
 
   async load(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { AuthUser, Me } from '../../../shared/identity.ts';
 import { api, ApiError } from './api.ts';
+import { connection } from './connection.svelte.ts';
 
 /** Who is signed in; `ready` once the first /api/me has answered. */
 class Session {
@@ -25,6 +26,7 @@ class Session {
 
   async signOut(): Promise<void> {
     await api('POST', '/auth/logout');
+    connection.close();
     this.me = null;
   }
 }

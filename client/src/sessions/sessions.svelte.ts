@@ -1,90 +1,27 @@
-import { io, type Socket } from 'socket.io-client';
-import { watchAccess } from '../lib/access-end.svelte.ts';
-import type { Ack } from '../../../shared/errors.ts';
+import type { CommandName } from '../../../shared/commands.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
 import type { MembersView, NegotiationDetail } from '../../../shared/identity.ts';
-import type { JoinResult } from '../../../shared/channel.ts';
 import type { CurrentItemView, MinutesView, SessionSummary, SessionView } from '../../../shared/sessions/session.ts';
 import { api } from '../lib/api.ts';
+import { connection, type NegotiationStream, type StreamPayload } from '../lib/connection.svelte.ts';
 import { describeError } from '../lib/errors.ts';
 
 /**
- * The client side of sessions: the negotiation's live channel (Socket.IO: commands with an
- * ack, events pushed in seq order), and rune state for the sessions list, one session, the
- * projector. Components stay thin.
+ * The client side of sessions: rune state for the sessions list, one session, the
+ * projector, following the negotiation's stream (lib/connection.svelte.ts). Components stay thin.
  */
 
-/** A command's refusal, with the server's message. */
-export class CommandError extends Error {
-  readonly code: string;
+/** The session commands a session page sends (each names the session). */
+export type SessionCommandName = Extract<
+  CommandName,
+  'session:update-agenda' | 'session:record-attendance' | 'session:open' | 'session:advance' | 'session:goto' | 'session:close' | 'minutes:draft' | 'minutes:circulate' | 'minutes:approve'
+>;
 
-  constructor(
-    code: string,
-    message: string,
-  ) {
-    super(message);
-    this.code = code;
-  }
-}
-
-export class NegotiationChannel {
-  private readonly socket: Socket;
-  private lastSeq = 0;
-  connected = $state(false);
-
-  private readonly negotiationId: string;
-  private readonly onEvent: (event: NegotiationEvent) => void;
-
-  constructor(
-    negotiationId: string,
-    onEvent: (event: NegotiationEvent) => void,
-  ) {
-    this.negotiationId = negotiationId;
-    this.onEvent = onEvent;
-    this.socket = io({ transports: ['websocket'] });
-    watchAccess(this.socket);
-    this.socket.on('connect', () => void this.join());
-    this.socket.on('disconnect', () => (this.connected = false));
-    this.socket.on('negotiation:event', (event: NegotiationEvent) => {
-      if (event.negotiationId !== this.negotiationId || event.seq <= this.lastSeq) return;
-      this.lastSeq = event.seq;
-      this.onEvent(event);
-    });
-  }
-
-  private async join(): Promise<void> {
-    // The first join only sets the starting point: the pages load their state over HTTP.
-    const first = this.lastSeq === 0;
-    for (;;) {
-      const ack = (await this.socket.timeout(15_000).emitWithAck('negotiation:join', { negotiationId: this.negotiationId, sinceSeq: this.lastSeq })) as Ack<JoinResult>;
-      if (!ack.ok) return;
-      if (!first) for (const event of ack.data.events) this.onEvent(event);
-      this.lastSeq = Math.max(this.lastSeq, ack.data.lastSeq);
-      // A long log comes a page at a time.
-      if (!ack.data.more) break;
-    }
-    this.connected = true;
-  }
-
-  async command<T>(event: string, payload: Record<string, unknown>): Promise<T> {
-    let ack: Ack<T>;
-    try {
-      ack = (await this.socket.timeout(15_000).emitWithAck(event, { negotiationId: this.negotiationId, ...payload })) as Ack<T>;
-    } catch {
-      throw new CommandError('NETWORK', '');
-    }
-    if (!ack.ok) throw new CommandError(ack.error.code, ack.error.message);
-    return ack.data;
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
-
-export function errorText(err: unknown, fallback: string): string {
-  if (err instanceof CommandError) return err.message || fallback;
-  return describeError(err);
+/** Calls `onEvents` with each batch of the negotiation's events; returns the unsubscribe. */
+function follow(stream: NegotiationStream, relevant: (event: NegotiationEvent) => boolean, onEvents: () => void): () => void {
+  return stream.on((events) => {
+    if (events.some(relevant)) onEvents();
+  });
 }
 
 const base = (negotiationId: string) => `/negotiations/${negotiationId}/sessions`;
@@ -95,15 +32,15 @@ export class SessionsBoard {
   sessions = $state<SessionSummary[]>([]);
   error = $state<string | null>(null);
   status = $state(0);
-  readonly channel: NegotiationChannel;
+  readonly stream: NegotiationStream;
+  private readonly stop: () => void;
 
   readonly negotiationId: string;
 
   constructor(negotiationId: string) {
     this.negotiationId = negotiationId;
-    this.channel = new NegotiationChannel(negotiationId, (event) => {
-      if (event.type.startsWith('session:')) void this.refresh();
-    });
+    this.stream = connection.follow(negotiationId);
+    this.stop = follow(this.stream, (event) => event.type.startsWith('session:'), () => void this.refresh());
   }
 
   get canManage(): boolean {
@@ -125,7 +62,7 @@ export class SessionsBoard {
   }
 
   destroy(): void {
-    this.channel.close();
+    this.stop();
   }
 }
 
@@ -142,7 +79,8 @@ export class SessionRoom {
   minutes = $state<MinutesView | null>(null);
   error = $state<string | null>(null);
   status = $state(0);
-  readonly channel: NegotiationChannel;
+  readonly stream: NegotiationStream;
+  private readonly stops: (() => void)[];
 
   readonly negotiationId: string;
   readonly sessionId: string;
@@ -153,11 +91,12 @@ export class SessionRoom {
   ) {
     this.negotiationId = negotiationId;
     this.sessionId = sessionId;
-    this.channel = new NegotiationChannel(negotiationId, (event) => {
-      const about = (event.payload as { sessionId?: string } | null)?.sessionId;
-      if ((event.type.startsWith('session:') || event.type.startsWith('minutes:')) && about === sessionId) void this.refresh();
-      else if (event.type.startsWith('vote:') || event.type === 'ballot:cast' || event.type.startsWith('article:')) void this.refreshCurrent();
-    });
+    this.stream = connection.follow(negotiationId);
+    const about = (event: NegotiationEvent) => (event.payload as { sessionId?: string } | null)?.sessionId === sessionId;
+    this.stops = [
+      follow(this.stream, (e) => (e.type.startsWith('session:') || e.type.startsWith('minutes:')) && about(e), () => void this.refresh()),
+      follow(this.stream, (e) => e.type.startsWith('vote:') || e.type === 'ballot:cast' || e.type.startsWith('article:'), () => void this.refreshCurrent()),
+    ];
   }
 
   get canManage(): boolean {
@@ -199,13 +138,13 @@ export class SessionRoom {
   }
 
   /** Sends a session command; the view follows from the answer (and the broadcast). */
-  async run(event: string, payload: Record<string, unknown> = {}): Promise<void> {
-    await this.channel.command(event, { sessionId: this.sessionId, ...payload });
+  async run<K extends SessionCommandName>(name: K, payload: Omit<StreamPayload<K>, 'sessionId'> | Record<string, never> = {}): Promise<void> {
+    await this.stream.command(name, { sessionId: this.sessionId, ...payload } as StreamPayload<K>);
     await this.refresh();
   }
 
   destroy(): void {
-    this.channel.close();
+    for (const stop of this.stops) stop();
   }
 }
 
@@ -215,19 +154,22 @@ export class Projector {
   current = $state<CurrentItemView | null>(null);
   negotiationTitle = $state('');
   error = $state<string | null>(null);
-  readonly channel: NegotiationChannel;
+  private readonly stops: (() => void)[];
   private timer: ReturnType<typeof setInterval> | null = null;
 
   readonly negotiationId: string;
 
   constructor(negotiationId: string) {
     this.negotiationId = negotiationId;
-    this.channel = new NegotiationChannel(negotiationId, (event) => {
-      if (event.type.startsWith('session:')) void this.refresh();
-      else if (event.type.startsWith('vote:') || event.type === 'ballot:cast' || event.type.startsWith('amendment:') || event.type.startsWith('article:')) {
-        void this.refreshCurrent();
-      }
-    });
+    const stream = connection.follow(negotiationId);
+    this.stops = [
+      follow(stream, (e) => e.type.startsWith('session:'), () => void this.refresh()),
+      follow(
+        stream,
+        (e) => e.type.startsWith('vote:') || e.type === 'ballot:cast' || e.type.startsWith('amendment:') || e.type.startsWith('article:'),
+        () => void this.refreshCurrent(),
+      ),
+    ];
   }
 
   get open(): SessionSummary | null {
@@ -263,7 +205,7 @@ export class Projector {
 
   destroy(): void {
     if (this.timer) clearInterval(this.timer);
-    this.channel.close();
+    for (const stop of this.stops) stop();
   }
 }
 

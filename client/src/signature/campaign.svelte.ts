@@ -1,14 +1,10 @@
-import { io, type Socket } from 'socket.io-client';
-import { watchAccess } from '../lib/access-end.svelte.ts';
-import { rolesAllow, type Action, type Role } from '../../../shared/access.ts';
-import type { NegotiationEvent } from '../../../shared/events.ts';
-import type { JoinResult } from '../../../shared/channel.ts';
-import type { Ack } from '../../../shared/errors.ts';
+import { rolesAllow, type Action } from '../../../shared/access.ts';
 import { streamOf } from '../../../shared/events.ts';
 import { scenarioOf, type CampaignAnswer, type CampaignView, type LaterTransition, type WhatIf } from '../../../shared/signature/campaign.ts';
 import { assess } from '../../../shared/validity/assess.ts';
 import { parseScenario, type Assessment } from '../../../shared/validity/scenario.ts';
 import { ApiError, api } from '../lib/api.ts';
+import { connection, type NegotiationStream } from '../lib/connection.svelte.ts';
 import { describeError } from '../lib/errors.ts';
 import { t } from '../lib/i18n.svelte.ts';
 
@@ -48,24 +44,31 @@ export class WhatIfState {
 
 /**
  * A negotiation's signature campaign as the page shows it: loaded over HTTP, reloaded
- * whenever a campaign event arrives on the negotiation's live channel, and the commands.
+ * whenever a campaign event arrives on the negotiation's stream, and the commands.
  */
 export class SignatureCampaign {
   answer = $state<CampaignAnswer | null>(null);
-  roles = $state<Role[]>([]);
-  myOrg = $state<string | null>(null);
   error = $state<string | null>(null);
   status = $state(0);
   busy = $state(false);
   actionError = $state<string | null>(null);
-  live = $state(false);
   readonly whatIf = new WhatIfState();
-  private socket: Socket | null = null;
-
   readonly negotiationId: string;
+  private readonly stream: NegotiationStream;
 
   constructor(negotiationId: string) {
     this.negotiationId = negotiationId;
+    this.stream = connection.follow(negotiationId);
+  }
+
+  get roles() {
+    return this.stream.mandate?.roles ?? [];
+  }
+  get myOrg(): string | null {
+    return this.stream.mandate?.organisation.id ?? null;
+  }
+  get live(): boolean {
+    return this.stream.live;
   }
 
   campaign = $derived(this.answer?.campaign ?? null);
@@ -90,31 +93,11 @@ export class SignatureCampaign {
     }
   }
 
-  /** Joins the negotiation's channel: every campaign event reloads the campaign. */
+  /** Follows the negotiation's stream: every campaign event reloads the campaign. */
   connect(): () => void {
-    const socket = io({ transports: ['websocket'], withCredentials: true });
-    this.socket = socket;
-    const join = (sinceSeq = 0): void => {
-      socket.emit('negotiation:join', { negotiationId: this.negotiationId, sinceSeq }, (ack: Ack<JoinResult>) => {
-        if (!ack.ok) return;
-        // The campaign is read over HTTP: the log is only followed to its end, a page at a time.
-        if (ack.data.more) return join(ack.data.lastSeq);
-        this.roles = ack.data.roles;
-        this.myOrg = ack.data.organisation.id;
-        this.live = true;
-        void this.load();
-      });
-    };
-    watchAccess(socket);
-    socket.on('connect', () => join());
-    socket.on('disconnect', () => (this.live = false));
-    socket.on('negotiation:event', (event: NegotiationEvent) => {
-      if (streamOf(event.type) === 'campaign') void this.load();
+    return this.stream.on((events) => {
+      if (events.some((event) => streamOf(event.type) === 'campaign')) void this.load();
     });
-    return () => {
-      socket.disconnect();
-      this.socket = null;
-    };
   }
 
   private async command(path: string, body: unknown = {}): Promise<boolean> {

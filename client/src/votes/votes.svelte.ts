@@ -1,4 +1,4 @@
-import type { NegotiationFeed } from '../activity/negotiation-feed.svelte.ts';
+import type { NegotiationStream } from '../lib/connection.svelte.ts';
 import { commandError } from '../amendments/amendments.svelte.ts';
 import { api } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
@@ -25,19 +25,19 @@ export class Votes {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   readonly negotiationId: string;
-  private readonly feed: NegotiationFeed;
+  private readonly feed: NegotiationStream;
   private readonly organisations: Party[];
 
   constructor(
     negotiationId: string,
-    feed: NegotiationFeed,
+    feed: NegotiationStream,
     organisations: Party[],
   ) {
     this.negotiationId = negotiationId;
     this.feed = feed;
     this.organisations = organisations;
-    this.stop = feed.on((event) => {
-      if (event.type.startsWith('vote:') || event.type.startsWith('ballot:')) this.refresh();
+    this.stop = feed.on((events) => {
+      if (events.some((event) => event.type.startsWith('vote:') || event.type.startsWith('ballot:'))) this.refresh();
     });
   }
 
@@ -95,15 +95,15 @@ export class Votes {
 
   /** Opens a vote; `place` says where a refusal is shown (the panel, or the amendment it was opened from). */
   open(item: Item, rule: VoteRule, title: string, place = PANEL): Promise<boolean> {
-    return this.run(() => this.feed.command<VoteView>('vote:open', { item, rule, title }), place);
+    return this.run(() => this.feed.command('vote:open', { item, rule, title }), place);
   }
 
   cast(voteId: string, choice: VoteChoice): Promise<boolean> {
-    return this.run(() => this.feed.command<VoteView>('vote:cast', { voteId, choice }));
+    return this.run(() => this.feed.command('vote:cast', { voteId, choice }));
   }
 
   close(voteId: string): Promise<boolean> {
-    return this.run(() => this.feed.command<VoteView>('vote:close', { voteId }));
+    return this.run(() => this.feed.command('vote:close', { voteId }));
   }
 
   destroy(): void {

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+
+/** How soon what one member does must show for another, without a reload. */
+const LIVE_MS = 2_000;
+
+describe('every panel is live: what one member does shows for another without a reload', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ids: DemoIds;
+  const options = { viewport: { width: 1500, height: 1000 }, locale: 'fr-FR' };
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    server = await startTestServer();
+    ids = await seedDemo(server);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A signed-in page, and the API reads it makes (method and path), from the sign-in on. */
+  async function member(email: string, path: string): Promise<{ page: Page; reads: string[]; context: BrowserContext }> {
+    const context = await browser.newContext(options);
+    const reads: string[] = [];
+    context.on('request', (request) => {
+      const url = new URL(request.url());
+      if (request.method() === 'GET' && url.pathname.startsWith('/api/')) reads.push(url.pathname);
+    });
+    return { page: await signIn(context, server.url, email, path), reads, context };
+  }
+
+  it('a version the negotiator saves appears in a delegate’s version list, which is not read again', async () => {
+    const id = ids.negotiations.tempsDeTravail;
+    const path = `/negotiations/${id}/text`;
+    const negotiator = await member('negociateur@axess.demo', path);
+    const delegate = await member('delegue@cfdt.demo', path);
+    const versionsRead = () => delegate.reads.filter((p) => p === `/api/negotiations/${id}/versions`).length;
+    await delegate.page.locator('#versions-title').waitFor({ timeout: 15_000 });
+    expect(versionsRead()).toBe(1);
+
+    await negotiator.page.getByLabel('Nom de la version').fill('Relevé des échanges du matin');
+    await negotiator.page.getByRole('button', { name: 'Enregistrer une version' }).click();
+    await negotiator.page.getByTestId('version-list').getByText('Relevé des échanges du matin').waitFor({ timeout: 15_000 });
+
+    await delegate.page.getByTestId('version-list').getByText('Relevé des échanges du matin').waitFor({ timeout: LIVE_MS });
+    expect(versionsRead()).toBe(1);
+    await screenshot(delegate.page, 'live-version-list');
+    await negotiator.context.close();
+    await delegate.context.close();
+  });
+
+  it('a stance a delegate declares fills its cell in another member’s positions matrix, which is not read again', async () => {
+    const id = ids.negotiations.tempsDeTravail;
+    const watcher = await member('negociateur@axess.demo', `/negotiations/${id}/positions`);
+    const matrixRead = () => watcher.reads.filter((p) => p === `/api/negotiations/${id}/positions/matrix`).length;
+    await watcher.page.getByTestId('positions-empty').waitFor({ timeout: 15_000 });
+    expect(matrixRead()).toBe(1);
+
+    const articleId = ids.articles.tempsDeTravail[2];
+    const delegate = await member('delegue@cgt.demo', `/negotiations/${id}/text?article=${articleId}`);
+    const box = delegate.page.getByTestId('position-box');
+    await box.getByTestId('position-stance').selectOption('réservé');
+    await box.getByTestId('position-statement').fill('La CGT réserve sa position sur les astreintes.');
+    await box.getByTestId('position-declare').click();
+    await box.getByTestId('position-history').getByText('La CGT réserve sa position sur les astreintes.').waitFor({ timeout: 15_000 });
+
+    const cell = watcher.page.getByTestId(`cell-CGT-article:${articleId}`);
+    await cell.filter({ hasText: 'Réservé' }).waitFor({ timeout: LIVE_MS });
+    expect(await cell.getAttribute('title')).toContain('La CGT réserve sa position sur les astreintes.');
+    expect(matrixRead()).toBe(1);
+    await screenshot(watcher.page, 'live-positions-matrix');
+    await watcher.context.close();
+    await delegate.context.close();
+  });
+});

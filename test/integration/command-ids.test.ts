@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VoteView } from '../../shared/votes/vote.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { participants } from '../helpers/participants.ts';
+import { seedDemo } from '../helpers/seed.ts';
+import { command, connect } from './realtime-client.ts';
+
+describe('command ids', () => {
+  let server: TestServer;
+  let negotiationId: string;
+  const people = participants(['secretariat', 'cfdt'] as const);
+  const { send, ok } = people;
+
+  const opened = async () => (await server.app.context.events.since(negotiationId, 0)).filter((e) => e.type === 'vote:opened').length;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    negotiationId = (await seedDemo(server)).negotiations.cppni;
+    await people.signIn(server, negotiationId);
+  });
+  afterAll(async () => {
+    people.disconnect();
+    await server?.close();
+  });
+
+  const vote = (title: string) => ({ item: { kind: 'text' }, rule: 'double-majority', title });
+
+  it('a command sent again with the same id is applied once and answered with the first reply', async () => {
+    const before = await opened();
+    const first = await ok<VoteView>('secretariat', 'vote:open', { ...vote('Vote retenté'), commandId: 'retry-0001' });
+    const again = await ok<VoteView>('secretariat', 'vote:open', { ...vote('Vote retenté'), commandId: 'retry-0001' });
+    expect(again.id).toBe(first.id);
+    expect(await opened()).toBe(before + 1);
+  });
+
+  it('the same id sent twice at once runs the command once', async () => {
+    const before = await opened();
+    const [a, b] = await Promise.all([
+      ok<VoteView>('secretariat', 'vote:open', { ...vote('Vote doublé'), commandId: 'twice-0001' }),
+      ok<VoteView>('secretariat', 'vote:open', { ...vote('Vote doublé'), commandId: 'twice-0001' }),
+    ]);
+    expect(b.id).toBe(a.id);
+    expect(await opened()).toBe(before + 1);
+  });
+
+  it('a retry on a new connection of the same person is still applied once', async () => {
+    const before = await opened();
+    const first = await ok<VoteView>('secretariat', 'vote:open', { ...vote('Vote reconnecté'), commandId: 'reconnect-01' });
+    const socket = await connect(server, people.cookies.secretariat);
+    try {
+      const again = await command<VoteView>(socket, 'vote:open', { negotiationId, ...vote('Vote reconnecté'), commandId: 'reconnect-01' });
+      expect(again.ok && again.data.id).toBe(first.id);
+    } finally {
+      socket.close();
+    }
+    expect(await opened()).toBe(before + 1);
+  });
+
+  it('commands with different ids, or none, are each applied', async () => {
+    const before = await opened();
+    await ok('secretariat', 'vote:open', { ...vote('Premier'), commandId: 'distinct-01' });
+    await ok('secretariat', 'vote:open', { ...vote('Second'), commandId: 'distinct-02' });
+    await ok('secretariat', 'vote:open', vote('Sans identifiant'));
+    await ok('secretariat', 'vote:open', vote('Sans identifiant'));
+    expect(await opened()).toBe(before + 4);
+  });
+
+  it('another person reusing an id gets their own command applied', async () => {
+    const mine = await ok<VoteView>('secretariat', 'vote:open', { ...vote('À moi'), commandId: 'shared-0001' });
+    const ack = await send<VoteView>('cfdt', 'vote:open', { ...vote('À la CFDT'), commandId: 'shared-0001' });
+    // The CFDT may not open a vote: its refusal is its own, not the secretariat's reply.
+    expect(ack.ok ? ack.data.id : ack.error.code).not.toBe(mine.id);
+  });
+
+  it('a malformed command id is refused with BAD_REQUEST and applies nothing', async () => {
+    const before = await opened();
+    const ack = await send('secretariat', 'vote:open', { ...vote('Mal identifié'), commandId: 'x' });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await opened()).toBe(before);
+  });
+});
