@@ -14,7 +14,7 @@ import { describeError } from '../lib/errors.ts';
 /** The session commands a session page sends (each names the session). */
 export type SessionCommandName = Extract<
   CommandName,
-  'session:update-agenda' | 'session:record-attendance' | 'session:open' | 'session:advance' | 'session:goto' | 'session:close' | 'minutes:draft' | 'minutes:circulate' | 'minutes:approve'
+  'session:update-agenda' | 'session:record-attendance' | 'session:open' | 'session:cancel' | 'session:advance' | 'session:goto' | 'session:close' | 'minutes:draft' | 'minutes:circulate' | 'minutes:approve'
 >;
 
 /** Calls `onEvents` with each batch of the negotiation's events; returns the unsubscribe. */
