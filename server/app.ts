@@ -15,7 +15,6 @@ import { CloseCode } from '../shared/collab/close-codes.ts';
 import { Readiness, type ReadinessCheck } from './http/readiness.ts';
 import { requestLogger } from './http/request-log.ts';
 import { routeHtml } from './http/route-preloads.ts';
-import { serveApiDescription } from './http/openapi.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { EventStore } from './events/event-store.ts';
 import { EventLog } from './events/event-log.ts';
@@ -102,7 +101,6 @@ export async function createApp(
     res.json({ ok: true, db: db.kind, version: VERSION });
   });
   api.get('/ready', readiness.route);
-  serveApiDescription(api, VERSION);
 
   const httpServer = createServer(app);
   const io: AppServer = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });

@@ -11,11 +11,13 @@ import { registerAmendments } from './amendments/amendment.handlers.ts';
 import { registerAnnotations } from './annotations/annotation.handlers.ts';
 import { registerSignature } from './signature/signature.routes.ts';
 import { registerSessions } from './sessions/session.handlers.ts';
+import { registerApiDescription } from './http/openapi.ts';
 
 /**
  * Every capability of the workspace, in the order they are wired.
  * Each folder (auth, negotiations, collab, …) exports one `register…` function.
  * Mail comes first (everything may write to the outbox, and it stops last); then auth: it
- * installs the CSRF origin check and the Socket.IO handshake gate.
+ * installs the CSRF origin check and the Socket.IO handshake gate. The API's description
+ * (/api/openapi.json, /api/docs) comes last: it reads every route's catalogue entry.
  */
-export const capabilities: Capability[] = [registerMail, registerAuth, registerNegotiations, registerRealtime, registerVotes, registerPositions, registerCollab, registerVersions, registerSignature, registerSessions, registerAmendments, registerAnnotations];
+export const capabilities: Capability[] = [registerMail, registerAuth, registerNegotiations, registerRealtime, registerVotes, registerPositions, registerCollab, registerVersions, registerSignature, registerSessions, registerAmendments, registerAnnotations, registerApiDescription];

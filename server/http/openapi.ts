@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type Router } from 'express';
+import { VERSION, type Capability } from '../app.ts';
 import { z } from 'zod';
 import { COMMANDS } from '../../shared/commands.ts';
 import { EVENTS, EVENT_TYPES } from '../../shared/events.ts';
@@ -207,3 +208,6 @@ export function serveApiDescription(api: Router, version: string): void {
   });
   api.use('/docs/assets', express.static(SWAGGER_UI, { index: false, maxAge: '1d' }));
 }
+
+/** The API's own description, registered after every other capability (server/capabilities.ts). */
+export const registerApiDescription: Capability = (ctx) => serveApiDescription(ctx.api, VERSION);
