@@ -13,6 +13,7 @@ import { Collection, type CollectionOptions } from './collection.ts';
 import { CommandError, ErrorCode } from './errors.ts';
 import { CollectionIndex, type IndexSpec } from './indexes/collection-index.ts';
 import { embedded } from './bson/raw.ts';
+import { MAX_DOCUMENT_DEPTH, nestingDepth } from './bson/depth.ts';
 import { canonicalKey } from './bson/order.ts';
 import { documentKey } from './document-map.ts';
 
@@ -306,6 +307,9 @@ function storable(doc: Doc): Buffer {
   const bytes = encode(doc);
   if (bytes.length > MAX_DOC) {
     throw new CommandError(ErrorCode.BSONObjectTooLarge, `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_DOC}`);
+  }
+  if (nestingDepth(bytes, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH) {
+    throw new CommandError(ErrorCode.Overflow, `cannot store a document nested deeper than ${MAX_DOCUMENT_DEPTH} levels`);
   }
   return bytes;
 }

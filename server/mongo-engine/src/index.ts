@@ -10,7 +10,7 @@ import { Catalog, type ChangeWatcher } from './catalog.ts';
 import { applyCommand } from './commands/registry.ts';
 import type { EngineState } from './commands/context.ts';
 import { Cursors } from './cursors.ts';
-import { EngineServer } from './wire/server.ts';
+import { EngineServer, type ServerLimits } from './wire/server.ts';
 import { Store } from './storage/store.ts';
 import { sweepExpired } from './ttl.ts';
 
@@ -29,6 +29,8 @@ export interface EngineOptions {
   ttlIntervalMs?: number;
   /** Journal size that triggers compaction into a snapshot. */
   compactBytes?: number;
+  /** What clients may make the engine hold of unfinished messages, and for how long (see wire/server.ts). */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface RunningEngine {
@@ -75,7 +77,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     },
   };
   const engine: EngineState = { catalog, store, cursors: new Cursors(), sessions: new Map(), logger, startedAt: new Date(), port: 0, host };
-  const server = new EngineServer(engine);
+  const server = new EngineServer(engine, options.limits);
   let port: number;
   try {
     port = await server.listen(options.port ?? 0, host);

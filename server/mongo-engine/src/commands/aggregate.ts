@@ -9,14 +9,15 @@ import { isPlainObject } from '../bson/paths.ts';
 import { canonicalKey } from '../bson/order.ts';
 import { formatDupKey } from '../bson/format.ts';
 import { cloneDoc, runPipeline } from '../query/evaluate.ts';
+import { needsBacktracking } from '../query/bounds.ts';
 import type { CommandHandler } from './context.ts';
-import { evalOptions, optionalDoc, optionalNumber, readMatching, readSource } from './common.ts';
+import { evalOptions, optionalDoc, optionalNumber, readMatchingYielding, readSource } from './common.ts';
 import { checkStorable, prepareInsert } from './write-support.ts';
 import { writable } from './write-statements.ts';
 
 const DEFAULT_FIRST_BATCH = 101;
 
-export const aggregate: CommandHandler = (ctx) => {
+export const aggregate: CommandHandler = async (ctx) => {
   const body = ctx.body;
   const target = body.aggregate;
   if (typeof target !== 'string' && target !== 1) throw new CommandError(ErrorCode.InvalidNamespace, "BSON field 'aggregate' must be a collection name or 1");
@@ -51,7 +52,7 @@ export const aggregate: CommandHandler = (ctx) => {
     // A leading $match runs through the engine's matcher: it can use an index and honours
     // the collation, which mingo's $match does not.
     if (coll && first && isPlainObject(first.$match)) {
-      source = readMatching(coll, first.$match, o);
+      source = await readMatchingYielding(coll, first.$match, { ...o, work: ctx.work });
       stagesLeft = reading.slice(1);
     } else if (coll) {
       source = coll.candidates({});
@@ -60,7 +61,9 @@ export const aggregate: CommandHandler = (ctx) => {
   if (explain) {
     return { explainVersion: '1', stages: reading, queryPlanner: { namespace: `${ctx.db}.${String(target)}` }, ok: 1 };
   }
-  const results = runPipeline(source, stagesLeft, o);
+  // mingo runs the stages with no check of its own: bounded as a whole by the deadline.
+  if (needsBacktracking(stagesLeft)) ctx.work.backtracking = true;
+  const results = ctx.work.run(() => runPipeline(source, stagesLeft, o), true);
   const ns = `${ctx.db}.${typeof target === 'string' ? target : '$cmd.aggregate'}`;
   if (writeStage) {
     if ('$out' in writeStage) writeOut(catalog, ctx.db, writeStage.$out, results);

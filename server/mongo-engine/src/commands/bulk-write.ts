@@ -20,7 +20,7 @@ export const bulkWrite: CommandHandler = (ctx) => {
   });
   const ordered = ctx.body.ordered !== false;
   const errorsOnly = ctx.body.errorsOnly === true;
-  const o = evalOptions(ctx.body);
+  const o = { ...evalOptions(ctx.body), work: ctx.work };
   const { catalog } = ctx.engine;
   const bypass = ctx.body.bypassDocumentValidation;
   const results: Doc[] = [];

@@ -7,6 +7,7 @@ import { compileFilter, evaluateVariables, matches, runPipeline, type EvalOption
 import { sortDocs, validateSort } from '../query/sort.ts';
 import { folder, foldValue, stringComparator } from '../query/collation.ts';
 import type { CommandContext } from './context.ts';
+import { needsBacktracking, SLICE_DOCUMENTS, Work } from '../query/bounds.ts';
 
 export function collectionArg(ctx: CommandContext, command: string): string {
   const name = ctx.body[command];
@@ -59,10 +60,39 @@ export interface ReadOptions extends EvalOptions {
   sort?: unknown;
   skip?: number;
   limit?: number;
+  /** The command's budget (maxTimeMS); none when absent. */
+  work?: Work;
 }
 
-/** Documents matching the filter, sorted, skipped and limited (limit 0 = none). */
+/**
+ * Documents matching the filter, sorted, skipped and limited (limit 0 = none), for a
+ * command that writes what it reads: the scan checks the deadline but never yields, so
+ * nothing changes between its read and its write.
+ */
 export function readMatching(coll: Source | undefined, filter: Doc | undefined, o: ReadOptions = {}): Doc[] {
+  const work = o.work ?? new Work();
+  if (needsBacktracking(filter)) work.backtracking = true;
+  const steps = readSteps(coll, filter, o, work);
+  for (;;) {
+    const step = work.run(() => steps.next());
+    if (step.done) return step.value;
+  }
+}
+
+/** The same for a command that only reads: it lets other clients in between slices of its scan. */
+export async function readMatchingYielding(coll: Source | undefined, filter: Doc | undefined, o: ReadOptions = {}): Promise<Doc[]> {
+  const work = o.work ?? new Work();
+  if (needsBacktracking(filter)) work.backtracking = true;
+  const steps = readSteps(coll, filter, o, work);
+  for (;;) {
+    const step = work.run(() => steps.next());
+    if (step.done) return step.value;
+    if (work.shouldYield()) await work.yield();
+  }
+}
+
+/** The scan, a slice of SLICE_DOCUMENTS documents between two pauses (each `yield`). */
+function* readSteps(coll: Source | undefined, filter: Doc | undefined, o: ReadOptions, work: Work): Generator<void, Doc[]> {
   const fold = folder(o.collation);
   const query = compileFilter(fold && filter ? (foldValue(filter, fold) as Doc) : filter, { ...o, collation: undefined });
   if (!coll) return [];
@@ -71,12 +101,17 @@ export function readMatching(coll: Source | undefined, filter: Doc | undefined, 
   const limit = o.limit ?? 0;
   if (skip < 0) throw new CommandError(ErrorCode.BadValue, 'skip value must be non-negative');
   const useIndexes = !o.collation;
+  let examined = 0;
   const ordered = useIndexes && spec.length > 0 ? coll.orderedCandidates?.(filter ?? {}, spec, limit > 0) : undefined;
   if (ordered) {
     // The index gives the order: stop as soon as skip + limit documents matched.
     const wanted = limit > 0 ? skip + limit : Infinity;
     const page: Doc[] = [];
     for (const doc of ordered) {
+      if (++examined % SLICE_DOCUMENTS === 0) {
+        work.check();
+        yield;
+      }
       if (matches(query, doc)) page.push(doc);
       if (page.length >= wanted) break;
     }
@@ -86,11 +121,16 @@ export function readMatching(coll: Source | undefined, filter: Doc | undefined, 
   // Without a sort, stop scanning as soon as skip+limit documents matched.
   const enough = spec.length === 0 && limit > 0 ? skip + limit : Infinity;
   for (const doc of coll.candidates(filter ?? {}, useIndexes)) {
+    if (++examined % SLICE_DOCUMENTS === 0) {
+      work.check();
+      yield;
+    }
     if (matches(query, fold ? (foldValue(doc, fold) as Doc) : doc)) {
       out.push(doc);
       if (out.length >= enough) break;
     }
   }
+  work.check();
   const sorted = sortDocs(out, spec, stringComparator(o.collation));
   return limit > 0 ? sorted.slice(skip, skip + limit) : skip > 0 ? sorted.slice(skip) : sorted;
 }

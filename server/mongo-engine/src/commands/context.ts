@@ -4,6 +4,7 @@ import type { Doc } from '../bson/codec.ts';
 import type { Catalog } from '../catalog.ts';
 import type { Cursors } from '../cursors.ts';
 import type { Store } from '../storage/store.ts';
+import type { Work } from '../query/bounds.ts';
 
 export interface EngineState {
   catalog: Catalog;
@@ -23,6 +24,8 @@ export interface CommandContext {
   db: string;
   body: Doc;
   connectionId: number;
+  /** Its budget: the deadline its maxTimeMS sets, how its matching must be bounded. */
+  work: Work;
 }
 
 export type CommandHandler = (ctx: CommandContext) => Doc | Promise<Doc>;

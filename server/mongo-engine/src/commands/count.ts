@@ -5,9 +5,9 @@ import { pathValues } from '../bson/paths.ts';
 import { canonicalKey } from '../bson/order.ts';
 import { folder, foldValue } from '../query/collation.ts';
 import type { CommandHandler } from './context.ts';
-import { collectionArg, evalOptions, optionalDoc, optionalNumber, readMatching, readSource } from './common.ts';
+import { collectionArg, evalOptions, optionalDoc, optionalNumber, readMatchingYielding, readSource } from './common.ts';
 
-export const count: CommandHandler = (ctx) => {
+export const count: CommandHandler = async (ctx) => {
   const name = collectionArg(ctx, 'count');
   const query = optionalDoc(ctx.body, 'query');
   const skip = optionalNumber(ctx.body, 'skip') ?? 0;
@@ -20,16 +20,16 @@ export const count: CommandHandler = (ctx) => {
     const n = Math.max(0, total - skip);
     return { n: limit > 0 ? Math.min(n, limit) : n, ok: 1 };
   }
-  return { n: readMatching(coll, query, { ...evalOptions(ctx.body), skip, limit }).length, ok: 1 };
+  return { n: (await readMatchingYielding(coll, query, { ...evalOptions(ctx.body), skip, limit, work: ctx.work })).length, ok: 1 };
 };
 
-export const distinct: CommandHandler = (ctx) => {
+export const distinct: CommandHandler = async (ctx) => {
   const name = collectionArg(ctx, 'distinct');
   const key = ctx.body.key;
   if (typeof key !== 'string') throw new CommandError(ErrorCode.TypeMismatch, "BSON field 'distinct.key' is missing or not a string");
   const coll = readSource(ctx.engine.catalog, ctx.db, name);
   const o = evalOptions(ctx.body);
-  const docs = readMatching(coll, optionalDoc(ctx.body, 'query'), o);
+  const docs = await readMatchingYielding(coll, optionalDoc(ctx.body, 'query'), { ...o, work: ctx.work });
   const fold = folder(o.collation);
   const seen = new Set<string>();
   const values: unknown[] = [];

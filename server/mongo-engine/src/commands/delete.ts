@@ -10,7 +10,7 @@ export const remove: CommandHandler = (ctx) => {
   const deletes = batchArg(ctx.body, 'deletes');
   const ordered = ctx.body.ordered !== false;
   writable(ctx.engine.catalog, ctx.db, name, false);
-  const o = evalOptions(ctx.body);
+  const o = { ...evalOptions(ctx.body), work: ctx.work };
   const errors: WriteError[] = [];
   let n = 0;
   for (let i = 0; i < deletes.length; i++) {

@@ -19,7 +19,7 @@ export const findAndModify: CommandHandler = (ctx) => {
   if (!remove && !hasUpdate) throw new CommandError(ErrorCode.FailedToParse, 'Either an update or remove=true must be specified');
   if (remove && body.upsert === true) throw new CommandError(ErrorCode.FailedToParse, 'Cannot specify both upsert=true and remove=true');
   if (remove && body.new === true) throw new CommandError(ErrorCode.FailedToParse, 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
-  const o = { ...evalOptions(body), filter: query, arrayFilters: body.arrayFilters as Doc[] | undefined };
+  const o = { ...evalOptions(body), filter: query, arrayFilters: body.arrayFilters as Doc[] | undefined, work: ctx.work };
   const { catalog } = ctx.engine;
   const coll = writable(catalog, ctx.db, name, false);
   const [found] = readMatching(coll, query, { ...o, sort: body.sort, limit: 1 });

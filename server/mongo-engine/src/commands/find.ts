@@ -4,11 +4,11 @@ import { Long } from '../bson/codec.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
 import { project } from '../query/evaluate.ts';
 import type { CommandHandler } from './context.ts';
-import { collectionArg, evalOptions, optionalDoc, optionalNumber, readMatching, readSource } from './common.ts';
+import { collectionArg, evalOptions, optionalDoc, optionalNumber, readMatchingYielding, readSource } from './common.ts';
 
 const DEFAULT_FIRST_BATCH = 101;
 
-export const find: CommandHandler = (ctx) => {
+export const find: CommandHandler = async (ctx) => {
   const name = collectionArg(ctx, 'find');
   const body = ctx.body;
   const filter = optionalDoc(body, 'filter');
@@ -26,7 +26,8 @@ export const find: CommandHandler = (ctx) => {
   }
   const o = evalOptions(body);
   const coll = readSource(ctx.engine.catalog, ctx.db, name);
-  const docs = project(readMatching(coll, filter, { ...o, sort: optionalDoc(body, 'sort'), skip, limit }), projection, filter, o);
+  const matching = await readMatchingYielding(coll, filter, { ...o, sort: optionalDoc(body, 'sort'), skip, limit, work: ctx.work });
+  const docs = ctx.work.run(() => project(matching, projection, filter, o), true);
   const firstSize = batchSize ?? (limit > 0 ? Math.min(limit, DEFAULT_FIRST_BATCH) : DEFAULT_FIRST_BATCH);
   const ns = `${ctx.db}.${name}`;
   const { firstBatch, id } = ctx.engine.cursors.openCursor(ns, docs, firstSize === 0 && singleBatch ? Infinity : firstSize, singleBatch);

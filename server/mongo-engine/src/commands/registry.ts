@@ -16,6 +16,7 @@ import { createIndexes, dropIndexes, listIndexes } from './indexes.ts';
 import { bulkWrite } from './bulk-write.ts';
 import { insert } from './insert.ts';
 import { update } from './update.ts';
+import { workFor } from '../query/bounds.ts';
 
 const COMMANDS: Record<string, CommandHandler> = {
   hello: handshake.hello,
@@ -146,9 +147,9 @@ async function execute(
   }
   noteSession(engine, body);
   if (name === 'endSessions' || name === 'killSessions') forgetSessions(engine, body[name]);
-  const ctx: CommandContext = { engine, db, body, connectionId };
   let reply: Doc;
   try {
+    const ctx: CommandContext = { engine, db, body, connectionId, work: workFor(body) };
     reply = await handler(ctx);
   } catch (err) {
     if (!(err instanceof CommandError)) engine.logger.error({ err, command: name }, 'command failed unexpectedly');

@@ -11,7 +11,7 @@ export const update: CommandHandler = (ctx) => {
   const updates = batchArg(ctx.body, 'updates');
   const ordered = ctx.body.ordered !== false;
   writable(ctx.engine.catalog, ctx.db, name, false);
-  const o = evalOptions(ctx.body);
+  const o = { ...evalOptions(ctx.body), work: ctx.work };
   const errors: WriteError[] = [];
   const upserted: Doc[] = [];
   let n = 0;

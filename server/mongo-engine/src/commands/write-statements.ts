@@ -5,9 +5,8 @@ import type { Catalog } from '../catalog.ts';
 import type { Collection } from '../collection.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
 import { isPlainObject } from '../bson/paths.ts';
-import type { EvalOptions } from '../query/evaluate.ts';
 import { applyUpdate, isOperatorUpdate, isPipeline, upsertDocument, validateUpdate } from '../query/update.ts';
-import { readMatching } from './common.ts';
+import { readMatching, type ReadOptions } from './common.ts';
 import { checkStorable, checkValidator, prepareInsert } from './write-support.ts';
 
 /** The collection a write goes to, created on first write; views refuse writes. */
@@ -41,7 +40,7 @@ export interface UpdateOutcome {
   upsertedId?: unknown;
 }
 
-export function updateStatement(catalog: Catalog, db: string, name: string, s: UpdateStatement, o: EvalOptions, bypass: unknown): UpdateOutcome {
+export function updateStatement(catalog: Catalog, db: string, name: string, s: UpdateStatement, o: ReadOptions, bypass: unknown): UpdateOutcome {
   if (!isPlainObject(s.q)) throw new CommandError(ErrorCode.TypeMismatch, "BSON field 'update.updates.q' is the wrong type, expected type 'object'");
   const u = validateUpdate(s.u);
   const multi = s.multi === true;
@@ -86,7 +85,7 @@ export interface DeleteStatement {
   collation?: unknown;
 }
 
-export function deleteStatement(catalog: Catalog, db: string, name: string, d: DeleteStatement, o: EvalOptions): number {
+export function deleteStatement(catalog: Catalog, db: string, name: string, d: DeleteStatement, o: ReadOptions): number {
   if (d.limit !== 0 && d.limit !== 1) throw new CommandError(ErrorCode.FailedToParse, 'The limit field in delete objects must be 0 or 1. Got ' + String(d.limit));
   if (!isPlainObject(d.q)) throw new CommandError(ErrorCode.TypeMismatch, "BSON field 'delete.deletes.q' is missing but a required field");
   const coll = writable(catalog, db, name, false);

@@ -3,6 +3,7 @@
 // then closes that one connection.
 import { decode, encode, type Doc } from '../bson/codec.ts';
 import { crc32c } from './crc32c.ts';
+import { MAX_MESSAGE_DEPTH, nestingDepth } from '../bson/depth.ts';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -18,6 +19,23 @@ const EXHAUST_ALLOWED = 1 << 16;
 const KNOWN_REQUIRED = CHECKSUM_PRESENT | MORE_TO_COME;
 
 export class WireError extends Error {}
+
+/** A well-framed message the engine refuses to decode: answered with this error, the connection kept. */
+export class RefusedMessage extends Error {
+  readonly code: number;
+  readonly requestId: number;
+  readonly kind: 'msg' | 'query';
+
+  constructor(code: number, message: string, requestId: number, kind: 'msg' | 'query') {
+    super(message);
+    this.code = code;
+    this.requestId = requestId;
+    this.kind = kind;
+  }
+}
+
+/** Thrown by decodeDoc, turned into a RefusedMessage by parseMessage (which knows the request). */
+class TooDeep extends Error {}
 
 export interface Header {
   length: number;
@@ -50,8 +68,11 @@ function decodeDoc(buf: Buffer, offset: number, end: number): { doc: Doc; next: 
   if (offset + 5 > end) throw new WireError('truncated BSON document');
   const size = buf.readInt32LE(offset);
   if (size < 5 || offset + size > end) throw new WireError(`invalid BSON document length ${size}`);
+  const bytes = buf.subarray(offset, offset + size);
+  // The decoder recurses once per level: a hostile depth is refused from the bytes.
+  if (nestingDepth(bytes, MAX_MESSAGE_DEPTH) > MAX_MESSAGE_DEPTH) throw new TooDeep();
   try {
-    return { doc: decode(buf.subarray(offset, offset + size)), next: offset + size };
+    return { doc: decode(bytes), next: offset + size };
   } catch (err) {
     throw new WireError(`malformed BSON: ${(err as Error).message}`);
   }
@@ -66,8 +87,14 @@ function readCString(buf: Buffer, offset: number, end: number): { value: string;
 /** Parses one complete message (header included). */
 export function parseMessage(msg: Buffer): Request {
   const header = readHeader(msg);
-  if (header.opCode === OP_MSG) return parseOpMsg(msg, header);
-  if (header.opCode === OP_QUERY) return parseOpQuery(msg, header);
+  try {
+    if (header.opCode === OP_MSG) return parseOpMsg(msg, header);
+    if (header.opCode === OP_QUERY) return parseOpQuery(msg, header);
+  } catch (err) {
+    if (!(err instanceof TooDeep)) throw err;
+    // mongod's answer (Overflow), the connection kept.
+    throw new RefusedMessage(15, `BSONObj exceeds maximum nested object depth: ${MAX_MESSAGE_DEPTH}`, header.requestId, header.opCode === OP_MSG ? 'msg' : 'query');
+  }
   if (header.opCode === OP_COMPRESSED) throw new WireError('compression is not supported');
   throw new WireError(`unsupported opCode ${header.opCode}`);
 }

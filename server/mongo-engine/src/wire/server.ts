@@ -1,65 +1,135 @@
 // The TCP side: frames messages off each socket, runs them one at a time per connection (so a
 // client's pipelined unacknowledged write is visible to its next read), and answers. Anything
 // malformed closes that connection only, with the reason logged.
+//
+// What a client can make the engine hold is bounded: a message's chunks are kept as they come
+// and joined once, when complete (linear whatever the chunking); one message is at most
+// MAX_MESSAGE_BYTES; the unfinished messages of all connections together at most
+// `maxBufferedBytes` (the connection that adds past it is closed); a message left unfinished,
+// nothing more of it received for `frameTimeoutMs`, closes its connection; and a client that
+// pipelines more than it is answered stops being read until answers catch up.
 import net from 'node:net';
 import type { Doc } from '../bson/codec.ts';
 import type { EngineState } from '../commands/context.ts';
 import { OP_QUERY_COMMANDS, runCommand } from '../commands/registry.ts';
 import { CommandError } from '../errors.ts';
-import { HEADER_BYTES, MAX_MESSAGE_BYTES, opMsgReply, opReply, parseMessage, WireError } from './framing.ts';
+import { HEADER_BYTES, MAX_MESSAGE_BYTES, opMsgReply, opReply, parseMessage, RefusedMessage, WireError } from './framing.ts';
 
 let nextConnectionId = 1;
 
+/** What one connection may hold of messages read but not yet answered before it stops reading. */
+const MAX_QUEUED_BYTES = 2 * MAX_MESSAGE_BYTES;
+
+export interface ServerLimits {
+  /** Bytes of unfinished messages all connections together may hold; past it, the one that adds more is closed. */
+  maxBufferedBytes: number;
+  /** How long an unfinished message may go without receiving a byte before its connection is closed. */
+  frameTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = { maxBufferedBytes: 256 * 1024 * 1024, frameTimeoutMs: 30_000 };
+
+/** What every connection of one server shares: the bytes of unfinished messages they hold. */
+interface Shared {
+  limits: ServerLimits;
+  buffered: number;
+}
+
 class Connection {
+  /** The unfinished message's bytes, as they came: joined once, when complete (linear, whatever the chunking). */
   private chunks: Buffer[] = [];
   private buffered = 0;
+  /** The length the unfinished message announced (0 while fewer than 4 bytes are in). */
+  private expected = 0;
+  private timer?: NodeJS.Timeout;
   private readonly queue: Buffer[] = [];
+  private queuedBytes = 0;
   private busy = false;
   private closed = false;
   readonly id = nextConnectionId++;
 
   private readonly socket: net.Socket;
   private readonly engine: EngineState;
+  private readonly shared: Shared;
 
-  constructor(
-    socket: net.Socket,
-    engine: EngineState,
-  ) {
+  constructor(socket: net.Socket, engine: EngineState, shared: Shared) {
     this.socket = socket;
     this.engine = engine;
-    socket.setNoDelay(true);
+    this.shared = shared;
+    socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => engine.logger.debug({ err, connection: this.id }, 'connection error'));
     socket.on('close', () => {
       this.closed = true;
+      this.release();
     });
   }
 
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.release();
     this.engine.logger.warn({ connection: this.id, remote: this.socket.remoteAddress, reason }, 'connection closed on bad input');
     this.socket.destroy();
+  }
+
+  /** Gives back what this connection held of the shared budget. */
+  private release(): void {
+    this.shared.buffered -= this.buffered;
+    this.buffered = 0;
+    this.chunks = [];
+    clearTimeout(this.timer);
+  }
+
+  /** The announced length of the message being read: its first four bytes, wherever they lie. */
+  private announcedLength(): number {
+    const head = this.chunks[0].length >= 4 ? this.chunks[0] : Buffer.concat(this.chunks).subarray(0, 4);
+    return head.readInt32LE(0);
   }
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
     this.chunks.push(chunk);
     this.buffered += chunk.length;
+    this.shared.buffered += chunk.length;
     while (this.buffered >= 4) {
-      if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
-      const head = this.chunks[0];
-      const length = head.readInt32LE(0);
-      if (length < HEADER_BYTES || length > MAX_MESSAGE_BYTES) {
-        this.close(`message length ${length} outside ${HEADER_BYTES}..${MAX_MESSAGE_BYTES}`);
-        return;
+      if (this.expected === 0) {
+        const length = this.announcedLength();
+        if (length < HEADER_BYTES || length > MAX_MESSAGE_BYTES) {
+          this.close(`message length ${length} outside ${HEADER_BYTES}..${MAX_MESSAGE_BYTES}`);
+          return;
+        }
+        this.expected = length;
       }
-      if (this.buffered < length) break;
-      this.queue.push(head.subarray(0, length));
-      const rest = head.subarray(length);
+      if (this.buffered < this.expected) break;
+      const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
+      const message = all.subarray(0, this.expected);
+      const rest = all.subarray(this.expected);
+      this.shared.buffered -= this.expected;
       this.chunks = rest.length > 0 ? [rest] : [];
       this.buffered = rest.length;
+      this.expected = 0;
+      // The next message's clock starts with its own first byte.
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.queue.push(message);
+      this.queuedBytes += message.length;
     }
+    if (this.shared.buffered > this.shared.limits.maxBufferedBytes && this.buffered > 0) {
+      this.close(`unfinished messages of all connections exceed ${this.shared.limits.maxBufferedBytes} bytes`);
+      return;
+    }
+    if (this.buffered === 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    } else {
+      // Counted from the last byte that came: a large message arriving slowly is not cut, a
+      // message left unfinished is (what a slow sender holds is bounded by the byte caps).
+      if (this.timer) this.timer.refresh();
+      else this.timer = setTimeout(() => this.close(`a message stayed unfinished, nothing received for ${this.shared.limits.frameTimeoutMs} ms`), this.shared.limits.frameTimeoutMs).unref();
+    }
+    // Back-pressure: a client that pipelines faster than it is answered waits, its bytes in the kernel.
+    if (this.queuedBytes > MAX_QUEUED_BYTES) this.socket.pause();
     if (!this.busy) void this.drain();
   }
 
@@ -68,6 +138,8 @@ class Connection {
     try {
       while (this.queue.length > 0 && !this.closed) {
         const message = this.queue.shift()!;
+        this.queuedBytes -= message.length;
+        if (this.queuedBytes <= MAX_QUEUED_BYTES) this.socket.resume();
         await this.handle(message);
       }
     } finally {
@@ -80,6 +152,11 @@ class Connection {
     try {
       request = parseMessage(message);
     } catch (err) {
+      if (err instanceof RefusedMessage) {
+        const reply = new CommandError(err.code, err.message).toReply();
+        this.write(err.kind === 'msg' ? opMsgReply(err.requestId, reply) : opReply(err.requestId, reply));
+        return;
+      }
       this.close(err instanceof WireError ? err.message : `unparseable message: ${String(err)}`);
       return;
     }
@@ -121,11 +198,11 @@ export class EngineServer {
   private readonly connections = new Set<Connection>();
 
   private readonly engine: EngineState;
-
-  constructor(engine: EngineState) {
+  constructor(engine: EngineState, limits: Partial<ServerLimits> = {}) {
     this.engine = engine;
+    const shared: Shared = { limits: { ...DEFAULT_LIMITS, ...limits }, buffered: 0 };
     this.server = net.createServer((socket) => {
-      const connection = new Connection(socket, engine);
+      const connection = new Connection(socket, engine, shared);
       this.connections.add(connection);
       socket.on('close', () => this.connections.delete(connection));
     });
