@@ -148,17 +148,28 @@ describe('a change of password or email is the person’s own, ends their other 
   });
   afterAll(() => server?.close());
 
-  it('a new password: the current one is asked, every other session (HTTP, Yjs) ends at once, this one stays, and a mail says so', async () => {
+  it('a new password: the current one is asked, every other session (HTTP, Socket.IO, Yjs) ends at once, this one stays, and a mail says so', async () => {
     await addMember(server, { email: 'change@sud.test', negotiationId: ids.negotiations.tempsDeTravail, organisationId: ids.organisations.SUD, roles: ['delegate'] });
     const here = await login(server, 'change@sud.test');
     const elsewhere = await login(server, 'change@sud.test');
     const { closed } = await silentYjs(server, `article:${ids.articles.tempsDeTravail[0]}`, elsewhere);
+    const socket = await connect(server, elsewhere);
+    await join(socket, ids.negotiations.tempsDeTravail);
+    const told = new Promise((resolve) => socket.once('session:ended' as never, resolve as never));
+    const gone = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    const mine = await connect(server, here);
+    await join(mine, ids.negotiations.tempsDeTravail);
     expect((await call(server, '/me/password', { cookie: here, body: { currentPassword: 'pas-le-bon', newPassword: 'un-tout-nouveau-mot' } })).status).toBe(401);
     const { mail } = await expectMail(server, 'change@sud.test', async () => {
       expect((await call(server, '/me/password', { cookie: here, body: { currentPassword: 'demo-negociation', newPassword: 'un-tout-nouveau-mot' } })).status).toBe(204);
     });
     expect(mail.subject).toBe('Votre mot de passe a été changé');
     expect((await within(closed, 1_000))?.code).toBe(4401);
+    expect(await within(told, 1_000)).not.toBeNull();
+    expect(await within(gone, 1_000)).toBe('io server disconnect');
+    // The socket of the session that made the change stays.
+    expect(mine.connected).toBe(true);
+    mine.close();
     expect((await call(server, '/me', { cookie: elsewhere })).status).toBe(401);
     expect((await call(server, '/me', { cookie: here })).status).toBe(200);
     expect(await login(server, 'change@sud.test', 'un-tout-nouveau-mot')).toMatch(/^nego_sid=/);
