@@ -24,6 +24,7 @@ const PAGES: Record<RouteName, () => Promise<{ default: unknown }>> = {
   positions: () => import('../positions/PositionsPage.svelte'),
   notFound: () => import('../pages/NotFoundPage.svelte'),
   account: () => import('../account/AccountPage.svelte'),
+  outbox: () => import('../mail/OutboxPage.svelte'),
 };
 
 const loaded = new Map<RouteName, Page>();

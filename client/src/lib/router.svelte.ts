@@ -15,6 +15,7 @@ const ROUTES = {
   invitation: '/invitations/:token',
   verifier: '/verifier',
   account: '/compte',
+  outbox: '/negotiations/:id/outbox',
 } as const;
 
 export type RouteName = keyof typeof ROUTES | 'notFound';
