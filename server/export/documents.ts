@@ -1,7 +1,11 @@
 import type { AmendmentRecord } from '../../shared/amendments/amendment.ts';
 import { parisDate } from '../../shared/sessions/paris-time.ts';
 import { structureOfState } from '../../shared/structure.ts';
-import { tabledAmendments } from '../amendments/amendment.service.ts';
+import { foldAmendments } from '../../shared/amendments/amendment.fold.ts';
+import { eventTypesOf } from '../../shared/events.ts';
+import type { Connection } from 'mongoose';
+import { eventModel, type EventDoc } from '../events/event.model.ts';
+import { toNegotiationEvent } from '../events/event-store.ts';
 import { AppError } from '../common/app-error.ts';
 import { workerPool, workerTask } from '../common/worker-pool.ts';
 import { partiesInForce } from '../negotiations/negotiation.service.ts';
@@ -81,6 +85,17 @@ export async function exportWorkingVersion(deps: VersionDeps, negotiationId: str
   };
   const name = versionId === 'live' ? `texte-en-cours-${parisDate(now)}` : `${slug(head.name)}-${parisDate(head.createdAt)}`;
   return render(job, `${slug(title)}-${name}-document-de-travail`);
+}
+
+/** Every tabled amendment (what the whole committee sees), folded from the log, in the order of their numbers. */
+async function tabledAmendments(connection: Connection, negotiationId: string): Promise<AmendmentRecord[]> {
+  const events = await eventModel(connection)
+    .find({ negotiationId, type: { $in: eventTypesOf('amendment') } })
+    .sort({ seq: 1 })
+    .lean();
+  return foldAmendments(events.map((e) => toNegotiationEvent(e as EventDoc)))
+    .filter((a) => a.status !== 'draft' && a.visibility.scope === 'committee')
+    .sort((a, b) => (a.number ?? 0) - (b.number ?? 0));
 }
 
 const AMENDMENT_LINE = (a: AmendmentRecord): AmendmentLine => ({

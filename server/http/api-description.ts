@@ -16,7 +16,7 @@ import {
   SuspendBodySchema,
 } from '../../shared/identity.ts';
 import { RenumberPreviewBodySchema } from '../../shared/structure.ts';
-import { CompareQuerySchema } from '../versions/versions.routes.ts';
+import { CompareQuerySchema } from '../versions/compare-query.ts';
 import { PositionQuerySchema } from '../positions/position.handlers.ts';
 import { AmendmentListQuerySchema } from '../amendments/amendment.handlers.ts';
 import { EXTERNAL_FORMAT_NAMES } from '../signature/export.service.ts';

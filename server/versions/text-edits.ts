@@ -1,7 +1,6 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import type * as Y from 'yjs';
 import { parseDocName } from '../../shared/structure.ts';
-import type { Editor } from '../collab/collab.capability.ts';
 import type { Logger } from '../logger.ts';
 import { authorLabel, type AuthorshipRecords, type ChangeAuthor } from './authorship.ts';
 
@@ -39,6 +38,13 @@ type EditDoc = InferSchemaType<typeof editSchema>;
 
 export function textEditModel(connection: Connection): Model<EditDoc> {
   return (connection.models.TextEdit as Model<EditDoc>) ?? connection.model<EditDoc>('TextEdit', editSchema);
+}
+
+/** Who made a change (collab's Editor: the person behind the connection, and their organisation's short name). */
+interface Editor {
+  userId: string;
+  name: string;
+  org: string;
 }
 
 /** Appends a run to a flattened list, extending the last run when it continues it. */

@@ -1,5 +1,4 @@
 import { Types } from 'mongoose';
-import { z } from 'zod';
 import type { Capability } from '../app.ts';
 import { AppError } from '../common/app-error.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
@@ -8,10 +7,12 @@ import { stampOf } from '../events/event-log.ts';
 import { httpCommand } from '../http/http-command.ts';
 import { exportAmendmentBook, exportComparison, exportWorkingVersion, parseWorkingFormat, type RenderedDocument } from '../export/documents.ts';
 import { TextEditRecorder } from './text-edits.ts';
+import { CompareQuerySchema } from './compare-query.ts';
 import { versionModel } from './version.model.ts';
+
+export { CompareQuerySchema };
 import { compareVersions, createVersion, listVersions, readVersion } from './versions.service.ts';
 
-export const CompareQuerySchema = z.object({ from: z.string().min(1).max(40), to: z.string().min(1).max(40) });
 
 /** Versions of an agreement: list, take, read, compare, and export any of them or any comparison as working documents. */
 export const registerVersions: Capability = async (ctx) => {
