@@ -1,6 +1,9 @@
 import { renderCalendar, type IcsEvent } from '../../shared/sessions/ics.ts';
 import { parisLocalToUtc } from '../../shared/sessions/paris-time.ts';
-import type { SessionView } from '../../shared/sessions/session.ts';
+import type { AgendaItem, SessionView } from '../../shared/sessions/session.ts';
+
+/** How an agenda item is named in full (« Article 3 – Temps de pause », « Amendement n° 2 (CGT) – article 3 »); null when unknown. */
+export type AgendaHeading = (item: AgendaItem) => string | null;
 
 /** The calendar entries of the negotiation: its sessions, and the phase deadlines the government set. */
 
@@ -12,8 +15,10 @@ export const ORGANIZER = 'mailto:ne-pas-repondre@negociation.localhost';
 /** The calendar UID of a session: the same in the feed, the convocation and its cancellation. */
 export const sessionUid = (sessionId: string): string => `session-${sessionId}@${HOST}`;
 
-function agendaText(session: SessionView): string {
-  const lines = session.agenda.map((item, i) => `${i + 1}. ${item.kind === 'free' || item.kind === 'vote' ? item.title : (item.title ?? (item.kind === 'article' ? 'Article' : 'Amendement'))}`);
+function agendaText(session: SessionView, heading?: AgendaHeading): string {
+  const lines = session.agenda.map(
+    (item, i) => `${i + 1}. ${item.kind === 'free' || item.kind === 'vote' ? item.title : (item.title ?? heading?.(item) ?? (item.kind === 'article' ? 'Article' : 'Amendement'))}`,
+  );
   return [
     session.videoLink ? `Visioconférence : ${session.videoLink}` : null,
     lines.length > 0 ? `Ordre du jour :\n${lines.join('\n')}` : null,
@@ -22,13 +27,13 @@ function agendaText(session: SessionView): string {
     .join('\n\n');
 }
 
-export function sessionEvent(session: SessionView, negotiationTitle: string): IcsEvent {
+export function sessionEvent(session: SessionView, negotiationTitle: string, heading?: AgendaHeading): IcsEvent {
   return {
     uid: sessionUid(session.id),
     start: session.startsAt,
     end: session.endsAt,
     summary: `${session.title} – ${negotiationTitle}`,
-    description: agendaText(session) || undefined,
+    description: agendaText(session, heading) || undefined,
     location: session.place ?? (session.videoLink ? 'Visioconférence' : undefined),
     url: session.videoLink ?? undefined,
     status: session.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
@@ -37,14 +42,15 @@ export function sessionEvent(session: SessionView, negotiationTitle: string): Ic
   };
 }
 
-export function sessionCalendar(session: SessionView, negotiationTitle: string, now: Date): string {
-  return renderCalendar({ name: `${session.title} – ${negotiationTitle}`, events: [sessionEvent(session, negotiationTitle)], now: now.toISOString() });
+export function sessionCalendar(session: SessionView, negotiationTitle: string, now: Date, heading?: AgendaHeading): string {
+  return renderCalendar({ name: `${session.title} – ${negotiationTitle}`, events: [sessionEvent(session, negotiationTitle, heading)], now: now.toISOString() });
 }
 
 export function negotiationCalendar(
   negotiation: { id: string; title: string; phaseDeadlines: readonly { label: string; date: string }[] },
   sessions: readonly SessionView[],
   now: Date,
+  heading?: AgendaHeading,
 ): string {
   const deadlines: IcsEvent[] = negotiation.phaseDeadlines.map((d, i) => ({
     uid: `deadline-${negotiation.id}-${i}@${HOST}`,
@@ -54,7 +60,7 @@ export function negotiationCalendar(
   }));
   return renderCalendar({
     name: negotiation.title,
-    events: [...sessions.map((s) => sessionEvent(s, negotiation.title)), ...deadlines],
+    events: [...sessions.map((s) => sessionEvent(s, negotiation.title, heading)), ...deadlines],
     now: now.toISOString(),
   });
 }

@@ -1,4 +1,9 @@
-import { articleLabel } from '../../shared/labels.ts';
+import { amendmentLabel, articleLabel } from '../../shared/labels.ts';
+import { foldAmendments } from '../../shared/amendments/amendment.fold.ts';
+import { eventTypesOf } from '../../shared/events.ts';
+import { toNegotiationEvent } from '../events/event-store.ts';
+import type { EventDoc } from '../events/event.model.ts';
+import type { AgendaHeading } from './calendar.ts';
 import type { CurrentItemView, SessionView } from '../../shared/sessions/session.ts';
 import { articleDocName, readBlocks } from '../../shared/structure.ts';
 import { collabOf } from '../collab/collab.capability.ts';
@@ -56,4 +61,28 @@ export async function currentItem(ctx: SessionContext, session: SessionView): Pr
       break;
   }
   return view;
+}
+
+/** The full names of a negotiation's agenda items, for the calendar: the article's number and title, the amendment's number, organisation and article. */
+export async function agendaHeadings(ctx: Pick<SessionContext, 'db'>, negotiationId: string): Promise<AgendaHeading> {
+  const { connection } = ctx.db;
+  const articles = new Map((await articleModel(connection).find({ negotiationId }).lean()).map((a) => [a.articleId, a]));
+  // Folded from the log here (the amendments' service would bring the whole app into the sessions' imports).
+  const events = await eventModel(connection)
+    .find({ negotiationId, type: { $in: eventTypesOf('amendment') } })
+    .sort({ seq: 1 })
+    .lean();
+  const tabled = foldAmendments(events.map((e) => toNegotiationEvent(e as EventDoc))).filter((a) => a.status !== 'draft' && a.visibility.scope === 'committee');
+  const amendments = new Map(tabled.map((a) => [a.id, a]));
+  return (item) => {
+    if (item.kind === 'article') {
+      const article = articles.get(item.articleId);
+      return article ? articleLabel(article) : null;
+    }
+    if (item.kind === 'amendment') {
+      const amendment = amendments.get(item.amendmentId);
+      return amendment ? `${amendmentLabel({ number: amendment.number, org: amendment.org.shortName })} – ${articleLabel({ number: amendment.target.number, title: amendment.target.title }).replace(/^Article/, 'article')}` : null;
+    }
+    return null;
+  };
 }

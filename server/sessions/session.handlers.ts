@@ -6,7 +6,7 @@ import { onCommand } from '../access/socket-command.ts';
 import { AppError } from '../common/app-error.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { negotiationCalendar, sessionCalendar } from './calendar.ts';
-import { currentItem } from './current-item.ts';
+import { agendaHeadings, currentItem } from './current-item.ts';
 import { renderMinutesDocx } from './minutes-docx.ts';
 import { renderMinutesPdf, type MinutesDocumentInput } from './minutes-pdf.ts';
 import {
@@ -69,7 +69,12 @@ export const registerSessions: Capability = (ctx) => {
     const negotiation = await negotiationModel(connection).findById(negotiationId).lean();
     if (!negotiation) throw new AppError('NOT_FOUND', 'Négociation introuvable.');
     const sessions = await loadSessions(connection, negotiationId);
-    const ics = negotiationCalendar({ id: negotiationId, title: negotiation.title, phaseDeadlines: negotiation.phaseDeadlines }, sessions, new Date());
+    const ics = negotiationCalendar(
+      { id: negotiationId, title: negotiation.title, phaseDeadlines: negotiation.phaseDeadlines },
+      sessions,
+      new Date(),
+      await agendaHeadings(sessionCtx, negotiationId),
+    );
     attachment(res, 'text/calendar; charset=utf-8', 'negociation.ics', ics);
   });
 
@@ -86,7 +91,7 @@ export const registerSessions: Capability = (ctx) => {
     const { negotiationId } = actorOf(res);
     const session = await getSession(sessionCtx, negotiationId, String(req.params.sessionId));
     const negotiation = await negotiationModel(connection).findById(negotiationId, { title: 1 }).lean();
-    attachment(res, 'text/calendar; charset=utf-8', `seance-${session.startsAt.slice(0, 10)}.ics`, sessionCalendar(session, negotiation?.title ?? '', new Date()));
+    attachment(res, 'text/calendar; charset=utf-8', `seance-${session.startsAt.slice(0, 10)}.ics`, sessionCalendar(session, negotiation?.title ?? '', new Date(), await agendaHeadings(sessionCtx, negotiationId)));
   });
 
   ctx.api.get(`${base}/:sessionId/minutes`, read, async (req, res) => {

@@ -336,6 +336,8 @@ describe('sessions (séances) and their minutes', () => {
     expect(event.endDate.toJSDate().toISOString()).toBe('2026-12-03T11:30:00.000Z');
     expect(event.location).toBe('Paris, siège de la CPPNI');
     expect(event.description).toContain('Ordre du jour :\n1. Déclarations liminaires');
+    // Each item named in full, never « 2. Article » (issue 16).
+    expect(event.description).toContain('2. Article 3 – Temps de pause\n3. Principe d’un temps de pause de 20 minutes\n4. Article 4 – Temps d’habillage et de déshabillage');
     expect(vevent.getFirstPropertyValue('dtstamp')).toBeTruthy();
 
     const whole = await call(server, `/negotiations/${negotiationId}/calendar.ics`, { cookie: cookies.cgt });
