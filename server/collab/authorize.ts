@@ -4,6 +4,8 @@ import { parseDocName } from '../../shared/structure.ts';
 import { authenticate } from '../auth/session.service.ts';
 import { can, isSameOrigin, loadActor } from '../access/access.service.ts';
 import { articleModel } from '../negotiations/article.model.ts';
+import { negotiationModel } from '../negotiations/negotiation.model.ts';
+import { organisationModel } from '../negotiations/organisation.model.ts';
 import { batchLoader, cached } from './coalesce.ts';
 import type { Authorize } from './yjs-server.ts';
 import { canWriteMinutes, negotiationOfMinutesDoc } from '../sessions/minutes-doc.ts';
@@ -51,6 +53,8 @@ export function sessionAuthorize(connection: Connection): Authorize {
     return loadActor(connection, JSON.parse(userJson), negotiationId);
   });
   const negotiationOf = negotiationOfDoc(connection);
+  // The parties' order gives each organisation its presence colour (distinct within the negotiation).
+  const partiesOf = cached(AUTH_TTL_MS, (negotiationId: string) => negotiationParties(connection, negotiationId));
   return async ({ cookie, origin, host, docName, fresh }) => {
     if (!isSameOrigin(origin, host)) return { ok: false, status: 403 };
     // `fresh`: asked because access may have just ended; the answers shared for a burst would be stale.
@@ -63,6 +67,23 @@ export function sessionAuthorize(connection: Connection): Authorize {
     const actor = fresh ? await loadActor(connection, user, negotiationId) : await actorOf(JSON.stringify([JSON.stringify(user), negotiationId]));
     if (!actor) return { ok: false, status: 403 };
     const canWrite = minutesOf ? await canWriteMinutes(connection, actor, docName) : can(actor, 'text:write');
-    return { ok: true, principal: { userId: user.id, negotiationId, canWrite, presence: presenceUser(user.name, actor.org.shortName) } };
+    return {
+      ok: true,
+      principal: {
+        userId: user.id,
+        negotiationId,
+        canWrite,
+        presence: presenceUser(user.name, actor.org.shortName, { parties: await partiesOf(negotiationId), secretariat: actor.roles.includes('secretariat') }),
+      },
+    };
   };
+}
+
+/** The short names of a negotiation's parties, in the negotiation's order. */
+async function negotiationParties(connection: Connection, negotiationId: string): Promise<string[]> {
+  const negotiation = await negotiationModel(connection).findById(negotiationId, { parties: 1 }).lean();
+  const ids = negotiation?.parties.map((p) => p.organisationId) ?? [];
+  const organisations = await organisationModel(connection).find({ _id: { $in: ids } }, { shortName: 1 }).lean();
+  const names = new Map(organisations.map((o) => [String(o._id), o.shortName]));
+  return ids.map((id) => names.get(id) ?? id);
 }

@@ -36,8 +36,9 @@ describe('co-drafting an article in two browsers', () => {
     await negotiator.locator('[data-testid="connection"][data-state="connected"]').first().waitFor();
     await delegate.locator('[data-testid="connection"][data-state="connected"]').first().waitFor();
     await delegate.getByTestId('read-only-note').waitFor();
-    expect(await readerSurface.getAttribute('contenteditable')).toBe('false');
-    expect(await writerSurface.getAttribute('contenteditable')).toBe('true');
+    // The reader's surface takes the focus and a caret (to select with the keyboard), but says it is read-only.
+    expect(await readerSurface.getAttribute('aria-readonly')).toBe('true');
+    expect(await writerSurface.getAttribute('aria-readonly')).toBe('false');
 
     // Both see each other in the presence list.
     await negotiator.getByTestId('peer').filter({ hasText: 'Nadia Benali' }).first().waitFor();

@@ -1,7 +1,8 @@
 import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { organisationColor } from '../../shared/presence.ts';
+import { ORGANISATION_PALETTE, SECRETARIAT_COLOR, organisationColor } from '../../shared/presence.ts';
+import { DEMO_ORGANISATIONS } from '../../server/seed/demo-content.ts';
 import { PRESENCE_BURST } from '../../server/collab/presence.ts';
 import { login } from '../helpers/auth.ts';
 import { DEMO_ACCOUNTS } from '../helpers/participants.ts';
@@ -14,9 +15,11 @@ import { connectClient, synced, waitFor, type TestClient } from './yjs-helpers.t
 // messages by hand, as anyone can.
 
 const AWARENESS = 1;
+/** The demo negotiations' parties: the server colours each organisation by its place among them. */
+const PARTIES = DEMO_ORGANISATIONS.map((o) => o.shortName);
 
 interface PresenceState {
-  user?: { name?: string; org?: string; color?: string };
+  user?: { name?: string; org?: string; color?: string; secretariat?: boolean };
   cursor?: unknown;
   note?: string;
 }
@@ -82,7 +85,7 @@ describe('presence on a live document', () => {
   beforeAll(async () => {
     server = await startTestServer();
     ids = await seedDemo(server);
-    for (const who of ['axess', 'cfdt', 'cgt'] as const) cookies[who] = await login(server, DEMO_ACCOUNTS[who]);
+    for (const who of ['axess', 'cfdt', 'cgt', 'cftc', 'fo', 'secretariat'] as const) cookies[who] = await login(server, DEMO_ACCOUNTS[who]);
     docName = `article:${ids.articles.tempsDeTravail[0]}`;
   });
   afterEach(() => {
@@ -106,7 +109,7 @@ describe('presence on a live document', () => {
     spoofer.send([{ id: 4242, clock: 1, state: { note: 'own' } }]);
     await waitFor(() => stateOf(observer, 4242)?.note === 'own', 5000, 'the delegate’s own presence');
 
-    expect(stateOf(observer, penId)?.user).toEqual({ name: 'Claire Marchand', org: 'AXESS', color: organisationColor('AXESS') });
+    expect(stateOf(observer, penId)?.user).toEqual({ name: 'Claire Marchand', org: 'AXESS', color: organisationColor('AXESS', PARTIES) });
     expect(stateOf(observer, penId)?.note).toBeUndefined();
     expect(stateOf(pen, 4242)?.user?.name).toBe('Nadia Benali');
   });
@@ -117,7 +120,21 @@ describe('presence on a live document', () => {
     await Promise.all([synced(observer), synced(impostor)]);
     const id = impostor.provider.awareness.clientID;
     await waitFor(() => stateOf(observer, id) !== undefined, 5000, 'the delegate’s presence');
-    expect(stateOf(observer, id)?.user).toEqual({ name: 'Nadia Benali', org: 'CFDT', color: organisationColor('CFDT') });
+    expect(stateOf(observer, id)?.user).toEqual({ name: 'Nadia Benali', org: 'CFDT', color: organisationColor('CFDT', PARTIES) });
+  });
+
+  it('every organisation at the table has a colour of its own, and the secretariat one apart from its organisation’s negotiators', async () => {
+    const observer = provider('cgt', { name: 'Thomas Lefèvre', org: 'CGT' });
+    const others = (['axess', 'cfdt', 'cftc', 'fo', 'secretariat'] as const).map((who) => provider(who, { name: who }));
+    await Promise.all([observer, ...others].map((c) => synced(c)));
+    const ids = others.map((c) => c.provider.awareness.clientID);
+    await waitFor(() => ids.every((id) => stateOf(observer, id)?.user?.org), 5000, 'everyone’s presence');
+    const seen = Object.fromEntries(ids.map((id) => [stateOf(observer, id)!.user!.name!, stateOf(observer, id)!.user!]));
+    // AXESS and CFTC, CFDT and FO shared a colour when it was a hash of the name.
+    expect(new Set(['Claire Marchand', 'Sophie Garnier', 'Nadia Benali', 'Isabelle Moreau'].map((name) => seen[name].color)).size).toBe(4);
+    expect(seen['Julien Roussel']).toMatchObject({ org: 'AXESS', color: SECRETARIAT_COLOR, secretariat: true });
+    expect(seen['Claire Marchand'].color).not.toBe(SECRETARIAT_COLOR);
+    expect(ORGANISATION_PALETTE).not.toContain(SECRETARIAT_COLOR);
   });
 
   it('presence states of 6 MB are dropped and never relayed; the sender’s next small state is', async () => {

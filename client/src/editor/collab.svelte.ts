@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { organisationColor, type PresenceUser } from '../../../shared/presence.ts';
+import { presenceUser, type PresenceUser } from '../../../shared/presence.ts';
 import { readStructure, type StructureEntry } from '../../../shared/structure.ts';
 import { isFinalClose } from '../../../shared/collab/close-codes.ts';
 import { accessEnd } from '../lib/access-end.svelte.ts';
@@ -10,7 +10,7 @@ export type ConnectionState = 'connecting' | 'connected' | 'offline';
 
 /** Who a collaborator is, as their cursor and the presence list show them (the server sets it from their session). */
 export type CollaboratorIdentity = PresenceUser;
-export { organisationColor };
+export { presenceUser };
 
 /**
  * One live document on the server's /yjs endpoint: a stock y-websocket provider (the session

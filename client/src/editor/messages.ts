@@ -73,6 +73,7 @@ const fr = {
   'versions.kind.merge': 'amendement intégré',
   'versions.kind.signature': 'ouverture à signature',
   'versions.close': 'Fermer',
+  'text.secretariat': 'secrétariat',
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -5,7 +5,7 @@ import type { MessageKey } from '../lib/i18n.svelte.ts';
 export const STANCE_COLOURS: Record<Stance, string> = {
   favorable: '#2e7d32',
   signera: '#1565c0',
-  réservé: '#ef9f00',
+  réservé: '#9a5b00',
   défavorable: '#c62828',
   's’opposera': '#6a1b1a',
 };
