@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config.ts';
@@ -45,11 +47,25 @@ const DATABASE = 'negociation';
  */
 export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA_DIR'>, logger: Logger): Promise<Database> {
   let engine: RunningEngine | undefined;
+  let socketDir: string | undefined;
   let uri = config.MONGODB_URI;
   if (!uri) {
-    engine = await startEngine({ dir: path.resolve(config.DATA_DIR, 'db'), port: 0, host: '127.0.0.1' });
+    // The engine has no accounts of its own: it is sealed by listening on a Unix socket in a
+    // directory only this user may enter (0700), so no other local user can read a password
+    // hash or a session through it. `npm run db` (a server for several processes) is the
+    // loopback TCP one.
+    socketDir = process.platform === 'win32' ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-db-'));
+    try {
+      engine = await startEngine({
+        dir: path.resolve(config.DATA_DIR, 'db'),
+        ...(socketDir ? { socket: path.join(socketDir, 'engine.sock') } : { port: 0, host: '127.0.0.1' }),
+      });
+    } catch (err) {
+      if (socketDir) fs.rmSync(socketDir, { recursive: true, force: true });
+      throw err;
+    }
     uri = `${engine.uri.replace(/\/$/, '')}/${DATABASE}`;
-    logger.info({ port: engine.port, dir: config.DATA_DIR }, 'embedded database started');
+    logger.info({ socket: socketDir ? path.join(socketDir, 'engine.sock') : undefined, port: engine.port || undefined, dir: config.DATA_DIR }, 'embedded database started');
   }
   const connection = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
   await connection.asPromise();
@@ -68,6 +84,7 @@ export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA
     async close() {
       await connection.close();
       await engine?.close();
+      if (socketDir) fs.rmSync(socketDir, { recursive: true, force: true });
     },
   };
 }

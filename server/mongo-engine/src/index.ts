@@ -23,6 +23,12 @@ export interface EngineOptions {
   /** Loopback port; 0 picks a free one. */
   port?: number;
   host?: string;
+  /**
+   * Listen on this Unix socket instead of TCP. The engine has no authentication of its own,
+   * so a process that hosts it for itself seals it this way: the socket is made readable and
+   * writable by its owner only (0600), and other local users cannot connect at all.
+   */
+  socket?: string;
   /** Where the engine logs; silent when absent. */
   logger?: Logger;
   /** How often expired TTL documents are removed (mongod: 60 s). */
@@ -80,7 +86,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const server = new EngineServer(engine, options.limits);
   let port: number;
   try {
-    port = await server.listen(options.port ?? 0, host);
+    port = options.socket ? await server.listenOnSocket(options.socket) : await server.listen(options.port ?? 0, host);
   } catch (err) {
     await store.close();
     throw err;
@@ -102,7 +108,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   let closing: Promise<void> | undefined;
   const uriHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   return {
-    uri: `mongodb://${uriHost}:${port}/`,
+    uri: options.socket ? `mongodb://${encodeURIComponent(options.socket)}/` : `mongodb://${uriHost}:${port}/`,
     port,
     command(db, body) {
       if (closing) return Promise.reject(new Error('the embedded engine is closed'));

@@ -8,6 +8,7 @@
 // `maxBufferedBytes` (the connection that adds past it is closed); a message left unfinished,
 // nothing more of it received for `frameTimeoutMs`, closes its connection; and a client that
 // pipelines more than it is answered stops being read until answers catch up.
+import fs from 'node:fs';
 import net from 'node:net';
 import type { Doc } from '../bson/codec.ts';
 import type { EngineState } from '../commands/context.ts';
@@ -214,6 +215,24 @@ export class EngineServer {
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
         resolve((this.server.address() as net.AddressInfo).port);
+      });
+    });
+  }
+
+  /**
+   * Listens on a Unix socket only its owner may open (0600); resolves with port 0. Put it in
+   * a directory only the owner may enter (0700), so nobody can reach it before the chmod.
+   */
+  listenOnSocket(socketPath: string): Promise<number> {
+    // A socket file left by a killed engine would make listen fail with EADDRINUSE; the data
+    // directory's lock already proves no live engine owns this one.
+    if (fs.existsSync(socketPath) && fs.lstatSync(socketPath).isSocket()) fs.unlinkSync(socketPath);
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(socketPath, () => {
+        this.server.off('error', reject);
+        fs.chmodSync(socketPath, 0o600);
+        resolve(0);
       });
     });
   }
