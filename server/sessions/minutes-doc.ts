@@ -55,7 +55,7 @@ export function closeMinutesConnections(store: DocStore, sessionId: string): Pro
   return store.withDoc(minutesDocName(sessionId), (doc) => {
     for (const peer of [...doc.peers]) {
       // The collab endpoint's peers are its connections, which can be closed.
-      (peer as { close?: (code: number, reason: string) => void }).close?.(CloseCode.FORBIDDEN, 'minutes approved');
+      (peer as { close?: (code: number, reason: string) => void }).close?.(CloseCode.RIGHTS_CHANGED, 'minutes approved');
     }
   });
 }

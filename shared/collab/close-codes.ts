@@ -16,6 +16,11 @@ export const CloseCode = {
   UNAUTHENTICATED: 4401,
   /** The mandate was revoked while the connection was open. */
   FORBIDDEN: 4403,
+  /**
+   * What this connection may do changed while it was open (a session's minutes were approved):
+   * the provider reconnects and is authorised again. Not an ended access.
+   */
+  RIGHTS_CHANGED: 4409,
   /** The peer stopped answering pings. */
   TIMEOUT: 4408,
   /** The process is loading too many documents at once (a restart's reconnections): come back after a random wait. */

@@ -107,6 +107,8 @@ describe('the projector follows the session', () => {
     await secretariat.getByTestId('minutes-text').waitFor({ timeout: 15_000 });
     expect(await secretariat.getByTestId('minutes-text').innerText()).toContain('Observation : la CGT demande un relevé nominatif.');
     expect(await secretariat.locator('#minutes-text').count()).toBe(0);
+    // The draft's connection was closed for its new rights, not for an ended mandate.
+    expect(await secretariat.getByText('a pris fin').count()).toBe(0);
   });
 
   it('members see the calendar with sessions, deadlines and a countdown; approved minutes are read-only with their exports', async () => {
