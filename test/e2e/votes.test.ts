@@ -80,7 +80,7 @@ describe('indicative votes and positions in headless Chromium', () => {
     const cell = page.getByTestId(`cell-CGT-article:${articleId}`);
     await cell.waitFor({ timeout: 15_000 });
     expect(await cell.innerText()).toBe('Réservé');
-    expect(await cell.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(239, 159, 0)');
+    expect(await cell.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(154, 91, 0)');
     await screenshot(page, 'positions-matrix');
 
     // The matrix is linked from the negotiation home.
