@@ -47,25 +47,30 @@ const DATABASE = 'negociation';
  */
 export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA_DIR'>, logger: Logger): Promise<Database> {
   let engine: RunningEngine | undefined;
-  let socketDir: string | undefined;
+  let socket: EngineSocket | undefined;
   let uri = config.MONGODB_URI;
   if (!uri) {
     // The engine has no accounts of its own: it is sealed by listening on a Unix socket in a
     // directory only this user may enter (0700), so no other local user can read a password
     // hash or a session through it. `npm run db` (a server for several processes) is the
     // loopback TCP one.
-    socketDir = process.platform === 'win32' ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-db-'));
+    socket = process.platform === 'win32' ? undefined : prepareEngineSocket(config.DATA_DIR);
     try {
       engine = await startEngine({
         dir: path.resolve(config.DATA_DIR, 'db'),
-        ...(socketDir ? { socket: path.join(socketDir, 'engine.sock') } : { port: 0, host: '127.0.0.1' }),
+        ...(socket ? { socket: socket.path } : { port: 0, host: '127.0.0.1' }),
       });
     } catch (err) {
-      if (socketDir) fs.rmSync(socketDir, { recursive: true, force: true });
+      socket?.remove();
       throw err;
     }
     uri = `${engine.uri.replace(/\/$/, '')}/${DATABASE}`;
-    logger.info({ socket: socketDir ? path.join(socketDir, 'engine.sock') : undefined, port: engine.port || undefined, dir: config.DATA_DIR }, 'embedded database started');
+    logger.info(
+      { socket: socket?.path, socketPlace: socket?.place, port: engine.port || undefined, dir: config.DATA_DIR },
+      socket?.place === 'temporary directory'
+        ? 'embedded database started (its socket is in the temporary directory: the path in DATA_DIR would pass the system\'s limit)'
+        : 'embedded database started',
+    );
   }
   const connection = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
   await connection.asPromise();
@@ -84,7 +89,54 @@ export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA
     async close() {
       await connection.close();
       await engine?.close();
-      if (socketDir) fs.rmSync(socketDir, { recursive: true, force: true });
+      socket?.remove();
     },
+  };
+}
+
+/** Where the engine a workspace hosts listens, and how it goes away at stop. */
+interface EngineSocket {
+  path: string;
+  place: 'DATA_DIR' | 'temporary directory';
+  remove(): void;
+}
+
+/** A Unix socket's path is at most this many bytes (sun_path, less its terminating NUL). */
+const MAX_SOCKET_PATH_BYTES = process.platform === 'darwin' ? 103 : 107;
+
+/**
+ * The engine's socket, in a 0700 directory of DATA_DIR (`DATA_DIR/engine/engine.sock`) when
+ * that path fits in a socket address, else in a 0700 directory of its own under the system's
+ * temporary directory (a deep DATA_DIR would make `listen` fail).
+ */
+export function prepareEngineSocket(dataDir: string): EngineSocket {
+  const inDataDir = path.join(path.resolve(dataDir), 'engine');
+  const socketPath = path.join(inDataDir, 'engine.sock');
+  if (Buffer.byteLength(socketPath) <= MAX_SOCKET_PATH_BYTES) {
+    fs.mkdirSync(inDataDir, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(inDataDir);
+    // A directory someone else made (or a link to one) could let them reach the socket.
+    if (!stat.isDirectory() || (process.getuid && stat.uid !== process.getuid())) {
+      throw new Error(`${inDataDir} must be a directory owned by this user, for the embedded database's socket`);
+    }
+    fs.chmodSync(inDataDir, 0o700);
+    return {
+      path: socketPath,
+      place: 'DATA_DIR',
+      remove() {
+        fs.rmSync(socketPath, { force: true });
+        try {
+          fs.rmdirSync(inDataDir);
+        } catch {
+          // Something else was put there: leave it.
+        }
+      },
+    };
+  }
+  const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-db-'));
+  return {
+    path: path.join(temporary, 'engine.sock'),
+    place: 'temporary directory',
+    remove: () => fs.rmSync(temporary, { recursive: true, force: true }),
   };
 }

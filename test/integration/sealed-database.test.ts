@@ -3,8 +3,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import os from 'node:os';
+import { Writable } from 'node:stream';
 import { MongoClient } from 'mongodb';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase } from '../../server/db/connection.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const run = promisify(execFile);
@@ -59,6 +63,8 @@ describe.skipIf(!!process.env.MONGODB_URI || process.platform !== 'linux')('the 
     expect(fs.statSync(socket).isSocket()).toBe(true);
     expect(fs.statSync(socket).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.dirname(socket)).mode & 0o777).toBe(0o700);
+    // Inside DATA_DIR (issue 14 item 5), the test's DATA_DIR being short enough for a socket address.
+    expect(path.dirname(socket)).toBe(path.join(fs.realpathSync(server.dataDir), 'engine'));
     // The only TCP listener of this process is the web server (the engine had a loopback port before).
     expect(listeningPorts()).toEqual([server.port]);
     // The owner's own driver works through it.
@@ -84,5 +90,56 @@ describe.skipIf(!!process.env.MONGODB_URI || process.platform !== 'linux')('the 
     expect(fs.existsSync(otherSocket)).toBe(true);
     await other.close();
     expect(fs.existsSync(path.dirname(otherSocket))).toBe(false);
+  });
+
+  /** Connects to an embedded database in `dataDir` with a logger whose lines are kept. */
+  async function connectLogged(dataDir: string) {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const db = await connectDatabase({ DATA_DIR: dataDir, MONGODB_URI: undefined }, pino({ level: 'info' }, sink));
+    return { db, started: () => lines.find((line) => String(line.msg).startsWith('embedded database started')) };
+  }
+
+  it('puts its socket in a 0700 directory of DATA_DIR when the path fits, and says so', async () => {
+    const dataDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-sock-')));
+    const { db, started } = await connectLogged(dataDir);
+    const place = socketOf(db.uri);
+    try {
+      expect(place).toBe(path.join(dataDir, 'engine', 'engine.sock'));
+      expect(fs.statSync(place).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(path.dirname(place)).mode & 0o777).toBe(0o700);
+      expect(started()).toMatchObject({ socket: place, socketPlace: 'DATA_DIR' });
+      expect(await db.connection.db!.command({ ping: 1 })).toMatchObject({ ok: 1 });
+    } finally {
+      await db.close();
+    }
+    expect(fs.existsSync(path.dirname(place))).toBe(false);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('falls back to a private directory under the temporary directory when DATA_DIR is too deep for a socket address, and says so', async () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-sock-')));
+    const dataDir = path.join(root, 'a-data-directory-deep-enough-that-its-socket-path-passes-the-108-bytes-of-sun-path');
+    expect(Buffer.byteLength(path.join(dataDir, 'engine', 'engine.sock'))).toBeGreaterThan(107);
+    const { db, started } = await connectLogged(dataDir);
+    const place = socketOf(db.uri);
+    try {
+      expect(path.dirname(path.dirname(place))).toBe(fs.realpathSync(os.tmpdir()));
+      expect(path.basename(path.dirname(place))).toMatch(/^negociation-db-/);
+      expect(fs.statSync(path.dirname(place)).mode & 0o777).toBe(0o700);
+      expect(fs.existsSync(path.join(dataDir, 'engine'))).toBe(false);
+      expect(started()).toMatchObject({ socket: place, socketPlace: 'temporary directory' });
+      expect(String(started()!.msg)).toContain('temporary directory');
+      expect(await db.connection.db!.command({ ping: 1 })).toMatchObject({ ok: 1 });
+    } finally {
+      await db.close();
+    }
+    expect(fs.existsSync(path.dirname(place))).toBe(false);
+    fs.rmSync(root, { recursive: true, force: true });
   });
 });
