@@ -44,13 +44,13 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
-            // The small modules several pages share (rules from shared/, the client's lib/): one
-            // request instead of a dozen. A browser opens six connections to a server, and on a
+            // The small modules several pages share (rules from shared/, the client's lib/ and
+            // the session, negotiation and members states): one request instead of a dozen. A browser opens six connections to a server, and on a
             // slow link each small file costs a round trip of its own.
             // What the first script already holds stays there.
             {
               name: (id, ctx) => (isInitial(id, ctx) ? null : 'common'),
-              test: /[\\/](shared|client[\\/]src[\\/](lib|components))[\\/]/,
+              test: /[\\/](shared|client[\\/]src[\\/](lib|shell|auth|negotiations|members))[\\/]/,
               minShareCount: 2,
               maxModuleSize: 12_000,
               includeDependenciesRecursively: false,

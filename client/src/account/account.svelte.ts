@@ -2,7 +2,7 @@ import { PASSWORD_MIN } from '../../../shared/identity.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
 import { t } from '../lib/i18n.svelte.ts';
-import { session } from '../lib/session.svelte.ts';
+import { session } from '../auth/session.svelte.ts';
 
 /** What the server answered, in the person's words: a wrong current password is named as such. */
 function refusal(err: unknown): string {

@@ -10,19 +10,19 @@ type Page = Component<Record<string, string>>;
  * projector come with their own routes.
  */
 const PAGES: Record<RouteName, () => Promise<{ default: unknown }>> = {
-  login: () => import('../pages/LoginPage.svelte'),
-  home: () => import('../pages/NegotiationsPage.svelte'),
-  negotiation: () => import('../pages/NegotiationPage.svelte'),
-  members: () => import('../pages/MembersPage.svelte'),
-  invitation: () => import('../pages/InvitationPage.svelte'),
-  verifier: () => import('../pages/VerifierPage.svelte'),
+  login: () => import('../auth/LoginPage.svelte'),
+  home: () => import('../negotiations/NegotiationsPage.svelte'),
+  negotiation: () => import('../negotiations/NegotiationPage.svelte'),
+  members: () => import('../members/MembersPage.svelte'),
+  invitation: () => import('../auth/InvitationPage.svelte'),
+  verifier: () => import('../verify/VerifierPage.svelte'),
   text: () => import('../editor/AgreementView.svelte'),
   sessions: () => import('../sessions/SessionsPage.svelte'),
   session: () => import('../sessions/SessionPage.svelte'),
   projector: () => import('../sessions/ProjectorPage.svelte'),
   signature: () => import('../signature/SignaturePage.svelte'),
   positions: () => import('../positions/PositionsPage.svelte'),
-  notFound: () => import('../pages/NotFoundPage.svelte'),
+  notFound: () => import('../shell/NotFoundPage.svelte'),
   account: () => import('../account/AccountPage.svelte'),
   outbox: () => import('../mail/OutboxPage.svelte'),
 };

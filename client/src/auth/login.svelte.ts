@@ -1,7 +1,7 @@
-import { accessEnd } from './access-end.svelte.ts';
-import { api, ApiError } from './api.ts';
-import { describeError } from './errors.ts';
-import { t } from './i18n.svelte.ts';
+import { accessEnd } from '../lib/access-end.svelte.ts';
+import { api, ApiError } from '../lib/api.ts';
+import { describeError } from '../lib/errors.ts';
+import { t } from '../lib/i18n.svelte.ts';
 import { session } from './session.svelte.ts';
 
 export class LoginForm {

@@ -1,6 +1,6 @@
 import type { AuthUser, Me } from '../../../shared/identity.ts';
-import { api, ApiError } from './api.ts';
-import { connection } from './connection.svelte.ts';
+import { api, ApiError } from '../lib/api.ts';
+import { connection } from '../lib/connection.svelte.ts';
 
 /** Who is signed in; `ready` once the first /api/me has answered. */
 class Session {

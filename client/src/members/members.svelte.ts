@@ -1,10 +1,10 @@
 import { mayGrant, ROLES, type Role } from '../../../shared/access.ts';
 import type { Member, MembersView, NegotiationDetail, Party, SentInvitation } from '../../../shared/identity.ts';
 import { streamOf } from '../../../shared/events.ts';
-import { api } from './api.ts';
-import { connection } from './connection.svelte.ts';
-import { describeError } from './errors.ts';
-import { t } from './i18n.svelte.ts';
+import { api } from '../lib/api.ts';
+import { connection } from '../lib/connection.svelte.ts';
+import { describeError } from '../lib/errors.ts';
+import { t } from '../lib/i18n.svelte.ts';
 
 /**
  * The members screen. A delegation lead governs their own organisation (invites, roles,

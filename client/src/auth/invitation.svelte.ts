@@ -1,7 +1,7 @@
 import { PASSWORD_MIN, type AuthUser, type InvitationView } from '../../../shared/identity.ts';
-import { api, ApiError } from './api.ts';
-import { describeError } from './errors.ts';
-import { t } from './i18n.svelte.ts';
+import { api, ApiError } from '../lib/api.ts';
+import { describeError } from '../lib/errors.ts';
+import { t } from '../lib/i18n.svelte.ts';
 import { session } from './session.svelte.ts';
 
 /** The invitee's page: what the link grants, then name and password. */

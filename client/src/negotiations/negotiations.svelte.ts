@@ -1,7 +1,7 @@
 import { rolesAllow, type Action } from '../../../shared/access.ts';
 import type { ArticleSummary, NegotiationDetail, NegotiationSummary, OrgCollege, Party } from '../../../shared/identity.ts';
-import { api } from './api.ts';
-import { describeError } from './errors.ts';
+import { api } from '../lib/api.ts';
+import { describeError } from '../lib/errors.ts';
 
 /** Something fetched: loading, then data or an error message. */
 export class Loadable<T> {
