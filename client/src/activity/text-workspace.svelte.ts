@@ -21,6 +21,9 @@ export class TextWorkspace {
   focused = $state<string | null>(null);
   /** Bumped at each change of the text: what depends on anchors recomputes. */
   textVersion = $state(0);
+  /** Bumped by the passage keys (editor/passage-shortcuts.ts): the margin and the amendment panel answer them. */
+  annotateRequests = $state(0);
+  amendRequests = $state(0);
   private detach: (() => void) | null = null;
 
   readonly negotiationId: string;

@@ -555,6 +555,8 @@ const fr = {
   'outbox.pending': 'En attente d’envoi',
   'outbox.retrying': 'Nouvel essai le {at}',
   'outbox.failed': 'Échec : abandonné après plusieurs essais',
+  'annotations.key': 'Dans le texte : Ctrl+Alt+M annote la sélection.',
+  'amendments.key': 'Dans le texte : Ctrl+Alt+A rédige un amendement ancré sur la sélection.',
 };
 
 const en: Record<keyof typeof fr, string> = {
@@ -1113,6 +1115,8 @@ const en: Record<keyof typeof fr, string> = {
   'outbox.pending': 'Waiting to be sent',
   'outbox.retrying': 'Next attempt on {at}',
   'outbox.failed': 'Failed: given up after several attempts',
+  'annotations.key': 'In the text: Ctrl+Alt+M annotates the selection.',
+  'amendments.key': 'In the text: Ctrl+Alt+A writes an amendment anchored on the selection.',
 };
 
 const messages = { fr, en };

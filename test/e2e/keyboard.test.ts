@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+
+/** What has the focus: its accessible name's clues and whether it is the article's text. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return { editor: el?.dataset.testid === 'article-editor', text: (el?.textContent ?? '').trim(), tag: el?.tagName.toLowerCase() ?? '' };
+  });
+
+/** Presses Tab (Shift+Tab `back`) until the focus is where `wanted` says, as a keyboard user would. */
+async function tabTo(page: Page, wanted: (f: Awaited<ReturnType<typeof focused>>) => boolean, what: string, back = false): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    if (wanted(await focused(page))) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`Tab never reached ${what}`);
+}
+
+/** Home of the text, then Shift+→ once per character, as a keyboard user selects a passage. */
+async function selectFromStart(page: Page, characters: number): Promise<void> {
+  // ProseMirror puts its last selection back 20 ms after the text takes the focus (when the
+  // browser's has not moved): a person's next key comes later than that, so does the test's.
+  await page.waitForTimeout(100);
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < characters; i++) await page.keyboard.press('Shift+ArrowRight');
+}
+
+describe('a reader annotates and anchors an amendment with the keyboard alone', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ids: DemoIds;
+  let page: Page;
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    server = await startTestServer();
+    ids = await seedDemo(server);
+    browser = await launchBrowser();
+    const path = `/negotiations/${ids.negotiations.tempsDeTravail}/text?article=${ids.articles.tempsDeTravail[1]}`;
+    page = await signIn(await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), server.url, 'delegue@cfdt.demo', path);
+    await page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 15_000 });
+    await page.getByTestId('article-editor').filter({ hasText: 'Le présent accord' }).waitFor({ timeout: 15_000 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the read-only text takes the focus, Shift+arrows select a passage, which is annotated and anchors an amendment', async () => {
+    const editor = page.getByTestId('article-editor');
+    expect(await editor.getAttribute('aria-readonly')).toBe('true');
+    const before = await editor.innerText();
+
+    // From the top of the page, Tab reaches the text; the keys select its first three words.
+    await page.keyboard.press('Tab');
+    await tabTo(page, (f) => f.editor, 'the article text');
+    await selectFromStart(page, 'Le présent accord'.length);
+    const passage = (await page.evaluate(() => getSelection()?.toString() ?? '')).trim();
+    expect(passage).toBe('Le présent accord');
+    // Typing in the reader's text changes nothing.
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.type('x');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Enter');
+    expect(await editor.innerText()).toBe(before);
+    await selectFromStart(page, 'Le présent accord'.length);
+
+    // Annotate: the key the margin announces, pressed in the text; the comment field has the focus.
+    const margin = page.getByTestId('annotation-margin');
+    await margin.getByText('Ctrl+Alt+M annote la sélection').waitFor();
+    expect(await margin.getByRole('button', { name: 'Annoter le passage sélectionné' }).getAttribute('aria-keyshortcuts')).toBe('Control+Alt+M');
+    expect((await focused(page)).editor).toBe(true);
+    await page.keyboard.press('Control+Alt+M');
+    await margin.locator('blockquote', { hasText: 'Le présent accord' }).waitFor();
+    expect((await focused(page)).tag).toBe('textarea');
+    await page.keyboard.type('Préciser le champ des établissements.');
+    await tabTo(page, (f) => f.tag === 'button' && f.text === 'Annoter', 'the submit button');
+    await page.keyboard.press('Enter');
+    await margin.getByText('Préciser le champ des établissements.').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'keyboard-annotation');
+
+    // Anchor an amendment on the same passage: back to the text (Shift+Tab), select, then the form.
+    await tabTo(page, (f) => f.editor, 'the article text again', true);
+    await selectFromStart(page, 'Le présent accord'.length);
+    await tabTo(page, (f) => f.text === 'Rédiger un amendement', 'the new amendment button');
+    await page.keyboard.press('Enter');
+    expect((await focused(page)).tag).toBe('select');
+    // A closed select picks the option whose label is typed.
+    await page.keyboard.type('Remplacer');
+    expect(await page.locator('#amendment-kind').inputValue()).toBe('replace-words');
+    await tabTo(page, (f) => f.text === 'Ancrer sur le passage sélectionné', 'the anchor button');
+    await page.keyboard.press('Enter');
+    const panel = page.getByTestId('amendment-panel');
+    await panel.getByTestId('amendment-anchor').filter({ hasText: 'Le présent accord' }).waitFor();
+    expect(await page.locator('#amendment-from').inputValue()).toBe('Le présent accord');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('amendment-to');
+    await page.keyboard.type('Le présent accord national');
+    await tabTo(page, (f) => f.tag === 'textarea', 'the justification');
+    await page.keyboard.type('Lever toute ambiguïté sur le niveau de l’accord.');
+    await tabTo(page, (f) => f.tag === 'button' && f.text === 'Déposer', 'the table button');
+    await page.keyboard.press('Enter');
+    await panel.locator('.amendment').filter({ hasText: 'Le présent accord national' }).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'keyboard-amendment');
+
+    // The amendment key the panel announces opens the form already anchored on the passage selected.
+    await panel.getByText('Ctrl+Alt+A rédige un amendement').waitFor();
+    await tabTo(page, (f) => f.editor, 'the article text once more', true);
+    await selectFromStart(page, 'Le présent accord'.length);
+    await page.keyboard.press('Control+Alt+A');
+    await panel.getByTestId('amendment-anchor').filter({ hasText: 'Le présent accord' }).waitFor();
+    expect((await focused(page)).tag).toBe('select');
+    expect(await page.locator('#amendment-from').inputValue()).toBe('Le présent accord');
+  });
+});
