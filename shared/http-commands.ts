@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Action } from './access.ts';
-import type { ArticleStatus } from './identity.ts';
+import { InviteBodySchema, RolesBodySchema, SuspendBodySchema, type ArticleStatus, type SentInvitation } from './identity.ts';
 import {
   NotifyBodySchema,
   OpenCampaignBodySchema,
@@ -36,8 +36,8 @@ export interface HttpCommandSpec<P extends string, S extends z.ZodType, R> {
   readonly path: P;
   readonly body: S;
   readonly action: Action;
-  /** 201 for what creates, 204 for what answers nothing. */
-  readonly status: 200 | 201 | 204;
+  /** 201 for what creates, 202 for what is sent on (a mail), 204 for what answers nothing. */
+  readonly status: 200 | 201 | 202 | 204;
   /** Never set: carries the type of the answer. */
   readonly resultType: R;
 }
@@ -52,7 +52,7 @@ const answers =
     path: P,
     body: S,
     action: Action,
-    status: 200 | 201 | 204 = 200,
+    status: 200 | 201 | 202 | 204 = 200,
   ): HttpCommandSpec<P, S, R> =>
     ({ method, path, body, action, status }) as HttpCommandSpec<P, S, R>;
 
@@ -74,6 +74,15 @@ export const HTTP_COMMANDS = {
   'agreement:notify': answers<CampaignView>()('POST', `${N}/signature/notifications`, NotifyBodySchema, 'signature:manage'),
   'opposition:file': answers<CampaignView>()('POST', `${N}/signature/oppositions`, OppositionBodySchema, 'signature:sign'),
   'agreement:transition': answers<CampaignView>()('POST', `${N}/signature/transitions`, TransitionBodySchema, 'signature:manage'),
+
+  // Members: who may act on whom (own delegation, the secretariat for all) is checked by the use case.
+  'member:invite': answers<SentInvitation>()('POST', `${N}/invitations`, InviteBodySchema, 'negotiation:read', 201),
+  'invitation:cancel': answers<void>()('DELETE', `${N}/invitations/:invitationId`, NoBodySchema, 'negotiation:read', 204),
+  'member:set-roles': answers<void>()('PATCH', `${N}/members/:membershipId`, RolesBodySchema, 'negotiation:read', 204),
+  'member:revoke': answers<void>()('DELETE', `${N}/members/:membershipId`, NoBodySchema, 'delegation:manage', 204),
+  'member:suspend': answers<void>()('POST', `${N}/members/:membershipId/suspension`, SuspendBodySchema, 'members:oversee', 204),
+  'member:reinstate': answers<void>()('DELETE', `${N}/members/:membershipId/suspension`, NoBodySchema, 'members:oversee', 204),
+  'member:password-reset': answers<{ sent: true }>()('POST', `${N}/members/:membershipId/password-reset`, NoBodySchema, 'delegation:manage', 202),
 
 } as const;
 

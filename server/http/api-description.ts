@@ -10,10 +10,7 @@ import {
   ChangeEmailBodySchema,
   ChangePasswordBodySchema,
   ForgotPasswordBodySchema,
-  InviteBodySchema,
   LoginBodySchema,
-  RolesBodySchema,
-  SuspendBodySchema,
 } from '../../shared/identity.ts';
 import { RenumberPreviewBodySchema } from '../../shared/structure.ts';
 import { CompareQuerySchema } from '../versions/compare-query.ts';
@@ -120,13 +117,6 @@ const ROUTES: RouteDescription[] = [
   { method: 'get', path: N, tag: 'Négociations', summary: 'Une négociation : parties, articles, rôles de la personne.', access: READ, answer: json('La négociation (NegotiationDetail).') },
   { method: 'get', path: `${N}/members`, tag: 'Membres', summary: 'Les membres, invitations et suspensions que la personne peut voir.', access: READ, answer: json('Les membres.') },
   { method: 'get', path: `${N}/organisations/:organisationId/members`, tag: 'Membres', summary: 'Les membres d’une organisation.', access: READ, answer: json('Les membres.') },
-  { method: 'post', path: `${N}/invitations`, tag: 'Membres', summary: 'Inviter une personne (qui peut inviter qui : vérifié par le cas d’usage, selon le rôle de la personne).', access: READ, body: InviteBodySchema, answer: json('Invitation envoyée.', 'json', 201) },
-  { method: 'delete', path: `${N}/invitations/:invitationId`, tag: 'Membres', summary: 'Retirer une invitation non acceptée (vérifié par le cas d’usage).', access: READ, answer: NONE },
-  { method: 'patch', path: `${N}/members/:membershipId`, tag: 'Membres', summary: 'Changer les rôles d’un mandat (vérifié par le cas d’usage).', access: READ, body: RolesBodySchema, answer: NONE },
-  { method: 'delete', path: `${N}/members/:membershipId`, tag: 'Membres', summary: 'Révoquer un mandat (ses connexions se ferment).', access: mandate('delegation:manage'), answer: NONE },
-  { method: 'post', path: `${N}/members/:membershipId/suspension`, tag: 'Membres', summary: 'Suspendre un mandat, motif à l’appui.', access: mandate('members:oversee'), body: SuspendBodySchema, answer: NONE },
-  { method: 'delete', path: `${N}/members/:membershipId/suspension`, tag: 'Membres', summary: 'Lever une suspension.', access: mandate('members:oversee'), answer: NONE },
-  { method: 'post', path: `${N}/members/:membershipId/password-reset`, tag: 'Membres', summary: 'Envoyer à un membre un lien de réinitialisation.', access: mandate('delegation:manage'), answer: json('Lien envoyé.', SentSchema, 202) },
   { method: 'get', path: `${N}/outbox`, tag: 'Membres', summary: 'Les courriels envoyés pour la négociation (journal d’envoi).', access: mandate('members:oversee'), answer: json('Les courriels.') },
 
   { method: 'get', path: `${N}/versions`, tag: 'Texte', summary: 'Les versions enregistrées du texte.', access: READ, answer: json('Les versions (VersionSummary[]).') },
@@ -202,7 +192,27 @@ const ROUTES: RouteDescription[] = [
 ];
 
 /** A catalogue command's section: its verb in the summary. */
-const COMMAND_TAGS: Record<string, string> = { version: 'Texte', article: 'Texte', signature: 'Signature', recommendation: 'Signature', agreement: 'Signature', opposition: 'Signature' };
+const COMMAND_TAGS: Record<string, string> = {
+  version: 'Texte',
+  article: 'Texte',
+  signature: 'Signature',
+  recommendation: 'Signature',
+  agreement: 'Signature',
+  opposition: 'Signature',
+  member: 'Membres',
+  invitation: 'Membres',
+};
+
+/** What a command does, in a sentence, where its name says too little. */
+const COMMAND_SUMMARIES: Partial<Record<HttpCommandName, string>> = {
+  'member:invite': 'Inviter une personne (qui peut inviter qui : vérifié par le cas d’usage, selon le rôle de la personne).',
+  'invitation:cancel': 'Retirer une invitation non acceptée.',
+  'member:set-roles': 'Changer les rôles d’un mandat.',
+  'member:revoke': 'Révoquer un mandat (ses connexions se ferment).',
+  'member:suspend': 'Suspendre un mandat, motif à l’appui.',
+  'member:reinstate': 'Lever une suspension.',
+  'member:password-reset': 'Envoyer à un membre un lien de réinitialisation.',
+};
 
 /** The routes of the catalogue (shared/http-commands.ts), described from it. */
 function commandRoutes(): RouteDescription[] {
@@ -210,10 +220,10 @@ function commandRoutes(): RouteDescription[] {
     method: spec.method.toLowerCase() as RouteMethod,
     path: spec.path,
     tag: COMMAND_TAGS[name.split(':')[0]] ?? 'Commandes',
-    summary: `Commande ${name}.`,
+    summary: COMMAND_SUMMARIES[name as HttpCommandName] ?? `Commande ${name}.`,
     access: mandate(spec.action),
     body: spec.method === 'DELETE' ? undefined : spec.body,
-    answer: spec.status === 204 ? NONE : json('Fait.', 'json', spec.status),
+    answer: spec.status === 204 ? NONE : json('Fait.', name === 'member:password-reset' ? SentSchema : 'json', spec.status),
     command: name as HttpCommandName,
   }));
 }

@@ -1,4 +1,3 @@
-import { InviteBodySchema, RolesBodySchema, SuspendBodySchema } from '../../shared/identity.ts';
 import type { Capability } from '../app.ts';
 import { AppError } from '../common/app-error.ts';
 import { assertCanFor, can, requireActor, requireUser, type Actor } from '../access/access.service.ts';
@@ -8,6 +7,7 @@ import { negotiationModel } from './negotiation.model.ts';
 import { organisationModel } from './organisation.model.ts';
 import { describeNegotiation, listMyNegotiations } from './negotiation.service.ts';
 import { liveAccessOf } from '../auth/live-access.ts';
+import { httpCommand } from '../http/http-command.ts';
 import { publicLink } from '../mail/mail.capability.ts';
 import {
   askPasswordReset,
@@ -66,62 +66,43 @@ export const registerNegotiations: Capability = async (ctx) => {
   });
 
   // The link goes by mail to the person invited: the answer never carries it.
-  api.post('/negotiations/:negotiationId/invitations', requireActor('negotiation:read'), async (req, res) => {
-    const parsed = InviteBodySchema.safeParse(req.body);
-    if (!parsed.success) throw new AppError('BAD_REQUEST', 'Invitation mal formée : e-mail, organisation et rôles.');
-    const actor = actorOf(res.locals);
-    const sent = await invite(deps, actor, parsed.data);
-    membersLog(actor, 'member invited', { invitation: sent.id, organisationId: parsed.data.organisationId, roles: parsed.data.roles });
-    res.status(201).json(sent);
+  httpCommand(api, 'member:invite', { invalid: 'Invitation mal formée : e-mail, organisation et rôles.' }, async (actor, input) => {
+    const sent = await invite(deps, actor, input);
+    membersLog(actor, 'member invited', { invitation: sent.id, organisationId: input.organisationId, roles: input.roles });
+    return sent;
   });
 
-  api.delete('/negotiations/:negotiationId/invitations/:invitationId', requireActor('negotiation:read'), async (req, res) => {
-    await cancelInvitation(connection, actorOf(res.locals), String(req.params.invitationId));
-    res.status(204).end();
-  });
+  httpCommand(api, 'invitation:cancel', { invalid: 'Requête mal formée.' }, (actor, _input, { invitationId }) => cancelInvitation(connection, actor, invitationId));
 
-  api.patch('/negotiations/:negotiationId/members/:membershipId', requireActor('negotiation:read'), async (req, res) => {
-    const parsed = RolesBodySchema.safeParse(req.body);
-    if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez au moins un rôle.');
-    const actor = actorOf(res.locals);
-    const changed = await changeRoles(deps, actor, String(req.params.membershipId), parsed.data.roles);
+  httpCommand(api, 'member:set-roles', { invalid: 'Indiquez au moins un rôle.' }, async (actor, { roles }, { membershipId }) => {
+    const changed = await changeRoles(deps, actor, membershipId, roles);
     mandateChanged(changed, actor);
     membersLog(actor, 'roles changed', { membership: changed.membershipId, roles: changed.roles });
-    res.status(204).end();
   });
 
-  api.delete('/negotiations/:negotiationId/members/:membershipId', requireActor('delegation:manage'), async (req, res) => {
-    const actor = actorOf(res.locals);
-    const revoked = await revokeMember(deps, actor, String(req.params.membershipId));
+  httpCommand(api, 'member:revoke', { invalid: 'Requête mal formée.' }, async (actor, _input, { membershipId }) => {
+    const revoked = await revokeMember(deps, actor, membershipId);
     mandateChanged(revoked, actor);
     membersLog(actor, 'mandate revoked', { membership: revoked.membershipId });
-    res.status(204).end();
   });
 
   // The secretariat suspends a mandate for the committee (a reason, announced to the organisation), and lifts it.
-  api.post('/negotiations/:negotiationId/members/:membershipId/suspension', requireActor('members:oversee'), async (req, res) => {
-    const parsed = SuspendBodySchema.safeParse(req.body);
-    if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez le motif de la suspension (5 caractères au moins).');
-    const actor = actorOf(res.locals);
-    const suspended = await setSuspension(deps, actor, String(req.params.membershipId), parsed.data.reason);
+  httpCommand(api, 'member:suspend', { invalid: 'Indiquez le motif de la suspension (5 caractères au moins).' }, async (actor, { reason }, { membershipId }) => {
+    const suspended = await setSuspension(deps, actor, membershipId, reason);
     mandateChanged(suspended, actor);
     ctx.logger.warn({ negotiationId: actor.negotiationId, actor: actor.user.id, membership: suspended.membershipId, reason: suspended.reason }, 'mandate suspended');
-    res.status(204).end();
   });
 
-  api.delete('/negotiations/:negotiationId/members/:membershipId/suspension', requireActor('members:oversee'), async (req, res) => {
-    const actor = actorOf(res.locals);
-    const lifted = await setSuspension(deps, actor, String(req.params.membershipId), null);
+  httpCommand(api, 'member:reinstate', { invalid: 'Requête mal formée.' }, async (actor, _input, { membershipId }) => {
+    const lifted = await setSuspension(deps, actor, membershipId, null);
     mandateChanged(lifted, actor);
     membersLog(actor, 'mandate suspension lifted', { membership: lifted.membershipId });
-    res.status(204).end();
   });
 
   // The member's own lead asks; the link goes to the member by mail.
-  api.post('/negotiations/:negotiationId/members/:membershipId/password-reset', requireActor('delegation:manage'), async (req, res) => {
-    const actor = actorOf(res.locals);
-    await askPasswordReset(deps, actor, String(req.params.membershipId));
-    membersLog(actor, 'password reset asked for a member', { membership: req.params.membershipId });
-    res.status(202).json({ sent: true });
+  httpCommand(api, 'member:password-reset', { invalid: 'Requête mal formée.' }, async (actor, _input, { membershipId }) => {
+    await askPasswordReset(deps, actor, membershipId);
+    membersLog(actor, 'password reset asked for a member', { membership: membershipId });
+    return { sent: true } as const;
   });
 };
