@@ -19,6 +19,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { EventStore } from './events/event-store.ts';
 import { EventLog } from './events/event-log.ts';
 import { NegotiationChannel, roomBroadcast } from './realtime/channel.ts';
+import { coalesceFrames } from './realtime/coalesced-frames.ts';
 import type { AppServer } from './realtime/sockets.ts';
 import { ClusterBus } from './cluster/bus.ts';
 import { ClusterEvents } from './cluster/cluster-events.ts';
@@ -104,6 +105,7 @@ export async function createApp(
 
   const httpServer = createServer(app);
   const io: AppServer = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });
+  coalesceFrames(io);
   io.on('connection', inFlight.socket);
   io.on('connection', answerUnknownCommands);
   httpServer.on('clientError', answerClientError(logger));
