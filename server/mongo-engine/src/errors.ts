@@ -2,6 +2,10 @@
 // reply. Names follow mongod's `codeName` so that drivers and tools recognise them.
 export const ErrorCode = {
   InternalError: 1,
+  Unauthorized: 13,
+  ProtocolError: 17,
+  AuthenticationFailed: 18,
+  MechanismUnavailable: 334,
   BadValue: 2,
   NoSuchKey: 4,
   FailedToParse: 9,

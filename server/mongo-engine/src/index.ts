@@ -6,6 +6,7 @@
 // bytes) serves every layer and imports none of them.
 import { pino, type Logger } from 'pino';
 import type { Doc } from './bson/codec.ts';
+import { countUsers, putUser } from './auth/users.ts';
 import { Catalog, type ChangeWatcher } from './catalog.ts';
 import { applyCommand } from './commands/registry.ts';
 import type { EngineState } from './commands/context.ts';
@@ -29,6 +30,12 @@ export interface EngineOptions {
    * writable by its owner only (0600), and other local users cannot connect at all.
    */
   socket?: string;
+  /**
+   * Clients must authenticate (SCRAM-SHA-256, users made with `createUser`) before any
+   * command but the handshake; others get mongod's error 13. In-process `command` is the
+   * hosting process's own and is never asked.
+   */
+  auth?: boolean;
   /** Where the engine logs; silent when absent. */
   logger?: Logger;
   /** How often expired TTL documents are removed (mongod: 60 s). */
@@ -69,9 +76,12 @@ export interface RunningEngine {
 /** The connection id that in-process commands are reported under. */
 const IN_PROCESS_CONNECTION = 0;
 
-export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
+/** `auth` was asked of a data directory without users: nobody could ever connect. */
+export class NoUsersError extends Error {}
+
+/** Opens the data directory (taking its lock) and replays it. */
+function openEngine(options: Pick<EngineOptions, 'dir' | 'logger' | 'compactBytes' | 'host' | 'auth'>): EngineState {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const host = options.host ?? '127.0.0.1';
   const catalog = new Catalog();
   const store = Store.open(options.dir, catalog, logger, { compactBytes: options.compactBytes });
   catalog.sink = store.journal;
@@ -82,7 +92,29 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       catalog.rollback(seq);
     },
   };
-  const engine: EngineState = { catalog, store, cursors: new Cursors(), sessions: new Map(), logger, startedAt: new Date(), port: 0, host };
+  return { catalog, store, cursors: new Cursors(), sessions: new Map(), logger, startedAt: new Date(), port: 0, host: options.host ?? '127.0.0.1', auth: options.auth ?? false };
+}
+
+/**
+ * Creates the SCRAM-SHA-256 user `admin.NAME` in the data directory `dir` (or gives it a new
+ * password), with the engine stopped: the directory's lock is taken meanwhile.
+ */
+export async function createUser(options: { dir: string; name: string; password: string; logger?: Logger }): Promise<'created' | 'updated'> {
+  const engine = openEngine(options);
+  try {
+    return await putUser(engine, options.name, options.password);
+  } finally {
+    await engine.store.close();
+  }
+}
+
+export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
+  const engine = openEngine(options);
+  const { catalog, store, logger, host } = engine;
+  if (options.auth && (await countUsers(engine)) === 0) {
+    await store.close();
+    throw new NoUsersError(`authentication is required but ${options.dir} has no user: create one first (npm run db -- --create-user NAME --dir ${options.dir})`);
+  }
   const server = new EngineServer(engine, options.limits);
   let port: number;
   try {

@@ -16,6 +16,8 @@ export interface EngineState {
   sessions: Map<string, Doc>;
   port: number;
   host: string;
+  /** Whether clients must authenticate (SCRAM-SHA-256) before anything but the handshake. */
+  auth: boolean;
 }
 
 export interface CommandContext {

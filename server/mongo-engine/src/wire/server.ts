@@ -10,6 +10,7 @@
 // pipelines more than it is answered stops being read until answers catch up.
 import fs from 'node:fs';
 import net from 'node:net';
+import { ConnectionAuth } from '../auth/session.ts';
 import type { Doc } from '../bson/codec.ts';
 import type { EngineState } from '../commands/context.ts';
 import { OP_QUERY_COMMANDS, runCommand } from '../commands/registry.ts';
@@ -52,11 +53,14 @@ class Connection {
   private readonly socket: net.Socket;
   private readonly engine: EngineState;
   private readonly shared: Shared;
+  /** Under `--auth`: who this connection proved to be (nobody at first). */
+  private readonly auth?: ConnectionAuth;
 
   constructor(socket: net.Socket, engine: EngineState, shared: Shared) {
     this.socket = socket;
     this.engine = engine;
     this.shared = shared;
+    if (engine.auth) this.auth = new ConnectionAuth(engine, this.id, socket.remoteAddress);
     socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => engine.logger.debug({ err, connection: this.id }, 'connection error'));
@@ -171,6 +175,7 @@ class Connection {
         reply = new CommandError(352, `Unsupported OP_QUERY command: ${name}. The client driver may require an upgrade.`).toReply();
       } else {
         reply = await runCommand(this.engine, ns.slice(0, ns.indexOf('.')), request.command, this.id);
+        if (this.auth) reply = await this.auth.completeHello(request.command, reply);
       }
       this.write(opReply(request.requestId, reply));
       return;
@@ -178,10 +183,27 @@ class Connection {
     const db = request.command.$db;
     if (typeof db !== 'string' || db === '') {
       reply = new CommandError(40571, 'OP_MSG requests require a $db argument').toReply();
+    } else if (this.auth) {
+      reply = await this.runAuthenticated(this.auth, db, request.command);
     } else {
       reply = await runCommand(this.engine, db, request.command, this.id);
     }
     if (!request.moreToCome) this.write(opMsgReply(request.requestId, reply));
+  }
+
+  /** Under `--auth`: the handshake and SASL for anyone, everything else once authenticated. */
+  private async runAuthenticated(auth: ConnectionAuth, db: string, body: Doc): Promise<Doc> {
+    const name = Object.keys(body)[0] ?? '';
+    const refusal = auth.refusal(name);
+    if (refusal) return refusal;
+    const answered = await auth.answer(db, name, body);
+    if (answered) return answered;
+    const reply = await runCommand(this.engine, db, body, this.id);
+    if (name === 'hello' || name === 'isMaster' || name === 'ismaster') return auth.completeHello(body, reply);
+    if (name === 'connectionStatus' && auth.user && reply.ok === 1) {
+      reply.authInfo = { authenticatedUsers: [{ user: auth.user.name, db: auth.user.db }], authenticatedUserRoles: [{ role: 'root', db: 'admin' }] };
+    }
+    return reply;
   }
 
   private write(buf: Buffer): void {
