@@ -10,7 +10,8 @@ import { collabOf } from '../collab/collab.capability.ts';
 import { eventModel } from '../events/event.model.ts';
 import { articleModel } from '../negotiations/article.model.ts';
 import { listVotes } from '../votes/vote.service.ts';
-import type { SessionContext } from './session.service.ts';
+import { attendanceLines } from '../../shared/sessions/minutes.ts';
+import { tableOrganisations, type SessionContext } from './session.service.ts';
 
 export async function currentItem(ctx: SessionContext, session: SessionView): Promise<CurrentItemView> {
   const { connection } = ctx.db;
@@ -26,6 +27,8 @@ export async function currentItem(ctx: SessionContext, session: SessionView): Pr
     amendment: null,
     vote: null,
     text: null,
+    attendance: attendanceLines((await tableOrganisations(connection, session.negotiationId)).organisations, session),
+    observers: session.observers,
   };
   if (!item) return view;
   switch (item.kind) {

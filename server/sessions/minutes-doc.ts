@@ -37,6 +37,28 @@ export function writeMinutesText(store: DocStore, sessionId: string, text: strin
   });
 }
 
+/**
+ * Rewrites the draft through `change`, touching only the span that differs, so that the
+ * secretariat's edits elsewhere in the text (and their cursors) are kept.
+ */
+export function rewriteMinutesText(store: DocStore, sessionId: string, change: (text: string) => string): Promise<void> {
+  return store.withDoc(minutesDocName(sessionId), (doc) => {
+    const ytext = doc.getText(MINUTES_TEXT);
+    const before = ytext.toString();
+    if (before.length === 0) return;
+    const after = change(before);
+    if (after === before) return;
+    let start = 0;
+    while (start < before.length && start < after.length && before[start] === after[start]) start++;
+    let end = 0;
+    while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+    doc.transact(() => {
+      ytext.delete(start, before.length - start - end);
+      ytext.insert(start, after.slice(start, after.length - end));
+    }, Origin.SERVER);
+  });
+}
+
 /** The draft's current text; an empty document is filled with the last recorded draft first. */
 export function readMinutesText(store: DocStore, sessionId: string, fallback: string | null): Promise<string> {
   return store.withDoc(minutesDocName(sessionId), (doc) => {

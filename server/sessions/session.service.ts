@@ -1,6 +1,6 @@
 import { Types, type Connection } from 'mongoose';
 import type { z } from 'zod';
-import { draftMinutes as draftMinutesContent, renderMinutesText } from '../../shared/sessions/minutes.ts';
+import { attendanceLines, draftMinutes as draftMinutesContent, renderMinutesText, withAttendance } from '../../shared/sessions/minutes.ts';
 import { frenchLongDate } from '../../shared/sessions/paris-time.ts';
 import {
   type AgendaItem,
@@ -34,7 +34,7 @@ import { organisationModel } from '../negotiations/organisation.model.ts';
 import { stampOf, type RecordDraft } from '../events/event-log.ts';
 import { createVersion } from '../versions/versions.service.ts';
 import { versionModel } from '../versions/version.model.ts';
-import { closeMinutesConnections, readMinutesText, writeMinutesText } from './minutes-doc.ts';
+import { closeMinutesConnections, readMinutesText, rewriteMinutesText, writeMinutesText } from './minutes-doc.ts';
 import { committeeEvents, draftedText, loadSession, loadSessions } from './session.store.ts';
 
 export type SessionContext = Pick<AppContext, 'db' | 'events' | 'logger'>;
@@ -127,7 +127,11 @@ export async function tableOrganisations(connection: Connection, negotiationId: 
   };
 }
 
-/** The secretariat takes the attendance: per organisation, present, excused or absent, and its delegates. */
+/**
+ * The secretariat takes the attendance: per organisation (the presidency included), present,
+ * excused or absent, and its delegates; and the observers by name. It is the one record of
+ * who was there: a minutes draft already written has its attendance section rewritten from it.
+ */
 export async function recordAttendance(ctx: SessionContext, actor: Actor, input: z.infer<typeof RecordAttendanceSchema>): Promise<SessionView> {
   assertCan(actor, 'session:manage');
   const { negotiationId } = actor;
@@ -140,13 +144,19 @@ export async function recordAttendance(ctx: SessionContext, actor: Actor, input:
     }
     return { ...entry, shortName: org.shortName };
   });
+  if (new Set(entries.map((e) => e.org)).size !== entries.length) throw new AppError('BAD_REQUEST', 'Une organisation figure deux fois dans les présences.');
   return ctx.events.serialize(negotiationId, async () => {
     const session = await getSession(ctx, negotiationId, input.sessionId);
     if (session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est annulée : personne n’y assiste.');
     if (session.minutes.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est approuvé : les présences ne changent plus.');
-    const payload: AttendanceRecordedPayload = { sessionId: session.id, entries };
+    const payload: AttendanceRecordedPayload = { sessionId: session.id, entries, ...(input.observers ? { observers: input.observers } : {}) };
     await record(ctx, actor, [{ type: 'session:attendance-recorded', payload }]);
-    return getSession(ctx, negotiationId, session.id);
+    const updated = await getSession(ctx, negotiationId, session.id);
+    if (updated.minutes.status !== 'none') {
+      const lines = attendanceLines(organisations, updated);
+      await rewriteMinutesText(collabOf(ctx).store, session.id, (text) => withAttendance(text, lines, updated.observers));
+    }
+    return updated;
   });
 }
 
@@ -252,7 +262,7 @@ export async function composeMinutes(connection: Connection, negotiationId: stri
   const draft = draftMinutesContent({
     negotiationTitle: negotiation.title,
     session,
-    organisations: organisations.filter((o) => o.college !== 'neutral'),
+    organisations,
     articles: articles.map((a) => ({ id: a.articleId, number: a.number, title: a.title })),
     events,
     nextSession: next,
@@ -276,7 +286,10 @@ export async function readMinutes(ctx: SessionContext, actor: Actor, sessionId: 
   let text = '';
   if (minutes.status === 'approved') text = minutes.approvedText ?? '';
   else if (minutes.status !== 'none') {
-    text = await readMinutesText(collabOf(ctx).store, sessionId, await draftedText(ctx.db.connection, actor.negotiationId, sessionId));
+    const draft = await readMinutesText(collabOf(ctx).store, sessionId, await draftedText(ctx.db.connection, actor.negotiationId, sessionId));
+    // The attendance is the stored one, whatever the draft's section says (approval freezes this text).
+    const { organisations } = await tableOrganisations(ctx.db.connection, actor.negotiationId);
+    text = withAttendance(draft, attendanceLines(organisations, session), session.observers);
   }
   return {
     sessionId,

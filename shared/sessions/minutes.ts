@@ -1,7 +1,7 @@
 import type { NegotiationEvent } from '../events.ts';
 import type { TallyResult, VoteChoice, VoteRule } from '../votes/tally.ts';
 import { frenchLongDate, frenchTime } from './paris-time.ts';
-import type { AttendanceStatus, SessionView } from './session.ts';
+import type { AttendanceLine, AttendanceStatus, SessionView } from './session.ts';
 
 /**
  * The relevé de décisions of a session, drafted from the log: what happened between its
@@ -16,8 +16,8 @@ import type { AttendanceStatus, SessionView } from './session.ts';
 export interface MinutesContext {
   negotiationTitle: string;
   session: SessionView;
-  /** The parties at the table, in the order of the negotiation. */
-  organisations: readonly { id: string; shortName: string; fullName?: string }[];
+  /** The parties at the table, in the order of the negotiation (the presidency among them). */
+  organisations: readonly AttendanceParty[];
   articles: readonly { id: string; number: string; title: string }[];
   /** Every committee-visible event of the negotiation (amendments are named from their tabling). */
   events: readonly NegotiationEvent[];
@@ -27,10 +27,67 @@ export interface MinutesContext {
   versionName: string | null;
 }
 
+/** A party at the table; a `neutral` one is the presidency. */
+export interface AttendanceParty {
+  id: string;
+  shortName: string;
+  fullName?: string;
+  college: 'employer' | 'union' | 'neutral';
+}
+
+/** The attendance of a session as every reader states it: one line per party, in the table's order. */
+export function attendanceLines(parties: readonly AttendanceParty[], session: Pick<SessionView, 'attendance'>): AttendanceLine[] {
+  return parties.map((party) => {
+    const entry = session.attendance.find((a) => a.org === party.id);
+    return {
+      org: party.id,
+      shortName: party.shortName,
+      presidency: party.college === 'neutral',
+      status: entry?.status ?? null,
+      delegates: entry?.delegates ?? [],
+    };
+  });
+}
+
+export const ATTENDANCE_SECTION = 'Présences';
+
+/** The attendance section of the minutes' text, from the stored attendance. */
+export function renderAttendanceSection(lines: readonly AttendanceLine[], observers: readonly string[]): string[] {
+  const out = [`## ${ATTENDANCE_SECTION}`, '| Organisation | Présence | Délégués |'];
+  for (const line of lines) {
+    const name = line.presidency ? `${line.shortName} (présidence)` : line.shortName;
+    out.push(`| ${name} | ${line.status ? ATTENDANCE_LABEL[line.status] : 'non renseignée'} | ${line.delegates.length > 0 ? line.delegates.join(', ') : '—'} |`);
+  }
+  out.push(observers.length > 0 ? `Observateurs : ${observers.join(', ')}.` : 'Aucun observateur.');
+  return out;
+}
+
+/**
+ * The minutes' text with its attendance section replaced by the stored attendance: the
+ * section is never the editor's to change, so the minutes cannot contradict the session.
+ * A text that lost the section gets it back after its heading paragraphs.
+ */
+export function withAttendance(text: string, lines: readonly AttendanceLine[], observers: readonly string[]): string {
+  const section = renderAttendanceSection(lines, observers);
+  const rows = text.split('\n');
+  const start = rows.findIndex((r) => r.trim() === `## ${ATTENDANCE_SECTION}`);
+  if (start >= 0) {
+    let end = rows.findIndex((r, i) => i > start && /^#{1,2}\s/.test(r));
+    if (end < 0) end = rows.length;
+    // Keep the blank line that separates the section from the next.
+    while (end > start + 1 && rows[end - 1].trim() === '') end--;
+    return [...rows.slice(0, start), ...section, ...rows.slice(end)].join('\n');
+  }
+  const firstSection = rows.findIndex((r) => /^##\s/.test(r));
+  const at = firstSection < 0 ? rows.length : firstSection;
+  return [...rows.slice(0, at), ...section, '', ...rows.slice(at)].join('\n');
+}
+
 export interface MinutesDraft {
   title: string;
   heading: string[];
-  attendance: string[][];
+  attendance: AttendanceLine[];
+  observers: string[];
   declarations: string[];
   decisions: string[];
   next: string;
@@ -117,10 +174,7 @@ export function draftMinutes(ctx: MinutesContext): MinutesDraft {
     `Objet : ${session.title}.`,
   ];
 
-  const attendance = ctx.organisations.map((o) => {
-    const entry = session.attendance.find((a) => a.org === o.id);
-    return [o.shortName, entry ? ATTENDANCE_LABEL[entry.status] : 'non renseignée', entry && entry.delegates.length > 0 ? entry.delegates.join(', ') : '—'];
-  });
+  const attendance = attendanceLines(ctx.organisations, session);
 
   const events = ctx.events.filter((e) => inSession(session, e));
   const declarations: string[] = [];
@@ -217,6 +271,7 @@ export function draftMinutes(ctx: MinutesContext): MinutesDraft {
     title: `Relevé de décisions — ${ctx.negotiationTitle}`,
     heading,
     attendance,
+    observers: session.observers,
     declarations,
     decisions,
     next,
@@ -229,8 +284,7 @@ function capitalise(text: string): string {
 
 /** The draft as the editable text. */
 export function renderMinutesText(draft: MinutesDraft): string {
-  const lines = [`# ${draft.title}`, '', ...draft.heading, '', '## Présences', '| Organisation | Présence | Délégués |'];
-  for (const row of draft.attendance) lines.push(`| ${row.join(' | ')} |`);
+  const lines = [`# ${draft.title}`, '', ...draft.heading, '', ...renderAttendanceSection(draft.attendance, draft.observers)];
   lines.push('', '## Déclarations');
   if (draft.declarations.length === 0) lines.push('Aucune déclaration n’a été faite.');
   else for (const d of draft.declarations) lines.push(`- ${d}`);

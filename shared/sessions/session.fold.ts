@@ -30,6 +30,7 @@ export function applySessionEvent(session: SessionView | null, event: Negotiatio
       agenda: p.agenda,
       documents: p.documents,
       attendance: [],
+      observers: [],
       currentIndex: null,
       convenedAt: event.at,
       openedAt: null,
@@ -54,7 +55,7 @@ export function applySessionEvent(session: SessionView | null, event: Negotiatio
     case 'session:attendance-recorded': {
       const p = event.payload;
       const others = session.attendance.filter((a) => !p.entries.some((e) => e.org === a.org));
-      return { ...session, attendance: [...others, ...p.entries] };
+      return { ...session, attendance: [...others, ...p.entries], observers: p.observers ?? session.observers };
     }
     case 'session:opened':
       if (session.status !== 'convened') return session;

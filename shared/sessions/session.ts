@@ -72,7 +72,14 @@ export const AttendanceEntrySchema = z.strictObject({
 });
 export type AttendanceEntry = z.infer<typeof AttendanceEntrySchema>;
 
-export const RecordAttendanceSchema = SessionCommand.extend({ entries: z.array(AttendanceEntrySchema).min(1).max(50) });
+/** The names of the observers in the room (people on neither side: the ministry's, a branch's). */
+const Observers = z.array(z.string().trim().min(1).max(200)).max(30);
+
+export const RecordAttendanceSchema = SessionCommand.extend({
+  entries: z.array(AttendanceEntrySchema).max(50).default([]),
+  /** Replaces the observers' list when given. */
+  observers: Observers.optional(),
+}).refine((a) => a.entries.length > 0 || a.observers !== undefined, { message: 'rien à enregistrer : ni présence ni observateur' });
 export type RecordAttendancePayload = z.input<typeof RecordAttendanceSchema>;
 
 export const GotoItemSchema = SessionCommand.extend({ index: z.number().int().min(0) });
@@ -104,6 +111,20 @@ export interface AttendanceRecord extends AttendanceEntry {
   shortName: string;
 }
 
+/**
+ * The attendance as every reader states it (session page, minutes, their files, projector):
+ * one line per party at the table in the negotiation's order, the presidency (a neutral
+ * organisation, the ministry's representative chairing a CMP) marked as such, then the observers.
+ */
+export interface AttendanceLine {
+  org: string;
+  shortName: string;
+  presidency: boolean;
+  /** null: not recorded. */
+  status: AttendanceStatus | null;
+  delegates: string[];
+}
+
 export interface SessionView extends SessionSummary {
   negotiationId: string;
   endsAt: string;
@@ -112,6 +133,8 @@ export interface SessionView extends SessionSummary {
   agenda: AgendaItem[];
   documents: SessionDocument[];
   attendance: AttendanceRecord[];
+  /** The observers in the room, by name. */
+  observers: string[];
   /** The agenda item shown to everyone, while open. */
   currentIndex: number | null;
   convenedAt: string;
@@ -162,6 +185,9 @@ export interface CurrentItemView {
   amendment: { org: string; formula: string; justification: string; status: string } | null;
   vote: VoteView | null;
   text: string | null;
+  /** Who is in the room: the same lines as the session page and the minutes. */
+  attendance: AttendanceLine[];
+  observers: string[];
 }
 
 // --- Events --------------------------------------------------------------------------------
@@ -184,6 +210,8 @@ export interface AgendaUpdatedPayload {
 export interface AttendanceRecordedPayload {
   sessionId: string;
   entries: AttendanceRecord[];
+  /** When given, the observers' list as it now stands. */
+  observers?: string[];
 }
 export interface ItemChangedPayload {
   sessionId: string;

@@ -48,6 +48,21 @@ describe('the projector follows the session', () => {
     const wall = await signIn(await browser.newContext({ ...options, viewport: { width: 1600, height: 900 } }), server.url, 'delegue@cfdt.demo', `/negotiations/${negotiationId}/projector`);
 
     await wall.getByText('Aucune séance en cours.').waitFor();
+
+    // The attendance is taken once; the form shows it again after a reload, as the wall does.
+    await secretariat.getByRole('combobox', { name: 'FO', exact: true }).selectOption('excused');
+    await secretariat.getByRole('combobox', { name: 'CMP (présidence)', exact: true }).selectOption('present');
+    await secretariat.getByRole('textbox', { name: 'CMP (présidence) – Délégués (séparés par des virgules)' }).fill('Michel Fournier');
+    await secretariat.getByRole('button', { name: 'Enregistrer les présences' }).click();
+    await secretariat.getByText('Présences enregistrées.').waitFor();
+    await secretariat.reload();
+    const fo = secretariat.getByRole('combobox', { name: 'FO', exact: true });
+    await fo.waitFor();
+    await secretariat.waitForFunction(() => (document.querySelector('[data-testid="attendance-FO"] select') as HTMLSelectElement | null)?.value === 'excused');
+    expect(await fo.inputValue()).toBe('excused');
+    expect(await secretariat.getByRole('combobox', { name: 'CMP (présidence)', exact: true }).inputValue()).toBe('present');
+    expect(await secretariat.getByRole('combobox', { name: 'CFDT', exact: true }).inputValue()).toBe('');
+
     await secretariat.getByRole('button', { name: 'Ouvrir la séance' }).click();
     await secretariat.getByTestId('session-status').filter({ hasText: 'En cours' }).waitFor();
 
@@ -58,6 +73,9 @@ describe('the projector follows the session', () => {
     await secretariat.getByTestId('next-item').click();
     await heading.filter({ hasText: 'Article 3 – Temps de pause' }).waitFor({ timeout: 15_000 });
     await wall.getByText('Point 2 sur 3').waitFor();
+    const room = wall.getByTestId('projector-attendance');
+    expect(await room.innerText()).toMatch(/FO : Excusée/);
+    expect(await room.innerText()).toMatch(/CMP \(présidence\) : Présente/);
     // The live text of the article is on the wall, in large type.
     const size = await heading.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(size).toBeGreaterThanOrEqual(40);

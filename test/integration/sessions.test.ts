@@ -216,6 +216,73 @@ describe('sessions (séances) and their minutes', () => {
     expect(minutes.text).toContain('| CFE-CGC | non renseignée | — |');
   });
 
+  it('the attendance is one record: a correction after the close reaches the draft, the minutes and the projector; the presidency and the observers are listed', async () => {
+    const session = (await get<SessionSummary[]>('cfdt', `/negotiations/${negotiationId}/sessions`)).find((s) => s.title.endsWith('décembre'))!;
+    const o = ids.organisations;
+    const minutesUrl = `/negotiations/${negotiationId}/sessions/${session.id}/minutes`;
+    const editor = connectClient(server.url, `minutes:${session.id}`, cookies.secretariat);
+    try {
+      await synced(editor);
+      // The secretariat's remark in the draft, before the correction: it must survive it.
+      const text = editor.doc.getText('text');
+      text.insert(text.toString().indexOf('## Décisions'), 'Remarque placée avant les décisions.\n\n');
+      await waitFor(async () => (await get<MinutesView>('fo', minutesUrl)).text.includes('Remarque placée avant'), 10_000, 'the remark is stored');
+
+      // FO noted as excused after the close: every reader says so.
+      await ok('secretariat', 'session:record-attendance', { sessionId: session.id, entries: [{ org: o.FO, status: 'excused' }] });
+      expect((await get<MinutesView>('fo', minutesUrl)).text).toContain('| FO | excusée | — |');
+      await waitFor(() => editor.doc.getText('text').toString().includes('| FO | excusée | — |'), 10_000, 'the open draft shows the correction');
+
+      // Corrected again: FO was there; the presidency and an observer are named.
+      const view = await ok<SessionView>('secretariat', 'session:record-attendance', {
+        sessionId: session.id,
+        entries: [
+          { org: o.FO, status: 'present', delegates: ['Isabelle Moreau'] },
+          { org: o.CMP, status: 'present', delegates: ['Michel Fournier'] },
+        ],
+        observers: ['Anne Leroy (DGT)'],
+      });
+      expect(view.observers).toEqual(['Anne Leroy (DGT)']);
+      const minutes = await get<MinutesView>('fo', minutesUrl);
+      expect(minutes.text).toContain('| FO | présente | Isabelle Moreau |');
+      expect(minutes.text).not.toContain('excusée');
+      expect(minutes.text).toContain('| CMP (présidence) | présente | Michel Fournier |');
+      expect(minutes.text).toContain('Observateurs : Anne Leroy (DGT).');
+      const room = await get<{ attendance: { shortName: string; presidency: boolean; status: string | null; delegates: string[] }[]; observers: string[] }>(
+        'sud',
+        `/negotiations/${negotiationId}/sessions/${session.id}/current`,
+      );
+      expect(room.attendance.find((l) => l.shortName === 'FO')).toMatchObject({ status: 'present', delegates: ['Isabelle Moreau'], presidency: false });
+      expect(room.attendance.find((l) => l.shortName === 'CMP')).toMatchObject({ status: 'present', delegates: ['Michel Fournier'], presidency: true });
+      expect(room.observers).toEqual(['Anne Leroy (DGT)']);
+      expect(minutes.text).toContain('Remarque placée avant les décisions.');
+      await waitFor(() => editor.doc.getText('text').toString().includes('| FO | présente | Isabelle Moreau |'), 10_000, 'the open draft follows');
+      expect(editor.doc.getText('text').toString()).toContain('Remarque placée avant les décisions.');
+      // The section is the record's, not the editor's: an edit to it does not reach the minutes.
+      const draft = editor.doc.getText('text');
+      const at = draft.toString().indexOf('| FO | présente');
+      draft.delete(at, '| FO | présente'.length);
+      draft.insert(at, '| FO | absente');
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await get<MinutesView>('cgt', minutesUrl)).text).toContain('| FO | présente | Isabelle Moreau |');
+    } finally {
+      editor.destroy();
+    }
+
+    // Observers only, and a party listed twice.
+    expect(await send('secretariat', 'session:record-attendance', { sessionId: session.id })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(
+      await send('secretariat', 'session:record-attendance', {
+        sessionId: session.id,
+        entries: [
+          { org: o.SUD, status: 'present' },
+          { org: o.SUD, status: 'absent' },
+        ],
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await send('cfdt', 'session:record-attendance', { sessionId: session.id, observers: ['X'] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
   it('the minutes are edited by the secretariat only, then approval freezes them', async () => {
     const session = (await get<SessionSummary[]>('cfdt', `/negotiations/${negotiationId}/sessions`)).find((s) => s.title.endsWith('décembre'))!;
     const docName = `minutes:${session.id}`;
@@ -290,11 +357,16 @@ describe('sessions (séances) and their minutes', () => {
     expect(pdfText).toMatch(/Approuvé le/);
     expect(pdfText).toMatch(/1\.\s+La délégation CFDT dépose l’amendement/);
     expect(pdfText).toMatch(/4\.\s+Vote indicatif/);
+    expect(pdfText).toMatch(/FO\s+présente\s+Isabelle Moreau/);
+    expect(pdfText).toMatch(/CMP \(présidence\)\s+présente\s+Michel Fournier/);
+    expect(pdfText).toContain('Observateurs : Anne Leroy (DGT).');
     if (process.env.SCREENSHOTS_DIR) fs.copyFileSync(path.join(dir, 'minutes.pdf'), path.join(process.env.SCREENSHOTS_DIR, 'minutes.pdf'));
 
     const docx = await call(server, `/negotiations/${negotiationId}/sessions/${session.id}/minutes.docx`, { cookie: cookies.cfdt });
     expect(docx.status).toBe(200);
     const { value } = await mammoth.extractRawText({ buffer: Buffer.from(await docx.arrayBuffer()) });
+    expect(value).toMatch(/CMP \(présidence\)\s+présente\s+Michel Fournier/);
+    expect(value).toMatch(/FO\s+présente\s+Isabelle Moreau/);
     for (const decision of SCRIPTED_SESSION_DECISIONS.slice(0, 2)) expect(value.replace(/\u00a0|\u202f/g, ' ')).toContain(decision.replace(/\u00a0|\u202f/g, ' '));
   });
 
