@@ -2,6 +2,7 @@
 // recurses once per level, so a hostile message nested a million levels must be refused
 // from its bytes (a loop, no recursion, stopping as soon as it passes the limit).
 // mongod's limits: 200 levels for a whole message (maxBSONDepth), 100 for a stored document.
+import { valueSize } from './raw.ts';
 
 /** Levels a message's document may nest (mongod's maxBSONDepth). */
 export const MAX_MESSAGE_DEPTH = 200;
@@ -11,56 +12,6 @@ export const MAX_DOCUMENT_DEPTH = 100;
 const DOCUMENT = 0x03;
 const ARRAY = 0x04;
 const CODE_WITH_SCOPE = 0x0f;
-
-/** Bytes of an element's value of `type` starting at `at`, -1 when malformed or unknown. */
-export function valueSize(doc: Uint8Array, view: DataView, type: number, at: number): number {
-  const int32 = () => (at + 4 <= doc.length ? view.getInt32(at, true) : -1);
-  switch (type) {
-    case 0x01: // double
-    case 0x09: // date
-    case 0x11: // timestamp
-    case 0x12: // int64
-      return 8;
-    case 0x02: // string
-    case 0x0d: // JavaScript code
-    case 0x0e: {
-      // symbol
-      const n = int32();
-      return n < 1 ? -1 : 4 + n;
-    }
-    case 0x05: {
-      // binary
-      const n = int32();
-      return n < 0 ? -1 : 5 + n;
-    }
-    case 0x06: // undefined
-    case 0x0a: // null
-    case 0x7f: // max key
-    case 0xff: // min key
-      return 0;
-    case 0x07: // ObjectId
-      return 12;
-    case 0x08: // boolean
-      return 1;
-    case 0x0b: {
-      // regex: two cstrings
-      const first = doc.indexOf(0, at);
-      const second = first < 0 ? -1 : doc.indexOf(0, first + 1);
-      return second < 0 ? -1 : second + 1 - at;
-    }
-    case 0x0c: {
-      // DBPointer: string and ObjectId
-      const n = int32();
-      return n < 1 ? -1 : 4 + n + 12;
-    }
-    case 0x10: // int32
-      return 4;
-    case 0x13: // decimal128
-      return 16;
-    default:
-      return -1;
-  }
-}
 
 /**
  * How deeply the BSON document in `doc` nests documents and arrays (a flat document: 1),

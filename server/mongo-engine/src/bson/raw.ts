@@ -2,8 +2,20 @@
 // stored document's bytes from the journal and the snapshots as they are (the collection
 // keeps documents as BSON) instead of decoding them and encoding them again.
 
-/** Size of a value of this BSON type at `at`, or -1 for a type this reader does not know. */
-function valueSize(bytes: Uint8Array, view: DataView, type: number, at: number): number {
+/**
+ * Bytes of an element's value of BSON `type` starting at `at`, or -1 when the bytes cannot hold
+ * it (a length that is negative, too small for its type, or runs past the buffer) or the type
+ * is unknown. The one reader of value sizes: the raw readers below, the nesting check that
+ * runs before any decoding (depth.ts) and repair's salvage of damaged records all walk
+ * untrusted bytes with it.
+ */
+export function valueSize(bytes: Uint8Array, view: DataView, type: number, at: number): number {
+  const size = fixedOrLengthPrefixed(bytes, view, type, at);
+  return size < 0 || at + size > bytes.length ? -1 : size;
+}
+
+function fixedOrLengthPrefixed(bytes: Uint8Array, view: DataView, type: number, at: number): number {
+  const int32 = () => (at + 4 <= bytes.length ? view.getInt32(at, true) : -1);
   switch (type) {
     case 0x01: // double
     case 0x09: // UTC datetime
@@ -12,14 +24,23 @@ function valueSize(bytes: Uint8Array, view: DataView, type: number, at: number):
       return 8;
     case 0x02: // string
     case 0x0d: // JavaScript code
-    case 0x0e: // symbol
-      return 4 + view.getInt32(at, true);
+    case 0x0e: {
+      // symbol: int32 length (with the terminating zero), then the bytes
+      const n = int32();
+      return n < 1 ? -1 : 4 + n;
+    }
     case 0x03: // embedded document
     case 0x04: // array
-    case 0x0f: // code with scope
-      return view.getInt32(at, true);
-    case 0x05: // binary
-      return 5 + view.getInt32(at, true);
+    case 0x0f: {
+      // code with scope: each starts with its own total length
+      const n = int32();
+      return n < 5 ? -1 : n;
+    }
+    case 0x05: {
+      // binary: int32 length, subtype, bytes
+      const n = int32();
+      return n < 0 ? -1 : 5 + n;
+    }
     case 0x06: // undefined
     case 0x0a: // null
     case 0x7f: // max key
@@ -31,12 +52,15 @@ function valueSize(bytes: Uint8Array, view: DataView, type: number, at: number):
       return 1;
     case 0x0b: {
       // regular expression: pattern and options, two C strings
-      let end = bytes.indexOf(0, at);
-      end = bytes.indexOf(0, end + 1);
-      return end < 0 ? -1 : end + 1 - at;
+      const first = bytes.indexOf(0, at);
+      const second = first < 0 ? -1 : bytes.indexOf(0, first + 1);
+      return second < 0 ? -1 : second + 1 - at;
     }
-    case 0x0c: // DBPointer
-      return 4 + view.getInt32(at, true) + 12;
+    case 0x0c: {
+      // DBPointer: string and ObjectId
+      const n = int32();
+      return n < 1 ? -1 : 4 + n + 12;
+    }
     case 0x10: // int32
       return 4;
     case 0x13: // decimal128

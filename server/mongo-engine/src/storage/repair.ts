@@ -12,7 +12,7 @@ import { Catalog, finishReplay } from '../catalog.ts';
 import type { Collection } from '../collection.ts';
 import { lockDir } from './dir-lock.ts';
 import { addCollection, captureState, fileName, fsyncDir, generations, JOURNAL, SNAPSHOT, writeSnapshot, type SnapshotCollection } from './data-files.ts';
-import { valueSize } from '../bson/depth.ts';
+import { valueSize } from '../bson/raw.ts';
 import { HEADER, isBatchMarker, nextRecord, recordAt } from './records.ts';
 
 export interface RepairReport {
@@ -40,8 +40,8 @@ function leadingFields(doc: Buffer): Doc {
     const nameEnd = doc.indexOf(0, at + 1);
     if (nameEnd < 0) break;
     const valueStart = nameEnd + 1;
-    const size = type === 0x03 || type === 0x04 ? (valueStart + 4 <= doc.length ? view.getInt32(valueStart, true) : -1) : valueSize(doc, view, type, valueStart);
-    if (size < 0 || valueStart + size > doc.length) break;
+    const size = valueSize(doc, view, type, valueStart);
+    if (size < 0) break;
     const element = doc.subarray(at, valueStart + size);
     const single = Buffer.alloc(element.length + 5);
     single.writeInt32LE(single.length, 0);
