@@ -1,45 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { Schema, type Connection, type Model } from 'mongoose';
 import type { CommandName } from '../../shared/commands.ts';
+import { AppError } from '../common/app-error.ts';
 
 /** How long a command's reply is kept for a retry: far beyond a client's reconnection back-off. */
 const KEPT_MS = 10 * 60_000;
-/** A bound on what one process keeps, whatever the traffic: the oldest replies go first. */
-const MOST_KEPT = 20_000;
+/**
+ * A command being applied holds its id for this long, renewed while it runs: a process killed
+ * in the middle stops holding it this long after, and a retry elsewhere applies it then.
+ */
+export const CLAIM_MS = 5_000;
+const RENEW_EVERY_MS = 1_000;
+/** A retry waiting for the first attempt's reply asks the database this often. */
+const POLL_MS = 25;
+/** A retry that cannot get a reply nor the claim within this is refused (UNAVAILABLE). */
+const WAIT_AT_MOST_MS = 30_000;
+const DUPLICATE_KEY = 11000;
 
 /**
- * The replies to the commands that carried an id, per person: a command sent again with the
- * same id (the client retries after a lost ack or a reconnection) gets the first reply instead
- * of being applied twice. A command still running is joined, not started again. A refusal is
- * not kept, so that a command refused for a passing reason may be tried again.
- * One process only: a retry that reaches another process is not recognised.
+ * A command id in use: `running` while a process applies it (`owner`, until `until`), then
+ * `done` with the reply as the client received it (JSON). The TTL index forgets it KEPT_MS
+ * after it was first seen. Refusals are not kept (see CommandReplies).
+ */
+const commandReplySchema = new Schema(
+  {
+    /** person \0 command \0 command id: an id is the client's, unique per person only. */
+    _id: { type: String, required: true },
+    state: { type: String, enum: ['running', 'done'], required: true },
+    owner: { type: String, required: true },
+    until: { type: Number, required: true },
+    reply: { type: String },
+    expiresAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'command_replies' },
+);
+commandReplySchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
+interface CommandReplyDoc {
+  _id: string;
+  state: 'running' | 'done';
+  owner: string;
+  until: number;
+  reply?: string;
+  expiresAt: Date;
+}
+
+function commandReplyModel(connection: Connection): Model<CommandReplyDoc> {
+  return (connection.models.CommandReply as Model<CommandReplyDoc>) ?? connection.model<CommandReplyDoc>('CommandReply', commandReplySchema);
+}
+
+/**
+ * The replies to the commands that carried an id, per person, kept in the database so that
+ * every process sees them: a command sent again with the same id (the client retries after a
+ * lost ack, a reconnection, or its process being killed, maybe on another process) gets the
+ * first reply instead of being applied twice. A command still running, here or on another
+ * process, is waited for, not started again. A refusal is not kept, so that a command refused
+ * for a passing reason may be tried again.
+ *
+ * The one window left: a process killed after the command's events were recorded but before
+ * its reply was (a few milliseconds); the retry applies the command again CLAIM_MS later.
  */
 export class CommandReplies {
-  // A Map keeps insertion order: the first entries are the oldest.
-  private readonly replies = new Map<string, { at: number; reply: Promise<unknown> }>();
+  /** The commands this process is applying or waiting for: a duplicate here joins them. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly owner = randomUUID();
+  private readonly model: Model<CommandReplyDoc>;
+  private indexes: Promise<unknown> | null = null;
   private readonly now: () => number;
 
-  constructor(now: () => number = Date.now) {
+  constructor(connection: Connection, now: () => number = Date.now) {
+    this.model = commandReplyModel(connection);
     this.now = now;
   }
 
-  /** Runs `apply` once per (person, command, id); `commandId` null runs it every time. */
+  /** Runs `apply` once per (person, command, id) across the cluster; `commandId` null runs it every time. */
   once<T>(userId: string, name: CommandName, commandId: string | null, apply: () => Promise<T>): Promise<T> {
     if (commandId === null) return apply();
     const key = `${userId}\u0000${name}\u0000${commandId}`;
-    const now = this.now();
-    this.forgetOlderThan(now - KEPT_MS);
-    const kept = this.replies.get(key);
-    if (kept) return kept.reply as Promise<T>;
-    const reply = apply();
-    this.replies.set(key, { at: now, reply });
-    reply.catch(() => this.replies.delete(key));
-    if (this.replies.size > MOST_KEPT) this.replies.delete(this.replies.keys().next().value as string);
+    const joined = this.inFlight.get(key);
+    if (joined) return joined as Promise<T>;
+    const reply = this.settle(key, apply).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, reply);
     return reply;
   }
 
-  private forgetOlderThan(limit: number): void {
-    for (const [key, { at }] of this.replies) {
-      if (at >= limit) break;
-      this.replies.delete(key);
+  private async settle<T>(key: string, apply: () => Promise<T>): Promise<T> {
+    this.indexes ??= this.model.createIndexes().catch(() => (this.indexes = null));
+    await this.indexes;
+    const giveUpAt = this.now() + WAIT_AT_MOST_MS;
+    for (;;) {
+      const now = this.now();
+      try {
+        await this.model.create({ _id: key, state: 'running', owner: this.owner, until: now + CLAIM_MS, expiresAt: new Date(now + KEPT_MS) });
+        return await this.run(key, apply);
+      } catch (err) {
+        if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+      }
+      const kept = await this.model.findById(key).lean();
+      if (kept?.state === 'done') return (kept.reply === undefined ? undefined : JSON.parse(kept.reply)) as T;
+      if (kept && kept.until <= now) {
+        // Its process stopped renewing it (killed): this one applies the command instead.
+        const taken = await this.model.updateOne({ _id: key, state: 'running', owner: kept.owner, until: kept.until }, { $set: { owner: this.owner, until: now + CLAIM_MS } });
+        if (taken.modifiedCount === 1) return this.run(key, apply);
+      }
+      if (this.now() > giveUpAt) throw new AppError('UNAVAILABLE', 'Cette commande est encore en cours ailleurs : réessayez dans un instant.');
+      // Gone (the first attempt was refused): claim it again at once; else wait for its reply.
+      if (kept) await sleep(POLL_MS);
     }
   }
+
+  private async run<T>(key: string, apply: () => Promise<T>): Promise<T> {
+    const renew = setInterval(() => {
+      this.model.updateOne({ _id: key, owner: this.owner, state: 'running' }, { $set: { until: this.now() + CLAIM_MS } }).catch(() => undefined);
+    }, RENEW_EVERY_MS);
+    renew.unref();
+    let result: T;
+    try {
+      result = await apply();
+    } catch (err) {
+      clearInterval(renew);
+      await this.model.deleteOne({ _id: key, owner: this.owner }).catch(() => undefined);
+      throw err;
+    }
+    clearInterval(renew);
+    // Kept before the client is answered: a retry after this process dies finds it.
+    const reply = JSON.stringify(result);
+    await this.model.updateOne({ _id: key, owner: this.owner }, { $set: { state: 'done', ...(reply === undefined ? {} : { reply }) } });
+    return result;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -31,11 +31,11 @@ export function answerUnknownCommands(socket: Socket): void {
   });
 }
 
-/** One app's replies kept for retried commands, found from its database connection. */
+/** One app's replies kept for retried commands (in its database, shared by every process), found from its database connection. */
 const repliesOf = new WeakMap<Connection, CommandReplies>();
 function commandReplies(connection: Connection): CommandReplies {
   let replies = repliesOf.get(connection);
-  if (!replies) repliesOf.set(connection, (replies = new CommandReplies()));
+  if (!replies) repliesOf.set(connection, (replies = new CommandReplies(connection)));
   return replies;
 }
 

@@ -163,6 +163,23 @@ describe('several processes are one workspace', () => {
     }
   });
 
+  it('the same command id sent to two processes, at once and again later, is applied once and both get the first reply', async () => {
+    const negotiationId = ids.negotiations.cppni;
+    const secretariat = [await socketAt(0, 'secretariat@axess.demo'), await socketAt(1, 'secretariat@axess.demo')];
+    const opened = (title: string) => db.collection('events').countDocuments({ negotiationId, type: 'vote:opened', 'payload.title': title });
+    for (let round = 0; round < 3; round++) {
+      const title = `Vote retenté ailleurs ${round}`;
+      const body = { negotiationId, item: { kind: 'text' }, rule: 'double-majority', title, commandId: `cluster-retry-${round}` };
+      const [a, b] = await Promise.all(secretariat.map((s) => command<{ id: string }>(s, 'vote:open', body)));
+      expect(a.ok && b.ok).toBe(true);
+      expect(b.ok && b.data.id).toBe(a.ok && a.data.id);
+      // A retry after the first answer, on the third process, finds it too.
+      const late = await command<{ id: string }>(await socketAt(2, 'secretariat@axess.demo'), 'vote:open', body);
+      expect(late.ok && late.data.id).toBe(a.ok && a.data.id);
+      expect(await opened(title)).toBe(1);
+    }
+  });
+
   it('stores every update exactly as the live copies hold it', async () => {
     const docName = article(1);
     const probe = open(1, docName);
