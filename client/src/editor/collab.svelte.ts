@@ -5,6 +5,7 @@ import { readStructure, type StructureEntry } from '../../../shared/structure.ts
 import { isFinalClose } from '../../../shared/collab/close-codes.ts';
 import { accessEnd } from '../lib/access-end.svelte.ts';
 import { AdoptingWebSocket, yjsUrl } from '../lib/early-sync.ts';
+import { jitterReconnection } from '../lib/yjs-reconnect.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
 
@@ -26,6 +27,7 @@ export class CollabDoc {
   peers = $state<CollaboratorIdentity[]>([]);
 
   readonly name: string;
+  private readonly stopReconnecting: () => void;
 
   constructor(
     name: string,
@@ -43,6 +45,9 @@ export class CollabDoc {
       // busy process (4408, 4503) is worth another try.
       shouldReconnect: (event) => !isFinalClose(event.code),
     });
+    // Reconnections after a random wait, longer when the process is busy (4503): a restart's
+    // crowd of editors does not come back all at once.
+    this.stopReconnecting = jitterReconnection(this.provider);
     // Access ended: the person is told and the page leaves, instead of « hors ligne » for ever.
     this.provider.on('closed', ({ code }) => {
       this.state = 'offline';
@@ -63,6 +68,7 @@ export class CollabDoc {
   }
 
   destroy(): void {
+    this.stopReconnecting();
     this.provider.awareness.setLocalState(null);
     this.provider.destroy();
     this.doc.destroy();
