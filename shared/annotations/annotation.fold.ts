@@ -1,7 +1,7 @@
 import type { College } from '../access.ts';
 import { streamOf, type EventTypeOf, type NegotiationEvent } from '../events.ts';
 import type { Visibility } from '../visibility.ts';
-import type { AnnotationRecord, AnnotationVisibility } from './annotation.ts';
+import type { AnnotationRecord, AnnotationView, AnnotationVisibility } from './annotation.ts';
 
 type AnnotationEvent = NegotiationEvent<EventTypeOf<'annotation'>>;
 
@@ -37,7 +37,8 @@ export function applyAnnotationEvent(current: AnnotationRecord | null, event: Ne
       };
     }
     case 'annotation:replied':
-      if (!current) return current;
+      // A reply already in the thread (a replayed catch-up) is not added twice.
+      if (!current || current.messages.some((m) => m.id === event.payload.message.id)) return current;
       return { ...current, messages: [...current.messages, event.payload.message], updatedAt: event.at };
     case 'annotation:resolved':
       if (!current) return current;
@@ -60,6 +61,29 @@ export function foldAnnotations(events: readonly NegotiationEvent[]): Annotation
     if (next) byId.set(id, next);
   }
   return [...byId.values()];
+}
+
+/**
+ * The threads a reader holds (a list read earlier) as these events leave them, oldest first;
+ * a new thread comes with the audience its event was sent to. Replaying events the list
+ * already reflects changes nothing.
+ */
+export function applyAnnotationEvents(list: readonly AnnotationView[], events: readonly NegotiationEvent[]): AnnotationView[] {
+  const byId = new Map<string, AnnotationView>(list.map((a) => [a.id, a]));
+  let changed = false;
+  for (const event of events) {
+    const id = annotationIdOf(event);
+    if (!id) continue;
+    const previous = byId.get(id) ?? null;
+    // The audience only matters to the server's reads; a view's record takes the event's.
+    const record = previous && { ...previous, scope: event.visibility };
+    const next = applyAnnotationEvent(record, event);
+    if (!next || next === record) continue;
+    const { scope: _scope, ...view } = next;
+    byId.set(id, view);
+    changed = true;
+  }
+  return changed ? [...byId.values()] : [...list];
 }
 
 /** The author of an annotation: who they are, for which organisation, on which side. */

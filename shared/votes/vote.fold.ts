@@ -55,12 +55,28 @@ export function applyVoteEvent(vote: VoteView | null, event: NegotiationEvent): 
 
 /** Every vote of a log, in the order they were opened. */
 export function foldVotes(events: readonly NegotiationEvent[]): VoteView[] {
-  const votes = new Map<string, VoteView>();
+  return applyVoteEvents([], events);
+}
+
+/**
+ * The votes as these events leave them, in the order they were opened: what a reader holds
+ * (a list read earlier) kept by the events that follow. Replaying events the list already
+ * reflects changes nothing (an open vote is known, a ballot replaces its organisation's, a
+ * closed vote stays as it closed).
+ */
+export function applyVoteEvents(list: readonly VoteView[], events: readonly NegotiationEvent[]): VoteView[] {
+  const votes = new Map(list.map((v) => [v.id, v]));
+  let changed = false;
   for (const event of events) {
     const id = voteIdOf(event);
     if (!id) continue;
-    const next = applyVoteEvent(votes.get(id) ?? null, event);
-    if (next) votes.set(id, next);
+    const previous = votes.get(id) ?? null;
+    const next = applyVoteEvent(previous, event);
+    if (next && next !== previous) {
+      votes.set(id, next);
+      changed = true;
+    }
   }
+  if (!changed && list.length === votes.size) return [...list];
   return [...votes.values()].sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
 }

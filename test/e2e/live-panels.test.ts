@@ -4,6 +4,27 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
 
+/** Selects the first occurrence of `words` in the article editor. */
+async function selectWords(page: Page, words: string): Promise<void> {
+  await page.getByTestId('article-editor').evaluate((root, target) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(target) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + target.length);
+      const selection = window.getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return;
+    }
+    throw new Error(`"${target}" not in the editor`);
+  }, words);
+  // ProseMirror reads the DOM selection on selectionchange.
+  await page.waitForTimeout(200);
+}
+
 /** How soon what one member does must show for another, without a reload. */
 const LIVE_MS = 2_000;
 
@@ -77,5 +98,63 @@ describe('every panel is live: what one member does shows for another without a 
     await screenshot(watcher.page, 'live-positions-matrix');
     await watcher.context.close();
     await delegate.context.close();
+  });
+
+  it('a vote the secretariat opens, and a ballot a delegate casts, show for the others at once; the vote list is not read again', async () => {
+    const id = ids.negotiations.tempsDeTravail;
+    const path = `/negotiations/${id}/text`;
+    const secretariat = await member('secretariat@axess.demo', path);
+    const delegate = await member('delegue@cfdt.demo', path);
+    const votesRead = (m: { reads: string[] }) => m.reads.filter((p) => p === `/api/negotiations/${id}/votes`).length;
+    await secretariat.page.getByTestId('vote-panel').waitFor({ timeout: 15_000 });
+    await delegate.page.getByTestId('vote-panel').waitFor({ timeout: 15_000 });
+    const before = { secretariat: votesRead(secretariat), delegate: votesRead(delegate) };
+    expect(before.delegate).toBe(1);
+
+    await secretariat.page.getByTestId('vote-question').fill('Vote en direct sur l’article');
+    await secretariat.page.getByTestId('vote-rule').selectOption('double-majority');
+    await secretariat.page.getByTestId('vote-open').click();
+    await secretariat.page.getByTestId('vote').filter({ hasText: 'Vote en direct sur l’article' }).waitFor({ timeout: 15_000 });
+    const vote = delegate.page.getByTestId('vote').filter({ hasText: 'Vote en direct sur l’article' });
+    await vote.waitFor({ timeout: LIVE_MS });
+
+    const unionFigures = secretariat.page.getByTestId('vote-pour-union');
+    await unionFigures.filter({ hasText: 'Pour 0,00' }).waitFor({ timeout: 15_000 });
+    await vote.getByTestId('ballot-pour').click();
+    await vote.getByTestId('ballot-pour').and(delegate.page.locator('[aria-pressed="true"]')).waitFor({ timeout: 15_000 });
+    await secretariat.page.waitForFunction(() => !/Pour 0,00/.test(document.querySelector('[data-testid="vote-pour-union"]')?.textContent ?? ''), null, { timeout: LIVE_MS });
+
+    expect({ secretariat: votesRead(secretariat), delegate: votesRead(delegate) }).toEqual(before);
+    await screenshot(secretariat.page, 'live-vote-tally');
+    await secretariat.context.close();
+    await delegate.context.close();
+  });
+
+  it('a thread a delegate opens for the committee appears in the negotiator’s margin, which is not read again', async () => {
+    const id = ids.negotiations.tempsDeTravail;
+    const path = `/negotiations/${id}/text?article=${ids.articles.tempsDeTravail[3]}`;
+    const delegate = await member('delegue@cgt.demo', path);
+    const negotiator = await member('negociateur@axess.demo', path);
+    const threadsRead = (m: { reads: string[] }) => m.reads.filter((p) => p === `/api/negotiations/${id}/annotations`).length;
+    for (const m of [delegate, negotiator]) {
+      await m.page.getByTestId('article-editor').waitFor({ timeout: 15_000 });
+      await m.page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 15_000 });
+    }
+    await delegate.page.getByText('six heures').first().waitFor({ timeout: 15_000 });
+    const before = { delegate: threadsRead(delegate), negotiator: threadsRead(negotiator) };
+    expect(before.negotiator).toBe(1);
+
+    await selectWords(delegate.page, 'six heures');
+    await delegate.page.getByRole('button', { name: 'Annoter le passage sélectionné' }).click();
+    await delegate.page.getByLabel('Commentaire').fill('Fil en direct : et les nuits ?');
+    await delegate.page.getByLabel('Visible par').selectOption('committee');
+    await delegate.page.getByRole('button', { name: 'Annoter', exact: true }).click();
+    await delegate.page.getByTestId('annotation-thread').filter({ hasText: 'Fil en direct' }).waitFor({ timeout: 15_000 });
+
+    await negotiator.page.getByTestId('annotation-thread').filter({ hasText: 'Fil en direct' }).waitFor({ timeout: LIVE_MS });
+    expect({ delegate: threadsRead(delegate), negotiator: threadsRead(negotiator) }).toEqual(before);
+    await screenshot(negotiator.page, 'live-annotation');
+    await delegate.context.close();
+    await negotiator.context.close();
   });
 });

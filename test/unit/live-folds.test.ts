@@ -4,6 +4,8 @@ import { positionMatrix, withPosition } from '../../shared/positions/position.fo
 import type { Position } from '../../shared/positions/position.ts';
 import type { VersionSummary } from '../../shared/text-diff.ts';
 import { applyVersionEvents, withVersions } from '../../shared/versions/version.fold.ts';
+import { applyVoteEvents, foldVotes } from '../../shared/votes/vote.fold.ts';
+import { applyAnnotationEvents, foldAnnotations } from '../../shared/annotations/annotation.fold.ts';
 
 const N = 'n1';
 
@@ -78,5 +80,65 @@ describe('the positions matrix kept by events', () => {
   it('a position on an item with no column yet asks for the matrix to be read again (null)', () => {
     const matrix = positionMatrix(organisations, articles, []);
     expect(withPosition(matrix, position(5, 'fo', 'favorable', { kind: 'amendment', id: 'am1' }))).toBeNull();
+  });
+});
+
+/** An event of the log, as the channel delivers it. */
+function event<T extends NegotiationEvent['type']>(seq: number, type: T, payload: unknown, visibility: NegotiationEvent['visibility'] = { scope: 'committee' }): NegotiationEvent {
+  return { negotiationId: N, seq, actor: 'u1', org: null, at: `2026-12-01T09:00:${String(seq).padStart(2, '0')}.000Z`, visibility, type, payload } as unknown as NegotiationEvent;
+}
+
+describe('the votes kept by events', () => {
+  const by = { userId: 'u1', name: 'Présidente' };
+  const log = [
+    event(1, 'vote:opened', { voteId: 'v1', title: 'Article 3', item: { kind: 'article', id: 'a3' }, rule: 'indicative', sessionId: null, openedBy: by }),
+    event(2, 'ballot:cast', { voteId: 'v1', org: 'cgt', choice: 'pour', castBy: by }),
+    event(3, 'ballot:cast', { voteId: 'v1', org: 'fo', choice: 'contre', castBy: by }),
+    event(4, 'ballot:cast', { voteId: 'v1', org: 'cgt', choice: 'abstention', castBy: by }),
+  ];
+
+  it('a list read earlier, kept by the events after it, is the list the whole log folds to', () => {
+    for (let cut = 0; cut <= log.length; cut++) {
+      expect(applyVoteEvents(foldVotes(log.slice(0, cut)), log.slice(cut))).toEqual(foldVotes(log));
+    }
+  });
+
+  it('events the list already reflects (a catch-up that overlaps the read) change nothing', () => {
+    const sut = applyVoteEvents(foldVotes(log), log.slice(1));
+    expect(sut).toEqual(foldVotes(log));
+    expect(sut[0].ballots.map((b) => `${b.org}:${b.choice}`).sort()).toEqual(['cgt:abstention', 'fo:contre']);
+  });
+
+  it('a newly opened vote joins the list in the order votes were opened', () => {
+    const second = event(5, 'vote:opened', { voteId: 'v0', title: 'Ensemble', item: { kind: 'text' }, rule: 'indicative', sessionId: null, openedBy: by });
+    expect(applyVoteEvents(foldVotes(log), [second]).map((v) => v.id)).toEqual(['v1', 'v0']);
+  });
+});
+
+describe('the annotation threads kept by events', () => {
+  const author = { userId: 'u1', name: 'Déléguée', org: 'cgt', orgShortName: 'CGT' };
+  const message = (id: string, body: string) => ({ id, author, body, at: '2026-12-01T09:00:00.000Z' });
+  const delegation = { scope: 'delegation', org: 'cgt' } as NegotiationEvent['visibility'];
+  const log = [
+    event(1, 'annotation:created', { annotationId: 't1', articleId: 'a3', anchor: { start: 'x', end: 'y' }, quote: 'astreintes', visibility: 'delegation', message: message('m1', 'À revoir') }, delegation),
+    event(2, 'annotation:replied', { annotationId: 't1', message: message('m2', 'D’accord') }, delegation),
+    event(3, 'annotation:resolved', { annotationId: 't1', by: { userId: 'u1', name: 'Déléguée' } }, delegation),
+  ];
+  const views = (events: NegotiationEvent[]) => foldAnnotations(events).map(({ scope: _scope, ...view }) => view);
+
+  it('a list read earlier, kept by the events after it, is the list the whole log folds to', () => {
+    for (let cut = 0; cut <= log.length; cut++) {
+      expect(applyAnnotationEvents(views(log.slice(0, cut)), log.slice(cut))).toEqual(views(log));
+    }
+  });
+
+  it('a reply already in the thread (a replayed catch-up) is not shown twice', () => {
+    const sut = applyAnnotationEvents(views(log), log);
+    expect(sut[0].messages.map((m) => m.id)).toEqual(['m1', 'm2']);
+    expect(foldAnnotations([...log, log[1]])[0].messages).toHaveLength(2);
+  });
+
+  it('a view carries no audience of the server’s (the fold’s scope stays out of it)', () => {
+    expect(Object.keys(applyAnnotationEvents([], log)[0])).not.toContain('scope');
   });
 });

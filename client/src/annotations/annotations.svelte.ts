@@ -1,5 +1,7 @@
 import type { Anchor } from '../../../shared/amendments/amendment.ts';
 import type { AnnotationView, AnnotationVisibility } from '../../../shared/annotations/annotation.ts';
+import { applyAnnotationEvents } from '../../../shared/annotations/annotation.fold.ts';
+import type { NegotiationEvent } from '../../../shared/events.ts';
 import type { NegotiationStream } from '../lib/connection.svelte.ts';
 import { commandError } from '../amendments/amendments.svelte.ts';
 import { api } from '../lib/api.ts';
@@ -7,7 +9,8 @@ import { describeError } from '../lib/errors.ts';
 
 /**
  * The annotation threads the reader may see (the server filters every read and every
- * pushed event): loaded over HTTP, reloaded on each annotation event; searched on the server.
+ * pushed event): read once over HTTP, then kept by the annotation events through the fold
+ * the server uses (shared/annotations/annotation.fold.ts); searched on the server.
  */
 export class Annotations {
   list = $state<AnnotationView[]>([]);
@@ -15,6 +18,8 @@ export class Annotations {
   error = $state<string | null>(null);
   busy = $state(false);
   private stop: () => void;
+  /** Events that came while the list was being read: applied again to what the read answers. */
+  private duringRead: NegotiationEvent[] | null = null;
 
   readonly negotiationId: string;
   private readonly feed: NegotiationStream;
@@ -26,7 +31,8 @@ export class Annotations {
     this.negotiationId = negotiationId;
     this.feed = feed;
     this.stop = feed.on((events) => {
-      if (events.some((event) => event.type.startsWith('annotation:'))) void this.load();
+      this.duringRead?.push(...events);
+      this.list = applyAnnotationEvents(this.list, events);
     });
   }
 
@@ -39,10 +45,14 @@ export class Annotations {
   }
 
   async load(): Promise<void> {
+    this.duringRead = [];
     try {
-      this.list = await api<AnnotationView[]>('GET', this.base);
+      const list = await api<AnnotationView[]>('GET', this.base);
+      this.list = applyAnnotationEvents(list, this.duringRead);
     } catch (err) {
       this.error = describeError(err);
+    } finally {
+      this.duringRead = null;
     }
   }
 
@@ -62,8 +72,10 @@ export class Annotations {
     this.busy = true;
     this.error = null;
     try {
-      await send();
-      await this.load();
+      const answer = await send();
+      // The command's own event changes the list (before or after the answer); the answer only
+      // adds a thread the list lacks, never replaces a newer state of it.
+      if (!this.list.some((a) => a.id === answer.id)) this.list = [...this.list, answer];
       return true;
     } catch (err) {
       this.error = commandError(err);

@@ -4,6 +4,8 @@ import { api } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
 import type { Item } from '../../../shared/items.ts';
 import type { VoteView } from '../../../shared/votes/vote.ts';
+import { applyVoteEvents } from '../../../shared/votes/vote.fold.ts';
+import type { NegotiationEvent } from '../../../shared/events.ts';
 import { COLLEGES } from '../../../shared/access.ts';
 import { tallyVote, type TallyResult, type VoteChoice, type VoteRule, type VotingOrganisation } from '../../../shared/votes/tally.ts';
 import type { Party } from '../../../shared/identity.ts';
@@ -12,8 +14,9 @@ import type { Party } from '../../../shared/identity.ts';
 export const PANEL = 'panel';
 
 /**
- * The negotiation's indicative votes: loaded over HTTP, reloaded at each vote event; the
- * live tally of an open vote is computed here with the shared rule and the weights in force.
+ * The negotiation's indicative votes: read once over HTTP, then kept by the vote events
+ * through the fold the server uses (shared/votes/vote.fold.ts); the live tally of an open
+ * vote is computed here with the shared rule and the weights in force.
  */
 export class Votes {
   list = $state<VoteView[]>([]);
@@ -22,7 +25,8 @@ export class Votes {
   busy = $state(false);
   private errorPlace = $state<string>(PANEL);
   private stop: () => void;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Events that came while the list was being read: applied again to what the read answers. */
+  private duringRead: NegotiationEvent[] | null = null;
 
   readonly negotiationId: string;
   private readonly feed: NegotiationStream;
@@ -37,7 +41,8 @@ export class Votes {
     this.feed = feed;
     this.organisations = organisations;
     this.stop = feed.on((events) => {
-      if (events.some((event) => event.type.startsWith('vote:') || event.type.startsWith('ballot:'))) this.refresh();
+      this.duringRead?.push(...events);
+      this.list = applyVoteEvents(this.list, events);
     });
   }
 
@@ -61,28 +66,26 @@ export class Votes {
   }
 
   async load(): Promise<void> {
+    this.duringRead = [];
     try {
-      this.list = await api<VoteView[]>('GET', `/negotiations/${encodeURIComponent(this.negotiationId)}/votes`);
+      const list = await api<VoteView[]>('GET', `/negotiations/${encodeURIComponent(this.negotiationId)}/votes`);
+      this.list = applyVoteEvents(list, this.duringRead);
     } catch (err) {
       this.errorPlace = PANEL;
       this.error = describeError(err);
+    } finally {
+      this.duringRead = null;
     }
   }
 
-  refresh(delayMs = 50): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.load();
-    }, delayMs);
-  }
-
-  private async run(fn: () => Promise<unknown>, place = PANEL): Promise<boolean> {
+  private async run(fn: () => Promise<VoteView>, place = PANEL): Promise<boolean> {
     this.busy = true;
     this.error = null;
     try {
-      await fn();
-      await this.load();
+      const answer = await fn();
+      // The command's own event changes the list (it may come before or after the answer); the
+      // answer only adds a vote the list lacks, never replaces a newer state of it.
+      if (!this.list.some((v) => v.id === answer.id)) this.list = [...this.list, answer];
       return true;
     } catch (err) {
       this.errorPlace = place;
@@ -108,6 +111,5 @@ export class Votes {
 
   destroy(): void {
     this.stop();
-    if (this.timer) clearTimeout(this.timer);
   }
 }
