@@ -48,6 +48,8 @@ function blockToDocx(block: MinutesBlock): (Paragraph | Table)[] {
       return [];
     case 'section':
       return [new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun(t(block.text))] })];
+    case 'subsection':
+      return [new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(t(block.text))] })];
     case 'table':
       return [table(block.header, block.rows), new Paragraph({ children: [] })];
     case 'numbered':

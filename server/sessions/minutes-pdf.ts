@@ -70,6 +70,13 @@ class MinutesLayout extends PdfLayout {
         doc.y = y + 6;
         return;
       }
+      case 'subsection':
+        this.keep(40);
+        doc.moveDown(0.3);
+        doc.font(fonts.bold).fontSize(BODY + 0.5).fillColor(RULE).text(this.t(block.text), this.left, doc.y, { width: this.width });
+        doc.fillColor('black');
+        doc.y += 2;
+        return;
       case 'table':
         this.table(block.header, block.rows);
         return;

@@ -1,4 +1,5 @@
 import type { NegotiationEvent } from '../events.ts';
+import { articleLabel as articleHeading } from '../labels.ts';
 import type { TallyResult, VoteChoice, VoteRule } from '../votes/tally.ts';
 import { frenchLongDate, frenchTime } from './paris-time.ts';
 import type { AttendanceLine, AttendanceStatus, SessionView } from './session.ts';
@@ -89,6 +90,8 @@ export interface MinutesDraft {
   attendance: AttendanceLine[];
   observers: string[];
   declarations: string[];
+  /** Every agenda item, in the agenda's order: whether it was taken up, and what was decided on it. */
+  items: { heading: string; reached: boolean; declarations: string[]; decisions: { number: number; summary: string }[] }[];
   decisions: string[];
   next: string;
 }
@@ -100,6 +103,9 @@ const RULE_LABEL: Record<VoteRule, string> = {
   'union-weighted': 'à la majorité pondérée du collège salarié',
   consensus: 'au consensus (aucune voix contre)',
 };
+
+/** A frozen weight (hundredths of a percent) as the minutes state it: « 38,50 % ». */
+const percent = (hundredths: number) => `${(hundredths / 100).toFixed(2).replace('.', ',')}\u00a0%`;
 
 const CHOICE_LABEL: Record<VoteChoice, string> = {
   pour: 'Pour',
@@ -201,56 +207,87 @@ export function draftMinutes(ctx: MinutesContext): MinutesDraft {
     }
   }
 
+  // Each agenda item gets what was decided while it was the current one (from the opening on
+  // the first item, then each item change), so the minutes say what was decided on each point.
+  const items: MinutesDraft['items'] = session.agenda.map((item) => ({ heading: agendaHeading(ctx, item, votes), reached: false, declarations: [], decisions: [] }));
+  let current = session.agenda.length > 0 && session.openedSeq !== null ? 0 : -1;
+  if (current >= 0) items[0].reached = true;
+  const decide = (text: string, summary: string) => {
+    decisions.push(text);
+    if (current >= 0 && items[current]) items[current].decisions.push({ number: decisions.length, summary });
+  };
+  const shortAmendment = (id: string) => {
+    const t = tabled.get(id);
+    return t ? `amendement n° ${amendmentNumber.get(id)} (${t.org})` : 'amendement';
+  };
   for (const event of events) {
     const p = event.payload as Record<string, unknown>;
     switch (event.type) {
+      case 'session:item-changed': {
+        const index = Number(p.index);
+        if (items[index]) {
+          current = index;
+          items[index].reached = true;
+        }
+        break;
+      }
+      case 'position:declared': {
+        if (current >= 0 && items[current]) {
+          const org = String(p.orgShortName);
+          if (!items[current].declarations.includes(org)) items[current].declarations.push(org);
+        }
+        break;
+      }
       case 'amendment:tabled': {
         const t = tabled.get(String(p.amendmentId));
         if (t) {
           const n = amendmentNumber.get(String(p.amendmentId));
-          decisions.push(`La délégation ${t.org} dépose l’amendement n° ${n} à ${articleLabel(ctx, t.articleId, t.number)}. ${t.formula}`);
+          decide(`La délégation ${t.org} dépose l’amendement n° ${n} à ${articleLabel(ctx, t.articleId, t.number)}. ${t.formula}`, `${shortAmendment(String(p.amendmentId))} déposé`);
         }
         break;
       }
       case 'amendment:adopted':
-        decisions.push(`La commission adopte ${amendmentLabel(String(p.amendmentId))}.`);
+        decide(`La commission adopte ${amendmentLabel(String(p.amendmentId))}.`, `${shortAmendment(String(p.amendmentId))} adopté`);
         break;
       case 'amendment:rejected':
-        decisions.push(`La commission rejette ${amendmentLabel(String(p.amendmentId))}.`);
+        decide(`La commission rejette ${amendmentLabel(String(p.amendmentId))}.`, `${shortAmendment(String(p.amendmentId))} rejeté`);
         break;
       case 'amendment:withdrawn':
-        decisions.push(`${capitalise(amendmentLabel(String(p.amendmentId)))} est retiré par ses auteurs.`);
+        decide(`${capitalise(amendmentLabel(String(p.amendmentId)))} est retiré par ses auteurs.`, `${shortAmendment(String(p.amendmentId))} retiré`);
         break;
       case 'amendment:merged':
-        decisions.push(`${capitalise(amendmentLabel(String(p.amendmentId)))} est intégré au texte.`);
+        decide(`${capitalise(amendmentLabel(String(p.amendmentId)))} est intégré au texte.`, `${shortAmendment(String(p.amendmentId))} intégré au texte`);
         break;
       case 'vote:closed': {
         const vote = votes.get(String(p.voteId));
         const result = p.result as TallyResult;
+        // The weighted rules decide by the weights frozen at the close: each ballot names its weight.
+        const weighted = result.rule !== 'consensus';
+        const named = (b: TallyResult['ballots'][number]) => (weighted ? `${b.shortName} (${percent(b.weight)})` : b.shortName);
         const ballots = (Object.keys(CHOICE_LABEL) as VoteChoice[])
           .map((choice) => {
-            const orgs = result.ballots.filter((b) => b.choice === choice).map((b) => b.shortName);
+            const orgs = result.ballots.filter((b) => b.choice === choice).map(named);
             return orgs.length > 0 ? `${CHOICE_LABEL[choice]} : ${orgs.join(', ')}` : null;
           })
           .filter(Boolean);
-        const silent = result.ballots.filter((b) => b.choice === null).map((b) => b.shortName);
+        const silent = result.ballots.filter((b) => b.choice === null).map(named);
         if (silent.length > 0) ballots.push(`Sans bulletin : ${silent.join(', ')}`);
         const title = vote?.title ?? 'sans titre';
         // A title that already says "Vote…" is not repeated after "Vote indicatif".
-        const named = /^vote\b/i.test(title) ? title : `Vote indicatif « ${title} »`;
-        decisions.push(`${named}, ${RULE_LABEL[result.rule]} : ${result.adopted ? 'adopté' : 'non adopté'}. ${ballots.join(' ; ')}.`);
+        const voteName = /^vote\b/i.test(title) ? title : `Vote indicatif « ${title} »`;
+        const outcome = result.adopted ? 'adopté' : 'non adopté';
+        decide(`${voteName}, ${RULE_LABEL[result.rule]} : ${outcome}. ${ballots.join(' ; ')}.`, `vote « ${title} » ${outcome}`);
         break;
       }
       case 'article:status-changed': {
         const label = articleLabel(ctx, String(p.articleId), String(p.number));
-        decisions.push(
-          `${capitalise(label)} passe du statut « ${ARTICLE_STATUS_LABEL[String(p.from)] ?? p.from} » au statut « ${ARTICLE_STATUS_LABEL[String(p.to)] ?? p.to} ».`,
-        );
+        const to = ARTICLE_STATUS_LABEL[String(p.to)] ?? String(p.to);
+        decide(`${capitalise(label)} passe du statut « ${ARTICLE_STATUS_LABEL[String(p.from)] ?? p.from} » au statut « ${to} ».`, `${label.replace(/^l’/, '')} : ${to}`);
         break;
       }
       case 'signature:opened': {
         const deadline = typeof p.signatureDeadline === 'string' ? `, jusqu’au ${frenchLongDate(`${p.signatureDeadline}T12:00:00Z`)}` : '';
-        decisions.push(`Le texte est ouvert à la signature${deadline}.`);
+        decide(`Le texte est ouvert à la signature${deadline}.`, 'texte ouvert à la signature');
         break;
       }
       default:
@@ -273,9 +310,48 @@ export function draftMinutes(ctx: MinutesContext): MinutesDraft {
     attendance,
     observers: session.observers,
     declarations,
+    items,
     decisions,
     next,
   };
+}
+
+/** An agenda item's name in the minutes: the article's number and title, the amendment, the vote it opened. */
+function agendaHeading(ctx: MinutesContext, item: SessionView['agenda'][number], votes: Map<string, { title: string }>): string {
+  switch (item.kind) {
+    case 'article': {
+      if (item.title) return item.title;
+      const article = ctx.articles.find((a) => a.id === item.articleId);
+      return article ? articleHeading(article) : 'Article';
+    }
+    case 'amendment':
+      return item.title ?? 'Amendement';
+    case 'vote': {
+      const vote = item.voteId ? votes.get(item.voteId) : undefined;
+      return vote && vote.title !== item.title ? `${item.title} (vote « ${vote.title} »)` : item.title;
+    }
+    case 'free':
+      return item.title;
+  }
+}
+
+/** « n° 1 à 3 », « n° 4, 6 ». */
+function decisionNumbers(numbers: number[]): string {
+  const contiguous = numbers.every((n, i) => i === 0 || n === numbers[i - 1] + 1);
+  return contiguous && numbers.length > 2 ? `n° ${numbers[0]} à ${numbers.at(-1)}` : `n° ${numbers.join(', ')}`;
+}
+
+/** What the minutes say under an agenda item. */
+function itemLine(item: MinutesDraft['items'][number]): string {
+  if (!item.reached) return 'Point non abordé.';
+  const parts: string[] = [];
+  if (item.declarations.length > 0) parts.push(`Déclarations : ${item.declarations.join(', ')}.`);
+  if (item.decisions.length === 0) parts.push('Examiné, sans décision.');
+  else {
+    const numbers = item.decisions.map((d) => d.number);
+    parts.push(`${numbers.length === 1 ? 'Décision' : 'Décisions'} ${decisionNumbers(numbers)} : ${item.decisions.map((d) => d.summary).join(' ; ')}.`);
+  }
+  return parts.join(' ');
 }
 
 function capitalise(text: string): string {
@@ -288,6 +364,9 @@ export function renderMinutesText(draft: MinutesDraft): string {
   lines.push('', '## Déclarations');
   if (draft.declarations.length === 0) lines.push('Aucune déclaration n’a été faite.');
   else for (const d of draft.declarations) lines.push(`- ${d}`);
+  lines.push('', '## Points de l’ordre du jour');
+  if (draft.items.length === 0) lines.push('L’ordre du jour était vide.');
+  draft.items.forEach((item, i) => lines.push(`### ${i + 1}. ${item.heading}`, itemLine(item)));
   lines.push('', '## Décisions');
   if (draft.decisions.length === 0) lines.push('Aucune décision n’a été prise.');
   else draft.decisions.forEach((d, i) => lines.push(`${i + 1}. ${d}`));
@@ -300,6 +379,7 @@ export function renderMinutesText(draft: MinutesDraft): string {
 export type MinutesBlock =
   | { kind: 'title'; text: string }
   | { kind: 'section'; text: string }
+  | { kind: 'subsection'; text: string }
   | { kind: 'table'; header: string[]; rows: string[][] }
   | { kind: 'numbered'; number: number; text: string }
   | { kind: 'item'; text: string }
@@ -321,6 +401,7 @@ export function parseMinutes(text: string): MinutesBlock[] {
     let m: RegExpExecArray | null;
     if ((m = /^#\s+(.*)$/.exec(line))) blocks.push({ kind: 'title', text: m[1] });
     else if ((m = /^##\s+(.*)$/.exec(line))) blocks.push({ kind: 'section', text: m[1] });
+    else if ((m = /^###\s+(.*)$/.exec(line))) blocks.push({ kind: 'subsection', text: m[1] });
     else if (line.trim().startsWith('|')) {
       const last = blocks.at(-1);
       if (last?.kind === 'table') last.rows.push(cells(line));

@@ -16,7 +16,7 @@ import { participants } from '../helpers/participants.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { collect, join, until } from './realtime-client.ts';
 import { connectClient, synced, waitFor } from './yjs-helpers.ts';
-import { SCRIPTED_SESSION_DECISIONS, SCRIPTED_SESSION_DECLARATIONS } from './sessions.fixture.ts';
+import { SCRIPTED_SESSION_DECISIONS, SCRIPTED_SESSION_DECLARATIONS, SCRIPTED_SESSION_ITEMS } from './sessions.fixture.ts';
 
 const SEATS = ['secretariat', 'axess', 'cfdt', 'cgt', 'fo', 'sud', 'chair'] as const;
 type Who = (typeof SEATS)[number];
@@ -205,12 +205,17 @@ describe('sessions (séances) and their minutes', () => {
 
     const minutes = await get<MinutesView>('cgt', `/negotiations/${negotiationId}/sessions/${sessionId}/minutes`);
     expect(minutes).toMatchObject({ status: 'draft', editable: false, docName: `minutes:${sessionId}` });
-    if (process.env.PRINT_MINUTES) process.stdout.write(`${JSON.stringify(decisionsOf(minutes.text), null, 2)}\n`);
+    if (process.env.PRINT_MINUTES) process.stdout.write(`${JSON.stringify(decisionsOf(minutes.text), null, 2)}\n${minutes.text}\n`);
     // Compared with ordinary spaces: the amendments' formulas use French no-break spaces.
     const plain = (lines: string[]) => lines.map((l) => l.replace(/[\u00a0\u202f]/g, ' '));
     expect(plain(decisionsOf(minutes.text))).toEqual(plain(SCRIPTED_SESSION_DECISIONS));
     const declarations = parseMinutes(minutes.text).filter((b) => b.kind === 'item').map((b) => (b as { text: string }).text);
     expect(declarations).toEqual(SCRIPTED_SESSION_DECLARATIONS);
+    // Every agenda item, in the agenda's order, with what was decided while it was the current one.
+    const lines = minutes.text.split('\n');
+    const from = lines.indexOf('## Points de l’ordre du jour');
+    expect(from).toBeGreaterThan(0);
+    expect(lines.slice(from + 1, from + 1 + SCRIPTED_SESSION_ITEMS.length)).toEqual(SCRIPTED_SESSION_ITEMS);
     expect(minutes.text).toContain('Séance du jeudi 3 décembre 2026');
     expect(minutes.text).toContain('| SUD | présente | Karim Haddad |');
     expect(minutes.text).toContain('| CFE-CGC | non renseignée | — |');
@@ -357,6 +362,9 @@ describe('sessions (séances) and their minutes', () => {
     expect(pdfText).toMatch(/Approuvé le/);
     expect(pdfText).toMatch(/1\.\s+La délégation CFDT dépose l’amendement/);
     expect(pdfText).toMatch(/4\.\s+Vote indicatif/);
+    expect(pdfText).toContain('2. Article 3 – Temps de pause');
+    expect(pdfText).toMatch(/Décision n° 6 : vote « Temps d’habillage : décompte intégral » non adopté\./);
+    expect(pdfText).toMatch(/CGT \(35,18\s%\)/);
     expect(pdfText).toMatch(/FO\s+présente\s+Isabelle Moreau/);
     expect(pdfText).toMatch(/CMP \(présidence\)\s+présente\s+Michel Fournier/);
     expect(pdfText).toContain('Observateurs : Anne Leroy (DGT).');
@@ -442,8 +450,10 @@ describe('sessions (séances) and their minutes', () => {
     const pastMinutes = await get<MinutesView>('cfdt', `/negotiations/${ids.negotiations.tempsDeTravail}/sessions/${past.id}/minutes`);
     expect(pastMinutes.status).toBe('circulated');
     expect(pastMinutes.text).toContain('deuxième séance');
-    expect(decisionsOf(pastMinutes.text)).toEqual([
-      'Vote indicatif « Définition du temps de travail effectif (article 2) », à la double majorité (majorité pondérée dans chaque collège) : adopté. Pour : AXESS, CFDT, FO ; Contre : CGT ; Sans bulletin : SUD, CFTC, CFE-CGC.',
+    expect(decisionsOf(pastMinutes.text).map((d) => d.replace(/\u00a0/g, ' '))).toEqual([
+      'Vote indicatif « Définition du temps de travail effectif (article 2) », à la double majorité (majorité pondérée dans chaque collège) : adopté. Pour : AXESS (100,00 %), CFDT (38,50 %), FO (14,69 %) ; Contre : CGT (35,18 %) ; Sans bulletin : SUD (11,63 %), CFTC (0,00 %), CFE-CGC (0,00 %).',
     ]);
+    expect(pastMinutes.text).toContain('### 2. Article 2 – Définition du temps de travail effectif\nDécision n° 1 : vote « Définition du temps de travail effectif (article 2) » adopté.');
+    expect(pastMinutes.text).toContain('### 3. Article 3 – Temps de pause\nExaminé, sans décision.');
   });
 });
