@@ -377,6 +377,8 @@ const fr = {
   'annotations.showResolved': 'Afficher les annotations résolues',
   'annotations.search': 'Rechercher dans les annotations',
   'activity.title': 'Activité',
+  'time.paris': 'heure de Paris',
+  'time.parisNote': 'Toutes les heures sont à l’heure de Paris.',
   'activity.none': 'Rien pour le moment.',
   'activity.live': 'en direct',
   'activity.offline': 'hors ligne',
@@ -941,6 +943,8 @@ const en: Record<keyof typeof fr, string> = {
   'annotations.showResolved': 'Show resolved annotations',
   'annotations.search': 'Search annotations',
   'activity.title': 'Activity',
+  'time.paris': 'Paris time',
+  'time.parisNote': 'All times are Paris time.',
   'activity.none': 'Nothing yet.',
   'activity.live': 'live',
   'activity.offline': 'offline',
@@ -1140,6 +1144,10 @@ function initialLocale(): Locale {
 
 class I18n {
   locale = $state<Locale>(initialLocale());
+  constructor() {
+    // The page says its language from the first paint (screen readers, hyphenation, spell-check).
+    if (globalThis.document) document.documentElement.lang = this.locale;
+  }
   setLocale(locale: Locale) {
     this.locale = locale;
     globalThis.localStorage?.setItem('locale', locale);
@@ -1148,7 +1156,13 @@ class I18n {
 }
 export const i18n = new I18n();
 
-export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template: string = messages[i18n.locale][key] ?? messages.fr[key] ?? key;
+/** A message in a given language, its `{params}` filled in. */
+export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
+  const template: string = messages[locale][key] ?? messages.fr[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? `{${name}}`));
+}
+
+/** A message in the reader's language. */
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  return translate(i18n.locale, key, params);
 }

@@ -5,6 +5,8 @@ import type { CurrentItemView, MinutesView, SessionSummary, SessionView } from '
 import { api } from '../lib/api.ts';
 import { connection, type NegotiationStream, type StreamPayload } from '../lib/connection.svelte.ts';
 import { describeError } from '../lib/errors.ts';
+import { formatLongDateTime } from '../lib/format.ts';
+import type { Locale } from '../lib/i18n.svelte.ts';
 
 /**
  * The client side of sessions: rune state for the sessions list, one session, the
@@ -232,16 +234,8 @@ export function countdown(target: string, now: number): { days: number; hours: n
 }
 
 /** Paris date and time of an instant, in the user's language. */
-export function parisDateTime(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', {
-    timeZone: 'Europe/Paris',
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(Date.parse(iso));
+export function parisDateTime(iso: string, locale: Locale): string {
+  return formatLongDateTime(iso, locale);
 }
 
 /** A day's mark on the calendar. */
