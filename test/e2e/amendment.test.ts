@@ -77,7 +77,7 @@ describe('an amendment from tabling to the live text, in headless Chromium', () 
     const seen = axess.getByTestId('amendment').filter({ hasText: 'trente minutes' });
     await seen.waitFor({ timeout: 10_000 });
     expect(await seen.getAttribute('data-status')).toBe('tabled');
-    await axess.getByTestId('activity-feed').getByText('CGT dépose un amendement').waitFor();
+    await axess.getByTestId('activity-feed').getByText('CGT a déposé un amendement').waitFor();
     await screenshot(axess, 'amendment-2-negotiator-sees-it');
 
     // The committee decides: the secretariat puts it under discussion, then adopts it.

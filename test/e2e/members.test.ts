@@ -80,7 +80,7 @@ describe('the members screen, secretariat and delegation lead, in a browser', ()
 
     // The committee hears that CFE-CGC was convened: another organisation's delegate, in the activity feed.
     const cgtPage = await open('delegue@cgt.demo', `/negotiations/${negotiationId}/text`);
-    await visible(cgtPage.getByTestId('activity-feed').getByText('Le secrétariat invite le premier responsable de délégation de CFE-CGC'));
+    await visible(cgtPage.getByTestId('activity-feed').getByText('Le secrétariat a invité le premier responsable de délégation de CFE-CGC'));
     await screenshot(cgtPage, 'members-first-lead-announced');
   });
 

@@ -1,4 +1,7 @@
 // The one message catalogue: French first, English second.
+import { activityMessages } from '../activity/activity.messages.ts';
+import { LOCALES, render, type Locale, type Message, type Params } from './messages.ts';
+
 const fr = {
   'app.title': 'Espace de négociation',
   'nav.label': 'Navigation principale',
@@ -376,40 +379,8 @@ const fr = {
   'annotations.detached': 'Le passage annoté a été supprimé du texte.',
   'annotations.showResolved': 'Afficher les annotations résolues',
   'annotations.search': 'Rechercher dans les annotations',
-  'activity.title': 'Activité',
   'time.paris': 'heure de Paris',
   'time.parisNote': 'Toutes les heures sont à l’heure de Paris.',
-  'activity.none': 'Rien pour le moment.',
-  'activity.live': 'en direct',
-  'activity.offline': 'hors ligne',
-  'activity.system': 'Le système',
-  'activity.event.amendment:drafted': '{org} : projet d’amendement enregistré',
-  'activity.event.amendment:tabled': '{org} dépose un amendement',
-  'activity.event.amendment:discussed': 'Amendement mis en discussion',
-  'activity.event.amendment:adopted': 'Amendement adopté',
-  'activity.event.amendment:rejected': 'Amendement rejeté',
-  'activity.event.amendment:withdrawn': '{org} retire un amendement',
-  'activity.event.amendment:merged': '{org} intègre un amendement au texte',
-  'activity.event.annotation:created': '{org} : nouvelle annotation',
-  'activity.event.annotation:replied': '{org} : réponse à une annotation',
-  'activity.event.annotation:resolved': 'Annotation résolue',
-  'activity.event.annotation:reopened': 'Annotation rouverte',
-  'activity.event.version:created': 'Version « {name} » enregistrée',
-  'activity.event.vote:opened': 'Vote ouvert : {name}',
-  'activity.event.vote:closed': 'Vote clos',
-  'activity.event.ballot:cast': '{org} a voté',
-  'activity.event.position:declared': '{org} déclare sa position',
-  'activity.event.article:status-changed': 'Statut d’un article modifié',
-  'activity.event.article:added': 'Article ajouté : {name}',
-  'activity.event.other': 'Événement « {type} »',
-  'activity.family.session': 'Séance : mise à jour',
-  'activity.family.minutes': 'Relevé de décisions : mise à jour',
-  'activity.family.signature': 'Campagne de signature : mise à jour',
-  'activity.family.campaign': 'Campagne de signature : mise à jour',
-  'activity.family.article': 'Plan du texte modifié',
-  'activity.family.articles': 'Articles renumérotés',
-  'activity.family.member': 'Mandats mis à jour',
-  'activity.family.vote': 'Vote : mise à jour',
   'sessions.documents': 'Documents',
   'sessions.noDocuments': 'Aucun document joint.',
   'sessions.attachVersion': 'Joindre une version du texte',
@@ -543,7 +514,6 @@ const fr = {
   'account.emailInvalid': 'Indiquez une adresse e-mail valide.',
   'access.sessionEnded': 'Votre session a pris fin (déconnexion depuis un autre appareil, changement de mot de passe ou expiration). Reconnectez-vous pour continuer.',
   'access.mandateEnded': 'Votre mandat dans cette négociation a pris fin (retiré ou suspendu) : vous n’y avez plus accès.',
-  'activity.event.member:lead-invited': 'Le secrétariat invite le premier responsable de délégation de {organisation}',
   'outbox.link': 'Courriels envoyés',
   'outbox.title': 'Courriels de la négociation',
   'outbox.viaSmtp': 'Les courriels partent par le serveur de messagerie configuré (SMTP_URL).',
@@ -942,40 +912,8 @@ const en: Record<keyof typeof fr, string> = {
   'annotations.detached': 'The annotated passage was deleted from the text.',
   'annotations.showResolved': 'Show resolved annotations',
   'annotations.search': 'Search annotations',
-  'activity.title': 'Activity',
   'time.paris': 'Paris time',
   'time.parisNote': 'All times are Paris time.',
-  'activity.none': 'Nothing yet.',
-  'activity.live': 'live',
-  'activity.offline': 'offline',
-  'activity.system': 'The system',
-  'activity.event.amendment:drafted': '{org}: amendment draft saved',
-  'activity.event.amendment:tabled': '{org} tables an amendment',
-  'activity.event.amendment:discussed': 'Amendment put under discussion',
-  'activity.event.amendment:adopted': 'Amendment adopted',
-  'activity.event.amendment:rejected': 'Amendment rejected',
-  'activity.event.amendment:withdrawn': '{org} withdraws an amendment',
-  'activity.event.amendment:merged': '{org} merges an amendment into the text',
-  'activity.event.annotation:created': '{org}: new annotation',
-  'activity.event.annotation:replied': '{org}: reply to an annotation',
-  'activity.event.annotation:resolved': 'Annotation resolved',
-  'activity.event.annotation:reopened': 'Annotation reopened',
-  'activity.event.version:created': 'Version “{name}” saved',
-  'activity.event.vote:opened': 'Vote opened: {name}',
-  'activity.event.vote:closed': 'Vote closed',
-  'activity.event.ballot:cast': '{org} voted',
-  'activity.event.position:declared': '{org} declares its position',
-  'activity.event.article:status-changed': 'An article’s status changed',
-  'activity.event.article:added': 'Article added: {name}',
-  'activity.event.other': 'Event “{type}”',
-  'activity.family.session': 'Session updated',
-  'activity.family.minutes': 'Minutes updated',
-  'activity.family.signature': 'Signature campaign updated',
-  'activity.family.campaign': 'Signature campaign updated',
-  'activity.family.article': 'Outline changed',
-  'activity.family.articles': 'Articles renumbered',
-  'activity.family.member': 'Mandates updated',
-  'activity.family.vote': 'Vote updated',
   'sessions.documents': 'Documents',
   'sessions.noDocuments': 'No document attached.',
   'sessions.attachVersion': 'Attach a version of the text',
@@ -1109,7 +1047,6 @@ const en: Record<keyof typeof fr, string> = {
   'account.emailInvalid': 'Enter a valid email address.',
   'access.sessionEnded': 'Your session ended (signed out from another device, password changed or expired). Sign in again to go on.',
   'access.mandateEnded': 'Your mandate in this negotiation ended (revoked or suspended): you no longer have access to it.',
-  'activity.event.member:lead-invited': 'The secretariat invites the first delegation lead of {organisation}',
   'outbox.link': 'Mail sent',
   'outbox.title': 'Mail of the negotiation',
   'outbox.viaSmtp': 'Mail goes through the configured mail server (SMTP_URL).',
@@ -1131,11 +1068,13 @@ const en: Record<keyof typeof fr, string> = {
   'amendments.key': 'In the text: Ctrl+Alt+A writes an amendment anchored on the selection.',
 };
 
-const messages = { fr, en };
+const messages = {
+  fr: { ...fr, ...activityMessages.fr },
+  en: { ...en, ...activityMessages.en },
+} satisfies Record<Locale, Record<string, Message>>;
 
-export type Locale = keyof typeof messages;
-export type MessageKey = keyof typeof fr;
-export const LOCALES: Locale[] = ['fr', 'en'];
+export { LOCALES, type Locale };
+export type MessageKey = keyof typeof messages.fr;
 
 function initialLocale(): Locale {
   const stored = globalThis.localStorage?.getItem('locale');
@@ -1156,13 +1095,13 @@ class I18n {
 }
 export const i18n = new I18n();
 
-/** A message in a given language, its `{params}` filled in. */
-export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template: string = messages[locale][key] ?? messages.fr[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? `{${name}}`));
+/** A message in a given language, its plural form chosen and its `{params}` filled in. */
+export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
+  const message: Message | undefined = messages[locale][key] ?? messages.fr[key];
+  return message === undefined ? key : render(locale, message, params);
 }
 
 /** A message in the reader's language. */
-export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+export function t(key: MessageKey, params: Params = {}): string {
   return translate(i18n.locale, key, params);
 }

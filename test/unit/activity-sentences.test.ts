@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES, type EventPayload, type EventType, type NegotiationEvent } from '../../shared/events.ts';
+import { activitySentence, type SentenceContext } from '../../client/src/activity/activity-sentence.ts';
+import type { Locale } from '../../client/src/lib/messages.ts';
+
+const ORGS: Record<string, string> = { cgt: 'CGT', cfdt: 'CFDT', axess: 'AXESS' };
+const person = { userId: 'u1', name: 'Marie Martin' };
+
+/**
+ * A payload for every event type of the catalogue (the mapped type makes this list complete:
+ * a new event type fails the type check here until it has one), with the fields its sentence reads.
+ */
+const SAMPLES: { [K in EventType]: Partial<EventPayload<K>> } = {
+  'amendment:drafted': { amendmentId: 'a1', org: { id: 'cgt', shortName: 'CGT' } },
+  'amendment:tabled': { amendmentId: 'a1', org: { id: 'cgt', shortName: 'CGT' } },
+  'amendment:discussed': { amendmentId: 'a1' },
+  'amendment:adopted': { amendmentId: 'a1' },
+  'amendment:rejected': { amendmentId: 'a1' },
+  'amendment:withdrawn': { amendmentId: 'a1' },
+  'amendment:merged': { amendmentId: 'a1', automatic: true },
+  'annotation:created': { annotationId: 'n1' },
+  'annotation:replied': { annotationId: 'n1' },
+  'annotation:resolved': { annotationId: 'n1', by: person },
+  'annotation:reopened': { annotationId: 'n1', by: person },
+  'article:added': { articleId: 'x', number: '14', title: 'Working time' },
+  'article:edited': { articleId: 'x', title: 'Working time' },
+  'article:moved': { articleId: 'x', position: 2 },
+  'article:deleted': { articleId: 'x' },
+  'articles:renumbered': { renumbered: { '4': '5', '5': '6' } },
+  'article:status-changed': { articleId: 'x', number: '3', from: 'open', to: 'bracketed' },
+  'member:joined': { userId: 'u1', organisationId: 'cfdt', roles: ['delegate'], name: 'Marie Martin' },
+  'member:roles-changed': { userId: 'u1', organisationId: 'cfdt', roles: ['delegate'] },
+  'member:revoked': { userId: 'u1', organisationId: 'cfdt', roles: ['delegate'] },
+  'member:suspended': { userId: 'u1', organisationId: 'cfdt', roles: ['delegate'], reason: 'Left' },
+  'member:reinstated': { userId: 'u1', organisationId: 'cfdt', roles: ['delegate'], reason: null },
+  'member:lead-invited': { organisationId: 'cftc', organisation: 'CFTC' },
+  'position:declared': { org: 'cgt', orgShortName: 'CGT', stance: 's’opposera', item: { kind: 'text' } },
+  'session:convened': { sessionId: 's1', title: 'Plenary', startsAt: '2026-12-17T13:00:00Z' },
+  'session:agenda-updated': { sessionId: 's1' },
+  'session:attendance-recorded': { sessionId: 's1' },
+  'session:opened': { sessionId: 's1' },
+  'session:item-changed': { sessionId: 's1', index: 1 },
+  'session:closed': { sessionId: 's1' },
+  'minutes:drafted': { sessionId: 's1' },
+  'minutes:circulated': { sessionId: 's1' },
+  'minutes:approved': { sessionId: 's1' },
+  'session:cancelled': { sessionId: 's1', reason: 'Strike' },
+  'signature:opened': { campaignId: 'c1', title: 'Amendment No 1' },
+  'recommendation:adopted': { campaignId: 'c1', title: 'Recommendation' },
+  'signature:signed': { campaignId: 'c1', org: 'cfdt', signatory: person },
+  'signature:closed': { campaignId: 'c1', outcome: 'concluded' },
+  'agreement:notified': { campaignId: 'c1', org: 'cgt' },
+  'opposition:filed': { campaignId: 'c1', org: 'cgt', filedBy: person, counted: true },
+  'agreement:voided': { campaignId: 'c1', oppositionWeight: 61.5 },
+  'agreement:validated': { campaignId: 'c1' },
+  'agreement:transitioned': { campaignId: 'c1', to: 'approval refused' },
+  'version:created': { versionId: 'v1', name: 'After session 3', kind: 'manual' },
+  'vote:opened': { voteId: 'v1', title: 'Article 3' },
+  'ballot:cast': { voteId: 'v1', org: 'cgt', choice: 'contre' },
+  'vote:closed': { voteId: 'v1', result: { adopted: false } as EventPayload<'vote:closed'>['result'] },
+};
+
+const event = (type: EventType): NegotiationEvent =>
+  ({ negotiationId: 'n', seq: 1, actor: 'u1', org: 'cgt', at: '2026-12-03T10:00:00Z', visibility: { scope: 'committee' }, type, payload: SAMPLES[type] }) as unknown as NegotiationEvent;
+const context = (locale: Locale): SentenceContext => ({ locale, orgName: (id) => (id ? (ORGS[id] ?? '') : '') });
+
+describe('activity entries are sentences, never codes', () => {
+  for (const type of EVENT_TYPES) {
+    it(`says « ${type} » as a sentence in French and in English`, () => {
+      const fr = activitySentence(event(type), context('fr'));
+      const en = activitySentence(event(type), context('en'));
+      for (const sentence of [fr, en]) {
+        expect(sentence.split(' ').length).toBeGreaterThanOrEqual(2);
+        expect(sentence).not.toContain(type);
+        // No event or message code (entity:verb, activity.event…), no unfilled {param}, no missing value.
+        expect(sentence).not.toMatch(/\b[a-z]+:[a-z-]+\b|activity\.|\{\w+\}|undefined|null|NaN|\[object/);
+      }
+      expect(en).not.toBe(fr);
+      // English with no French in it: no accented letters or French quotes (the samples' names have none).
+      expect(en).not.toMatch(/[àâçéèêëîïôûùüÿœ«»]/i);
+    });
+  }
+
+  it('names the organisation that acted: « CGT a déposé une opposition »', () => {
+    expect(activitySentence(event('opposition:filed'), context('fr'))).toBe('CGT a déposé une opposition');
+    expect(activitySentence(event('opposition:filed'), context('en'))).toBe('CGT filed an opposition');
+  });
+
+  it('counts with the language’s plural rules', () => {
+    const one = { ...event('articles:renumbered'), payload: { renumbered: { '4': '5' } } } as NegotiationEvent;
+    expect(activitySentence(one, context('fr'))).toBe('1 article a été renuméroté');
+    expect(activitySentence(event('articles:renumbered'), context('fr'))).toBe('2 articles ont été renumérotés');
+    expect(activitySentence(event('articles:renumbered'), context('en'))).toBe('2 articles were renumbered');
+  });
+
+  it('says something, never the code, for a type this client does not know', () => {
+    const unknown = { ...event('session:opened'), type: 'quorum:reached' } as unknown as NegotiationEvent;
+    expect(activitySentence(unknown, context('fr'))).toBe('Une modification a été enregistrée');
+  });
+});
