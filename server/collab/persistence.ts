@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db, Document as Doc } from 'mongodb';
 import { Binary, ObjectId } from 'mongodb';
 import type { InProcessCommand } from '../db/connection.ts';
 import { batchLoader } from './coalesce.ts';
@@ -67,14 +67,15 @@ const bytes = (b: Binary): Uint8Array => new Uint8Array(b.buffer.buffer, b.buffe
 export class MongoPersistence implements DocPersistence {
   // Documents opened together (a whole agreement) are read with two queries, not two each.
   private readonly loadStates = batchLoader<string, StateDoc>(async (names) => {
-    const found = await this.states.find({ _id: { $in: names } }).toArray();
+    const found = await this.find<StateDoc>(STATES_COLLECTION, { filter: { _id: { $in: names } } });
     return new Map(found.map((s) => [s._id, s]));
   });
   private readonly loadUpdates = batchLoader<string, UpdateDoc[]>(async (names) => {
-    const found = await this.updates
-      .find({ docName: { $in: names } }, { projection: { docName: 1, update: 1 } })
-      .sort({ docName: 1, _id: 1 })
-      .toArray();
+    const found = await this.find<UpdateDoc>(UPDATES_COLLECTION, {
+      filter: { docName: { $in: names } },
+      projection: { docName: 1, update: 1 },
+      sort: { docName: 1, _id: 1 },
+    });
     const byDoc = new Map<string, UpdateDoc[]>();
     for (const u of found) {
       const list = byDoc.get(u.docName);
@@ -88,9 +89,10 @@ export class MongoPersistence implements DocPersistence {
   private readonly command?: InProcessCommand;
 
   /**
-   * `command`, when the database is the embedded engine of this process: appends go to it
-   * directly, without the driver's encoding, the loopback socket and the engine's decoding
-   * (the documents and their durability are the same).
+   * `command`, when the database is the embedded engine of this process: reads, appends and
+   * compactions go to it directly, without the driver's encoding, the socket and the engine's
+   * decoding (the documents and their durability are the same; a read still waits until what
+   * it saw is on disk). With MONGODB_URI, the driver.
    */
   constructor(db: Db, command?: InProcessCommand) {
     this.db = db;
@@ -136,19 +138,16 @@ export class MongoPersistence implements DocPersistence {
 
   /** An insert into the engine of this process, answered once on disk, as the driver's is. */
   private async insertInProcess(command: InProcessCommand, documents: UpdateDoc[]): Promise<void> {
-    const { reply, durable } = await command({ insert: UPDATES_COLLECTION, documents, ordered: false });
-    const writeErrors = reply.writeErrors as { code?: number; errmsg?: string }[] | undefined;
-    if (reply.ok !== 1 || writeErrors?.length) {
-      throw Object.assign(new Error(String(writeErrors?.[0]?.errmsg ?? reply.errmsg ?? 'yjs updates not stored')), { code: writeErrors?.[0]?.code ?? reply.code });
-    }
-    await durable;
+    await run(command, { insert: UPDATES_COLLECTION, documents, ordered: false });
   }
 
   async compact(docName: string, state: Uint8Array, merged: StoredDoc): Promise<boolean> {
     const at = new Date();
     if (merged.version === null) {
+      const first = { _id: docName, state: new Binary(state), version: 1, at };
       try {
-        await this.states.insertOne({ _id: docName, state: new Binary(state), version: 1, at });
+        if (this.command) await run(this.command, { insert: STATES_COLLECTION, documents: [first] });
+        else await this.states.insertOne(first);
       } catch (err) {
         if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
         throw err;
@@ -156,12 +155,50 @@ export class MongoPersistence implements DocPersistence {
     } else {
       // A state stored before versions were counted has none: it is version 0.
       const version = merged.version === 0 ? { $in: [0, null] } : merged.version;
-      const written = await this.states.updateOne({ _id: docName, version }, { $set: { state: new Binary(state), version: merged.version + 1, at } });
-      if (written.matchedCount === 0) return false;
+      const filter = { _id: docName, version };
+      const change = { $set: { state: new Binary(state), version: merged.version + 1, at } };
+      const matched = this.command
+        ? Number((await run(this.command, { update: STATES_COLLECTION, updates: [{ q: filter, u: change }] })).n ?? 0)
+        : (await this.states.updateOne(filter, change)).matchedCount;
+      if (matched === 0) return false;
     }
-    if (merged.updateIds.length > 0) await this.updates.deleteMany({ _id: { $in: merged.updateIds as ObjectId[] } });
+    if (merged.updateIds.length > 0) {
+      const merges = { _id: { $in: merged.updateIds as ObjectId[] } };
+      if (this.command) await run(this.command, { delete: UPDATES_COLLECTION, deletes: [{ q: merges, limit: 0 }] });
+      else await this.updates.deleteMany(merges);
+    }
     return true;
   }
+
+  /** Every document a find matches: from the engine of this process when there is one, else through the driver. */
+  private async find<T>(collection: string, query: { filter: Doc; projection?: Doc; sort?: Doc }): Promise<T[]> {
+    if (!this.command) {
+      const cursor = this.db.collection(collection).find(query.filter, query.projection ? { projection: query.projection } : {});
+      return (await (query.sort ? cursor.sort(query.sort) : cursor).toArray()) as T[];
+    }
+    const found: T[] = [];
+    let reply = await run(this.command, { find: collection, ...query });
+    for (;;) {
+      const cursor = reply.cursor as { id: unknown; firstBatch?: T[]; nextBatch?: T[] };
+      found.push(...(cursor.firstBatch ?? cursor.nextBatch ?? []));
+      if (String(cursor.id) === '0') return found;
+      reply = await run(this.command, { getMore: cursor.id, collection });
+    }
+  }
+}
+
+/** A command on the engine of this process, answered once durable; a refusal or write error throws with its code. */
+async function run(command: InProcessCommand, body: Doc): Promise<Doc> {
+  const { reply, durable } = await command(body);
+  const writeErrors = reply.writeErrors as { code?: number; errmsg?: string }[] | undefined;
+  if (reply.ok !== 1 || writeErrors?.length) {
+    const first = writeErrors?.[0];
+    throw Object.assign(new Error(String(first?.errmsg ?? reply.errmsg ?? `${Object.keys(body)[0]} on the embedded engine failed`)), {
+      code: first?.code ?? reply.code,
+    });
+  }
+  await durable;
+  return reply;
 }
 
 /** In memory, for unit tests and the bench's baseline (same compare-and-swap as MongoPersistence). */

@@ -11,10 +11,17 @@ import type { SharedDoc } from '../../server/collab/shared-doc.ts';
 
 const logger = pino({ level: 'silent' });
 
+/**
+ * The persistence of one process: through the driver (as with MONGODB_URI), or straight into
+ * the engine of this process (the embedded database's in-process commands).
+ */
+let inProcess = false;
+const persistenceOf = (db: Database) => new MongoPersistence(db.connection.db!, inProcess ? db.command : undefined);
+
 /** One process's view of the documents: its own store over the shared database. */
 function processStore(db: Database): DocStore {
   return new DocStore({
-    persistence: new MongoPersistence(db.connection.db!),
+    persistence: persistenceOf(db),
     logger,
     initialState: async () => null,
     // Compactions are run by the test, at the moments it chooses.
@@ -33,21 +40,26 @@ function edit(doc: SharedDoc, line: string): void {
 }
 
 async function storedText(db: Database, docName: string): Promise<string> {
-  const stored = await new MongoPersistence(db.connection.db!).load(docName);
+  const stored = await persistenceOf(db).load(docName);
   const doc = new Y.Doc();
   if (stored.state) Y.applyUpdate(doc, stored.state);
   for (const update of stored.updates) Y.applyUpdate(doc, update);
   return doc.getXmlFragment('default').toString();
 }
 
-describe('two processes storing and compacting one document', () => {
+describe.each([
+  ['through the driver', false],
+  ['in the engine of this process', true],
+])('two processes storing and compacting one document, %s', (_how, viaCommand) => {
   let db: Database;
   let dataDir: string;
 
   beforeAll(async () => {
+    inProcess = viaCommand;
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-compaction-'));
     db = await connectDatabase({ DATA_DIR: dataDir, MONGODB_URI: undefined }, logger);
-    await new MongoPersistence(db.connection.db!).init();
+    await persistenceOf(db).init();
+    if (viaCommand) expect(db.command).toBeDefined();
   });
 
   afterAll(async () => {
@@ -56,11 +68,12 @@ describe('two processes storing and compacting one document', () => {
   });
 
   it('loses no stored update when both compact at the same instant, round after round', async () => {
-    const docName = 'article:compaction-race';
+    const docName = `article:compaction-race-${viaCommand}`;
     // Each process has its own copy and sees nothing of the other's edits but what is stored
     // (no Redis here): exactly the case where one compaction could drop the other's updates.
     const [a, b] = [processStore(db), processStore(db)];
     const [docA, docB] = [await a.open(docName), await b.open(docName)];
+    inProcess = viaCommand;
     const written: string[] = [];
     for (let round = 0; round < 25; round++) {
       for (const [doc, who] of [[docA, 'A'], [docB, 'B']] as const) {
@@ -81,7 +94,8 @@ describe('two processes storing and compacting one document', () => {
   });
 
   it('a process opening the document later reads every update both stored', async () => {
-    const docName = 'article:compaction-late';
+    inProcess = viaCommand;
+    const docName = `article:compaction-late-${viaCommand}`;
     const [a, b] = [processStore(db), processStore(db)];
     const [docA, docB] = [await a.open(docName), await b.open(docName)];
     edit(docA, 'écrit par A');
