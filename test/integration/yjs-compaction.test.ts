@@ -93,6 +93,35 @@ describe.each([
     for (const line of written) expect(after).toContain(line);
   });
 
+  it('loses nothing when compactions race with both processes storing, round after round', async () => {
+    const docName = 'article:compaction-while-storing';
+    const [a, b] = [processStore(db), processStore(db)];
+    const [docA, docB] = [await a.open(docName), await b.open(docName)];
+    const written: string[] = [];
+    const write = (doc: SharedDoc, line: string) => {
+      edit(doc, line);
+      written.push(line);
+    };
+    for (let round = 0; round < 100; round++) {
+      write(docA, `A, tour ${round}`);
+      write(docB, `B, tour ${round}`);
+      // Storing and compacting on both sides at once, in an order that turns with the round,
+      // with more edits arriving while they run.
+      const steps = [() => a.flush(), () => b.compact(docB), () => b.flush(), () => a.compact(docA)];
+      const running = steps.map((_, i) => steps[(i + round) % steps.length]());
+      write(round % 2 ? docA : docB, `pendant le tour ${round}`);
+      await Promise.all(running);
+    }
+    await Promise.all([a.flush(), b.flush()]);
+    const text = await storedText(db, docName);
+    const missing = written.filter((line) => !text.includes(`>${line}<`));
+    expect(missing).toEqual([]);
+    expect(a.stats.compactions + b.stats.compactions).toBeGreaterThan(20);
+    await Promise.all([a.close(), b.close()]);
+    const after = await storedText(db, docName);
+    expect(written.filter((line) => !after.includes(`>${line}<`))).toEqual([]);
+  }, 120_000);
+
   it('a process opening the document later reads every update both stored', async () => {
     inProcess = viaCommand;
     const docName = `article:compaction-late-${viaCommand}`;
