@@ -135,8 +135,11 @@ export class Cluster {
     await exited(child);
   }
 
-  /** Starts (again) workspace process `index` on its port. */
-  async startProcess(index: number): Promise<WorkspaceProcess> {
+  /**
+   * Starts (again) workspace process `index` on its port, and waits until it is ready, or only
+   * alive with `{ ready: false }` (started while Redis is down, it serves but is not ready).
+   */
+  async startProcess(index: number, { ready = true }: { ready?: boolean } = {}): Promise<WorkspaceProcess> {
     const p = this.processes[index];
     const dataDir = path.join(this.dir, `process-${index}`);
     fs.mkdirSync(dataDir, { recursive: true });
@@ -164,7 +167,7 @@ export class Cluster {
     });
     fs.closeSync(log);
     try {
-      await waitFor(`process ${index}`, async () => (await fetch(`${p.url}/api/ready`)).status === 200, 120_000, p.child);
+      await waitFor(`process ${index}`, async () => (await fetch(`${p.url}/api/${ready ? 'ready' : 'health'}`)).status === 200, 120_000, p.child);
     } catch (err) {
       const tail = fs.readFileSync(logFile, 'utf8').slice(-3_000);
       throw new Error(`${(err as Error).message}\n${tail}`, { cause: err });

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import * as decoding from 'lib0/decoding';
 import type { ClusterBus } from '../cluster/bus.ts';
 import { KEY_PREFIX } from '../cluster/bus.ts';
 import type { Logger } from '../logger.ts';
@@ -15,9 +16,17 @@ const STREAM_EXPIRY_MS = 2 * STREAM_RETENTION_MS;
 const BLOCK_MS = 1_000;
 /** While Redis is down, the open documents are read from the database this often. */
 export const REFRESH_WHILE_DOWN_MS = 1_000;
+/**
+ * Once Redis is back, the database is read again at these delays: an update another process
+ * accepted while Redis was down reaches the database in its next batch (100 ms, longer on a
+ * busy machine), after the read made at once, and it is in no stream.
+ */
+export const REFRESH_AFTER_UP_MS = [250, 1_000, 2_500] as const;
 
 const UPDATE = Buffer.from('u');
-const AWARENESS = Buffer.from('a');
+/** On a document's presence channel: an awareness update, or a request for everyone's states. */
+const PRESENCE_UPDATE = 0x61; // 'a'
+const PRESENCE_QUERY = 0x71; // 'q'
 
 interface Followed {
   doc: SharedDoc;
@@ -28,16 +37,16 @@ interface Followed {
 }
 
 /**
- * Each open document's updates and presence, shared with every process that has it open, over
- * one Redis stream per document: `XADD` for every update or presence change this process
- * accepts, one blocking `XREAD` loop over the streams of the documents it has open to apply
- * the others' (neither stored nor published again here: their process stores them).
+ * Each open document's updates, shared with every process that has it open, over one Redis
+ * stream per document: `XADD` for every update this process accepts, one blocking `XREAD` loop
+ * over the streams of the documents it has open to apply the others' (neither stored nor
+ * published again here: their process stores them). Presence goes over pub/sub (see `follow`).
  *
  * A process opening a document reads the stream's last minute before the database, so an
  * update accepted elsewhere but not yet stored is not missed; the read loop starts from the
  * last entry read. Redis down: updates still reach storage (each process stores its own), and
- * the open documents are read from the database every REFRESH_WHILE_DOWN_MS and once more when
- * Redis is back.
+ * the open documents are read from the database every REFRESH_WHILE_DOWN_MS, and at once and a
+ * few times more (REFRESH_AFTER_UP_MS) when Redis is back.
  */
 export class DocReplication implements DocReplica {
   private readonly followed = new Map<string, Followed>();
@@ -50,6 +59,7 @@ export class DocReplication implements DocReplica {
   private kicking: NodeJS.Timeout | null = null;
   private closed = false;
   private refreshTimer: NodeJS.Timeout | null = null;
+  private afterUp: NodeJS.Timeout[] = [];
   private store: DocStore | null = null;
   private readonly offs: (() => void)[] = [];
 
@@ -75,6 +85,7 @@ export class DocReplication implements DocReplica {
       this.bus.onUp(() => {
         this.stopRefreshing();
         void this.refresh();
+        for (const ms of REFRESH_AFTER_UP_MS) this.afterUp.push(setTimeout(() => void this.refresh(), ms).unref());
         this.interrupt();
       }),
       this.bus.onDown(() => this.refreshWhileDown()),
@@ -103,20 +114,55 @@ export class DocReplication implements DocReplica {
     }
   }
 
+  /**
+   * Presence is ephemeral: it goes over pub/sub, never into the stream (nothing to replay, and
+   * each client renews its state every 15 s). A process that opens a document asks the others
+   * for the states of their clients, so its own see everyone at once.
+   */
   follow(doc: SharedDoc, position: string): void {
+    const channel = `yjs-presence:${doc.name}`;
+    const publishStates = (clients: number[]) => {
+      if (clients.length === 0) return;
+      this.bus.publish(channel, Buffer.concat([Buffer.of(PRESENCE_UPDATE), awarenessProtocol.encodeAwarenessUpdate(doc.awareness, clients)]));
+    };
     const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
       if (origin === Origin.REMOTE) return;
-      const changed = [...added, ...updated, ...removed];
-      this.add(doc.name, AWARENESS, awarenessProtocol.encodeAwarenessUpdate(doc.awareness, changed));
+      publishStates([...added, ...updated, ...removed]);
     };
+    /** The clients connected to this process (the others' are REMOTE and answered by their own process). */
+    const ownClients = () => [...doc.awareness.getStates().keys()].filter((id) => !this.remoteClients(doc).has(id));
+    const unsubscribe = this.bus.subscribe(channel, (body) => {
+      try {
+        if (body[0] === PRESENCE_QUERY) publishStates(ownClients());
+        else if (body[0] === PRESENCE_UPDATE) {
+          const update = body.subarray(1);
+          for (const id of readClients(update)) this.remoteClients(doc).add(id);
+          awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, Origin.REMOTE);
+        }
+      } catch (err) {
+        this.logger.warn({ err, doc: doc.name }, 'unreadable presence message skipped');
+      }
+    });
     doc.awareness.on('update', onAwareness);
     this.followed.set(doc.name, {
       doc,
       position: position || '0-0',
       expiresSetAt: 0,
-      offAwareness: () => doc.awareness.off('update', onAwareness),
+      offAwareness: () => {
+        doc.awareness.off('update', onAwareness);
+        unsubscribe();
+      },
     });
+    this.bus.publish(channel, Buffer.of(PRESENCE_QUERY));
     this.interrupt();
+  }
+
+  private readonly remote = new WeakMap<SharedDoc, Set<number>>();
+  /** The awareness clients of `doc` that came from other processes. */
+  private remoteClients(doc: SharedDoc): Set<number> {
+    let set = this.remote.get(doc);
+    if (!set) this.remote.set(doc, (set = new Set()));
+    return set;
   }
 
   unfollow(doc: SharedDoc): void {
@@ -203,7 +249,6 @@ export class DocReplication implements DocReplica {
       if (!entry || entry.from === this.bus.processId) continue;
       try {
         if (entry.type.equals(UPDATE)) updates.push(entry.data);
-        else if (entry.type.equals(AWARENESS)) awarenessProtocol.applyAwarenessUpdate(doc.awareness, entry.data, Origin.REMOTE);
       } catch (err) {
         this.logger.warn({ err, doc: docName }, 'unreadable entry in a yjs stream skipped');
       }
@@ -224,6 +269,7 @@ export class DocReplication implements DocReplica {
   private stopRefreshing(): void {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.refreshTimer = null;
+    for (const timer of this.afterUp.splice(0)) clearTimeout(timer);
   }
 
   private async refresh(): Promise<void> {
@@ -243,6 +289,18 @@ export class DocReplication implements DocReplica {
     this.followed.clear();
     this.reader.disconnect();
   }
+}
+
+/** The client ids an awareness update carries (its first varuint is their count, then id, clock, state each). */
+function readClients(update: Uint8Array): number[] {
+  const decoder = decoding.createDecoder(update);
+  const ids: number[] = [];
+  for (let n = decoding.readVarUint(decoder); n > 0; n--) {
+    ids.push(decoding.readVarUint(decoder));
+    decoding.readVarUint(decoder);
+    decoding.readVarString(decoder);
+  }
+  return ids;
 }
 
 function readEntry(fields: Buffer[]): { from: string; type: Buffer; data: Uint8Array } | null {
