@@ -76,6 +76,13 @@ export const AnchorHighlights = Extension.create({
   },
 });
 
+/** Where an anchor's passage is in the editor's document now; null when it is gone. */
+export function anchorRange(state: EditorState, anchor: Anchor): { from: number; to: number } | null {
+  const from = absolute(state, anchor.start);
+  const to = absolute(state, anchor.end);
+  return from === null || to === null || from >= to ? null : { from, to };
+}
+
 /** Whether an anchor's passage is gone from the text (deleted since it was annotated). */
 export function anchorLost(editor: Editor, anchor: Anchor): boolean {
   const from = absolute(editor.state, anchor.start);

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
 import { presenceUser, type PresenceUser } from '../../../shared/presence.ts';
 import { readStructure, type StructureEntry } from '../../../shared/structure.ts';
 import { isFinalClose } from '../../../shared/collab/close-codes.ts';
@@ -8,6 +9,22 @@ import { AdoptingWebSocket, yjsUrl } from '../lib/early-sync.ts';
 import { jitterReconnection } from '../lib/yjs-reconnect.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
+
+/** Local changes not yet handed to the server, per live document: the page's indicator adds them up. */
+class PendingChanges {
+  byDoc = $state<Record<string, number>>({});
+  total = $derived(Object.values(this.byDoc).reduce((sum, n) => sum + n, 0));
+  set(docName: string, count: number): void {
+    if ((this.byDoc[docName] ?? 0) !== count) this.byDoc[docName] = count;
+  }
+  forget(docName: string): void {
+    if (docName in this.byDoc) delete this.byDoc[docName];
+  }
+}
+export const pendingChanges = new PendingChanges();
+
+/** Where the browser keeps one person's unsent edits (never another's: a shared computer is common in a union office). */
+const offlineStoreName = (userId: string, docName: string) => `negociation:${userId}:${docName}`;
 
 /** Who a collaborator is, as their cursor and the presence list show them (the server sets it from their session). */
 export type CollaboratorIdentity = PresenceUser;
@@ -25,16 +42,27 @@ export class CollabDoc {
   synced = $state(false);
   /** Everyone else on this document, with their presence. */
   peers = $state<CollaboratorIdentity[]>([]);
+  /** Local changes made since the server last had everything (kept across a reload when stored offline). */
+  pending = $state(0);
 
   readonly name: string;
   private readonly stopReconnecting: () => void;
+  private readonly offline: IndexeddbPersistence | null = null;
+  private readonly stopWatchingNetwork: () => void;
 
+  /**
+   * `keepOffline`: the person's id when they may write this document: the document and their
+   * unsent edits are kept in the browser (y-indexeddb), so a reload, a closed laptop or a lost
+   * network loses nothing; the edits go to the server at the next connection.
+   */
   constructor(
     name: string,
     identity: CollaboratorIdentity,
+    keepOffline: string | null = null,
   ) {
     this.name = name;
     this.doc = new Y.Doc({ gc: !name.startsWith('article:') });
+    if (keepOffline) this.offline = new IndexeddbPersistence(offlineStoreName(keepOffline, name), this.doc);
     this.provider = new WebsocketProvider(yjsUrl(), name, this.doc, {
       // The server is the authority on who may write: tabs never sync behind its back.
       disableBc: true,
@@ -65,12 +93,55 @@ export class CollabDoc {
         .map(([, s]) => s.user as CollaboratorIdentity);
     };
     this.provider.awareness.on('change', refresh);
+
+    // Changes made while the server cannot hear them are counted until the next sync, in which
+    // the provider answers the server's step 1 with all of them (before the server's step 2 ends it).
+    const upToDate = () => this.state === 'connected' && this.synced;
+    const setPending = (count: number) => {
+      this.pending = count;
+      pendingChanges.set(name, count);
+      void this.offline?.set('pending', count).catch(() => {});
+    };
+    this.doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      if (origin === this.provider || origin === this.offline || upToDate()) return;
+      setPending(this.pending + 1);
+    });
+    this.provider.on('sync', (synced: boolean) => {
+      if (synced && this.pending > 0) setPending(0);
+    });
+    void this.offline?.whenSynced.then(async (store) => {
+      const stored = Number(await store.get('pending').catch(() => 0)) || 0;
+      if (!upToDate() && stored > this.pending) setPending(stored);
+    });
+
+    // The browser knows at once when the network is gone (a closed laptop, a lost Wi-Fi): the
+    // provider is told, rather than waiting its 30 s for a silent socket to time out.
+    let wentOffline = false;
+    const onOffline = () => {
+      wentOffline = true;
+      this.provider.disconnect();
+      this.state = 'offline';
+    };
+    const onOnline = () => {
+      if (!wentOffline) return;
+      wentOffline = false;
+      this.provider.connect();
+    };
+    globalThis.addEventListener?.('offline', onOffline);
+    globalThis.addEventListener?.('online', onOnline);
+    this.stopWatchingNetwork = () => {
+      globalThis.removeEventListener?.('offline', onOffline);
+      globalThis.removeEventListener?.('online', onOnline);
+    };
   }
 
   destroy(): void {
     this.stopReconnecting();
+    this.stopWatchingNetwork();
+    pendingChanges.forget(this.name);
     this.provider.awareness.setLocalState(null);
     this.provider.destroy();
+    // The offline store stays (it is what a reload finds); only its connection closes with the document.
     this.doc.destroy();
   }
 }

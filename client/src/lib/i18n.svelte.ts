@@ -533,6 +533,16 @@ const fr = {
   'outbox.failed': 'Échec : abandonné après plusieurs essais',
   'annotations.key': 'Dans le texte : Ctrl+Alt+M annote la sélection.',
   'amendments.key': 'Dans le texte : Ctrl+Alt+A rédige un amendement ancré sur la sélection.',
+  'text.pending': '{count} modification(s) en attente d’envoi',
+  'text.viewChoice': 'Affichage du texte',
+  'text.viewArticle': 'Article par article',
+  'text.viewWhole': 'Texte intégral',
+  'text.amendmentReading': 'Amendements :',
+  'text.showOriginal': 'texte d’origine',
+  'text.showAmended': 'texte amendé',
+  'text.openArticle': 'Ouvrir l’article seul',
+  'text.loadingArticle': 'Chargement de l’article…',
+  'text.replies': '{count} réponse(s)',
 };
 
 const en: Record<keyof typeof fr, string> = {
@@ -1066,6 +1076,16 @@ const en: Record<keyof typeof fr, string> = {
   'outbox.failed': 'Failed: given up after several attempts',
   'annotations.key': 'In the text: Ctrl+Alt+M annotates the selection.',
   'amendments.key': 'In the text: Ctrl+Alt+A writes an amendment anchored on the selection.',
+  'text.pending': '{count} change(s) waiting to be sent',
+  'text.viewChoice': 'Text view',
+  'text.viewArticle': 'One article at a time',
+  'text.viewWhole': 'Whole text',
+  'text.amendmentReading': 'Amendments:',
+  'text.showOriginal': 'original text',
+  'text.showAmended': 'amended text',
+  'text.openArticle': 'Open this article alone',
+  'text.loadingArticle': 'Loading the article…',
+  'text.replies': '{count} reply(ies)',
 };
 
 const messages = {
