@@ -19,11 +19,15 @@ export function campaignIdOf(event: NegotiationEvent): string | null {
  */
 export function applyCampaignEvent(campaign: CampaignView | null, event: NegotiationEvent): CampaignView | null {
   if (!isCampaignEvent(event)) return campaign;
-  const step = (c: CampaignView, state: CampaignState, at: string, by: PersonRef | null, document: LegalDocument | null = null): CampaignView => ({
-    ...c,
-    state,
-    history: [...c.history, { state, at, seq: event.seq, by, document }],
-  });
+  // A step already in the history (a replayed catch-up) is not taken twice.
+  const step = (c: CampaignView, state: CampaignState, at: string, by: PersonRef | null, document: LegalDocument | null = null): CampaignView =>
+    c.history.some((h) => h.seq === event.seq)
+      ? c
+      : {
+          ...c,
+          state,
+          history: [...c.history, { state, at, seq: event.seq, by, document }],
+        };
   switch (event.type) {
     case 'signature:opened':
     case 'recommendation:adopted': {
@@ -71,6 +75,8 @@ export function applyCampaignEvent(campaign: CampaignView | null, event: Negotia
     case 'opposition:filed': {
       if (!campaign) return campaign;
       const { campaignId: _id, ...opposition } = event.payload;
+      // One opposition per organisation (the use case refuses a second): a replay adds none.
+      if (campaign.oppositions.some((o) => o.org === opposition.org)) return campaign;
       return { ...campaign, oppositions: [...campaign.oppositions, opposition] };
     }
     case 'agreement:voided': {
@@ -89,4 +95,24 @@ export function applyCampaignEvent(campaign: CampaignView | null, event: Negotia
     default:
       return campaign;
   }
+}
+
+/**
+ * The campaign a reader holds (read earlier) as these events leave it: the current campaign,
+ * or a new one when another opens. Replaying events the campaign already reflects changes
+ * nothing.
+ */
+export function applyCampaignEvents(campaign: CampaignView | null, events: readonly NegotiationEvent[]): CampaignView | null {
+  let current = campaign;
+  for (const event of events) {
+    const id = campaignIdOf(event);
+    if (!id) continue;
+    const opening = event.type === 'signature:opened' || event.type === 'recommendation:adopted';
+    if (current && current.id !== id) {
+      if (opening) current = applyCampaignEvent(null, event);
+      continue;
+    }
+    current = applyCampaignEvent(current, event);
+  }
+  return current;
 }

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { DEMO_PASSWORD } from '../helpers/auth.ts';
 
 /** Selects the first occurrence of `words` in the article editor. */
 async function selectWords(page: Page, words: string): Promise<void> {
@@ -156,5 +157,34 @@ describe('every panel is live: what one member does shows for another without a 
     await screenshot(negotiator.page, 'live-annotation');
     await delegate.context.close();
     await negotiator.context.close();
+  });
+
+  it('a campaign the secretariat opens, and the CFDT’s signature, show on the other’s signature page and gauge; the campaign is not read again', async () => {
+    const id = ids.negotiations.tempsDeTravail;
+    const path = `/negotiations/${id}/signature`;
+    const secretariat = await member('secretariat@axess.demo', path);
+    const cfdt = await member('delegue@cfdt.demo', path);
+    const campaignRead = (m: { reads: string[] }) => m.reads.filter((p) => p === `/api/negotiations/${id}/signature`).length;
+    for (const m of [secretariat, cfdt]) await m.page.getByText('Aucun texte n’a encore été ouvert à la signature dans cette négociation.').waitFor({ timeout: 15_000 });
+    const before = { secretariat: campaignRead(secretariat), cfdt: campaignRead(cfdt) };
+    expect(before).toEqual({ secretariat: 1, cfdt: 1 });
+
+    await secretariat.page.getByLabel('Date limite de signature').fill('2099-06-30');
+    await secretariat.page.getByRole('button', { name: 'Ouvrir à la signature' }).click();
+    await secretariat.page.getByTestId('campaign-state').filter({ hasText: 'Ouvert à la signature' }).waitFor({ timeout: 15_000 });
+    await cfdt.page.getByTestId('campaign-state').filter({ hasText: 'Ouvert à la signature' }).waitFor({ timeout: LIVE_MS });
+    // The CFDT may sign: the shared eligibility rule judged it in the browser.
+    await cfdt.page.getByRole('button', { name: 'Signer l’accord' }).click();
+    const dialog = cfdt.page.getByRole('alertdialog', { name: 'Confirmer la signature' });
+    await dialog.getByLabel('Votre mot de passe').fill(DEMO_PASSWORD);
+    await dialog.getByRole('button', { name: 'Confirmer et signer' }).click();
+    await cfdt.page.getByTestId('actuel-signature-weight').filter({ hasText: /38,50/ }).waitFor({ timeout: 15_000 });
+    expect(await cfdt.page.getByRole('button', { name: 'Signer l’accord' }).count()).toBe(0);
+
+    await secretariat.page.getByTestId('actuel-signature-weight').filter({ hasText: /38,50/ }).waitFor({ timeout: LIVE_MS });
+    expect({ secretariat: campaignRead(secretariat), cfdt: campaignRead(cfdt) }).toEqual(before);
+    await screenshot(secretariat.page, 'live-signature-gauge');
+    await secretariat.context.close();
+    await cfdt.context.close();
   });
 });

@@ -6,6 +6,8 @@ import type { VersionSummary } from '../../shared/text-diff.ts';
 import { applyVersionEvents, withVersions } from '../../shared/versions/version.fold.ts';
 import { applyVoteEvents, foldVotes } from '../../shared/votes/vote.fold.ts';
 import { applyAnnotationEvents, foldAnnotations } from '../../shared/annotations/annotation.fold.ts';
+import { applyCampaignEvents } from '../../shared/signature/campaign.fold.ts';
+import { campaignActions } from '../../shared/signature/eligibility.ts';
 
 const N = 'n1';
 
@@ -140,5 +142,52 @@ describe('the annotation threads kept by events', () => {
 
   it('a view carries no audience of the server’s (the fold’s scope stays out of it)', () => {
     expect(Object.keys(applyAnnotationEvents([], log)[0])).not.toContain('scope');
+  });
+});
+
+describe('the signature campaign kept by events', () => {
+  const by = { userId: 'u0', name: 'Secrétariat' };
+  const party = (id: string, college: 'union' | 'employer', weight: number) => ({ id, shortName: id.toUpperCase(), fullName: id, college, weight, representative: true, source: null });
+  const opened = (seq: number, campaignId: string) =>
+    event(seq, 'signature:opened', {
+      campaignId,
+      kind: 'agreement',
+      title: 'Accord',
+      level: 'branch',
+      version: { id: 'v1', name: 'Version 1', hash: 'h' },
+      at: '2026-12-01',
+      by,
+      signatureDeadline: '2099-06-30',
+      parties: [party('axess', 'employer', 100), party('cfdt', 'union', 38.5), party('cgt', 'union', 30)],
+    });
+  const signed = (seq: number, org: string) => event(seq, 'signature:signed', { campaignId: 'c1', org, signatory: by, signedAt: '2026-12-01T10:00:00.000Z', date: '2026-12-01', versionHash: 'h' });
+  const log = [
+    opened(1, 'c1'),
+    signed(2, 'cfdt'),
+    event(3, 'signature:closed', { campaignId: 'c1', outcome: 'concluded', at: '2026-12-02', nonSignatories: ['cgt'], by }),
+    event(4, 'agreement:notified', { campaignId: 'c1', org: 'cgt', at: '2026-12-03', recordedBy: by }),
+    event(5, 'opposition:filed', { campaignId: 'c1', org: 'cgt', at: '2026-12-04', text: 'Nous nous opposons.', filedBy: by, counted: true, ground: 'L2232-6' }),
+  ];
+  const folded = (events: NegotiationEvent[]) => applyCampaignEvents(null, events);
+
+  it('a campaign read earlier, kept by the events after it, is the campaign the whole log folds to', () => {
+    for (let cut = 0; cut <= log.length; cut++) expect(applyCampaignEvents(folded(log.slice(0, cut)), log.slice(cut))).toEqual(folded(log));
+  });
+
+  it('events the campaign already reflects change nothing: no second notification step, no second opposition', () => {
+    const sut = applyCampaignEvents(folded(log), log);
+    expect(sut).toEqual(folded(log));
+    expect(sut?.oppositions).toHaveLength(1);
+    expect(sut?.history.map((h) => h.state)).toEqual(['open for signature', 'notified']);
+  });
+
+  it('a signature event takes the signing organisation’s « sign » away, as the server judges it', () => {
+    const cfdt = { orgId: 'cfdt', roles: ['signatory' as const] };
+    expect(campaignActions(folded(log.slice(0, 1)), cfdt).sign).toBe(true);
+    expect(campaignActions(folded(log.slice(0, 2)), cfdt).sign).toBe(false);
+  });
+
+  it('a campaign opened after the one held replaces it', () => {
+    expect(applyCampaignEvents(folded(log), [opened(9, 'c2')])?.id).toBe('c2');
   });
 });

@@ -1,5 +1,7 @@
 import { rolesAllow, type Action } from '../../../shared/access.ts';
-import { streamOf } from '../../../shared/events.ts';
+import type { NegotiationEvent } from '../../../shared/events.ts';
+import { applyCampaignEvents } from '../../../shared/signature/campaign.fold.ts';
+import { campaignActions } from '../../../shared/signature/eligibility.ts';
 import { scenarioOf, type CampaignAnswer, type CampaignView, type LaterTransition, type WhatIf } from '../../../shared/signature/campaign.ts';
 import { assess } from '../../../shared/validity/assess.ts';
 import { parseScenario, type Assessment } from '../../../shared/validity/scenario.ts';
@@ -43,8 +45,9 @@ export class WhatIfState {
 }
 
 /**
- * A negotiation's signature campaign as the page shows it: loaded over HTTP, reloaded
- * whenever a campaign event arrives on the negotiation's stream, and the commands.
+ * A negotiation's signature campaign as the page shows it: read once over HTTP, then kept
+ * by the campaign events through the fold the server uses (shared/signature/campaign.fold.ts),
+ * the reader's actions judged by the shared eligibility rules; and the commands.
  */
 export class SignatureCampaign {
   answer = $state<CampaignAnswer | null>(null);
@@ -55,6 +58,8 @@ export class SignatureCampaign {
   readonly whatIf = new WhatIfState();
   readonly negotiationId: string;
   private readonly stream: NegotiationStream;
+  /** Events that came while the campaign was being read: applied again to what the read answers. */
+  private duringRead: NegotiationEvent[] | null = null;
 
   constructor(negotiationId: string) {
     this.negotiationId = negotiationId;
@@ -84,19 +89,36 @@ export class SignatureCampaign {
   }
 
   async load(): Promise<void> {
+    this.duringRead = [];
     try {
-      this.answer = await api<CampaignAnswer>('GET', `/negotiations/${encodeURIComponent(this.negotiationId)}/signature`);
+      const answer = await api<CampaignAnswer>('GET', `/negotiations/${encodeURIComponent(this.negotiationId)}/signature`);
+      this.answer = this.applied(answer, this.duringRead);
       this.error = null;
     } catch (err) {
       this.error = describeError(err);
       this.status = (err as { status?: number }).status ?? 0;
+    } finally {
+      this.duringRead = null;
     }
   }
 
-  /** Follows the negotiation's stream: every campaign event reloads the campaign. */
+  /** The answer as these events leave it: the campaign folded, the reader's actions judged again. */
+  private applied(answer: CampaignAnswer, events: readonly NegotiationEvent[]): CampaignAnswer {
+    const campaign = applyCampaignEvents(answer.campaign, events);
+    return campaign === answer.campaign ? answer : this.withCampaign(answer, campaign);
+  }
+
+  private withCampaign(answer: CampaignAnswer, campaign: CampaignView | null): CampaignAnswer {
+    const mandate = this.stream.mandate;
+    const actions = mandate ? campaignActions(campaign, { orgId: mandate.organisation.id, roles: mandate.roles }) : answer.actions;
+    return { ...answer, campaign, actions };
+  }
+
+  /** Follows the negotiation's stream: each campaign event changes the campaign in place. */
   connect(): () => void {
     return this.stream.on((events) => {
-      if (events.some((event) => streamOf(event.type) === 'campaign')) void this.load();
+      this.duringRead?.push(...events);
+      if (this.answer) this.answer = this.applied(this.answer, events);
     });
   }
 
@@ -104,8 +126,10 @@ export class SignatureCampaign {
     this.busy = true;
     this.actionError = null;
     try {
-      await api<CampaignView>('POST', `/negotiations/${encodeURIComponent(this.negotiationId)}/signature${path}`, body);
-      await this.load();
+      const campaign = await api<CampaignView>('POST', `/negotiations/${encodeURIComponent(this.negotiationId)}/signature${path}`, body);
+      // The command's events change the campaign (before or after this answer); the answer only
+      // brings a campaign the page does not hold yet (the one just opened).
+      if (this.answer && this.answer.campaign?.id !== campaign.id) this.answer = this.withCampaign(this.answer, campaign);
       return true;
     } catch (err) {
       // The password asked again at signature is not a sign-in: say what failed.
