@@ -2,13 +2,8 @@ import type { AmendmentDetail, AmendmentView, Anchor } from '../../../shared/ame
 import type { AmendmentContent } from '../../../shared/amendments/formula.ts';
 import type { AmendmentTransition } from '../../../shared/amendments/lifecycle.ts';
 import type { NegotiationStream } from '../lib/connection.svelte.ts';
-import { api, ApiError } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
-
-/** The server's own words when it refused a command (they are French and written for people). */
-export function commandError(err: unknown): string {
-  return err instanceof ApiError && err.code !== 'NETWORK' && err.message ? err.message : describeError(err);
-}
 
 const COMMANDS = {
   table: 'amendment:table',
@@ -97,7 +92,7 @@ export class Amendments {
       await this.load();
       return result;
     } catch (err) {
-      this.error = commandError(err);
+      this.error = describeError(err);
       return null;
     } finally {
       this.busy = false;

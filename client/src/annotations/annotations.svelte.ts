@@ -3,7 +3,6 @@ import type { AnnotationView, AnnotationVisibility } from '../../../shared/annot
 import { applyAnnotationEvents } from '../../../shared/annotations/annotation.fold.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
 import type { NegotiationStream } from '../lib/connection.svelte.ts';
-import { commandError } from '../amendments/amendments.svelte.ts';
 import { api } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
 
@@ -78,7 +77,7 @@ export class Annotations {
       if (!this.list.some((a) => a.id === answer.id)) this.list = [...this.list, answer];
       return true;
     } catch (err) {
-      this.error = commandError(err);
+      this.error = describeError(err);
       return false;
     } finally {
       this.busy = false;

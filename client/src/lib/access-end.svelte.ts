@@ -2,12 +2,13 @@
  * Access ends when it ends, and the person is told: the server closes a tab's live channels
  * the moment a session ends (sign-out elsewhere, a new password, expiry) or a mandate does
  * (revocation, suspension). Every channel reports here — Socket.IO (`session:ended`,
- * `negotiation:access-ended`), the Yjs endpoint (close codes 4401, 4403), an API answer 401 —
+ * `negotiation:access-ended`), the Yjs endpoint (CloseCode.UNAUTHENTICATED, FORBIDDEN of shared/collab/close-codes.ts), an API answer 401 —
  * and App shows one clear message, and the sign-in page when the session is gone, instead of
  * a page that waits for ever.
  *
- * It imports nothing of the app but the router, so that the API client and every channel can report.
+ * It imports nothing of the app but the router (and the shared close codes), so that the API client and every channel can report.
  */
+import { CloseCode } from '../../../shared/collab/close-codes.ts';
 import { router } from './router.svelte.ts';
 
 export type AccessEnd =
@@ -16,9 +17,6 @@ export type AccessEnd =
   /** The mandate in this negotiation is gone. */
   | { kind: 'mandate'; negotiationId: string | null };
 
-/** The Yjs endpoint's close codes for an ended session and an ended mandate (shared/collab/close-codes.ts). */
-const YJS_SESSION_ENDED = 4401;
-const YJS_MANDATE_ENDED = 4403;
 
 class AccessEnded {
   /** What ended, until App has acted on it and the person has read it. */
@@ -55,12 +53,21 @@ class AccessEnded {
     this.notice = { kind: 'mandate', negotiationId: negotiationId ?? router.route.params.id ?? null };
   }
 
-  /** A Yjs connection closed with `code`: true when access ended (the editor must not reconnect). */
+  /**
+   * A Yjs connection closed with `code`: true when access ended (the editor must not
+   * reconnect). RIGHTS_CHANGED (4409) is no end: the editor reconnects and is authorised again.
+   */
   yjsClosed(code: number): boolean {
-    if (code === YJS_SESSION_ENDED) this.sessionEnded();
-    else if (code === YJS_MANDATE_ENDED) this.mandateEnded(null);
-    else return false;
-    return true;
+    switch (code) {
+      case CloseCode.UNAUTHENTICATED:
+        this.sessionEnded();
+        return true;
+      case CloseCode.FORBIDDEN:
+        this.mandateEnded(null);
+        return true;
+      default:
+        return false;
+    }
   }
 
   /** Read, or the person signed in again. */

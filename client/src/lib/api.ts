@@ -1,22 +1,29 @@
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { accessEnd } from './access-end.svelte.ts';
 
-/** A failed API call: the server's error code and HTTP status (0 when the server was unreachable). */
+/**
+ * THE client's error: a failed API call or a refused command, with the server's error code
+ * and HTTP status (0 when the server was unreachable). `command` names the socket command the
+ * server refused: its sentence says which rule refused it (lib/errors.ts tells it as it is).
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: ErrorCode | 'NETWORK';
   readonly retryAfter?: number;
+  readonly command?: string;
 
   constructor(
     status: number,
     code: ErrorCode | 'NETWORK',
     message: string,
     retryAfter?: number,
+    command?: string,
   ) {
     super(message);
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    this.command = command;
   }
 }
 

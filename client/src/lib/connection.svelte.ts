@@ -227,9 +227,9 @@ export class Connection {
         ack = await socket.timeout(COMMAND_TIMEOUT_MS).emitWithAck(name, sent);
       } catch {
         if (attempt < COMMAND_ATTEMPTS) continue;
-        throw new ApiError(0, 'NETWORK', 'network');
+        throw new ApiError(0, 'NETWORK', 'network', undefined, name);
       }
-      if (!ack.ok) throw new ApiError(400, ack.error.code, ack.error.message);
+      if (!ack.ok) throw new ApiError(400, ack.error.code, ack.error.message, undefined, name);
       return ack.data;
     }
   }

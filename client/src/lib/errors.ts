@@ -1,9 +1,13 @@
 import { ApiError } from './api.ts';
 import { t } from './i18n.svelte.ts';
 
-/** What to tell the user about a failed call, in their language. */
+/**
+ * THE one way to tell the person what failed, in their language: a refused command in the
+ * server's own words (they name the rule, e.g. « le vote est clos »), a failed read by its kind.
+ */
 export function describeError(err: unknown): string {
   if (!(err instanceof ApiError)) return t('error.generic');
+  if (err.command && err.code !== 'NETWORK' && err.message) return err.message;
   switch (err.code) {
     case 'NETWORK':
       return t('error.network');

@@ -1,5 +1,4 @@
 import { connection, type NegotiationStream } from '../lib/connection.svelte.ts';
-import { commandError } from '../amendments/amendments.svelte.ts';
 import { api } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
@@ -71,7 +70,7 @@ export class PositionHistory {
       this.list = withHistory(this.list, [declared]);
       return true;
     } catch (err) {
-      this.error = commandError(err);
+      this.error = describeError(err);
       return false;
     } finally {
       this.busy = false;

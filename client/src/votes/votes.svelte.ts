@@ -1,5 +1,4 @@
 import type { NegotiationStream } from '../lib/connection.svelte.ts';
-import { commandError } from '../amendments/amendments.svelte.ts';
 import { api } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
 import type { Item } from '../../../shared/items.ts';
@@ -89,7 +88,7 @@ export class Votes {
       return true;
     } catch (err) {
       this.errorPlace = place;
-      this.error = commandError(err);
+      this.error = describeError(err);
       return false;
     } finally {
       this.busy = false;
