@@ -121,6 +121,7 @@ const ROUTES: RouteDescription[] = [
 
   { method: 'get', path: `${N}/versions`, tag: 'Texte', summary: 'Les versions enregistrées du texte.', access: READ, answer: json('Les versions (VersionSummary[]).') },
   { method: 'get', path: `${N}/versions/:versionId`, tag: 'Texte', summary: 'Une version et son texte.', access: READ, answer: json('La version.') },
+  { method: 'get', path: `${N}/articles/:articleId/authorship`, tag: 'Texte', summary: 'Qui a écrit quoi dans le texte vivant d’un article : les suites d’éléments Yjs (client, clock, longueur) et leur auteur (nom, organisation).', access: READ, answer: json('Les suites ({ runs }).') },
   { method: 'get', path: `${N}/compare`, tag: 'Texte', summary: 'Comparer deux versions (ou une version et le texte vivant, `live`), mot à mot.', access: READ, query: CompareQuerySchema, answer: json('La comparaison.') },
   {
     method: 'get',

@@ -141,3 +141,29 @@ export async function authorshipOf(connection: Connection, articleIds: string[])
   return records;
 }
 
+
+/** One run of an article's items and who inserted it, as the editor's « qui a écrit quoi » colours it. */
+export interface WrittenRun {
+  client: number;
+  clock: number;
+  len: number;
+  name: string;
+  /** The organisation's short name; null for an account without one. */
+  org: string | null;
+}
+
+/**
+ * Who inserted each recorded piece of one article's live text: the client reads its own Y.Doc,
+ * whose items carry the same (client, clock) ids, and colours each by its author. Text the
+ * server wrote (seeding, merges) has no run: it is shown as no one's.
+ */
+export async function writtenRuns(connection: Connection, articleId: string): Promise<WrittenRun[]> {
+  const docs = await textEditModel(connection).find({ docName: `article:${articleId}` }, { author: 1, inserted: 1 }).sort({ from: 1 }).lean();
+  const runs: WrittenRun[] = [];
+  for (const doc of docs) {
+    for (let i = 0; i + 2 < doc.inserted.length; i += 3) {
+      runs.push({ client: doc.inserted[i], clock: doc.inserted[i + 1], len: doc.inserted[i + 2], name: doc.author?.name ?? '', org: doc.author?.org ?? null });
+    }
+  }
+  return runs;
+}

@@ -6,7 +6,8 @@ import { collabOf } from '../collab/collab.capability.ts';
 import { stampOf } from '../events/event-log.ts';
 import { httpCommand } from '../http/http-command.ts';
 import { exportAmendmentBook, exportComparison, exportWorkingVersion, parseWorkingFormat, type RenderedDocument } from '../export/documents.ts';
-import { TextEditRecorder } from './text-edits.ts';
+import { TextEditRecorder, writtenRuns } from './text-edits.ts';
+import { agreementDocName, readStructure } from '../../shared/structure.ts';
 import { CompareQuerySchema } from './compare-query.ts';
 import { versionModel } from './version.model.ts';
 
@@ -89,6 +90,16 @@ export const registerVersions: Capability = async (ctx) => {
     const file = await exportAmendmentBook(deps(), actor.negotiationId, format, new Date());
     ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, format }, 'amendment book exported');
     send(res, file);
+  });
+
+  // « Qui a écrit quoi »: who inserted each piece of an article's live text, by Yjs item ids.
+  api.get('/negotiations/:negotiationId/articles/:articleId/authorship', requireActor('negotiation:read'), async (req, res) => {
+    const actor = actorOf(res.locals);
+    const articleId = String(req.params.articleId);
+    const entries = await collabOf(ctx).store.withDoc(agreementDocName(actor.negotiationId), (doc) => readStructure(doc));
+    if (!entries.some((e) => e.id === articleId)) throw new AppError('NOT_FOUND', 'Article introuvable.');
+    await edits.flush(); // the latest changes are attributed too
+    res.json({ runs: await writtenRuns(connection, articleId) });
   });
 
   api.get('/negotiations/:negotiationId/compare', requireActor('negotiation:read'), async (req, res) => {

@@ -543,6 +543,8 @@ const fr = {
   'text.openArticle': 'Ouvrir l’article seul',
   'text.loadingArticle': 'Chargement de l’article…',
   'text.replies': '{count} réponse(s)',
+  'text.authorship': 'Qui a écrit quoi',
+  'text.authorshipNone': 'Aucune modification enregistrée depuis l’ouverture du texte : le texte d’origine n’est à personne.',
 };
 
 const en: Record<keyof typeof fr, string> = {
@@ -1086,6 +1088,8 @@ const en: Record<keyof typeof fr, string> = {
   'text.openArticle': 'Open this article alone',
   'text.loadingArticle': 'Loading the article…',
   'text.replies': '{count} reply(ies)',
+  'text.authorship': 'Who wrote what',
+  'text.authorshipNone': 'No change recorded since the text was opened: the original text is no one’s.',
 };
 
 const messages = {

@@ -1,0 +1,126 @@
+import { Extension, type Editor } from '@tiptap/core';
+import { Plugin, PluginKey, type EditorState } from '@tiptap/pm/state';
+import { Decoration, DecorationSet } from '@tiptap/pm/view';
+import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
+import * as Y from 'yjs';
+
+/**
+ * « Qui a écrit quoi »: each run of the live text coloured by its author's organisation, the
+ * person named on hover. Who wrote what comes from the server's record of every editor's
+ * changes (server/versions/text-edits.ts), by the Yjs ids of the items inserted; the editor's
+ * own document has the same items, so each is found where it stands now. Text no one is
+ * recorded for (the seed, a merge) stays uncoloured.
+ */
+
+/** As `GET …/articles/:articleId/authorship` answers. */
+export interface WrittenRun {
+  client: number;
+  clock: number;
+  len: number;
+  name: string;
+  org: string | null;
+}
+
+interface AuthorshipState {
+  runs: WrittenRun[];
+  colour: (org: string | null) => string;
+}
+
+const key = new PluginKey<AuthorshipState | null>('authorship');
+
+/** Per client, its runs sorted by clock. */
+function indexRuns(runs: readonly WrittenRun[]): Map<number, WrittenRun[]> {
+  const byClient = new Map<number, WrittenRun[]>();
+  for (const run of runs) {
+    const list = byClient.get(run.client);
+    if (list) list.push(run);
+    else byClient.set(run.client, [run]);
+  }
+  for (const list of byClient.values()) list.sort((a, b) => a.clock - b.clock);
+  return byClient;
+}
+
+/** The run covering (client, clock), or the clock where the next run starts. */
+function runAt(index: Map<number, WrittenRun[]>, client: number, clock: number): { run: WrittenRun | null; next: number } {
+  const list = index.get(client) ?? [];
+  let next = Number.MAX_SAFE_INTEGER;
+  for (const run of list) {
+    if (run.clock <= clock && clock < run.clock + run.len) return { run, next: run.clock + run.len };
+    if (run.clock > clock) {
+      next = run.clock;
+      break;
+    }
+  }
+  return { run: null, next };
+}
+
+function texts(type: Y.XmlFragment | Y.XmlElement, out: Y.XmlText[] = []): Y.XmlText[] {
+  for (const child of type.toArray()) {
+    if (child instanceof Y.XmlText) out.push(child);
+    else if (child instanceof Y.XmlElement) texts(child, out);
+  }
+  return out;
+}
+
+function decorate(state: EditorState, authorship: AuthorshipState): DecorationSet {
+  const sync = ySyncPluginKey.getState(state) as { doc: Y.Doc; type: Y.XmlFragment; binding: { mapping: unknown } | null } | undefined;
+  if (!sync?.binding) return DecorationSet.empty;
+  const index = indexRuns(authorship.runs);
+  const decorations: Decoration[] = [];
+  for (const text of texts(sync.type)) {
+    for (let item = (text as unknown as { _start: Y.Item | null })._start; item; item = item.right) {
+      if (item.deleted || !(item.content instanceof Y.ContentString)) continue;
+      const { client, clock } = item.id;
+      for (let offset = 0; offset < item.length; ) {
+        const { run, next } = runAt(index, client, clock + offset);
+        const length = Math.min(item.length - offset, (run ? run.clock + run.len : next) - (clock + offset));
+        if (run) {
+          const from = relativePositionToAbsolutePosition(sync.doc, sync.type, Y.createRelativePositionFromJSON({ item: { client, clock: clock + offset } }), sync.binding.mapping as never);
+          if (from !== null) {
+            const colour = authorship.colour(run.org);
+            decorations.push(
+              Decoration.inline(from, from + length, {
+                class: 'written-by',
+                style: `--author: ${colour}`,
+                title: run.org ? `${run.name} · ${run.org}` : run.name,
+                'data-org': run.org ?? '',
+              }),
+            );
+          }
+        }
+        offset += Math.max(1, length);
+      }
+    }
+  }
+  return DecorationSet.create(state.doc, decorations);
+}
+
+export const Authorship = Extension.create({
+  name: 'authorship',
+  addProseMirrorPlugins() {
+    return [
+      new Plugin<AuthorshipState | null>({
+        key,
+        state: {
+          init: () => null,
+          apply: (tr, value) => {
+            const meta = tr.getMeta(key) as AuthorshipState | null | undefined;
+            return meta === undefined ? value : meta;
+          },
+        },
+        props: {
+          decorations(state) {
+            const authorship = key.getState(state);
+            return authorship ? decorate(state, authorship) : null;
+          },
+        },
+      }),
+    ];
+  },
+});
+
+/** Colours the text by author (null: no colours). */
+export function showAuthorship(editor: Editor, authorship: AuthorshipState | null): void {
+  if (editor.isDestroyed) return;
+  editor.view.dispatch(editor.state.tr.setMeta(key, authorship));
+}
