@@ -28,6 +28,7 @@ export const ACTIONS = [
   'members:oversee', // the secretariat: see every delegation's members, invite an organisation's first lead, suspend a mandate
   'delegation:read', // see who sits for one's own organisation (org-scoped)
   'export:download', // download exports of versions and minutes
+  'session:chair', // conduct a session's debate: reorder its agenda (the presidency, with the secretariat)
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -52,6 +53,7 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'members:oversee': ['secretariat'],
   'delegation:read': ALL_READERS,
   'export:download': ALL_READERS,
+  'session:chair': ['secretariat', 'chair'],
 };
 
 /** Whether any of the roles allows the action. */

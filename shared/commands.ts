@@ -19,6 +19,8 @@ import {
   CloseSessionSchema,
   ConveneSessionSchema,
   GotoItemSchema,
+  LinkVoteSchema,
+  MoveAgendaItemSchema,
   RecordAttendanceSchema,
   SessionCommandSchema,
   UpdateAgendaSchema,
@@ -83,6 +85,8 @@ export const COMMANDS = {
   'minutes:circulate': answers<MinutesView>()(SessionCommandSchema, 'session:manage'),
   'minutes:approve': answers<MinutesView>()(SessionCommandSchema, 'session:manage'),
   'session:cancel': answers<SessionView>()(CancelSessionSchema, 'session:manage'),
+  'session:move-item': answers<SessionView>()(MoveAgendaItemSchema, 'session:chair'),
+  'session:link-vote': answers<SessionView>()(LinkVoteSchema, 'session:manage'),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -18,7 +18,9 @@ import {
   conveneSession,
   getSession,
   gotoItem,
+  linkVote,
   listSessions,
+  moveAgendaItem,
   openSession,
   readMinutes,
   recordAttendance,
@@ -51,6 +53,8 @@ export const registerSessions: Capability = (ctx) => {
     onCommand(socket, deps, 'session:goto', (actor, input) => gotoItem(sessionCtx, actor, input));
     onCommand(socket, deps, 'session:close', (actor, input) => closeSession(sessionCtx, actor, input));
     onCommand(socket, deps, 'session:cancel', (actor, input) => cancelSession(sessionCtx, actor, input));
+    onCommand(socket, deps, 'session:move-item', (actor, input) => moveAgendaItem(sessionCtx, actor, input));
+    onCommand(socket, deps, 'session:link-vote', (actor, input) => linkVote(sessionCtx, actor, input));
     onCommand(socket, deps, 'minutes:draft', (actor, input) => redraftMinutes(sessionCtx, actor, input));
     onCommand(socket, deps, 'minutes:circulate', (actor, input) => circulateMinutes(sessionCtx, actor, input));
     onCommand(socket, deps, 'minutes:approve', (actor, input) => approveMinutes(sessionCtx, actor, input));

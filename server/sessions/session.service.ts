@@ -11,6 +11,8 @@ import {
   type ConveneSessionSchema,
   type GotoItemSchema,
   type ItemChangedPayload,
+  type LinkVoteSchema,
+  type MoveAgendaItemSchema,
   type MinutesPayload,
   type MinutesView,
   type RecordAttendanceSchema,
@@ -107,6 +109,49 @@ export async function updateAgenda(ctx: SessionContext, actor: Actor, input: z.i
     const documents = input.documents ?? session.documents;
     await checkAgenda(ctx, negotiationId, input.agenda, documents);
     const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda: input.agenda, documents };
+    await record(ctx, actor, [{ type: 'session:agenda-updated', payload }]);
+    return getSession(ctx, negotiationId, session.id);
+  });
+}
+
+/**
+ * The chair or the secretariat moves an agenda item (before the close): everyone sees the new
+ * order live (`session:agenda-updated`), and the item being discussed stays the current one.
+ */
+export async function moveAgendaItem(ctx: SessionContext, actor: Actor, input: z.infer<typeof MoveAgendaItemSchema>): Promise<SessionView> {
+  assertCan(actor, 'session:chair');
+  const { negotiationId } = actor;
+  return ctx.events.serialize(negotiationId, async () => {
+    const session = await getSession(ctx, negotiationId, input.sessionId);
+    if (session.status === 'closed' || session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est close ou annulée : son ordre du jour ne change plus.');
+    const { from, to } = input;
+    if (from >= session.agenda.length || to >= session.agenda.length) throw new AppError('BAD_REQUEST', 'Ce point n’existe pas à l’ordre du jour.');
+    if (from === to) return session;
+    const agenda = [...session.agenda];
+    const [item] = agenda.splice(from, 1);
+    agenda.splice(to, 0, item);
+    const current = session.currentIndex === null ? null : agenda.indexOf(session.agenda[session.currentIndex]);
+    const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda, documents: session.documents, currentIndex: current };
+    await record(ctx, actor, [{ type: 'session:agenda-updated', payload }]);
+    return getSession(ctx, negotiationId, session.id);
+  });
+}
+
+/** The secretariat links a vote item to the vote held on it: opened from the item, or one already open or closed. */
+export async function linkVote(ctx: SessionContext, actor: Actor, input: z.infer<typeof LinkVoteSchema>): Promise<SessionView> {
+  assertCan(actor, 'session:manage');
+  const { negotiationId } = actor;
+  return ctx.events.serialize(negotiationId, async () => {
+    const session = await getSession(ctx, negotiationId, input.sessionId);
+    if (session.status === 'closed' || session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est close ou annulée : son ordre du jour ne change plus.');
+    const item = session.agenda[input.index];
+    if (!item) throw new AppError('BAD_REQUEST', 'Ce point n’existe pas à l’ordre du jour.');
+    if (item.kind !== 'vote') throw new AppError('BAD_REQUEST', 'Seul un point « vote » se relie à un vote.');
+    const opened = await eventModel(ctx.db.connection).exists({ negotiationId, type: 'vote:opened', 'payload.voteId': input.voteId });
+    if (!opened) throw new AppError('NOT_FOUND', 'Ce vote n’a pas été ouvert dans cette négociation.');
+    if (item.voteId === input.voteId) return session;
+    const agenda = session.agenda.map((i, k) => (k === input.index ? { ...item, voteId: input.voteId } : i));
+    const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda, documents: session.documents };
     await record(ctx, actor, [{ type: 'session:agenda-updated', payload }]);
     return getSession(ctx, negotiationId, session.id);
   });

@@ -49,7 +49,8 @@ export function applySessionEvent(session: SessionView | null, event: Negotiatio
     case 'session:agenda-updated': {
       if (session.status === 'closed' || session.status === 'cancelled') return session;
       const p = event.payload;
-      const currentIndex = session.currentIndex === null ? null : Math.min(session.currentIndex, Math.max(0, p.agenda.length - 1));
+      const currentIndex =
+        p.currentIndex !== undefined ? p.currentIndex : session.currentIndex === null ? null : Math.min(session.currentIndex, Math.max(0, p.agenda.length - 1));
       return { ...session, agenda: p.agenda, documents: p.documents, currentIndex: p.agenda.length === 0 ? null : currentIndex };
     }
     case 'session:attendance-recorded': {

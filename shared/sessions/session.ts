@@ -62,6 +62,14 @@ export type SessionCommandPayload = z.input<typeof SessionCommand>;
 export const UpdateAgendaSchema = SessionCommand.extend({ agenda: Agenda, documents: Documents.optional() });
 export type UpdateAgendaPayload = z.input<typeof UpdateAgendaSchema>;
 
+/** Moves one agenda item to another place (keyboard: up or down one; mouse: dropped where it lands). */
+export const MoveAgendaItemSchema = SessionCommand.extend({ from: z.number().int().min(0), to: z.number().int().min(0) });
+export type MoveAgendaItemPayload = z.input<typeof MoveAgendaItemSchema>;
+
+/** A vote item of the agenda points at the vote held on it (opened from the item, or an existing one). */
+export const LinkVoteSchema = SessionCommand.extend({ index: z.number().int().min(0), voteId: Id });
+export type LinkVotePayload = z.input<typeof LinkVoteSchema>;
+
 export const ATTENDANCE = ['present', 'excused', 'absent'] as const;
 export type AttendanceStatus = (typeof ATTENDANCE)[number];
 
@@ -206,6 +214,8 @@ export interface AgendaUpdatedPayload {
   sessionId: string;
   agenda: AgendaItem[];
   documents: SessionDocument[];
+  /** When the items moved: where the current item now stands (it stays the current one). */
+  currentIndex?: number | null;
 }
 export interface AttendanceRecordedPayload {
   sessionId: string;

@@ -24,6 +24,7 @@ export const EXPECTED_MATRIX: Record<Action, Record<Role, boolean>> = {
   'members:oversee':    row(0, 0, 0, 1, 0, 0, 0),
   'delegation:read':    row(1, 1, 1, 1, 1, 1, 1),
   'export:download':    row(1, 1, 1, 1, 1, 1, 1),
+  'session:chair':      row(0, 0, 0, 1, 1, 0, 0),
 };
 
 function row(...cells: (0 | 1)[]): Record<Role, boolean> {

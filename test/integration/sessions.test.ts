@@ -378,6 +378,62 @@ describe('sessions (séances) and their minutes', () => {
     for (const decision of SCRIPTED_SESSION_DECISIONS.slice(0, 2)) expect(value.replace(/\u00a0|\u202f/g, ' ')).toContain(decision.replace(/\u00a0|\u202f/g, ' '));
   });
 
+  it('the chair or the secretariat reorders the agenda live, the current item stays current; a vote item opens and links its vote, which the minutes name', async () => {
+    const session = await convene({
+      title: 'Séance de janvier',
+      startsAt: '2027-01-14T09:30',
+      agenda: [
+        { kind: 'free', title: 'Questions diverses' },
+        { kind: 'article', articleId: article(4) },
+        { kind: 'vote', title: 'Vote sur l’habillage' },
+      ],
+    });
+    const sessionId = session.id;
+    await ok('secretariat', 'session:open', { sessionId });
+    await ok('secretariat', 'session:goto', { sessionId, index: 1 });
+    const seen = collect(sockets.cfdt);
+    await join(sockets.cfdt, negotiationId, await head());
+
+    // Delegates may not; the presidency may; the item under discussion stays the current one.
+    const before = await head();
+    expect(await send('cfdt', 'session:move-item', { sessionId, from: 0, to: 2 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await send('chair', 'session:move-item', { sessionId, from: 0, to: 3 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await head()).toBe(before);
+    const moved = await ok<SessionView>('chair', 'session:move-item', { sessionId, from: 0, to: 2 });
+    expect(moved.agenda.map((i) => i.kind)).toEqual(['article', 'vote', 'free']);
+    expect(moved.currentIndex).toBe(0);
+    await until(() => seen.some((e) => e.type === 'session:agenda-updated'), 'the new order reaches the delegates live');
+    expect((seen.find((e) => e.type === 'session:agenda-updated')!.payload as { agenda: { kind: string }[] }).agenda.map((i) => i.kind)).toEqual(['article', 'vote', 'free']);
+    const current = await get<{ index: number; heading: string }>('cfdt', `/negotiations/${negotiationId}/sessions/${sessionId}/current`);
+    expect(current).toMatchObject({ index: 0, heading: 'Article 4 – Temps d’habillage et de déshabillage' });
+
+    // The vote item opens its vote and is linked to it; only a vote item links, only to a vote of this negotiation.
+    await ok('secretariat', 'session:advance', { sessionId });
+    const vote = await ok<VoteView>('secretariat', 'vote:open', { item: { kind: 'question', text: 'Vote sur l’habillage' }, rule: 'union-weighted', title: 'Habillage : décompte intégral', sessionId });
+    expect(await send('chair', 'session:link-vote', { sessionId, index: 1, voteId: vote.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await send('secretariat', 'session:link-vote', { sessionId, index: 0, voteId: vote.id })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await send('secretariat', 'session:link-vote', { sessionId, index: 1, voteId: 'aaaaaaaaaaaaaaaaaaaaaaaa' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const linked = await ok<SessionView>('secretariat', 'session:link-vote', { sessionId, index: 1, voteId: vote.id });
+    expect(linked.agenda[1]).toMatchObject({ kind: 'vote', voteId: vote.id });
+    for (const [who, choice] of [['cfdt', 'pour'], ['cgt', 'pour'], ['fo', 'contre']] as const) await ok(who, 'vote:cast', { voteId: vote.id, choice });
+    const tally = await get<{ vote: VoteView }>('sud', `/negotiations/${negotiationId}/sessions/${sessionId}/current`);
+    expect(tally.vote.id).toBe(vote.id);
+    await ok('secretariat', 'vote:close', { voteId: vote.id });
+    await ok('secretariat', 'session:close', { sessionId });
+    expect(await send('chair', 'session:move-item', { sessionId, from: 0, to: 1 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+
+    const minutes = await get<MinutesView>('cfdt', `/negotiations/${negotiationId}/sessions/${sessionId}/minutes`);
+    const text = minutes.text.replace(/\u00a0/g, ' ');
+    expect(text).toContain('### 1. Article 4 – Temps d’habillage et de déshabillage\nExaminé, sans décision.');
+    expect(text).toContain(
+      '### 2. Vote sur l’habillage (vote « Habillage : décompte intégral »)\nDécision n° 1 : vote « Habillage : décompte intégral » adopté.',
+    );
+    expect(text).toContain('### 3. Questions diverses\nPoint non abordé.');
+    expect(decisionsOf(text)[0]).toBe(
+      'Vote indicatif « Habillage : décompte intégral », à la majorité pondérée du collège salarié : adopté. Pour : CFDT (38,50 %), CGT (35,18 %) ; Contre : FO (14,69 %) ; Sans bulletin : AXESS (100,00 %), SUD (11,63 %), CFTC (0,00 %), CFE-CGC (0,00 %).',
+    );
+  });
+
   it('Paris wall-clock times become UTC instants across summer time', async () => {
     const summer = await convene({ title: 'Séance d’été', startsAt: '2027-06-10T09:30', agenda: [] });
     expect(summer.startsAt).toBe('2027-06-10T07:30:00.000Z');

@@ -2,6 +2,8 @@ import type { CommandName } from '../../../shared/commands.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
 import type { MembersView, NegotiationDetail } from '../../../shared/identity.ts';
 import type { CurrentItemView, MinutesView, SessionSummary, SessionView } from '../../../shared/sessions/session.ts';
+import type { VoteView } from '../../../shared/votes/vote.ts';
+import type { VoteRule } from '../../../shared/votes/tally.ts';
 import { api } from '../lib/api.ts';
 import { connection, type NegotiationStream, type StreamPayload } from '../lib/connection.svelte.ts';
 import { describeError } from '../lib/errors.ts';
@@ -16,7 +18,18 @@ import type { Locale } from '../lib/i18n.svelte.ts';
 /** The session commands a session page sends (each names the session). */
 export type SessionCommandName = Extract<
   CommandName,
-  'session:update-agenda' | 'session:record-attendance' | 'session:open' | 'session:cancel' | 'session:advance' | 'session:goto' | 'session:close' | 'minutes:draft' | 'minutes:circulate' | 'minutes:approve'
+  | 'session:update-agenda'
+  | 'session:record-attendance'
+  | 'session:open'
+  | 'session:cancel'
+  | 'session:advance'
+  | 'session:goto'
+  | 'session:close'
+  | 'session:move-item'
+  | 'session:link-vote'
+  | 'minutes:draft'
+  | 'minutes:circulate'
+  | 'minutes:approve'
 >;
 
 /** Calls `onEvents` with each batch of the negotiation's events; returns the unsubscribe. */
@@ -77,6 +90,8 @@ export class SessionRoom {
   delegatesByOrg = $state<Record<string, string[]>>({});
   amendments = $state<{ id: string; formula: string; status: string; org: { shortName: string }; target: { number: string } }[]>([]);
   session = $state<SessionView | null>(null);
+  /** The negotiation's votes, for the agenda's vote items (opened from the item, or linked). */
+  votes = $state<VoteView[]>([]);
   current = $state<CurrentItemView | null>(null);
   minutes = $state<MinutesView | null>(null);
   error = $state<string | null>(null);
@@ -98,6 +113,7 @@ export class SessionRoom {
     this.stops = [
       follow(this.stream, (e) => (e.type.startsWith('session:') || e.type.startsWith('minutes:')) && about(e), () => void this.refresh()),
       follow(this.stream, (e) => e.type.startsWith('vote:') || e.type === 'ballot:cast' || e.type.startsWith('article:'), () => void this.refreshCurrent()),
+      follow(this.stream, (e) => e.type === 'vote:opened' || e.type === 'vote:closed', () => void this.refreshVotes()),
     ];
   }
 
@@ -105,10 +121,24 @@ export class SessionRoom {
     return this.negotiation?.myRoles.includes('secretariat') ?? false;
   }
 
+  /** The presidency and the secretariat conduct the debate (reorder the agenda). */
+  get canChair(): boolean {
+    return this.negotiation?.myRoles.some((r) => r === 'secretariat' || r === 'chair') ?? false;
+  }
+
+  /** Opens the vote of a vote item (named after it, held in this session) and links the item to it. */
+  async openItemVote(index: number, rule: VoteRule): Promise<void> {
+    const item = this.session?.agenda[index];
+    if (!item || item.kind !== 'vote') return;
+    const vote = await this.stream.command('vote:open', { item: { kind: 'question', text: item.title }, rule, title: item.title, sessionId: this.sessionId });
+    await this.run('session:link-vote', { index, voteId: vote.id });
+  }
+
   async load(): Promise<void> {
     try {
       this.negotiation = await api<NegotiationDetail>('GET', `/negotiations/${this.negotiationId}`);
       await this.refresh();
+      this.votes = await api<VoteView[]>('GET', `/negotiations/${this.negotiationId}/votes`).catch(() => []);
       this.versions = await api<SessionRoom['versions']>('GET', `/negotiations/${this.negotiationId}/versions`);
       if (this.canManage) {
         const amendments = await api<SessionRoom['amendments']>('GET', `/negotiations/${this.negotiationId}/amendments`).catch(() => []);
@@ -129,6 +159,10 @@ export class SessionRoom {
     this.session = await api<SessionView>('GET', url);
     await this.refreshCurrent();
     this.minutes = this.session.status === 'closed' ? await api<MinutesView>('GET', `${url}/minutes`) : null;
+  }
+
+  async refreshVotes(): Promise<void> {
+    this.votes = await api<VoteView[]>('GET', `/negotiations/${this.negotiationId}/votes`).catch(() => this.votes);
   }
 
   async refreshCurrent(): Promise<void> {
