@@ -1,3 +1,4 @@
+import { objectIds, systemClock, type Clock, type IdSource } from './events/clock.ts';
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
@@ -47,6 +48,10 @@ export interface AppContext {
   events: EventLog;
   /** Delivers each negotiation's events to the sockets that joined it, filtered by visibility. */
   channel: NegotiationChannel;
+  /** The time use cases act at (events are stamped with it): passed in, never read inline. */
+  clock: Clock;
+  /** New ids for what use cases create. */
+  ids: IdSource;
   app: Express;
   api: express.Router;
   /** Socket.IO, typed by the command and event catalogues of shared/. */
@@ -80,7 +85,11 @@ export async function createApp(
   logger: Logger,
   db: Database,
   capabilities: Capability[] = [],
+  /** The time and the ids the use cases take; the system's by default (tests may fix them). */
+  sources: { clock?: Clock; ids?: IdSource } = {},
 ): Promise<App> {
+  const clock = sources.clock ?? systemClock;
+  const ids = sources.ids ?? objectIds;
   const app = express();
   app.disable('x-powered-by');
   // X-Forwarded-* is believed from the configured proxies only (TRUST_PROXY), never from anyone.
@@ -119,7 +128,7 @@ export async function createApp(
   const cluster = config.REDIS_URL ? new ClusterBus(config.REDIS_URL, logger.child({ capability: 'cluster' })) : null;
   const clusterEvents = cluster ? new ClusterEvents(cluster, channel, db.connection, logger.child({ capability: 'cluster' })) : null;
   const leases = cluster ? new Leases(db.connection.db!, cluster, logger.child({ capability: 'cluster' })) : null;
-  const events = new EventLog(store, clusterEvents?.publisher ?? channel, leases ? (negotiationId, task) => leases.with(`negotiation:${negotiationId}`, task) : null);
+  const events = new EventLog(store, clusterEvents?.publisher ?? channel, leases ? (negotiationId, task) => leases.with(`negotiation:${negotiationId}`, task) : null, clock);
   if (cluster) {
     // Started without Redis, a process serves all the same (the log carries the others' events
     // meanwhile), but is not ready until it has reached Redis once: a load balancer then
@@ -145,6 +154,8 @@ export async function createApp(
     db,
     events,
     channel,
+    clock,
+    ids,
     app,
     api,
     io,

@@ -1,3 +1,4 @@
+import type { Clock, IdSource } from './events/clock.ts';
 import { parseConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { connectDatabase, type Database } from './db/connection.ts';
@@ -21,11 +22,11 @@ export interface RunningServer {
 }
 
 /** Starts the whole workspace: database, HTTP, Socket.IO and Yjs, on one port. */
-export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+export async function startServer(env: NodeJS.ProcessEnv = process.env, sources: { clock?: Clock; ids?: IdSource } = {}): Promise<RunningServer> {
   const config = parseConfig(env);
   const logger = createLogger(config.LOG_LEVEL);
   const db = await connectDatabase(config, logger);
-  const app = await createApp(config, logger, db, capabilities);
+  const app = await createApp(config, logger, db, capabilities, sources);
   // Outside tests, a first start on an empty database has the demo to explore before anyone connects.
   if (config.NODE_ENV !== 'test') await seedIfEmpty(db.connection, logger, app.context.events);
   const port = await app.listen(config.PORT, config.HOST);

@@ -1,4 +1,4 @@
-import { Types, type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import * as Y from 'yjs';
 import type { z } from 'zod';
 import {
@@ -45,6 +45,8 @@ import { anchorSpan, joinBlocks, layoutOf, spanText, toBase64, type ArticleLayou
 import { applyToLiveText, MergeConflict } from './merge.ts';
 
 export type AmendmentContext = Pick<AppContext, 'db' | 'events' | 'logger'>;
+/** What writing an amendment needs besides the reads: the time it is written at, new ids. */
+export type AmendmentCommandContext = AmendmentContext & Pick<AppContext, 'clock' | 'ids'>;
 
 // Amendment commands of one negotiation run one at a time in this process (`ctx.events.serialize`):
 // a merge never races an adoption or a second merge of the same amendment.
@@ -96,7 +98,7 @@ function readArticle<T>(ctx: AmendmentContext, articleId: string, fn: (doc: Y.Do
 }
 
 /** The article as it is now, recorded as the base an amendment is written against. */
-async function recordBase(ctx: AmendmentContext, articleId: string, content: AmendmentContent, anchor: Anchor | null): Promise<AmendmentBase> {
+async function recordBase(ctx: AmendmentCommandContext, articleId: string, content: AmendmentContent, anchor: Anchor | null): Promise<AmendmentBase> {
   return readArticle(ctx, articleId, (doc, layout) => {
     let quote: string | null = null;
     if (anchor) {
@@ -112,14 +114,14 @@ async function recordBase(ctx: AmendmentContext, articleId: string, content: Ame
       quote,
       stateVector: toBase64(Y.encodeStateVector(doc)),
       snapshot: toBase64(Y.encodeSnapshot(Y.snapshot(doc))),
-      at: new Date().toISOString(),
+      at: ctx.clock.now().toISOString(),
     };
   });
 }
 
 type DraftInput = Omit<z.infer<typeof DraftAmendmentSchema>, 'negotiationId'>;
 
-async function writtenPayload(ctx: AmendmentContext, actor: Actor, amendmentId: string, input: DraftInput): Promise<AmendmentWritten> {
+async function writtenPayload(ctx: AmendmentCommandContext, actor: Actor, amendmentId: string, input: DraftInput): Promise<AmendmentWritten> {
   // One organisation speaks with one voice: an amendment is only ever written in one's own name.
   assertCanFor(actor, 'amendment:table', input.org ?? actor.org.id);
   const article = await articleOf(ctx, actor.negotiationId, input.articleId);
@@ -141,10 +143,10 @@ async function writtenPayload(ctx: AmendmentContext, actor: Actor, amendmentId: 
 const delegationOf = (actor: Actor): Visibility => ({ scope: 'delegation', org: actor.org.id });
 
 /** A delegation writes (or revises) a draft: seen by that delegation only. */
-export async function draftAmendment(ctx: AmendmentContext, actor: Actor, input: z.infer<typeof DraftAmendmentSchema>): Promise<AmendmentView> {
+export async function draftAmendment(ctx: AmendmentCommandContext, actor: Actor, input: z.infer<typeof DraftAmendmentSchema>): Promise<AmendmentView> {
   const { negotiationId } = actor;
   return ctx.events.serialize(negotiationId, async () => {
-    let amendmentId = new Types.ObjectId().toHexString();
+    let amendmentId = ctx.ids.newId();
     if (input.amendmentId) {
       const existing = await visibleRecord(ctx, actor, input.amendmentId);
       if (existing.status !== 'draft') throw new AppError('CONFLICT', 'Seul un projet d’amendement peut être modifié.');
@@ -158,7 +160,7 @@ export async function draftAmendment(ctx: AmendmentContext, actor: Actor, input:
 }
 
 /** Tables a draft, or writes and tables an amendment at once: from now on the whole committee sees it. */
-export async function tableAmendment(ctx: AmendmentContext, actor: Actor, input: z.infer<typeof TableAmendmentSchema>): Promise<AmendmentView> {
+export async function tableAmendment(ctx: AmendmentCommandContext, actor: Actor, input: z.infer<typeof TableAmendmentSchema>): Promise<AmendmentView> {
   const { negotiationId } = actor;
   return ctx.events.serialize(negotiationId, async () => {
     let payload: AmendmentWritten;
@@ -174,7 +176,7 @@ export async function tableAmendment(ctx: AmendmentContext, actor: Actor, input:
       });
       payload.author = draft.author;
     } else {
-      payload = await writtenPayload(ctx, actor, new Types.ObjectId().toHexString(), input);
+      payload = await writtenPayload(ctx, actor, ctx.ids.newId(), input);
     }
     await record(ctx, actor, [{ type: 'amendment:tabled', payload, visibility: COMMITTEE }]);
     ctx.logger.info({ negotiationId, actor: actor.user.id, org: actor.org.id, amendmentId: payload.amendmentId }, 'amendment tabled');

@@ -1,4 +1,3 @@
-import { Types } from 'mongoose';
 import type { z } from 'zod';
 import type {
   AnnotateSchema,
@@ -32,7 +31,7 @@ import { anchorSpan, layoutOf, spanText } from '../amendments/article-text.ts';
  * written into the Yjs text, so the text, its versions and their exports hold none.
  */
 
-export type AnnotationContext = Pick<AppContext, 'db' | 'events' | 'logger'>;
+export type AnnotationContext = Pick<AppContext, 'db' | 'events' | 'logger' | 'clock' | 'ids'>;
 
 /** The event visibility of the audience an author chose; the presidency sits in no college. */
 export function visibilityFor(actor: Actor, chosen: AnnotationVisibility): Visibility {
@@ -91,11 +90,11 @@ export async function getAnnotation(ctx: AnnotationContext, actor: Actor, annota
   return found;
 }
 
-const messageOf = (actor: Actor, body: string, at: Date): AnnotationMessage => ({
-  id: new Types.ObjectId().toHexString(),
+const messageOf = (ctx: AnnotationContext, actor: Actor, body: string): AnnotationMessage => ({
+  id: ctx.ids.newId(),
   author: { userId: actor.user.id, name: actor.user.name, org: actor.org.id, orgShortName: actor.org.shortName },
   body,
-  at: at.toISOString(),
+  at: ctx.clock.now().toISOString(),
 });
 
 /** Annotates a passage of an article, for the audience the author chose. */
@@ -110,12 +109,12 @@ export async function annotate(ctx: AnnotationContext, actor: Actor, input: z.in
     return spanText(layout, span);
   });
   const payload: AnnotationCreatedPayload = {
-    annotationId: new Types.ObjectId().toHexString(),
+    annotationId: ctx.ids.newId(),
     articleId: input.articleId,
     anchor: input.anchor,
     quote,
     visibility: input.visibility,
-    message: messageOf(actor, input.body, new Date()),
+    message: messageOf(ctx, actor, input.body),
   };
   await ctx.events.record(actor.negotiationId, stampOf(actor), [{ type: 'annotation:created', payload, visibility }]);
   // Ids only: what a note says stays out of the logs.
@@ -140,7 +139,7 @@ async function threadEvent(
 
 export async function replyToAnnotation(ctx: AnnotationContext, actor: Actor, input: z.infer<typeof ReplySchema>): Promise<AnnotationView> {
   await getAnnotation(ctx, actor, input.annotationId);
-  const payload: AnnotationRepliedPayload = { annotationId: input.annotationId, message: messageOf(actor, input.body, new Date()) };
+  const payload: AnnotationRepliedPayload = { annotationId: input.annotationId, message: messageOf(ctx, actor, input.body) };
   await threadEvent(ctx, actor, input.annotationId, { type: 'annotation:replied', payload });
   return getAnnotation(ctx, actor, input.annotationId);
 }

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from './clock.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventContent, EventDraft, NegotiationEvent } from '../../shared/events.ts';
 import type { EventStore } from './event-store.ts';
@@ -43,10 +44,14 @@ export class EventLog {
   /** The negotiations whose lane the current async context runs in. */
   private readonly inLane = new AsyncLocalStorage<ReadonlySet<string>>();
 
-  constructor(store: EventStore, publisher: EventPublisher | null = null, exclusive: Exclusive | null = null) {
+  /** The time events are stamped with when the use case names none (the app's clock). */
+  private readonly clock: Clock;
+
+  constructor(store: EventStore, publisher: EventPublisher | null = null, exclusive: Exclusive | null = null, clock: Clock = systemClock) {
     this.store = store;
     this.publisher = publisher;
     this.exclusive = exclusive;
+    this.clock = clock;
   }
 
   /**
@@ -58,7 +63,7 @@ export class EventLog {
       const stamp = own ?? by;
       return { ...content, actor: stamp.actor, org: stamp.org } as EventDraft;
     });
-    const stored = await this.store.append(negotiationId, stamped, at ? () => at : undefined);
+    const stored = await this.store.append(negotiationId, stamped, at ? () => at : () => this.clock.now());
     this.publisher?.publish(negotiationId, stored);
     for (const listener of this.listeners) listener(negotiationId, stored);
     return stored;

@@ -1,4 +1,4 @@
-import { Types, type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { applyVoteEvent, voteIdOf } from '../../shared/votes/vote.fold.ts';
 import type {
   BallotCastPayload,
@@ -21,7 +21,10 @@ import { partiesInForce } from '../negotiations/negotiation.service.ts';
 import { stampOf } from '../events/event-log.ts';
 import { tabledAmendment } from '../amendments/amendment.service.ts';
 import { voteCheckpointModel, voteModel } from './vote.model.ts';
-export type VoteContext = Pick<AppContext, 'db' | 'events'>;
+/** What reading the votes needs. */
+export type VoteReadContext = Pick<AppContext, 'db' | 'events'>;
+/** What the vote commands need: the reads, and where new ids come from. */
+export type VoteContext = VoteReadContext & Pick<AppContext, 'ids'>;
 
 // Vote commands of one negotiation run one at a time in this process (`ctx.events.serialize`), so
 // that a ballot is never accepted after the close was decided (the fold also ignores one, see projection).
@@ -31,22 +34,22 @@ function voteProjection(connection: Connection): Projection<VoteView> {
 }
 
 /** Brings the votes read model of a negotiation up to the log (idempotent, see syncProjection). */
-export async function syncVotes(ctx: VoteContext, negotiationId: string): Promise<void> {
+export async function syncVotes(ctx: VoteReadContext, negotiationId: string): Promise<void> {
   await syncProjection(ctx.events, negotiationId, voteProjection(ctx.db.connection));
 }
 
 /** Drops the votes read model of a negotiation and folds the whole log again. */
-export async function rebuildVotes(ctx: VoteContext, negotiationId: string): Promise<void> {
+export async function rebuildVotes(ctx: VoteReadContext, negotiationId: string): Promise<void> {
   await rebuildProjection(ctx.events, negotiationId, voteProjection(ctx.db.connection));
 }
 
-export async function listVotes(ctx: VoteContext, negotiationId: string): Promise<VoteView[]> {
+export async function listVotes(ctx: VoteReadContext, negotiationId: string): Promise<VoteView[]> {
   await syncVotes(ctx, negotiationId);
   const docs = await voteModel(ctx.db.connection).find({ negotiationId }).lean();
   return docs.map((d) => d.view as VoteView).sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
 }
 
-export async function getVote(ctx: VoteContext, negotiationId: string, voteId: string): Promise<VoteView> {
+export async function getVote(ctx: VoteReadContext, negotiationId: string, voteId: string): Promise<VoteView> {
   await syncVotes(ctx, negotiationId);
   const doc = await voteModel(ctx.db.connection).findOne({ _id: voteId, negotiationId }).lean();
   if (!doc) throw new AppError('NOT_FOUND', 'Vote introuvable.');
@@ -82,7 +85,7 @@ export async function openVote(ctx: VoteContext, actor: Actor, input: z.infer<ty
   const { negotiationId } = actor;
   await assertItemExists(ctx.db.connection, negotiationId, input.item);
   const payload: VoteOpenedPayload = {
-    voteId: new Types.ObjectId().toHexString(),
+    voteId: ctx.ids.newId(),
     title: input.title,
     item: input.item,
     rule: input.rule,

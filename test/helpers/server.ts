@@ -8,7 +8,8 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real workspace on a free port, with its own embedded database in a temporary directory. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `sources`: a fixed clock and id source for the use cases, when a test needs them. */
+export async function startTestServer(env: Record<string, string> = {}, sources: Parameters<typeof startServer>[1] = {}): Promise<TestServer> {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-test-'));
   const server = await startServer({
     PORT: '0',
@@ -18,6 +19,6 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     DATA_DIR: dataDir,
     ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI } : {}),
     ...env,
-  });
+  }, sources);
   return { ...server, dataDir };
 }
