@@ -63,6 +63,20 @@ describe('the projector follows the session', () => {
     expect(await secretariat.getByRole('combobox', { name: 'CMP (présidence)', exact: true }).inputValue()).toBe('present');
     expect(await secretariat.getByRole('combobox', { name: 'CFDT', exact: true }).inputValue()).toBe('');
 
+    // The agenda is reordered with the keyboard (the arrow keeps the focus) and back with the mouse.
+    const items = secretariat.getByTestId('agenda').locator('> li .item-label');
+    const down = secretariat.getByRole('button', { name: 'Descendre « Déclarations liminaires »' });
+    await down.focus();
+    await secretariat.keyboard.press('Enter');
+    await secretariat.waitForFunction(() => document.querySelector('[data-testid="agenda"] > li .item-label')?.textContent === 'Article 3 – Temps de pause');
+    expect(await items.allInnerTexts()).toEqual(['Article 3 – Temps de pause', 'Déclarations liminaires', 'Vote indicatif sur la pause']);
+    expect(await secretariat.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Descendre « Déclarations liminaires »');
+    await wall.getByText('Aucune séance en cours.').waitFor();
+    const rows = secretariat.getByTestId('agenda').locator('> li');
+    await rows.nth(1).dragTo(rows.nth(0));
+    await secretariat.waitForFunction(() => document.querySelector('[data-testid="agenda"] > li .item-label')?.textContent === 'Déclarations liminaires');
+    expect(await items.allInnerTexts()).toEqual(['Déclarations liminaires', 'Article 3 – Temps de pause', 'Vote indicatif sur la pause']);
+
     await secretariat.getByRole('button', { name: 'Ouvrir la séance' }).click();
     await secretariat.getByTestId('session-status').filter({ hasText: 'En cours' }).waitFor();
 
