@@ -2,8 +2,11 @@
 // the browser actually transferred) and the time to a usable page under Chromium's "Fast 3G"
 // profile, in headless Chromium driven by playwright-core with CDP network emulation.
 // Budget (issue 18): the sign-in and home pages download at most 120 kB of JavaScript
-// gzipped; the text page is usable (the editor connected, its text shown) within 2.5 s.
-// Each page is opened in a new browser context, so with an empty HTTP cache (a first visit).
+// gzipped; the text page is usable (the editor connected, its text shown, the focus taken)
+// within 2.5 s. Each page is opened in a new browser context, so with an empty HTTP cache (a
+// first visit). The text page is opened CLIENT_BENCH_RUNS times (3): on a machine others are
+// using, the script's run time varies from one visit to the next, the bytes and round trips
+// do not; the median and the best are printed with the load average.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +42,10 @@ interface PageFigures {
   transferredKB: number;
   /** From navigation to the page's "usable" mark, under Fast 3G. */
   usableMs: number;
+  /** When the last script the page fetched before it was usable had arrived. */
+  scriptsInMs: number;
+  /** The text page: when its side panels (amendments, versions, activity) were shown. */
+  panelsMs?: number;
 }
 
 const kb = (bytes: number) => round(bytes / 1000, 1);
@@ -103,6 +110,7 @@ async function measure(
   name: string,
   pathname: string,
   usable: (page: Page) => Promise<unknown>,
+  complete?: (page: Page) => Promise<unknown>,
 ): Promise<PageFigures> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -115,11 +123,21 @@ async function measure(
   });
   cdp.on('Network.loadingFinished', (e) => transferred.set(e.requestId, e.encodedDataLength));
   const waterfall = new Waterfall(cdp);
+  const scriptArrivals: number[] = [];
+  cdp.on('Network.loadingFinished', (e) => {
+    if (scripts.has(e.requestId)) scriptArrivals.push(performance.now());
+  });
 
   const started = performance.now();
   await page.goto(`${base}${pathname}`);
   await usable(page);
   const usableMs = performance.now() - started;
+  const scriptsInMs = Math.max(0, ...scriptArrivals.map((at) => at - started));
+  let panelsMs: number | undefined;
+  if (complete) {
+    await complete(page);
+    panelsMs = Math.round(performance.now() - started);
+  }
   await page.waitForLoadState('networkidle');
   if (process.env.CLIENT_BENCH_WATERFALL) waterfall.print(name, usableMs);
 
@@ -140,8 +158,12 @@ async function measure(
     brotliKB: kb(totals.brotli),
     transferredKB: kb(totals.transferred),
     usableMs: Math.round(usableMs),
+    scriptsInMs: Math.round(scriptsInMs),
+    ...(panelsMs === undefined ? {} : { panelsMs }),
   };
 }
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function run() {
   ensureClientBuilt();
@@ -171,7 +193,8 @@ export async function run() {
 
     const fresh = (signed: boolean) => browser.newContext({ ...options, ...(signed ? { storageState } : {}) });
     const heading = (page: Page) => page.locator('main h1').first().waitFor();
-    const pages: [string, boolean, string, (page: Page) => Promise<unknown>][] = [
+    type Usable = (page: Page) => Promise<unknown>;
+    const pages: [string, boolean, string, Usable, Usable?][] = [
       ['sign-in', false, '/login', (page) => page.getByRole('button', { name: 'Se connecter' }).waitFor()],
       ['home', true, '/', (page) => page.locator('main a[href^="/negotiations/"]').first().waitFor()],
       ['negotiation', true, `/negotiations/${negotiation}`, heading],
@@ -179,44 +202,70 @@ export async function run() {
         'text',
         true,
         `/negotiations/${negotiation}/text?article=${article}`,
-        // The article's own editor: connected, synced and showing its text, ready to type in
+        // The article's own editor: connected, synced and showing its text, and taking the focus
         // (the outline's indicator in the page head says nothing about the article).
         (page) =>
           page.waitForFunction(
             () => {
               const editor = document.querySelector('.article-editor[data-synced="true"]');
               const state = editor?.querySelector('[data-testid="connection"]')?.getAttribute('data-state');
-              const surface = editor?.querySelector('[data-testid="article-editor"][contenteditable="true"]');
-              return state === 'connected' && !!surface?.textContent?.trim();
+              const surface = editor?.querySelector<HTMLElement>('[data-testid="article-editor"][contenteditable="true"]');
+              if (state !== 'connected' || !surface?.textContent?.trim()) return false;
+              surface.focus();
+              return document.activeElement === surface;
             },
             undefined,
             { timeout: 60_000, polling: 'raf' },
           ),
+        // What follows the editor: the amendments, versions and activity beside it.
+        (page) =>
+          Promise.all(['[data-testid="amendment-panel"]', '.version-panel', '[data-testid="activity-feed"]'].map((panel) => page.locator(panel).waitFor({ timeout: 60_000 }))),
       ],
       ['sessions', true, `/negotiations/${negotiation}/sessions`, heading],
       ['signature', true, `/negotiations/${negotiation}/signature`, heading],
     ];
+    const runs = Math.max(1, Number(process.env.CLIENT_BENCH_RUNS ?? 3));
     const figures: PageFigures[] = [];
-    for (const [name, signed, pathname, usable] of pages) {
-      const context = await fresh(signed);
-      figures.push(await measure(context, server.url, name, pathname, usable));
-      await context.close();
+    const textRuns: PageFigures[] = [];
+    const load = [os.loadavg()[0]];
+    for (const [name, signed, pathname, usable, complete] of pages) {
+      for (let run = 0; run < (name === 'text' ? runs : 1); run++) {
+        const context = await fresh(signed);
+        const measured = await measure(context, server.url, name, pathname, usable, complete);
+        await context.close();
+        if (name === 'text') textRuns.push(measured);
+        if (run === 0) figures.push(measured);
+      }
     }
+    load.push(os.loadavg()[0]);
+    // The text page's row: the median run (its bytes are the same every time).
+    const textMedian = median(textRuns.map((f) => f.usableMs));
+    figures[figures.findIndex((f) => f.page === 'text')] = textRuns.find((f) => f.usableMs === textMedian)!;
 
-    process.stdout.write('page          scripts   raw kB   gzip kB   br kB   sent kB   usable (Fast 3G)\n');
+    process.stdout.write(`load average ${round(load[0], 1)} → ${round(load[1], 1)} on ${os.cpus().length} cores\n`);
+    process.stdout.write('page          scripts   raw kB   gzip kB   br kB   sent kB   scripts in   usable (Fast 3G)\n');
     for (const f of figures) {
       process.stdout.write(
-        `${f.page.padEnd(13)} ${String(f.scripts).padStart(7)} ${String(f.rawKB).padStart(8)} ${String(f.gzipKB).padStart(9)} ${String(f.brotliKB).padStart(7)} ${String(f.transferredKB).padStart(9)}   ${f.usableMs} ms\n`,
+        `${f.page.padEnd(13)} ${String(f.scripts).padStart(7)} ${String(f.rawKB).padStart(8)} ${String(f.gzipKB).padStart(9)} ${String(f.brotliKB).padStart(7)} ${String(f.transferredKB).padStart(9)}   ${String(f.scriptsInMs).padStart(7)} ms   ${f.usableMs} ms${f.panelsMs ? ` (panels ${f.panelsMs} ms)` : ''}\n`,
       );
     }
+    process.stdout.write(`text page, ${runs} runs: usable ${textRuns.map((f) => f.usableMs).join(', ')} ms; median ${textMedian}, best ${Math.min(...textRuns.map((f) => f.usableMs))}\n`);
     const budget = figures
       .filter((f) => f.page === 'sign-in' || f.page === 'home')
       .map((f) => ({ page: f.page, gzipKB: f.gzipKB, budgetKB: JS_BUDGET_GZIP_KB, ratio: round(f.gzipKB / JS_BUDGET_GZIP_KB), ok: f.gzipKB <= JS_BUDGET_GZIP_KB }));
-    const text = figures.find((f) => f.page === 'text')!;
-    const usable = { page: 'text', usableMs: text.usableMs, budgetMs: USABLE_BUDGET_MS, ratio: round(text.usableMs / USABLE_BUDGET_MS), ok: text.usableMs <= USABLE_BUDGET_MS };
+    const best = Math.min(...textRuns.map((f) => f.usableMs));
+    const usable = {
+      page: 'text',
+      usableMs: textMedian,
+      bestMs: best,
+      runs: textRuns.map((f) => f.usableMs),
+      budgetMs: USABLE_BUDGET_MS,
+      ratio: round(textMedian / USABLE_BUDGET_MS),
+      ok: textMedian <= USABLE_BUDGET_MS,
+    };
     for (const b of budget) process.stdout.write(`${b.page}: ${b.gzipKB} kB of JavaScript gzipped, budget ${b.budgetKB} kB (×${b.ratio}) ${b.ok ? 'ok' : 'OVER'}\n`);
-    process.stdout.write(`text page usable in ${usable.usableMs} ms under Fast 3G, target ${usable.budgetMs} ms (×${usable.ratio}) ${usable.ok ? 'ok' : 'OVER'}\n`);
-    return { profile: 'Fast 3G', network: FAST_3G, pages: figures, budget, usable };
+    process.stdout.write(`text page usable in ${usable.usableMs} ms under Fast 3G (median of ${runs}, best ${best}), target ${usable.budgetMs} ms (×${usable.ratio}) ${usable.ok ? 'ok' : 'OVER'}; load average ${round(load[1], 1)}\n`);
+    return { profile: 'Fast 3G', network: FAST_3G, loadAverage: load, pages: figures, budget, usable };
   } finally {
     await browser.close();
     await server.close();

@@ -72,6 +72,48 @@ describe('a light client: pages load on demand, within budget, under a strict CS
     await context.close();
   });
 
+  it('the text page is usable before its side panels and the Socket.IO client have arrived: its HTML does not preload them, and they follow', async () => {
+    const key = Object.keys(ids.negotiations)[1] as keyof DemoIds['negotiations'];
+    const text = `/negotiations/${ids.negotiations[key]}/text?article=${ids.articles[key][1]}`;
+    const storageState = await (await signIn(await browser.newContext({ locale: 'fr-FR' }), server.url, 'delegue@cfdt.demo', '/')).context().storageState();
+    const context = await browser.newContext({ locale: 'fr-FR', storageState });
+    // The Socket.IO client and the amendment panel, known by their code (file names are hashes).
+    const deferred = (asset: string) => {
+      const code = fs.readFileSync(built(asset), 'utf8');
+      return code.includes('engine.io') || code.includes('amendment-panel');
+    };
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const heldScripts: string[] = [];
+    await context.route(/\/assets\/.*\.js$/, async (route) => {
+      const asset = new URL(route.request().url()).pathname;
+      if (deferred(asset)) {
+        heldScripts.push(asset);
+        await held;
+      }
+      await route.continue();
+    });
+    const page = await context.newPage();
+    const html = await (await page.request.get(`${server.url}${text}`)).text();
+    const preloaded = [...html.matchAll(/<link rel="modulepreload"[^>]* href="([^"]+)"/g)].map(([, href]) => href);
+    expect(preloaded.length).toBeGreaterThan(0);
+    expect(preloaded.filter(deferred)).toEqual([]);
+
+    await page.goto(`${server.url}${text}`);
+    // The editor shows the article and takes the focus while the panels' code is held back.
+    const editor = page.getByTestId('article-editor');
+    await page.locator('.article-editor[data-synced="true"] [data-testid="connection"][data-state="connected"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => editor.textContent(), { timeout: 15_000 }).not.toEqual('');
+    await editor.focus();
+    expect(await editor.evaluate((element) => document.activeElement === element)).toBe(true);
+    await expect.poll(() => heldScripts.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('amendment-panel').count()).toBe(0);
+
+    release();
+    for (const panel of ['[data-testid="amendment-panel"]', '.version-panel', '[data-testid="activity-feed"]']) await page.locator(panel).waitFor({ timeout: 30_000 });
+    await context.close();
+  });
+
   it('the text page fetches the editor stack when opened; two people type with no CSP violation', async () => {
     const key = Object.keys(ids.negotiations)[1] as keyof DemoIds['negotiations'];
     const text = `/negotiations/${ids.negotiations[key]}/text?article=${ids.articles[key][1]}`;

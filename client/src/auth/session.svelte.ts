@@ -1,6 +1,5 @@
 import type { AuthUser, Me } from '../../../shared/identity.ts';
 import { api, ApiError } from '../lib/api.ts';
-import { connection } from '../lib/connection.svelte.ts';
 
 /** Who is signed in; `ready` once the first /api/me has answered. */
 class Session {
@@ -26,7 +25,8 @@ class Session {
 
   async signOut(): Promise<void> {
     await api('POST', '/auth/logout');
-    connection.close();
+    // The Socket.IO client is not in the first script: it comes with the first page that follows a negotiation.
+    (await import('../lib/connection.svelte.ts')).connection.close();
     this.me = null;
   }
 }
