@@ -4,7 +4,7 @@ import { AnnotationQuerySchema } from '../../shared/annotations/annotation.ts';
 import { AsOfQuerySchema } from '../../shared/signature/campaign.ts';
 import { ERROR_CODES } from '../../shared/errors.ts';
 import { ROLES } from '../../shared/access.ts';
-import { NEGOTIATION_LEVELS, NEGOTIATION_STATUSES, ORG_COLLEGES } from '../../shared/identity.ts';
+import { ORG_COLLEGES } from '../../shared/identity.ts';
 import {
   AcceptInvitationBodySchema,
   ChangeEmailBodySchema,
@@ -17,6 +17,23 @@ import { CompareQuerySchema } from '../versions/compare-query.ts';
 import { PositionQuerySchema } from '../positions/position.handlers.ts';
 import { AmendmentListQuerySchema } from '../amendments/amendment.handlers.ts';
 import { EXTERNAL_FORMAT_NAMES } from '../signature/export.service.ts';
+import {
+  AsyncApiDocumentSchema,
+  AuthUserSchema,
+  InvitationViewSchema,
+  LinkUsedSchema,
+  MemberSchema,
+  MembersViewSchema,
+  NegotiationDetailSchema,
+  NegotiationSummarySchema,
+  OpenApiDocumentSchema,
+  RenumberedSchema,
+  RenumberingPlanSchema,
+  SentInvitationSchema,
+  StatusChangeSchema,
+  StructureEntrySchema,
+  VersionSummarySchema,
+} from './answer-schemas.ts';
 
 /**
  * Every route of the HTTP API as integrators see it (the OpenAPI document at /api/openapi.json
@@ -65,7 +82,6 @@ export const ErrorBodySchema = z.object({
 });
 const HealthSchema = z.object({ ok: z.literal(true), db: z.string(), version: z.string() });
 const ReadySchema = z.object({ ok: z.literal(true), checks: z.record(z.string(), z.unknown()) });
-const AuthUserSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
 const MeSchema = z.object({
   user: AuthUserSchema,
   memberships: z.array(
@@ -76,12 +92,6 @@ const MeSchema = z.object({
       roles: z.array(z.enum(ROLES)),
     }),
   ),
-});
-const NegotiationSummarySchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  level: z.enum(NEGOTIATION_LEVELS),
-  status: z.enum(NEGOTIATION_STATUSES),
 });
 const SentSchema = z.object({ sent: z.literal(true) });
 
@@ -99,8 +109,8 @@ const WORKING_FORMATS = ['pdf', 'docx'] as const;
 const ROUTES: RouteDescription[] = [
   { method: 'get', path: '/health', tag: 'Exploitation', summary: 'Le processus répond (sonde de vie).', access: PUBLIC, answer: json('Vivant.', HealthSchema) },
   { method: 'get', path: '/ready', tag: 'Exploitation', summary: 'La base (et Redis si configuré) répond : 503 sinon (sonde de disponibilité).', access: PUBLIC, answer: json('Prêt.', ReadySchema) },
-  { method: 'get', path: '/openapi.json', tag: 'Exploitation', summary: 'Ce document (OpenAPI 3.1).', access: PUBLIC, answer: json('Le document.') },
-  { method: 'get', path: '/asyncapi.json', tag: 'Exploitation', summary: 'Les commandes et événements Socket.IO (AsyncAPI 3.0).', access: PUBLIC, answer: json('Le document.') },
+  { method: 'get', path: '/openapi.json', tag: 'Exploitation', summary: 'Ce document (OpenAPI 3.1).', access: PUBLIC, answer: json('Le document.', OpenApiDocumentSchema) },
+  { method: 'get', path: '/asyncapi.json', tag: 'Exploitation', summary: 'Les commandes et événements Socket.IO (AsyncAPI 3.0).', access: PUBLIC, answer: json('Le document.', AsyncApiDocumentSchema) },
   { method: 'get', path: '/docs', tag: 'Exploitation', summary: 'La référence lisible de l’API (cette page).', access: PUBLIC, answer: { status: 200, description: 'Page HTML.', file: ['text/html'] } },
   { method: 'get', path: '/docs/start.js', tag: 'Exploitation', summary: 'Le script qui démarre la page de référence.', access: PUBLIC, answer: { status: 200, description: 'Script.', file: ['text/javascript'] } },
 
@@ -110,16 +120,16 @@ const ROUTES: RouteDescription[] = [
   { method: 'get', path: '/me', tag: 'Compte', summary: 'La personne connectée et ses mandats.', access: SESSION, answer: json('La personne.', MeSchema) },
   { method: 'post', path: '/me/password', tag: 'Compte', summary: 'Changer son mot de passe (les autres sessions se ferment).', access: SESSION, body: ChangePasswordBodySchema, answer: NONE },
   { method: 'post', path: '/me/email', tag: 'Compte', summary: 'Changer son adresse électronique (mot de passe requis).', access: SESSION, body: ChangeEmailBodySchema, answer: NONE },
-  { method: 'get', path: '/invitations/:token', tag: 'Compte', summary: 'Ce qu’une invitation ou un lien de réinitialisation propose.', access: PUBLIC, answer: json('Le lien.') },
-  { method: 'post', path: '/invitations/:token/accept', tag: 'Compte', summary: 'Accepter une invitation (ou réinitialiser) en choisissant son mot de passe.', access: PUBLIC, body: AcceptInvitationBodySchema, answer: json('Connecté.') },
+  { method: 'get', path: '/invitations/:token', tag: 'Compte', summary: 'Ce qu’une invitation ou un lien de réinitialisation propose.', access: PUBLIC, answer: json('Le lien.', InvitationViewSchema) },
+  { method: 'post', path: '/invitations/:token/accept', tag: 'Compte', summary: 'Accepter une invitation (ou réinitialiser) en choisissant son mot de passe.', access: PUBLIC, body: AcceptInvitationBodySchema, answer: json('Connecté.', LinkUsedSchema) },
 
   { method: 'get', path: '/negotiations', tag: 'Négociations', summary: 'Les négociations où la personne a un mandat.', access: SESSION, answer: json('La liste.', z.array(NegotiationSummarySchema)) },
-  { method: 'get', path: N, tag: 'Négociations', summary: 'Une négociation : parties, articles, rôles de la personne.', access: READ, answer: json('La négociation (NegotiationDetail).') },
-  { method: 'get', path: `${N}/members`, tag: 'Membres', summary: 'Les membres, invitations et suspensions que la personne peut voir.', access: READ, answer: json('Les membres.') },
-  { method: 'get', path: `${N}/organisations/:organisationId/members`, tag: 'Membres', summary: 'Les membres d’une organisation.', access: READ, answer: json('Les membres.') },
+  { method: 'get', path: N, tag: 'Négociations', summary: 'Une négociation : parties, articles, rôles de la personne.', access: READ, answer: json('La négociation.', NegotiationDetailSchema) },
+  { method: 'get', path: `${N}/members`, tag: 'Membres', summary: 'Les membres, invitations et suspensions que la personne peut voir.', access: READ, answer: json('Les membres.', MembersViewSchema) },
+  { method: 'get', path: `${N}/organisations/:organisationId/members`, tag: 'Membres', summary: 'Les membres d’une organisation.', access: READ, answer: json('Les membres.', z.array(MemberSchema)) },
   { method: 'get', path: `${N}/outbox`, tag: 'Membres', summary: 'Les courriels envoyés pour la négociation (journal d’envoi).', access: mandate('members:oversee'), answer: json('Les courriels.') },
 
-  { method: 'get', path: `${N}/versions`, tag: 'Texte', summary: 'Les versions enregistrées du texte.', access: READ, answer: json('Les versions (VersionSummary[]).') },
+  { method: 'get', path: `${N}/versions`, tag: 'Texte', summary: 'Les versions enregistrées du texte.', access: READ, answer: json('Les versions.', z.array(VersionSummarySchema)) },
   { method: 'get', path: `${N}/versions/:versionId`, tag: 'Texte', summary: 'Une version et son texte.', access: READ, answer: json('La version.') },
   { method: 'get', path: `${N}/articles/:articleId/authorship`, tag: 'Texte', summary: 'Qui a écrit quoi dans le texte vivant d’un article : les suites d’éléments Yjs (client, clock, longueur) et leur auteur (nom, organisation).', access: READ, answer: json('Les suites ({ runs }).') },
   { method: 'get', path: `${N}/compare`, tag: 'Texte', summary: 'Comparer deux versions (ou une version et le texte vivant, `live`), mot à mot.', access: READ, query: CompareQuerySchema, answer: json('La comparaison.') },
@@ -149,7 +159,7 @@ const ROUTES: RouteDescription[] = [
     summary: 'Aperçu d’une renumérotation : chaque numéro changé, chaque renvoi réécrit, et le jeton que la confirmation (article:renumber, confirm) doit citer.',
     access: mandate('text:write'),
     body: RenumberPreviewBodySchema,
-    answer: json('L’aperçu (RenumberingPlan).'),
+    answer: json('L’aperçu.', RenumberingPlanSchema),
   },
   {
     method: 'get',
@@ -215,6 +225,16 @@ const COMMAND_SUMMARIES: Partial<Record<HttpCommandName, string>> = {
   'member:password-reset': 'Envoyer à un membre un lien de réinitialisation.',
 };
 
+/** What a command of the catalogue answers (those answering 204 answer nothing). */
+const COMMAND_ANSWERS: Partial<Record<HttpCommandName, z.ZodType>> = {
+  'version:create': VersionSummarySchema,
+  'article:add': StructureEntrySchema,
+  'article:renumber': RenumberedSchema,
+  'article:set-status': StatusChangeSchema,
+  'member:invite': SentInvitationSchema,
+  'member:password-reset': SentSchema,
+};
+
 /** The routes of the catalogue (shared/http-commands.ts), described from it. */
 function commandRoutes(): RouteDescription[] {
   return Object.entries(HTTP_COMMANDS).map(([name, spec]) => ({
@@ -224,7 +244,7 @@ function commandRoutes(): RouteDescription[] {
     summary: COMMAND_SUMMARIES[name as HttpCommandName] ?? `Commande ${name}.`,
     access: mandate(spec.action),
     body: spec.method === 'DELETE' ? undefined : spec.body,
-    answer: spec.status === 204 ? NONE : json('Fait.', name === 'member:password-reset' ? SentSchema : 'json', spec.status),
+    answer: spec.status === 204 ? NONE : json('Fait.', COMMAND_ANSWERS[name as HttpCommandName] ?? 'json', spec.status),
     command: name as HttpCommandName,
   }));
 }

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { ROLES } from '../../shared/access.ts';
+import {
+  ARTICLE_STATUSES,
+  INVITATION_KINDS,
+  NEGOTIATION_LEVELS,
+  NEGOTIATION_STATUSES,
+  ORG_COLLEGES,
+  type AuthUser,
+  type InvitationView,
+  type Member,
+  type MembersView,
+  type NegotiationDetail,
+  type SentInvitation,
+} from '../../shared/identity.ts';
+import type { RenumberingPlan, StructureEntry } from '../../shared/structure.ts';
+import { VERSION_KINDS, type VersionSummary } from '../../shared/text-diff.ts';
+
+/**
+ * The shapes of the API's answers, for its description (server/http/api-description.ts). The
+ * answers themselves are typed by shared/ interfaces; each schema here is checked against its
+ * interface when the project is type-checked (`Same`), so that the description cannot drift
+ * from what the server sends, and test/integration/openapi.test.ts checks real answers
+ * against the document.
+ */
+
+/** True when A and B are assignable both ways (same fields, same optionality). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Fails type-checking unless `T` is `true`. */
+function agrees<T extends true>(): T | void {}
+
+export const AuthUserSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
+agrees<Same<z.output<typeof AuthUserSchema>, AuthUser>>();
+
+const RoleSchema = z.enum(ROLES);
+const CollegeSchema = z.enum(ORG_COLLEGES);
+const WeightsSourceSchema = z.object({ arrete: z.string(), date: z.string() });
+
+export const NegotiationSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  level: z.enum(NEGOTIATION_LEVELS),
+  status: z.enum(NEGOTIATION_STATUSES),
+});
+
+export const NegotiationDetailSchema = NegotiationSummarySchema.extend({
+  organisations: z.array(
+    z.object({
+      id: z.string(),
+      shortName: z.string(),
+      fullName: z.string(),
+      college: CollegeSchema,
+      weight: z.number(),
+      representative: z.boolean(),
+      source: WeightsSourceSchema.nullable(),
+    }),
+  ),
+  weightsSource: WeightsSourceSchema.nullable(),
+  phaseDeadlines: z.array(z.object({ label: z.string(), date: z.string() })),
+  articles: z.array(
+    z.object({
+      id: z.string(),
+      number: z.string(),
+      title: z.string(),
+      titre: z.string().nullable(),
+      chapitre: z.string().nullable(),
+      order: z.number(),
+      status: z.enum(ARTICLE_STATUSES),
+      kind: z.enum(['preamble', 'article']),
+    }),
+  ),
+  myRoles: z.array(RoleSchema),
+  myOrganisation: z.string(),
+});
+agrees<Same<z.output<typeof NegotiationDetailSchema>, NegotiationDetail>>();
+
+export const MemberSchema = z.object({
+  id: z.string(),
+  user: AuthUserSchema,
+  organisation: z.object({ id: z.string(), shortName: z.string(), college: CollegeSchema }),
+  roles: z.array(RoleSchema),
+  suspension: z.object({ at: z.string(), by: z.string(), reason: z.string() }).nullable(),
+});
+agrees<Same<z.output<typeof MemberSchema>, Member>>();
+
+export const MembersViewSchema = z.object({
+  members: z.array(MemberSchema),
+  invitations: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(INVITATION_KINDS),
+      email: z.string(),
+      organisationId: z.string().nullable(),
+      roles: z.array(RoleSchema),
+      expiresAt: z.string(),
+    }),
+  ),
+  oversee: z.boolean(),
+  leads: z.string().nullable(),
+});
+agrees<Same<z.output<typeof MembersViewSchema>, MembersView>>();
+
+export const InvitationViewSchema = z.object({
+  kind: z.enum(INVITATION_KINDS),
+  email: z.string(),
+  negotiation: z.object({ id: z.string(), title: z.string() }).nullable(),
+  organisation: z.object({ id: z.string(), shortName: z.string() }).nullable(),
+  roles: z.array(RoleSchema),
+  existingUser: z.boolean(),
+  expiresAt: z.string(),
+});
+agrees<Same<z.output<typeof InvitationViewSchema>, InvitationView>>();
+
+/** A one-time link used: the person, signed in, and the negotiation it led to (none for a password reset). */
+export const LinkUsedSchema = z.object({ user: AuthUserSchema, negotiationId: z.string().nullable() });
+
+export const SentInvitationSchema = z.object({ id: z.string(), email: z.string(), expiresAt: z.string() });
+agrees<Same<z.output<typeof SentInvitationSchema>, SentInvitation>>();
+
+export const VersionSummarySchema = z.object({ id: z.string(), name: z.string(), kind: z.enum(VERSION_KINDS), createdAt: z.string() });
+agrees<Same<z.output<typeof VersionSummarySchema>, VersionSummary>>();
+
+export const StructureEntrySchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  title: z.string(),
+  titre: z.string().nullable(),
+  chapitre: z.string().nullable(),
+  kind: z.enum(['preamble', 'article']),
+  status: z.string(),
+  formerNumbers: z.array(z.string()),
+});
+agrees<Same<z.output<typeof StructureEntrySchema>, StructureEntry>>();
+
+export const RenumberingPlanSchema = z.object({
+  changes: z.array(z.object({ id: z.string(), title: z.string(), from: z.string(), to: z.string() })),
+  references: z.array(z.object({ articleId: z.string(), number: z.string(), before: z.string(), after: z.string() })),
+  token: z.string(),
+});
+agrees<Same<z.output<typeof RenumberingPlanSchema>, RenumberingPlan>>();
+
+/** article:renumber: the numbers given, the numbers they replaced (renumbering back undoes it), the new numbering's token. */
+export const RenumberedSchema = z.object({
+  renumbered: z.record(z.string(), z.string()),
+  previous: z.record(z.string(), z.string()),
+  token: z.string(),
+});
+
+export const StatusChangeSchema = z.object({ from: z.enum(ARTICLE_STATUSES), to: z.enum(ARTICLE_STATUSES) });
+
+/** The API's own descriptions: an OpenAPI 3.1 or AsyncAPI 3.0 document (their own specifications say the rest). */
+export const OpenApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) });
+export const AsyncApiDocumentSchema = z.looseObject({ asyncapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), channels: z.record(z.string(), z.unknown()) });
