@@ -15,6 +15,7 @@ import {
 } from '../../shared/identity.ts';
 import type { RenumberingPlan, StructureEntry } from '../../shared/structure.ts';
 import { VERSION_KINDS, type VersionSummary } from '../../shared/text-diff.ts';
+import { CAMPAIGN_STATES, type CampaignAnswer, type CampaignView } from '../../shared/signature/campaign.ts';
 
 /**
  * The shapes of the API's answers, for its description (server/http/api-description.ts). The
@@ -151,3 +152,50 @@ export const StatusChangeSchema = z.object({ from: z.enum(ARTICLE_STATUSES), to:
 /** The API's own descriptions: an OpenAPI 3.1 or AsyncAPI 3.0 document (their own specifications say the rest). */
 export const OpenApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) });
 export const AsyncApiDocumentSchema = z.looseObject({ asyncapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), channels: z.record(z.string(), z.unknown()) });
+
+const PersonRefSchema = z.object({ userId: z.string(), name: z.string() });
+
+export const CampaignViewSchema = z.object({
+  id: z.string(),
+  negotiationId: z.string(),
+  kind: z.enum(['agreement', 'recommendation']),
+  title: z.string(),
+  level: z.enum(NEGOTIATION_LEVELS),
+  state: z.enum(CAMPAIGN_STATES),
+  version: z.object({ id: z.string(), name: z.string(), createdAt: z.string(), hash: z.string() }),
+  openedAt: z.string(),
+  openedBy: PersonRefSchema,
+  signatureDeadline: z.string().nullable(),
+  parties: z.array(
+    z.object({
+      id: z.string(),
+      shortName: z.string(),
+      fullName: z.string(),
+      college: z.enum(['employer', 'union']),
+      weight: z.number(),
+      representative: z.boolean(),
+      source: WeightsSourceSchema.nullable(),
+    }),
+  ),
+  signatures: z.array(z.object({ org: z.string(), signatory: PersonRefSchema, signedAt: z.string(), date: z.string(), versionHash: z.string() })),
+  nonSignatories: z.array(z.string()),
+  notifications: z.array(z.object({ org: z.string(), at: z.string(), recordedBy: PersonRefSchema })),
+  oppositions: z.array(z.object({ org: z.string(), at: z.string(), text: z.string(), filedBy: PersonRefSchema, counted: z.boolean(), ground: z.string() })),
+  history: z.array(
+    z.object({
+      state: z.enum(CAMPAIGN_STATES),
+      at: z.string(),
+      seq: z.number(),
+      by: PersonRefSchema.nullable(),
+      document: z.object({ title: z.string(), reference: z.string().nullable() }).nullable(),
+    }),
+  ),
+});
+agrees<Same<z.output<typeof CampaignViewSchema>, CampaignView>>();
+
+export const CampaignAnswerSchema = z.object({
+  campaign: CampaignViewSchema.nullable(),
+  today: z.string(),
+  actions: z.object({ sign: z.boolean(), oppose: z.boolean() }),
+});
+agrees<Same<z.output<typeof CampaignAnswerSchema>, CampaignAnswer>>();

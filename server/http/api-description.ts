@@ -20,6 +20,8 @@ import { EXTERNAL_FORMAT_NAMES } from '../signature/export.service.ts';
 import {
   AsyncApiDocumentSchema,
   AuthUserSchema,
+  CampaignAnswerSchema,
+  CampaignViewSchema,
   InvitationViewSchema,
   LinkUsedSchema,
   MemberSchema,
@@ -197,7 +199,7 @@ const ROUTES: RouteDescription[] = [
     answer: { status: 200, description: 'Le document.', file: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document'] },
   },
 
-  { method: 'get', path: `${N}/signature`, tag: 'Signature', summary: 'La campagne de signature et ce que la personne peut y faire.', access: READ, answer: json('La campagne (CampaignView).') },
+  { method: 'get', path: `${N}/signature`, tag: 'Signature', summary: 'La campagne de signature et ce que la personne peut y faire.', access: READ, answer: json('La campagne, aujourd’hui à Paris, et ce que l’organisation de la personne peut y faire.', CampaignAnswerSchema) },
   { method: 'get', path: `${N}/validity`, tag: 'Signature', summary: 'La validité de l’accord à une date (seuils, oppositions, extension).', access: READ, query: AsOfQuerySchema, answer: json('L’appréciation.') },
   { method: 'post', path: '/verify', tag: 'Vérification', summary: 'Vérifier un fichier exporté (corps brut, 20 Mo au plus) : authentique ou non, et ce que dit l’accord aujourd’hui.', access: PUBLIC, rawBody: 'application/octet-stream', answer: json('Le verdict.') },
 ];
@@ -233,6 +235,13 @@ const COMMAND_ANSWERS: Partial<Record<HttpCommandName, z.ZodType>> = {
   'article:set-status': StatusChangeSchema,
   'member:invite': SentInvitationSchema,
   'member:password-reset': SentSchema,
+  'signature:open': CampaignViewSchema,
+  'recommendation:adopt': CampaignViewSchema,
+  'signature:sign': CampaignViewSchema,
+  'signature:close': CampaignViewSchema,
+  'agreement:notify': CampaignViewSchema,
+  'opposition:file': CampaignViewSchema,
+  'agreement:transition': CampaignViewSchema,
 };
 
 /** The routes of the catalogue (shared/http-commands.ts), described from it. */
