@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { ROLES } from '../../shared/access.ts';
+import { COLLEGES, ROLES } from '../../shared/access.ts';
+import { ItemSchema } from '../../shared/items.ts';
+import { VOTE_CHOICES, VOTE_RULES } from '../../shared/votes/tally.ts';
+import type { VoteView } from '../../shared/votes/vote.ts';
 import {
   ARTICLE_STATUSES,
   INVITATION_KINDS,
@@ -199,3 +202,55 @@ export const CampaignAnswerSchema = z.object({
   actions: z.object({ sign: z.boolean(), oppose: z.boolean() }),
 });
 agrees<Same<z.output<typeof CampaignAnswerSchema>, CampaignAnswer>>();
+
+const CollegeOfPartySchema = z.enum(COLLEGES);
+const PersonSchema = z.object({ userId: z.string(), name: z.string() });
+const CollegeTallySchema = z.object({
+  college: CollegeOfPartySchema,
+  organisations: z.number(),
+  totalWeight: z.number(),
+  pour: z.number(),
+  contre: z.number(),
+  abstention: z.number(),
+  nePrendPasPart: z.number(),
+  absent: z.number(),
+  expressed: z.number(),
+  majorityThreshold: z.number(),
+  inFavour: z.boolean(),
+  counts: z.object({ pour: z.number(), contre: z.number(), abstention: z.number(), 'ne prend pas part': z.number(), absent: z.number() }),
+});
+
+export const VoteViewSchema = z.object({
+  id: z.string(),
+  negotiationId: z.string(),
+  title: z.string(),
+  item: ItemSchema,
+  rule: z.enum(VOTE_RULES),
+  sessionId: z.string().nullable(),
+  status: z.enum(['open', 'closed']),
+  openedAt: z.string(),
+  openedBy: z.string(),
+  ballots: z.array(z.object({ org: z.string(), choice: z.enum(VOTE_CHOICES), castBy: PersonSchema, at: z.string() })),
+  closedAt: z.string().nullable(),
+  result: z
+    .object({
+      rule: z.enum(VOTE_RULES),
+      adopted: z.boolean(),
+      threshold: z.string(),
+      colleges: z.object({ employer: CollegeTallySchema, union: CollegeTallySchema }),
+      ballots: z.array(
+        z.object({
+          org: z.string(),
+          shortName: z.string(),
+          college: CollegeOfPartySchema,
+          weight: z.number(),
+          choice: z.enum(VOTE_CHOICES).nullable(),
+          castBy: PersonSchema.nullable(),
+        }),
+      ),
+      frozenWeights: z.record(z.string(), z.number()),
+      reasons: z.array(z.string()),
+    })
+    .nullable(),
+});
+agrees<Same<z.output<typeof VoteViewSchema>, VoteView>>();

@@ -35,6 +35,7 @@ import {
   StatusChangeSchema,
   StructureEntrySchema,
   VersionSummarySchema,
+  VoteViewSchema,
 } from './answer-schemas.ts';
 
 /**
@@ -178,8 +179,8 @@ const ROUTES: RouteDescription[] = [
   { method: 'get', path: `${N}/amendments/:amendmentId`, tag: 'Amendements', summary: 'Un amendement.', access: READ, answer: json('L’amendement.') },
   { method: 'get', path: `${N}/annotations`, tag: 'Annotations', summary: 'Les annotations que la personne peut voir.', access: READ, query: AnnotationQuerySchema, answer: json('Les annotations.') },
   { method: 'get', path: `${N}/annotations/:annotationId`, tag: 'Annotations', summary: 'Une annotation et ses réponses.', access: READ, answer: json('L’annotation.') },
-  { method: 'get', path: `${N}/votes`, tag: 'Votes', summary: 'Les votes indicatifs.', access: READ, answer: json('Les votes.') },
-  { method: 'get', path: `${N}/votes/:voteId`, tag: 'Votes', summary: 'Un vote indicatif et son décompte pondéré.', access: READ, answer: json('Le vote.') },
+  { method: 'get', path: `${N}/votes`, tag: 'Votes', summary: 'Les votes indicatifs.', access: READ, answer: json('Les votes.', z.array(VoteViewSchema)) },
+  { method: 'get', path: `${N}/votes/:voteId`, tag: 'Votes', summary: 'Un vote indicatif et son décompte pondéré.', access: READ, answer: json('Le vote.', VoteViewSchema) },
   { method: 'get', path: `${N}/positions`, tag: 'Positions', summary: 'Le registre des positions déclarées.', access: READ, query: PositionQuerySchema, answer: json('Les positions.') },
   { method: 'get', path: `${N}/positions/matrix`, tag: 'Positions', summary: 'La matrice organisations × articles des positions.', access: READ, answer: json('La matrice.') },
 
