@@ -93,6 +93,7 @@ describe('the API contract (OpenAPI 3.1 at /api/openapi.json)', () => {
       'get /api/negotiations/{negotiationId}/sessions/{sessionId}/minutes',
       'get /api/negotiations/{negotiationId}/validity',
       'post /api/verify',
+      'get /api/negotiations/{negotiationId}/articles/{articleId}/authorship',
     ]);
     const isAny = (schema: unknown) => !!schema && typeof schema === 'object' && Object.keys(schema).length === 0;
     const anyAnswers = Object.entries(doc.paths).flatMap(([path, ops]) =>
