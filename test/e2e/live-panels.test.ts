@@ -1,30 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import { ensureClientBuilt, launchBrowser, screenshot, selectWords, signIn } from '../helpers/browser.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { DEMO_PASSWORD } from '../helpers/auth.ts';
-
-/** Selects the first occurrence of `words` in the article editor. */
-async function selectWords(page: Page, words: string): Promise<void> {
-  await page.getByTestId('article-editor').evaluate((root, target) => {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent?.indexOf(target) ?? -1;
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + target.length);
-      const selection = window.getSelection()!;
-      selection.removeAllRanges();
-      selection.addRange(range);
-      return;
-    }
-    throw new Error(`"${target}" not in the editor`);
-  }, words);
-  // ProseMirror reads the DOM selection on selectionchange.
-  await page.waitForTimeout(200);
-}
 
 /** How soon what one member does must show for another, without a reload. */
 const LIVE_MS = 2_000;

@@ -54,3 +54,24 @@ export async function signIn(context: BrowserContext, url: string, email: string
   await page.waitForURL((u) => u.pathname === next.split('?')[0]);
   return page;
 }
+
+/** Selects the first occurrence of `words` in the article editor. */
+export async function selectWords(page: Page, words: string): Promise<void> {
+  await page.getByTestId('article-editor').evaluate((root, target) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(target) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + target.length);
+      const selection = window.getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return;
+    }
+    throw new Error(`"${target}" not in the editor`);
+  }, words);
+  // ProseMirror reads the DOM selection on selectionchange.
+  await page.waitForTimeout(200);
+}
