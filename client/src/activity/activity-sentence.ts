@@ -17,7 +17,7 @@ type ParamsOf<K extends EventType> = (payload: EventPayload<K>, event: Negotiati
 /**
  * The words each event type's sentence is filled with. A mapped type over the catalogue: an
  * event type added to shared/events.ts without its entry here (and its sentence in
- * activity.messages.ts, in both languages) fails the type check.
+ * activity/messages.ts, in both languages) fails the type check.
  */
 const PARAMS: { [K in EventType]: ParamsOf<K> } = {
   'amendment:drafted': (p, e, c) => ({ org: p.org?.shortName ?? actor(e, c) }),
