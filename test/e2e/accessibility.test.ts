@@ -22,9 +22,10 @@ const VIEWPORTS = [
 ] as const;
 
 /**
- * axe-core over every screen, in headless Chromium, under the app's own content-security
- * policy: @axe-core/playwright evaluates its bundled copy of axe through the DevTools protocol
- * (no script tag, no CDN), which the page's `script-src 'self'` does not block.
+ * axe-core over every screen (the account, members and outbox pages included), in headless
+ * Chromium, under the app's own content-security policy: @axe-core/playwright evaluates its
+ * bundled copy of axe through the DevTools protocol (no script tag, no CDN), which the page's
+ * `script-src 'self'` does not block.
  */
 async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
@@ -90,6 +91,10 @@ describe('every screen passes axe-core with no serious or critical violation', (
       { name: 'home', email: 'delegue@cfdt.demo', path: '/', ready: (p) => p.locator('.negotiation-link').first().waitFor() },
       { name: 'negotiation', email: 'delegue@cfdt.demo', path: n, ready: (p) => p.locator('.party-list li').first().waitFor() },
       { name: 'members', email: 'delegue@cfdt.demo', path: `${n}/members`, ready: (p) => p.locator('table.members tbody tr').first().waitFor() },
+      // The secretariat's members page shows every delegation and the first-lead invitation form.
+      { name: 'members-secretariat', email: 'secretariat@axess.demo', path: `${n}/members`, ready: (p) => p.locator('table.members tbody tr').first().waitFor() },
+      { name: 'account', email: 'delegue@cfdt.demo', path: '/compte', ready: (p) => p.getByLabel('Mot de passe actuel').first().waitFor() },
+      { name: 'outbox', email: 'secretariat@axess.demo', path: `${n}/outbox`, ready: heading },
       { name: 'text-reader', email: 'delegue@cfdt.demo', path: `${n}/text?article=${ids.articles.tempsDeTravail[1]}`, ready: connected },
       { name: 'text-writer', email: 'negociateur@axess.demo', path: `${n}/text?article=${ids.articles.tempsDeTravail[1]}`, ready: connected },
       { name: 'sessions', email: 'secretariat@axess.demo', path: `${n}/sessions`, ready: heading },
