@@ -1,3 +1,4 @@
+import type { WrittenRun } from '../../shared/versions/authorship.ts';
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import type * as Y from 'yjs';
 import { parseDocName } from '../../shared/structure.ts';
@@ -141,16 +142,6 @@ export async function authorshipOf(connection: Connection, articleIds: string[])
   return records;
 }
 
-
-/** One run of an article's items and who inserted it, as the editor's « qui a écrit quoi » colours it. */
-export interface WrittenRun {
-  client: number;
-  clock: number;
-  len: number;
-  name: string;
-  /** The organisation's short name; null for an account without one. */
-  org: string | null;
-}
 
 /**
  * Who inserted each recorded piece of one article's live text: the client reads its own Y.Doc,

@@ -3,6 +3,7 @@ import { Plugin, PluginKey, type EditorState } from '@tiptap/pm/state';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
+import type { WrittenRun } from '../../../shared/versions/authorship.ts';
 
 /**
  * « Qui a écrit quoi »: each run of the live text coloured by its author's organisation, the
@@ -12,14 +13,7 @@ import * as Y from 'yjs';
  * recorded for (the seed, a merge) stays uncoloured.
  */
 
-/** As `GET …/articles/:articleId/authorship` answers. */
-export interface WrittenRun {
-  client: number;
-  clock: number;
-  len: number;
-  name: string;
-  org: string | null;
-}
+export type { WrittenRun };
 
 interface AuthorshipState {
   runs: WrittenRun[];
