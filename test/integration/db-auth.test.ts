@@ -11,6 +11,20 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** mongosh, as an operator would run it (a pinned devDependency: the real shell, not the driver). */
+function mongosh(uri: string, script: string): Promise<{ code: number | null; out: string }> {
+  const child = spawn(path.join(root, 'node_modules/.bin/mongosh'), ['--quiet', '--norc', uri, '--eval', script], {
+    cwd: root,
+    // Its history and logs go to a home of its own, not the user's.
+    env: { ...process.env, HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-mongosh-')) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out })));
+}
+
 function db(args: string[], input?: string) {
   const child = spawn(process.execPath, ['scripts/db.ts', ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   if (input !== undefined) child.stdin.end(input);
@@ -65,4 +79,23 @@ describe.skipIf(!!process.env.MONGODB_URI)('the workspace on `npm run db -- --au
     const uri = `mongodb://workspace:wrong@127.0.0.1:${port}/negociation?authSource=admin`;
     await expect(startTestServer({ MONGODB_URI: uri })).rejects.toThrow(/Authentication failed/);
   }, 60_000);
+
+  // Issue 14's tests: « SCRAM with mongosh ». The shell authenticates as it does with mongod.
+  it('admits mongosh with the user\'s SCRAM-SHA-256 credentials, and refuses it without (13) or with a wrong password (18)', async () => {
+    const base = `127.0.0.1:${port}/negociation`;
+    const admitted = await mongosh(
+      `mongodb://workspace:${encodeURIComponent('mot de passe: du serveur')}@${base}?authSource=admin`,
+      "db.mongosh_check.insertOne({ by: 'mongosh' }); print(JSON.stringify({ found: db.mongosh_check.countDocuments({ by: 'mongosh' }), user: db.runCommand({ connectionStatus: 1 }).authInfo.authenticatedUsers[0].user }))",
+    );
+    expect(admitted.code, admitted.out).toBe(0);
+    expect(admitted.out).toContain('{"found":1,"user":"workspace"}');
+
+    const anonymous = await mongosh(`mongodb://${base}`, 'db.mongosh_check.find().toArray()');
+    expect(anonymous.code).not.toBe(0);
+    expect(anonymous.out).toContain('command find requires authentication');
+
+    const wrong = await mongosh(`mongodb://workspace:wrong@${base}?authSource=admin`, '1');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.out).toContain('Authentication failed');
+  }, 120_000);
 });
