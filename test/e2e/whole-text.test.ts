@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
@@ -63,6 +63,10 @@ describe('the whole text, and edits kept in the browser while offline', () => {
     writer = await signIn(writerContext, server.url, 'negociateur@axess.demo', path);
     reader = await signIn(await browser.newContext(options), server.url, 'delegue@cfdt.demo', path);
   });
+  // A test that stops while the writer is offline must not leave the next one offline.
+  afterEach(async () => {
+    await writerContext?.setOffline(false);
+  });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
@@ -84,7 +88,7 @@ describe('the whole text, and edits kept in the browser while offline', () => {
     // The page's indicator says how many changes wait.
     const waiting = writer.locator('.text-head [data-testid="pending-changes"]');
     await waiting.waitFor();
-    expect(await waiting.innerText()).toMatch(/\d+ modification\(s\) en attente d’envoi/);
+    expect(await waiting.innerText()).toMatch(/\d+ modifications? en attente d’envoi/);
     await screenshot(writer, 'offline-pending');
 
     // The page is reloaded while the live text still cannot reach the server (the network is back
