@@ -121,8 +121,9 @@ describe('every panel is live: what one member does shows for another without a 
       await m.page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 15_000 });
     }
     await delegate.page.getByText('six heures').first().waitFor({ timeout: 15_000 });
+    // The margin comes with the panels, loaded once the editor is there: each reads its threads once.
+    for (const m of [delegate, negotiator]) await expect.poll(() => threadsRead(m), { timeout: 15_000 }).toBe(1);
     const before = { delegate: threadsRead(delegate), negotiator: threadsRead(negotiator) };
-    expect(before.negotiator).toBe(1);
 
     await selectWords(delegate.page, 'six heures');
     await delegate.page.getByRole('button', { name: 'Annoter le passage sélectionné' }).click();

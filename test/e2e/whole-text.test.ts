@@ -40,6 +40,34 @@ async function annotateAndAmend(server: TestServer, negotiationId: string, artic
   reader.destroy();
 }
 
+/**
+ * How many Yjs updates the page's browser store (y-indexeddb) holds, over every document it
+ * keeps: the offline edit must be written there before the page goes away, as it is long
+ * before a person reloads (the test reloads within milliseconds of typing).
+ */
+const storedUpdates = (page: Page) =>
+  page.evaluate(async () => {
+    let total = 0;
+    for (const { name } of await indexedDB.databases()) {
+      if (!name) continue;
+      total += await new Promise<number>((resolve) => {
+        const open = indexedDB.open(name);
+        open.onerror = () => resolve(0);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('updates')) {
+            db.close();
+            return resolve(0);
+          }
+          const count = db.transaction('updates').objectStore('updates').count();
+          count.onsuccess = () => (db.close(), resolve(count.result));
+          count.onerror = () => (db.close(), resolve(0));
+        };
+      });
+    }
+    return total;
+  });
+
 const connected = (page: Page) => page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 20_000 });
 
 describe('the whole text, and edits kept in the browser while offline', () => {
@@ -50,6 +78,8 @@ describe('the whole text, and edits kept in the browser while offline', () => {
   let writer: Page;
   let reader: Page;
   let negotiation: string;
+  /** Whether the writer's live-text connections are refused (the first test's reload). */
+  let unreachable = false;
 
   beforeAll(async () => {
     ensureClientBuilt();
@@ -65,6 +95,7 @@ describe('the whole text, and edits kept in the browser while offline', () => {
   });
   // A test that stops while the writer is offline must not leave the next one offline.
   afterEach(async () => {
+    unreachable = false;
     await writerContext?.setOffline(false);
   });
   afterAll(async () => {
@@ -82,9 +113,13 @@ describe('the whole text, and edits kept in the browser while offline', () => {
     await writerContext.setOffline(true);
     await writer.locator('[data-testid="connection"][data-state="offline"]').first().waitFor({ timeout: 10_000 });
     await text.click();
+    const storedBefore = await storedUpdates(writer);
     await writer.keyboard.press('Control+End');
     await writer.keyboard.press('Enter');
     await writer.keyboard.type(line);
+    await expect.poll(() => storedUpdates(writer), { timeout: 15_000 }).toBeGreaterThan(storedBefore);
+    // Settled: two reads a moment apart agree.
+    await expect.poll(async () => (await storedUpdates(writer)) - (await new Promise((r) => setTimeout(r, 300)).then(() => storedUpdates(writer))), { timeout: 15_000 }).toBe(0);
     // The page's indicator says how many changes wait.
     const waiting = writer.locator('.text-head [data-testid="pending-changes"]');
     await waiting.waitFor();
@@ -93,7 +128,7 @@ describe('the whole text, and edits kept in the browser while offline', () => {
 
     // The page is reloaded while the live text still cannot reach the server (the network is back
     // for the page itself, not for the text's connection): the edit is read back from the browser.
-    let unreachable = true;
+    unreachable = true;
     await writer.routeWebSocket(/\/yjs\/article:/, (ws) => (unreachable ? ws.close({ code: 1001 }) : ws.connectToServer()));
     await writerContext.setOffline(false);
     await writer.reload();
