@@ -1,6 +1,6 @@
 import type { Db, Document as Doc } from 'mongodb';
 import { Binary, ObjectId } from 'mongodb';
-import type { InProcessCommand } from '../db/connection.ts';
+import { runInProcess, type InProcessCommand } from '../db/connection.ts';
 import { batchLoader } from './coalesce.ts';
 
 /** What is stored for one document: its last compacted state and the updates stored since. */
@@ -189,14 +189,8 @@ export class MongoPersistence implements DocPersistence {
 
 /** A command on the engine of this process, answered once durable; a refusal or write error throws with its code. */
 async function run(command: InProcessCommand, body: Doc): Promise<Doc> {
-  const { reply, durable } = await command(body);
-  const writeErrors = reply.writeErrors as { code?: number; errmsg?: string }[] | undefined;
-  if (reply.ok !== 1 || writeErrors?.length) {
-    const first = writeErrors?.[0];
-    throw Object.assign(new Error(String(first?.errmsg ?? reply.errmsg ?? `${Object.keys(body)[0]} on the embedded engine failed`)), {
-      code: first?.code ?? reply.code,
-    });
-  }
+  const { reply, error, durable } = await runInProcess(command, body);
+  if (error) throw error;
   await durable;
   return reply;
 }

@@ -39,6 +39,28 @@ export interface Database {
 /** A command document for the application's database, and the server's reply. */
 export type InProcessCommand = (body: Doc) => Promise<{ reply: Doc; durable: Promise<void> }>;
 
+/** A refusal or write error of the engine, as the driver would throw it: mongod's code, and each write error. */
+export type EngineCommandError = Error & { code?: number; writeErrors?: { index?: number; code?: number; errmsg?: string }[] };
+
+/**
+ * An in-process command's outcome: the reply once applied; `error` when the engine refused the
+ * command or a write in it (the first write error's message and code, as the driver reports
+ * them), an ordered insert's stored count being then `reply.n`; `durable` once what it wrote
+ * (what came before an error included) is on disk. Whoever tells anyone of a write waits for
+ * `durable` first.
+ */
+export async function runInProcess(command: InProcessCommand, body: Doc): Promise<{ reply: Doc; error?: EngineCommandError; durable: Promise<void> }> {
+  const { reply, durable } = await command(body);
+  const writeErrors = reply.writeErrors as EngineCommandError['writeErrors'];
+  if (reply.ok === 1 && !writeErrors?.length) return { reply, durable };
+  const first = writeErrors?.[0];
+  const error: EngineCommandError = Object.assign(new Error(String(first?.errmsg ?? reply.errmsg ?? `${Object.keys(body)[0]} on the embedded engine failed`)), {
+    code: (first?.code ?? reply.code) as number | undefined,
+    ...(writeErrors?.length ? { writeErrors } : {}),
+  });
+  return { reply, error, durable };
+}
+
 const DATABASE = 'negociation';
 
 /**

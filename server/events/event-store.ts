@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { InProcessCommand } from '../db/connection.ts';
+import { runInProcess, type InProcessCommand } from '../db/connection.ts';
 import { COMMITTEE, type EventDraft, type NegotiationEvent, type Visibility } from '../../shared/events.ts';
 import { canSee, type Viewer } from '../../shared/visibility.ts';
 import { readVisibility } from '../access/mandate-events.ts';
@@ -218,15 +218,8 @@ export class EventStore {
         return { inserted, durable: Promise.resolve(), error };
       }
     }
-    const { reply, durable } = await this.command({ insert: this.model.collection.collectionName, documents: docs, ordered: true });
-    const writeErrors = reply.writeErrors as { code?: number; errmsg?: string }[] | undefined;
-    if (reply.ok === 1 && !writeErrors?.length) return { inserted: docs.length, durable };
-    const first = writeErrors?.[0];
-    const error = Object.assign(new Error(String(first?.errmsg ?? reply.errmsg ?? 'insert failed')), {
-      code: first?.code ?? reply.code,
-      writeErrors,
-    });
-    return { inserted: Number(reply.n ?? 0), durable, error };
+    const { reply, error, durable } = await runInProcess(this.command, { insert: this.model.collection.collectionName, documents: docs, ordered: true });
+    return error ? { inserted: Number(reply.n ?? 0), durable, error } : { inserted: docs.length, durable };
   }
 
   /**
