@@ -34,6 +34,7 @@ import { articleModel } from '../negotiations/article.model.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
 import { stampOf, type RecordDraft } from '../events/event-log.ts';
+import { recordChange } from '../events/record-change.ts';
 import { createVersion } from '../versions/versions.service.ts';
 import { versionModel } from '../versions/version.model.ts';
 import { closeMinutesConnections, readMinutesText, rewriteMinutesText, writeMinutesText } from './minutes-doc.ts';
@@ -99,18 +100,20 @@ export async function conveneSession(ctx: SessionContext, actor: Actor, input: z
   });
 }
 
-export async function updateAgenda(ctx: SessionContext, actor: Actor, input: z.infer<typeof UpdateAgendaSchema>): Promise<SessionView> {
-  assertCan(actor, 'session:manage');
-  const { negotiationId } = actor;
-  return ctx.events.serialize(negotiationId, async () => {
-    const session = await getSession(ctx, negotiationId, input.sessionId);
-    if (session.status === 'closed') throw new AppError('CONFLICT', 'La séance est close : son ordre du jour ne change plus.');
-    if (session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est annulée : son ordre du jour ne change plus.');
-    const documents = input.documents ?? session.documents;
-    await checkAgenda(ctx, negotiationId, input.agenda, documents);
-    const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda: input.agenda, documents };
-    await record(ctx, actor, [{ type: 'session:agenda-updated', payload }]);
-    return getSession(ctx, negotiationId, session.id);
+/** A session of the actor's negotiation, read as it stands (in the command's lane). */
+const sessionOf = (ctx: SessionContext, actor: Actor, sessionId: string) => () => getSession(ctx, actor.negotiationId, sessionId);
+
+export function updateAgenda(ctx: SessionContext, actor: Actor, input: z.infer<typeof UpdateAgendaSchema>): Promise<SessionView> {
+  return recordChange(ctx, actor, 'session:manage', {
+    read: sessionOf(ctx, actor, input.sessionId),
+    decide: async (session) => {
+      if (session.status === 'closed') throw new AppError('CONFLICT', 'La séance est close : son ordre du jour ne change plus.');
+      if (session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est annulée : son ordre du jour ne change plus.');
+      const documents = input.documents ?? session.documents;
+      await checkAgenda(ctx, actor.negotiationId, input.agenda, documents);
+      const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda: input.agenda, documents };
+      return [{ type: 'session:agenda-updated', payload }];
+    },
   });
 }
 
@@ -118,42 +121,40 @@ export async function updateAgenda(ctx: SessionContext, actor: Actor, input: z.i
  * The chair or the secretariat moves an agenda item (before the close): everyone sees the new
  * order live (`session:agenda-updated`), and the item being discussed stays the current one.
  */
-export async function moveAgendaItem(ctx: SessionContext, actor: Actor, input: z.infer<typeof MoveAgendaItemSchema>): Promise<SessionView> {
-  assertCan(actor, 'session:chair');
-  const { negotiationId } = actor;
-  return ctx.events.serialize(negotiationId, async () => {
-    const session = await getSession(ctx, negotiationId, input.sessionId);
-    if (session.status === 'closed' || session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est close ou annulée : son ordre du jour ne change plus.');
-    const { from, to } = input;
-    if (from >= session.agenda.length || to >= session.agenda.length) throw new AppError('BAD_REQUEST', 'Ce point n’existe pas à l’ordre du jour.');
-    if (from === to) return session;
-    const agenda = [...session.agenda];
-    const [item] = agenda.splice(from, 1);
-    agenda.splice(to, 0, item);
-    const current = session.currentIndex === null ? null : agenda.indexOf(session.agenda[session.currentIndex]);
-    const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda, documents: session.documents, currentIndex: current };
-    await record(ctx, actor, [{ type: 'session:agenda-updated', payload }]);
-    return getSession(ctx, negotiationId, session.id);
+export function moveAgendaItem(ctx: SessionContext, actor: Actor, input: z.infer<typeof MoveAgendaItemSchema>): Promise<SessionView> {
+  return recordChange(ctx, actor, 'session:chair', {
+    read: sessionOf(ctx, actor, input.sessionId),
+    decide: (session) => {
+      if (session.status === 'closed' || session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est close ou annulée : son ordre du jour ne change plus.');
+      const { from, to } = input;
+      if (from >= session.agenda.length || to >= session.agenda.length) throw new AppError('BAD_REQUEST', 'Ce point n’existe pas à l’ordre du jour.');
+      if (from === to) return [];
+      const agenda = [...session.agenda];
+      const [item] = agenda.splice(from, 1);
+      agenda.splice(to, 0, item);
+      const current = session.currentIndex === null ? null : agenda.indexOf(session.agenda[session.currentIndex]);
+      const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda, documents: session.documents, currentIndex: current };
+      return [{ type: 'session:agenda-updated', payload }];
+    },
   });
 }
 
 /** The secretariat links a vote item to the vote held on it: opened from the item, or one already open or closed. */
-export async function linkVote(ctx: SessionContext, actor: Actor, input: z.infer<typeof LinkVoteSchema>): Promise<SessionView> {
-  assertCan(actor, 'session:manage');
-  const { negotiationId } = actor;
-  return ctx.events.serialize(negotiationId, async () => {
-    const session = await getSession(ctx, negotiationId, input.sessionId);
-    if (session.status === 'closed' || session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est close ou annulée : son ordre du jour ne change plus.');
-    const item = session.agenda[input.index];
-    if (!item) throw new AppError('BAD_REQUEST', 'Ce point n’existe pas à l’ordre du jour.');
-    if (item.kind !== 'vote') throw new AppError('BAD_REQUEST', 'Seul un point « vote » se relie à un vote.');
-    const opened = await eventModel(ctx.db.connection).exists({ negotiationId, type: 'vote:opened', 'payload.voteId': input.voteId });
-    if (!opened) throw new AppError('NOT_FOUND', 'Ce vote n’a pas été ouvert dans cette négociation.');
-    if (item.voteId === input.voteId) return session;
-    const agenda = session.agenda.map((i, k) => (k === input.index ? { ...item, voteId: input.voteId } : i));
-    const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda, documents: session.documents };
-    await record(ctx, actor, [{ type: 'session:agenda-updated', payload }]);
-    return getSession(ctx, negotiationId, session.id);
+export function linkVote(ctx: SessionContext, actor: Actor, input: z.infer<typeof LinkVoteSchema>): Promise<SessionView> {
+  return recordChange(ctx, actor, 'session:manage', {
+    read: sessionOf(ctx, actor, input.sessionId),
+    decide: async (session) => {
+      if (session.status === 'closed' || session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est close ou annulée : son ordre du jour ne change plus.');
+      const item = session.agenda[input.index];
+      if (!item) throw new AppError('BAD_REQUEST', 'Ce point n’existe pas à l’ordre du jour.');
+      if (item.kind !== 'vote') throw new AppError('BAD_REQUEST', 'Seul un point « vote » se relie à un vote.');
+      const opened = await eventModel(ctx.db.connection).exists({ negotiationId: actor.negotiationId, type: 'vote:opened', 'payload.voteId': input.voteId });
+      if (!opened) throw new AppError('NOT_FOUND', 'Ce vote n’a pas été ouvert dans cette négociation.');
+      if (item.voteId === input.voteId) return [];
+      const agenda = session.agenda.map((i, k) => (k === input.index ? { ...item, voteId: input.voteId } : i));
+      const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda, documents: session.documents };
+      return [{ type: 'session:agenda-updated', payload }];
+    },
   });
 }
 
@@ -190,47 +191,46 @@ export async function recordAttendance(ctx: SessionContext, actor: Actor, input:
     return { ...entry, shortName: org.shortName };
   });
   if (new Set(entries.map((e) => e.org)).size !== entries.length) throw new AppError('BAD_REQUEST', 'Une organisation figure deux fois dans les présences.');
-  return ctx.events.serialize(negotiationId, async () => {
-    const session = await getSession(ctx, negotiationId, input.sessionId);
-    if (session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est annulée : personne n’y assiste.');
-    if (session.minutes.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est approuvé : les présences ne changent plus.');
-    const payload: AttendanceRecordedPayload = { sessionId: session.id, entries, ...(input.observers ? { observers: input.observers } : {}) };
-    await record(ctx, actor, [{ type: 'session:attendance-recorded', payload }]);
-    const updated = await getSession(ctx, negotiationId, session.id);
-    if (updated.minutes.status !== 'none') {
+  return recordChange(ctx, actor, 'session:manage', {
+    read: sessionOf(ctx, actor, input.sessionId),
+    decide: (session) => {
+      if (session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est annulée : personne n’y assiste.');
+      if (session.minutes.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est approuvé : les présences ne changent plus.');
+      const payload: AttendanceRecordedPayload = { sessionId: session.id, entries, ...(input.observers ? { observers: input.observers } : {}) };
+      return [{ type: 'session:attendance-recorded', payload }];
+    },
+    follow: async (updated) => {
+      if (updated.minutes.status === 'none') return;
       const lines = attendanceLines(organisations, updated);
-      await rewriteMinutesText(collabOf(ctx).store, session.id, (text) => withAttendance(text, lines, updated.observers));
-    }
-    return updated;
+      await rewriteMinutesText(collabOf(ctx).store, updated.id, (text) => withAttendance(text, lines, updated.observers));
+    },
   });
 }
 
-export async function openSession(ctx: SessionContext, actor: Actor, input: z.infer<typeof SessionCommandSchema>): Promise<SessionView> {
-  assertCan(actor, 'session:manage');
-  const { negotiationId } = actor;
-  return ctx.events.serialize(negotiationId, async () => {
-    const session = await getSession(ctx, negotiationId, input.sessionId);
-    if (session.status === 'cancelled') throw new AppError('CONFLICT', 'Cette séance est annulée.');
-    if (session.status !== 'convened') throw new AppError('CONFLICT', 'Cette séance est déjà ouverte ou close.');
-    const sessions = await loadSessions(ctx.db.connection, negotiationId);
-    if (sessions.some((s) => s.status === 'open')) throw new AppError('CONFLICT', 'Une autre séance est en cours : clôturez-la d’abord.');
-    await record(ctx, actor, [{ type: 'session:opened', payload: { sessionId: session.id } }]);
-    return getSession(ctx, negotiationId, session.id);
+export function openSession(ctx: SessionContext, actor: Actor, input: z.infer<typeof SessionCommandSchema>): Promise<SessionView> {
+  return recordChange(ctx, actor, 'session:manage', {
+    read: sessionOf(ctx, actor, input.sessionId),
+    decide: async (session) => {
+      if (session.status === 'cancelled') throw new AppError('CONFLICT', 'Cette séance est annulée.');
+      if (session.status !== 'convened') throw new AppError('CONFLICT', 'Cette séance est déjà ouverte ou close.');
+      const sessions = await loadSessions(ctx.db.connection, actor.negotiationId);
+      if (sessions.some((s) => s.status === 'open')) throw new AppError('CONFLICT', 'Une autre séance est en cours : clôturez-la d’abord.');
+      return [{ type: 'session:opened', payload: { sessionId: session.id } }];
+    },
   });
 }
 
-async function moveTo(ctx: SessionContext, actor: Actor, sessionId: string, target: (s: SessionView) => number): Promise<SessionView> {
-  assertCan(actor, 'session:manage');
-  const { negotiationId } = actor;
-  return ctx.events.serialize(negotiationId, async () => {
-    const session = await getSession(ctx, negotiationId, sessionId);
-    if (session.status !== 'open') throw new AppError('CONFLICT', 'La séance n’est pas ouverte.');
-    const index = target(session);
-    if (index < 0 || index >= session.agenda.length) throw new AppError('CONFLICT', 'Ce point n’existe pas à l’ordre du jour.');
-    if (index === session.currentIndex) return session;
-    const payload: ItemChangedPayload = { sessionId, index, item: session.agenda[index] };
-    await record(ctx, actor, [{ type: 'session:item-changed', payload }]);
-    return getSession(ctx, negotiationId, sessionId);
+function moveTo(ctx: SessionContext, actor: Actor, sessionId: string, target: (s: SessionView) => number): Promise<SessionView> {
+  return recordChange(ctx, actor, 'session:manage', {
+    read: sessionOf(ctx, actor, sessionId),
+    decide: (session) => {
+      if (session.status !== 'open') throw new AppError('CONFLICT', 'La séance n’est pas ouverte.');
+      const index = target(session);
+      if (index < 0 || index >= session.agenda.length) throw new AppError('CONFLICT', 'Ce point n’existe pas à l’ordre du jour.');
+      if (index === session.currentIndex) return [];
+      const payload: ItemChangedPayload = { sessionId, index, item: session.agenda[index] };
+      return [{ type: 'session:item-changed', payload }];
+    },
   });
 }
 
@@ -250,27 +250,30 @@ export function gotoItem(ctx: SessionContext, actor: Actor, input: z.infer<typeo
  * The secretariat closes the session: a version of the text is taken (kind `session`), the
  * close is recorded, and the minutes are drafted from the log.
  */
-export async function closeSession(ctx: SessionContext, actor: Actor, input: z.infer<typeof CloseSessionSchema>): Promise<SessionView> {
-  assertCan(actor, 'session:manage');
-  const { negotiationId } = actor;
-  return ctx.events.serialize(negotiationId, async () => {
-    const session = await getSession(ctx, negotiationId, input.sessionId);
-    if (session.status !== 'open') throw new AppError('CONFLICT', 'Seule une séance ouverte peut être close.');
-    const version = await createVersion(
-      { connection: ctx.db.connection, store: collabOf(ctx).store, events: ctx.events },
-      {
-        negotiationId,
-        name: `Fin de séance du ${frenchLongDate(session.startsAt)}`,
-        reason: session.title,
-        kind: 'session',
-        author: { userId: actor.user.id, name: actor.user.name, org: actor.org.id },
-        by: stampOf(actor),
-      },
-    );
-    const payload: SessionClosedPayload = { sessionId: session.id, versionId: version.id, nextSession: input.nextSession ?? null };
-    await record(ctx, actor, [{ type: 'session:closed', payload }]);
-    await draftNow(ctx, actor, session.id);
-    return getSession(ctx, negotiationId, session.id);
+export function closeSession(ctx: SessionContext, actor: Actor, input: z.infer<typeof CloseSessionSchema>): Promise<SessionView> {
+  const read = sessionOf(ctx, actor, input.sessionId);
+  return recordChange(ctx, actor, 'session:manage', {
+    read,
+    decide: async (session) => {
+      if (session.status !== 'open') throw new AppError('CONFLICT', 'Seule une séance ouverte peut être close.');
+      const version = await createVersion(
+        { connection: ctx.db.connection, store: collabOf(ctx).store, events: ctx.events },
+        {
+          negotiationId: actor.negotiationId,
+          name: `Fin de séance du ${frenchLongDate(session.startsAt)}`,
+          reason: session.title,
+          kind: 'session',
+          author: { userId: actor.user.id, name: actor.user.name, org: actor.org.id },
+          by: stampOf(actor),
+        },
+      );
+      const payload: SessionClosedPayload = { sessionId: session.id, versionId: version.id, nextSession: input.nextSession ?? null };
+      return [{ type: 'session:closed', payload }];
+    },
+    follow: async (closed) => {
+      await draftNow(ctx, actor, closed.id);
+      return read();
+    },
   });
 }
 
@@ -279,16 +282,15 @@ export async function closeSession(ctx: SessionContext, actor: Actor, input: z.i
  * is mailed the cancellation with the calendar's `METHOD:CANCEL` (server/mail/event-mail.ts),
  * so the convocation leaves their calendars. An open or closed session is not cancelled.
  */
-export async function cancelSession(ctx: SessionContext, actor: Actor, input: z.infer<typeof CancelSessionSchema>): Promise<SessionView> {
-  assertCan(actor, 'session:manage');
-  const { negotiationId } = actor;
-  return ctx.events.serialize(negotiationId, async () => {
-    const session = await getSession(ctx, negotiationId, input.sessionId);
-    if (session.status === 'cancelled') throw new AppError('CONFLICT', 'Cette séance est déjà annulée.');
-    if (session.status !== 'convened') throw new AppError('CONFLICT', 'Seule une séance convoquée, pas encore ouverte, peut être annulée.');
-    const payload: SessionCancelledPayload = { sessionId: session.id, reason: input.reason };
-    await record(ctx, actor, [{ type: 'session:cancelled', payload }]);
-    return getSession(ctx, negotiationId, session.id);
+export function cancelSession(ctx: SessionContext, actor: Actor, input: z.infer<typeof CancelSessionSchema>): Promise<SessionView> {
+  return recordChange(ctx, actor, 'session:manage', {
+    read: sessionOf(ctx, actor, input.sessionId),
+    decide: (session) => {
+      if (session.status === 'cancelled') throw new AppError('CONFLICT', 'Cette séance est déjà annulée.');
+      if (session.status !== 'convened') throw new AppError('CONFLICT', 'Seule une séance convoquée, pas encore ouverte, peut être annulée.');
+      const payload: SessionCancelledPayload = { sessionId: session.id, reason: input.reason };
+      return [{ type: 'session:cancelled', payload }];
+    },
   });
 }
 
@@ -359,16 +361,16 @@ export async function redraftMinutes(ctx: SessionContext, actor: Actor, input: z
   return readMinutes(ctx, actor, input.sessionId);
 }
 
-async function seal(ctx: SessionContext, actor: Actor, sessionId: string, type: 'minutes:circulated' | 'minutes:approved'): Promise<MinutesView> {
-  assertCan(actor, 'session:manage');
-  await ctx.events.serialize(actor.negotiationId, async () => {
-    const current = await readMinutes(ctx, actor, sessionId);
-    if (current.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est déjà approuvé : il ne change plus.');
-    if (current.status === 'none') throw new AppError('CONFLICT', 'Aucun relevé de décisions n’a été rédigé pour cette séance.');
-    const payload: MinutesPayload = { sessionId, text: current.text, by: actor.user.name };
-    await record(ctx, actor, [{ type, payload }]);
+function seal(ctx: SessionContext, actor: Actor, sessionId: string, type: 'minutes:circulated' | 'minutes:approved'): Promise<MinutesView> {
+  return recordChange(ctx, actor, 'session:manage', {
+    read: () => readMinutes(ctx, actor, sessionId),
+    decide: (current) => {
+      if (current.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est déjà approuvé : il ne change plus.');
+      if (current.status === 'none') throw new AppError('CONFLICT', 'Aucun relevé de décisions n’a été rédigé pour cette séance.');
+      const payload: MinutesPayload = { sessionId, text: current.text, by: actor.user.name };
+      return [{ type, payload }];
+    },
   });
-  return readMinutes(ctx, actor, sessionId);
 }
 
 /** The draft is circulated to the members for their remarks (it stays editable). */

@@ -13,12 +13,13 @@ import type { Item } from '../../shared/items.ts';
 import { tallyVote, type VotingOrganisation } from '../../shared/votes/tally.ts';
 import type { z } from 'zod';
 import type { AppContext } from '../app.ts';
-import { assertCan, assertCanFor, type Actor } from '../access/access.service.ts';
+import { assertCan, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
 import { rebuildProjection, syncProjection, type Projection } from '../events/projection.ts';
 import { articleModel } from '../negotiations/article.model.ts';
 import { partiesInForce } from '../negotiations/negotiation.service.ts';
 import { stampOf } from '../events/event-log.ts';
+import { recordChange } from '../events/record-change.ts';
 import { tabledAmendment } from '../amendments/amendment.service.ts';
 import { voteCheckpointModel, voteModel } from './vote.model.ts';
 /** What reading the votes needs. */
@@ -102,34 +103,33 @@ export async function openVote(ctx: VoteContext, actor: Actor, input: z.infer<ty
  * A delegate casts their organisation's ballot; casting again changes it, until the close.
  * Casting the same choice again records nothing.
  */
-export async function castBallot(ctx: VoteContext, actor: Actor, input: z.infer<typeof CastBallotSchema>): Promise<VoteView> {
-  assertCanFor(actor, 'vote:cast', actor.org.id);
-  const { negotiationId } = actor;
-  return ctx.events.serialize(negotiationId, async () => {
-    const vote = await getVote(ctx, negotiationId, input.voteId);
-    if (vote.status !== 'open') throw new AppError('CONFLICT', 'Ce vote est clos : le bulletin ne peut plus changer.');
-    const voters = await votingOrganisations(ctx.db.connection, negotiationId);
-    if (!voters.some((o) => o.id === actor.org.id)) {
-      throw new AppError('FORBIDDEN', 'Votre organisation ne prend pas part aux votes de cette négociation.');
-    }
-    if (vote.ballots.find((b) => b.org === actor.org.id)?.choice === input.choice) return vote;
-    const payload: BallotCastPayload = { voteId: vote.id, org: actor.org.id, choice: input.choice, castBy: by(actor) };
-    await ctx.events.record(negotiationId, stampOf(actor), [{ type: 'ballot:cast', payload }]);
-    return getVote(ctx, negotiationId, vote.id);
+export function castBallot(ctx: VoteContext, actor: Actor, input: z.infer<typeof CastBallotSchema>): Promise<VoteView> {
+  // One organisation, one voice: the ballot is always cast in the actor's own organisation's name.
+  return recordChange(ctx, actor, 'vote:cast', {
+    read: () => getVote(ctx, actor.negotiationId, input.voteId),
+    decide: async (vote) => {
+      if (vote.status !== 'open') throw new AppError('CONFLICT', 'Ce vote est clos : le bulletin ne peut plus changer.');
+      const voters = await votingOrganisations(ctx.db.connection, actor.negotiationId);
+      if (!voters.some((o) => o.id === actor.org.id)) {
+        throw new AppError('FORBIDDEN', 'Votre organisation ne prend pas part aux votes de cette négociation.');
+      }
+      if (vote.ballots.find((b) => b.org === actor.org.id)?.choice === input.choice) return [];
+      const payload: BallotCastPayload = { voteId: vote.id, org: actor.org.id, choice: input.choice, castBy: by(actor) };
+      return [{ type: 'ballot:cast', payload }];
+    },
   });
 }
 
 /** The secretariat closes the vote: the weights in force are frozen into the tally. */
-export async function closeVote(ctx: VoteContext, actor: Actor, input: z.infer<typeof CloseVoteSchema>): Promise<VoteView> {
-  assertCan(actor, 'vote:open');
-  const { negotiationId } = actor;
-  return ctx.events.serialize(negotiationId, async () => {
-    const vote = await getVote(ctx, negotiationId, input.voteId);
-    if (vote.status !== 'open') throw new AppError('CONFLICT', 'Ce vote est déjà clos.');
-    const organisations = await votingOrganisations(ctx.db.connection, negotiationId);
-    const result = tallyVote(vote.rule, organisations, vote.ballots);
-    const payload: VoteClosedPayload = { voteId: vote.id, result, closedBy: by(actor) };
-    await ctx.events.record(negotiationId, stampOf(actor), [{ type: 'vote:closed', payload }]);
-    return getVote(ctx, negotiationId, vote.id);
+export function closeVote(ctx: VoteContext, actor: Actor, input: z.infer<typeof CloseVoteSchema>): Promise<VoteView> {
+  return recordChange(ctx, actor, 'vote:open', {
+    read: () => getVote(ctx, actor.negotiationId, input.voteId),
+    decide: async (vote) => {
+      if (vote.status !== 'open') throw new AppError('CONFLICT', 'Ce vote est déjà clos.');
+      const organisations = await votingOrganisations(ctx.db.connection, actor.negotiationId);
+      const result = tallyVote(vote.rule, organisations, vote.ballots);
+      const payload: VoteClosedPayload = { voteId: vote.id, result, closedBy: by(actor) };
+      return [{ type: 'vote:closed', payload }];
+    },
   });
 }
