@@ -226,20 +226,17 @@ export class DocStore {
     }, this.flushEveryMs);
   }
 
-  /** When each document last changed, for its idle compaction. */
-  private readonly changedAt = new WeakMap<SharedDoc, number>();
-
   /**
    * Compacts the document once it has had no update for compactWhenIdleMs. One timer per
    * document, not one per update: when it fires early (updates came meanwhile), it waits
    * for the rest of the idle time from the last update.
    */
   private scheduleIdleCompaction(doc: SharedDoc): void {
-    this.changedAt.set(doc, Date.now());
+    doc.changedAt = Date.now();
     if (this.idleTimers.has(doc)) return;
     const arm = (delay: number) => {
       const timer = setTimeout(() => {
-        const idleFor = Date.now() - (this.changedAt.get(doc) ?? 0);
+        const idleFor = Date.now() - doc.changedAt;
         if (idleFor < this.compactWhenIdleMs) return arm(this.compactWhenIdleMs - idleFor);
         this.idleTimers.delete(doc);
         void this.compact(doc);

@@ -36,6 +36,8 @@ export class SharedDoc extends Y.Doc {
    * their process stores them, unless it died first (see DocStore.compact).
    */
   remoteSinceCheck = false;
+  /** When the document last changed (epoch ms), for its idle compaction: a field, read and written per update. */
+  changedAt = 0;
   /** Server-side users of the document (REST use cases): it stays loaded while held. */
   holds = 0;
   /**

@@ -342,6 +342,7 @@ export class CollabConnection implements DocPeer {
 
   send(message: Uint8Array): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    corkForThisTurn(this.ws);
     this.ws.send(message, (err) => {
       if (err) this.close(CloseCode.GOING_AWAY, 'send failed');
     });
@@ -366,9 +367,15 @@ export class CollabConnection implements DocPeer {
     return this.principal.userId;
   }
 
-  /** Who writes through this connection, for the record of who wrote what. */
+  private editorOf: { principal: Principal; editor: { userId: string; name: string; org: string } } | null = null;
+
+  /** Who writes through this connection, for the record of who wrote what (one object per principal, not per transaction). */
   get editor(): { userId: string; name: string; org: string } {
-    return { userId: this.principal.userId, name: this.principal.presence.name, org: this.principal.presence.org };
+    const principal = this.principal;
+    if (this.editorOf?.principal !== principal) {
+      this.editorOf = { principal, editor: { userId: principal.userId, name: principal.presence.name, org: principal.presence.org } };
+    }
+    return this.editorOf.editor;
   }
 
   private leave(): void {
@@ -379,6 +386,36 @@ export class CollabConnection implements DocPeer {
     doc.removePeer(this);
     this.store?.release(doc);
   }
+}
+
+/** ws's own field for its TCP socket (stable since ws 1; server/realtime/coalesced-frames.ts reaches it too). */
+type Corkable = { cork(): void; uncork(): void };
+const corked = new Set<Corkable>();
+let uncorkScheduled = false;
+
+/**
+ * Holds a connection's frames until this turn of the event loop has handled its input, then
+ * writes them in one system call. Under load one turn reads many clients' updates, each sent
+ * on to the same peers: one `writev` per peer and turn instead of one per message and peer
+ * (`writev` was the first cost of the server under W1 and W2). A message waits at most for
+ * the rest of the turn (setImmediate runs right after the I/O callbacks); ws corks each frame
+ * itself too, and Node counts corks, so the frames go out when the last is lifted.
+ */
+function corkForThisTurn(ws: WebSocket): void {
+  const tcp = (ws as unknown as { _socket?: Partial<Corkable> })._socket;
+  if (!tcp || typeof tcp.cork !== 'function' || typeof tcp.uncork !== 'function' || corked.has(tcp as Corkable)) return;
+  tcp.cork();
+  corked.add(tcp as Corkable);
+  if (!uncorkScheduled) {
+    uncorkScheduled = true;
+    setImmediate(uncorkAll);
+  }
+}
+
+function uncorkAll(): void {
+  uncorkScheduled = false;
+  for (const tcp of corked) tcp.uncork();
+  corked.clear();
 }
 
 function toBytes(data: RawData): Uint8Array {

@@ -1,7 +1,7 @@
 import type { WrittenRun } from '../../shared/versions/authorship.ts';
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import type * as Y from 'yjs';
-import { parseDocName } from '../../shared/structure.ts';
+import { DOC_PREFIX } from '../../shared/structure.ts';
 import type { Logger } from '../logger.ts';
 import { authorLabel, type AuthorshipRecords, type ChangeAuthor } from './authorship.ts';
 
@@ -58,15 +58,25 @@ function pushRun(runs: number[], client: number, clock: number, length: number):
 interface PendingEdit {
   docName: string;
   author: Editor;
-  from: Date;
-  to: Date;
+  /** The window the changes were made in (epoch ms: a Date is made once per record, when written). */
+  from: number;
+  to: number;
   inserted: number[];
   deleted: number[];
 }
 
-/** Collects the editors' changes to article documents and writes them every few seconds. */
+/**
+ * Collects the editors' changes to article documents and writes them every few seconds.
+ *
+ * `observe` runs on every editor transaction, on the message path of the live text: it only
+ * reads the transaction's state vectors and delete set into the pending record of that
+ * document and person (no name parsing, no Date, no key string per call), and the records
+ * are written once per window, through the driver's collection (mongoose would cast every
+ * number of the runs one by one).
+ */
 export class TextEditRecorder {
-  private readonly pending = new Map<string, PendingEdit>();
+  /** Pending records, by document name, then by user. */
+  private readonly pending = new Map<string, Map<string, PendingEdit>>();
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
   private readonly connection: Connection;
@@ -79,41 +89,48 @@ export class TextEditRecorder {
     this.windowMs = windowMs;
   }
 
-  observe(docName: string, editor: Editor, transaction: Y.Transaction, now = new Date()): void {
-    if (parseDocName(docName)?.kind !== 'article') return;
-    const inserted: number[] = [];
+  observe(docName: string, editor: Editor, transaction: Y.Transaction, now = Date.now()): void {
+    // Only articles are recorded; any other name (the outline) is not an article's.
+    if (!docName.startsWith(DOC_PREFIX.article)) return;
+    let edit: PendingEdit | undefined;
+    const record = (): PendingEdit => {
+      if (edit) return edit;
+      let byUser = this.pending.get(docName);
+      if (!byUser) this.pending.set(docName, (byUser = new Map()));
+      edit = byUser.get(editor.userId);
+      if (!edit) byUser.set(editor.userId, (edit = { docName, author: editor, from: now, to: now, inserted: [], deleted: [] }));
+      edit.to = now;
+      return edit;
+    };
+    const before = transaction.beforeState;
     for (const [client, after] of transaction.afterState) {
-      const before = transaction.beforeState.get(client) ?? 0;
-      if (after > before) pushRun(inserted, client, before, after - before);
+      const from = before.get(client) ?? 0;
+      if (after > from) pushRun(record().inserted, client, from, after - from);
     }
-    const deleted: number[] = [];
     for (const [client, items] of transaction.deleteSet.clients) {
-      for (const item of items) pushRun(deleted, client, item.clock, item.len);
+      for (const item of items) pushRun(record().deleted, client, item.clock, item.len);
     }
-    if (inserted.length === 0 && deleted.length === 0) return;
-    const key = `${docName}\u0000${editor.userId}`;
-    let edit = this.pending.get(key);
-    if (!edit) {
-      edit = { docName, author: editor, from: now, to: now, inserted: [], deleted: [] };
-      this.pending.set(key, edit);
-    }
-    edit.to = now;
-    for (let i = 0; i < inserted.length; i += 3) pushRun(edit.inserted, inserted[i], inserted[i + 1], inserted[i + 2]);
-    for (let i = 0; i < deleted.length; i += 3) pushRun(edit.deleted, deleted[i], deleted[i + 1], deleted[i + 2]);
-    this.timer ??= setTimeout(() => void this.flush(), this.windowMs).unref();
+    if (edit) this.timer ??= setTimeout(() => void this.flush(), this.windowMs).unref();
   }
 
   /** Writes what is pending; resolves once everything observed so far is stored. */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = [...this.pending.values()];
+    const batch = [...this.pending.values()].flatMap((byUser) => [...byUser.values()]);
     this.pending.clear();
     this.writing = this.writing.then(async () => {
       if (batch.length === 0) return;
       try {
-        await textEditModel(this.connection).insertMany(
-          batch.map((e) => ({ ...e, author: { userId: e.author.userId, name: e.author.name, org: e.author.org || null } })),
+        await textEditModel(this.connection).collection.insertMany(
+          batch.map((e) => ({
+            docName: e.docName,
+            author: { userId: e.author.userId, name: e.author.name, org: e.author.org || null },
+            from: new Date(e.from),
+            to: new Date(e.to),
+            inserted: e.inserted,
+            deleted: e.deleted,
+          })),
         );
       } catch (err) {
         // Losing who wrote a passage never loses the passage: the text is stored by the collab store.

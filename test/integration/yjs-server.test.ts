@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket as TcpSocket } from 'node:net';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { pino } from 'pino';
@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { presenceUser } from '../../shared/presence.ts';
 import { deterministicSeed, writeParagraphs } from '../../shared/structure.ts';
 import { DocStore } from '../../server/collab/doc-store.ts';
+import { Origin } from '../../server/collab/shared-doc.ts';
 import { MemoryPersistence } from '../../server/collab/persistence.ts';
 import { CloseCode } from '../../shared/collab/close-codes.ts';
 import { YjsServer, type Authorize } from '../../server/collab/yjs-server.ts';
@@ -65,6 +66,19 @@ async function startHarness(persistence = new MemoryPersistence(), options: { co
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** Counts the system writes of the server's TCP sockets (net.Socket writes through _write or, corked or queued, _writev). */
+function countWrites(http: Server): { writes: number } {
+  const counter = { writes: 0 };
+  http.on('connection', (tcp: TcpSocket) => {
+    const target = tcp as unknown as { _write: (...a: unknown[]) => unknown; _writev: (...a: unknown[]) => unknown };
+    const write = target._write.bind(tcp);
+    const writev = target._writev.bind(tcp);
+    target._write = (...args) => (counter.writes++, write(...args));
+    target._writev = (...args) => (counter.writes++, writev(...args));
+  });
+  return counter;
 }
 
 function storedText(persistence: MemoryPersistence, name: string): Promise<string> {
@@ -151,6 +165,23 @@ describe('Yjs endpoint (protocol, rights, storage)', () => {
     appendParagraph(a.doc, 'toujours là');
     const b = client('article:a3', WRITER);
     await waitFor(() => b.text() === 'toujours là');
+  });
+
+  it('the updates a client is sent in one turn of the event loop leave in one system write, all of them, in order', async () => {
+    const counter = countWrites(sut.http);
+    const reader = client('article:burst', READER);
+    await synced(reader);
+    await new Promise((r) => setTimeout(r, 50));
+    counter.writes = 0;
+    // A hundred changes in one turn (as a busy document's many writers cause), each its own update message.
+    await sut.store.withDoc('article:burst', (doc) => {
+      for (let i = 0; i < 100; i++) doc.transact(() => doc.getArray<number>('burst').push([i]), Origin.SERVER);
+    });
+    const received = reader.doc.getArray<number>('burst');
+    await waitFor(() => received.length === 100, 5000, 'the burst');
+    expect(received.toArray()).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    // One write per message before (100).
+    expect(counter.writes).toBeLessThanOrEqual(3);
   });
 
   it('compaction keeps the content identical, and an idle document is unloaded', async () => {
