@@ -13,6 +13,11 @@ import { loadSession } from '../sessions/session.store.ts';
 import { enqueueMail, type MailDraft } from './outbox.ts';
 import { actedInYourNameMail, campaignOpenedMail, convocationMail, notificationMail, sessionCancelledMail } from './templates.ts';
 
+/** Events handed over and not yet mailed, per negotiation, beyond which the feed reads the log instead. */
+const HANDED_MAX = 5_000;
+/** How often the checkpoint is written while the events mail nobody. */
+const CHECKPOINT_EVERY_MS = 1_000;
+
 /** How far back an event is still news: a restored or seeded history is not mailed again. */
 const NEWS_MS = 2 * 24 * 60 * 60 * 1000;
 
@@ -39,6 +44,18 @@ interface Recipient {
 export class MailFeed {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  /**
+   * The events this app recorded and handed over since the last page, per negotiation: a page
+   * that continues the checkpoint with them is not read back from the log (at a thousand
+   * commands a second, reading every event again through the driver was a tenth of the
+   * server's time). Anything else (a gap, another process's events, a restart) is read.
+   */
+  private readonly handed = new Map<string, NegotiationEvent[]>();
+  /** How far this process has mailed, per negotiation (the stored checkpoint, read once, then kept here). */
+  private readonly doneOf = new Map<string, number>();
+  /** When the checkpoint was last written, per negotiation: pages that mail nobody write it at most once a second. */
+  private readonly writtenAt = new Map<string, number>();
+  private readonly checkpointTimers = new Map<string, NodeJS.Timeout>();
   private readonly unsubscribe: () => void;
 
   private readonly connection: Connection;
@@ -51,7 +68,14 @@ export class MailFeed {
     this.events = deps.events;
     this.link = deps.link;
     this.logger = deps.logger;
-    this.unsubscribe = this.events.onRecorded((negotiationId, recorded) => this.wake(negotiationId, recorded[0]?.seq));
+    this.unsubscribe = this.events.onRecorded((negotiationId, recorded) => {
+      const own = recorded.filter((e) => e.negotiationId === negotiationId);
+      const list = this.handed.get(negotiationId);
+      if (list && list.length + own.length > HANDED_MAX) this.handed.delete(negotiationId);
+      else if (list) list.push(...own);
+      else this.handed.set(negotiationId, own);
+      this.wake(negotiationId, recorded[0]?.seq);
+    });
   }
 
   /** Negotiations that have no checkpoint yet start from their head: their past is not news. */
@@ -68,6 +92,8 @@ export class MailFeed {
 
   stop(): void {
     this.unsubscribe();
+    for (const timer of this.checkpointTimers.values()) clearTimeout(timer);
+    this.checkpointTimers.clear();
   }
 
   /** Resolves once every negotiation's mail is written (tests). */
@@ -91,11 +117,24 @@ export class MailFeed {
 
   private async process(negotiationId: string, firstSeq?: number): Promise<void> {
     const checkpoints = checkpointModel(this.connection);
-    // A negotiation met for the first time starts at the events that woke us.
-    if (firstSeq !== undefined) await checkpoints.updateOne({ _id: negotiationId }, { $setOnInsert: { seq: firstSeq - 1 } }, { upsert: true });
-    let from = (await checkpoints.findById(negotiationId).lean())?.seq ?? 0;
+    let from: number;
+    const done = this.doneOf.get(negotiationId);
+    if (done !== undefined) from = done;
+    else {
+      // A negotiation met for the first time starts at the events that woke us.
+      if (firstSeq !== undefined) await checkpoints.updateOne({ _id: negotiationId }, { $setOnInsert: { seq: firstSeq - 1 } }, { upsert: true });
+      from = (await checkpoints.findById(negotiationId).lean())?.seq ?? 0;
+      this.writtenAt.set(negotiationId, Date.now());
+    }
+    let handedSome = false;
     for (;;) {
-      const page = await this.events.since(negotiationId, from, 200);
+      // Once what was handed over is mailed, the run ends without reading the log: what may
+      // follow is another process's (its own feed has it; here, the gap it leaves before this
+      // process's next event is read then).
+      if (handedSome && !this.handed.get(negotiationId)?.length) return;
+      const handed = this.handedPage(negotiationId, from);
+      handedSome ||= handed !== null;
+      const page: NegotiationEvent[] = handed ?? (await this.events.since(negotiationId, from, 200));
       if (page.length === 0) return;
       const drafts: MailDraft[] = [];
       // Read once a page, and only when an event of it mails: most events (positions, votes, edits) mail nobody.
@@ -107,8 +146,64 @@ export class MailFeed {
       }
       await enqueueMail(this.connection, drafts);
       from = page.at(-1)!.seq;
-      await checkpoints.updateOne({ _id: negotiationId }, { $max: { seq: from } }, { upsert: true });
+      await this.writeCheckpoint(negotiationId, from, drafts.length > 0);
     }
+  }
+
+  /**
+   * The handed events that follow `after` without a gap (taken from the hand-over), or null
+   * when they do not continue it: then the page is read from the log.
+   */
+  private handedPage(negotiationId: string, after: number): NegotiationEvent[] | null {
+    const list = this.handed.get(negotiationId);
+    if (!list || list.length === 0) return null;
+    const start = list.findIndex((e) => e.seq > after);
+    if (start === -1) {
+      this.handed.delete(negotiationId);
+      return null;
+    }
+    const page: NegotiationEvent[] = [];
+    let next = after + 1;
+    for (let i = start; i < list.length && page.length < 200; i++) {
+      if (list[i].seq < next) continue;
+      if (list[i].seq !== next) break;
+      page.push(list[i]);
+      next++;
+    }
+    if (page.length === 0) {
+      this.handed.delete(negotiationId);
+      return null;
+    }
+    this.handed.set(negotiationId, list.filter((e) => e.seq >= next));
+    return page;
+  }
+
+  /**
+   * Stores how far the negotiation's mail is written. After a page that mailed someone, at
+   * once; after pages that mailed nobody, at most once a second: a crash in between reads
+   * those events again at the next start and mails nothing twice (a message's id derives
+   * from the event and the recipient).
+   */
+  private async writeCheckpoint(negotiationId: string, seq: number, mailed: boolean): Promise<void> {
+    this.doneOf.set(negotiationId, Math.max(seq, this.doneOf.get(negotiationId) ?? 0));
+    if (!mailed && Date.now() - (this.writtenAt.get(negotiationId) ?? 0) < CHECKPOINT_EVERY_MS) {
+      if (!this.checkpointTimers.has(negotiationId)) {
+        const timer = setTimeout(() => {
+          this.checkpointTimers.delete(negotiationId);
+          this.storeCheckpoint(negotiationId).catch((err: unknown) => this.logger.error({ err, negotiationId }, 'mail checkpoint not stored'));
+        }, CHECKPOINT_EVERY_MS);
+        timer.unref();
+        this.checkpointTimers.set(negotiationId, timer);
+      }
+      return;
+    }
+    await this.storeCheckpoint(negotiationId);
+  }
+
+  private async storeCheckpoint(negotiationId: string): Promise<void> {
+    this.writtenAt.set(negotiationId, Date.now());
+    const seq = this.doneOf.get(negotiationId) ?? 0;
+    await checkpointModel(this.connection).updateOne({ _id: negotiationId }, { $max: { seq } }, { upsert: true });
   }
 
   private draft(event: NegotiationEvent, kind: string, to: Recipient[], content: MailDraft['content'], ics?: MailDraft['ics']): MailDraft[] {

@@ -7,13 +7,15 @@ import { mailTo } from '../helpers/mailbox.ts';
 import { participants } from '../helpers/participants.ts';
 import type { CampaignView } from '../../shared/signature/campaign.ts';
 import type { SessionView } from '../../shared/sessions/session.ts';
+import { MailFeed } from '../../server/mail/event-mail.ts';
+import type { EventLog } from '../../server/events/event-log.ts';
 
 /** What each event mails, to whom, as it lands in the outbox (.eml files read by mailparser). */
 describe('mail caused by events', () => {
   let server: TestServer;
   let ids: DemoIds;
   let negotiationId: string;
-  const table = participants(['secretariat', 'cgt'] as const);
+  const table = participants(['secretariat', 'cgt', 'cfdt'] as const);
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -114,5 +116,34 @@ describe('mail caused by events', () => {
     // Another organisation hears nothing of the CGT's act.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await mailTo(server, 'delegue@fo.demo', { count: 0 })).some((m) => /opposition au nom de CGT/.test(m.subject))).toBe(false);
+  });
+
+  it('follows the events this process records without reading them back from the log, and still mails them', async () => {
+    // A feed of its own over the app's log, counting what it reads of the log.
+    const log = server.app.context.events;
+    let reads = 0;
+    const counted = {
+      onRecorded: (listener: Parameters<EventLog['onRecorded']>[0]) => log.onRecorded(listener),
+      since: (...args: Parameters<EventLog['since']>) => (reads++, log.since(...args)),
+    } as unknown as EventLog;
+    const feed = new MailFeed({ connection: server.app.context.db.connection, events: counted, link: (p) => `http://localhost${p}`, logger: server.app.context.logger });
+    try {
+      // Its first run reads from the stored checkpoint; from then on, what was handed over is enough.
+      await table.ok('cfdt', 'position:declare', { stance: 'favorable', statement: 'Première déclaration', item: { kind: 'text' } });
+      await feed.idle();
+      reads = 0;
+      for (let i = 0; i < 40; i++) await table.ok('cfdt', 'position:declare', { stance: 'réservé', statement: `Déclaration ${i}`, item: { kind: 'text' } });
+      await table.ok('secretariat', 'session:convene', {
+        title: 'Séance de négociation n° 11',
+        startsAt: '2099-05-07T10:00',
+        place: 'Paris, salle Ambroise-Croizat',
+      });
+      await feed.idle();
+      expect(reads).toBe(0);
+      const convocations = await mailTo(server, 'delegue@cfdt.demo', { subject: /^Convocation : Séance de négociation n° 11/ });
+      expect(convocations).toHaveLength(1);
+    } finally {
+      feed.stop();
+    }
   });
 });
