@@ -202,7 +202,7 @@ const STEP_EVENTS = {
 
 /** Puts under discussion, declares adopted or rejected (secretariat, chair), or withdraws (the author organisation). */
 export async function moveAmendment(
-  ctx: AmendmentContext,
+  ctx: AmendmentCommandContext,
   actor: Actor,
   transition: 'discuss' | 'adopt' | 'reject' | 'withdraw',
   input: { amendmentId: string; merge?: boolean },
@@ -227,7 +227,7 @@ export async function moveAmendment(
 }
 
 /** The pen-holder merges an adopted amendment into the live text (or records a merge made by hand). */
-export async function mergeAmendment(ctx: AmendmentContext, actor: Actor, input: z.infer<typeof MergeAmendmentSchema>): Promise<AmendmentView> {
+export async function mergeAmendment(ctx: AmendmentCommandContext, actor: Actor, input: z.infer<typeof MergeAmendmentSchema>): Promise<AmendmentView> {
   const { negotiationId } = actor;
   return ctx.events.serialize(negotiationId, async () => {
     const amendment = await visibleRecord(ctx, actor, input.amendmentId);
@@ -248,7 +248,7 @@ export async function mergeAmendment(ctx: AmendmentContext, actor: Actor, input:
  * system does it on adoption, only when the target still reads as it did.
  */
 async function mergeNow(
-  ctx: AmendmentContext,
+  ctx: AmendmentCommandContext,
   actor: Actor,
   amendment: AmendmentRecord,
   how: { automatic: boolean; manual: boolean },
@@ -266,7 +266,7 @@ async function mergeNow(
   }
   const by = how.automatic ? SYSTEM : stampOf(actor);
   const version = await createVersion(
-    { connection: ctx.db.connection, store: collab.store, events: ctx.events },
+    { connection: ctx.db.connection, store: collab.store, events: ctx.events, clock: ctx.clock, ids: ctx.ids },
     {
       negotiationId: actor.negotiationId,
       name: `Amendement ${amendment.org.shortName} intégré – ${amendment.target.kind === 'preamble' ? 'préambule' : `article ${amendment.target.number}`}`,

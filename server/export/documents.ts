@@ -70,7 +70,7 @@ export function parseWorkingFormat(format: string): WorkingFormat {
 /** A version (or `live`, the text in progress) as a working document. */
 export async function exportWorkingVersion(deps: VersionDeps, negotiationId: string, versionId: string, format: WorkingFormat, now: Date): Promise<RenderedDocument> {
   const { title, parties } = await partiesInForce(deps.connection, negotiationId);
-  const version = versionId === 'live' ? await readLive(deps, negotiationId) : await readVersion(deps.connection, negotiationId, versionId);
+  const version = versionId === 'live' ? await readLive(deps, negotiationId, now) : await readVersion(deps.connection, negotiationId, versionId);
   const { articles: _articles, ...head } = version;
   const job: DocumentJob = {
     kind: 'working',
@@ -123,7 +123,7 @@ export async function exportComparison(deps: VersionDeps, negotiationId: string,
 /** Every tabled amendment, by article in the order of the text in progress. */
 export async function exportAmendmentBook(deps: VersionDeps, negotiationId: string, format: WorkingFormat, now: Date): Promise<RenderedDocument> {
   const { title } = await partiesInForce(deps.connection, negotiationId);
-  const live = await readLive(deps, negotiationId);
+  const live = await readLive(deps, negotiationId, now);
   const records = await tabledAmendments(deps.connection, negotiationId);
   const input: AmendmentBookInput = {
     negotiationTitle: title,

@@ -41,7 +41,7 @@ function attachment(res: Response, type: string, name: string, body: Buffer | st
 export const registerSessions: Capability = (ctx) => {
   const { connection } = ctx.db;
   const logger = ctx.logger.child({ capability: 'sessions' });
-  const sessionCtx: SessionContext = { db: ctx.db, events: ctx.events, logger };
+  const sessionCtx: SessionContext = { db: ctx.db, events: ctx.events, logger, clock: ctx.clock, ids: ctx.ids };
 
   ctx.io.on('connection', (socket) => {
     const deps = { connection, logger };

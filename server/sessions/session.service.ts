@@ -40,7 +40,7 @@ import { versionModel } from '../versions/version.model.ts';
 import { closeMinutesConnections, readMinutesText, rewriteMinutesText, writeMinutesText } from './minutes-doc.ts';
 import { committeeEvents, draftedText, loadSession, loadSessions } from './session.store.ts';
 
-export type SessionContext = Pick<AppContext, 'db' | 'events' | 'logger'>;
+export type SessionContext = Pick<AppContext, 'db' | 'events' | 'logger' | 'clock' | 'ids'>;
 
 // Session commands of one negotiation run one at a time in this process (`ctx.events.serialize`):
 // two "next item" clicks move two items, never the same one twice.
@@ -85,7 +85,7 @@ export async function conveneSession(ctx: SessionContext, actor: Actor, input: z
   const { negotiationId } = actor;
   await checkAgenda(ctx, negotiationId, input.agenda, input.documents);
   const payload: SessionConvenedPayload = {
-    sessionId: new Types.ObjectId().toHexString(),
+    sessionId: ctx.ids.newId(),
     title: input.title,
     startsAt: input.startsAt,
     endsAt: new Date(Date.parse(input.startsAt) + input.durationMinutes * 60_000).toISOString(),
@@ -257,7 +257,7 @@ export function closeSession(ctx: SessionContext, actor: Actor, input: z.infer<t
     decide: async (session) => {
       if (session.status !== 'open') throw new AppError('CONFLICT', 'Seule une séance ouverte peut être close.');
       const version = await createVersion(
-        { connection: ctx.db.connection, store: collabOf(ctx).store, events: ctx.events },
+        { connection: ctx.db.connection, store: collabOf(ctx).store, events: ctx.events, clock: ctx.clock, ids: ctx.ids },
         {
           negotiationId: actor.negotiationId,
           name: `Fin de séance du ${frenchLongDate(session.startsAt)}`,

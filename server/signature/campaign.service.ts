@@ -1,4 +1,4 @@
-import { Types, type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { applyCampaignEvent, campaignIdOf } from '../../shared/signature/campaign.fold.ts';
 import { campaignActions } from '../../shared/signature/eligibility.ts';
 import {
@@ -28,6 +28,7 @@ import { assess } from '../../shared/validity/assess.ts';
 import { parseScenario, type Assessment } from '../../shared/validity/scenario.ts';
 import { assertCan, assertCanFor, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
+import type { IdSource } from '../events/clock.ts';
 import { stampOf, SYSTEM, type EventLog, type RecordDraft, type Stamp } from '../events/event-log.ts';
 import { rebuildProjection, syncProjection, type Projection } from '../events/projection.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
@@ -41,6 +42,8 @@ import { agreementTextOf, frozenVersionHash, snapshotParties, type FrozenVersion
 export interface SignatureDeps {
   connection: Connection;
   events: Pick<EventLog, 'record' | 'since' | 'serialize'>;
+  /** New ids (a campaign's); the time is each use case's `now`, passed in by the caller. */
+  ids: IdSource;
   /** Takes a named immutable version of kind `signature` of the live text (collab's createVersion). */
   freezeVersion(input: { negotiationId: string; name: string; reason: string; author: VersionAuthor; by: Stamp; now: Date }): Promise<VersionSummary>;
 }
@@ -199,7 +202,7 @@ async function startCampaign(
       throw new AppError('BAD_REQUEST', 'La date limite de signature est déjà passée.');
     }
     const { title, level, parties } = await partiesInForce(deps.connection, negotiationId);
-    const campaignId = new Types.ObjectId().toHexString();
+    const campaignId = deps.ids.newId();
     const draft: CampaignView = {
       id: campaignId,
       negotiationId,

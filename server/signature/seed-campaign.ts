@@ -5,6 +5,7 @@ import { userModel } from '../auth/user.model.ts';
 import { DocStore } from '../collab/doc-store.ts';
 import { initialState } from '../collab/initial-state.ts';
 import { MongoPersistence } from '../collab/persistence.ts';
+import { objectIds, systemClock } from '../events/clock.ts';
 import type { EventLog } from '../events/event-log.ts';
 import { createVersion } from '../versions/versions.service.ts';
 import { fileOpposition, openForSignature, recordNotification, signAgreement, type SignatureDeps } from './campaign.service.ts';
@@ -40,7 +41,9 @@ export async function seedCppniCampaign(connection: Connection, input: SeedCampa
   const deps: SignatureDeps = {
     connection,
     events,
-    freezeVersion: (version) => createVersion({ connection, store, events }, { ...version, kind: 'signature' }),
+    ids: objectIds,
+    // The seeded campaign happened in 2023: each step passes its own time, the version's too.
+    freezeVersion: (version) => createVersion({ connection, store, events, clock: systemClock, ids: objectIds }, { ...version, kind: 'signature' }),
   };
   const actor = async (email: string): Promise<Actor> => {
     const user = await userModel(connection).findById(input.users[email]).lean();

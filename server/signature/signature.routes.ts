@@ -27,12 +27,13 @@ import { parisDate } from '../../shared/sessions/paris-time.ts';
 import { exportedFileModel, signedSnapshotModel } from './signed-export.model.ts';
 
 /** The campaign use cases wired to this app: its event log (which broadcasts), its live text. */
-export function signatureDeps(ctx: Pick<AppContext, 'db' | 'events'>): SignatureDeps {
+export function signatureDeps(ctx: Pick<AppContext, 'db' | 'events' | 'clock' | 'ids'>): SignatureDeps {
   const { connection } = ctx.db;
   return {
     connection,
     events: ctx.events,
-    freezeVersion: (input) => createVersion({ connection, store: collabOf(ctx).store, events: ctx.events }, { ...input, kind: 'signature' }),
+    ids: ctx.ids,
+    freezeVersion: (input) => createVersion({ connection, store: collabOf(ctx).store, events: ctx.events, clock: ctx.clock, ids: ctx.ids }, { ...input, kind: 'signature' }),
   };
 }
 
@@ -61,19 +62,19 @@ export const registerSignature: Capability = async (ctx) => {
     logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, org: actor.org.id, ...extra }, what);
 
   api.get(base, requireActor('negotiation:read'), async (_req, res) => {
-    res.json(await describeCampaign(deps, actorOf(res.locals), new Date()));
+    res.json(await describeCampaign(deps, actorOf(res.locals), ctx.clock.now()));
   });
 
   const issues = (invalid: string) => ({ invalid, withIssues: true });
 
   httpCommand(api, 'signature:open', issues('Ouverture mal formée :'), async (actor, input) => {
-    const campaign = await openForSignature(deps, actor, input, new Date());
+    const campaign = await openForSignature(deps, actor, input, ctx.clock.now());
     log(actor, 'opened for signature', { campaign: campaign.id, version: campaign.version.id });
     return campaign;
   });
 
   httpCommand(api, 'recommendation:adopt', issues('Recommandation mal formée :'), async (actor, input) => {
-    const campaign = await adoptRecommendation(deps, actor, input, new Date());
+    const campaign = await adoptRecommendation(deps, actor, input, ctx.clock.now());
     log(actor, 'recommandation patronale adopted', { campaign: campaign.id });
     return campaign;
   });
@@ -81,35 +82,35 @@ export const registerSignature: Capability = async (ctx) => {
   // Binding acts: the person types their password again (throttled with every password of the account).
   httpCommand(api, 'signature:sign', issues('Signature mal formée :'), async (actor, { password, ...input }, _params, req) => {
     await confirmPassword(connection, actor.user, password, clientAddress(req), 'Mot de passe incorrect : la signature n’est pas enregistrée.');
-    const campaign = await signAgreement(deps, actor, input, new Date());
+    const campaign = await signAgreement(deps, actor, input, ctx.clock.now());
     log(actor, 'agreement signed', { campaign: campaign.id });
     return campaign;
   });
 
-  httpCommand(api, 'signature:close', issues('Clôture mal formée :'), (actor) => closeSignature(deps, actor, new Date()));
+  httpCommand(api, 'signature:close', issues('Clôture mal formée :'), (actor) => closeSignature(deps, actor, ctx.clock.now()));
 
   httpCommand(api, 'agreement:notify', issues('Notification mal formée :'), async (actor, input) => {
-    const campaign = await recordNotification(deps, actor, input, new Date());
+    const campaign = await recordNotification(deps, actor, input, ctx.clock.now());
     log(actor, 'notification recorded', { campaign: campaign.id, to: input.org });
     return campaign;
   });
 
   httpCommand(api, 'opposition:file', issues('Opposition mal formée :'), async (actor, { password, ...input }, _params, req) => {
     await confirmPassword(connection, actor.user, password, clientAddress(req), 'Mot de passe incorrect : l’opposition n’est pas enregistrée.');
-    const campaign = await fileOpposition(deps, actor, input, new Date());
+    const campaign = await fileOpposition(deps, actor, input, ctx.clock.now());
     log(actor, 'opposition filed', { campaign: campaign.id, state: campaign.state });
     return campaign;
   });
 
   httpCommand(api, 'agreement:transition', issues('Étape mal formée :'), async (actor, input) => {
-    const campaign = await recordTransition(deps, actor, input, new Date());
+    const campaign = await recordTransition(deps, actor, input, ctx.clock.now());
     log(actor, 'agreement transition', { campaign: campaign.id, to: input.to });
     return campaign;
   });
 
   api.get('/negotiations/:negotiationId/validity', requireActor('negotiation:read'), async (req, res) => {
     const { asOf } = parse(AsOfQuerySchema, req.query, 'Date d’appréciation invalide :');
-    const now = new Date();
+    const now = ctx.clock.now();
     res.json(await validityOf(deps, actorOf(res.locals).negotiationId, asOf ?? parisDate(now), now));
   });
 
@@ -119,7 +120,7 @@ export const registerSignature: Capability = async (ctx) => {
       throw new AppError('NOT_FOUND', `Format d’export inconnu : ${EXTERNAL_FORMAT_NAMES.join(', ')}.`);
     }
     const actor = actorOf(res.locals);
-    const rendered = await exportSignedVersion(deps, actor.negotiationId, String(req.params.versionId), format as ExternalFormat, new Date());
+    const rendered = await exportSignedVersion(deps, actor.negotiationId, String(req.params.versionId), format as ExternalFormat, ctx.clock.now());
     log(actor, 'signed version exported', { version: req.params.versionId, format, fingerprint: rendered.fingerprint });
     res.setHeader('Content-Type', rendered.contentType);
     res.setHeader('Content-Disposition', `attachment; filename="${rendered.fileName}"`);
@@ -139,7 +140,7 @@ export const registerSignature: Capability = async (ctx) => {
     }
     const file = await oneOfFewUploads(() => hashUpload(req));
     if (file.size === 0) throw new AppError('BAD_REQUEST', 'Envoyez le fichier à vérifier dans le corps de la requête.');
-    const result = await verifyUpload(deps, file, new Date());
+    const result = await verifyUpload(deps, file, ctx.clock.now());
     logger.info({ authentic: result.authentic, size: file.size }, 'file verified');
     res.setHeader('Cache-Control', 'no-store');
     res.json(result);

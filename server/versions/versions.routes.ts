@@ -20,7 +20,7 @@ export const registerVersions: Capability = async (ctx) => {
   const { connection } = ctx.db;
   await versionModel(connection).createIndexes();
   const { api } = ctx;
-  const deps = () => ({ connection, store: collabOf(ctx).store, events: ctx.events });
+  const deps = () => ({ connection, store: collabOf(ctx).store, events: ctx.events, clock: ctx.clock, ids: ctx.ids });
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;
 
   // Who wrote what: every change an editor makes to an article is recorded, for the tracked changes of comparisons.
@@ -68,7 +68,7 @@ export const registerVersions: Capability = async (ctx) => {
       if (!version) throw new AppError('NOT_FOUND', 'Version introuvable.');
       if (version.kind === 'signature') return next();
     }
-    const file = await exportWorkingVersion(deps(), actor.negotiationId, versionId, parseWorkingFormat(format), new Date());
+    const file = await exportWorkingVersion(deps(), actor.negotiationId, versionId, parseWorkingFormat(format), ctx.clock.now());
     ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, version: versionId, format }, 'working version exported');
     send(res, file);
   });
@@ -79,7 +79,7 @@ export const registerVersions: Capability = async (ctx) => {
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez deux versions : from et to (un identifiant ou live).');
     const actor = actorOf(res.locals);
     await edits.flush(); // the latest changes are attributed too
-    const file = await exportComparison(deps(), actor.negotiationId, parsed.data.from, parsed.data.to, format, new Date());
+    const file = await exportComparison(deps(), actor.negotiationId, parsed.data.from, parsed.data.to, format, ctx.clock.now());
     ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, from: parsed.data.from, to: parsed.data.to, format }, 'comparison exported');
     send(res, file);
   });
@@ -87,7 +87,7 @@ export const registerVersions: Capability = async (ctx) => {
   api.get('/negotiations/:negotiationId/amendments/book.:format', requireActor('export:download'), async (req, res) => {
     const format = parseWorkingFormat(String(req.params.format));
     const actor = actorOf(res.locals);
-    const file = await exportAmendmentBook(deps(), actor.negotiationId, format, new Date());
+    const file = await exportAmendmentBook(deps(), actor.negotiationId, format, ctx.clock.now());
     ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, format }, 'amendment book exported');
     send(res, file);
   });
@@ -105,6 +105,6 @@ export const registerVersions: Capability = async (ctx) => {
   api.get('/negotiations/:negotiationId/compare', requireActor('negotiation:read'), async (req, res) => {
     const parsed = CompareQuerySchema.safeParse(req.query);
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez deux versions : from et to (un identifiant ou live).');
-    res.json(await compareVersions(deps(), actorOf(res.locals).negotiationId, parsed.data.from, parsed.data.to));
+    res.json(await compareVersions(deps(), actorOf(res.locals).negotiationId, parsed.data.from, parsed.data.to, ctx.clock.now()));
   });
 };

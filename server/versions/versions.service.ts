@@ -12,6 +12,7 @@ import { agreementDocName, articleDocName, readBlocks, readStructure, structureO
 import { AppError } from '../common/app-error.ts';
 import { workerPool, workerTask } from '../common/worker-pool.ts';
 import type { DocStore } from '../collab/doc-store.ts';
+import type { Clock, IdSource } from '../events/clock.ts';
 import type { EventLog, Stamp } from '../events/event-log.ts';
 import { versionModel } from './version.model.ts';
 import type { compareSides, readStoredVersion, StoredVersion, VersionSide } from './versions.worker.ts';
@@ -23,6 +24,9 @@ export interface VersionDeps {
   store: DocStore;
 }
 
+/** What taking a version needs besides the reads: the log, the time it is taken at and its new id. */
+export type VersionWriteDeps = VersionDeps & { events: Pick<EventLog, 'record'>; clock: Clock; ids: IdSource };
+
 /**
  * THE way a version is taken, by hand (a pen-holder's "save a version") or by a workflow
  * (end of session, merged amendment, opening for signature): the structure and every
@@ -30,7 +34,8 @@ export interface VersionDeps {
  * `version:created` in the negotiation's log, in the name of `by`.
  */
 export async function createVersion(
-  deps: VersionDeps & { events: Pick<EventLog, 'record'> },
+  deps: VersionWriteDeps,
+  /** `now`: the time a workflow acts at when it is not the clock's (a seeded past campaign). */
   input: { negotiationId: string; name: string; reason?: string; kind: VersionKind; author: VersionAuthor; by: Stamp; now?: Date },
 ): Promise<VersionSummary> {
   const structure = await deps.store.encodeState(agreementDocName(input.negotiationId));
@@ -40,8 +45,9 @@ export async function createVersion(
     const state = await deps.store.encodeState(articleDocName(entry.id));
     articles.push({ articleId: entry.id, state: Buffer.from(state) });
   }
-  const createdAt = input.now ?? new Date();
+  const createdAt = input.now ?? deps.clock.now();
   const doc = await versionModel(deps.connection).create({
+    _id: deps.ids.newId(),
     negotiationId: input.negotiationId,
     name: input.name,
     reason: input.reason ?? '',
@@ -56,7 +62,7 @@ export async function createVersion(
     input.negotiationId,
     input.by,
     [{ type: 'version:created', payload: { versionId: version.id, name: version.name, kind: version.kind } }],
-    input.now,
+    createdAt,
   );
   return version;
 }
@@ -94,7 +100,7 @@ export async function loadVersion(connection: Connection, negotiationId: string,
 }
 
 /** The live text as a stored version would hold it (its outline's and articles' states now), named « Texte en cours ». */
-export async function liveStoredVersion(deps: VersionDeps, negotiationId: string, now = new Date()): Promise<StoredVersion> {
+export async function liveStoredVersion(deps: VersionDeps, negotiationId: string, now: Date): Promise<StoredVersion> {
   const structure = await deps.store.encodeState(agreementDocName(negotiationId));
   const articles: StoredVersion['articles'] = [];
   for (const entry of structureOfState(structure)) articles.push({ articleId: entry.id, state: await deps.store.encodeState(articleDocName(entry.id)) });
@@ -113,14 +119,14 @@ export async function readVersion(connection: Connection, negotiationId: string,
   return workerPool.run(readTask, await loadVersion(connection, negotiationId, versionId));
 }
 
-/** The live text, rendered the same way as a version. */
-export async function readLive(deps: VersionDeps, negotiationId: string): Promise<VersionText> {
+/** The live text, rendered the same way as a version, as read at `now`. */
+export async function readLive(deps: VersionDeps, negotiationId: string, now: Date): Promise<VersionText> {
   const entries = await deps.store.withDoc(agreementDocName(negotiationId), (doc) => readStructure(doc));
   const articles = [];
   for (const entry of entries) {
     articles.push({ ...entry, blocks: await deps.store.withDoc(articleDocName(entry.id), (doc: Y.Doc) => readBlocks(doc)) });
   }
-  return { id: 'live', name: 'Texte en cours', kind: 'live', reason: '', createdAt: new Date().toISOString(), createdBy: null, articles };
+  return { id: 'live', name: 'Texte en cours', kind: 'live', reason: '', createdAt: now.toISOString(), createdBy: null, articles };
 }
 
 /**
@@ -128,9 +134,9 @@ export async function readLive(deps: VersionDeps, negotiationId: string): Promis
  * text is read here, from the documents in memory; the stored states are decoded and the
  * texts compared in a worker (a whole agreement takes a while).
  */
-export async function compareVersions(deps: VersionDeps, negotiationId: string, fromId: string, toId: string): Promise<Comparison> {
+export async function compareVersions(deps: VersionDeps, negotiationId: string, fromId: string, toId: string, now: Date): Promise<Comparison> {
   const side = async (id: string): Promise<VersionSide> =>
-    id === 'live' ? { text: await readLive(deps, negotiationId) } : { stored: await loadVersion(deps.connection, negotiationId, id) };
+    id === 'live' ? { text: await readLive(deps, negotiationId, now) } : { stored: await loadVersion(deps.connection, negotiationId, id) };
   const [from, to] = [await side(fromId), await side(toId)];
   return workerPool.run(compareTask, { from, to });
 }

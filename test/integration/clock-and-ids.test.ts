@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CampaignView } from '../../shared/signature/campaign.ts';
+import type { SessionView } from '../../shared/sessions/session.ts';
+import type { VersionSummary } from '../../shared/text-diff.ts';
+import type { Assessment } from '../../shared/validity/scenario.ts';
 import type { VoteView } from '../../shared/votes/vote.ts';
 import { fixedClock } from '../../server/events/clock.ts';
+import { DEMO_PASSWORD, call } from '../helpers/auth.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { participants } from '../helpers/participants.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
@@ -9,10 +14,12 @@ describe('use cases take the time and the ids the app is given', () => {
   let server: TestServer;
   let ids: DemoIds;
   let negotiationId: string;
-  const people = participants(['secretariat'] as const);
+  const people = participants(['secretariat', 'cfdt'] as const);
   const clock = fixedClock('2026-03-02T08:30:00.000Z');
   let counter = 0;
-  const idSource = { newId: () => `fixed${String(++counter).padStart(19, '0')}` };
+  // 24 hex digits: versions are stored under ObjectId keys, so the fixed ids must read as ObjectIds.
+  const fixedId = (n: number) => `c10c${String(n).padStart(20, '0')}`;
+  const idSource = { newId: () => fixedId(++counter) };
 
   beforeAll(async () => {
     server = await startTestServer({}, { clock, ids: idSource });
@@ -25,13 +32,71 @@ describe('use cases take the time and the ids the app is given', () => {
     await server?.close();
   });
 
+  const json = async <T>(response: Response, status = 200): Promise<T> => {
+    const body = await response.text();
+    expect(response.status, body).toBe(status);
+    return JSON.parse(body) as T;
+  };
+  const versionsOf = (id: string) => call(server, `/negotiations/${id}/versions`, { cookie: people.cookies.cfdt }).then((r) => json<VersionSummary[]>(r));
+
   it('a vote opened under a fixed clock is stamped with its time and takes the id source’s next id', async () => {
     clock.set('2026-03-02T09:15:00.000Z');
     const before = counter;
     const vote = await people.ok<VoteView>('secretariat', 'vote:open', { item: { kind: 'text' }, rule: 'consensus', title: 'À l’heure dite' });
-    expect(vote.id).toBe(`fixed${String(before + 1).padStart(19, '0')}`);
+    expect(vote.id).toBe(fixedId(before + 1));
     expect(vote.openedAt).toBe('2026-03-02T09:15:00.000Z');
     const events = await server.app.context.events.since(negotiationId, 0);
     expect(events.at(-1)).toMatchObject({ type: 'vote:opened', at: '2026-03-02T09:15:00.000Z' });
+  });
+
+  it('a session convened and closed under a fixed clock: its id and its closing version’s id are the given ones, every date is the clock’s', async () => {
+    clock.set('2026-03-05T13:00:00.000Z');
+    const before = counter;
+    const convened = await people.ok<SessionView>('secretariat', 'session:convene', {
+      title: 'Séance à l’heure dite',
+      startsAt: '2026-03-12T14:00',
+      place: 'Paris',
+      agenda: [{ kind: 'free', title: 'Déclarations liminaires' }],
+    });
+    expect(convened.id).toBe(fixedId(before + 1));
+    expect(convened.convenedAt).toBe('2026-03-05T13:00:00.000Z');
+
+    clock.set('2026-03-12T13:02:00.000Z');
+    expect((await people.ok<SessionView>('secretariat', 'session:open', { sessionId: convened.id })).openedAt).toBe('2026-03-12T13:02:00.000Z');
+    clock.set('2026-03-12T16:45:00.000Z');
+    const closed = await people.ok<SessionView>('secretariat', 'session:close', { sessionId: convened.id });
+    expect(closed).toMatchObject({ status: 'closed', closedAt: '2026-03-12T16:45:00.000Z', versionId: fixedId(before + 2) });
+    expect(closed.minutes.draftedAt).toBe('2026-03-12T16:45:00.000Z');
+    // The version is stored under that id, taken at the clock's time, and its event says so.
+    expect((await versionsOf(negotiationId)).find((v) => v.id === closed.versionId)).toMatchObject({ kind: 'session', createdAt: '2026-03-12T16:45:00.000Z' });
+    const events = await server.app.context.events.since(negotiationId, 0);
+    expect(events.find((e) => e.type === 'version:created' && (e.payload as { versionId: string }).versionId === closed.versionId)).toMatchObject({ at: '2026-03-12T16:45:00.000Z' });
+  });
+
+  it('a signature campaign under a fixed clock: given ids, the clock’s dates, and the opposition deadline counted from the clock’s day (CPC 641–642)', async () => {
+    const live = ids.negotiations.tempsDeTravail;
+    const org = (shortName: string) => ids.organisations[shortName];
+    const post = (path: string, cookie: string, body: unknown = {}) => call(server, `/negotiations/${live}/signature${path}`, { cookie, body });
+
+    clock.set('2026-03-02T09:15:00.000Z');
+    const before = counter;
+    const opened = await json<CampaignView>(await post('/open', people.cookies.secretariat, { signatureDeadline: '2026-04-30' }), 201);
+    // The campaign takes its id, then the version frozen for it takes the next one.
+    expect([opened.id, opened.version.id]).toEqual([fixedId(before + 1), fixedId(before + 2)]);
+    expect(opened).toMatchObject({ openedAt: '2026-03-02', version: { createdAt: '2026-03-02T09:15:00.000Z' } });
+    expect((await versionsOf(live)).find((v) => v.id === opened.version.id)).toMatchObject({ kind: 'signature', createdAt: '2026-03-02T09:15:00.000Z' });
+
+    clock.set('2026-03-03T10:00:00.000Z');
+    const signed = await json<CampaignView>(await post('/sign', people.cookies.cfdt, { password: DEMO_PASSWORD }));
+    expect(signed.signatures.find((s) => s.org === org('CFDT'))).toMatchObject({ signedAt: '2026-03-03T10:00:00.000Z', date: '2026-03-03' });
+
+    // Notified on Friday 27 March 2026 (the clock's day, no date given): fifteen days end on
+    // Saturday 11 April, so the last day to oppose moves to Monday 13 April.
+    clock.set('2026-03-27T09:00:00.000Z');
+    const notified = await json<CampaignView>(await post('/notifications', people.cookies.secretariat, { org: org('CGT') }));
+    expect(notified.notifications.find((n) => n.org === org('CGT'))).toMatchObject({ at: '2026-03-27' });
+    const validity = await json<Assessment>(await call(server, `/negotiations/${live}/validity`, { cookie: people.cookies.cfdt }));
+    expect(validity.asOf).toBe('2026-03-27');
+    expect(validity.deadlines.find((d) => d.org === org('CGT'))).toMatchObject({ notifiedAt: '2026-03-27', nominalDeadline: '2026-04-11', deadline: '2026-04-13', state: 'open' });
   });
 });

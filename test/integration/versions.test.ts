@@ -73,7 +73,7 @@ describe('versions, comparison and the article workflow', () => {
   it('createVersion is the one use case workflows call, and records version:created itself', async () => {
     const { context } = server.app;
     const version = await createVersion(
-      { connection: context.db.connection, store: collabOf(context).store, events: context.events },
+      { connection: context.db.connection, store: collabOf(context).store, events: context.events, clock: context.clock, ids: context.ids },
       { negotiationId, name: 'Fin de séance', kind: 'session', author: { userId: 'system', name: 'Secrétariat' }, by: SYSTEM },
     );
     const list = await json<VersionSummary[]>(await call(server, `/negotiations/${negotiationId}/versions`, { cookie: delegate }));
