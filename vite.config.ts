@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { compression } from 'vite-plugin-compression2';
 import { routePreloads } from './scripts/build/route-preloads.ts';
+import { pureSchemas } from './scripts/build/pure-schemas.ts';
 
 // One config for the client build (Vite) and for every test project (Vitest).
 
@@ -25,6 +26,8 @@ export default defineConfig({
   root: 'client',
   // The root is client/, so the plugin is told where the project's svelte.config.js is.
   plugins: [
+    // The schemas shared/ declares are pure: a page that needs a module's rules does not get zod.
+    pureSchemas(),
     svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) }),
     // Each asset also as .br and .gz, served as they are (server/app.ts): no compression per request.
     compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024, logLevel: 'silent' }),

@@ -23,6 +23,8 @@ const built = (asset: string) => path.join(CLIENT_DIST, asset);
 const gzipBytes = (scripts: string[]) => scripts.reduce((sum, s) => sum + zlib.gzipSync(fs.readFileSync(built(s))).length, 0);
 /** ProseMirror's own class names are in the editor stack's code and nowhere else. */
 const isEditorStack = (asset: string) => fs.readFileSync(built(asset), 'utf8').includes('ProseMirror-gapcursor');
+/** zod's object schema names itself in its code: the file carries zod's schemas. */
+const carriesZod = (asset: string) => fs.readFileSync(built(asset), 'utf8').includes('ZodObject');
 
 /** Content-Security-Policy violations, reported by the page itself. */
 async function watchCsp(context: BrowserContext): Promise<void> {
@@ -72,7 +74,7 @@ describe('a light client: pages load on demand, within budget, under a strict CS
     await context.close();
   });
 
-  it('the text page is usable before its side panels and the Socket.IO client have arrived: its HTML does not preload them, and they follow', async () => {
+  it('the text page is usable before its side panels, zod and the Socket.IO client have arrived: its HTML does not preload them, and they follow', async () => {
     const key = Object.keys(ids.negotiations)[1] as keyof DemoIds['negotiations'];
     const text = `/negotiations/${ids.negotiations[key]}/text?article=${ids.articles[key][1]}`;
     const storageState = await (await signIn(await browser.newContext({ locale: 'fr-FR' }), server.url, 'delegue@cfdt.demo', '/')).context().storageState();
@@ -98,6 +100,10 @@ describe('a light client: pages load on demand, within budget, under a strict CS
     const preloaded = [...html.matchAll(/<link rel="modulepreload"[^>]* href="([^"]+)"/g)].map(([, href]) => href);
     expect(preloaded.length).toBeGreaterThan(0);
     expect(preloaded.filter(deferred)).toEqual([]);
+    // Nor zod: the editor needs shared/ rules, not the schemas declared beside them.
+    const entry = /<script type="module"[^>]* src="([^"]+)"/.exec(html)?.[1];
+    expect(entry).toBeDefined();
+    expect([entry!, ...preloaded].filter(carriesZod)).toEqual([]);
 
     await page.goto(`${server.url}${text}`);
     // The editor shows the article and takes the focus while the panels' code is held back.
