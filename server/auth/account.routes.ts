@@ -30,7 +30,7 @@ export function registerAccountRoutes(ctx: AppContext, connection: Connection): 
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'Le nouveau mot de passe doit compter au moins 12 caractères.');
     const user = res.locals.user as AuthUser;
     await confirmPassword(connection, user, parsed.data.currentPassword, clientAddress(req), 'Mot de passe actuel incorrect : rien n’a été changé.');
-    const now = new Date();
+    const now = ctx.clock.now();
     await userModel(connection).updateOne({ _id: user.id }, { $set: { passwordHash: await hashPassword(parsed.data.newPassword), passwordChangedAt: now } });
     await endOtherSessions(user, sessionIdOf(req.headers.cookie));
     await enqueueMail(connection, [{ id: `password-changed:${user.id}:${now.getTime()}`, kind: 'password-changed', negotiationId: null, to: user.email, content: accountChangedMail({ name: user.name, what: 'password', at: now }) }], now);
@@ -46,7 +46,7 @@ export function registerAccountRoutes(ctx: AppContext, connection: Connection): 
     const email = parsed.data.email;
     if (email === user.email) throw new AppError('CONFLICT', 'C’est déjà votre adresse.');
     if (await userModel(connection).exists({ email })) throw new AppError('CONFLICT', 'Cette adresse est déjà celle d’un autre compte.');
-    const now = new Date();
+    const now = ctx.clock.now();
     await userModel(connection).updateOne({ _id: user.id }, { $set: { email } });
     await endOtherSessions(user, sessionIdOf(req.headers.cookie));
     const content = accountChangedMail({ name: user.name, what: 'email', newEmail: email, at: now });

@@ -77,7 +77,7 @@ export const registerAuth: Capability = async (ctx) => {
     const user = await userModel(connection).findOne({ email }, { email: 1, name: 1 }).lean();
     if (user) {
       const person = { userId: String(user._id), email: user.email, name: user.name };
-      await sendPasswordReset({ connection, events: ctx.events, link: (pathname) => publicLink(ctx, pathname) }, person, 'self', person.userId);
+      await sendPasswordReset({ connection, events: ctx.events, clock: ctx.clock, link: (pathname) => publicLink(ctx, pathname) }, person, 'self', person.userId);
       ctx.logger.info({ userId: person.userId }, 'password reset asked by the person');
     }
     res.status(202).json({ sent: true });

@@ -12,7 +12,7 @@ import { throttlesOf } from './step-up.ts';
 export function registerInvitationRoutes(ctx: AppContext, connection: Connection): void {
   ctx.api.get('/invitations/:token', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await viewLink(connection, String(req.params.token)));
+    res.json(await viewLink(connection, String(req.params.token), ctx.clock.now()));
   });
 
   ctx.api.post('/invitations/:token/accept', async (req, res) => {
@@ -20,7 +20,7 @@ export function registerInvitationRoutes(ctx: AppContext, connection: Connection
     if (!parsed.success) {
       throw new AppError('BAD_REQUEST', 'Le mot de passe doit compter au moins 12 caractères.');
     }
-    const used = await useLink(connection, ctx.events, String(req.params.token), parsed.data, { throttle: throttlesOf(connection).password, address: clientAddress(req) });
+    const used = await useLink(connection, ctx.events, String(req.params.token), parsed.data, { throttle: throttlesOf(connection).password, address: clientAddress(req) }, ctx.clock.now());
     if (used.passwordChanged) liveAccessOf(connection)?.ended({ kind: 'sessions-ended', userId: used.user.id, except: hashToken(used.token) });
     // The browser may hold someone else's session (the secretariat trying the link): it ends here.
     const previous = readSessionToken(req.headers.cookie);

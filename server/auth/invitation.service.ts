@@ -39,7 +39,7 @@ export interface IssuedLink {
 }
 
 /** Issues a one-time link; the token is in the returned path only, the database keeps its hash. */
-export async function issueLink(connection: Connection, request: LinkRequest, now = new Date()): Promise<IssuedLink> {
+export async function issueLink(connection: Connection, request: LinkRequest, now: Date): Promise<IssuedLink> {
   const token = newToken();
   const ttl = request.kind === 'invitation' ? INVITATION_TTL_MS : PASSWORD_RESET_TTL_MS;
   const expiresAt = new Date(now.getTime() + ttl);
@@ -68,7 +68,7 @@ async function usableLink(connection: Connection, token: string, now: Date): Pro
   return link;
 }
 
-export async function viewLink(connection: Connection, token: string, now = new Date()): Promise<InvitationView> {
+export async function viewLink(connection: Connection, token: string, now: Date): Promise<InvitationView> {
   const link = await usableLink(connection, token, now);
   const [negotiation, organisation, user] = await Promise.all([
     link.negotiationId ? negotiationModel(connection).findById(link.negotiationId).lean() : null,
@@ -99,7 +99,7 @@ export async function useLink(
   token: string,
   input: { name?: string; password: string },
   guard: { throttle: Throttle; address: string },
-  now = new Date(),
+  now: Date,
 ): Promise<{
   user: AuthUser;
   token: string;

@@ -3,6 +3,7 @@ import { isFirstLeadInvitation, mayGrant, type Role } from '../../shared/access.
 import type { InvitationKind, LeadInvitedPayload, Member, MembersView, OrgCollege, PendingInvitation, SentInvitation } from '../../shared/identity.ts';
 import { can, canFor, type Actor } from '../access/access.service.ts';
 import { mandateEvent } from '../access/mandate-events.ts';
+import type { Clock } from '../events/clock.ts';
 import { stampOf, type EventLog } from '../events/event-log.ts';
 import { AppError } from '../common/app-error.ts';
 import { invitationModel } from '../auth/invitation.model.ts';
@@ -26,6 +27,8 @@ import { organisationModel } from './organisation.model.ts';
 export interface MembersDeps {
   connection: Connection;
   events: Pick<EventLog, 'record'>;
+  /** The time members change at (ctx.clock): invitations expire and mandates end from it. */
+  clock: Clock;
   /** The absolute address of a page of the workspace, for the links in mails. */
   link(pathname: string): string;
 }
@@ -62,7 +65,7 @@ export async function listMembers(connection: Connection, negotiationId: string,
 }
 
 /** The members screen as the reader may see it: every delegation for the secretariat, their own for a lead. */
-export async function membersView(connection: Connection, actor: Actor, now = new Date()): Promise<MembersView> {
+export async function membersView(connection: Connection, actor: Actor, now: Date): Promise<MembersView> {
   const oversee = can(actor, 'members:oversee');
   const leads = canFor(actor, 'delegation:manage', actor.org.id) ? actor.org.id : null;
   if (!oversee && !leads) throw new AppError('FORBIDDEN', 'Seuls le secrétariat et les responsables de délégation gèrent les membres.');
@@ -121,7 +124,7 @@ export async function invite(
   deps: MembersDeps,
   actor: Actor,
   request: { email: string; organisationId: string; roles: Role[] },
-  now = new Date(),
+  now = deps.clock.now(),
 ): Promise<SentInvitation> {
   const { connection } = deps;
   const { party, negotiation } = await partyOf(connection, actor.negotiationId, request.organisationId);
@@ -221,7 +224,7 @@ export async function revokeMember(deps: MembersDeps, actor: Actor, membershipId
   const { connection } = deps;
   const membership = await ownMember(connection, actor, membershipId);
   if (membership.userId === actor.user.id) throw new AppError('CONFLICT', 'Vous ne pouvez pas révoquer votre propre mandat.');
-  await membershipModel(connection).updateOne({ _id: membership._id }, { $set: { revokedAt: new Date() } });
+  await membershipModel(connection).updateOne({ _id: membership._id }, { $set: { revokedAt: deps.clock.now() } });
   const revoked: MandateChange = { membershipId, userId: membership.userId, organisationId: membership.organisationId, roles: [] };
   await deps.events.record(actor.negotiationId, stampOf(actor), [mandateEvent('member:revoked', revoked)]);
   return revoked;
@@ -276,7 +279,7 @@ export async function setSuspension(
   actor: Actor,
   membershipId: string,
   reason: string | null,
-  now = new Date(),
+  now = deps.clock.now(),
 ): Promise<MandateChange & { reason: string | null }> {
   const { connection } = deps;
   if (!can(actor, 'members:oversee')) throw new AppError('FORBIDDEN', 'Seul le secrétariat suspend un mandat.');
@@ -319,7 +322,7 @@ export async function setSuspension(
  * The lead of a member's organisation asks that the member choose a new password: the link
  * goes by mail to the member. The lead never sees it.
  */
-export async function askPasswordReset(deps: MembersDeps, actor: Actor, membershipId: string, now = new Date()): Promise<void> {
+export async function askPasswordReset(deps: MembersDeps, actor: Actor, membershipId: string, now = deps.clock.now()): Promise<void> {
   const membership = await ownMember(deps.connection, actor, membershipId);
   const user = await userModel(deps.connection).findById(membership.userId).lean();
   if (!user) throw new AppError('NOT_FOUND', 'Membre introuvable.');
@@ -333,7 +336,7 @@ export async function sendPasswordReset(
   user: { userId: string; email: string; name: string },
   askedBy: 'self' | { lead: string; organisation: string },
   createdBy: string,
-  now = new Date(),
+  now = deps.clock.now(),
 ): Promise<void> {
   const link = await issueLink(
     deps.connection,
@@ -357,7 +360,7 @@ export async function sendPasswordReset(
 }
 
 /** Cancels a pending invitation: the lead of its organisation, or the secretariat for a first lead's. */
-export async function cancelInvitation(connection: Connection, actor: Actor, publicId: string): Promise<void> {
+export async function cancelInvitation(connection: Connection, actor: Actor, publicId: string, now: Date): Promise<void> {
   const invitation = await invitationModel(connection)
     .findOne({ publicId, negotiationId: actor.negotiationId, kind: 'invitation', usedAt: null, cancelledAt: null })
     .lean();
@@ -365,5 +368,5 @@ export async function cancelInvitation(connection: Connection, actor: Actor, pub
   const own = !!invitation.organisationId && canFor(actor, 'delegation:manage', invitation.organisationId);
   const firstLead = can(actor, 'members:oversee') && isFirstLeadInvitation(invitation.roles as Role[]);
   if (!own && !firstLead) throw new AppError('FORBIDDEN', NOT_YOURS);
-  await invitationModel(connection).updateOne({ _id: invitation._id, usedAt: null }, { $set: { cancelledAt: new Date() } });
+  await invitationModel(connection).updateOne({ _id: invitation._id, usedAt: null }, { $set: { cancelledAt: now } });
 }

@@ -53,7 +53,7 @@ export const registerNegotiations: Capability = async (ctx) => {
     },
   );
 
-  const deps: MembersDeps = { connection, events: ctx.events, link: (pathname) => publicLink(ctx, pathname) };
+  const deps: MembersDeps = { connection, events: ctx.events, clock: ctx.clock, link: (pathname) => publicLink(ctx, pathname) };
   // A changed mandate is checked again at once on every open connection of that person (server/auth/live-access.ts).
   const mandateChanged = (change: { userId: string }, actor: Actor) =>
     liveAccessOf(connection)?.ended({ kind: 'mandate-changed', userId: change.userId, negotiationId: actor.negotiationId });
@@ -62,7 +62,7 @@ export const registerNegotiations: Capability = async (ctx) => {
 
   api.get('/negotiations/:negotiationId/members', requireActor('negotiation:read'), async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await membersView(connection, actorOf(res.locals)));
+    res.json(await membersView(connection, actorOf(res.locals), ctx.clock.now()));
   });
 
   // The link goes by mail to the person invited: the answer never carries it.
@@ -72,7 +72,7 @@ export const registerNegotiations: Capability = async (ctx) => {
     return sent;
   });
 
-  httpCommand(api, 'invitation:cancel', { invalid: 'Requête mal formée.' }, (actor, _input, { invitationId }) => cancelInvitation(connection, actor, invitationId));
+  httpCommand(api, 'invitation:cancel', { invalid: 'Requête mal formée.' }, (actor, _input, { invitationId }) => cancelInvitation(connection, actor, invitationId, ctx.clock.now()));
 
   httpCommand(api, 'member:set-roles', { invalid: 'Indiquez au moins un rôle.' }, async (actor, { roles }, { membershipId }) => {
     const changed = await changeRoles(deps, actor, membershipId, roles);

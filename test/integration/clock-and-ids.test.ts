@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MembersView, SentInvitation } from '../../shared/identity.ts';
 import type { CampaignView } from '../../shared/signature/campaign.ts';
 import type { SessionView } from '../../shared/sessions/session.ts';
 import type { VersionSummary } from '../../shared/text-diff.ts';
@@ -98,5 +99,19 @@ describe('use cases take the time and the ids the app is given', () => {
     const validity = await json<Assessment>(await call(server, `/negotiations/${live}/validity`, { cookie: people.cookies.cfdt }));
     expect(validity.asOf).toBe('2026-03-27');
     expect(validity.deadlines.find((d) => d.org === org('CGT'))).toMatchObject({ notifiedAt: '2026-03-27', nominalDeadline: '2026-04-11', deadline: '2026-04-13', state: 'open' });
+  });
+
+  it('an invitation sent under a fixed clock expires seven days after the clock’s time, and is pending until then by the clock', async () => {
+    clock.set('2026-03-06T10:00:00.000Z');
+    const invitations = `/negotiations/${negotiationId}/invitations`;
+    const body = { email: 'a-l-heure-dite@cfdt.test', organisationId: ids.organisations.CFDT, roles: ['delegate'] };
+    const sent = await json<SentInvitation>(await call(server, invitations, { cookie: people.cookies.cfdt, body }), 201);
+    expect(sent.expiresAt).toBe('2026-03-13T10:00:00.000Z');
+    const pending = async () =>
+      (await json<MembersView>(await call(server, `/negotiations/${negotiationId}/members`, { cookie: people.cookies.cfdt }))).invitations.map((i) => i.email);
+    clock.set('2026-03-13T09:59:00.000Z');
+    expect(await pending()).toContain('a-l-heure-dite@cfdt.test');
+    clock.set('2026-03-13T10:01:00.000Z');
+    expect(await pending()).not.toContain('a-l-heure-dite@cfdt.test');
   });
 });
