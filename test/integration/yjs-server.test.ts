@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket as TcpSocket } from 'node:net';
 import WebSocket from 'ws';
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -182,6 +183,36 @@ describe('Yjs endpoint (protocol, rights, storage)', () => {
     expect(received.toArray()).toEqual(Array.from({ length: 100 }, (_, i) => i));
     // One write per message before (100).
     expect(counter.writes).toBeLessThanOrEqual(3);
+  });
+
+  it('an update that arrives before the one it depends on is relayed and stored all the same', async () => {
+    // Two updates of one writer, the second building on the first, sent in the wrong order.
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on('update', (u: Uint8Array) => updates.push(u));
+    source.getArray<string>('lines').push(['premier']);
+    source.getArray<string>('lines').push(['second']);
+    const reader = client('article:order', READER);
+    await synced(reader);
+    const ws = new WebSocket(`${sut.url.replace(/^http/, 'ws')}/yjs/article:order`, { headers: { cookie: WRITER } });
+    await new Promise((resolve) => ws.once('open', resolve));
+    for (const update of [updates[1], updates[0]]) {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, 0); // sync
+      encoding.writeVarUint(encoder, 2); // update
+      encoding.writeVarUint8Array(encoder, update);
+      ws.send(encoding.toUint8Array(encoder));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await waitFor(() => reader.doc.getArray('lines').length === 2, 5000, 'both lines at the reader');
+    expect(reader.doc.getArray('lines').toArray()).toEqual(['premier', 'second']);
+    ws.close();
+    await sut.store.flush();
+    const stored = await sut.persistence.load('article:order');
+    const copy = new Y.Doc();
+    if (stored.state) Y.applyUpdate(copy, stored.state);
+    for (const u of stored.updates) Y.applyUpdate(copy, u);
+    expect(copy.getArray('lines').toArray()).toEqual(['premier', 'second']);
   });
 
   it('compaction keeps the content identical, and an idle document is unloaded', async () => {
