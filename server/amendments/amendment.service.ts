@@ -2,12 +2,8 @@ import type { Connection } from 'mongoose';
 import * as Y from 'yjs';
 import type { z } from 'zod';
 import {
-  amendmentDiffs,
   applyToBlocks,
-  competingAmendments,
-  isOutdated,
   occurrences,
-  targetSpans,
   type AmendmentBase,
   type AmendmentDetail,
   type AmendmentMerged,
@@ -18,12 +14,10 @@ import {
   type Anchor,
   type DraftAmendmentSchema,
   type MergeAmendmentSchema,
-  type Span,
   type TableAmendmentSchema,
 } from '../../shared/amendments/amendment.ts';
 import { amendmentFormula, type AmendmentContent } from '../../shared/amendments/formula.ts';
 import {
-  availableTransitions,
   checkTransition,
   type AmendmentTransition,
   type LifecycleActor,
@@ -41,7 +35,9 @@ import { eventModel, type EventDoc } from '../events/event.model.ts';
 import { toNegotiationEvent } from '../events/event-store.ts';
 import { articleModel } from '../negotiations/article.model.ts';
 import { createVersion } from '../versions/versions.service.ts';
-import { anchorSpan, joinBlocks, layoutOf, spanText, toBase64, type ArticleLayout } from './article-text.ts';
+import { anchorSpan, layoutOf, spanText, type ArticleLayout } from '../../shared/amendments/article-layout.ts';
+import { amendmentDetail, amendmentFlags, amendmentView, readLiveArticle, type LiveArticle } from '../../shared/amendments/amendment-view.ts';
+import { toBase64 } from './article-text.ts';
 import { applyToLiveText, MergeConflict } from './merge.ts';
 
 export type AmendmentContext = Pick<AppContext, 'db' | 'events' | 'logger'>;
@@ -289,52 +285,22 @@ async function mergeNow(
 
 // --- Reads -------------------------------------------------------------------------------
 
-interface LiveArticle {
-  blocks: string[];
-  spans: Map<string, Span | null>;
-}
-
-/** The derived fields of each visible amendment: outdated, competing, the reader's actions. */
-async function derive(ctx: AmendmentContext, actor: Actor, visible: AmendmentRecord[]): Promise<{ views: AmendmentView[]; live: Map<string, LiveArticle> }> {
+/** Reads the live text of each article the amendments are on. */
+async function liveArticles(ctx: AmendmentContext, visible: AmendmentRecord[]): Promise<Map<string, LiveArticle>> {
   const live = new Map<string, LiveArticle>();
   for (const articleId of new Set(visible.map((r) => r.articleId))) {
     const onArticle = visible.filter((r) => r.articleId === articleId);
-    live.set(
-      articleId,
-      await readArticle(ctx, articleId, (doc, layout) => ({
-        blocks: layout.blocks,
-        spans: new Map(onArticle.map((r) => [r.id, r.anchor ? anchorSpan(doc, layout, r.anchor) : null])),
-      })),
-    );
+    live.set(articleId, await readArticle(ctx, articleId, (doc, layout) => readLiveArticle(doc, onArticle, layout)));
   }
-  const targets = new Map<string, Span[]>();
-  for (const r of visible) {
-    const article = live.get(r.articleId)!;
-    const span = article.spans.get(r.id) ?? null;
-    if (r.anchor && !span) targets.set(r.id, []);
-    else targets.set(r.id, targetSpans(article.blocks, r.content, span));
-  }
-  const competition = competingAmendments(visible, targets);
-  const views = visible.map((r): AmendmentView => {
-    const article = live.get(r.articleId)!;
-    const span = article.spans.get(r.id) ?? null;
-    const anchoredNow = r.anchor ? (span ? joinBlocks(article.blocks).slice(span.start, span.end) : '') : null;
-    const outdated = isOutdated(r, article.blocks, anchoredNow);
-    const competing = competition.get(r.id) ?? [];
-    const { visibility: _visibility, ...rest } = r;
-    const mine = r.org.id === actor.org.id;
-    // Another organisation learns of an amendment when it is tabled, not of its drafting.
-    const history = mine ? rest.history : rest.history.filter((h) => h.status !== 'draft');
-    return {
-      ...rest,
-      history,
-      createdAt: mine ? rest.createdAt : (history[0]?.at ?? rest.createdAt),
-      outdated,
-      competing,
-      actions: availableTransitions({ status: r.status, authorOrg: r.org.id }, lifecycleActor(actor)),
-    };
-  });
-  return { views, live };
+  return live;
+}
+
+/** The visible amendments as the actor sees them, flagged against the live text (shared/amendments/amendment-view.ts). */
+async function derive(ctx: AmendmentContext, actor: Actor, visible: AmendmentRecord[]): Promise<{ views: AmendmentView[]; live: Map<string, LiveArticle> }> {
+  const live = await liveArticles(ctx, visible);
+  const flags = amendmentFlags(visible, live);
+  const reader = { roles: actor.roles, orgId: actor.org.id };
+  return { views: visible.map((r) => amendmentView(r, reader, flags.get(r.id)!)), live };
 }
 
 async function visibleRecords(ctx: AmendmentContext, actor: Actor): Promise<AmendmentRecord[]> {
@@ -365,8 +331,7 @@ export async function getAmendment(ctx: AmendmentContext, actor: Actor, amendmen
   if (!visible.some((r) => r.id === amendmentId)) throw new AppError('NOT_FOUND', 'Amendement introuvable.');
   const { views, live } = await derive(ctx, actor, visible);
   const view = views.find((v) => v.id === amendmentId)!;
-  const current = live.get(view.articleId)!.blocks;
-  return { ...view, currentBlocks: current, ...amendmentDiffs(view.base.blocks, current, view.content) };
+  return amendmentDetail(view, live.get(view.articleId)!.blocks);
 }
 
 /** For tests and the merge rule: how often words occur in the live article. */

@@ -4,7 +4,8 @@ import { splitParagraphs } from '../../shared/amendments/formula.ts';
 import { agreementDocName, articleDocName, articleFragment, readStructure } from '../../shared/structure.ts';
 import { Origin } from '../collab/shared-doc.ts';
 import { addArticle, moveArticleTo, removeArticle, renumber, type StructureDeps } from '../collab/structure.service.ts';
-import { anchorSpan, joinBlocks, layoutOf, locate, paragraph, topLevel, type ArticleLayout } from './article-text.ts';
+import { anchorSpan, joinBlocks, layoutOf, type ArticleLayout } from '../../shared/amendments/article-layout.ts';
+import { locate, paragraph, topLevel } from './article-text.ts';
 import type { AmendmentRecord } from '../../shared/amendments/amendment.ts';
 
 /** The amendment cannot be applied to the text as it now reads: a pen-holder must do it by hand. */

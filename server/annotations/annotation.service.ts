@@ -22,7 +22,7 @@ import { eventModel, type EventDoc } from '../events/event.model.ts';
 import { toNegotiationEvent } from '../events/event-store.ts';
 import { articleModel } from '../negotiations/article.model.ts';
 import { stampOf } from '../events/event-log.ts';
-import { anchorSpan, layoutOf, spanText } from '../amendments/article-text.ts';
+import { anchorSpan, layoutOf, spanText } from '../../shared/amendments/article-layout.ts';
 
 /**
  * Annotations live in the negotiation's event log only, each event carrying the visibility

@@ -1,6 +1,6 @@
 import { streamOf, type EventTypeOf, type NegotiationEvent } from '../events.ts';
 import type { AmendmentActor, AmendmentRecord } from './amendment.ts';
-import type { AmendmentStatus } from './lifecycle.ts';
+import { LIFECYCLE, type AmendmentStatus, type AmendmentTransition } from './lifecycle.ts';
 
 type AmendmentEvent = NegotiationEvent<EventTypeOf<'amendment'>>;
 
@@ -29,19 +29,23 @@ function written(event: NegotiationEvent<'amendment:drafted' | 'amendment:tabled
   };
 }
 
-const STATUS_AFTER = {
-  'amendment:discussed': 'under discussion',
-  'amendment:adopted': 'adopted',
-  'amendment:rejected': 'rejected',
-  'amendment:withdrawn': 'withdrawn',
-  'amendment:merged': 'merged',
-} as const satisfies Record<string, AmendmentStatus>;
+const TRANSITION_OF = {
+  'amendment:discussed': 'discuss',
+  'amendment:adopted': 'adopt',
+  'amendment:rejected': 'reject',
+  'amendment:withdrawn': 'withdraw',
+  'amendment:merged': 'merge',
+} as const satisfies Record<string, AmendmentTransition>;
 
 function isAmendmentEvent(event: NegotiationEvent): event is AmendmentEvent {
   return streamOf(event.type) === 'amendment';
 }
 
-/** Folds one event into an amendment. Pure; an event that does not fit the state changes nothing. */
+/**
+ * Folds one event into an amendment. Pure; an event that does not fit the state changes
+ * nothing, so replaying an event the amendment already reflects leaves it as it is (the
+ * lifecycle never comes back to a status it left).
+ */
 export function applyAmendmentEvent(current: AmendmentRecord | null, event: NegotiationEvent): AmendmentRecord | null {
   if (!isAmendmentEvent(event)) return current;
   switch (event.type) {
@@ -54,8 +58,9 @@ export function applyAmendmentEvent(current: AmendmentRecord | null, event: Nego
     case 'amendment:rejected':
     case 'amendment:withdrawn':
     case 'amendment:merged': {
-      if (!current) return current;
-      const status = STATUS_AFTER[event.type];
+      const rule = LIFECYCLE[TRANSITION_OF[event.type]];
+      if (!current || !rule.from.includes(current.status)) return current;
+      const status = rule.to;
       const next: AmendmentRecord = {
         ...current,
         status,
@@ -80,21 +85,30 @@ export function amendmentIdOf(event: NegotiationEvent): string | null {
 }
 
 /**
- * Every amendment of a log, in the order they were first written, numbered in the order of
- * tabling (drafts take no number, so numbers tell nothing about them).
+ * The amendments as these events leave them: what a reader holds (a list read earlier, in
+ * the order they were first written) kept by the events that follow. A tabled amendment takes
+ * the next number in the order of tabling (drafts take none, so numbers tell nothing about
+ * them); every tabled amendment is the committee's, so each reader numbers them alike.
+ * Replaying events the list already reflects changes nothing.
  */
-export function foldAmendments(events: readonly NegotiationEvent[]): AmendmentRecord[] {
-  const byId = new Map<string, AmendmentRecord>();
-  let tabled = 0;
+export function applyAmendmentEvents(list: readonly AmendmentRecord[], events: readonly NegotiationEvent[]): AmendmentRecord[] {
+  const byId = new Map(list.map((a) => [a.id, a]));
+  let last = Math.max(0, ...list.map((a) => a.number ?? 0));
+  let changed = false;
   for (const event of events) {
     const id = amendmentIdOf(event);
     if (!id) continue;
     const previous = byId.get(id) ?? null;
     let next = applyAmendmentEvent(previous, event);
-    if (next && event.type === 'amendment:tabled' && next.status === 'tabled' && previous?.status !== 'tabled' && next.number === null) {
-      next = { ...next, number: ++tabled };
-    }
-    if (next) byId.set(id, next);
+    if (!next || next === previous) continue;
+    if (event.type === 'amendment:tabled' && next.status === 'tabled' && next.number === null) next = { ...next, number: ++last };
+    byId.set(id, next);
+    changed = true;
   }
-  return [...byId.values()];
+  return changed ? [...byId.values()] : [...list];
+}
+
+/** Every amendment of a log, in the order they were first written, numbered in the order of tabling. */
+export function foldAmendments(events: readonly NegotiationEvent[]): AmendmentRecord[] {
+  return applyAmendmentEvents([], events);
 }

@@ -1,11 +1,39 @@
 import { isFinal } from '../../../shared/amendments/lifecycle.ts';
 import type { Editor } from '@tiptap/core';
-import { Amendments } from '../amendments/amendments.svelte.ts';
+import type * as Y from 'yjs';
+import { Amendments, type FollowedText } from '../amendments/amendments.svelte.ts';
+import type { AmendmentReader } from '../../../shared/amendments/amendment-view.ts';
 import { Annotations } from '../annotations/annotations.svelte.ts';
 import { anchorLost, selectionAnchor, setHighlights, type Highlight } from '../annotations/anchor-highlights.ts';
 import type { Anchor } from '../../../shared/amendments/amendment.ts';
 import { connection, type NegotiationStream } from '../lib/connection.svelte.ts';
 import './workspace.css';
+
+interface SyncingProvider {
+  synced: boolean;
+  on(event: 'sync', listener: (synced: boolean) => void): void;
+  off(event: 'sync', listener: (synced: boolean) => void): void;
+}
+
+/** The editor's live document and whether it holds the server's text yet (its Collaboration extensions' options). */
+function liveTextOf(editor: Editor): FollowedText | null {
+  const option = (name: string, key: string): unknown => editor.extensionManager.extensions.find((e) => e.name === name)?.options?.[key];
+  const doc = option('collaboration', 'document') as Y.Doc | undefined;
+  const provider = option('collaborationCaret', 'provider') as SyncingProvider | undefined;
+  if (!doc) return null;
+  return {
+    doc,
+    synced: () => provider?.synced ?? true,
+    onSynced: (listener) => {
+      if (!provider) return () => {};
+      const onSync = (synced: boolean) => {
+        if (synced) listener();
+      };
+      provider.on('sync', onSync);
+      return () => provider.off('sync', onSync);
+    },
+  };
+}
 
 /**
  * What the text view adds around the live editor: the negotiation's event channel, the
@@ -28,26 +56,31 @@ export class TextWorkspace {
 
   readonly negotiationId: string;
 
-  constructor(negotiationId: string) {
+  /** `reader`: who reads, for what they may do with each amendment (their mandate may change while they read). */
+  constructor(negotiationId: string, reader: () => AmendmentReader) {
     this.negotiationId = negotiationId;
     this.feed = connection.follow(negotiationId);
-    this.amendments = new Amendments(negotiationId, this.feed);
+    this.amendments = new Amendments(negotiationId, this.feed, reader);
     this.annotations = new Annotations(negotiationId, this.feed);
     void this.amendments.load();
     void this.annotations.load();
   }
 
-  /** The article editor is ready: follow its text (outdated flags) and decorate it. */
+  /** The article editor is ready: follow its text (the amendments' flags) and decorate it. */
   attach(editor: Editor, articleId: string): void {
     this.detach?.();
     this.editor = editor;
     this.articleId = articleId;
     const onUpdate = () => {
       this.textVersion++;
-      if (this.amendments.onArticle(articleId).length > 0) this.amendments.refresh(800);
     };
     editor.on('update', onUpdate);
-    this.detach = () => editor.off('update', onUpdate);
+    const text = liveTextOf(editor);
+    const unfollow = text ? this.amendments.follow(articleId, text) : () => {};
+    this.detach = () => {
+      editor.off('update', onUpdate);
+      unfollow();
+    };
   }
 
   selection = (): ReturnType<typeof selectionAnchor> => (this.editor && !this.editor.isDestroyed ? selectionAnchor(this.editor) : null);
