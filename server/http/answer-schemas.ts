@@ -19,6 +19,11 @@ import {
 import type { RenumberingPlan, StructureEntry } from '../../shared/structure.ts';
 import { VERSION_KINDS, type VersionSummary } from '../../shared/text-diff.ts';
 import { CAMPAIGN_STATES, type CampaignAnswer, type CampaignView } from '../../shared/signature/campaign.ts';
+import { AnnotationViewSchema, PositionListSchema, PositionMatrixSchema, WrittenRunsSchema } from '../../shared/schemas/answers.ts';
+import { positionMatrix } from '../../shared/positions/position.fold.ts';
+import type { writtenRuns } from '../versions/text-edits.ts';
+import type { listPositions } from '../positions/position.service.ts';
+import type { getAnnotation, listAnnotations } from '../annotations/annotation.service.ts';
 
 /**
  * The shapes of the API's answers, for its description (server/http/api-description.ts). The
@@ -254,3 +259,15 @@ export const VoteViewSchema = z.object({
     .nullable(),
 });
 agrees<Same<z.output<typeof VoteViewSchema>, VoteView>>();
+
+// --- The answers whose schemas are in shared/schemas/answers.ts, checked against the type the
+// route's code sends (the function it answers with), not only against an interface.
+
+/** What an async function resolves to. */
+type Answer<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+
+agrees<Same<z.output<typeof WrittenRunsSchema>, { runs: Answer<typeof writtenRuns> }>>();
+agrees<Same<z.output<typeof PositionListSchema>, { positions: Answer<typeof listPositions> }>>();
+agrees<Same<z.output<typeof PositionMatrixSchema>, ReturnType<typeof positionMatrix>>>();
+agrees<Same<z.output<typeof AnnotationViewSchema>, Answer<typeof getAnnotation>>>();
+agrees<Same<z.output<typeof AnnotationViewSchema>[], Answer<typeof listAnnotations>>>();

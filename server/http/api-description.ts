@@ -37,6 +37,7 @@ import {
   VersionSummarySchema,
   VoteViewSchema,
 } from './answer-schemas.ts';
+import { AnnotationViewSchema, PositionListSchema, PositionMatrixSchema, WrittenRunsSchema } from '../../shared/schemas/answers.ts';
 
 /**
  * Every route of the HTTP API as integrators see it (the OpenAPI document at /api/openapi.json
@@ -134,7 +135,7 @@ const ROUTES: RouteDescription[] = [
 
   { method: 'get', path: `${N}/versions`, tag: 'Texte', summary: 'Les versions enregistrées du texte.', access: READ, answer: json('Les versions.', z.array(VersionSummarySchema)) },
   { method: 'get', path: `${N}/versions/:versionId`, tag: 'Texte', summary: 'Une version et son texte.', access: READ, answer: json('La version.') },
-  { method: 'get', path: `${N}/articles/:articleId/authorship`, tag: 'Texte', summary: 'Qui a écrit quoi dans le texte vivant d’un article : les suites d’éléments Yjs (client, clock, longueur) et leur auteur (nom, organisation).', access: READ, answer: json('Les suites ({ runs }).') },
+  { method: 'get', path: `${N}/articles/:articleId/authorship`, tag: 'Texte', summary: 'Qui a écrit quoi dans le texte vivant d’un article : les suites d’éléments Yjs (client, clock, longueur) et leur auteur (nom, organisation).', access: READ, answer: json('Les suites.', WrittenRunsSchema) },
   { method: 'get', path: `${N}/compare`, tag: 'Texte', summary: 'Comparer deux versions (ou une version et le texte vivant, `live`), mot à mot.', access: READ, query: CompareQuerySchema, answer: json('La comparaison.') },
   {
     method: 'get',
@@ -177,12 +178,12 @@ const ROUTES: RouteDescription[] = [
 
   { method: 'get', path: `${N}/amendments`, tag: 'Amendements', summary: 'Les amendements que la personne peut voir.', access: READ, query: AmendmentListQuerySchema, answer: json('Les amendements (AmendmentView[]).') },
   { method: 'get', path: `${N}/amendments/:amendmentId`, tag: 'Amendements', summary: 'Un amendement.', access: READ, answer: json('L’amendement.') },
-  { method: 'get', path: `${N}/annotations`, tag: 'Annotations', summary: 'Les annotations que la personne peut voir.', access: READ, query: AnnotationQuerySchema, answer: json('Les annotations.') },
-  { method: 'get', path: `${N}/annotations/:annotationId`, tag: 'Annotations', summary: 'Une annotation et ses réponses.', access: READ, answer: json('L’annotation.') },
+  { method: 'get', path: `${N}/annotations`, tag: 'Annotations', summary: 'Les annotations que la personne peut voir.', access: READ, query: AnnotationQuerySchema, answer: json('Les annotations.', z.array(AnnotationViewSchema)) },
+  { method: 'get', path: `${N}/annotations/:annotationId`, tag: 'Annotations', summary: 'Une annotation et ses réponses.', access: READ, answer: json('L’annotation.', AnnotationViewSchema) },
   { method: 'get', path: `${N}/votes`, tag: 'Votes', summary: 'Les votes indicatifs.', access: READ, answer: json('Les votes.', z.array(VoteViewSchema)) },
   { method: 'get', path: `${N}/votes/:voteId`, tag: 'Votes', summary: 'Un vote indicatif et son décompte pondéré.', access: READ, answer: json('Le vote.', VoteViewSchema) },
-  { method: 'get', path: `${N}/positions`, tag: 'Positions', summary: 'Le registre des positions déclarées.', access: READ, query: PositionQuerySchema, answer: json('Les positions.') },
-  { method: 'get', path: `${N}/positions/matrix`, tag: 'Positions', summary: 'La matrice organisations × articles des positions.', access: READ, answer: json('La matrice.') },
+  { method: 'get', path: `${N}/positions`, tag: 'Positions', summary: 'Le registre des positions déclarées.', access: READ, query: PositionQuerySchema, answer: json('Les positions.', PositionListSchema) },
+  { method: 'get', path: `${N}/positions/matrix`, tag: 'Positions', summary: 'La matrice organisations × articles des positions.', access: READ, answer: json('La matrice.', PositionMatrixSchema) },
 
   { method: 'get', path: `${N}/sessions`, tag: 'Séances', summary: 'Les séances de la négociation.', access: READ, answer: json('Les séances.') },
   { method: 'get', path: `${N}/calendar.ics`, tag: 'Séances', summary: 'Le calendrier des séances (iCalendar).', access: READ, answer: { status: 200, description: 'Le calendrier.', file: ['text/calendar'] } },

@@ -7,6 +7,9 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { call, login } from '../helpers/auth.ts';
 import { openApiPath } from '../../server/http/openapi.ts';
+import * as Y from 'yjs';
+import { command, connect, join } from './realtime-client.ts';
+import { connectClient, synced } from './yjs-helpers.ts';
 
 type Json = Record<string, unknown>;
 type Operation = { responses: Record<string, Json> };
@@ -83,17 +86,12 @@ describe('the API contract (OpenAPI 3.1 at /api/openapi.json)', () => {
       'get /api/negotiations/{negotiationId}/compare',
       'get /api/negotiations/{negotiationId}/amendments',
       'get /api/negotiations/{negotiationId}/amendments/{amendmentId}',
-      'get /api/negotiations/{negotiationId}/annotations',
-      'get /api/negotiations/{negotiationId}/annotations/{annotationId}',
-      'get /api/negotiations/{negotiationId}/positions',
-      'get /api/negotiations/{negotiationId}/positions/matrix',
       'get /api/negotiations/{negotiationId}/sessions',
       'get /api/negotiations/{negotiationId}/sessions/{sessionId}',
       'get /api/negotiations/{negotiationId}/sessions/{sessionId}/current',
       'get /api/negotiations/{negotiationId}/sessions/{sessionId}/minutes',
       'get /api/negotiations/{negotiationId}/validity',
       'post /api/verify',
-      'get /api/negotiations/{negotiationId}/articles/{articleId}/authorship',
     ]);
     const isAny = (schema: unknown) => !!schema && typeof schema === 'object' && Object.keys(schema).length === 0;
     const anyAnswers = Object.entries(doc.paths).flatMap(([path, ops]) =>
@@ -169,6 +167,21 @@ describe('the API contract (OpenAPI 3.1 at /api/openapi.json)', () => {
     await check('get', `/negotiations/${n}/calendar.ics`, `${N}/calendar.ics`, as);
     await check('get', `/negotiations/${n}/amendments`, `${N}/amendments`, as);
     await check('get', `/negotiations/${n}/annotations`, `${N}/annotations`, as);
+    // An annotation for the committee on the article, so that the list and the thread have one.
+    const reader = connectClient(server.url, `article:${article}`, negotiator);
+    await synced(reader);
+    const paragraph = (reader.doc.getXmlFragment('default').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    const position = (i: number) => Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(paragraph, i))).toString('base64');
+    const socket = await connect(server, negotiator);
+    await join(socket, n, 0);
+    const annotated = await command(socket, 'annotation:create', { negotiationId: n, articleId: article, anchor: { start: position(0), end: position(5) }, body: 'Note du test du contrat', visibility: 'committee' });
+    expect(annotated).toMatchObject({ ok: true });
+    socket.disconnect();
+    reader.destroy();
+    await check('get', `/negotiations/${n}/annotations`, `${N}/annotations`, as);
+    const annotations = (await (await call(server, `/negotiations/${n}/annotations`, as)).json()) as { id: string }[];
+    await check('get', `/negotiations/${n}/annotations/${annotations[0].id}`, `${N}/annotations/{annotationId}`, as);
+    await check('get', `/negotiations/${n}/articles/${article}/authorship`, `${N}/articles/{articleId}/authorship`, as);
     await check('get', `/negotiations/${n}/votes`, `${N}/votes`, as);
     // A vote closed here, so that its answer carries a tally.
     const opened = (await (await call(server, `/negotiations/${n}/votes`, as)).json()) as { id: string; status: string; result: unknown }[];
@@ -191,7 +204,7 @@ describe('the API contract (OpenAPI 3.1 at /api/openapi.json)', () => {
     await check('get', '/asyncapi.json', '/asyncapi.json');
     await check('get', '/docs', '/docs');
     await check('post', '/auth/logout', '/auth/logout', { ...as, origin: server.url });
-    expect(checked.length).toBe(35);
+    expect(checked.length).toBe(38);
   });
 
   it('the Socket.IO commands and events are described in a valid AsyncAPI 3.0 document, from the typed catalogue', async () => {
