@@ -63,7 +63,7 @@ export const registerMail: Capability = async (ctx) => {
   feeds.set(connection, feed);
   ctx.onClose(() => feed.stop());
   // Reminders before each organisation's opposition deadline, looked for every hour.
-  const reminder = new OppositionReminders({ connection, events: ctx.events, link: (pathname) => publicLink(ctx, pathname), logger });
+  const reminder = new OppositionReminders({ connection, events: ctx.events, link: (pathname) => publicLink(ctx, pathname), logger, clock: ctx.clock });
   reminder.start();
   reminders.set(connection, reminder);
   ctx.onClose(() => reminder.stop());

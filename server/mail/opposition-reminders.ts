@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { bindingActConfirmation } from '../../shared/signature/consequence.ts';
 import { parisDate } from '../../shared/sessions/paris-time.ts';
 import { daysBetween } from '../../shared/validity/calendar.ts';
+import type { Clock } from '../events/clock.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { Logger } from '../logger.ts';
 import { organisationContacts } from '../negotiations/members.service.ts';
@@ -38,9 +39,12 @@ export class OppositionReminders {
   private readonly events: Pick<EventLog, 'record' | 'since' | 'serialize'>;
   private readonly link: (pathname: string) => string;
   private readonly logger: Logger;
+  /** Whose day the sweep looks at: the app's clock (deadlines are counted from it, as everywhere). */
+  private readonly clock: Clock;
 
-  constructor(deps: { connection: Connection; events: Pick<EventLog, 'record' | 'since' | 'serialize'>; link: (pathname: string) => string; logger: Logger }) {
+  constructor(deps: { connection: Connection; events: Pick<EventLog, 'record' | 'since' | 'serialize'>; link: (pathname: string) => string; logger: Logger; clock: Clock }) {
     this.connection = deps.connection;
+    this.clock = deps.clock;
     this.events = deps.events;
     this.link = deps.link;
     this.logger = deps.logger;
@@ -63,7 +67,7 @@ export class OppositionReminders {
   }
 
   /** Writes the reminders due on `now`'s day in Paris; returns how many messages were drafted. */
-  async sweep(now = new Date()): Promise<number> {
+  async sweep(now = this.clock.now()): Promise<number> {
     // One sweep at a time in this process; a second caller waits for it, then runs its own.
     while (this.running) await this.running.catch(() => undefined);
     this.running = this.run(now);

@@ -76,7 +76,7 @@ export const registerSessions: Capability = (ctx) => {
     const ics = negotiationCalendar(
       { id: negotiationId, title: negotiation.title, phaseDeadlines: negotiation.phaseDeadlines },
       sessions,
-      new Date(),
+      ctx.clock.now(),
       await agendaHeadings(sessionCtx, negotiationId),
     );
     attachment(res, 'text/calendar; charset=utf-8', 'negociation.ics', ics);
@@ -95,7 +95,7 @@ export const registerSessions: Capability = (ctx) => {
     const { negotiationId } = actorOf(res);
     const session = await getSession(sessionCtx, negotiationId, String(req.params.sessionId));
     const negotiation = await negotiationModel(connection).findById(negotiationId, { title: 1 }).lean();
-    attachment(res, 'text/calendar; charset=utf-8', `seance-${session.startsAt.slice(0, 10)}.ics`, sessionCalendar(session, negotiation?.title ?? '', new Date(), await agendaHeadings(sessionCtx, negotiationId)));
+    attachment(res, 'text/calendar; charset=utf-8', `seance-${session.startsAt.slice(0, 10)}.ics`, sessionCalendar(session, negotiation?.title ?? '', ctx.clock.now(), await agendaHeadings(sessionCtx, negotiationId)));
   });
 
   ctx.api.get(`${base}/:sessionId/minutes`, read, async (req, res) => {

@@ -6,6 +6,7 @@ import type { VersionSummary } from '../../shared/text-diff.ts';
 import type { Assessment } from '../../shared/validity/scenario.ts';
 import type { VoteView } from '../../shared/votes/vote.ts';
 import { fixedClock } from '../../server/events/clock.ts';
+import { oppositionRemindersOf } from '../../server/mail/mail.capability.ts';
 import { DEMO_PASSWORD, call } from '../helpers/auth.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { participants } from '../helpers/participants.ts';
@@ -99,6 +100,13 @@ describe('use cases take the time and the ids the app is given', () => {
     const validity = await json<Assessment>(await call(server, `/negotiations/${live}/validity`, { cookie: people.cookies.cfdt }));
     expect(validity.asOf).toBe('2026-03-27');
     expect(validity.deadlines.find((d) => d.org === org('CGT'))).toMatchObject({ notifiedAt: '2026-03-27', nominalDeadline: '2026-04-11', deadline: '2026-04-13', state: 'open' });
+
+    // The hourly reminder sweep looks at the clock's day: five days before the CGT's deadline, its people are reminded.
+    const reminders = oppositionRemindersOf(server.app.context)!;
+    clock.set('2026-04-07T10:00:00.000Z');
+    expect(await reminders.sweep()).toBe(0);
+    clock.set('2026-04-08T10:00:00.000Z');
+    expect(await reminders.sweep()).toBeGreaterThan(0);
   });
 
   it('an invitation sent under a fixed clock expires seven days after the clock’s time, and is pending until then by the clock', async () => {
