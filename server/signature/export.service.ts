@@ -1,6 +1,8 @@
 import type { CampaignView } from '../../shared/signature/campaign.ts';
 import { compareDates } from '../../shared/validity/calendar.ts';
 import type { Assessment } from '../../shared/validity/scenario.ts';
+import { inFrench } from '../../shared/validity/format.ts';
+import { reason } from '../../shared/validity/reasons.ts';
 import { AppError } from '../common/app-error.ts';
 import { sha256 } from '../export/canonical-json.ts';
 import { renderExportOffLoop, type ExportFormat, type RenderedExport } from '../export/exports.ts';
@@ -62,7 +64,8 @@ function recommendationAssessment(campaign: CampaignView): Omit<Assessment, 'sta
     oppositionWeight: 0,
     oppositionMajority: false,
     oppositionDeadline: null,
-    reasons: ['Recommandation patronale : texte unilatéral de la partie employeur, sans signature ni opposition syndicale, soumis à l’agrément (CASF L314-6).'],
+    reasons: [inFrench(reason('recommendation'))],
+    reasonCodes: [reason('recommendation')],
     level: campaign.level,
     asOf: campaign.openedAt,
     signatories: [],

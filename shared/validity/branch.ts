@@ -1,9 +1,10 @@
 import { compareDates, type IsoDate } from './calendar.ts';
 import { deadlineInDays, isOpenOn, timing, type Deadline } from './deadline.ts';
-import { frenchDate, frenchDateWithWeekday, frenchList } from './format.ts';
+import { inFrench } from './format.ts';
+import { reason, type Reason, type ReasonCode } from './reasons.ts';
 import type { AssessedOpposition, Assessment, DeadlineEntry, OppositionGround, Scenario, ScenarioOrganisation, ValidityStatus } from './scenario.ts';
 import { campaignReason, countSignatures, orgName, signatoriesOutput, weightOf } from './signature.ts';
-import { FIFTY_PERCENT, formatPercent, fromHundredths } from './weights.ts';
+import { FIFTY_PERCENT, fromHundredths } from './weights.ts';
 
 /**
  * Branch agreements (Code du travail L2232-6):
@@ -41,14 +42,10 @@ import { FIFTY_PERCENT, formatPercent, fromHundredths } from './weights.ts';
 
 export const OPPOSITION_PERIOD_DAYS = 15;
 
-export const STATUS_FR: Record<ValidityStatus, string> = {
-  'not concluded': 'non conclu',
-  'open for signature': 'ouvert à la signature',
-  'opposition window': 'en délai d’opposition',
-  'referendum pending': 'en attente du référendum des salariés',
-  valid: 'valide',
-  void: 'réputé non écrit (nul)',
-};
+/** The verdict's last line: the status on `asOf`. */
+export function statusReason(status: ValidityStatus, asOf: IsoDate): Reason {
+  return reason('status', { asOf: { date: asOf }, status: { reason: reason(`status.${status}`) } });
+}
 
 interface Window {
   org: ScenarioOrganisation;
@@ -59,13 +56,11 @@ interface Window {
 export function assessBranch(scenario: Scenario): Assessment {
   const { asOf } = scenario;
   const organisations = new Map(scenario.organisations.map((o) => [o.id, o]));
-  const reasons: string[] = [];
+  const reasons: Reason[] = [];
 
   for (const n of scenario.notifications) {
     if (compareDates(n.at, asOf) > 0) {
-      reasons.push(
-        `Notification à ${orgName(organisations.get(n.org)!)} du ${frenchDate(n.at)} : postérieure à la date d’appréciation (${frenchDate(asOf)}), non prise en compte.`,
-      );
+      reasons.push(reason('notification.after-as-of', { org: orgName(organisations.get(n.org)!), at: { date: n.at }, asOf: { date: asOf } }));
     }
   }
   const count = countSignatures(scenario, organisations);
@@ -75,11 +70,7 @@ export function assessBranch(scenario: Scenario): Assessment {
   const entitled = representativeUnions.filter((o) => !count.signed.has(o.id));
   const unanimous = entitled.length === 0;
 
-  if (count.passed) {
-    reasons.push(`Test de signature (L2232-6) : ${formatPercent(count.weight)} ≥ 30\u202f% : l’accord est conclu.`);
-  } else {
-    reasons.push(`Test de signature (L2232-6) : ${formatPercent(count.weight)} < 30\u202f% : le seuil n’est pas atteint.`);
-  }
+  reasons.push(reason(count.passed ? 'signature-test.passed' : 'signature-test.failed', { weight: { percent: count.weight } }));
   reasons.push(campaignReason(scenario, count));
 
   // Each non-signatory representative union's own window, from its own notification.
@@ -115,44 +106,38 @@ export function assessBranch(scenario: Scenario): Assessment {
   const pendingWeight = stillOpen.filter((w) => !counted.has(w.org.id)).reduce((sum, w) => sum + weightOf(w.org), 0);
 
   if (count.passed && !unanimous) {
-    const names = opposing.map((o) => `${orgName(organisations.get(o.org)!)} ${formatPercent(o.weight)}`);
-    const detail = names.length > 0 ? ` (${frenchList(names)})` : '';
-    reasons.push(
-      oppositionMajority
-        ? `Oppositions retenues : ${formatPercent(oppositionWeight)}${detail} > 50\u202f% : opposition majoritaire, l’accord est réputé non écrit (L2232-6).`
-        : `Oppositions retenues : ${formatPercent(oppositionWeight)}${detail} : pas de majorité d’opposition (il faut strictement plus de 50\u202f%).`,
-    );
+    const names = opposing.map((o) => reason('org-weight', { org: orgName(organisations.get(o.org)!), weight: { percent: o.weight } }));
+    const detail = { reason: names.length > 0 ? reason('oppositions.detail', { list: { list: names } }) : null };
+    reasons.push(reason(oppositionMajority ? 'oppositions.majority' : 'oppositions.no-majority', { weight: { percent: oppositionWeight }, detail }));
   }
 
   let status: ValidityStatus;
   if (unanimous) {
     status = 'valid';
-    reasons.push('Tous les syndicats représentatifs ont signé : aucune opposition n’est possible.');
+    reasons.push(reason('unanimous'));
   } else if (!count.passed) {
     status = count.campaignRunning ? 'open for signature' : 'not concluded';
   } else if (oppositionMajority) {
     status = 'void';
   } else if (count.campaignRunning) {
     status = 'open for signature';
-    reasons.push('Le seuil de 30\u202f% est atteint ; les délais d’opposition courront à compter de la notification de l’accord.');
+    reasons.push(reason('threshold-before-notification'));
   } else if (stillOpen.length > 0) {
     status = 'opposition window';
     const open = stillOpen.map((w) =>
-      w.period ? `${orgName(w.org)} (jusqu’au ${frenchDate(w.period.deadline)})` : `${orgName(w.org)} (non notifiée : délai non commencé)`,
+      w.period ? reason('open-window.until', { org: orgName(w.org), deadline: { date: w.period.deadline } }) : reason('open-window.not-notified', { org: orgName(w.org) }),
     );
-    reasons.push(`Au ${frenchDate(asOf)}, des délais d’opposition restent ouverts : ${frenchList(open)}.`);
+    reasons.push(reason('windows.open', { asOf: { date: asOf }, open: { list: open } }));
     reasons.push(
       oppositionWeight + pendingWeight > FIFTY_PERCENT
-        ? `Une opposition majoritaire reste possible : il manque ${formatPercent(FIFTY_PERCENT + 1 - oppositionWeight)} d’oppositions pour dépasser 50\u202f%.`
-        : `Même si tous les syndicats qui le peuvent encore s’opposaient, les oppositions n’atteindraient que ${formatPercent(oppositionWeight + pendingWeight)} : l’opposition majoritaire n’est plus possible, mais l’accord n’est valide qu’à l’expiration des délais.`,
+        ? reason('majority.possible', { missing: { percent: FIFTY_PERCENT + 1 - oppositionWeight } })
+        : reason('majority.impossible', { weight: { percent: oppositionWeight + pendingWeight } }),
     );
   } else {
     status = 'valid';
-    reasons.push(
-      `Tous les délais d’opposition ont expiré (le dernier le ${frenchDate(windows.map((w) => w.period!.deadline).sort(compareDates)[windows.length - 1])}) sans opposition majoritaire : l’accord est valide.`,
-    );
+    reasons.push(reason('windows.expired', { last: { date: windows.map((w) => w.period!.deadline).sort(compareDates)[windows.length - 1] } }));
   }
-  reasons.push(`Statut au ${frenchDate(asOf)} : ${STATUS_FR[status]}.`);
+  reasons.push(statusReason(status, asOf));
 
   const deadlines: DeadlineEntry[] = windows.map((w) => ({
     org: w.org.id,
@@ -171,7 +156,8 @@ export function assessBranch(scenario: Scenario): Assessment {
     oppositionWeight: fromHundredths(oppositionWeight),
     oppositionMajority,
     oppositionDeadline,
-    reasons,
+    reasons: reasons.map(inFrench),
+    reasonCodes: reasons,
     level: 'branch',
     asOf,
     signatories: signatoriesOutput(count),
@@ -213,19 +199,35 @@ function judgeOpposition(
   return verdict('counted');
 }
 
-function describeWindow(w: Window, asOf: IsoDate): string {
-  const name = orgName(w.org);
-  if (!w.period || !w.notifiedAt) {
-    return `${name} n’a pas reçu notification de l’accord au ${frenchDate(asOf)} : son délai d’opposition n’a pas commencé à courir.`;
-  }
-  const start = `${name} : notifiée le ${frenchDate(w.notifiedAt)}, délai d’opposition de ${OPPOSITION_PERIOD_DAYS} jours`;
-  if (w.period.skipped.length === 0) return `${start} expirant le ${frenchDateWithWeekday(w.period.deadline)}.`;
+function describeWindow(w: Window, asOf: IsoDate): Reason {
+  const org = orgName(w.org);
+  if (!w.period || !w.notifiedAt) return reason('window.not-notified', { org, asOf: { date: asOf } });
+  const start = { org, notifiedAt: { date: w.notifiedAt }, days: OPPOSITION_PERIOD_DAYS, deadline: { day: w.period.deadline } };
+  if (w.period.skipped.length === 0) return reason('window.runs', start);
   const dayOff = (s: { date: IsoDate; why: string }) =>
-    s.why === 'samedi' || s.why === 'dimanche' ? frenchDateWithWeekday(s.date) : `${frenchDateWithWeekday(s.date)} (${s.why})`;
+    s.why === 'samedi' || s.why === 'dimanche'
+      ? reason('day-off.weekend', { day: { day: s.date } })
+      : reason('day-off.holiday', { day: { day: s.date }, holiday: { reason: reason(`holiday.${s.why}` as ReasonCode) } });
   const [last, ...following] = w.period.skipped;
-  const more = following.length > 0 ? `, pas plus que ${following.length > 1 ? 'les jours suivants' : 'le jour suivant'} (${frenchList(following.map(dayOff))})` : '';
-  return `${start} : le dernier jour, ${dayOff(last)}, n’est pas ouvrable${more} ; le délai est prorogé au ${frenchDateWithWeekday(w.period.deadline)} (art. 642 CPC).`;
+  const more = following.length > 0 ? reason(following.length > 1 ? 'window.next-days' : 'window.next-day', { days: { list: following.map(dayOff) } }) : null;
+  return reason('window.prorogued', { ...start, last: { reason: dayOff(last) }, more: { reason: more } });
 }
+
+const OPPOSITION_REASONS: Record<OppositionGround, ReasonCode> = {
+  counted: 'opposition.counted',
+  'after asOf': 'opposition.after-as-of',
+  'employer organisation': 'opposition.employer',
+  'not representative': 'opposition.not-representative',
+  signatory: 'opposition.signatory',
+  'not concluded': 'opposition.not-concluded',
+  'not notified': 'opposition.not-notified',
+  'before notification': 'opposition.before-notification.not-renewed',
+  late: 'opposition.late',
+  duplicate: 'opposition.duplicate',
+  'company level': 'opposition.other',
+  'union organisation': 'opposition.other',
+  'before notice': 'opposition.other',
+};
 
 function describeOpposition(
   o: AssessedOpposition,
@@ -233,39 +235,23 @@ function describeOpposition(
   windows: Window[],
   counted: Set<string>,
   asOf: IsoDate,
-): string {
-  const org = organisations.get(o.org)!;
-  const name = orgName(org);
-  const head = `Opposition ${name} du ${frenchDate(o.at)}`;
+): Reason {
   const period = windows.find((w) => w.org.id === o.org)?.period ?? null;
+  const params = { org: orgName(organisations.get(o.org)!), at: { date: o.at }, asOf: { date: asOf }, days: OPPOSITION_PERIOD_DAYS, ground: o.ground };
   switch (o.ground) {
     case 'counted':
-      return `${head} : retenue, reçue dans le délai (jusqu’au ${frenchDate(period!.deadline)}) — ${formatPercent(o.weight)}.`;
-    case 'after asOf':
-      return `${head} : postérieure à la date d’appréciation (${frenchDate(asOf)}), non prise en compte.`;
-    case 'employer organisation':
-      return `${head} : écartée, le droit d’opposition appartient aux seuls syndicats de salariés représentatifs non signataires (L2232-6) ; ${name} est une organisation d’employeurs.`;
-    case 'not representative':
-      return `${head} : écartée, ${name} n’est pas représentative dans le champ de l’accord (poids 0) ; seuls les syndicats représentatifs peuvent s’opposer.`;
-    case 'signatory':
-      return `${head} : écartée, ${name} a signé l’accord ; un signataire ne peut pas s’y opposer.`;
-    case 'not concluded':
-      return `${head} : sans objet, l’accord n’atteint pas le seuil de signature de 30\u202f%.`;
-    case 'not notified':
-      return `${head} : écartée, l’accord n’avait pas été notifié à ${name} au ${frenchDate(asOf)} ; le délai d’opposition court à compter de la notification, l’opposition devra être renouvelée dans les ${OPPOSITION_PERIOD_DAYS} jours qui la suivent.`;
-    case 'before notification':
-      return `${head} : écartée, antérieure à la notification de l’accord à ${name} (${frenchDate(period!.from)}) ; le délai court à compter de la notification${
-        counted.has(o.org)
-          ? ` ; ${name} l’a renouvelée dans son délai.`
-          : isOpenOn(period!, asOf)
-            ? `, ${name} peut la renouveler jusqu’au ${frenchDate(period!.deadline)}.`
-            : ` et ${name} ne l’a pas renouvelée avant le ${frenchDate(period!.deadline)}.`
-      }`;
+      return reason('opposition.counted', { ...params, deadline: { date: period!.deadline }, weight: { percent: o.weight } });
+    case 'before notification': {
+      const code = counted.has(o.org)
+        ? 'opposition.before-notification.renewed'
+        : isOpenOn(period!, asOf)
+          ? 'opposition.before-notification.may-renew'
+          : 'opposition.before-notification.not-renewed';
+      return reason(code, { ...params, notifiedAt: { date: period!.from }, deadline: { date: period!.deadline } });
+    }
     case 'late':
-      return `${head} : écartée, reçue après l’expiration du délai de ${name} (${frenchDateWithWeekday(period!.deadline)}).`;
-    case 'duplicate':
-      return `${head} : ${name} s’est déjà opposée, son poids n’est compté qu’une fois.`;
+      return reason('opposition.late', { ...params, deadline: { day: period!.deadline } });
     default:
-      return `${head} : non retenue (${o.ground}).`;
+      return reason(OPPOSITION_REASONS[o.ground], params);
   }
 }

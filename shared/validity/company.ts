@@ -1,9 +1,10 @@
 import { compareDates } from './calendar.ts';
-import { frenchDate } from './format.ts';
+import { inFrench } from './format.ts';
+import { reason } from './reasons.ts';
 import type { AssessedOpposition, Assessment, Scenario, ValidityStatus } from './scenario.ts';
 import { campaignReason, countSignatures, orgName, signatoriesOutput } from './signature.ts';
-import { STATUS_FR } from './branch.ts';
-import { FIFTY_PERCENT, formatPercent, fromHundredths } from './weights.ts';
+import { statusReason } from './branch.ts';
+import { FIFTY_PERCENT, fromHundredths } from './weights.ts';
 
 /**
  * Company agreements (Code du travail L2232-12). The weights are the unions' shares of the
@@ -27,34 +28,20 @@ export function assessCompany(scenario: Scenario): Assessment {
   const reasons = [...count.reasons];
   const majority = count.weight > FIFTY_PERCENT;
 
-  if (majority) {
-    reasons.push(`Signatures ${formatPercent(count.weight)} > 50\u202f% des suffrages exprimés en faveur des syndicats représentatifs (L2232-12) : l’accord est valide.`);
-  } else if (count.passed) {
-    reasons.push(
-      `Signatures ${formatPercent(count.weight)} : au moins 30\u202f% mais pas plus de 50\u202f% ; l’accord n’est valide que s’il est approuvé par les salariés (référendum, L2232-12).`,
-    );
-  } else {
-    reasons.push(`Signatures ${formatPercent(count.weight)} < 30\u202f% : ni la majorité ni le seuil du référendum ne sont atteints (L2232-12).`);
-  }
+  const weight = { percent: count.weight };
+  reasons.push(reason(majority ? 'company.majority' : count.passed ? 'company.referendum-needed' : 'company.below-threshold', { weight }));
 
   const given = scenario.referendum && compareDates(scenario.referendum.at, asOf) <= 0 ? scenario.referendum : null;
   if (scenario.referendum && !given) {
-    reasons.push(
-      `Référendum du ${frenchDate(scenario.referendum.at)} : postérieur à la date d’appréciation (${frenchDate(asOf)}), non pris en compte.`,
-    );
+    reasons.push(reason('referendum.after-as-of', { at: { date: scenario.referendum.at }, asOf: { date: asOf } }));
   }
   const taken = given !== null && count.passed && !majority;
   if (given) {
-    const result = given.approved ? 'approuvé' : 'rejeté';
-    if (majority) reasons.push(`Référendum du ${frenchDate(given.at)} (${result}) : sans objet, les signatures dépassent 50\u202f%.`);
-    else if (!count.passed)
-      reasons.push(`Référendum du ${frenchDate(given.at)} (${result}) : écarté, seul un accord signé par des syndicats pesant au moins 30\u202f% peut être soumis aux salariés.`);
-    else
-      reasons.push(
-        given.approved
-          ? `Référendum du ${frenchDate(given.at)} : les salariés ont approuvé l’accord à la majorité des suffrages exprimés ; il est valide.`
-          : `Référendum du ${frenchDate(given.at)} : les salariés n’ont pas approuvé l’accord ; il est réputé non écrit.`,
-      );
+    const at = { date: given.at };
+    const result = { reason: reason(given.approved ? 'referendum.result.approved' : 'referendum.result.rejected') };
+    if (majority) reasons.push(reason('referendum.moot', { at, result }));
+    else if (!count.passed) reasons.push(reason('referendum.ignored', { at, result }));
+    else reasons.push(reason(given.approved ? 'referendum.approved' : 'referendum.rejected', { at }));
   }
 
   let status: ValidityStatus;
@@ -72,11 +59,9 @@ export function assessCompany(scenario: Scenario): Assessment {
     weight: 0,
   }));
   for (const o of oppositions) {
-    reasons.push(
-      `Opposition ${orgName(organisations.get(o.org)!)} du ${frenchDate(o.at)} : écartée, le droit d’opposition n’existe plus pour les accords d’entreprise (L2232-12, depuis 2017).`,
-    );
+    reasons.push(reason('company.opposition', { org: orgName(organisations.get(o.org)!), at: { date: o.at } }));
   }
-  reasons.push(`Statut au ${frenchDate(asOf)} : ${STATUS_FR[status]}.`);
+  reasons.push(statusReason(status, asOf));
 
   return {
     status,
@@ -85,7 +70,8 @@ export function assessCompany(scenario: Scenario): Assessment {
     oppositionWeight: 0,
     oppositionMajority: false,
     oppositionDeadline: null,
-    reasons,
+    reasons: reasons.map(inFrench),
+    reasonCodes: reasons,
     level: 'company',
     asOf,
     signatories: signatoriesOutput(count),

@@ -1,9 +1,19 @@
 import { compareDates } from './calendar.ts';
 import { deadlineInMonths, isOpenOn, timing } from './deadline.ts';
-import { frenchDate, frenchDateWithWeekday, frenchList } from './format.ts';
+import { reason, type Reason, type ReasonCode } from './reasons.ts';
 import type { AssessedOpposition, ExtensionAssessment, OppositionGround, Scenario, ValidityStatus } from './scenario.ts';
 import { orgName } from './signature.ts';
-import { FIFTY_PERCENT, formatPercent, fromHundredths, toHundredths } from './weights.ts';
+import { FIFTY_PERCENT, fromHundredths, toHundredths } from './weights.ts';
+
+const EXTENSION_OPPOSITION_REASONS: Partial<Record<OppositionGround, ReasonCode>> = {
+  counted: 'extension.opposition.counted',
+  'after asOf': 'extension.opposition.after-as-of',
+  'union organisation': 'extension.opposition.union',
+  'not representative': 'extension.opposition.not-representative',
+  'before notice': 'extension.opposition.before-notice',
+  late: 'extension.opposition.late',
+  duplicate: 'extension.opposition.duplicate',
+};
 
 /**
  * Opposition to the extension of a branch agreement (Code du travail L2261-19): the text
@@ -29,24 +39,25 @@ export function assessExtension(
   scenario: Scenario,
   extension: NonNullable<Scenario['extension']>,
   agreementStatus: ValidityStatus,
-): { extension: ExtensionAssessment; reasons: string[] } {
+): { extension: ExtensionAssessment; reasons: Reason[] } {
   const { asOf } = scenario;
   const organisations = new Map(scenario.organisations.map((o) => [o.id, o]));
   const period = deadlineInMonths(extension.noticeAt, EXTENSION_OPPOSITION_MONTHS);
   const published = compareDates(extension.noticeAt, asOf) <= 0;
-  const reasons: string[] = [];
+  const reasons: Reason[] = [];
 
   if (agreementStatus !== 'valid') {
-    reasons.push(`Extension : seul un accord valide peut être étendu ; au ${frenchDate(asOf)}, l’accord est « ${agreementStatus} ».`);
+    reasons.push(reason('extension.not-valid', { asOf: { date: asOf }, status: agreementStatus }));
   }
   const shift =
     period.skipped.length > 0
-      ? ` (le ${frenchDateWithWeekday(period.nominal)} n’étant pas ouvrable, prorogé au ${frenchDateWithWeekday(period.deadline)}, art. 642 CPC)`
-      : ` (${frenchDateWithWeekday(period.deadline)})`;
+      ? reason('extension.deadline.prorogued', { nominal: { day: period.nominal }, deadline: { day: period.deadline } })
+      : reason('extension.deadline', { deadline: { day: period.deadline } });
+  const noticeAt = { date: extension.noticeAt };
   reasons.push(
     published
-      ? `Extension : avis publié le ${frenchDate(extension.noticeAt)} ; les organisations d’employeurs représentatives peuvent s’opposer pendant un mois, jusqu’au ${frenchDate(period.deadline)} inclus${shift} (L2261-19).`
-      : `Extension : l’avis d’extension, daté du ${frenchDate(extension.noticeAt)}, n’est pas encore publié au ${frenchDate(asOf)}.`,
+      ? reason('extension.published', { noticeAt, deadline: { date: period.deadline }, shift: { reason: shift } })
+      : reason('extension.not-published', { noticeAt, asOf: { date: asOf } }),
   );
 
   const seen = new Set<string>();
@@ -62,24 +73,15 @@ export function assessExtension(
     }
     if (ground === 'counted') seen.add(org.id);
     const weight = ground === 'counted' ? toHundredths(org.weight) : 0;
-    const head = `Extension : opposition ${orgName(org)} du ${frenchDate(act.at)}`;
-    const wording: Partial<Record<OppositionGround, string>> = {
-        counted: `${head} : retenue — ${formatPercent(weight)} des salariés du côté employeur.`,
-        'after asOf': `${head} : postérieure à la date d’appréciation (${frenchDate(asOf)}), non prise en compte.`,
-        'union organisation': `${head} : écartée, l’opposition à l’extension appartient aux organisations d’employeurs représentatives (L2261-19).`,
-        'not representative': `${head} : écartée, ${orgName(org)} n’est pas une organisation d’employeurs représentative.`,
-        'before notice': `${head} : écartée, antérieure à la publication de l’avis d’extension (${frenchDate(extension.noticeAt)}).`,
-        late: `${head} : écartée, reçue après le ${frenchDate(period.deadline)}.`,
-        duplicate: `${head} : ${orgName(org)} s’est déjà opposée, son poids n’est compté qu’une fois.`,
-    };
-    reasons.push(wording[ground] ?? `${head} : non retenue.`);
+    const code: ReasonCode = EXTENSION_OPPOSITION_REASONS[ground] ?? 'extension.opposition.other';
+    reasons.push(reason(code, { org: orgName(org), at: { date: act.at }, weight: { percent: weight }, asOf: { date: asOf }, noticeAt, deadline: { date: period.deadline } }));
     return { org: act.org, at: act.at, counted: ground === 'counted', ground, weight };
   });
 
   const weight = oppositions.reduce((sum, o) => sum + o.weight, 0);
   const majority = weight > FIFTY_PERCENT;
-  const names = oppositions.filter((o) => o.counted).map((o) => `${orgName(organisations.get(o.org)!)} ${formatPercent(o.weight)}`);
-  const detail = names.length > 0 ? ` (${frenchList(names)})` : '';
+  const names = oppositions.filter((o) => o.counted).map((o) => reason('org-weight', { org: orgName(organisations.get(o.org)!), weight: { percent: o.weight } }));
+  const detail = { reason: names.length > 0 ? reason('oppositions.detail', { list: { list: names } }) : null };
 
   let status: ExtensionAssessment['status'];
   if (!published) status = 'notice not published';
@@ -88,13 +90,8 @@ export function assessExtension(
   else status = 'unopposed';
 
   if (published) {
-    reasons.push(
-      majority
-        ? `Extension : oppositions ${formatPercent(weight)}${detail} > 50\u202f% : l’accord ne peut pas être étendu (L2261-19).`
-        : status === 'opposition window'
-          ? `Extension : oppositions ${formatPercent(weight)}${detail}, pas de majorité à ce jour ; le délai court jusqu’au ${frenchDate(period.deadline)}.`
-          : `Extension : oppositions ${formatPercent(weight)}${detail}, pas de majorité d’opposition au terme du délai : l’extension reste possible.`,
-    );
+    const code = majority ? 'extension.majority' : status === 'opposition window' ? 'extension.no-majority-yet' : 'extension.no-majority';
+    reasons.push(reason(code, { weight: { percent: weight }, detail, deadline: { date: period.deadline } }));
   }
 
   return {

@@ -1,4 +1,6 @@
 import { isoWeekday, parseIsoDate, type IsoDate } from './calendar.ts';
+import { REASONS_FR, writeReason, type Reason, type ReasonWriter } from './reasons.ts';
+import { formatPercent } from './weights.ts';
 
 /** How the reasons write dates and names: French, as the users read them. */
 
@@ -34,4 +36,17 @@ export function frenchDateWithWeekday(date: IsoDate): string {
 export function frenchList(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`;
+}
+
+/** The reasons as the server writes them: in French (the exports and the validity command print these). */
+export const FRENCH_REASONS: ReasonWriter = {
+  template: (code) => REASONS_FR[code],
+  date: frenchDate,
+  day: frenchDateWithWeekday,
+  percent: formatPercent,
+  list: frenchList,
+};
+
+export function inFrench(reason: Reason): string {
+  return writeReason(reason, FRENCH_REASONS);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_YEAR, MIN_YEAR, compareDates, isIsoDate, parseIsoDate } from './calendar.ts';
+import { REASONS_FR, type Reason, type ReasonCode, type ReasonParam } from './reasons.ts';
 import { HUNDRED_PERCENT, SUM_TOLERANCE, formatPercent, hasAtMostTwoDecimals, toHundredths } from './weights.ts';
 
 /**
@@ -219,6 +220,21 @@ export const OPPOSITION_GROUNDS = [
 ] as const;
 export type OppositionGround = (typeof OPPOSITION_GROUNDS)[number];
 
+const ReasonParamSchema: z.ZodType<ReasonParam> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.object({ date: z.string() }),
+    z.object({ day: z.string() }),
+    z.object({ percent: z.number() }),
+    z.object({ reason: ReasonSchema.nullable() }),
+    z.object({ list: z.array(ReasonSchema) }),
+  ]),
+);
+const ReasonSchema: z.ZodType<Reason> = z.lazy(() =>
+  z.object({ code: z.enum(Object.keys(REASONS_FR) as [ReasonCode, ...ReasonCode[]]), params: z.record(z.string(), ReasonParamSchema) }),
+);
+
 const AssessedOppositionSchema = z.object({
   org: z.string(),
   at: z.string(),
@@ -262,6 +278,8 @@ export const AssessmentSchema = z.object({
   oppositionDeadline: z.string().nullable(),
   reasons: z.array(z.string()),
   // Additive detail.
+  /** The same reasons as codes with parameters, for a reader in another language (shared/validity/reasons.ts). */
+  reasonCodes: z.array(ReasonSchema),
   level: z.enum(LEVELS),
   asOf: z.string(),
   /** Unions whose signature counts, weight > 0. */

@@ -1,7 +1,7 @@
 import { compareDates, type IsoDate } from './calendar.ts';
-import { frenchDate, frenchList } from './format.ts';
+import { reason, type Reason } from './reasons.ts';
 import type { Scenario, ScenarioOrganisation } from './scenario.ts';
-import { THIRTY_PERCENT, formatPercent, fromHundredths, toHundredths } from './weights.ts';
+import { THIRTY_PERCENT, fromHundredths, toHundredths } from './weights.ts';
 
 /**
  * The signatures of a scenario as they stand on `asOf`, common to both levels: who signed,
@@ -29,34 +29,29 @@ export interface SignatureCount {
   firstNotification: IsoDate | null;
   /** No notification yet, and the secretariat's signature deadline (if any) not passed. */
   campaignRunning: boolean;
-  reasons: string[];
+  reasons: Reason[];
 }
 
 export function countSignatures(scenario: Scenario, organisations: Map<string, ScenarioOrganisation>): SignatureCount {
   const { asOf } = scenario;
-  const reasons: string[] = [];
+  const reasons: Reason[] = [];
   const signed = new Set<string>();
   const signatories: SignatureCount['signatories'] = [];
-  const others: string[] = [];
+  const others: Reason[] = [];
 
   for (const signature of scenario.signatures) {
     const org = organisations.get(signature.org)!;
     if (compareDates(signature.at, asOf) > 0) {
-      reasons.push(
-        `Signature ${orgName(org)} du ${frenchDate(signature.at)} : postérieure à la date d’appréciation (${frenchDate(asOf)}), non prise en compte.`,
-      );
+      reasons.push(reason('signature.after-as-of', { org: orgName(org), at: { date: signature.at }, asOf: { date: asOf } }));
       continue;
     }
     signed.add(org.id);
     if (scenario.signatureDeadline && compareDates(signature.at, scenario.signatureDeadline) > 0) {
-      reasons.push(
-        `Signature ${orgName(org)} du ${frenchDate(signature.at)} : après la date limite fixée par le secrétariat (${frenchDate(scenario.signatureDeadline)}), mais avant toute notification ; elle compte, la procédure de signature n’étant close que par la notification (L2231-5).`,
-      );
+      reasons.push(reason('signature.after-deadline', { org: orgName(org), at: { date: signature.at }, deadline: { date: scenario.signatureDeadline } }));
     }
     const weight = weightOf(org);
     if (weight > 0) signatories.push({ org, at: signature.at, weight });
-    else if (org.college === 'employer') others.push(`${orgName(org)} (collège employeur)`);
-    else others.push(`${orgName(org)} (non représentative, poids 0)`);
+    else others.push(reason(org.college === 'employer' ? 'signatory.employer' : 'signatory.not-representative', { org: orgName(org) }));
   }
 
   const weight = signatories.reduce((sum, s) => sum + s.weight, 0);
@@ -69,15 +64,13 @@ export function countSignatures(scenario: Scenario, organisations: Map<string, S
   const campaignRunning =
     firstNotification === null && (!scenario.signatureDeadline || compareDates(asOf, scenario.signatureDeadline) <= 0);
 
-  const counted = signatories.map((s) => `${orgName(s.org)} ${formatPercent(s.weight)}`);
+  const counted = signatories.map((s) => reason('org-weight', { org: orgName(s.org), weight: { percent: s.weight } }));
   reasons.push(
     signatories.length > 0
-      ? `Signatures de syndicats représentatifs au ${frenchDate(asOf)} : ${frenchList(counted)}, soit ${formatPercent(weight)}.`
-      : `Aucun syndicat représentatif n’a signé au ${frenchDate(asOf)} : 0,00\u202f%.`,
+      ? reason('signatures.counted', { asOf: { date: asOf }, signatories: { list: counted }, weight: { percent: weight } })
+      : reason('signatures.none', { asOf: { date: asOf }, weight: { percent: 0 } }),
   );
-  if (others.length > 0) {
-    reasons.push(`Signatures sans incidence sur le calcul de la représentativité syndicale : ${frenchList(others)}.`);
-  }
+  if (others.length > 0) reasons.push(reason('signatures.without-weight', { others: { list: others } }));
   return { signed, signatories, weight, passed, firstNotification, campaignRunning, reasons };
 }
 
@@ -86,14 +79,10 @@ export function signatoriesOutput(count: SignatureCount): { org: string; at: Iso
 }
 
 /** Why the campaign is (not) running, for the reasons. */
-export function campaignReason(scenario: Scenario, count: SignatureCount): string {
-  if (count.firstNotification) {
-    return `La procédure de signature est close : l’accord a été notifié le ${frenchDate(count.firstNotification)} (L2231-5).`;
-  }
+export function campaignReason(scenario: Scenario, count: SignatureCount): Reason {
+  if (count.firstNotification) return reason('campaign.closed', { at: { date: count.firstNotification } });
   if (scenario.signatureDeadline) {
-    return count.campaignRunning
-      ? `La campagne de signature est ouverte jusqu’au ${frenchDate(scenario.signatureDeadline)}.`
-      : `La campagne de signature a pris fin le ${frenchDate(scenario.signatureDeadline)}.`;
+    return reason(count.campaignRunning ? 'campaign.open-until' : 'campaign.ended', { deadline: { date: scenario.signatureDeadline } });
   }
-  return 'La campagne de signature est en cours : aucune notification n’a encore été faite.';
+  return reason('campaign.running');
 }

@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import type { SessionView } from '../../shared/sessions/session.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
-import { login } from '../helpers/auth.ts';
-import { command, connect } from '../integration/realtime-client.ts';
-
-/** A screen to check: who looks at it, where, and what says it is ready. */
-interface Screen {
-  name: string;
-  email: string | null;
-  path: string;
-  ready: (page: Page) => Promise<unknown>;
-}
+import { screensWithContent, type Screen } from '../helpers/screens.ts';
 
 const VIEWPORTS = [
   { name: 'desktop', width: 1440, height: 900 },
@@ -58,51 +48,7 @@ describe('every screen passes axe-core with no serious or critical violation', (
     ensureClientBuilt();
     server = await startTestServer();
     ids = await seedDemo(server);
-    const negotiationId = ids.negotiations.tempsDeTravail;
-    const socket = await connect(server, await login(server, 'secretariat@axess.demo'));
-    const ack = await command<SessionView>(socket, 'session:convene', {
-      negotiationId,
-      title: 'Séance de travail',
-      startsAt: '2026-12-17T14:00',
-      place: 'Paris, salle du conseil',
-      agenda: [
-        { kind: 'free', title: 'Déclarations liminaires', text: 'Chaque délégation s’exprime.' },
-        { kind: 'article', articleId: ids.articles.tempsDeTravail[1] },
-      ],
-    });
-    socket.close();
-    if (!ack.ok) throw new Error(ack.error.message);
-    // Positions on the whole text and on an article, so that the matrix has its columns filled.
-    for (const email of ['delegue@cfdt.demo', 'delegue@cgt.demo', 'negociateur@axess.demo']) {
-      const delegate = await connect(server, await login(server, email));
-      for (const item of [{ kind: 'text' }, { kind: 'article', id: ids.articles.tempsDeTravail[2] }]) {
-        const declared = await command(delegate, 'position:declare', { negotiationId, stance: 'réservé', statement: 'À revoir.', item });
-        if (!declared.ok) throw new Error(declared.error.message);
-      }
-      delegate.close();
-    }
-    const n = `/negotiations/${negotiationId}`;
-    const heading = (page: Page) => page.locator('main h1').first().waitFor();
-    const connected = (page: Page) => page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 15_000 });
-    screens = [
-      { name: 'login', email: null, path: '/login', ready: (p) => p.getByLabel('Adresse e-mail').waitFor() },
-      { name: 'verifier', email: null, path: '/verifier', ready: heading },
-      { name: 'not-found', email: null, path: '/nowhere', ready: heading },
-      { name: 'home', email: 'delegue@cfdt.demo', path: '/', ready: (p) => p.locator('.negotiation-link').first().waitFor() },
-      { name: 'negotiation', email: 'delegue@cfdt.demo', path: n, ready: (p) => p.locator('.party-list li').first().waitFor() },
-      { name: 'members', email: 'delegue@cfdt.demo', path: `${n}/members`, ready: (p) => p.locator('table.members tbody tr').first().waitFor() },
-      // The secretariat's members page shows every delegation and the first-lead invitation form.
-      { name: 'members-secretariat', email: 'secretariat@axess.demo', path: `${n}/members`, ready: (p) => p.locator('table.members tbody tr').first().waitFor() },
-      { name: 'account', email: 'delegue@cfdt.demo', path: '/compte', ready: (p) => p.getByLabel('Mot de passe actuel').first().waitFor() },
-      { name: 'outbox', email: 'secretariat@axess.demo', path: `${n}/outbox`, ready: heading },
-      { name: 'text-reader', email: 'delegue@cfdt.demo', path: `${n}/text?article=${ids.articles.tempsDeTravail[1]}`, ready: connected },
-      { name: 'text-writer', email: 'negociateur@axess.demo', path: `${n}/text?article=${ids.articles.tempsDeTravail[1]}`, ready: connected },
-      { name: 'sessions', email: 'secretariat@axess.demo', path: `${n}/sessions`, ready: heading },
-      { name: 'session', email: 'secretariat@axess.demo', path: `${n}/sessions/${ack.data.id}`, ready: (p) => p.getByTestId('session-status').waitFor() },
-      { name: 'projector', email: 'delegue@cfdt.demo', path: `${n}/projector`, ready: (p) => p.getByText('Aucune séance en cours.').waitFor() },
-      { name: 'signature', email: 'delegue@cfdt.demo', path: `${n}/signature`, ready: heading },
-      { name: 'positions', email: 'delegue@cfdt.demo', path: `${n}/positions`, ready: (p) => p.locator('[data-testid="positions-matrix"], [data-testid="positions-empty"]').first().waitFor() },
-    ];
+    screens = await screensWithContent(server, ids);
     browser = await launchBrowser();
   });
   afterAll(async () => {

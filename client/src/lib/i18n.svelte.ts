@@ -16,10 +16,11 @@ import { positionsMessages } from '../positions/messages.ts';
 import { verifyMessages } from '../verify/messages.ts';
 import { accountMessages } from '../account/messages.ts';
 import { mailMessages } from '../mail/messages.ts';
+import { validityMessages } from '../validity/messages.ts';
 import { LOCALES, render, type Locale, type Message, type Params } from './messages.ts';
 
 /** The features' catalogues, each `{ fr, en }`. */
-export const FEATURES = [shellMessages, authMessages, negotiationsMessages, membersMessages, signatureMessages, sessionsMessages, amendmentsMessages, annotationsMessages, votesMessages, positionsMessages, verifyMessages, accountMessages, mailMessages, activityMessages, editorMessages] as const;
+export const FEATURES = [shellMessages, authMessages, negotiationsMessages, membersMessages, signatureMessages, sessionsMessages, amendmentsMessages, annotationsMessages, votesMessages, positionsMessages, verifyMessages, accountMessages, mailMessages, activityMessages, editorMessages, validityMessages] as const;
 
 type Catalogue = (typeof FEATURES)[number]['fr'];
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { screensWithContent, type Screen } from '../helpers/screens.ts';
+import { DEMO_ACCOUNTS, DEMO_NEGOTIATIONS, DEMO_ORGANISATIONS } from '../../server/seed/demo-content.ts';
+
+/**
+ * In English, no screen shows a word of the client's French catalogue, except in data: what
+ * the users wrote (article text, titles, names, statements), which stays in its language.
+ * The French words are those of the French messages that no English message uses; the data is
+ * everything the seed and the test's set-up wrote, read back from the database, and the
+ * article text inside the editor.
+ */
+
+const TOKEN = /[\p{L}\p{N}]+/gu;
+/**
+ * The words of a text, in lower case. Not words: a token with digits (a hash, a date, « L2232 »),
+ * one in capitals (CFDT, PDF, EN), a lone unaccented letter (the l’ of an elision).
+ */
+const words = (text: string): string[] =>
+  (text.match(TOKEN) ?? [])
+    .filter((w) => !/\p{N}/u.test(w) && (w.length > 1 ? w !== w.toUpperCase() : /[^a-z]/i.test(w)))
+    .map((w) => w.toLowerCase());
+
+/** English words the client writes through Intl rather than its catalogue: weekday and month names. */
+function intlEnglish(): string[] {
+  const out: string[] = [];
+  for (const weekday of ['long', 'short', 'narrow'] as const) {
+    for (let d = 1; d <= 7; d++) out.push(new Intl.DateTimeFormat('en-GB', { weekday, timeZone: 'UTC' }).format(Date.UTC(2024, 0, d)));
+  }
+  for (const month of ['long', 'short'] as const) {
+    for (let m = 0; m < 12; m++) out.push(new Intl.DateTimeFormat('en-GB', { month, timeZone: 'UTC' }).format(Date.UTC(2024, m, 15)));
+  }
+  return out;
+}
+
+type Catalogue = Record<string, string | Record<string, string>>;
+const messageTexts = (catalogue: Catalogue): string[] =>
+  Object.values(catalogue).flatMap((m) => (typeof m === 'string' ? [m] : Object.values(m))).map((m) => m.replace(/\{\w+\}/g, ' '));
+
+/** Every feature's catalogue (`client/src/<feature>/messages.ts`), French and English. */
+async function catalogues(): Promise<{ fr: string[]; en: string[] }> {
+  const fr: string[] = [];
+  const en: string[] = [];
+  const root = path.resolve('client/src');
+  for (const feature of fs.readdirSync(root)) {
+    const file = path.join(root, feature, 'messages.ts');
+    if (!fs.existsSync(file)) continue;
+    for (const value of Object.values(await import(file))) {
+      if (!value || typeof value !== 'object' || !('fr' in value) || !('en' in value)) continue;
+      fr.push(...messageTexts(value.fr as Catalogue));
+      en.push(...messageTexts(value.en as Catalogue));
+    }
+  }
+  return { fr, en };
+}
+
+/** Every string a value holds, however deep. */
+function strings(value: unknown, out: Set<string>): Set<string> {
+  if (typeof value === 'string') out.add(value);
+  else if (Array.isArray(value)) for (const v of value) strings(v, out);
+  else if (value && typeof value === 'object' && !(value instanceof Uint8Array) && !ArrayBuffer.isView(value)) {
+    if (typeof (value as { toHexString?: unknown }).toHexString === 'function') return out;
+    for (const v of Object.values(value)) strings(v, out);
+  }
+  return out;
+}
+
+/**
+ * What the users wrote: the demo content and the strings stored in the database. A stored
+ * string in lower case without a capital is a code (a stance « réservé », a ballot « contre »,
+ * a status), which the screens must translate: it is not data.
+ */
+async function dataStrings(server: TestServer): Promise<string[]> {
+  const out = strings([DEMO_ACCOUNTS, DEMO_NEGOTIATIONS, DEMO_ORGANISATIONS], new Set());
+  const db = server.app.context.db.connection.db!;
+  for (const { name } of await db.listCollections().toArray()) {
+    for (const doc of await db.collection(name).find({}).toArray()) {
+      for (const value of strings(doc, new Set())) if (value !== value.toLowerCase()) out.add(value);
+    }
+  }
+  // Longest first, so that a title is removed before a word of it.
+  return [...out].filter((s) => s.trim().length > 1).sort((a, b) => b.length - a.length);
+}
+
+/** The page's visible text and its accessible names, the live article text left out (it is data). */
+function pageText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    // What a reader can unfold is on the screen too (the verdict's reasoning, for one).
+    for (const details of document.querySelectorAll('details')) details.open = true;
+    const parts: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest('.ProseMirror, script, style, [hidden]')) continue;
+      if (parent.checkVisibility && !parent.checkVisibility({ visibilityProperty: true, opacityProperty: false }) && !parent.closest('.sr-only, .visually-hidden')) continue;
+      parts.push(node.textContent ?? '');
+    }
+    for (const el of document.body.querySelectorAll('[aria-label], [title], [placeholder], img[alt]')) {
+      if (el.closest('.ProseMirror')) continue;
+      for (const attribute of ['aria-label', 'title', 'placeholder', 'alt']) {
+        const value = el.getAttribute(attribute);
+        if (value) parts.push(value);
+      }
+    }
+    for (const el of document.body.querySelectorAll<HTMLInputElement>('input[type="submit"], input[type="button"]')) parts.push(el.value);
+    return parts.join('\n');
+  });
+}
+
+describe('in English, every screen is English', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ids: DemoIds;
+  let screens: Screen[];
+  let french: Set<string>;
+  let data: string[];
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    server = await startTestServer();
+    ids = await seedDemo(server);
+    screens = await screensWithContent(server, ids);
+    const { fr, en } = await catalogues();
+    const english = new Set([...en, ...intlEnglish()].flatMap(words));
+    french = new Set(fr.flatMap(words).filter((w) => !english.has(w)));
+    data = await dataStrings(server);
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('no word of the French catalogue on any screen, and <html lang="en">', { timeout: 420_000 }, async () => {
+    const viewport = { width: 1440, height: 900 };
+    const pages = new Map<string | null, Page>();
+    const found: string[] = [];
+    for (const screen of screens) {
+      let page = pages.get(screen.email);
+      if (!page) {
+        const context = await browser.newContext({ viewport, locale: 'en-GB' });
+        page = screen.email ? await signIn(context, server.url, screen.email, '/') : await context.newPage();
+        // The reader chose English (the language switch keeps the choice in localStorage).
+        await context.addInitScript(() => localStorage.setItem('locale', 'en'));
+        pages.set(screen.email, page);
+      }
+      await page.goto(`${server.url}${screen.path}`);
+      await screen.ready(page);
+      // Live panels fill in after the first paint.
+      await page.waitForTimeout(500);
+      const lang = await page.evaluate(() => document.documentElement.lang);
+      if (lang !== 'en') found.push(`${screen.name}: <html lang="${lang}">`);
+      let text = await pageText(page);
+      for (const written of data) if (text.includes(written)) text = text.split(written).join('\n');
+      const seen = new Map<string, string>();
+      for (const line of text.split('\n')) {
+        for (const word of words(line)) if (french.has(word) && !seen.has(word)) seen.set(word, line.trim().slice(0, 120));
+      }
+      for (const [word, line] of seen) found.push(`${screen.name}: « ${word} » in « ${line} »`);
+      await screenshot(page, `en-${screen.name}`);
+    }
+    for (const page of pages.values()) await page.context().close();
+    console.log(found.join('\n'));
+    expect(found).toEqual([]);
+  });
+});
