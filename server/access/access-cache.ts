@@ -31,22 +31,35 @@ const MAX_ENTRIES = 10_000;
  */
 class Part<V> {
   private readonly entries = new Map<string, V>();
-  generation = 0;
+  private readonly catchUp: () => void;
+  private _generation = 0;
+
+  /** `catchUp` hears every write the database has announced so far (the engine runs on a thread of its own). */
+  constructor(catchUp: () => void) {
+    this.catchUp = catchUp;
+  }
+
+  get generation(): number {
+    this.catchUp();
+    return this._generation;
+  }
 
   get(key: string): V | undefined {
+    this.catchUp();
     return this.entries.get(key);
   }
 
   /** Keeps `value` unless the collections changed since `generation` was taken. */
   set(key: string, value: V, generation: number): void {
-    if (generation !== this.generation) return;
+    this.catchUp();
+    if (generation !== this._generation) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(key, value);
   }
 
   /** Forgets one entry, or all of them. Reads in flight will not be kept either. */
   forget(key?: string): void {
-    this.generation++;
+    this._generation++;
     if (key === undefined) this.entries.clear();
     else this.entries.delete(key);
   }
@@ -66,8 +79,13 @@ class Part<V> {
  * nothing. With MONGODB_URI there is no such feed and no cache: every check reads.
  */
 export class AccessCache {
-  readonly sessions = new Part<CachedSession>();
-  readonly mandates = new Part<CachedMandate>();
+  readonly sessions: Part<CachedSession>;
+  readonly mandates: Part<CachedMandate>;
+
+  constructor(catchUp: () => void = () => undefined) {
+    this.sessions = new Part(catchUp);
+    this.mandates = new Part(catchUp);
+  }
 
   /** What the database's change feed calls. */
   changed(change: DatabaseChange): void {
@@ -93,9 +111,10 @@ export function accessCacheOf(connection: Connection): AccessCache | undefined {
 export function enableAccessCache(
   connection: Connection,
   watch: ((watcher: (change: DatabaseChange) => void) => () => void) | undefined,
+  catchUp?: () => void,
 ): () => void {
   if (!watch) return () => undefined;
-  const cache = new AccessCache();
+  const cache = new AccessCache(catchUp);
   const unwatch = watch((change) => cache.changed(change));
   caches.set(connection, cache);
   return () => {

@@ -34,7 +34,7 @@ export const registerAuth: Capability = async (ctx) => {
   await Throttle.createIndexes(connection);
   bindAccessConnection(ctx.app, connection);
   // Exact where the database reports its writes (the embedded engine); absent otherwise.
-  ctx.onClose(enableAccessCache(connection, ctx.db.watch));
+  ctx.onClose(enableAccessCache(connection, ctx.db.watch, ctx.db.catchUp));
   ctx.api.use(checkOrigin);
   ctx.io.use(socketAuthMiddleware(connection));
   const throttles = createThrottles(connection);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { startEngine, type CollectionChange, type Doc, type RunningEngine } from '@negociation/mongo-engine';
+import type { CollectionChange, Doc } from '@negociation/mongo-engine';
+import { startEngineThread, type ThreadedEngine } from '@negociation/mongo-engine/thread';
 
 /** A write to one of the application's collections, as the embedded engine makes it. */
 export type DatabaseChange = Pick<CollectionChange, 'collection' | 'kind' | 'id'>;
@@ -20,9 +21,15 @@ export interface Database {
    */
   watch?: (watcher: (change: DatabaseChange) => void) => () => void;
   /**
+   * With `watch`: delivers to the watchers, synchronously, every write the engine has made so
+   * far (it runs on a thread of its own and announces each write before anyone is answered).
+   * Whoever keeps what it read (a cache) calls it before trusting what it kept.
+   */
+  catchUp?: () => void;
+  /**
    * Embedded engine only: runs a database command in this process, without the loopback
-   * socket (same command code), for hot paths such as the event log's appends. The body is
-   * handed over as is: BSON values only, never changed afterwards (RunningEngine.command).
+   * socket nor the driver, for hot paths such as the event log's appends: the body (BSON
+   * values only) goes to the engine's thread as BSON bytes handed over, not copied.
    * The reply comes once the command is applied; `durable` once its writes are on disk.
    * Absent with MONGODB_URI: callers then go through the driver.
    */
@@ -68,7 +75,7 @@ const DATABASE = 'negociation';
  * or the server named by MONGODB_URI. The application cannot tell them apart.
  */
 export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA_DIR'>, logger: Logger): Promise<Database> {
-  let engine: RunningEngine | undefined;
+  let engine: ThreadedEngine | undefined;
   let socket: EngineSocket | undefined;
   let uri = config.MONGODB_URI;
   if (!uri) {
@@ -78,7 +85,11 @@ export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA
     // loopback TCP one.
     socket = process.platform === 'win32' ? undefined : prepareEngineSocket(config.DATA_DIR);
     try {
-      engine = await startEngine({
+      // On a thread of its own: the application's driver and the engine then use two cores,
+      // as with the engine in a process of its own, while the engine stays in this process
+      // (its data directory, lock, journal and socket are the thread's, sealed as before).
+      engine = await startEngineThread({
+        announceChanges: true,
         dir: path.resolve(config.DATA_DIR, 'db'),
         ...(socket ? { socket: socket.path } : { port: 0, host: '127.0.0.1' }),
       });
@@ -108,6 +119,7 @@ export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA
             if (change.db === DATABASE) watcher({ collection: change.collection, kind: change.kind, id: change.id });
           })
       : undefined,
+    catchUp: engine ? () => engine.catchUp() : undefined,
     async close() {
       await connection.close();
       await engine?.close();

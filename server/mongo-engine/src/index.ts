@@ -44,6 +44,11 @@ export interface EngineOptions {
   compactBytes?: number;
   /** What clients may make the engine hold of unfinished messages, and for how long (see wire/server.ts). */
   limits?: Partial<ServerLimits>;
+  /**
+   * Told, synchronously, when `health()` changes: a journal write failed (before any writer
+   * hears of it), or one succeeded again.
+   */
+  onHealthChange?: () => void;
 }
 
 export interface RunningEngine {
@@ -80,15 +85,24 @@ const IN_PROCESS_CONNECTION = 0;
 export class NoUsersError extends Error {}
 
 /** Opens the data directory (taking its lock) and replays it. */
-function openEngine(options: Pick<EngineOptions, 'dir' | 'logger' | 'compactBytes' | 'host' | 'auth'>): EngineState {
+function openEngine(options: Pick<EngineOptions, 'dir' | 'logger' | 'compactBytes' | 'host' | 'auth' | 'onHealthChange'>): EngineState {
   const logger = options.logger ?? pino({ level: 'silent' });
   const catalog = new Catalog();
   const store = Store.open(options.dir, catalog, logger, { compactBytes: options.compactBytes });
   catalog.sink = store.journal;
+  let failing = false;
   store.journal.hooks = {
-    durable: (seq) => catalog.settle(seq),
+    durable: (seq) => {
+      catalog.settle(seq);
+      if (failing) {
+        failing = false;
+        options.onHealthChange?.();
+      }
+    },
     lost: (seq, err) => {
       logger.error({ err, durableUpTo: seq }, 'journal write failed: the writes after the last durable one are undone');
+      failing = true;
+      options.onHealthChange?.();
       catalog.rollback(seq);
     },
   };

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase, runInProcess, type Database, type DatabaseChange, type InProcessCommand } from '../../server/db/connection.ts';
+
+/** A client in another process inserting in a loop, printing the time of each acknowledged insert. */
+const WRITER = `
+const { MongoClient } = require(process.env.MONGODB_MODULE);
+(async () => {
+  const client = new MongoClient(process.env.URI);
+  await client.connect();
+  const c = client.db('negociation').collection('writer');
+  await c.insertOne({ warm: true });
+  console.log('ready');
+  for (;;) {
+    await c.insertOne({ at: Date.now() });
+    console.log(Date.now());
+  }
+})();
+`;
+
+describe('the embedded database on a thread of its own', () => {
+  let db: Database;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-db-thread-'));
+    db = await connectDatabase({ DATA_DIR: dataDir, MONGODB_URI: undefined }, pino({ level: 'silent' }));
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('acknowledges writes while the server\'s own thread is busy', async () => {
+    const writer = spawn(process.execPath, ['-e', WRITER], {
+      env: { ...process.env, URI: db.uri, MONGODB_MODULE: createRequire(import.meta.url).resolve('mongodb') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const acks: number[] = [];
+      const lines = readline.createInterface({ input: writer.stdout! });
+      await new Promise<void>((resolve, reject) => {
+        writer.once('exit', (code) => reject(new Error(`the writer stopped (${code})`)));
+        lines.on('line', (line) => (line === 'ready' ? resolve() : acks.push(Number(line))));
+      });
+      // The server's thread computes for a second without yielding (a diff, an export…).
+      const from = Date.now();
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_000);
+      const to = Date.now();
+      await new Promise((r) => setTimeout(r, 200));
+      const during = acks.filter((at) => at > from + 100 && at < to - 100);
+      // The engine on the server's thread answered nobody for that second.
+      expect(during.length).toBeGreaterThan(0);
+    } finally {
+      writer.kill('SIGKILL');
+    }
+  }, 30_000);
+
+  it('tells its watchers of a write through the driver before the writer goes on', async () => {
+    const heard: DatabaseChange[] = [];
+    const unwatch = db.watch!((change) => heard.push(change));
+    try {
+      const sessions = db.connection.db!.collection<{ _id: string; n: number }>('heard');
+      await sessions.insertOne({ _id: 's1', n: 1 });
+      await sessions.updateOne({ _id: 's1' }, { $set: { n: 2 } });
+      db.catchUp?.();
+      expect(heard.filter((c) => c.collection === 'heard' && c.kind !== 'schema').map((c) => c.kind)).toEqual(['insert', 'update']);
+      await runInProcess(db.command as InProcessCommand, { delete: 'heard', deletes: [{ q: { _id: 's1' }, limit: 1 }] });
+      expect(heard.at(-1)).toEqual({ collection: 'heard', kind: 'remove', id: 's1' });
+    } finally {
+      unwatch();
+    }
+  });
+
+  it('hands over values as the driver would and answers reads once durable', async () => {
+    const command = db.command as InProcessCommand;
+    const at = new Date('2026-12-03T22:00:00Z');
+    const bytes = new Uint8Array([1, 2, 3]);
+    const insert = await runInProcess(command, { insert: 'values', documents: [{ _id: 'v', at, bytes: Buffer.from(bytes), n: 2 ** 40, nested: { list: [1, 'a', null] } }] });
+    expect(insert.error).toBeUndefined();
+    const { reply } = await runInProcess(command, { find: 'values', filter: { _id: 'v' } });
+    const [found] = (reply.cursor as { firstBatch: Record<string, unknown>[] }).firstBatch;
+    expect(found.at).toEqual(at);
+    expect(new Uint8Array((found.bytes as { buffer: Uint8Array }).buffer)).toEqual(bytes);
+    expect(found.n).toBe(2 ** 40);
+    expect(found.nested).toEqual({ list: [1, 'a', null] });
+    expect(await db.connection.db!.collection('values').findOne({ _id: 'v' as never })).toMatchObject({ at, n: 2 ** 40 });
+  });
+});
