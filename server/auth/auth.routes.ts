@@ -5,7 +5,7 @@ import { AppError } from '../common/app-error.ts';
 import { enableAccessCache } from '../access/access-cache.ts';
 import { bindAccessConnection, checkOrigin, requireUser, socketAuthMiddleware } from '../access/access.service.ts';
 import { publicLink } from '../mail/mail.capability.ts';
-import { sendPasswordReset } from '../negotiations/members.service.ts';
+import { askOwnPasswordReset } from '../negotiations/members.service.ts';
 import { registerAccountRoutes } from './account.routes.ts';
 import { describeMe, signIn } from './auth.service.ts';
 import { clientAddress } from './client-address.ts';
@@ -74,12 +74,8 @@ export const registerAuth: Capability = async (ctx) => {
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'Indiquez une adresse e-mail valide.');
     const { email } = parsed.data;
     await throttles.reset.consume(email, clientAddress(req), 'Trop de demandes de réinitialisation. Réessayez plus tard.');
-    const user = await userModel(connection).findOne({ email }, { email: 1, name: 1 }).lean();
-    if (user) {
-      const person = { userId: String(user._id), email: user.email, name: user.name };
-      await sendPasswordReset({ connection, events: ctx.events, clock: ctx.clock, link: (pathname) => publicLink(ctx, pathname) }, person, 'self', person.userId);
-      ctx.logger.info({ userId: person.userId }, 'password reset asked by the person');
-    }
+    const userId = await askOwnPasswordReset({ connection, events: ctx.events, clock: ctx.clock, link: (pathname) => publicLink(ctx, pathname) }, email);
+    if (userId) ctx.logger.info({ userId }, 'password reset asked by the person');
     res.status(202).json({ sent: true });
   });
 

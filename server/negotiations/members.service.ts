@@ -330,6 +330,19 @@ export async function askPasswordReset(deps: MembersDeps, actor: Actor, membersh
   await sendPasswordReset(deps, { userId: String(user._id), email: user.email, name: user.name }, askedBy, actor.user.id, now);
 }
 
+/**
+ * « Mot de passe oublié »: a person asks for their own account, by address. The link goes to
+ * that address only; the caller answers the same whether an account has it or not, so nobody
+ * learns who has one. Resolves with the account's id when there is one (for the log).
+ */
+export async function askOwnPasswordReset(deps: MembersDeps, email: string): Promise<string | null> {
+  const user = await userModel(deps.connection).findOne({ email }, { email: 1, name: 1 }).lean();
+  if (!user) return null;
+  const person = { userId: String(user._id), email: user.email, name: user.name };
+  await sendPasswordReset(deps, person, 'self', person.userId);
+  return person.userId;
+}
+
 /** Issues a password-reset link and mails it to the account's owner. */
 export async function sendPasswordReset(
   deps: MembersDeps,

@@ -1,4 +1,3 @@
-import { Types } from 'mongoose';
 import type { Capability } from '../app.ts';
 import { AppError } from '../common/app-error.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
@@ -12,7 +11,7 @@ import { CompareQuerySchema } from './compare-query.ts';
 import { versionModel } from './version.model.ts';
 
 export { CompareQuerySchema };
-import { compareVersions, createVersion, listVersions, readVersion } from './versions.service.ts';
+import { compareVersions, createVersion, listVersions, readVersion, versionKindOf } from './versions.service.ts';
 
 
 /** Versions of an agreement: list, take, read, compare, and export any of them or any comparison as working documents. */
@@ -63,11 +62,7 @@ export const registerVersions: Capability = async (ctx) => {
     const format = String(req.params.format);
     if (format !== 'pdf' && format !== 'docx') return next();
     const actor = actorOf(res.locals);
-    if (versionId !== 'live') {
-      const version = Types.ObjectId.isValid(versionId) ? await versionModel(connection).findOne({ _id: versionId, negotiationId: actor.negotiationId }, { kind: 1 }).lean() : null;
-      if (!version) throw new AppError('NOT_FOUND', 'Version introuvable.');
-      if (version.kind === 'signature') return next();
-    }
+    if (versionId !== 'live' && (await versionKindOf(connection, actor.negotiationId, versionId)) === 'signature') return next();
     const file = await exportWorkingVersion(deps(), actor.negotiationId, versionId, parseWorkingFormat(format), ctx.clock.now());
     ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, version: versionId, format }, 'working version exported');
     send(res, file);

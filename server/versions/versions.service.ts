@@ -80,6 +80,13 @@ export async function listVersions(connection: Connection, negotiationId: string
 const ownBytes = (b: Buffer | { buffer: Uint8Array } | Uint8Array): Uint8Array =>
   (b instanceof Uint8Array ? b : new Uint8Array((b as { buffer: Uint8Array }).buffer)).slice();
 
+/** The kind of one of the negotiation's stored versions (a signed one is exported as signed). */
+export async function versionKindOf(connection: Connection, negotiationId: string, versionId: string): Promise<VersionKind> {
+  const doc = Types.ObjectId.isValid(versionId) ? await versionModel(connection).findOne({ _id: versionId, negotiationId }, { kind: 1 }).lean() : null;
+  if (!doc) throw new AppError('NOT_FOUND', 'Version introuvable.');
+  return doc.kind as VersionKind;
+}
+
 /** A version as stored, to be read in a worker. */
 export async function loadVersion(connection: Connection, negotiationId: string, versionId: string): Promise<StoredVersion> {
   if (!Types.ObjectId.isValid(versionId)) throw new AppError('NOT_FOUND', 'Version introuvable.');
