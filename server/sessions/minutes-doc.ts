@@ -1,5 +1,10 @@
 import type { Connection } from 'mongoose';
-import { MINUTES_TEXT, minutesDocName, parseMinutesDocName } from '../../shared/sessions/session.ts';
+import * as Y from 'yjs';
+import { ATTENDANCE_SECTION } from '../../shared/sessions/minutes.ts';
+import { attendanceNodes, minutesDocFromMarkup } from '../../shared/sessions/minutes-doc.ts';
+import { MinutesBlockSchema, MinutesDocSchema, type MinutesBlockNode, type MinutesDoc } from '../../shared/sessions/minutes-schema.ts';
+import { MINUTES_FRAGMENT, MINUTES_TEXT, minutesDocName, parseMinutesDocName, type AttendanceLine } from '../../shared/sessions/session.ts';
+import { AppError } from '../common/app-error.ts';
 import { can, type Actor } from '../access/access.service.ts';
 import type { DocStore } from '../collab/doc-store.ts';
 import { CloseCode } from '../../shared/collab/close-codes.ts';
@@ -7,9 +12,10 @@ import { Origin } from '../collab/shared-doc.ts';
 import { loadSession, negotiationOfSession } from './session.store.ts';
 
 /**
- * The minutes' draft lives in the Yjs document `minutes:<sessionId>` (one Y.Text), served
- * by the collab endpoint: the secretariat writes, every other member reads. Once approved,
- * the text is frozen in the `minutes:approved` event and the document is read-only for all.
+ * The minutes' draft lives in the Yjs document `minutes:<sessionId>`, as the rich text of the
+ * editor (an XmlFragment in y-prosemirror's shape), served by the collab endpoint: the
+ * secretariat writes, every other member reads. Once approved, the text is frozen in the
+ * `minutes:approved` event and the document is read-only for all.
  */
 
 /** The negotiation a `minutes:<sessionId>` document belongs to; null for another kind of document. */
@@ -26,45 +32,114 @@ export async function canWriteMinutes(connection: Connection, actor: Actor, docN
   return !!session && session.status === 'closed' && session.minutes.status !== 'approved';
 }
 
-/** Replaces the draft's text (a new draft from the log). */
-export function writeMinutesText(store: DocStore, sessionId: string, text: string): Promise<void> {
-  return store.withDoc(minutesDocName(sessionId), (doc) => {
-    const ytext = doc.getText(MINUTES_TEXT);
-    doc.transact(() => {
-      ytext.delete(0, ytext.length);
-      ytext.insert(0, text);
+// --- The fragment as y-prosemirror keeps it -----------------------------------------------------
+// An element per node (its name the node's type, its attributes the node's attrs), an XmlText per
+// run of inline content whose formatting attributes are the marks (`bold: {}`), as Tiptap's
+// Collaboration extension writes them; the server reads and writes the same shape.
+
+type Node = { type: string; attrs?: Record<string, unknown>; content?: Node[]; text?: string; marks?: { type: string }[] };
+
+function toYNode(node: Node): Y.XmlElement {
+  const element = new Y.XmlElement(node.type);
+  for (const [key, value] of Object.entries(node.attrs ?? {})) if (value !== null && value !== undefined) element.setAttribute(key, value as string);
+  const children = node.content ?? [];
+  if (children.length > 0 && (children[0].type === 'text' || children[0].type === 'hardBreak')) {
+    const text = new Y.XmlText();
+    // Each run states all its marks (an empty set included), so none is inherited from the run before.
+    text.applyDelta(children.filter((n) => n.type === 'text').map((n) => ({ insert: n.text ?? '', attributes: Object.fromEntries((n.marks ?? []).map((m) => [m.type, {}])) })));
+    element.insert(0, [text]);
+  } else if (children.length > 0) element.insert(0, children.map(toYNode));
+  return element;
+}
+
+function insertNodes(fragment: Y.XmlFragment, index: number, nodes: readonly MinutesBlockNode[]): void {
+  fragment.insert(index, nodes.map((n) => toYNode(n as Node)));
+}
+
+/**
+ * The fragment as ProseMirror JSON, checked against the minutes' schema (what may be frozen and
+ * laid out). Strict (approval), a block the schema does not admit is refused with its place;
+ * otherwise (reading, exporting a draft) it is left out, so a stray node never breaks the page.
+ */
+export function fragmentToMinutesDoc(fragment: Y.XmlFragment, strict = false): MinutesDoc {
+  const read = (child: Y.XmlElement | Y.XmlText): Node[] => {
+    if (child instanceof Y.XmlText) {
+      return (child.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[])
+        .filter((d) => typeof d.insert === 'string' && d.insert.length > 0)
+        .map((d) => {
+          const marks = Object.keys(d.attributes ?? {}).map((type) => ({ type }));
+          return { type: 'text', text: d.insert as string, ...(marks.length > 0 ? { marks } : {}) };
+        });
+    }
+    const attrs = child.getAttributes() as Record<string, unknown>;
+    const content = child.toArray().flatMap((c) => read(c as Y.XmlElement | Y.XmlText));
+    return [{ type: child.nodeName, ...(Object.keys(attrs).length > 0 ? { attrs } : {}), ...(content.length > 0 ? { content } : {}) }];
+  };
+  const json = { type: 'doc', content: fragment.toArray().flatMap((c) => read(c as Y.XmlElement | Y.XmlText)) };
+  const parsed = MinutesDocSchema.safeParse(json);
+  if (!parsed.success && !strict) {
+    const admitted = json.content.flatMap((node) => {
+      const one = MinutesBlockSchema.safeParse(node);
+      return one.success ? [one.data] : [];
+    });
+    return { type: 'doc', content: admitted };
+  }
+  if (!parsed.success) throw new AppError('BAD_REQUEST', `Le relevé de décisions contient une mise en forme qu’il n’admet pas (${parsed.error.issues[0]?.path.join('.') ?? 'document'}).`);
+  return parsed.data;
+}
+
+/** Replaces the draft with `doc` (a new draft from the log). */
+export function writeMinutesDoc(store: DocStore, sessionId: string, doc: MinutesDoc): Promise<void> {
+  return store.withDoc(minutesDocName(sessionId), (ydoc) => {
+    const fragment = ydoc.getXmlFragment(MINUTES_FRAGMENT);
+    ydoc.transact(() => {
+      fragment.delete(0, fragment.length);
+      insertNodes(fragment, 0, doc.content);
     }, Origin.SERVER);
   });
 }
 
 /**
- * Rewrites the draft through `change`, touching only the span that differs, so that the
- * secretariat's edits elsewhere in the text (and their cursors) are kept.
+ * Rewrites the draft's attendance section from the stored attendance, touching only that
+ * section, so that the secretariat's edits elsewhere in the text (and their cursors) are kept.
  */
-export function rewriteMinutesText(store: DocStore, sessionId: string, change: (text: string) => string): Promise<void> {
-  return store.withDoc(minutesDocName(sessionId), (doc) => {
-    const ytext = doc.getText(MINUTES_TEXT);
-    const before = ytext.toString();
-    if (before.length === 0) return;
-    const after = change(before);
-    if (after === before) return;
-    let start = 0;
-    while (start < before.length && start < after.length && before[start] === after[start]) start++;
-    let end = 0;
-    while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
-    doc.transact(() => {
-      ytext.delete(start, before.length - start - end);
-      ytext.insert(start, after.slice(start, after.length - end));
+export function rewriteMinutesAttendance(store: DocStore, sessionId: string, lines: readonly AttendanceLine[], observers: readonly string[]): Promise<void> {
+  return store.withDoc(minutesDocName(sessionId), (ydoc) => {
+    const fragment = ydoc.getXmlFragment(MINUTES_FRAGMENT);
+    if (fragment.length === 0) return;
+    const top = fragment.toArray();
+    const heading = (n: unknown, level: (l: number) => boolean) =>
+      n instanceof Y.XmlElement && n.nodeName === 'heading' && level(Number(n.getAttribute('level')));
+    const plain = (n: Y.XmlElement) => n.toArray().map((t) => (t instanceof Y.XmlText ? (t.toDelta() as { insert: unknown }[]).map((d) => (typeof d.insert === 'string' ? d.insert : '')).join('') : '')).join('');
+    const start = top.findIndex((n) => heading(n, (l) => l === 2) && plain(n as Y.XmlElement).trim() === ATTENDANCE_SECTION);
+    let end = start < 0 ? -1 : top.findIndex((n, i) => i > start && heading(n, (l) => l <= 2));
+    if (start >= 0 && end < 0) end = top.length;
+    const section = attendanceNodes(lines, observers);
+    ydoc.transact(() => {
+      if (start >= 0) {
+        fragment.delete(start, end - start);
+        insertNodes(fragment, start, section);
+      } else {
+        const first = top.findIndex((n) => heading(n, (l) => l === 2));
+        insertNodes(fragment, first < 0 ? top.length : first, section);
+      }
     }, Origin.SERVER);
   });
 }
 
-/** The draft's current text; an empty document is filled with the last recorded draft first. */
-export function readMinutesText(store: DocStore, sessionId: string, fallback: string | null): Promise<string> {
-  return store.withDoc(minutesDocName(sessionId), (doc) => {
-    const ytext = doc.getText(MINUTES_TEXT);
-    if (ytext.length === 0 && fallback) doc.transact(() => ytext.insert(0, fallback), Origin.SERVER);
-    return ytext.toString();
+/**
+ * The draft as it stands. An empty document is filled first: from a draft written before the
+ * minutes were rich text (its markup, in the document's Y.Text), else from the last recorded draft.
+ */
+export function readMinutesDoc(store: DocStore, sessionId: string, fallback: string | null, strict = false): Promise<MinutesDoc> {
+  return store.withDoc(minutesDocName(sessionId), (ydoc) => {
+    const fragment = ydoc.getXmlFragment(MINUTES_FRAGMENT);
+    if (fragment.length === 0) {
+      const legacy = ydoc.getText(MINUTES_TEXT).toString();
+      const markup = legacy || fallback;
+      if (markup) ydoc.transact(() => insertNodes(fragment, 0, minutesDocFromMarkup(markup).content), Origin.SERVER);
+    }
+    return fragmentToMinutesDoc(fragment, strict);
   });
 }
 

@@ -4,6 +4,7 @@ import {
   Document,
   Footer,
   HeadingLevel,
+  LevelFormat,
   Packer,
   PageNumber,
   Paragraph,
@@ -14,7 +15,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
-import { parseMinutes, type MinutesBlock } from '../../shared/sessions/minutes.ts';
+import type { MinutesBlock, MinutesRun } from '../../shared/sessions/minutes.ts';
 import { frenchSpacing } from '../export/french.ts';
 import type { MinutesDocumentInput } from './minutes-pdf.ts';
 
@@ -42,34 +43,68 @@ function table(header: string[], rows: string[][]): Table {
   });
 }
 
-function blockToDocx(block: MinutesBlock): (Paragraph | Table)[] {
-  switch (block.kind) {
-    case 'title':
-      return [];
-    case 'section':
-      return [new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun(t(block.text))] })];
-    case 'subsection':
-      return [new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(t(block.text))] })];
-    case 'table':
-      return [table(block.header, block.rows), new Paragraph({ children: [] })];
-    case 'numbered':
-      return [
-        new Paragraph({
-          alignment: AlignmentType.JUSTIFIED,
-          indent: { left: 567, hanging: 567 },
-          children: [new TextRun({ text: `${block.number}.\t`, bold: true, color: '1F3A5F' }), new TextRun(t(block.text))],
-          tabStops: [{ type: 'left', position: 567 }],
-        }),
-      ];
-    case 'item':
-      return [new Paragraph({ alignment: AlignmentType.JUSTIFIED, bullet: { level: 0 }, children: [new TextRun(t(block.text))] })];
-    case 'paragraph':
-      return [new Paragraph({ children: [new TextRun(t(block.text))] })];
+/** Each run with its emphasis (Word's own bold and italic, which mammoth and LibreOffice read back). */
+const runs = (block: { text: string; runs?: MinutesRun[] }): TextRun[] =>
+  (block.runs ?? [{ text: block.text }]).map((r) => new TextRun({ text: t(r.text), bold: r.bold, italics: r.italic }));
+
+/** Numbered lists are Word lists (w:numPr, decimal): one numbering per starting number, one instance per list. */
+const DECIMAL = 'minutes-decimal';
+const decimalLevels = (start: number) =>
+  Array.from({ length: 4 }, (_, level) => ({
+    level,
+    format: LevelFormat.DECIMAL,
+    text: `%${level + 1}.`,
+    start: level === 0 ? start : 1,
+    alignment: AlignmentType.LEFT,
+    style: { paragraph: { indent: { left: 567 * (level + 1), hanging: 567 } }, run: { bold: true, color: '1F3A5F' } },
+  }));
+
+class DocxBlocks {
+  /** The starting numbers the lists use, for the numbering definitions. */
+  readonly starts = new Set<number>();
+  private instance = 0;
+  private lastNumber = new Map<number, number>();
+  private listStart = new Map<number, number>();
+
+  render(block: MinutesBlock): (Paragraph | Table)[] {
+    // Anything but a list's nested content ends the numbered list at the top level.
+    if (block.kind !== 'numbered' && !((block.kind === 'item') && (block.depth ?? 0) > 0)) this.lastNumber.delete(0);
+    switch (block.kind) {
+      case 'title':
+        return [];
+      case 'section':
+        return [new Paragraph({ heading: HeadingLevel.HEADING_1, children: runs(block) })];
+      case 'subsection':
+        return [new Paragraph({ heading: HeadingLevel.HEADING_2, children: runs(block) })];
+      case 'table':
+        return [table(block.header, block.rows), new Paragraph({ children: [] })];
+      case 'numbered': {
+        const depth = block.depth ?? 0;
+        // A number that does not follow the one before at its depth starts another list.
+        if (block.number !== (this.lastNumber.get(depth) ?? Number.NaN) + 1) {
+          this.instance++;
+          this.listStart.set(depth, depth === 0 ? block.number : 1);
+          if (depth === 0) this.starts.add(block.number);
+        }
+        this.lastNumber.set(depth, block.number);
+        const reference = `${DECIMAL}-${this.listStart.get(depth) ?? 1}`;
+        return [new Paragraph({ alignment: AlignmentType.JUSTIFIED, numbering: { reference, level: Math.min(depth, 3), instance: this.instance }, children: runs(block) })];
+      }
+      case 'item':
+        if (block.continuation) return [new Paragraph({ alignment: AlignmentType.JUSTIFIED, indent: { left: 567 * (block.depth ?? 1) }, children: runs(block) })];
+        return [new Paragraph({ alignment: AlignmentType.JUSTIFIED, bullet: { level: Math.min(block.depth ?? 0, 8) }, children: runs(block) })];
+      case 'paragraph':
+        return [new Paragraph({ children: runs(block) })];
+    }
   }
 }
 
 export async function renderMinutesDocx(input: MinutesDocumentInput): Promise<Buffer> {
+  const blocks = new DocxBlocks();
+  const body = input.blocks.flatMap((b) => blocks.render(b));
+  const starts = new Set([1, ...blocks.starts]);
   const doc = new Document({
+    numbering: { config: [...starts].map((start) => ({ reference: `${DECIMAL}-${start}`, levels: decimalLevels(start) })) },
     title: `Relevé de décisions – ${input.sessionLine}`,
     subject: input.negotiationTitle,
     creator: 'Espace de négociation collective',
@@ -107,7 +142,7 @@ export async function renderMinutesDocx(input: MinutesDocumentInput): Promise<Bu
             border: { bottom: { style: BorderStyle.SINGLE, size: 12, color: '1F3A5F', space: 6 } },
             children: [new TextRun({ text: t(input.statusLine), italics: true, color: input.approved ? '1B5E20' : '8A4B00' })],
           }),
-          ...parseMinutes(input.text).flatMap(blockToDocx),
+          ...body,
         ],
       },
     ],

@@ -1,4 +1,4 @@
-import { parseMinutes, type MinutesBlock } from '../../shared/sessions/minutes.ts';
+import type { MinutesBlock, MinutesRun } from '../../shared/sessions/minutes.ts';
 import { chooseFonts } from '../export/pdf-fonts.ts';
 import { a4Document, collectPdf, PdfLayout } from '../export/pdf-render.ts';
 
@@ -11,7 +11,10 @@ export interface MinutesDocumentInput {
   /** "Approuvé le … par …" or "Projet – non approuvé". */
   statusLine: string;
   approved: boolean;
+  /** The minutes as plain text (which fonts the file needs). */
   text: string;
+  /** The minutes as laid out: headings, tables, lists at their depth, runs with their emphasis. */
+  blocks: MinutesBlock[];
   /** For deterministic metadata. */
   at: Date;
 }
@@ -35,7 +38,7 @@ export async function renderMinutesPdf(input: MinutesDocumentInput): Promise<Buf
 class MinutesLayout extends PdfLayout {
   render(input: MinutesDocumentInput): void {
     this.header(input);
-    for (const block of parseMinutes(input.text)) this.block(block);
+    for (const block of input.blocks) this.block(block);
     this.footers(input);
   }
 
@@ -63,7 +66,8 @@ class MinutesLayout extends PdfLayout {
       case 'section': {
         this.keep(60);
         doc.moveDown(0.6);
-        doc.font(fonts.bold).fontSize(12).fillColor(RULE).text(this.t(block.text.toLocaleUpperCase('fr')), this.left, doc.y, { width: this.width });
+        doc.fontSize(12).fillColor(RULE);
+        this.runs((block.runs ?? [{ text: block.text }]).map((r) => ({ ...r, text: r.text.toLocaleUpperCase('fr'), bold: true })), this.left, doc.y, { width: this.width });
         const y = doc.y + 2;
         doc.moveTo(this.left, y).lineTo(this.left + this.width, y).lineWidth(0.5).strokeColor('#9aa9bd').stroke();
         doc.fillColor('black');
@@ -73,7 +77,8 @@ class MinutesLayout extends PdfLayout {
       case 'subsection':
         this.keep(40);
         doc.moveDown(0.3);
-        doc.font(fonts.bold).fontSize(BODY + 0.5).fillColor(RULE).text(this.t(block.text), this.left, doc.y, { width: this.width });
+        doc.fontSize(BODY + 0.5).fillColor(RULE);
+        this.runs((block.runs ?? [{ text: block.text }]).map((r) => ({ ...r, bold: true })), this.left, doc.y, { width: this.width });
         doc.fillColor('black');
         doc.y += 2;
         return;
@@ -82,31 +87,52 @@ class MinutesLayout extends PdfLayout {
         return;
       case 'numbered': {
         const gutter = 26;
-        const text = this.t(block.text);
+        const left = this.left + (block.depth ?? 0) * 18;
+        const width = this.width - (left - this.left);
         doc.font(fonts.regular).fontSize(BODY);
-        const height = doc.heightOfString(text, { width: this.width - gutter, lineGap: 2 });
+        const height = doc.heightOfString(this.t(block.text), { width: width - gutter, lineGap: 2 });
         this.keep(Math.min(height, 80) + GAP);
         const y = doc.y;
-        doc.font(fonts.bold).fillColor(RULE).text(`${block.number}.`, this.left, y, { width: gutter - 6, align: 'right' });
-        doc.fillColor('black').font(fonts.regular).text(text, this.left + gutter, y, { width: this.width - gutter, lineGap: 2, align: 'justify' });
+        doc.font(fonts.bold).fillColor(RULE).text(`${block.number}.`, left, y, { width: gutter - 6, align: 'right' });
+        doc.fillColor('black');
+        this.runs(block.runs ?? [{ text: block.text }], left + gutter, y, { width: width - gutter, lineGap: 2, align: 'justify' });
         doc.y += GAP;
         return;
       }
       case 'item': {
         const indent = 14;
-        const text = this.t(block.text);
+        const left = this.left + (block.depth ?? 0) * 18;
+        const width = this.width - (left - this.left);
         doc.font(fonts.regular).fontSize(BODY);
-        this.keep(Math.min(doc.heightOfString(text, { width: this.width - indent, lineGap: 2 }), 60));
+        this.keep(Math.min(doc.heightOfString(this.t(block.text), { width: width - indent, lineGap: 2 }), 60));
         const y = doc.y;
-        doc.text('–', this.left + 2, y, { width: indent });
-        doc.text(text, this.left + indent, y, { width: this.width - indent, lineGap: 2, align: 'justify' });
+        if (!block.continuation) doc.text((block.depth ?? 0) % 2 === 0 ? '–' : '•', left + 2, y, { width: indent });
+        this.runs(block.runs ?? [{ text: block.text }], left + indent, y, { width: width - indent, lineGap: 2, align: 'justify' });
         doc.y += GAP;
         return;
       }
       case 'paragraph':
-        doc.font(fonts.regular).fontSize(BODY).text(this.t(block.text), this.left, doc.y, { width: this.width, lineGap: 2, paragraphGap: GAP });
+        doc.fontSize(BODY);
+        this.runs(block.runs ?? [{ text: block.text }], this.left, doc.y, { width: this.width, lineGap: 2, paragraphGap: GAP });
         return;
     }
+  }
+
+  /** Runs of text in one paragraph, each in the face its emphasis asks for (pdfkit's `continued`). */
+  private runs(runs: readonly MinutesRun[], x: number, y: number, options: PDFKit.Mixins.TextOptions): void {
+    const { doc, fonts } = this;
+    const shown = runs.filter((r) => r.text.length > 0);
+    if (shown.length === 0) {
+      doc.font(fonts.regular).text('', x, y, options);
+      return;
+    }
+    shown.forEach((run, i) => {
+      const face = run.bold && run.italic ? (fonts.winAnsi ? 'Times-BoldItalic' : fonts.bold) : run.bold ? fonts.bold : run.italic ? fonts.italic : fonts.regular;
+      doc.font(face);
+      const continued = i < shown.length - 1;
+      if (i === 0) doc.text(this.t(run.text), x, y, { ...options, continued });
+      else doc.text(this.t(run.text), { ...options, continued });
+    });
   }
 
   /** A ruled table; columns sized for "organisation | presence | delegates". */

@@ -8,6 +8,7 @@ import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { negotiationCalendar, sessionCalendar } from './calendar.ts';
 import { agendaHeadings, currentItem } from './current-item.ts';
 import { renderMinutesDocx } from './minutes-docx.ts';
+import { minutesLayout } from '../../shared/sessions/minutes-doc.ts';
 import { renderMinutesPdf, type MinutesDocumentInput } from './minutes-pdf.ts';
 import {
   advanceItem,
@@ -117,6 +118,7 @@ export const registerSessions: Capability = (ctx) => {
           : 'Projet – non approuvé',
       approved: minutes.status === 'approved',
       text: minutes.text,
+      blocks: minutesLayout(minutes.doc),
       at: new Date(minutes.approvedAt ?? session.closedAt ?? session.startsAt),
     };
   }

@@ -1,6 +1,8 @@
 import { Types, type Connection } from 'mongoose';
 import type { z } from 'zod';
-import { attendanceLines, draftMinutes as draftMinutesContent, renderMinutesText, withAttendance } from '../../shared/sessions/minutes.ts';
+import { attendanceLines, draftMinutes as draftMinutesContent, renderMinutesText } from '../../shared/sessions/minutes.ts';
+import { minutesDocFromMarkup, minutesDocToMarkup, withAttendanceDoc } from '../../shared/sessions/minutes-doc.ts';
+import { MinutesDocSchema, type MinutesDoc } from '../../shared/sessions/minutes-schema.ts';
 import { frenchLongDate } from '../../shared/sessions/paris-time.ts';
 import {
   type AgendaItem,
@@ -37,7 +39,7 @@ import { stampOf, type RecordDraft } from '../events/event-log.ts';
 import { recordChange } from '../events/record-change.ts';
 import { createVersion } from '../versions/versions.service.ts';
 import { versionModel } from '../versions/version.model.ts';
-import { closeMinutesConnections, readMinutesText, rewriteMinutesText, writeMinutesText } from './minutes-doc.ts';
+import { closeMinutesConnections, readMinutesDoc, rewriteMinutesAttendance, writeMinutesDoc } from './minutes-doc.ts';
 import { committeeEvents, draftedText, loadSession, loadSessions } from './session.store.ts';
 
 export type SessionContext = Pick<AppContext, 'db' | 'events' | 'logger' | 'clock' | 'ids'>;
@@ -202,7 +204,7 @@ export async function recordAttendance(ctx: SessionContext, actor: Actor, input:
     follow: async (updated) => {
       if (updated.minutes.status === 'none') return;
       const lines = attendanceLines(organisations, updated);
-      await rewriteMinutesText(collabOf(ctx).store, updated.id, (text) => withAttendance(text, lines, updated.observers));
+      await rewriteMinutesAttendance(collabOf(ctx).store, updated.id, lines, updated.observers);
     },
   });
 }
@@ -322,26 +324,28 @@ async function draftNow(ctx: SessionContext, actor: Actor, sessionId: string): P
   const text = await composeMinutes(ctx.db.connection, actor.negotiationId, sessionId);
   const payload: MinutesPayload = { sessionId, text, by: actor.user.name };
   await record(ctx, actor, [{ type: 'minutes:drafted', payload }]);
-  await writeMinutesText(collabOf(ctx).store, sessionId, text);
+  await writeMinutesDoc(collabOf(ctx).store, sessionId, minutesDocFromMarkup(text));
   return text;
 }
 
 /** The minutes as they stand: the frozen text once approved, the live draft before. */
-export async function readMinutes(ctx: SessionContext, actor: Actor, sessionId: string): Promise<MinutesView> {
+export async function readMinutes(ctx: SessionContext, actor: Actor, sessionId: string, strict = false): Promise<MinutesView> {
   const session = await getSession(ctx, actor.negotiationId, sessionId);
   const { minutes } = session;
-  let text = '';
-  if (minutes.status === 'approved') text = minutes.approvedText ?? '';
+  let doc: MinutesDoc = { type: 'doc', content: [] };
+  if (minutes.status === 'approved') doc = minutes.approvedDoc ?? minutesDocFromMarkup(minutes.approvedText ?? '');
   else if (minutes.status !== 'none') {
-    const draft = await readMinutesText(collabOf(ctx).store, sessionId, await draftedText(ctx.db.connection, actor.negotiationId, sessionId));
+    const draft = await readMinutesDoc(collabOf(ctx).store, sessionId, await draftedText(ctx.db.connection, actor.negotiationId, sessionId), strict);
     // The attendance is the stored one, whatever the draft's section says (approval freezes this text).
     const { organisations } = await tableOrganisations(ctx.db.connection, actor.negotiationId);
-    text = withAttendance(draft, attendanceLines(organisations, session), session.observers);
+    doc = withAttendanceDoc(draft, attendanceLines(organisations, session), session.observers);
   }
   return {
     sessionId,
     status: minutes.status,
-    text,
+    // Minutes approved before rich text keep their markup word for word.
+    text: minutes.status === 'approved' && !minutes.approvedDoc ? (minutes.approvedText ?? '') : minutes.status === 'none' ? '' : minutesDocToMarkup(doc),
+    doc,
     docName: `minutes:${sessionId}`,
     editable: minutes.status !== 'approved' && minutes.status !== 'none' && actor.roles.includes('secretariat'),
     approvedAt: minutes.approvedAt,
@@ -363,11 +367,12 @@ export async function redraftMinutes(ctx: SessionContext, actor: Actor, input: z
 
 function seal(ctx: SessionContext, actor: Actor, sessionId: string, type: 'minutes:circulated' | 'minutes:approved'): Promise<MinutesView> {
   return recordChange(ctx, actor, 'session:manage', {
-    read: () => readMinutes(ctx, actor, sessionId),
+    // What is circulated or frozen must be what the schema admits, every block of it.
+    read: () => readMinutes(ctx, actor, sessionId, true),
     decide: (current) => {
       if (current.status === 'approved') throw new AppError('CONFLICT', 'Le relevé de décisions est déjà approuvé : il ne change plus.');
       if (current.status === 'none') throw new AppError('CONFLICT', 'Aucun relevé de décisions n’a été rédigé pour cette séance.');
-      const payload: MinutesPayload = { sessionId, text: current.text, by: actor.user.name };
+      const payload: MinutesPayload = { sessionId, text: current.text, doc: MinutesDocSchema.parse(current.doc), by: actor.user.name };
       return [{ type, payload }];
     },
   });

@@ -376,14 +376,22 @@ export function renderMinutesText(draft: MinutesDraft): string {
 
 // --- The markup, read back for layout ------------------------------------------------------
 
+/** A stretch of text with its emphasis (rich-text minutes; the markup has none). */
+export interface MinutesRun {
+  text: string;
+  bold?: boolean;
+  italic?: boolean;
+}
+
+/** What the files lay out; `runs` carries the emphasis when the text has some, `depth` a list's nesting. */
 export type MinutesBlock =
-  | { kind: 'title'; text: string }
-  | { kind: 'section'; text: string }
-  | { kind: 'subsection'; text: string }
+  | { kind: 'title'; text: string; runs?: MinutesRun[] }
+  | { kind: 'section'; text: string; runs?: MinutesRun[] }
+  | { kind: 'subsection'; text: string; runs?: MinutesRun[] }
   | { kind: 'table'; header: string[]; rows: string[][] }
-  | { kind: 'numbered'; number: number; text: string }
-  | { kind: 'item'; text: string }
-  | { kind: 'paragraph'; text: string };
+  | { kind: 'numbered'; number: number; text: string; runs?: MinutesRun[]; depth?: number }
+  | { kind: 'item'; text: string; runs?: MinutesRun[]; depth?: number; continuation?: boolean }
+  | { kind: 'paragraph'; text: string; runs?: MinutesRun[] };
 
 const cells = (line: string) =>
   line

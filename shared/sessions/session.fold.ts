@@ -41,7 +41,7 @@ export function applySessionEvent(session: SessionView | null, event: Negotiatio
       nextSession: null,
       cancelledAt: null,
       cancellationReason: null,
-      minutes: { status: 'none', draftedAt: null, circulatedAt: null, approvedAt: null, approvedBy: null, approvedText: null },
+      minutes: { status: 'none', draftedAt: null, circulatedAt: null, approvedAt: null, approvedBy: null, approvedText: null, approvedDoc: null },
     };
   }
   if (!session) return null;
@@ -82,7 +82,7 @@ export function applySessionEvent(session: SessionView | null, event: Negotiatio
     case 'minutes:approved': {
       if (session.minutes.status === 'approved' || session.minutes.status === 'none') return session;
       const p = event.payload;
-      return { ...session, minutes: { ...session.minutes, status: 'approved', approvedAt: event.at, approvedBy: p.by, approvedText: p.text } };
+      return { ...session, minutes: { ...session.minutes, status: 'approved', approvedAt: event.at, approvedBy: p.by, approvedText: p.text, approvedDoc: p.doc ?? null } };
     }
     default:
       return session;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IdSchema as Id, NegotiationIdSchema as NegotiationId } from '../ids.ts';
 import type { VoteView } from '../votes/vote.ts';
+import type { MinutesDoc } from './minutes-schema.ts';
 import { LOCAL_DATE_TIME, parisLocalToUtc } from './paris-time.ts';
 
 /**
@@ -165,6 +166,8 @@ export interface SessionView extends SessionSummary {
     approvedBy: string | null;
     /** The frozen text once approved (the live draft is the Yjs document `minutes:<id>`). */
     approvedText: string | null;
+    /** The frozen rich text once approved (minutes approved before rich text have the text only). */
+    approvedDoc: MinutesDoc | null;
   };
 }
 
@@ -172,8 +175,10 @@ export interface SessionView extends SessionSummary {
 export interface MinutesView {
   sessionId: string;
   status: MinutesStatus;
-  /** The frozen text once approved, the live draft before. */
+  /** The frozen text once approved, the live draft before, as plain markup (no emphasis). */
   text: string;
+  /** The same minutes as rich text: what the files lay out and the editor shows. */
+  doc: MinutesDoc;
   /** The Yjs document of the draft (read-only once approved). */
   docName: string;
   editable: boolean;
@@ -240,12 +245,17 @@ export interface SessionCancelledPayload {
 export interface MinutesPayload {
   sessionId: string;
   text: string;
+  /** The rich text (circulated and approved minutes; a draft from the log is `text` only). */
+  doc?: MinutesDoc;
   by: string;
 }
 
 /** The Yjs document that holds a session's minutes while they are drafted. */
 export const minutesDocName = (sessionId: string): string => `minutes:${sessionId}`;
+/** Where drafts written before rich text kept their markup (read once, into the fragment). */
 export const MINUTES_TEXT = 'text';
+/** The XmlFragment the editor binds (Tiptap's Collaboration `field`): the draft as rich text. */
+export const MINUTES_FRAGMENT = 'minutes';
 export function parseMinutesDocName(name: string): string | null {
   return /^minutes:([A-Za-z0-9_-]{1,64})$/.exec(name)?.[1] ?? null;
 }

@@ -128,17 +128,38 @@ describe('the projector follows the session', () => {
     // The close drafts the minutes, which the secretariat edits live, then approves.
     secretariat.on('dialog', (dialog) => void dialog.accept());
     await secretariat.getByRole('button', { name: 'Clore la séance' }).click();
-    const editor = secretariat.locator('#minutes-text');
+    const editor = secretariat.getByTestId('minutes-editor');
     await editor.waitFor({ timeout: 15_000 });
-    await secretariat.waitForFunction(() => (document.querySelector('#minutes-text') as HTMLTextAreaElement | null)?.value.includes('## Décisions'));
+    await editor.locator('h2', { hasText: /^Décisions$/ }).waitFor({ timeout: 15_000 });
+    // Rich text from the keyboard: bold with Ctrl+B, a bulleted list from the toolbar, undo with Ctrl+Z.
     await editor.click();
     await secretariat.keyboard.press('Control+End');
-    await secretariat.keyboard.type('Observation : la CGT demande un relevé nominatif.');
+    await secretariat.keyboard.press('Enter');
+    await secretariat.keyboard.type('Observation : ');
+    await secretariat.keyboard.press('Control+B');
+    await secretariat.keyboard.type('la CGT demande un relevé nominatif');
+    await secretariat.keyboard.press('Control+B');
+    await secretariat.keyboard.type('.');
+    await secretariat.keyboard.press('Enter');
+    await secretariat.getByRole('button', { name: 'Liste à puces' }).click();
+    await secretariat.keyboard.type('Point à reprendre en janvier');
+    // Yjs groups what is typed within half a second: the next words are their own step to undo.
+    await secretariat.waitForTimeout(700);
+    await secretariat.keyboard.type(' SUPPRIMÉ PAR ANNULER');
+    await secretariat.waitForTimeout(700);
+    await secretariat.keyboard.press('Control+Z');
+    await secretariat.waitForFunction(() => !document.querySelector('[data-testid="minutes-editor"]')?.textContent?.includes('SUPPRIMÉ'));
+    expect(await editor.locator('strong').allInnerTexts()).toContain('la CGT demande un relevé nominatif');
+    expect(await editor.locator('ul li').last().innerText()).toBe('Point à reprendre en janvier');
     await screenshot(secretariat, 'minutes-editing');
     await secretariat.getByRole('button', { name: 'Approuver (fige le texte)' }).click();
-    await secretariat.getByTestId('minutes-text').waitFor({ timeout: 15_000 });
-    expect(await secretariat.getByTestId('minutes-text').innerText()).toContain('Observation : la CGT demande un relevé nominatif.');
-    expect(await secretariat.locator('#minutes-text').count()).toBe(0);
+    const frozen = secretariat.getByTestId('minutes-text');
+    await frozen.waitFor({ timeout: 15_000 });
+    expect(await frozen.innerText()).toContain('Observation : la CGT demande un relevé nominatif.');
+    expect(await frozen.locator('strong').allInnerTexts()).toContain('la CGT demande un relevé nominatif');
+    expect(await frozen.locator('ul li').last().innerText()).toBe('Point à reprendre en janvier');
+    expect(await frozen.getAttribute('contenteditable')).toBe('false');
+    expect(await secretariat.getByTestId('minutes-editor').count()).toBe(0);
     // The draft's connection was closed for its new rights, not for an ended mandate.
     expect(await secretariat.getByText('a pris fin').count()).toBe(0);
   });
@@ -160,6 +181,7 @@ describe('the projector follows the session', () => {
     expect(await minutes.innerText()).toContain('L’avenant n° 1 à l’accord CPPNI est ouvert à la signature');
     await page.getByText(/Approuvé le .* par Julien Roussel/).waitFor();
     expect(await page.locator('textarea').count()).toBe(0);
+    expect(await page.locator('[contenteditable="true"]').count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Télécharger en PDF' }).getAttribute('href')).toMatch(/minutes\.pdf$/);
     await screenshot(page, 'session-2023-minutes');
   });

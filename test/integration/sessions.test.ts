@@ -16,6 +16,7 @@ import { participants } from '../helpers/participants.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { collect, join, until } from './realtime-client.ts';
 import { connectClient, synced, waitFor } from './yjs-helpers.ts';
+import { insertBefore, minutesFragment, minutesMarkup, richBlock } from './minutes-fragment.ts';
 import { SCRIPTED_SESSION_DECISIONS, SCRIPTED_SESSION_DECLARATIONS, SCRIPTED_SESSION_ITEMS } from './sessions.fixture.ts';
 
 const SEATS = ['secretariat', 'axess', 'cfdt', 'cgt', 'fo', 'sud', 'chair'] as const;
@@ -229,14 +230,13 @@ describe('sessions (séances) and their minutes', () => {
     try {
       await synced(editor);
       // The secretariat's remark in the draft, before the correction: it must survive it.
-      const text = editor.doc.getText('text');
-      text.insert(text.toString().indexOf('## Décisions'), 'Remarque placée avant les décisions.\n\n');
+      insertBefore(editor.doc, 'Décisions', [richBlock('paragraph', ['Remarque placée avant les décisions.'])]);
       await waitFor(async () => (await get<MinutesView>('fo', minutesUrl)).text.includes('Remarque placée avant'), 10_000, 'the remark is stored');
 
       // FO noted as excused after the close: every reader says so.
       await ok('secretariat', 'session:record-attendance', { sessionId: session.id, entries: [{ org: o.FO, status: 'excused' }] });
       expect((await get<MinutesView>('fo', minutesUrl)).text).toContain('| FO | excusée | — |');
-      await waitFor(() => editor.doc.getText('text').toString().includes('| FO | excusée | — |'), 10_000, 'the open draft shows the correction');
+      await waitFor(() => minutesMarkup(editor.doc).includes('| FO | excusée | — |'), 10_000, 'the open draft shows the correction');
 
       // Corrected again: FO was there; the presidency and an observer are named.
       const view = await ok<SessionView>('secretariat', 'session:record-attendance', {
@@ -261,14 +261,18 @@ describe('sessions (séances) and their minutes', () => {
       expect(room.attendance.find((l) => l.shortName === 'CMP')).toMatchObject({ status: 'present', delegates: ['Michel Fournier'], presidency: true });
       expect(room.observers).toEqual(['Anne Leroy (DGT)']);
       expect(minutes.text).toContain('Remarque placée avant les décisions.');
-      await waitFor(() => editor.doc.getText('text').toString().includes('| FO | présente | Isabelle Moreau |'), 10_000, 'the open draft follows');
-      expect(editor.doc.getText('text').toString()).toContain('Remarque placée avant les décisions.');
+      await waitFor(() => minutesMarkup(editor.doc).includes('| FO | présente | Isabelle Moreau |'), 10_000, 'the open draft follows');
+      expect(minutesMarkup(editor.doc)).toContain('Remarque placée avant les décisions.');
       // The section is the record's, not the editor's: an edit to it does not reach the minutes.
-      const draft = editor.doc.getText('text');
-      const at = draft.toString().indexOf('| FO | présente');
-      draft.delete(at, '| FO | présente'.length);
-      draft.insert(at, '| FO | absente');
-      await new Promise((r) => setTimeout(r, 300));
+      const fragment = minutesFragment(editor.doc);
+      const table = fragment.toArray().findIndex((n) => n instanceof Y.XmlElement && n.nodeName === 'table');
+      editor.doc.transact(() => {
+        fragment.delete(table, 1);
+        fragment.insert(table, [richBlock('paragraph', ['FO absente'])]);
+        insertBefore(editor.doc, 'Décisions', [richBlock('paragraph', ['Marque de la même modification.'])]);
+      });
+      await waitFor(async () => (await get<MinutesView>('cgt', minutesUrl)).text.includes('Marque de la même modification.'), 10_000, 'the edit is stored');
+      expect((await get<MinutesView>('cgt', minutesUrl)).text).not.toContain('FO absente');
       expect((await get<MinutesView>('cgt', minutesUrl)).text).toContain('| FO | présente | Isabelle Moreau |');
     } finally {
       editor.destroy();
@@ -296,14 +300,13 @@ describe('sessions (séances) and their minutes', () => {
     try {
       await synced(secretariat);
       await synced(delegate);
-      const text = secretariat.doc.getText('text');
-      expect(text.toString()).toContain('## Décisions');
-      text.insert(text.length, 'Remarque du secrétariat.\n');
-      await waitFor(() => delegate.doc.getText('text').toString().includes('Remarque du secrétariat.'), 10_000, 'the edit reaches the delegate');
+      expect(minutesMarkup(secretariat.doc)).toContain('## Décisions');
+      minutesFragment(secretariat.doc).push([richBlock('paragraph', ['Remarque du secrétariat.'])]);
+      await waitFor(() => minutesMarkup(delegate.doc).includes('Remarque du secrétariat.'), 10_000, 'the edit reaches the delegate');
       // A delegate's edit is dropped by the server: it never reaches anyone.
-      delegate.doc.getText('text').insert(0, 'PIRATAGE ');
+      minutesFragment(delegate.doc).insert(0, [richBlock('paragraph', ['PIRATAGE'])]);
       await new Promise((r) => setTimeout(r, 300));
-      expect(secretariat.doc.getText('text').toString()).not.toContain('PIRATAGE');
+      expect(minutesMarkup(secretariat.doc)).not.toContain('PIRATAGE');
     } finally {
       secretariat.destroy();
       delegate.destroy();
@@ -315,12 +318,12 @@ describe('sessions (séances) and their minutes', () => {
     const open = connectClient(server.url, docName, cookies.secretariat);
     await synced(open);
     const approved = await ok<MinutesView>('secretariat', 'minutes:approve', { sessionId: session.id });
-    open.doc.getText('text').insert(0, 'APRÈS APPROBATION ');
+    minutesFragment(open.doc).insert(0, [richBlock('paragraph', ['APRÈS APPROBATION'])]);
     await new Promise((r) => setTimeout(r, 500));
     const reader = connectClient(server.url, docName, cookies.fo);
     try {
       await synced(reader);
-      expect(reader.doc.getText('text').toString()).not.toContain('APRÈS APPROBATION');
+      expect(minutesMarkup(reader.doc)).not.toContain('APRÈS APPROBATION');
     } finally {
       reader.destroy();
       open.destroy();
@@ -341,7 +344,7 @@ describe('sessions (séances) and their minutes', () => {
     const late = connectClient(server.url, docName, cookies.secretariat, new Y.Doc());
     try {
       await synced(late);
-      late.doc.getText('text').insert(0, 'MODIFICATION TARDIVE ');
+      minutesFragment(late.doc).insert(0, [richBlock('paragraph', ['MODIFICATION TARDIVE'])]);
       await new Promise((r) => setTimeout(r, 300));
     } finally {
       late.destroy();
