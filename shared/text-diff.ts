@@ -162,7 +162,7 @@ export interface VersionText extends AgreementText {
   reason: string;
   createdAt: string;
   createdBy: VersionAuthor | null;
-  articles: (ArticleText & { status?: string; formerNumbers?: string[] })[];
+  articles: (ArticleText & { status?: string; formerNumbers?: string[]; kind?: 'preamble' | 'article' })[];
 }
 
 /** `GET /api/negotiations/:id/compare?from=…&to=…`. */

@@ -37,7 +37,7 @@ import {
   VersionSummarySchema,
   VoteViewSchema,
 } from './answer-schemas.ts';
-import { AnnotationViewSchema, PositionListSchema, PositionMatrixSchema, WrittenRunsSchema } from '../../shared/schemas/answers.ts';
+import { AnnotationViewSchema, ComparisonSchema, PositionListSchema, PositionMatrixSchema, VersionTextSchema, WrittenRunsSchema } from '../../shared/schemas/answers.ts';
 
 /**
  * Every route of the HTTP API as integrators see it (the OpenAPI document at /api/openapi.json
@@ -134,9 +134,9 @@ const ROUTES: RouteDescription[] = [
   { method: 'get', path: `${N}/outbox`, tag: 'Membres', summary: 'Les courriels envoyés pour la négociation (journal d’envoi).', access: mandate('members:oversee'), answer: json('Les courriels.') },
 
   { method: 'get', path: `${N}/versions`, tag: 'Texte', summary: 'Les versions enregistrées du texte.', access: READ, answer: json('Les versions.', z.array(VersionSummarySchema)) },
-  { method: 'get', path: `${N}/versions/:versionId`, tag: 'Texte', summary: 'Une version et son texte.', access: READ, answer: json('La version.') },
+  { method: 'get', path: `${N}/versions/:versionId`, tag: 'Texte', summary: 'Une version et son texte.', access: READ, answer: json('La version.', VersionTextSchema) },
   { method: 'get', path: `${N}/articles/:articleId/authorship`, tag: 'Texte', summary: 'Qui a écrit quoi dans le texte vivant d’un article : les suites d’éléments Yjs (client, clock, longueur) et leur auteur (nom, organisation).', access: READ, answer: json('Les suites.', WrittenRunsSchema) },
-  { method: 'get', path: `${N}/compare`, tag: 'Texte', summary: 'Comparer deux versions (ou une version et le texte vivant, `live`), mot à mot.', access: READ, query: CompareQuerySchema, answer: json('La comparaison.') },
+  { method: 'get', path: `${N}/compare`, tag: 'Texte', summary: 'Comparer deux versions (ou une version et le texte vivant, `live`), mot à mot.', access: READ, query: CompareQuerySchema, answer: json('La comparaison.', ComparisonSchema) },
   {
     method: 'get',
     path: `${N}/versions/:versionId/export.:format`,

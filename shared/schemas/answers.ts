@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AnchorSchema } from '../amendments/amendment.ts';
 import { ANNOTATION_VISIBILITIES } from '../annotations/annotation.ts';
 import { STANCES } from '../positions/position.ts';
+import { VERSION_KINDS } from '../text-diff.ts';
 
 /**
  * The shapes of the HTTP API's answers that integrators read (the annotations, the positions,
@@ -61,4 +62,55 @@ export const AnnotationViewSchema = z.object({
   resolvedBy: PersonRef.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+});
+
+const DiffOpSchema = z.object({ op: z.enum(['equal', 'insert', 'delete']), text: z.string() });
+
+/** A version's heading: who made it, when, why (shared/text-diff.ts, VersionText without its articles). */
+const VersionHeadingSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum([...VERSION_KINDS, 'live']),
+  reason: z.string(),
+  createdAt: z.string(),
+  createdBy: z.object({ userId: z.string(), name: z.string(), org: z.string().nullable().optional() }).nullable(),
+});
+
+/** GET …/versions/:versionId: a version and its text, article by article. */
+export const VersionTextSchema = VersionHeadingSchema.extend({
+  articles: z.array(
+    z.object({
+      id: z.string(),
+      number: z.string(),
+      title: z.string(),
+      titre: z.string().nullable().optional(),
+      chapitre: z.string().nullable().optional(),
+      status: z.string().optional(),
+      blocks: z.array(z.string()),
+      formerNumbers: z.array(z.string()).optional(),
+      kind: z.enum(['preamble', 'article']).optional(),
+    }),
+  ),
+});
+
+/** GET …/compare: two versions (or one and the live text), word by word. */
+export const ComparisonSchema = z.object({
+  from: VersionHeadingSchema,
+  to: VersionHeadingSchema,
+  summary: z.object({ added: z.number(), removed: z.number(), changed: z.number(), moved: z.number(), renumbered: z.number() }),
+  articles: z.array(
+    z.object({
+      id: z.string(),
+      change: z.enum(['added', 'removed', 'changed', 'unchanged']),
+      moved: z.boolean(),
+      renumbered: z.boolean(),
+      retitled: z.boolean(),
+      fromNumber: z.string().nullable(),
+      toNumber: z.string().nullable(),
+      fromTitle: z.string().nullable(),
+      toTitle: z.string().nullable(),
+      diff: z.array(DiffOpSchema),
+      replaced: z.boolean(),
+    }),
+  ),
 });
