@@ -19,8 +19,9 @@ import {
 import type { RenumberingPlan, StructureEntry } from '../../shared/structure.ts';
 import { VERSION_KINDS, type VersionSummary } from '../../shared/text-diff.ts';
 import { CAMPAIGN_STATES, type CampaignAnswer, type CampaignView } from '../../shared/signature/campaign.ts';
-import { AnnotationViewSchema, ComparisonSchema, PositionListSchema, PositionMatrixSchema, VersionTextSchema, WrittenRunsSchema } from '../../shared/schemas/answers.ts';
+import { AnnotationViewSchema, ComparisonSchema, OutboxSchema, PositionListSchema, PositionMatrixSchema, VersionTextSchema, WrittenRunsSchema } from '../../shared/schemas/answers.ts';
 import type { compareVersions, readVersion } from '../versions/versions.service.ts';
+import type { MailState } from '../mail/outbox.model.ts';
 import { positionMatrix } from '../../shared/positions/position.fold.ts';
 import type { writtenRuns } from '../versions/text-edits.ts';
 import type { listPositions } from '../positions/position.service.ts';
@@ -274,3 +275,5 @@ agrees<Same<z.output<typeof AnnotationViewSchema>, Answer<typeof getAnnotation>>
 agrees<Same<z.output<typeof AnnotationViewSchema>[], Answer<typeof listAnnotations>>>();
 agrees<Same<z.output<typeof VersionTextSchema>, Answer<typeof readVersion>>>();
 agrees<Same<z.output<typeof ComparisonSchema>, Answer<typeof compareVersions>>>();
+// The outbox's answer is built as this type in its route (server/mail/mail.capability.ts).
+agrees<Same<z.output<typeof OutboxSchema>['messages'][number]['state'], MailState>>();

@@ -37,7 +37,7 @@ import {
   VersionSummarySchema,
   VoteViewSchema,
 } from './answer-schemas.ts';
-import { AnnotationViewSchema, ComparisonSchema, PositionListSchema, PositionMatrixSchema, VersionTextSchema, WrittenRunsSchema } from '../../shared/schemas/answers.ts';
+import { AnnotationViewSchema, ComparisonSchema, OutboxSchema, PositionListSchema, PositionMatrixSchema, VersionTextSchema, WrittenRunsSchema } from '../../shared/schemas/answers.ts';
 
 /**
  * Every route of the HTTP API as integrators see it (the OpenAPI document at /api/openapi.json
@@ -131,7 +131,7 @@ const ROUTES: RouteDescription[] = [
   { method: 'get', path: N, tag: 'Négociations', summary: 'Une négociation : parties, articles, rôles de la personne.', access: READ, answer: json('La négociation.', NegotiationDetailSchema) },
   { method: 'get', path: `${N}/members`, tag: 'Membres', summary: 'Les membres, invitations et suspensions que la personne peut voir.', access: READ, answer: json('Les membres.', MembersViewSchema) },
   { method: 'get', path: `${N}/organisations/:organisationId/members`, tag: 'Membres', summary: 'Les membres d’une organisation.', access: READ, answer: json('Les membres.', z.array(MemberSchema)) },
-  { method: 'get', path: `${N}/outbox`, tag: 'Membres', summary: 'Les courriels envoyés pour la négociation (journal d’envoi).', access: mandate('members:oversee'), answer: json('Les courriels.') },
+  { method: 'get', path: `${N}/outbox`, tag: 'Membres', summary: 'Les courriels envoyés pour la négociation (journal d’envoi).', access: mandate('members:oversee'), answer: json('Les courriels.', OutboxSchema) },
 
   { method: 'get', path: `${N}/versions`, tag: 'Texte', summary: 'Les versions enregistrées du texte.', access: READ, answer: json('Les versions.', z.array(VersionSummarySchema)) },
   { method: 'get', path: `${N}/versions/:versionId`, tag: 'Texte', summary: 'Une version et son texte.', access: READ, answer: json('La version.', VersionTextSchema) },

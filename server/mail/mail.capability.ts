@@ -6,6 +6,7 @@ import { MailFeed } from './event-mail.ts';
 import { OppositionReminders } from './opposition-reminders.ts';
 import { outboxModel } from './outbox.model.ts';
 import { fileTransport, smtpTransport } from './transport.ts';
+import type { OutboxAnswer } from '../../shared/schemas/answers.ts';
 
 /** The folder the messages are written to when no SMTP server is configured. */
 export function outboxDir(dataDir: string): string {
@@ -79,20 +80,21 @@ export const registerMail: Capability = async (ctx) => {
       .limit(500)
       .lean();
     res.setHeader('Cache-Control', 'no-store');
-    res.json({
+    const answer: OutboxAnswer = {
       transport: transport.kind,
       messages: messages.map((m) => ({
-        id: m._id,
+        id: String(m._id),
         kind: m.kind,
         to: m.to,
         subject: m.subject,
         state: m.state,
         attempts: m.attempts,
-        lastError: m.lastError,
+        lastError: m.lastError ?? null,
         createdAt: m.createdAt.toISOString(),
         sentAt: m.sentAt?.toISOString() ?? null,
         nextAttemptAt: m.state === 'pending' ? m.nextAttemptAt.toISOString() : null,
       })),
-    });
+    };
+    res.json(answer);
   });
 };

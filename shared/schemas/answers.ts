@@ -114,3 +114,24 @@ export const ComparisonSchema = z.object({
     }),
   ),
 });
+
+/** GET …/outbox: what the workspace mailed for the negotiation, never a message's body. */
+export const OutboxSchema = z.object({
+  /** `smtp`, or `files` when the messages are written to DATA_DIR/outbox/. */
+  transport: z.string(),
+  messages: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      to: z.string(),
+      subject: z.string(),
+      state: z.enum(['pending', 'sent', 'failed']),
+      attempts: z.number(),
+      lastError: z.string().nullable(),
+      createdAt: z.string(),
+      sentAt: z.string().nullable(),
+      nextAttemptAt: z.string().nullable(),
+    }),
+  ),
+});
+export type OutboxAnswer = z.output<typeof OutboxSchema>;
