@@ -15,8 +15,9 @@ export interface Database {
   uri: string;
   connection: mongoose.Connection;
   /**
-   * Embedded engine only: calls `watcher` on every write to the application's database,
-   * from any client, before the writer is answered. Absent with MONGODB_URI (a real server
+   * Embedded engine only: calls `watcher` on every update, removal and schema change in the
+   * application's database (not on inserts: nothing read before an insert is made stale by
+   * it), from any client, before the writer is answered. Absent with MONGODB_URI (a real server
    * would need a replica set's change streams), so callers must work without it.
    */
   watch?: (watcher: (change: DatabaseChange) => void) => () => void;
@@ -89,7 +90,8 @@ export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA
       // as with the engine in a process of its own, while the engine stays in this process
       // (its data directory, lock, journal and socket are the thread's, sealed as before).
       engine = await startEngineThread({
-        announceChanges: true,
+        // What the access cache needs to hear: an insert cannot make anything it kept stale.
+        announceChanges: { db: DATABASE, kinds: ['update', 'remove', 'schema'] },
         dir: path.resolve(config.DATA_DIR, 'db'),
         ...(socket ? { socket: socket.path } : { port: 0, host: '127.0.0.1' }),
       });

@@ -27,11 +27,19 @@ export interface ThreadedEngine extends RunningEngine {
 /** Options that can cross to the worker (no logger: the worker logs nothing of its own). */
 export type ThreadedEngineOptions = Omit<EngineOptions, 'logger' | 'onHealthChange'> & {
   /**
-   * Announce every write to this thread, from the start (so that no write made before a
-   * watcher subscribed can be missed by what it then reads): needed for `watch`.
+   * Announce the writes to this thread, from the start (so that no write made before a
+   * watcher subscribed can be missed by what it then reads): needed for `watch`. `true` for
+   * every write, or only those of `db` and of `kinds` (each announcement costs the engine's
+   * thread an encoding and a message: a cache that inserts cannot make stale asks for the others).
    */
-  announceChanges?: boolean;
+  announceChanges?: boolean | ChangeFilter;
 };
+
+/** Which writes the engine's thread announces. */
+export interface ChangeFilter {
+  db?: string;
+  kinds?: CollectionChange['kind'][];
+}
 
 interface Pending {
   resolve: (value: { reply: Doc; durable: Promise<void> }) => void;

@@ -5,9 +5,10 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { decode, encode } from '../bson/codec.ts';
 import type { CollectionChange } from '../catalog.ts';
 import { startEngine, type EngineOptions, type RunningEngine } from '../index.ts';
+import type { ChangeFilter } from './engine-thread.ts';
 import type { FromEngine, Outcome, ToEngine } from './messages.ts';
 
-const { options, changes, announceChanges } = workerData as { options: EngineOptions; changes: MessagePort; announceChanges: boolean };
+const { options, changes, announceChanges } = workerData as { options: EngineOptions; changes: MessagePort; announceChanges: boolean | ChangeFilter };
 const port = parentPort!;
 const post = (message: FromEngine, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer ?? []);
 
@@ -56,7 +57,10 @@ async function start(): Promise<RunningEngine> {
 const running = await start();
 hosted.engine = running;
 if (announceChanges) {
+  const { db, kinds } = announceChanges === true ? {} : announceChanges;
+  const announced = kinds && new Set(kinds);
   running.watch((change) => {
+    if ((db !== undefined && change.db !== db) || (announced && !announced.has(change.kind))) return;
     pending.push(change);
     if (!flushQueued) {
       flushQueued = true;
