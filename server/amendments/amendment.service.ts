@@ -39,6 +39,7 @@ import { anchorSpan, layoutOf, spanText, type ArticleLayout } from '../../shared
 import { amendmentDetail, amendmentFlags, amendmentView, readLiveArticle, type LiveArticle } from '../../shared/amendments/amendment-view.ts';
 import { toBase64 } from './article-text.ts';
 import { applyToLiveText, MergeConflict } from './merge.ts';
+import type { ItemRun } from '../../shared/versions/authorship.ts';
 
 export type AmendmentContext = Pick<AppContext, 'db' | 'events' | 'logger'>;
 /** What writing an amendment needs besides the reads: the time it is written at, new ids. */
@@ -252,8 +253,9 @@ async function mergeNow(
   const lifecycle: LifecycleActor = how.automatic ? 'system' : lifecycleActor(actor);
   assertTransition(amendment, 'merge', lifecycle);
   const collab = collabOf(ctx);
+  let runs: ItemRun[] = [];
   if (!how.manual) {
-    await applyToLiveText(
+    runs = await applyToLiveText(
       { connection: ctx.db.connection, store: collab.store, metadata: collab.metadata },
       actor.negotiationId,
       amendment,
@@ -278,6 +280,7 @@ async function mergeNow(
     versionId: version.id,
     automatic: how.automatic,
     manual: how.manual,
+    ...(runs.length > 0 ? { passage: { articleId: amendment.articleId, number: amendment.number, org: amendment.org.shortName, runs } } : {}),
   };
   await ctx.events.record(actor.negotiationId, by, [{ type: 'amendment:merged', payload }]);
   ctx.logger.info({ negotiationId: actor.negotiationId, actor: actor.user.id, amendmentId: amendment.id, version: version.id }, 'amendment merged');

@@ -7,6 +7,7 @@ import { addArticle, moveArticleTo, removeArticle, renumber, type StructureDeps 
 import { anchorSpan, joinBlocks, layoutOf, type ArticleLayout } from '../../shared/amendments/article-layout.ts';
 import { locate, paragraph, topLevel } from './article-text.ts';
 import type { AmendmentRecord } from '../../shared/amendments/amendment.ts';
+import type { ItemRun } from '../../shared/versions/authorship.ts';
 
 /** The amendment cannot be applied to the text as it now reads: a pen-holder must do it by hand. */
 export class MergeConflict extends Error {}
@@ -109,12 +110,17 @@ function applyParagraphs(doc: Y.Doc, layout: ArticleLayout, amendment: Amendment
  * move, renumber) through the outline's operations. `strict` (the system's automatic merge):
  * only when the target still reads as when the amendment was tabled.
  */
-export async function applyToLiveText(deps: StructureDeps, negotiationId: string, amendment: AmendmentRecord, options: { strict: boolean }): Promise<void> {
+export async function applyToLiveText(
+  deps: StructureDeps,
+  negotiationId: string,
+  amendment: AmendmentRecord,
+  options: { strict: boolean },
+): Promise<ItemRun[]> {
   const content = amendment.content;
   switch (content.kind) {
     case 'delete-article':
       await removeArticle(deps, negotiationId, amendment.articleId);
-      return;
+      return [];
     case 'new-article': {
       const entries = await deps.store.withDoc(agreementDocName(negotiationId), (doc) => readStructure(doc));
       const after = entries.findIndex((e) => e.number === content.after.trim());
@@ -125,7 +131,7 @@ export async function applyToLiveText(deps: StructureDeps, negotiationId: string
         position: after + 1,
         paragraphs: splitParagraphs(content.text),
       });
-      return;
+      return [];
     }
     case 'move-article': {
       const entries = await deps.store.withDoc(agreementDocName(negotiationId), (doc) => readStructure(doc));
@@ -133,16 +139,19 @@ export async function applyToLiveText(deps: StructureDeps, negotiationId: string
       const after = others.findIndex((e) => e.number === content.after.trim());
       if (after < 0) throw new MergeConflict(`L’article ${content.after} n’existe plus dans le texte.`);
       await moveArticleTo(deps, negotiationId, amendment.articleId, after + 1);
-      return;
+      return [];
     }
     case 'renumber-article':
       await renumber(deps, negotiationId, { [amendment.articleId]: content.newNumber }, null); // the adopted amendment is the decision
-      return;
+      return [];
     default:
       break;
   }
-  await deps.store.withDoc(articleDocName(amendment.articleId), (doc) => {
+  return deps.store.withDoc(articleDocName(amendment.articleId), (doc) => {
     const layout = layoutOf(doc);
+    // What the merge writes is this document's own items from here on: their ids are the
+    // server's record of the merged passage (the editors hold the same items).
+    const before = Y.getState(doc.store, doc.clientID);
     if (applyToBlocks(layout.blocks, content) === null) throw new MergeConflict(CHANGED);
     if (options.strict) {
       const span = amendment.anchor ? anchorSpan(doc, layout, amendment.anchor) : null;
@@ -152,5 +161,7 @@ export async function applyToLiveText(deps: StructureDeps, negotiationId: string
     }
     if (content.kind === 'replace-words' || content.kind === 'delete-words') applyWords(doc, layout, amendment, options.strict);
     else applyParagraphs(doc, layout, amendment);
+    const after = Y.getState(doc.store, doc.clientID);
+    return after > before ? [{ client: doc.clientID, clock: before, len: after - before }] : [];
   });
 }

@@ -24,6 +24,7 @@ import type { compareVersions, readVersion } from '../versions/versions.service.
 import type { MailState } from '../mail/outbox.model.ts';
 import { positionMatrix } from '../../shared/positions/position.fold.ts';
 import type { writtenRuns } from '../versions/text-edits.ts';
+import type { mergedRuns } from '../versions/merge-marks.ts';
 import type { listPositions } from '../positions/position.service.ts';
 import type { getAnnotation, listAnnotations } from '../annotations/annotation.service.ts';
 
@@ -268,7 +269,7 @@ agrees<Same<z.output<typeof VoteViewSchema>, VoteView>>();
 /** What an async function resolves to. */
 type Answer<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 
-agrees<Same<z.output<typeof WrittenRunsSchema>, { runs: Answer<typeof writtenRuns> }>>();
+agrees<Same<z.output<typeof WrittenRunsSchema>, { runs: Answer<typeof writtenRuns>; merged: Answer<typeof mergedRuns> }>>();
 agrees<Same<z.output<typeof PositionListSchema>, { positions: Answer<typeof listPositions> }>>();
 agrees<Same<z.output<typeof PositionMatrixSchema>, ReturnType<typeof positionMatrix>>>();
 agrees<Same<z.output<typeof AnnotationViewSchema>, Answer<typeof getAnnotation>>>();

@@ -6,6 +6,7 @@ import { stampOf } from '../events/event-log.ts';
 import { httpCommand } from '../http/http-command.ts';
 import { exportAmendmentBook, exportComparison, exportWorkingVersion, parseWorkingFormat, type RenderedDocument } from '../export/documents.ts';
 import { TextEditRecorder, writtenRuns } from './text-edits.ts';
+import { mergedRuns } from './merge-marks.ts';
 import { agreementDocName, readStructure } from '../../shared/structure.ts';
 import { CompareQuerySchema } from './compare-query.ts';
 import { versionModel } from './version.model.ts';
@@ -87,14 +88,15 @@ export const registerVersions: Capability = async (ctx) => {
     send(res, file);
   });
 
-  // « Qui a écrit quoi »: who inserted each piece of an article's live text, by Yjs item ids.
+  // « Qui a écrit quoi »: who inserted each piece of an article's live text, by Yjs item ids,
+  // and the passages merged from amendments since the last version (marked with their number).
   api.get('/negotiations/:negotiationId/articles/:articleId/authorship', requireActor('negotiation:read'), async (req, res) => {
     const actor = actorOf(res.locals);
     const articleId = String(req.params.articleId);
     const entries = await collabOf(ctx).store.withDoc(agreementDocName(actor.negotiationId), (doc) => readStructure(doc));
     if (!entries.some((e) => e.id === articleId)) throw new AppError('NOT_FOUND', 'Article introuvable.');
     await edits.flush(); // the latest changes are attributed too
-    res.json({ runs: await writtenRuns(connection, articleId) });
+    res.json({ runs: await writtenRuns(connection, articleId), merged: await mergedRuns(connection, actor.negotiationId, articleId) });
   });
 
   api.get('/negotiations/:negotiationId/compare', requireActor('negotiation:read'), async (req, res) => {

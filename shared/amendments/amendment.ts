@@ -4,6 +4,7 @@ import { AmendmentContentSchema, splitParagraphs, type AmendmentContent } from '
 import { isFinal, isLive, type AmendmentStatus, type AmendmentTransition } from './lifecycle.ts';
 import { IdSchema as Id, NegotiationIdSchema as NegotiationId } from '../ids.ts';
 import type { Visibility } from '../visibility.ts';
+import type { ItemRun } from '../versions/authorship.ts';
 
 /**
  * Amendments as the channel carries them: the command payloads (Socket.IO, parsed by the
@@ -140,6 +141,8 @@ export interface AmendmentMerged extends AmendmentStep {
   versionId: string | null;
   automatic: boolean;
   manual: boolean;
+  /** What the merge wrote into the article's live text (none for a merge made by hand or a deletion). */
+  passage?: { articleId: string; number: number | null; org: string; runs: ItemRun[] };
 }
 
 /** An amendment as folded from the log, with who may see it (the derived fields come at read time). */

@@ -14,9 +14,13 @@ import { VERSION_KINDS } from '../text-diff.ts';
 
 const PersonRef = z.object({ userId: z.string(), name: z.string() });
 
-/** GET …/articles/:articleId/authorship: who wrote which Yjs items (shared/versions/authorship.ts). */
+/**
+ * GET …/articles/:articleId/authorship: who wrote which Yjs items, and the passages merged from
+ * amendments since the last version (shared/versions/authorship.ts).
+ */
 export const WrittenRunsSchema = z.object({
   runs: z.array(z.object({ client: z.number(), clock: z.number(), len: z.number(), name: z.string(), org: z.string().nullable() })),
+  merged: z.array(z.object({ client: z.number(), clock: z.number(), len: z.number(), amendmentId: z.string(), number: z.number().nullable(), org: z.string() })),
 });
 
 export const PositionSchema = z.object({

@@ -3,7 +3,7 @@ import { Plugin, PluginKey, type EditorState } from '@tiptap/pm/state';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
-import type { WrittenRun } from '../../../shared/versions/authorship.ts';
+import type { ItemRun, WrittenRun } from '../../../shared/versions/authorship.ts';
 
 /**
  * « Qui a écrit quoi »: each run of the live text coloured by its author's organisation, the
@@ -23,8 +23,8 @@ interface AuthorshipState {
 const key = new PluginKey<AuthorshipState | null>('authorship');
 
 /** Per client, its runs sorted by clock. */
-function indexRuns(runs: readonly WrittenRun[]): Map<number, WrittenRun[]> {
-  const byClient = new Map<number, WrittenRun[]>();
+function indexRuns<R extends ItemRun>(runs: readonly R[]): Map<number, R[]> {
+  const byClient = new Map<number, R[]>();
   for (const run of runs) {
     const list = byClient.get(run.client);
     if (list) list.push(run);
@@ -35,7 +35,7 @@ function indexRuns(runs: readonly WrittenRun[]): Map<number, WrittenRun[]> {
 }
 
 /** The run covering (client, clock), or the clock where the next run starts. */
-function runAt(index: Map<number, WrittenRun[]>, client: number, clock: number): { run: WrittenRun | null; next: number } {
+function runAt<R extends ItemRun>(index: Map<number, R[]>, client: number, clock: number): { run: R | null; next: number } {
   const list = index.get(client) ?? [];
   let next = Number.MAX_SAFE_INTEGER;
   for (const run of list) {
@@ -56,11 +56,15 @@ function texts(type: Y.XmlFragment | Y.XmlElement, out: Y.XmlText[] = []): Y.Xml
   return out;
 }
 
-function decorate(state: EditorState, authorship: AuthorshipState): DecorationSet {
+/**
+ * Where the live text's characters of the given runs stand in the editor now, in document
+ * order: each piece of text one run inserted, found by its Yjs ids (deleted text is gone).
+ */
+export function placesOfRuns<R extends ItemRun>(state: EditorState, runs: readonly R[]): { run: R; from: number; to: number }[] {
   const sync = ySyncPluginKey.getState(state) as { doc: Y.Doc; type: Y.XmlFragment; binding: { mapping: unknown } | null } | undefined;
-  if (!sync?.binding) return DecorationSet.empty;
-  const index = indexRuns(authorship.runs);
-  const decorations: Decoration[] = [];
+  if (!sync?.binding || runs.length === 0) return [];
+  const index = indexRuns(runs);
+  const places: { run: R; from: number; to: number }[] = [];
   for (const text of texts(sync.type)) {
     for (let item = (text as unknown as { _start: Y.Item | null })._start; item; item = item.right) {
       if (item.deleted || !(item.content instanceof Y.ContentString)) continue;
@@ -70,22 +74,24 @@ function decorate(state: EditorState, authorship: AuthorshipState): DecorationSe
         const length = Math.min(item.length - offset, (run ? run.clock + run.len : next) - (clock + offset));
         if (run) {
           const from = relativePositionToAbsolutePosition(sync.doc, sync.type, Y.createRelativePositionFromJSON({ item: { client, clock: clock + offset } }), sync.binding.mapping as never);
-          if (from !== null) {
-            const colour = authorship.colour(run.org);
-            decorations.push(
-              Decoration.inline(from, from + length, {
-                class: 'written-by',
-                style: `--author: ${colour}`,
-                title: run.org ? `${run.name} · ${run.org}` : run.name,
-                'data-org': run.org ?? '',
-              }),
-            );
-          }
+          if (from !== null) places.push({ run, from, to: from + length });
         }
         offset += Math.max(1, length);
       }
     }
   }
+  return places;
+}
+
+function decorate(state: EditorState, authorship: AuthorshipState): DecorationSet {
+  const decorations = placesOfRuns(state, authorship.runs).map(({ run, from, to }) =>
+    Decoration.inline(from, to, {
+      class: 'written-by',
+      style: `--author: ${authorship.colour(run.org)}`,
+      title: run.org ? `${run.name} · ${run.org}` : run.name,
+      'data-org': run.org ?? '',
+    }),
+  );
   return DecorationSet.create(state.doc, decorations);
 }
 

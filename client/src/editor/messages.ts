@@ -84,6 +84,8 @@ export const editorMessages = defineMessages(
     'text.replies': { one: '{count} réponse', other: '{count} réponses' },
     'text.authorship': 'Qui a écrit quoi',
     'text.authorshipNone': 'Aucune modification enregistrée depuis l’ouverture du texte : le texte d’origine n’est à personne.',
+    'text.mergeMark': 'Amdt n° {number} ({org})',
+    'text.mergeMarkTitle': 'Texte intégré de l’amendement n° {number} ({org}), marqué jusqu’à la prochaine version',
   },
   {
     'text.title': 'Text of the agreement',
@@ -167,5 +169,7 @@ export const editorMessages = defineMessages(
     'text.replies': { one: '{count} reply', other: '{count} replies' },
     'text.authorship': 'Who wrote what',
     'text.authorshipNone': 'No change recorded since the text was opened: the original text is no one’s.',
+    'text.mergeMark': 'Amdt no. {number} ({org})',
+    'text.mergeMarkTitle': 'Text merged from amendment no. {number} ({org}), marked until the next version',
   },
 );
