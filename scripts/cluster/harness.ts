@@ -26,6 +26,11 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Where the children's output goes ('inherit' for the command line). */
   stdio?: 'inherit' | 'ignore';
+  /**
+   * Puts something between the workspace processes and the database (the benchmark's command
+   * counter): given the engine's port, the port the processes are to use instead.
+   */
+  databaseTap?: (enginePort: number) => Promise<number>;
 }
 
 export interface WorkspaceProcess {
@@ -76,6 +81,8 @@ export class Cluster {
   readonly dir: string;
   readonly processes: WorkspaceProcess[] = [];
   mongoUri = '';
+  /** What the workspace processes connect to: the database, or the tap in front of it. */
+  private processMongoUri = '';
   redisUrl = '';
   private engine: ChildProcess | null = null;
   private redis: ChildProcess | null = null;
@@ -92,6 +99,11 @@ export class Cluster {
     fs.mkdirSync(this.dir, { recursive: true });
   }
 
+  /** The database server's process id (for the benchmark's CPU figures). */
+  get enginePid(): number | undefined {
+    return this.engine?.pid;
+  }
+
   /** The proxy's address: what clients use. */
   get url(): string {
     if (!this.proxy) throw new Error('cluster not started');
@@ -102,6 +114,7 @@ export class Cluster {
   async start(seed?: (mongoUri: string) => Promise<void>): Promise<void> {
     await Promise.all([this.startEngine(), this.startRedis()]);
     if (seed) await seed(this.mongoUri);
+    if (this.options.databaseTap) this.processMongoUri = `mongodb://127.0.0.1:${await this.options.databaseTap(this.enginePort)}/negociation`;
     for (let i = 0; i < this.options.processes; i++) this.processes.push({ index: i, port: await freePort(), url: '', child: null });
     this.proxy = await startProxy({ port: this.options.port ?? 0, targets: this.processes.map((p) => p.port) });
     await Promise.all(this.processes.map((p) => this.startProcess(p.index)));
@@ -154,7 +167,7 @@ export class Cluster {
         PORT: String(p.port),
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,
-        MONGODB_URI: this.mongoUri,
+        MONGODB_URI: this.processMongoUri || this.mongoUri,
         REDIS_URL: this.redisUrl,
         PUBLIC_URL: this.proxy?.url ?? p.url,
         TRUST_PROXY: 'loopback',

@@ -76,7 +76,10 @@ class Part<V> {
  * `users` forgets every session (names live there); one in `memberships` or
  * `organisations` forgets every mandate. Inserts cannot change what is cached (a new
  * session or mandate was never cached: only positive answers are kept), so they forget
- * nothing. With MONGODB_URI there is no such feed and no cache: every check reads.
+ * nothing. With MONGODB_URI alone there is no such feed and no cache: every check reads.
+ * Several processes (REDIS_URL) share their writes over Redis instead (server/cluster/
+ * cluster-access.ts): the others forget within Redis's latency, as their connections close
+ * on a revocation; while Redis is down, every check reads.
  */
 export class AccessCache {
   readonly sessions: Part<CachedSession>;
@@ -97,29 +100,32 @@ export class AccessCache {
   }
 }
 
-const caches = new WeakMap<Connection, AccessCache>();
+/** A feed of the database's writes, as `Database.watch` gives it. */
+export type WriteFeed = (watcher: (change: DatabaseChange) => void) => () => void;
 
-/** The connection's cache, or undefined when it has none (no change feed: every check reads). */
+const caches = new WeakMap<Connection, { cache: AccessCache; usable: () => boolean }>();
+
+/** The connection's cache, or undefined when it has none or its feed may be missing writes (every check reads). */
 export function accessCacheOf(connection: Connection): AccessCache | undefined {
-  return caches.get(connection);
+  const entry = caches.get(connection);
+  return entry?.usable() ? entry.cache : undefined;
 }
 
 /**
- * Turns the cache on for a connection whose database reports its writes. Returns what
- * turns it off again (at shutdown).
+ * Turns the cache on for a connection whose database reports its writes. `usable` says when
+ * the feed may have missed some (the cluster's, while Redis is down): every check reads then,
+ * and the feed reports a `schema` change for each collection once it is whole again. Returns
+ * what turns it off again (at shutdown).
  */
-export function enableAccessCache(
-  connection: Connection,
-  watch: ((watcher: (change: DatabaseChange) => void) => () => void) | undefined,
-  catchUp?: () => void,
-): () => void {
+export function enableAccessCache(connection: Connection, watch: WriteFeed | undefined, catchUp?: () => void, usable: () => boolean = () => true): () => void {
   if (!watch) return () => undefined;
   const cache = new AccessCache(catchUp);
   const unwatch = watch((change) => cache.changed(change));
-  caches.set(connection, cache);
+  const entry = { cache, usable };
+  caches.set(connection, entry);
   return () => {
     unwatch();
-    if (caches.get(connection) === cache) caches.delete(connection);
+    if (caches.get(connection) === entry) caches.delete(connection);
   };
 }
 

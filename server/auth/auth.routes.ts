@@ -3,6 +3,7 @@ import { ForgotPasswordBodySchema, LoginBodySchema } from '../../shared/identity
 import type { Capability } from '../app.ts';
 import { AppError } from '../common/app-error.ts';
 import { enableAccessCache } from '../access/access-cache.ts';
+import { clusterWriteFeed } from '../cluster/cluster-access.ts';
 import { bindAccessConnection, checkOrigin, requireUser, socketAuthMiddleware } from '../access/access.service.ts';
 import { publicLink } from '../mail/mail.capability.ts';
 import { askOwnPasswordReset } from '../negotiations/members.service.ts';
@@ -33,8 +34,12 @@ export const registerAuth: Capability = async (ctx) => {
   await Promise.all([userModel, sessionModel, invitationModel].map((model) => model(connection).createIndexes()));
   await Throttle.createIndexes(connection);
   bindAccessConnection(ctx.app, connection);
-  // Exact where the database reports its writes (the embedded engine); absent otherwise.
-  ctx.onClose(enableAccessCache(connection, ctx.db.watch, ctx.db.catchUp));
+  // Exact where the database reports its writes (the embedded engine); with several
+  // processes on a MongoDB, fed by their writes over Redis; absent with a lone MongoDB.
+  const clusterFeed = !ctx.db.watch && ctx.cluster ? clusterWriteFeed(connection, ctx.cluster) : null;
+  ctx.onClose(
+    clusterFeed ? enableAccessCache(connection, clusterFeed.watch, undefined, clusterFeed.usable) : enableAccessCache(connection, ctx.db.watch, ctx.db.catchUp),
+  );
   ctx.api.use(checkOrigin);
   ctx.io.use(socketAuthMiddleware(connection));
   const throttles = createThrottles(connection);

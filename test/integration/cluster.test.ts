@@ -1,7 +1,8 @@
 import type mongoose from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NegotiationEvent } from '../../shared/events.ts';
-import { login } from '../helpers/auth.ts';
+import { countingRelay, type WireCounter } from '../../scripts/cluster/wire-count.ts';
+import { call, login } from '../helpers/auth.ts';
 import { startCluster, storedText, type Cluster } from '../helpers/cluster.ts';
 import type { DemoIds } from '../helpers/seed.ts';
 import { collect, command, connect, join, until, type ClientSocket } from './realtime-client.ts';
@@ -15,6 +16,8 @@ describe('several processes are one workspace', () => {
   let cluster: Cluster;
   let ids: DemoIds;
   let db: mongoose.Connection;
+  /** Counts the processes' database commands, by name and collection. */
+  let wire: WireCounter;
   const cookies: Record<string, string> = {};
   const clients: TestClient[] = [];
   const sockets: ClientSocket[] = [];
@@ -32,7 +35,7 @@ describe('several processes are one workspace', () => {
   };
 
   beforeAll(async () => {
-    ({ cluster, ids, db } = await startCluster(3));
+    ({ cluster, ids, db } = await startCluster(3, { databaseTap: async (port) => (wire = await countingRelay(port)).port }));
     for (const who of [NEGOTIATOR, DELEGATE, 'delegue@cgt.demo', 'delegue@fo.demo']) cookies[who] = await login(at(0), who);
   }, 180_000);
 
@@ -44,6 +47,7 @@ describe('several processes are one workspace', () => {
   afterAll(async () => {
     await db?.close();
     await cluster?.close();
+    wire?.close();
   }, 60_000);
 
   it('providers on different processes converge, both ways, concurrent edits included', async () => {
@@ -110,6 +114,39 @@ describe('several processes are one workspace', () => {
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
       expect(new Set(seqs).size).toBe(seqs.length);
     }
+  });
+
+  it('a command reads no session nor mandate it knows, and a change of roles made on one process holds on the others at once', async () => {
+    const negotiationId = ids.negotiations.tempsDeTravail;
+    const delegate = await socketAt(1, DELEGATE);
+    const declare = (statement: string) => command(delegate, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: ids.articles.tempsDeTravail[1] } });
+    expect(await declare('la première lit le mandat')).toMatchObject({ ok: true });
+    wire.reset();
+    for (let n = 0; n < 10; n++) expect(await declare(`sans relire ${n}`)).toMatchObject({ ok: true });
+    const reads = wire.counts();
+    for (const source of ['sessions', 'users', 'memberships', 'organisations']) expect(reads[`find ${source}`] ?? 0, source).toBe(0);
+    // The CFDT lead (the same person) keeps only that role on process 0 (no delegate nor signatory)…
+    const user = await db.collection('users').findOne({ email: DELEGATE });
+    const membership = await db.collection('memberships').findOne({ negotiationId, userId: String(user!._id) });
+    const setRoles = async (roles: string[]) => {
+      const response = await call(at(0), `/negotiations/${negotiationId}/members/${String(membership!._id)}`, { method: 'PATCH', cookie: cookies[DELEGATE], origin: cluster.processes[0].url, body: { roles } });
+      expect(response.status).toBe(204);
+    };
+    const roles = membership!.roles as string[];
+    try {
+      await setRoles(['lead']);
+      // …and process 1 holds her to it within Redis's latency, far below the cache's 10 s sweep.
+      const since = Date.now();
+      let refused = await declare('après le retrait');
+      while (refused.ok && Date.now() - since < 1_000) refused = await declare('après le retrait');
+      expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    } finally {
+      await setRoles(roles);
+    }
+    const since = Date.now();
+    let allowed = await declare('rendu');
+    while (!allowed.ok && Date.now() - since < 1_000) allowed = await declare('rendu');
+    expect(allowed).toMatchObject({ ok: true });
   });
 
   it('a sign-out on one process closes the person’s sockets and Yjs connections on the others', async () => {
