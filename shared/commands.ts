@@ -20,6 +20,9 @@ import {
   ConveneSessionSchema,
   GotoItemSchema,
   LinkVoteSchema,
+  AddSpeakerSchema,
+  MoveSpeakerSchema,
+  SpeakerCommandSchema,
   MoveAgendaItemSchema,
   RecordAttendanceSchema,
   SessionCommandSchema,
@@ -87,6 +90,10 @@ export const COMMANDS = {
   'session:cancel': answers<SessionView>()(CancelSessionSchema, 'session:manage'),
   'session:move-item': answers<SessionView>()(MoveAgendaItemSchema, 'session:chair'),
   'session:link-vote': answers<SessionView>()(LinkVoteSchema, 'session:manage'),
+  'session:speaker-add': answers<SessionView>()(AddSpeakerSchema, 'session:chair'),
+  'session:speaker-move': answers<SessionView>()(MoveSpeakerSchema, 'session:chair'),
+  'session:speaker-spoke': answers<SessionView>()(SpeakerCommandSchema, 'session:chair'),
+  'session:speaker-remove': answers<SessionView>()(SpeakerCommandSchema, 'session:chair'),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

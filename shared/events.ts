@@ -7,6 +7,7 @@ import type {
   AttendanceRecordedPayload,
   ItemChangedPayload,
   MinutesPayload,
+  SpeakersUpdatedPayload,
   SessionCancelledPayload,
   SessionClosedPayload,
   SessionConvenedPayload,
@@ -108,6 +109,7 @@ export const EVENTS = {
   'minutes:circulated': session<MinutesPayload>(),
   'minutes:approved': session<MinutesPayload>(),
   'session:cancelled': session<SessionCancelledPayload>(),
+  'session:speakers-updated': session<SpeakersUpdatedPayload>(),
 
   'signature:opened': campaign<CampaignOpenedPayload>(),
   'recommendation:adopted': campaign<CampaignOpenedPayload>(),

@@ -29,6 +29,7 @@ export async function currentItem(ctx: SessionContext, session: SessionView): Pr
     text: null,
     attendance: attendanceLines((await tableOrganisations(connection, session.negotiationId)).organisations, session),
     observers: session.observers,
+    speakers: index === null ? [] : (session.speakers[index] ?? []),
   };
   if (!item) return view;
   switch (item.kind) {

@@ -12,7 +12,11 @@ import { minutesLayout } from '../../shared/sessions/minutes-doc.ts';
 import { renderMinutesPdf, type MinutesDocumentInput } from './minutes-pdf.ts';
 import {
   advanceItem,
+  addSpeaker,
   approveMinutes,
+  markSpoke,
+  moveSpeaker,
+  removeSpeaker,
   cancelSession,
   circulateMinutes,
   closeSession,
@@ -55,6 +59,10 @@ export const registerSessions: Capability = (ctx) => {
     onCommand(socket, deps, 'session:close', (actor, input) => closeSession(sessionCtx, actor, input));
     onCommand(socket, deps, 'session:cancel', (actor, input) => cancelSession(sessionCtx, actor, input));
     onCommand(socket, deps, 'session:move-item', (actor, input) => moveAgendaItem(sessionCtx, actor, input));
+    onCommand(socket, deps, 'session:speaker-add', (actor, input) => addSpeaker(sessionCtx, actor, input));
+    onCommand(socket, deps, 'session:speaker-move', (actor, input) => moveSpeaker(sessionCtx, actor, input));
+    onCommand(socket, deps, 'session:speaker-spoke', (actor, input) => markSpoke(sessionCtx, actor, input));
+    onCommand(socket, deps, 'session:speaker-remove', (actor, input) => removeSpeaker(sessionCtx, actor, input));
     onCommand(socket, deps, 'session:link-vote', (actor, input) => linkVote(sessionCtx, actor, input));
     onCommand(socket, deps, 'minutes:draft', (actor, input) => redraftMinutes(sessionCtx, actor, input));
     onCommand(socket, deps, 'minutes:circulate', (actor, input) => circulateMinutes(sessionCtx, actor, input));

@@ -26,6 +26,11 @@ import {
   type SessionSummary,
   type SessionView,
   type UpdateAgendaSchema,
+  type AddSpeakerSchema,
+  type MoveSpeakerSchema,
+  type Speaker,
+  type SpeakerCommandSchema,
+  type SpeakersUpdatedPayload,
 } from '../../shared/sessions/session.ts';
 import type { AppContext } from '../app.ts';
 import { assertCan, type Actor } from '../access/access.service.ts';
@@ -135,9 +140,75 @@ export function moveAgendaItem(ctx: SessionContext, actor: Actor, input: z.infer
       const [item] = agenda.splice(from, 1);
       agenda.splice(to, 0, item);
       const current = session.currentIndex === null ? null : agenda.indexOf(session.agenda[session.currentIndex]);
-      const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda, documents: session.documents, currentIndex: current };
+      const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda, documents: session.documents, currentIndex: current, moved: { from, to } };
       return [{ type: 'session:agenda-updated', payload }];
     },
+  });
+}
+
+/**
+ * The speakers list of an agenda item (« liste des orateurs »), kept by the chair or the
+ * secretariat until the close: each change records the item's whole list, which every client
+ * and the projector follow live.
+ */
+function changeSpeakers(
+  ctx: SessionContext,
+  actor: Actor,
+  input: { sessionId: string; index: number },
+  change: (speakers: Speaker[], session: SessionView) => Speaker[] | Promise<Speaker[]>,
+): Promise<SessionView> {
+  return recordChange(ctx, actor, 'session:chair', {
+    read: sessionOf(ctx, actor, input.sessionId),
+    decide: async (session) => {
+      if (session.status === 'closed' || session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est close ou annulée : la liste des orateurs ne change plus.');
+      if (!session.agenda[input.index]) throw new AppError('BAD_REQUEST', 'Ce point n’existe pas à l’ordre du jour.');
+      const before = session.speakers[input.index] ?? [];
+      const speakers = await change(before, session);
+      if (JSON.stringify(speakers) === JSON.stringify(before)) return [];
+      const payload: SpeakersUpdatedPayload = { sessionId: session.id, index: input.index, speakers };
+      return [{ type: 'session:speakers-updated', payload }];
+    },
+  });
+}
+
+function speakerAt(speakers: Speaker[], speakerId: string): number {
+  const at = speakers.findIndex((s) => s.id === speakerId);
+  if (at < 0) throw new AppError('NOT_FOUND', 'Cet orateur n’est pas inscrit sur la liste de ce point.');
+  return at;
+}
+
+/** An organisation at the table asks for the floor on an item (the person's name when given). */
+export function addSpeaker(ctx: SessionContext, actor: Actor, input: z.infer<typeof AddSpeakerSchema>): Promise<SessionView> {
+  return changeSpeakers(ctx, actor, input, async (speakers) => {
+    const { organisations } = await tableOrganisations(ctx.db.connection, actor.negotiationId);
+    const org = organisations.find((o) => o.id === input.org);
+    if (!org) throw new AppError('BAD_REQUEST', 'Cette organisation ne siège pas dans cette négociation.');
+    return [...speakers, { id: ctx.ids.newId(), org: org.id, shortName: org.shortName, name: input.name || null, spoke: false }];
+  });
+}
+
+export function moveSpeaker(ctx: SessionContext, actor: Actor, input: z.infer<typeof MoveSpeakerSchema>): Promise<SessionView> {
+  return changeSpeakers(ctx, actor, input, (speakers) => {
+    const from = speakerAt(speakers, input.speakerId);
+    if (input.to >= speakers.length) throw new AppError('BAD_REQUEST', 'Cette place n’existe pas dans la liste des orateurs.');
+    const next = [...speakers];
+    next.splice(input.to, 0, ...next.splice(from, 1));
+    return next;
+  });
+}
+
+/** « A parlé »: the speaker has had the floor. */
+export function markSpoke(ctx: SessionContext, actor: Actor, input: z.infer<typeof SpeakerCommandSchema>): Promise<SessionView> {
+  return changeSpeakers(ctx, actor, input, (speakers) => {
+    const at = speakerAt(speakers, input.speakerId);
+    return speakers.map((s, i) => (i === at ? { ...s, spoke: true } : s));
+  });
+}
+
+export function removeSpeaker(ctx: SessionContext, actor: Actor, input: z.infer<typeof SpeakerCommandSchema>): Promise<SessionView> {
+  return changeSpeakers(ctx, actor, input, (speakers) => {
+    const at = speakerAt(speakers, input.speakerId);
+    return speakers.filter((_, i) => i !== at);
   });
 }
 

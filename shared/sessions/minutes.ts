@@ -91,7 +91,7 @@ export interface MinutesDraft {
   observers: string[];
   declarations: string[];
   /** Every agenda item, in the agenda's order: whether it was taken up, and what was decided on it. */
-  items: { heading: string; reached: boolean; declarations: string[]; decisions: { number: number; summary: string }[] }[];
+  items: { heading: string; reached: boolean; declarations: string[]; speakers: string[]; decisions: { number: number; summary: string }[] }[];
   decisions: string[];
   next: string;
 }
@@ -209,7 +209,9 @@ export function draftMinutes(ctx: MinutesContext): MinutesDraft {
 
   // Each agenda item gets what was decided while it was the current one (from the opening on
   // the first item, then each item change), so the minutes say what was decided on each point.
-  const items: MinutesDraft['items'] = session.agenda.map((item) => ({ heading: agendaHeading(ctx, item, votes), reached: false, declarations: [], decisions: [] }));
+  // Who had the floor on each item, in speaking order (the speakers list, « a parlé »).
+  const spoke = (i: number) => (session.speakers?.[i] ?? []).filter((s) => s.spoke).map((s) => (s.name ? `${s.shortName} (${s.name})` : s.shortName));
+  const items: MinutesDraft['items'] = session.agenda.map((item, i) => ({ heading: agendaHeading(ctx, item, votes), reached: false, declarations: [], speakers: spoke(i), decisions: [] }));
   let current = session.agenda.length > 0 && session.openedSeq !== null ? 0 : -1;
   if (current >= 0) items[0].reached = true;
   const decide = (text: string, summary: string) => {
@@ -345,6 +347,7 @@ function decisionNumbers(numbers: number[]): string {
 function itemLine(item: MinutesDraft['items'][number]): string {
   if (!item.reached) return 'Point non abordé.';
   const parts: string[] = [];
+  if (item.speakers.length > 0) parts.push(`Ont pris la parole : ${item.speakers.join(', ')}.`);
   if (item.declarations.length > 0) parts.push(`Déclarations : ${item.declarations.join(', ')}.`);
   if (item.decisions.length === 0) parts.push('Examiné, sans décision.');
   else {

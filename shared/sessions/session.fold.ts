@@ -41,6 +41,7 @@ export function applySessionEvent(session: SessionView | null, event: Negotiatio
       nextSession: null,
       cancelledAt: null,
       cancellationReason: null,
+      speakers: p.agenda.map(() => []),
       minutes: { status: 'none', draftedAt: null, circulatedAt: null, approvedAt: null, approvedBy: null, approvedText: null, approvedDoc: null },
     };
   }
@@ -51,7 +52,21 @@ export function applySessionEvent(session: SessionView | null, event: Negotiatio
       const p = event.payload;
       const currentIndex =
         p.currentIndex !== undefined ? p.currentIndex : session.currentIndex === null ? null : Math.min(session.currentIndex, Math.max(0, p.agenda.length - 1));
-      return { ...session, agenda: p.agenda, documents: p.documents, currentIndex: p.agenda.length === 0 ? null : currentIndex };
+      // Each item keeps its speakers list: moved with it, or kept at its place when the agenda is rewritten.
+      const speakers = [...(session.speakers ?? [])];
+      if (p.moved && p.moved.from < speakers.length) speakers.splice(p.moved.to, 0, ...speakers.splice(p.moved.from, 1));
+      return {
+        ...session,
+        agenda: p.agenda,
+        documents: p.documents,
+        currentIndex: p.agenda.length === 0 ? null : currentIndex,
+        speakers: p.agenda.map((_, i) => speakers[i] ?? []),
+      };
+    }
+    case 'session:speakers-updated': {
+      const p = event.payload;
+      if (p.index >= session.agenda.length) return session;
+      return { ...session, speakers: session.agenda.map((_, i) => (i === p.index ? p.speakers : (session.speakers?.[i] ?? []))) };
     }
     case 'session:attendance-recorded': {
       const p = event.payload;

@@ -71,6 +71,31 @@ export type MoveAgendaItemPayload = z.input<typeof MoveAgendaItemSchema>;
 export const LinkVoteSchema = SessionCommand.extend({ index: z.number().int().min(0), voteId: Id });
 export type LinkVotePayload = z.input<typeof LinkVoteSchema>;
 
+// --- The speakers list (« liste des orateurs ») of each agenda item, kept by the chair or the secretariat.
+
+/** An organisation asks for the floor on an item; the person's name is optional. */
+export const AddSpeakerSchema = SessionCommand.extend({
+  index: z.number().int().min(0),
+  org: Id,
+  name: z.string().trim().max(120).optional(),
+});
+export type AddSpeakerPayload = z.input<typeof AddSpeakerSchema>;
+/** One speaker of an item's list: marked as having spoken, or taken off the list. */
+export const SpeakerCommandSchema = SessionCommand.extend({ index: z.number().int().min(0), speakerId: z.string().min(1).max(64) });
+export type SpeakerCommandPayload = z.input<typeof SpeakerCommandSchema>;
+/** A speaker moved to another place in the item's list. */
+export const MoveSpeakerSchema = SpeakerCommandSchema.extend({ to: z.number().int().min(0) });
+export type MoveSpeakerPayload = z.input<typeof MoveSpeakerSchema>;
+
+export interface Speaker {
+  id: string;
+  org: string;
+  shortName: string;
+  name: string | null;
+  /** « a parlé »: the speaker has had the floor. */
+  spoke: boolean;
+}
+
 export const ATTENDANCE = ['present', 'excused', 'absent'] as const;
 export type AttendanceStatus = (typeof ATTENDANCE)[number];
 
@@ -158,6 +183,8 @@ export interface SessionView extends SessionSummary {
   /** Called off before it opened: when and why. */
   cancelledAt: string | null;
   cancellationReason: string | null;
+  /** The speakers list of each agenda item, in the agenda's order (one list per item). */
+  speakers: Speaker[][];
   minutes: {
     status: MinutesStatus;
     draftedAt: string | null;
@@ -201,6 +228,8 @@ export interface CurrentItemView {
   /** Who is in the room: the same lines as the session page and the minutes. */
   attendance: AttendanceLine[];
   observers: string[];
+  /** The current item's speakers list, in speaking order. */
+  speakers: Speaker[];
 }
 
 // --- Events --------------------------------------------------------------------------------
@@ -221,6 +250,15 @@ export interface AgendaUpdatedPayload {
   documents: SessionDocument[];
   /** When the items moved: where the current item now stands (it stays the current one). */
   currentIndex?: number | null;
+  /** When one item moved: from where to where (its speakers list moves with it). */
+  moved?: { from: number; to: number };
+}
+export interface SpeakersUpdatedPayload {
+  sessionId: string;
+  /** The agenda item whose list this is. */
+  index: number;
+  /** The whole list as it now stands, in speaking order. */
+  speakers: Speaker[];
 }
 export interface AttendanceRecordedPayload {
   sessionId: string;

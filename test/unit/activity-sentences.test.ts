@@ -37,6 +37,7 @@ const SAMPLES: { [K in EventType]: Partial<EventPayload<K>> } = {
   'position:declared': { org: 'cgt', orgShortName: 'CGT', stance: 's’opposera', item: { kind: 'text' } },
   'session:convened': { sessionId: 's1', title: 'Plenary', startsAt: '2026-12-17T13:00:00Z' },
   'session:agenda-updated': { sessionId: 's1' },
+  'session:speakers-updated': { sessionId: 's1', index: 0, speakers: [] },
   'session:attendance-recorded': { sessionId: 's1' },
   'session:opened': { sessionId: 's1' },
   'session:item-changed': { sessionId: 's1', index: 1 },

@@ -46,6 +46,7 @@ const PARAMS: { [K in EventType]: ParamsOf<K> } = {
   'position:declared': (p, e, c) => ({ org: p.orgShortName || actor(e, c), stance: translate(c.locale, stanceKey(p.stance)).toLocaleLowerCase(c.locale) }),
   'session:convened': (p) => ({ title: p.title }),
   'session:agenda-updated': () => ({}),
+  'session:speakers-updated': () => ({}),
   'session:attendance-recorded': () => ({}),
   'session:opened': () => ({}),
   'session:item-changed': (p) => ({ number: (p.index ?? 0) + 1 }),
