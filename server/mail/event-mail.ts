@@ -51,6 +51,8 @@ export class MailFeed {
    * server's time). Anything else (a gap, another process's events, a restart) is read.
    */
   private readonly handed = new Map<string, NegotiationEvent[]>();
+  /** Negotiations whose hand-over overflowed: their next run reads the log. */
+  private readonly behind = new Set<string>();
   /** How far this process has mailed, per negotiation (the stored checkpoint, read once, then kept here). */
   private readonly doneOf = new Map<string, number>();
   /** When the checkpoint was last written, per negotiation: pages that mail nobody write it at most once a second. */
@@ -71,7 +73,11 @@ export class MailFeed {
     this.unsubscribe = this.events.onRecorded((negotiationId, recorded) => {
       const own = recorded.filter((e) => e.negotiationId === negotiationId);
       const list = this.handed.get(negotiationId);
-      if (list && list.length + own.length > HANDED_MAX) this.handed.delete(negotiationId);
+      if (list && list.length + own.length > HANDED_MAX) {
+        // Too far behind: the next run reads the log instead.
+        this.handed.delete(negotiationId);
+        this.behind.add(negotiationId);
+      }
       else if (list) list.push(...own);
       else this.handed.set(negotiationId, own);
       this.wake(negotiationId, recorded[0]?.seq);
@@ -124,16 +130,17 @@ export class MailFeed {
       // A negotiation met for the first time starts at the events that woke us.
       if (firstSeq !== undefined) await checkpoints.updateOne({ _id: negotiationId }, { $setOnInsert: { seq: firstSeq - 1 } }, { upsert: true });
       from = (await checkpoints.findById(negotiationId).lean())?.seq ?? 0;
+      this.doneOf.set(negotiationId, Math.max(from, this.doneOf.get(negotiationId) ?? 0));
       this.writtenAt.set(negotiationId, Date.now());
     }
-    let handedSome = false;
+    // Once this process follows the hand-over, a run ends when what was handed over is mailed,
+    // without reading the log: what may follow is another process's (its own feed has it; here,
+    // the gap it leaves before this process's next event is read then).
+    let following = done !== undefined && !this.behind.delete(negotiationId);
     for (;;) {
-      // Once what was handed over is mailed, the run ends without reading the log: what may
-      // follow is another process's (its own feed has it; here, the gap it leaves before this
-      // process's next event is read then).
-      if (handedSome && !this.handed.get(negotiationId)?.length) return;
+      if (following && !this.handed.get(negotiationId)?.length) return;
       const handed = this.handedPage(negotiationId, from);
-      handedSome ||= handed !== null;
+      following ||= handed !== null;
       const page: NegotiationEvent[] = handed ?? (await this.events.since(negotiationId, from, 200));
       if (page.length === 0) return;
       const drafts: MailDraft[] = [];
