@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
+import { offlineStoreName } from './offline-copies.ts';
 import { presenceUser, type PresenceUser } from '../../../shared/presence.ts';
 import { readStructure, type StructureEntry } from '../../../shared/structure.ts';
 import { isFinalClose } from '../../../shared/collab/close-codes.ts';
@@ -23,8 +24,6 @@ class PendingChanges {
 }
 export const pendingChanges = new PendingChanges();
 
-/** Where the browser keeps one person's unsent edits (never another's: a shared computer is common in a union office). */
-const offlineStoreName = (userId: string, docName: string) => `negociation:${userId}:${docName}`;
 
 /** Who a collaborator is, as their cursor and the presence list show them (the server sets it from their session). */
 export type CollaboratorIdentity = PresenceUser;
