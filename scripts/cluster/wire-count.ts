@@ -25,31 +25,43 @@ export interface WireCounter {
   /** Commands seen since the last reset, by name (and collection). */
   counts(): Record<string, number>;
   reset(): void;
+  /**
+   * Holds back the commands named so (`update command_replies`): they reach the database at
+   * `release()`, or never if their process dies meanwhile (a write in flight when it was killed).
+   */
+  hold(name: string): void;
+  release(): void;
   close(): void;
 }
 
 export async function countingRelay(targetPort: number): Promise<WireCounter> {
   let counts = new Map<string, number>();
+  let holding: string | null = null;
+  const held = new Map<net.Socket, Buffer[]>();
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, '127.0.0.1');
     sockets.add(client).add(upstream);
     let pending = Buffer.alloc(0);
+    // Whole messages only go on, so that one can be held back.
     client.on('data', (chunk) => {
-      upstream.write(chunk);
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       while (pending.length >= 16) {
         const length = pending.readInt32LE(0);
         if (pending.length < length) break;
-        const opCode = pending.readInt32LE(12);
+        const message = pending.subarray(0, length);
+        const opCode = message.readInt32LE(12);
         // OP_MSG: header, flags, then a kind-0 section holding the command.
-        const name = opCode === OP_MSG && pending[20] === 0 ? firstElement(pending, 21) : opCode === OP_QUERY ? 'legacy query' : `op ${opCode}`;
+        const name = opCode === OP_MSG && message[20] === 0 ? firstElement(message, 21) : opCode === OP_QUERY ? 'legacy query' : `op ${opCode}`;
         counts.set(name, (counts.get(name) ?? 0) + 1);
+        if (holding === name) held.set(upstream, [...(held.get(upstream) ?? []), Buffer.from(message)]);
+        else upstream.write(message);
         pending = pending.subarray(length);
       }
     });
     upstream.on('data', (chunk) => client.write(chunk));
     const end = () => {
+      held.delete(upstream);
       client.destroy();
       upstream.destroy();
       sockets.delete(client);
@@ -63,6 +75,12 @@ export async function countingRelay(targetPort: number): Promise<WireCounter> {
     port: (server.address() as net.AddressInfo).port,
     counts: () => Object.fromEntries([...counts].sort((a, b) => b[1] - a[1])),
     reset: () => (counts = new Map()),
+    hold: (name) => (holding = name),
+    release: () => {
+      holding = null;
+      for (const [upstream, messages] of held) for (const message of messages) upstream.write(message);
+      held.clear();
+    },
     close: () => {
       server.close();
       for (const s of sockets) s.destroy();

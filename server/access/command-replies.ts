@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { CommandName } from '../../shared/commands.ts';
+import type { NegotiationEvent } from '../../shared/events.ts';
 import { AppError } from '../common/app-error.ts';
+import { asCommand } from '../events/command-scope.ts';
+import { eventModel, type EventDoc } from '../events/event.model.ts';
+import { CommandAlreadyRecorded, toNegotiationEvent } from '../events/event-store.ts';
 
 /** How long a command's reply is kept for a retry: far beyond a client's reconnection back-off. */
 const KEPT_MS = 10 * 60_000;
@@ -57,8 +61,12 @@ function commandReplyModel(connection: Connection): Model<CommandReplyDoc> {
  * process, is waited for, not started again. A refusal is not kept, so that a command refused
  * for a passing reason may be tried again.
  *
- * The one window left: a process killed after the command's events were recorded but before
- * its reply was (a few milliseconds); the retry applies the command again CLAIM_MS later.
+ * A process killed after the command's events were recorded but before its reply was kept
+ * (a few milliseconds) leaves no reply, but its events carry the command (the first one, under
+ * a unique index: server/events/command-scope.ts): the retry that takes the lapsed claim finds
+ * them and answers from them (`replay`) instead of applying the command again; a command without
+ * `replay` is refused then (CONFLICT), never applied twice. Two attempts racing (the first one
+ * paused past its claim) cannot both record it: the second's append is refused by the index.
  */
 export class CommandReplies {
   /** The commands this process is applying or waiting for: a duplicate here joins them. */
@@ -73,18 +81,22 @@ export class CommandReplies {
     this.now = now;
   }
 
-  /** Runs `apply` once per (person, command, id) across the cluster; `commandId` null runs it every time. */
-  once<T>(userId: string, name: CommandName, commandId: string | null, apply: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `apply` once per (person, command, id) across the cluster; `commandId` null runs it
+   * every time. `replay` answers from the first event the command recorded, when its first
+   * attempt recorded it but died before its reply was kept.
+   */
+  once<T>(userId: string, name: CommandName, commandId: string | null, apply: () => Promise<T>, replay?: Replay<T>): Promise<T> {
     if (commandId === null) return apply();
     const key = `${userId}\u0000${name}\u0000${commandId}`;
     const joined = this.inFlight.get(key);
     if (joined) return joined as Promise<T>;
-    const reply = this.settle(key, apply).finally(() => this.inFlight.delete(key));
+    const reply = this.settle(key, apply, replay).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, reply);
     return reply;
   }
 
-  private async settle<T>(key: string, apply: () => Promise<T>): Promise<T> {
+  private async settle<T>(key: string, apply: () => Promise<T>, replay: Replay<T> | undefined): Promise<T> {
     this.indexes ??= this.model.createIndexes().catch(() => (this.indexes = null));
     await this.indexes;
     const giveUpAt = this.now() + WAIT_AT_MOST_MS;
@@ -92,7 +104,7 @@ export class CommandReplies {
       const now = this.now();
       try {
         await this.model.create({ _id: key, state: 'running', owner: this.owner, until: now + CLAIM_MS, expiresAt: new Date(now + KEPT_MS) });
-        return await this.run(key, apply);
+        return await this.run(key, apply, replay);
       } catch (err) {
         if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
       }
@@ -101,7 +113,11 @@ export class CommandReplies {
       if (kept && kept.until <= now) {
         // Its process stopped renewing it (killed): this one applies the command instead.
         const taken = await this.model.updateOne({ _id: key, state: 'running', owner: kept.owner, until: kept.until }, { $set: { owner: this.owner, until: now + CLAIM_MS } });
-        if (taken.modifiedCount === 1) return this.run(key, apply);
+        if (taken.modifiedCount === 1) {
+          // It may have recorded the command before it died: then answer from that record.
+          const recorded = await this.recorded(key);
+          return recorded ? this.answerFrom(key, recorded, replay) : this.run(key, apply, replay);
+        }
       }
       if (this.now() > giveUpAt) throw new AppError('UNAVAILABLE', 'Cette commande est encore en cours ailleurs : réessayez dans un instant.');
       // Gone (the first attempt was refused): claim it again at once; else wait for its reply.
@@ -109,26 +125,51 @@ export class CommandReplies {
     }
   }
 
-  private async run<T>(key: string, apply: () => Promise<T>): Promise<T> {
+  private async run<T>(key: string, apply: () => Promise<T>, replay: Replay<T> | undefined): Promise<T> {
     const renew = setInterval(() => {
       this.model.updateOne({ _id: key, owner: this.owner, state: 'running' }, { $set: { until: this.now() + CLAIM_MS } }).catch(() => undefined);
     }, RENEW_EVERY_MS);
     renew.unref();
     let result: T;
     try {
-      result = await apply();
+      result = await asCommand(key, apply);
     } catch (err) {
       clearInterval(renew);
+      if (err instanceof CommandAlreadyRecorded) {
+        const recorded = await this.recorded(key);
+        if (recorded) return this.answerFrom(key, recorded, replay);
+      }
       await this.model.deleteOne({ _id: key, owner: this.owner }).catch(() => undefined);
       throw err;
     }
     clearInterval(renew);
-    // Kept before the client is answered: a retry after this process dies finds it.
+    return this.keep(key, result);
+  }
+
+  /** Keeps the reply before the client is answered: a retry after this process dies finds it. */
+  private async keep<T>(key: string, result: T): Promise<T> {
     const reply = JSON.stringify(result);
     await this.model.updateOne({ _id: key, owner: this.owner }, { $set: { state: 'done', ...(reply === undefined ? {} : { reply }) } });
     return result;
   }
+
+  /** The first event the command recorded, if an attempt of it did. */
+  private async recorded(key: string): Promise<NegotiationEvent | null> {
+    const doc = await eventModel(this.model.db).findOne({ command: key }).lean();
+    return doc ? toNegotiationEvent(doc as EventDoc) : null;
+  }
+
+  private async answerFrom<T>(key: string, event: NegotiationEvent, replay: Replay<T> | undefined): Promise<T> {
+    if (!replay) {
+      await this.model.deleteOne({ _id: key, owner: this.owner }).catch(() => undefined);
+      throw new AppError('CONFLICT', 'Cette commande a déjà été appliquée ; sa réponse n’a pas pu être conservée.');
+    }
+    return this.keep(key, await replay(event));
+  }
 }
+
+/** How a command answers from the first event it recorded (the same reply as its first attempt's). */
+export type Replay<T> = (event: NegotiationEvent) => Promise<T> | T;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

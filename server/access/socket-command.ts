@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { AppSocket } from '../realtime/sockets.ts';
 import { authenticateSession, sessionIdOf } from '../auth/session.service.ts';
 import { assertCan, loadActor, type Actor } from './access.service.ts';
-import { CommandReplies } from './command-replies.ts';
+import { CommandReplies, type Replay } from './command-replies.ts';
 
 /** A socket's session id: its handshake's cookie never changes, so it is hashed once. */
 const sessionIds = new WeakMap<AppSocket, string | null>();
@@ -52,6 +52,8 @@ export function onCommand<K extends CommandName>(
   deps: { connection: Connection; logger: Logger },
   name: K,
   handler: (actor: Actor, input: CommandInput<K>) => Promise<CommandResult<K>> | CommandResult<K>,
+  /** The reply from the first event the command recorded, for a retry whose first attempt died before replying (CommandReplies). */
+  replay?: Replay<CommandResult<K>>,
 ): void {
   const { connection, logger } = deps;
   const { schema, action } = COMMANDS[name];
@@ -74,7 +76,7 @@ export function onCommand<K extends CommandName>(
       if (!actor) throw new AppError('FORBIDDEN', 'Vous ne participez pas à cette négociation.');
       assertCan(actor, action);
       const input = parsed.data as CommandInput<K>;
-      reply({ ok: true, data: await commandReplies(connection).once(user.id, name, commandId, async () => handler(actor, input)) });
+      reply({ ok: true, data: await commandReplies(connection).once(user.id, name, commandId, async () => handler(actor, input), replay) });
     } catch (err) {
       const appError = toAppError(err);
       if (appError.code === 'INTERNAL') logger.error({ err, event: name, commandId }, 'socket command failed');

@@ -2,6 +2,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventContent, EventDraft, NegotiationEvent } from '../../shared/events.ts';
 import type { EventStore } from './event-store.ts';
+import { takeCommandTag } from './command-scope.ts';
 
 /** Who an event is recorded in the name of: a person acting for an organisation, or the system. */
 export interface Stamp {
@@ -63,7 +64,7 @@ export class EventLog {
       const stamp = own ?? by;
       return { ...content, actor: stamp.actor, org: stamp.org } as EventDraft;
     });
-    const stored = await this.store.append(negotiationId, stamped, at ? () => at : () => this.clock.now());
+    const stored = await this.store.append(negotiationId, stamped, at ? () => at : () => this.clock.now(), stamped.length > 0 ? takeCommandTag() : undefined);
     this.publisher?.publish(negotiationId, stored);
     for (const listener of this.listeners) listener(negotiationId, stored);
     return stored;

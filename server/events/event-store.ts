@@ -8,6 +8,18 @@ import { eventModel, type EventDoc } from './event.model.ts';
 const DUPLICATE_KEY = 11000;
 const MAX_ATTEMPTS = 100;
 
+/** The command this append records was recorded already (the events' unique command index). */
+export class CommandAlreadyRecorded extends Error {
+  constructor() {
+    super('command already recorded');
+  }
+}
+
+function isDuplicateCommand(err: unknown): boolean {
+  const e = err as { errmsg?: string; message?: string; writeErrors?: { errmsg?: string }[] };
+  return [e?.errmsg, e?.message, ...(e?.writeErrors ?? []).map((w) => w.errmsg)].some((m) => typeof m === 'string' && /index: command_1\b/.test(m));
+}
+
 function isDuplicateKey(err: unknown): boolean {
   const e = err as { code?: number; writeErrors?: { code?: number }[] };
   return e?.code === DUPLICATE_KEY || !!e?.writeErrors?.some((w) => w.code === DUPLICATE_KEY);
@@ -54,6 +66,8 @@ class AppendFailed extends Error {
 interface PendingAppend {
   drafts: EventDraft[];
   at: Date;
+  /** The command (with a client id) whose first events these are: kept on the first one. */
+  command?: string;
   resolve: (events: NegotiationEvent[]) => void;
   reject: (err: unknown) => void;
 }
@@ -108,13 +122,13 @@ export class EventStore {
   }
 
   /** Stores the drafts after every event already stored or queued for the negotiation; resolves once durable. */
-  append(negotiationId: string, drafts: EventDraft[], now: () => Date = () => new Date()): Promise<NegotiationEvent[]> {
+  append(negotiationId: string, drafts: EventDraft[], now: () => Date = () => new Date(), command?: string): Promise<NegotiationEvent[]> {
     if (drafts.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       let queue = this.waiting.get(negotiationId);
       const idle = !queue;
       if (!queue) this.waiting.set(negotiationId, (queue = []));
-      queue.push({ drafts, at: now(), resolve, reject });
+      queue.push({ drafts, at: now(), command, resolve, reject });
       if (idle) void this.drain(negotiationId, queue);
     });
   }
@@ -161,7 +175,7 @@ export class EventStore {
   private async appendNow(negotiationId: string, requests: readonly PendingAppend[]): Promise<Stored> {
     const events: NegotiationEvent[] = [];
     const durables: Promise<void>[] = [];
-    const pending = requests.flatMap(({ drafts, at }) => drafts.map((draft) => ({ draft, at })));
+    const pending = requests.flatMap(({ drafts, at, command }) => drafts.map((draft, i) => ({ draft, at, command: i === 0 ? command : undefined })));
     try {
       await this.storeAll(negotiationId, pending, events, durables);
     } catch (err) {
@@ -173,7 +187,7 @@ export class EventStore {
   /** Inserts the pending events after the head, retrying what a lost race left out; pushes each stored event to `events`. */
   private async storeAll(
     negotiationId: string,
-    toStore: { draft: EventDraft; at: Date }[],
+    toStore: { draft: EventDraft; at: Date; command?: string }[],
     events: NegotiationEvent[],
     durables: Promise<void>[],
   ): Promise<void> {
@@ -181,7 +195,7 @@ export class EventStore {
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= MAX_ATTEMPTS) throw new Error(`event append on ${negotiationId} kept colliding`);
       const head = this.heads.get(negotiationId) ?? (await this.readHead(negotiationId));
-      const docs: EventDoc[] = pending.map(({ draft, at }, i) => ({
+      const docs: EventDoc[] = pending.map(({ draft, at, command }, i) => ({
         negotiationId,
         seq: head + i + 1,
         type: draft.type,
@@ -190,6 +204,7 @@ export class EventStore {
         org: draft.org ?? null,
         visibility: draft.visibility ?? COMMITTEE,
         at,
+        ...(command ? { command } : {}),
       }));
       const { inserted, durable, error } = await this.insert(docs);
       durables.push(durable);
@@ -200,6 +215,8 @@ export class EventStore {
         return;
       }
       this.heads.delete(negotiationId);
+      // Another attempt of the same command recorded it first: not a lost race for the seq.
+      if (isDuplicateCommand(error)) throw new CommandAlreadyRecorded();
       if (!isDuplicateKey(error)) throw error;
       // An ordered insert stops at the first collision: what came before it is stored.
       pending = pending.slice(inserted);

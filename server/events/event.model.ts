@@ -10,6 +10,11 @@ const eventSchema = new Schema(
     org: { type: String, default: null },
     visibility: { type: Schema.Types.Mixed, required: true },
     at: { type: Date, required: true },
+    /**
+     * On the first event a command with a client id recorded (person \0 command \0 id): a retry
+     * whose first attempt died before its reply was kept finds what it recorded here.
+     */
+    command: { type: String },
   },
   { versionKey: false, minimize: false, collection: 'events' },
 );
@@ -18,6 +23,8 @@ eventSchema.index({ negotiationId: 1, seq: 1 }, { unique: true });
 // The folds (amendments, sessions, positions, annotations) read one negotiation's events of a
 // few types: without this index, every such read went through the whole log.
 eventSchema.index({ negotiationId: 1, type: 1, seq: 1 });
+// A command is recorded once, whichever process runs it (only events that carry one are indexed).
+eventSchema.index({ command: 1 }, { unique: true, partialFilterExpression: { command: { $exists: true } } });
 
 export type EventDoc = InferSchemaType<typeof eventSchema>;
 

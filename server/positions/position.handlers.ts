@@ -4,7 +4,8 @@ import { requireActor, type Actor } from '../access/access.service.ts';
 import { onCommand } from '../access/socket-command.ts';
 import { tabledAmendments } from '../amendments/amendment.service.ts';
 import { AppError } from '../common/app-error.ts';
-import { positionMatrix } from '../../shared/positions/position.fold.ts';
+import type { NegotiationEvent } from '../../shared/events.ts';
+import { positionMatrix, toPosition } from '../../shared/positions/position.fold.ts';
 import { articlesInOrder, declarePosition, listPositions, speakingOrganisations } from './position.service.ts';
 
 export const PositionQuerySchema = z.object({
@@ -18,7 +19,13 @@ export const registerPositions: Capability = (ctx) => {
   const logger = ctx.logger.child({ capability: 'positions' });
 
   ctx.io.on('connection', (socket) => {
-    onCommand(socket, { connection, logger }, 'position:declare', (actor, input) => declarePosition(ctx, actor, input));
+    onCommand(
+      socket,
+      { connection, logger },
+      'position:declare',
+      (actor, input) => declarePosition(ctx, actor, input),
+      (declared) => toPosition(declared as NegotiationEvent<'position:declared'>),
+    );
   });
 
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;

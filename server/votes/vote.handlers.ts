@@ -12,7 +12,13 @@ export const registerVotes: Capability = async (ctx) => {
 
   ctx.io.on('connection', (socket) => {
     const deps = { connection, logger };
-    onCommand(socket, deps, 'vote:open', (actor, input) => openVote(ctx, actor, input));
+    onCommand(
+      socket,
+      deps,
+      'vote:open',
+      (actor, input) => openVote(ctx, actor, input),
+      (opened) => getVote(ctx, opened.negotiationId, (opened.payload as { voteId: string }).voteId),
+    );
     onCommand(socket, deps, 'vote:cast', (actor, input) => castBallot(ctx, actor, input));
     onCommand(socket, deps, 'vote:close', (actor, input) => closeVote(ctx, actor, input));
   });
