@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, selectWords, signIn } from '../helpers/browser.ts';
+import { countApiReads, ensureClientBuilt, launchBrowser, screenshot, selectWords, signIn } from '../helpers/browser.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { login } from '../helpers/auth.ts';
 import { command, connect } from '../integration/realtime-client.ts';
@@ -29,11 +29,7 @@ describe('the amendments panel is live: kept by its events and the live text, ne
   /** A signed-in page on the article, and the API reads it makes (method GET, path), from the sign-in on. */
   async function member(email: string, path: string): Promise<{ page: Page; reads: string[]; context: BrowserContext }> {
     const context = await browser.newContext(options);
-    const reads: string[] = [];
-    context.on('request', (request) => {
-      const url = new URL(request.url());
-      if (request.method() === 'GET' && url.pathname.startsWith('/api/')) reads.push(url.pathname);
-    });
+    const reads = countApiReads(context);
     const page = await signIn(context, server.url, email, path);
     await page.getByTestId('article-editor').waitFor();
     await page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor();

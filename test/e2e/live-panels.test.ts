@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, selectWords, signIn } from '../helpers/browser.ts';
+import { countApiReads, ensureClientBuilt, launchBrowser, screenshot, selectWords, signIn } from '../helpers/browser.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { DEMO_PASSWORD } from '../helpers/auth.ts';
 
@@ -28,11 +28,7 @@ describe('every panel is live: what one member does shows for another without a 
   /** A signed-in page, and the API reads it makes (method and path), from the sign-in on. */
   async function member(email: string, path: string): Promise<{ page: Page; reads: string[]; context: BrowserContext }> {
     const context = await browser.newContext(options);
-    const reads: string[] = [];
-    context.on('request', (request) => {
-      const url = new URL(request.url());
-      if (request.method() === 'GET' && url.pathname.startsWith('/api/')) reads.push(url.pathname);
-    });
+    const reads = countApiReads(context);
     return { page: await signIn(context, server.url, email, path), reads, context };
   }
 

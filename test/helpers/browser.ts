@@ -44,6 +44,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
 
+/** The API reads (GET, path) the context's pages make from now on: a live panel is not read again. */
+export function countApiReads(context: BrowserContext): string[] {
+  const reads: string[] = [];
+  context.on('request', (request) => {
+    const url = new URL(request.url());
+    if (request.method() === 'GET' && url.pathname.startsWith('/api/')) reads.push(url.pathname);
+  });
+  return reads;
+}
+
 /** Signs a demo account in through the sign-in page and lands on `next` (a path, query allowed). */
 export async function signIn(context: BrowserContext, url: string, email: string, next: string): Promise<Page> {
   const page = await context.newPage();
