@@ -3,6 +3,7 @@ import { assess } from '../../shared/validity/assess.ts';
 import { inFrench } from '../../shared/validity/format.ts';
 import { REASONS_FR, writeReason, type ReasonCode } from '../../shared/validity/reasons.ts';
 import { parseScenario, type ScenarioInput } from '../../shared/validity/scenario.ts';
+import { DOMAIN_EXAMPLE } from '../helpers/domain-example.ts';
 import { ENGLISH_REASONS } from '../../client/src/validity/english.ts';
 import { REASONS_EN } from '../../client/src/validity/messages.ts';
 
@@ -18,31 +19,7 @@ function assessed(input: ScenarioInput) {
 }
 
 // The 2023 CPPNI avenant, as DOMAIN.md tells it.
-const CPPNI: ScenarioInput = {
-  level: 'branch',
-  organisations: [
-    { id: 'axess', college: 'employer', weight: 100, representative: true },
-    { id: 'cfdt', college: 'union', weight: 38.5, representative: true },
-    { id: 'cgt', college: 'union', weight: 35.18, representative: true },
-    { id: 'fo', college: 'union', weight: 14.69, representative: true },
-    { id: 'sud', college: 'union', weight: 11.63, representative: true },
-  ],
-  signatures: [
-    { org: 'axess', at: '2023-09-26' },
-    { org: 'cfdt', at: '2023-09-26' },
-  ],
-  notifications: [
-    { org: 'cgt', at: '2023-09-28' },
-    { org: 'fo', at: '2023-09-28' },
-    { org: 'sud', at: '2023-09-28' },
-  ],
-  oppositions: [
-    { org: 'cgt', at: '2023-10-10' },
-    { org: 'fo', at: '2023-10-11' },
-    { org: 'sud', at: '2023-10-12' },
-  ],
-  asOf: '2023-10-20',
-};
+const CPPNI: ScenarioInput = DOMAIN_EXAMPLE;
 
 describe('the validity reasons as codes', () => {
   it('every code has an English wording with the same parameters and the same figures as the French', () => {

@@ -1,34 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assess } from '../../shared/validity/assess.ts';
-import { AssessmentSchema, parseScenario, type ScenarioInput } from '../../shared/validity/scenario.ts';
+import { AssessmentSchema, parseScenario } from '../../shared/validity/scenario.ts';
+import { DOMAIN_EXAMPLE } from '../helpers/domain-example.ts';
 import { formatPercent, hasAtMostTwoDecimals, toHundredths } from '../../shared/validity/weights.ts';
-
-// DOMAIN.md's example, verbatim.
-const DOMAIN_EXAMPLE = {
-  level: 'branch',
-  organisations: [
-    { id: 'axess', college: 'employer', weight: 100, representative: true },
-    { id: 'cfdt', college: 'union', weight: 38.5, representative: true },
-    { id: 'cgt', college: 'union', weight: 35.18, representative: true },
-    { id: 'fo', college: 'union', weight: 14.69, representative: true },
-    { id: 'sud', college: 'union', weight: 11.63, representative: true },
-  ],
-  signatures: [
-    { org: 'axess', at: '2023-09-26' },
-    { org: 'cfdt', at: '2023-09-26' },
-  ],
-  notifications: [
-    { org: 'cgt', at: '2023-09-28' },
-    { org: 'fo', at: '2023-09-28' },
-    { org: 'sud', at: '2023-09-28' },
-  ],
-  oppositions: [
-    { org: 'cgt', at: '2023-10-10' },
-    { org: 'fo', at: '2023-10-11' },
-    { org: 'sud', at: '2023-10-12' },
-  ],
-  asOf: '2023-10-20',
-} satisfies ScenarioInput;
 
 type Mutable = Record<string, any>;
 function variant(change: (s: Mutable) => void): unknown {
