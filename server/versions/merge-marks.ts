@@ -1,6 +1,5 @@
 import type { Connection } from 'mongoose';
 import type { AmendmentMerged } from '../../shared/amendments/amendment.ts';
-import type { VersionKind } from '../../shared/text-diff.ts';
 import type { MergedRun } from '../../shared/versions/authorship.ts';
 import { eventModel } from '../events/event.model.ts';
 
@@ -11,19 +10,18 @@ import { eventModel } from '../events/event.model.ts';
  * does not end the marks; the next other one does.
  */
 export async function mergedRuns(connection: Connection, negotiationId: string, articleId: string): Promise<MergedRun[]> {
-  const events = await eventModel(connection)
-    .find({ negotiationId, type: { $in: ['amendment:merged', 'version:created'] } }, { type: 1, payload: 1, seq: 1 })
+  const events = eventModel(connection);
+  // The log before the last version taken on purpose is not read: its marks are over.
+  const ended = await events
+    .findOne({ negotiationId, type: 'version:created', 'payload.kind': { $ne: 'merge' } }, { seq: 1 })
+    .sort({ seq: -1 })
+    .lean();
+  const merges = await events
+    .find({ negotiationId, type: 'amendment:merged', 'payload.passage.articleId': articleId, ...(ended ? { seq: { $gt: ended.seq } } : {}) }, { payload: 1 })
     .sort({ seq: 1 })
     .lean();
-  let marks: MergedRun[] = [];
-  for (const event of events) {
-    if (event.type === 'version:created') {
-      if ((event.payload as { kind: VersionKind }).kind !== 'merge') marks = [];
-      continue;
-    }
+  return merges.flatMap((event) => {
     const { amendmentId, passage } = event.payload as AmendmentMerged;
-    if (passage?.articleId !== articleId) continue;
-    marks.push(...passage.runs.map((run) => ({ ...run, amendmentId, number: passage.number, org: passage.org })));
-  }
-  return marks;
+    return passage ? passage.runs.map((run) => ({ ...run, amendmentId, number: passage.number, org: passage.org })) : [];
+  });
 }
