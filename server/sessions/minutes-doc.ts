@@ -1,7 +1,6 @@
 import type { Connection } from 'mongoose';
 import * as Y from 'yjs';
-import { ATTENDANCE_SECTION } from '../../shared/sessions/minutes.ts';
-import { attendanceNodes, minutesDocFromMarkup } from '../../shared/sessions/minutes-doc.ts';
+import { attendanceNodes, attendanceSection, minutesDocFromMarkup } from '../../shared/sessions/minutes-doc.ts';
 import { MinutesBlockSchema, MinutesDocSchema, type MinutesBlockNode, type MinutesDoc } from '../../shared/sessions/minutes-schema.ts';
 import { MINUTES_FRAGMENT, MINUTES_TEXT, minutesDocName, parseMinutesDocName, type AttendanceLine } from '../../shared/sessions/session.ts';
 import { AppError } from '../common/app-error.ts';
@@ -56,26 +55,28 @@ function insertNodes(fragment: Y.XmlFragment, index: number, nodes: readonly Min
   fragment.insert(index, nodes.map((n) => toYNode(n as Node)));
 }
 
+/** A Yjs node as ProseMirror JSON (an XmlText is its runs, one text node per run). */
+function readNode(child: Y.XmlElement | Y.XmlText): Node[] {
+  if (child instanceof Y.XmlText) {
+    return (child.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[])
+      .filter((d) => typeof d.insert === 'string' && d.insert.length > 0)
+      .map((d) => {
+        const marks = Object.keys(d.attributes ?? {}).map((type) => ({ type }));
+        return { type: 'text', text: d.insert as string, ...(marks.length > 0 ? { marks } : {}) };
+      });
+  }
+  const attrs = child.getAttributes() as Record<string, unknown>;
+  const content = child.toArray().flatMap((c) => readNode(c as Y.XmlElement | Y.XmlText));
+  return [{ type: child.nodeName, ...(Object.keys(attrs).length > 0 ? { attrs } : {}), ...(content.length > 0 ? { content } : {}) }];
+}
+
 /**
  * The fragment as ProseMirror JSON, checked against the minutes' schema (what may be frozen and
  * laid out). Strict (approval), a block the schema does not admit is refused with its place;
  * otherwise (reading, exporting a draft) it is left out, so a stray node never breaks the page.
  */
 export function fragmentToMinutesDoc(fragment: Y.XmlFragment, strict = false): MinutesDoc {
-  const read = (child: Y.XmlElement | Y.XmlText): Node[] => {
-    if (child instanceof Y.XmlText) {
-      return (child.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[])
-        .filter((d) => typeof d.insert === 'string' && d.insert.length > 0)
-        .map((d) => {
-          const marks = Object.keys(d.attributes ?? {}).map((type) => ({ type }));
-          return { type: 'text', text: d.insert as string, ...(marks.length > 0 ? { marks } : {}) };
-        });
-    }
-    const attrs = child.getAttributes() as Record<string, unknown>;
-    const content = child.toArray().flatMap((c) => read(c as Y.XmlElement | Y.XmlText));
-    return [{ type: child.nodeName, ...(Object.keys(attrs).length > 0 ? { attrs } : {}), ...(content.length > 0 ? { content } : {}) }];
-  };
-  const json = { type: 'doc', content: fragment.toArray().flatMap((c) => read(c as Y.XmlElement | Y.XmlText)) };
+  const json = { type: 'doc', content: fragment.toArray().flatMap((c) => readNode(c as Y.XmlElement | Y.XmlText)) };
   const parsed = MinutesDocSchema.safeParse(json);
   if (!parsed.success && !strict) {
     const admitted = json.content.flatMap((node) => {
@@ -100,27 +101,27 @@ export function writeMinutesDoc(store: DocStore, sessionId: string, doc: Minutes
 }
 
 /**
- * Rewrites the draft's attendance section from the stored attendance, touching only that
- * section, so that the secretariat's edits elsewhere in the text (and their cursors) are kept.
+ * Rewrites the recorded part of the draft's attendance section (heading, table, observers line)
+ * from the stored attendance, touching nothing else: the secretariat's edits elsewhere in the
+ * text, and what it wrote in the section itself, are kept with their cursors.
  */
 export function rewriteMinutesAttendance(store: DocStore, sessionId: string, lines: readonly AttendanceLine[], observers: readonly string[]): Promise<void> {
   return store.withDoc(minutesDocName(sessionId), (ydoc) => {
     const fragment = ydoc.getXmlFragment(MINUTES_FRAGMENT);
     if (fragment.length === 0) return;
-    const top = fragment.toArray();
-    const heading = (n: unknown, level: (l: number) => boolean) =>
-      n instanceof Y.XmlElement && n.nodeName === 'heading' && level(Number(n.getAttribute('level')));
-    const plain = (n: Y.XmlElement) => n.toArray().map((t) => (t instanceof Y.XmlText ? (t.toDelta() as { insert: unknown }[]).map((d) => (typeof d.insert === 'string' ? d.insert : '')).join('') : '')).join('');
-    const start = top.findIndex((n) => heading(n, (l) => l === 2) && plain(n as Y.XmlElement).trim() === ATTENDANCE_SECTION);
-    let end = start < 0 ? -1 : top.findIndex((n, i) => i > start && heading(n, (l) => l <= 2));
-    if (start >= 0 && end < 0) end = top.length;
+    // One node per top-level child, so that indexes in `top` are indexes in the fragment.
+    const top = fragment.toArray().map((child) => {
+      const node = readNode(child as Y.XmlElement | Y.XmlText)[0] ?? { type: 'text' };
+      return node.attrs && 'level' in node.attrs ? { ...node, attrs: { ...node.attrs, level: Number(node.attrs.level) } } : node;
+    }) as MinutesBlockNode[];
+    const found = attendanceSection(top);
     const section = attendanceNodes(lines, observers);
     ydoc.transact(() => {
-      if (start >= 0) {
-        fragment.delete(start, end - start);
-        insertNodes(fragment, start, section);
+      if (found) {
+        for (const index of [...found.recorded].reverse()) fragment.delete(index, 1);
+        insertNodes(fragment, found.span[0], section);
       } else {
-        const first = top.findIndex((n) => heading(n, (l) => l === 2));
+        const first = top.findIndex((n) => n.type === 'heading' && n.attrs.level === 2);
         insertNodes(fragment, first < 0 ? top.length : first, section);
       }
     }, Origin.SERVER);

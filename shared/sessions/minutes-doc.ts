@@ -155,15 +155,43 @@ export function attendanceNodes(lines: readonly AttendanceLine[], observers: rea
   return minutesDocFromMarkup(renderAttendanceSection(lines, observers).join('\n')).content;
 }
 
+/** The observers line that closes the recorded attendance (« Aucun observateur. » / « Observateurs : … »). */
+const isObserversLine = (node: MinutesBlockNode): boolean =>
+  node.type === 'paragraph' && /^(Aucun observateur\.|Observateurs : )/.test(inlineText(node.content).trim());
+
 /**
- * The document with its attendance section replaced by the stored attendance: the section is
- * never the editor's to change, so the minutes cannot contradict the session. A document that
- * lost the section gets it back before its first section.
+ * The attendance section's span and, within it, the indexes of the nodes that are the record's:
+ * its heading, its table and its observers line. Any other node in the span is the
+ * secretariat's own writing (a remark typed under the table) and is kept.
+ */
+export function attendanceSection(content: readonly MinutesBlockNode[]): { span: [number, number]; recorded: number[] } | null {
+  const span = attendanceSpan(content);
+  if (!span) return null;
+  const [start, end] = span;
+  const recorded = [start];
+  const inSpan = (test: (n: MinutesBlockNode) => boolean) => content.findIndex((n, i) => i > start && i < end && test(n));
+  const table = inSpan((n) => n.type === 'table');
+  if (table >= 0) recorded.push(table);
+  const observers = inSpan(isObserversLine);
+  if (observers >= 0) recorded.push(observers);
+  return { span, recorded: recorded.sort((a, b) => a - b) };
+}
+
+/**
+ * The document with its attendance replaced by the stored attendance: the heading, table and
+ * observers line are never the editor's to change, so the minutes cannot contradict the
+ * session; what the secretariat wrote in the section besides them follows the recorded part,
+ * in its order (never dropped). A document that lost the section gets it back before its first
+ * section.
  */
 export function withAttendanceDoc(doc: MinutesDoc, lines: readonly AttendanceLine[], observers: readonly string[]): MinutesDoc {
   const section = attendanceNodes(lines, observers);
-  const span = attendanceSpan(doc.content);
-  if (span) return { type: 'doc', content: [...doc.content.slice(0, span[0]), ...section, ...doc.content.slice(span[1])] };
+  const found = attendanceSection(doc.content);
+  if (found) {
+    const [start, end] = found.span;
+    const written = doc.content.slice(start, end).filter((_, i) => !found.recorded.includes(start + i));
+    return { type: 'doc', content: [...doc.content.slice(0, start), ...section, ...written, ...doc.content.slice(end)] };
+  }
   const first = doc.content.findIndex((n) => n.type === 'heading' && n.attrs.level === 2);
   const at = first < 0 ? doc.content.length : first;
   return { type: 'doc', content: [...doc.content.slice(0, at), ...section, ...doc.content.slice(at)] };

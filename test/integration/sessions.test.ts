@@ -263,17 +263,29 @@ describe('sessions (séances) and their minutes', () => {
       expect(minutes.text).toContain('Remarque placée avant les décisions.');
       await waitFor(() => minutesMarkup(editor.doc).includes('| FO | présente | Isabelle Moreau |'), 10_000, 'the open draft follows');
       expect(minutesMarkup(editor.doc)).toContain('Remarque placée avant les décisions.');
-      // The section is the record's, not the editor's: an edit to it does not reach the minutes.
+      // The section's table is the record's, not the editor's: a change to it does not reach the
+      // minutes. A remark written under it is the secretariat's, and is kept.
       const fragment = minutesFragment(editor.doc);
       const table = fragment.toArray().findIndex((n) => n instanceof Y.XmlElement && n.nodeName === 'table');
+      const tampered = new Y.XmlElement('table');
+      const row = new Y.XmlElement('tableRow');
+      row.insert(0, ['FO', 'absente', '—'].map((text) => {
+        const cell = new Y.XmlElement('tableCell');
+        cell.insert(0, [richBlock('paragraph', [text])]);
+        return cell;
+      }));
+      tampered.insert(0, [row]);
       editor.doc.transact(() => {
         fragment.delete(table, 1);
-        fragment.insert(table, [richBlock('paragraph', ['FO absente'])]);
+        fragment.insert(table, [tampered]);
+        fragment.insert(table + 1, [richBlock('paragraph', ['La CGT rejoint la séance à 15 h.'])]);
         insertBefore(editor.doc, 'Décisions', [richBlock('paragraph', ['Marque de la même modification.'])]);
       });
       await waitFor(async () => (await get<MinutesView>('cgt', minutesUrl)).text.includes('Marque de la même modification.'), 10_000, 'the edit is stored');
-      expect((await get<MinutesView>('cgt', minutesUrl)).text).not.toContain('FO absente');
-      expect((await get<MinutesView>('cgt', minutesUrl)).text).toContain('| FO | présente | Isabelle Moreau |');
+      const stored = (await get<MinutesView>('cgt', minutesUrl)).text;
+      expect(stored).not.toContain('absente');
+      expect(stored).toContain('| FO | présente | Isabelle Moreau |');
+      expect(stored).toContain('La CGT rejoint la séance à 15 h.');
     } finally {
       editor.destroy();
     }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { minutesDocFromMarkup, minutesDocToMarkup, minutesLayout, withAttendanceDoc } from '../../shared/sessions/minutes-doc.ts';
 import { MinutesDocSchema } from '../../shared/sessions/minutes-schema.ts';
-import type { AttendanceLine } from '../../shared/sessions/session.ts';
+import { MINUTES_FRAGMENT, type AttendanceLine } from '../../shared/sessions/session.ts';
+import * as Y from 'yjs';
+import { fragmentToMinutesDoc, rewriteMinutesAttendance } from '../../server/sessions/minutes-doc.ts';
+import type { DocStore } from '../../server/collab/doc-store.ts';
 
 const MARKUP = ['# Relevé de décisions', '', 'Séance du jeudi.', '', '## Présences', '| Organisation | Présence | Délégués |', '| FO | excusée | — |', 'Aucun observateur.', '', '## Décisions', '1. Adopté.', '2. Rejeté.', '', '## Prochaine séance', 'À fixer.'].join('\n');
 
@@ -56,5 +59,44 @@ describe('the minutes as rich text', () => {
     expect(markup).not.toContain('excusée');
     const lost = withAttendanceDoc(minutesDocFromMarkup(MARKUP.replace('## Présences', 'Présences effacées')), lines, []);
     expect(minutesDocToMarkup(lost).indexOf('## Présences')).toBeLessThan(minutesDocToMarkup(lost).indexOf('## Décisions'));
+  });
+
+  // The secretariat may write a remark under the attendance table: approval (withAttendanceDoc)
+  // and a change of attendance (rewriteMinutesAttendance) renew the record, never drop the remark.
+  const REMARK = 'Observation : la CGT demande un relevé nominatif.';
+  const written = () => {
+    const doc = minutesDocFromMarkup(MARKUP);
+    const observers = doc.content.findIndex((n) => n.type === 'paragraph' && JSON.stringify(n.content).includes('Aucun observateur.'));
+    doc.content.splice(observers + 1, 0, { type: 'paragraph', content: [{ type: 'text', text: REMARK }] });
+    return doc;
+  };
+  const present: AttendanceLine[] = [{ org: 'fo', shortName: 'FO', presidency: false, status: 'present', delegates: ['Isabelle Moreau'] }];
+
+  it('what the secretariat wrote in the attendance section is kept when the minutes are frozen', () => {
+    const markup = minutesDocToMarkup(withAttendanceDoc(written(), present, ['Mme Lenoir']));
+    expect(markup).toContain('| FO | présente | Isabelle Moreau |');
+    expect(markup).toContain(`Observateurs : Mme Lenoir.\n${REMARK}\n`);
+    expect(markup).not.toContain('Aucun observateur.');
+  });
+
+  it('a change of attendance renews the live draft’s table and keeps the remark written under it', async () => {
+    const ydoc = new Y.Doc();
+    const fragment = ydoc.getXmlFragment(MINUTES_FRAGMENT);
+    const store = { withDoc: (_name: string, fn: (doc: Y.Doc) => unknown) => Promise.resolve(fn(ydoc)) } as unknown as DocStore;
+    // The draft as the editor holds it, the remark included.
+    const toY = (node: { type: string; attrs?: Record<string, unknown>; content?: { type: string; text?: string }[] }): Y.XmlElement => {
+      const element = new Y.XmlElement(node.type);
+      for (const [k, v] of Object.entries(node.attrs ?? {})) element.setAttribute(k, v as string);
+      if (node.content?.[0]?.type === 'text') element.insert(0, [new Y.XmlText(node.content.map((c) => c.text).join(''))]);
+      else if (node.content) element.insert(0, node.content.map((c) => toY(c as never)));
+      return element;
+    };
+    fragment.insert(0, written().content.map((n) => toY(n as never)));
+    await rewriteMinutesAttendance(store, 'session', present, []);
+    const markup = minutesDocToMarkup(fragmentToMinutesDoc(fragment));
+    expect(markup).toContain('| FO | présente | Isabelle Moreau |');
+    expect(markup).not.toContain('excusée');
+    expect(markup).toContain(`Aucun observateur.\n${REMARK}\n`);
+    expect(markup.match(/## Présences/g)).toHaveLength(1);
   });
 });
