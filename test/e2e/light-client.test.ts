@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
-import { ensureClientBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { DemoIds } from '../helpers/seed.ts';
+import { signIn } from '../helpers/browser.ts';
 import { CLIENT_DIST } from '../../server/app.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 const BUDGET_GZIP_BYTES = 120_000;
 
@@ -37,36 +37,23 @@ async function watchCsp(context: BrowserContext): Promise<void> {
 const violations = (page: Page) => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
 
 describe('a light client: pages load on demand, within budget, under a strict CSP', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
-
-  beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const demo = useDemoBrowser();
 
   it('the sign-in and home pages download at most 120 kB of JavaScript gzipped, and none of the editor stack', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR' });
+    const context = await demo.browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
     const signInScripts = recordScripts(page);
-    await page.goto(`${server.url}/login`);
+    await page.goto(`${demo.server.url}/login`);
     await page.getByRole('button', { name: 'Se connecter' }).waitFor();
     await page.waitForLoadState('networkidle');
     expect(signInScripts.length).toBeGreaterThan(0);
     expect(gzipBytes(signInScripts)).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
     expect(signInScripts.filter(isEditorStack)).toEqual([]);
 
-    const storageState = await (await signIn(await browser.newContext({ locale: 'fr-FR' }), server.url, 'delegue@cfdt.demo', '/')).context().storageState();
-    const home = await (await browser.newContext({ locale: 'fr-FR', storageState })).newPage();
+    const storageState = await (await signIn(await demo.browser.newContext({ locale: 'fr-FR' }), demo.server.url, 'delegue@cfdt.demo', '/')).context().storageState();
+    const home = await (await demo.browser.newContext({ locale: 'fr-FR', storageState })).newPage();
     const homeScripts = recordScripts(home);
-    await home.goto(`${server.url}/`);
+    await home.goto(`${demo.server.url}/`);
     await home.locator('main a[href^="/negotiations/"]').first().waitFor();
     await home.waitForLoadState('networkidle');
     expect(gzipBytes(homeScripts)).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
@@ -75,10 +62,10 @@ describe('a light client: pages load on demand, within budget, under a strict CS
   });
 
   it('the text page is usable before its side panels, zod and the Socket.IO client have arrived: its HTML does not preload them, and they follow', async () => {
-    const key = Object.keys(ids.negotiations)[1] as keyof DemoIds['negotiations'];
-    const text = `/negotiations/${ids.negotiations[key]}/text?article=${ids.articles[key][1]}`;
-    const storageState = await (await signIn(await browser.newContext({ locale: 'fr-FR' }), server.url, 'delegue@cfdt.demo', '/')).context().storageState();
-    const context = await browser.newContext({ locale: 'fr-FR', storageState });
+    const key = Object.keys(demo.ids.negotiations)[1] as keyof DemoIds['negotiations'];
+    const text = `/negotiations/${demo.ids.negotiations[key]}/text?article=${demo.ids.articles[key][1]}`;
+    const storageState = await (await signIn(await demo.browser.newContext({ locale: 'fr-FR' }), demo.server.url, 'delegue@cfdt.demo', '/')).context().storageState();
+    const context = await demo.browser.newContext({ locale: 'fr-FR', storageState });
     // The Socket.IO client and the amendment panel, known by their code (file names are hashes).
     const deferred = (asset: string) => {
       const code = fs.readFileSync(built(asset), 'utf8');
@@ -96,7 +83,7 @@ describe('a light client: pages load on demand, within budget, under a strict CS
       await route.continue();
     });
     const page = await context.newPage();
-    const html = await (await page.request.get(`${server.url}${text}`)).text();
+    const html = await (await page.request.get(`${demo.server.url}${text}`)).text();
     const preloaded = [...html.matchAll(/<link rel="modulepreload"[^>]* href="([^"]+)"/g)].map(([, href]) => href);
     expect(preloaded.length).toBeGreaterThan(0);
     expect(preloaded.filter(deferred)).toEqual([]);
@@ -105,7 +92,7 @@ describe('a light client: pages load on demand, within budget, under a strict CS
     expect(entry).toBeDefined();
     expect([entry!, ...preloaded].filter(carriesZod)).toEqual([]);
 
-    await page.goto(`${server.url}${text}`);
+    await page.goto(`${demo.server.url}${text}`);
     // The editor shows the article and takes the focus while the panels' code is held back.
     const editor = page.getByTestId('article-editor');
     await page.locator('.article-editor[data-synced="true"] [data-testid="connection"][data-state="connected"]').waitFor({ timeout: 30_000 });
@@ -121,21 +108,21 @@ describe('a light client: pages load on demand, within budget, under a strict CS
   });
 
   it('the text page fetches the editor stack when opened; two people type with no CSP violation', async () => {
-    const key = Object.keys(ids.negotiations)[1] as keyof DemoIds['negotiations'];
-    const text = `/negotiations/${ids.negotiations[key]}/text?article=${ids.articles[key][1]}`;
+    const key = Object.keys(demo.ids.negotiations)[1] as keyof DemoIds['negotiations'];
+    const text = `/negotiations/${demo.ids.negotiations[key]}/text?article=${demo.ids.articles[key][1]}`;
     const people: Page[] = [];
     const scripts: string[][] = [];
     for (const email of ['negociateur@axess.demo', 'secretariat@axess.demo']) {
-      const context = await browser.newContext({ locale: 'fr-FR' });
+      const context = await demo.browser.newContext({ locale: 'fr-FR' });
       await watchCsp(context);
-      const page = await signIn(context, server.url, email, `/negotiations/${ids.negotiations[key]}`);
+      const page = await signIn(context, demo.server.url, email, `/negotiations/${demo.ids.negotiations[key]}`);
       scripts.push(recordScripts(page));
       // A client-side navigation: the text page's code comes now, not with the negotiation's home.
       await page.getByTestId('open-text').click();
       await page.waitForURL((u) => u.pathname.endsWith('/text'));
       // Its title takes the focus once the page has arrived, as on any navigation (keyboard and screen readers).
       await expect.poll(() => page.evaluate(() => document.activeElement?.tagName), { timeout: 15_000 }).toBe('H1');
-      await page.goto(`${server.url}${text}`);
+      await page.goto(`${demo.server.url}${text}`);
       people.push(page);
     }
     for (const page of people) {

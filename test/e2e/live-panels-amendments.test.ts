@@ -1,36 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { countApiReads, ensureClientBuilt, launchBrowser, screenshot, selectWords, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { countApiReads, screenshot, selectWords, signIn } from '../helpers/browser.ts';
 import { login } from '../helpers/auth.ts';
 import { command, connect } from '../integration/realtime-client.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 /** How soon what one member does must show for another, without a reload. */
 const LIVE_MS = 2_000;
 
 describe('the amendments panel is live: kept by its events and the live text, never read again', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
   const options = { viewport: { width: 1600, height: 1000 }, locale: 'fr-FR' };
-
-  beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   /** A signed-in page on the article, and the API reads it makes (method GET, path), from the sign-in on. */
   async function member(email: string, path: string): Promise<{ page: Page; reads: string[]; context: BrowserContext }> {
-    const context = await browser.newContext(options);
+    const context = await demo.browser.newContext(options);
     const reads = countApiReads(context);
-    const page = await signIn(context, server.url, email, path);
+    const page = await signIn(context, demo.server.url, email, path);
     await page.getByTestId('article-editor').waitFor();
     await page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor();
     await page.getByText('vingt minutes consécutives').first().waitFor();
@@ -38,15 +24,15 @@ describe('the amendments panel is live: kept by its events and the live text, ne
   }
 
   async function secretariat(name: 'amendment:discuss' | 'amendment:adopt', amendmentId: string): Promise<void> {
-    const socket = await connect(server, await login(server, 'secretariat@axess.demo'));
-    const ack = await command(socket, name, { negotiationId: ids.negotiations.tempsDeTravail, amendmentId });
+    const socket = await connect(demo.server, await login(demo.server, 'secretariat@axess.demo'));
+    const ack = await command(socket, name, { negotiationId: demo.ids.negotiations.tempsDeTravail, amendmentId });
     socket.close();
     expect(ack).toMatchObject({ ok: true });
   }
 
   it('tabled, decided, merged, withdrawn and outdated show for the other member within 2 s, and the list is read once', async () => {
-    const id = ids.negotiations.tempsDeTravail;
-    const path = `/negotiations/${id}/text?article=${ids.articles.tempsDeTravail[3]}`;
+    const id = demo.ids.negotiations.tempsDeTravail;
+    const path = `/negotiations/${id}/text?article=${demo.ids.articles.tempsDeTravail[3]}`;
     const listPath = `/api/negotiations/${id}/amendments`;
     const cgt = await member('delegue@cgt.demo', path);
     const axess = await member('negociateur@axess.demo', path);

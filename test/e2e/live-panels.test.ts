@@ -1,39 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { countApiReads, ensureClientBuilt, launchBrowser, screenshot, selectWords, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { countApiReads, screenshot, selectWords, signIn } from '../helpers/browser.ts';
 import { DEMO_PASSWORD } from '../helpers/auth.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 /** How soon what one member does must show for another, without a reload. */
 const LIVE_MS = 2_000;
 
 describe('every panel is live: what one member does shows for another without a reload', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
   const options = { viewport: { width: 1500, height: 1000 }, locale: 'fr-FR' };
-
-  beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   /** A signed-in page, and the API reads it makes (method and path), from the sign-in on. */
   async function member(email: string, path: string): Promise<{ page: Page; reads: string[]; context: BrowserContext }> {
-    const context = await browser.newContext(options);
+    const context = await demo.browser.newContext(options);
     const reads = countApiReads(context);
-    return { page: await signIn(context, server.url, email, path), reads, context };
+    return { page: await signIn(context, demo.server.url, email, path), reads, context };
   }
 
   it('a version the negotiator saves appears in a delegate’s version list, which is not read again', async () => {
-    const id = ids.negotiations.tempsDeTravail;
+    const id = demo.ids.negotiations.tempsDeTravail;
     const path = `/negotiations/${id}/text`;
     const negotiator = await member('negociateur@axess.demo', path);
     const delegate = await member('delegue@cfdt.demo', path);
@@ -53,13 +39,13 @@ describe('every panel is live: what one member does shows for another without a 
   });
 
   it('a stance a delegate declares fills its cell in another member’s positions matrix, which is not read again', async () => {
-    const id = ids.negotiations.tempsDeTravail;
+    const id = demo.ids.negotiations.tempsDeTravail;
     const watcher = await member('negociateur@axess.demo', `/negotiations/${id}/positions`);
     const matrixRead = () => watcher.reads.filter((p) => p === `/api/negotiations/${id}/positions/matrix`).length;
     await watcher.page.getByTestId('positions-empty').waitFor({ timeout: 15_000 });
     expect(matrixRead()).toBe(1);
 
-    const articleId = ids.articles.tempsDeTravail[2];
+    const articleId = demo.ids.articles.tempsDeTravail[2];
     const delegate = await member('delegue@cgt.demo', `/negotiations/${id}/text?article=${articleId}`);
     const box = delegate.page.getByTestId('position-box');
     await box.getByTestId('position-stance').selectOption('réservé');
@@ -77,7 +63,7 @@ describe('every panel is live: what one member does shows for another without a 
   });
 
   it('a vote the secretariat opens, and a ballot a delegate casts, show for the others at once; the vote list is not read again', async () => {
-    const id = ids.negotiations.tempsDeTravail;
+    const id = demo.ids.negotiations.tempsDeTravail;
     const path = `/negotiations/${id}/text`;
     const secretariat = await member('secretariat@axess.demo', path);
     const delegate = await member('delegue@cfdt.demo', path);
@@ -107,8 +93,8 @@ describe('every panel is live: what one member does shows for another without a 
   });
 
   it('a thread a delegate opens for the committee appears in the negotiator’s margin, which is not read again', async () => {
-    const id = ids.negotiations.tempsDeTravail;
-    const path = `/negotiations/${id}/text?article=${ids.articles.tempsDeTravail[3]}`;
+    const id = demo.ids.negotiations.tempsDeTravail;
+    const path = `/negotiations/${id}/text?article=${demo.ids.articles.tempsDeTravail[3]}`;
     const delegate = await member('delegue@cgt.demo', path);
     const negotiator = await member('negociateur@axess.demo', path);
     const threadsRead = (m: { reads: string[] }) => m.reads.filter((p) => p === `/api/negotiations/${id}/annotations`).length;
@@ -136,7 +122,7 @@ describe('every panel is live: what one member does shows for another without a 
   });
 
   it('a campaign the secretariat opens, and the CFDT’s signature, show on the other’s signature page and gauge; the campaign is not read again', async () => {
-    const id = ids.negotiations.tempsDeTravail;
+    const id = demo.ids.negotiations.tempsDeTravail;
     const path = `/negotiations/${id}/signature`;
     const secretariat = await member('secretariat@axess.demo', path);
     const cfdt = await member('delegue@cfdt.demo', path);

@@ -1,46 +1,35 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import type { AmendmentView } from '../../shared/amendments/amendment.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { screenshot, signIn } from '../helpers/browser.ts';
 import { call, login } from '../helpers/auth.ts';
 import { command, connect } from '../integration/realtime-client.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 const connected = (page: Page) => page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 20_000 });
 
 describe('text merged from an amendment stays marked with its number until the next version', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
   const sockets: Socket[] = [];
 
-  beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    browser = await launchBrowser();
-  });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    await browser?.close();
-    await server?.close();
   });
 
   async function as(email: string): Promise<(event: string, payload: Record<string, unknown>) => Promise<AmendmentView>> {
-    const socket = await connect(server, await login(server, email));
+    const socket = await connect(demo.server, await login(demo.server, email));
     sockets.push(socket);
     return async (event, payload) => {
-      const ack = await command<AmendmentView>(socket, event, { negotiationId: ids.negotiations.tempsDeTravail, ...payload });
+      const ack = await command<AmendmentView>(socket, event, { negotiationId: demo.ids.negotiations.tempsDeTravail, ...payload });
       if (!ack.ok) throw new Error(`${event}: ${ack.error.message}`);
       return ack.data;
     };
   }
 
   it('the CGT’s adopted amendment, merged by AXESS, shows « Amdt n° 1 (CGT) » to a CFDT reader, in the article and the whole text, until a version is taken', async () => {
-    const negotiationId = ids.negotiations.tempsDeTravail;
-    const articleId = ids.articles.tempsDeTravail[3];
+    const negotiationId = demo.ids.negotiations.tempsDeTravail;
+    const articleId = demo.ids.articles.tempsDeTravail[3];
     const cgt = await as('delegue@cgt.demo');
     const secretariat = await as('secretariat@axess.demo');
     const chair = await as('president@cmp.demo');
@@ -53,7 +42,7 @@ describe('text merged from an amendment stays marked with its number until the n
     await secretariat('amendment:discuss', { amendmentId: tabled.id });
     await chair('amendment:adopt', { amendmentId: tabled.id });
 
-    const reader = await signIn(await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), server.url, 'delegue@cfdt.demo', `/negotiations/${negotiationId}/text?article=${articleId}`);
+    const reader = await signIn(await demo.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), demo.server.url, 'delegue@cfdt.demo', `/negotiations/${negotiationId}/text?article=${articleId}`);
     await connected(reader);
     const text = reader.getByTestId('article-editor');
     await text.filter({ hasText: 'vingt minutes' }).waitFor();
@@ -69,22 +58,22 @@ describe('text merged from an amendment stays marked with its number until the n
     await screenshot(reader, 'merge-mark-article');
 
     // The whole text marks it too.
-    await reader.goto(`${server.url}/negotiations/${negotiationId}/text?view=whole`);
+    await reader.goto(`${demo.server.url}/negotiations/${negotiationId}/text?view=whole`);
     const whole = reader.getByTestId('whole-text');
     await whole.getByTestId('merge-mark').waitFor({ timeout: 15_000 });
     expect(await whole.getByTestId('merge-mark').allInnerTexts()).toEqual([`Amdt n° ${tabled.number} (CGT)`]);
 
     // The secretariat takes a version: the marks go, live.
-    const created = await call(server, `/negotiations/${negotiationId}/versions`, {
+    const created = await call(demo.server, `/negotiations/${negotiationId}/versions`, {
       method: 'POST',
-      cookie: await login(server, 'secretariat@axess.demo'),
+      cookie: await login(demo.server, 'secretariat@axess.demo'),
       body: { name: 'Après la séance', reason: 'Texte de travail' },
     });
     expect(created.status).toBe(201);
     await expect.poll(() => whole.getByTestId('merge-mark').count(), { timeout: 15_000 }).toBe(0);
     expect(await whole.locator('.merged-amendment').count()).toBe(0);
     // And after a reload too (the server's record, not the page's memory).
-    await reader.goto(`${server.url}/negotiations/${negotiationId}/text?article=${articleId}`);
+    await reader.goto(`${demo.server.url}/negotiations/${negotiationId}/text?article=${articleId}`);
     await connected(reader);
     await text.filter({ hasText: 'trente minutes' }).waitFor();
     await reader.waitForTimeout(1_000);

@@ -1,32 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { signIn } from '../helpers/browser.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 /** The names of the browser's stores of the live texts (y-indexeddb). */
 const textStores = (page: Page) => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('negociation:')));
 
 describe('signing out clears the browser’s copies of the texts (a shared computer keeps no delegation’s drafts)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
-
-  beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const demo = useDemoBrowser();
 
   it('with changes not yet sent, sign-out warns first (cancel keeps everything), then clears the stores', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' });
-    const path = `/negotiations/${ids.negotiations.tempsDeTravail}/text?article=${ids.articles.tempsDeTravail[2]}`;
-    const writer = await signIn(context, server.url, 'negociateur@axess.demo', path);
+    const context = await demo.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' });
+    const path = `/negotiations/${demo.ids.negotiations.tempsDeTravail}/text?article=${demo.ids.articles.tempsDeTravail[2]}`;
+    const writer = await signIn(context, demo.server.url, 'negociateur@axess.demo', path);
     await writer.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 20_000 });
     const text = writer.getByTestId('article-editor');
 
@@ -62,9 +48,9 @@ describe('signing out clears the browser’s copies of the texts (a shared compu
   });
 
   it('with everything sent, sign-out asks nothing and clears the stores', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' });
-    const path = `/negotiations/${ids.negotiations.tempsDeTravail}/text?article=${ids.articles.tempsDeTravail[1]}`;
-    const writer = await signIn(context, server.url, 'negociateur@axess.demo', path);
+    const context = await demo.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' });
+    const path = `/negotiations/${demo.ids.negotiations.tempsDeTravail}/text?article=${demo.ids.articles.tempsDeTravail[1]}`;
+    const writer = await signIn(context, demo.server.url, 'negociateur@axess.demo', path);
     await writer.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 20_000 });
     await expect.poll(() => textStores(writer), { timeout: 10_000 }).not.toEqual([]);
     let asked = false;

@@ -1,34 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from '../helpers/browser.ts';
 import { call, login } from '../helpers/auth.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 describe('a stranger verifies a signed file on /verifier, without signing in', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
-
-  beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const demo = useDemoBrowser();
 
   it('drops the 2023 avenant’s PDF and reads that it is authentic and void since 12 October 2023', async () => {
     // A member exported the file and sent it to the stranger.
-    const cookie = await login(server, 'delegue@cfdt.demo');
-    const campaign = (await (await call(server, `/negotiations/${ids.negotiations.cppni}/signature`, { cookie })).json()).campaign;
-    const pdf = Buffer.from(await (await call(server, `/negotiations/${ids.negotiations.cppni}/versions/${campaign.version.id}/export.pdf`, { cookie })).arrayBuffer());
+    const cookie = await login(demo.server, 'delegue@cfdt.demo');
+    const campaign = (await (await call(demo.server, `/negotiations/${demo.ids.negotiations.cppni}/signature`, { cookie })).json()).campaign;
+    const pdf = Buffer.from(await (await call(demo.server, `/negotiations/${demo.ids.negotiations.cppni}/versions/${campaign.version.id}/export.pdf`, { cookie })).arrayBuffer());
 
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${server.url}/verifier`);
+    const page = await (await demo.browser.newContext()).newPage();
+    await page.goto(`${demo.server.url}/verifier`);
     await page.getByRole('heading', { name: 'Vérifier un accord signé' }).waitFor();
     // Drag and drop, as a person does: a DataTransfer carrying the file, dropped on the zone.
     const dataTransfer = await page.evaluateHandle((bytes) => {
@@ -48,8 +33,8 @@ describe('a stranger verifies a signed file on /verifier, without signing in', (
   });
 
   it('an unknown URL says « page introuvable », signed out', async () => {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${server.url}/verify`);
+    const page = await (await demo.browser.newContext()).newPage();
+    await page.goto(`${demo.server.url}/verify`);
     await page.getByRole('heading', { name: 'Page introuvable.' }).waitFor();
     await screenshot(page, 'not-found-signed-out');
   });
