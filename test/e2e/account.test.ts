@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Locator } from 'playwright-core';
 import { userModel } from '../../server/auth/user.model.ts';
 import { membershipModel } from '../../server/negotiations/membership.model.ts';
 import { call, DEMO_PASSWORD, login } from '../helpers/auth.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import { screenshot, signIn } from '../helpers/browser.ts';
 import { linkMailedTo, mailTo } from '../helpers/mailbox.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 15_000 });
 
@@ -16,35 +15,25 @@ const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeou
  * tab whose access ended behind it saying so plainly instead of waiting for ever.
  */
 describe('my account, a forgotten password and access ending, in a browser', () => {
-  let server: TestServer;
-  let ids: DemoIds;
-  let browser: Browser;
+  const demo = useDemoBrowser();
   const contexts: BrowserContext[] = [];
   const newContext = async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    const context = await demo.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     contexts.push(context);
     return context;
   };
 
-  beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    browser = await launchBrowser();
-  });
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
   });
 
   it('a new password asks for the current one, ends the other tab’s session (editor open) with a clear message and the sign-in page, and is mailed', async () => {
-    const negotiationId = ids.negotiations.tempsDeTravail;
+    const negotiationId = demo.ids.negotiations.tempsDeTravail;
     // Another browser of the same person, with the live text open (Socket.IO and Yjs).
-    const elsewhere = await signIn(await newContext(), server.url, 'delegue@cfdt.demo', `/negotiations/${negotiationId}/text`);
+    const elsewhere = await signIn(await newContext(), demo.server.url, 'delegue@cfdt.demo', `/negotiations/${negotiationId}/text`);
     await visible(elsewhere.locator('.ProseMirror').first());
 
-    const page = await signIn(await newContext(), server.url, 'delegue@cfdt.demo', '/');
+    const page = await signIn(await newContext(), demo.server.url, 'delegue@cfdt.demo', '/');
     await page.getByRole('link', { name: 'Mon compte' }).click();
     await page.getByRole('heading', { name: 'Mon compte' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/compte');
@@ -88,12 +77,12 @@ describe('my account, a forgotten password and access ending, in a browser', () 
 
     // This tab stays signed in.
     expect(await page.evaluate(async () => (await fetch('/api/me')).status)).toBe(200);
-    const [mail] = await mailTo(server, 'delegue@cfdt.demo', { subject: /^Votre mot de passe a été changé$/ });
+    const [mail] = await mailTo(demo.server, 'delegue@cfdt.demo', { subject: /^Votre mot de passe a été changé$/ });
     expect(mail.text).toMatch(/Vos autres sessions ont été fermées/);
   }, 150_000);
 
   it('a new email asks for the password and is told to both addresses; signing out here is no « session ended » news', async () => {
-    const page = await signIn(await newContext(), server.url, 'delegue@sud.demo', '/compte');
+    const page = await signIn(await newContext(), demo.server.url, 'delegue@sud.demo', '/compte');
     const form = page.getByRole('region', { name: 'Changer d’adresse e-mail' });
     await form.getByLabel('Nouvelle adresse e-mail').fill('karim.haddad@sud.demo');
     await form.getByLabel('Mot de passe actuel').fill('pas-le-bon-mot-de-passe');
@@ -104,8 +93,8 @@ describe('my account, a forgotten password and access ending, in a browser', () 
     await visible(form.getByRole('status').filter({ hasText: 'Votre adresse est désormais karim.haddad@sud.demo.' }));
     await visible(page.getByText('Connecté en tant que Karim Haddad (karim.haddad@sud.demo).'));
     await screenshot(page, 'account-email-changed');
-    await mailTo(server, 'delegue@sud.demo', { subject: /^Votre adresse e-mail a été changée$/ });
-    await mailTo(server, 'karim.haddad@sud.demo', { subject: /^Votre adresse e-mail a été changée$/ });
+    await mailTo(demo.server, 'delegue@sud.demo', { subject: /^Votre adresse e-mail a été changée$/ });
+    await mailTo(demo.server, 'karim.haddad@sud.demo', { subject: /^Votre adresse e-mail a été changée$/ });
 
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.getByRole('heading', { name: 'Connexion' }).waitFor();
@@ -115,7 +104,7 @@ describe('my account, a forgotten password and access ending, in a browser', () 
 
   it('« mot de passe oublié »: the sign-in page sends the link to the person’s address; the link sets a new password and signs in', async () => {
     const page = await (await newContext()).newPage();
-    await page.goto(`${server.url}/login`);
+    await page.goto(`${demo.server.url}/login`);
     await page.getByRole('button', { name: 'Mot de passe oublié ?' }).click();
     await page.getByRole('heading', { name: 'Mot de passe oublié ?' }).waitFor();
     await page.getByLabel('Adresse e-mail').fill('delegue@fo.demo');
@@ -124,8 +113,8 @@ describe('my account, a forgotten password and access ending, in a browser', () 
     await screenshot(page, 'forgot-password-sent');
 
     // The link is in the person's mailbox only.
-    const link = await linkMailedTo(server, 'delegue@fo.demo', /^Choisir un nouveau mot de passe$/);
-    await page.goto(`${server.url}${link}`);
+    const link = await linkMailedTo(demo.server, 'delegue@fo.demo', /^Choisir un nouveau mot de passe$/);
+    await page.goto(`${demo.server.url}${link}`);
     await page.getByRole('heading', { name: 'Choisir un nouveau mot de passe' }).waitFor();
     await visible(page.getByText('Choisissez un nouveau mot de passe pour delegue@fo.demo.'));
     await page.getByLabel('Mot de passe (12 caractères au moins)').fill('oublié puis retrouvé');
@@ -135,24 +124,24 @@ describe('my account, a forgotten password and access ending, in a browser', () 
     await page.getByRole('heading', { name: 'Mes négociations' }).waitFor();
 
     // The new password signs in; the old one and the used link no longer work.
-    expect((await call(server, '/auth/login', { body: { email: 'delegue@fo.demo', password: DEMO_PASSWORD } })).status).toBe(401);
-    await login(server, 'delegue@fo.demo', 'oublié puis retrouvé');
+    expect((await call(demo.server, '/auth/login', { body: { email: 'delegue@fo.demo', password: DEMO_PASSWORD } })).status).toBe(401);
+    await login(demo.server, 'delegue@fo.demo', 'oublié puis retrouvé');
     const again = await (await newContext()).newPage();
-    await again.goto(`${server.url}${link}`);
+    await again.goto(`${demo.server.url}${link}`);
     await visible(again.getByRole('alert'));
     await screenshot(again, 'forgot-password-link-used');
   });
 
   it('a mandate suspended while its page is open: the tab says the mandate ended and leaves the negotiation', async () => {
-    const negotiationId = ids.negotiations.tempsDeTravail;
-    const page = await signIn(await newContext(), server.url, 'delegue@cgt.demo', `/negotiations/${negotiationId}/text`);
+    const negotiationId = demo.ids.negotiations.tempsDeTravail;
+    const page = await signIn(await newContext(), demo.server.url, 'delegue@cgt.demo', `/negotiations/${negotiationId}/text`);
     await visible(page.locator('.ProseMirror').first());
 
-    const connection = server.app.context.db.connection;
+    const connection = demo.server.app.context.db.connection;
     const user = await userModel(connection).findOne({ email: 'delegue@cgt.demo' }).lean();
     const membership = await membershipModel(connection).findOne({ negotiationId, userId: String(user!._id) }).lean();
-    const suspended = await call(server, `/negotiations/${negotiationId}/members/${String(membership!._id)}/suspension`, {
-      cookie: await login(server, 'secretariat@axess.demo'),
+    const suspended = await call(demo.server, `/negotiations/${negotiationId}/members/${String(membership!._id)}/suspension`, {
+      cookie: await login(demo.server, 'secretariat@axess.demo'),
       body: { reason: 'Mandat contesté par la fédération.' },
     });
     expect(suspended.status).toBeLessThan(300);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { addMember, seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, signIn } from '../helpers/browser.ts';
+import { addMember } from '../helpers/seed.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 const connected = (page: Page) => page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 20_000 });
 
@@ -15,29 +15,19 @@ async function write(page: Page, sentence: string): Promise<void> {
 }
 
 describe('« qui a écrit quoi »: the text coloured by its authors’ organisations, from the server’s record', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
     // A CFDT member holding the pen beside AXESS's negotiator: two organisations write the same article.
-    await addMember(server, { email: 'plume@cfdt.demo', name: 'Inès Moreau', negotiationId: ids.negotiations.tempsDeTravail, organisationId: ids.organisations.CFDT, roles: ['negotiator'] });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await addMember(demo.server, { email: 'plume@cfdt.demo', name: 'Inès Moreau', negotiationId: demo.ids.negotiations.tempsDeTravail, organisationId: demo.ids.organisations.CFDT, roles: ['negotiator'] });
   });
 
   it('AXESS and CFDT write; a reader switches it on and sees each sentence in its organisation’s colour, the writer named on hover', async () => {
-    const path = `/negotiations/${ids.negotiations.tempsDeTravail}/text?article=${ids.articles.tempsDeTravail[3]}`;
+    const path = `/negotiations/${demo.ids.negotiations.tempsDeTravail}/text?article=${demo.ids.articles.tempsDeTravail[3]}`;
     const options = { viewport: { width: 1440, height: 900 }, locale: 'fr-FR' };
-    const axess = await signIn(await browser.newContext(options), server.url, 'negociateur@axess.demo', path);
-    const cfdt = await signIn(await browser.newContext(options), server.url, 'plume@cfdt.demo', path);
-    const reader = await signIn(await browser.newContext(options), server.url, 'delegue@cgt.demo', path);
+    const axess = await signIn(await demo.browser.newContext(options), demo.server.url, 'negociateur@axess.demo', path);
+    const cfdt = await signIn(await demo.browser.newContext(options), demo.server.url, 'plume@cfdt.demo', path);
+    const reader = await signIn(await demo.browser.newContext(options), demo.server.url, 'delegue@cgt.demo', path);
     for (const page of [axess, cfdt, reader]) await connected(page);
 
     await write(axess, 'Phrase écrite par l’AXESS.');

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { screenshot, signIn } from '../helpers/browser.ts';
 import { mailTo } from '../helpers/mailbox.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 15_000 });
 
@@ -14,29 +13,21 @@ const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeou
  * invites, grants roles including the signature, asks a reset that goes to the person).
  */
 describe('the members screen, secretariat and delegation lead, in a browser', () => {
-  let server: TestServer;
-  let ids: DemoIds;
-  let browser: Browser;
+  const demo = useDemoBrowser();
   let negotiationId: string;
   const contexts: BrowserContext[] = [];
   const open = async (email: string, path: string): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    const context = await demo.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     contexts.push(context);
-    return signIn(context, server.url, email, path);
+    return signIn(context, demo.server.url, email, path);
   };
   const row = (page: Page, name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(name) }) });
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    negotiationId = ids.negotiations.tempsDeTravail;
-    browser = await launchBrowser();
+    negotiationId = demo.ids.negotiations.tempsDeTravail;
   });
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
   });
 
   it('the secretariat sees every delegation, governs none, and convenes CFE-CGC by inviting its first lead; the committee hears of it; the link goes by mail only', async () => {
@@ -61,11 +52,11 @@ describe('the members screen, secretariat and delegation lead, in a browser', ()
     await screenshot(page, 'members-secretariat');
     // The link is in the invitee's mailbox, nowhere on the secretariat's screen.
     expect(await page.content()).not.toMatch(/\/invitations\/[A-Za-z0-9_-]{20,}/);
-    const [mail] = await mailTo(server, 'responsable@cfecgc.test', { subject: /^Invitation à la négociation/ });
+    const [mail] = await mailTo(demo.server, 'responsable@cfecgc.test', { subject: /^Invitation à la négociation/ });
     expect(mail.link).not.toBeNull();
 
     // The secretariat's view of what was mailed: who, what, its state, never the body or the link.
-    await page.goto(`${server.url}/negotiations/${negotiationId}`);
+    await page.goto(`${demo.server.url}/negotiations/${negotiationId}`);
     await page.getByRole('link', { name: 'Courriels envoyés' }).click();
     await page.getByRole('heading', { name: 'Courriels de la négociation' }).waitFor();
     const sent = page.getByRole('row').filter({ hasText: 'responsable@cfecgc.test' });
@@ -75,7 +66,7 @@ describe('the members screen, secretariat and delegation lead, in a browser', ()
     expect(await page.content()).not.toMatch(/\/invitations\/[A-Za-z0-9_-]{20,}/);
     await screenshot(page, 'members-outbox');
     // An unknown address, signed in: « page introuvable », not a spinner.
-    await page.goto(`${server.url}/negotiations/${negotiationId}/nulle-part`);
+    await page.goto(`${demo.server.url}/negotiations/${negotiationId}/nulle-part`);
     await page.getByRole('heading', { name: 'Page introuvable.' }).waitFor();
 
     // The committee hears that CFE-CGC was convened: another organisation's delegate, in the activity feed.
@@ -110,13 +101,13 @@ describe('the members screen, secretariat and delegation lead, in a browser', ()
     await invite.getByLabel('Signataire').check();
     await invite.getByRole('button', { name: 'Envoyer l’invitation' }).click();
     await visible(page.getByRole('status').filter({ hasText: 'Invitation envoyée par e-mail à juriste@cfdt.test.' }));
-    const [mail] = await mailTo(server, 'juriste@cfdt.test', { subject: /^Invitation à la négociation/ });
+    const [mail] = await mailTo(demo.server, 'juriste@cfdt.test', { subject: /^Invitation à la négociation/ });
     expect(mail.text).toMatch(/pour CFDT .* avec le mandat : délégué, signataire/);
     expect(await page.content()).not.toMatch(/\/invitations\/[A-Za-z0-9_-]{20,}/);
 
     // The person joins through the mailed link; the lead then narrows their roles.
-    const joined = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-    await joined.goto(`${server.url}${mail.link}`);
+    const joined = await (await demo.browser.newContext({ locale: 'fr-FR' })).newPage();
+    await joined.goto(`${demo.server.url}${mail.link}`);
     await joined.getByLabel('Votre nom').fill('Léa Juriste');
     await joined.getByLabel('Mot de passe (12 caractères au moins)').fill('mot de passe de léa');
     await joined.getByLabel('Confirmez le mot de passe').fill('mot de passe de léa');
@@ -134,7 +125,7 @@ describe('the members screen, secretariat and delegation lead, in a browser', ()
 
     await lea.getByRole('button', { name: 'Envoyer à la personne un lien pour choisir un nouveau mot de passe : Léa Juriste' }).click();
     await visible(page.getByRole('status').filter({ hasText: 'Un lien pour choisir un nouveau mot de passe a été envoyé par e-mail à Léa Juriste (juriste@cfdt.test).' }));
-    await mailTo(server, 'juriste@cfdt.test', { subject: /^Choisir un nouveau mot de passe$/ });
+    await mailTo(demo.server, 'juriste@cfdt.test', { subject: /^Choisir un nouveau mot de passe$/ });
     expect(await page.content()).not.toMatch(/\/invitations\/[A-Za-z0-9_-]{20,}/);
     await screenshot(page, 'members-lead');
   }, 120_000);

@@ -1,32 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot } from '../helpers/browser.ts';
-import { seedDemo } from '../helpers/seed.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { screenshot } from '../helpers/browser.ts';
 import { DEMO_PASSWORD } from '../helpers/auth.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 /** Waits until the locator is visible (Playwright's own `expect` is not part of playwright-core). */
 const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 10_000 });
 
 describe('signing in as a demo delegate, in a browser', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const demo = useDemoBrowser();
   let page: Page;
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    await seedDemo(server);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    page = await demo.browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
   });
 
   it('a wrong password is told plainly, and the form stays usable', async () => {
-    await page.goto(`${server.url}/`);
+    await page.goto(`${demo.server.url}/`);
     await page.waitForURL(/\/login/);
     await page.getByLabel('Adresse e-mail').fill('delegue@cfdt.demo');
     await page.getByLabel('Mot de passe').fill('pas-le-bon-mot-de-passe');

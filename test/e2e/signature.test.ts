@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { screenshot } from '../helpers/browser.ts';
 import { DEMO_PASSWORD, login } from '../helpers/auth.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 /** Waits until the locator is visible (Playwright's own `expect` is not part of playwright-core). */
 const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 10_000 });
@@ -21,36 +20,28 @@ async function textBecomes(locator: Locator, expected: RegExp | string): Promise
 }
 
 describe('a signature campaign in the browser: sign, watch the gauge, oppose, void', () => {
-  let server: TestServer;
-  let ids: DemoIds;
-  let browser: Browser;
+  const demo = useDemoBrowser();
   const contexts: BrowserContext[] = [];
   let live: string;
 
   /** A page signed in as this demo account (the session cookie from the API). */
   async function pageAs(email: string): Promise<Page> {
-    const cookie = await login(server, email);
+    const cookie = await login(demo.server, email);
     const [name, value] = cookie.split('=');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'fr-FR' });
-    await context.addCookies([{ name, value, url: server.url }]);
+    const context = await demo.browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'fr-FR' });
+    await context.addCookies([{ name, value, url: demo.server.url }]);
     contexts.push(context);
     const page = await context.newPage();
-    await page.goto(`${server.url}/negotiations/${live}/signature`);
+    await page.goto(`${demo.server.url}/negotiations/${live}/signature`);
     await page.getByRole('heading', { name: 'Campagne de signature' }).waitFor();
     return page;
   }
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    live = ids.negotiations.tempsDeTravail;
-    browser = await launchBrowser();
+    live = demo.ids.negotiations.tempsDeTravail;
   });
   afterAll(async () => {
     for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
   });
 
   let secretariat: Page;
@@ -59,7 +50,7 @@ describe('a signature campaign in the browser: sign, watch the gauge, oppose, vo
 
   it('the negotiation home links to the campaign; the secretariat opens the text for signature', async () => {
     secretariat = await pageAs('secretariat@axess.demo');
-    await secretariat.goto(`${server.url}/negotiations/${live}`);
+    await secretariat.goto(`${demo.server.url}/negotiations/${live}`);
     await secretariat.getByRole('link', { name: 'Campagne de signature et validité' }).click();
     await secretariat.getByRole('heading', { name: 'Campagne de signature' }).waitFor();
     expect(new URL(secretariat.url()).pathname).toBe(`/negotiations/${live}/signature`);
@@ -160,7 +151,7 @@ describe('a signature campaign in the browser: sign, watch the gauge, oppose, vo
 
   it('the seeded 2023 avenant reads void, with its dates and its signed exports', async () => {
     const page = secretariat;
-    await page.goto(`${server.url}/negotiations/${ids.negotiations.cppni}/signature`);
+    await page.goto(`${demo.server.url}/negotiations/${demo.ids.negotiations.cppni}/signature`);
     await textBecomes(page.getByTestId('campaign-state'), 'Réputé non écrit');
     await textBecomes(page.getByTestId('actuel-signature-weight'), '38,50 %');
     await textBecomes(page.getByTestId('actuel-opposition-weight'), '61,50 %');

@@ -1,34 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, signIn } from '../helpers/browser.ts';
 import { login } from '../helpers/auth.ts';
 import { command, connect } from '../integration/realtime-client.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 describe('indicative votes and positions in headless Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
   let negotiationId: string;
   const options = { viewport: { width: 1500, height: 1000 }, locale: 'fr-FR' };
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    negotiationId = ids.negotiations.tempsDeTravail;
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    negotiationId = demo.ids.negotiations.tempsDeTravail;
   });
 
   it('the secretariat opens a vote; a union delegate votes in another page; the tally moves live for the secretariat', async () => {
     const text = `/negotiations/${negotiationId}/text`;
-    const secretariat = await signIn(await browser.newContext(options), server.url, 'secretariat@axess.demo', text);
-    const delegate = await signIn(await browser.newContext(options), server.url, 'delegue@cfdt.demo', text);
+    const secretariat = await signIn(await demo.browser.newContext(options), demo.server.url, 'secretariat@axess.demo', text);
+    const delegate = await signIn(await demo.browser.newContext(options), demo.server.url, 'delegue@cfdt.demo', text);
 
     const panel = secretariat.getByTestId('vote-panel');
     await panel.waitFor({ timeout: 15_000 });
@@ -61,12 +49,12 @@ describe('indicative votes and positions in headless Chromium', () => {
 
   it('the matrix page is empty at first, then shows a declared stance in its colour', async () => {
     const matrixPath = `/negotiations/${negotiationId}/positions`;
-    const page = await signIn(await browser.newContext(options), server.url, 'negociateur@axess.demo', matrixPath);
+    const page = await signIn(await demo.browser.newContext(options), demo.server.url, 'negociateur@axess.demo', matrixPath);
     await page.getByTestId('positions-empty').waitFor({ timeout: 15_000 });
     await screenshot(page, 'positions-empty');
 
-    const articleId = ids.articles.tempsDeTravail[3];
-    const socket = await connect(server, await login(server, 'delegue@cgt.demo'));
+    const articleId = demo.ids.articles.tempsDeTravail[3];
+    const socket = await connect(demo.server, await login(demo.server, 'delegue@cgt.demo'));
     const ack = await command(socket, 'position:declare', {
       negotiationId,
       stance: 'réservé',
@@ -84,7 +72,7 @@ describe('indicative votes and positions in headless Chromium', () => {
     await screenshot(page, 'positions-matrix');
 
     // The matrix is linked from the negotiation home.
-    await page.goto(`${server.url}/negotiations/${negotiationId}`);
+    await page.goto(`${demo.server.url}/negotiations/${negotiationId}`);
     await page.getByTestId('open-positions').click();
     await page.waitForURL((u) => u.pathname === matrixPath);
   });
