@@ -7,6 +7,7 @@ import { Annotations } from '../annotations/annotations.svelte.ts';
 import { anchorLost, selectionAnchor, setHighlights, type Highlight } from '../annotations/anchor-highlights.ts';
 import type { Anchor } from '../../../shared/amendments/amendment.ts';
 import { connection, type NegotiationStream } from '../lib/connection.svelte.ts';
+import { amendmentHighlight, annotationHighlight } from '../editor/highlight-labels.ts';
 import './workspace.css';
 
 interface SyncingProvider {
@@ -97,11 +98,11 @@ export class TextWorkspace {
     const notes = this.annotations
       .onArticle(this.articleId)
       .filter((a) => !a.resolved)
-      .map((a): Highlight => ({ id: a.id, anchor: a.anchor, kind: 'annotation', active: a.id === this.focused }));
+      .map((a) => annotationHighlight(a, this.focused));
     const amended = this.amendments
       .onArticle(this.articleId)
       .filter((a) => a.anchor && !isFinal(a.status))
-      .map((a): Highlight => ({ id: a.id, anchor: a.anchor!, kind: 'amendment', active: a.id === this.focused }));
+      .map((a) => amendmentHighlight({ ...a, anchor: a.anchor! }, this.focused));
     return [...amended, ...notes];
   }
 

@@ -86,6 +86,11 @@ export const editorMessages = defineMessages(
     'text.authorshipNone': 'Aucune modification enregistrée depuis l’ouverture du texte : le texte d’origine n’est à personne.',
     'text.mergeMark': 'Amdt n° {number} ({org})',
     'text.mergeMarkTitle': 'Texte intégré de l’amendement n° {number} ({org}), marqué jusqu’à la prochaine version',
+    'text.highlight.annotation': 'Annotation {org}, visible par {audience} : « {excerpt} »',
+    'text.highlight.audience.private': 'son auteur seul',
+    'text.highlight.audience.delegation': 'la délégation',
+    'text.highlight.audience.college': 'le collège',
+    'text.highlight.audience.committee': 'toute la commission',
   },
   {
     'text.title': 'Text of the agreement',
@@ -171,5 +176,10 @@ export const editorMessages = defineMessages(
     'text.authorshipNone': 'No change recorded since the text was opened: the original text is no one’s.',
     'text.mergeMark': 'Amdt no. {number} ({org})',
     'text.mergeMarkTitle': 'Text merged from amendment no. {number} ({org}), marked until the next version',
+    'text.highlight.annotation': 'Annotation by {org}, visible to {audience}: “{excerpt}”',
+    'text.highlight.audience.private': 'its author only',
+    'text.highlight.audience.delegation': 'the delegation',
+    'text.highlight.audience.college': 'their side of the table',
+    'text.highlight.audience.committee': 'the whole committee',
   },
 );

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ensureClientBuilt, launchBrowser, screenshot, selectWords, signIn } from '../helpers/browser.ts';
+import { seedDemo } from '../helpers/seed.ts';
+
+describe('a passage covered by several annotations and an amendment, in headless Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let cgt: Page;
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    server = await startTestServer();
+    const ids = await seedDemo(server);
+    browser = await launchBrowser();
+    const path = `/negotiations/${ids.negotiations.tempsDeTravail}/text?article=${ids.articles.tempsDeTravail[3]}`;
+    cgt = await signIn(await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), server.url, 'delegue@cgt.demo', path);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function annotate(words: string, body: string, visibility: string): Promise<void> {
+    await selectWords(cgt, words);
+    await cgt.getByRole('button', { name: 'Annoter le passage sélectionné' }).click();
+    await cgt.getByLabel('Commentaire').fill(body);
+    await cgt.getByLabel('Visible par').selectOption(visibility);
+    await cgt.getByRole('button', { name: 'Annoter', exact: true }).click();
+    await cgt.getByTestId('annotation-thread').filter({ hasText: body }).waitFor();
+  }
+
+  it('names every annotation layer and the amendment on the passage, in its tooltip and its description, and stacks their underlines', async () => {
+    await cgt.getByTestId('article-editor').waitFor();
+    await cgt.locator('[data-testid="connection"][data-state="connected"]').first().waitFor();
+    await cgt.getByText('vingt minutes consécutives').first().waitFor();
+
+    await annotate('vingt minutes', 'Trop court pour un repas', 'delegation');
+    await annotate('vingt minutes', 'Question à la commission', 'committee');
+    await selectWords(cgt, 'vingt minutes');
+    await cgt.getByRole('button', { name: 'Rédiger un amendement' }).click();
+    await cgt.getByRole('button', { name: 'Ancrer sur le passage sélectionné' }).click();
+    await cgt.getByLabel('Nouveaux mots').fill('trente minutes');
+    await cgt.getByLabel('Exposé des motifs').fill('Vingt minutes ne permettent pas de prendre un repas.');
+    await cgt.getByRole('button', { name: 'Déposer', exact: true }).click();
+    await cgt.getByTestId('amendment').filter({ hasText: 'trente minutes' }).waitFor();
+
+    // The three cover the same words: one highlight names all three.
+    const passage = cgt.locator('.anchor-amendment.anchor-annotation', { hasText: 'vingt minutes' });
+    await passage.waitFor({ timeout: 10_000 });
+    const title = (await passage.getAttribute('title')) ?? '';
+    const names = title.split('\n');
+    expect(names).toHaveLength(3);
+    expect(names).toContainEqual(expect.stringMatching(/^Amendement n° \d+ \(CGT\)$/));
+    expect(names).toContainEqual(expect.stringMatching(/^Annotation CGT, visible par la délégation : « Trop court pour un repas »/));
+    expect(names).toContainEqual(expect.stringMatching(/^Annotation CGT, visible par toute la commission : « Question à la commission »/));
+    // What a screen reader says of the passage: the same names (a mark may not be named, it is described).
+    const description = await passage.evaluate((element) => element.getAttribute('aria-description'));
+    expect(description).toBe(names.join(' ; '));
+    // A visible cue: one underline per layer, stacked.
+    expect(await passage.getAttribute('data-layers')).toBe('3');
+    const shadows = await passage.evaluate((element) => getComputedStyle(element).boxShadow);
+    expect(shadows.split(/,(?![^(]*\))/)).toHaveLength(3);
+    await screenshot(cgt, 'highlights-stacked');
+
+    // Words covered by one annotation only name that one.
+    await annotate('six heures', 'Pause plus tôt', 'college');
+    const single = cgt.locator('.anchor-annotation', { hasText: 'six heures' });
+    expect(await single.getAttribute('title')).toBe('Annotation CGT, visible par le collège : « Pause plus tôt »');
+    expect(await single.getAttribute('data-layers')).toBe('1');
+  });
+});
