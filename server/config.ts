@@ -5,6 +5,11 @@ const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * The embedded engine on a worker thread of its own (`1`) instead of the server's thread: for
+   * a machine with a free core. On a busy one it costs more CPU per write than it saves.
+   */
+  ENGINE_THREAD: z.stringbool().default(false),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')

@@ -4,7 +4,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import type { CollectionChange, Doc } from '@negociation/mongo-engine';
+import { startEngine, type CollectionChange, type Doc, type RunningEngine } from '@negociation/mongo-engine';
 import { startEngineThread, type ThreadedEngine } from '@negociation/mongo-engine/thread';
 
 /** A write to one of the application's collections, as the embedded engine makes it. */
@@ -22,15 +22,17 @@ export interface Database {
    */
   watch?: (watcher: (change: DatabaseChange) => void) => () => void;
   /**
-   * With `watch`: delivers to the watchers, synchronously, every write the engine has made so
-   * far (it runs on a thread of its own and announces each write before anyone is answered).
-   * Whoever keeps what it read (a cache) calls it before trusting what it kept.
+   * With `watch` and the engine on a thread of its own (ENGINE_THREAD): delivers to the
+   * watchers, synchronously, every write the engine has made so far (it announces each write
+   * before anyone is answered). Whoever keeps what it read (a cache) calls it before trusting
+   * what it kept. Absent on the server's thread, where watchers hear each write as it is made.
    */
   catchUp?: () => void;
   /**
    * Embedded engine only: runs a database command in this process, without the loopback
-   * socket nor the driver, for hot paths such as the event log's appends: the body (BSON
-   * values only) goes to the engine's thread as BSON bytes handed over, not copied.
+   * socket nor the driver, for hot paths such as the event log's appends. The body holds
+   * BSON values only and is the engine's once handed over (on the server's thread it is used
+   * as is; with ENGINE_THREAD it goes to the engine's thread as BSON bytes, transferred).
    * The reply comes once the command is applied; `durable` once its writes are on disk.
    * Absent with MONGODB_URI: callers then go through the driver.
    */
@@ -70,13 +72,18 @@ export async function runInProcess(command: InProcessCommand, body: Doc): Promis
 }
 
 const DATABASE = 'negociation';
+/** What the access cache needs to hear of: an insert cannot make anything it kept stale. */
+const WATCHED_KINDS: CollectionChange['kind'][] = ['update', 'remove', 'schema'];
 
 /**
  * Connects mongoose to MongoDB: the embedded engine in DATA_DIR by default,
  * or the server named by MONGODB_URI. The application cannot tell them apart.
  */
-export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA_DIR'>, logger: Logger): Promise<Database> {
-  let engine: ThreadedEngine | undefined;
+export async function connectDatabase(
+  config: Pick<Config, 'MONGODB_URI' | 'DATA_DIR'> & Partial<Pick<Config, 'ENGINE_THREAD'>>,
+  logger: Logger,
+): Promise<Database> {
+  let engine: RunningEngine | ThreadedEngine | undefined;
   let socket: EngineSocket | undefined;
   let uri = config.MONGODB_URI;
   if (!uri) {
@@ -85,23 +92,23 @@ export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA
     // hash or a session through it. `npm run db` (a server for several processes) is the
     // loopback TCP one.
     socket = process.platform === 'win32' ? undefined : prepareEngineSocket(config.DATA_DIR);
+    const where = { dir: path.resolve(config.DATA_DIR, 'db'), ...(socket ? { socket: socket.path } : { port: 0, host: '127.0.0.1' }) };
     try {
-      // On a thread of its own: the application's driver and the engine then use two cores,
-      // as with the engine in a process of its own, while the engine stays in this process
-      // (its data directory, lock, journal and socket are the thread's, sealed as before).
-      engine = await startEngineThread({
-        // What the access cache needs to hear: an insert cannot make anything it kept stale.
-        announceChanges: { db: DATABASE, kinds: ['update', 'remove', 'schema'] },
-        dir: path.resolve(config.DATA_DIR, 'db'),
-        ...(socket ? { socket: socket.path } : { port: 0, host: '127.0.0.1' }),
-      });
+      // On the server's thread by default: there an in-process append costs half the CPU it
+      // costs through a worker (no encoding for another thread, no waking it), and on a machine
+      // without a free core the second thread bought nothing (README, « The embedded database »).
+      // ENGINE_THREAD puts it on a thread of its own, which owns the data directory, lock,
+      // journal and socket exactly as this thread would: driver and engine then use two cores.
+      engine = config.ENGINE_THREAD
+        ? await startEngineThread({ ...where, announceChanges: { db: DATABASE, kinds: WATCHED_KINDS } })
+        : await startEngine(where);
     } catch (err) {
       socket?.remove();
       throw err;
     }
     uri = `${engine.uri.replace(/\/$/, '')}/${DATABASE}`;
     logger.info(
-      { socket: socket?.path, socketPlace: socket?.place, port: engine.port || undefined, dir: config.DATA_DIR },
+      { socket: socket?.path, socketPlace: socket?.place, port: engine.port || undefined, dir: config.DATA_DIR, thread: config.ENGINE_THREAD ? 'own' : 'server' },
       socket?.place === 'temporary directory'
         ? 'embedded database started (its socket is in the temporary directory: the path in DATA_DIR would pass the system\'s limit)'
         : 'embedded database started',
@@ -118,10 +125,10 @@ export async function connectDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA
     watch: engine
       ? (watcher) =>
           engine.watch((change) => {
-            if (change.db === DATABASE) watcher({ collection: change.collection, kind: change.kind, id: change.id });
+            if (change.db === DATABASE && WATCHED_KINDS.includes(change.kind)) watcher({ collection: change.collection, kind: change.kind, id: change.id });
           })
       : undefined,
-    catchUp: engine ? () => engine.catchUp() : undefined,
+    catchUp: engine && 'catchUp' in engine ? () => engine.catchUp() : undefined,
     async close() {
       await connection.close();
       await engine?.close();

@@ -194,29 +194,30 @@ async function engineProcess(dir: string): Promise<{ uri: string; pid: number | 
 export async function run(): Promise<object> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-bench-'));
   try {
-    // As the workspace hosts it: in the writers' process, on a thread of its own, on a Unix socket.
-    const hosted = await startEngineThread({ dir: path.join(dir, 'writes'), socket: path.join(dir, 'engine.sock'), announceChanges: { kinds: ['update', 'remove', 'schema'] } });
-    // The workspace hears of every write but inserts (its access cache): so does the bench.
-    hosted.watch(() => undefined);
-    const single = await inserts(hosted.uri, 1, 2_000);
-    print(`acknowledged inserts, 1 writer, engine in-process on its own thread (Unix socket, as the workspace):   ${describeRun(single)} (CPU of the whole process)`);
-    const fifty = await inserts(hosted.uri, 50, 20_000);
-    print(`acknowledged inserts, 50 writers, engine in-process on its own thread (Unix socket, as the workspace): ${describeRun(fifty)} (target >= 5000/s; x${round(fifty.perSecond / single.perSecond)} over 1 writer)`);
-    print(`  ${describeThreads(fifty)}`);
-    const commands = await commandInserts(hosted, 50, 20_000);
-    print(`acknowledged inserts, 50 writers through engine.command to the engine's thread (no driver, as the event log appends): ${describeRun(commands)}`);
-    print(`  ${describeThreads(commands)}`);
-    await hosted.close();
-
-    // As the workspace hosted it until December 2026: the engine on its writers' thread.
-    let engine = await startEngine({ dir: path.join(dir, 'writes-same-thread'), socket: path.join(dir, 'engine.sock') });
-    const fiftySameThread = await inserts(engine.uri, 50, 20_000);
-    print(`acknowledged inserts, 50 writers, engine on the writers' thread (Unix socket):     ${describeRun(fiftySameThread)}`);
-    const commandsSameThread = await commandInserts(engine, 50, 20_000);
-    print(`acknowledged inserts, 50 writers on the engine's thread through engine.command (no driver): ${describeRun(commandsSameThread)}`);
+    // As the workspace hosts it by default: in the writers' process, on their own thread, on a Unix socket.
+    let engine = await startEngine({ dir: path.join(dir, 'writes'), socket: path.join(dir, 'engine.sock') });
+    // The workspace hears of every write (its access cache): so does the bench.
+    engine.watch(() => undefined);
+    const single = await inserts(engine.uri, 1, 2_000);
+    print(`acknowledged inserts, 1 writer, engine on the writers' thread (Unix socket, as the workspace):   ${describeRun(single)} (CPU of the whole process)`);
+    const fifty = await inserts(engine.uri, 50, 20_000);
+    print(`acknowledged inserts, 50 writers, engine on the writers' thread (Unix socket, as the workspace): ${describeRun(fifty)} (target >= 5000/s; x${round(fifty.perSecond / single.perSecond)} over 1 writer)`);
+    const commands = await commandInserts(engine, 50, 20_000);
+    print(`acknowledged inserts, 50 writers through engine.command on the same thread (no driver, as the event log appends): ${describeRun(commands)}`);
     const threaded = await insertsFromThreads(engine.uri, 2, 25, 20_000);
     print(`acknowledged inserts/s, 50 writers on 2 client threads, engine on the main thread: ${round(threaded, 0)}`);
     await engine.close();
+
+    // With ENGINE_THREAD=1 (from 3 to 4 December 2026, the default): the engine on a worker thread of the writers' process.
+    const hosted = await startEngineThread({ dir: path.join(dir, 'writes-own-thread'), socket: path.join(dir, 'engine.sock'), announceChanges: { kinds: ['update', 'remove', 'schema'] } });
+    hosted.watch(() => undefined);
+    const fiftyOwnThread = await inserts(hosted.uri, 50, 20_000);
+    print(`acknowledged inserts, 50 writers, engine on a thread of its own (ENGINE_THREAD=1, Unix socket): ${describeRun(fiftyOwnThread)}`);
+    print(`  ${describeThreads(fiftyOwnThread)}`);
+    const commandsOwnThread = await commandInserts(hosted, 50, 20_000);
+    print(`acknowledged inserts, 50 writers through engine.command to the engine's thread (ENGINE_THREAD=1, no driver): ${describeRun(commandsOwnThread)}`);
+    print(`  ${describeThreads(commandsOwnThread)}`);
+    await hosted.close();
 
     engine = await startEngine({ dir: path.join(dir, 'writes-tcp'), port: 0 });
     const fiftyTcp = await inserts(engine.uri, 50, 20_000);
@@ -254,10 +255,10 @@ export async function run(): Promise<object> {
     return {
       insertsPerSecond: {
         inProcess: { writers1: round(single.perSecond, 0), writers50: round(fifty.perSecond, 0), groupCommitSpeedup: round(fifty.perSecond / single.perSecond) },
-        inProcessSameThread: { writers50: round(fiftySameThread.perSecond, 0) },
-        inProcessSameThreadCommand: { writers50: round(commandsSameThread.perSecond, 0) },
-        inProcessTcp: { writers50: round(fiftyTcp.perSecond, 0) },
         inProcessCommand: { writers50: round(commands.perSecond, 0) },
+        inProcessOwnThread: { writers50: round(fiftyOwnThread.perSecond, 0) },
+        inProcessOwnThreadCommand: { writers50: round(commandsOwnThread.perSecond, 0) },
+        inProcessTcp: { writers50: round(fiftyTcp.perSecond, 0) },
         inProcessTwoClientThreads: { writers50: round(threaded, 0) },
         engineProcess: {
           writers1: round(singleSeparate.perSecond, 0),
@@ -266,15 +267,14 @@ export async function run(): Promise<object> {
         },
       },
       cpuMicrosPerInsert: {
-        inProcess: { writers1: round(single.cpuMicros, 0), writers50: round(fifty.cpuMicros, 0), writers50WritersThread: round(fifty.mainThreadCpuMicros, 0) },
-        inProcessCommandWritersThread: { writers50: round(commands.mainThreadCpuMicros, 0) },
-        inProcessSameThread: { writers50: round(fiftySameThread.cpuMicros, 0) },
-        inProcessSameThreadCommand: { writers50: round(commandsSameThread.cpuMicros, 0) },
-        inProcessTcp: { writers50: round(fiftyTcp.cpuMicros, 0) },
+        inProcess: { writers1: round(single.cpuMicros, 0), writers50: round(fifty.cpuMicros, 0) },
         inProcessCommand: { writers50: round(commands.cpuMicros, 0) },
+        inProcessOwnThread: { writers50: round(fiftyOwnThread.cpuMicros, 0), writers50WritersThread: round(fiftyOwnThread.mainThreadCpuMicros, 0) },
+        inProcessOwnThreadCommand: { writers50: round(commandsOwnThread.cpuMicros, 0), writers50WritersThread: round(commandsOwnThread.mainThreadCpuMicros, 0) },
+        inProcessTcp: { writers50: round(fiftyTcp.cpuMicros, 0) },
         engineProcess: { writers1: round(singleSeparate.cpuMicros, 0), writers50: round(fiftySeparate.cpuMicros, 0) },
       },
-      load: { inProcessWriters50: round(fifty.load, 1), inProcessSameThreadWriters50: round(fiftySameThread.load, 1), engineProcessWriters50: round(fiftySeparate.load, 1) },
+      load: { inProcessWriters50: round(fifty.load, 1), inProcessOwnThreadWriters50: round(fiftyOwnThread.load, 1), engineProcessWriters50: round(fiftySeparate.load, 1) },
       indexedFindMs: {
         docs1000: { p50: round(small.p50, 3), p99: round(small.p99, 3) },
         docs100000: { p50: round(large.p50, 3), p99: round(large.p99, 3) },
