@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import type { AmendmentView } from '../../shared/amendments/amendment.ts';
 import type { Position } from '../../shared/positions/position.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { screenshot, signIn } from '../helpers/browser.ts';
 import { call, login } from '../helpers/auth.ts';
 import { command, connect } from '../integration/realtime-client.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 /** The text as people read it: French typography's no-break spaces as plain spaces. */
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
 
 describe('votes and positions on an amendment, from the article view’s side panels, in headless Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
   let negotiationId: string;
   let articleId: string;
   let secretariat: Page;
@@ -23,7 +20,7 @@ describe('votes and positions on an amendment, from the article view’s side pa
   let tabled: AmendmentView;
 
   async function table(email: string, from: string, to: string): Promise<AmendmentView> {
-    const socket = await connect(server, await login(server, email));
+    const socket = await connect(demo.server, await login(demo.server, email));
     const ack = await command<AmendmentView>(socket, 'amendment:table', {
       negotiationId,
       articleId,
@@ -38,22 +35,14 @@ describe('votes and positions on an amendment, from the article view’s side pa
   const amendmentOn = (page: Page, text: string): Locator => page.getByTestId('amendment-panel').getByTestId('amendment').filter({ hasText: text });
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    negotiationId = ids.negotiations.tempsDeTravail;
-    articleId = ids.articles.tempsDeTravail[3];
-    browser = await launchBrowser();
+    negotiationId = demo.ids.negotiations.tempsDeTravail;
+    articleId = demo.ids.articles.tempsDeTravail[3];
     const path = `/negotiations/${negotiationId}/text?article=${articleId}`;
     const options = { viewport: { width: 1440, height: 900 }, locale: 'fr-FR' };
-    secretariat = await signIn(await browser.newContext(options), server.url, 'secretariat@axess.demo', path);
-    cgt = await signIn(await browser.newContext(options), server.url, 'delegue@cgt.demo', path);
-    cfdt = await signIn(await browser.newContext(options), server.url, 'delegue@cfdt.demo', path);
+    secretariat = await signIn(await demo.browser.newContext(options), demo.server.url, 'secretariat@axess.demo', path);
+    cgt = await signIn(await demo.browser.newContext(options), demo.server.url, 'delegue@cgt.demo', path);
+    cfdt = await signIn(await demo.browser.newContext(options), demo.server.url, 'delegue@cfdt.demo', path);
     for (const page of [secretariat, cgt, cfdt]) await page.getByTestId('amendment-panel').waitFor({ timeout: 15_000 });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('with no amendment on the article, the position box says there is none to take a position on', async () => {
@@ -141,8 +130,8 @@ describe('votes and positions on an amendment, from the article view’s side pa
     await screenshot(cgt, 'amendment-vote-4-position');
 
     // The ledger holds it on the amendment, not on the article.
-    const query = `org=${ids.organisations.CGT}&item=${encodeURIComponent(`amendment:${tabled.id}`)}`;
-    const response = await call(server, `/negotiations/${negotiationId}/positions?${query}`, { cookie: await login(server, 'delegue@cgt.demo') });
+    const query = `org=${demo.ids.organisations.CGT}&item=${encodeURIComponent(`amendment:${tabled.id}`)}`;
+    const response = await call(demo.server, `/negotiations/${negotiationId}/positions?${query}`, { cookie: await login(demo.server, 'delegue@cgt.demo') });
     const { positions } = (await response.json()) as { positions: Position[] };
     expect(positions.map((p) => [p.stance, p.item])).toEqual([['favorable', { kind: 'amendment', id: tabled.id }]]);
 

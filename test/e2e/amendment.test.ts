@@ -1,35 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, selectWords, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, selectWords, signIn } from '../helpers/browser.ts';
 import { login } from '../helpers/auth.ts';
 import { command, connect } from '../integration/realtime-client.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 describe('an amendment from tabling to the live text, in headless Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
   let cgt: Page;
   let axess: Page;
   let secretariatPage: Page;
   let negotiationId: string;
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    negotiationId = ids.negotiations.tempsDeTravail;
-    browser = await launchBrowser();
-    const path = `/negotiations/${negotiationId}/text?article=${ids.articles.tempsDeTravail[3]}`;
+    negotiationId = demo.ids.negotiations.tempsDeTravail;
+    const path = `/negotiations/${negotiationId}/text?article=${demo.ids.articles.tempsDeTravail[3]}`;
     const options = { viewport: { width: 1600, height: 1000 }, locale: 'fr-FR' };
-    cgt = await signIn(await browser.newContext(options), server.url, 'delegue@cgt.demo', path);
-    axess = await signIn(await browser.newContext(options), server.url, 'negociateur@axess.demo', path);
-    secretariatPage = await signIn(await browser.newContext(options), server.url, 'secretariat@axess.demo', path);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    cgt = await signIn(await demo.browser.newContext(options), demo.server.url, 'delegue@cgt.demo', path);
+    axess = await signIn(await demo.browser.newContext(options), demo.server.url, 'negociateur@axess.demo', path);
+    secretariatPage = await signIn(await demo.browser.newContext(options), demo.server.url, 'secretariat@axess.demo', path);
   });
 
   it('a CGT delegate tables, the AXESS negotiator sees it live and merges it, the text changes for everyone', async () => {
@@ -110,12 +99,12 @@ describe('an amendment from tabling to the live text, in headless Chromium', () 
   });
 
   it('competing amendments and an outdated one are flagged live', async () => {
-    const article = ids.articles.tempsDeTravail[3];
+    const article = demo.ids.articles.tempsDeTravail[3];
     for (const [email, to] of [
       ['delegue@fo.demo', 'cinq heures'],
       ['delegue@cfdt.demo', 'cinq heures et demie'],
     ] as const) {
-      const socket = await connect(server, await login(server, email));
+      const socket = await connect(demo.server, await login(demo.server, email));
       const ack = await command(socket, 'amendment:table', {
         negotiationId,
         articleId: article,

@@ -1,31 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, signIn } from '../helpers/browser.ts';
+import type { DemoIds } from '../helpers/seed.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 describe('co-drafting an article in two browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
   let negotiator: Page;
   let delegate: Page;
   let path: string;
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    browser = await launchBrowser();
-    const key = Object.keys(ids.negotiations)[1] as keyof DemoIds['negotiations'];
-    path = `/negotiations/${ids.negotiations[key]}/text?article=${ids.articles[key][1]}`;
+    const key = Object.keys(demo.ids.negotiations)[1] as keyof DemoIds['negotiations'];
+    path = `/negotiations/${demo.ids.negotiations[key]}/text?article=${demo.ids.articles[key][1]}`;
     const options = { viewport: { width: 1400, height: 950 }, locale: 'fr-FR' };
-    negotiator = await signIn(await browser.newContext(options), server.url, 'negociateur@axess.demo', path);
-    delegate = await signIn(await browser.newContext(options), server.url, 'delegue@cfdt.demo', path);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    negotiator = await signIn(await demo.browser.newContext(options), demo.server.url, 'negociateur@axess.demo', path);
+    delegate = await signIn(await demo.browser.newContext(options), demo.server.url, 'delegue@cfdt.demo', path);
   });
 
   it('the negotiator types, the delegate sees it live and cannot type', async () => {

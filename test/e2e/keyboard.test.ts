@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, signIn } from '../helpers/browser.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 /** What has the focus: its accessible name's clues and whether it is the article's text. */
 const focused = (page: Page) =>
@@ -40,24 +39,14 @@ async function selectFromStart(page: Page, passage: string): Promise<void> {
 }
 
 describe('a reader annotates and anchors an amendment with the keyboard alone', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
   let page: Page;
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    browser = await launchBrowser();
-    const path = `/negotiations/${ids.negotiations.tempsDeTravail}/text?article=${ids.articles.tempsDeTravail[1]}`;
-    page = await signIn(await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), server.url, 'delegue@cfdt.demo', path);
+    const path = `/negotiations/${demo.ids.negotiations.tempsDeTravail}/text?article=${demo.ids.articles.tempsDeTravail[1]}`;
+    page = await signIn(await demo.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), demo.server.url, 'delegue@cfdt.demo', path);
     await page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 15_000 });
     await page.getByTestId('article-editor').filter({ hasText: 'Le présent accord' }).waitFor({ timeout: 15_000 });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('the read-only text takes the focus, Shift+arrows select a passage, which is annotated and anchors an amendment', async () => {

@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, signIn } from '../helpers/browser.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 describe('numbering a new article by its place, renumbering after a preview, and undoing', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
   let pen: Page;
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    browser = await launchBrowser();
-    const path = `/negotiations/${ids.negotiations.tempsDeTravail}/text?article=${ids.articles.tempsDeTravail[4]}`;
-    pen = await signIn(await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), server.url, 'negociateur@axess.demo', path);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    const path = `/negotiations/${demo.ids.negotiations.tempsDeTravail}/text?article=${demo.ids.articles.tempsDeTravail[4]}`;
+    pen = await signIn(await demo.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), demo.server.url, 'negociateur@axess.demo', path);
   });
 
   const outlineLink = (text: string) => pen.locator('.outline-link').filter({ hasText: text });

@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { TestServer } from '../helpers/server.ts';
+import { screenshot, signIn } from '../helpers/browser.ts';
 import * as Y from 'yjs';
 import { login } from '../helpers/auth.ts';
 import { command, connect } from '../integration/realtime-client.ts';
 import { connectClient, synced } from '../integration/yjs-helpers.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 const NOTE = 'Vingt minutes : la CGT demande une pause plus longue.';
 
@@ -71,9 +71,7 @@ const storedUpdates = (page: Page) =>
 const connected = (page: Page) => page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 20_000 });
 
 describe('the whole text, and edits kept in the browser while offline', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
   let writerContext: BrowserContext;
   let writer: Page;
   let reader: Page;
@@ -82,25 +80,17 @@ describe('the whole text, and edits kept in the browser while offline', () => {
   let unreachable = false;
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    browser = await launchBrowser();
-    negotiation = ids.negotiations.tempsDeTravail;
+    negotiation = demo.ids.negotiations.tempsDeTravail;
     const options = { viewport: { width: 1440, height: 900 }, locale: 'fr-FR' };
-    writerContext = await browser.newContext(options);
-    const path = `/negotiations/${negotiation}/text?article=${ids.articles.tempsDeTravail[1]}`;
-    writer = await signIn(writerContext, server.url, 'negociateur@axess.demo', path);
-    reader = await signIn(await browser.newContext(options), server.url, 'delegue@cfdt.demo', path);
+    writerContext = await demo.browser.newContext(options);
+    const path = `/negotiations/${negotiation}/text?article=${demo.ids.articles.tempsDeTravail[1]}`;
+    writer = await signIn(writerContext, demo.server.url, 'negociateur@axess.demo', path);
+    reader = await signIn(await demo.browser.newContext(options), demo.server.url, 'delegue@cfdt.demo', path);
   });
   // A test that stops while the writer is offline must not leave the next one offline.
   afterEach(async () => {
     unreachable = false;
     await writerContext?.setOffline(false);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('an edit made offline is counted as waiting, survives a reload, and reaches another member on reconnection', async () => {
@@ -146,15 +136,15 @@ describe('the whole text, and edits kept in the browser while offline', () => {
   });
 
   it('the whole text shows every article in order, annotations in the margin, amendments inline, and another member’s edit live', async () => {
-    await annotateAndAmend(server, negotiation, ids.articles.tempsDeTravail[3]);
+    await annotateAndAmend(demo.server, negotiation, demo.ids.articles.tempsDeTravail[3]);
     const path = `/negotiations/${negotiation}/text?view=whole`;
-    await reader.goto(`${server.url}${path}`);
-    await writer.goto(`${server.url}${path}`);
+    await reader.goto(`${demo.server.url}${path}`);
+    await writer.goto(`${demo.server.url}${path}`);
     const whole = reader.getByTestId('whole-text');
     await whole.waitFor({ timeout: 15_000 });
     const articles = reader.getByTestId('whole-article');
     const numbers = await articles.evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.article ?? ''));
-    expect(numbers.length).toBe(ids.articles.tempsDeTravail.length);
+    expect(numbers.length).toBe(demo.ids.articles.tempsDeTravail.length);
     // In the outline's order.
     const outline = await reader.locator('.outline-link').evaluateAll((els) => els.map((el) => el.textContent?.trim() ?? ''));
     const headings = await articles.locator('h3').evaluateAll((els) => els.map((el) => el.textContent?.trim() ?? ''));
