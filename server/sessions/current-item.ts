@@ -50,8 +50,9 @@ export async function currentItem(ctx: SessionContext, session: SessionView): Pr
         | { org: { shortName: string }; formula: string; justification: string; target: { number: string } }
         | undefined;
       if (!tabled) break;
-      const last = events.at(-1)?.type.replace('amendment:', '') ?? 'tabled';
-      view.amendment = { org: tabled.org.shortName, formula: tabled.formula, justification: tabled.justification, status: last };
+      // The amendment's own fold says where it stands (the last event of the item may be a vote's).
+      const status = foldAmendments(events.map((e) => toNegotiationEvent(e as EventDoc))).find((a) => a.id === item.amendmentId)?.status ?? 'tabled';
+      view.amendment = { org: tabled.org.shortName, formula: tabled.formula, justification: tabled.justification, status };
       view.heading = item.title ?? `Amendement de la délégation ${tabled.org.shortName} – article ${tabled.target.number}`;
       break;
     }

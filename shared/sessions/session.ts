@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AmendmentStatus } from '../amendments/lifecycle.ts';
 import { IdSchema as Id, NegotiationIdSchema as NegotiationId } from '../ids.ts';
 import type { VoteView } from '../votes/vote.ts';
 import type { MinutesDoc } from './minutes-schema.ts';
@@ -222,7 +223,7 @@ export interface CurrentItemView {
   /** A readable heading for the item ("Article 3 – Temps de pause"). */
   heading: string | null;
   article: { number: string; title: string; blocks: string[] } | null;
-  amendment: { org: string; formula: string; justification: string; status: string } | null;
+  amendment: { org: string; formula: string; justification: string; status: AmendmentStatus } | null;
   vote: VoteView | null;
   text: string | null;
   /** Who is in the room: the same lines as the session page and the minutes. */

@@ -116,7 +116,8 @@ export class SessionRoom {
     const about = (event: NegotiationEvent) => (event.payload as { sessionId?: string } | null)?.sessionId === sessionId;
     this.stops = [
       follow(this.stream, (e) => (e.type.startsWith('session:') || e.type.startsWith('minutes:')) && about(e), () => void this.refresh()),
-      follow(this.stream, (e) => e.type.startsWith('vote:') || e.type === 'ballot:cast' || e.type.startsWith('article:'), () => void this.refreshCurrent()),
+      // The current item shows an amendment's outcome as the projector does.
+      follow(this.stream, (e) => e.type.startsWith('vote:') || e.type === 'ballot:cast' || e.type.startsWith('amendment:') || e.type.startsWith('article:'), () => void this.refreshCurrent()),
       follow(this.stream, (e) => e.type === 'vote:opened' || e.type === 'vote:closed', () => void this.refreshVotes()),
     ];
   }
