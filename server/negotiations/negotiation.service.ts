@@ -17,6 +17,7 @@ import { AppError } from '../common/app-error.ts';
 import { articleModel } from './article.model.ts';
 import { membershipModel } from './membership.model.ts';
 import { negotiationModel, type NegotiationDoc } from './negotiation.model.ts';
+import { orderParties } from '../../shared/parties.ts';
 import { organisationModel } from './organisation.model.ts';
 
 function toSummary(doc: NegotiationDoc & { _id: unknown }): NegotiationSummary {
@@ -37,18 +38,7 @@ export async function listMyNegotiations(connection: Connection, user: AuthUser)
     .lean();
   return docs.map(toSummary);
 }
-
-const COLLEGE_ORDER: Record<OrgCollege, number> = { employer: 0, union: 1, neutral: 2 };
-
-/** Employers, then unions by weight (heaviest first), then the presidency. */
-export function orderParties(parties: Party[]): Party[] {
-  return [...parties].sort(
-    (a, b) =>
-      COLLEGE_ORDER[a.college] - COLLEGE_ORDER[b.college] ||
-      b.weight - a.weight ||
-      a.shortName.localeCompare(b.shortName),
-  );
-}
+export { orderParties };
 
 /** The arrêté the representative unions' weights come from, when they all cite the same one. */
 export function commonUnionSource(parties: Party[]): WeightsSource | null {

@@ -231,7 +231,7 @@ export function linkVote(ctx: SessionContext, actor: Actor, input: z.infer<typeo
   });
 }
 
-/** The parties at the table (employers and unions, and the presidency), in the negotiation's order. */
+/** The parties at the table (employers and unions, and the presidency), with what orders them (shared/parties.ts). */
 export async function tableOrganisations(connection: Connection, negotiationId: string) {
   const negotiation = await negotiationModel(connection).findById(negotiationId).lean();
   if (!negotiation) throw new AppError('NOT_FOUND', 'Négociation introuvable.');
@@ -241,7 +241,7 @@ export async function tableOrganisations(connection: Connection, negotiationId: 
     negotiation,
     organisations: negotiation.parties.flatMap((p) => {
       const o = byId.get(p.organisationId);
-      return o ? [{ id: p.organisationId, shortName: o.shortName, fullName: o.fullName, college: o.college }] : [];
+      return o ? [{ id: p.organisationId, shortName: o.shortName, fullName: o.fullName, college: o.college, weight: p.weight }] : [];
     }),
   };
 }

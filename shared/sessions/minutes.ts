@@ -1,4 +1,5 @@
 import type { NegotiationEvent } from '../events.ts';
+import { orderParties, type OrderedParty } from '../parties.ts';
 import { articleLabel as articleHeading } from '../labels.ts';
 import type { TallyResult, VoteChoice, VoteRule } from '../votes/tally.ts';
 import { frenchLongDate, frenchTime } from './paris-time.ts';
@@ -29,16 +30,17 @@ export interface MinutesContext {
 }
 
 /** A party at the table; a `neutral` one is the presidency. */
-export interface AttendanceParty {
+export interface AttendanceParty extends OrderedParty {
   id: string;
-  shortName: string;
   fullName?: string;
-  college: 'employer' | 'union' | 'neutral';
 }
 
-/** The attendance of a session as every reader states it: one line per party, in the table's order. */
+/**
+ * The attendance of a session as every reader states it: one line per party, in the
+ * negotiation's order (shared/parties.ts) whatever order the parties are handed in.
+ */
 export function attendanceLines(parties: readonly AttendanceParty[], session: Pick<SessionView, 'attendance'>): AttendanceLine[] {
-  return parties.map((party) => {
+  return orderParties(parties).map((party) => {
     const entry = session.attendance.find((a) => a.org === party.id);
     return {
       org: party.id,
