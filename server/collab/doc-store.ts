@@ -153,7 +153,8 @@ export class DocStore {
     // elsewhere but not yet stored is in the stream; one stored and gone from it, in the database.
     const recent = (await this.options.replica?.recent(name)) ?? { updates: [], position: '' };
     const stored = await this.options.persistence.load(name);
-    doc.storedSinceCompaction = stored.updates.length;
+    doc.storedSinceCompaction = stored.updateIds.length;
+    doc.storage = { version: stored.version, recordIds: [...stored.updateIds] };
     doc.transact(() => {
       if (stored.state) Y.applyUpdate(doc, stored.state, Origin.LOAD);
       for (const update of stored.updates) Y.applyUpdate(doc, update, Origin.LOAD);
@@ -247,7 +248,7 @@ export class DocStore {
     arm(this.compactWhenIdleMs);
   }
 
-  /** Writes every pending update, one merged record per document, in one insert. */
+  /** Writes every pending update, one record per document holding its updates as they came, in one insert. */
   flush(): Promise<void> {
     if (this.flushTimer) {
       clearTimeout(this.flushTimer);
@@ -257,23 +258,29 @@ export class DocStore {
     const records: UpdateRecord[] = [];
     const due: SharedDoc[] = [];
     for (const [doc, updates] of this.pending) {
-      records.push({ docName: doc.name, update: updates.length === 1 ? updates[0] : Y.mergeUpdates(updates) });
+      records.push({ docName: doc.name, updates });
       due.push(doc);
     }
     this.pending.clear();
     return this.enqueue(async () => {
       try {
-        await this.options.persistence.append(records);
+        const ids = await this.options.persistence.append(records);
         this.stats.flushes++;
         this.stats.records += records.length;
-        for (const doc of due) doc.storedSinceCompaction++;
+        due.forEach((doc, i) => {
+          doc.storedSinceCompaction++;
+          doc.storage?.recordIds.push(ids[i]);
+        });
       } catch (err) {
         // Kept for the next tick: the documents still hold these edits in memory.
         this.options.logger.error({ err, docs: records.length }, 'yjs updates not stored; retrying');
         records.forEach((record, i) => {
+          // Part of the batch may be stored under ids this copy does not know: its next
+          // compaction reads what is stored.
+          due[i].storage = null;
           const list = this.pending.get(due[i]);
-          if (list) list.unshift(record.update);
-          else this.pending.set(due[i], [record.update]);
+          if (list) list.unshift(...record.updates);
+          else this.pending.set(due[i], [...record.updates]);
         });
         if (!this.closed) this.scheduleFlush();
         throw err;
@@ -292,7 +299,11 @@ export class DocStore {
 
   /**
    * Replaces a document's stored updates by its whole state (after flushing what is pending).
-   * What is stored is read again and merged into the live document first: the updates other
+   * With one process, the records this copy loaded and stored itself are all it deletes: they
+   * are in the live document, so it writes its state over the version it knows and deletes
+   * exactly those, without reading them back (reading and applying them again was most of a
+   * compaction's cost). Otherwise, or when the stored state is no longer the one it knows, what
+   * is stored is read again and merged into the live document first: the updates other
    * processes stored (normally already here through Redis) are never dropped, and the state
    * written replaces exactly what was read, only if no other process compacted meanwhile.
    */
@@ -302,6 +313,18 @@ export class DocStore {
     await this.enqueue(async () => {
       if (doc.storedSinceCompaction === 0 && !doc.remoteSinceCheck) return;
       const counted = doc.storedSinceCompaction;
+      const known = this.options.replica ? null : doc.storage;
+      if (known && !doc.remoteSinceCheck) {
+        const own: StoredDoc = { state: null, version: known.version, updates: [], updateIds: known.recordIds };
+        if (await this.options.persistence.compact(doc.name, Y.encodeStateAsUpdate(doc), own)) {
+          doc.storage = { version: (known.version ?? 0) + 1, recordIds: [] };
+          this.stats.compactions++;
+          doc.storedSinceCompaction = Math.max(0, doc.storedSinceCompaction - counted);
+          return;
+        }
+        // Another writer compacted since: what is stored now is read below.
+      }
+      doc.storage = null;
       doc.remoteSinceCheck = false;
       const stored = await this.options.persistence.load(doc.name);
       // Only others' updates here: their process stores them. One killed before its batch
@@ -310,8 +333,11 @@ export class DocStore {
       this.applyStored(doc, stored);
       const written = await this.options.persistence.compact(doc.name, Y.encodeStateAsUpdate(doc), stored);
       // Lost to another process: it merged what it read; what it did not read is still stored.
-      if (written) this.stats.compactions++;
-      else {
+      if (written) {
+        this.stats.compactions++;
+        // Every record read is deleted: from here on this copy knows what is stored.
+        doc.storage = { version: (stored.version ?? 0) + 1, recordIds: [] };
+      } else {
         this.stats.compactionsLost++;
         // The winner may not have had the others' updates this copy holds: compare again later.
         if (counted === 0) {

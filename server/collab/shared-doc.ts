@@ -36,8 +36,13 @@ export class SharedDoc extends Y.Doc {
   readonly peers = new Set<DocPeer>();
   /** Which peer speaks for each awareness client id. */
   readonly presence = new PresenceRegistry();
-  /** Updates stored since the last compaction. */
+  /** Records stored since the last compaction (one per tick with changes). */
   storedSinceCompaction = 0;
+  /**
+   * What this copy knows is stored: the state's version and the ids of the records it loaded or
+   * stored since, all of them applied to it; null when it must read storage to know.
+   */
+  storage: { version: number | null; recordIds: unknown[] } | null = null;
   /**
    * Other processes' updates were applied since storage was last compared with this copy:
    * their process stores them, unless it died first (see DocStore.compact).

@@ -36,6 +36,9 @@ export async function storedText(db: mongoose.Connection, docName: string): Prom
   const doc = new Y.Doc();
   const state = await db.collection('yjs_states').findOne({ _id: docName as never });
   if (state) Y.applyUpdate(doc, new Uint8Array(state.state.buffer));
-  for (const update of await db.collection('yjs_updates').find({ docName }).toArray()) Y.applyUpdate(doc, new Uint8Array(update.update.buffer));
+  // A record holds one tick's updates (`updates`), or one merged `update` when stored before December 2026.
+  for (const record of await db.collection('yjs_updates').find({ docName }).toArray()) {
+    for (const update of record.updates ?? [record.update]) Y.applyUpdate(doc, new Uint8Array(update.buffer));
+  }
   return fragmentText(doc);
 }

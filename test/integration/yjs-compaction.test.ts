@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../server/db/connection.ts';
 import { DocStore } from '../../server/collab/doc-store.ts';
-import { MongoPersistence } from '../../server/collab/persistence.ts';
+import { MongoPersistence, UPDATES_COLLECTION, type StoredDoc } from '../../server/collab/persistence.ts';
 import type { SharedDoc } from '../../server/collab/shared-doc.ts';
 
 const logger = pino({ level: 'silent' });
@@ -136,5 +136,81 @@ describe.each([
     expect(text).toContain('écrit par A');
     expect(text).toContain('écrit par B');
     await Promise.all([a.close(), b.close(), late.close()]);
+  });
+
+  it('stores a tick’s updates as they came, in one record, without merging them', async () => {
+    inProcess = viaCommand;
+    const docName = `article:tick-record-${viaCommand}`;
+    const store = processStore(db);
+    const doc = await store.open(docName);
+    const sent: Uint8Array[] = [];
+    const keep = (update: Uint8Array) => sent.push(update);
+    doc.on('update', keep);
+    for (let i = 0; i < 20; i++) edit(doc, `ligne ${i}`);
+    doc.off('update', keep);
+    await store.flush();
+    const records = await db.connection.db!.collection(UPDATES_COLLECTION).find({ docName }).toArray();
+    expect(records).toHaveLength(1);
+    expect(records[0].update).toBeUndefined();
+    expect((records[0].updates as { buffer: Uint8Array }[]).map((u) => Buffer.from(u.buffer).toString('base64'))).toEqual(sent.map((u) => Buffer.from(u).toString('base64')));
+    expect(await storedText(db, docName)).toContain('ligne 19');
+    await store.close();
+  });
+
+  it('still reads a record of one merged update, as stored before', async () => {
+    inProcess = viaCommand;
+    const docName = `article:merged-record-${viaCommand}`;
+    const source = new Y.Doc();
+    source.getXmlFragment('default').push([new Y.XmlText('texte d’avant')]);
+    const { ObjectId, Binary } = await import('mongodb');
+    await db.connection.db!.collection(UPDATES_COLLECTION).insertOne({ _id: new ObjectId(), docName, update: new Binary(Y.encodeStateAsUpdate(source)), at: new Date() } as never);
+    const store = processStore(db);
+    const doc = await store.open(docName);
+    expect(doc.getXmlFragment('default').toString()).toContain('texte d’avant');
+    edit(doc, 'ajout');
+    await store.close();
+    const text = await storedText(db, docName);
+    expect(text).toContain('texte d’avant');
+    expect(text).toContain('ajout');
+    expect(await db.connection.db!.collection(UPDATES_COLLECTION).countDocuments({ docName })).toBe(0);
+  });
+
+  it('the only process compacts without reading storage back, and another writer’s records stay stored', async () => {
+    inProcess = viaCommand;
+    const docName = `article:compaction-no-read-${viaCommand}`;
+    let loads = 0;
+    const persistence = persistenceOf(db);
+    const counting = Object.assign(Object.create(persistence) as MongoPersistence, {
+      load: (name: string): Promise<StoredDoc> => {
+        loads++;
+        return persistence.load(name);
+      },
+    });
+    const store = new DocStore({ persistence: counting, logger, initialState: async () => null, compactAfterUpdates: Number.MAX_SAFE_INTEGER, compactWhenIdleMs: 60_000 });
+    const doc = await store.open(docName);
+    const other = processStore(db);
+    const otherDoc = await other.open(docName);
+    for (let round = 0; round < 5; round++) {
+      edit(doc, `seul, tour ${round}`);
+      await store.flush();
+    }
+    // Another writer (a process without Redis) stores a line this copy never saw.
+    edit(otherDoc, 'écrit ailleurs');
+    await other.flush();
+    loads = 0;
+    await store.compact(doc);
+    expect(loads).toBe(0);
+    expect(store.stats.compactions).toBe(1);
+    const text = await storedText(db, docName);
+    for (let round = 0; round < 5; round++) expect(text).toContain(`seul, tour ${round}`);
+    expect(text).toContain('écrit ailleurs');
+    // The other writer's compaction finds the state changed under it, reads, and loses nothing.
+    await other.compact(otherDoc);
+    expect(other.stats.compactions).toBe(1);
+    const after = await storedText(db, docName);
+    expect(after).toContain('seul, tour 4');
+    expect(after).toContain('écrit ailleurs');
+    expect(await db.connection.db!.collection(UPDATES_COLLECTION).countDocuments({ docName })).toBe(0);
+    await Promise.all([store.close(), other.close()]);
   });
 });
