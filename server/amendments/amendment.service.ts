@@ -40,6 +40,7 @@ import { amendmentDetail, amendmentFlags, amendmentView, readLiveArticle, type L
 import { toBase64 } from './article-text.ts';
 import { applyToLiveText, MergeConflict } from './merge.ts';
 import type { ItemRun } from '../../shared/versions/authorship.ts';
+import { mergeVersionName } from '../../shared/labels.ts';
 
 export type AmendmentContext = Pick<AppContext, 'db' | 'events' | 'logger'>;
 /** What writing an amendment needs besides the reads: the time it is written at, new ids. */
@@ -267,7 +268,7 @@ async function mergeNow(
     { connection: ctx.db.connection, store: collab.store, events: ctx.events, clock: ctx.clock, ids: ctx.ids },
     {
       negotiationId: actor.negotiationId,
-      name: `Amendement ${amendment.org.shortName} intégré – ${amendment.target.kind === 'preamble' ? 'préambule' : `article ${amendment.target.number}`}`,
+      name: mergeVersionName({ org: amendment.org.shortName }, amendment.target),
       reason: amendment.formula,
       kind: 'merge',
       author: how.automatic ? { userId: 'system', name: 'Système', org: null } : { ...person(actor), org: actor.org.shortName },

@@ -8,6 +8,7 @@ import { anchorSpan, joinBlocks, layoutOf, type ArticleLayout } from '../../shar
 import { locate, paragraph, topLevel } from './article-text.ts';
 import type { AmendmentRecord } from '../../shared/amendments/amendment.ts';
 import type { ItemRun } from '../../shared/versions/authorship.ts';
+import { articleName } from '../../shared/labels.ts';
 
 /** The amendment cannot be applied to the text as it now reads: a pen-holder must do it by hand. */
 export class MergeConflict extends Error {}
@@ -126,7 +127,7 @@ export async function applyToLiveText(
       const after = entries.findIndex((e) => e.number === content.after.trim());
       if (after < 0) throw new MergeConflict(`L’article ${content.after} n’existe plus dans le texte.`);
       await addArticle(deps, negotiationId, {
-        title: content.heading.trim() || `Article ${content.number}`,
+        title: content.heading.trim() || articleName(content.number),
         number: content.number,
         position: after + 1,
         paragraphs: splitParagraphs(content.text),

@@ -1,5 +1,6 @@
 import type { AmendmentStatus } from '../../shared/amendments/lifecycle.ts';
 import { LABELS, frenchDate } from './french.ts';
+import { articleHeading } from '../../shared/labels.ts';
 
 /**
  * The « cahier d'amendements »: every tabled amendment, article by article in the order of the
@@ -91,7 +92,7 @@ function outcome(a: AmendmentBookInput['amendments'][number]): string {
   }
 }
 
-const heading = (number: string, title: string) => `${/^\d/.test(number) ? `${LABELS.article} ${number}` : number}${title.trim() ? ` – ${title.trim()}` : ''}`;
+const heading = (number: string, title: string) => articleHeading(number, title.trim() || null);
 
 export function buildAmendmentBook(input: AmendmentBookInput): AmendmentBook {
   const tabled = input.amendments.filter((a) => a.status !== 'draft').sort((a, b) => (a.number ?? 0) - (b.number ?? 0));

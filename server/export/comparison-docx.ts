@@ -15,6 +15,7 @@ import {
 } from 'docx';
 import type { ChangeSegment, ComparedArticle, ComparisonDocument } from './comparison.ts';
 import { NUMBERING, STYLES, noticeParagraphs } from './docx.ts';
+import { articleName } from '../../shared/labels.ts';
 import { LABELS, frenchSpacing } from './french.ts';
 
 /**
@@ -110,7 +111,7 @@ class TrackedBuilder {
 function headingSegments(a: ComparedArticle, fallback: ChangeSegment): ChangeSegment[] {
   const equal = (text: string): ChangeSegment => ({ op: 'equal', text, author: null, at: null });
   const changed = (op: 'insert' | 'delete', text: string): ChangeSegment => ({ ...fallback, op, text });
-  const label = (number: string) => (/^\d/.test(number) ? `${LABELS.article} ${number}` : number);
+  const label = (number: string) => articleName(number);
   if (a.change === 'added') return [changed('insert', `${label(a.toNumber ?? '')}${a.toTitle ? ` – ${a.toTitle}` : ''}`)];
   if (a.change === 'removed') return [changed('delete', `${label(a.fromNumber ?? '')}${a.fromTitle ? ` – ${a.fromTitle}` : ''}`)];
   const segments: ChangeSegment[] = [];

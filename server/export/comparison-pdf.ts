@@ -1,4 +1,5 @@
 import type { ChangeSegment, ComparedArticle, ComparisonDocument } from './comparison.ts';
+import { articleHeading } from '../../shared/labels.ts';
 import { LABELS } from './french.ts';
 import { chooseFonts } from './pdf-fonts.ts';
 import { a4Document, collectPdf } from './pdf-render.ts';
@@ -41,8 +42,7 @@ export function comparisonRows(segments: ChangeSegment[]): { before: RichParagra
   return rows.filter((r) => !(empty(r.before) && empty(r.after)));
 }
 
-const label = (number: string | null, title: string | null) =>
-  `${number && /^\d/.test(number) ? `${LABELS.article} ${number}` : (number ?? '')}${title ? ` – ${title}` : ''}`;
+const label = (number: string | null, title: string | null) => articleHeading(number, title);
 
 function articleNote(a: ComparedArticle): string {
   const notes: string[] = [];

@@ -2,7 +2,7 @@ import { renderCalendar, type IcsEvent } from '../../shared/sessions/ics.ts';
 import { parisLocalToUtc } from '../../shared/sessions/paris-time.ts';
 import type { AgendaItem, SessionView } from '../../shared/sessions/session.ts';
 
-/** How an agenda item is named in full (« Article 3 – Temps de pause », « Amendement n° 2 (CGT) – article 3 »); null when unknown. */
+/** How an agenda item is named in full (« Article 3 – Temps de pause », « Amendement n° 2 (CGT) – article 3 – Temps de pause »); null when unknown. */
 export type AgendaHeading = (item: AgendaItem) => string | null;
 
 /** The calendar entries of the negotiation: its sessions, and the phase deadlines the government set. */

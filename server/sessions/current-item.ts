@@ -1,4 +1,4 @@
-import { amendmentLabel, articleLabel } from '../../shared/labels.ts';
+import { amendmentItemLabel, articleLabel, articleReference } from '../../shared/labels.ts';
 import { foldAmendments } from '../../shared/amendments/amendment.fold.ts';
 import { eventTypesOf } from '../../shared/events.ts';
 import { toNegotiationEvent } from '../events/event-store.ts';
@@ -53,7 +53,7 @@ export async function currentItem(ctx: SessionContext, session: SessionView): Pr
       // The amendment's own fold says where it stands (the last event of the item may be a vote's).
       const status = foldAmendments(events.map((e) => toNegotiationEvent(e as EventDoc))).find((a) => a.id === item.amendmentId)?.status ?? 'tabled';
       view.amendment = { org: tabled.org.shortName, formula: tabled.formula, justification: tabled.justification, status };
-      view.heading = item.title ?? `Amendement de la délégation ${tabled.org.shortName} – article ${tabled.target.number}`;
+      view.heading = item.title ?? `Amendement de la délégation ${tabled.org.shortName} – ${articleReference(tabled.target.number)}`;
       break;
     }
     case 'vote': {
@@ -86,7 +86,7 @@ export async function agendaHeadings(ctx: Pick<SessionContext, 'db'>, negotiatio
     }
     if (item.kind === 'amendment') {
       const amendment = amendments.get(item.amendmentId);
-      return amendment ? `${amendmentLabel({ number: amendment.number, org: amendment.org.shortName })} – ${articleLabel({ number: amendment.target.number, title: amendment.target.title }).replace(/^Article/, 'article')}` : null;
+      return amendment ? amendmentItemLabel({ number: amendment.number, org: amendment.org.shortName }, amendment.target) : null;
     }
     return null;
   };

@@ -1,6 +1,6 @@
 import type { NegotiationEvent } from '../events.ts';
 import { orderParties, type OrderedParty } from '../parties.ts';
-import { articleLabel as articleHeading } from '../labels.ts';
+import { articleInSentence, articleLabel as articleHeading, articleStatusLabel } from '../labels.ts';
 import type { TallyResult, VoteChoice, VoteRule } from '../votes/tally.ts';
 import { frenchLongDate, frenchTime } from './paris-time.ts';
 import type { AttendanceLine, AttendanceStatus, SessionView } from './session.ts';
@@ -116,13 +116,8 @@ const CHOICE_LABEL: Record<VoteChoice, string> = {
   'ne prend pas part': 'Ne prend pas part',
 };
 
-export const ARTICLE_STATUS_LABEL: Record<string, string> = {
-  open: 'ouvert',
-  bracketed: 'entre crochets',
-  'agreed ad referendum': 'accord ad referendum',
-  reserved: 'réservé',
-  withdrawn: 'retiré',
-};
+/** An article status inside a sentence of the minutes (« entre crochets »). */
+const statusInSentence = (status: string) => articleStatusLabel(status).toLowerCase();
 
 const STANCE_LABEL: Record<string, string> = {
   favorable: 'favorable',
@@ -143,8 +138,7 @@ export function inSession(session: SessionView, event: NegotiationEvent): boolea
 
 function articleLabel(ctx: MinutesContext, id: string, fallback?: string): string {
   const article = ctx.articles.find((a) => a.id === id);
-  const number = article?.number ?? fallback ?? '?';
-  return /^\d/.test(number) ? `l’article ${number}` : `le ${number.toLowerCase()}`;
+  return articleInSentence(article?.number ?? fallback ?? '?');
 }
 
 interface Tabled {
@@ -285,8 +279,8 @@ export function draftMinutes(ctx: MinutesContext): MinutesDraft {
       }
       case 'article:status-changed': {
         const label = articleLabel(ctx, String(p.articleId), String(p.number));
-        const to = ARTICLE_STATUS_LABEL[String(p.to)] ?? String(p.to);
-        decide(`${capitalise(label)} passe du statut « ${ARTICLE_STATUS_LABEL[String(p.from)] ?? p.from} » au statut « ${to} ».`, `${label.replace(/^l’/, '')} : ${to}`);
+        const to = statusInSentence(String(p.to));
+        decide(`${capitalise(label)} passe du statut « ${statusInSentence(String(p.from))} » au statut « ${to} ».`, `${label.replace(/^l’/, '')} : ${to}`);
         break;
       }
       case 'signature:opened': {

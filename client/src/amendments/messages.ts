@@ -54,8 +54,6 @@ export const amendmentsMessages = defineMessages(
     'amendments.againstBase': 'Par rapport au texte de dépôt',
     'amendments.againstCurrent': 'Par rapport au texte actuel',
     'amendments.noLongerApplies': 'Ne s’applique plus au texte actuel : à intégrer à la main.',
-    'amendments.label': 'Amendement n° {number} ({org})',
-    'amendments.label.draft': 'Projet d’amendement ({org})',
     'amendments.key': 'Dans le texte : Ctrl+Alt+A rédige un amendement ancré sur la sélection.',
   },
   {
@@ -111,8 +109,6 @@ export const amendmentsMessages = defineMessages(
     'amendments.againstBase': 'Against the text it was tabled on',
     'amendments.againstCurrent': 'Against the current text',
     'amendments.noLongerApplies': 'No longer applies to the current text: merge it by hand.',
-    'amendments.label': 'Amendment no. {number} ({org})',
-    'amendments.label.draft': 'Draft amendment ({org})',
     'amendments.key': 'In the text: Ctrl+Alt+A writes an amendment anchored on the selection.',
   },
 );

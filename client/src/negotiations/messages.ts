@@ -1,3 +1,4 @@
+import { ARTICLE_STATUS_LABELS } from '../../../shared/labels.ts';
 import { defineMessages } from '../lib/messages.ts';
 
 export const negotiationsMessages = defineMessages(
@@ -45,11 +46,11 @@ export const negotiationsMessages = defineMessages(
     'status.extended': 'Étendu',
     'status.extension refused': 'Extension refusée',
     'status.recommendation adopted': 'Recommandation patronale adoptée',
-    'article.open': 'Ouvert',
-    'article.bracketed': 'Entre crochets',
-    'article.agreed ad referendum': 'Accord ad referendum',
-    'article.reserved': 'Réservé',
-    'article.withdrawn': 'Retiré',
+    'article.open': ARTICLE_STATUS_LABELS.fr.open,
+    'article.bracketed': ARTICLE_STATUS_LABELS.fr.bracketed,
+    'article.agreed ad referendum': ARTICLE_STATUS_LABELS.fr['agreed ad referendum'],
+    'article.reserved': ARTICLE_STATUS_LABELS.fr.reserved,
+    'article.withdrawn': ARTICLE_STATUS_LABELS.fr.withdrawn,
     'role.negotiator': 'Négociateur',
     'role.delegate': 'Délégué',
     'role.signatory': 'Signataire',
@@ -103,11 +104,11 @@ export const negotiationsMessages = defineMessages(
     'status.extended': 'Extended',
     'status.extension refused': 'Extension refused',
     'status.recommendation adopted': 'Employer recommendation adopted',
-    'article.open': 'Open',
-    'article.bracketed': 'Bracketed',
-    'article.agreed ad referendum': 'Agreed ad referendum',
-    'article.reserved': 'Reserved',
-    'article.withdrawn': 'Withdrawn',
+    'article.open': ARTICLE_STATUS_LABELS.en.open,
+    'article.bracketed': ARTICLE_STATUS_LABELS.en.bracketed,
+    'article.agreed ad referendum': ARTICLE_STATUS_LABELS.en['agreed ad referendum'],
+    'article.reserved': ARTICLE_STATUS_LABELS.en.reserved,
+    'article.withdrawn': ARTICLE_STATUS_LABELS.en.withdrawn,
     'role.negotiator': 'Negotiator',
     'role.delegate': 'Delegate',
     'role.signatory': 'Signatory',
