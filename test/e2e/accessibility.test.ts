@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import type { Page } from 'playwright-core';
+import { screenshot, signIn } from '../helpers/browser.ts';
 import { screensWithContent, type Screen } from '../helpers/screens.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 const VIEWPORTS = [
   { name: 'desktop', width: 1440, height: 900 },
@@ -39,21 +38,11 @@ function overflowing(page: Page): Promise<string[]> {
 }
 
 describe('every screen passes axe-core with no serious or critical violation', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
   let screens: Screen[];
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    screens = await screensWithContent(server, ids);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    screens = await screensWithContent(demo.server, demo.ids);
   });
 
   for (const viewport of VIEWPORTS) {
@@ -63,11 +52,11 @@ describe('every screen passes axe-core with no serious or critical violation', (
       for (const screen of screens) {
         let page = pages.get(screen.email);
         if (!page) {
-          const context = await browser.newContext({ viewport, locale: 'fr-FR' });
-          page = screen.email ? await signIn(context, server.url, screen.email, '/') : await context.newPage();
+          const context = await demo.browser.newContext({ viewport, locale: 'fr-FR' });
+          page = screen.email ? await signIn(context, demo.server.url, screen.email, '/') : await context.newPage();
           pages.set(screen.email, page);
         }
-        await page.goto(`${server.url}${screen.path}`);
+        await page.goto(`${demo.server.url}${screen.path}`);
         await screen.ready(page);
         // Live panels fill in after the first paint.
         await page.waitForTimeout(300);

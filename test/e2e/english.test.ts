@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../helpers/server.ts';
+import { screenshot, signIn } from '../helpers/browser.ts';
 import { screensWithContent, type Screen } from '../helpers/screens.ts';
 import { DEMO_ACCOUNTS, DEMO_NEGOTIATIONS, DEMO_ORGANISATIONS } from '../../server/seed/demo-content.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 /**
  * In English, no screen shows a word of the client's French catalogue, except in data: what
@@ -113,28 +113,18 @@ function pageText(page: Page): Promise<string> {
 }
 
 describe('in English, every screen is English', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
   let screens: Screen[];
   let french: Set<string>;
   let data: string[];
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    screens = await screensWithContent(server, ids);
+    screens = await screensWithContent(demo.server, demo.ids);
     const { fr, en } = await catalogues();
     const english = new Set([...en, ...intlEnglish()].flatMap(words));
     french = new Set(fr.flatMap(words).filter((w) => !english.has(w)));
-    data = await dataStrings(server);
-    browser = await launchBrowser();
+    data = await dataStrings(demo.server);
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('no word of the French catalogue on any screen, and <html lang="en">', { timeout: 420_000 }, async () => {
     const viewport = { width: 1440, height: 900 };
@@ -143,13 +133,13 @@ describe('in English, every screen is English', () => {
     for (const screen of screens) {
       let page = pages.get(screen.email);
       if (!page) {
-        const context = await browser.newContext({ viewport, locale: 'en-GB' });
-        page = screen.email ? await signIn(context, server.url, screen.email, '/') : await context.newPage();
+        const context = await demo.browser.newContext({ viewport, locale: 'en-GB' });
+        page = screen.email ? await signIn(context, demo.server.url, screen.email, '/') : await context.newPage();
         // The reader chose English (the language switch keeps the choice in localStorage).
         await context.addInitScript(() => localStorage.setItem('locale', 'en'));
         pages.set(screen.email, page);
       }
-      await page.goto(`${server.url}${screen.path}`);
+      await page.goto(`${demo.server.url}${screen.path}`);
       await screen.ready(page);
       // Live panels fill in after the first paint.
       await page.waitForTimeout(500);

@@ -1,26 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SessionView } from '../../shared/sessions/session.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { screenshot, signIn } from '../helpers/browser.ts';
 import { login } from '../helpers/auth.ts';
 import { command, connect } from '../integration/realtime-client.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 describe('the projector follows the session', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ids: DemoIds;
+  const demo = useDemoBrowser();
   let negotiationId: string;
   let session: SessionView;
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    negotiationId = ids.negotiations.tempsDeTravail;
+    negotiationId = demo.ids.negotiations.tempsDeTravail;
     // The secretariat convened a session with three items (through the same command the form sends).
-    const socket = await connect(server, await login(server, 'secretariat@axess.demo'));
+    const socket = await connect(demo.server, await login(demo.server, 'secretariat@axess.demo'));
     const ack = await command<SessionView>(socket, 'session:convene', {
       negotiationId,
       title: 'Séance de travail projetée',
@@ -28,24 +21,19 @@ describe('the projector follows the session', () => {
       place: 'Paris, salle du conseil',
       agenda: [
         { kind: 'free', title: 'Déclarations liminaires', text: 'Chaque délégation s’exprime.' },
-        { kind: 'article', articleId: ids.articles.tempsDeTravail[3] },
+        { kind: 'article', articleId: demo.ids.articles.tempsDeTravail[3] },
         { kind: 'vote', title: 'Vote indicatif sur la pause' },
       ],
     });
     socket.close();
     if (!ack.ok) throw new Error(ack.error.message);
     session = ack.data;
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('the secretariat opens the session and moves to the next item; the projector shows it, with no controls', async () => {
     const options = { viewport: { width: 1400, height: 900 }, locale: 'fr-FR' };
-    const secretariat = await signIn(await browser.newContext(options), server.url, 'secretariat@axess.demo', `/negotiations/${negotiationId}/sessions/${session.id}`);
-    const wall = await signIn(await browser.newContext({ ...options, viewport: { width: 1600, height: 900 } }), server.url, 'delegue@cfdt.demo', `/negotiations/${negotiationId}/projector`);
+    const secretariat = await signIn(await demo.browser.newContext(options), demo.server.url, 'secretariat@axess.demo', `/negotiations/${negotiationId}/sessions/${session.id}`);
+    const wall = await signIn(await demo.browser.newContext({ ...options, viewport: { width: 1600, height: 900 } }), demo.server.url, 'delegue@cfdt.demo', `/negotiations/${negotiationId}/projector`);
 
     await wall.getByText('Aucune séance en cours.').waitFor();
 
@@ -106,7 +94,7 @@ describe('the projector follows the session', () => {
     // The vote is held: the wall shows the tally once closed.
     const voters = Object.fromEntries(
       await Promise.all(
-        (['secretariat@axess.demo', 'negociateur@axess.demo', 'delegue@cfdt.demo', 'delegue@cgt.demo'] as const).map(async (email) => [email, await connect(server, await login(server, email))] as const),
+        (['secretariat@axess.demo', 'negociateur@axess.demo', 'delegue@cfdt.demo', 'delegue@cgt.demo'] as const).map(async (email) => [email, await connect(demo.server, await login(demo.server, email))] as const),
       ),
     );
     const ok = async <T,>(email: string, event: string, payload: Record<string, unknown>): Promise<T> => {
@@ -166,15 +154,15 @@ describe('the projector follows the session', () => {
 
   it('members see the calendar with sessions, deadlines and a countdown; approved minutes are read-only with their exports', async () => {
     const options = { viewport: { width: 1400, height: 900 }, locale: 'fr-FR' };
-    const page = await signIn(await browser.newContext(options), server.url, 'delegue@cgt.demo', `/negotiations/${negotiationId}/sessions`);
+    const page = await signIn(await demo.browser.newContext(options), demo.server.url, 'delegue@cgt.demo', `/negotiations/${negotiationId}/sessions`);
     await page.getByRole('heading', { name: 'Séances', exact: true }).waitFor();
     await page.getByText('Temps de travail – deuxième séance').first().waitFor();
     expect(await page.getByTestId('countdown').innerText()).toMatch(/^\d+ j \d+ h \d{2} min \d{2} s$/);
     expect(await page.getByRole('heading', { name: 'Convoquer une séance' }).count()).toBe(0);
     await screenshot(page, 'sessions-list');
 
-    const cppni = ids.negotiations.cppni;
-    await page.goto(`${server.url}/negotiations/${cppni}/sessions`);
+    const cppni = demo.ids.negotiations.cppni;
+    await page.goto(`${demo.server.url}/negotiations/${cppni}/sessions`);
     await page.getByRole('link', { name: 'CPPNI – séance plénière' }).first().click();
     const minutes = page.getByTestId('minutes-text');
     await minutes.waitFor();

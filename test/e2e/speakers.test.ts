@@ -1,23 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SessionView } from '../../shared/sessions/session.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { seedDemo } from '../helpers/seed.ts';
+import { screenshot, signIn } from '../helpers/browser.ts';
 import { login } from '../helpers/auth.ts';
 import { command, connect } from '../integration/realtime-client.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 describe('the speakers list on the session page and the projector', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const demo = useDemoBrowser();
   let negotiationId: string;
   let session: SessionView;
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    negotiationId = (await seedDemo(server)).negotiations.tempsDeTravail;
-    const socket = await connect(server, await login(server, 'secretariat@axess.demo'));
+    negotiationId = demo.ids.negotiations.tempsDeTravail;
+    const socket = await connect(demo.server, await login(demo.server, 'secretariat@axess.demo'));
     const convened = await command<SessionView>(socket, 'session:convene', {
       negotiationId,
       title: 'Séance avec liste des orateurs',
@@ -30,18 +25,13 @@ describe('the speakers list on the session page and the projector', () => {
     const opened = await command(socket, 'session:open', { negotiationId, sessionId: session.id });
     if (!opened.ok) throw new Error(opened.error.message);
     socket.close();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('the chair adds two speakers; the projector shows them in order within 2 s without reload; a delegate cannot edit the list', async () => {
     const options = { viewport: { width: 1440, height: 900 }, locale: 'fr-FR' };
-    const chair = await signIn(await browser.newContext(options), server.url, 'president@cmp.demo', `/negotiations/${negotiationId}/sessions/${session.id}`);
-    const wall = await signIn(await browser.newContext(options), server.url, 'delegue@cfdt.demo', `/negotiations/${negotiationId}/projector`);
-    const delegate = await signIn(await browser.newContext(options), server.url, 'delegue@cgt.demo', `/negotiations/${negotiationId}/sessions/${session.id}`);
+    const chair = await signIn(await demo.browser.newContext(options), demo.server.url, 'president@cmp.demo', `/negotiations/${negotiationId}/sessions/${session.id}`);
+    const wall = await signIn(await demo.browser.newContext(options), demo.server.url, 'delegue@cfdt.demo', `/negotiations/${negotiationId}/projector`);
+    const delegate = await signIn(await demo.browser.newContext(options), demo.server.url, 'delegue@cgt.demo', `/negotiations/${negotiationId}/sessions/${session.id}`);
     await wall.getByTestId('current-heading').waitFor({ timeout: 15_000 });
 
     const panel = chair.getByTestId('speakers-panel');
