@@ -1,7 +1,7 @@
 import type { CommandName } from '../../../shared/commands.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
 import type { MembersView, NegotiationDetail } from '../../../shared/identity.ts';
-import type { CurrentItemView, MinutesView, SessionSummary, SessionView } from '../../../shared/sessions/session.ts';
+import type { AttendanceLine, AttendanceStatus, CurrentItemView, MinutesView, SessionSummary, SessionView } from '../../../shared/sessions/session.ts';
 import type { VoteView } from '../../../shared/votes/vote.ts';
 import type { VoteRule } from '../../../shared/votes/tally.ts';
 import { api } from '../lib/api.ts';
@@ -186,6 +186,69 @@ export class SessionRoom {
 
   destroy(): void {
     for (const stop of this.stops) stop();
+  }
+}
+
+/** A field of the attendance form: an organisation's presence or its delegates, or the observers. */
+export type AttendanceField = { org: string; field: 'status' | 'delegates' } | { org: null; field: 'observers' };
+
+interface AttendanceValues {
+  statuses: Record<string, AttendanceStatus | ''>;
+  delegates: Record<string, string>;
+  observers: string;
+}
+
+/**
+ * The secretariat's attendance form. It starts from the stored attendance and follows it (each
+ * save, each broadcast reads the session again), except where the secretariat has typed
+ * something not yet saved: that stays, and when someone else saved that very field meanwhile,
+ * the field is named so the secretariat knows whose record the next save replaces.
+ */
+export class AttendanceForm {
+  statuses = $state<Record<string, AttendanceStatus | ''>>({});
+  delegates = $state<Record<string, string>>({});
+  observers = $state('');
+  /** The fields typed here that someone else saved differently since. */
+  changedElsewhere = $state<AttendanceField[]>([]);
+  /** The stored attendance the form last took in (what "typed" is measured against). */
+  private stored: AttendanceValues | null = null;
+
+  /** Takes in the stored attendance: untouched fields follow it, typed ones are kept. */
+  follow(lines: readonly AttendanceLine[], observers: readonly string[]): void {
+    const next: AttendanceValues = { statuses: {}, delegates: {}, observers: observers.join(', ') };
+    for (const line of lines) {
+      next.statuses[line.org] = line.status ?? '';
+      next.delegates[line.org] = line.delegates.join(', ');
+    }
+    const before = this.stored;
+    this.stored = next;
+    if (!before) {
+      this.statuses = { ...next.statuses };
+      this.delegates = { ...next.delegates };
+      this.observers = next.observers;
+      return;
+    }
+    const changed: AttendanceField[] = [];
+    const statuses = { ...this.statuses };
+    const delegates = { ...this.delegates };
+    for (const line of lines) {
+      const org = line.org;
+      if ((statuses[org] ?? '') === (before.statuses[org] ?? '')) statuses[org] = next.statuses[org];
+      else if (next.statuses[org] !== before.statuses[org] && statuses[org] !== next.statuses[org]) changed.push({ org, field: 'status' });
+      if ((delegates[org] ?? '') === (before.delegates[org] ?? '')) delegates[org] = next.delegates[org];
+      else if (next.delegates[org] !== before.delegates[org] && delegates[org] !== next.delegates[org]) changed.push({ org, field: 'delegates' });
+    }
+    let typedObservers = this.observers;
+    if (typedObservers === before.observers) typedObservers = next.observers;
+    else if (next.observers !== before.observers && typedObservers !== next.observers) changed.push({ org: null, field: 'observers' });
+    this.statuses = statuses;
+    this.delegates = delegates;
+    this.observers = typedObservers;
+    // A field named before stays named while it differs from the record; a new clash is added.
+    const stillTyped = (f: AttendanceField) =>
+      f.field === 'observers' ? this.observers !== next.observers : f.field === 'status' ? statuses[f.org] !== next.statuses[f.org] : delegates[f.org] !== next.delegates[f.org];
+    const same = (a: AttendanceField, b: AttendanceField) => a.org === b.org && a.field === b.field;
+    this.changedElsewhere = [...this.changedElsewhere.filter(stillTyped), ...changed.filter((c) => !this.changedElsewhere.some((f) => same(f, c)))];
   }
 }
 
