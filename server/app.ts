@@ -17,6 +17,7 @@ import { Readiness, type ReadinessCheck } from './http/readiness.ts';
 import { requestLogger } from './http/request-log.ts';
 import { routeHtml } from './http/route-preloads.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { compressAnswers } from './http/compress-answers.ts';
 import { EventStore } from './events/event-store.ts';
 import { EventLog } from './events/event-log.ts';
 import { NegotiationChannel, roomBroadcast } from './realtime/channel.ts';
@@ -106,6 +107,7 @@ export async function createApp(
   app.use(securityHeaders());
 
   const api = express.Router();
+  api.use(compressAnswers());
   api.use(express.json({ limit: '256kb' }));
   api.get('/health', (_req, res) => {
     res.json({ ok: true, db: db.kind, version: VERSION });

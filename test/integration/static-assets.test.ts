@@ -87,6 +87,34 @@ describe('the built client as served', () => {
   });
 });
 
+describe("the API's answers", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+
+  it('are compressed as the client accepts (brotli, else gzip), the small ones and a client accepting none left plain', async () => {
+    const plain = await get(server, '/api/openapi.json');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const document = JSON.parse(plain.body.toString()) as { openapi: string };
+    expect(document.openapi).toMatch(/^3\.1/);
+
+    const br = await get(server, '/api/openapi.json', { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(JSON.parse(zlib.brotliDecompressSync(br.body).toString())).toEqual(document);
+    expect(br.body.length).toBeLessThan(plain.body.length / 4);
+
+    const gzip = await get(server, '/api/openapi.json', { 'accept-encoding': 'gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(zlib.gunzipSync(gzip.body).toString())).toEqual(document);
+
+    // Below 1 kB the work is not worth it.
+    expect((await get(server, '/api/health', { 'accept-encoding': 'br' })).headers['content-encoding']).toBeUndefined();
+  });
+});
+
 describe('security headers', () => {
   let server: TestServer;
   beforeAll(async () => {
