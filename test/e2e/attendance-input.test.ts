@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionView } from '../../shared/sessions/session.ts';
-import { signIn } from '../helpers/browser.ts';
+import { screenshot, signIn } from '../helpers/browser.ts';
 import { useDemoBrowser } from '../helpers/demo-browser.ts';
 import { participants } from '../helpers/participants.ts';
 
@@ -30,6 +30,25 @@ describe('the attendance form under live changes', () => {
     const page = await signIn(await demo.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), demo.server.url, 'secretariat@axess.demo', `/negotiations/${negotiationId}/sessions/${sessionId}`);
     const select = (org: string) => page.getByRole('combobox', { name: org, exact: true });
     const names = (org: string) => page.getByRole('textbox', { name: `${org} – Délégués (séparés par des virgules)` });
+
+    // Every choice reads whole in the selects, on a laptop and on a tablet.
+    await select('FO').waitFor();
+    for (const viewport of [{ width: 1400, height: 900 }, { width: 1440, height: 900 }, { width: 768, height: 1024 }]) {
+      await page.setViewportSize(viewport);
+      const cut = await page.locator('table.attendance select').evaluateAll((selects) =>
+        selects.flatMap((select) => {
+          const style = getComputedStyle(select);
+          const context = document.createElement('canvas').getContext('2d')!;
+          context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+          // The room for text: the box less its padding, its border and the drop-down arrow.
+          const room = select.getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - parseFloat(style.borderLeftWidth) - parseFloat(style.borderRightWidth) - 16;
+          return [...(select as HTMLSelectElement).options].filter((o) => context.measureText(o.text).width > room).map((o) => `${select.getAttribute('aria-label')}: ${o.text}`);
+        }),
+      );
+      expect(cut, `${viewport.width}×${viewport.height}`).toEqual([]);
+      await screenshot(page, `attendance-form-${viewport.width}`);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     // Typed, not saved.
     await select('FO').selectOption('excused');

@@ -207,7 +207,15 @@ describe('one session, one record', () => {
       const m = /^(\S+)(?: \(présidence\))? : (\S+)/.exec(party.trim());
       if (m) wallAttendance[m[1]] = m[2].toLowerCase() as Presence;
     }
-    await screenshot(wall, 'record-projector-vote');
+    // Looked at on a laptop and on a tablet (SCREENSHOTS_DIR).
+    for (const [width, height] of [[1440, 900], [768, 1024]]) {
+      for (const [medium, page] of Object.entries(pages)) {
+        await page.setViewportSize({ width, height });
+        await screenshot(page, `record-${medium.replace(' ', '-')}-${width}`);
+      }
+    }
+    await wall.setViewportSize({ width: 1600, height: 900 });
+    await sessionPage.setViewportSize({ width: 1440, height: 900 });
 
     await ok('secretariat', 'session:close', { sessionId });
     const minutesUrl = `/negotiations/${negotiationId}/sessions/${sessionId}/minutes`;
