@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type EventPayload, type EventType, type NegotiationEvent } from '../../shared/events.ts';
 import { activitySentence, type SentenceContext } from '../../client/src/activity/activity-sentence.ts';
 import type { Locale } from '../../client/src/lib/messages.ts';
+import { loadLaterMessages } from '../../client/src/lib/i18n.svelte.ts';
+
+// The activity's words come after the first pages' (lib/later-messages.ts), as in the browser.
+await loadLaterMessages();
 
 const ORGS: Record<string, string> = { cgt: 'CGT', cfdt: 'CFDT', axess: 'AXESS' };
 const person = { userId: 'u1', name: 'Marie Martin' };

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FEATURES, translate } from '../../client/src/lib/i18n.svelte.ts';
+import { FIRST_FEATURES, translate } from '../../client/src/lib/i18n.svelte.ts';
+import { LATER_FEATURES } from '../../client/src/lib/later-messages.ts';
 import type { Message } from '../../client/src/lib/messages.ts';
 
+const FEATURES = [...FIRST_FEATURES, ...LATER_FEATURES];
 const forms = (message: Message): string[] => (typeof message === 'string' ? [message] : Object.values(message));
 const placeholders = (message: Message): string[] => [...new Set(forms(message).flatMap((form) => [...form.matchAll(/\{(\w+)\}/g)].map((m) => m[1])))].sort();
 

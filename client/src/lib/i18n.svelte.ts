@@ -1,39 +1,32 @@
 // The one message catalogue, joined from the features' own (each `<feature>/messages.ts`
 // holds its words, French and English side by side). Keys stay unique across features: a
 // feature prefixes its keys with its name.
-import { activityMessages } from '../activity/messages.ts';
+// The first script carries the words of the first pages only (sign-in, home, account, the text
+// page's editor); the others' (52 kB, 11 kB brotli) come in one chunk, lib/later-messages.ts,
+// with the pages that use them (lib/pages.ts) or once the text page's editor shows.
 import { editorMessages } from '../editor/messages.ts';
 import { shellMessages } from '../shell/messages.ts';
 import { authMessages } from '../auth/messages.ts';
 import { negotiationsMessages } from '../negotiations/messages.ts';
-import { membersMessages } from '../members/messages.ts';
-import { signatureMessages } from '../signature/messages.ts';
-import { sessionsMessages } from '../sessions/messages.ts';
-import { amendmentsMessages } from '../amendments/messages.ts';
-import { annotationsMessages } from '../annotations/messages.ts';
-import { votesMessages } from '../votes/messages.ts';
-import { positionsMessages } from '../positions/messages.ts';
-import { verifyMessages } from '../verify/messages.ts';
 import { accountMessages } from '../account/messages.ts';
-import { mailMessages } from '../mail/messages.ts';
-import { validityMessages } from '../validity/messages.ts';
+import type { LATER_FEATURES } from './later-messages.ts';
 import { LOCALES, render, type Locale, type Message, type Params } from './messages.ts';
 
-/** The features' catalogues, each `{ fr, en }`. */
-export const FEATURES = [shellMessages, authMessages, negotiationsMessages, membersMessages, signatureMessages, sessionsMessages, amendmentsMessages, annotationsMessages, votesMessages, positionsMessages, verifyMessages, accountMessages, mailMessages, activityMessages, editorMessages, validityMessages] as const;
+/** The catalogues of the first pages' features, each `{ fr, en }`. */
+export const FIRST_FEATURES = [shellMessages, authMessages, negotiationsMessages, accountMessages, editorMessages] as const;
 
-type Catalogue = (typeof FEATURES)[number]['fr'];
+type Feature = (typeof FIRST_FEATURES)[number] | (typeof LATER_FEATURES)[number];
+type Catalogue = Feature['fr'];
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
 /** Every key of every feature. */
 export type MessageKey = keyof UnionToIntersection<Catalogue>;
 
-function join(locale: Locale): Record<MessageKey, Message> {
-  const all: Record<string, Message> = {};
-  for (const feature of FEATURES) Object.assign(all, feature[locale]);
-  return all as Record<MessageKey, Message>;
+const messages: Record<Locale, Partial<Record<MessageKey, Message>>> = { fr: {}, en: {} };
+function add(features: readonly Feature[]) {
+  for (const feature of features) for (const locale of LOCALES) Object.assign(messages[locale], feature[locale]);
 }
-const messages: Record<Locale, Record<MessageKey, Message>> = { fr: join('fr'), en: join('en') };
+add(FIRST_FEATURES);
 
 export { LOCALES, type Locale };
 
@@ -44,6 +37,8 @@ function initialLocale(): Locale {
 
 class I18n {
   locale = $state<Locale>(initialLocale());
+  /** How many chunks of the catalogue arrived: the words shown follow it. */
+  catalogues = $state(1);
   constructor() {
     // The page says its language from the first paint (screen readers, hyphenation, spell-check).
     if (globalThis.document) document.documentElement.lang = this.locale;
@@ -56,8 +51,26 @@ class I18n {
 }
 export const i18n = new I18n();
 
+let later: Promise<void> | null = null;
+/** The words of the pages after the first ones (lib/later-messages.ts), fetched once. */
+export function loadLaterMessages(): Promise<void> {
+  later ??= import('./later-messages.ts').then(
+    ({ LATER_FEATURES: features }) => {
+      add(features);
+      i18n.catalogues += 1;
+    },
+    (err: unknown) => {
+      later = null;
+      throw err;
+    },
+  );
+  return later;
+}
+
+
 /** A message in a given language, its plural form chosen and its `{params}` filled in. */
 export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
+  void i18n.catalogues;
   const message: Message | undefined = messages[locale][key] ?? messages.fr[key];
   return message === undefined ? key : render(locale, message, params);
 }

@@ -1,5 +1,6 @@
 import type { Component } from 'svelte';
 import type { RouteName } from './router.svelte.ts';
+import { loadLaterMessages } from './i18n.svelte.ts';
 
 // Props differ from page to page; each receives its route's params (id, sessionId, token).
 type Page = Component<Record<string, string>>;
@@ -27,13 +28,20 @@ const PAGES: Record<RouteName, () => Promise<{ default: unknown }>> = {
   outbox: () => import('../mail/OutboxPage.svelte'),
 };
 
+/**
+ * The pages whose words are in the first script (lib/i18n.svelte.ts); the others wait for the
+ * rest of the catalogue, fetched beside their code. The text page's panels fetch it once the
+ * editor shows (editor/AgreementView.svelte).
+ */
+const FIRST_PAGES = new Set<RouteName>(['login', 'home', 'invitation', 'notFound', 'account', 'text']);
+
 const loaded = new Map<RouteName, Page>();
 
 /** The page, at once when it was loaded before (no loading flash when coming back to it). */
 export function pageOf(name: RouteName): Page | Promise<Page> {
   return (
     loaded.get(name) ??
-    PAGES[name]().then((module) => {
+    Promise.all([PAGES[name](), FIRST_PAGES.has(name) ? null : loadLaterMessages()]).then(([module]) => {
       loaded.set(name, module.default as Page);
       return module.default as Page;
     })
