@@ -6,6 +6,7 @@ import { amendmentLabel, articleLabel } from '../../shared/labels.ts';
 import { parisDate } from '../../shared/sessions/paris-time.ts';
 import type { CampaignView } from '../../shared/signature/campaign.ts';
 import { campaignActions, mayOppose, maySign } from '../../shared/signature/eligibility.ts';
+import { DOMAIN_PARTIES } from '../helpers/domain-example.ts';
 
 describe('amendment statuses', () => {
   it('a rejected, withdrawn or merged amendment is final; the others are live', () => {
@@ -48,9 +49,7 @@ describe('outdated and competing amendments', () => {
 
 describe('who may sign and who may oppose', () => {
   const parties = [
-    { id: 'axess', shortName: 'AXESS', college: 'employer', weight: 100, representative: true },
-    { id: 'cfdt', shortName: 'CFDT', college: 'union', weight: 38.5, representative: true },
-    { id: 'cgt', shortName: 'CGT', college: 'union', weight: 35.18, representative: true },
+    ...DOMAIN_PARTIES.filter((party) => ['axess', 'cfdt', 'cgt'].includes(party.id)),
     { id: 'cftc', shortName: 'CFTC', college: 'union', weight: 0, representative: false },
   ];
   const campaign = (over: Partial<CampaignView>): CampaignView =>

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { assess } from '../../shared/validity/assess.ts';
 import { parseScenario, type Assessment, type ScenarioInput } from '../../shared/validity/scenario.ts';
+import { ARRETE_2017, DOMAIN_EXAMPLE } from '../helpers/domain-example.ts';
 
-// The branch arrêté of 22 December 2017 (DOMAIN.md) and the 2023 story around it.
+// The branch arrêté of 22 December 2017 and the 2023 story around it: DOMAIN.md's example.
 type Org = ScenarioInput['organisations'][number];
-const AXESS: Org = { id: 'axess', college: 'employer', weight: 100, representative: true };
-const ARRETE_2017: Org[] = [
-  AXESS,
-  { id: 'cfdt', college: 'union', weight: 38.5, representative: true },
-  { id: 'cgt', college: 'union', weight: 35.18, representative: true },
-  { id: 'fo', college: 'union', weight: 14.69, representative: true },
-  { id: 'sud', college: 'union', weight: 11.63, representative: true },
-];
+const AXESS: Org = ARRETE_2017.find((organisation) => organisation.id === 'axess')!;
 const CFTC: Org = { id: 'cftc', college: 'union', weight: 0, representative: false };
 
 /** A made-up arrêté: the union weights given, in this order (cfdt, cgt, fo, sud by default). */
@@ -23,19 +17,7 @@ const on = (at: string, ...orgs: string[]) => orgs.map((org) => ({ org, at }));
 
 /** The 2023 story, with the changes a case makes. */
 function story(changes: Partial<ScenarioInput> = {}): ScenarioInput {
-  return {
-    level: 'branch',
-    organisations: ARRETE_2017,
-    signatures: on('2023-09-26', 'axess', 'cfdt'),
-    notifications: on('2023-09-28', 'cgt', 'fo', 'sud'),
-    oppositions: [
-      { org: 'cgt', at: '2023-10-10' },
-      { org: 'fo', at: '2023-10-11' },
-      { org: 'sud', at: '2023-10-12' },
-    ],
-    asOf: '2023-10-20',
-    ...changes,
-  };
+  return { ...DOMAIN_EXAMPLE, ...changes };
 }
 
 function sut(input: ScenarioInput): Assessment {

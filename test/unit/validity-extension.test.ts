@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assess } from '../../shared/validity/assess.ts';
 import { parseScenario, type Assessment, type ScenarioInput } from '../../shared/validity/scenario.ts';
+import { ARRETE_2017 } from '../helpers/domain-example.ts';
 
 // Employer weights here are shares of the employees of the representative employer
 // organisations' members (made up, summing to 100).
@@ -14,10 +15,8 @@ function extended(
     organisations: [
       ...Object.entries(employers).map(([id, weight]) => ({ id, college: 'employer' as const, weight, representative: true })),
       { id: 'syndeco', college: 'employer', weight: 0, representative: false },
-      { id: 'cfdt', college: 'union', weight: 38.5, representative: true },
-      { id: 'cgt', college: 'union', weight: 35.18, representative: true },
-      { id: 'fo', college: 'union', weight: 14.69, representative: true },
-      { id: 'sud', college: 'union', weight: 11.63, representative: true },
+      // The unions of DOMAIN.md's example (the arrêté of 22 December 2017).
+      ...ARRETE_2017.filter((organisation) => organisation.college === 'union'),
     ],
     signatures: [
       { org: 'nexem', at: '2023-01-10' },

@@ -9,15 +9,10 @@ import {
   type VoteRule,
   type VotingOrganisation,
 } from '../../shared/votes/tally.ts';
+import { DOMAIN_PARTIES } from '../helpers/domain-example.ts';
 
-// The branch arrêté of 22 December 2017, and the employer confederation alone on its side.
-const BASS: VotingOrganisation[] = [
-  { id: 'axess', shortName: 'AXESS', college: 'employer', weight: 100 },
-  { id: 'cfdt', shortName: 'CFDT', college: 'union', weight: 38.5 },
-  { id: 'cgt', shortName: 'CGT', college: 'union', weight: 35.18 },
-  { id: 'fo', shortName: 'FO', college: 'union', weight: 14.69 },
-  { id: 'sud', shortName: 'SUD', college: 'union', weight: 11.63 },
-];
+// The branch arrêté of 22 December 2017, and the employer confederation alone on its side (DOMAIN.md's example).
+const BASS: VotingOrganisation[] = DOMAIN_PARTIES;
 
 function ballots(choices: Record<string, VoteChoice>): Ballot[] {
   return Object.entries(choices).map(([org, choice]) => ({ org, choice }));
