@@ -5,15 +5,13 @@ import path from 'node:path';
 import ICAL from 'ical.js';
 import mammoth from 'mammoth';
 import * as Y from 'yjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NegotiationEvent } from '../../shared/events.ts';
 import type { VoteView } from '../../shared/votes/vote.ts';
 import { decisionsOf, parseMinutes } from '../../shared/sessions/minutes.ts';
 import type { MinutesView, SessionSummary, SessionView } from '../../shared/sessions/session.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { call } from '../helpers/auth.ts';
-import { participants } from '../helpers/participants.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { useDemoTable } from '../helpers/demo-table.ts';
 import { collect, join, until } from './realtime-client.ts';
 import { connectClient, synced, waitFor } from './yjs-helpers.ts';
 import { insertBefore, minutesFragment, minutesMarkup, richBlock } from './minutes-fragment.ts';
@@ -23,19 +21,15 @@ const SEATS = ['secretariat', 'axess', 'cfdt', 'cgt', 'fo', 'sud', 'chair'] as c
 type Who = (typeof SEATS)[number];
 
 describe('sessions (séances) and their minutes', () => {
-  let server: TestServer;
-  let ids: DemoIds;
-  let negotiationId: string;
-  const people = participants(SEATS);
-  const { cookies, sockets, send, ok } = people;
+  const demo = useDemoTable(SEATS);
+  const { cookies, sockets, send, ok, head } = demo;
 
-  const head = async () => (await server.app.context.events.since(negotiationId, 0)).length;
   const get = async <T>(who: Who, url: string): Promise<T> => {
-    const res = await call(server, url, { cookie: cookies[who] });
+    const res = await call(demo.server, url, { cookie: cookies[who] });
     expect(res.status, url).toBe(200);
     return (await res.json()) as T;
   };
-  const article = (i: number) => ids.articles.tempsDeTravail[i];
+  const article = (i: number) => demo.ids.articles.tempsDeTravail[i];
 
   const convene = (overrides: Record<string, unknown> = {}) =>
     ok<SessionView>('secretariat', 'session:convene', {
@@ -52,17 +46,6 @@ describe('sessions (séances) and their minutes', () => {
       ...overrides,
     });
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    negotiationId = ids.negotiations.tempsDeTravail;
-    await people.signIn(server, negotiationId);
-  });
-  afterAll(async () => {
-    people.disconnect();
-    await server?.close();
-  });
-
   it('only the secretariat convenes and sets the agenda: delegates and the chair are refused, nothing is stored', async () => {
     const before = await head();
     const payload = { title: 'x', startsAt: '2026-12-10T14:00', place: 'Paris', agenda: [] };
@@ -78,7 +61,7 @@ describe('sessions (séances) and their minutes', () => {
     expect(session).toMatchObject({ status: 'convened', startsAt: '2026-12-03T08:30:00.000Z', endsAt: '2026-12-03T11:30:00.000Z', currentIndex: null });
     expect(await send('cgt', 'session:update-agenda', { sessionId: session.id, agenda: [] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await send('cgt', 'session:open', { sessionId: session.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await send('cgt', 'session:record-attendance', { sessionId: session.id, entries: [{ org: ids.organisations.CGT, status: 'present' }] })).toMatchObject({
+    expect(await send('cgt', 'session:record-attendance', { sessionId: session.id, entries: [{ org: demo.ids.organisations.CGT, status: 'present' }] })).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },
     });
@@ -97,17 +80,17 @@ describe('sessions (séances) and their minutes', () => {
     });
     expect(updated.agenda).toHaveLength(5);
 
-    const listed = await get<SessionSummary[]>('cfdt', `/negotiations/${negotiationId}/sessions`);
+    const listed = await get<SessionSummary[]>('cfdt', `/negotiations/${demo.negotiationId}/sessions`);
     const mine = listed.find((s) => s.id === session.id);
     expect(mine).toEqual({ id: session.id, title: 'Temps de travail – séance de décembre', startsAt: '2026-12-03T08:30:00.000Z', status: 'convened' });
     expect(Object.keys(listed[0]).sort()).toEqual(['id', 'startsAt', 'status', 'title']);
-    const detail = await get<SessionView>('chair', `/negotiations/${negotiationId}/sessions/${session.id}`);
+    const detail = await get<SessionView>('chair', `/negotiations/${demo.negotiationId}/sessions/${session.id}`);
     expect(detail.agenda.map((i) => i.kind)).toEqual(['free', 'article', 'vote', 'article', 'vote']);
   });
 
   it('the secretariat takes the attendance per organisation, with the names of its delegates', async () => {
-    const session = (await get<SessionSummary[]>('cfdt', `/negotiations/${negotiationId}/sessions`)).find((s) => s.title.endsWith('décembre'))!;
-    const o = ids.organisations;
+    const session = (await get<SessionSummary[]>('cfdt', `/negotiations/${demo.negotiationId}/sessions`)).find((s) => s.title.endsWith('décembre'))!;
+    const o = demo.ids.organisations;
     await ok('secretariat', 'session:record-attendance', {
       sessionId: session.id,
       entries: [
@@ -135,11 +118,11 @@ describe('sessions (séances) and their minutes', () => {
   });
 
   it('a scripted session: the current item reaches every client live, the close takes a version and drafts exactly the decisions taken', async () => {
-    const session = (await get<SessionSummary[]>('cfdt', `/negotiations/${negotiationId}/sessions`)).find((s) => s.title.endsWith('décembre'))!;
+    const session = (await get<SessionSummary[]>('cfdt', `/negotiations/${demo.negotiationId}/sessions`)).find((s) => s.title.endsWith('décembre'))!;
     const sessionId = session.id;
     const seen: Record<'cfdt' | 'chair', NegotiationEvent[]> = { cfdt: collect(sockets.cfdt), chair: collect(sockets.chair) };
-    await join(sockets.cfdt, negotiationId, await head());
-    await join(sockets.chair, negotiationId, await head());
+    await join(sockets.cfdt, demo.negotiationId, await head());
+    await join(sockets.chair, demo.negotiationId, await head());
 
     const opened = await ok<SessionView>('secretariat', 'session:open', { sessionId });
     expect(opened).toMatchObject({ status: 'open', currentIndex: 0 });
@@ -153,7 +136,7 @@ describe('sessions (séances) and their minutes', () => {
       const changed = seen[who].find((e) => e.type === 'session:item-changed')!;
       expect(changed.payload).toMatchObject({ sessionId, index: 1, item: { kind: 'article', articleId: article(3) } });
     }
-    const current = await get<{ index: number; heading: string; article: { blocks: string[] } }>('sud', `/negotiations/${negotiationId}/sessions/${sessionId}/current`);
+    const current = await get<{ index: number; heading: string; article: { blocks: string[] } }>('sud', `/negotiations/${demo.negotiationId}/sessions/${sessionId}/current`);
     expect(current.index).toBe(1);
     expect(current.heading).toBe('Article 3 – Temps de pause');
     expect(current.article.blocks.length).toBeGreaterThan(0);
@@ -173,11 +156,11 @@ describe('sessions (séances) and their minutes', () => {
     for (const [who, choice] of [['axess', 'pour'], ['cfdt', 'pour'], ['fo', 'pour'], ['cgt', 'contre'], ['sud', 'abstention']] as const) {
       await ok(who, 'vote:cast', { voteId: pause.id, choice });
     }
-    const tally = await get<{ vote: VoteView }>('chair', `/negotiations/${negotiationId}/sessions/${sessionId}/current`);
+    const tally = await get<{ vote: VoteView }>('chair', `/negotiations/${demo.negotiationId}/sessions/${sessionId}/current`);
     expect(tally.vote.id).toBe(pause.id);
     expect(tally.vote.ballots).toHaveLength(5);
     await ok('secretariat', 'vote:close', { voteId: pause.id });
-    const status = await call(server, `/negotiations/${negotiationId}/articles/${article(3)}/status`, { method: 'PUT', body: { status: 'agreed ad referendum' }, cookie: cookies.secretariat });
+    const status = await call(demo.server, `/negotiations/${demo.negotiationId}/articles/${article(3)}/status`, { method: 'PUT', body: { status: 'agreed ad referendum' }, cookie: cookies.secretariat });
     expect(status.status).toBe(200);
 
     await ok('secretariat', 'session:goto', { sessionId, index: 4 });
@@ -194,17 +177,17 @@ describe('sessions (séances) and their minutes', () => {
     });
     await ok('secretariat', 'amendment:discuss', { amendmentId: habillageAmendment.id });
     await ok('secretariat', 'amendment:reject', { amendmentId: habillageAmendment.id });
-    await call(server, `/negotiations/${negotiationId}/articles/${article(4)}/status`, { method: 'PUT', body: { status: 'bracketed' }, cookie: cookies.secretariat });
+    await call(demo.server, `/negotiations/${demo.negotiationId}/articles/${article(4)}/status`, { method: 'PUT', body: { status: 'bracketed' }, cookie: cookies.secretariat });
     expect(await send('secretariat', 'session:goto', { sessionId, index: 9 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
 
     const closed = await ok<SessionView>('secretariat', 'session:close', { sessionId });
     expect(closed).toMatchObject({ status: 'closed', currentIndex: null, minutes: { status: 'draft' } });
-    const versions = await get<{ id: string; kind: string; name: string }[]>('cfdt', `/negotiations/${negotiationId}/versions`);
+    const versions = await get<{ id: string; kind: string; name: string }[]>('cfdt', `/negotiations/${demo.negotiationId}/versions`);
     expect(versions.find((v) => v.id === closed.versionId)).toMatchObject({ kind: 'session', name: 'Fin de séance du jeudi 3 décembre 2026' });
     await until(() => seen.chair.some((e) => e.type === 'session:closed'), 'the close broadcast');
     expect(seen.chair.filter((e) => e.type === 'session:item-changed').map((e) => (e.payload as { index: number }).index)).toEqual([1, 2, 4, 3]);
 
-    const minutes = await get<MinutesView>('cgt', `/negotiations/${negotiationId}/sessions/${sessionId}/minutes`);
+    const minutes = await get<MinutesView>('cgt', `/negotiations/${demo.negotiationId}/sessions/${sessionId}/minutes`);
     expect(minutes).toMatchObject({ status: 'draft', editable: false, docName: `minutes:${sessionId}` });
     if (process.env.PRINT_MINUTES) process.stdout.write(`${JSON.stringify(decisionsOf(minutes.text), null, 2)}\n${minutes.text}\n`);
     // Compared with ordinary spaces: the amendments' formulas use French no-break spaces.
@@ -223,10 +206,10 @@ describe('sessions (séances) and their minutes', () => {
   });
 
   it('the attendance is one record: a correction after the close reaches the draft, the minutes and the projector; the presidency and the observers are listed', async () => {
-    const session = (await get<SessionSummary[]>('cfdt', `/negotiations/${negotiationId}/sessions`)).find((s) => s.title.endsWith('décembre'))!;
-    const o = ids.organisations;
-    const minutesUrl = `/negotiations/${negotiationId}/sessions/${session.id}/minutes`;
-    const editor = connectClient(server.url, `minutes:${session.id}`, cookies.secretariat);
+    const session = (await get<SessionSummary[]>('cfdt', `/negotiations/${demo.negotiationId}/sessions`)).find((s) => s.title.endsWith('décembre'))!;
+    const o = demo.ids.organisations;
+    const minutesUrl = `/negotiations/${demo.negotiationId}/sessions/${session.id}/minutes`;
+    const editor = connectClient(demo.server.url, `minutes:${session.id}`, cookies.secretariat);
     try {
       await synced(editor);
       // The secretariat's remark in the draft, before the correction: it must survive it.
@@ -255,7 +238,7 @@ describe('sessions (séances) and their minutes', () => {
       expect(minutes.text).toContain('Observateurs : Anne Leroy (DGT).');
       const room = await get<{ attendance: { shortName: string; presidency: boolean; status: string | null; delegates: string[] }[]; observers: string[] }>(
         'sud',
-        `/negotiations/${negotiationId}/sessions/${session.id}/current`,
+        `/negotiations/${demo.negotiationId}/sessions/${session.id}/current`,
       );
       expect(room.attendance.find((l) => l.shortName === 'FO')).toMatchObject({ status: 'present', delegates: ['Isabelle Moreau'], presidency: false });
       expect(room.attendance.find((l) => l.shortName === 'CMP')).toMatchObject({ status: 'present', delegates: ['Michel Fournier'], presidency: true });
@@ -305,10 +288,10 @@ describe('sessions (séances) and their minutes', () => {
   });
 
   it('the minutes are edited by the secretariat only, then approval freezes them', async () => {
-    const session = (await get<SessionSummary[]>('cfdt', `/negotiations/${negotiationId}/sessions`)).find((s) => s.title.endsWith('décembre'))!;
+    const session = (await get<SessionSummary[]>('cfdt', `/negotiations/${demo.negotiationId}/sessions`)).find((s) => s.title.endsWith('décembre'))!;
     const docName = `minutes:${session.id}`;
-    const secretariat = connectClient(server.url, docName, cookies.secretariat);
-    const delegate = connectClient(server.url, docName, cookies.cgt);
+    const secretariat = connectClient(demo.server.url, docName, cookies.secretariat);
+    const delegate = connectClient(demo.server.url, docName, cookies.cgt);
     try {
       await synced(secretariat);
       await synced(delegate);
@@ -327,12 +310,12 @@ describe('sessions (séances) and their minutes', () => {
     expect(await send('cgt', 'minutes:approve', { sessionId: session.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await ok('secretariat', 'minutes:circulate', { sessionId: session.id });
     // A secretariat's editor still open at approval: its later edit must not land.
-    const open = connectClient(server.url, docName, cookies.secretariat);
+    const open = connectClient(demo.server.url, docName, cookies.secretariat);
     await synced(open);
     const approved = await ok<MinutesView>('secretariat', 'minutes:approve', { sessionId: session.id });
     minutesFragment(open.doc).insert(0, [richBlock('paragraph', ['APRÈS APPROBATION'])]);
     await new Promise((r) => setTimeout(r, 500));
-    const reader = connectClient(server.url, docName, cookies.fo);
+    const reader = connectClient(demo.server.url, docName, cookies.fo);
     try {
       await synced(reader);
       expect(minutesMarkup(reader.doc)).not.toContain('APRÈS APPROBATION');
@@ -350,10 +333,10 @@ describe('sessions (séances) and their minutes', () => {
       expect(await send('secretariat', event, { sessionId: session.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     }
     expect(
-      await send('secretariat', 'session:record-attendance', { sessionId: session.id, entries: [{ org: ids.organisations.SUD, status: 'absent' }] }),
+      await send('secretariat', 'session:record-attendance', { sessionId: session.id, entries: [{ org: demo.ids.organisations.SUD, status: 'absent' }] }),
     ).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(await head()).toBe(before);
-    const late = connectClient(server.url, docName, cookies.secretariat, new Y.Doc());
+    const late = connectClient(demo.server.url, docName, cookies.secretariat, new Y.Doc());
     try {
       await synced(late);
       minutesFragment(late.doc).insert(0, [richBlock('paragraph', ['MODIFICATION TARDIVE'])]);
@@ -361,11 +344,11 @@ describe('sessions (séances) and their minutes', () => {
     } finally {
       late.destroy();
     }
-    const after = await get<MinutesView>('fo', `/negotiations/${negotiationId}/sessions/${session.id}/minutes`);
+    const after = await get<MinutesView>('fo', `/negotiations/${demo.negotiationId}/sessions/${session.id}/minutes`);
     expect(after.text).toBe(approved.text);
 
     // The exports: a PDF laid out as minutes, and a DOCX with the same decisions.
-    const pdf = await call(server, `/negotiations/${negotiationId}/sessions/${session.id}/minutes.pdf`, { cookie: cookies.cfdt });
+    const pdf = await call(demo.server, `/negotiations/${demo.negotiationId}/sessions/${session.id}/minutes.pdf`, { cookie: cookies.cfdt });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     const bytes = Buffer.from(await pdf.arrayBuffer());
@@ -385,7 +368,7 @@ describe('sessions (séances) and their minutes', () => {
     expect(pdfText).toContain('Observateurs : Anne Leroy (DGT).');
     if (process.env.SCREENSHOTS_DIR) fs.copyFileSync(path.join(dir, 'minutes.pdf'), path.join(process.env.SCREENSHOTS_DIR, 'minutes.pdf'));
 
-    const docx = await call(server, `/negotiations/${negotiationId}/sessions/${session.id}/minutes.docx`, { cookie: cookies.cfdt });
+    const docx = await call(demo.server, `/negotiations/${demo.negotiationId}/sessions/${session.id}/minutes.docx`, { cookie: cookies.cfdt });
     expect(docx.status).toBe(200);
     const { value } = await mammoth.extractRawText({ buffer: Buffer.from(await docx.arrayBuffer()) });
     expect(value).toMatch(/CMP \(présidence\)\s+présente\s+Michel Fournier/);
@@ -407,7 +390,7 @@ describe('sessions (séances) and their minutes', () => {
     await ok('secretariat', 'session:open', { sessionId });
     await ok('secretariat', 'session:goto', { sessionId, index: 1 });
     const seen = collect(sockets.cfdt);
-    await join(sockets.cfdt, negotiationId, await head());
+    await join(sockets.cfdt, demo.negotiationId, await head());
 
     // Delegates may not; the presidency may; the item under discussion stays the current one.
     const before = await head();
@@ -419,7 +402,7 @@ describe('sessions (séances) and their minutes', () => {
     expect(moved.currentIndex).toBe(0);
     await until(() => seen.some((e) => e.type === 'session:agenda-updated'), 'the new order reaches the delegates live');
     expect((seen.find((e) => e.type === 'session:agenda-updated')!.payload as { agenda: { kind: string }[] }).agenda.map((i) => i.kind)).toEqual(['article', 'vote', 'free']);
-    const current = await get<{ index: number; heading: string }>('cfdt', `/negotiations/${negotiationId}/sessions/${sessionId}/current`);
+    const current = await get<{ index: number; heading: string }>('cfdt', `/negotiations/${demo.negotiationId}/sessions/${sessionId}/current`);
     expect(current).toMatchObject({ index: 0, heading: 'Article 4 – Temps d’habillage et de déshabillage' });
 
     // The vote item opens its vote and is linked to it; only a vote item links, only to a vote of this negotiation.
@@ -431,13 +414,13 @@ describe('sessions (séances) and their minutes', () => {
     const linked = await ok<SessionView>('secretariat', 'session:link-vote', { sessionId, index: 1, voteId: vote.id });
     expect(linked.agenda[1]).toMatchObject({ kind: 'vote', voteId: vote.id });
     for (const [who, choice] of [['cfdt', 'pour'], ['cgt', 'pour'], ['fo', 'contre']] as const) await ok(who, 'vote:cast', { voteId: vote.id, choice });
-    const tally = await get<{ vote: VoteView }>('sud', `/negotiations/${negotiationId}/sessions/${sessionId}/current`);
+    const tally = await get<{ vote: VoteView }>('sud', `/negotiations/${demo.negotiationId}/sessions/${sessionId}/current`);
     expect(tally.vote.id).toBe(vote.id);
     await ok('secretariat', 'vote:close', { voteId: vote.id });
     await ok('secretariat', 'session:close', { sessionId });
     expect(await send('chair', 'session:move-item', { sessionId, from: 0, to: 1 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
 
-    const minutes = await get<MinutesView>('cfdt', `/negotiations/${negotiationId}/sessions/${sessionId}/minutes`);
+    const minutes = await get<MinutesView>('cfdt', `/negotiations/${demo.negotiationId}/sessions/${sessionId}/minutes`);
     const text = minutes.text.replace(/\u00a0/g, ' ');
     expect(text).toContain('### 1. Article 4 – Temps d’habillage et de déshabillage\nExaminé, sans décision.');
     expect(text).toContain(
@@ -458,14 +441,14 @@ describe('sessions (séances) and their minutes', () => {
     // An instant with an offset is taken as given.
     const explicit = await convene({ title: 'Séance explicite', startsAt: '2027-01-12T14:00:00+01:00', agenda: [] });
     expect(explicit.startsAt).toBe('2027-01-12T13:00:00.000Z');
-    const res = await call(server, `/negotiations/${negotiationId}/sessions/${summer.id}/session.ics`, { cookie: cookies.fo });
+    const res = await call(demo.server, `/negotiations/${demo.negotiationId}/sessions/${summer.id}/session.ics`, { cookie: cookies.fo });
     expect(await res.text()).toContain('DTSTART;TZID=Europe/Paris:20270610T093000');
   });
 
   it('the .ics of a session and of the negotiation parse with ical.js, in Paris time, folded at 75 octets', async () => {
-    const sessions = await get<SessionSummary[]>('fo', `/negotiations/${negotiationId}/sessions`);
+    const sessions = await get<SessionSummary[]>('fo', `/negotiations/${demo.negotiationId}/sessions`);
     const december = sessions.find((s) => s.title.endsWith('décembre'))!;
-    const res = await call(server, `/negotiations/${negotiationId}/sessions/${december.id}/session.ics`, { cookie: cookies.fo });
+    const res = await call(demo.server, `/negotiations/${demo.negotiationId}/sessions/${december.id}/session.ics`, { cookie: cookies.fo });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/calendar/);
     const raw = await res.text();
@@ -491,7 +474,7 @@ describe('sessions (séances) and their minutes', () => {
     expect(event.description).toContain('2. Article 3 – Temps de pause\n3. Principe d’un temps de pause de 20 minutes\n4. Article 4 – Temps d’habillage et de déshabillage');
     expect(vevent.getFirstPropertyValue('dtstamp')).toBeTruthy();
 
-    const whole = await call(server, `/negotiations/${negotiationId}/calendar.ics`, { cookie: cookies.cgt });
+    const whole = await call(demo.server, `/negotiations/${demo.negotiationId}/calendar.ics`, { cookie: cookies.cgt });
     const all = new ICAL.Component(ICAL.parse(await whole.text()));
     const events = all.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
     expect(events.filter((e) => e.uid.startsWith('session-'))).toHaveLength(sessions.length);
@@ -501,24 +484,24 @@ describe('sessions (séances) and their minutes', () => {
   });
 
   it('the demo: the 26 September 2023 session with approved minutes; the live negotiation has a past and an upcoming session', async () => {
-    const cppni = await get<SessionSummary[]>('cfdt', `/negotiations/${ids.negotiations.cppni}/sessions`);
+    const cppni = await get<SessionSummary[]>('cfdt', `/negotiations/${demo.ids.negotiations.cppni}/sessions`);
     expect(cppni).toHaveLength(1);
     expect(cppni[0]).toMatchObject({ startsAt: '2023-09-26T07:30:00.000Z', status: 'closed' });
-    const detail = await get<SessionView>('cfdt', `/negotiations/${ids.negotiations.cppni}/sessions/${cppni[0].id}`);
+    const detail = await get<SessionView>('cfdt', `/negotiations/${demo.ids.negotiations.cppni}/sessions/${cppni[0].id}`);
     expect(detail.attendance.filter((a) => a.status === 'present')).toHaveLength(7);
-    const minutes = await get<MinutesView>('sud', `/negotiations/${ids.negotiations.cppni}/sessions/${cppni[0].id}/minutes`);
+    const minutes = await get<MinutesView>('sud', `/negotiations/${demo.ids.negotiations.cppni}/sessions/${cppni[0].id}/minutes`);
     expect(minutes.status).toBe('approved');
     expect(minutes.text).toContain('Déclaration liminaire de la délégation SUD');
     expect(decisionsOf(minutes.text)).toEqual(['L’avenant n° 1 à l’accord CPPNI est ouvert à la signature des organisations représentatives à l’issue de la séance.']);
 
-    const live = await get<SessionSummary[]>('cfdt', `/negotiations/${ids.negotiations.tempsDeTravail}/sessions`);
+    const live = await get<SessionSummary[]>('cfdt', `/negotiations/${demo.ids.negotiations.tempsDeTravail}/sessions`);
     const now = new Date().toISOString();
     expect(live.filter((s) => s.status === 'closed' && s.startsAt < now).length).toBeGreaterThanOrEqual(1);
     const upcoming = live.find((s) => s.status === 'convened' && s.startsAt > now && s.title.includes('deuxième'))!;
-    const next = await get<SessionView>('cfdt', `/negotiations/${ids.negotiations.tempsDeTravail}/sessions/${upcoming.id}`);
+    const next = await get<SessionView>('cfdt', `/negotiations/${demo.ids.negotiations.tempsDeTravail}/sessions/${upcoming.id}`);
     expect(next.agenda.length).toBeGreaterThanOrEqual(3);
     const past = live.find((s) => s.title.includes('première'))!;
-    const pastMinutes = await get<MinutesView>('cfdt', `/negotiations/${ids.negotiations.tempsDeTravail}/sessions/${past.id}/minutes`);
+    const pastMinutes = await get<MinutesView>('cfdt', `/negotiations/${demo.ids.negotiations.tempsDeTravail}/sessions/${past.id}/minutes`);
     expect(pastMinutes.status).toBe('circulated');
     expect(pastMinutes.text).toContain('deuxième séance');
     expect(decisionsOf(pastMinutes.text).map((d) => d.replace(/\u00a0/g, ' '))).toEqual([

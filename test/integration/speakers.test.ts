@@ -1,34 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CurrentItemView, MinutesView, SessionView } from '../../shared/sessions/session.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { call } from '../helpers/auth.ts';
-import { participants } from '../helpers/participants.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { useDemoTable } from '../helpers/demo-table.ts';
 import { collect, join, until } from './realtime-client.ts';
 
 const SEATS = ['secretariat', 'chair', 'cfdt', 'cgt'] as const;
 
 describe('the speakers list (« liste des orateurs »)', () => {
-  let server: TestServer;
-  let ids: DemoIds;
-  let negotiationId: string;
-  const people = participants(SEATS);
-  const { cookies, sockets, send, ok } = people;
-  const head = async () => (await server.app.context.events.since(negotiationId, 0)).length;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    negotiationId = ids.negotiations.tempsDeTravail;
-    await people.signIn(server, negotiationId);
-  });
-  afterAll(async () => {
-    people.disconnect();
-    await server?.close();
-  });
+  const demo = useDemoTable(SEATS);
+  const { cookies, sockets, send, ok, head } = demo;
 
   it('the chair keeps each item’s list live: adds, reorders, marks « a parlé », removes; delegates may not; the minutes name who spoke', async () => {
-    const o = ids.organisations;
+    const o = demo.ids.organisations;
     const session = await ok<SessionView>('secretariat', 'session:convene', {
       title: 'Séance avec orateurs',
       startsAt: '2026-12-15T09:30',
@@ -41,7 +24,7 @@ describe('the speakers list (« liste des orateurs »)', () => {
     const sessionId = session.id;
     await ok('secretariat', 'session:open', { sessionId });
     const seen = collect(sockets.cgt);
-    await join(sockets.cgt, negotiationId, await head());
+    await join(sockets.cgt, demo.negotiationId, await head());
 
     // Refusals: a delegate, an organisation not at the table, an item or a speaker that does not exist.
     const before = await head();
@@ -67,7 +50,7 @@ describe('the speakers list (« liste des orateurs »)', () => {
     const last = seen.filter((e) => e.type === 'session:speakers-updated').at(-1)!.payload as { index: number; speakers: { shortName: string }[] };
     expect(last.index).toBe(0);
     expect(last.speakers.map((s) => s.shortName)).toEqual(['CGT', 'CFDT']);
-    const current = await (await call(server, `/negotiations/${negotiationId}/sessions/${sessionId}/current`, { cookie: cookies.cfdt })).json() as CurrentItemView;
+    const current = await (await call(demo.server, `/negotiations/${demo.negotiationId}/sessions/${sessionId}/current`, { cookie: cookies.cfdt })).json() as CurrentItemView;
     expect(current.speakers.map((s) => s.shortName)).toEqual(['CGT', 'CFDT']);
 
     await ok('chair', 'session:speaker-spoke', { sessionId, index: 0, speakerId: cgt.id });
@@ -87,7 +70,7 @@ describe('the speakers list (« liste des orateurs »)', () => {
 
     await ok('secretariat', 'session:close', { sessionId });
     expect(await send('chair', 'session:speaker-add', { sessionId, index: 0, org: o.SUD })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    const minutes = await (await call(server, `/negotiations/${negotiationId}/sessions/${sessionId}/minutes`, { cookie: cookies.cfdt })).json() as MinutesView;
+    const minutes = await (await call(demo.server, `/negotiations/${demo.negotiationId}/sessions/${sessionId}/minutes`, { cookie: cookies.cfdt })).json() as MinutesView;
     expect(minutes.text).toContain('### 2. Déclarations liminaires\nOnt pris la parole : CGT, CFDT (Marie Dupont).');
   });
 });
