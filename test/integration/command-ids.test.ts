@@ -1,27 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { VoteView } from '../../shared/votes/vote.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { participants } from '../helpers/participants.ts';
-import { seedDemo } from '../helpers/seed.ts';
+import { useDemoTable } from '../helpers/demo-table.ts';
 import { command, connect } from './realtime-client.ts';
 
 describe('command ids', () => {
-  let server: TestServer;
-  let negotiationId: string;
-  const people = participants(['secretariat', 'cfdt'] as const);
-  const { send, ok } = people;
+  const demo = useDemoTable(['secretariat', 'cfdt'] as const, { negotiation: 'cppni' });
+  const { send, ok } = demo;
 
-  const opened = async () => (await server.app.context.events.since(negotiationId, 0)).filter((e) => e.type === 'vote:opened').length;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    negotiationId = (await seedDemo(server)).negotiations.cppni;
-    await people.signIn(server, negotiationId);
-  });
-  afterAll(async () => {
-    people.disconnect();
-    await server?.close();
-  });
+  const opened = async () => (await demo.server.app.context.events.since(demo.negotiationId, 0)).filter((e) => e.type === 'vote:opened').length;
 
   const vote = (title: string) => ({ item: { kind: 'text' }, rule: 'double-majority', title });
 
@@ -46,9 +32,9 @@ describe('command ids', () => {
   it('a retry on a new connection of the same person is still applied once', async () => {
     const before = await opened();
     const first = await ok<VoteView>('secretariat', 'vote:open', { ...vote('Vote reconnecté'), commandId: 'reconnect-01' });
-    const socket = await connect(server, people.cookies.secretariat);
+    const socket = await connect(demo.server, demo.cookies.secretariat);
     try {
-      const again = await command<VoteView>(socket, 'vote:open', { negotiationId, ...vote('Vote reconnecté'), commandId: 'reconnect-01' });
+      const again = await command<VoteView>(socket, 'vote:open', { negotiationId: demo.negotiationId, ...vote('Vote reconnecté'), commandId: 'reconnect-01' });
       expect(again.ok && again.data.id).toBe(first.id);
     } finally {
       socket.close();

@@ -1,37 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NegotiationEvent } from '../../shared/events.ts';
 import type { VoteView } from '../../shared/votes/vote.ts';
 import { rebuildVotes, syncVotes } from '../../server/votes/vote.service.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { call } from '../helpers/auth.ts';
-import { participants } from '../helpers/participants.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { useDemoTable } from '../helpers/demo-table.ts';
 import { collect, join, until } from './realtime-client.ts';
 
 const SEATS = ['secretariat', 'axess', 'cfdt', 'cgt', 'fo', 'sud', 'cftc', 'chair'] as const;
 type Who = (typeof SEATS)[number];
 
 describe('indicative votes', () => {
-  let server: TestServer;
-  let ids: DemoIds;
-  let negotiationId: string;
-  const people = participants(SEATS);
-  const { cookies, sockets, send, ok } = people;
+  const demo = useDemoTable(SEATS, { negotiation: 'cppni' });
+  const { cookies, sockets, send, ok, head } = demo;
   let observed: NegotiationEvent[];
 
-  const head = async () => (await server.app.context.events.since(negotiationId, 0)).length;
-
   beforeAll(async () => {
-    server = await startTestServer();
-    ids = await seedDemo(server);
-    negotiationId = ids.negotiations.cppni;
-    await people.signIn(server, negotiationId);
     observed = collect(sockets.chair);
-    await join(sockets.chair, negotiationId, 0);
-  });
-  afterAll(async () => {
-    people.disconnect();
-    await server?.close();
+    await join(sockets.chair, demo.negotiationId, 0);
   });
   afterEach(() => {
     observed.length = 0;
@@ -54,7 +39,7 @@ describe('indicative votes', () => {
     await ok('cftc', 'vote:cast', { voteId, choice: 'pour' });
     // The CGT changes its mind before the close.
     const changed = await ok<VoteView>('cgt', 'vote:cast', { voteId, choice: 'pour' });
-    expect(changed.ballots.find((b) => b.org === ids.organisations.CGT)?.choice).toBe('pour');
+    expect(changed.ballots.find((b) => b.org === demo.ids.organisations.CGT)?.choice).toBe('pour');
 
     const closed = await ok<VoteView>('secretariat', 'vote:close', { voteId });
     expect(closed.status).toBe('closed');
@@ -62,9 +47,9 @@ describe('indicative votes', () => {
     expect(result.adopted).toBe(true);
     expect(result.colleges.union).toMatchObject({ pour: 7368, contre: 1469, abstention: 1163, expressed: 8837, inFavour: true });
     expect(result.colleges.employer).toMatchObject({ pour: 10000, inFavour: true });
-    expect(result.frozenWeights[ids.organisations.CFDT]).toBe(3850);
-    expect(result.frozenWeights[ids.organisations.CFTC]).toBe(0);
-    expect(result.frozenWeights[ids.organisations.CMP]).toBeUndefined();
+    expect(result.frozenWeights[demo.ids.organisations.CFDT]).toBe(3850);
+    expect(result.frozenWeights[demo.ids.organisations.CFTC]).toBe(0);
+    expect(result.frozenWeights[demo.ids.organisations.CMP]).toBeUndefined();
     const cgt = result.ballots.find((b) => b.shortName === 'CGT');
     expect(cgt).toMatchObject({ choice: 'pour', castBy: { name: 'Thomas Lefèvre' } });
     expect(result.ballots.find((b) => b.shortName === 'CFE-CGC')?.choice).toBeNull();
@@ -82,7 +67,7 @@ describe('indicative votes', () => {
     expect(await send('secretariat', 'vote:close', { voteId })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(await head()).toBe(before);
 
-    const listed = await call(server, `/negotiations/${negotiationId}/votes/${voteId}`, { cookie: cookies.cfdt });
+    const listed = await call(demo.server, `/negotiations/${demo.negotiationId}/votes/${voteId}`, { cookie: cookies.cfdt });
     expect(listed.status).toBe(200);
     expect(await listed.json()).toEqual(closed);
   });
@@ -102,7 +87,7 @@ describe('indicative votes', () => {
 
   it('a consensus vote falls on a single contre', async () => {
     const { id: voteId } = await ok<VoteView>('secretariat', 'vote:open', {
-      item: { kind: 'article', id: ids.articles.cppni[1] },
+      item: { kind: 'article', id: demo.ids.articles.cppni[1] },
       rule: 'consensus',
       title: 'Article 2',
     });
@@ -147,7 +132,7 @@ describe('indicative votes', () => {
   });
 
   it('puts to the vote a tabled amendment only: not an unknown one, a draft or a withdrawn one; nothing is stored on refusal', async () => {
-    const article = ids.articles.cppni[1];
+    const article = demo.ids.articles.cppni[1];
     const amendment = (justification: string) => ({ articleId: article, content: { kind: 'delete-article' }, justification });
     const draft = await ok<{ id: string }>('cgt', 'amendment:draft', amendment('Brouillon.'));
     const withdrawn = await ok<{ id: string }>('fo', 'amendment:table', amendment('Retiré ensuite.'));
@@ -164,11 +149,11 @@ describe('indicative votes', () => {
   });
 
   it('the read model is rebuilt from the events to the same state, and syncing twice changes nothing', async () => {
-    const listedBefore = await (await call(server, `/negotiations/${negotiationId}/votes`, { cookie: cookies.fo })).json();
-    await syncVotes(server.app.context, negotiationId);
-    await syncVotes(server.app.context, negotiationId);
-    await rebuildVotes(server.app.context, negotiationId);
-    const listedAfter = await (await call(server, `/negotiations/${negotiationId}/votes`, { cookie: cookies.fo })).json();
+    const listedBefore = await (await call(demo.server, `/negotiations/${demo.negotiationId}/votes`, { cookie: cookies.fo })).json();
+    await syncVotes(demo.server.app.context, demo.negotiationId);
+    await syncVotes(demo.server.app.context, demo.negotiationId);
+    await rebuildVotes(demo.server.app.context, demo.negotiationId);
+    const listedAfter = await (await call(demo.server, `/negotiations/${demo.negotiationId}/votes`, { cookie: cookies.fo })).json();
     expect(listedAfter).toEqual(listedBefore);
     expect((listedAfter as VoteView[]).length).toBeGreaterThanOrEqual(4);
   });
