@@ -1,33 +1,16 @@
-import type mongoose from 'mongoose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { login } from '../helpers/auth.ts';
-import { startCluster, storedText, type Cluster } from '../helpers/cluster.ts';
-import type { DemoIds } from '../helpers/seed.ts';
+import { describe, expect, it } from 'vitest';
+import { storedText, useCluster } from '../helpers/cluster.ts';
 import type { NegotiationEvent } from '../../shared/events.ts';
-import { command, connect, joinInto, type ClientSocket } from './realtime-client.ts';
-import { appendParagraph, connectClient, synced, waitFor, type TestClient } from './yjs-helpers.ts';
+import { command, joinInto, type ClientSocket } from './realtime-client.ts';
+import { appendParagraph, synced, waitFor, type TestClient } from './yjs-helpers.ts';
 
 const NEGOTIATOR = 'negociateur@axess.demo';
 
 /** Two workspace processes, one Redis, one database: each is killed in turn while people write. */
 describe('a process or Redis dies during edits', () => {
-  let cluster: Cluster;
-  let ids: DemoIds;
-  let db: mongoose.Connection;
-  let cookie: string;
-  const clients: TestClient[] = [];
-  const sockets: ClientSocket[] = [];
-  const socketAt = async (i: number, who: string) => {
-    const socket = await connect({ url: cluster.processes[i].url }, await login({ url: cluster.processes[i].url }, who));
-    sockets.push(socket);
-    return socket;
-  };
-  const article = (n: number) => `article:${ids.articles.tempsDeTravail[n]}`;
-  const open = (url: string, docName: string) => {
-    const client = connectClient(url, docName, cookie);
-    clients.push(client);
-    return client;
-  };
+  const sut = useCluster(2, { logins: [NEGOTIATOR] });
+  const { open, socketAt } = sut;
+  const article = (n: number) => `article:${sut.ids.articles.tempsDeTravail[n]}`;
   /** Appends a numbered line every `everyMs` until stopped; returns the lines written. */
   const burst = (client: TestClient, who: string, everyMs = 15) => {
     const lines: string[] = [];
@@ -40,39 +23,24 @@ describe('a process or Redis dies during edits', () => {
   };
   const holdsAll = (text: string, lines: string[]) => lines.every((line) => text.includes(`${line}\n`) || text.endsWith(line));
 
-  beforeAll(async () => {
-    ({ cluster, ids, db } = await startCluster(2));
-    cookie = await login({ url: cluster.processes[0].url }, NEGOTIATOR);
-  }, 180_000);
-
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.destroy();
-    for (const socket of sockets.splice(0)) socket.close();
-  });
-
-  afterAll(async () => {
-    await db?.close();
-    await cluster?.close();
-  }, 60_000);
-
   it('SIGKILL: every edit another process saw is stored, though its own process died before storing it', async () => {
     const docName = article(4);
-    const writer = open(cluster.processes[0].url, docName);
-    const observer = open(cluster.processes[1].url, docName);
+    const writer = open(0, docName);
+    const observer = open(1, docName);
     await Promise.all([synced(writer), synced(observer)]);
     const writing = burst(writer, 'tapé sur le processus 0, ligne');
     await waitFor(() => observer.text().includes('ligne 40'), 10_000, 'the observer follows');
     // Killed mid-burst, with its last 100 ms batch unwritten, and its writer gone for good
     // (it will not resend anything on reconnecting): only process 1's copy holds the tail.
-    await cluster.kill(0);
+    await sut.cluster.kill(0);
     writing.stop();
     writer.provider.disconnect();
     const seen = writing.lines.filter((line) => holdsAll(observer.text(), [line]));
     expect(seen.length).toBeGreaterThan(40);
-    await waitFor(async () => holdsAll(await storedText(db, docName), seen), 20_000, 'every line process 1 saw, in storage');
+    await waitFor(async () => holdsAll(await storedText(sut.db, docName), seen), 20_000, 'every line process 1 saw, in storage');
     // Restarted, process 0 serves the same text.
-    await cluster.startProcess(0);
-    const fresh = open(cluster.processes[0].url, docName);
+    await sut.cluster.startProcess(0);
+    const fresh = open(0, docName);
     await synced(fresh);
     expect(holdsAll(fresh.text(), seen)).toBe(true);
   }, 90_000);
@@ -80,11 +48,11 @@ describe('a process or Redis dies during edits', () => {
   it('SIGKILL: clients spread over both processes reconnect to the survivor and converge; nothing written is lost', async () => {
     const docName = article(5);
     // Through the proxy: round robin puts them on both processes.
-    const writers = [0, 1, 2, 3].map(() => open(cluster.url, docName));
+    const writers = [0, 1, 2, 3].map(() => open(sut.cluster.url, docName));
     await Promise.all(writers.map((w) => synced(w)));
     const bursts = writers.map((w, i) => burst(w, `rédacteur ${i}, ligne`, 40));
     await new Promise((r) => setTimeout(r, 800));
-    await cluster.kill(0);
+    await sut.cluster.kill(0);
     const killedAt = Date.now();
     await new Promise((r) => setTimeout(r, 800));
     for (const b of bursts) b.stop();
@@ -92,22 +60,22 @@ describe('a process or Redis dies during edits', () => {
     await waitFor(() => writers.every((w) => holdsAll(w.text(), written)), 20_000, 'every client holds every line');
     const converged = Date.now() - killedAt;
     process.stdout.write(`failover: every client converged ${converged} ms after the SIGKILL (writing went on for 800 ms of it)\n`);
-    await waitFor(async () => holdsAll(await storedText(db, docName), written), 20_000, 'every line in storage');
-    await cluster.startProcess(0);
+    await waitFor(async () => holdsAll(await storedText(sut.db, docName), written), 20_000, 'every line in storage');
+    await sut.cluster.startProcess(0);
   }, 90_000);
 
   it('Redis killed and restarted mid-burst: no edit lost, live again within seconds', async () => {
     const docName = article(6);
-    const [a, b] = [open(cluster.processes[0].url, docName), open(cluster.processes[1].url, docName)];
+    const [a, b] = [open(0, docName), open(1, docName)];
     await Promise.all([synced(a), synced(b)]);
     const bursts = [burst(a, 'processus 0, ligne', 30), burst(b, 'processus 1, ligne', 30)];
     await new Promise((r) => setTimeout(r, 500));
-    await cluster.killRedis();
+    await sut.cluster.killRedis();
     // Redis down: each process stores its own clients' edits; the others arrive from storage.
     await new Promise((r) => setTimeout(r, 1_500));
     const duringOutage = bursts.flatMap((x) => x.lines);
     await waitFor(() => holdsAll(a.text(), duringOutage) && holdsAll(b.text(), duringOutage), 10_000, 'convergence through storage while Redis is down');
-    await cluster.startRedis();
+    await sut.cluster.startRedis();
     const back = Date.now();
     await new Promise((r) => setTimeout(r, 1_000));
     for (const x of bursts) x.stop();
@@ -132,11 +100,11 @@ describe('a process or Redis dies during edits', () => {
       'live replication back',
     );
     process.stdout.write(`redis restart: live replication back ${Date.now() - back} ms after redis-server started again\n`);
-    await waitFor(async () => holdsAll(await storedText(db, docName), written), 20_000, 'every line in storage');
+    await waitFor(async () => holdsAll(await storedText(sut.db, docName), written), 20_000, 'every line in storage');
   }, 90_000);
 
   it('SIGKILL during a burst of commands: each acknowledged one stored once, the log gap-free, every event received once and in order', async () => {
-    const negotiationId = ids.negotiations.tempsDeTravail;
+    const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const DELEGATE = 'delegue@cfdt.demo';
     // A watcher on each process; the one on process 0 comes back on process 1 from its last seq, as the client does.
     const watchers = [await socketAt(0, DELEGATE), await socketAt(1, DELEGATE)];
@@ -152,14 +120,14 @@ describe('a process or Redis dies during edits', () => {
     const write = async (socket: ClientSocket, who: string) => {
       for (let n = 0; !stop && socket.connected; n++) {
         const statement = `${who}, commande ${n}`;
-        const ack = await command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: ids.articles.tempsDeTravail[n % 3] } }).catch(() => null);
+        const ack = await command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: sut.ids.articles.tempsDeTravail[n % 3] } }).catch(() => null);
         if (ack?.ok) acked.push(statement);
       }
     };
     const writing = [write(writers[0], 'processus 0'), write(writers[1], 'processus 1')];
     // Killed mid-burst, once it has acknowledged some (a fixed delay is too short on a crowded machine).
     await waitFor(() => acked.filter((a) => a.startsWith('processus 0')).length >= 5, 30_000, 'commands acknowledged by process 0');
-    await cluster.kill(0);
+    await sut.cluster.kill(0);
     const back = await socketAt(1, DELEGATE);
     const lastSeen = received[0].at(-1)?.seq ?? starts[0];
     back.on('negotiation:event', (e) => received[0].push(e));
@@ -169,7 +137,7 @@ describe('a process or Redis dies during edits', () => {
     await Promise.all(writing);
     expect(acked.filter((a) => a.startsWith('processus 0')).length).toBeGreaterThan(0);
 
-    const log = await db.collection('events').find({ negotiationId }).sort({ seq: 1 }).toArray();
+    const log = await sut.db.collection('events').find({ negotiationId }).sort({ seq: 1 }).toArray();
     expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
     const statements = log.filter((e) => e.type === 'position:declared').map((e) => String(e.payload.statement));
     for (const statement of acked) expect(statements.filter((s) => s === statement)).toHaveLength(1);
@@ -178,6 +146,6 @@ describe('a process or Redis dies during edits', () => {
     for (const [i, events] of received.entries()) {
       expect(events.map((e) => e.seq)).toEqual(Array.from({ length: head - starts[i] }, (_, k) => starts[i] + k + 1));
     }
-    await cluster.startProcess(0);
+    await sut.cluster.startProcess(0);
   }, 90_000);
 });

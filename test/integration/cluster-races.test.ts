@@ -1,13 +1,11 @@
-import type mongoose from 'mongoose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AmendmentView } from '../../shared/amendments/amendment.ts';
 import type { NegotiationEvent } from '../../shared/events.ts';
-import { call, login } from '../helpers/auth.ts';
-import { startCluster, storedText, type Cluster } from '../helpers/cluster.ts';
-import type { DemoIds } from '../helpers/seed.ts';
+import { call } from '../helpers/auth.ts';
+import { storedText, useCluster } from '../helpers/cluster.ts';
 import { DEMO_PASSWORD } from '../../server/seed/demo-content.ts';
-import { collect, command, connect, join, until, type ClientSocket } from './realtime-client.ts';
-import { appendParagraph, connectClient, synced, waitFor, type TestClient } from './yjs-helpers.ts';
+import { collect, command, join, until, type ClientSocket } from './realtime-client.ts';
+import { appendParagraph, synced, waitFor, type TestClient } from './yjs-helpers.ts';
 
 const ACCOUNTS = {
   axess: 'negociateur@axess.demo',
@@ -24,49 +22,24 @@ type Who = keyof typeof ACCOUNTS;
  * instant on two processes ends as it would on one process.
  */
 describe('simultaneous acts on two processes', () => {
-  let cluster: Cluster;
-  let ids: DemoIds;
-  let db: mongoose.Connection;
+  const sut = useCluster(2, { logins: Object.values(ACCOUNTS) });
   let negotiationId: string;
-  const cookies = {} as Record<Who, string>;
-  const clients: TestClient[] = [];
-  const sockets: ClientSocket[] = [];
-  const at = (i: number) => ({ url: cluster.processes[i].url });
-  const socketAt = async (i: number, who: Who) => {
-    const socket = await connect(at(i), cookies[who]);
-    sockets.push(socket);
-    return socket;
-  };
-  const open = (i: number, docName: string, who: Who = 'axess') => {
-    const client = connectClient(cluster.processes[i].url, docName, cookies[who]);
-    clients.push(client);
-    return client;
-  };
+  const at = (i: number) => sut.at(i);
+  const socketAt = (i: number, who: Who) => sut.socketAt(i, ACCOUNTS[who]);
+  const open = (i: number, docName: string, who: Who = 'axess') => sut.open(i, docName, ACCOUNTS[who]);
   async function ok<T = AmendmentView>(socket: ClientSocket, event: string, payload: Record<string, unknown>): Promise<T> {
     const ack = await command<T>(socket, event, { negotiationId, ...payload });
     if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
     return ack.data;
   }
-  const countEvents = (filter: Record<string, unknown>) => db.collection('events').countDocuments({ negotiationId, ...filter });
+  const countEvents = (filter: Record<string, unknown>) => sut.db.collection('events').countDocuments({ negotiationId, ...filter });
 
-  beforeAll(async () => {
-    ({ cluster, ids, db } = await startCluster(2));
-    negotiationId = ids.negotiations.tempsDeTravail;
-    for (const [who, email] of Object.entries(ACCOUNTS) as [Who, string][]) cookies[who] = await login(at(0), email);
-  }, 180_000);
-
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.destroy();
-    for (const socket of sockets.splice(0)) socket.close();
+  beforeAll(() => {
+    negotiationId = sut.ids.negotiations.tempsDeTravail;
   });
 
-  afterAll(async () => {
-    await db?.close();
-    await cluster?.close();
-  }, 60_000);
-
   it('two merges of amendments on the same article at the same instant on two processes: both merged once, one text everywhere and in storage', async () => {
-    const articleId = ids.articles.tempsDeTravail[3];
+    const articleId = sut.ids.articles.tempsDeTravail[3];
     const docName = `article:${articleId}`;
     const [cgt, fo, secretariat, chair] = [await socketAt(0, 'cgt'), await socketAt(1, 'fo'), await socketAt(0, 'secretariat'), await socketAt(1, 'chair')];
     // Two amendments to two passages of article 3, each discussed and adopted.
@@ -90,7 +63,7 @@ describe('simultaneous acts on two processes', () => {
     const both = (text: string) => text.includes('trente minutes') && text.includes('cinq heures') && !text.includes('vingt minutes') && !text.includes('six heures');
     await waitFor(() => readers.every((r) => both(r.text())), 10_000, 'both merges on both processes');
     expect(readers[0].text()).toBe(readers[1].text());
-    await waitFor(async () => (await storedText(db, docName)) === readers[0].text(), 15_000, 'the stored text');
+    await waitFor(async () => (await storedText(sut.db, docName)) === readers[0].text(), 15_000, 'the stored text');
     // Merging again is refused wherever it is asked, as on one process.
     for (const [i, amendment] of adopted.entries()) {
       expect(await command(pens[1 - i], 'amendment:merge', { negotiationId, amendmentId: amendment.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
@@ -98,7 +71,7 @@ describe('simultaneous acts on two processes', () => {
   }, 120_000);
 
   it('two signatures at the same instant on two processes are both recorded once; the same organisation twice, once', async () => {
-    const post = (i: number, who: Who, path: string, body: unknown) => call(at(i), `/negotiations/${negotiationId}/signature${path}`, { cookie: cookies[who], body });
+    const post = (i: number, who: Who, path: string, body: unknown) => call(at(i), `/negotiations/${negotiationId}/signature${path}`, { cookie: sut.cookie(ACCOUNTS[who]), body });
     expect((await post(0, 'secretariat', '/open', { signatureDeadline: '2099-01-01' })).status).toBe(201);
     // CFDT on process 0 and AXESS on process 1, at once.
     const [cfdt, axess] = await Promise.all([post(0, 'cfdt', '/sign', { password: DEMO_PASSWORD }), post(1, 'axess', '/sign', { password: DEMO_PASSWORD })]);
@@ -106,14 +79,14 @@ describe('simultaneous acts on two processes', () => {
     // FO's signatory twice at once, once on each process: one signature, the other refused.
     const twice = await Promise.all([post(0, 'fo', '/sign', { password: DEMO_PASSWORD }), post(1, 'fo', '/sign', { password: DEMO_PASSWORD })]);
     expect(twice.map((r) => r.status).sort()).toEqual([200, 409]);
-    const campaign = (await (await call(at(1), `/negotiations/${negotiationId}/signature`, { cookie: cookies.cgt })).json()) as { campaign: { signatures: { org: string }[] } };
+    const campaign = (await (await call(at(1), `/negotiations/${negotiationId}/signature`, { cookie: sut.cookie(ACCOUNTS.cgt) })).json()) as { campaign: { signatures: { org: string }[] } };
     const orgs = campaign.campaign.signatures.map((s) => s.org).sort();
-    expect(orgs).toEqual([ids.organisations.AXESS, ids.organisations.CFDT, ids.organisations.FO].sort());
+    expect(orgs).toEqual([sut.ids.organisations.AXESS, sut.ids.organisations.CFDT, sut.ids.organisations.FO].sort());
     expect(await countEvents({ type: 'signature:signed' })).toBe(3);
   }, 60_000);
 
   it('presence crosses processes over pub/sub, is not kept in the document’s stream, and a late opener sees the others at once', async () => {
-    const docName = `article:${ids.articles.tempsDeTravail[4]}`;
+    const docName = `article:${sut.ids.articles.tempsDeTravail[4]}`;
     const names = (client: TestClient) =>
       [...client.provider.awareness.getStates().entries()].filter(([id]) => id !== client.provider.awareness.clientID).map(([, s]) => (s.cursor as string) ?? '');
     const a = open(0, docName);
@@ -125,7 +98,7 @@ describe('simultaneous acts on two processes', () => {
     await waitFor(() => names(b).includes('curseur sur 0'), 5_000, 'process 0’s presence at a late opener on process 1');
     b.provider.awareness.setLocalStateField('cursor', 'curseur sur 1');
     await waitFor(() => names(a).includes('curseur sur 1'), 5_000, 'process 1’s presence on process 0');
-    const redis = new (await import('ioredis')).Redis(cluster.redisUrl);
+    const redis = new (await import('ioredis')).Redis(sut.cluster.redisUrl);
     try {
       const entries = await redis.xrangeBuffer(`negociation:yjs:${docName}`, '-', '+');
       const types = entries.flatMap(([, fields]) => fields.filter((_, i) => i > 0 && fields[i - 1].toString() === 't').map((t) => t.toString()));
@@ -136,12 +109,12 @@ describe('simultaneous acts on two processes', () => {
   }, 60_000);
 
   it('a process started while Redis is down serves alone, and joins the others once Redis is back', async () => {
-    const docName = `article:${ids.articles.tempsDeTravail[5]}`;
-    await cluster.kill(1);
-    await cluster.killRedis();
-    await cluster.startProcess(1, { ready: false });
+    const docName = `article:${sut.ids.articles.tempsDeTravail[5]}`;
+    await sut.cluster.kill(1);
+    await sut.cluster.killRedis();
+    await sut.cluster.startProcess(1, { ready: false });
     // Alive but not ready: a balancer sends it no one yet; it serves those who reach it all the same.
-    expect((await fetch(`${cluster.processes[1].url}/api/ready`)).status).toBe(503);
+    expect((await fetch(`${sut.cluster.processes[1].url}/api/ready`)).status).toBe(503);
     const [a, b] = [open(0, docName), open(1, docName)];
     await Promise.all([synced(a), synced(b)]);
     appendParagraph(b.doc, 'écrit sur le processus démarré sans Redis');
@@ -150,11 +123,11 @@ describe('simultaneous acts on two processes', () => {
     const seen = collect(watcher);
     const { lastSeq } = await join(watcher, negotiationId, 0);
     const writer = await socketAt(1, 'cgt');
-    await ok(writer, 'position:declare', { stance: 'réservé', statement: 'déclaré sans Redis', item: { kind: 'article', id: ids.articles.tempsDeTravail[5] } });
+    await ok(writer, 'position:declare', { stance: 'réservé', statement: 'déclaré sans Redis', item: { kind: 'article', id: sut.ids.articles.tempsDeTravail[5] } });
     await until(() => seen.some((e: NegotiationEvent) => e.seq === lastSeq + 1), 'the event through the log', 15_000);
 
-    await cluster.startRedis();
-    await waitFor(async () => (await fetch(`${cluster.processes[1].url}/api/ready`)).status === 200, 15_000, 'ready once Redis is reached');
+    await sut.cluster.startRedis();
+    await waitFor(async () => (await fetch(`${sut.cluster.processes[1].url}/api/ready`)).status === 200, 15_000, 'ready once Redis is reached');
     // Live again both ways: an edit crosses in well under the storage poll.
     await waitFor(
       async () => {
@@ -167,7 +140,7 @@ describe('simultaneous acts on two processes', () => {
       20_000,
       'live replication from the late process',
     );
-    await ok(writer, 'position:declare', { stance: 'favorable', statement: 'déclaré avec Redis', item: { kind: 'article', id: ids.articles.tempsDeTravail[5] } });
+    await ok(writer, 'position:declare', { stance: 'favorable', statement: 'déclaré avec Redis', item: { kind: 'article', id: sut.ids.articles.tempsDeTravail[5] } });
     await until(() => seen.some((e: NegotiationEvent) => e.seq === lastSeq + 2), 'the live event', 5_000);
     expect(seen.filter((e: NegotiationEvent) => e.seq > lastSeq).map((e) => e.seq)).toEqual([lastSeq + 1, lastSeq + 2]);
   }, 180_000);

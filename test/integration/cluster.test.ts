@@ -1,10 +1,7 @@
-import type mongoose from 'mongoose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NegotiationEvent } from '../../shared/events.ts';
-import { countingRelay, type WireCounter } from '../../scripts/cluster/wire-count.ts';
 import { call, login } from '../helpers/auth.ts';
-import { startCluster, storedText, type Cluster } from '../helpers/cluster.ts';
-import type { DemoIds } from '../helpers/seed.ts';
+import { storedText, useCluster } from '../helpers/cluster.ts';
 import { collect, command, connect, join, until, type ClientSocket } from './realtime-client.ts';
 import { appendParagraph, connectClient, synced, waitFor, type TestClient } from './yjs-helpers.ts';
 
@@ -13,42 +10,10 @@ const DELEGATE = 'delegue@cfdt.demo';
 
 /** Three workspace processes on one Redis and one database, the demo seeded. */
 describe('several processes are one workspace', () => {
-  let cluster: Cluster;
-  let ids: DemoIds;
-  let db: mongoose.Connection;
   /** Counts the processes' database commands, by name and collection. */
-  let wire: WireCounter;
-  const cookies: Record<string, string> = {};
-  const clients: TestClient[] = [];
-  const sockets: ClientSocket[] = [];
-  const at = (i: number) => ({ url: cluster.processes[i].url });
-  const article = (n: number) => `article:${ids.articles.tempsDeTravail[n]}`;
-  const open = (i: number, docName: string, who = NEGOTIATOR) => {
-    const client = connectClient(cluster.processes[i].url, docName, cookies[who]);
-    clients.push(client);
-    return client;
-  };
-  const socketAt = async (i: number, who: string) => {
-    const socket = await connect(at(i), cookies[who] ?? (await login(at(i), who)));
-    sockets.push(socket);
-    return socket;
-  };
-
-  beforeAll(async () => {
-    ({ cluster, ids, db } = await startCluster(3, { databaseTap: async (port) => (wire = await countingRelay(port)).port }));
-    for (const who of [NEGOTIATOR, DELEGATE, 'delegue@cgt.demo', 'delegue@fo.demo']) cookies[who] = await login(at(0), who);
-  }, 180_000);
-
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.destroy();
-    for (const socket of sockets.splice(0)) socket.close();
-  });
-
-  afterAll(async () => {
-    await db?.close();
-    await cluster?.close();
-    wire?.close();
-  }, 60_000);
+  const sut = useCluster(3, { countWire: true, logins: [NEGOTIATOR, DELEGATE, 'delegue@cgt.demo', 'delegue@fo.demo'] });
+  const { at, open, socketAt } = sut;
+  const article = (n: number) => `article:${sut.ids.articles.tempsDeTravail[n]}`;
 
   it('providers on different processes converge, both ways, concurrent edits included', async () => {
     const [a, b, c] = [open(0, article(1)), open(1, article(1)), open(2, article(1))];
@@ -93,7 +58,7 @@ describe('several processes are one workspace', () => {
   });
 
   it('an event recorded on one process reaches the sockets of every process at once, each once and in order', async () => {
-    const negotiationId = ids.negotiations.tempsDeTravail;
+    const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const watchers = [await socketAt(0, DELEGATE), await socketAt(1, DELEGATE), await socketAt(2, DELEGATE)];
     const seen = watchers.map(collect);
     const heads = await Promise.all(watchers.map((w) => join(w, negotiationId, 0)));
@@ -101,7 +66,7 @@ describe('several processes are one workspace', () => {
     // Written on process 0 only: processes 1 and 2 record nothing of their own meanwhile.
     const writer = await socketAt(0, 'delegue@cgt.demo');
     const declare = (socket: ClientSocket, n: number, statement: string) =>
-      command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: ids.articles.tempsDeTravail[1 + (n % 3)] } });
+      command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: sut.ids.articles.tempsDeTravail[1 + (n % 3)] } });
     for (let n = 0; n < 3; n++) expect(await declare(writer, n, `écrit sur 0, ${n}`)).toMatchObject({ ok: true });
     await until(() => seen.every((s) => s.filter((e) => e.seq > from).length >= 3), 'three events on every process', 10_000);
     // Then written everywhere at once.
@@ -117,19 +82,19 @@ describe('several processes are one workspace', () => {
   });
 
   it('a command reads no session nor mandate it knows, and a change of roles made on one process holds on the others at once', async () => {
-    const negotiationId = ids.negotiations.tempsDeTravail;
+    const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const delegate = await socketAt(1, DELEGATE);
-    const declare = (statement: string) => command(delegate, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: ids.articles.tempsDeTravail[1] } });
+    const declare = (statement: string) => command(delegate, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: sut.ids.articles.tempsDeTravail[1] } });
     expect(await declare('la première lit le mandat')).toMatchObject({ ok: true });
-    wire.reset();
+    sut.wire.reset();
     for (let n = 0; n < 10; n++) expect(await declare(`sans relire ${n}`)).toMatchObject({ ok: true });
-    const reads = wire.counts();
+    const reads = sut.wire.counts();
     for (const source of ['sessions', 'users', 'memberships', 'organisations']) expect(reads[`find ${source}`] ?? 0, source).toBe(0);
     // The CFDT lead (the same person) keeps only that role on process 0 (no delegate nor signatory)…
-    const user = await db.collection('users').findOne({ email: DELEGATE });
-    const membership = await db.collection('memberships').findOne({ negotiationId, userId: String(user!._id) });
+    const user = await sut.db.collection('users').findOne({ email: DELEGATE });
+    const membership = await sut.db.collection('memberships').findOne({ negotiationId, userId: String(user!._id) });
     const setRoles = async (roles: string[]) => {
-      const response = await call(at(0), `/negotiations/${negotiationId}/members/${String(membership!._id)}`, { method: 'PATCH', cookie: cookies[DELEGATE], origin: cluster.processes[0].url, body: { roles } });
+      const response = await call(at(0), `/negotiations/${negotiationId}/members/${String(membership!._id)}`, { method: 'PATCH', cookie: sut.cookie(DELEGATE), origin: sut.cluster.processes[0].url, body: { roles } });
       expect(response.status).toBe(204);
     };
     const roles = membership!.roles as string[];
@@ -152,27 +117,27 @@ describe('several processes are one workspace', () => {
   it('a sign-out on one process closes the person’s sockets and Yjs connections on the others', async () => {
     const cookie = await login(at(0), 'delegue@fo.demo');
     const socket = await connect(at(2), cookie);
-    sockets.push(socket);
+    sut.closeAfterTest(socket);
     const ended = new Promise<void>((resolve) => socket.once('session:ended', () => resolve()));
-    const ws = connectClient(cluster.processes[1].url, article(1), cookie);
-    clients.push(ws);
+    const ws = connectClient(sut.cluster.processes[1].url, article(1), cookie);
+    sut.closeAfterTest(ws);
     await synced(ws);
     const closed = new Promise<number>((resolve) => ws.provider.ws?.addEventListener('close', (e) => resolve((e as CloseEvent).code)));
-    const out = await fetch(`${cluster.processes[0].url}/api/auth/logout`, { method: 'POST', headers: { cookie, origin: cluster.processes[0].url } });
+    const out = await fetch(`${sut.cluster.processes[0].url}/api/auth/logout`, { method: 'POST', headers: { cookie, origin: sut.cluster.processes[0].url } });
     expect(out.status).toBeLessThan(300);
     await ended;
     expect(await closed).toBe(4401);
   });
 
   it('a client reconnecting on another process gets exactly what it missed, then the live events', async () => {
-    const negotiationId = ids.negotiations.tempsDeTravail;
+    const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const before = await socketAt(0, DELEGATE);
     const { lastSeq } = await join(before, negotiationId, 0);
     before.close();
     // Missed while away: recorded on process 1.
     const writer = await socketAt(1, 'delegue@cgt.demo');
     const declare = (n: number) =>
-      command(writer, 'position:declare', { negotiationId, stance: 'favorable', statement: `pendant l’absence, ${n}`, item: { kind: 'article', id: ids.articles.tempsDeTravail[1] } });
+      command(writer, 'position:declare', { negotiationId, stance: 'favorable', statement: `pendant l’absence, ${n}`, item: { kind: 'article', id: sut.ids.articles.tempsDeTravail[1] } });
     for (let n = 0; n < 3; n++) expect(await declare(n)).toMatchObject({ ok: true });
     // Back on process 2, from the last seq it had.
     const after = await socketAt(2, DELEGATE);
@@ -186,7 +151,7 @@ describe('several processes are one workspace', () => {
   });
 
   it('two closes of one vote at the same instant on two processes: one closes it, the other is refused, as in one process', async () => {
-    const negotiationId = ids.negotiations.cppni;
+    const negotiationId = sut.ids.negotiations.cppni;
     const secretariat = [await socketAt(0, 'secretariat@axess.demo'), await socketAt(1, 'secretariat@axess.demo')];
     for (let round = 0; round < 5; round++) {
       const opened = await command<{ id: string }>(secretariat[round % 2], 'vote:open', { negotiationId, item: { kind: 'text' }, rule: 'double-majority', title: `Vote simultané ${round}` });
@@ -195,15 +160,15 @@ describe('several processes are one workspace', () => {
       const closes = await Promise.all(secretariat.map((s) => command(s, 'vote:close', { negotiationId, voteId })));
       expect(closes.filter((c) => c.ok)).toHaveLength(1);
       expect(closes.find((c) => !c.ok)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-      const closedEvents = await db.collection('events').countDocuments({ negotiationId, type: 'vote:closed', 'payload.voteId': voteId });
+      const closedEvents = await sut.db.collection('events').countDocuments({ negotiationId, type: 'vote:closed', 'payload.voteId': voteId });
       expect(closedEvents).toBe(1);
     }
   });
 
   it('the same command id sent to two processes, at once and again later, is applied once and both get the first reply', async () => {
-    const negotiationId = ids.negotiations.cppni;
+    const negotiationId = sut.ids.negotiations.cppni;
     const secretariat = [await socketAt(0, 'secretariat@axess.demo'), await socketAt(1, 'secretariat@axess.demo')];
-    const opened = (title: string) => db.collection('events').countDocuments({ negotiationId, type: 'vote:opened', 'payload.title': title });
+    const opened = (title: string) => sut.db.collection('events').countDocuments({ negotiationId, type: 'vote:opened', 'payload.title': title });
     for (let round = 0; round < 3; round++) {
       const title = `Vote retenté ailleurs ${round}`;
       const body = { negotiationId, item: { kind: 'text' }, rule: 'double-majority', title, commandId: `cluster-retry-${round}` };
@@ -223,6 +188,6 @@ describe('several processes are one workspace', () => {
     await synced(probe);
     const live = probe.text();
     // Whatever process stored what, the database alone rebuilds the same text.
-    await waitFor(async () => (await storedText(db, docName)) === live, 15_000, 'the stored text');
+    await waitFor(async () => (await storedText(sut.db, docName)) === live, 15_000, 'the stored text');
   });
 });
