@@ -12,13 +12,14 @@
 // Targets (issue 15): cross-process p99 ≤ single-process p99 + 5 ms for Yjs, ≤ 1.5× for events;
 // failover ≤ 3 s; zero loss. CLUSTER_BENCH_SECONDS (5) measured seconds per workload,
 // CLUSTER_BENCH_SCALE (1) multiplies every rate (below 1 on a crowded machine),
-// CLUSTER_BENCH_ONLY (e.g. `e1,y2`) runs only those workloads, CLUSTER_BENCH_PROCESSES=1 the
-// one-process run only, CLUSTER_BENCH_CPU_PROF=DIR
+// CLUSTER_BENCH_ONLY (e.g. `e1,y2`) runs only those workloads, CLUSTER_BENCH_PROCESSES=1 (or 3) the
+// one-process (three-process) run only, CLUSTER_BENCH_CPU_PROF=DIR
 // writes a CPU profile of each workspace process (`node --cpu-prof`) into DIR.
 // The processes reach the database through a relay that counts the commands (E1 prints the
 // wire commands per position:declare, by name).
 import fs from 'node:fs';
 import os from 'node:os';
+import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
 import { Cluster } from '../cluster/harness.ts';
@@ -54,6 +55,31 @@ function cpuMs(pid: number | undefined): number {
   }
 }
 const CLOCK_TICKS = 100;
+
+/**
+ * What a workload cost, per 1,000 of its operations: CPU of the workspace processes, of
+ * redis-server and of the database (steadier than latency on a shared machine), and the Redis
+ * commands the processes sent, by name (`INFO commandstats`).
+ */
+async function meter(cluster: Cluster) {
+  const redis = new Redis(cluster.redisUrl, { lazyConnect: true });
+  await redis.connect();
+  await redis.config('RESETSTAT');
+  const cpu = () => ({ workspace: cluster.processes.reduce((sum, p) => sum + cpuMs(p.child?.pid), 0), redis: cpuMs(cluster.redisPid), database: cpuMs(cluster.enginePid) });
+  const start = cpu();
+  return async (operations: number) => {
+    const end = cpu();
+    const stats = await redis.info('commandstats');
+    await redis.quit();
+    const per = (n: number) => round((n * 1000) / Math.max(1, operations));
+    const commands: Record<string, number> = {};
+    for (const [, name, calls] of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (!['info', 'config'].includes(name)) commands[name] = round(Number(calls) / Math.max(1, operations));
+    return {
+      cpuMsPer1000: { workspace: per(end.workspace - start.workspace), redis: per(end.redis - start.redis), database: per(end.database - start.database) },
+      redisCommandsPerOperation: commands,
+    };
+  };
+}
 
 /** Waits until every expected sample has arrived, or 15 s (what is still missing then is reported). */
 async function arrived(done: () => boolean): Promise<void> {
@@ -140,6 +166,7 @@ async function propagation(cluster: Cluster, cookie: string, docs: string[], per
     });
   }
   const writers = clients;
+  const measured = await meter(cluster);
   let sent = 0;
   const interval = 1000 / rate;
   const started = performance.now();
@@ -158,9 +185,10 @@ async function propagation(cluster: Cluster, cookie: string, docs: string[], per
     tick();
   });
   await arrived(() => delays.length >= sent * (perDoc - 1));
+  const cost = await measured(sent);
   measuring = false;
   for (const client of clients) client.destroy();
-  return summary(delays, sent * (perDoc - 1));
+  return { ...summary(delays, sent * (perDoc - 1)), ...cost };
 }
 
 async function commandToEvent(cluster: Cluster, negotiationId: string, articleIds: string[], rate: number, wire: WireCounter) {
@@ -190,7 +218,7 @@ async function commandToEvent(cluster: Cluster, negotiationId: string, articleId
   const started = performance.now();
   const acks: Promise<unknown>[] = [];
   wire.reset();
-  const cpuAtStart = { workspace: cluster.processes.reduce((sum, p) => sum + cpuMs(p.child?.pid), 0), database: cpuMs(cluster.enginePid) };
+  const measured = await meter(cluster);
   await new Promise<void>((resolve) => {
     const tick = () => {
       const due = Math.floor((performance.now() - started) / interval);
@@ -208,16 +236,14 @@ async function commandToEvent(cluster: Cluster, negotiationId: string, articleId
   });
   await Promise.all(acks);
   const counts = wire.counts();
+  const lostRaces = wire.duplicateKeys()['negotiationId_1_seq_1'] ?? 0;
   await arrived(() => delays.length >= sent * sockets.length);
-  const cpu = {
-    workspaceMsPer1000: round(((cluster.processes.reduce((sum, p) => sum + cpuMs(p.child?.pid), 0) - cpuAtStart.workspace) * 1000) / sent),
-    databaseMsPer1000: round(((cpuMs(cluster.enginePid) - cpuAtStart.database) * 1000) / sent),
-  };
+  const cost = await measured(sent);
   measuring = false;
   for (const socket of sockets) socket.close();
   // Wire commands per position:declare, by name (the processes' own timers included).
   const perCommand = Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, round(n / sent)]));
-  return { ...summary(delays, sent * sockets.length), wirePerCommand: perCommand, cpu };
+  return { ...summary(delays, sent * sockets.length), wirePerCommand: perCommand, insertsRefusedOnSeq: lostRaces, ...cost };
 }
 
 async function failover(cluster: Cluster, cookie: string, docName: string, db: mongoose.Connection) {
@@ -295,17 +321,21 @@ async function measureCluster(processes: number) {
     const { negotiationId, oneArticle, articles } = seeded!;
     const loadBefore = machineLoad();
     const cookie = await login(cluster.processes[0].url, NEGOTIATOR);
-    const skipped = { samples: 0, expected: 0, p50: NaN, p99: NaN, wirePerCommand: undefined, cpu: undefined };
+    const skipped = { samples: 0, expected: 0, p50: NaN, p99: NaN, wirePerCommand: undefined, insertsRefusedOnSeq: undefined, cpuMsPer1000: undefined, redisCommandsPerOperation: undefined };
+    const costs = (label: string, w: typeof skipped | Awaited<ReturnType<typeof propagation>>) => {
+      if (w.cpuMsPer1000)
+        process.stdout.write(`  ${processes} process(es): ${label} p50 ${w.p50} ms p99 ${w.p99} ms; CPU per 1,000: ${JSON.stringify(w.cpuMsPer1000)} ms; Redis commands per operation ${JSON.stringify(w.redisCommandsPerOperation)}\n`);
+    };
     process.stdout.write(`  ${processes} process(es): Y1…\n`);
     const y1 = ONLY.has('y1') ? await propagation(cluster, cookie, [oneArticle], 10, 200 * SCALE) : skipped;
     process.stdout.write(`  ${processes} process(es): Y2…\n`);
     const y2 = ONLY.has('y2') ? await propagation(cluster, cookie, articles, 2, 2_000 * SCALE) : skipped;
+    costs('Y1', y1);
+    costs('Y2', y2);
     process.stdout.write(`  ${processes} process(es): E1…\n`);
     const e1 = ONLY.has('e1') ? await commandToEvent(cluster, negotiationId, articles.map((a) => a.slice('article:'.length)).slice(0, 3), 500 * SCALE, wire!) : skipped;
-    if (e1.cpu)
-      process.stdout.write(
-        `  ${processes} process(es): E1 p50 ${e1.p50} ms p99 ${e1.p99} ms; CPU per 1,000 commands: workspace ${e1.cpu.workspaceMsPer1000} ms, database ${e1.cpu.databaseMsPer1000} ms; wire commands per position:declare ${JSON.stringify(e1.wirePerCommand)}\n`,
-      );
+    costs('E1', e1);
+    if (e1.wirePerCommand) process.stdout.write(`  ${processes} process(es): E1 wire commands per position:declare ${JSON.stringify(e1.wirePerCommand)}; inserts refused on the seq (lost races) ${e1.insertsRefusedOnSeq}\n`);
     let f = null;
     if (processes > 1 && ONLY.has('failover')) {
       process.stdout.write(`  ${processes} process(es): failover…\n`);
@@ -326,6 +356,8 @@ async function measureCluster(processes: number) {
 }
 
 export async function run() {
+  // CLUSTER_BENCH_PROCESSES=1 or 3 measures that cluster only (a profile of one side).
+  if (process.env.CLUSTER_BENCH_PROCESSES === '3') return { seconds: SECONDS, scale: SCALE, three: await measureCluster(3) };
   const one = await measureCluster(1);
   if (process.env.CLUSTER_BENCH_PROCESSES === '1') return { seconds: SECONDS, scale: SCALE, one };
   const three = await measureCluster(3);

@@ -104,6 +104,11 @@ export class Cluster {
     return this.engine?.pid;
   }
 
+  /** The redis-server's process id (for the benchmark's CPU figures). */
+  get redisPid(): number | undefined {
+    return this.redis?.pid;
+  }
+
   /** The proxy's address: what clients use. */
   get url(): string {
     if (!this.proxy) throw new Error('cluster not started');

@@ -25,6 +25,8 @@ export interface WireCounter {
   /** Commands seen since the last reset, by name (and collection). */
   counts(): Record<string, number>;
   reset(): void;
+  /** Replies refusing a write on a unique index since the last reset, by index (`seq` for a lost race on an event's number). */
+  duplicateKeys(): Record<string, number>;
   /**
    * Holds back the commands named so (`update command_replies`): they reach the database at
    * `release()`, or never if their process dies meanwhile (a write in flight when it was killed).
@@ -36,6 +38,7 @@ export interface WireCounter {
 
 export async function countingRelay(targetPort: number): Promise<WireCounter> {
   let counts = new Map<string, number>();
+  let duplicates = new Map<string, number>();
   let holding: string | null = null;
   const held = new Map<net.Socket, Buffer[]>();
   const sockets = new Set<net.Socket>();
@@ -59,7 +62,14 @@ export async function countingRelay(targetPort: number): Promise<WireCounter> {
         pending = pending.subarray(length);
       }
     });
-    upstream.on('data', (chunk) => client.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      // mongod's message: `E11000 duplicate key error collection: db.events index: negotiationId_1_seq_1 dup key: …`.
+      for (let at = chunk.indexOf('E11000'); at >= 0; at = chunk.indexOf('E11000', at + 6)) {
+        const index = /index: (\S+)/.exec(chunk.toString('latin1', at, at + 300))?.[1] ?? '?';
+        duplicates.set(index, (duplicates.get(index) ?? 0) + 1);
+      }
+      client.write(chunk);
+    });
     const end = () => {
       held.delete(upstream);
       client.destroy();
@@ -74,7 +84,11 @@ export async function countingRelay(targetPort: number): Promise<WireCounter> {
   return {
     port: (server.address() as net.AddressInfo).port,
     counts: () => Object.fromEntries([...counts].sort((a, b) => b[1] - a[1])),
-    reset: () => (counts = new Map()),
+    reset: () => {
+      counts = new Map();
+      duplicates = new Map();
+    },
+    duplicateKeys: () => Object.fromEntries(duplicates),
     hold: (name) => (holding = name),
     release: () => {
       holding = null;

@@ -4,6 +4,7 @@ import { COMMITTEE, type EventDraft, type NegotiationEvent, type Visibility } fr
 import { canSee, type Viewer } from '../../shared/visibility.ts';
 import { readVisibility } from '../access/mandate-events.ts';
 import { eventModel, type EventDoc } from './event.model.ts';
+import type { AppendTurns } from '../cluster/append-turn.ts';
 
 const DUPLICATE_KEY = 11000;
 const MAX_ATTEMPTS = 100;
@@ -99,6 +100,8 @@ export class EventStore {
 
   private readonly connection: Connection;
   private readonly command?: InProcessCommand;
+  /** With several processes, each batch is numbered and inserted in this process's turn (server/cluster/append-turn.ts). */
+  turns: AppendTurns | null = null;
 
   /**
    * `command`, when the database is the embedded engine of this process, stores appends
@@ -139,6 +142,7 @@ export class EventStore {
     await Promise.resolve();
     while (queue.length > 0) {
       const batch = takeBatch(queue);
+      const turn = await this.takeTurn(negotiationId);
       try {
         answer(batch, await this.appendNow(negotiationId, batch));
       } catch (err) {
@@ -152,9 +156,18 @@ export class EventStore {
         answer(batch.slice(0, done), stored);
         if (done < batch.length && (offset < stored.events.length || batch.length - done === 1)) batch[done++].reject(cause);
         await this.oneByOne(negotiationId, batch.slice(done));
+      } finally {
+        turn?.release(this.heads.get(negotiationId));
       }
     }
     this.waiting.delete(negotiationId);
+  }
+
+  /** This process's turn at the log (several processes): the head its last holder left is the head. */
+  private async takeTurn(negotiationId: string) {
+    const turn = this.turns ? await this.turns.take(negotiationId).catch(() => null) : null;
+    if (turn?.head !== undefined) this.heads.set(negotiationId, turn.head);
+    return turn;
   }
 
   private async oneByOne(negotiationId: string, batch: PendingAppend[]): Promise<void> {

@@ -81,6 +81,24 @@ describe('several processes are one workspace', () => {
     }
   });
 
+  it('commands recorded at once on three processes take turns at the log: no insert loses a race for its seq, the log stays gap-free', async () => {
+    const negotiationId = sut.ids.negotiations.tempsDeTravail;
+    const writers = [await socketAt(0, DELEGATE), await socketAt(1, 'delegue@cgt.demo'), await socketAt(2, 'delegue@fo.demo')];
+    const declare = (socket: ClientSocket, statement: string) =>
+      command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: sut.ids.articles.tempsDeTravail[1] } });
+    // Each process appends once first (it reads the log's head then).
+    for (const [i, w] of writers.entries()) expect(await declare(w, `avant les tours, ${i}`)).toMatchObject({ ok: true });
+    sut.wire.reset();
+    for (let round = 0; round < 5; round++) {
+      const acks = await Promise.all(writers.flatMap((w, i) => [0, 1, 2, 3].map((n) => declare(w, `tour ${round}, processus ${i}, ${n}`))));
+      for (const ack of acks) expect(ack).toMatchObject({ ok: true });
+    }
+    // Without turns, a process numbered its batch from the head it last knew: refused on (negotiation, seq), read again, retried.
+    expect(sut.wire.duplicateKeys()).toEqual({});
+    const log = await sut.db.collection('events').find({ negotiationId }, { projection: { seq: 1 } }).sort({ seq: 1 }).toArray();
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
+  });
+
   it('a command reads no session nor mandate it knows, and a change of roles made on one process holds on the others at once', async () => {
     const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const delegate = await socketAt(1, DELEGATE);
