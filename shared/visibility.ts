@@ -10,10 +10,20 @@ export const VisibilitySchema = z.discriminatedUnion('scope', [
   z.object({ scope: z.literal('college'), college: z.enum(['employer', 'union']) }),
   z.object({ scope: z.literal('delegation'), org: z.string().min(1) }),
   z.object({ scope: z.literal('private'), user: z.string().min(1) }),
+  z.object({ scope: z.literal('governance'), org: z.string().min(1) }),
 ]);
 export type Visibility = z.infer<typeof VisibilitySchema>;
 
 export const COMMITTEE: Visibility = { scope: 'committee' };
+
+/**
+ * Who governs an organisation's people: its lead (who invites and grants roles) and the
+ * secretariat (who convenes every delegation and may suspend a mandate). An invitation names a
+ * person's address: it reaches these readers, never the other delegates nor another organisation.
+ */
+export function governance(org: string): Visibility {
+  return { scope: 'governance', org };
+}
 
 /** Who looks: the user, the organisation of their mandate, its side of the table. */
 export interface Viewer {
@@ -21,6 +31,8 @@ export interface Viewer {
   orgId: string;
   /** `neutral`: the presidency or an observer, on neither side. */
   college: College | 'neutral';
+  /** The roles of their mandate, for the `governance` scope; a viewer without them sees none of it. */
+  roles?: readonly string[];
 }
 
 /**
@@ -38,6 +50,8 @@ export function canSee(viewer: Viewer, visibility: Visibility): boolean {
       return viewer.orgId === visibility.org;
     case 'private':
       return viewer.userId === visibility.user;
+    case 'governance':
+      return viewer.roles?.includes('secretariat') === true || (viewer.orgId === visibility.org && viewer.roles?.includes('lead') === true);
     default:
       // An unknown scope (a newer server, a corrupt record) is shown to nobody.
       return false;

@@ -1,6 +1,7 @@
 import { mayGrant, ROLES, type Role } from '../../../shared/access.ts';
 import type { Member, MembersView, NegotiationDetail, Party, SentInvitation } from '../../../shared/identity.ts';
 import { streamOf } from '../../../shared/events.ts';
+import { applyMemberEvents } from '../../../shared/members/members.fold.ts';
 import { api } from '../lib/api.ts';
 import { connection } from '../lib/connection.svelte.ts';
 import { describeError } from '../lib/errors.ts';
@@ -42,12 +43,18 @@ export class MembersScreen {
   }
 
   /**
-   * Keeps the screen in step with the negotiation: a mandate granted, changed, suspended or
-   * revoked by anyone reads the members again. Returns the unsubscribe.
+   * Keeps the screen in step with the negotiation: a mandate changed, suspended, reinstated or
+   * revoked by anyone is applied to the list by the shared fold; only a new member (whom the
+   * event does not describe in full) reads the members again. Returns the unsubscribe.
    */
   follow(): () => void {
     return connection.follow(this.negotiationId).on((events) => {
-      if (events.some((e) => streamOf(e.type) === 'member')) void this.load();
+      const changes = events.filter((e) => streamOf(e.type) === 'member');
+      if (changes.length === 0) return;
+      if (!this.view) return void this.load();
+      const { view, pending } = applyMemberEvents(this.view, changes);
+      this.view = view;
+      if (pending) void this.load();
     });
   }
 
