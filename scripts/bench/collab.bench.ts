@@ -45,7 +45,7 @@ const FAIRNESS = [
   'Storage: ours and Hocuspocus both run the embedded MongoDB engine in their own process and reach it through the mongodb driver over loopback (ours reads the documents opened together in two queries, Hocuspocus one findOne per document, as its extension does); the relay reads the same document states from memory on a cold open.',
   'Yjs: Hocuspocus keeps its documents with Yjs garbage collection on (its default); ours and the relay keep deleted content (gc off: versions are rendered from history). The workloads delete nothing, so it weighs little here.',
   'Documents: the same 301 Yjs states (a 300-article agreement and its outline) for all three, each round restoring them from the same stored copy; W1 and W2 write the same updates.',
-  'CPU: the window of each workload runs from its first update until the server has stored everything (2.5 s after the clients leave), so it includes what a server spends doing nothing (timers, pollers, its database). Each server\'s idle CPU is read twice, 2 s with no client before W1 and after W2, and the lower reading times the windows is taken off in "CPU less idle": the cost of the updates themselves, for all three alike.',
+  'CPU: the window of each workload runs from its first update until the server has stored everything (2.5 s after the clients leave), so it includes what a server spends doing nothing (timers, pollers, its database). Each server\'s idle CPU is read over 2 s with no client, 5 s after W2 has settled (earlier, it is still finishing the work: compactions, collections), and that rate times the windows is taken off in "CPU less idle": the cost of the updates themselves, for all three alike.',
   'Machine: one server at a time, the same Node flags (npm start\'s, with --expose-gc for the heap figure), the order rotated each round; the clients run in this process.',
 ];
 
@@ -441,6 +441,8 @@ async function propagation(
 
 /** How long the server is watched doing nothing, for its idle CPU. */
 const IDLE_MS = 2_000;
+/** How long the server rests after the last workload before its idle CPU is read. */
+const IDLE_REST_MS = 5_000;
 
 /** The server's CPU per second with no client connected (its timers, pollers, its database's). */
 async function idleCpuPerSecond(server: Child): Promise<number> {
@@ -533,7 +535,7 @@ interface ServerRound {
   w2: Propagation;
   /** Server CPU over W1 and W2, per 1,000 updates. */
   cpuMsPer1000Updates: number;
-  /** The server's CPU per second doing nothing (the lower of two readings, before W1 and after W2). */
+  /** The server's CPU per second doing nothing (read 5 s after W2 has settled). */
   idleCpuMsPerSecond: number;
   /** The same, less what the server would have spent idle over those windows: the cost of the updates themselves. */
   updateCpuMsPer1000Updates: number;
@@ -564,12 +566,14 @@ async function runServer(kind: ServerKind, data: Prepared, roundNo: number, scra
     for (const c of [...warm, ...cold]) c.destroy();
     await sleep(SETTLE_MS);
 
-    const idleBefore = await idleCpuPerSecond(server);
     const w1 = await propagation(server, data.articleDocs.slice(0, 1), 10, 200, seconds, data.cookie, profileFile('w1'));
     const before = await server.stats();
     const w2 = await propagation(server, data.articleDocs.slice(100, 200), 2, 2000, seconds, data.cookie, profileFile('w2'));
     const after = await server.stats();
-    const idle = Math.min(idleBefore, await idleCpuPerSecond(server));
+    // Read after a rest: right after a workload the server is still finishing it (unload
+    // compactions, the collector's helper threads), which is the workload's cost, not idling.
+    await sleep(IDLE_REST_MS);
+    const idle = await idleCpuPerSecond(server);
     const window = w2.updates / 2000 + SETTLE_MS / 1000;
     const storeWrites =
       before.store && after.store
