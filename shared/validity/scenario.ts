@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_YEAR, MIN_YEAR, compareDates, isIsoDate, parseIsoDate } from './calendar.ts';
 import { REASONS_FR, type Reason, type ReasonCode, type ReasonParam } from './reasons.ts';
+import { SCENARIO_ISSUES_FR, writeScenarioIssue, type ScenarioIssue, type ScenarioIssueCode } from './scenario-issues.ts';
 import { HUNDRED_PERCENT, SUM_TOLERANCE, formatPercent, hasAtMostTwoDecimals, toHundredths } from './weights.ts';
 
 /**
@@ -107,29 +108,29 @@ function sumOfRepresentatives(scenario: ScenarioObject, college: (typeof COLLEGE
     .reduce((sum, o) => sum + toHundredths(o.weight), 0);
 }
 
-const COLLEGE_FR = { employer: 'organisations professionnelles d’employeurs', union: 'syndicats de salariés' } as const;
-
 /** The rules between fields: every reference resolves, one date per act, weights add up. */
 function checkConsistency(scenario: ScenarioObject, ctx: z.RefinementCtx): void {
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  // The French wording, and the code with its parameters for a reader in another language.
+  const issue = (path: (string | number)[], code: ScenarioIssueCode, params: Record<string, string | number> = {}) =>
+    ctx.addIssue({ code: 'custom', path, message: writeScenarioIssue(SCENARIO_ISSUES_FR[code], params, formatPercent), params: { scenarioIssue: { code, params } } });
   const byId = new Map<string, ScenarioObject['organisations'][number]>();
 
   scenario.organisations.forEach((org, i) => {
-    if (byId.has(org.id)) issue(['organisations', i, 'id'], `organisation « ${org.id} » en double`);
+    if (byId.has(org.id)) issue(['organisations', i, 'id'], 'org.duplicate', { org: org.id });
     byId.set(org.id, org);
     if (!org.representative && org.weight !== 0) {
-      issue(['organisations', i, 'weight'], `« ${org.id} » n’est pas représentative : son poids doit être 0 (il vaut ${org.weight})`);
+      issue(['organisations', i, 'weight'], 'org.weight-not-zero', { org: org.id, weight: org.weight });
     }
     if (org.representative && org.college === 'union' && org.weight === 0) {
-      issue(['organisations', i, 'weight'], `« ${org.id} » est un syndicat représentatif : son poids ne peut pas être 0`);
+      issue(['organisations', i, 'weight'], 'org.representative-zero', { org: org.id });
     }
   });
 
-  const references = (list: 'signatures' | 'notifications' | 'oppositions', once: boolean, what: string) => {
+  const references = (list: 'signatures' | 'notifications' | 'oppositions', once: boolean, what: 'signature' | 'notification' | 'opposition') => {
     const seen = new Set<string>();
     scenario[list].forEach((act, i) => {
-      if (!byId.has(act.org)) issue([list, i, 'org'], `${what} : organisation inconnue « ${act.org} » (absente de organisations)`);
-      if (once && seen.has(act.org)) issue([list, i, 'org'], `${what} : « ${act.org} » figure deux fois (une seule date par organisation)`);
+      if (!byId.has(act.org)) issue([list, i, 'org'], `${what}.unknown-org`, { org: act.org });
+      if (once && seen.has(act.org)) issue([list, i, 'org'], `${what}.twice` as ScenarioIssueCode, { org: act.org });
       seen.add(act.org);
     });
   };
@@ -140,12 +141,9 @@ function checkConsistency(scenario: ScenarioObject, ctx: z.RefinementCtx): void 
 
   const unions = sumOfRepresentatives(scenario, 'union');
   if (!scenario.organisations.some((o) => o.college === 'union' && o.representative)) {
-    issue(['organisations'], 'aucun syndicat de salariés représentatif : la validité ne peut pas être appréciée');
+    issue(['organisations'], 'unions.none');
   } else if (Math.abs(unions - HUNDRED_PERCENT) > SUM_TOLERANCE) {
-    issue(
-      ['organisations'],
-      `les poids des ${COLLEGE_FR.union} représentatifs totalisent ${formatPercent(unions)} au lieu de 100\u202f% (tolérance ± 0,01)`,
-    );
+    issue(['organisations'], 'unions.sum', { sum: unions });
   }
 
   // The notification is made "à l'issue de la procédure de signature" (L2231-5): a signature
@@ -154,32 +152,26 @@ function checkConsistency(scenario: ScenarioObject, ctx: z.RefinementCtx): void 
   if (firstNotification) {
     scenario.signatures.forEach((signature, i) => {
       if (compareDates(signature.at, firstNotification) > 0) {
-        issue(
-          ['signatures', i, 'at'],
-          `signature de « ${signature.org} » le ${signature.at}, après la première notification (${firstNotification}) : la notification clôt la procédure de signature (L2231-5) ; une signature ultérieure est une adhésion (L2261-3), non traitée ici`,
-        );
+        issue(['signatures', i, 'at'], 'signature.after-notification', { org: signature.org, at: signature.at, first: firstNotification });
       }
     });
   }
 
   if (scenario.level === 'branch' && scenario.referendum) {
-    issue(['referendum'], 'le référendum des salariés ne concerne que les accords d’entreprise (level "company", L2232-12)');
+    issue(['referendum'], 'referendum.branch');
   }
   if (scenario.extension) {
     if (scenario.level !== 'branch') {
-      issue(['extension'], 'l’extension ne concerne que les accords de branche (level "branch", L2261-19)');
+      issue(['extension'], 'extension.not-branch');
     }
     scenario.extension.oppositions.forEach((act, i) => {
-      if (!byId.has(act.org)) issue(['extension', 'oppositions', i, 'org'], `opposition à l’extension : organisation inconnue « ${act.org} »`);
+      if (!byId.has(act.org)) issue(['extension', 'oppositions', i, 'org'], 'extension.unknown-org', { org: act.org });
     });
     const employers = sumOfRepresentatives(scenario, 'employer');
     if (!scenario.organisations.some((o) => o.college === 'employer' && o.representative)) {
-      issue(['organisations'], 'extension : aucune organisation d’employeurs représentative');
+      issue(['organisations'], 'employers.none');
     } else if (Math.abs(employers - HUNDRED_PERCENT) > SUM_TOLERANCE) {
-      issue(
-        ['organisations'],
-        `extension : les poids des ${COLLEGE_FR.employer} représentatives (part des salariés de leurs adhérents) totalisent ${formatPercent(employers)} au lieu de 100\u202f% (tolérance ± 0,01)`,
-      );
+      issue(['organisations'], 'employers.sum', { sum: employers });
     }
   }
 }
@@ -296,7 +288,9 @@ export const AssessmentSchema = z.object({
 });
 export type Assessment = z.infer<typeof AssessmentSchema>;
 
-export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+export type { ScenarioIssue } from './scenario-issues.ts';
+/** `errors`: one French message per problem; `issues`: the same, as codes (in the same order). */
+export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[]; issues: ScenarioIssue[] };
 
 /** Parses unknown input (a JSON value) into a scenario, or one French message per problem. */
 export function parseScenario(input: unknown): ParseResult {
@@ -305,6 +299,10 @@ export function parseScenario(input: unknown): ParseResult {
   return {
     ok: false,
     errors: result.error.issues.map((i) => `${i.path.length > 0 ? formatPath(i.path) : 'scénario'} : ${i.message}`),
+    issues: result.error.issues.map((i): ScenarioIssue => {
+      const coded = i.code === 'custom' ? (i.params?.scenarioIssue as Omit<ScenarioIssue, 'path'> | undefined) : undefined;
+      return { path: formatPath(i.path), code: coded?.code ?? null, params: coded?.params ?? { message: i.message } };
+    }),
   };
 }
 

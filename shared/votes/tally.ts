@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { COLLEGES, type College } from '../access.ts';
+import { COLLEGE_NAMES_FR, THRESHOLDS_FR, TALLY_REASONS_FR, writeTallyReason, type TallyReason, type TallyReasonWriter } from './tally-reasons.ts';
+
+export type { TallyReason } from './tally-reasons.ts';
 
 /**
  * Indicative votes during a negotiation (DOMAIN, "Votes"): one ballot per organisation,
@@ -129,15 +132,42 @@ function emptyCollege(college: College): CollegeTally {
   };
 }
 
-const COLLEGE_LABEL: Record<College, string> = { employer: 'collège employeur', union: 'collège salarié' };
+/** The reasons of a tally, derived from its figures alone (so a result stored before the codes has them too). */
+export function tallyReasons(result: Pick<TallyResult, 'rule' | 'colleges' | 'ballots'>): TallyReason[] {
+  const describe = (c: CollegeTally): TallyReason => {
+    const college = c.college;
+    if (c.organisations === 0) return { code: 'college.empty', params: { college } };
+    if (c.expressed === 0) return { code: 'college.nothing-expressed', params: { college } };
+    const figures = { college, pour: c.pour, contre: c.contre, majority: c.majorityThreshold };
+    if (c.inFavour) return { code: 'college.in-favour', params: figures };
+    if (c.pour === c.contre) return { code: 'college.tied', params: figures };
+    return { code: 'college.not-in-favour', params: figures };
+  };
+  switch (result.rule) {
+    case 'double-majority':
+      return [describe(result.colleges.employer), describe(result.colleges.union)];
+    case 'union-weighted':
+      return [describe(result.colleges.union)];
+    case 'consensus': {
+      const against = result.ballots.filter((b) => b.choice === 'contre').map((b) => b.shortName);
+      if (against.length > 0) return [{ code: 'consensus.against', params: { orgs: against } }];
+      if (!result.ballots.some((b) => b.choice === 'pour')) return [{ code: 'consensus.nobody-for', params: {} }];
+      return [{ code: 'consensus.reached', params: {} }];
+    }
+  }
+}
 
-const THRESHOLD: Record<VoteRule, string> = {
-  'double-majority':
-    'Double majorité : chaque collège se prononce en faveur à la majorité pondérée des suffrages exprimés (pour > 50 % de pour + contre).',
-  'union-weighted':
-    'Majorité pondérée du collège salarié : le poids des voix pour dépasse 50 % des suffrages exprimés (pour + contre).',
-  consensus: 'Consensus : aucune organisation ne vote contre, et au moins une vote pour.',
+/** The French writer: the result's `reasons`, as the minutes and the exports print them. */
+const FRENCH: TallyReasonWriter = {
+  template: (code) => TALLY_REASONS_FR[code],
+  college: (college) => COLLEGE_NAMES_FR[college],
+  percent: formatHundredths,
+  list: (orgs) => ({ orgs: orgs.join(', '), s: orgs.length > 1 ? 'nt' : '' }),
 };
+
+export function frenchTallyReason(reason: TallyReason): string {
+  return writeTallyReason(reason, FRENCH);
+}
 
 /**
  * Tallies an indicative vote. Pure: the organisations carry the weights in force, which
@@ -183,41 +213,19 @@ export function tallyVote(rule: VoteRule, organisations: readonly VotingOrganisa
     c.inFavour = c.expressed > 0 && c.pour >= c.majorityThreshold;
   }
 
-  const reasons: string[] = [];
   let adopted: boolean;
-  const describe = (c: CollegeTally): string => {
-    const label = COLLEGE_LABEL[c.college];
-    if (c.organisations === 0) return `Le ${label} ne compte aucune organisation.`;
-    if (c.expressed === 0) return `Le ${label} n’a exprimé aucun suffrage pondéré : pas de majorité.`;
-    const figures = `pour ${formatHundredths(c.pour)}, contre ${formatHundredths(c.contre)}, majorité requise ${formatHundredths(c.majorityThreshold)}`;
-    if (c.inFavour) return `Le ${label} est favorable (${figures}).`;
-    if (c.pour === c.contre) return `Le ${label} est partagé à égalité : pas de majorité (${figures}).`;
-    return `Le ${label} n’est pas favorable (${figures}).`;
-  };
-
   switch (rule) {
     case 'double-majority':
       adopted = colleges.employer.inFavour && colleges.union.inFavour;
-      reasons.push(describe(colleges.employer), describe(colleges.union));
       break;
     case 'union-weighted':
       adopted = colleges.union.inFavour;
-      reasons.push(describe(colleges.union));
       break;
-    case 'consensus': {
-      const against = named.filter((b) => b.choice === 'contre');
-      const inFavour = named.filter((b) => b.choice === 'pour');
-      adopted = against.length === 0 && inFavour.length > 0;
-      if (against.length > 0) {
-        reasons.push(`Pas de consensus : ${against.map((b) => b.shortName).join(', ')} vote${against.length > 1 ? 'nt' : ''} contre.`);
-      } else if (inFavour.length === 0) {
-        reasons.push('Pas de consensus : aucune organisation ne vote pour.');
-      } else {
-        reasons.push('Consensus : aucune organisation ne vote contre.');
-      }
+    case 'consensus':
+      adopted = !named.some((b) => b.choice === 'contre') && named.some((b) => b.choice === 'pour');
       break;
-    }
   }
+  const reasons = tallyReasons({ rule, colleges, ballots: named }).map(frenchTallyReason);
 
-  return { rule, adopted, threshold: THRESHOLD[rule], colleges, ballots: named, frozenWeights, reasons };
+  return { rule, adopted, threshold: THRESHOLDS_FR[rule], colleges, ballots: named, frozenWeights, reasons };
 }

@@ -3,10 +3,13 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TestServer } from '../helpers/server.ts';
+import type { DemoIds } from '../helpers/seed.ts';
 import { screenshot, signIn } from '../helpers/browser.ts';
 import { screensWithContent, type Screen } from '../helpers/screens.ts';
 import { DEMO_ACCOUNTS, DEMO_NEGOTIATIONS, DEMO_ORGANISATIONS } from '../../server/seed/demo-content.ts';
 import { useDemoBrowser } from '../helpers/demo-browser.ts';
+import { call, login } from '../helpers/auth.ts';
+import { command, connect } from '../integration/realtime-client.ts';
 
 /**
  * In English, no screen shows a word of the client's French catalogue, except in data: what
@@ -59,15 +62,93 @@ async function catalogues(): Promise<{ fr: string[]; en: string[] }> {
   return { fr, en };
 }
 
-/** Every string a value holds, however deep. */
+/**
+ * What the server writes in French for the minutes and the exports (a vote's reasons and
+ * threshold, a verdict's reasons) is stored but is no one's writing: a screen must say it in
+ * the reader's language.
+ */
+const SERVER_WORDING = new Set(['reasons', 'threshold']);
+
+/** Every string a value holds, however deep (the server's own French wording left out). */
 function strings(value: unknown, out: Set<string>): Set<string> {
   if (typeof value === 'string') out.add(value);
   else if (Array.isArray(value)) for (const v of value) strings(v, out);
   else if (value && typeof value === 'object' && !(value instanceof Uint8Array) && !ArrayBuffer.isView(value)) {
     if (typeof (value as { toHexString?: unknown }).toHexString === 'function') return out;
-    for (const v of Object.values(value)) strings(v, out);
+    for (const [key, v] of Object.entries(value)) if (!SERVER_WORDING.has(key)) strings(v, out);
   }
   return out;
+}
+
+/**
+ * Two more screens with what a reader meets there: a closed vote, with its tally and the
+ * reasons of its result, on the text page; and a signature campaign the engine cannot assess
+ * (its stored weights no longer add up to 100 %, as data written before the opening check),
+ * whose page says why.
+ */
+/** A screen, and what else it must say in English (problems found, none when right). */
+type Walked = Screen & { check?: (page: Page) => Promise<string[]> };
+
+async function voteAndScenarioError(server: TestServer, ids: DemoIds): Promise<Walked[]> {
+  const negotiationId = ids.negotiations.tempsDeTravail;
+  const articleId = ids.articles.tempsDeTravail[2];
+  const secretariat = await login(server, 'secretariat@axess.demo');
+  const chair = await connect(server, secretariat);
+  const opened = await command<{ id: string }>(chair, 'vote:open', { negotiationId, item: { kind: 'article', id: articleId }, rule: 'double-majority', title: 'Accord de principe sur l’article' });
+  if (!opened.ok) throw new Error(opened.error.message);
+  for (const [email, choice] of [['negociateur@axess.demo', 'pour'], ['delegue@cfdt.demo', 'pour'], ['delegue@cgt.demo', 'contre']] as const) {
+    const voter = await connect(server, await login(server, email));
+    const cast = await command(voter, 'vote:cast', { negotiationId, voteId: opened.data.id, choice });
+    voter.close();
+    if (!cast.ok) throw new Error(cast.error.message);
+  }
+  const closed = await command(chair, 'vote:close', { negotiationId, voteId: opened.data.id });
+  chair.close();
+  if (!closed.ok) throw new Error(closed.error.message);
+
+  const campaign = await call(server, `/negotiations/${negotiationId}/signature/open`, { cookie: secretariat, body: { signatureDeadline: '2099-12-31' } });
+  if (campaign.status !== 201) throw new Error(`opening the campaign: ${campaign.status}`);
+  const stored = server.app.context.db.connection.db!.collection('signature_campaigns');
+  const { modifiedCount } = await stored.updateOne({ negotiationId }, { $set: { 'view.parties.$[fo].weight': 13.69 } }, { arrayFilters: [{ 'fo.shortName': 'FO' }] });
+  if (modifiedCount !== 1) throw new Error('the campaign’s weights were not changed');
+
+  const vote = (await server.app.context.db.connection.db!.collection('events').findOne({ type: 'vote:closed', 'payload.voteId': opened.data.id }))!;
+  const french = [vote.payload.result.threshold as string, ...(vote.payload.result.reasons as string[])];
+  const n = `/negotiations/${negotiationId}`;
+  return [
+    {
+      name: 'vote-result',
+      email: 'delegue@cfdt.demo',
+      path: `${n}/text?article=${articleId}`,
+      ready: (p) => p.locator('[data-testid="vote"][data-status="closed"]').filter({ hasText: 'Accord de principe sur l’article' }).waitFor({ timeout: 15_000 }),
+      check: async (p) => {
+        const panel = p.locator('[data-testid="vote"][data-status="closed"]').filter({ hasText: 'Accord de principe sur l’article' });
+        const problems: string[] = [];
+        if ((await panel.getByTestId('vote-reasons').count()) === 0) problems.push('vote-result: the reasons of the result are not shown');
+        const text = await panel.evaluate((el) => {
+          for (const details of el.querySelectorAll('details')) details.open = true;
+          return (el as HTMLElement).innerText;
+        });
+        for (const sentence of french) if (text.includes(sentence)) problems.push(`vote-result: the server's French « ${sentence.slice(0, 60)} »`);
+        // Employer college: AXESS for (100.00 %); union college: CFDT 38.50 % for, CGT 35.18 % against.
+        if (!text.includes('The employer college is in favour (for 100.00\u202f%, against 0.00\u202f%, majority required 50.01\u202f%).')) problems.push('vote-result: no English reason for the employer college');
+        if (!text.includes('The union college is in favour (for 38.50\u202f%, against 35.18\u202f%, majority required 36.85\u202f%).')) problems.push('vote-result: no English reason for the union college');
+        if (/\d,\d\d/.test(await panel.getByTestId('vote-pour-union').innerText())) problems.push('vote-result: weights written with a French decimal comma');
+        return problems;
+      },
+    },
+    {
+      name: 'signature-scenario-error',
+      email: 'delegue@cfdt.demo',
+      path: `${n}/signature`,
+      ready: (p) => p.locator('main p.error').first().waitFor({ timeout: 15_000 }),
+      check: async (p) => {
+        const text = await p.locator('main p.error').first().innerText();
+        const expected = 'organisations: the weights of the representative employees’ unions add up to 99.00\u202f% instead of 100\u202f% (tolerance ± 0.01)';
+        return text === expected ? [] : [`signature-scenario-error: « ${text} »`];
+      },
+    },
+  ];
 }
 
 /**
@@ -114,12 +195,12 @@ function pageText(page: Page): Promise<string> {
 
 describe('in English, every screen is English', () => {
   const demo = useDemoBrowser();
-  let screens: Screen[];
+  let screens: Walked[];
   let french: Set<string>;
   let data: string[];
 
   beforeAll(async () => {
-    screens = await screensWithContent(demo.server, demo.ids);
+    screens = [...(await screensWithContent(demo.server, demo.ids)), ...(await voteAndScenarioError(demo.server, demo.ids))];
     const { fr, en } = await catalogues();
     const english = new Set([...en, ...intlEnglish()].flatMap(words));
     french = new Set(fr.flatMap(words).filter((w) => !english.has(w)));
@@ -152,6 +233,7 @@ describe('in English, every screen is English', () => {
         for (const word of words(line)) if (french.has(word) && !seen.has(word)) seen.set(word, line.trim().slice(0, 120));
       }
       for (const [word, line] of seen) found.push(`${screen.name}: « ${word} » in « ${line} »`);
+      if (screen.check) found.push(...(await screen.check(page)));
       await screenshot(page, `en-${screen.name}`);
     }
     for (const page of pages.values()) await page.context().close();

@@ -4,17 +4,18 @@ import { applyCampaignEvents } from '../../../shared/signature/campaign.fold.ts'
 import { campaignActions } from '../../../shared/signature/eligibility.ts';
 import { scenarioOf, type CampaignAnswer, type CampaignView, type LaterTransition, type WhatIf } from '../../../shared/signature/campaign.ts';
 import { assess } from '../../../shared/validity/assess.ts';
-import { parseScenario, type Assessment } from '../../../shared/validity/scenario.ts';
+import { parseScenario, type Assessment, type ScenarioIssue } from '../../../shared/validity/scenario.ts';
 import { ApiError, api } from '../lib/api.ts';
 import { connection, type NegotiationStream } from '../lib/connection.svelte.ts';
 import { describeError } from '../lib/errors.ts';
 import { t } from '../lib/i18n.svelte.ts';
 
 /** The engine on the campaign, in the browser: the same shared code the server runs. */
-export function assessInBrowser(campaign: CampaignView, asOf: string, whatIf: WhatIf = {}): { assessment: Assessment | null; errors: string[] } {
+/** `errors`: why the campaign cannot be assessed, as codes the page writes in its reader's language. */
+export function assessInBrowser(campaign: CampaignView, asOf: string, whatIf: WhatIf = {}): { assessment: Assessment | null; errors: ScenarioIssue[] } {
   if (campaign.kind !== 'agreement') return { assessment: null, errors: [] };
   const parsed = parseScenario(scenarioOf(campaign, asOf, whatIf));
-  return parsed.ok ? { assessment: assess(parsed.scenario), errors: [] } : { assessment: null, errors: parsed.errors };
+  return parsed.ok ? { assessment: assess(parsed.scenario), errors: [] } : { assessment: null, errors: parsed.issues };
 }
 
 /** The what-if: which organisations would sign, and which would oppose. */

@@ -1,4 +1,36 @@
+import { SCENARIO_ISSUES_FR, type ScenarioIssueCode } from '../../../shared/validity/scenario-issues.ts';
 import { defineMessages } from '../lib/messages.ts';
+
+/**
+ * Why the campaign's data cannot be assessed (shared/validity/scenario-issues.ts), keyed
+ * `scenario.<code>`: the French is the server's and the validity command's wording; the English
+ * keeps its figures and articles of law.
+ */
+export const SCENARIO_ISSUES_EN: Record<ScenarioIssueCode, string> = {
+  'org.duplicate': 'organisation “{org}” listed twice',
+  'org.weight-not-zero': '“{org}” is not representative: its weight must be 0 (it is {weight})',
+  'org.representative-zero': '“{org}” is a representative union: its weight cannot be 0',
+  'signature.unknown-org': 'signature: unknown organisation “{org}” (not among the organisations)',
+  'notification.unknown-org': 'notification: unknown organisation “{org}” (not among the organisations)',
+  'opposition.unknown-org': 'opposition: unknown organisation “{org}” (not among the organisations)',
+  'signature.twice': 'signature: “{org}” is listed twice (one date per organisation)',
+  'notification.twice': 'notification: “{org}” is listed twice (one date per organisation)',
+  'unions.none': 'no representative employees’ union: validity cannot be assessed',
+  'unions.sum': 'the weights of the representative employees’ unions add up to {sum} instead of 100\u202f% (tolerance ± 0.01)',
+  'signature.after-notification':
+    'signature by “{org}” on {at}, after the first notification ({first}): the notification closes the signature procedure (L2231-5); a later signature is an adhesion (L2261-3), not assessed here',
+  'referendum.branch': 'the employees’ referendum applies only to company agreements (level "company", L2232-12)',
+  'extension.not-branch': 'extension applies only to branch agreements (level "branch", L2261-19)',
+  'extension.unknown-org': 'opposition to extension: unknown organisation “{org}”',
+  'employers.none': 'extension: no representative employers’ organisation',
+  'employers.sum':
+    'extension: the weights of the representative employers’ organisations (share of their members’ employees) add up to {sum} instead of 100\u202f% (tolerance ± 0.01)',
+};
+
+type Prefixed<P extends string, T> = { [K in keyof T & string as `${P}${K}`]: T[K] };
+function prefixed<P extends string, T extends Record<string, string>>(prefix: P, templates: T): Prefixed<P, T> {
+  return Object.fromEntries(Object.entries(templates).map(([code, text]) => [`${prefix}${code}`, text])) as Prefixed<P, T>;
+}
 
 export const signatureMessages = defineMessages(
   {
@@ -103,6 +135,10 @@ export const signatureMessages = defineMessages(
     'binding.confirmSign': 'Confirmer et signer',
     'binding.confirmOppose': 'Confirmer l’opposition',
     'binding.wrongPasswordOppose': 'Mot de passe incorrect : l’opposition n’est pas enregistrée.',
+    ...prefixed('scenario.', SCENARIO_ISSUES_FR),
+    'scenario.unreadable': 'valeur illisible',
+    'scenario.at': '{path} : {issue}',
+    'scenario.whole': 'scénario',
   },
   {
     'signature.title': 'Signature campaign',
@@ -206,5 +242,9 @@ export const signatureMessages = defineMessages(
     'binding.confirmSign': 'Confirm and sign',
     'binding.confirmOppose': 'Confirm the opposition',
     'binding.wrongPasswordOppose': 'Wrong password: the opposition is not recorded.',
+    ...prefixed('scenario.', SCENARIO_ISSUES_EN),
+    'scenario.unreadable': 'this value cannot be read',
+    'scenario.at': '{path}: {issue}',
+    'scenario.whole': 'scenario',
   },
 );

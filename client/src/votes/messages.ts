@@ -1,4 +1,33 @@
+import { COLLEGE_NAMES_FR, THRESHOLDS_FR, TALLY_REASONS_FR, type TallyReasonCode } from '../../../shared/votes/tally-reasons.ts';
+import type { VoteRule } from '../../../shared/votes/tally.ts';
 import { defineMessages } from '../lib/messages.ts';
+
+/**
+ * Why a vote went the way it did (shared/votes/tally-reasons.ts), keyed `vote.reason.<code>`:
+ * the French wording is the one the minutes print; the English keeps every figure of it
+ * (test/unit/vote-reasons-english.test.ts compares their parameters).
+ */
+export const TALLY_REASONS_EN: Record<TallyReasonCode, string> = {
+  'college.empty': 'The {college} has no organisation.',
+  'college.nothing-expressed': 'The {college} cast no weighted vote: no majority.',
+  'college.in-favour': 'The {college} is in favour (for {pour}, against {contre}, majority required {majority}).',
+  'college.tied': 'The {college} is split evenly: no majority (for {pour}, against {contre}, majority required {majority}).',
+  'college.not-in-favour': 'The {college} is not in favour (for {pour}, against {contre}, majority required {majority}).',
+  'consensus.against': 'No consensus: {orgs} vote{s} against.',
+  'consensus.nobody-for': 'No consensus: no organisation votes for.',
+  'consensus.reached': 'Consensus: no organisation votes against.',
+};
+
+export const THRESHOLDS_EN: Record<VoteRule, string> = {
+  'double-majority': 'Double majority: each college is in favour by the weighted majority of the votes cast (for > 50 % of for + against).',
+  'union-weighted': 'Weighted majority of the union college: the weight of the votes for exceeds 50 % of the votes cast (for + against).',
+  consensus: 'Consensus: no organisation votes against, and at least one votes for.',
+};
+
+type Prefixed<P extends string, T> = { [K in keyof T & string as `${P}${K}`]: T[K] };
+function prefixed<P extends string, T extends Record<string, string>>(prefix: P, templates: T): Prefixed<P, T> {
+  return Object.fromEntries(Object.entries(templates).map(([code, text]) => [`${prefix}${code}`, text])) as Prefixed<P, T>;
+}
 
 export const votesMessages = defineMessages(
   {
@@ -38,6 +67,11 @@ export const votesMessages = defineMessages(
     'vote.onAmendment.employer': 'Employeurs',
     'vote.onAmendment.union': 'Salariés',
     'vote.onAmendment.ballots': 'Bulletins : {cast} sur {total}',
+    ...prefixed('vote.reason.', TALLY_REASONS_FR),
+    'vote.reasonCollege.employer': COLLEGE_NAMES_FR.employer,
+    'vote.reasonCollege.union': COLLEGE_NAMES_FR.union,
+    ...prefixed('vote.thresholdRule.', THRESHOLDS_FR),
+    'vote.reasons': 'Pourquoi',
   },
   {
     'vote.title': 'Indicative votes',
@@ -76,5 +110,10 @@ export const votesMessages = defineMessages(
     'vote.onAmendment.employer': 'Employers',
     'vote.onAmendment.union': 'Unions',
     'vote.onAmendment.ballots': 'Ballots: {cast} of {total}',
+    ...prefixed('vote.reason.', TALLY_REASONS_EN),
+    'vote.reasonCollege.employer': 'employer college',
+    'vote.reasonCollege.union': 'union college',
+    ...prefixed('vote.thresholdRule.', THRESHOLDS_EN),
+    'vote.reasons': 'Why',
   },
 );
