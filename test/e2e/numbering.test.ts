@@ -47,4 +47,19 @@ describe('numbering a new article by its place, renumbering after a preview, and
     await outlineLink('Article 4 bis – Pause méridienne').waitFor();
     expect(await outlineLink('Pause méridienne').innerText()).not.toContain('ex-');
   });
+
+  it('the renumbering preview is a modal dialog: Esc closes it without renumbering and the focus goes back to « Renuméroter »', async () => {
+    const outline = await pen.locator('.outline-link').allInnerTexts();
+    const renumber = pen.getByRole('button', { name: 'Renuméroter' });
+    await renumber.focus();
+    await pen.keyboard.press('Enter');
+    const dialog = pen.getByRole('dialog', { name: 'Aperçu de la renumérotation' });
+    await dialog.waitFor();
+    // Modal: the focus is inside the dialog, the page behind cannot be reached.
+    expect(await dialog.evaluate((el) => el.contains(document.activeElement) && (el as HTMLDialogElement).open)).toBe(true);
+    await pen.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await renumber.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await pen.locator('.outline-link').allInnerTexts()).toEqual(outline);
+  });
 });
