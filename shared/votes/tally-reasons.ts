@@ -1,5 +1,5 @@
 import type { College } from '../access.ts';
-import type { VoteRule } from './tally.ts';
+import type { VoteRule } from './vote-rules.ts';
 
 /**
  * Why a vote went the way it did, as codes with parameters, so that each reader gets them in

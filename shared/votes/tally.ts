@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COLLEGES, type College } from '../access.ts';
+import { VOTE_RULES, type VoteRule } from './vote-rules.ts';
 import { COLLEGE_NAMES_FR, THRESHOLDS_FR, TALLY_REASONS_FR, writeTallyReason, type TallyReason, type TallyReasonWriter } from './tally-reasons.ts';
 
 export type { TallyReason } from './tally-reasons.ts';
@@ -31,8 +32,7 @@ export type { TallyReason } from './tally-reasons.ts';
 export const VOTE_CHOICES = ['pour', 'contre', 'abstention', 'ne prend pas part'] as const;
 export type VoteChoice = (typeof VOTE_CHOICES)[number];
 
-export const VOTE_RULES = ['double-majority', 'union-weighted', 'consensus'] as const;
-export type VoteRule = (typeof VOTE_RULES)[number];
+export { VOTE_RULES, type VoteRule } from './vote-rules.ts';
 
 export const VoteChoiceSchema = z.enum(VOTE_CHOICES);
 export const VoteRuleSchema = z.enum(VOTE_RULES);
