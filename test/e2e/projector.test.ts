@@ -120,7 +120,8 @@ describe('the projector follows the session', () => {
     await editor.waitFor({ timeout: 15_000 });
     await editor.locator('h2', { hasText: /^Décisions$/ }).waitFor({ timeout: 15_000 });
     // Rich text from the keyboard: bold with Ctrl+B, a bulleted list from the toolbar, undo with Ctrl+Z.
-    await editor.click();
+    // From the top of the text (the title), Ctrl+End goes to its end, past the attendance table.
+    await editor.locator('h1').first().click();
     await secretariat.keyboard.press('Control+End');
     await secretariat.keyboard.press('Enter');
     await secretariat.keyboard.type('Observation : ');
