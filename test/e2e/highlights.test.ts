@@ -62,6 +62,9 @@ describe('a passage covered by several annotations and an amendment, in headless
     expect(await passage.getAttribute('data-layers')).toBe('3');
     const shadows = await passage.evaluate((element) => getComputedStyle(element).boxShadow);
     expect(shadows.split(/,(?![^(]*\))/)).toHaveLength(3);
+    // Not by colour alone: the amendment's passage is also dashed; an annotation's alone is not.
+    const dashes = (locator: typeof passage) => locator.evaluate((element) => getComputedStyle(element).textDecorationStyle + ' ' + getComputedStyle(element).textDecorationLine);
+    expect(await dashes(passage)).toBe('dashed underline');
     await screenshot(cgt, 'highlights-stacked');
 
     // Words covered by one annotation only name that one.
@@ -69,5 +72,6 @@ describe('a passage covered by several annotations and an amendment, in headless
     const single = cgt.locator('.anchor-annotation', { hasText: 'six heures' });
     expect(await single.getAttribute('title')).toBe('Annotation CGT, visible par le collège : « Pause plus tôt »');
     expect(await single.getAttribute('data-layers')).toBe('1');
+    expect(await dashes(single)).not.toContain('dashed');
   });
 });
