@@ -44,6 +44,8 @@ export default defineConfig({
     // (ProseMirror, Tiptap, Yjs) is one large chunk by nature, fetched only there.
     chunkSizeWarningLimit: 600,
     rolldownOptions: {
+      // The report of slow plugins is for whoever tunes the build, not for each `npm start`.
+      checks: { bundlerTimings: false },
       output: {
         codeSplitting: {
           groups: [
@@ -54,6 +56,7 @@ export default defineConfig({
             // brings the Socket.IO client, which no page needs before it is usable (the text page
             // loads it after its editor) and which `common`, preloaded by every page, would carry.
             {
+              debugName: 'common',
               name: (id, ctx) => (isInitial(id, ctx) || /[\\/]connection\.svelte\.ts$/.test(id) ? null : 'common'),
               test: /[\\/](shared|client[\\/]src[\\/](lib|shell|auth|negotiations|members))[\\/]/,
               minShareCount: 2,
