@@ -35,25 +35,52 @@ export interface Viewer {
   roles?: readonly string[];
 }
 
+type Scope = Visibility['scope'];
+/** What identifies one audience of a scope (`{ org }` for a delegation), or nothing for the committee. */
+type AudienceFields<S extends Scope> = Omit<Extract<Visibility, { scope: S }>, 'scope'>;
+
+/**
+ * For each scope, the audiences of it a viewer belongs to: the fields a visibility of that scope
+ * must have for the viewer to see it (`{}`: every visibility of the scope), or null for none.
+ * A mapped type over the scopes: a scope added to VisibilitySchema without its rule here fails
+ * the type check, and `canSee` and every database filter (`visibilityFilter`) are read from
+ * this one table, so no filter can forget a scope.
+ */
+const AUDIENCES: { [S in Scope]: (viewer: Viewer) => Partial<AudienceFields<S>> | null } = {
+  committee: () => ({}),
+  // The presidency (neutral) sits on neither side.
+  college: (viewer) => (viewer.college === 'neutral' ? null : { college: viewer.college }),
+  delegation: (viewer) => ({ org: viewer.orgId }),
+  private: (viewer) => ({ user: viewer.userId }),
+  // The secretariat governs every delegation's people with them; a lead only their own.
+  governance: (viewer) => (viewer.roles?.includes('secretariat') ? {} : viewer.roles?.includes('lead') ? { org: viewer.orgId } : null),
+};
+
+/** Every scope a visibility may have, in the schema's order. */
+export const SCOPES: readonly Scope[] = VisibilitySchema.options.map((option) => option.shape.scope.value);
+
+/**
+ * What a viewer may see, one clause per scope they see anything of: `{ scope, ...fields }`,
+ * each field to be equal. The database filters of the catch-up and of the read models are
+ * written from it (`visibility.<field>` equal to the value), so they agree with `canSee`.
+ */
+export function visibilityFilter(viewer: Viewer): { scope: Scope; fields: Record<string, string> }[] {
+  return SCOPES.flatMap((scope) => {
+    const fields = (AUDIENCES[scope] as (viewer: Viewer) => Record<string, string> | null)(viewer);
+    return fields ? [{ scope, fields }] : [];
+  });
+}
+
 /**
  * Whether a viewer may see something of this visibility. The one predicate behind every
  * broadcast and every catch-up: a delegation's notes reach only that delegation, a
  * college's only that side; the presidency (neutral) sees committee material only.
+ * An unknown scope (a newer server, a corrupt record) is shown to nobody.
  */
 export function canSee(viewer: Viewer, visibility: Visibility): boolean {
-  switch (visibility.scope) {
-    case 'committee':
-      return true;
-    case 'college':
-      return viewer.college === visibility.college;
-    case 'delegation':
-      return viewer.orgId === visibility.org;
-    case 'private':
-      return viewer.userId === visibility.user;
-    case 'governance':
-      return viewer.roles?.includes('secretariat') === true || (viewer.orgId === visibility.org && viewer.roles?.includes('lead') === true);
-    default:
-      // An unknown scope (a newer server, a corrupt record) is shown to nobody.
-      return false;
-  }
+  if (!Object.hasOwn(AUDIENCES, visibility.scope)) return false;
+  const fields = (AUDIENCES[visibility.scope] as (viewer: Viewer) => Record<string, string> | null)(viewer);
+  if (!fields) return false;
+  const held = visibility as unknown as Record<string, unknown>;
+  return Object.entries(fields).every(([field, value]) => held[field] === value);
 }

@@ -76,9 +76,9 @@ async function readMandate(connection: Connection, user: AuthUser, negotiationId
   return mandate;
 }
 
-/** Who looks, for the visibility rules: the user, their organisation, its side of the table. */
+/** Who looks, for the visibility rules: the user, their organisation, its side of the table, their roles. */
 export function viewerOf(actor: Actor): Viewer {
-  return { userId: actor.user.id, orgId: actor.org.id, college: actor.org.college };
+  return { userId: actor.user.id, orgId: actor.org.id, college: actor.org.college, roles: [...actor.roles] };
 }
 
 export function can(actor: Actor, action: Action): boolean {

@@ -12,14 +12,14 @@ import type {
 } from '../../shared/annotations/annotation.ts';
 import { annotationVisibility, foldAnnotations } from '../../shared/annotations/annotation.fold.ts';
 import { eventTypesOf, type Visibility } from '../../shared/events.ts';
-import { canSee, type Viewer } from '../../shared/visibility.ts';
+import { canSee } from '../../shared/visibility.ts';
 import { articleDocName } from '../../shared/structure.ts';
 import type { AppContext } from '../app.ts';
 import { viewerOf, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
 import { collabOf } from '../collab/collab.capability.ts';
 import { eventModel, type EventDoc } from '../events/event.model.ts';
-import { toNegotiationEvent } from '../events/event-store.ts';
+import { toNegotiationEvent, visibleTo } from '../events/event-store.ts';
 import { articleModel } from '../negotiations/article.model.ts';
 import { stampOf } from '../events/event-log.ts';
 import { anchorSpan, layoutOf, spanText } from '../../shared/amendments/article-layout.ts';
@@ -38,17 +38,6 @@ export function visibilityFor(actor: Actor, chosen: AnnotationVisibility): Visib
   const visibility = annotationVisibility({ userId: actor.user.id, orgId: actor.org.id, college: actor.org.college }, chosen);
   if (!visibility) throw new AppError('UNPROCESSABLE', 'La présidence n’appartient à aucun collège : choisissez une autre visibilité.');
   return visibility;
-}
-
-/** The database filter matching only what a viewer may see (the fold checks again with canSee). */
-function visibleTo(viewer: Viewer): Record<string, unknown>[] {
-  const scopes: Record<string, unknown>[] = [
-    { 'visibility.scope': 'committee' },
-    { 'visibility.scope': 'delegation', 'visibility.org': viewer.orgId },
-    { 'visibility.scope': 'private', 'visibility.user': viewer.userId },
-  ];
-  if (viewer.college !== 'neutral') scopes.push({ 'visibility.scope': 'college', 'visibility.college': viewer.college });
-  return scopes;
 }
 
 async function threads(ctx: AnnotationContext, actor: Actor): Promise<AnnotationView[]> {

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { runInProcess, type InProcessCommand } from '../db/connection.ts';
 import { COMMITTEE, type EventDraft, type NegotiationEvent, type Visibility } from '../../shared/events.ts';
-import { canSee, type Viewer } from '../../shared/visibility.ts';
+import { canSee, visibilityFilter, type Viewer } from '../../shared/visibility.ts';
 import { readVisibility } from '../access/mandate-events.ts';
 import { eventModel, type EventDoc } from './event.model.ts';
 import type { AppendTurns } from '../cluster/append-turn.ts';
@@ -318,14 +318,16 @@ export interface CatchUpPage {
   more: boolean;
 }
 
-/** The events a viewer may see, as a database filter: `canSee`, clause by clause. */
+/**
+ * The events a viewer may see, as a database filter: one clause per audience the viewer is in,
+ * written from shared/visibility.ts's table (the one `canSee` reads), so a scope added there
+ * is filtered here too.
+ */
 export function visibleTo(viewer: Viewer): Record<string, unknown>[] {
-  return [
-    { 'visibility.scope': 'committee' },
-    { 'visibility.scope': 'college', 'visibility.college': viewer.college },
-    { 'visibility.scope': 'delegation', 'visibility.org': viewer.orgId },
-    { 'visibility.scope': 'private', 'visibility.user': viewer.userId },
-  ];
+  return visibilityFilter(viewer).map(({ scope, fields }) => ({
+    'visibility.scope': scope,
+    ...Object.fromEntries(Object.entries(fields).map(([field, value]) => [`visibility.${field}`, value])),
+  }));
 }
 
 /** The first appends of the queue, up to MAX_BATCH_EVENTS events (at least one append). */

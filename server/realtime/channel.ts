@@ -288,7 +288,7 @@ export class NegotiationChannel {
    * seq at the same time (a crowd reconnecting after a restart asks for the same pages).
    */
   page(negotiationId: string, viewer: Viewer, sinceSeq: number): Promise<CatchUpPage> {
-    const key = JSON.stringify([negotiationId, sinceSeq, viewer.userId, viewer.orgId, viewer.college]);
+    const key = JSON.stringify([negotiationId, sinceSeq, viewer.userId, viewer.orgId, viewer.college, viewer.roles ?? []]);
     let pending = this.pages.get(key);
     if (!pending) {
       pending = this.source.visibleSince(negotiationId, viewer, sinceSeq, CATCH_UP_LIMIT).finally(() => this.pages.delete(key));
