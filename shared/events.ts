@@ -1,6 +1,14 @@
 import type { AmendmentMerged, AmendmentStep, AmendmentWritten } from './amendments/amendment.ts';
 import type { AnnotationCreatedPayload, AnnotationRepliedPayload, AnnotationStatePayload } from './annotations/annotation.ts';
-import type { LeadInvitedPayload, MandateChangedPayload, MandateSuspensionPayload, MemberJoinedPayload } from './identity.ts';
+import type {
+  InvitationAcceptedPayload,
+  InvitationCancelledPayload,
+  InvitationSentPayload,
+  LeadInvitedPayload,
+  MandateChangedPayload,
+  MandateSuspensionPayload,
+  MemberJoinedPayload,
+} from './identity.ts';
 import type { PositionDeclaredPayload } from './positions/position.ts';
 import type {
   AgendaUpdatedPayload,
@@ -96,6 +104,9 @@ export const EVENTS = {
   'member:suspended': member<MandateSuspensionPayload>(),
   'member:reinstated': member<MandateSuspensionPayload>(),
   'member:lead-invited': member<LeadInvitedPayload>(),
+  'invitation:sent': member<InvitationSentPayload>(),
+  'invitation:cancelled': member<InvitationCancelledPayload>(),
+  'invitation:accepted': member<InvitationAcceptedPayload>(),
 
   'position:declared': position<PositionDeclaredPayload>(),
 

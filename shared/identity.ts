@@ -159,6 +159,8 @@ export interface MandatePayload {
 }
 export interface MemberJoinedPayload extends MandatePayload {
   name: string;
+  /** The mandate granted (absent from events recorded before it was carried). */
+  membershipId?: string;
 }
 export interface MandateChangedPayload extends MandatePayload {
   membershipId: string;
@@ -177,6 +179,32 @@ export interface LeadInvitedPayload {
 /** What `member:suspended` (with its reason) and `member:reinstated` (reason null) carry. */
 export interface MandateSuspensionPayload extends MandateChangedPayload {
   reason: string | null;
+}
+
+/**
+ * `invitation:sent`: an invitation pending, as the members list shows it. It names the person's
+ * address, so it is recorded for the governance of its organisation (its lead, the secretariat).
+ */
+export interface InvitationSentPayload {
+  invitationId: string;
+  email: string;
+  organisationId: string;
+  roles: Role[];
+  expiresAt: string;
+}
+/** `invitation:cancelled`: by the lead of its organisation, or the secretariat for a first lead's. */
+export interface InvitationCancelledPayload {
+  invitationId: string;
+  organisationId: string;
+}
+/**
+ * `invitation:accepted`: the invitee used the link; the invitation is no longer pending and
+ * `member` is the mandate it granted, as the members list shows it (governance, like the invitation).
+ */
+export interface InvitationAcceptedPayload {
+  invitationId: string;
+  organisationId: string;
+  member: Member;
 }
 
 export const INVITATION_KINDS = ['invitation', 'password-reset'] as const;

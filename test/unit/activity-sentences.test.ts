@@ -38,6 +38,13 @@ const SAMPLES: { [K in EventType]: Partial<EventPayload<K>> } = {
   'member:suspended': { userId: 'u1', organisationId: 'cfdt', roles: ['delegate'], reason: 'Left' },
   'member:reinstated': { userId: 'u1', organisationId: 'cfdt', roles: ['delegate'], reason: null },
   'member:lead-invited': { organisationId: 'cftc', organisation: 'CFTC' },
+  'invitation:sent': { invitationId: 'i1', email: 'paul.durand@cgt.demo', organisationId: 'cgt', roles: ['delegate'], expiresAt: '2026-12-11T10:00:00Z' },
+  'invitation:cancelled': { invitationId: 'i1', organisationId: 'cgt' },
+  'invitation:accepted': {
+    invitationId: 'i1',
+    organisationId: 'cgt',
+    member: { id: 'm1', user: { id: 'u2', name: 'Paul Durand', email: 'paul.durand@cgt.demo' }, organisation: { id: 'cgt', shortName: 'CGT', college: 'union' }, roles: ['delegate'], suspension: null },
+  },
   'position:declared': { org: 'cgt', orgShortName: 'CGT', stance: 's’opposera', item: { kind: 'text' } },
   'session:convened': { sessionId: 's1', title: 'Plenary', startsAt: '2026-12-17T13:00:00Z' },
   'session:agenda-updated': { sessionId: 's1' },

@@ -11,7 +11,7 @@ import type { AppServer, AppSocket } from '../../server/realtime/sockets.ts';
 
 describe('the event catalogue', () => {
   it('names every event entity:verb, in the past tense', () => {
-    for (const type of EVENT_TYPES) expect(type).toMatch(/^[a-z]+:([a-z-]*-)?([a-z]+ed|cast|withdrawn)$/);
+    for (const type of EVENT_TYPES) expect(type).toMatch(/^[a-z]+:([a-z-]*-)?([a-z]+ed|cast|sent|withdrawn)$/);
   });
 
   it('puts every event in exactly one stream, and knows nothing else', () => {
