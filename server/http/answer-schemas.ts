@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { COLLEGES, ROLES } from '../../shared/access.ts';
-import { ItemSchema } from '../../shared/items.ts';
-import { VOTE_CHOICES, VOTE_RULES } from '../../shared/votes/tally.ts';
+import { ROLES } from '../../shared/access.ts';
 import type { VoteView } from '../../shared/votes/vote.ts';
 import {
   ARTICLE_STATUSES,
@@ -19,7 +17,29 @@ import {
 import type { RenumberingPlan, StructureEntry } from '../../shared/structure.ts';
 import { VERSION_KINDS, type VersionSummary } from '../../shared/text-diff.ts';
 import { CAMPAIGN_STATES, type CampaignAnswer, type CampaignView } from '../../shared/signature/campaign.ts';
-import { AnnotationViewSchema, ComparisonSchema, OutboxSchema, PositionListSchema, PositionMatrixSchema, VersionTextSchema, WrittenRunsSchema } from '../../shared/schemas/answers.ts';
+import {
+  AmendmentDetailSchema,
+  AmendmentViewSchema,
+  AnnotationViewSchema,
+  ComparisonSchema,
+  CurrentItemViewSchema,
+  MinutesViewSchema,
+  OutboxSchema,
+  PositionListSchema,
+  PositionMatrixSchema,
+  SessionSummarySchema,
+  SessionViewSchema,
+  VerificationSchema,
+  VersionTextSchema,
+  VoteViewSchema,
+  WrittenRunsSchema,
+} from '../../shared/schemas/answers.ts';
+import { AssessmentSchema } from '../../shared/validity/scenario.ts';
+import type { getAmendment, listAmendments } from '../amendments/amendment.service.ts';
+import type { getSession, listSessions, readMinutes } from '../sessions/session.service.ts';
+import type { currentItem } from '../sessions/current-item.ts';
+import type { validityOf } from '../signature/campaign.service.ts';
+import type { verifyUpload } from '../signature/verify.service.ts';
 import type { compareVersions, readVersion } from '../versions/versions.service.ts';
 import type { MailState } from '../mail/outbox.model.ts';
 import { positionMatrix } from '../../shared/positions/position.fold.ts';
@@ -211,57 +231,7 @@ export const CampaignAnswerSchema = z.object({
 });
 agrees<Same<z.output<typeof CampaignAnswerSchema>, CampaignAnswer>>();
 
-const CollegeOfPartySchema = z.enum(COLLEGES);
-const PersonSchema = z.object({ userId: z.string(), name: z.string() });
-const CollegeTallySchema = z.object({
-  college: CollegeOfPartySchema,
-  organisations: z.number(),
-  totalWeight: z.number(),
-  pour: z.number(),
-  contre: z.number(),
-  abstention: z.number(),
-  nePrendPasPart: z.number(),
-  absent: z.number(),
-  expressed: z.number(),
-  majorityThreshold: z.number(),
-  inFavour: z.boolean(),
-  counts: z.object({ pour: z.number(), contre: z.number(), abstention: z.number(), 'ne prend pas part': z.number(), absent: z.number() }),
-});
 
-export const VoteViewSchema = z.object({
-  id: z.string(),
-  negotiationId: z.string(),
-  title: z.string(),
-  item: ItemSchema,
-  rule: z.enum(VOTE_RULES),
-  sessionId: z.string().nullable(),
-  status: z.enum(['open', 'closed']),
-  openedAt: z.string(),
-  openedBy: z.string(),
-  ballots: z.array(z.object({ org: z.string(), choice: z.enum(VOTE_CHOICES), castBy: PersonSchema, at: z.string() })),
-  closedAt: z.string().nullable(),
-  result: z
-    .object({
-      rule: z.enum(VOTE_RULES),
-      adopted: z.boolean(),
-      threshold: z.string(),
-      colleges: z.object({ employer: CollegeTallySchema, union: CollegeTallySchema }),
-      ballots: z.array(
-        z.object({
-          org: z.string(),
-          shortName: z.string(),
-          college: CollegeOfPartySchema,
-          weight: z.number(),
-          choice: z.enum(VOTE_CHOICES).nullable(),
-          castBy: PersonSchema.nullable(),
-        }),
-      ),
-      frozenWeights: z.record(z.string(), z.number()),
-      reasons: z.array(z.string()),
-    })
-    .nullable(),
-});
-agrees<Same<z.output<typeof VoteViewSchema>, VoteView>>();
 
 // --- The answers whose schemas are in shared/schemas/answers.ts, checked against the type the
 // route's code sends (the function it answers with), not only against an interface.
@@ -278,3 +248,12 @@ agrees<Same<z.output<typeof VersionTextSchema>, Answer<typeof readVersion>>>();
 agrees<Same<z.output<typeof ComparisonSchema>, Answer<typeof compareVersions>>>();
 // The outbox's answer is built as this type in its route (server/mail/mail.capability.ts).
 agrees<Same<z.output<typeof OutboxSchema>['messages'][number]['state'], MailState>>();
+agrees<Same<z.output<typeof VoteViewSchema>, VoteView>>();
+agrees<Same<z.output<typeof AmendmentViewSchema>[], Answer<typeof listAmendments>>>();
+agrees<Same<z.output<typeof AmendmentDetailSchema>, Answer<typeof getAmendment>>>();
+agrees<Same<z.output<typeof SessionSummarySchema>[], Answer<typeof listSessions>>>();
+agrees<Same<z.output<typeof SessionViewSchema>, Answer<typeof getSession>>>();
+agrees<Same<z.output<typeof MinutesViewSchema>, Answer<typeof readMinutes>>>();
+agrees<Same<z.output<typeof CurrentItemViewSchema>, Answer<typeof currentItem>>>();
+agrees<Same<z.output<typeof AssessmentSchema>, Answer<typeof validityOf>>>();
+agrees<Same<z.output<typeof VerificationSchema>, Answer<typeof verifyUpload>>>();

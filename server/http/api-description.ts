@@ -35,9 +35,25 @@ import {
   StatusChangeSchema,
   StructureEntrySchema,
   VersionSummarySchema,
-  VoteViewSchema,
 } from './answer-schemas.ts';
-import { AnnotationViewSchema, ComparisonSchema, OutboxSchema, PositionListSchema, PositionMatrixSchema, VersionTextSchema, WrittenRunsSchema } from '../../shared/schemas/answers.ts';
+import {
+  AmendmentDetailSchema,
+  AmendmentViewSchema,
+  AnnotationViewSchema,
+  ComparisonSchema,
+  CurrentItemViewSchema,
+  MinutesViewSchema,
+  OutboxSchema,
+  PositionListSchema,
+  PositionMatrixSchema,
+  SessionSummarySchema,
+  SessionViewSchema,
+  VerificationSchema,
+  VersionTextSchema,
+  VoteViewSchema,
+  WrittenRunsSchema,
+} from '../../shared/schemas/answers.ts';
+import { AssessmentSchema } from '../../shared/validity/scenario.ts';
 
 /**
  * Every route of the HTTP API as integrators see it (the OpenAPI document at /api/openapi.json
@@ -55,8 +71,8 @@ export type Access = { kind: 'public' } | { kind: 'session' } | { kind: 'mandate
 export interface RouteAnswer {
   status: number;
   description: string;
-  /** A JSON answer's schema; `'json'` when its shape is not described by a schema yet. */
-  json?: z.ZodType | 'json';
+  /** A JSON answer's schema: every JSON answer has one (none is « any JSON »). */
+  json?: z.ZodType;
   /** A file: its media types. */
   file?: string[];
 }
@@ -102,7 +118,7 @@ const SentSchema = z.object({ sent: z.literal(true) });
 const PUBLIC: Access = { kind: 'public' };
 const SESSION: Access = { kind: 'session' };
 const mandate = (action: string): Access => ({ kind: 'mandate', action });
-const json = (description: string, schema: z.ZodType | 'json' = 'json', status = 200): RouteAnswer => ({ status, description, json: schema });
+const json = (description: string, schema: z.ZodType, status = 200): RouteAnswer => ({ status, description, json: schema });
 const NONE: RouteAnswer = { status: 204, description: 'Fait.' };
 const N = '/negotiations/:negotiationId';
 const READ = mandate('negotiation:read');
@@ -176,8 +192,8 @@ const ROUTES: RouteDescription[] = [
   },
 
 
-  { method: 'get', path: `${N}/amendments`, tag: 'Amendements', summary: 'Les amendements que la personne peut voir.', access: READ, query: AmendmentListQuerySchema, answer: json('Les amendements (AmendmentView[]).') },
-  { method: 'get', path: `${N}/amendments/:amendmentId`, tag: 'Amendements', summary: 'Un amendement.', access: READ, answer: json('L’amendement.') },
+  { method: 'get', path: `${N}/amendments`, tag: 'Amendements', summary: 'Les amendements que la personne peut voir.', access: READ, query: AmendmentListQuerySchema, answer: json('Les amendements.', z.array(AmendmentViewSchema)) },
+  { method: 'get', path: `${N}/amendments/:amendmentId`, tag: 'Amendements', summary: 'Un amendement.', access: READ, answer: json('L’amendement et ses trois comparaisons (texte de base → amendé, texte actuel → amendé, base → actuel).', AmendmentDetailSchema) },
   { method: 'get', path: `${N}/annotations`, tag: 'Annotations', summary: 'Les annotations que la personne peut voir.', access: READ, query: AnnotationQuerySchema, answer: json('Les annotations.', z.array(AnnotationViewSchema)) },
   { method: 'get', path: `${N}/annotations/:annotationId`, tag: 'Annotations', summary: 'Une annotation et ses réponses.', access: READ, answer: json('L’annotation.', AnnotationViewSchema) },
   { method: 'get', path: `${N}/votes`, tag: 'Votes', summary: 'Les votes indicatifs.', access: READ, answer: json('Les votes.', z.array(VoteViewSchema)) },
@@ -185,12 +201,12 @@ const ROUTES: RouteDescription[] = [
   { method: 'get', path: `${N}/positions`, tag: 'Positions', summary: 'Le registre des positions déclarées.', access: READ, query: PositionQuerySchema, answer: json('Les positions.', PositionListSchema) },
   { method: 'get', path: `${N}/positions/matrix`, tag: 'Positions', summary: 'La matrice organisations × articles des positions.', access: READ, answer: json('La matrice.', PositionMatrixSchema) },
 
-  { method: 'get', path: `${N}/sessions`, tag: 'Séances', summary: 'Les séances de la négociation.', access: READ, answer: json('Les séances.') },
+  { method: 'get', path: `${N}/sessions`, tag: 'Séances', summary: 'Les séances de la négociation.', access: READ, answer: json('Les séances.', z.array(SessionSummarySchema)) },
   { method: 'get', path: `${N}/calendar.ics`, tag: 'Séances', summary: 'Le calendrier des séances (iCalendar).', access: READ, answer: { status: 200, description: 'Le calendrier.', file: ['text/calendar'] } },
-  { method: 'get', path: `${N}/sessions/:sessionId`, tag: 'Séances', summary: 'Une séance.', access: READ, answer: json('La séance.') },
-  { method: 'get', path: `${N}/sessions/:sessionId/current`, tag: 'Séances', summary: 'Le point en cours d’une séance ouverte.', access: READ, answer: json('Le point en cours.') },
+  { method: 'get', path: `${N}/sessions/:sessionId`, tag: 'Séances', summary: 'Une séance.', access: READ, answer: json('La séance.', SessionViewSchema) },
+  { method: 'get', path: `${N}/sessions/:sessionId/current`, tag: 'Séances', summary: 'Le point en cours d’une séance ouverte.', access: READ, answer: json('Le point en cours.', CurrentItemViewSchema) },
   { method: 'get', path: `${N}/sessions/:sessionId/session.ics`, tag: 'Séances', summary: 'La convocation d’une séance (iCalendar).', access: READ, answer: { status: 200, description: 'La convocation.', file: ['text/calendar'] } },
-  { method: 'get', path: `${N}/sessions/:sessionId/minutes`, tag: 'Séances', summary: 'Le procès-verbal d’une séance.', access: READ, answer: json('Le procès-verbal.') },
+  { method: 'get', path: `${N}/sessions/:sessionId/minutes`, tag: 'Séances', summary: 'Le procès-verbal d’une séance.', access: READ, answer: json('Le procès-verbal.', MinutesViewSchema) },
   { method: 'get', path: `${N}/sessions/:sessionId/minutes.pdf`, tag: 'Séances', summary: 'Le procès-verbal en PDF.', access: mandate('export:download'), answer: { status: 200, description: 'Le PDF.', file: ['application/pdf'] } },
   {
     method: 'get',
@@ -202,8 +218,8 @@ const ROUTES: RouteDescription[] = [
   },
 
   { method: 'get', path: `${N}/signature`, tag: 'Signature', summary: 'La campagne de signature et ce que la personne peut y faire.', access: READ, answer: json('La campagne, aujourd’hui à Paris, et ce que l’organisation de la personne peut y faire.', CampaignAnswerSchema) },
-  { method: 'get', path: `${N}/validity`, tag: 'Signature', summary: 'La validité de l’accord à une date (seuils, oppositions, extension).', access: READ, query: AsOfQuerySchema, answer: json('L’appréciation.') },
-  { method: 'post', path: '/verify', tag: 'Vérification', summary: 'Vérifier un fichier exporté (corps brut, 20 Mo au plus) : authentique ou non, et ce que dit l’accord aujourd’hui.', access: PUBLIC, rawBody: 'application/octet-stream', answer: json('Le verdict.') },
+  { method: 'get', path: `${N}/validity`, tag: 'Signature', summary: 'La validité de l’accord à une date (seuils, oppositions, extension).', access: READ, query: AsOfQuerySchema, answer: json('L’appréciation.', AssessmentSchema) },
+  { method: 'post', path: '/verify', tag: 'Vérification', summary: 'Vérifier un fichier exporté (corps brut, 20 Mo au plus) : authentique ou non, et ce que dit l’accord aujourd’hui.', access: PUBLIC, rawBody: 'application/octet-stream', answer: json('Le verdict.', VerificationSchema) },
 ];
 
 /** A catalogue command's section: its verb in the summary. */
@@ -246,6 +262,13 @@ const COMMAND_ANSWERS: Partial<Record<HttpCommandName, z.ZodType>> = {
   'agreement:transition': CampaignViewSchema,
 };
 
+/** A command that answers something has its answer's schema: a new one without it stops the document's build. */
+function commandAnswer(name: HttpCommandName): z.ZodType {
+  const schema = COMMAND_ANSWERS[name];
+  if (!schema) throw new Error(`The command ${name} answers JSON without a schema: add it to COMMAND_ANSWERS (server/http/api-description.ts).`);
+  return schema;
+}
+
 /** The routes of the catalogue (shared/http-commands.ts), described from it. */
 function commandRoutes(): RouteDescription[] {
   return Object.entries(HTTP_COMMANDS).map(([name, spec]) => ({
@@ -255,7 +278,7 @@ function commandRoutes(): RouteDescription[] {
     summary: COMMAND_SUMMARIES[name as HttpCommandName] ?? `Commande ${name}.`,
     access: mandate(spec.action),
     body: spec.method === 'DELETE' ? undefined : spec.body,
-    answer: spec.status === 204 ? NONE : json('Fait.', COMMAND_ANSWERS[name as HttpCommandName] ?? 'json', spec.status),
+    answer: spec.status === 204 ? NONE : json('Fait.', commandAnswer(name as HttpCommandName), spec.status),
     command: name as HttpCommandName,
   }));
 }

@@ -6,15 +6,52 @@ import { z } from 'zod';
 import { COMMANDS } from '../../shared/commands.ts';
 import { EVENTS, EVENT_TYPES } from '../../shared/events.ts';
 import { ERROR_CODES } from '../../shared/errors.ts';
+import { MinutesBlockSchema } from '../../shared/sessions/minutes-schema.ts';
+import { ReasonSchema } from '../../shared/validity/scenario.ts';
 import { SESSION_COOKIE } from '../auth/session.service.ts';
 import { apiRoutes, ErrorBodySchema, type RouteDescription } from './api-description.ts';
 
 type JsonSchema = Record<string, unknown>;
 
-/** zod 4's own JSON Schema (2020-12, the dialect of OpenAPI 3.1), what a client sends (`input`) or receives (`output`). */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
-  return rest;
+/**
+ * The names of the recursive schemas (a minutes' block holds lists of blocks, a validity reason
+ * cites reasons): zod writes each once under `$defs`, and the documents put it in their
+ * components under this name. A recursive schema left unnamed stops the documents' build
+ * (zod would call it `__schema0`, and two of those would collide).
+ */
+const SCHEMA_NAMES = z.registry<{ id: string }>();
+SCHEMA_NAMES.add(MinutesBlockSchema, { id: 'MinutesBlock' });
+SCHEMA_NAMES.add(ReasonSchema, { id: 'ValidityReason' });
+
+/** The components a document's schemas refer to (`#/components/schemas/NAME`), filled as they are written. */
+type SharedSchemas = Record<string, JsonSchema>;
+
+/**
+ * zod 4's own JSON Schema (2020-12, the dialect of OpenAPI 3.1 and of AsyncAPI's schemas), what
+ * a client sends (`input`) or receives (`output`). A schema's `$defs` move to `shared`, and its
+ * references with them: in a document, `#/$defs/…` would point at the document's root.
+ */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output', shared: SharedSchemas): JsonSchema {
+  const { $schema: _dialect, $defs, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', metadata: SCHEMA_NAMES }) as JsonSchema & {
+    $defs?: Record<string, JsonSchema>;
+  };
+  // `input` and `output` differ (defaults, closed objects): each side keeps its own component.
+  const suffix = io === 'input' ? 'Input' : '';
+  const moved = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(moved);
+    if (!value || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key, key === '$ref' && typeof inner === 'string' && inner.startsWith('#/$defs/') ? `#/components/schemas/${inner.slice('#/$defs/'.length)}${suffix}` : moved(inner)]),
+    );
+  };
+  for (const [name, def] of Object.entries($defs ?? {})) {
+    if (name.startsWith('__schema')) throw new Error(`A recursive schema has no name for the API's documents: add it to SCHEMA_NAMES (server/http/openapi.ts). ${JSON.stringify(def).slice(0, 200)}`);
+    const component = moved(def) as JsonSchema;
+    const key = `${name}${suffix}`;
+    if (shared[key] && JSON.stringify(shared[key]) !== JSON.stringify(component)) throw new Error(`Two schemas named ${key} differ.`);
+    shared[key] = component;
+  }
+  return moved(rest) as JsonSchema;
 }
 
 /** `/negotiations/:negotiationId/versions/:versionId/export.:format` → `/api/negotiations/{negotiationId}/…/export.{format}`. */
@@ -24,7 +61,7 @@ export function openApiPath(expressPath: string): string {
 
 const ERROR = { $ref: '#/components/responses/Error' };
 
-function operation(route: RouteDescription): JsonSchema {
+function operation(route: RouteDescription, shared: SharedSchemas): JsonSchema {
   const parameters: JsonSchema[] = [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
     name,
     in: 'path',
@@ -32,7 +69,7 @@ function operation(route: RouteDescription): JsonSchema {
     schema: name === 'format' && route.formats ? { type: 'string', enum: route.formats } : { type: 'string' },
   }));
   if (route.query) {
-    const query = jsonSchema(route.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+    const query = jsonSchema(route.query, 'input', shared) as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, schema] of Object.entries(query.properties ?? {})) {
       parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
     }
@@ -41,13 +78,13 @@ function operation(route: RouteDescription): JsonSchema {
   const content = answer.file
     ? Object.fromEntries(answer.file.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]))
     : answer.json
-      ? { 'application/json': { schema: answer.json === 'json' ? {} : jsonSchema(answer.json, 'output') } }
+      ? { 'application/json': { schema: jsonSchema(answer.json, 'output', shared) } }
       : undefined;
   const responses: JsonSchema = { [String(answer.status)]: { description: answer.description, ...(content ? { content } : {}) } };
   if (route.path === '/ready') {
     responses['503'] = {
       description: 'Pas prêt : la base (ou Redis) ne répond pas.',
-      content: { 'application/json': { schema: jsonSchema(ErrorBodySchema.extend({ checks: z.record(z.string(), z.unknown()) }), 'output') } },
+      content: { 'application/json': { schema: jsonSchema(ErrorBodySchema.extend({ checks: z.record(z.string(), z.unknown()) }), 'output', shared) } },
     };
   }
   responses['4XX'] = ERROR;
@@ -61,7 +98,7 @@ function operation(route: RouteDescription): JsonSchema {
       ? { description: `Un mandat dans la négociation qui permet \`${route.access.action}\`.`, 'x-required-action': route.access.action }
       : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input', shared) } } } } : {}),
     ...(route.rawBody ? { requestBody: { required: true, content: { [route.rawBody]: { schema: { type: 'string', format: 'binary' } } } } } : {}),
     responses,
   };
@@ -91,9 +128,10 @@ function realtimeSection(): string {
 /** The OpenAPI 3.1 document of every route under /api. */
 export function openApiDocument(version: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
+  const shared: SharedSchemas = {};
   for (const route of apiRoutes()) {
     const entry = (paths[openApiPath(route.path)] ??= {});
-    entry[route.method] = operation(route);
+    entry[route.method] = operation(route, shared);
   }
   return {
     openapi: '3.1.0',
@@ -111,7 +149,7 @@ export function openApiDocument(version: string): JsonSchema {
     paths,
     components: {
       securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } },
-      schemas: { Error: jsonSchema(ErrorBodySchema, 'output') },
+      schemas: { ...shared, Error: jsonSchema(ErrorBodySchema, 'output', shared) },
       responses: {
         Error: { description: `Refusé ou en échec : un code parmi ${ERROR_CODES.join(', ')}.`, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
@@ -121,17 +159,18 @@ export function openApiDocument(version: string): JsonSchema {
 
 /** The AsyncAPI 3.0 document of the Socket.IO channel: the commands of shared/commands.ts and the events of shared/events.ts. */
 export function asyncApiDocument(version: string): JsonSchema {
+  const shared: SharedSchemas = {};
   const ackSchema = {
     oneOf: [
       { type: 'object', properties: { ok: { const: true }, data: {} }, required: ['ok', 'data'] },
-      { type: 'object', properties: { ok: { const: false }, error: jsonSchema(ErrorBodySchema.shape.error, 'output') }, required: ['ok', 'error'] },
+      { type: 'object', properties: { ok: { const: false }, error: jsonSchema(ErrorBodySchema.shape.error, 'output', shared) }, required: ['ok', 'error'] },
     ],
   };
   const messages: Record<string, JsonSchema> = {};
   const operations: Record<string, JsonSchema> = {};
   const key = (name: string) => name.replace(/[^\w]/g, '_');
   for (const [name, spec] of Object.entries(COMMANDS)) {
-    messages[key(name)] = { name, title: name, summary: `Commande ; action requise : ${spec.action}.`, payload: jsonSchema(spec.schema, 'input') };
+    messages[key(name)] = { name, title: name, summary: `Commande ; action requise : ${spec.action}.`, payload: jsonSchema(spec.schema, 'input', shared) };
     messages[`${key(name)}_ack`] = { name: `${name} (accusé)`, payload: ackSchema };
     operations[key(name)] = {
       action: 'receive',
@@ -172,6 +211,7 @@ export function asyncApiDocument(version: string): JsonSchema {
     defaultContentType: 'application/json',
     channels: { negotiation: { address: '/', title: 'Espace de noms Socket.IO par défaut', messages } },
     operations,
+    components: { schemas: shared },
   };
 }
 

@@ -3,6 +3,15 @@ import { AnchorSchema } from '../amendments/amendment.ts';
 import { ANNOTATION_VISIBILITIES } from '../annotations/annotation.ts';
 import { STANCES } from '../positions/position.ts';
 import { VERSION_KINDS } from '../text-diff.ts';
+import { COLLEGES } from '../access.ts';
+import { ItemSchema } from '../items.ts';
+import { VOTE_CHOICES } from '../votes/tally.ts';
+import { VOTE_RULES } from '../votes/vote-rules.ts';
+import { AmendmentContentSchema } from '../amendments/formula.ts';
+import { AMENDMENT_STATUSES, AMENDMENT_TRANSITIONS } from '../amendments/lifecycle.ts';
+import { AgendaItemSchema, ATTENDANCE, AttendanceEntrySchema, SessionDocumentSchema } from '../sessions/session.ts';
+import { MinutesDocSchema } from '../sessions/minutes-schema.ts';
+import { CAMPAIGN_STATES } from '../signature/campaign.ts';
 
 /**
  * The shapes of the HTTP API's answers that integrators read (the annotations, the positions,
@@ -139,3 +148,176 @@ export const OutboxSchema = z.object({
   ),
 });
 export type OutboxAnswer = z.output<typeof OutboxSchema>;
+
+const CollegeOfPartySchema = z.enum(COLLEGES);
+const CollegeTallySchema = z.object({
+  college: CollegeOfPartySchema,
+  organisations: z.number(),
+  totalWeight: z.number(),
+  pour: z.number(),
+  contre: z.number(),
+  abstention: z.number(),
+  nePrendPasPart: z.number(),
+  absent: z.number(),
+  expressed: z.number(),
+  majorityThreshold: z.number(),
+  inFavour: z.boolean(),
+  counts: z.object({ pour: z.number(), contre: z.number(), abstention: z.number(), 'ne prend pas part': z.number(), absent: z.number() }),
+});
+
+export const VoteViewSchema = z.object({
+  id: z.string(),
+  negotiationId: z.string(),
+  title: z.string(),
+  item: ItemSchema,
+  rule: z.enum(VOTE_RULES),
+  sessionId: z.string().nullable(),
+  status: z.enum(['open', 'closed']),
+  openedAt: z.string(),
+  openedBy: z.string(),
+  ballots: z.array(z.object({ org: z.string(), choice: z.enum(VOTE_CHOICES), castBy: PersonRef, at: z.string() })),
+  closedAt: z.string().nullable(),
+  result: z
+    .object({
+      rule: z.enum(VOTE_RULES),
+      adopted: z.boolean(),
+      threshold: z.string(),
+      colleges: z.object({ employer: CollegeTallySchema, union: CollegeTallySchema }),
+      ballots: z.array(
+        z.object({
+          org: z.string(),
+          shortName: z.string(),
+          college: CollegeOfPartySchema,
+          weight: z.number(),
+          choice: z.enum(VOTE_CHOICES).nullable(),
+          castBy: PersonRef.nullable(),
+        }),
+      ),
+      frozenWeights: z.record(z.string(), z.number()),
+      reasons: z.array(z.string()),
+    })
+    .nullable(),
+});
+
+const AmendmentStatusSchema = z.enum(AMENDMENT_STATUSES);
+
+/** GET …/amendments: each amendment the reader may see, as written and where it stands (shared/amendments/amendment.ts). */
+export const AmendmentViewSchema = z.object({
+  id: z.string(),
+  number: z.number().nullable(),
+  negotiationId: z.string(),
+  articleId: z.string(),
+  target: z.object({ number: z.string(), kind: z.enum(['article', 'preamble']), title: z.string() }),
+  org: z.object({ id: z.string(), shortName: z.string() }),
+  author: PersonRef,
+  content: AmendmentContentSchema,
+  justification: z.string(),
+  anchor: AnchorSchema.nullable(),
+  formula: z.string(),
+  status: AmendmentStatusSchema,
+  base: z.object({ blocks: z.array(z.string()), quote: z.string().nullable(), stateVector: z.string(), snapshot: z.string(), at: z.string() }),
+  history: z.array(z.object({ status: AmendmentStatusSchema, at: z.string(), by: z.union([PersonRef, z.literal('system')]) })),
+  merge: z.object({ versionId: z.string().nullable(), automatic: z.boolean(), manual: z.boolean() }).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  outdated: z.boolean(),
+  competing: z.array(z.string()),
+  actions: z.array(z.enum(AMENDMENT_TRANSITIONS)),
+});
+
+/** GET …/amendments/:amendmentId: the amendment and its three diffs. */
+export const AmendmentDetailSchema = AmendmentViewSchema.extend({
+  currentBlocks: z.array(z.string()),
+  diffAgainstBase: z.array(DiffOpSchema),
+  diffAgainstCurrent: z.array(DiffOpSchema).nullable(),
+  diffBaseToCurrent: z.array(DiffOpSchema),
+});
+
+const SessionStatusSchema = z.enum(['convened', 'open', 'closed', 'cancelled']);
+const MinutesStatusSchema = z.enum(['none', 'draft', 'circulated', 'approved']);
+
+/** GET …/sessions: the sessions, in the calendar's order (shared/sessions/session.ts). */
+export const SessionSummarySchema = z.object({ id: z.string(), title: z.string(), startsAt: z.string(), status: SessionStatusSchema });
+
+const SpeakerSchema = z.object({ id: z.string(), org: z.string(), shortName: z.string(), name: z.string().nullable(), spoke: z.boolean() });
+
+/** GET …/sessions/:sessionId: a session, its agenda, attendance, speakers and minutes' state. */
+export const SessionViewSchema = SessionSummarySchema.extend({
+  negotiationId: z.string(),
+  endsAt: z.string(),
+  place: z.string().nullable(),
+  videoLink: z.string().nullable(),
+  agenda: z.array(AgendaItemSchema),
+  documents: z.array(SessionDocumentSchema),
+  attendance: z.array(AttendanceEntrySchema.extend({ shortName: z.string() })),
+  observers: z.array(z.string()),
+  currentIndex: z.number().nullable(),
+  convenedAt: z.string(),
+  openedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  openedSeq: z.number().nullable(),
+  closedSeq: z.number().nullable(),
+  versionId: z.string().nullable(),
+  nextSession: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  cancellationReason: z.string().nullable(),
+  speakers: z.array(z.array(SpeakerSchema)),
+  minutes: z.object({
+    status: MinutesStatusSchema,
+    draftedAt: z.string().nullable(),
+    circulatedAt: z.string().nullable(),
+    approvedAt: z.string().nullable(),
+    approvedBy: z.string().nullable(),
+    approvedText: z.string().nullable(),
+    approvedDoc: MinutesDocSchema.nullable(),
+  }),
+});
+
+/** GET …/sessions/:sessionId/minutes: the minutes as they stand, plain and rich. */
+export const MinutesViewSchema = z.object({
+  sessionId: z.string(),
+  status: MinutesStatusSchema,
+  text: z.string(),
+  doc: MinutesDocSchema,
+  docName: z.string(),
+  editable: z.boolean(),
+  approvedAt: z.string().nullable(),
+  approvedBy: z.string().nullable(),
+});
+
+/** GET …/sessions/:sessionId/current: what the projector shows. */
+export const CurrentItemViewSchema = z.object({
+  session: z.object({ id: z.string(), title: z.string(), status: SessionStatusSchema, startsAt: z.string() }),
+  index: z.number().nullable(),
+  total: z.number(),
+  item: AgendaItemSchema.nullable(),
+  heading: z.string().nullable(),
+  article: z.object({ number: z.string(), title: z.string(), blocks: z.array(z.string()) }).nullable(),
+  amendment: z.object({ org: z.string(), formula: z.string(), justification: z.string(), status: AmendmentStatusSchema }).nullable(),
+  vote: VoteViewSchema.nullable(),
+  text: z.string().nullable(),
+  attendance: z.array(
+    z.object({ org: z.string(), shortName: z.string(), presidency: z.boolean(), status: z.enum(ATTENDANCE).nullable(), delegates: z.array(z.string()) }),
+  ),
+  observers: z.array(z.string()),
+  speakers: z.array(SpeakerSchema),
+});
+
+const CampaignStateSchema = z.enum(CAMPAIGN_STATES);
+
+/** POST /api/verify: what a file is (byte for byte a signed export or not), and where its agreement stands today. */
+export const VerificationSchema = z.discriminatedUnion('authentic', [
+  z.object({ authentic: z.literal(false), fileSha256: z.string(), size: z.number() }),
+  z.object({
+    authentic: z.literal(true),
+    fileSha256: z.string(),
+    size: z.number(),
+    sha256: z.string(),
+    format: z.string(),
+    negotiationId: z.string(),
+    versionId: z.string(),
+    agreement: z.object({ title: z.string(), versionName: z.string(), signedOn: z.string().nullable() }),
+    standing: z.object({ state: CampaignStateSchema, since: z.string() }),
+    supersededBy: z.object({ versionId: z.string(), versionName: z.string(), state: CampaignStateSchema, since: z.string() }).nullable(),
+  }),
+]);

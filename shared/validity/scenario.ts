@@ -223,7 +223,7 @@ const ReasonParamSchema: z.ZodType<ReasonParam> = z.lazy(() =>
     z.object({ list: z.array(ReasonSchema) }),
   ]),
 );
-const ReasonSchema: z.ZodType<Reason> = z.lazy(() =>
+export const ReasonSchema: z.ZodType<Reason> = z.lazy(() =>
   z.object({ code: z.enum(Object.keys(REASONS_FR) as [ReasonCode, ...ReasonCode[]]), params: z.record(z.string(), ReasonParamSchema) }),
 );
 
