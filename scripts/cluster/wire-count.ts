@@ -32,6 +32,8 @@ export interface WireCounter {
    * `release()`, or never if their process dies meanwhile (a write in flight when it was killed).
    */
   hold(name: string): void;
+  /** How many held commands wait for `release()` (those of a connection that closed are dropped). */
+  heldCount(): number;
   release(): void;
   close(): void;
 }
@@ -90,6 +92,7 @@ export async function countingRelay(targetPort: number): Promise<WireCounter> {
     },
     duplicateKeys: () => Object.fromEntries(duplicates),
     hold: (name) => (holding = name),
+    heldCount: () => [...held.values()].reduce((sum, messages) => sum + messages.length, 0),
     release: () => {
       holding = null;
       for (const [upstream, messages] of held) for (const message of messages) upstream.write(message);

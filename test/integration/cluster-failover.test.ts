@@ -8,7 +8,8 @@ const NEGOTIATOR = 'negociateur@axess.demo';
 
 /** Two workspace processes, one Redis, one database: each is killed in turn while people write. */
 describe('a process or Redis dies during edits', () => {
-  const sut = useCluster(2, { logins: [NEGOTIATOR] });
+  /** The counting relay holds back the processes' stored updates where a test says so. */
+  const sut = useCluster(2, { countWire: true, logins: [NEGOTIATOR] });
   const { open, socketAt } = sut;
   const article = (n: number) => `article:${sut.ids.articles.tempsDeTravail[n]}`;
   /** Appends a numbered line every `everyMs` until stopped; returns the lines written. */
@@ -30,13 +31,27 @@ describe('a process or Redis dies during edits', () => {
     await Promise.all([synced(writer), synced(observer)]);
     const writing = burst(writer, 'tapé sur le processus 0, ligne');
     await waitFor(() => observer.text().includes('ligne 40'), 10_000, 'the observer follows');
-    // Killed mid-burst, with its last 100 ms batch unwritten, and its writer gone for good
-    // (it will not resend anything on reconnecting): only process 1's copy holds the tail.
-    await sut.cluster.kill(0);
-    writing.stop();
-    writer.provider.disconnect();
-    const seen = writing.lines.filter((line) => holdsAll(observer.text(), [line]));
-    expect(seen.length).toBeGreaterThan(40);
+    // From here process 0's batches never reach the database (held, then lost with it): the
+    // observer can only follow through Redis, as it follows the last 100 ms of any burst.
+    sut.wire.hold('insert yjs_updates');
+    const heldFrom = writing.lines.length;
+    let seen: string[];
+    try {
+      await waitFor(() => observer.text().includes(`ligne ${heldFrom + 20}`), 10_000, 'the observer follows through Redis alone');
+      // Killed mid-burst, its writer gone for good (it will not resend anything on
+      // reconnecting): only process 1's copy holds the tail.
+      await sut.cluster.kill(0);
+      writing.stop();
+      writer.provider.disconnect();
+      seen = writing.lines.filter((line) => holdsAll(observer.text(), [line]));
+      expect(seen.length).toBeGreaterThan(heldFrom + 20);
+      const storedAtKill = await storedText(sut.db, docName);
+      expect(seen.filter((line) => !holdsAll(storedAtKill, [line])).length).toBeGreaterThanOrEqual(20);
+      // The dead process's held inserts go with its connections (process 1 stores none of its own here).
+      await waitFor(() => sut.wire.heldCount() === 0, 5_000, 'the dead process’s batches dropped');
+    } finally {
+      sut.wire.release();
+    }
     await waitFor(async () => holdsAll(await storedText(sut.db, docName), seen), 20_000, 'every line process 1 saw, in storage');
     // Restarted, process 0 serves the same text.
     await sut.cluster.startProcess(0);
