@@ -5,7 +5,8 @@
 // COLLAB_BENCH_CHILD set) with the Node flags of `npm start`, one at a time, in rotating order
 // over COLLAB_BENCH_ROUNDS rounds (3); every round starts each server afresh from the same
 // stored documents and runs, for each:
-//   W3  open the 301 documents of a 300-article agreement cold (fresh process), then warm;
+//   W3  open the 301 documents of a 300-article agreement cold (fresh process), then warm: the
+//       time until all are synced and the server's CPU per document opened (its profile apart);
 //   W4  heap per loaded document (with the cold open's clients connected, after a collection);
 //   W1  10 clients on one article, 200 updates/s in all: propagation p50/p99;
 //   W2  2 clients on each of 100 articles, 2,000 updates/s in all: propagation p50/p99;
@@ -58,7 +59,7 @@ interface ChildStats {
   store: { flushes: number; records: number; compactions: number } | null;
 }
 
-type Command = { id: number; cmd: 'stats' } | { id: number; cmd: 'profile-start' } | { id: number; cmd: 'profile-stop'; file: string } | { id: number; cmd: 'close' };
+type Command = { id: number; cmd: 'stats' } | { id: number; cmd: 'cpu' } | { id: number; cmd: 'profile-start' } | { id: number; cmd: 'profile-stop'; file: string } | { id: number; cmd: 'close' };
 
 /** The commands every child answers: figures, CPU profiles of a stretch of work, close. */
 async function serveCommands(loaded: () => number, store: () => ChildStats['store'], close: () => Promise<void>): Promise<void> {
@@ -72,6 +73,10 @@ async function serveCommands(loaded: () => number, store: () => ChildStats['stor
       const cpu = process.cpuUsage();
       globalThis.gc?.();
       result = { heapUsed: process.memoryUsage().heapUsed, loaded: loaded(), cpuMs: (cpu.user + cpu.system) / 1000, store: store() } satisfies ChildStats;
+    } else if (msg.cmd === 'cpu') {
+      // No collection here: the CPU of a stretch of work, read around it.
+      const cpu = process.cpuUsage();
+      result = (cpu.user + cpu.system) / 1000;
     } else if (msg.cmd === 'profile-start') {
       session = new Session();
       session.connect();
@@ -273,6 +278,11 @@ class Child {
 
   stats(): Promise<ChildStats> {
     return this.ask({ cmd: 'stats' });
+  }
+
+  /** The server's CPU time so far (ms), without the collection `stats` forces. */
+  cpuMs(): Promise<number> {
+    return this.ask({ cmd: 'cpu' });
   }
 
   async profile<T>(file: string | null, work: () => Promise<T>): Promise<T> {
@@ -529,6 +539,9 @@ async function prepareData(articles: number, scratch: string): Promise<Prepared>
 interface ServerRound {
   coldMs: number;
   warmMs: number;
+  /** The server's CPU per document opened (ms), cold and warm; the profiler's own cost included when COLLAB_BENCH_CPU_PROF is set. */
+  coldCpuMsPerOpen: number;
+  warmCpuMsPerOpen: number;
   loadedDocs: number;
   kbPerLoadedDoc: number;
   w1: Propagation;
@@ -552,17 +565,20 @@ async function runServer(kind: ServerKind, data: Prepared, roundNo: number, scra
   const server = await Child.start(kind, { DATA_DIR: dir, STATES_FILE: data.statesFile });
   try {
     const baseline = await server.stats();
-    const { cold, warm, coldMs, warmMs, loaded } = await server.profile(profileFile('open'), async () => {
-      let start = performance.now();
-      const cold = await connectAll(kind, server.port, data.agreementDocs, data.cookie);
-      const coldMs = performance.now() - start;
-      // Every document loaded, one client each.
-      const loaded = await server.stats();
-      start = performance.now();
-      const warm = await connectAll(kind, server.port, data.agreementDocs, data.cookie);
-      const warmMs = performance.now() - start;
-      return { cold, warm, coldMs, warmMs, loaded };
-    });
+    // Cold and warm are profiled apart, and the server's CPU is read around each: with the
+    // machine shared, the CPU per open says more than the wall-clock time.
+    const open = async (workload: string) => {
+      const cpu = await server.cpuMs();
+      return server.profile(profileFile(workload), async () => {
+        const start = performance.now();
+        const clients = await connectAll(kind, server.port, data.agreementDocs, data.cookie);
+        return { clients, ms: performance.now() - start, cpuMs: (await server.cpuMs()) - cpu };
+      });
+    };
+    const { clients: cold, ms: coldMs, cpuMs: coldCpuMs } = await open('open-cold');
+    // Every document loaded, one client each.
+    const loaded = await server.stats();
+    const { clients: warm, ms: warmMs, cpuMs: warmCpuMs } = await open('open-warm');
     for (const c of [...warm, ...cold]) c.destroy();
     await sleep(SETTLE_MS);
 
@@ -586,6 +602,8 @@ async function runServer(kind: ServerKind, data: Prepared, roundNo: number, scra
     return {
       coldMs: round(coldMs, 0),
       warmMs: round(warmMs, 0),
+      coldCpuMsPerOpen: round(coldCpuMs / data.agreementDocs.length),
+      warmCpuMsPerOpen: round(warmCpuMs / data.agreementDocs.length),
       loadedDocs: loaded.loaded,
       kbPerLoadedDoc: round((loaded.heapUsed - baseline.heapUsed) / Math.max(1, loaded.loaded) / 1024, 1),
       w1,
@@ -611,6 +629,8 @@ const METRICS: Record<string, (r: ServerRound) => number> = {
   'W2 p99 ms': (r) => r.w2.p99,
   'W3 open cold ms': (r) => r.coldMs,
   'W3 open warm ms': (r) => r.warmMs,
+  'W3 CPU/cold open': (r) => r.coldCpuMsPerOpen,
+  'W3 CPU/warm open': (r) => r.warmCpuMsPerOpen,
   'W4 heap KB/doc': (r) => r.kbPerLoadedDoc,
   'CPU ms/1,000 upd': (r) => r.cpuMsPer1000Updates,
   'idle CPU ms/s': (r) => r.idleCpuMsPerSecond,
@@ -653,7 +673,7 @@ export async function run(): Promise<Record<string, unknown>> {
         byServer[kind].push(r);
         const missing = (w: Propagation) => (w.deliveries < w.expectedDeliveries ? ` (${w.expectedDeliveries - w.deliveries} of ${w.expectedDeliveries} never arrived)` : '');
         out(
-          `round ${n} ${LABELS[kind].padEnd(10)} W1 p50/p99 ${r.w1.p50}/${r.w1.p99} ms${missing(r.w1)}  W2 ${r.w2.p50}/${r.w2.p99} ms${missing(r.w2)}  open cold ${r.coldMs} warm ${r.warmMs} ms  ` +
+          `round ${n} ${LABELS[kind].padEnd(10)} W1 p50/p99 ${r.w1.p50}/${r.w1.p99} ms${missing(r.w1)}  W2 ${r.w2.p50}/${r.w2.p99} ms${missing(r.w2)}  open cold ${r.coldMs} warm ${r.warmMs} ms (CPU ${r.coldCpuMsPerOpen}/${r.warmCpuMsPerOpen} ms per open)  ` +
             `heap ${r.kbPerLoadedDoc} KB/doc (${r.loadedDocs} loaded)  CPU ${r.cpuMsPer1000Updates} ms/1,000 updates (W1 ${r.w1.cpuMsPer1000Updates}, W2 ${r.w2.cpuMsPer1000Updates}; ` +
             `idle ${r.idleCpuMsPerSecond} ms/s, less idle ${r.updateCpuMsPer1000Updates})  load ${os.loadavg()[0].toFixed(1)}\n`,
         );
@@ -680,12 +700,12 @@ export async function run(): Promise<Record<string, unknown>> {
     let profiles: Record<string, ProfileSummary> | null = null;
     if (profileDir) {
       profiles = {};
-      for (const kind of SERVERS) {
-        const file = path.join(profileDir, `${kind}-r${Math.ceil(rounds / 2)}-w2.cpuprofile`);
+      for (const [workload, title] of [['w2', 'under W2'], ['open-warm', 'opening the 301 documents warm']] as const) for (const kind of SERVERS) {
+        const file = path.join(profileDir, `${kind}-r${Math.ceil(rounds / 2)}-${workload}.cpuprofile`);
         if (!fs.existsSync(file)) continue;
         const summary = summariseProfile(JSON.parse(fs.readFileSync(file, 'utf8')));
-        profiles[kind] = summary;
-        out(`\n${LABELS[kind]} under W2 (${path.basename(file)}): ${summary.busyMs} ms busy of ${summary.totalMs} ms\n`);
+        profiles[`${kind} ${workload}`] = summary;
+        out(`\n${LABELS[kind]} ${title} (${path.basename(file)}): ${summary.busyMs} ms busy of ${summary.totalMs} ms\n`);
         for (const area of summary.areas.slice(0, 10)) out(`  ${String(area.percent).padStart(5)} %  ${area.name}\n`);
         out('  heaviest functions (self time):\n');
         for (const fn of summary.functions.slice(0, 12)) out(`  ${String(fn.percent).padStart(5)} %  ${fn.name}\n`);
