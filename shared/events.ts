@@ -19,6 +19,7 @@ import type {
   SessionCancelledPayload,
   SessionClosedPayload,
   SessionConvenedPayload,
+  SessionOpenedPayload,
 } from './sessions/session.ts';
 import type {
   CampaignOpenedPayload,
@@ -113,7 +114,7 @@ export const EVENTS = {
   'session:convened': session<SessionConvenedPayload>(),
   'session:agenda-updated': session<AgendaUpdatedPayload>(),
   'session:attendance-recorded': session<AttendanceRecordedPayload>(),
-  'session:opened': session<{ sessionId: string }>(),
+  'session:opened': session<SessionOpenedPayload>(),
   'session:item-changed': session<ItemChangedPayload>(),
   'session:closed': session<SessionClosedPayload>(),
   'minutes:drafted': session<MinutesPayload>(),

@@ -7,6 +7,7 @@ import { AppError } from '../common/app-error.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
 import { negotiationCalendar, sessionCalendar } from './calendar.ts';
 import { agendaHeadings, currentItem } from './current-item.ts';
+import type { SessionContext } from './session-context.ts';
 import { renderMinutesDocx } from './minutes-docx.ts';
 import { minutesLayout } from '../../shared/sessions/minutes-doc.ts';
 import { renderMinutesPdf, type MinutesDocumentInput } from './minutes-pdf.ts';
@@ -31,7 +32,6 @@ import {
   recordAttendance,
   redraftMinutes,
   updateAgenda,
-  type SessionContext,
 } from './session.service.ts';
 import { loadSessions } from './session.store.ts';
 

@@ -6,6 +6,7 @@ import { MinutesDocSchema, type MinutesDoc } from '../../shared/sessions/minutes
 import { frenchLongDate } from '../../shared/sessions/paris-time.ts';
 import {
   type AgendaItem,
+  type CurrentItemContent,
   type AgendaUpdatedPayload,
   type AttendanceRecordedPayload,
   type CancelSessionSchema,
@@ -32,22 +33,20 @@ import {
   type SpeakerCommandSchema,
   type SpeakersUpdatedPayload,
 } from '../../shared/sessions/session.ts';
-import type { AppContext } from '../app.ts';
 import { assertCan, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
 import { collabOf } from '../collab/collab.capability.ts';
 import { eventModel } from '../events/event.model.ts';
 import { articleModel } from '../negotiations/article.model.ts';
-import { negotiationModel } from '../negotiations/negotiation.model.ts';
-import { organisationModel } from '../negotiations/organisation.model.ts';
 import { stampOf, type RecordDraft } from '../events/event-log.ts';
 import { recordChange } from '../events/record-change.ts';
 import { createVersion } from '../versions/versions.service.ts';
 import { versionModel } from '../versions/version.model.ts';
 import { closeMinutesConnections, readMinutesDoc, rewriteMinutesAttendance, writeMinutesDoc } from './minutes-doc.ts';
+import { currentItemContent } from './current-item.ts';
+import { tableOrganisations, type SessionContext } from './session-context.ts';
 import { committeeEvents, draftedText, loadSession, loadSessions } from './session.store.ts';
 
-export type SessionContext = Pick<AppContext, 'db' | 'events' | 'logger' | 'clock' | 'ids'>;
 
 // Session commands of one negotiation run one at a time in this process (`ctx.events.serialize`):
 // two "next item" clicks move two items, never the same one twice.
@@ -110,6 +109,16 @@ export async function conveneSession(ctx: SessionContext, actor: Actor, input: z
 /** A session of the actor's negotiation, read as it stands (in the command's lane). */
 const sessionOf = (ctx: SessionContext, actor: Actor, sessionId: string) => () => getSession(ctx, actor.negotiationId, sessionId);
 
+/**
+ * The content of the current item once the session stands as `after` says (an open session
+ * only): carried by the event, so that every page and the projector follow the item without
+ * reading it again (shared/sessions/session-panels.fold.ts).
+ */
+async function contentAfter(ctx: SessionContext, session: SessionView, after: Pick<SessionView, 'agenda' | 'currentIndex'>): Promise<{ current?: CurrentItemContent | null }> {
+  if (session.status !== 'open') return {};
+  return { current: await currentItemContent(ctx, { ...session, ...after }) };
+}
+
 export function updateAgenda(ctx: SessionContext, actor: Actor, input: z.infer<typeof UpdateAgendaSchema>): Promise<SessionView> {
   return recordChange(ctx, actor, 'session:manage', {
     read: sessionOf(ctx, actor, input.sessionId),
@@ -118,7 +127,9 @@ export function updateAgenda(ctx: SessionContext, actor: Actor, input: z.infer<t
       if (session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est annulée : son ordre du jour ne change plus.');
       const documents = input.documents ?? session.documents;
       await checkAgenda(ctx, actor.negotiationId, input.agenda, documents);
-      const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda: input.agenda, documents };
+      const last = input.agenda.length - 1;
+      const currentIndex = session.currentIndex === null || last < 0 ? null : Math.min(session.currentIndex, last);
+      const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda: input.agenda, documents, ...(await contentAfter(ctx, session, { agenda: input.agenda, currentIndex })) };
       return [{ type: 'session:agenda-updated', payload }];
     },
   });
@@ -131,7 +142,7 @@ export function updateAgenda(ctx: SessionContext, actor: Actor, input: z.infer<t
 export function moveAgendaItem(ctx: SessionContext, actor: Actor, input: z.infer<typeof MoveAgendaItemSchema>): Promise<SessionView> {
   return recordChange(ctx, actor, 'session:chair', {
     read: sessionOf(ctx, actor, input.sessionId),
-    decide: (session) => {
+    decide: async (session) => {
       if (session.status === 'closed' || session.status === 'cancelled') throw new AppError('CONFLICT', 'La séance est close ou annulée : son ordre du jour ne change plus.');
       const { from, to } = input;
       if (from >= session.agenda.length || to >= session.agenda.length) throw new AppError('BAD_REQUEST', 'Ce point n’existe pas à l’ordre du jour.');
@@ -140,7 +151,14 @@ export function moveAgendaItem(ctx: SessionContext, actor: Actor, input: z.infer
       const [item] = agenda.splice(from, 1);
       agenda.splice(to, 0, item);
       const current = session.currentIndex === null ? null : agenda.indexOf(session.agenda[session.currentIndex]);
-      const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda, documents: session.documents, currentIndex: current, moved: { from, to } };
+      const payload: AgendaUpdatedPayload = {
+        sessionId: session.id,
+        agenda,
+        documents: session.documents,
+        currentIndex: current,
+        moved: { from, to },
+        ...(await contentAfter(ctx, session, { agenda, currentIndex: current })),
+      };
       return [{ type: 'session:agenda-updated', payload }];
     },
   });
@@ -225,25 +243,10 @@ export function linkVote(ctx: SessionContext, actor: Actor, input: z.infer<typeo
       if (!opened) throw new AppError('NOT_FOUND', 'Ce vote n’a pas été ouvert dans cette négociation.');
       if (item.voteId === input.voteId) return [];
       const agenda = session.agenda.map((i, k) => (k === input.index ? { ...item, voteId: input.voteId } : i));
-      const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda, documents: session.documents };
+      const payload: AgendaUpdatedPayload = { sessionId: session.id, agenda, documents: session.documents, ...(await contentAfter(ctx, session, { agenda, currentIndex: session.currentIndex })) };
       return [{ type: 'session:agenda-updated', payload }];
     },
   });
-}
-
-/** The parties at the table (employers and unions, and the presidency), with what orders them (shared/parties.ts). */
-export async function tableOrganisations(connection: Connection, negotiationId: string) {
-  const negotiation = await negotiationModel(connection).findById(negotiationId).lean();
-  if (!negotiation) throw new AppError('NOT_FOUND', 'Négociation introuvable.');
-  const orgs = await organisationModel(connection).find({ _id: { $in: negotiation.parties.map((p) => p.organisationId) } }).lean();
-  const byId = new Map(orgs.map((o) => [String(o._id), o]));
-  return {
-    negotiation,
-    organisations: negotiation.parties.flatMap((p) => {
-      const o = byId.get(p.organisationId);
-      return o ? [{ id: p.organisationId, shortName: o.shortName, fullName: o.fullName, college: o.college, weight: p.weight }] : [];
-    }),
-  };
 }
 
 /**
@@ -288,7 +291,9 @@ export function openSession(ctx: SessionContext, actor: Actor, input: z.infer<ty
       if (session.status !== 'convened') throw new AppError('CONFLICT', 'Cette séance est déjà ouverte ou close.');
       const sessions = await loadSessions(ctx.db.connection, actor.negotiationId);
       if (sessions.some((s) => s.status === 'open')) throw new AppError('CONFLICT', 'Une autre séance est en cours : clôturez-la d’abord.');
-      return [{ type: 'session:opened', payload: { sessionId: session.id } }];
+      const currentIndex = session.agenda.length > 0 ? 0 : null;
+      const current = await currentItemContent(ctx, { ...session, status: 'open', currentIndex });
+      return [{ type: 'session:opened', payload: { sessionId: session.id, current } }];
     },
   });
 }
@@ -296,12 +301,13 @@ export function openSession(ctx: SessionContext, actor: Actor, input: z.infer<ty
 function moveTo(ctx: SessionContext, actor: Actor, sessionId: string, target: (s: SessionView) => number): Promise<SessionView> {
   return recordChange(ctx, actor, 'session:manage', {
     read: sessionOf(ctx, actor, sessionId),
-    decide: (session) => {
+    decide: async (session) => {
       if (session.status !== 'open') throw new AppError('CONFLICT', 'La séance n’est pas ouverte.');
       const index = target(session);
       if (index < 0 || index >= session.agenda.length) throw new AppError('CONFLICT', 'Ce point n’existe pas à l’ordre du jour.');
       if (index === session.currentIndex) return [];
-      const payload: ItemChangedPayload = { sessionId, index, item: session.agenda[index] };
+      const current = (await currentItemContent(ctx, { ...session, currentIndex: index })) ?? undefined;
+      const payload: ItemChangedPayload = { sessionId, index, item: session.agenda[index], ...(current ? { current } : {}) };
       return [{ type: 'session:item-changed', payload }];
     },
   });

@@ -12,15 +12,26 @@ export function sessionIdOf(event: NegotiationEvent): string | null {
   return isSessionEvent(event) ? event.payload.sessionId : null;
 }
 
-/** Folds one event into a session. Pure; an event that does not fit the state changes nothing. */
+/**
+ * Folds one event into a session. Pure; an event that does not fit the state changes nothing,
+ * nor does one at or below the last seq the session took in (a page that read the session
+ * replays the events that came meanwhile: a speakers list or an item change replayed after a
+ * move would land on another item).
+ */
 export function applySessionEvent(session: SessionView | null, event: NegotiationEvent): SessionView | null {
-  if (!isSessionEvent(event)) return session;
+  if (!isSessionEvent(event) || (session && event.seq <= session.seq)) return session;
+  const next = applyNew(session, event);
+  return next && next !== session ? { ...next, seq: event.seq } : next;
+}
+
+function applyNew(session: SessionView | null, event: SessionEvent): SessionView | null {
   if (event.type === 'session:convened') {
     if (session) return session;
     const p = event.payload;
     return {
       id: p.sessionId,
       negotiationId: event.negotiationId,
+      seq: event.seq,
       title: p.title,
       startsAt: p.startsAt,
       endsAt: p.endsAt,

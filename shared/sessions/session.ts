@@ -162,6 +162,8 @@ export interface AttendanceLine {
 
 export interface SessionView extends SessionSummary {
   negotiationId: string;
+  /** The last event folded into it: a reader replaying the events that came meanwhile skips those at or below. */
+  seq: number;
   endsAt: string;
   place: string | null;
   videoLink: string | null;
@@ -233,6 +235,13 @@ export interface CurrentItemView {
   speakers: Speaker[];
 }
 
+/**
+ * What the current item shows beyond the session itself (its heading, the article's text, the
+ * amendment, the vote, a free item's text): read by the server when the item becomes the
+ * current one and carried by that event, so that a page follows the item without reading it again.
+ */
+export type CurrentItemContent = Pick<CurrentItemView, 'heading' | 'article' | 'amendment' | 'vote' | 'text'>;
+
 // --- Events --------------------------------------------------------------------------------
 
 export interface SessionConvenedPayload {
@@ -253,6 +262,13 @@ export interface AgendaUpdatedPayload {
   currentIndex?: number | null;
   /** When one item moved: from where to where (its speakers list moves with it). */
   moved?: { from: number; to: number };
+  /** While the session is open: the current item's content as the new agenda leaves it. */
+  current?: CurrentItemContent | null;
+}
+export interface SessionOpenedPayload {
+  sessionId: string;
+  /** The first item's content (absent from events recorded before it was carried). */
+  current?: CurrentItemContent | null;
 }
 export interface SpeakersUpdatedPayload {
   sessionId: string;
@@ -271,6 +287,8 @@ export interface ItemChangedPayload {
   sessionId: string;
   index: number;
   item: AgendaItem;
+  /** The item's content (absent from events recorded before it was carried). */
+  current?: CurrentItemContent;
 }
 export interface SessionClosedPayload {
   sessionId: string;

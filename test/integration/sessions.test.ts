@@ -445,6 +445,29 @@ describe('sessions (séances) and their minutes', () => {
     expect(await res.text()).toContain('DTSTART;TZID=Europe/Paris:20270610T093000');
   });
 
+  it('an amendment item is headed by the amendment’s number on the projector, word for word as on the calendar', async () => {
+    const tabled = await ok<{ id: string; number: number }>('cgt', 'amendment:table', {
+      articleId: article(4),
+      content: { kind: 'insert-paragraph', text: 'Le temps d’habillage est décompté intégralement.' },
+      justification: 'L’habillage est imposé par l’employeur.',
+    });
+    const label = `Amendement n° ${tabled.number} (CGT) – article 4 – Temps d’habillage et de déshabillage`;
+    const session = await convene({ title: 'Séance de février', startsAt: '2027-02-11T09:30', agenda: [{ kind: 'amendment', amendmentId: tabled.id }] });
+    const seen = collect(sockets.fo);
+    await join(sockets.fo, demo.negotiationId, await head());
+    await ok('secretariat', 'session:open', { sessionId: session.id });
+
+    const current = await get<{ heading: string }>('fo', `/negotiations/${demo.negotiationId}/sessions/${session.id}/current`);
+    expect(current.heading).toBe(label);
+    const res = await call(demo.server, `/negotiations/${demo.negotiationId}/calendar.ics`, { cookie: cookies.fo });
+    expect((await res.text()).replace(/\r\n /g, '')).toContain(label);
+    // What a page follows live carries the same heading.
+    await until(() => seen.some((e) => e.type === 'session:opened'), 'the opening reaches the delegates');
+    const opened = seen.find((e) => e.type === 'session:opened') as NegotiationEvent<'session:opened'>;
+    expect(opened.payload.current?.heading).toBe(label);
+    await ok('secretariat', 'session:close', { sessionId: session.id });
+  });
+
   it('the .ics of a session and of the negotiation parse with ical.js, in Paris time, folded at 75 octets', async () => {
     const sessions = await get<SessionSummary[]>('fo', `/negotiations/${demo.negotiationId}/sessions`);
     const december = sessions.find((s) => s.title.endsWith('décembre'))!;
