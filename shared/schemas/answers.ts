@@ -244,6 +244,7 @@ const SpeakerSchema = z.object({ id: z.string(), org: z.string(), shortName: z.s
 /** GET …/sessions/:sessionId: a session, its agenda, attendance, speakers and minutes' state. */
 export const SessionViewSchema = SessionSummarySchema.extend({
   negotiationId: z.string(),
+  seq: z.number().int(),
   endsAt: z.string(),
   place: z.string().nullable(),
   videoLink: z.string().nullable(),
