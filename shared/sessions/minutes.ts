@@ -262,13 +262,15 @@ export function draftMinutes(ctx: MinutesContext): MinutesDraft {
         // The weighted rules decide by the weights frozen at the close: each ballot names its weight.
         const weighted = result.rule !== 'consensus';
         const named = (b: TallyResult['ballots'][number]) => (weighted ? `${b.shortName} (${percent(b.weight)})` : b.shortName);
+        // A result stored before its ballots were ordered still names the parties in their order.
+        const ordered = orderParties(result.ballots);
         const ballots = (Object.keys(CHOICE_LABEL) as VoteChoice[])
           .map((choice) => {
-            const orgs = result.ballots.filter((b) => b.choice === choice).map(named);
+            const orgs = ordered.filter((b) => b.choice === choice).map(named);
             return orgs.length > 0 ? `${CHOICE_LABEL[choice]} : ${orgs.join(', ')}` : null;
           })
           .filter(Boolean);
-        const silent = result.ballots.filter((b) => b.choice === null).map(named);
+        const silent = ordered.filter((b) => b.choice === null).map(named);
         if (silent.length > 0) ballots.push(`Sans bulletin : ${silent.join(', ')}`);
         const title = vote?.title ?? 'sans titre';
         // A title that already says "Vote…" is not repeated after "Vote indicatif".

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COLLEGES, type College } from '../access.ts';
+import { orderParties } from '../parties.ts';
 import { VOTE_RULES, type VoteRule } from './vote-rules.ts';
 import { COLLEGE_NAMES_FR, THRESHOLDS_FR, TALLY_REASONS_FR, writeTallyReason, type TallyReason, type TallyReasonWriter } from './tally-reasons.ts';
 
@@ -182,7 +183,8 @@ export function tallyVote(rule: VoteRule, organisations: readonly VotingOrganisa
   const named: NamedBallot[] = [];
   const frozenWeights: Record<string, number> = {};
 
-  for (const org of organisations) {
+  // The ballots are named in the negotiation's order of its parties, as every list of them is.
+  for (const org of orderParties(organisations)) {
     const weight = toHundredths(org.weight);
     frozenWeights[org.id] = weight;
     const ballot = latest.get(org.id);

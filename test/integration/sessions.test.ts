@@ -428,7 +428,7 @@ describe('sessions (séances) and their minutes', () => {
     );
     expect(text).toContain('### 3. Questions diverses\nPoint non abordé.');
     expect(decisionsOf(text)[0]).toBe(
-      'Vote indicatif « Habillage : décompte intégral », à la majorité pondérée du collège salarié : adopté. Pour : CFDT (38,50 %), CGT (35,18 %) ; Contre : FO (14,69 %) ; Sans bulletin : AXESS (100,00 %), SUD (11,63 %), CFTC (0,00 %), CFE-CGC (0,00 %).',
+      'Vote indicatif « Habillage : décompte intégral », à la majorité pondérée du collège salarié : adopté. Pour : CFDT (38,50 %), CGT (35,18 %) ; Contre : FO (14,69 %) ; Sans bulletin : AXESS (100,00 %), SUD (11,63 %), CFE-CGC (0,00 %), CFTC (0,00 %).',
     );
   });
 
@@ -528,7 +528,7 @@ describe('sessions (séances) and their minutes', () => {
     expect(pastMinutes.status).toBe('circulated');
     expect(pastMinutes.text).toContain('deuxième séance');
     expect(decisionsOf(pastMinutes.text).map((d) => d.replace(/\u00a0/g, ' '))).toEqual([
-      'Vote indicatif « Définition du temps de travail effectif (article 2) », à la double majorité (majorité pondérée dans chaque collège) : adopté. Pour : AXESS (100,00 %), CFDT (38,50 %), FO (14,69 %) ; Contre : CGT (35,18 %) ; Sans bulletin : SUD (11,63 %), CFTC (0,00 %), CFE-CGC (0,00 %).',
+      'Vote indicatif « Définition du temps de travail effectif (article 2) », à la double majorité (majorité pondérée dans chaque collège) : adopté. Pour : AXESS (100,00 %), CFDT (38,50 %), FO (14,69 %) ; Contre : CGT (35,18 %) ; Sans bulletin : SUD (11,63 %), CFE-CGC (0,00 %), CFTC (0,00 %).',
     ]);
     expect(pastMinutes.text).toContain('### 2. Article 2 – Définition du temps de travail effectif\nDécision n° 1 : vote « Définition du temps de travail effectif (article 2) » adopté.');
     expect(pastMinutes.text).toContain('### 3. Article 3 – Temps de pause\nExaminé, sans décision.');

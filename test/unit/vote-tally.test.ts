@@ -225,3 +225,18 @@ describe('tallying an indicative vote', () => {
     expect(formatHundredths(5)).toBe('0,05\u202f%');
   });
 });
+
+describe('the named ballots', () => {
+  it('are listed in the negotiation’s order of its parties, whatever the order they were stored in (CFE-CGC before CFTC)', () => {
+    // The order the organisations were stored in: CFTC joined before CFE-CGC.
+    const stored: VotingOrganisation[] = [
+      { id: 'sud', shortName: 'SUD', college: 'union', weight: 11.63 },
+      { id: 'cftc', shortName: 'CFTC', college: 'union', weight: 0 },
+      { id: 'cfe-cgc', shortName: 'CFE-CGC', college: 'union', weight: 0 },
+      { id: 'cfdt', shortName: 'CFDT', college: 'union', weight: 38.5 },
+      { id: 'axess', shortName: 'AXESS', college: 'employer', weight: 100 },
+    ];
+    const sut = tallyVote('consensus', stored, ballots({ cfdt: 'pour' }));
+    expect(sut.ballots.map((b) => b.shortName)).toEqual(['AXESS', 'CFDT', 'SUD', 'CFE-CGC', 'CFTC']);
+  });
+});
