@@ -10,8 +10,8 @@ import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 const NOTE = 'Vingt minutes : la CGT demande une pause plus longue.';
 
-/** A CGT delegate annotates « vingt minutes » of article 3 for the committee and tables an amendment on « six heures ». */
-async function annotateAndAmend(server: TestServer, negotiationId: string, articleId: string): Promise<void> {
+/** The CGT delegate on an article: anchors on its words, and commands in the negotiation. */
+async function cgtOnArticle(server: TestServer, negotiationId: string, articleId: string) {
   const cookie = await login(server, 'delegue@cgt.demo');
   const reader = connectClient(server.url, `article:${articleId}`, cookie);
   await synced(reader);
@@ -28,6 +28,16 @@ async function annotateAndAmend(server: TestServer, negotiationId: string, artic
     if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
     return ack.data;
   };
+  const close = () => {
+    socket.close();
+    reader.destroy();
+  };
+  return { anchorOf, ok, close };
+}
+
+/** A CGT delegate annotates « vingt minutes » of article 3 for the committee and tables an amendment on « six heures ». */
+async function annotateAndAmend(server: TestServer, negotiationId: string, articleId: string): Promise<void> {
+  const { anchorOf, ok, close } = await cgtOnArticle(server, negotiationId, articleId);
   await ok('annotation:create', { articleId, anchor: anchorOf('vingt minutes'), body: NOTE, visibility: 'committee' });
   const draft = await ok<{ id: string }>('amendment:draft', {
     articleId,
@@ -36,8 +46,7 @@ async function annotateAndAmend(server: TestServer, negotiationId: string, artic
     anchor: anchorOf('six heures'),
   });
   await ok('amendment:table', { amendmentId: draft.id });
-  socket.close();
-  reader.destroy();
+  close();
 }
 
 /**
@@ -185,5 +194,38 @@ describe('the whole text, and edits kept in the browser while offline', () => {
     await screenshot(reader, 'whole-text-1440');
     await reader.setViewportSize({ width: 768, height: 1024 });
     await screenshot(reader, 'whole-text-768');
+  });
+
+  it('in the whole text, an amendment’s passage is highlighted as in the article view: one mark naming every annotation and amendment on it, stacked underlines, dashes', async () => {
+    // Article 6: the CGT tables an amendment on « dix heures » and annotates the same words for the committee.
+    const articleId = demo.ids.articles.tempsDeTravail[6]!;
+    const { anchorOf, ok, close } = await cgtOnArticle(demo.server, negotiation, articleId);
+    const draft = await ok<{ id: string }>('amendment:draft', {
+      articleId,
+      content: { kind: 'replace-words', from: 'dix heures', to: 'neuf heures' },
+      justification: 'Une journée plus courte.',
+      anchor: anchorOf('dix heures'),
+    });
+    await ok('amendment:table', { amendmentId: draft.id });
+    await ok('annotation:create', { articleId, anchor: anchorOf('dix heures'), body: 'Dix heures, c’est trop long.', visibility: 'committee' });
+    close();
+    await reader.setViewportSize({ width: 1440, height: 900 });
+    await reader.goto(`${demo.server.url}/negotiations/${negotiation}/text?view=whole`);
+    const article = reader.getByTestId('whole-article').filter({ has: reader.locator('h3', { hasText: /^Article 6 / }) });
+    await article.scrollIntoViewIfNeeded();
+    const passage = article.locator('.anchor-amendment.anchor-annotation', { hasText: 'dix heures' });
+    await passage.waitFor({ timeout: 15_000 });
+    const names = ((await passage.getAttribute('title')) ?? '').split('\n');
+    expect(names).toHaveLength(2);
+    expect(names[0]).toMatch(/^Amendement n° \d+ \(CGT\)$/);
+    expect(names[1]).toBe('Annotation CGT, visible par toute la commission : « Dix heures, c’est trop long. »');
+    expect(await passage.evaluate((element) => element.getAttribute('aria-description'))).toBe(names.join(' ; '));
+    expect(await passage.getAttribute('data-layers')).toBe('2');
+    expect((await passage.evaluate((element) => getComputedStyle(element).boxShadow)).split(/,(?![^(]*\))/)).toHaveLength(2);
+    expect(await passage.evaluate((element) => `${getComputedStyle(element).textDecorationStyle} ${getComputedStyle(element).textDecorationLine}`)).toBe('dashed underline');
+    // The amendment's number still stands in the text, after its passage.
+    await article.locator('.inline-amendment-label', { hasText: names[0]! }).waitFor();
+    await screenshot(reader, 'whole-text-highlights');
+    if (process.env.SCREENSHOTS_DIR) await article.screenshot({ path: `${process.env.SCREENSHOTS_DIR}/whole-text-article-highlights.png` });
   });
 });
