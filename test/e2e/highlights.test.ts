@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, selectWords, signIn } from '../helpers/browser.ts';
-import { seedDemo } from '../helpers/seed.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, selectWords, signIn } from '../helpers/browser.ts';
+import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
 describe('a passage covered by several annotations and an amendment, in headless Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const demo = useDemoBrowser();
   let cgt: Page;
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    server = await startTestServer();
-    const ids = await seedDemo(server);
-    browser = await launchBrowser();
-    const path = `/negotiations/${ids.negotiations.tempsDeTravail}/text?article=${ids.articles.tempsDeTravail[3]}`;
-    cgt = await signIn(await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), server.url, 'delegue@cgt.demo', path);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    const path = `/negotiations/${demo.ids.negotiations.tempsDeTravail}/text?article=${demo.ids.articles.tempsDeTravail[3]}`;
+    cgt = await signIn(await demo.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), demo.server.url, 'delegue@cgt.demo', path);
   });
 
   async function annotate(words: string, body: string, visibility: string): Promise<void> {
