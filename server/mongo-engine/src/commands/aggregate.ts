@@ -61,9 +61,11 @@ export const aggregate: CommandHandler = async (ctx) => {
   if (explain) {
     return { explainVersion: '1', stages: reading, queryPlanner: { namespace: `${ctx.db}.${String(target)}` }, ok: 1 };
   }
-  // mingo runs the stages with no check of its own: bounded as a whole by the deadline.
+  // mingo runs the stages with no check of its own: bounded as a whole by the deadline. The
+  // input is read before, so that a run the regex guard interrupts can run again on it.
   if (needsBacktracking(stagesLeft)) ctx.work.backtracking = true;
-  const results = ctx.work.run(() => runPipeline(source, stagesLeft, o), true);
+  const input = Array.isArray(source) ? source : [...source];
+  const results = ctx.work.run(() => runPipeline(input, stagesLeft, o), true);
   const ns = `${ctx.db}.${typeof target === 'string' ? target : '$cmd.aggregate'}`;
   if (writeStage) {
     if ('$out' in writeStage) writeOut(catalog, ctx.db, writeStage.$out, results);

@@ -72,9 +72,9 @@ export interface ReadOptions extends EvalOptions {
 export function readMatching(coll: Source | undefined, filter: Doc | undefined, o: ReadOptions = {}): Doc[] {
   const work = o.work ?? new Work();
   if (needsBacktracking(filter)) work.backtracking = true;
-  const steps = readSteps(coll, filter, o, work);
+  const scan = new Scan(coll, filter, o, work);
   for (;;) {
-    const step = work.run(() => steps.next());
+    const step = scan.next(work);
     if (step.done) return step.value;
   }
 }
@@ -83,54 +83,70 @@ export function readMatching(coll: Source | undefined, filter: Doc | undefined, 
 export async function readMatchingYielding(coll: Source | undefined, filter: Doc | undefined, o: ReadOptions = {}): Promise<Doc[]> {
   const work = o.work ?? new Work();
   if (needsBacktracking(filter)) work.backtracking = true;
-  const steps = readSteps(coll, filter, o, work);
+  const scan = new Scan(coll, filter, o, work);
   for (;;) {
-    const step = work.run(() => steps.next());
+    const step = scan.next(work);
     if (step.done) return step.value;
     if (work.shouldYield()) await work.yield();
   }
 }
 
-/** The scan, a slice of SLICE_DOCUMENTS documents between two pauses (each `yield`). */
-function* readSteps(coll: Source | undefined, filter: Doc | undefined, o: ReadOptions, work: Work): Generator<void, Doc[]> {
-  const fold = folder(o.collation);
-  const query = compileFilter(fold && filter ? (foldValue(filter, fold) as Doc) : filter, { ...o, collation: undefined });
+/**
+ * A scan in slices of SLICE_DOCUMENTS documents. The candidates are gathered by a generator;
+ * each slice is matched apart, by a pure function of its documents, so that the matching can
+ * run under the regex guard, be interrupted and run again (bounds.ts) without losing the
+ * scan's place.
+ */
+class Scan {
+  private readonly steps: Generator<Doc[], Doc[], Doc[]>;
+  private readonly query: ReturnType<typeof compileFilter>;
+  private readonly fold: ReturnType<typeof folder>;
+  private matched: Doc[] = [];
+
+  constructor(coll: Source | undefined, filter: Doc | undefined, o: ReadOptions, work: Work) {
+    this.fold = folder(o.collation);
+    this.query = compileFilter(this.fold && filter ? (foldValue(filter, this.fold) as Doc) : filter, { ...o, collation: undefined });
+    this.steps = candidateSlices(coll, filter, o, work);
+  }
+
+  next(work: Work): IteratorResult<Doc[], Doc[]> {
+    const step = this.steps.next(this.matched);
+    if (step.done) return step;
+    const slice = step.value;
+    const { query, fold } = this;
+    this.matched = work.run(() => slice.filter((doc) => matches(query, fold ? (foldValue(doc, fold) as Doc) : doc)));
+    return step;
+  }
+}
+
+/**
+ * The scan's candidates, handed out a slice at a time: each `yield` gives a slice and gets
+ * back those of its documents that match, in order.
+ */
+function* candidateSlices(coll: Source | undefined, filter: Doc | undefined, o: ReadOptions, work: Work): Generator<Doc[], Doc[], Doc[]> {
   if (!coll) return [];
   const spec = validateSort(o.sort);
   const skip = o.skip ?? 0;
   const limit = o.limit ?? 0;
   if (skip < 0) throw new CommandError(ErrorCode.BadValue, 'skip value must be non-negative');
   const useIndexes = !o.collation;
-  let examined = 0;
   const ordered = useIndexes && spec.length > 0 ? coll.orderedCandidates?.(filter ?? {}, spec, limit > 0) : undefined;
-  if (ordered) {
-    // The index gives the order: stop as soon as skip + limit documents matched.
-    const wanted = limit > 0 ? skip + limit : Infinity;
-    const page: Doc[] = [];
-    for (const doc of ordered) {
-      if (++examined % SLICE_DOCUMENTS === 0) {
-        work.check();
-        yield;
-      }
-      if (matches(query, doc)) page.push(doc);
-      if (page.length >= wanted) break;
-    }
-    return page.slice(skip);
-  }
+  // With the index's order, stop as soon as skip + limit documents matched; without a sort,
+  // as soon as skip + limit documents matched; otherwise read them all, then sort.
+  const wanted = ordered ? (limit > 0 ? skip + limit : Infinity) : spec.length === 0 && limit > 0 ? skip + limit : Infinity;
   const out: Doc[] = [];
-  // Without a sort, stop scanning as soon as skip+limit documents matched.
-  const enough = spec.length === 0 && limit > 0 ? skip + limit : Infinity;
-  for (const doc of coll.candidates(filter ?? {}, useIndexes)) {
-    if (++examined % SLICE_DOCUMENTS === 0) {
-      work.check();
-      yield;
-    }
-    if (matches(query, fold ? (foldValue(doc, fold) as Doc) : doc)) {
-      out.push(doc);
-      if (out.length >= enough) break;
-    }
+  let slice: Doc[] = [];
+  for (const doc of ordered ?? coll.candidates(filter ?? {}, useIndexes)) {
+    slice.push(doc);
+    if (slice.length < SLICE_DOCUMENTS) continue;
+    work.check();
+    for (const match of yield slice) if (out.length < wanted) out.push(match);
+    slice = [];
+    if (out.length >= wanted) break;
   }
+  if (slice.length > 0 && out.length < wanted) for (const match of yield slice) if (out.length < wanted) out.push(match);
   work.check();
+  if (ordered) return out.slice(skip);
   const sorted = sortDocs(out, spec, stringComparator(o.collation));
   return limit > 0 ? sorted.slice(skip, skip + limit) : skip > 0 ? sorted.slice(skip) : sorted;
 }

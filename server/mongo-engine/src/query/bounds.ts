@@ -2,9 +2,16 @@
 // embedded, with the web server), so no command may hold it for long:
 // - `maxTimeMS` is honoured as mongod does (error 50, MaxTimeMSExpired): checked between
 //   documents, and around whatever runs without such a check (a pipeline, a regex).
-// - A regex never backtracks without end: a filter or pipeline holding one is matched under
-//   V8's execution timeout, one slice of documents at a time, never longer than a slice bound
-//   nor past the deadline (JavaScript's regex semantics kept as they are).
+// - A regex never backtracks without end. One that provably cannot (linear-regex.ts: no
+//   unbounded quantifier) runs as any other filter. Any other is matched under V8's execution
+//   timeout, one slice of documents at a time, and refused once a slice has spent the slice
+//   bound of the thread's CPU time (JavaScript's regex semantics kept as they are).
+// - That timeout is wall-clock time: on a busy machine it also fires while the thread merely
+//   waits for a core. So when it fires, the thread's own CPU time decides: under the bound,
+//   the same slice runs again from its start with twice the time (a slice is a pure function
+//   of its documents, so running it again changes nothing); only a slice whose runs together
+//   spent the bound computing is refused. A correct query is not refused because the machine
+//   is busy (a slice that needs more than half the bound may be, once started again).
 //   V8's linear-time engine is not switched on for this: its flags are process-wide, and
 //   they sent the web server's own regexes to the slow interpreter (the demo's seeding took
 //   four times as long, and a restart outlasted its tests' bounds).
@@ -14,15 +21,18 @@ import vm from 'node:vm';
 import type { Doc } from '../bson/codec.ts';
 import { isPlainObject } from '../bson/paths.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
+import { provenLinear } from './linear-regex.ts';
 
 /** Documents examined between two checks of the deadline and two chances to yield. */
 export const SLICE_DOCUMENTS = 128;
 /** Time a reader runs before it lets other clients in. */
 const YIELD_AFTER_MS = 8;
-/** The longest a slice of documents may hold the event loop on a regex. */
+/** The most CPU time a slice of documents may spend on a regex. */
 export const BACKTRACKING_SLICE_MS = 250;
-/** The longest a pipeline or projection holding a regex may hold the event loop. */
+/** The most CPU time a pipeline or projection holding a regex may spend. */
 export const WHOLE_RUN_MS = 2_000;
+/** Share of the bound an interrupted run must have computed to be refused (timer and clock slack). */
+const SPENT = 0.9;
 
 export function maxTimeExpired(): CommandError {
   return new CommandError(ErrorCode.MaxTimeMSExpired, 'operation exceeded time limit');
@@ -57,23 +67,40 @@ export class Work {
   }
 
   /**
-   * Runs `step` (synchronous), bounded in time when it must be: under V8's execution timeout
-   * when the filter needs backtracking or a deadline is set and `step` has no checks of its own.
+   * Runs `step` (synchronous), bounded when it must be: under V8's execution timeout when the
+   * filter needs backtracking (then `step` must be restartable: it may be interrupted and run
+   * again from its start) or when a deadline is set and `step` has no checks of its own.
    */
   run<T>(step: () => T, unchecked = false): T {
     if (!this.backtracking && !(unchecked && this.deadline !== Infinity)) return step();
-    const remaining = this.deadline - performance.now();
-    if (remaining <= 0) throw maxTimeExpired();
     // A slice of documents gets the slice bound; a run with no checks of its own (a whole
     // pipeline, a projection) the longer one.
     const bound = unchecked ? WHOLE_RUN_MS : BACKTRACKING_SLICE_MS;
-    const limit = this.backtracking ? Math.min(remaining, bound) : remaining;
-    return bounded(step, limit, () => {
-      if (performance.now() >= this.deadline - 1) return maxTimeExpired();
-      const over = unchecked ? `${WHOLE_RUN_MS} ms in one pipeline` : `${BACKTRACKING_SLICE_MS} ms on ${SLICE_DOCUMENTS} documents`;
-      return new CommandError(ErrorCode.BadValue, `a regular expression ran over ${over} (nested quantifiers backtrack without end): simplify the pattern`);
-    });
+    // The CPU time spent on `step`, over every run of it: a run started again does not get
+    // the bound afresh, so the event loop is never held much past it.
+    let spent = 0;
+    for (let wall = bound; ; wall *= 2) {
+      const remaining = this.deadline - performance.now();
+      if (remaining <= 0) throw maxTimeExpired();
+      const limit = this.backtracking ? Math.min(remaining, wall) : remaining;
+      const before = threadCpu();
+      const outcome = bounded(step, limit);
+      if (outcome !== INTERRUPTED) return outcome.value;
+      if (performance.now() >= this.deadline - 1 || !this.backtracking) throw maxTimeExpired();
+      spent += threadCpu() - before;
+      if (spent >= bound * SPENT) {
+        const over = unchecked ? `${WHOLE_RUN_MS} ms of CPU in one pipeline` : `${BACKTRACKING_SLICE_MS} ms of CPU on ${SLICE_DOCUMENTS} documents`;
+        throw new CommandError(ErrorCode.BadValue, `a regular expression ran over ${over} (nested quantifiers backtrack without end): simplify the pattern`);
+      }
+      // The thread waited for a core more than it computed: the same run again, longer.
+    }
   }
+}
+
+/** The CPU time this thread has spent, in ms (the whole process's where Node cannot tell). */
+function threadCpu(): number {
+  const { user, system } = typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** The budget `body` asks for: maxTimeMS (0 or absent: no limit), validated as mongod does. */
@@ -91,26 +118,41 @@ export function workFor(body: Doc, startedAt = performance.now()): Work {
 // the call, the host functions it calls included.
 const context = vm.createContext({ step: null as null | (() => unknown) });
 const callStep = new vm.Script('step()');
+const INTERRUPTED = Symbol('interrupted');
 
-function bounded<T>(step: () => T, ms: number, onTimeout: () => CommandError): T {
+function bounded<T>(step: () => T, ms: number): { value: T } | typeof INTERRUPTED {
   context.step = step;
   try {
-    return callStep.runInContext(context, { timeout: Math.max(1, Math.ceil(ms)) }) as T;
+    return { value: callStep.runInContext(context, { timeout: Math.max(1, Math.ceil(ms)) }) as T };
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw onTimeout();
+    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return INTERRUPTED;
     throw err;
   } finally {
     context.step = null;
   }
 }
 
-/** Whether the filter (or pipeline) holds a regex, which only a time bound keeps from backtracking without end. */
+/**
+ * Whether the filter (or pipeline) holds a regex that may backtrack without end: one not
+ * proven linear, or one an expression computes.
+ */
 export function needsBacktracking(value: unknown, depth = 0): boolean {
   if (depth > 200) return true;
-  if (value instanceof RegExp) return true;
+  if (value instanceof RegExp) return !provenLinear(value.source, value.flags);
   if (Array.isArray(value)) return value.some((v) => needsBacktracking(v, depth + 1));
   if (!isPlainObject(value)) return false;
-  // $regex in a filter; $regexMatch / $regexFind(All) in expressions ({ input, regex, options }).
-  if ('$regex' in value || ('regex' in value && 'input' in value)) return true;
-  return Object.values(value).some((v) => needsBacktracking(v, depth + 1));
+  // $regex in a filter (a string or a regex, with its $options).
+  if ('$regex' in value && !regexLinear(value.$regex, value.$options)) return true;
+  // $regexMatch / $regexFind(All) in expressions ({ input, regex, options }): the regex may
+  // be computed (a field path, an expression), then it is not known before it runs.
+  if ('regex' in value && 'input' in value && !regexLinear(value.regex, value.options)) return true;
+  return Object.entries(value).some(([k, v]) => k !== '$regex' && k !== '$options' && needsBacktracking(v, depth + 1));
+}
+
+function regexLinear(regex: unknown, options: unknown): boolean {
+  const extra = options === undefined || options === null ? '' : options;
+  if (typeof extra !== 'string') return false;
+  if (regex instanceof RegExp) return provenLinear(regex.source, regex.flags + extra);
+  // A string starting with $ in an expression is a field path, not a pattern.
+  return typeof regex === 'string' && !regex.startsWith('$') && provenLinear(regex, extra);
 }
