@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../logger.ts';
 import { parseDocName } from '../../shared/structure.ts';
 import type { DocPersistence, StoredDoc, UpdateRecord } from './persistence.ts';
@@ -62,6 +63,9 @@ export class DocStore {
   private readonly idleTimers = new Map<SharedDoc, NodeJS.Timeout>();
   private readonly unloadTimers = new Map<SharedDoc, NodeJS.Timeout>();
   private flushTimer: NodeJS.Timeout | null = null;
+  /** The documents loaded (resolved), for the presence sweep. */
+  private readonly live = new Set<SharedDoc>();
+  private readonly presenceSweep: NodeJS.Timeout;
   /** Every write goes through this chain: a compaction never overtakes the flush before it. */
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -83,6 +87,12 @@ export class DocStore {
     this.compactWhenIdleMs = options.compactWhenIdleMs ?? 5_000;
     this.unloadAfterMs = options.unloadAfterMs ?? 1_000;
     this.maxConcurrentLoads = options.maxConcurrentLoads ?? Infinity;
+    // Stale presence states go within a tenth of the awareness timeout, as with y-protocols' timer per document.
+    this.presenceSweep = setInterval(() => {
+      const now = Date.now();
+      for (const doc of this.live) doc.expireStalePresence(now);
+    }, awarenessProtocol.outdatedTimeout / 10);
+    this.presenceSweep.unref();
   }
 
   get loadedCount(): number {
@@ -169,6 +179,7 @@ export class DocStore {
     }
     this.track(doc);
     this.options.replica?.follow(doc, recent.position);
+    this.live.add(doc);
     this.stats.loads++;
     return doc;
   }
@@ -368,6 +379,7 @@ export class DocStore {
     if (idle) clearTimeout(idle);
     this.idleTimers.delete(doc);
     this.docs.delete(doc.name);
+    this.live.delete(doc);
     this.options.replica?.unfollow(doc);
     doc.destroy();
     this.stats.unloads++;
@@ -376,6 +388,7 @@ export class DocStore {
   /** Flushes and compacts everything, then forgets it (server shutdown). */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.presenceSweep);
     for (const timer of [...this.unloadTimers.values(), ...this.idleTimers.values()]) clearTimeout(timer);
     this.unloadTimers.clear();
     this.idleTimers.clear();
@@ -388,6 +401,7 @@ export class DocStore {
       doc.destroy();
     }
     this.docs.clear();
+    this.live.clear();
   }
 }
 

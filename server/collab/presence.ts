@@ -106,16 +106,16 @@ function isRemoval(bytes: Uint8Array): boolean {
 export class PresenceGuard {
   private tokens = PRESENCE_BURST;
   private refilledAt = Date.now();
-  /** The latest state of each id waiting for a token. */
-  private readonly waiting = new Map<number, Entry>();
+  /** The latest state of each id waiting for a token (made when a state first waits: most connections announce one). */
+  private waiting: Map<number, Entry> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly dropped: Record<DropReason, number> = { oversize: 0, foreign: 0, malformed: 0 };
+  private dropped: Record<DropReason, number> | null = null;
 
   private readonly peer: DocPeer;
   private readonly identity: () => PresenceUser;
-  private readonly logger: Logger;
+  private readonly logger: () => Logger;
 
-  constructor(peer: DocPeer, identity: () => PresenceUser, logger: Logger) {
+  constructor(peer: DocPeer, identity: () => PresenceUser, logger: () => Logger) {
     this.peer = peer;
     this.identity = identity;
     this.logger = logger;
@@ -125,6 +125,7 @@ export class PresenceGuard {
   receive(doc: PresenceDoc, update: Uint8Array): void {
     const admitted = this.admit(doc, update);
     if (admitted.length === 0) return;
+    this.waiting ??= new Map();
     for (const entry of admitted) this.waiting.set(entry.id, entry);
     this.flush(doc);
   }
@@ -133,7 +134,7 @@ export class PresenceGuard {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.waiting.clear();
+    this.waiting?.clear();
   }
 
   private admit(doc: PresenceDoc, update: Uint8Array): Entry[] {
@@ -193,7 +194,7 @@ export class PresenceGuard {
     const now = Date.now();
     this.tokens = Math.min(PRESENCE_BURST, this.tokens + ((now - this.refilledAt) * PRESENCE_PER_SECOND) / 1000);
     this.refilledAt = now;
-    if (this.waiting.size === 0) return;
+    if (!this.waiting || this.waiting.size === 0) return;
     if (this.tokens >= 1) {
       this.tokens -= 1;
       const states: { id: number; clock: number; json: string }[] = [];
@@ -218,8 +219,9 @@ export class PresenceGuard {
   }
 
   private drop(reason: DropReason, details: Record<string, unknown>): void {
+    this.dropped ??= { oversize: 0, foreign: 0, malformed: 0 };
     const n = ++this.dropped[reason];
-    if (n === 1 || n % 100 === 0) this.logger.warn({ reason, dropped: n, ...details }, 'yjs presence state dropped');
+    if (n === 1 || n % 100 === 0) this.logger().warn({ reason, dropped: n, ...details }, 'yjs presence state dropped');
   }
 }
 

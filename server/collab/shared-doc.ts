@@ -66,6 +66,9 @@ export class SharedDoc extends Y.Doc {
     super({ gc, guid: name });
     this.name = name;
     this.awareness = new awarenessProtocol.Awareness(this);
+    // Awareness keeps a timer per document to drop the states nobody renewed; the store runs
+    // one sweep for all its documents instead (expireStalePresence): 301 timers for an agreement.
+    clearInterval(this.awareness._checkInterval);
     this.awareness.setLocalState(null);
     this.on('update', (update: Uint8Array, origin: unknown) => {
       if (this.peers.size === 0) return;
@@ -127,6 +130,19 @@ export class SharedDoc extends Y.Doc {
 
   private broadcast(message: Uint8Array, origin: unknown): void {
     for (const peer of this.peers) if (peer !== origin) peer.send(message);
+  }
+
+  /**
+   * Drops the presence states their client has not renewed within the awareness timeout (30 s),
+   * as y-protocols' own timer does; the server has no state of its own to renew.
+   */
+  expireStalePresence(now = Date.now()): void {
+    if (this.awareness.states.size === 0) return;
+    const stale: number[] = [];
+    for (const [id, meta] of this.awareness.meta) {
+      if (id !== this.clientID && now - meta.lastUpdated >= awarenessProtocol.outdatedTimeout && this.awareness.states.has(id)) stale.push(id);
+    }
+    if (stale.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, stale, 'timeout');
   }
 
   /** Removes a departing peer and the presence it had announced. */

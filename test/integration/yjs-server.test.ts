@@ -4,7 +4,8 @@ import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import { presenceUser } from '../../shared/presence.ts';
 import { deterministicSeed, writeParagraphs } from '../../shared/structure.ts';
 import { DocStore } from '../../server/collab/doc-store.ts';
@@ -233,5 +234,43 @@ describe('Yjs endpoint (protocol, rights, storage)', () => {
     const again = client('article:a4', READER);
     await synced(again);
     await waitFor(() => again.doc.getXmlFragment('default').toString() === expected);
+  });
+});
+
+describe('Loaded documents (what each one keeps)', () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  it('a loaded document keeps no timer of its own: the store sweeps stale presence for all of them', async () => {
+    const store = new DocStore({ persistence: new MemoryPersistence(), logger: pino({ level: 'silent' }), initialState: async () => null });
+    try {
+      const before = timers();
+      for (let i = 0; i < 20; i++) await store.open(`article:t${i}`);
+      expect(store.loadedCount).toBe(20);
+      expect(timers() - before).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a presence its client stops renewing is dropped after the awareness timeout, and the peers are told', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] });
+    const store = new DocStore({ persistence: new MemoryPersistence(), logger: pino({ level: 'silent' }), initialState: async () => null });
+    try {
+      const doc = await store.open('article:presence');
+      const client = new awarenessProtocol.Awareness(new Y.Doc());
+      client.setLocalState({ cursor: null });
+      awarenessProtocol.applyAwarenessUpdate(doc.awareness, awarenessProtocol.encodeAwarenessUpdate(client, [client.clientID]), 'peer');
+      const removed: number[] = [];
+      doc.awareness.on('update', (change: { removed: number[] }) => removed.push(...change.removed));
+      vi.advanceTimersByTime(awarenessProtocol.outdatedTimeout - 5_000);
+      expect(doc.awareness.states.has(client.clientID)).toBe(true);
+      vi.advanceTimersByTime(10_000);
+      expect(doc.awareness.states.has(client.clientID)).toBe(false);
+      expect(removed).toEqual([client.clientID]);
+      client.destroy();
+    } finally {
+      vi.useRealTimers();
+      await store.close();
+    }
   });
 });
