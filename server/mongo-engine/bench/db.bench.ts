@@ -32,6 +32,14 @@ interface InsertRun {
   mainThreadCpuMicros: number;
   /** The 1-minute load average when the run ended (2 cores, shared). */
   load: number;
+  /** Inserts per journal fdatasync (the group commit's factor), from serverStatus. */
+  perSync?: number;
+}
+
+/** The engine's journal counters (serverStatus.journal): records appended and fdatasyncs done. */
+async function journalCounters(client: MongoClient): Promise<{ records: number; fsyncs: number }> {
+  const { journal } = await client.db('admin').command({ serverStatus: 1 });
+  return { records: Number(journal.records), fsyncs: Number(journal.fsyncs) };
 }
 
 /** CPU time (µs) of another process so far, from /proc (Linux; clock ticks of 10 ms). */
@@ -47,6 +55,7 @@ async function inserts(uri: string, writers: number, total: number, enginePid?: 
   const c = client.db('bench').collection(`inserts_${writers}`);
   await c.insertOne({ warm: true });
   const perWriter = Math.ceil(total / writers);
+  const journalBefore = await journalCounters(client);
   const cpu = process.cpuUsage();
   const mainCpu = process.threadCpuUsage();
   const engineCpu = processCpuMicros(enginePid);
@@ -61,11 +70,14 @@ async function inserts(uri: string, writers: number, total: number, enginePid?: 
   const usedMain = process.threadCpuUsage(mainCpu);
   const count = perWriter * writers;
   const cpuMicros = (used.user + used.system + processCpuMicros(enginePid) - engineCpu) / count;
+  const journalAfter = await journalCounters(client);
   await client.close();
-  return { perSecond: count / seconds, cpuMicros, mainThreadCpuMicros: (usedMain.user + usedMain.system) / count, load: os.loadavg()[0]! };
+  const perSync = (journalAfter.records - journalBefore.records) / Math.max(1, journalAfter.fsyncs - journalBefore.fsyncs);
+  return { perSecond: count / seconds, cpuMicros, mainThreadCpuMicros: (usedMain.user + usedMain.system) / count, load: os.loadavg()[0]!, perSync };
 }
 
-const describeRun = (r: InsertRun) => `${round(r.perSecond, 0)}/s, ${round(r.cpuMicros, 0)} µs CPU per insert, load ${round(r.load, 1)}`;
+const describeRun = (r: InsertRun) =>
+  `${round(r.perSecond, 0)}/s, ${round(r.cpuMicros, 0)} µs CPU per insert${r.perSync === undefined ? '' : `, ${round(r.perSync, 1)} inserts per fdatasync`}, load ${round(r.load, 1)}`;
 /** With the engine on its own thread: each thread's CPU per insert, and the rate the busier one allows on two free cores. */
 const describeThreads = (r: InsertRun) =>
   `writers' thread ${round(r.mainThreadCpuMicros, 0)} µs + engine's thread ${round(r.cpuMicros - r.mainThreadCpuMicros, 0)} µs per insert: ` +
@@ -274,6 +286,7 @@ export async function run(): Promise<object> {
         inProcessTcp: { writers50: round(fiftyTcp.cpuMicros, 0) },
         engineProcess: { writers1: round(singleSeparate.cpuMicros, 0), writers50: round(fiftySeparate.cpuMicros, 0) },
       },
+      insertsPerFdatasync: { inProcessWriters1: round(single.perSync ?? 0, 1), inProcessWriters50: round(fifty.perSync ?? 0, 1), engineProcessWriters50: round(fiftySeparate.perSync ?? 0, 1) },
       load: { inProcessWriters50: round(fifty.load, 1), inProcessOwnThreadWriters50: round(fiftyOwnThread.load, 1), engineProcessWriters50: round(fiftySeparate.load, 1) },
       indexedFindMs: {
         docs1000: { p50: round(small.p50, 3), p99: round(small.p99, 3) },
