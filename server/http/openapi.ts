@@ -3,25 +3,35 @@ import path from 'node:path';
 import express, { type Router } from 'express';
 import { VERSION, type Capability } from '../app.ts';
 import { z } from 'zod';
-import { COMMANDS } from '../../shared/commands.ts';
-import { EVENTS, EVENT_TYPES } from '../../shared/events.ts';
+import { COMMANDS, type CommandName } from '../../shared/commands.ts';
+import { EVENTS, EVENT_TYPES, type EventType } from '../../shared/events.ts';
+import { COMMAND_ACK_SCHEMAS, NegotiationEventSchema } from '../../shared/schemas/acks.ts';
 import { ERROR_CODES } from '../../shared/errors.ts';
 import { MinutesBlockSchema } from '../../shared/sessions/minutes-schema.ts';
 import { ReasonSchema } from '../../shared/validity/scenario.ts';
+import { AmendmentViewSchema, AnnotationViewSchema, MinutesViewSchema, PositionSchema, SessionViewSchema, VoteViewSchema } from '../../shared/schemas/answers.ts';
 import { SESSION_COOKIE } from '../auth/session.service.ts';
 import { apiRoutes, ErrorBodySchema, type RouteDescription } from './api-description.ts';
 
 type JsonSchema = Record<string, unknown>;
 
 /**
- * The names of the recursive schemas (a minutes' block holds lists of blocks, a validity reason
- * cites reasons): zod writes each once under `$defs`, and the documents put it in their
- * components under this name. A recursive schema left unnamed stops the documents' build
- * (zod would call it `__schema0`, and two of those would collide).
+ * The names of the schemas the documents write once, as components: the recursive ones (a
+ * minutes' block holds lists of blocks, a validity reason cites reasons) and those many answers
+ * share. zod writes each under `$defs`, and the documents move it to their components under
+ * this name. A recursive schema left unnamed stops the documents' build (zod would call it
+ * `__schema0`, and two of those would collide).
  */
 const SCHEMA_NAMES = z.registry<{ id: string }>();
 SCHEMA_NAMES.add(MinutesBlockSchema, { id: 'MinutesBlock' });
 SCHEMA_NAMES.add(ReasonSchema, { id: 'ValidityReason' });
+// The views several answers and acks carry, written once each.
+SCHEMA_NAMES.add(AmendmentViewSchema, { id: 'AmendmentView' });
+SCHEMA_NAMES.add(AnnotationViewSchema, { id: 'AnnotationView' });
+SCHEMA_NAMES.add(PositionSchema, { id: 'Position' });
+SCHEMA_NAMES.add(SessionViewSchema, { id: 'SessionView' });
+SCHEMA_NAMES.add(MinutesViewSchema, { id: 'MinutesView' });
+SCHEMA_NAMES.add(VoteViewSchema, { id: 'VoteView' });
 
 /** The components a document's schemas refer to (`#/components/schemas/NAME`), filled as they are written. */
 type SharedSchemas = Record<string, JsonSchema>;
@@ -157,21 +167,29 @@ export function openApiDocument(version: string): JsonSchema {
   };
 }
 
-/** The AsyncAPI 3.0 document of the Socket.IO channel: the commands of shared/commands.ts and the events of shared/events.ts. */
+/** The name of an event's schema among the AsyncAPI document's components: `Event.amendment.tabled`. */
+export const eventComponent = (type: EventType) => `Event.${type.replace(/:/g, '.')}`;
+
+// Each event's schema is written once, as a component: `negotiation:event`'s messages and the
+// join's ack (the events it catches up on) refer to it.
+const EVENT_OPTIONS = (NegotiationEventSchema as unknown as { options: z.ZodType[] }).options;
+EVENT_TYPES.forEach((type, i) => SCHEMA_NAMES.add(EVENT_OPTIONS[i], { id: eventComponent(type) }));
+
+/**
+ * The AsyncAPI 3.0 document of the Socket.IO channel: each command of shared/commands.ts with
+ * its payload and its ack (the data of shared/schemas/acks.ts, or the one error shape), and
+ * each event of shared/events.ts with its payload (shared/schemas/events.ts).
+ */
 export function asyncApiDocument(version: string): JsonSchema {
   const shared: SharedSchemas = {};
-  const ackSchema = {
-    oneOf: [
-      { type: 'object', properties: { ok: { const: true }, data: {} }, required: ['ok', 'data'] },
-      { type: 'object', properties: { ok: { const: false }, error: jsonSchema(ErrorBodySchema.shape.error, 'output', shared) }, required: ['ok', 'error'] },
-    ],
-  };
+  const failed = { type: 'object', properties: { ok: { const: false }, error: jsonSchema(ErrorBodySchema.shape.error, 'output', shared) }, required: ['ok', 'error'] };
   const messages: Record<string, JsonSchema> = {};
   const operations: Record<string, JsonSchema> = {};
   const key = (name: string) => name.replace(/[^\w]/g, '_');
-  for (const [name, spec] of Object.entries(COMMANDS)) {
+  for (const [name, spec] of Object.entries(COMMANDS) as [CommandName, (typeof COMMANDS)[CommandName]][]) {
     messages[key(name)] = { name, title: name, summary: `Commande ; action requise : ${spec.action}.`, payload: jsonSchema(spec.schema, 'input', shared) };
-    messages[`${key(name)}_ack`] = { name: `${name} (accusé)`, payload: ackSchema };
+    const done = { type: 'object', properties: { ok: { const: true }, data: jsonSchema(COMMAND_ACK_SCHEMAS[name], 'output', shared) }, required: ['ok', 'data'] };
+    messages[`${key(name)}_ack`] = { name: `${name} (accusé)`, title: `${name} (accusé)`, payload: { oneOf: [done, failed] } };
     operations[key(name)] = {
       action: 'receive',
       channel: { $ref: '#/channels/negotiation' },
@@ -179,30 +197,31 @@ export function asyncApiDocument(version: string): JsonSchema {
       reply: { channel: { $ref: '#/channels/negotiation' }, messages: [{ $ref: `#/channels/negotiation/messages/${key(name)}_ack` }] },
     };
   }
-  messages.negotiation_event = {
-    name: 'negotiation:event',
-    summary: 'Un événement de la négociation, une fois, dans l’ordre de seq.',
-    payload: {
-      type: 'object',
-      properties: {
-        negotiationId: { type: 'string' },
-        seq: { type: 'integer', minimum: 1 },
-        actor: { type: 'string' },
-        org: { type: ['string', 'null'] },
-        at: { type: 'string', format: 'date-time' },
-        visibility: {},
-        type: { type: 'string', enum: EVENT_TYPES },
-        payload: { type: 'object' },
-      },
-      required: ['negotiationId', 'seq', 'actor', 'org', 'at', 'visibility', 'type', 'payload'],
-    },
-  };
+  // Written for its components: every event's schema.
+  jsonSchema(NegotiationEventSchema, 'output', shared);
+  const eventMessages: string[] = [];
+  for (const type of EVENT_TYPES) {
+    const name = `event_${key(type)}`;
+    messages[name] = {
+      name: 'negotiation:event',
+      title: type,
+      summary: `L’événement ${type} (flux ${EVENTS[type].stream}), une fois, dans l’ordre de seq.`,
+      payload: { $ref: `#/components/schemas/${eventComponent(type)}` },
+    };
+    eventMessages.push(name);
+  }
   messages.session_ended = { name: 'session:ended', payload: { type: 'object', properties: { reason: { type: 'string' } }, required: ['reason'] } };
   messages.negotiation_access_ended = {
     name: 'negotiation:access-ended',
     payload: { type: 'object', properties: { negotiationId: { type: 'string' } }, required: ['negotiationId'] },
   };
-  for (const name of ['negotiation_event', 'session_ended', 'negotiation_access_ended']) {
+  operations.send_negotiation_event = {
+    action: 'send',
+    channel: { $ref: '#/channels/negotiation' },
+    summary: 'Chaque événement de la négociation que la personne peut voir (Socket.IO : `negotiation:event`).',
+    messages: eventMessages.map((name) => ({ $ref: `#/channels/negotiation/messages/${name}` })),
+  };
+  for (const name of ['session_ended', 'negotiation_access_ended']) {
     operations[`send_${name}`] = { action: 'send', channel: { $ref: '#/channels/negotiation' }, messages: [{ $ref: `#/channels/negotiation/messages/${name}` }] };
   }
   return {

@@ -21,7 +21,7 @@ import { CAMPAIGN_STATES } from '../signature/campaign.ts';
  * what is sent, and test/integration/openapi.test.ts checks real answers against the document.
  */
 
-const PersonRef = z.object({ userId: z.string(), name: z.string() });
+export const PersonRef = z.object({ userId: z.string(), name: z.string() });
 
 /**
  * GET …/articles/:articleId/authorship: who wrote which Yjs items, and the passages merged from
@@ -56,6 +56,13 @@ export const PositionMatrixSchema = z.object({
   cells: z.record(z.string(), z.record(z.string(), PositionSchema)),
 });
 
+export const AnnotationMessageSchema = z.object({
+  id: z.string(),
+  author: z.object({ userId: z.string(), name: z.string(), org: z.string(), orgShortName: z.string() }),
+  body: z.string(),
+  at: z.string(),
+});
+
 export const AnnotationViewSchema = z.object({
   id: z.string(),
   negotiationId: z.string(),
@@ -63,14 +70,7 @@ export const AnnotationViewSchema = z.object({
   anchor: AnchorSchema,
   quote: z.string(),
   visibility: z.enum(ANNOTATION_VISIBILITIES),
-  messages: z.array(
-    z.object({
-      id: z.string(),
-      author: z.object({ userId: z.string(), name: z.string(), org: z.string(), orgShortName: z.string() }),
-      body: z.string(),
-      at: z.string(),
-    }),
-  ),
+  messages: z.array(AnnotationMessageSchema),
   resolved: z.boolean(),
   resolvedBy: PersonRef.nullable(),
   createdAt: z.string(),
@@ -165,6 +165,26 @@ const CollegeTallySchema = z.object({
   counts: z.object({ pour: z.number(), contre: z.number(), abstention: z.number(), 'ne prend pas part': z.number(), absent: z.number() }),
 });
 
+/** A closed vote's tally, with the weights frozen at closing (shared/votes/tally.ts). */
+export const TallyResultSchema = z  .object({
+    rule: z.enum(VOTE_RULES),
+    adopted: z.boolean(),
+    threshold: z.string(),
+    colleges: z.object({ employer: CollegeTallySchema, union: CollegeTallySchema }),
+    ballots: z.array(
+      z.object({
+        org: z.string(),
+        shortName: z.string(),
+        college: CollegeOfPartySchema,
+        weight: z.number(),
+        choice: z.enum(VOTE_CHOICES).nullable(),
+        castBy: PersonRef.nullable(),
+      }),
+    ),
+    frozenWeights: z.record(z.string(), z.number()),
+    reasons: z.array(z.string()),
+  });
+
 export const VoteViewSchema = z.object({
   id: z.string(),
   negotiationId: z.string(),
@@ -177,26 +197,7 @@ export const VoteViewSchema = z.object({
   openedBy: z.string(),
   ballots: z.array(z.object({ org: z.string(), choice: z.enum(VOTE_CHOICES), castBy: PersonRef, at: z.string() })),
   closedAt: z.string().nullable(),
-  result: z
-    .object({
-      rule: z.enum(VOTE_RULES),
-      adopted: z.boolean(),
-      threshold: z.string(),
-      colleges: z.object({ employer: CollegeTallySchema, union: CollegeTallySchema }),
-      ballots: z.array(
-        z.object({
-          org: z.string(),
-          shortName: z.string(),
-          college: CollegeOfPartySchema,
-          weight: z.number(),
-          choice: z.enum(VOTE_CHOICES).nullable(),
-          castBy: PersonRef.nullable(),
-        }),
-      ),
-      frozenWeights: z.record(z.string(), z.number()),
-      reasons: z.array(z.string()),
-    })
-    .nullable(),
+  result: TallyResultSchema.nullable(),
 });
 
 const AmendmentStatusSchema = z.enum(AMENDMENT_STATUSES);
