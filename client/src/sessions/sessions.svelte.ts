@@ -1,9 +1,14 @@
 import type { CommandName } from '../../../shared/commands.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
 import type { MembersView, NegotiationDetail } from '../../../shared/identity.ts';
-import type { AttendanceLine, AttendanceStatus, CurrentItemView, MinutesView, SessionSummary, SessionView } from '../../../shared/sessions/session.ts';
+import type { AttendanceLine, AttendanceStatus, CurrentItemContent, CurrentItemView, MinutesView, SessionSummary, SessionView } from '../../../shared/sessions/session.ts';
+import { applySessionListEvents, applySessionPanelEvents, currentItemView, type SessionPanels } from '../../../shared/sessions/session-panels.fold.ts';
+import { applyVoteEvents } from '../../../shared/votes/vote.fold.ts';
 import type { VoteView } from '../../../shared/votes/vote.ts';
 import type { VoteRule } from '../../../shared/votes/tally.ts';
+import { articleDocName, readBlocks } from '../../../shared/structure.ts';
+import { session as me } from '../auth/session.svelte.ts';
+import { CollabDoc, presenceUser } from '../editor/collab.svelte.ts';
 import { api } from '../lib/api.ts';
 import { connection, type NegotiationStream, type StreamPayload } from '../lib/connection.svelte.ts';
 import { describeError } from '../lib/errors.ts';
@@ -36,30 +41,57 @@ export type SessionCommandName = Extract<
   | 'minutes:approve'
 >;
 
-/** Calls `onEvents` with each batch of the negotiation's events; returns the unsubscribe. */
-function follow(stream: NegotiationStream, relevant: (event: NegotiationEvent) => boolean, onEvents: () => void): () => void {
-  return stream.on((events) => {
-    if (events.some(relevant)) onEvents();
-  });
+/**
+ * Follows the negotiation's stream for a state that is read once: the events that come while
+ * it is read are held and applied after the read (the folds skip those the answer already
+ * reflects), then each batch is applied as it comes. Returns the unsubscribe.
+ */
+class ReadThenFollow {
+  private held: NegotiationEvent[] | null = [];
+  readonly stop: () => void;
+  private readonly apply: (events: readonly NegotiationEvent[]) => void;
+
+  constructor(stream: NegotiationStream, apply: (events: readonly NegotiationEvent[]) => void) {
+    this.apply = apply;
+    this.stop = stream.on((events) => {
+      if (this.held) this.held.push(...events);
+      else apply(events);
+    });
+  }
+
+  /** The read is in: what came meanwhile is applied, and from now on each batch as it comes. */
+  read(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    if (held.length > 0) this.apply(held);
+  }
+
+  /** A new read starts (another session held): events wait again until it is in. */
+  reading(): void {
+    this.held ??= [];
+  }
 }
 
 const base = (negotiationId: string) => `/negotiations/${negotiationId}/sessions`;
 
-/** The sessions of a negotiation and its timetable. */
+/** The content of a current item as read from `…/current` (what the events carry afterwards). */
+const contentOf = (view: CurrentItemView): CurrentItemContent => ({ heading: view.heading, article: view.article, amendment: view.amendment, vote: view.vote, text: view.text });
+
+/** The sessions of a negotiation and its timetable: read once, then kept by the session events. */
 export class SessionsBoard {
   negotiation = $state<NegotiationDetail | null>(null);
   sessions = $state<SessionSummary[]>([]);
   error = $state<string | null>(null);
   status = $state(0);
   readonly stream: NegotiationStream;
-  private readonly stop: () => void;
+  private readonly following: ReadThenFollow;
 
   readonly negotiationId: string;
 
   constructor(negotiationId: string) {
     this.negotiationId = negotiationId;
     this.stream = connection.follow(negotiationId);
-    this.stop = follow(this.stream, (event) => event.type.startsWith('session:'), () => void this.refresh());
+    this.following = new ReadThenFollow(this.stream, (events) => (this.sessions = applySessionListEvents(this.sessions, events)));
   }
 
   get canManage(): boolean {
@@ -69,23 +101,38 @@ export class SessionsBoard {
   async load(): Promise<void> {
     try {
       this.negotiation = await api<NegotiationDetail>('GET', `/negotiations/${this.negotiationId}`);
-      await this.refresh();
+      this.sessions = await api<SessionSummary[]>('GET', base(this.negotiationId));
+      this.following.read();
     } catch (err) {
       this.error = describeError(err);
       this.status = (err as { status?: number }).status ?? 0;
     }
   }
 
-  async refresh(): Promise<void> {
-    this.sessions = await api<SessionSummary[]>('GET', base(this.negotiationId));
-  }
-
   destroy(): void {
-    this.stop();
+    this.following.stop();
   }
 }
 
-/** One session: details, the current item, the minutes; refreshed by the live events. */
+/** The minutes' view as the session's minutes now stand (their content is the live draft, read once). */
+function minutesFollowing(minutes: MinutesView, session: SessionView, canManage: boolean): MinutesView {
+  const m = session.minutes;
+  if (m.status === minutes.status && m.approvedAt === minutes.approvedAt) return minutes;
+  const approved = m.status === 'approved';
+  return {
+    ...minutes,
+    status: m.status,
+    editable: !approved && m.status !== 'none' && canManage,
+    approvedAt: m.approvedAt,
+    approvedBy: m.approvedBy,
+    ...(approved && m.approvedDoc ? { doc: m.approvedDoc, text: m.approvedText ?? minutes.text } : {}),
+  };
+}
+
+/**
+ * One session: details, attendance, speakers, the current item and the minutes' state, read
+ * once and then kept by the events (shared/sessions/session-panels.fold.ts): no re-read.
+ */
 export class SessionRoom {
   negotiation = $state<NegotiationDetail | null>(null);
   /** The versions a document may point at, and the tabled amendments an agenda item may name. */
@@ -93,15 +140,14 @@ export class SessionRoom {
   /** The names of each organisation's members (the secretariat's attendance form suggests them). */
   delegatesByOrg = $state<Record<string, string[]>>({});
   amendments = $state<{ id: string; formula: string; status: string; org: { shortName: string }; target: { number: string } }[]>([]);
-  session = $state<SessionView | null>(null);
+  panels = $state.raw<SessionPanels | null>(null);
   /** The negotiation's votes, for the agenda's vote items (opened from the item, or linked). */
-  votes = $state<VoteView[]>([]);
-  current = $state<CurrentItemView | null>(null);
-  minutes = $state<MinutesView | null>(null);
+  votes = $state.raw<VoteView[]>([]);
+  minutes = $state.raw<MinutesView | null>(null);
   error = $state<string | null>(null);
   status = $state(0);
   readonly stream: NegotiationStream;
-  private readonly stops: (() => void)[];
+  private readonly following: ReadThenFollow;
 
   readonly negotiationId: string;
   readonly sessionId: string;
@@ -113,13 +159,18 @@ export class SessionRoom {
     this.negotiationId = negotiationId;
     this.sessionId = sessionId;
     this.stream = connection.follow(negotiationId);
-    const about = (event: NegotiationEvent) => (event.payload as { sessionId?: string } | null)?.sessionId === sessionId;
-    this.stops = [
-      follow(this.stream, (e) => (e.type.startsWith('session:') || e.type.startsWith('minutes:')) && about(e), () => void this.refresh()),
-      // The current item shows an amendment's outcome as the projector does.
-      follow(this.stream, (e) => e.type.startsWith('vote:') || e.type === 'ballot:cast' || e.type.startsWith('amendment:') || e.type.startsWith('article:'), () => void this.refreshCurrent()),
-      follow(this.stream, (e) => e.type === 'vote:opened' || e.type === 'vote:closed', () => void this.refreshVotes()),
-    ];
+    this.following = new ReadThenFollow(this.stream, (events) => this.apply(events));
+  }
+
+  get session(): SessionView | null {
+    return this.panels?.session ?? null;
+  }
+
+  /** The current item, as the projector shows it. */
+  get current(): CurrentItemView | null {
+    const panels = this.panels;
+    if (!panels || panels.session.status !== 'open' || !this.negotiation) return null;
+    return currentItemView(panels.session, this.negotiation.organisations, panels.content);
   }
 
   get canManage(): boolean {
@@ -142,8 +193,13 @@ export class SessionRoom {
   async load(): Promise<void> {
     try {
       this.negotiation = await api<NegotiationDetail>('GET', `/negotiations/${this.negotiationId}`);
-      await this.refresh();
+      const url = `${base(this.negotiationId)}/${this.sessionId}`;
+      const session = await api<SessionView>('GET', url);
+      const current = session.status === 'open' ? await api<CurrentItemView>('GET', `${url}/current`) : null;
+      this.panels = { session, content: current ? contentOf(current) : null };
       this.votes = await api<VoteView[]>('GET', `/negotiations/${this.negotiationId}/votes`).catch(() => []);
+      this.following.read();
+      await this.readMinutes();
       this.versions = await api<SessionRoom['versions']>('GET', `/negotiations/${this.negotiationId}/versions`);
       if (this.canManage) {
         const amendments = await api<SessionRoom['amendments']>('GET', `/negotiations/${this.negotiationId}/amendments`).catch(() => []);
@@ -159,33 +215,29 @@ export class SessionRoom {
     }
   }
 
-  async refresh(): Promise<void> {
-    const url = `${base(this.negotiationId)}/${this.sessionId}`;
-    this.session = await api<SessionView>('GET', url);
-    await this.refreshCurrent();
-    this.minutes = this.session.status === 'closed' ? await api<MinutesView>('GET', `${url}/minutes`) : null;
+  /** The minutes' content, read once there is a draft (its text lives in the Yjs document; its state follows the events). */
+  private async readMinutes(): Promise<void> {
+    const session = this.session;
+    if (this.minutes || !session || session.minutes.status === 'none') return;
+    this.minutes = await api<MinutesView>('GET', `${base(this.negotiationId)}/${this.sessionId}/minutes`);
   }
 
-  async refreshVotes(): Promise<void> {
-    this.votes = await api<VoteView[]>('GET', `/negotiations/${this.negotiationId}/votes`).catch(() => this.votes);
+  private apply(events: readonly NegotiationEvent[]): void {
+    if (this.panels) this.panels = applySessionPanelEvents(this.panels, events);
+    this.votes = applyVoteEvents(this.votes, events);
+    const session = this.session;
+    if (!session) return;
+    if (this.minutes) this.minutes = minutesFollowing(this.minutes, session, this.canManage);
+    else if (session.minutes.status !== 'none') void this.readMinutes().catch((err) => (this.error = describeError(err)));
   }
 
-  async refreshCurrent(): Promise<void> {
-    if (this.session?.status !== 'open') {
-      this.current = null;
-      return;
-    }
-    this.current = await api<CurrentItemView>('GET', `${base(this.negotiationId)}/${this.sessionId}/current`);
-  }
-
-  /** Sends a session command; the view follows from the answer (and the broadcast). */
+  /** Sends a session command; the page follows from its event, like every other page. */
   async run<K extends SessionCommandName>(name: K, payload: Omit<StreamPayload<K>, 'sessionId'> | Record<string, never> = {}): Promise<void> {
     await this.stream.command(name, { sessionId: this.sessionId, ...payload } as StreamPayload<K>);
-    await this.refresh();
   }
 
   destroy(): void {
-    for (const stop of this.stops) stop();
+    this.following.stop();
   }
 }
 
@@ -252,28 +304,32 @@ export class AttendanceForm {
   }
 }
 
-/** The projector: the open session's current item, followed live; otherwise the next session. */
+/**
+ * The projector: the open session's current item, otherwise the next session. It reads the
+ * sessions once, and the open session once (when it opens), then follows the same events as
+ * the session page; after a reconnection the stream catches up from its last seq.
+ */
 export class Projector {
   sessions = $state<SessionSummary[]>([]);
-  current = $state<CurrentItemView | null>(null);
-  negotiationTitle = $state('');
+  panels = $state.raw<SessionPanels | null>(null);
+  negotiation = $state.raw<NegotiationDetail | null>(null);
   error = $state<string | null>(null);
-  private readonly stops: (() => void)[];
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly following: ReadThenFollow;
+  /** The open session being read (once). */
+  private holding: string | null = null;
+  /** The current article's live text, over Yjs like the editor's (Yjs edits are no events). */
+  private article: { id: string; doc: CollabDoc } | null = null;
+  private liveBlocks = $state.raw<string[] | null>(null);
 
   readonly negotiationId: string;
 
   constructor(negotiationId: string) {
     this.negotiationId = negotiationId;
-    const stream = connection.follow(negotiationId);
-    this.stops = [
-      follow(stream, (e) => e.type.startsWith('session:'), () => void this.refresh()),
-      follow(
-        stream,
-        (e) => e.type.startsWith('vote:') || e.type === 'ballot:cast' || e.type.startsWith('amendment:') || e.type.startsWith('article:'),
-        () => void this.refreshCurrent(),
-      ),
-    ];
+    this.following = new ReadThenFollow(connection.follow(negotiationId), (events) => this.apply(events));
+  }
+
+  get negotiationTitle(): string {
+    return this.negotiation?.title ?? '';
   }
 
   get open(): SessionSummary | null {
@@ -285,31 +341,74 @@ export class Projector {
     return this.sessions.find((s) => s.status === 'convened' && Date.parse(s.startsAt) >= now) ?? null;
   }
 
+  get current(): CurrentItemView | null {
+    const panels = this.panels;
+    if (!panels || panels.session.status !== 'open' || !this.negotiation || panels.session.id !== this.open?.id) return null;
+    const view = currentItemView(panels.session, this.negotiation.organisations, panels.content);
+    return view.article && this.liveBlocks ? { ...view, article: { ...view.article, blocks: this.liveBlocks } } : view;
+  }
+
+  /** Follows the text of the current item's article, live; lets go of it when the item changes. */
+  private followArticle(): void {
+    const item = this.current?.item;
+    const id = item?.kind === 'article' ? item.articleId : null;
+    if (this.article?.id === id) return;
+    this.article?.doc.destroy();
+    this.article = null;
+    this.liveBlocks = null;
+    if (!id || !this.negotiation) return;
+    const org = this.negotiation.organisations.find((o) => o.id === this.negotiation?.myOrganisation)?.shortName ?? '';
+    const doc = new CollabDoc(articleDocName(id), presenceUser(me.user?.name ?? '', org, { parties: this.negotiation.organisations.map((o) => o.shortName) }));
+    const article = { id, doc };
+    this.article = article;
+    doc.doc.on('update', () => {
+      if (this.article === article && doc.synced) this.liveBlocks = readBlocks(doc.doc);
+    });
+    doc.provider.on('sync', (synced: boolean) => {
+      if (synced && this.article === article) this.liveBlocks = readBlocks(doc.doc);
+    });
+  }
+
   async load(): Promise<void> {
     try {
-      const negotiation = await api<NegotiationDetail>('GET', `/negotiations/${this.negotiationId}`);
-      this.negotiationTitle = negotiation.title;
-      await this.refresh();
-      // The live text changes without session events: it is read again every few seconds.
-      this.timer = setInterval(() => void this.refreshCurrent(), 4000);
+      this.negotiation = await api<NegotiationDetail>('GET', `/negotiations/${this.negotiationId}`);
+      this.sessions = await api<SessionSummary[]>('GET', base(this.negotiationId));
+      await this.holdOpen();
+      this.following.read();
+      this.followArticle();
     } catch (err) {
       this.error = describeError(err);
     }
   }
 
-  async refresh(): Promise<void> {
-    this.sessions = await api<SessionSummary[]>('GET', base(this.negotiationId));
-    await this.refreshCurrent();
+  /** Reads the open session once, the first time it is seen open. */
+  private async holdOpen(): Promise<void> {
+    const open = this.open;
+    if (!open || this.panels?.session.id === open.id || this.holding === open.id) return;
+    this.holding = open.id;
+    const url = `${base(this.negotiationId)}/${open.id}`;
+    const [session, current] = await Promise.all([api<SessionView>('GET', url), api<CurrentItemView>('GET', `${url}/current`)]);
+    this.panels = { session, content: current.session.status === 'open' ? contentOf(current) : null };
   }
 
-  async refreshCurrent(): Promise<void> {
+  private apply(events: readonly NegotiationEvent[]): void {
+    this.sessions = applySessionListEvents(this.sessions, events);
+    if (this.panels) this.panels = applySessionPanelEvents(this.panels, events);
     const open = this.open;
-    this.current = open ? await api<CurrentItemView>('GET', `${base(this.negotiationId)}/${open.id}/current`).catch(() => this.current) : null;
+    if (open && this.panels?.session.id !== open.id && this.holding !== open.id) {
+      // A session opened since: read once, the events that come meanwhile applied after.
+      this.following.reading();
+      void this.holdOpen()
+        .then(() => this.following.read())
+        .then(() => this.followArticle())
+        .catch((err) => (this.error = describeError(err)));
+    }
+    this.followArticle();
   }
 
   destroy(): void {
-    if (this.timer) clearInterval(this.timer);
-    for (const stop of this.stops) stop();
+    this.following.stop();
+    this.article?.doc.destroy();
   }
 }
 
