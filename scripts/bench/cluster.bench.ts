@@ -70,13 +70,17 @@ async function meter(cluster: Cluster) {
   return async (operations: number) => {
     const end = cpu();
     const stats = await redis.info('commandstats');
+    const traffic = await redis.info('stats');
     await redis.quit();
+    const bytes = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(traffic)?.[1] ?? NaN);
     const per = (n: number) => round((n * 1000) / Math.max(1, operations));
     const commands: Record<string, number> = {};
     for (const [, name, calls] of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (!['info', 'config'].includes(name)) commands[name] = round(Number(calls) / Math.max(1, operations));
     return {
       cpuMsPer1000: { workspace: per(end.workspace - start.workspace), redis: per(end.redis - start.redis), database: per(end.database - start.database) },
       redisCommandsPerOperation: commands,
+      // Both directions of every Redis connection (the processes' and this meter's own few).
+      redisBytesPerOperation: { in: round(bytes('total_net_input_bytes') / Math.max(1, operations)), out: round(bytes('total_net_output_bytes') / Math.max(1, operations)) },
     };
   };
 }
@@ -321,10 +325,10 @@ async function measureCluster(processes: number) {
     const { negotiationId, oneArticle, articles } = seeded!;
     const loadBefore = machineLoad();
     const cookie = await login(cluster.processes[0].url, NEGOTIATOR);
-    const skipped = { samples: 0, expected: 0, p50: NaN, p99: NaN, wirePerCommand: undefined, insertsRefusedOnSeq: undefined, cpuMsPer1000: undefined, redisCommandsPerOperation: undefined };
+    const skipped = { samples: 0, expected: 0, p50: NaN, p99: NaN, wirePerCommand: undefined, insertsRefusedOnSeq: undefined, cpuMsPer1000: undefined, redisCommandsPerOperation: undefined, redisBytesPerOperation: undefined };
     const costs = (label: string, w: typeof skipped | Awaited<ReturnType<typeof propagation>>) => {
       if (w.cpuMsPer1000)
-        process.stdout.write(`  ${processes} process(es): ${label} p50 ${w.p50} ms p99 ${w.p99} ms; CPU per 1,000: ${JSON.stringify(w.cpuMsPer1000)} ms; Redis commands per operation ${JSON.stringify(w.redisCommandsPerOperation)}\n`);
+        process.stdout.write(`  ${processes} process(es): ${label} p50 ${w.p50} ms p99 ${w.p99} ms; CPU per 1,000: ${JSON.stringify(w.cpuMsPer1000)} ms; Redis commands per operation ${JSON.stringify(w.redisCommandsPerOperation)}, bytes ${JSON.stringify(w.redisBytesPerOperation)}\n`);
     };
     process.stdout.write(`  ${processes} process(es): Y1…\n`);
     const y1 = ONLY.has('y1') ? await propagation(cluster, cookie, [oneArticle], 10, 200 * SCALE) : skipped;

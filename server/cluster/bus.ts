@@ -28,6 +28,8 @@ export class ClusterBus {
   readonly redis: Redis;
   private readonly subscriber: Redis;
   private readonly handlers = new Map<string, Set<Handler>>();
+  /** Each channel's SUBSCRIBE, answered once Redis delivers what is published on it. */
+  private readonly subscriptions = new Map<string, Promise<unknown>>();
   private readonly upListeners = new Set<() => void>();
   private readonly downListeners = new Set<() => void>();
   private everUp = false;
@@ -80,6 +82,7 @@ export class ClusterBus {
     if (up) {
       this.logger.info({ reconnected: this.everUp }, 'redis connected');
       this.everUp = true;
+      this.resubscribe();
       for (const listener of this.upListeners) listener();
     } else if (!this.closed) {
       this.logger.warn('redis unreachable: processes catch up from the database until it is back');
@@ -101,8 +104,16 @@ export class ClusterBus {
   /** Sends to every other process subscribed to `channel` (never back to this one). Best effort. */
   publish(channel: string, body: Buffer | string): void {
     if (!this.up) return;
-    const message = Buffer.concat([this.idBytes, typeof body === 'string' ? Buffer.from(body) : body]);
-    this.redis.publish(KEY_PREFIX + channel, message).catch((err: unknown) => this.logger.debug({ err, channel }, 'redis publish failed'));
+    this.redis.publish(KEY_PREFIX + channel, this.message(body)).catch((err: unknown) => this.logger.debug({ err, channel }, 'redis publish failed'));
+  }
+
+  /** `body` as `publish` sends it, for a caller that publishes in a pipeline of its own: (channel with its prefix, message). */
+  framed(channel: string, body: Buffer | string): [string, Buffer] {
+    return [KEY_PREFIX + channel, this.message(body)];
+  }
+
+  private message(body: Buffer | string): Buffer {
+    return Buffer.concat([this.idBytes, typeof body === 'string' ? Buffer.from(body) : body]);
   }
 
   /** Calls `handler` with what the other processes publish on `channel`. */
@@ -111,16 +122,44 @@ export class ClusterBus {
     let set = this.handlers.get(key);
     if (!set) {
       this.handlers.set(key, (set = new Set()));
-      this.subscriber.subscribe(key).catch((err: unknown) => this.logger.warn({ err, channel }, 'redis subscribe failed'));
+      const subscribing = this.subscriber.subscribe(key);
+      // Redis down: the subscription is made again when it is back (`resubscribe`).
+      subscribing.catch((err: unknown) => this.logger.debug({ err, channel }, 'redis subscribe failed'));
+      this.subscriptions.set(key, subscribing);
     }
     set.add(handler);
     return () => {
       set.delete(handler);
       if (set.size === 0 && this.handlers.get(key) === set) {
         this.handlers.delete(key);
+        this.subscriptions.delete(key);
         this.subscriber.unsubscribe(key).catch(() => undefined);
       }
     };
+  }
+
+  /**
+   * Subscribes again to every channel that has handlers. ioredis resubscribes by itself only to
+   * the channels Redis had confirmed: a SUBSCRIBE sent while Redis was down (a process started
+   * without it, a document opened during an outage) was dropped with the offline queue.
+   */
+  private resubscribe(): void {
+    const keys = [...this.handlers.keys()];
+    if (keys.length === 0) return;
+    const subscribing = this.subscriber.subscribe(...keys);
+    subscribing.catch((err: unknown) => this.logger.warn({ err }, 'redis resubscribe failed'));
+    for (const key of keys) this.subscriptions.set(key, subscribing);
+  }
+
+  /**
+   * Resolves once what is published on `channel` reaches this process (its SUBSCRIBE answered),
+   * so that a reader can then look back at what was sent before without a gap. Rejects when the
+   * channel is not subscribed or the subscription failed.
+   */
+  async subscribed(channel: string): Promise<void> {
+    const subscribing = this.subscriptions.get(KEY_PREFIX + channel);
+    if (!subscribing) throw new Error(`not subscribed to ${channel}`);
+    await subscribing;
   }
 
   private receive(channel: string, message: Buffer): void {

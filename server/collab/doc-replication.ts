@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as decoding from 'lib0/decoding';
@@ -12,8 +11,6 @@ import { Origin, type SharedDoc } from './shared-doc.ts';
 export const STREAM_RETENTION_MS = 60_000;
 /** An idle stream disappears after this (the next update re-creates it). */
 const STREAM_EXPIRY_MS = 2 * STREAM_RETENTION_MS;
-/** How long one blocking read waits before it is made again (new documents interrupt it sooner). */
-const BLOCK_MS = 1_000;
 /** While Redis is down, the open documents are read from the database this often. */
 export const REFRESH_WHILE_DOWN_MS = 1_000;
 /**
@@ -22,6 +19,12 @@ export const REFRESH_WHILE_DOWN_MS = 1_000;
  * busy machine), after the read made at once, and it is in no stream.
  */
 export const REFRESH_AFTER_UP_MS = [250, 1_000, 2_500] as const;
+/**
+ * Back from an outage, the streams are read again from this long before it began (by this
+ * process's clock; the stream's ids are Redis's): what was published just before the link
+ * broke may not have arrived.
+ */
+const CATCH_UP_MARGIN_MS = 5_000;
 
 const UPDATE = Buffer.from('u');
 /** On a document's presence channel: an awareness update, or a request for everyone's states. */
@@ -30,33 +33,42 @@ const PRESENCE_QUERY = 0x71; // 'q'
 
 interface Followed {
   doc: SharedDoc;
-  /** The id of the last stream entry applied ('0-0': from the stream's start). */
+  /** The id of the last stream entry read ('0-0': from the stream's start). */
   position: string;
-  expiresSetAt: number;
-  offAwareness: () => void;
+  /** The others' updates received since the last transaction (applied together, see `receive`). */
+  inbox: Uint8Array[];
+  off: () => void;
 }
 
 /**
- * Each open document's updates, shared with every process that has it open, over one Redis
- * stream per document: `XADD` for every update this process accepts, one blocking `XREAD` loop
- * over the streams of the documents it has open to apply the others' (neither stored nor
- * published again here: their process stores them). Presence goes over pub/sub (see `follow`).
+ * Each open document's updates, shared with every process that has it open: live over Redis
+ * pub/sub (one channel per document), and kept a minute in one Redis stream per document for
+ * a process that opens the document or comes back from an outage. The updates a process
+ * accepts in one turn of its event loop go in one pipeline: for each, `XADD` then `PUBLISH`.
+ * The others apply them without storing or publishing them again (their process stores them).
  *
- * A process opening a document reads the stream's last minute before the database, so an
- * update accepted elsewhere but not yet stored is not missed; the read loop starts from the
- * last entry read. Redis down: updates still reach storage (each process stores its own), and
- * the open documents are read from the database every REFRESH_WHILE_DOWN_MS, and at once and a
- * few times more (REFRESH_AFTER_UP_MS) when Redis is back.
+ * Why not a blocking `XREAD` over the open documents' streams: each call names every stream
+ * (100 open documents: 100 keys and positions per call, registered and dropped again by Redis
+ * at every wake-up), and at 2,000 updates/s the loop woke up for almost every update. Pub/sub
+ * delivers each update to the processes that listen to its document, at no cost per open
+ * document.
+ *
+ * No gap between the two: a process opening a document reads the stream's last minute before
+ * the database (doc-store), then subscribes, and once subscribed reads the stream again from
+ * where it stopped. An update published before the subscription was added to the stream
+ * before it was published, so that second read has it. Duplicates are harmless (Yjs ignores
+ * what it has). Redis down: updates still reach storage (each process stores its own), and
+ * the open documents are read from the database every REFRESH_WHILE_DOWN_MS; when Redis is
+ * back, the streams from before the outage and the database are read again.
  */
 export class DocReplication implements DocReplica {
   private readonly followed = new Map<string, Followed>();
-  private readonly reader: Redis;
-  private readerId: number | null = null;
-  private reading = false;
-  /** Bumped when the set of documents changes; the read in flight covers `readGeneration`. */
-  private generation = 0;
-  private readGeneration = 0;
-  private kicking: NodeJS.Timeout | null = null;
+  /** Updates accepted in this turn of the event loop, sent in one pipeline at its end. */
+  private outbox: { docName: string; data: Buffer }[] = [];
+  private sending: NodeJS.Immediate | null = null;
+  /** When each stream's expiry was last pushed back by this process. */
+  private readonly expirySetAt = new Map<string, number>();
+  private downAt: number | null = null;
   private closed = false;
   private refreshTimer: NodeJS.Timeout | null = null;
   private afterUp: NodeJS.Timeout[] = [];
@@ -69,33 +81,43 @@ export class DocReplication implements DocReplica {
   constructor(bus: ClusterBus, logger: Logger) {
     this.bus = bus;
     this.logger = logger;
-    this.reader = bus.duplicate('yjs-reader');
-    this.reader.on('ready', () => {
-      this.reader
-        .client('ID')
-        .then((id) => (this.readerId = Number(id)))
-        .catch(() => undefined);
-    });
   }
 
-  /** Starts the read loop for `store`'s documents. */
+  /** Starts following `store`'s documents through Redis outages. */
   start(store: DocStore): void {
     this.store = store;
     this.offs.push(
       this.bus.onUp(() => {
         this.stopRefreshing();
-        void this.refresh();
-        for (const ms of REFRESH_AFTER_UP_MS) this.afterUp.push(setTimeout(() => void this.refresh(), ms).unref());
-        this.interrupt();
+        const since = this.downAt === null ? null : this.downAt - CATCH_UP_MARGIN_MS;
+        this.downAt = null;
+        const catchUp = () => {
+          void this.refresh();
+          if (since === null) return;
+          for (const followed of this.followed.values()) {
+            this.catchUp(followed, since).catch((err: unknown) => this.logger.debug({ err, doc: followed.doc.name }, 'yjs stream not read after the outage'));
+          }
+        };
+        catchUp();
+        for (const ms of REFRESH_AFTER_UP_MS) this.afterUp.push(setTimeout(catchUp, ms).unref());
       }),
-      this.bus.onDown(() => this.refreshWhileDown()),
+      this.bus.onDown(() => {
+        this.downAt ??= Date.now();
+        this.refreshWhileDown();
+      }),
     );
-    if (!this.bus.isUp) this.refreshWhileDown();
-    void this.loop();
+    if (!this.bus.isUp) {
+      this.downAt = Date.now();
+      this.refreshWhileDown();
+    }
   }
 
   private key(docName: string): string {
     return `${KEY_PREFIX}yjs:${docName}`;
+  }
+
+  private channel(docName: string): string {
+    return `yjs-live:${docName}`;
   }
 
   async recent(docName: string): Promise<{ updates: Uint8Array[]; position: string }> {
@@ -115,11 +137,73 @@ export class DocReplication implements DocReplica {
   }
 
   /**
+   * From now on the others' updates for `doc` reach it live, and those added to its stream
+   * after `position` (before the subscription took effect) are read once it has.
+   *
    * Presence is ephemeral: it goes over pub/sub, never into the stream (nothing to replay, and
    * each client renews its state every 15 s). A process that opens a document asks the others
    * for the states of their clients, so its own see everyone at once.
    */
   follow(doc: SharedDoc, position: string): void {
+    const followed: Followed = { doc, position: position || '0-0', inbox: [], off: () => undefined };
+    const offLive = this.bus.subscribe(this.channel(doc.name), (body) => this.receive(followed, body));
+    const offPresence = this.followPresence(doc);
+    followed.off = () => {
+      offLive();
+      offPresence();
+    };
+    this.followed.set(doc.name, followed);
+    this.catchUp(followed).catch((err: unknown) => this.logger.debug({ err, doc: doc.name }, 'yjs live channel not subscribed yet (redis): caught up when it is back'));
+  }
+
+  /**
+   * Applies the others' updates that a message delivered. The messages of one read from the
+   * socket are applied together once it is parsed (a microtask), in one transaction: the local
+   * clients get one message per batch.
+   */
+  private receive(followed: Followed, body: Buffer): void {
+    if (this.followed.get(followed.doc.name) !== followed) return;
+    followed.inbox.push(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+    if (followed.inbox.length === 1) queueMicrotask(() => this.applyInbox(followed));
+  }
+
+  private applyInbox(followed: Followed): void {
+    const updates = followed.inbox.splice(0);
+    if (updates.length === 0 || this.followed.get(followed.doc.name) !== followed) return;
+    try {
+      followed.doc.transact(() => {
+        for (const update of updates) Y.applyUpdate(followed.doc, update, Origin.REMOTE);
+      }, Origin.REMOTE);
+    } catch (err) {
+      this.logger.warn({ err, doc: followed.doc.name }, 'unreadable yjs update from another process skipped');
+    }
+  }
+
+  /**
+   * Reads what the others added to the document's stream after its position (or since
+   * `sinceMs`), once its live channel is subscribed, and applies it.
+   */
+  private async catchUp(followed: Followed, sinceMs?: number): Promise<void> {
+    const name = followed.doc.name;
+    await this.bus.subscribed(this.channel(name));
+    const from = sinceMs === undefined ? followed.position : laterId(followed.position, `${Math.max(0, sinceMs)}-0`);
+    let entries: [Buffer, Buffer[]][];
+    try {
+      entries = await this.bus.redis.xrangeBuffer(this.key(name), `(${from}`, '+');
+    } catch (err) {
+      this.logger.debug({ err, doc: name }, 'yjs stream not read (redis): read again when it is back');
+      return;
+    }
+    if (entries.length === 0 || this.followed.get(name) !== followed) return;
+    followed.position = laterId(followed.position, entries[entries.length - 1][0].toString());
+    for (const [, fields] of entries) {
+      const entry = readEntry(fields);
+      if (entry && entry.from !== this.bus.processId && entry.type.equals(UPDATE)) followed.inbox.push(entry.data);
+    }
+    this.applyInbox(followed);
+  }
+
+  private followPresence(doc: SharedDoc): () => void {
     const channel = `yjs-presence:${doc.name}`;
     const publishStates = (clients: number[]) => {
       if (clients.length === 0) return;
@@ -144,17 +228,11 @@ export class DocReplication implements DocReplica {
       }
     });
     doc.awareness.on('update', onAwareness);
-    this.followed.set(doc.name, {
-      doc,
-      position: position || '0-0',
-      expiresSetAt: 0,
-      offAwareness: () => {
-        doc.awareness.off('update', onAwareness);
-        unsubscribe();
-      },
-    });
     this.bus.publish(channel, Buffer.of(PRESENCE_QUERY));
-    this.interrupt();
+    return () => {
+      doc.awareness.off('update', onAwareness);
+      unsubscribe();
+    };
   }
 
   private readonly remote = new WeakMap<SharedDoc, Set<number>>();
@@ -168,96 +246,42 @@ export class DocReplication implements DocReplica {
   unfollow(doc: SharedDoc): void {
     const followed = this.followed.get(doc.name);
     if (!followed || followed.doc !== doc) return;
-    followed.offAwareness();
+    followed.off();
     this.followed.delete(doc.name);
+    this.expirySetAt.delete(doc.name);
   }
 
   publish(doc: SharedDoc, update: Uint8Array): void {
-    this.add(doc.name, UPDATE, update);
-  }
-
-  private add(docName: string, type: Buffer, data: Uint8Array): void {
     if (!this.bus.isUp) return;
-    const key = this.key(docName);
-    const minId = `${Date.now() - STREAM_RETENTION_MS}-0`;
-    const redis = this.bus.redis;
-    redis
-      .xadd(key, 'MINID', '~', minId, '*', 'f', this.bus.processId, 't', type, 'd', Buffer.from(data.buffer, data.byteOffset, data.byteLength))
-      .catch((err: unknown) => this.logger.debug({ err, doc: docName }, 'yjs update not shared (redis)'));
-    const followed = this.followed.get(docName);
+    this.outbox.push({ docName: doc.name, data: Buffer.from(update.buffer, update.byteOffset, update.byteLength) });
+    this.sending ??= setImmediate(() => this.send());
+  }
+
+  /** One pipeline for the turn's updates: each added to its stream, then published (in this order: see the class). */
+  private send(): void {
+    this.sending = null;
+    const outbox = this.outbox;
+    this.outbox = [];
+    if (outbox.length === 0 || !this.bus.isUp) return;
     const now = Date.now();
-    if (!followed || now - followed.expiresSetAt > STREAM_RETENTION_MS / 2) {
-      if (followed) followed.expiresSetAt = now;
-      redis.pexpire(key, STREAM_EXPIRY_MS).catch(() => undefined);
-    }
-  }
-
-  /**
-   * Wakes the blocked read: the set of documents changed. The unblock travels on another
-   * connection and may arrive before the read blocks, so it is sent again until a read that
-   * covers the change has started.
-   */
-  private interrupt(): void {
-    this.generation++;
-    this.kick();
-  }
-
-  private kick(): void {
-    if (this.kicking || this.closed) return;
-    if (!this.reading || this.readGeneration >= this.generation) return;
-    if (this.readerId !== null && this.bus.isUp) this.bus.redis.client('UNBLOCK', this.readerId).catch(() => undefined);
-    this.kicking = setTimeout(() => {
-      this.kicking = null;
-      this.kick();
-    }, 20);
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.closed) {
-      if (this.followed.size === 0 || this.reader.status !== 'ready') {
-        await sleep(this.followed.size === 0 ? 50 : 200);
-        continue;
-      }
-      const names = [...this.followed.keys()];
-      const positions = names.map((name) => this.followed.get(name)!.position);
-      let result: [Buffer, [Buffer, Buffer[]][]][] | null;
-      try {
-        this.reading = true;
-        this.readGeneration = this.generation;
-        result = await this.reader.xreadBuffer('COUNT', 1000, 'BLOCK', BLOCK_MS, 'STREAMS', ...names.map((n) => this.key(n)), ...positions);
-      } catch (err) {
-        if (!this.closed) {
-          this.logger.debug({ err }, 'yjs stream read failed');
-          await sleep(200);
-        }
-        continue;
-      } finally {
-        this.reading = false;
-      }
-      for (const [key, entries] of result ?? []) this.apply(key.toString().slice(this.key('').length), entries);
-    }
-  }
-
-  private apply(docName: string, entries: [Buffer, Buffer[]][]): void {
-    const followed = this.followed.get(docName);
-    if (!followed) return;
-    const { doc } = followed;
-    const updates: Uint8Array[] = [];
-    for (const [id, fields] of entries) {
-      followed.position = id.toString();
-      const entry = readEntry(fields);
-      if (!entry || entry.from === this.bus.processId) continue;
-      try {
-        if (entry.type.equals(UPDATE)) updates.push(entry.data);
-      } catch (err) {
-        this.logger.warn({ err, doc: docName }, 'unreadable entry in a yjs stream skipped');
+    const minId = `${now - STREAM_RETENTION_MS}-0`;
+    const pipeline = this.bus.redis.pipeline();
+    for (const { docName, data } of outbox) {
+      const key = this.key(docName);
+      pipeline.xadd(key, 'MINID', '~', minId, '*', 'f', this.bus.processId, 't', UPDATE, 'd', data);
+      pipeline.publish(...this.bus.framed(this.channel(docName), data));
+      if (now - (this.expirySetAt.get(docName) ?? 0) > STREAM_RETENTION_MS / 2) {
+        this.expirySetAt.set(docName, now);
+        pipeline.pexpire(key, STREAM_EXPIRY_MS);
       }
     }
-    if (updates.length === 0) return;
-    // One transaction per read: the local clients get one message per batch of the others' updates.
-    doc.transact(() => {
-      for (const update of updates) Y.applyUpdate(doc, update, Origin.REMOTE);
-    }, Origin.REMOTE);
+    pipeline
+      .exec()
+      .then((replies) => {
+        const failed = replies?.find(([err]) => err)?.[0];
+        if (failed) this.logger.debug({ err: failed }, 'yjs updates not all shared (redis)');
+      })
+      .catch((err: unknown) => this.logger.debug({ err }, 'yjs updates not shared (redis)'));
   }
 
   private refreshWhileDown(): void {
@@ -282,13 +306,20 @@ export class DocReplication implements DocReplica {
 
   close(): void {
     this.closed = true;
-    if (this.kicking) clearTimeout(this.kicking);
+    if (this.sending) clearImmediate(this.sending);
+    this.send();
     this.stopRefreshing();
     for (const off of this.offs) off();
-    for (const followed of this.followed.values()) followed.offAwareness();
+    for (const followed of this.followed.values()) followed.off();
     this.followed.clear();
-    this.reader.disconnect();
   }
+}
+
+/** The later of two stream ids (`ms-seq`). */
+function laterId(a: string, b: string): string {
+  const [am, as] = a.split('-').map(Number);
+  const [bm, bs] = b.split('-').map(Number);
+  return am > bm || (am === bm && as >= bs) ? a : b;
 }
 
 /** The client ids an awareness update carries (its first varuint is their count, then id, clock, state each). */
@@ -315,8 +346,4 @@ function readEntry(fields: Buffer[]): { from: string; type: Buffer; data: Uint8A
   }
   if (from === null || !type || !data) return null;
   return { from, type, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
