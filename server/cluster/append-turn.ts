@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { KEY_PREFIX, type ClusterBus } from './bus.ts';
+import { ReleaseWaiters } from './release-waiters.ts';
 
 /** A turn lasts this long unless renewed: a holder killed mid-insert stops blocking the others after it. */
 export const TURN_MS = 2_000;
@@ -57,7 +58,7 @@ export interface AppendTurns {
  * refused one. A holder killed mid-insert blocks the negotiation's appends for TURN_MS at most.
  */
 export class RedisAppendTurns implements AppendTurns {
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new ReleaseWaiters();
   private readonly offs: (() => void)[];
   private readonly bus: ClusterBus;
   private readonly logger: Logger;
@@ -66,11 +67,9 @@ export class RedisAppendTurns implements AppendTurns {
     this.bus = bus;
     this.logger = logger;
     this.offs = [
-      bus.subscribe(RELEASED, (body) => this.wake(body.toString())),
+      bus.subscribe(RELEASED, (body) => this.waiters.wake(body.toString())),
       // Redis gone: nobody waits for a turn that cannot be handed on.
-      bus.onDown(() => {
-        for (const negotiationId of [...this.waiters.keys()]) this.wake(negotiationId);
-      }),
+      bus.onDown(() => this.waiters.wakeAll()),
     ];
   }
 
@@ -91,7 +90,7 @@ export class RedisAppendTurns implements AppendTurns {
         return null;
       }
       if (taken !== null) return this.held(negotiationId, keys, token, taken);
-      await this.waitForRelease(negotiationId);
+      await this.waiters.wait(negotiationId, RETRY_MS);
     }
     return null;
   }
@@ -114,25 +113,6 @@ export class RedisAppendTurns implements AppendTurns {
           .catch((err: unknown) => this.logger.debug({ err, negotiationId }, 'append turn not given back (redis): it lapses'));
       },
     };
-  }
-
-  private waitForRelease(negotiationId: string): Promise<void> {
-    return new Promise((resolve) => {
-      let set = this.waiters.get(negotiationId);
-      if (!set) this.waiters.set(negotiationId, (set = new Set()));
-      const done = () => {
-        clearTimeout(timer);
-        set.delete(done);
-        if (set.size === 0 && this.waiters.get(negotiationId) === set) this.waiters.delete(negotiationId);
-        resolve();
-      };
-      const timer = setTimeout(done, RETRY_MS);
-      set.add(done);
-    });
-  }
-
-  private wake(negotiationId: string): void {
-    for (const done of [...(this.waiters.get(negotiationId) ?? [])]) done();
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import { AppError } from '../common/app-error.ts';
 import type { Logger } from '../logger.ts';
 import type { ClusterBus } from './bus.ts';
+import { ReleaseWaiters } from './release-waiters.ts';
 
 /** A lease lasts this long unless renewed: a killed holder stops blocking the others after it. */
 export const LEASE_MS = 3_000;
@@ -42,7 +43,7 @@ export class Leases {
   private readonly acquiring = new Map<string, Promise<void>>();
   /** Releases under way: taking the name again waits for them (the delete would free the new lease). */
   private readonly releasing = new Map<string, Promise<void>>();
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new ReleaseWaiters();
   private readonly unsubscribe: () => void;
 
   private readonly collection: Collection<LeaseDoc>;
@@ -53,9 +54,7 @@ export class Leases {
     this.collection = db.collection<LeaseDoc>(COLLECTION);
     this.bus = bus;
     this.logger = logger;
-    this.unsubscribe = bus.subscribe(RELEASED, (body) => {
-      for (const wake of this.waiters.get(body.toString()) ?? []) wake();
-    });
+    this.unsubscribe = bus.subscribe(RELEASED, (body) => this.waiters.wake(body.toString()));
   }
 
   private get owner(): string {
@@ -120,23 +119,8 @@ export class Leases {
         // Held by another: the upsert found no free lease and collided with the held one.
         if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
       }
-      await this.waitForRelease(name, Math.min(2 ** attempt, MAX_WAIT_MS) * (0.5 + Math.random()));
+      await this.waiters.wait(name, Math.min(2 ** attempt, MAX_WAIT_MS) * (0.5 + Math.random()));
     }
-  }
-
-  private waitForRelease(name: string, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      let set = this.waiters.get(name);
-      if (!set) this.waiters.set(name, (set = new Set()));
-      const done = () => {
-        clearTimeout(timer);
-        set.delete(done);
-        if (set.size === 0 && this.waiters.get(name) === set) this.waiters.delete(name);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      set.add(done);
-    });
   }
 
   private renewal(name: string): NodeJS.Timeout {
