@@ -11,6 +11,7 @@ export const VisibilitySchema = z.discriminatedUnion('scope', [
   z.object({ scope: z.literal('delegation'), org: z.string().min(1) }),
   z.object({ scope: z.literal('private'), user: z.string().min(1) }),
   z.object({ scope: z.literal('governance'), org: z.string().min(1) }),
+  z.object({ scope: z.literal('membership'), org: z.string().min(1) }),
 ]);
 export type Visibility = z.infer<typeof VisibilitySchema>;
 
@@ -23,6 +24,15 @@ export const COMMITTEE: Visibility = { scope: 'committee' };
  */
 export function governance(org: string): Visibility {
   return { scope: 'governance', org };
+}
+
+/**
+ * Who reads who sits in a delegation and with which mandate: that delegation and the secretariat
+ * (which oversees every delegation's members), never another organisation. Changes of mandate
+ * (joined, roles changed, revoked, suspended, reinstated) carry it; they name no address.
+ */
+export function membership(org: string): Visibility {
+  return { scope: 'membership', org };
 }
 
 /** Who looks: the user, the organisation of their mandate, its side of the table. */
@@ -54,6 +64,7 @@ const AUDIENCES: { [S in Scope]: (viewer: Viewer) => Partial<AudienceFields<S>> 
   private: (viewer) => ({ user: viewer.userId }),
   // The secretariat governs every delegation's people with them; a lead only their own.
   governance: (viewer) => (viewer.roles?.includes('secretariat') ? {} : viewer.roles?.includes('lead') ? { org: viewer.orgId } : null),
+  membership: (viewer) => (viewer.roles?.includes('secretariat') ? {} : { org: viewer.orgId }),
 };
 
 /** Every scope a visibility may have, in the schema's order. */

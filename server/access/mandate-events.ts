@@ -1,19 +1,20 @@
 import { streamOf, type EventContent, type EventPayload, type EventTypeOf, type Visibility } from '../../shared/events.ts';
+import { membership } from '../../shared/visibility.ts';
 
 type MandateEventType = EventTypeOf<'member'>;
 
 /**
  * The event of a change of mandate. Who sits in a delegation is that delegation's
  * business (its member list is readable by the delegation and the secretariat only), so
- * the event is visible to the delegation concerned, never to the other organisations;
- * the person revoked is in it and hears of it before their stream stops.
+ * the event is visible to the delegation concerned and the secretariat (`membership`), never
+ * to the other organisations; the person revoked is in it and hears of it before their stream stops.
  */
 export function mandateEvent<K extends MandateEventType>(type: K, payload: EventPayload<K>): EventContent<K> {
   return { type, payload, visibility: mandateVisibility(payload) } as EventContent<K>;
 }
 
 function mandateVisibility(payload: { organisationId: string }): Visibility {
-  return { scope: 'delegation', org: payload.organisationId };
+  return membership(payload.organisationId);
 }
 
 /**

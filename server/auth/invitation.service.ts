@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { Role } from '../../shared/access.ts';
-import type { AuthUser, InvitationKind, InvitationView } from '../../shared/identity.ts';
+import type { AuthUser, InvitationKind, InvitationView, Member, OrgCollege } from '../../shared/identity.ts';
+import { governance } from '../../shared/visibility.ts';
 import { mandateEvent } from '../access/mandate-events.ts';
 import { AppError } from '../common/app-error.ts';
 import type { EventLog } from '../events/event-log.ts';
@@ -155,19 +156,39 @@ export async function useLink(
     }
   }
 
+  let membership: { _id: unknown; suspension?: { at: Date; by: string; reason: string } | null } | null = null;
   if (link.kind === 'invitation') {
-    await membershipModel(connection).updateOne(
-      { negotiationId: link.negotiationId, userId },
-      {
-        $set: { organisationId: link.organisationId, roles: link.roles, revokedAt: null },
-        $setOnInsert: { createdAt: now },
-      },
-      { upsert: true },
-    );
+    membership = await membershipModel(connection)
+      .findOneAndUpdate(
+        { negotiationId: link.negotiationId, userId },
+        {
+          $set: { organisationId: link.organisationId, roles: link.roles, revokedAt: null },
+          $setOnInsert: { createdAt: now },
+        },
+        { upsert: true, new: true },
+      )
+      .lean();
   }
   const user = (await users.findById(userId).lean())!;
   const session = await createSession(connection, userId, now);
   const joined = link.kind === 'invitation' ? { userId, name: user.name, organisationId: link.organisationId!, roles: [...link.roles] as Role[] } : null;
-  if (joined && link.negotiationId) await events.record(link.negotiationId, { actor: userId, org: joined.organisationId }, [mandateEvent('member:joined', joined)]);
+  if (joined && membership && link.negotiationId) {
+    const membershipId = String(membership._id);
+    const organisation = await organisationModel(connection).findById(joined.organisationId).lean();
+    const suspension = membership.suspension ? { at: membership.suspension.at.toISOString(), by: membership.suspension.by, reason: membership.suspension.reason } : null;
+    const member: Member = {
+      id: membershipId,
+      user: { id: userId, name: user.name, email: user.email },
+      organisation: { id: joined.organisationId, shortName: organisation?.shortName ?? '', college: (organisation?.college ?? 'union') as OrgCollege },
+      roles: joined.roles,
+      suspension,
+    };
+    // The delegation hears who joined it; its governance (lead, secretariat) also gets the
+    // invitation settled and the member as the members list shows them, address included.
+    await events.record(link.negotiationId, { actor: userId, org: joined.organisationId }, [
+      mandateEvent('member:joined', { ...joined, membershipId }),
+      { type: 'invitation:accepted', payload: { invitationId: link.publicId, organisationId: joined.organisationId, member }, visibility: governance(joined.organisationId) },
+    ]);
+  }
   return { user: { id: userId, name: user.name, email: user.email }, token: session, negotiationId: link.negotiationId ?? null, passwordChanged, joined };
 }

@@ -1,6 +1,8 @@
 import type { Connection } from 'mongoose';
 import { isFirstLeadInvitation, mayGrant, type Role } from '../../shared/access.ts';
-import type { InvitationKind, LeadInvitedPayload, Member, MembersView, OrgCollege, PendingInvitation, SentInvitation } from '../../shared/identity.ts';
+import type { InvitationKind, InvitationSentPayload, LeadInvitedPayload, Member, MembersView, OrgCollege, PendingInvitation, SentInvitation } from '../../shared/identity.ts';
+import type { EventContent } from '../../shared/events.ts';
+import { governance } from '../../shared/visibility.ts';
 import { can, canFor, type Actor } from '../access/access.service.ts';
 import { mandateEvent } from '../access/mandate-events.ts';
 import type { Clock } from '../events/clock.ts';
@@ -188,11 +190,22 @@ export async function invite(
     ],
     now,
   );
+  // The invitation names the person's address: its organisation's governance hears of it (the
+  // members list), and, when the secretariat convened the organisation, the committee hears
+  // that it did (not who was invited).
+  const sentPayload: InvitationSentPayload = {
+    invitationId: link.id,
+    email: request.email,
+    organisationId: party.id,
+    roles: [...request.roles],
+    expiresAt: link.expiresAt.toISOString(),
+  };
+  const events: EventContent[] = [{ type: 'invitation:sent', payload: sentPayload, visibility: governance(party.id) }];
   if (convening) {
-    // The committee hears that the secretariat convened this organisation (not who was invited).
     const payload: LeadInvitedPayload = { organisationId: party.id, organisation: party.shortName, invitedBy: actor.user.name };
-    await deps.events.record(actor.negotiationId, stampOf(actor), [{ type: 'member:lead-invited', payload, visibility: { scope: 'committee' } }], now);
+    events.push({ type: 'member:lead-invited', payload, visibility: { scope: 'committee' } });
   }
+  await deps.events.record(actor.negotiationId, stampOf(actor), events, now);
   return { id: link.id, email: request.email, expiresAt: link.expiresAt.toISOString() };
 }
 
@@ -373,7 +386,8 @@ export async function sendPasswordReset(
 }
 
 /** Cancels a pending invitation: the lead of its organisation, or the secretariat for a first lead's. */
-export async function cancelInvitation(connection: Connection, actor: Actor, publicId: string, now: Date): Promise<void> {
+export async function cancelInvitation(deps: MembersDeps, actor: Actor, publicId: string, now = deps.clock.now()): Promise<void> {
+  const { connection } = deps;
   const invitation = await invitationModel(connection)
     .findOne({ publicId, negotiationId: actor.negotiationId, kind: 'invitation', usedAt: null, cancelledAt: null })
     .lean();
@@ -381,5 +395,9 @@ export async function cancelInvitation(connection: Connection, actor: Actor, pub
   const own = !!invitation.organisationId && canFor(actor, 'delegation:manage', invitation.organisationId);
   const firstLead = can(actor, 'members:oversee') && isFirstLeadInvitation(invitation.roles as Role[]);
   if (!own && !firstLead) throw new AppError('FORBIDDEN', NOT_YOURS);
-  await invitationModel(connection).updateOne({ _id: invitation._id, usedAt: null }, { $set: { cancelledAt: now } });
+  // Only a cancellation that took (the link not used meanwhile) is recorded.
+  const cancelled = await invitationModel(connection).updateOne({ _id: invitation._id, usedAt: null, cancelledAt: null }, { $set: { cancelledAt: now } });
+  if (cancelled.modifiedCount === 0) throw new AppError('NOT_FOUND', 'Invitation introuvable.');
+  const payload = { invitationId: invitation.publicId, organisationId: invitation.organisationId ?? '' };
+  await deps.events.record(actor.negotiationId, stampOf(actor), [{ type: 'invitation:cancelled', payload, visibility: governance(payload.organisationId) }], now);
 }

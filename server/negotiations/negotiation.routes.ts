@@ -72,7 +72,7 @@ export const registerNegotiations: Capability = async (ctx) => {
     return sent;
   });
 
-  httpCommand(api, 'invitation:cancel', { invalid: 'Requête mal formée.' }, (actor, _input, { invitationId }) => cancelInvitation(connection, actor, invitationId, ctx.clock.now()));
+  httpCommand(api, 'invitation:cancel', { invalid: 'Requête mal formée.' }, (actor, _input, { invitationId }) => cancelInvitation(deps, actor, invitationId));
 
   httpCommand(api, 'member:set-roles', { invalid: 'Indiquez au moins un rôle.' }, async (actor, { roles }, { membershipId }) => {
     const changed = await changeRoles(deps, actor, membershipId, roles);

@@ -181,7 +181,7 @@ describe('each organisation governs its own people', () => {
     const row = (await members(secretariat)).find((m) => m.id === sudDelegate.membershipId)!;
     expect(row).toMatchObject({ roles: ['delegate'], suspension: { reason: 'Propos injurieux en séance du 12 mars', by: ids.users['secretariat@axess.demo'] } });
     const log = await server.app.context.events.since(negotiationId, 0);
-    expect(log.find((e) => e.type === 'member:suspended')).toMatchObject({ visibility: { scope: 'delegation', org: ids.organisations.SUD }, payload: { reason: 'Propos injurieux en séance du 12 mars' } });
+    expect(log.find((e) => e.type === 'member:suspended')).toMatchObject({ visibility: { scope: 'membership', org: ids.organisations.SUD }, payload: { reason: 'Propos injurieux en séance du 12 mars' } });
     // A lead cannot suspend (it revokes, in its own organisation): suspension is the secretariat's.
     const sudLead = await login(server, 'delegue@sud.demo');
     expect((await call(server, `/negotiations/${negotiationId}/members/${sudDelegate.membershipId}/suspension`, { method: 'DELETE', cookie: sudLead })).status).toBe(403);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NegotiationEvent } from '../../shared/events.ts';
+import type { EventTypeOf, NegotiationEvent } from '../../shared/events.ts';
 import type { Member, MembersView } from '../../shared/identity.ts';
 import { applyMemberEvents } from '../../shared/members/members.fold.ts';
 import { canSee, governance, type Viewer } from '../../shared/visibility.ts';
@@ -14,7 +14,7 @@ const member = (id: string, org: string, roles: Member['roles']): Member => ({
 const view = (members: Member[]): MembersView => ({ members, invitations: [], oversee: false, leads: 'cgt' });
 
 let seq = 0;
-function event<K extends 'member:roles-changed' | 'member:revoked' | 'member:suspended' | 'member:reinstated' | 'member:joined'>(
+function event<K extends EventTypeOf<'member'>>(
   type: K,
   payload: Record<string, unknown>,
 ): NegotiationEvent<K> {
@@ -58,6 +58,52 @@ describe('the members list kept by the changes of mandate', () => {
     const sut = applyMemberEvents(start, [event('member:joined', { userId: 'u-new', organisationId: 'cgt', roles: ['delegate'], name: 'Nouvelle' })]);
     expect(sut.pending).toBe(true);
     expect(sut.view).toBe(start);
+  });
+});
+
+describe('the members list kept by the invitations', () => {
+  const sent = (id: string, email: string) =>
+    event('invitation:sent', { invitationId: id, email, organisationId: 'cgt', roles: ['delegate'], expiresAt: '2026-12-11T10:00:00.000Z' });
+  const newcomer = member('m9', 'cgt', ['delegate']);
+
+  it('an invitation sent is pending, a cancelled one is gone, an accepted one becomes the member it granted', () => {
+    const start = view([member('m1', 'cgt', ['delegate', 'lead'])]);
+    const invited = applyMemberEvents(start, [sent('i1', 'paul@cgt.demo'), sent('i2', 'lea@cgt.demo')]);
+    expect(invited.view.invitations).toEqual([
+      { id: 'i1', kind: 'invitation', email: 'paul@cgt.demo', organisationId: 'cgt', roles: ['delegate'], expiresAt: '2026-12-11T10:00:00.000Z' },
+      { id: 'i2', kind: 'invitation', email: 'lea@cgt.demo', organisationId: 'cgt', roles: ['delegate'], expiresAt: '2026-12-11T10:00:00.000Z' },
+    ]);
+    expect(invited.pending).toBe(false);
+
+    const cancelled = applyMemberEvents(invited.view, [event('invitation:cancelled', { invitationId: 'i2', organisationId: 'cgt' })]);
+    expect(cancelled.view.invitations.map((i) => i.id)).toEqual(['i1']);
+
+    const accepted = applyMemberEvents(cancelled.view, [
+      event('member:joined', { userId: newcomer.user.id, organisationId: 'cgt', roles: ['delegate'], name: newcomer.user.name, membershipId: 'm9' }),
+      event('invitation:accepted', { invitationId: 'i1', organisationId: 'cgt', member: newcomer }),
+    ]);
+    expect(accepted.view.invitations).toEqual([]);
+    expect(accepted.view.members.map((m) => m.id)).toEqual(['m1', 'm9']);
+    expect(accepted.view.members[1]).toEqual(newcomer);
+    // The joined event, carrying its membership id, needs no read: the accepted invitation describes the member.
+    expect(accepted.pending).toBe(false);
+  });
+
+  it('invitations replayed, in part or in whole, change nothing', () => {
+    const start = view([member('m1', 'cgt', ['delegate', 'lead'])]);
+    const events = [
+      sent('i1', 'paul@cgt.demo'),
+      sent('i2', 'lea@cgt.demo'),
+      sent('i3', 'marc@cgt.demo'),
+      event('invitation:cancelled', { invitationId: 'i2', organisationId: 'cgt' }),
+      event('member:joined', { userId: newcomer.user.id, organisationId: 'cgt', roles: ['delegate'], name: newcomer.user.name, membershipId: 'm9' }),
+      event('invitation:accepted', { invitationId: 'i1', organisationId: 'cgt', member: newcomer }),
+    ];
+    const once = applyMemberEvents(start, events).view;
+    expect(once.invitations.map((i) => i.id)).toEqual(['i3']);
+    expect(applyMemberEvents(once, events).view).toEqual(once);
+    for (let from = 0; from < events.length; from++) expect(applyMemberEvents(once, events.slice(from)).view).toEqual(once);
+    expect(applyMemberEvents(start, [...events, ...events]).view).toEqual(once);
   });
 });
 

@@ -25,6 +25,10 @@ const SAMPLES: { [S in Visibility['scope']]: Extract<Visibility, { scope: S }>[]
     { scope: 'governance', org: 'cgt' },
     { scope: 'governance', org: 'cfdt' },
   ],
+  membership: [
+    { scope: 'membership', org: 'cgt' },
+    { scope: 'membership', org: 'axess' },
+  ],
 };
 
 const VIEWERS: Record<string, Viewer> = {
@@ -60,6 +64,12 @@ describe('the catch-up filter is the visibility rule, scope by scope', () => {
     const cgt: Visibility = { scope: 'governance', org: 'cgt' };
     const readers = Object.entries(VIEWERS).filter(([, viewer]) => selected(viewer, cgt)).map(([who]) => who);
     expect(readers).toEqual(['the secretariat (AXESS)', 'the CGT lead']);
+  });
+
+  it('lets an organisation’s delegation and the secretariat, and nobody else, read that organisation’s changes of mandate', () => {
+    const cgt: Visibility = { scope: 'membership', org: 'cgt' };
+    const readers = Object.entries(VIEWERS).filter(([, viewer]) => selected(viewer, cgt)).map(([who]) => who);
+    expect(readers).toEqual(['the secretariat (AXESS)', 'the CGT lead', 'a CGT delegate', 'a viewer without roles']);
   });
 
   it('selects nothing of a scope it does not know', () => {

@@ -43,9 +43,11 @@ export class MembersScreen {
   }
 
   /**
-   * Keeps the screen in step with the negotiation: a mandate changed, suspended, reinstated or
-   * revoked by anyone is applied to the list by the shared fold; only a new member (whom the
-   * event does not describe in full) reads the members again. Returns the unsubscribe.
+   * Keeps the screen in step with the negotiation: an invitation sent, cancelled or accepted, a
+   * mandate changed, suspended, reinstated or revoked, by anyone (this screen included: its own
+   * commands are not followed by a read), is applied to the list by the shared fold. Only a
+   * member:joined recorded before it carried its membership id reads the members again.
+   * Returns the unsubscribe.
    */
   follow(): () => void {
     return connection.follow(this.negotiationId).on((events) => {
@@ -120,7 +122,6 @@ export class MembersScreen {
       this.notice = { text: t('members.inviteSent', { email: sent.email }), ok: true };
       this.inviteEmail = '';
       this.inviteRoles = [];
-      await this.load();
       return true;
     } catch (err) {
       this.inviteError = describeError(err);
@@ -169,12 +170,12 @@ export class MembersScreen {
     await this.run(() => api('DELETE', `${this.base}/invitations/${encodeURIComponent(id)}`));
   }
 
+  /** Runs a command; what it changed comes back as its event (follow), not by reading the list. */
   private async run(action: () => Promise<unknown>): Promise<void> {
     this.notice = null;
     try {
       const done = await action();
       if (typeof done === 'string') this.notice = { text: done, ok: true };
-      await this.load();
     } catch (err) {
       this.notice = { text: describeError(err), ok: false };
     }
