@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import * as Y from 'yjs';
-import { attendanceNodes, attendanceSection, minutesDocFromMarkup } from '../../shared/sessions/minutes-doc.ts';
+import { attendanceInsertAt, attendanceNodes, attendanceSection, minutesDocFromMarkup } from '../../shared/sessions/minutes-doc.ts';
 import { MinutesBlockSchema, MinutesDocSchema, type MinutesBlockNode, type MinutesDoc } from '../../shared/sessions/minutes-schema.ts';
 import { MINUTES_FRAGMENT, MINUTES_TEXT, minutesDocName, parseMinutesDocName, type AttendanceLine } from '../../shared/sessions/session.ts';
 import { AppError } from '../common/app-error.ts';
@@ -121,8 +121,7 @@ export function rewriteMinutesAttendance(store: DocStore, sessionId: string, lin
         for (const index of [...found.recorded].reverse()) fragment.delete(index, 1);
         insertNodes(fragment, found.span[0], section);
       } else {
-        const first = top.findIndex((n) => n.type === 'heading' && n.attrs.level === 2);
-        insertNodes(fragment, first < 0 ? top.length : first, section);
+        insertNodes(fragment, attendanceInsertAt(top), section);
       }
     }, Origin.SERVER);
   });

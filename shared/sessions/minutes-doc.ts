@@ -141,13 +141,10 @@ export function minutesDocToMarkup(doc: MinutesDoc): string {
 
 const isSectionHeading = (node: MinutesBlockNode | undefined): node is MinutesHeading => node?.type === 'heading' && node.attrs.level <= 2;
 
-/** Where the attendance section stands in the document's top level: [start, end), or null. */
-export function attendanceSpan(content: readonly MinutesBlockNode[]): [number, number] | null {
-  const start = content.findIndex((n) => n.type === 'heading' && n.attrs.level === 2 && inlineText(n.content).trim() === ATTENDANCE_SECTION);
-  if (start < 0) return null;
-  let end = content.findIndex((n, i) => i > start && isSectionHeading(n));
-  if (end < 0) end = content.length;
-  return [start, end];
+/** Where a document that lost its attendance section gets it back: before its first section (level-2 heading), else at its end. */
+export function attendanceInsertAt(content: readonly MinutesBlockNode[]): number {
+  const first = content.findIndex((n) => n.type === 'heading' && n.attrs.level === 2);
+  return first < 0 ? content.length : first;
 }
 
 /** The attendance section as document nodes, from the stored attendance. */
@@ -165,9 +162,11 @@ const isObserversLine = (node: MinutesBlockNode): boolean =>
  * secretariat's own writing (a remark typed under the table) and is kept.
  */
 export function attendanceSection(content: readonly MinutesBlockNode[]): { span: [number, number]; recorded: number[] } | null {
-  const span = attendanceSpan(content);
-  if (!span) return null;
-  const [start, end] = span;
+  const start = content.findIndex((n) => n.type === 'heading' && n.attrs.level === 2 && inlineText(n.content).trim() === ATTENDANCE_SECTION);
+  if (start < 0) return null;
+  let end = content.findIndex((n, i) => i > start && isSectionHeading(n));
+  if (end < 0) end = content.length;
+  const span: [number, number] = [start, end];
   const recorded = [start];
   const inSpan = (test: (n: MinutesBlockNode) => boolean) => content.findIndex((n, i) => i > start && i < end && test(n));
   const table = inSpan((n) => n.type === 'table');
@@ -192,7 +191,6 @@ export function withAttendanceDoc(doc: MinutesDoc, lines: readonly AttendanceLin
     const written = doc.content.slice(start, end).filter((_, i) => !found.recorded.includes(start + i));
     return { type: 'doc', content: [...doc.content.slice(0, start), ...section, ...written, ...doc.content.slice(end)] };
   }
-  const first = doc.content.findIndex((n) => n.type === 'heading' && n.attrs.level === 2);
-  const at = first < 0 ? doc.content.length : first;
+  const at = attendanceInsertAt(doc.content);
   return { type: 'doc', content: [...doc.content.slice(0, at), ...section, ...doc.content.slice(at)] };
 }
