@@ -18,7 +18,7 @@ describe('every panel is live: what one member does shows for another without a 
     return { page: await signIn(context, demo.server.url, email, path), reads, context };
   }
 
-  it('a version the negotiator saves appears in a delegate’s version list, which is not read again', async () => {
+  it('a version the negotiator saves appears in a delegate’s version list and comparison lists, which are not read again', async () => {
     const id = demo.ids.negotiations.tempsDeTravail;
     const path = `/negotiations/${id}/text`;
     const negotiator = await member('negociateur@axess.demo', path);
@@ -32,6 +32,10 @@ describe('every panel is live: what one member does shows for another without a 
     await negotiator.page.getByTestId('version-list').getByText('Relevé des échanges du matin').waitFor({ timeout: 15_000 });
 
     await delegate.page.getByTestId('version-list').getByText('Relevé des échanges du matin').waitFor({ timeout: LIVE_MS });
+    // The comparison's two version lists are the same list: the new version may be compared at once.
+    for (const select of ['#compare-from', '#compare-to']) {
+      await delegate.page.locator(`${select} option`).filter({ hasText: 'Relevé des échanges du matin' }).waitFor({ state: 'attached', timeout: LIVE_MS });
+    }
     expect(versionsRead()).toBe(1);
     await screenshot(delegate.page, 'live-version-list');
     await negotiator.context.close();
