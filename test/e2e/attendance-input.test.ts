@@ -46,6 +46,18 @@ describe('the attendance form under live changes', () => {
         }),
       );
       expect(cut, `${viewport.width}×${viewport.height}`).toEqual([]);
+      // And the delegates' fields say whole what they are for, before anything is typed in them.
+      const cutHints = await page.locator('table.attendance input[placeholder]').evaluateAll((inputs) =>
+        inputs.flatMap((input) => {
+          const style = getComputedStyle(input);
+          const context = document.createElement('canvas').getContext('2d')!;
+          context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+          const room = input.getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - parseFloat(style.borderLeftWidth) - parseFloat(style.borderRightWidth);
+          const hint = (input as HTMLInputElement).placeholder;
+          return context.measureText(hint).width > room ? [`${input.getAttribute('aria-label')}: ${hint}`] : [];
+        }),
+      );
+      expect(cutHints, `${viewport.width}×${viewport.height}`).toEqual([]);
       await screenshot(page, `attendance-form-${viewport.width}`);
     }
     await page.setViewportSize({ width: 1440, height: 900 });

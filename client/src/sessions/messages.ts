@@ -142,6 +142,7 @@ export const sessionsMessages = defineMessages(
     'sessions.vote.linkExisting': 'Relier à un vote existant',
     'sessions.vote.link': 'Relier',
     'sessions.vote.linked': 'Vote « {title} » : {state}',
+    'sessions.attendance.delegatesHint': 'Délégués',
   },
   {
     'sessions.link': 'Sessions and calendar',
@@ -284,5 +285,6 @@ export const sessionsMessages = defineMessages(
     'sessions.vote.linkExisting': 'Link to an existing vote',
     'sessions.vote.link': 'Link',
     'sessions.vote.linked': 'Vote « {title} »: {state}',
+    'sessions.attendance.delegatesHint': 'Delegates',
   },
 );
