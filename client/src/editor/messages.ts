@@ -82,6 +82,8 @@ export const editorMessages = defineMessages(
     'text.openArticle': 'Ouvrir l’article seul',
     'text.loadingArticle': 'Chargement de l’article…',
     'text.replies': { one: '{count} réponse', other: '{count} réponses' },
+    // The whole-text view's margin, named before the annotations' own words arrive (lib/later-messages.ts).
+    'text.margin': 'Annotations',
     'text.authorship': 'Qui a écrit quoi',
     'text.authorshipNone': 'Aucune modification enregistrée depuis l’ouverture du texte : le texte d’origine n’est à personne.',
     'text.mergeMarkTitle': 'Texte intégré de l’amendement n° {number} ({org}), marqué jusqu’à la prochaine version',
@@ -171,6 +173,7 @@ export const editorMessages = defineMessages(
     'text.openArticle': 'Open this article alone',
     'text.loadingArticle': 'Loading the article…',
     'text.replies': { one: '{count} reply', other: '{count} replies' },
+    'text.margin': 'Annotations',
     'text.authorship': 'Who wrote what',
     'text.authorshipNone': 'No change recorded since the text was opened: the original text is no one’s.',
     'text.mergeMarkTitle': 'Text merged from amendment no. {number} ({org}), marked until the next version',
