@@ -148,6 +148,8 @@ export class SessionRoom {
   status = $state(0);
   readonly stream: NegotiationStream;
   private readonly following: ReadThenFollow;
+  /** Commands sent from this page whose events it has not shown yet. */
+  private waiting: { seq: number; resolve: () => void }[] = [];
 
   readonly negotiationId: string;
   readonly sessionId: string;
@@ -227,13 +229,23 @@ export class SessionRoom {
     this.votes = applyVoteEvents(this.votes, events);
     const session = this.session;
     if (!session) return;
+    const shown = this.waiting.filter((w) => session.seq >= w.seq);
+    this.waiting = this.waiting.filter((w) => session.seq < w.seq);
+    for (const w of shown) w.resolve();
     if (this.minutes) this.minutes = minutesFollowing(this.minutes, session, this.canManage);
     else if (session.minutes.status !== 'none') void this.readMinutes().catch((err) => (this.error = describeError(err)));
   }
 
-  /** Sends a session command; the page follows from its event, like every other page. */
+  /**
+   * Sends a session command; the page follows from its event, like every other page. Resolves
+   * once the page shows it (the answer names the seq the session reached), so that what follows
+   * a click (the focus kept on a moved item's arrow) finds the page as the command left it.
+   */
   async run<K extends SessionCommandName>(name: K, payload: Omit<StreamPayload<K>, 'sessionId'> | Record<string, never> = {}): Promise<void> {
-    await this.stream.command(name, { sessionId: this.sessionId, ...payload } as StreamPayload<K>);
+    const answer: unknown = await this.stream.command(name, { sessionId: this.sessionId, ...payload } as StreamPayload<K>);
+    const seq = (answer as Partial<SessionView> | null)?.seq;
+    if (typeof seq !== 'number' || (this.session?.seq ?? 0) >= seq) return;
+    await new Promise<void>((resolve) => this.waiting.push({ seq, resolve }));
   }
 
   destroy(): void {
@@ -432,6 +444,11 @@ export function countdown(target: string, now: number): { days: number; hours: n
     seconds: Math.floor((abs % 60_000) / 1000),
     past: ms < 0,
   };
+}
+
+/** What separates a label from its value: « Lieu : Paris » in French, "Place: Paris" in English. */
+export function colon(locale: Locale): string {
+  return locale === 'fr' ? ' : ' : ': ';
 }
 
 /** Paris date and time of an instant, in the user's language. */
