@@ -46,6 +46,8 @@ interface PageFigures {
   scriptsInMs: number;
   /** The text page: when its side panels (amendments, versions, activity) were shown. */
   panelsMs?: number;
+  /** The scripts asked for before the page was usable (brotli): what shared the slow link with it. */
+  brotliBeforeUsableKB: number;
 }
 
 const kb = (bytes: number) => round(bytes / 1000, 1);
@@ -124,6 +126,8 @@ async function measure(
   cdp.on('Network.loadingFinished', (e) => transferred.set(e.requestId, e.encodedDataLength));
   const waterfall = new Waterfall(cdp);
   const scriptArrivals: number[] = [];
+  const asked = new Map<string, number>();
+  cdp.on('Network.requestWillBeSent', (e) => asked.set(e.requestId, performance.now()));
   cdp.on('Network.loadingFinished', (e) => {
     if (scripts.has(e.requestId)) scriptArrivals.push(performance.now());
   });
@@ -141,9 +145,10 @@ async function measure(
   await page.waitForLoadState('networkidle');
   if (process.env.CLIENT_BENCH_WATERFALL) waterfall.print(name, usableMs);
 
-  const totals = { raw: 0, gzip: 0, brotli: 0, transferred: 0 };
+  const totals = { raw: 0, gzip: 0, brotli: 0, transferred: 0, brotliBeforeUsable: 0 };
   for (const [requestId, url] of scripts) {
     const sizes = assetSizes(url);
+    if ((asked.get(requestId) ?? Infinity) - started <= usableMs) totals.brotliBeforeUsable += sizes.brotli;
     totals.raw += sizes.raw;
     totals.gzip += sizes.gzip;
     totals.brotli += sizes.brotli;
@@ -159,6 +164,7 @@ async function measure(
     transferredKB: kb(totals.transferred),
     usableMs: Math.round(usableMs),
     scriptsInMs: Math.round(scriptsInMs),
+    brotliBeforeUsableKB: kb(totals.brotliBeforeUsable),
     ...(panelsMs === undefined ? {} : { panelsMs }),
   };
 }
@@ -243,10 +249,10 @@ export async function run() {
     figures[figures.findIndex((f) => f.page === 'text')] = textRuns.find((f) => f.usableMs === textMedian)!;
 
     process.stdout.write(`load average ${round(load[0], 1)} → ${round(load[1], 1)} on ${os.cpus().length} cores\n`);
-    process.stdout.write('page          scripts   raw kB   gzip kB   br kB   sent kB   scripts in   usable (Fast 3G)\n');
+    process.stdout.write('page          scripts   raw kB   gzip kB   br kB   sent kB   br kB before usable   scripts in   usable (Fast 3G)\n');
     for (const f of figures) {
       process.stdout.write(
-        `${f.page.padEnd(13)} ${String(f.scripts).padStart(7)} ${String(f.rawKB).padStart(8)} ${String(f.gzipKB).padStart(9)} ${String(f.brotliKB).padStart(7)} ${String(f.transferredKB).padStart(9)}   ${String(f.scriptsInMs).padStart(7)} ms   ${f.usableMs} ms${f.panelsMs ? ` (panels ${f.panelsMs} ms)` : ''}\n`,
+        `${f.page.padEnd(13)} ${String(f.scripts).padStart(7)} ${String(f.rawKB).padStart(8)} ${String(f.gzipKB).padStart(9)} ${String(f.brotliKB).padStart(7)} ${String(f.transferredKB).padStart(9)}   ${String(f.brotliBeforeUsableKB).padStart(19)}   ${String(f.scriptsInMs).padStart(7)} ms   ${f.usableMs} ms${f.panelsMs ? ` (panels ${f.panelsMs} ms)` : ''}\n`,
       );
     }
     process.stdout.write(`text page, ${runs} runs: usable ${textRuns.map((f) => f.usableMs).join(', ')} ms; median ${textMedian}, best ${Math.min(...textRuns.map((f) => f.usableMs))}\n`);
