@@ -12,7 +12,7 @@ import { VERSION_KINDS } from '../text-diff.ts';
 import { VisibilitySchema } from '../visibility.ts';
 import { VOTE_CHOICES } from '../votes/tally.ts';
 import { VOTE_RULES } from '../votes/vote-rules.ts';
-import { AmendmentViewSchema, AnnotationMessageSchema, PersonRef, PositionSchema, TallyResultSchema } from './answers.ts';
+import { AmendmentViewSchema, AnnotationMessageSchema, CurrentItemViewSchema, PersonRef, PositionSchema, TallyResultSchema } from './answers.ts';
 
 /**
  * The payload of every event of the catalogue (shared/events.ts), as a zod schema: what the
@@ -40,6 +40,8 @@ const ArticleEdited = z.object({
   chapitre: z.string().nullable().optional(),
   position: z.number().optional(),
 });
+/** What the current item shows, carried by the events that make it current (shared/sessions/session.ts, CurrentItemContent). */
+const CurrentItemContent = CurrentItemViewSchema.pick({ heading: true, article: true, amendment: true, vote: true, text: true });
 const Minutes = z.object({ sessionId: z.string(), text: z.string(), doc: MinutesDocSchema.optional(), by: z.string() });
 const Speaker = z.object({ id: z.string(), org: z.string(), shortName: z.string(), name: z.string().nullable(), spoke: z.boolean() });
 const WeightsSource = z.object({ arrete: z.string(), date: z.string() });
@@ -138,14 +140,15 @@ export const EVENT_PAYLOAD_SCHEMAS = {
     documents: z.array(SessionDocumentSchema),
     currentIndex: z.number().nullable().optional(),
     moved: z.object({ from: z.number(), to: z.number() }).optional(),
+    current: CurrentItemContent.nullable().optional(),
   }),
   'session:attendance-recorded': z.object({
     sessionId: z.string(),
     entries: z.array(AttendanceEntrySchema.extend({ shortName: z.string() })),
     observers: z.array(z.string()).optional(),
   }),
-  'session:opened': z.object({ sessionId: z.string() }),
-  'session:item-changed': z.object({ sessionId: z.string(), index: z.number(), item: AgendaItemSchema }),
+  'session:opened': z.object({ sessionId: z.string(), current: CurrentItemContent.nullable().optional() }),
+  'session:item-changed': z.object({ sessionId: z.string(), index: z.number(), item: AgendaItemSchema, current: CurrentItemContent.optional() }),
   'session:closed': z.object({ sessionId: z.string(), versionId: z.string().nullable(), nextSession: z.string().nullable() }),
   'minutes:drafted': Minutes,
   'minutes:circulated': Minutes,
