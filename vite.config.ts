@@ -52,13 +52,15 @@ export default defineConfig({
             // The small modules several pages share (rules from shared/, the client's lib/ and
             // the session, negotiation and members states): one request instead of a dozen. A browser opens six connections to a server, and on a
             // slow link each small file costs a round trip of its own.
+            // The sessions' rules stay with the sessions pages: in `common` they tied it to the
+            // sessions' module, and through it to the connection.
             // What the first script already holds stays there, and so does the connection: it
             // brings the Socket.IO client, which no page needs before it is usable (the text page
             // loads it after its editor) and which `common`, preloaded by every page, would carry.
             {
               debugName: 'common',
               name: (id, ctx) => (isInitial(id, ctx) || /[\\/]connection\.svelte\.ts$/.test(id) ? null : 'common'),
-              test: /[\\/](shared|client[\\/]src[\\/](lib|shell|auth|negotiations|members))[\\/]/,
+              test: /[\\/](shared(?![\\/]sessions[\\/])|client[\\/]src[\\/](lib|shell|auth|negotiations|members))[\\/]/,
               minShareCount: 2,
               maxModuleSize: 12_000,
               includeDependenciesRecursively: false,
