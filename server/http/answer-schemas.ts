@@ -21,10 +21,13 @@ import {
   AmendmentDetailSchema,
   AmendmentViewSchema,
   AnnotationViewSchema,
+  CampaignPartySchema,
+  CampaignVersionSchema,
   ComparisonSchema,
   CurrentItemViewSchema,
   MinutesViewSchema,
   OutboxSchema,
+  PersonRef,
   PositionListSchema,
   PositionMatrixSchema,
   SessionSummarySchema,
@@ -32,6 +35,7 @@ import {
   VerificationSchema,
   VersionTextSchema,
   VoteViewSchema,
+  WeightsSourceSchema,
   WrittenRunsSchema,
 } from '../../shared/schemas/answers.ts';
 import { AssessmentSchema } from '../../shared/validity/scenario.ts';
@@ -66,7 +70,6 @@ agrees<Same<z.output<typeof AuthUserSchema>, AuthUser>>();
 
 const RoleSchema = z.enum(ROLES);
 const CollegeSchema = z.enum(ORG_COLLEGES);
-const WeightsSourceSchema = z.object({ arrete: z.string(), date: z.string() });
 
 export const NegotiationSummarySchema = z.object({
   id: z.string(),
@@ -184,7 +187,6 @@ export const StatusChangeSchema = z.object({ from: z.enum(ARTICLE_STATUSES), to:
 export const OpenApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) });
 export const AsyncApiDocumentSchema = z.looseObject({ asyncapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), channels: z.record(z.string(), z.unknown()) });
 
-const PersonRefSchema = z.object({ userId: z.string(), name: z.string() });
 
 export const CampaignViewSchema = z.object({
   id: z.string(),
@@ -193,31 +195,21 @@ export const CampaignViewSchema = z.object({
   title: z.string(),
   level: z.enum(NEGOTIATION_LEVELS),
   state: z.enum(CAMPAIGN_STATES),
-  version: z.object({ id: z.string(), name: z.string(), createdAt: z.string(), hash: z.string() }),
+  version: CampaignVersionSchema,
   openedAt: z.string(),
-  openedBy: PersonRefSchema,
+  openedBy: PersonRef,
   signatureDeadline: z.string().nullable(),
-  parties: z.array(
-    z.object({
-      id: z.string(),
-      shortName: z.string(),
-      fullName: z.string(),
-      college: z.enum(['employer', 'union']),
-      weight: z.number(),
-      representative: z.boolean(),
-      source: WeightsSourceSchema.nullable(),
-    }),
-  ),
-  signatures: z.array(z.object({ org: z.string(), signatory: PersonRefSchema, signedAt: z.string(), date: z.string(), versionHash: z.string() })),
+  parties: z.array(CampaignPartySchema),
+  signatures: z.array(z.object({ org: z.string(), signatory: PersonRef, signedAt: z.string(), date: z.string(), versionHash: z.string() })),
   nonSignatories: z.array(z.string()),
-  notifications: z.array(z.object({ org: z.string(), at: z.string(), recordedBy: PersonRefSchema })),
-  oppositions: z.array(z.object({ org: z.string(), at: z.string(), text: z.string(), filedBy: PersonRefSchema, counted: z.boolean(), ground: z.string() })),
+  notifications: z.array(z.object({ org: z.string(), at: z.string(), recordedBy: PersonRef })),
+  oppositions: z.array(z.object({ org: z.string(), at: z.string(), text: z.string(), filedBy: PersonRef, counted: z.boolean(), ground: z.string() })),
   history: z.array(
     z.object({
       state: z.enum(CAMPAIGN_STATES),
       at: z.string(),
       seq: z.number(),
-      by: PersonRefSchema.nullable(),
+      by: PersonRef.nullable(),
       document: z.object({ title: z.string(), reference: z.string().nullable() }).nullable(),
     }),
   ),

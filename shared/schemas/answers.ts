@@ -23,6 +23,23 @@ import { CAMPAIGN_STATES } from '../signature/campaign.ts';
 
 export const PersonRef = z.object({ userId: z.string(), name: z.string() });
 
+/** Where a party's weight comes from: the arrêté of representativeness and its date. */
+export const WeightsSourceSchema = z.object({ arrete: z.string(), date: z.string() });
+
+/** The version a signature campaign opened on, with its fingerprint. */
+export const CampaignVersionSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), hash: z.string() });
+
+/** A party as its signature campaign froze it at opening (its weight no longer moves). */
+export const CampaignPartySchema = z.object({
+  id: z.string(),
+  shortName: z.string(),
+  fullName: z.string(),
+  college: z.enum(['employer', 'union']),
+  weight: z.number(),
+  representative: z.boolean(),
+  source: WeightsSourceSchema.nullable(),
+});
+
 /**
  * GET …/articles/:articleId/authorship: who wrote which Yjs items, and the passages merged from
  * amendments since the last version (shared/versions/authorship.ts).

@@ -12,7 +12,16 @@ import { VERSION_KINDS } from '../text-diff.ts';
 import { VisibilitySchema } from '../visibility.ts';
 import { VOTE_CHOICES } from '../votes/tally.ts';
 import { VOTE_RULES } from '../votes/vote-rules.ts';
-import { AmendmentViewSchema, AnnotationMessageSchema, CurrentItemViewSchema, PersonRef, PositionSchema, TallyResultSchema } from './answers.ts';
+import {
+  AmendmentViewSchema,
+  AnnotationMessageSchema,
+  CampaignPartySchema,
+  CampaignVersionSchema,
+  CurrentItemViewSchema,
+  PersonRef,
+  PositionSchema,
+  TallyResultSchema,
+} from './answers.ts';
 
 /**
  * The payload of every event of the catalogue (shared/events.ts), as a zod schema: what the
@@ -44,27 +53,16 @@ const ArticleEdited = z.object({
 const CurrentItemContent = CurrentItemViewSchema.pick({ heading: true, article: true, amendment: true, vote: true, text: true });
 const Minutes = z.object({ sessionId: z.string(), text: z.string(), doc: MinutesDocSchema.optional(), by: z.string() });
 const Speaker = z.object({ id: z.string(), org: z.string(), shortName: z.string(), name: z.string().nullable(), spoke: z.boolean() });
-const WeightsSource = z.object({ arrete: z.string(), date: z.string() });
 const CampaignOpened = z.object({
   campaignId: z.string(),
   kind: z.enum(['agreement', 'recommendation']),
   title: z.string(),
   level: z.enum(NEGOTIATION_LEVELS),
-  version: z.object({ id: z.string(), name: z.string(), createdAt: z.string(), hash: z.string() }),
+  version: CampaignVersionSchema,
   at: z.string(),
   by: PersonRef,
   signatureDeadline: z.string().nullable(),
-  parties: z.array(
-    z.object({
-      id: z.string(),
-      shortName: z.string(),
-      fullName: z.string(),
-      college: z.enum(['employer', 'union']),
-      weight: z.number(),
-      representative: z.boolean(),
-      source: WeightsSource.nullable(),
-    }),
-  ),
+  parties: z.array(CampaignPartySchema),
 });
 
 export const EVENT_PAYLOAD_SCHEMAS = {
