@@ -15,11 +15,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ensureClientBuilt, launchBrowser, signIn } from '../test/helpers/browser.ts';
-import { screensWithContent, type Screen } from '../test/helpers/screens.ts';
+import { closedArticleVote, screensWithContent, type Screen } from '../test/helpers/screens.ts';
 import { seedDemo, type DemoIds } from '../test/helpers/seed.ts';
 import { startTestServer, type TestServer } from '../test/helpers/server.ts';
-import { login } from '../test/helpers/auth.ts';
-import { command, connect } from '../test/integration/realtime-client.ts';
 
 const VIEWPORTS = { desktop: { width: 1440, height: 900 }, tablet: { width: 768, height: 1024 } } as const;
 const LOCALES = { fr: 'fr-FR', en: 'en-GB' } as const;
@@ -31,20 +29,7 @@ const BY_ROLE = new Set(['negotiation', 'text-reader', 'whole-text', 'vote-resul
 
 /** A closed vote on an article (the vote panel's result, named ballots and reasons), and the whole-text view. */
 async function moreScreens(server: TestServer, ids: DemoIds): Promise<Screen[]> {
-  const negotiationId = ids.negotiations.tempsDeTravail;
-  const articleId = ids.articles.tempsDeTravail[2]!;
-  const chair = await connect(server, await login(server, ROLES.secretariat));
-  const opened = await command<{ id: string }>(chair, 'vote:open', { negotiationId, item: { kind: 'article', id: articleId }, rule: 'double-majority', title: 'Accord de principe sur l’article' });
-  if (!opened.ok) throw new Error(opened.error.message);
-  for (const [email, choice] of [['negociateur@axess.demo', 'pour'], ['delegue@cfdt.demo', 'pour'], ['delegue@cgt.demo', 'contre']] as const) {
-    const voter = await connect(server, await login(server, email));
-    const cast = await command(voter, 'vote:cast', { negotiationId, voteId: opened.data.id, choice });
-    voter.close();
-    if (!cast.ok) throw new Error(cast.error.message);
-  }
-  const closed = await command(chair, 'vote:close', { negotiationId, voteId: opened.data.id });
-  chair.close();
-  if (!closed.ok) throw new Error(closed.error.message);
+  const { negotiationId, articleId } = await closedArticleVote(server, ids);
   const n = `/negotiations/${negotiationId}`;
   return [
     {

@@ -5,11 +5,10 @@ import type { Page } from 'playwright-core';
 import type { TestServer } from '../helpers/server.ts';
 import type { DemoIds } from '../helpers/seed.ts';
 import { screenshot, signIn } from '../helpers/browser.ts';
-import { screensWithContent, type Screen } from '../helpers/screens.ts';
+import { CLOSED_VOTE_TITLE, closedArticleVote, screensWithContent, type Screen } from '../helpers/screens.ts';
 import { DEMO_ACCOUNTS, DEMO_NEGOTIATIONS, DEMO_ORGANISATIONS } from '../../server/seed/demo-content.ts';
 import { useDemoBrowser } from '../helpers/demo-browser.ts';
 import { call, login } from '../helpers/auth.ts';
-import { command, connect } from '../integration/realtime-client.ts';
 
 /**
  * In English, no screen shows a word of the client's French catalogue, except in data: what
@@ -94,21 +93,8 @@ function strings(value: unknown, out: Set<string>): Set<string> {
 type Walked = Screen & { check?: (page: Page) => Promise<string[]> };
 
 async function voteAndScenarioError(server: TestServer, ids: DemoIds): Promise<Walked[]> {
-  const negotiationId = ids.negotiations.tempsDeTravail;
-  const articleId = ids.articles.tempsDeTravail[2];
+  const { negotiationId, articleId, voteId } = await closedArticleVote(server, ids);
   const secretariat = await login(server, 'secretariat@axess.demo');
-  const chair = await connect(server, secretariat);
-  const opened = await command<{ id: string }>(chair, 'vote:open', { negotiationId, item: { kind: 'article', id: articleId }, rule: 'double-majority', title: 'Accord de principe sur l’article' });
-  if (!opened.ok) throw new Error(opened.error.message);
-  for (const [email, choice] of [['negociateur@axess.demo', 'pour'], ['delegue@cfdt.demo', 'pour'], ['delegue@cgt.demo', 'contre']] as const) {
-    const voter = await connect(server, await login(server, email));
-    const cast = await command(voter, 'vote:cast', { negotiationId, voteId: opened.data.id, choice });
-    voter.close();
-    if (!cast.ok) throw new Error(cast.error.message);
-  }
-  const closed = await command(chair, 'vote:close', { negotiationId, voteId: opened.data.id });
-  chair.close();
-  if (!closed.ok) throw new Error(closed.error.message);
 
   const campaign = await call(server, `/negotiations/${negotiationId}/signature/open`, { cookie: secretariat, body: { signatureDeadline: '2099-12-31' } });
   if (campaign.status !== 201) throw new Error(`opening the campaign: ${campaign.status}`);
@@ -116,7 +102,7 @@ async function voteAndScenarioError(server: TestServer, ids: DemoIds): Promise<W
   const { modifiedCount } = await stored.updateOne({ negotiationId }, { $set: { 'view.parties.$[fo].weight': 13.69 } }, { arrayFilters: [{ 'fo.shortName': 'FO' }] });
   if (modifiedCount !== 1) throw new Error('the campaign’s weights were not changed');
 
-  const vote = (await server.app.context.db.connection.db!.collection('events').findOne({ type: 'vote:closed', 'payload.voteId': opened.data.id }))!;
+  const vote = (await server.app.context.db.connection.db!.collection('events').findOne({ type: 'vote:closed', 'payload.voteId': voteId }))!;
   const french = [vote.payload.result.threshold as string, ...(vote.payload.result.reasons as string[])];
   const n = `/negotiations/${negotiationId}`;
   return [
@@ -124,9 +110,9 @@ async function voteAndScenarioError(server: TestServer, ids: DemoIds): Promise<W
       name: 'vote-result',
       email: 'delegue@cfdt.demo',
       path: `${n}/text?article=${articleId}`,
-      ready: (p) => p.locator('[data-testid="vote"][data-status="closed"]').filter({ hasText: 'Accord de principe sur l’article' }).waitFor({ timeout: 15_000 }),
+      ready: (p) => p.locator('[data-testid="vote"][data-status="closed"]').filter({ hasText: CLOSED_VOTE_TITLE }).waitFor({ timeout: 15_000 }),
       check: async (p) => {
-        const panel = p.locator('[data-testid="vote"][data-status="closed"]').filter({ hasText: 'Accord de principe sur l’article' });
+        const panel = p.locator('[data-testid="vote"][data-status="closed"]').filter({ hasText: CLOSED_VOTE_TITLE });
         const problems: string[] = [];
         if ((await panel.getByTestId('vote-reasons').count()) === 0) problems.push('vote-result: the reasons of the result are not shown');
         const text = await panel.evaluate((el) => {

@@ -67,3 +67,29 @@ export async function screensWithContent(server: TestServer, ids: DemoIds): Prom
     { name: 'positions', email: 'delegue@cfdt.demo', path: `${n}/positions`, ready: (p) => p.locator('[data-testid="positions-matrix"], [data-testid="positions-empty"]').first().waitFor() },
   ];
 }
+
+/** The title of the vote closedArticleVote closes. */
+export const CLOSED_VOTE_TITLE = 'Accord de principe sur l’article';
+
+/**
+ * A closed vote on the third article of the working-time draft, by double majority: AXESS
+ * and the CFDT for, the CGT against (the vote panel then shows a result, named ballots and
+ * the reasons of the result).
+ */
+export async function closedArticleVote(server: TestServer, ids: DemoIds): Promise<{ negotiationId: string; articleId: string; voteId: string }> {
+  const negotiationId = ids.negotiations.tempsDeTravail;
+  const articleId = ids.articles.tempsDeTravail[2]!;
+  const chair = await connect(server, await login(server, 'secretariat@axess.demo'));
+  const opened = await command<{ id: string }>(chair, 'vote:open', { negotiationId, item: { kind: 'article', id: articleId }, rule: 'double-majority', title: CLOSED_VOTE_TITLE });
+  if (!opened.ok) throw new Error(opened.error.message);
+  for (const [email, choice] of [['negociateur@axess.demo', 'pour'], ['delegue@cfdt.demo', 'pour'], ['delegue@cgt.demo', 'contre']] as const) {
+    const voter = await connect(server, await login(server, email));
+    const cast = await command(voter, 'vote:cast', { negotiationId, voteId: opened.data.id, choice });
+    voter.close();
+    if (!cast.ok) throw new Error(cast.error.message);
+  }
+  const closed = await command(chair, 'vote:close', { negotiationId, voteId: opened.data.id });
+  chair.close();
+  if (!closed.ok) throw new Error(closed.error.message);
+  return { negotiationId, articleId, voteId: opened.data.id };
+}
