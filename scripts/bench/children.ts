@@ -31,13 +31,17 @@ export async function forkServer(
   return child;
 }
 
-/** Asks the child to close (`{ cmd: 'close' }`), killing it after 10 s. */
+/**
+ * Asks the child to close (`{ cmd: 'close' }`), killing it after 10 s. A child that is already
+ * leaving (its channel closed, its exit not yet seen) is only awaited: writing to its closed
+ * channel would throw EPIPE in the parent.
+ */
 export async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
-  child.send({ cmd: 'close' });
+  if (child.connected) child.send({ cmd: 'close' }, () => {});
   setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  if (child.channel) await exited;
+  await exited;
 }
 
 export function freePort(): Promise<number> {
