@@ -57,7 +57,7 @@ const kb = (bytes: number) => round(bytes / 1000, 1);
  * (CLIENT_BENCH_WATERFALL=1 prints it): where the time to a usable page goes.
  */
 class Waterfall {
-  private readonly rows = new Map<string, { url: string; start: number; end?: number; bytes?: number; firstFrame?: number }>();
+  private readonly rows = new Map<string, { url: string; start: number; sent?: number; end?: number; bytes?: number; firstFrame?: number }>();
   private origin: number | null = null;
 
   constructor(cdp: CDPSession) {
@@ -66,6 +66,12 @@ class Waterfall {
       return Math.round((timestamp - this.origin) * 1000);
     };
     cdp.on('Network.requestWillBeSent', (e) => this.rows.set(e.requestId, { url: e.request.url, start: at(e.timestamp) }));
+    // When it left the browser: a request waits for a free connection (six per server over HTTP/1.1).
+    cdp.on('Network.responseReceived', (e) => {
+      const row = this.rows.get(e.requestId);
+      const timing = e.response.timing;
+      if (row && timing) row.sent = at(timing.requestTime + timing.sendStart / 1000);
+    });
     cdp.on('Network.loadingFinished', (e) => {
       const row = this.rows.get(e.requestId);
       if (row) Object.assign(row, { end: at(e.timestamp), bytes: e.encodedDataLength });
@@ -92,7 +98,8 @@ class Waterfall {
       const url = new URL(row.url);
       const name = `${url.pathname}${url.search}`.slice(0, 70);
       const frame = row.firstFrame === undefined ? '' : `  first frame ${row.firstFrame}`;
-      process.stdout.write(`  ${String(row.start).padStart(6)} → ${String(row.end ?? '…').padStart(6)}  ${kb(row.bytes ?? 0).toString().padStart(6)} kB  ${name}${frame}\n`);
+      const sent = row.sent === undefined ? '      ' : String(row.sent).padStart(6);
+      process.stdout.write(`  ${String(row.start).padStart(6)} (sent ${sent}) → ${String(row.end ?? '…').padStart(6)}  ${kb(row.bytes ?? 0).toString().padStart(6)} kB  ${name}${frame}\n`);
     }
   }
 }
@@ -234,7 +241,9 @@ export async function run() {
     const figures: PageFigures[] = [];
     const textRuns: PageFigures[] = [];
     const load = [os.loadavg()[0]];
-    for (const [name, signed, pathname, usable, complete] of pages) {
+    // CLIENT_BENCH_PAGES=home,sessions measures the text page and those only (CLIENT_BENCH_PAGES=text: the text page alone).
+    const only = process.env.CLIENT_BENCH_PAGES?.split(',');
+    for (const [name, signed, pathname, usable, complete] of pages.filter(([name]) => !only || name === 'text' || only.includes(name))) {
       for (let run = 0; run < (name === 'text' ? runs : 1); run++) {
         const context = await fresh(signed);
         const measured = await measure(context, server.url, name, pathname, usable, complete);

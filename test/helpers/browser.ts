@@ -23,7 +23,11 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Builds the client with Vite when dist/client is missing or older than client/ or shared/. */
+/**
+ * Builds the client with Vite when dist/client is missing or older than client/ or shared/.
+ * Always a production build, what a delegate's browser gets: under Vitest NODE_ENV is `test`,
+ * which Vite would pass on to Svelte (its larger development runtime, its dev checks).
+ */
 export function ensureClientBuilt(): void {
   const built = path.join(CLIENT_DIST, 'index.html');
   const newest = (dir: string): number =>
@@ -32,7 +36,7 @@ export function ensureClientBuilt(): void {
       return Math.max(max, entry.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs);
     }, 0);
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs > Math.max(newest('client'), newest('shared'))) return;
-  const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (result.status !== 0) throw new Error('client build failed');
 }
 
