@@ -1,6 +1,7 @@
 // What the benchmarks share to run a server in a child process (its event loop its own)
 // and to read their figures. Not a benchmark itself: scripts/bench.ts runs *.bench.ts only.
 import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import { SERVER_NODE_FLAGS } from '../../server/node-flags.ts';
 
@@ -55,3 +56,27 @@ export function freePort(): Promise<number> {
 }
 
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * In a child: a CPU profile of a stretch of its work (node:inspector), started and stopped on
+ * the parent's word, so that the profile holds the measured work and not the start-up.
+ */
+export async function stretchProfiler(): Promise<{ start(): Promise<void>; stop(file: string): Promise<void> }> {
+  const { Session } = await import('node:inspector/promises');
+  let session: InstanceType<typeof Session> | null = null;
+  return {
+    async start() {
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    },
+    async stop(file) {
+      if (!session) return;
+      const { profile } = await session.post('Profiler.stop');
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      session = null;
+    },
+  };
+}

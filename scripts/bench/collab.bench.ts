@@ -31,7 +31,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { forkServer, freePort, round, stopServer } from './children.ts';
+import { forkServer, freePort, round, stopServer, stretchProfiler } from './children.ts';
 import { summariseProfile, type ProfileSummary } from './profile-summary.ts';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -64,8 +64,7 @@ type Command = { id: number; cmd: 'stats' } | { id: number; cmd: 'cpu' } | { id:
 
 /** The commands every child answers: figures, CPU profiles of a stretch of work, close. */
 async function serveCommands(loaded: () => number, store: () => ChildStats['store'], close: () => Promise<void>): Promise<void> {
-  const { Session } = await import('node:inspector/promises');
-  let session: InstanceType<typeof Session> | null = null;
+  const profiler = await stretchProfiler();
   process.on('message', async (msg: Command) => {
     let result: unknown = null;
     if (msg.cmd === 'stats') {
@@ -79,15 +78,9 @@ async function serveCommands(loaded: () => number, store: () => ChildStats['stor
       const cpu = process.cpuUsage();
       result = (cpu.user + cpu.system) / 1000;
     } else if (msg.cmd === 'profile-start') {
-      session = new Session();
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.start');
-    } else if (msg.cmd === 'profile-stop' && session) {
-      const { profile } = await session.post('Profiler.stop');
-      fs.writeFileSync(msg.file, JSON.stringify(profile));
-      session.disconnect();
-      session = null;
+      await profiler.start();
+    } else if (msg.cmd === 'profile-stop') {
+      await profiler.stop(msg.file);
     } else if (msg.cmd === 'close') {
       await close();
       process.send?.({ id: msg.id, result });

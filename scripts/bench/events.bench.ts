@@ -16,6 +16,9 @@
 // drain included), a figure the other work on this machine disturbs far less than latency, and
 // the CPU of the clients' own process: near one core, the clients are the bottleneck and the
 // latencies say more about them than about the server.
+// EVENTS_BENCH_CPU_PROF=DIR writes a CPU profile of each server for each measurement (from
+// before its first command to the end of its drain: not the start-up, nor the other side's turn),
+// DIR/<server>-<rate>-r<round>.cpuprofile, and prints its heaviest functions per 1,000 commands.
 // EVENTS_BENCH_HEAVY=1 adds, in each round, a measurement of our server while a secretariat
 // keeps comparing versions of a 100-article, 60,000-word agreement and exporting its signed
 // version (PDF, DOCX) in the background, one request after the other on two loops: its p99
@@ -29,7 +32,8 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { io as connectIo, type Socket } from 'socket.io-client';
-import { forkServer, freePort, round, stopServer } from './children.ts';
+import { forkServer, freePort, round, stopServer, stretchProfiler } from './children.ts';
+import { summariseProfile, type CpuProfile } from './profile-summary.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const CLIENTS = 50;
@@ -72,22 +76,27 @@ async function runRelay(port: number): Promise<void> {
     });
   });
   await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
-  process.on('message', (msg: { cmd: string }) => {
-    if (msg.cmd === 'close') void io.close(() => process.exit(0));
-    if (msg.cmd === 'cpu') process.send?.({ cpu: process.cpuUsage() });
-  });
-  process.send?.({ ready: true });
+  await answerParent(() => new Promise<void>((resolve) => void io.close(() => resolve())));
 }
 
 async function runWorkspace(port: number, dataDir: string): Promise<void> {
   const { startServer } = await import('../../server/main.ts');
   const server = await startServer({ ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-  process.on('message', async (msg: { cmd: string }) => {
+  await answerParent(() => server.close());
+}
+
+/** What a child answers its parent: its CPU time so far, a CPU profile of a measurement, close. */
+async function answerParent(close: () => Promise<void>): Promise<void> {
+  const profiler = await stretchProfiler();
+  process.on('message', async (msg: { cmd: string; file?: string }) => {
     if (msg.cmd === 'close') {
-      await server.close();
+      await close();
       process.exit(0);
     }
     if (msg.cmd === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+    if (msg.cmd === 'profile-start') await profiler.start();
+    if (msg.cmd === 'profile-stop') await profiler.stop(String(msg.file));
+    if (msg.cmd.startsWith('profile-')) process.send?.({ done: msg.cmd });
   });
   process.send?.({ ready: true });
 }
@@ -98,21 +107,33 @@ if (process.env.EVENTS_BENCH_CHILD === 'workspace') await runWorkspace(Number(pr
 // --- Parent: clients and measurements ------------------------------------------------------
 
 function startChild(kind: 'relay' | 'workspace', port: number, dataDir = ''): Promise<ChildProcess> {
-  return forkServer(SELF, kind, { EVENTS_BENCH_CHILD: kind, PORT: String(port), DATA_DIR: dataDir }, { cpuProfDir: process.env.EVENTS_BENCH_CPU_PROF });
+  return forkServer(SELF, kind, { EVENTS_BENCH_CHILD: kind, PORT: String(port), DATA_DIR: dataDir });
+}
+
+/** Sends `message` to the child and resolves with its first answer that `answered` recognises. */
+function ask<T>(child: ChildProcess, message: { cmd: string; file?: string }, answered: (m: Record<string, unknown>) => T | undefined): Promise<T> {
+  return new Promise((resolve) => {
+    const onMessage = (m: Record<string, unknown>) => {
+      const answer = answered(m);
+      if (answer === undefined) return;
+      child.off('message', onMessage);
+      resolve(answer);
+    };
+    child.on('message', onMessage);
+    child.send(message);
+  });
 }
 
 /** The child's CPU time so far (user + system), in ms. */
 function cpuOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    const onMessage = (m: { cpu?: NodeJS.CpuUsage }) => {
-      if (!m.cpu) return;
-      child.off('message', onMessage);
-      resolve((m.cpu.user + m.cpu.system) / 1000);
-    };
-    child.on('message', onMessage);
-    child.send({ cmd: 'cpu' });
+  return ask(child, { cmd: 'cpu' }, (m) => {
+    const cpu = m.cpu as NodeJS.CpuUsage | undefined;
+    return cpu && (cpu.user + cpu.system) / 1000;
   });
 }
+
+/** Starts or stops (into `file`) the child's CPU profile of a measurement. */
+const profiling = (child: ChildProcess, cmd: 'profile-start' | 'profile-stop', file?: string) => ask(child, { cmd, file }, (m) => (m.done === cmd ? true : undefined));
 
 const ownCpu = () => {
   const { user, system } = process.cpuUsage();
@@ -249,7 +270,7 @@ function connect(url: string, cookie?: string): Promise<Socket> {
  * Every client joins; a ticker (every 2 ms) sends the commands the elapsed time calls for, round-robin. Each command's
  * statement carries its id; every other client records (arrival − send) for it.
  */
-async function measure(server: ChildProcess, url: string, negotiationId: string, cookies: (string | undefined)[], sinceSeq: number, rate: number) {
+async function measure(server: ChildProcess, url: string, negotiationId: string, cookies: (string | undefined)[], sinceSeq: number, rate: number, profileFile: string | null = null) {
   const clients = await Promise.all(cookies.map((cookie) => connect(url, cookie)));
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -299,6 +320,7 @@ async function measure(server: ChildProcess, url: string, negotiationId: string,
     }
   };
   // A drift-free ticker: each tick sends what the elapsed time calls for.
+  if (profileFile) await profiling(server, 'profile-start');
   const serverCpuBefore = await cpuOf(server);
   const clientCpuBefore = ownCpu();
   const start = performance.now();
@@ -322,6 +344,7 @@ async function measure(server: ChildProcess, url: string, negotiationId: string,
   await sleep(500);
   const serverCpuMs = (await cpuOf(server)) - serverCpuBefore;
   const clientCpuMs = ownCpu() - clientCpuBefore;
+  if (profileFile) await profiling(server, 'profile-stop', profileFile);
   const elapsedMs = performance.now() - start;
   for (const socket of clients) socket.close();
   latencies.sort((a, b) => a - b);
@@ -387,7 +410,25 @@ function summarise(rate: number, rounds: Round[], targets: { ratioP99?: number; 
   return { commandsPerSecond: rate, rounds, workspace: ours, relay: bare, ratioP50, ratioP99, cpuPer1000, ratioCpu, targets, complete, passed };
 }
 
+/**
+ * What a measurement's CPU profile says (EVENTS_BENCH_CPU_PROF=DIR): the heaviest functions by
+ * self time, and ours with what they call, as shares of the sampled busy time and as ms per
+ * 1,000 commands of the process's measured CPU (on a loaded machine the profiler's samples
+ * count waiting for a core too: the shares hold, its durations do not).
+ */
+function printProfile(name: string, file: string, cpuPer1000: number): void {
+  const summary = summariseProfile(JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile);
+  const list = (entries: { name: string; percent: number }[], count: number) =>
+    entries
+      .slice(0, count)
+      .map((e) => `      ${String(e.percent).padStart(5)} %  ${String(round((e.percent / 100) * cpuPer1000, 1)).padStart(6)} ms  ${e.name}\n`)
+      .join('');
+  process.stdout.write(`  ${name} profile (${file}), per 1,000 commands:\n    self:\n${list(summary.functions, 15)}    ours, with what they call:\n${list(summary.inclusive, 12)}`);
+}
+
 export async function run() {
+  const profileDir = process.env.EVENTS_BENCH_CPU_PROF ? path.resolve(process.env.EVENTS_BENCH_CPU_PROF) : null;
+  if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
   const { login } = await import('../../test/helpers/auth.ts');
   const { dataDir, negotiationId, emails, heavy } = await prepareData();
 
@@ -408,12 +449,17 @@ export async function run() {
     for (const rate of rates) {
       const rounds = series.get(rate)!;
       for (let n = 1; n <= ROUNDS; n++) {
-        const ours = await measure(workspace, url, negotiationId, cookies, workspaceSeq, rate);
-        const bare = await measure(relay, `http://127.0.0.1:${relayPort}`, negotiationId, emails.map(() => undefined), relaySeq, rate);
+        const profileOf = (kind: string) => (profileDir ? path.join(profileDir, `${kind}-${rate}-r${n}.cpuprofile`) : null);
+        const ours = await measure(workspace, url, negotiationId, cookies, workspaceSeq, rate, profileOf('workspace'));
+        const bare = await measure(relay, `http://127.0.0.1:${relayPort}`, negotiationId, emails.map(() => undefined), relaySeq, rate, profileOf('relay'));
         workspaceSeq = ours.lastSeq;
         relaySeq = bare.lastSeq;
         rounds.push({ workspace: ours, relay: bare });
         process.stdout.write(`${rate} cmd/s, round ${n} (p99 ratio ${round(ours.p99 / bare.p99)}×; load average ${round(os.loadavg()[0], 1)})\n  ${line('workspace', ours)}  ${line('bare relay', bare)}`);
+        if (profileDir) {
+          printProfile('workspace', profileOf('workspace')!, ours.serverCpuPer1000);
+          printProfile('bare relay', profileOf('relay')!, bare.serverCpuPer1000);
+        }
         // The heavy work is measured at the base rate only: its target is against the quiet p99 there.
         if (heavy && rate === COMMANDS_PER_SECOND) {
           const background = backgroundHeavyWork(url, negotiationId, secretariat, heavy);
