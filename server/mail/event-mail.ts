@@ -226,7 +226,8 @@ export class MailFeed {
 
   private async mailsOf(event: NegotiationEvent, titleOf: () => Promise<string>): Promise<MailDraft[]> {
     const negotiationId = event.negotiationId;
-    const signaturePage = this.link(`/negotiations/${negotiationId}/signature`);
+    // Made only for the events that mail it: the workspace's own link asks the HTTP server for its address.
+    const signaturePage = () => this.link(`/negotiations/${negotiationId}/signature`);
     switch (event.type) {
       case 'session:convened': {
         const title = await titleOf();
@@ -271,7 +272,7 @@ export class MailFeed {
       case 'signature:opened': {
         const title = await titleOf();
         const opened = event.payload;
-        const content = campaignOpenedMail({ negotiation: title, version: opened.version.name, hash: opened.version.hash, deadline: opened.signatureDeadline, url: signaturePage });
+        const content = campaignOpenedMail({ negotiation: title, version: opened.version.name, hash: opened.version.hash, deadline: opened.signatureDeadline, url: signaturePage() });
         return this.draft(event, 'campaign-opened', await this.members(negotiationId), content);
       }
       case 'agreement:notified': {
@@ -279,7 +280,7 @@ export class MailFeed {
         const notified = event.payload;
         const org = await organisationModel(this.connection).findById(notified.org, { shortName: 1 }).lean();
         const to = await organisationContacts(this.connection, negotiationId, notified.org, ['lead', 'signatory']);
-        return this.draft(event, 'agreement-notified', to, notificationMail({ negotiation: title, organisation: org?.shortName ?? '', at: notified.at, url: signaturePage }));
+        return this.draft(event, 'agreement-notified', to, notificationMail({ negotiation: title, organisation: org?.shortName ?? '', at: notified.at, url: signaturePage() }));
       }
       case 'signature:signed':
       case 'opposition:filed': {
@@ -290,7 +291,7 @@ export class MailFeed {
         const hash = 'versionHash' in payload ? payload.versionHash : '';
         const org = await organisationModel(this.connection).findById(payload.org, { shortName: 1 }).lean();
         const to = await organisationContacts(this.connection, negotiationId, payload.org, ['lead', 'signatory']);
-        const content = actedInYourNameMail({ act, person, organisation: org?.shortName ?? '', negotiation: title, at: new Date(event.at), hash, url: signaturePage });
+        const content = actedInYourNameMail({ act, person, organisation: org?.shortName ?? '', negotiation: title, at: new Date(event.at), hash, url: signaturePage() });
         return this.draft(event, act === 'sign' ? 'signed-in-your-name' : 'opposed-in-your-name', to, content);
       }
       default:
