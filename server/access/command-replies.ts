@@ -64,8 +64,9 @@ function commandReplyModel(connection: Connection): Model<CommandReplyDoc> {
  * A process killed after the command's events were recorded but before its reply was kept
  * (a few milliseconds) leaves no reply, but its events carry the command (the first one, under
  * a unique index: server/events/command-scope.ts): the retry that takes the lapsed claim finds
- * them and answers from them (`replay`) instead of applying the command again; a command without
- * `replay` is refused then (CONFLICT), never applied twice. Two attempts racing (the first one
+ * them and answers from them (`replay`: the thing the event names, as it stands) instead of
+ * applying the command again; a command without `replay`, or whose first event names nothing it
+ * can answer with, is refused then (CONFLICT), never applied twice. Two attempts racing (the first one
  * paused past its claim) cannot both record it: the second's append is refused by the index.
  */
 export class CommandReplies {
@@ -160,12 +161,20 @@ export class CommandReplies {
   }
 
   private async answerFrom<T>(key: string, event: NegotiationEvent, replay: Replay<T> | undefined): Promise<T> {
-    if (!replay) {
+    try {
+      if (!replay) throw replyLost();
+      return await this.keep(key, await replay(event));
+    } catch (err) {
+      // Not answered: the claim goes, so that a later retry is not kept waiting for it.
       await this.model.deleteOne({ _id: key, owner: this.owner }).catch(() => undefined);
-      throw new AppError('CONFLICT', 'Cette commande a déjà été appliquée ; sa réponse n’a pas pu être conservée.');
+      throw err;
     }
-    return this.keep(key, await replay(event));
   }
+}
+
+/** The refusal of a retried command whose first attempt recorded it but whose reply cannot be told again. */
+export function replyLost(): AppError {
+  return new AppError('CONFLICT', 'Cette commande a déjà été appliquée ; sa réponse n’a pas pu être conservée.');
 }
 
 /** How a command answers from the first event it recorded (the same reply as its first attempt's). */

@@ -7,7 +7,8 @@ import type { Logger } from '../logger.ts';
 import type { AppSocket } from '../realtime/sockets.ts';
 import { authenticateSession, sessionIdOf } from '../auth/session.service.ts';
 import { assertCan, loadActor, type Actor } from './access.service.ts';
-import { CommandReplies, type Replay } from './command-replies.ts';
+import type { NegotiationEvent } from '../../shared/events.ts';
+import { CommandReplies, replyLost } from './command-replies.ts';
 
 /** A socket's session id: its handshake's cookie never changes, so it is hashed once. */
 const sessionIds = new WeakMap<AppSocket, string | null>();
@@ -40,6 +41,26 @@ function commandReplies(connection: Connection): CommandReplies {
 }
 
 /**
+ * How a command answers a retry whose first attempt recorded it but died before replying
+ * (CommandReplies): from the first event it recorded, for the actor and input of the retry.
+ */
+export type CommandReplay<K extends CommandName> = (event: NegotiationEvent, actor: Actor, input: CommandInput<K>) => Promise<CommandResult<K>> | CommandResult<K>;
+
+/**
+ * The replay of the commands on one thing (an amendment, a session…): the thing the recorded
+ * event names in `field` of its payload, as it stands, read by `read`. The reply a client
+ * gets is the thing after its command, as a first reply would have been (or later, when
+ * others changed it since). An event that names no such thing was not the command's own record
+ * (a session's close records the version it takes first): refused as before, never applied twice.
+ */
+export function answerWithRecorded<R>(field: string, read: (actor: Actor, id: string) => Promise<R>) {
+  return (event: NegotiationEvent, actor: Actor): Promise<R> => {
+    const id = (event.payload as Record<string, unknown>)[field];
+    return typeof id === 'string' ? read(actor, id) : Promise.reject(replyLost());
+  };
+}
+
+/**
  * Registers a Socket.IO command of the catalogue (shared/commands.ts): parse with its schema,
  * then authorise its action, on EVERY call (the session and the actor are loaded afresh: a
  * revoked mandate or an ended session stops working at the next command, not at
@@ -53,7 +74,7 @@ export function onCommand<K extends CommandName>(
   name: K,
   handler: (actor: Actor, input: CommandInput<K>) => Promise<CommandResult<K>> | CommandResult<K>,
   /** The reply from the first event the command recorded, for a retry whose first attempt died before replying (CommandReplies). */
-  replay?: Replay<CommandResult<K>>,
+  replay?: CommandReplay<K>,
 ): void {
   const { connection, logger } = deps;
   const { schema, action } = COMMANDS[name];
@@ -76,7 +97,7 @@ export function onCommand<K extends CommandName>(
       if (!actor) throw new AppError('FORBIDDEN', 'Vous ne participez pas à cette négociation.');
       assertCan(actor, action);
       const input = parsed.data as CommandInput<K>;
-      reply({ ok: true, data: await commandReplies(connection).once(user.id, name, commandId, async () => handler(actor, input), replay) });
+      reply({ ok: true, data: await commandReplies(connection).once(user.id, name, commandId, async () => handler(actor, input), replay && ((event) => replay(event, actor, input))) });
     } catch (err) {
       const appError = toAppError(err);
       if (appError.code === 'INTERNAL') logger.error({ err, event: name, commandId }, 'socket command failed');

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { AMENDMENT_STATUSES } from '../../shared/amendments/lifecycle.ts';
 import type { Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
-import { onCommand } from '../access/socket-command.ts';
+import { answerWithRecorded, onCommand } from '../access/socket-command.ts';
 import { AppError } from '../common/app-error.ts';
-import { draftAmendment, getAmendment, listAmendments, mergeAmendment, moveAmendment, tableAmendment } from './amendment.service.ts';
+import { draftAmendment, getAmendment, getAmendmentView, listAmendments, mergeAmendment, moveAmendment, tableAmendment } from './amendment.service.ts';
 
 export const AmendmentListQuerySchema = z.object({
   articleId: z.string().trim().min(1).max(100).optional(),
@@ -23,13 +23,14 @@ export const registerAmendments: Capability = (ctx) => {
 
   ctx.io.on('connection', (socket) => {
     const deps = { connection, logger };
-    onCommand(socket, deps, 'amendment:draft', (actor, input) => draftAmendment(context, actor, input));
-    onCommand(socket, deps, 'amendment:table', (actor, input) => tableAmendment(context, actor, input));
-    onCommand(socket, deps, 'amendment:discuss', (actor, input) => moveAmendment(context, actor, 'discuss', input));
-    onCommand(socket, deps, 'amendment:adopt', (actor, input) => moveAmendment(context, actor, 'adopt', input));
-    onCommand(socket, deps, 'amendment:reject', (actor, input) => moveAmendment(context, actor, 'reject', input));
-    onCommand(socket, deps, 'amendment:withdraw', (actor, input) => moveAmendment(context, actor, 'withdraw', input));
-    onCommand(socket, deps, 'amendment:merge', (actor, input) => mergeAmendment(context, actor, input));
+    const current = answerWithRecorded('amendmentId', (actor, id) => getAmendmentView(context, actor, id));
+    onCommand(socket, deps, 'amendment:draft', (actor, input) => draftAmendment(context, actor, input), current);
+    onCommand(socket, deps, 'amendment:table', (actor, input) => tableAmendment(context, actor, input), current);
+    onCommand(socket, deps, 'amendment:discuss', (actor, input) => moveAmendment(context, actor, 'discuss', input), current);
+    onCommand(socket, deps, 'amendment:adopt', (actor, input) => moveAmendment(context, actor, 'adopt', input), current);
+    onCommand(socket, deps, 'amendment:reject', (actor, input) => moveAmendment(context, actor, 'reject', input), current);
+    onCommand(socket, deps, 'amendment:withdraw', (actor, input) => moveAmendment(context, actor, 'withdraw', input), current);
+    onCommand(socket, deps, 'amendment:merge', (actor, input) => mergeAmendment(context, actor, input), current);
   });
 
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;

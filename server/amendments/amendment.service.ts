@@ -323,7 +323,8 @@ export async function listAmendments(ctx: AmendmentContext, actor: Actor, filter
   return views.filter((v) => (!filter.articleId || v.articleId === filter.articleId) && (!filter.status || v.status === filter.status));
 }
 
-async function getAmendmentView(ctx: AmendmentContext, actor: Actor, amendmentId: string): Promise<AmendmentView> {
+/** One amendment as the lists show it (a command's answer). */
+export async function getAmendmentView(ctx: AmendmentContext, actor: Actor, amendmentId: string): Promise<AmendmentView> {
   const view = (await listAmendments(ctx, actor)).find((v) => v.id === amendmentId);
   if (!view) throw new AppError('NOT_FOUND', 'Amendement introuvable.');
   return view;

@@ -1,7 +1,7 @@
 import { AnnotationQuerySchema } from '../../shared/annotations/annotation.ts';
 import type { Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
-import { onCommand } from '../access/socket-command.ts';
+import { answerWithRecorded, onCommand } from '../access/socket-command.ts';
 import { AppError } from '../common/app-error.ts';
 import { annotate, getAnnotation, listAnnotations, replyToAnnotation, setResolved } from './annotation.service.ts';
 
@@ -16,10 +16,11 @@ export const registerAnnotations: Capability = (ctx) => {
 
   ctx.io.on('connection', (socket) => {
     const deps = { connection, logger };
-    onCommand(socket, deps, 'annotation:create', (actor, input) => annotate(context, actor, input));
-    onCommand(socket, deps, 'annotation:reply', (actor, input) => replyToAnnotation(context, actor, input));
-    onCommand(socket, deps, 'annotation:resolve', (actor, input) => setResolved(context, actor, input.annotationId, true));
-    onCommand(socket, deps, 'annotation:reopen', (actor, input) => setResolved(context, actor, input.annotationId, false));
+    const current = answerWithRecorded('annotationId', (actor, id) => getAnnotation(context, actor, id));
+    onCommand(socket, deps, 'annotation:create', (actor, input) => annotate(context, actor, input), current);
+    onCommand(socket, deps, 'annotation:reply', (actor, input) => replyToAnnotation(context, actor, input), current);
+    onCommand(socket, deps, 'annotation:resolve', (actor, input) => setResolved(context, actor, input.annotationId, true), current);
+    onCommand(socket, deps, 'annotation:reopen', (actor, input) => setResolved(context, actor, input.annotationId, false), current);
   });
 
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;

@@ -1,6 +1,6 @@
 import type { Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
-import { onCommand } from '../access/socket-command.ts';
+import { answerWithRecorded, onCommand } from '../access/socket-command.ts';
 import { voteCheckpointModel, voteModel } from './vote.model.ts';
 import { castBallot, closeVote, getVote, listVotes, openVote } from './vote.service.ts';
 
@@ -12,15 +12,10 @@ export const registerVotes: Capability = async (ctx) => {
 
   ctx.io.on('connection', (socket) => {
     const deps = { connection, logger };
-    onCommand(
-      socket,
-      deps,
-      'vote:open',
-      (actor, input) => openVote(ctx, actor, input),
-      (opened) => getVote(ctx, opened.negotiationId, (opened.payload as { voteId: string }).voteId),
-    );
-    onCommand(socket, deps, 'vote:cast', (actor, input) => castBallot(ctx, actor, input));
-    onCommand(socket, deps, 'vote:close', (actor, input) => closeVote(ctx, actor, input));
+    const current = answerWithRecorded('voteId', (actor, id) => getVote(ctx, actor.negotiationId, id));
+    onCommand(socket, deps, 'vote:open', (actor, input) => openVote(ctx, actor, input), current);
+    onCommand(socket, deps, 'vote:cast', (actor, input) => castBallot(ctx, actor, input), current);
+    onCommand(socket, deps, 'vote:close', (actor, input) => closeVote(ctx, actor, input), current);
   });
 
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;

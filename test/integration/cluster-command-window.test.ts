@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Ack } from '../../shared/errors.ts';
 import { login } from '../helpers/auth.ts';
 import { useCluster } from '../helpers/cluster.ts';
 import { command, connect } from './realtime-client.ts';
@@ -9,34 +10,53 @@ const SECRETARIAT = 'secretariat@axess.demo';
 describe('a command whose process dies between its record and its reply', () => {
   const sut = useCluster(2, { countWire: true });
 
-  it('is applied once: the same command id retried on another process is answered from what the first attempt recorded', async () => {
-    const negotiationId = sut.ids.negotiations.cppni;
-    const cookie = await login({ url: sut.cluster.processes[0].url }, SECRETARIAT);
-    const first = await connect({ url: sut.cluster.processes[0].url }, cookie);
-    const title = 'Vote dont le processus meurt avant de répondre';
-    const body = { negotiationId, item: { kind: 'text' }, rule: 'double-majority', title, commandId: 'killed-before-reply' };
-    const recorded = () => sut.db.collection('events').find({ negotiationId, type: 'vote:opened', 'payload.title': title }).toArray();
-    // Process 0 records the vote, but its reply never reaches the database: it is killed first.
+  /**
+   * Sends `name` to process `dies`, whose reply never reaches the database: the command's
+   * record (`recorded`) is in the log, then that process is SIGKILLed. The same command id is
+   * then sent twice to process `retries`: what both answered.
+   */
+  async function killedBeforeReplying<T>(name: string, body: object, recorded: () => Promise<unknown[]>, dies: number, retries: number): Promise<Ack<T>[]> {
+    const cookie = await login(sut.at(dies), SECRETARIAT);
+    const first = await connect(sut.at(dies), cookie);
     sut.wire.hold('update command_replies');
-    void command(first, 'vote:open', body).catch(() => undefined);
+    void command(first, name, body).catch(() => undefined);
     const deadline = Date.now() + 15_000;
     while ((await recorded()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(await recorded()).toHaveLength(1);
-    await sut.cluster.kill(0);
+    await sut.cluster.kill(dies);
     first.close();
     sut.wire.release();
-    // The client sends it again, to process 1: once the dead claim lapses, the recorded vote answers.
-    const retry = await connect({ url: sut.cluster.processes[1].url }, cookie);
-    try {
-      const again = await command<{ id: string; title: string }>(retry, 'vote:open', body);
-      const votes = await recorded();
-      expect(votes).toHaveLength(1);
-      expect(again).toMatchObject({ ok: true, data: { id: votes[0].payload.voteId, title } });
-      // And a third time: the reply is kept now.
-      expect(await command<{ id: string }>(retry, 'vote:open', body)).toMatchObject({ ok: true, data: { id: votes[0].payload.voteId } });
-      expect(await recorded()).toHaveLength(1);
-    } finally {
-      retry.close();
-    }
+    // The client sends it again, to the other process: once the dead claim lapses, the record answers.
+    const retry = await connect(sut.at(retries), cookie);
+    sut.closeAfterTest(retry);
+    const again = await command<T>(retry, name, body);
+    // And a third time: the reply is kept now.
+    return [again, await command<T>(retry, name, body)];
+  }
+
+  it('is applied once: the same command id retried on another process is answered from what the first attempt recorded', async () => {
+    const negotiationId = sut.ids.negotiations.cppni;
+    const title = 'Vote dont le processus meurt avant de répondre';
+    const body = { negotiationId, item: { kind: 'text' }, rule: 'double-majority', title, commandId: 'killed-before-reply' };
+    const recorded = () => sut.db.collection('events').find({ negotiationId, type: 'vote:opened', 'payload.title': title }).toArray();
+    const answers = await killedBeforeReplying<{ id: string; title: string }>('vote:open', body, recorded, 0, 1);
+    const votes = await recorded();
+    expect(votes).toHaveLength(1);
+    expect(answers[0]).toMatchObject({ ok: true, data: { id: votes[0].payload.voteId, title } });
+    expect(answers[1]).toMatchObject({ ok: true, data: { id: votes[0].payload.voteId } });
   }, 60_000);
+
+  it('any command on one thing answers with that thing, as it stands, and is recorded once (a session convened)', async () => {
+    if (!sut.cluster.processes[0].child) await sut.cluster.startProcess(0);
+    const negotiationId = sut.ids.negotiations.cppni;
+    const title = 'Séance dont le processus meurt avant de répondre';
+    const body = { negotiationId, title, startsAt: '2027-03-02T09:30:00.000Z', place: 'Paris', commandId: 'convened-then-killed' };
+    const recorded = () => sut.db.collection('events').find({ negotiationId, type: 'session:convened', 'payload.title': title }).toArray();
+    const answers = await killedBeforeReplying<{ id: string; title: string; status: string }>('session:convene', body, recorded, 1, 0);
+    const sessions = await recorded();
+    expect(sessions).toHaveLength(1);
+    // Before, only vote:open and position:declare answered so: this one was refused CONFLICT (« déjà appliquée »).
+    expect(answers[0]).toMatchObject({ ok: true, data: { id: sessions[0].payload.sessionId, title, status: 'convened' } });
+    expect(answers[1]).toMatchObject({ ok: true, data: { id: sessions[0].payload.sessionId } });
+  }, 90_000);
 });
