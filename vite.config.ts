@@ -43,6 +43,10 @@ export default defineConfig({
     // Pages are loaded on demand (client/src/lib/pages.ts); the text page's editor stack
     // (ProseMirror, Tiptap, Yjs) is one large chunk by nature, fetched only there.
     chunkSizeWarningLimit: 600,
+    // One stylesheet for every page (8.5 kB brotli in all, its rules scoped by Svelte): a page's
+    // own stylesheets were two more requests of the text page's first wave, each waiting for one
+    // of the six connections a browser opens to a server.
+    cssCodeSplit: false,
     rolldownOptions: {
       // The report of slow plugins is for whoever tunes the build, not for each `npm start`.
       checks: { bundlerTimings: false },
@@ -53,14 +57,15 @@ export default defineConfig({
             // the session, negotiation and members states): one request instead of a dozen. A browser opens six connections to a server, and on a
             // slow link each small file costs a round trip of its own.
             // The sessions' rules stay with the sessions pages: in `common` they tied it to the
-            // sessions' module, and through it to the connection.
+            // sessions' module, and through it to the connection (their Paris clock, which the
+            // dates of every page use, comes in `common`: alone, it was one more request of 269 bytes).
             // What the first script already holds stays there, and so does the connection: it
             // brings the Socket.IO client, which no page needs before it is usable (the text page
             // loads it after its editor) and which `common`, preloaded by every page, would carry.
             {
               debugName: 'common',
               name: (id, ctx) => (isInitial(id, ctx) || /[\\/]connection\.svelte\.ts$/.test(id) ? null : 'common'),
-              test: /[\\/](shared(?![\\/]sessions[\\/])|client[\\/]src[\\/](lib|shell|auth|negotiations|members))[\\/]/,
+              test: /[\\/](shared(?![\\/]sessions[\\/](?!paris-time\.ts$))|client[\\/]src[\\/](lib|shell|auth|negotiations|members))[\\/]/,
               minShareCount: 2,
               maxModuleSize: 12_000,
               includeDependenciesRecursively: false,

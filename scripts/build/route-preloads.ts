@@ -22,6 +22,7 @@ interface Chunk {
   isEntry: boolean;
   facadeModuleId: string | null;
   imports: string[];
+  code: string;
   viteMetadata?: { importedCss: Set<string> };
 }
 
@@ -72,7 +73,10 @@ export function routePreloads({ router, pages }: { router: string; pages: string
         const files = new Set<string>();
         collect(page.fileName, files);
         const styles = [...files].flatMap((file) => [...(byFile.get(file)?.viteMetadata?.importedCss ?? [])]);
-        preloads.push({ pattern, scripts: [...files].map((file) => `/${file}`), styles: styles.map((file) => `/${file}`) });
+        // The largest first: over HTTP/1.1 a browser sends six requests at a time and the others
+        // wait for a free connection, then a round trip; the editor stack must not be among them.
+        const scripts = [...files].sort((a, b) => byFile.get(b)!.code.length - byFile.get(a)!.code.length);
+        preloads.push({ pattern, scripts: scripts.map((file) => `/${file}`), styles: styles.map((file) => `/${file}`) });
       }
       this.emitFile({ type: 'asset', fileName: ROUTE_PRELOADS_FILE, source: `${JSON.stringify(preloads, null, 2)}\n` });
     },
