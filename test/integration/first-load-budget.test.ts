@@ -6,8 +6,8 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutePreload } from '../../scripts/build/route-preloads.ts';
 
-// What a first visit downloads before a page can show, read from a production build (the tests'
-// own build runs under NODE_ENV=test, which gives Svelte's larger development runtime): the HTML's
+// What a first visit downloads before a page can show, read from a production build of its own
+// (NODE_ENV=production, as test/helpers/browser.ts builds dist/client): the HTML's
 // entry script and the modules it preloads, plus what the server names for the route
 // (route-preloads.json, the route's page and everything it imports statically). The budgets are
 // for a delegate on a slow mobile link: issue 18 sets 120 kB gzipped for the sign-in and home
