@@ -24,6 +24,7 @@
 // version (PDF, DOCX) in the background, one request after the other on two loops: its p99
 // against the quiet one of the same round (target ≤ 2×), with the heavy requests served.
 import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
@@ -45,6 +46,8 @@ const WARMUP_SECONDS = Number(process.env.EVENTS_BENCH_WARMUP ?? 3);
 const ROUNDS = Number(process.env.EVENTS_BENCH_ROUNDS ?? 3);
 const DRAIN_MS = 15_000;
 const HEAVY = process.env.EVENTS_BENCH_HEAVY === '1';
+/** Each command carries a client id, as the workspace's client always sends (EVENTS_BENCH_COMMAND_IDS=0: none). */
+const COMMAND_IDS = process.env.EVENTS_BENCH_COMMAND_IDS !== '0';
 const HEAVY_ARTICLES = 100;
 const HEAVY_WORDS_PER_ARTICLE = 600;
 
@@ -298,6 +301,8 @@ async function measure(server: ChildProcess, url: string, negotiationId: string,
   }
   let n = 0;
   let measured = 0;
+  // As the client's: unique per command, whatever the round.
+  const measurement = randomUUID().replaceAll('-', '');
   const send = () => {
     {
       const sender = n % clients.length;
@@ -308,7 +313,7 @@ async function measure(server: ChildProcess, url: string, negotiationId: string,
       }
       clients[sender].timeout(15_000).emit(
         'position:declare',
-        { negotiationId, stance: 'favorable', statement: key, item: { kind: 'text' } },
+        { negotiationId, stance: 'favorable', statement: key, item: { kind: 'text' }, ...(COMMAND_IDS ? { commandId: `${measurement}-${n}` } : {}) },
         (err: Error | null, ack: { ok: boolean; error?: { code: string; message: string } }) => {
           acked++;
           if (!err && ack.ok) return;
