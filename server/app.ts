@@ -10,7 +10,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Database } from './db/connection.ts';
 import { answerClientError, apiNotFound, errorHandler } from './http/errors.ts';
-import { answerUnknownCommands } from './access/socket-command.ts';
+import { answerUnknownCommands, keepCommandReplies } from './access/socket-command.ts';
 import { InFlight } from './http/lifecycle.ts';
 import { CloseCode } from '../shared/collab/close-codes.ts';
 import { Readiness, type ReadinessCheck } from './http/readiness.ts';
@@ -125,6 +125,7 @@ export async function createApp(
   const closers: (() => Promise<void> | void)[] = [];
   const store = new EventStore(db.connection, db.command);
   await store.init();
+  keepCommandReplies(db.connection, db.command);
   const channel = new NegotiationChannel(store, logger.child({ capability: 'realtime' }), roomBroadcast(io));
   // Several processes (REDIS_URL): each delivers the others' events to its sockets, and a
   // negotiation's serialised commands hold its lease across the cluster.

@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io';
 import { COMMANDS, splitCommandId, type CommandInput, type CommandName, type CommandResult } from '../../shared/commands.ts';
 import type { Ack } from '../../shared/errors.ts';
 import { AppError, toAppError } from '../common/app-error.ts';
+import type { InProcessCommand } from '../db/connection.ts';
 import type { Logger } from '../logger.ts';
 import type { AppSocket } from '../realtime/sockets.ts';
 import { authenticateSession, sessionIdOf } from '../auth/session.service.ts';
@@ -38,6 +39,11 @@ function commandReplies(connection: Connection): CommandReplies {
   let replies = repliesOf.get(connection);
   if (!replies) repliesOf.set(connection, (replies = new CommandReplies(connection)));
   return replies;
+}
+
+/** At the app's start: its replies are kept through the embedded engine of its process when it has one (`command`). */
+export function keepCommandReplies(connection: Connection, command: InProcessCommand | undefined): void {
+  repliesOf.set(connection, new CommandReplies(connection, { command }));
 }
 
 /**

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { Collection } from 'mongodb';
+import { describe, expect, it, vi } from 'vitest';
 import type { VoteView } from '../../shared/votes/vote.ts';
 import { useDemoTable } from '../helpers/demo-table.ts';
 import { command, connect } from './realtime-client.ts';
@@ -56,6 +57,24 @@ describe('command ids', () => {
     const ack = await send<VoteView>('cfdt', 'vote:open', { ...vote('À la CFDT'), commandId: 'shared-0001' });
     // The CFDT may not open a vote: its refusal is its own, not the secretariat's reply.
     expect(ack.ok ? ack.data.id : ack.error.code).not.toBe(mine.id);
+  });
+
+  it('with the embedded engine in the process, the claim and the reply are written to it directly, not through the driver', async () => {
+    const through = (method: 'insertOne' | 'updateOne') => vi.spyOn(Collection.prototype, method);
+    const spies = [through('insertOne'), through('updateOne')];
+    try {
+      const first = await ok<VoteView>('secretariat', 'vote:open', { ...vote('Vote en direct'), commandId: 'direct-0001' });
+      const driverWrites = spies.flatMap((spy) => spy.mock.contexts).filter((c) => (c as Collection).collectionName === 'command_replies');
+      expect(driverWrites).toHaveLength(0);
+      // Kept all the same: the reply as the client received it, and a retry answered with it.
+      const kept = await demo.server.app.context.db.connection.db!.collection<{ _id: string; state: string; reply: string }>('command_replies').findOne({ _id: { $regex: /direct-0001$/ } });
+      expect(kept).toMatchObject({ state: 'done' });
+      expect(JSON.parse(kept!.reply).id).toBe(first.id);
+      const again = await ok<VoteView>('secretariat', 'vote:open', { ...vote('Vote en direct'), commandId: 'direct-0001' });
+      expect(again.id).toBe(first.id);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 
   it('a malformed command id is refused with BAD_REQUEST and applies nothing', async () => {
