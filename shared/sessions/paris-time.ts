@@ -5,20 +5,26 @@
  */
 export const PARIS = 'Europe/Paris';
 
-const PARTS = new Intl.DateTimeFormat('en-GB', {
-  timeZone: PARIS,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
+/**
+ * Made at the first date read, not when the module loads: a formatter with a time zone loads
+ * the zone's rules (46 to 69 ms in Chromium on a busy machine), and every page's first scripts
+ * import this module, the text page's too, which shows no date before its editor.
+ */
+let formatter: Intl.DateTimeFormat | null = null;
 
 /** The wall-clock date and time in Paris of an instant. */
 export function parisParts(instant: Date): { date: string; time: string; seconds: string } {
-  const parts = Object.fromEntries(PARTS.formatToParts(instant).map((p) => [p.type, p.value]));
+  formatter ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: PARIS,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+  const parts = Object.fromEntries(formatter.formatToParts(instant).map((p) => [p.type, p.value]));
   return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}`, seconds: parts.second };
 }
 
