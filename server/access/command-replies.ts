@@ -25,7 +25,7 @@ const DUPLICATE_KEY = 11000;
 /**
  * A command id in use: `running` while a process applies it (`owner`, until `until`), then
  * `done` with the reply as the client received it (JSON). The TTL index forgets it KEPT_MS
- * after it was first seen. Refusals are not kept (see CommandReplies).
+ * after it was first seen, or after its reply was kept. Refusals are not kept (see CommandReplies).
  */
 const commandReplySchema = new Schema(
   {
@@ -172,16 +172,22 @@ export class CommandReplies {
     if (error) throw error;
   }
 
-  /** Keeps the reply before the client is answered, on disk: a retry after this process dies finds it. */
+  /**
+   * Keeps the reply before the client is answered, on disk: a retry after this process dies
+   * finds it. The claim is replaced whole (still only if this process holds it), kept KEPT_MS
+   * from now: in the embedded engine a `$set` goes through its update operators, which cost
+   * four times the replacement (407 against 93 µs of CPU).
+   */
   private async keep<T>(key: string, result: T): Promise<T> {
     const reply = JSON.stringify(result);
+    const now = this.now();
     const filter = { _id: key, owner: this.owner };
-    const update = { $set: { state: 'done', ...(reply === undefined ? {} : { reply }) } };
+    const done: Omit<CommandReplyDoc, '_id'> = { state: 'done', owner: this.owner, until: now, ...(reply === undefined ? {} : { reply }), expiresAt: new Date(now + KEPT_MS) };
     if (!this.command) {
-      await this.model.updateOne(filter, update);
+      await this.model.replaceOne(filter, done);
       return result;
     }
-    const { error, durable } = await runInProcess(this.command, { update: this.model.collection.collectionName, updates: [{ q: filter, u: update }] });
+    const { error, durable } = await runInProcess(this.command, { update: this.model.collection.collectionName, updates: [{ q: filter, u: done }] });
     if (error) throw error;
     await durable;
     return result;
