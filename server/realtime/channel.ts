@@ -12,10 +12,11 @@ export interface EventSource {
   visibleSince(negotiationId: string, viewer: Viewer, sinceSeq: number, limit: number): Promise<CatchUpPage>;
 }
 
-/** Where a subscription sends its events: a Socket.IO socket, or a test double. */
+/** Where a subscription sends its events, and the end of its access: a Socket.IO socket, or a test double. */
 export interface EventSink {
   readonly id: string;
   emit(event: 'negotiation:event', payload: NegotiationEvent): unknown;
+  emit(event: 'negotiation:access-ended', notice: { negotiationId: string }): unknown;
 }
 
 /** What a join answers: the events the socket missed and may see. */
@@ -72,7 +73,8 @@ class Subscription {
   closed = false;
 
   readonly sink: EventSink;
-  readonly viewer: Viewer;
+  /** Who looks, as the mandate stands at the cursor: a change of the viewer's roles in the log changes it. */
+  viewer: Viewer;
   readonly negotiationId: string;
   private readonly channel: NegotiationChannel;
 
@@ -168,11 +170,28 @@ class Subscription {
   private advance(event: NegotiationEvent): boolean {
     this.cursor = event.seq;
     const visible = canSee(this.viewer, event.visibility);
-    // A revoked mandate stops the stream at once: the socket is told, then hears nothing more.
-    if (event.type === 'member:revoked' && (event.payload as { userId?: unknown })?.userId === this.viewer.userId) {
-      this.channel.leave(this.sink.id, this.negotiationId, this);
-    }
+    this.followMandate(event);
     return visible;
+  }
+
+  /**
+   * A change of the viewer's own mandate takes effect from the next event on, in the log's
+   * order, as the commands (which load the mandate afresh) see it: new roles widen or narrow
+   * what the socket is sent (an organisation's governance follows its lead), and a revoked or
+   * suspended mandate stops the stream at once: the socket is sent that event, then
+   * `negotiation:access-ended`, then nothing more. (The live-access re-check,
+   * server/auth/live-connections.ts, ends what no event reports: a change made in the database.)
+   */
+  private followMandate(event: NegotiationEvent): void {
+    if (event.type !== 'member:roles-changed' && event.type !== 'member:revoked' && event.type !== 'member:suspended') return;
+    if (event.payload?.userId !== this.viewer.userId) return;
+    if (event.type === 'member:roles-changed') {
+      this.viewer = { ...this.viewer, roles: event.payload.roles };
+      return;
+    }
+    this.channel.leave(this.sink.id, this.negotiationId, this);
+    // After the event itself, which the caller sends (or broadcasts) in this same turn.
+    queueMicrotask(() => this.sink.emit('negotiation:access-ended', { negotiationId: this.negotiationId }));
   }
 }
 

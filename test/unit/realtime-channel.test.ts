@@ -44,13 +44,16 @@ class MemoryLog implements EventSource {
 
 class Client implements EventSink {
   received: number[] = [];
+  /** The negotiations whose access-ended notice came, after the events received so far. */
+  ended: { negotiationId: string; after: number[] }[] = [];
   readonly id: string;
 
   constructor(id: string) {
     this.id = id;
   }
-  emit(_event: 'negotiation:event', payload: NegotiationEvent): void {
-    this.received.push(payload.seq);
+  emit(event: 'negotiation:event' | 'negotiation:access-ended', payload: NegotiationEvent | { negotiationId: string }): void {
+    if (event === 'negotiation:event') this.received.push((payload as NegotiationEvent).seq);
+    else this.ended.push({ negotiationId: payload.negotiationId, after: [...this.received] });
   }
 }
 
@@ -234,7 +237,46 @@ describe('a revoked mandate', () => {
     sut.publish(NEG, log.append(1));
     await settle();
     expect(revoked.received).toEqual([1]);
+    expect(revoked.ended).toEqual([{ negotiationId: NEG, after: [1] }]);
     expect(colleague.received).toEqual([1, 2]);
+    expect(colleague.ended).toEqual([]);
     expect(sut.subscriberCount(NEG)).toBe(1);
+  });
+});
+
+describe('a change of the viewer’s own mandate, in the log’s order', () => {
+  /** An event of the viewer's mandate, in place of the log's next test event. */
+  function mandate(log: MemoryLog, type: string, payload: Record<string, unknown>): NegotiationEvent {
+    const [event] = log.append(1, { scope: 'membership', org: 'cgt' });
+    return Object.assign(event, { type, payload });
+  }
+
+  it('new roles apply from the next event on: made lead, a delegate hears its organisation’s governance; no longer lead, it hears none', async () => {
+    const { log, sut, join } = setup();
+    const delegate = new Client('d');
+    await join(delegate, { ...cgt, roles: ['delegate'] });
+    const governance: Visibility = { scope: 'governance', org: 'cgt' };
+    sut.publish(NEG, log.append(1, governance));
+    sut.publish(NEG, [mandate(log, 'member:roles-changed', { userId: 'u-cgt', roles: ['delegate', 'lead'] })]);
+    sut.publish(NEG, log.append(1, governance));
+    sut.publish(NEG, [mandate(log, 'member:roles-changed', { userId: 'u-cgt', roles: ['delegate'] })]);
+    sut.publish(NEG, log.append(1, governance));
+    // Another member's new roles change nothing for this socket.
+    sut.publish(NEG, [mandate(log, 'member:roles-changed', { userId: 'u-cgt-2', roles: ['lead'] })]);
+    sut.publish(NEG, log.append(1, governance));
+    await settle();
+    expect(delegate.received).toEqual([2, 3, 4, 6]);
+  });
+
+  it('a suspended mandate stops the stream of the member, after sending them the suspension and then the end of their access', async () => {
+    const { log, sut, join } = setup();
+    const suspended = new Client('s');
+    await join(suspended, cgt);
+    sut.publish(NEG, [mandate(log, 'member:suspended', { userId: 'u-cgt', reason: 'absences répétées' })]);
+    sut.publish(NEG, log.append(1));
+    await settle();
+    expect(suspended.received).toEqual([1]);
+    expect(suspended.ended).toEqual([{ negotiationId: NEG, after: [1] }]);
+    expect(sut.subscriberCount(NEG)).toBe(0);
   });
 });
