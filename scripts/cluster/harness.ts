@@ -161,8 +161,7 @@ export class Cluster {
     const p = this.processes[index];
     const dataDir = path.join(this.dir, `process-${index}`);
     fs.mkdirSync(dataDir, { recursive: true });
-    const logFile = path.join(this.dir, `process-${index}.log`);
-    const log = fs.openSync(logFile, 'a');
+    const log = fs.openSync(path.join(this.dir, `process-${index}.log`), 'a');
     p.url = `http://127.0.0.1:${p.port}`;
     p.child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(ROOT, 'scripts/start.ts')], {
       cwd: ROOT,
@@ -187,10 +186,16 @@ export class Cluster {
     try {
       await waitFor(`process ${index}`, async () => (await fetch(`${p.url}/api/${ready ? 'ready' : 'health'}`)).status === 200, 120_000, p.child);
     } catch (err) {
-      const tail = fs.readFileSync(logFile, 'utf8').slice(-3_000);
+      const tail = this.logOf(index).slice(-3_000);
       throw new Error(`${(err as Error).message}\n${tail}`, { cause: err });
     }
     return p;
+  }
+
+  /** What process `index` wrote to its log so far (its file; empty when its output is inherited). */
+  logOf(index: number): string {
+    const file = path.join(this.dir, `process-${index}.log`);
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   }
 
   /** Kills process `index` (SIGKILL: no drain, no flush) and waits until it is gone. */

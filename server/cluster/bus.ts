@@ -5,8 +5,17 @@ import type { Logger } from '../logger.ts';
 /** Every key and channel of the workspace in Redis starts with this (a Redis may serve others too). */
 export const KEY_PREFIX = 'negociation:';
 
-/** A process id travels as the first 16 bytes of every message: a process skips its own. */
+/**
+ * The format of what the processes say to each other on the channels, the first byte of every
+ * message: raise it whenever a message of any channel changes shape. A process ignores a
+ * message of another format (and says so once per format in its log) rather than misread it:
+ * processes of two releases of different formats share no live changes, but each catches up
+ * from the database (README, Deployment: a rolling upgrade).
+ */
+export const MESSAGE_FORMAT = 1;
+/** After the format, the sending process's id (16 bytes): a process skips its own messages. */
 const ID_BYTES = 16;
+const HEADER_BYTES = 1 + ID_BYTES;
 
 type Handler = (body: Buffer) => void;
 
@@ -32,6 +41,8 @@ export class ClusterBus {
   private readonly subscriptions = new Map<string, Promise<unknown>>();
   private readonly upListeners = new Set<() => void>();
   private readonly downListeners = new Set<() => void>();
+  /** The other formats heard of (each logged once). */
+  private readonly otherFormats = new Set<number>();
   private everUp = false;
   private up = false;
   private closed = false;
@@ -113,7 +124,7 @@ export class ClusterBus {
   }
 
   private message(body: Buffer | string): Buffer {
-    return Buffer.concat([this.idBytes, typeof body === 'string' ? Buffer.from(body) : body]);
+    return Buffer.concat([Buffer.of(MESSAGE_FORMAT), this.idBytes, typeof body === 'string' ? Buffer.from(body) : body]);
   }
 
   /** Calls `handler` with what the other processes publish on `channel`. */
@@ -163,8 +174,13 @@ export class ClusterBus {
   }
 
   private receive(channel: string, message: Buffer): void {
-    if (message.length < ID_BYTES || message.subarray(0, ID_BYTES).equals(this.idBytes)) return;
-    const body = message.subarray(ID_BYTES);
+    if (message.length < HEADER_BYTES) return;
+    if (message[0] !== MESSAGE_FORMAT) {
+      this.otherFormat(message[0], channel);
+      return;
+    }
+    if (message.subarray(1, HEADER_BYTES).equals(this.idBytes)) return;
+    const body = message.subarray(HEADER_BYTES);
     for (const handler of this.handlers.get(channel) ?? []) {
       try {
         handler(body);
@@ -172,6 +188,12 @@ export class ClusterBus {
         this.logger.error({ err, channel }, 'cluster message handler failed');
       }
     }
+  }
+
+  private otherFormat(format: number, channel: string): void {
+    if (this.otherFormats.has(format)) return;
+    this.otherFormats.add(format);
+    this.logger.warn({ format, ours: MESSAGE_FORMAT, channel }, 'cluster messages of another format ignored: a process of another release shares this redis (live changes between them are not shared; the database still is)');
   }
 
   /** A connection of its own, for blocking reads (a stream read loop). */

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { KEY_PREFIX, MESSAGE_FORMAT } from '../../server/cluster/bus.ts';
 import type { NegotiationEvent } from '../../shared/events.ts';
 import { call, login } from '../helpers/auth.ts';
 import { storedText, useCluster } from '../helpers/cluster.ts';
@@ -207,6 +210,29 @@ describe('several processes are one workspace', () => {
       expect(late.ok && late.data.id).toBe(a.ok && a.data.id);
       expect(await opened(title)).toBe(1);
     }
+  });
+
+  it('a message of another format (a process of another release) is ignored and said once in the log; live events go on', async () => {
+    const negotiationId = sut.ids.negotiations.tempsDeTravail;
+    const watcher = await socketAt(1, DELEGATE);
+    const seen = collect(watcher);
+    const { lastSeq } = await join(watcher, negotiationId, 0);
+    // What a later release might send: a whole message, its header and body included, in format + 1.
+    const future = { negotiationId, events: [{ negotiationId, seq: lastSeq + 1, type: 'position:declared', payload: { statement: 'd’une autre version' } }] };
+    const message = Buffer.concat([Buffer.of(MESSAGE_FORMAT + 1), randomBytes(16), Buffer.from(JSON.stringify(future))]);
+    const redis = new Redis(sut.cluster.redisUrl);
+    try {
+      for (let i = 0; i < 3; i++) expect(await redis.publish(`${KEY_PREFIX}events`, message)).toBe(3);
+    } finally {
+      redis.disconnect();
+    }
+    const writer = await socketAt(0, 'delegue@cgt.demo');
+    const statement = 'après le message d’une autre version';
+    expect(await command(writer, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'text' } })).toMatchObject({ ok: true });
+    await until(() => seen.some((e) => (e.payload as { statement?: string }).statement === statement), 'the next event on process 1', 10_000);
+    expect(seen.filter((e) => (e.payload as { statement?: string }).statement === 'd’une autre version')).toEqual([]);
+    expect(seen.filter((e) => e.seq > lastSeq).map((e) => e.seq)).toEqual([lastSeq + 1]);
+    for (const i of [0, 1, 2]) expect(sut.cluster.logOf(i).match(/messages of another format ignored/g)).toHaveLength(1);
   });
 
   it('stores every update exactly as the live copies hold it', async () => {
