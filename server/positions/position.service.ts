@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { z } from 'zod';
 import type { NegotiationEvent } from '../../shared/events.ts';
 import { itemKey } from '../../shared/items.ts';
+import { orderParties } from '../../shared/parties.ts';
 import { foldPositions, toPosition } from '../../shared/positions/position.fold.ts';
 import type { DeclarePositionSchema, Position, PositionDeclaredPayload, PositionMatrix } from '../../shared/positions/position.ts';
 import type { AppContext } from '../app.ts';
@@ -77,5 +78,5 @@ export async function articlesInOrder(connection: Connection, negotiationId: str
 /** The parties that speak at the table (employers and unions), in the order of the negotiation. */
 export async function speakingOrganisations(connection: Connection, negotiationId: string): Promise<PositionMatrix['organisations']> {
   const { parties } = await partiesInForce(connection, negotiationId);
-  return parties.map((p) => ({ id: p.id, shortName: p.shortName }));
+  return orderParties(parties).map((p) => ({ id: p.id, shortName: p.shortName }));
 }

@@ -92,7 +92,7 @@ describe('the positions ledger', () => {
 
     const response = await call(server, `/negotiations/${negotiationId}/positions/matrix`, { cookie: cookies.chair });
     const matrix = (await response.json()) as PositionMatrix;
-    expect(matrix.organisations.map((o) => o.shortName)).toEqual(['AXESS', 'CFDT', 'CGT', 'FO', 'SUD', 'CFTC', 'CFE-CGC']);
+    expect(matrix.organisations.map((o) => o.shortName)).toEqual(['AXESS', 'CFDT', 'CGT', 'FO', 'SUD', 'CFE-CGC', 'CFTC']);
     const keys = matrix.items.map((i) => i.key);
     expect(keys.slice(0, ids.articles.tempsDeTravail.length)).toEqual(ids.articles.tempsDeTravail.map((a) => `article:${a}`));
     expect(keys.slice(-2)).toEqual(['text', `amendment:${amendment}`]);
