@@ -225,6 +225,10 @@ describe('in English, every screen is English', () => {
         for (const word of words(line)) if (french.has(word) && !seen.has(word)) seen.set(word, line.trim().slice(0, 120));
       }
       for (const [word, line] of seen) found.push(`${screen.name}: « ${word} » in « ${line} »`);
+      // French typography is French too: a space before a colon (« Présents : »), guillemets.
+      for (const line of text.split('\n')) if (/\S[ \u00a0\u202f][:;](\s|$)|[«»]/.test(line)) found.push(`${screen.name}: French punctuation in « ${line.trim().slice(0, 120)} »`);
+      // The bold button shows the first letter of its word: B, not the French G (Gras).
+      for (const letter of await page.locator('.toolbar button b').allInnerTexts()) if (letter !== 'B') found.push(`${screen.name}: the bold button reads « ${letter} »`);
       if (screen.check) found.push(...(await screen.check(page)));
       await screenshot(page, `en-${screen.name}`);
     }

@@ -18,6 +18,8 @@ export const editorMessages = defineMessages(
     'text.status': 'Statut',
     'text.back': 'Retour à la négociation',
     'text.bold': 'Gras',
+    // The bold button's letter: the first of the word for bold, as word processors show it.
+    'text.boldLetter': 'G',
     'text.italic': 'Italique',
     'text.bullets': 'Liste à puces',
     'text.numbered': 'Liste numérotée',
@@ -109,6 +111,7 @@ export const editorMessages = defineMessages(
     'text.status': 'Status',
     'text.back': 'Back to the negotiation',
     'text.bold': 'Bold',
+    'text.boldLetter': 'B',
     'text.italic': 'Italic',
     'text.bullets': 'Bulleted list',
     'text.numbered': 'Numbered list',

@@ -20,6 +20,11 @@ function dateFormat(locale: Locale, name: string, options: Intl.DateTimeFormatOp
   return format;
 }
 
+/** What separates a label from its value: « Lieu : Paris » in French, "Place: Paris" in English. */
+export function colon(locale: Locale = i18n.locale): string {
+  return locale === 'fr' ? ' : ' : ': ';
+}
+
 /** A number as the locale writes it: 38,50 in French, 38.50 in English. */
 export function formatNumber(value: number, digits = 2, locale: Locale = i18n.locale): string {
   const key = `${locale}:number:${digits}`;

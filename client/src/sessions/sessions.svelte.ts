@@ -446,11 +446,6 @@ export function countdown(target: string, now: number): { days: number; hours: n
   };
 }
 
-/** What separates a label from its value: « Lieu : Paris » in French, "Place: Paris" in English. */
-export function colon(locale: Locale): string {
-  return locale === 'fr' ? ' : ' : ': ';
-}
-
 /** Paris date and time of an instant, in the user's language. */
 export function parisDateTime(iso: string, locale: Locale): string {
   return formatLongDateTime(iso, locale);
