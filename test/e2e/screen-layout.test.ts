@@ -3,7 +3,11 @@ import type { Locator, Page } from 'playwright-core';
 import { signIn } from '../helpers/browser.ts';
 import { useDemoBrowser } from '../helpers/demo-browser.ts';
 import { login } from '../helpers/auth.ts';
+import { screensWithContent, type Screen } from '../helpers/screens.ts';
 import { command, connect } from '../integration/realtime-client.ts';
+
+const DESKTOP = { width: 1440, height: 900 };
+const TABLET = { width: 768, height: 1024 };
 
 /** The lines a piece of text is laid out on: the distinct tops of its rectangles. */
 function lines(locator: Locator, upTo?: string): Promise<number> {
@@ -28,6 +32,12 @@ function lines(locator: Locator, upTo?: string): Promise<number> {
   }, upTo);
 }
 
+/** Whether two boxes share a line: their heights overlap (a button taller than the words beside it still does). */
+async function onOneLine(a: Locator, b: Locator): Promise<boolean> {
+  const [boxA, boxB] = [await a.boundingBox(), await b.boundingBox()];
+  return !!boxA && !!boxB && boxA.y < boxB.y + boxB.height && boxB.y < boxA.y + boxA.height;
+}
+
 /** Whether two elements sit on one line: their vertical centres within a few pixels. */
 async function sideBySide(a: Locator, b: Locator): Promise<boolean> {
   const [boxA, boxB] = [await a.boundingBox(), await b.boundingBox()];
@@ -40,10 +50,97 @@ describe('screens read whole and in order', () => {
   let negotiator: Page;
   let delegate: Page;
 
+  let secretariat: Page;
+  /** The screens of the screenshots, with a convened session (its agenda opens on a free item with a text) and its mail. */
+  let screens: Screen[];
+  const pathOf = (name: string) => `${demo.server.url}${screens.find((screen) => screen.name === name)!.path}`;
+
   beforeAll(async () => {
-    const viewport = { width: 1440, height: 900 };
+    const viewport = DESKTOP;
     negotiator = await signIn(await demo.browser.newContext({ viewport, locale: 'fr-FR' }), demo.server.url, 'negociateur@axess.demo', '/');
     delegate = await signIn(await demo.browser.newContext({ viewport, locale: 'fr-FR' }), demo.server.url, 'delegue@cfdt.demo', '/');
+    secretariat = await signIn(await demo.browser.newContext({ viewport, locale: 'fr-FR' }), demo.server.url, 'secretariat@axess.demo', '/');
+    screens = await screensWithContent(demo.server, demo.ids);
+  });
+
+  it('on a tablet the top bar never cuts « Se déconnecter », a link or the title across lines, in French and in English', async () => {
+    const english = await signIn(await demo.browser.newContext({ viewport: TABLET, locale: 'en-GB' }), demo.server.url, 'delegue@cfdt.demo', '/');
+    await english.evaluate(() => localStorage.setItem('locale', 'en'));
+    for (const [page, signOut] of [[secretariat, 'Se déconnecter'], [english, 'Sign out']] as const) {
+      await page.setViewportSize(TABLET);
+      await page.goto(pathOf('home'));
+      await page.getByRole('button', { name: signOut }).waitFor({ timeout: 15_000 });
+      for (const item of [page.locator('.topbar .brand'), ...(await page.locator('.topnav > :not(.locales)').all())]) {
+        expect(await lines(item), `${signOut}: ${await item.innerText()}`).toBe(1);
+      }
+      await page.setViewportSize(DESKTOP);
+    }
+    await english.context().close();
+  });
+
+  it('the mail page leaves the subject room on a tablet: « Convocation : Séance de travail – 17 décembre 2026 à 14:00 » on two lines at most', async () => {
+    for (const viewport of [DESKTOP, TABLET]) {
+      await secretariat.setViewportSize(viewport);
+      await secretariat.goto(pathOf('outbox'));
+      const subjects = secretariat.locator('table.outbox tbody th');
+      await subjects.first().waitFor({ timeout: 15_000 });
+      for (const subject of await subjects.all()) expect(await lines(subject), `${viewport.width}: ${await subject.innerText()}`).toBeLessThanOrEqual(2);
+    }
+    await secretariat.setViewportSize(DESKTOP);
+  });
+
+  it('the calendar shows each session’s title whole, however narrow the day', async () => {
+    for (const viewport of [DESKTOP, TABLET]) {
+      await secretariat.setViewportSize(viewport);
+      await secretariat.goto(pathOf('sessions'));
+      // The month of the sessions the demo and the screens convened (December 2026).
+      const chips = secretariat.locator('.month-grid .chip.session');
+      await chips.first().waitFor({ timeout: 15_000 });
+      for (const chip of await chips.all()) {
+        const cut = await chip.evaluate((element) => element.scrollWidth > element.clientWidth || element.scrollHeight > element.clientHeight);
+        expect(cut, `${viewport.width}: ${await chip.textContent()}`).toBe(false);
+      }
+    }
+    await secretariat.setViewportSize(DESKTOP);
+  });
+
+  it('the agenda’s first item, whose text is under its title, keeps its reorder arrows on its title’s line', async () => {
+    for (const viewport of [DESKTOP, TABLET]) {
+      await secretariat.setViewportSize(viewport);
+      await secretariat.goto(pathOf('session'));
+      const first = secretariat.getByTestId('agenda').locator('li').first();
+      await first.waitFor({ timeout: 15_000 });
+      expect(await onOneLine(first.locator('.item-label'), first.locator('.move button').last()), `${viewport.width}: « ${await first.locator('.item-label').innerText()} »`).toBe(true);
+    }
+    await secretariat.setViewportSize(DESKTOP);
+  });
+
+  it('the observers’ field and its hint read in the text’s weight, not its label’s bold', async () => {
+    await secretariat.goto(pathOf('session'));
+    const observers = secretariat.locator('label.observers input');
+    await observers.waitFor({ timeout: 15_000 });
+    expect(await observers.evaluate((input) => [getComputedStyle(input).fontWeight, getComputedStyle(input, '::placeholder').fontWeight])).toEqual(['400', '400']);
+  });
+
+  it('the whole-text view says « Chargement de l’article… » quietly, not an empty box, until an article’s text arrives', async () => {
+    const page = await signIn(await demo.browser.newContext({ viewport: DESKTOP, locale: 'fr-FR' }), demo.server.url, 'delegue@cfdt.demo', '/');
+    // The articles' documents are held on their way from the server (a slow link), then let through.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.routeWebSocket(/\/yjs\/article:/, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((message) => void held.then(() => ws.send(message)));
+    });
+    await page.goto(`${demo.server.url}/negotiations/${demo.ids.negotiations.tempsDeTravail}/text?view=whole`);
+    const first = page.getByTestId('whole-article').first();
+    await first.getByTestId('article-editor').waitFor({ state: 'attached', timeout: 15_000 });
+    await page.waitForTimeout(500);
+    expect(await first.getByTestId('article-editor').isVisible()).toBe(false);
+    expect(await first.getByText('Chargement de l’article…').isVisible()).toBe(true);
+    release();
+    await first.getByTestId('article-editor').filter({ hasText: /\S/ }).waitFor({ timeout: 15_000 });
+    expect(await first.getByText('Chargement de l’article…').count()).toBe(0);
+    await page.context().close();
   });
 
   it('the signature page lists the parties in the negotiation’s order (CFE-CGC before CFTC)', async () => {

@@ -39,6 +39,8 @@ export class CollabDoc {
   readonly provider: WebsocketProvider;
   state = $state<ConnectionState>('connecting');
   synced = $state(false);
+  /** The text has arrived once: from the server, or from this browser's copy of it. It stays so when the connection drops. */
+  arrived = $state(false);
   /** Everyone else on this document, with their presence. */
   peers = $state<CollaboratorIdentity[]>([]);
   /** Local changes made since the server last had everything (kept across a reload when stored offline). */
@@ -84,7 +86,10 @@ export class CollabDoc {
     this.provider.on('status', ({ status }: { status: string }) => {
       this.state = status === 'connected' ? 'connected' : status === 'connecting' && this.state !== 'offline' ? 'connecting' : 'offline';
     });
-    this.provider.on('sync', (synced: boolean) => (this.synced = synced));
+    this.provider.on('sync', (synced: boolean) => {
+      this.synced = synced;
+      if (synced) this.arrived = true;
+    });
     const refresh = () => {
       const me = this.provider.awareness.clientID;
       this.peers = [...this.provider.awareness.getStates().entries()]
@@ -109,6 +114,8 @@ export class CollabDoc {
       if (synced && this.pending > 0) setPending(0);
     });
     void this.offline?.whenSynced.then(async (store) => {
+      // A copy kept in this browser is the text until the server's arrives (an empty store is not).
+      if (Y.encodeStateVector(this.doc).length > 1) this.arrived = true;
       const stored = Number(await store.get('pending').catch(() => 0)) || 0;
       if (!upToDate() && stored > this.pending) setPending(stored);
     });
