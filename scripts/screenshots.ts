@@ -8,12 +8,14 @@
  *
  * DIR defaults to $SCREENSHOTS_DIR, else screenshots/ (ignored by git). Files are named
  * `<viewport>-<locale>-<screen>-<role>.png`, the full page. It starts its own workspace on a free
- * port with the seeded demo, like the e2e tests, and needs nothing running.
+ * port with the seeded demo, like the e2e tests, and needs nothing running. Each language has its
+ * own browser speaking it, so a date input reads jj/mm/aaaa in French as a French user's browser
+ * shows it; Debian's Chromium needs chromium-l10n for that (without it, mm/dd/yyyy in both).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureClientBuilt, launchBrowser, signIn } from '../test/helpers/browser.ts';
 import { closedArticleVote, screensWithContent, type Screen } from '../test/helpers/screens.ts';
 import { seedDemo, type DemoIds } from '../test/helpers/seed.ts';
@@ -69,13 +71,16 @@ async function main(): Promise<void> {
 
   ensureClientBuilt();
   const server = await startTestServer();
-  const browser = await launchBrowser();
+  // One browser per language: a date input is drawn in the browser's language (launchBrowser).
+  const browsers = new Map<keyof typeof LOCALES, Browser>();
   try {
     const ids = await seedDemo(server);
     const screens = [...(await screensWithContent(server, ids)), ...(await moreScreens(server, ids))].filter((s) => !only || only.has(s.name));
     let count = 0;
     for (const viewport of viewports) {
       for (const locale of locales) {
+        if (!browsers.has(locale)) browsers.set(locale, await launchBrowser(LOCALES[locale]));
+        const browser = browsers.get(locale)!;
         const contexts = new Map<string | null, { context: BrowserContext; page: Page }>();
         const pageFor = async (email: string | null): Promise<Page> => {
           const known = contexts.get(email);
@@ -106,7 +111,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`${count} screenshots in ${dir}\n`);
   } finally {
-    await browser.close();
+    for (const browser of browsers.values()) await browser.close();
     await server.close();
   }
 }

@@ -7,10 +7,17 @@ import { DEMO_PASSWORD } from './auth.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Headless Chromium, quiet: no background networking, no updates, no sync. */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Headless Chromium, quiet: no background networking, no updates, no sync. With `locale`
+ * (fr-FR, en-GB), the browser itself speaks that language: Chromium draws a date input's
+ * placeholder (jj/mm/aaaa, dd/mm/yyyy) in the browser's language, not the page's `lang` nor the
+ * context's `locale`, and on Linux it takes that language from LANGUAGE (not --lang), among the
+ * languages it has (Debian's chromium-l10n; without it, en-US: mm/dd/yyyy).
+ */
+export function launchBrowser(locale?: string): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
+    ...(locale ? { env: { ...process.env, LANGUAGE: locale.replace('-', '_') } } : {}),
     args: [
       '--headless',
       '--no-sandbox',
