@@ -74,9 +74,6 @@ export class CommandReplies {
   /** The commands this process is applying or waiting for: a duplicate here joins them. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly owner = randomUUID();
-  /** The claims this process holds while it applies their commands, and the timer renewing them. */
-  private readonly held = new Set<string>();
-  private renewal: NodeJS.Timeout | null = null;
   private readonly model: Model<CommandReplyDoc>;
   private indexes: Promise<unknown> | null = null;
   private readonly now: () => number;
@@ -138,12 +135,15 @@ export class CommandReplies {
   }
 
   private async run<T>(key: string, apply: () => Promise<T>, replay: Replay<T> | undefined): Promise<T> {
-    this.hold(key);
+    const renew = setInterval(() => {
+      this.model.updateOne({ _id: key, owner: this.owner, state: 'running' }, { $set: { until: this.now() + CLAIM_MS } }).catch(() => undefined);
+    }, RENEW_EVERY_MS);
+    renew.unref();
     let result: T;
     try {
       result = await asCommand(key, apply);
     } catch (err) {
-      this.release(key);
+      clearInterval(renew);
       if (err instanceof CommandAlreadyRecorded) {
         const recorded = await this.recorded(key);
         if (recorded) return this.answerFrom(key, recorded, replay);
@@ -151,32 +151,8 @@ export class CommandReplies {
       await this.model.deleteOne({ _id: key, owner: this.owner }).catch(() => undefined);
       throw err;
     }
-    this.release(key);
+    clearInterval(renew);
     return this.keep(key, result);
-  }
-
-  /** The claim is renewed while its command runs here. */
-  private hold(key: string): void {
-    this.held.add(key);
-    if (this.renewal) return;
-    this.renewal = setInterval(() => this.renewClaims(), RENEW_EVERY_MS);
-    this.renewal.unref();
-  }
-
-  private release(key: string): void {
-    this.held.delete(key);
-    if (this.held.size > 0 || !this.renewal) return;
-    clearInterval(this.renewal);
-    this.renewal = null;
-  }
-
-  /**
-   * Every claim held here, renewed by one write: a command renewed its own each second, so a
-   * server that fell behind (hundreds of commands waiting) spent more and more on renewals.
-   */
-  private renewClaims(): void {
-    const keys = [...this.held];
-    this.model.updateMany({ _id: { $in: keys }, owner: this.owner, state: 'running' }, { $set: { until: this.now() + CLAIM_MS } }).catch(() => undefined);
   }
 
   /**
