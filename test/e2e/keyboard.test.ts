@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { screenshot, signIn } from '../helpers/browser.ts';
 import { useDemoBrowser } from '../helpers/demo-browser.ts';
+import { DEMO_PASSWORD } from '../helpers/auth.ts';
+import { screensWithContent, type Screen } from '../helpers/screens.ts';
 
 /** What has the focus: its accessible name's clues and whether it is the article's text. */
 const focused = (page: Page) =>
@@ -115,5 +117,122 @@ describe('a reader annotates and anchors an amendment with the keyboard alone', 
     await panel.getByTestId('amendment-anchor').filter({ hasText: 'Le présent accord' }).waitFor();
     expect((await focused(page)).tag).toBe('select');
     expect(await page.locator('#amendment-from').inputValue()).toBe('Le présent accord');
+  });
+});
+
+/** Presses Tab from where the focus is until `target` has it, as a keyboard user would. */
+async function tabUntil(page: Page, target: Locator, what: string): Promise<void> {
+  await target.waitFor({ state: 'attached', timeout: 15_000 });
+  for (let i = 0; i < 80; i++) {
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${what}`);
+}
+
+/**
+ * Every screen of client/lib/pages.ts, with the keyboard alone: from the top of the page, Tab
+ * reaches its main action and Enter (or typing) does it. The text page is the walk above; the
+ * projector is a wall display with no control; the invitation page needs a mailed link
+ * (members.test.ts accepts one).
+ */
+describe('every screen’s main action is reached with Tab and done with Enter', () => {
+  const demo = useDemoBrowser();
+  let screens: Screen[];
+  const go = async (page: Page, name: string) => {
+    const screen = screens.find((s) => s.name === name)!;
+    await page.goto(`${demo.server.url}${screen.path}`);
+    await screen.ready(page);
+  };
+
+  beforeAll(async () => {
+    screens = await screensWithContent(demo.server, demo.ids);
+  });
+
+  it('sign-in, verifier and not-found pages, signed out', async () => {
+    const page = await (await demo.browser.newContext({ locale: 'fr-FR' })).newPage();
+    await go(page, 'login');
+    await tabUntil(page, page.getByLabel('Adresse e-mail'), 'the e-mail field');
+    await page.keyboard.type('delegue@cfdt.demo');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(DEMO_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === '/');
+    await page.context().clearCookies();
+
+    await go(page, 'verifier');
+    await tabUntil(page, page.getByTestId('verifier-drop').locator('input[type="file"]'), 'the file to verify');
+    const chooser = page.waitForEvent('filechooser', { timeout: 5_000 });
+    await page.keyboard.press('Enter');
+    await chooser;
+
+    await go(page, 'not-found');
+    await tabUntil(page, page.locator('main a[href="/"]'), 'the way back home');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === '/login' || u.pathname === '/');
+    await page.context().close();
+  });
+
+  it('home, negotiation, sessions, signature, positions and account pages, as a delegate', async () => {
+    const page = await signIn(await demo.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), demo.server.url, 'delegue@fo.demo', '/');
+    await go(page, 'home');
+    await tabUntil(page, page.locator('.negotiation-link', { hasText: 'temps de travail' }), 'the negotiation');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === `/negotiations/${demo.ids.negotiations.tempsDeTravail}`);
+
+    await go(page, 'negotiation');
+    await tabUntil(page, page.getByRole('link', { name: 'Ouvrir le texte' }), 'the link to the text');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname.endsWith('/text'));
+
+    await go(page, 'sessions');
+    await tabUntil(page, page.locator('main').getByRole('link', { name: 'Séance de travail', exact: true }).first(), 'the convened session');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('session-status').waitFor({ timeout: 15_000 });
+
+    await go(page, 'signature-void');
+    const reasons = page.locator('details', { has: page.locator('summary', { hasText: 'Le raisonnement, pas à pas' }) });
+    await tabUntil(page, reasons.locator('summary'), 'the reasoning');
+    await page.keyboard.press('Enter');
+    expect(await reasons.evaluate((details) => (details as HTMLDetailsElement).open)).toBe(true);
+
+    await go(page, 'positions');
+    const matrix = page.getByTestId('positions-scroll');
+    await tabUntil(page, matrix, 'the positions matrix');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => matrix.evaluate((element) => element.scrollLeft)).toBeGreaterThan(0);
+
+    await go(page, 'account');
+    await tabUntil(page, page.locator('#current-password'), 'the current password');
+    await page.keyboard.type(DEMO_PASSWORD);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('un nouveau mot de passe');
+    await tabUntil(page, page.locator('#confirm-password'), 'the confirmation');
+    await page.keyboard.type('un autre mot de passe');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'Les deux saisies du nouveau mot de passe diffèrent.' }).waitFor();
+    await page.context().close();
+  });
+
+  it('members, mail and session pages, as the secretariat', async () => {
+    const page = await signIn(await demo.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), demo.server.url, 'secretariat@axess.demo', '/');
+    await go(page, 'members-secretariat');
+    await tabUntil(page, page.getByRole('button', { name: 'Suspendre : Claire Marchand' }), 'a suspension');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Motif de la suspension').waitFor();
+
+    await go(page, 'outbox');
+    const reads: string[] = [];
+    page.on('request', (request) => void (new URL(request.url()).pathname.endsWith('/outbox') && reads.push(request.url())));
+    await tabUntil(page, page.getByRole('button', { name: 'Actualiser' }), 'the refresh button');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => reads.length).toBeGreaterThan(0);
+
+    await go(page, 'session');
+    await tabUntil(page, page.getByRole('button', { name: 'Ouvrir la séance' }), 'the opening of the session');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="session-status"]', { hasText: 'En cours' }).waitFor({ timeout: 15_000 });
+    await page.context().close();
   });
 });
