@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import { frenchLongDate, frenchTime } from '../../shared/sessions/paris-time.ts';
 import type { Capability } from '../app.ts';
 import { requireActor, type Actor } from '../access/access.service.ts';
+import { replyLost } from '../access/command-replies.ts';
 import { answerWithRecorded, onCommand } from '../access/socket-command.ts';
 import { AppError } from '../common/app-error.ts';
 import { negotiationModel } from '../negotiations/negotiation.model.ts';
@@ -58,7 +59,13 @@ export const registerSessions: Capability = (ctx) => {
     onCommand(socket, deps, 'session:open', (actor, input) => openSession(sessionCtx, actor, input), session);
     onCommand(socket, deps, 'session:advance', (actor, input) => advanceItem(sessionCtx, actor, input), session);
     onCommand(socket, deps, 'session:goto', (actor, input) => gotoItem(sessionCtx, actor, input), session);
-    onCommand(socket, deps, 'session:close', (actor, input) => closeSession(sessionCtx, actor, input), session);
+    // The close records the version it takes first: a retry is answered once the session is closed.
+    const closed = async (_event: unknown, actor: Actor, input: { sessionId: string }) => {
+      const found = await getSession(sessionCtx, actor.negotiationId, input.sessionId);
+      if (found.status !== 'closed') throw replyLost();
+      return found;
+    };
+    onCommand(socket, deps, 'session:close', (actor, input) => closeSession(sessionCtx, actor, input), closed);
     onCommand(socket, deps, 'session:cancel', (actor, input) => cancelSession(sessionCtx, actor, input), session);
     onCommand(socket, deps, 'session:move-item', (actor, input) => moveAgendaItem(sessionCtx, actor, input), session);
     onCommand(socket, deps, 'session:speaker-add', (actor, input) => addSpeaker(sessionCtx, actor, input), session);

@@ -59,4 +59,21 @@ describe('a command whose process dies between its record and its reply', () => 
     expect(answers[0]).toMatchObject({ ok: true, data: { id: sessions[0].payload.sessionId, title, status: 'convened' } });
     expect(answers[1]).toMatchObject({ ok: true, data: { id: sessions[0].payload.sessionId } });
   }, 90_000);
+
+  it('a session’s close, whose first record is the version it takes, is answered with the closed session and recorded once', async () => {
+    if (!sut.cluster.processes[1].child) await sut.cluster.startProcess(1);
+    const negotiationId = sut.ids.negotiations.cppni;
+    const secretariat = await connect(sut.at(0), await login(sut.at(0), SECRETARIAT));
+    sut.closeAfterTest(secretariat);
+    const convened = await command<{ id: string }>(secretariat, 'session:convene', { negotiationId, title: 'Séance close par un processus tué', startsAt: '2027-03-09T09:30:00.000Z', place: 'Paris' });
+    const sessionId = convened.ok ? convened.data.id : '';
+    expect(await command(secretariat, 'session:open', { negotiationId, sessionId })).toMatchObject({ ok: true });
+    const body = { negotiationId, sessionId, commandId: 'closed-then-killed' };
+    const recorded = () => sut.db.collection('events').find({ negotiationId, type: 'session:closed', 'payload.sessionId': sessionId }).toArray();
+    const answers = await killedBeforeReplying<{ id: string; status: string }>('session:close', body, recorded, 0, 1);
+    expect(await recorded()).toHaveLength(1);
+    // Before, the retry found the version first and was refused CONFLICT, the session closed all the same.
+    expect(answers[0]).toMatchObject({ ok: true, data: { id: sessionId, status: 'closed' } });
+    expect(answers[1]).toMatchObject({ ok: true, data: { id: sessionId, status: 'closed' } });
+  }, 90_000);
 });
