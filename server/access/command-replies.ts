@@ -135,9 +135,7 @@ export class CommandReplies {
   }
 
   private async run<T>(key: string, apply: () => Promise<T>, replay: Replay<T> | undefined): Promise<T> {
-    const renew = setInterval(() => {
-      this.model.updateOne({ _id: key, owner: this.owner, state: 'running' }, { $set: { until: this.now() + CLAIM_MS } }).catch(() => undefined);
-    }, RENEW_EVERY_MS);
+    const renew = setInterval(() => this.renew(key), RENEW_EVERY_MS);
     renew.unref();
     let result: T;
     try {
@@ -153,6 +151,16 @@ export class CommandReplies {
     }
     clearInterval(renew);
     return this.keep(key, result);
+  }
+
+  /** The claim is held for CLAIM_MS more (in the engine of this process directly when it is there). */
+  private renew(key: string): void {
+    const filter = { _id: key, owner: this.owner, state: 'running' as const };
+    const update = { $set: { until: this.now() + CLAIM_MS } };
+    const renewed = this.command
+      ? runInProcess(this.command, { update: this.model.collection.collectionName, updates: [{ q: filter, u: update }] }).then(({ durable }) => durable)
+      : this.model.updateOne(filter, update);
+    renewed.catch(() => undefined);
   }
 
   /**

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { VoteView } from '../../shared/votes/vote.ts';
 import { useDemoTable } from '../helpers/demo-table.ts';
 import { command, connect } from './realtime-client.ts';
+import { CLAIM_MS, CommandReplies } from '../../server/access/command-replies.ts';
 
 describe('command ids', () => {
   const demo = useDemoTable(['secretariat', 'cfdt'] as const, { negotiation: 'cppni' });
@@ -74,6 +75,24 @@ describe('command ids', () => {
       expect(again.id).toBe(first.id);
     } finally {
       for (const spy of spies) spy.mockRestore();
+    }
+  });
+
+  it('the claim of a command still running is renewed in the engine of the process, not through the driver', async () => {
+    const { connection, command: inProcess } = demo.server.app.context.db;
+    const replies = new CommandReplies(connection, { command: inProcess });
+    const updates = vi.spyOn(Collection.prototype, 'updateOne');
+    try {
+      const started = Date.now();
+      const slow = replies.once('renewals', 'vote:open', 'slow-0001', () => new Promise((r) => setTimeout(() => r('fait'), 2_500)));
+      await new Promise((r) => setTimeout(r, 2_200));
+      const claim = await connection.db!.collection<{ _id: string; until: number }>('command_replies').findOne({ _id: 'renewals\u0000vote:open\u0000slow-0001' });
+      // Renewed (a second after the start at least): its end moved on.
+      expect(claim!.until).toBeGreaterThan(started + CLAIM_MS + 900);
+      expect(await slow).toBe('fait');
+      expect(updates.mock.contexts.filter((c) => (c as Collection).collectionName === 'command_replies')).toHaveLength(0);
+    } finally {
+      updates.mockRestore();
     }
   });
 
