@@ -122,6 +122,13 @@ describe('screens read whole and in order', () => {
     expect(await observers.evaluate((input) => [getComputedStyle(input).fontWeight, getComputedStyle(input, '::placeholder').fontWeight])).toEqual(['400', '400']);
   });
 
+  it('the secretariat’s invitation form says what to choose, « Choisir une organisation », rather than show an empty select', async () => {
+    await secretariat.goto(pathOf('members-secretariat'));
+    const select = secretariat.locator('#invite-org');
+    await select.waitFor({ timeout: 15_000 });
+    expect(await select.evaluate((element) => (element as HTMLSelectElement).selectedOptions[0]?.textContent?.trim() ?? '')).toBe('Choisir une organisation');
+  });
+
   it('the whole-text view says « Chargement de l’article… » quietly, not an empty box, until an article’s text arrives', async () => {
     const page = await signIn(await demo.browser.newContext({ viewport: DESKTOP, locale: 'fr-FR' }), demo.server.url, 'delegue@cfdt.demo', '/');
     // The articles' documents are held on their way from the server (a slow link), then let through.
