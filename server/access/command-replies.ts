@@ -112,8 +112,9 @@ export class CommandReplies {
     for (;;) {
       const now = this.now();
       try {
-        await this.claim({ _id: key, state: 'running', owner: this.owner, until: now + CLAIM_MS, expiresAt: new Date(now + KEPT_MS) });
-        return await this.run(key, apply, replay);
+        const expiresAt = new Date(now + KEPT_MS);
+        await this.claim({ _id: key, state: 'running', owner: this.owner, until: now + CLAIM_MS, expiresAt });
+        return await this.run(key, apply, replay, expiresAt);
       } catch (err) {
         if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
       }
@@ -125,7 +126,7 @@ export class CommandReplies {
         if (taken.modifiedCount === 1) {
           // It may have recorded the command before it died: then answer from that record.
           const recorded = await this.recorded(key);
-          return recorded ? this.answerFrom(key, recorded, replay) : this.run(key, apply, replay);
+          return recorded ? this.answerFrom(key, recorded, replay) : this.run(key, apply, replay, kept.expiresAt);
         }
       }
       if (this.now() > giveUpAt) throw new AppError('UNAVAILABLE', 'Cette commande est encore en cours ailleurs : réessayez dans un instant.');
@@ -134,8 +135,8 @@ export class CommandReplies {
     }
   }
 
-  private async run<T>(key: string, apply: () => Promise<T>, replay: Replay<T> | undefined): Promise<T> {
-    const renew = setInterval(() => this.renew(key), RENEW_EVERY_MS);
+  private async run<T>(key: string, apply: () => Promise<T>, replay: Replay<T> | undefined, expiresAt: Date): Promise<T> {
+    const renew = setInterval(() => this.renew(key, expiresAt), RENEW_EVERY_MS);
     renew.unref();
     let result: T;
     try {
@@ -153,13 +154,16 @@ export class CommandReplies {
     return this.keep(key, result);
   }
 
-  /** The claim is held for CLAIM_MS more (in the engine of this process directly when it is there). */
-  private renew(key: string): void {
+  /**
+   * The claim is held for CLAIM_MS more (in the engine of this process directly when it is
+   * there), replaced whole as the reply is (see keep): a server that fell behind renews hundreds.
+   */
+  private renew(key: string, expiresAt: Date): void {
     const filter = { _id: key, owner: this.owner, state: 'running' as const };
-    const update = { $set: { until: this.now() + CLAIM_MS } };
+    const held: Omit<CommandReplyDoc, '_id'> = { state: 'running', owner: this.owner, until: this.now() + CLAIM_MS, expiresAt };
     const renewed = this.command
-      ? runInProcess(this.command, { update: this.model.collection.collectionName, updates: [{ q: filter, u: update }] }).then(({ durable }) => durable)
-      : this.model.updateOne(filter, update);
+      ? runInProcess(this.command, { update: this.model.collection.collectionName, updates: [{ q: filter, u: held }] }).then(({ durable }) => durable)
+      : this.model.replaceOne(filter, held);
     renewed.catch(() => undefined);
   }
 
