@@ -130,6 +130,12 @@ async function tabUntil(page: Page, target: Locator, what: string): Promise<void
   throw new Error(`Tab never reached ${what}`);
 }
 
+/** Tab to `target`, then Enter on it. */
+async function tabAndEnter(page: Page, target: Locator, what: string): Promise<void> {
+  await tabUntil(page, target, what);
+  await page.keyboard.press('Enter');
+}
+
 /**
  * Every screen of client/lib/pages.ts, with the keyboard alone: from the top of the page, Tab
  * reaches its main action and Enter (or typing) does it. The text page is the walk above; the
@@ -139,6 +145,7 @@ async function tabUntil(page: Page, target: Locator, what: string): Promise<void
 describe('every screen’s main action is reached with Tab and done with Enter', () => {
   const demo = useDemoBrowser();
   let screens: Screen[];
+  const signedIn = async (email: string) => signIn(await demo.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), demo.server.url, email, '/');
   const go = async (page: Page, name: string) => {
     const screen = screens.find((s) => s.name === name)!;
     await page.goto(`${demo.server.url}${screen.path}`);
@@ -167,33 +174,28 @@ describe('every screen’s main action is reached with Tab and done with Enter',
     await chooser;
 
     await go(page, 'not-found');
-    await tabUntil(page, page.locator('main a[href="/"]'), 'the way back home');
-    await page.keyboard.press('Enter');
+    await tabAndEnter(page, page.locator('main a[href="/"]'), 'the way back home');
     await page.waitForURL((u) => u.pathname === '/login' || u.pathname === '/');
     await page.context().close();
   });
 
   it('home, negotiation, sessions, signature, positions and account pages, as a delegate', async () => {
-    const page = await signIn(await demo.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), demo.server.url, 'delegue@fo.demo', '/');
+    const page = await signedIn('delegue@fo.demo');
     await go(page, 'home');
-    await tabUntil(page, page.locator('.negotiation-link', { hasText: 'temps de travail' }), 'the negotiation');
-    await page.keyboard.press('Enter');
+    await tabAndEnter(page, page.locator('.negotiation-link', { hasText: 'temps de travail' }), 'the negotiation');
     await page.waitForURL((u) => u.pathname === `/negotiations/${demo.ids.negotiations.tempsDeTravail}`);
 
     await go(page, 'negotiation');
-    await tabUntil(page, page.getByRole('link', { name: 'Ouvrir le texte' }), 'the link to the text');
-    await page.keyboard.press('Enter');
+    await tabAndEnter(page, page.getByRole('link', { name: 'Ouvrir le texte' }), 'the link to the text');
     await page.waitForURL((u) => u.pathname.endsWith('/text'));
 
     await go(page, 'sessions');
-    await tabUntil(page, page.locator('main').getByRole('link', { name: 'Séance de travail', exact: true }).first(), 'the convened session');
-    await page.keyboard.press('Enter');
+    await tabAndEnter(page, page.locator('main').getByRole('link', { name: 'Séance de travail', exact: true }).first(), 'the convened session');
     await page.getByTestId('session-status').waitFor({ timeout: 15_000 });
 
     await go(page, 'signature-void');
     const reasons = page.locator('details', { has: page.locator('summary', { hasText: 'Le raisonnement, pas à pas' }) });
-    await tabUntil(page, reasons.locator('summary'), 'the reasoning');
-    await page.keyboard.press('Enter');
+    await tabAndEnter(page, reasons.locator('summary'), 'the reasoning');
     expect(await reasons.evaluate((details) => (details as HTMLDetailsElement).open)).toBe(true);
 
     await go(page, 'positions');
@@ -216,22 +218,19 @@ describe('every screen’s main action is reached with Tab and done with Enter',
   });
 
   it('members, mail and session pages, as the secretariat', async () => {
-    const page = await signIn(await demo.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' }), demo.server.url, 'secretariat@axess.demo', '/');
+    const page = await signedIn('secretariat@axess.demo');
     await go(page, 'members-secretariat');
-    await tabUntil(page, page.getByRole('button', { name: 'Suspendre : Claire Marchand' }), 'a suspension');
-    await page.keyboard.press('Enter');
+    await tabAndEnter(page, page.getByRole('button', { name: 'Suspendre : Claire Marchand' }), 'a suspension');
     await page.getByLabel('Motif de la suspension').waitFor();
 
     await go(page, 'outbox');
     const reads: string[] = [];
     page.on('request', (request) => void (new URL(request.url()).pathname.endsWith('/outbox') && reads.push(request.url())));
-    await tabUntil(page, page.getByRole('button', { name: 'Actualiser' }), 'the refresh button');
-    await page.keyboard.press('Enter');
+    await tabAndEnter(page, page.getByRole('button', { name: 'Actualiser' }), 'the refresh button');
     await expect.poll(() => reads.length).toBeGreaterThan(0);
 
     await go(page, 'session');
-    await tabUntil(page, page.getByRole('button', { name: 'Ouvrir la séance' }), 'the opening of the session');
-    await page.keyboard.press('Enter');
+    await tabAndEnter(page, page.getByRole('button', { name: 'Ouvrir la séance' }), 'the opening of the session');
     await page.locator('[data-testid="session-status"]', { hasText: 'En cours' }).waitFor({ timeout: 15_000 });
     await page.context().close();
   });

@@ -9,6 +9,15 @@ import { command, connect } from '../integration/realtime-client.ts';
 const DESKTOP = { width: 1440, height: 900 };
 const TABLET = { width: 768, height: 1024 };
 
+/** Runs `check` with the page at 1440×900, then at 768×1024, and leaves it at 1440×900. */
+async function atEachViewport(page: Page, check: (viewport: { width: number; height: number }) => Promise<void>): Promise<void> {
+  for (const viewport of [DESKTOP, TABLET]) {
+    await page.setViewportSize(viewport);
+    await check(viewport);
+  }
+  await page.setViewportSize(DESKTOP);
+}
+
 /** The lines a piece of text is laid out on: the distinct tops of its rectangles. */
 function lines(locator: Locator, upTo?: string): Promise<number> {
   return locator.evaluate((element, end) => {
@@ -79,19 +88,16 @@ describe('screens read whole and in order', () => {
   });
 
   it('the mail page leaves the subject room on a tablet: « Convocation : Séance de travail – 17 décembre 2026 à 14:00 » on two lines at most', async () => {
-    for (const viewport of [DESKTOP, TABLET]) {
-      await secretariat.setViewportSize(viewport);
+    await atEachViewport(secretariat, async (viewport) => {
       await secretariat.goto(pathOf('outbox'));
       const subjects = secretariat.locator('table.outbox tbody th');
       await subjects.first().waitFor({ timeout: 15_000 });
       for (const subject of await subjects.all()) expect(await lines(subject), `${viewport.width}: ${await subject.innerText()}`).toBeLessThanOrEqual(2);
-    }
-    await secretariat.setViewportSize(DESKTOP);
+    });
   });
 
   it('the calendar shows each session’s title whole, however narrow the day', async () => {
-    for (const viewport of [DESKTOP, TABLET]) {
-      await secretariat.setViewportSize(viewport);
+    await atEachViewport(secretariat, async (viewport) => {
       await secretariat.goto(pathOf('sessions'));
       // The month of the sessions the demo and the screens convened (December 2026).
       const chips = secretariat.locator('.month-grid .chip.session');
@@ -100,19 +106,16 @@ describe('screens read whole and in order', () => {
         const cut = await chip.evaluate((element) => element.scrollWidth > element.clientWidth || element.scrollHeight > element.clientHeight);
         expect(cut, `${viewport.width}: ${await chip.textContent()}`).toBe(false);
       }
-    }
-    await secretariat.setViewportSize(DESKTOP);
+    });
   });
 
   it('the agenda’s first item, whose text is under its title, keeps its reorder arrows on its title’s line', async () => {
-    for (const viewport of [DESKTOP, TABLET]) {
-      await secretariat.setViewportSize(viewport);
+    await atEachViewport(secretariat, async (viewport) => {
       await secretariat.goto(pathOf('session'));
       const first = secretariat.getByTestId('agenda').locator('li').first();
       await first.waitFor({ timeout: 15_000 });
       expect(await onOneLine(first.locator('.item-label'), first.locator('.move button').last()), `${viewport.width}: « ${await first.locator('.item-label').innerText()} »`).toBe(true);
-    }
-    await secretariat.setViewportSize(DESKTOP);
+    });
   });
 
   it('the observers’ field and its hint read in the text’s weight, not its label’s bold', async () => {
