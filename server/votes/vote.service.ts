@@ -21,6 +21,7 @@ import { partiesInForce } from '../negotiations/negotiation.service.ts';
 import { stampOf } from '../events/event-log.ts';
 import { recordChange } from '../events/record-change.ts';
 import { tabledAmendment } from '../amendments/amendment.service.ts';
+import { isVotable } from '../../shared/amendments/lifecycle.ts';
 import { voteCheckpointModel, voteModel } from './vote.model.ts';
 /** What reading the votes needs. */
 export type VoteReadContext = Pick<AppContext, 'db' | 'events'>;
@@ -60,9 +61,8 @@ export async function getVote(ctx: VoteReadContext, negotiationId: string, voteI
 /** A vote is about something that exists in this negotiation. */
 async function assertItemExists(connection: Connection, negotiationId: string, item: Item): Promise<void> {
   if (item.kind === 'amendment') {
-    // A vote is on an amendment still being debated: tabled or under discussion.
     const amendment = await tabledAmendment(connection, negotiationId, item.id);
-    if (amendment.status !== 'tabled' && amendment.status !== 'under discussion') {
+    if (!isVotable(amendment.status)) {
       throw new AppError('UNPROCESSABLE', 'Seul un amendement déposé ou en discussion peut être mis aux voix.');
     }
     return;

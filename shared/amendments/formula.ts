@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { articleHeading } from '../labels.ts';
 
 /**
  * What an amendment does to the text, typed after the formulas agreements use (DOMAIN,
@@ -189,7 +190,7 @@ export function amendmentFormula(target: AmendmentTarget, content: AmendmentCont
     case 'new-article': {
       const number = content.number.trim();
       const heading = content.heading.trim();
-      const title = heading ? `Article ${number} – ${heading}` : `Article ${number}`;
+      const title = articleHeading(number, heading || null);
       const paragraphs = [title, ...splitParagraphs(content.text)].join('\n');
       return `Après l${APOS}article ${content.after.trim()}, il est inséré un article ${number} ainsi rédigé${COLON} ${quoteParagraphs(paragraphs)}`;
     }

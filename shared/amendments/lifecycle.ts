@@ -62,8 +62,11 @@ export const LIVE_STATUSES: readonly AmendmentStatus[] = ['draft', 'tabled', 'un
 /** An amendment before the committee: what a position or a vote may be taken on. */
 export const DEBATED_STATUSES: readonly AmendmentStatus[] = ['tabled', 'under discussion', 'adopted'];
 
+/** The amendments put to a vote: those the committee is deciding on. */
+export const VOTABLE_STATUSES: readonly AmendmentStatus[] = ['tabled', 'under discussion'];
 export const isFinal = (status: AmendmentStatus): boolean => FINAL_STATUSES.includes(status);
 export const isLive = (status: AmendmentStatus): boolean => LIVE_STATUSES.includes(status);
+export const isVotable = (status: AmendmentStatus): boolean => VOTABLE_STATUSES.includes(status);
 
 /** The status a transition leads to from `status`, or null when it is not allowed from there. */
 export function nextStatus(status: AmendmentStatus, transition: AmendmentTransition): AmendmentStatus | null {

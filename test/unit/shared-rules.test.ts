@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { competingAmendments, isOutdated, type AmendmentRecord } from '../../shared/amendments/amendment.ts';
-import { isFinal, isLive } from '../../shared/amendments/lifecycle.ts';
+import { AMENDMENT_STATUSES, isFinal, isLive, isVotable } from '../../shared/amendments/lifecycle.ts';
 import { annotationAudiences, annotationVisibility } from '../../shared/annotations/annotation.fold.ts';
 import { amendmentLabel, articleLabel } from '../../shared/labels.ts';
 import { parisDate } from '../../shared/sessions/paris-time.ts';
@@ -12,6 +12,10 @@ describe('amendment statuses', () => {
   it('a rejected, withdrawn or merged amendment is final; the others are live', () => {
     expect(['rejected', 'withdrawn', 'merged'].every((s) => isFinal(s as never) && !isLive(s as never))).toBe(true);
     expect(['draft', 'tabled', 'under discussion', 'adopted'].every((s) => isLive(s as never) && !isFinal(s as never))).toBe(true);
+  });
+
+  it('an amendment is put to the vote while tabled or under discussion, and in no other status', () => {
+    expect(AMENDMENT_STATUSES.filter(isVotable)).toEqual(['tabled', 'under discussion']);
   });
 });
 
