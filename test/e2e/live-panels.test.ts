@@ -3,6 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { countApiReads, screenshot, selectWords, signIn } from '../helpers/browser.ts';
 import { DEMO_PASSWORD } from '../helpers/auth.ts';
 import { useDemoBrowser } from '../helpers/demo-browser.ts';
+import { addMember } from '../helpers/seed.ts';
 
 /** How soon what one member does must show for another, without a reload. */
 const LIVE_MS = 2_000;
@@ -65,6 +66,35 @@ describe('every panel is live: what one member does shows for another without a 
     await watcher.context.close();
     await delegate.context.close();
   });
+
+  it('a position one CGT member declares shows in a second CGT member’s history box, which is not read again', async () => {
+    const id = demo.ids.negotiations.tempsDeTravail;
+    const articleId = demo.ids.articles.tempsDeTravail[1];
+    // The demo has one account per organisation: a second delegate of the CGT, at the same table.
+    await addMember(demo.server, { email: 'deuxieme@cgt.demo', name: 'Karim Benali', negotiationId: id, organisationId: demo.ids.organisations.CGT, roles: ['delegate'] });
+    const path = `/negotiations/${id}/text?article=${articleId}`;
+    const lead = await member('delegue@cgt.demo', path);
+    const colleague = await member('deuxieme@cgt.demo', path);
+    const historyRead = () => colleague.reads.filter((p) => p === `/api/negotiations/${id}/positions`).length;
+    const colleagueBox = colleague.page.getByTestId('position-box');
+    await colleagueBox.getByText('Aucune position déclarée.').waitFor({ timeout: 15_000 });
+    await colleague.page.locator('[data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 15_000 });
+    expect(historyRead()).toBe(1);
+
+    const leadBox = lead.page.getByTestId('position-box');
+    await leadBox.getByTestId('position-stance').selectOption('réservé');
+    await leadBox.getByTestId('position-statement').fill('La CGT réserve sa position sur la durée du travail.');
+    await leadBox.getByTestId('position-declare').click();
+    await leadBox.getByTestId('position-history').getByText('La CGT réserve sa position sur la durée du travail.').waitFor({ timeout: 15_000 });
+
+    const entry = colleagueBox.getByTestId('position-history').locator('li').filter({ hasText: 'La CGT réserve sa position sur la durée du travail.' });
+    await entry.waitFor({ timeout: LIVE_MS });
+    expect(await entry.textContent()).toContain('Réservé');
+    expect(historyRead()).toBe(1);
+    await screenshot(colleague.page, 'live-position-history');
+    await lead.context.close();
+    await colleague.context.close();
+  }, 120_000);
 
   it('a vote the secretariat opens, and a ballot a delegate casts, show for the others at once; the vote list is not read again', async () => {
     const id = demo.ids.negotiations.tempsDeTravail;
