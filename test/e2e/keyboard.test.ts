@@ -130,6 +130,29 @@ async function tabUntil(page: Page, target: Locator, what: string): Promise<void
   throw new Error(`Tab never reached ${what}`);
 }
 
+/**
+ * Enter on the focused file input opens the file chooser. Playwright starts intercepting choosers
+ * when a listener is added, without waiting for the browser to confirm: on a crowded machine the
+ * Enter can arrive first, the chooser then opens unseen (headless cancels it at once). So the
+ * listener is added before, a round trip lets the interception settle, and a person who saw no
+ * dialog presses Enter again (three times at most). A file input that Enter does not open still
+ * fails.
+ */
+async function enterOpensFileChooser(page: Page): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const chooser = page.waitForEvent('filechooser', { timeout: 5_000 }).then(
+      () => true,
+      (error: unknown) => {
+        if (attempt === 3) throw error;
+        return false;
+      },
+    );
+    await page.evaluate(() => document.activeElement?.tagName);
+    await page.keyboard.press('Enter');
+    if (await chooser) return;
+  }
+}
+
 /** Tab to `target`, then Enter on it. */
 async function tabAndEnter(page: Page, target: Locator, what: string): Promise<void> {
   await tabUntil(page, target, what);
@@ -169,9 +192,7 @@ describe('every screen’s main action is reached with Tab and done with Enter',
 
     await go(page, 'verifier');
     await tabUntil(page, page.getByTestId('verifier-drop').locator('input[type="file"]'), 'the file to verify');
-    const chooser = page.waitForEvent('filechooser', { timeout: 5_000 });
-    await page.keyboard.press('Enter');
-    await chooser;
+    await enterOpensFileChooser(page);
 
     await go(page, 'not-found');
     await tabAndEnter(page, page.locator('main a[href="/"]'), 'the way back home');
