@@ -11,20 +11,23 @@
 //       and again at the end, the documents let go and opened again (without the code compiled once);
 //   W1  10 clients on one article, 200 updates/s in all: propagation p50/p99;
 //   W2  2 clients on each of 100 articles, 2,000 updates/s in all: propagation p50/p99;
-//   and the server's CPU per 1,000 updates over W1 and W2 (the stores they cause included).
+//   and the server's CPU per 1,000 updates over W1 and W2 (the stores they cause included), and
+//   how long its event loop was held during W1 and W2 (longest block, blocks of 10 and 20 ms or
+//   more: perf_hooks' delay histogram, from the first update until the last arrived).
 // Figures are the medians of the rounds; ratios are taken per round (the three servers ran
 // within a minute of each other) and their median is printed. What is not the same for the
 // three is listed in FAIRNESS and written to the results.
 // COLLAB_BENCH_SECONDS (5) measured seconds per propagation workload; COLLAB_BENCH_CPU_PROF=DIR
-// writes a CPU profile of each server for each workload (DIR/<server>-r<round>-<workload>
-// .cpuprofile, open them in Chrome's DevTools) and prints what dominates each server under W2.
+// writes a CPU profile of each server for each workload and for its idle reading
+// (DIR/<server>-r<round>-<workload>.cpuprofile, open them in Chrome's DevTools) and prints what
+// dominates each server under W2, opening warm, and idle.
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type Histogram } from 'node:perf_hooks';
 import WebSocket, { WebSocketServer, type WebSocket as WsSocket } from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -47,7 +50,7 @@ const FAIRNESS = [
   'Storage: ours and Hocuspocus both run the embedded MongoDB engine in their own process and reach it through the mongodb driver over loopback (ours reads the documents opened together in two queries, Hocuspocus one findOne per document, as its extension does); the relay reads the same document states from memory on a cold open.',
   'Yjs: Hocuspocus keeps its documents with Yjs garbage collection on (its default); ours and the relay keep deleted content (gc off: versions are rendered from history). The workloads delete nothing, so it weighs little here.',
   'Documents: the same 301 Yjs states (a 300-article agreement and its outline) for all three, each round restoring them from the same stored copy; W1 and W2 write the same updates.',
-  'CPU: the window of each workload runs from its first update until the server has stored everything (2.5 s after the clients leave), so it includes what a server spends doing nothing (timers, pollers, its database). Each server\'s idle CPU is read over 2 s with no client, 5 s after W2 has settled (earlier, it is still finishing the work: compactions, collections), and that rate times the windows is taken off in "CPU less idle": the cost of the updates themselves, for all three alike.',
+  'CPU: the window of each workload runs from its first update until the server has stored everything (2.5 s after the clients leave), so it includes what a server spends doing nothing (timers, pollers, its database). Each server\'s idle CPU is read over 2 s with no client, 5 s after W2 has settled (earlier, it is still finishing the work: compactions, collections), and that rate times the windows is taken off in "CPU less idle": the cost of the updates themselves, for all three alike. The full collection the heap figure forces is outside every CPU window.',
   'Machine: one server at a time, the same Node flags (npm start\'s, with --expose-gc for the heap figure), the order rotated each round; the clients run in this process.',
 ];
 
@@ -60,11 +63,22 @@ interface ChildStats {
   store: { flushes: number; records: number; compactions: number } | null;
 }
 
-type Command = { id: number; cmd: 'stats' } | { id: number; cmd: 'cpu' } | { id: number; cmd: 'profile-start' } | { id: number; cmd: 'profile-stop'; file: string } | { id: number; cmd: 'close' };
+/** How long the server's event loop was held during a workload: what makes a propagation tail. */
+interface LoopBlocks {
+  /** The longest block (ms): the delay of a 1 ms timer, at its worst. */
+  maxMs: number;
+  p99Ms: number;
+  /** How many times the loop was held 10 ms or more, and 20 ms or more (from the histogram). */
+  over10ms: number;
+  over20ms: number;
+}
+
+type Command = { id: number; cmd: 'stats' } | { id: number; cmd: 'cpu' } | { id: number; cmd: 'loop-start' } | { id: number; cmd: 'loop-stop' } | { id: number; cmd: 'profile-start' } | { id: number; cmd: 'profile-stop'; file: string } | { id: number; cmd: 'close' };
 
 /** The commands every child answers: figures, CPU profiles of a stretch of work, close. */
 async function serveCommands(loaded: () => number, store: () => ChildStats['store'], close: () => Promise<void>): Promise<void> {
   const profiler = await stretchProfiler();
+  const loop = monitorEventLoopDelay({ resolution: 1 });
   process.on('message', async (msg: Command) => {
     let result: unknown = null;
     if (msg.cmd === 'stats') {
@@ -77,6 +91,12 @@ async function serveCommands(loaded: () => number, store: () => ChildStats['stor
       // No collection here: the CPU of a stretch of work, read around it.
       const cpu = process.cpuUsage();
       result = (cpu.user + cpu.system) / 1000;
+    } else if (msg.cmd === 'loop-start') {
+      loop.reset();
+      loop.enable();
+    } else if (msg.cmd === 'loop-stop') {
+      loop.disable();
+      result = loopBlocks(loop);
     } else if (msg.cmd === 'profile-start') {
       await profiler.start();
     } else if (msg.cmd === 'profile-stop') {
@@ -89,6 +109,17 @@ async function serveCommands(loaded: () => number, store: () => ChildStats['stor
     process.send?.({ id: msg.id, result });
   });
   process.send?.({ ready: true });
+}
+
+/** The event loop's blocks as the delay histogram saw them (its values are in ns). */
+function loopBlocks(histogram: Histogram): LoopBlocks {
+  const ms = (ns: number) => round(ns / 1e6, 1);
+  // The share of samples above a delay, from the histogram's percentiles (each sample is one wait of the 1 ms timer).
+  const above = (limitMs: number) => {
+    for (const [percent, value] of histogram.percentiles) if (value >= limitMs * 1e6) return Math.max(1, Math.round(((100 - percent) / 100) * histogram.count));
+    return 0;
+  };
+  return { maxMs: ms(histogram.max), p99Ms: ms(histogram.percentile(99)), over10ms: above(10), over20ms: above(20) };
 }
 
 /** Document states by name, as the parent wrote them for the relay (name → base64 update). */
@@ -274,6 +305,16 @@ class Child {
     return this.ask({ cmd: 'stats' });
   }
 
+  /** From now on, the server's event loop is watched for blocks… */
+  watchLoop(): Promise<void> {
+    return this.ask({ cmd: 'loop-start' });
+  }
+
+  /** …until now: its longest blocks. */
+  loopBlocks(): Promise<LoopBlocks> {
+    return this.ask({ cmd: 'loop-stop' });
+  }
+
   /** The server's CPU time so far (ms), without the collection `stats` forces. */
   cpuMs(): Promise<number> {
     return this.ask({ cmd: 'cpu' });
@@ -360,6 +401,8 @@ interface Propagation {
   cpuMsPer1000Updates: number;
   /** How long that CPU window lasted (wall clock). */
   windowMs: number;
+  /** The server's event loop from the first update until the last arrived (the clients' departure and the stores after it apart). */
+  loop: LoopBlocks;
 }
 
 // After the last update: time for the clients to leave and for each server to store what it
@@ -400,10 +443,14 @@ async function propagation(
   const total = Math.round((WARMUP_SECONDS + seconds) * updatesPerSecond);
   const measured = Math.round(seconds * updatesPerSecond);
   const expected = measured * (clientsPerDoc - 1);
-  const before = await server.stats();
+  // The CPU around the window, read without the collection `stats` forces: that collection,
+  // run right after its reading, would be counted in the window as the server's work.
+  const before = await server.cpuMs();
   const windowStart = performance.now();
   let updates = 0;
+  let loop: LoopBlocks | null = null;
   await server.profile(profileFile, async () => {
+    await server.watchLoop();
     // A drift-free ticker: every 10 ms, the updates the elapsed time calls for, round-robin
     // over the clients (every client writes: the load is spread over the documents' clients).
     const start = performance.now();
@@ -425,12 +472,13 @@ async function propagation(
     });
     const drainUntil = performance.now() + DRAIN_MS;
     while (latencies.length < expected && performance.now() < drainUntil) await sleep(20);
+    loop = await server.loopBlocks();
     for (const c of clients) c.destroy();
     await sleep(SETTLE_MS);
   });
-  const after = await server.stats();
+  const after = await server.cpuMs();
   const windowMs = performance.now() - windowStart;
-  const cpuMs = after.cpuMs - before.cpuMs;
+  const cpuMs = after - before;
   return {
     p50: round(percentile(latencies, 50)),
     p99: round(percentile(latencies, 99)),
@@ -440,6 +488,7 @@ async function propagation(
     cpuMs: round(cpuMs, 0),
     cpuMsPer1000Updates: round((cpuMs * 1000) / updates),
     windowMs: round(windowMs, 0),
+    loop: loop!,
   };
 }
 
@@ -468,12 +517,12 @@ const IDLE_MS = 2_000;
 const IDLE_REST_MS = 5_000;
 
 /** The server's CPU per second with no client connected (its timers, pollers, its database's). */
-async function idleCpuPerSecond(server: Child): Promise<number> {
-  const before = await server.stats();
+async function idleCpuPerSecond(server: Child, profileFile: string | null): Promise<number> {
+  const before = await server.cpuMs();
   const start = performance.now();
-  await sleep(IDLE_MS);
-  const after = await server.stats();
-  return ((after.cpuMs - before.cpuMs) * 1000) / (performance.now() - start);
+  await server.profile(profileFile, () => sleep(IDLE_MS));
+  const after = await server.cpuMs();
+  return ((after - before) * 1000) / (performance.now() - start);
 }
 
 // --- Parent: the stored documents, the same for the three ------------------------------------
@@ -604,7 +653,7 @@ async function runServer(kind: ServerKind, data: Prepared, roundNo: number, scra
     // Read after a rest: right after a workload the server is still finishing it (unload
     // compactions, the collector's helper threads), which is the workload's cost, not idling.
     await sleep(IDLE_REST_MS);
-    const idle = await idleCpuPerSecond(server);
+    const idle = await idleCpuPerSecond(server, profileFile('idle'));
     const reloaded = await heapPerReloadedDoc(server, kind, data);
     const window = w2.updates / 2000 + SETTLE_MS / 1000;
     const storeWrites =
@@ -644,6 +693,9 @@ const METRICS: Record<string, (r: ServerRound) => number> = {
   'W1 p99 ms': (r) => r.w1.p99,
   'W2 p50 ms': (r) => r.w2.p50,
   'W2 p99 ms': (r) => r.w2.p99,
+  'W1 loop max ms': (r) => r.w1.loop.maxMs,
+  'W2 loop max ms': (r) => r.w2.loop.maxMs,
+  'W2 blocks ≥10 ms': (r) => r.w2.loop.over10ms,
   'W3 open cold ms': (r) => r.coldMs,
   'W3 open warm ms': (r) => r.warmMs,
   'W3 CPU/cold open': (r) => r.coldCpuMsPerOpen,
@@ -692,7 +744,7 @@ export async function run(): Promise<Record<string, unknown>> {
         byServer[kind].push(r);
         const missing = (w: Propagation) => (w.deliveries < w.expectedDeliveries ? ` (${w.expectedDeliveries - w.deliveries} of ${w.expectedDeliveries} never arrived)` : '');
         out(
-          `round ${n} ${LABELS[kind].padEnd(10)} W1 p50/p99 ${r.w1.p50}/${r.w1.p99} ms${missing(r.w1)}  W2 ${r.w2.p50}/${r.w2.p99} ms${missing(r.w2)}  open cold ${r.coldMs} warm ${r.warmMs} ms (CPU ${r.coldCpuMsPerOpen}/${r.warmCpuMsPerOpen} ms per open)  ` +
+          `round ${n} ${LABELS[kind].padEnd(10)} W1 p50/p99 ${r.w1.p50}/${r.w1.p99} ms${missing(r.w1)}  W2 ${r.w2.p50}/${r.w2.p99} ms${missing(r.w2)}  loop max W1 ${r.w1.loop.maxMs} W2 ${r.w2.loop.maxMs} ms (W2 blocks ≥ 10/20 ms: ${r.w2.loop.over10ms}/${r.w2.loop.over20ms})  open cold ${r.coldMs} warm ${r.warmMs} ms (CPU ${r.coldCpuMsPerOpen}/${r.warmCpuMsPerOpen} ms per open)  ` +
             `heap ${r.kbPerLoadedDoc} KB/doc (${r.loadedDocs} loaded; ${r.kbPerReloadedDoc} reloaded)  CPU ${r.cpuMsPer1000Updates} ms/1,000 updates (W1 ${r.w1.cpuMsPer1000Updates}, W2 ${r.w2.cpuMsPer1000Updates}; ` +
             `idle ${r.idleCpuMsPerSecond} ms/s, less idle ${r.updateCpuMsPer1000Updates})  load ${os.loadavg()[0].toFixed(1)}\n`,
         );
@@ -719,7 +771,7 @@ export async function run(): Promise<Record<string, unknown>> {
     let profiles: Record<string, ProfileSummary> | null = null;
     if (profileDir) {
       profiles = {};
-      for (const [workload, title] of [['w2', 'under W2'], ['open-warm', 'opening the 301 documents warm']] as const) for (const kind of SERVERS) {
+      for (const [workload, title] of [['w2', 'under W2'], ['open-warm', 'opening the 301 documents warm'], ['idle', 'idle, no client']] as const) for (const kind of SERVERS) {
         const file = path.join(profileDir, `${kind}-r${Math.ceil(rounds / 2)}-${workload}.cpuprofile`);
         if (!fs.existsSync(file)) continue;
         const summary = summariseProfile(JSON.parse(fs.readFileSync(file, 'utf8')));
