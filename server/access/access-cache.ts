@@ -66,8 +66,9 @@ class Part<V> {
 }
 
 /**
- * Who is signed in and who holds which mandate, kept in memory so that a Socket.IO command,
- * an HTTP request or a Yjs message does not read four documents before it can be checked.
+ * Who is signed in and who holds which mandate (and which articles exist), kept in memory so
+ * that a Socket.IO command, an HTTP request or a Yjs message does not read four documents
+ * before it can be checked.
  *
  * It is exact, not eventually consistent: it exists only where the database tells us of
  * every write as it is made, before the writer is answered (the embedded engine's `watch`,
@@ -84,10 +85,17 @@ class Part<V> {
 export class AccessCache {
   readonly sessions: Part<CachedSession>;
   readonly mandates: Part<CachedMandate>;
+  /**
+   * The articles known to exist, by `articleKey`: what a command naming an article (a position,
+   * a vote, an annotation) checks. Any change to the `articles` collection other than an
+   * insert (an article removed from the outline, the outline's sync) forgets them all.
+   */
+  readonly articles: Part<true>;
 
   constructor(catchUp: () => void = () => undefined) {
     this.sessions = new Part(catchUp);
     this.mandates = new Part(catchUp);
+    this.articles = new Part(catchUp);
   }
 
   /** What the database's change feed calls. */
@@ -97,6 +105,7 @@ export class AccessCache {
     if (change.collection === 'sessions') this.sessions.forget(change.kind !== 'schema' && typeof change.id === 'string' ? change.id : undefined);
     if (change.collection === 'users') this.sessions.forget();
     if (MANDATE_SOURCES.has(change.collection)) this.mandates.forget();
+    if (change.collection === 'articles') this.articles.forget();
   }
 }
 
@@ -131,4 +140,8 @@ export function enableAccessCache(connection: Connection, watch: WriteFeed | und
 
 export function mandateKey(userId: string, negotiationId: string): string {
   return `${userId}:${negotiationId}`;
+}
+
+export function articleKey(negotiationId: string, articleId: string): string {
+  return `${negotiationId}:${articleId}`;
 }

@@ -7,8 +7,8 @@ import type { ClusterBus } from './bus.ts';
 const CHANNEL = 'access-ended';
 const CHANGED = 'access-changed';
 
-/** The collections a session or a mandate is read from: the access cache's sources. */
-const ACCESS_COLLECTIONS = new Set(['sessions', 'users', 'memberships', 'organisations']);
+/** The collections a session, a mandate or an article's existence is read from: the access cache's sources. */
+const ACCESS_COLLECTIONS = new Set(['sessions', 'users', 'memberships', 'organisations', 'articles']);
 
 /**
  * A write outside the workspace processes (a script, mongosh) reaches no feed: every cached

@@ -13,6 +13,7 @@ import type {
 } from '../../shared/identity.ts';
 import type { AuthUser } from '../../shared/identity.ts';
 import type { Actor } from '../access/access.service.ts';
+import { accessCacheOf, articleKey } from '../access/access-cache.ts';
 import { AppError } from '../common/app-error.ts';
 import { articleModel } from './article.model.ts';
 import { membershipModel } from './membership.model.ts';
@@ -27,6 +28,21 @@ function toSummary(doc: NegotiationDoc & { _id: unknown }): NegotiationSummary {
     level: doc.level as NegotiationLevel,
     status: doc.status as NegotiationStatus,
   };
+}
+
+/**
+ * Whether the article is one of the negotiation's (what a command naming an article checks).
+ * Kept in the access cache where there is one: a stream of positions on a few articles does
+ * not read the article each time, and a removed article is forgotten as its removal is made.
+ */
+export async function articleExists(connection: Connection, negotiationId: string, articleId: string): Promise<boolean> {
+  const cache = accessCacheOf(connection);
+  const key = articleKey(negotiationId, articleId);
+  if (cache?.articles.get(key)) return true;
+  const generation = cache?.articles.generation ?? 0;
+  const exists = (await articleModel(connection).exists({ negotiationId, articleId })) !== null;
+  if (exists) cache?.articles.set(key, true, generation);
+  return exists;
 }
 
 /** The negotiations I hold an active mandate in, oldest first. */

@@ -1,6 +1,7 @@
 import { MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sessionModel } from '../../server/auth/session.model.ts';
+import { articleModel } from '../../server/negotiations/article.model.ts';
 import { membershipModel } from '../../server/negotiations/membership.model.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { login } from '../helpers/auth.ts';
@@ -53,6 +54,25 @@ describe.skipIf(!!process.env.MONGODB_URI)('the access cache, fed by the embedde
     } finally {
       sessionReads.mockRestore();
       mandateReads.mockRestore();
+    }
+  });
+
+  it('reads an article named by a command once, and refuses one removed by another client of the database at the very next command', async () => {
+    const { socket } = await delegate('article-cache@fo.test');
+    const articleId = ids.articles.tempsDeTravail.at(-1)!;
+    const onArticle = (statement: string) => command(socket, 'position:declare', { negotiationId, stance: 'favorable', statement, item: { kind: 'article', id: articleId } });
+    expect((await onArticle('première')).ok).toBe(true);
+    const articleReads = vi.spyOn(articleModel(server.app.context.db.connection), 'exists');
+    const articles = other.db().collection('articles');
+    const stored = await articles.findOne({ articleId });
+    try {
+      for (let i = 0; i < 5; i++) expect((await onArticle(`suivante ${i}`)).ok).toBe(true);
+      expect(articleReads).not.toHaveBeenCalled();
+      await articles.deleteOne({ articleId });
+      expect(await onArticle('après le retrait')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    } finally {
+      articleReads.mockRestore();
+      if (!(await articles.findOne({ articleId }))) await articles.insertOne(stored!);
     }
   });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { KEY_PREFIX, MESSAGE_FORMAT } from '../../server/cluster/bus.ts';
 import { FORGET_ALL_EVERY_MS } from '../../server/cluster/cluster-access.ts';
 import type { NegotiationEvent } from '../../shared/events.ts';
+import { agreementDocName, deleteArticle } from '../../shared/structure.ts';
 import { call, login } from '../helpers/auth.ts';
 import { storedText, useCluster } from '../helpers/cluster.ts';
 import { collect, command, connect, join, until, type ClientSocket } from './realtime-client.ts';
@@ -112,7 +113,7 @@ describe('several processes are one workspace', () => {
     expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
   });
 
-  it('a command reads no session nor mandate it knows, and a change of roles made on one process holds on the others at once', async () => {
+  it('a command reads no session, mandate nor article it knows, and a change of roles made on one process holds on the others at once', async () => {
     const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const delegate = await socketAt(1, DELEGATE);
     const declare = (statement: string) => command(delegate, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: sut.ids.articles.tempsDeTravail[1] } });
@@ -124,7 +125,7 @@ describe('several processes are one workspace', () => {
     // The cache forgets everything every FORGET_ALL_EVERY_MS (writes made outside the workspace):
     // a tick falling among the ten commands costs one read of each, not one per command.
     const ticks = Math.ceil((Date.now() - started) / FORGET_ALL_EVERY_MS);
-    for (const source of ['sessions', 'users', 'memberships', 'organisations']) expect(reads[`find ${source}`] ?? 0, source).toBeLessThanOrEqual(ticks);
+    for (const source of ['sessions', 'users', 'memberships', 'organisations', 'articles']) expect(reads[`find ${source}`] ?? 0, source).toBeLessThanOrEqual(ticks);
     // The CFDT lead (the same person) keeps only that role on process 0 (no delegate nor signatory)…
     const user = await sut.db.collection('users').findOne({ email: DELEGATE });
     const membership = await sut.db.collection('memberships').findOne({ negotiationId, userId: String(user!._id) });
@@ -247,5 +248,24 @@ describe('several processes are one workspace', () => {
     const live = probe.text();
     // Whatever process stored what, the database alone rebuilds the same text.
     await waitFor(async () => (await storedText(sut.db, docName)) === live, 15_000, 'the stored text');
+  });
+
+  it('an article removed from the outline on one process is known to be gone on the others at once: a position on it is refused', async () => {
+    const negotiationId = sut.ids.negotiations.tempsDeTravail;
+    const articleId = sut.ids.articles.tempsDeTravail.at(-1)!;
+    const delegate = await socketAt(1, DELEGATE);
+    const declare = (statement: string) => command(delegate, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: articleId } });
+    // Process 1 knows the article (and keeps it known)…
+    expect(await declare('tant que l’article existe')).toMatchObject({ ok: true });
+    expect(await declare('toujours là')).toMatchObject({ ok: true });
+    // …until a pen-holder removes it from the outline on process 0.
+    const outline = open(0, agreementDocName(negotiationId));
+    await synced(outline);
+    expect(deleteArticle(outline.doc, articleId)).toBe(true);
+    await waitFor(async () => (await sut.db.collection('articles').countDocuments({ articleId })) === 0, 10_000, 'the article removed');
+    const since = Date.now();
+    let refused = await declare('après le retrait');
+    while (refused.ok && Date.now() - since < 1_000) refused = await declare('après le retrait');
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });
