@@ -4,7 +4,7 @@ import { Aggregator } from 'mingo/aggregator';
 import { Query } from 'mingo/query';
 import type { Doc } from '../bson/codec.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
-import { ProcessingMode } from 'mingo/core';
+import { computeValue, Context, ProcessingMode } from 'mingo/core';
 import { ENGINE_CONTEXT } from './bson-operators.ts';
 
 export interface EvalOptions {
@@ -13,16 +13,40 @@ export interface EvalOptions {
   collectionResolver?: (name: string) => Doc[];
 }
 
-export function mingoOptions(o: EvalOptions = {}, mode: ProcessingMode = ProcessingMode.CLONE_OFF) {
-  return {
-    context: ENGINE_CONTEXT,
-    collation: o.collation as never,
-    variables: o.variables,
-    collectionResolver: o.collectionResolver as never,
-    processingMode: mode,
-    // $where/$function run client-supplied JavaScript: never inside the server process.
-    scriptEnabled: false,
-  };
+/**
+ * mingo's evaluation options (its `ComputeOptions`), which mingo does not export: the class of
+ * the options an expression operator is called with. Given plain options, mingo's Query,
+ * Aggregator and update operators copy every operator table of the context (some 400
+ * entries) on each call, which was most of an update's and a projection's CPU; given an
+ * instance, they share its context.
+ */
+type ComputeOptions = { readonly options: object; readonly local: Record<string, unknown> };
+const ComputeOptions = (() => {
+  const probe = Context.init({ expression: { $evaluationOptions: (_doc: unknown, _expr: unknown, options: ComputeOptions) => options } } as never);
+  const options = computeValue({}, null, '$evaluationOptions', { context: probe } as never) as ComputeOptions;
+  return options.constructor as new (options: object, locals?: Record<string, unknown>) => ComputeOptions;
+})();
+
+/**
+ * The options every evaluation runs with, over the engine's context (built once); `locals`
+ * are mingo's per-evaluation values (the update's condition and configuration).
+ */
+export function mingoOptions(o: EvalOptions = {}, mode: ProcessingMode = ProcessingMode.CLONE_OFF, locals: Record<string, unknown> = {}): ComputeOptions {
+  return new ComputeOptions(
+    {
+      idKey: '_id',
+      useStrictMode: true,
+      failOnError: true,
+      context: ENGINE_CONTEXT,
+      collation: o.collation,
+      variables: o.variables,
+      collectionResolver: o.collectionResolver,
+      processingMode: mode,
+      // $where/$function run client-supplied JavaScript: never inside the server process.
+      scriptEnabled: false,
+    },
+    locals,
+  );
 }
 
 /** mongod's codes for the evaluation errors mingo reports by message only. */
@@ -43,7 +67,7 @@ export function badQuery(err: unknown): CommandError {
 export function evaluateVariables(raw: Doc): Doc {
   try {
     if (Object.keys(raw).length === 0) return {};
-    const [out] = new Aggregator([{ $set: raw }], mingoOptions()).run([{}]) as Doc[];
+    const [out] = new Aggregator([{ $set: raw }], mingoOptions() as never).run([{}]) as Doc[];
     return out ?? {};
   } catch (err) {
     throw badQuery(err);
@@ -55,7 +79,7 @@ export function compileFilter(filter: Doc | undefined, o?: EvalOptions): Query {
     throw new CommandError(ErrorCode.TypeMismatch, "'filter' must be an object");
   }
   try {
-    return new Query(filter ?? {}, mingoOptions(o));
+    return new Query(filter ?? {}, mingoOptions(o) as never);
   } catch (err) {
     throw badQuery(err);
   }
@@ -76,7 +100,7 @@ export function project(docs: Doc[], projection: Doc | undefined, filter: Doc | 
   // (possibly under a collation mingo would not apply).
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
   try {
-    return new Query(positional ? (filter ?? {}) : {}, mingoOptions(o)).find(docs, projection).all() as Doc[];
+    return new Query(positional ? (filter ?? {}) : {}, mingoOptions(o) as never).find(docs, projection).all() as Doc[];
   } catch (err) {
     throw badQuery(err);
   }
@@ -90,7 +114,7 @@ export function runPipeline(docs: Iterable<Doc>, pipeline: Doc[], o?: EvalOption
   // read-only, clone the inputs so that stored documents are never touched.
   const readOnly = pipeline.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0]));
   try {
-    return new Aggregator(pipeline, mingoOptions(o, readOnly ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT)).run([...docs]) as Doc[];
+    return new Aggregator(pipeline, mingoOptions(o, readOnly ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT) as never).run([...docs]) as Doc[];
   } catch (err) {
     throw badQuery(err);
   }

@@ -1,7 +1,7 @@
 // Applying an update (operator document, replacement or pipeline) to one document, and seeding
 // the document an upsert inserts. The operators themselves are mingo's; this file adds what
 // mongod checks around them: known operators, conflicting paths, the immutable _id.
-import { updateOne } from 'mingo/updater';
+import * as updateOperators from 'mingo/operators/update';
 import type { Doc } from '../bson/codec.ts';
 import { ObjectId } from '../bson/codec.ts';
 import { CommandError, ErrorCode } from '../errors.ts';
@@ -28,6 +28,9 @@ const OPERATORS = new Set([
 ]);
 
 export type UpdateSpec = Doc | Doc[];
+
+/** mingo's update operators, by name: each makes, from its fields, the function that applies them to a document. */
+const UPDATE_OPERATORS = updateOperators as unknown as Record<string, (fields: unknown, arrayFilters: Doc[], options: unknown) => (doc: Doc) => string[]>;
 
 export function isPipeline(u: UpdateSpec): u is Doc[] {
   return Array.isArray(u);
@@ -121,21 +124,27 @@ export function applyUpdate(doc: Doc, u: UpdateSpec, o: ApplyOptions = {}): Doc 
       modifier = o.inserting ? { ...rest, $set: { ...(rest.$set as Doc), ...($setOnInsert as Doc) } } : rest;
       if (Object.keys(modifier).length === 0) return undefined;
     }
-    const docs = [cloneDoc(doc)];
+    next = cloneDoc(doc);
     try {
       // The filter only matters to the positional `$` operator: the document already matched.
       const positional = Object.values(modifier as Doc).some((fields) => isPlainObject(fields) && Object.keys(fields).some((p) => /(^|\.)\$(\.|$)/.test(p)));
-      const r = updateOne(docs, o.inserting || !positional ? {} : (o.filter ?? {}), modifier as never, {
-        arrayFilters: o.arrayFilters,
-        cloneMode: 'deep',
-        collation: o.collation as never,
-        let: o.variables,
-      }, mingoOptions({ collation: o.collation }) as never);
-      if (r.modifiedCount === 0) return undefined;
+      // What mingo's updateOne does for one matched document, without its copy of every
+      // operator table per call (see mingoOptions): each operator applied in turn.
+      const arrayFilters = o.arrayFilters ?? [];
+      const options = mingoOptions({ collation: o.collation }, undefined, {
+        condition: o.inserting || !positional ? {} : (o.filter ?? {}),
+        updateConfig: { arrayFilters, cloneMode: 'deep', collation: o.collation, let: o.variables },
+        variables: o.variables ?? {},
+      });
+      let modified = false;
+      for (const [op, fields] of Object.entries(modifier as Doc)) {
+        const mutate = UPDATE_OPERATORS[op](fields, arrayFilters, options);
+        if (mutate(next).length > 0) modified = true;
+      }
+      if (!modified) return undefined;
     } catch (err) {
       throw badQuery(err);
     }
-    next = docs[0];
     if (next._id === undefined && doc._id !== undefined) next = { _id: doc._id, ...next };
   } else {
     next = { _id: doc._id, ...cloneDoc(u) };
