@@ -49,17 +49,18 @@ export class LiveAccess {
   private readonly listeners = new Set<(end: AccessEnd) => void>();
   /** One timer per session followed: it fires when the session would expire. */
   private readonly expiries = new Map<string, NodeJS.Timeout>();
-  private readonly sweeper: NodeJS.Timeout;
+  /** Armed while a connection is followed: with none, there is nothing to check. */
+  private sweeper: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
 
   private readonly connection: Connection;
   private readonly logger: Logger;
+  private readonly sweepEveryMs: number;
 
   constructor(connection: Connection, logger: Logger, sweepEveryMs = SWEEP_EVERY_MS) {
     this.connection = connection;
     this.logger = logger;
-    this.sweeper = setInterval(() => void this.sweep(), sweepEveryMs);
-    this.sweeper.unref();
+    this.sweepEveryMs = sweepEveryMs;
   }
 
   get size(): number {
@@ -69,9 +70,10 @@ export class LiveAccess {
   /** Registers an open connection; returns what unregisters it (call it on close). */
   track(live: LiveConnection): () => void {
     this.connections.add(live);
+    this.sweeper ??= setInterval(() => void this.sweep(), this.sweepEveryMs).unref();
     if (live.sessionId && !this.expiries.has(live.sessionId)) void this.followExpiry(live.sessionId);
     return () => {
-      this.connections.delete(live);
+      this.forget(live);
       const { sessionId } = live;
       if (sessionId && ![...this.connections].some((c) => c.sessionId === sessionId)) {
         clearTimeout(this.expiries.get(sessionId));
@@ -107,8 +109,16 @@ export class LiveAccess {
     }
   }
 
-  private close(live: LiveConnection, why: AccessEnd['kind']): void {
+  /** Stops following a connection; the sweep stops with the last one. */
+  private forget(live: LiveConnection): void {
     this.connections.delete(live);
+    if (this.connections.size > 0 || !this.sweeper) return;
+    clearInterval(this.sweeper);
+    this.sweeper = null;
+  }
+
+  private close(live: LiveConnection, why: AccessEnd['kind']): void {
+    this.forget(live);
     this.logger.info({ userId: live.userId, why }, 'access ended: connection closed');
     live.end();
   }
@@ -175,7 +185,8 @@ export class LiveAccess {
   }
 
   stop(): void {
-    clearInterval(this.sweeper);
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
     for (const timer of this.expiries.values()) clearTimeout(timer);
     this.expiries.clear();
     this.connections.clear();

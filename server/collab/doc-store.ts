@@ -65,7 +65,8 @@ export class DocStore {
   private flushTimer: NodeJS.Timeout | null = null;
   /** The documents loaded (resolved), for the presence sweep. */
   private readonly live = new Set<SharedDoc>();
-  private readonly presenceSweep: NodeJS.Timeout;
+  /** Armed while a document is loaded: a process with none wakes up for nothing. */
+  private presenceSweep: NodeJS.Timeout | null = null;
   /** Every write goes through this chain: a compaction never overtakes the flush before it. */
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -87,12 +88,21 @@ export class DocStore {
     this.compactWhenIdleMs = options.compactWhenIdleMs ?? 5_000;
     this.unloadAfterMs = options.unloadAfterMs ?? 1_000;
     this.maxConcurrentLoads = options.maxConcurrentLoads ?? Infinity;
-    // Stale presence states go within a tenth of the awareness timeout, as with y-protocols' timer per document.
+  }
+
+  /** Stale presence states go within a tenth of the awareness timeout, as with y-protocols' timer per document. */
+  private sweepPresence(): void {
+    if (this.presenceSweep || this.closed) return;
     this.presenceSweep = setInterval(() => {
       const now = Date.now();
       for (const doc of this.live) doc.expireStalePresence(now);
     }, awarenessProtocol.outdatedTimeout / 10);
     this.presenceSweep.unref();
+  }
+
+  private stopPresenceSweep(): void {
+    if (this.presenceSweep) clearInterval(this.presenceSweep);
+    this.presenceSweep = null;
   }
 
   get loadedCount(): number {
@@ -180,6 +190,7 @@ export class DocStore {
     this.track(doc);
     this.options.replica?.follow(doc, recent.position);
     this.live.add(doc);
+    this.sweepPresence();
     this.stats.loads++;
     return doc;
   }
@@ -380,6 +391,7 @@ export class DocStore {
     this.idleTimers.delete(doc);
     this.docs.delete(doc.name);
     this.live.delete(doc);
+    if (this.live.size === 0) this.stopPresenceSweep();
     this.options.replica?.unfollow(doc);
     doc.destroy();
     this.stats.unloads++;
@@ -388,7 +400,7 @@ export class DocStore {
   /** Flushes and compacts everything, then forgets it (server shutdown). */
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.presenceSweep);
+    this.stopPresenceSweep();
     for (const timer of [...this.unloadTimers.values(), ...this.idleTimers.values()]) clearTimeout(timer);
     this.unloadTimers.clear();
     this.idleTimers.clear();

@@ -70,7 +70,8 @@ function refuseUpgrade(socket: Duplex, status: keyof typeof STATUS_LINE): void {
 export class YjsServer {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<CollabConnection>();
-  private readonly pingTimer: NodeJS.Timeout;
+  /** Armed while a connection is open: a process with none wakes up for nothing. */
+  private pingTimer: NodeJS.Timeout | null = null;
   readonly prefix: string;
 
   private readonly options: YjsServerOptions;
@@ -83,10 +84,20 @@ export class YjsServer {
       maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
       perMessageDeflate: false,
     });
+  }
+
+  /** A connection that stops answering pings is closed within two rounds. */
+  private pingWhileConnected(): void {
+    if (this.pingTimer) return;
     this.pingTimer = setInterval(() => {
       for (const connection of this.connections) connection.ping();
-    }, options.pingEveryMs ?? 30_000);
+    }, this.options.pingEveryMs ?? 30_000);
     this.pingTimer.unref();
+  }
+
+  private stopPinging(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
   }
 
   get logger(): Logger {
@@ -129,9 +140,11 @@ export class YjsServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new CollabConnection(this, ws, docName, decision.principal, request);
       this.connections.add(connection);
+      this.pingWhileConnected();
       const untrack = this.options.live?.track(liveYjsConnection(connection, request.cookie));
       ws.once('close', () => {
         this.connections.delete(connection);
+        if (this.connections.size === 0) this.stopPinging();
         untrack?.();
       });
       void connection.start(this.options.store);
@@ -148,7 +161,7 @@ export class YjsServer {
 
   /** Closes every connection (providers reconnect to the next server) and stops. */
   async close(): Promise<void> {
-    clearInterval(this.pingTimer);
+    this.stopPinging();
     for (const connection of this.connections) connection.close(CloseCode.SERVICE_RESTART, 'server restarting');
     this.connections.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));

@@ -13,6 +13,7 @@ import { Origin } from '../../server/collab/shared-doc.ts';
 import { MemoryPersistence } from '../../server/collab/persistence.ts';
 import { CloseCode } from '../../shared/collab/close-codes.ts';
 import { YjsServer, type Authorize } from '../../server/collab/yjs-server.ts';
+import { watchIntervals } from '../helpers/intervals.ts';
 import { appendParagraph, connectClient, synced, upgradeStatus, waitFor, type TestClient } from './yjs-helpers.ts';
 
 // The Yjs endpoint alone, with an injected authorisation and in-memory storage: the protocol,
@@ -37,7 +38,7 @@ interface Harness {
   stop(): Promise<void>;
 }
 
-async function startHarness(persistence = new MemoryPersistence(), options: { compactAfterUpdates?: number } = {}): Promise<Harness> {
+async function startHarness(persistence = new MemoryPersistence(), { pingEveryMs, ...options }: { compactAfterUpdates?: number; pingEveryMs?: number } = {}): Promise<Harness> {
   const logger = pino({ level: 'silent' });
   const store = new DocStore({
     persistence,
@@ -47,7 +48,7 @@ async function startHarness(persistence = new MemoryPersistence(), options: { co
     compactWhenIdleMs: 200,
     ...options,
   });
-  const yjs = new YjsServer({ store, authorize, logger, maxMessageBytes: 64 * 1024 });
+  const yjs = new YjsServer({ store, authorize, logger, maxMessageBytes: 64 * 1024, pingEveryMs });
   const http = createServer();
   http.on('upgrade', (req, socket, head) => {
     if (req.url?.startsWith('/yjs/')) yjs.handleUpgrade(req, socket, head);
@@ -240,15 +241,39 @@ describe('Yjs endpoint (protocol, rights, storage)', () => {
 describe('Loaded documents (what each one keeps)', () => {
   const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
-  it('a loaded document keeps no timer of its own: the store sweeps stale presence for all of them', async () => {
-    const store = new DocStore({ persistence: new MemoryPersistence(), logger: pino({ level: 'silent' }), initialState: async () => null });
+  it('a loaded document keeps no timer of its own: one sweep of stale presence for all of them, armed only while one is loaded', async () => {
+    const logger = pino({ level: 'silent' });
+    const intervals = watchIntervals();
+    const store = new DocStore({ persistence: new MemoryPersistence(), logger, initialState: async () => null, unloadAfterMs: 10 });
+    const yjs = new YjsServer({ store, authorize, logger });
     try {
+      // Nothing open: neither the store nor the endpoint wakes the process up.
+      expect(intervals.armed.size).toBe(0);
       const before = timers();
-      for (let i = 0; i < 20; i++) await store.open(`article:t${i}`);
+      const docs = [];
+      for (let i = 0; i < 20; i++) docs.push(await store.open(`article:t${i}`));
       expect(store.loadedCount).toBe(20);
       expect(timers() - before).toBe(0);
+      expect(intervals.armed.size).toBe(1);
+      for (const doc of docs) store.release(doc);
+      await waitFor(() => store.loadedCount === 0, 5000, 'unload');
+      expect(intervals.armed.size).toBe(0);
     } finally {
+      intervals.restore();
+      await yjs.close();
       await store.close();
+    }
+  });
+
+  it('while a connection is open, the endpoint pings it, and closes it when it stops answering', async () => {
+    const sut = await startHarness(new MemoryPersistence(), { pingEveryMs: 50 });
+    try {
+      const silent = new WebSocket(`${sut.url.replace('http', 'ws')}/yjs/article:ping`, { headers: { cookie: WRITER }, autoPong: false });
+      const code = await new Promise<number>((resolve) => silent.once('close', resolve));
+      expect(code).toBe(CloseCode.TIMEOUT);
+      await waitFor(() => sut.yjs.connectionCount === 0, 5000, 'connection gone');
+    } finally {
+      await sut.stop();
     }
   });
 
