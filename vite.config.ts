@@ -4,6 +4,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { compression } from 'vite-plugin-compression2';
 import { routePreloads } from './scripts/build/route-preloads.ts';
 import { pureSchemas } from './scripts/build/pure-schemas.ts';
+import { earlyStart } from './scripts/build/early-start.ts';
 
 // One config for the client build (Vite) and for every test project (Vitest).
 
@@ -31,9 +32,11 @@ export default defineConfig({
     svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) }),
     // Each asset also as .br and .gz, served as they are (server/app.ts): no compression per request.
     compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024, logLevel: 'silent' }),
+    // What the URL needs (session, negotiation, live documents) started by a script inlined in the HTML.
+    earlyStart({ entry: fileURLToPath(new URL('./client/src/early.ts', import.meta.url)) }),
     // Each route's page files, named in its HTML by the server (server/http/route-preloads.ts).
     routePreloads({
-      router: fileURLToPath(new URL('./client/src/lib/router.svelte.ts', import.meta.url)),
+      router: fileURLToPath(new URL('./client/src/lib/routes.ts', import.meta.url)),
       pages: fileURLToPath(new URL('./client/src/lib/pages.ts', import.meta.url)),
     }),
   ],

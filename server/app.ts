@@ -15,7 +15,7 @@ import { InFlight } from './http/lifecycle.ts';
 import { CloseCode } from '../shared/collab/close-codes.ts';
 import { Readiness, type ReadinessCheck } from './http/readiness.ts';
 import { requestLogger } from './http/request-log.ts';
-import { routeHtml } from './http/route-preloads.ts';
+import { routeHtml, type AppHtml } from './http/route-preloads.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { compressAnswers } from './http/compress-answers.ts';
 import { EventStore } from './events/event-store.ts';
@@ -105,7 +105,8 @@ export async function createApp(
   });
   app.use(requestLogger(logger));
   app.use(inFlight.http);
-  app.use(securityHeaders());
+  const html = routeHtml(CLIENT_DIST);
+  app.use(securityHeaders(() => html.inlineScripts()));
 
   const api = express.Router();
   api.use(compressAnswers());
@@ -188,7 +189,7 @@ export async function createApp(
 
   app.use('/api', api);
   app.use('/api', apiNotFound);
-  serveClient(app);
+  serveClient(app, html);
   app.use(errorHandler(logger));
 
   return {
@@ -242,8 +243,7 @@ export function trustProxy(value: string | undefined): number | string | false {
  * the build writes them brotli- and gzip-compressed beside the originals, and each browser
  * gets the best it accepts. index.html names the current hashes: it is revalidated each time.
  */
-function serveClient(app: Express): void {
-  const htmlOf = routeHtml(CLIENT_DIST);
+function serveClient(app: Express, html: AppHtml): void {
   app.use(
     '/assets',
     expressStaticGzip(path.join(CLIENT_DIST, 'assets'), {
@@ -258,9 +258,9 @@ function serveClient(app: Express): void {
   });
   app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
   app.get(/^(?!\/api\/|\/yjs\/|\/socket\.io\/).*/, (req, res, next) => {
-    const html = htmlOf(req.path);
-    if (html === null) return next();
+    const page = html.of(req.path);
+    if (page === null) return next();
     res.setHeader('Cache-Control', 'no-cache');
-    res.type('html').send(html);
+    res.type('html').send(page);
   });
 }

@@ -8,13 +8,15 @@ import helmet from 'helmet';
  * (`style-src-attr`), since the editor's collaboration carets colour themselves with them.
  * HSTS and upgrade-insecure-requests only on HTTPS requests (directly, or behind a trusted
  * proxy's X-Forwarded-Proto): sent over plain HTTP they would break a LAN install without TLS.
+ * Scripts: our own files, and the built HTML's inline early start by its hash (`inlineScripts`).
  */
-export function securityHeaders(): RequestHandler {
+export function securityHeaders(inlineScripts: () => string[] = () => []): RequestHandler {
   const policy = (https: boolean) =>
     helmet({
       contentSecurityPolicy: {
         directives: {
           connectSrc: ["'self'"],
+          scriptSrc: ["'self'", () => inlineScripts().join(' ')],
           imgSrc: ["'self'", 'data:', 'blob:'],
           styleSrc: ["'self'"],
           styleSrcAttr: ["'unsafe-inline'"],

@@ -107,6 +107,44 @@ describe('a light client: pages load on demand, within budget, under a strict CS
     await context.close();
   });
 
+  it("the text page's HTML starts the session, the negotiation and the article's live document before any script or stylesheet has arrived, and the app takes them over", async () => {
+    const key = Object.keys(demo.ids.negotiations)[1] as keyof DemoIds['negotiations'];
+    const negotiation = demo.ids.negotiations[key];
+    const article = demo.ids.articles[key][1];
+    const storageState = await (await signIn(await demo.browser.newContext({ locale: 'fr-FR' }), demo.server.url, 'delegue@cfdt.demo', '/')).context().storageState();
+    const context = await demo.browser.newContext({ locale: 'fr-FR', storageState });
+    await watchCsp(context);
+    // Every script and the stylesheet are held back (a classic script waits for the stylesheets
+    // above it): what starts meanwhile, the HTML started.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await context.route(/\/assets\//, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const page = await context.newPage();
+    const reads: string[] = [];
+    const sockets: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/')) reads.push(url.pathname);
+    });
+    page.on('websocket', (socket) => sockets.push(new URL(socket.url()).pathname));
+    await page.goto(`${demo.server.url}/negotiations/${negotiation}/text?article=${article}`, { waitUntil: 'commit' });
+    await expect.poll(() => [...reads].sort(), { timeout: 15_000 }).toEqual(['/api/me', `/api/negotiations/${negotiation}`].sort());
+    await expect.poll(() => sockets, { timeout: 15_000 }).toContain(`/yjs/article:${article}`);
+
+    release();
+    const editor = page.getByTestId('article-editor');
+    await page.locator('.article-editor[data-synced="true"] [data-testid="connection"][data-state="connected"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => editor.textContent(), { timeout: 15_000 }).not.toEqual('');
+    // Taken over, not asked again: one session read, one negotiation read, one socket for the article.
+    expect(reads.filter((read) => read === '/api/me' || read === `/api/negotiations/${negotiation}`)).toHaveLength(2);
+    expect(sockets.filter((socket) => socket === `/yjs/article:${article}`)).toHaveLength(1);
+    expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
+
   it('the text page fetches the editor stack when opened; two people type with no CSP violation', async () => {
     const key = Object.keys(demo.ids.negotiations)[1] as keyof DemoIds['negotiations'];
     const text = `/negotiations/${demo.ids.negotiations[key]}/text?article=${demo.ids.articles[key][1]}`;

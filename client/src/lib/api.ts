@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { accessEnd } from './access-end.svelte.ts';
+import { send, takeWarmed } from './early-reads.ts';
 
 /**
  * THE client's error: a failed API call or a refused command, with the server's error code
@@ -25,43 +26,6 @@ export class ApiError extends Error {
     this.retryAfter = retryAfter;
     this.command = command;
   }
-}
-
-/** GETs started ahead of the page that reads them, each taken over once (see `warm`). */
-const warmed = new Map<string, { at: number; response: Promise<Response> }>();
-const WARM_FOR_MS = 10_000;
-
-function send(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`/api${path}`, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-/**
- * Starts `GET path` now, while the code of the page that will ask for it is still downloading
- * (on a slow link, one round trip saved). The page's own `api('GET', path)` within 10 s takes
- * the answer over if it succeeded, and asks again otherwise.
- */
-export function warm(path: string): void {
-  if (warmed.has(path)) return;
-  const response = send('GET', path);
-  response.catch(() => undefined);
-  warmed.set(path, { at: Date.now(), response });
-}
-
-/** The warmed answer to `GET path`, taken over; null (at once, so the request leaves now) when there is none. */
-function takeWarmed(path: string): Promise<Response | null> | null {
-  const entry = warmed.get(path);
-  if (!entry) return null;
-  warmed.delete(path);
-  if (Date.now() - entry.at > WARM_FOR_MS) return null;
-  return entry.response.then(
-    (response) => (response.ok ? response : null),
-    () => null,
-  );
 }
 
 /** JSON over fetch, same-origin cookies; every failure becomes an ApiError. */

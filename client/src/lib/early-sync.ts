@@ -4,7 +4,9 @@
  * document's first exchange then overlap the download of the editor stack instead of
  * following it. Each early socket is handed over, with what it received meanwhile, to the
  * y-websocket provider that asks for its URL (`AdoptingWebSocket`); one nobody claims is closed.
- * This module stays in the first chunk: it imports nothing (no Yjs before the editor).
+ * This module stays in the first chunk: it imports nothing (no Yjs before the editor). It is
+ * also in the early start inlined in the page's HTML (early-start.ts): the two copies share one
+ * table through a global, so the sockets the HTML opened are the ones the editor adopts.
  */
 
 /**
@@ -23,7 +25,8 @@ interface EarlySocket {
   timer: ReturnType<typeof setTimeout>;
 }
 
-const early = new Map<string, EarlySocket>();
+const shared = globalThis as { __negociationEarlySockets?: Map<string, EarlySocket> };
+const early = (shared.__negociationEarlySockets ??= new Map<string, EarlySocket>());
 
 /** The server's Yjs endpoint, on the page's own origin. */
 export function yjsUrl(): string {
