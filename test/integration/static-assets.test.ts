@@ -59,6 +59,15 @@ describe('the built client as served', () => {
     expect(plain.body.equals(raw)).toBe(true);
   });
 
+  it("a route's HTML is compressed as the client accepts: it carries the early start", async () => {
+    const plain = await get(server, '/negotiations/abc/text');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const br = await get(server, '/negotiations/abc/text', { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(zlib.brotliDecompressSync(br.body).toString()).toBe(plain.body.toString());
+    expect(br.body.length).toBeLessThan(plain.body.length / 2);
+  });
+
   it('index.html is revalidated at each visit, and an asset the build no longer has is a 404, not the page', async () => {
     const page = await get(server, '/negotiations/abc/text');
     expect(page.status).toBe(200);
