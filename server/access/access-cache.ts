@@ -31,6 +31,8 @@ const MAX_ENTRIES = 10_000;
  */
 class Part<V> {
   private readonly entries = new Map<string, V>();
+  /** Reads in flight, by the generation they started at and their key. */
+  private readonly reads = new Map<string, Promise<V | null>>();
   private readonly catchUp: () => void;
   private _generation = 0;
 
@@ -55,6 +57,31 @@ class Part<V> {
     if (generation !== this._generation) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(key, value);
+  }
+
+  /**
+   * The value kept for `key`, or what `load` reads (null: none, not kept), kept unless the
+   * collections changed meanwhile. A crowd asking for one key before the first answer is kept
+   * (hundreds of commands in flight when the cache has just forgotten everything, a server
+   * restart's reconnections) shares one read. Only a read started at the current generation is
+   * shared, so that no change made since it started is missed (the rule by which it is kept).
+   */
+  read(key: string, load: () => Promise<V | null>): Promise<V | null> {
+    const kept = this.get(key);
+    if (kept !== undefined) return Promise.resolve(kept);
+    const generation = this._generation;
+    const flight = `${generation}\u0000${key}`;
+    let pending = this.reads.get(flight);
+    if (!pending) {
+      pending = load()
+        .then((value) => {
+          if (value !== null) this.set(key, value, generation);
+          return value;
+        })
+        .finally(() => this.reads.delete(flight));
+      this.reads.set(flight, pending);
+    }
+    return pending;
   }
 
   /** Forgets one entry, or all of them. Reads in flight will not be kept either. */

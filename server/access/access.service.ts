@@ -6,7 +6,7 @@ import type { AuthUser, OrgCollege } from '../../shared/identity.ts';
 import type { Viewer } from '../../shared/visibility.ts';
 import { AppError } from '../common/app-error.ts';
 import { authenticate } from '../auth/session.service.ts';
-import { accessCacheOf, mandateKey, type AccessCache, type CachedMandate } from './access-cache.ts';
+import { accessCacheOf, mandateKey, type CachedMandate } from './access-cache.ts';
 import { membershipModel } from '../negotiations/membership.model.ts';
 import { organisationModel } from '../negotiations/organisation.model.ts';
 
@@ -32,48 +32,24 @@ const OBJECT_ID = /^[a-f0-9]{24}$/;
 export async function loadActor(connection: Connection, user: AuthUser, negotiationId: string): Promise<Actor | null> {
   if (typeof negotiationId !== 'string' || !OBJECT_ID.test(negotiationId)) return null;
   const cache = accessCacheOf(connection);
-  const key = mandateKey(user.id, negotiationId);
-  const mandate = cache?.mandates.get(key) ?? (await (cache ? sharedRead(cache, user, negotiationId, connection) : readMandate(connection, user, negotiationId, cache)));
+  const read = () => readMandate(connection, user, negotiationId);
+  const mandate = await (cache ? cache.mandates.read(mandateKey(user.id, negotiationId), read) : read());
   if (!mandate) return null;
   return { user, negotiationId, org: { ...mandate.org }, roles: [...mandate.roles] };
 }
 
-/** Mandate reads in flight, by cache, key and the cache's generation when they started. */
-const readsInFlight = new WeakMap<AccessCache, Map<string, Promise<CachedMandate | null>>>();
-
-/**
- * A crowd joining at once (a server restart, a plenary session) asks for the same few
- * mandates before the first answer is cached: they share one read. Only a read started at
- * the cache's current generation is shared, so that no change of mandate made since it
- * started is missed (the same rule by which the cache keeps an answer).
- */
-function sharedRead(cache: AccessCache, user: AuthUser, negotiationId: string, connection: Connection): Promise<CachedMandate | null> {
-  let reads = readsInFlight.get(cache);
-  if (!reads) readsInFlight.set(cache, (reads = new Map()));
-  const key = `${cache.mandates.generation}:${mandateKey(user.id, negotiationId)}`;
-  let pending = reads.get(key);
-  if (!pending) {
-    pending = readMandate(connection, user, negotiationId, cache).finally(() => reads.delete(key));
-    reads.set(key, pending);
-  }
-  return pending;
-}
-
-/** The user's live mandate as stored, kept in the access cache when there is one. */
-async function readMandate(connection: Connection, user: AuthUser, negotiationId: string, cache: AccessCache | undefined): Promise<CachedMandate | null> {
-  const generation = cache?.mandates.generation ?? 0;
+/** The user's live mandate as stored. */
+async function readMandate(connection: Connection, user: AuthUser, negotiationId: string): Promise<CachedMandate | null> {
   const membership = await membershipModel(connection)
     .findOne({ negotiationId, userId: user.id, revokedAt: null, suspension: null })
     .lean();
   if (!membership) return null;
   const org = await organisationModel(connection).findById(membership.organisationId).lean();
   if (!org) return null;
-  const mandate: CachedMandate = {
+  return {
     org: { id: String(org._id), shortName: org.shortName, college: org.college as OrgCollege },
     roles: [...membership.roles] as Role[],
   };
-  cache?.mandates.set(mandateKey(user.id, negotiationId), mandate, generation);
-  return mandate;
 }
 
 /** Who looks, for the visibility rules: the user, their organisation, its side of the table, their roles. */

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { AuthUser } from '../../shared/identity.ts';
-import { accessCacheOf, type AccessCache, type CachedSession } from '../access/access-cache.ts';
+import { accessCacheOf, type CachedSession } from '../access/access-cache.ts';
 import { sessionModel } from './session.model.ts';
 import { userModel } from './user.model.ts';
 
@@ -77,7 +77,8 @@ export function sessionIdOf(cookieHeader: string | undefined): string | null {
 export async function authenticateSession(connection: Connection, sessionId: string | null, now: Date = new Date()): Promise<AuthUser | null> {
   if (!sessionId) return null;
   const cache = accessCacheOf(connection);
-  const session = cache?.sessions.get(sessionId) ?? (await readSession(connection, sessionId, cache));
+  const read = () => readSession(connection, sessionId);
+  const session = await (cache ? cache.sessions.read(sessionId, read) : read());
   // The TTL index purges expired sessions eventually; until then, expiry is checked here.
   if (!session || session.expiresAt <= now.getTime()) return null;
   if (now.getTime() - session.lastSeenAt >= TOUCH_EVERY_MS) await touch(connection, sessionId, session, now);
@@ -102,22 +103,19 @@ function touch(connection: Connection, sessionId: string, session: CachedSession
   return pending;
 }
 
-/** The session and its user as stored, kept in the access cache when there is one. */
-async function readSession(connection: Connection, sessionId: string, cache: AccessCache | undefined): Promise<CachedSession | null> {
-  const generation = cache?.sessions.generation ?? 0;
+/** The session and its user as stored. */
+async function readSession(connection: Connection, sessionId: string): Promise<CachedSession | null> {
   const session = await sessionModel(connection).findById(sessionId).lean();
   if (!session) return null;
   const user = await userModel(connection).findById(session.userId).lean();
   if (!user) return null;
-  const known: CachedSession = {
+  return {
     user: { id: String(user._id), name: user.name, email: user.email },
     sessionId,
     lastSeenAt: session.lastSeenAt.getTime(),
     expiresAt: session.expiresAt.getTime(),
     absoluteExpiresAt: session.absoluteExpiresAt.getTime(),
   };
-  cache?.sessions.set(sessionId, known, generation);
-  return known;
 }
 
 /** The Set-Cookie value of a new session: httpOnly, SameSite=Lax, Secure over HTTPS. */

@@ -37,12 +37,8 @@ function toSummary(doc: NegotiationDoc & { _id: unknown }): NegotiationSummary {
  */
 export async function articleExists(connection: Connection, negotiationId: string, articleId: string): Promise<boolean> {
   const cache = accessCacheOf(connection);
-  const key = articleKey(negotiationId, articleId);
-  if (cache?.articles.get(key)) return true;
-  const generation = cache?.articles.generation ?? 0;
-  const exists = (await articleModel(connection).exists({ negotiationId, articleId })) !== null;
-  if (exists) cache?.articles.set(key, true, generation);
-  return exists;
+  const read = async () => ((await articleModel(connection).exists({ negotiationId, articleId })) ? true : null);
+  return (await (cache ? cache.articles.read(articleKey(negotiationId, articleId), read) : read())) === true;
 }
 
 /** The negotiations I hold an active mandate in, oldest first. */

@@ -1,6 +1,8 @@
 import { MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { accessCacheOf } from '../../server/access/access-cache.ts';
 import { sessionModel } from '../../server/auth/session.model.ts';
+import { userModel } from '../../server/auth/user.model.ts';
 import { articleModel } from '../../server/negotiations/article.model.ts';
 import { membershipModel } from '../../server/negotiations/membership.model.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -73,6 +75,25 @@ describe.skipIf(!!process.env.MONGODB_URI)('the access cache, fed by the embedde
     } finally {
       articleReads.mockRestore();
       if (!(await articles.findOne({ articleId }))) await articles.insertOne(stored!);
+    }
+  });
+
+  it('a burst of commands after the cache forgot everything reads the session, the user and the article once, not once per command', async () => {
+    const { socket } = await delegate('burst@fo.test');
+    const articleId = ids.articles.tempsDeTravail[0];
+    const connection = server.app.context.db.connection;
+    // Cold, as after a change to each collection (or a cluster's forget-all tick) with commands queued.
+    const cache = accessCacheOf(connection)!;
+    for (const part of [cache.sessions, cache.articles]) part.forget();
+    const reads = [vi.spyOn(sessionModel(connection), 'findById'), vi.spyOn(userModel(connection), 'findById'), vi.spyOn(articleModel(connection), 'exists')];
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement: `rafale ${i}`, item: { kind: 'article', id: articleId } })),
+      );
+      for (const answer of answers) expect(answer.ok).toBe(true);
+      for (const read of reads) expect(read).toHaveBeenCalledTimes(1);
+    } finally {
+      for (const read of reads) read.mockRestore();
     }
   });
 
