@@ -47,15 +47,33 @@ export class ClusterEvents {
     this.logger = logger;
   }
 
-  /** The event log's publisher: this process's sockets first, then the other processes. */
+  /** Per negotiation, the events delivered here and not yet sent to the other processes. */
+  private readonly outgoing = new Map<string, NegotiationEvent[]>();
+
+  /**
+   * The event log's publisher: this process's sockets at once, then the other processes. The
+   * callers of one append batch publish one after another in the same turn (each its own
+   * events): they go out as one message per negotiation once that turn's work is done, so the
+   * others receive and parse one message per batch, not one per command.
+   */
   readonly publisher: EventPublisher = {
     publish: (negotiationId, events) => {
       this.channel.publish(negotiationId, events);
       if (events.length === 0) return;
-      const message: EventsMessage = { negotiationId, events: [...events] };
-      this.bus.publish(CHANNEL, JSON.stringify(message));
+      if (this.outgoing.size === 0) process.nextTick(() => this.sendOutgoing());
+      const pending = this.outgoing.get(negotiationId);
+      if (pending) pending.push(...events);
+      else this.outgoing.set(negotiationId, [...events]);
     },
   };
+
+  private sendOutgoing(): void {
+    for (const [negotiationId, events] of this.outgoing) {
+      const message: EventsMessage = { negotiationId, events: events.sort((a, b) => a.seq - b.seq) };
+      this.bus.publish(CHANNEL, JSON.stringify(message));
+    }
+    this.outgoing.clear();
+  }
 
   start(): void {
     this.unsubscribe.push(

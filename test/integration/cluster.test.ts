@@ -94,6 +94,37 @@ describe('several processes are one workspace', () => {
     }
   });
 
+  it('the events of one append batch go to the other processes in one message, not one per command', async () => {
+    const negotiationId = sut.ids.negotiations.tempsDeTravail;
+    const watcher = await socketAt(1, DELEGATE);
+    const seen = collect(watcher);
+    const { lastSeq } = await join(watcher, negotiationId, 0);
+    const listener = new Redis(sut.cluster.redisUrl);
+    const messages: number[][] = [];
+    listener.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
+      const body = JSON.parse(message.subarray(17).toString()) as { events: NegotiationEvent[] };
+      messages.push(body.events.map((e) => e.seq).filter((seq) => seq > lastSeq));
+    });
+    await listener.subscribe(`${KEY_PREFIX}events`);
+    try {
+      const writer = await socketAt(0, 'delegue@cgt.demo');
+      sut.wire.reset();
+      const acks = await Promise.all(
+        Array.from({ length: 12 }, (_, n) => command(writer, 'position:declare', { negotiationId, stance: 'réservé', statement: `en rafale ${n}`, item: { kind: 'text' } })),
+      );
+      for (const ack of acks) expect(ack).toMatchObject({ ok: true });
+      await until(() => seen.filter((e) => e.seq > lastSeq).length >= 12, 'the twelve events on process 1', 10_000);
+      const inserts = sut.wire.counts()['insert events'];
+      const carrying = messages.filter((seqs) => seqs.length > 0);
+      // One message per insert (a batch), each with its events in order, all twelve sent once.
+      expect(carrying.length).toBeLessThanOrEqual(inserts);
+      expect(carrying.length).toBeLessThan(12);
+      expect(carrying.flat()).toEqual(Array.from({ length: 12 }, (_, i) => lastSeq + 1 + i));
+    } finally {
+      listener.disconnect();
+    }
+  });
+
   it('commands recorded at once on three processes take turns at the log: no insert loses a race for its seq, the log stays gap-free', async () => {
     const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const writers = [await socketAt(0, DELEGATE), await socketAt(1, 'delegue@cgt.demo'), await socketAt(2, 'delegue@fo.demo')];
