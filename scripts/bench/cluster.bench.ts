@@ -58,14 +58,20 @@ const CLOCK_TICKS = 100;
 
 /**
  * What a workload cost, per 1,000 of its operations: CPU of the workspace processes, of
- * redis-server and of the database (steadier than latency on a shared machine), and the Redis
+ * redis-server, of the database and of this bench process (its clients: on a machine of few
+ * cores they compete with the servers) — steadier than latency on a shared machine — and the Redis
  * commands the processes sent, by name (`INFO commandstats`).
  */
 async function meter(cluster: Cluster) {
   const redis = new Redis(cluster.redisUrl, { lazyConnect: true });
   await redis.connect();
   await redis.config('RESETSTAT');
-  const cpu = () => ({ workspace: cluster.processes.reduce((sum, p) => sum + cpuMs(p.child?.pid), 0), redis: cpuMs(cluster.redisPid), database: cpuMs(cluster.enginePid) });
+  // `bench`: this process, the clients' side (their sockets and providers, and the relay that counts the database's commands).
+  const benchMs = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  const cpu = () => ({ workspace: cluster.processes.reduce((sum, p) => sum + cpuMs(p.child?.pid), 0), redis: cpuMs(cluster.redisPid), database: cpuMs(cluster.enginePid), bench: benchMs() });
   const start = cpu();
   return async (operations: number) => {
     const end = cpu();
@@ -77,7 +83,7 @@ async function meter(cluster: Cluster) {
     const commands: Record<string, number> = {};
     for (const [, name, calls] of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (!['info', 'config'].includes(name)) commands[name] = round(Number(calls) / Math.max(1, operations));
     return {
-      cpuMsPer1000: { workspace: per(end.workspace - start.workspace), redis: per(end.redis - start.redis), database: per(end.database - start.database) },
+      cpuMsPer1000: { workspace: per(end.workspace - start.workspace), redis: per(end.redis - start.redis), database: per(end.database - start.database), bench: per(end.bench - start.bench) },
       redisCommandsPerOperation: commands,
       // Both directions of every Redis connection (the processes' and this meter's own few).
       redisBytesPerOperation: { in: round(bytes('total_net_input_bytes') / Math.max(1, operations)), out: round(bytes('total_net_output_bytes') / Math.max(1, operations)) },
