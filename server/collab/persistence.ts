@@ -1,6 +1,6 @@
 import type { Db, Document as Doc } from 'mongodb';
 import { Binary, ObjectId } from 'mongodb';
-import { runInProcess, type InProcessCommand } from '../db/connection.ts';
+import { insertInSlices, runDurably as run, type InProcessCommand } from '../db/connection.ts';
 import { batchLoader } from './coalesce.ts';
 
 /** What is stored for one document: its last compacted state and the updates stored since. */
@@ -59,7 +59,6 @@ interface StateDoc {
 }
 
 export const UPDATES_COLLECTION = 'yjs_updates';
-const APPEND_SLICE = 20;
 export const STATES_COLLECTION = 'yjs_states';
 const DUPLICATE_KEY = 11000;
 
@@ -135,21 +134,9 @@ export class MongoPersistence implements DocPersistence {
   async append(records: UpdateRecord[]): Promise<unknown[]> {
     if (records.length === 0) return [];
     const at = new Date();
-    const ids: ObjectId[] = [];
-    // In slices, so that a database sharing this process (the embedded engine) never holds
-    // the event loop, and with it the relaying of edits, for long.
-    for (let i = 0; i < records.length; i += APPEND_SLICE) {
-      const documents = records.slice(i, i + APPEND_SLICE).map((r) => ({ _id: new ObjectId(), docName: r.docName, updates: r.updates.map((u) => new Binary(u)), at }));
-      if (this.command) await this.insertInProcess(this.command, documents);
-      else await this.updates.insertMany(documents, { ordered: false });
-      for (const d of documents) ids.push(d._id);
-    }
-    return ids;
-  }
-
-  /** An insert into the engine of this process, answered once on disk, as the driver's is. */
-  private async insertInProcess(command: InProcessCommand, documents: UpdateDoc[]): Promise<void> {
-    await run(command, { insert: UPDATES_COLLECTION, documents, ordered: false });
+    const documents = records.map((r) => ({ _id: new ObjectId(), docName: r.docName, updates: r.updates.map((u) => new Binary(u)), at }));
+    await insertInSlices(this.updates, documents, this.command);
+    return documents.map((d) => d._id);
   }
 
   async compact(docName: string, state: Uint8Array, merged: StoredDoc): Promise<boolean> {
@@ -196,14 +183,6 @@ export class MongoPersistence implements DocPersistence {
       reply = await run(this.command, { getMore: cursor.id, collection });
     }
   }
-}
-
-/** A command on the engine of this process, answered once durable; a refusal or write error throws with its code. */
-async function run(command: InProcessCommand, body: Doc): Promise<Doc> {
-  const { reply, error, durable } = await runInProcess(command, body);
-  if (error) throw error;
-  await durable;
-  return reply;
 }
 
 /** In memory, for unit tests and the bench's baseline (same compare-and-swap as MongoPersistence). */

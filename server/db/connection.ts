@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import type { Collection, Document as StoredDocument, OptionalUnlessRequiredId } from 'mongodb';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { startEngine, type CollectionChange, type Doc, type RunningEngine } from '@negociation/mongo-engine';
@@ -69,6 +70,31 @@ export async function runInProcess(command: InProcessCommand, body: Doc): Promis
     ...(writeErrors?.length ? { writeErrors } : {}),
   });
   return { reply, error, durable };
+}
+
+/** A command on the engine of this process, answered once durable; a refusal or write error throws with its code. */
+export async function runDurably(command: InProcessCommand, body: Doc): Promise<Doc> {
+  const { reply, error, durable } = await runInProcess(command, body);
+  if (error) throw error;
+  await durable;
+  return reply;
+}
+
+/** How many documents one insert of `insertInSlices` carries. */
+const INSERT_SLICE = 20;
+
+/**
+ * Inserts documents (unordered) in slices, each answered once on disk: through the engine of
+ * this process when there is one (`command`: no driver encoding, socket and engine decoding),
+ * else through the driver. Between two slices the event loop handles what came meanwhile: a
+ * database sharing this process never holds the relaying of live edits for long.
+ */
+export async function insertInSlices<T extends StoredDocument>(collection: Collection<T>, documents: OptionalUnlessRequiredId<T>[], command?: InProcessCommand): Promise<void> {
+  for (let i = 0; i < documents.length; i += INSERT_SLICE) {
+    const slice = documents.slice(i, i + INSERT_SLICE);
+    if (command) await runDurably(command, { insert: collection.collectionName, documents: slice, ordered: false });
+    else await collection.insertMany(slice, { ordered: false });
+  }
 }
 
 const DATABASE = 'negociation';

@@ -24,7 +24,7 @@ export const registerVersions: Capability = async (ctx) => {
   const actorOf = (locals: Record<string, unknown>) => locals.actor as Actor;
 
   // Who wrote what: every change an editor makes to an article is recorded, for the tracked changes of comparisons.
-  const edits = new TextEditRecorder(connection, ctx.logger);
+  const edits = new TextEditRecorder(connection, ctx.logger, { command: ctx.db.command });
   collabOf(ctx).onEdit((doc, editor, transaction) => edits.observe(doc.name, editor, transaction));
   ctx.onClose(() => edits.flush());
 

@@ -4,12 +4,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { seedDemo, addNegotiation, addMember, type DemoIds } from '../helpers/seed.ts';
 import { call, login } from '../helpers/auth.ts';
 import { collabOf } from '../../server/collab/collab.capability.ts';
 import { UPDATES_COLLECTION } from '../../server/collab/persistence.ts';
+import { textEditModel } from '../../server/versions/text-edits.ts';
 import { appendParagraph, connectClient, fragmentText, synced, upgradeStatus, waitFor, type TestClient } from './yjs-helpers.ts';
 
 const NEGOTIATOR = 'negociateur@axess.demo';
@@ -132,6 +133,25 @@ describe('co-drafting on the real server', () => {
     a.destroy();
     await waitFor(() => store.loadedCount === 0 || !(store as unknown as { docs: Map<string, unknown> }).docs.has(articleDoc), 5000, 'unload');
     expect(await serverText(server.url, articleDoc, negotiator)).toBe(expected);
+  });
+
+  it('who wrote what is stored straight into the engine of this process, not through the driver', async () => {
+    const edits = textEditModel(server.app.context.db.connection);
+    const throughDriver = vi.spyOn(edits.collection, 'insertMany');
+    try {
+      const since = new Date(Date.now() - 1);
+      const a = client(server.url, articleDoc, negotiator);
+      await synced(a);
+      appendParagraph(a.doc, 'Ligne signée du négociateur');
+      // Written once per window (5 s).
+      await waitFor(async () => (await edits.countDocuments({ docName: articleDoc, to: { $gte: since } })) > 0, 10_000, 'the edit recorded');
+      const [record] = await edits.find({ docName: articleDoc, to: { $gte: since } }).lean();
+      expect(record.author?.name).toBeTruthy();
+      expect(record.inserted.length).toBeGreaterThan(0);
+      expect(throughDriver).not.toHaveBeenCalled();
+    } finally {
+      throughDriver.mockRestore();
+    }
   });
 
   it('after a restart on the same data directory the text is intact, without the delegate’s attempt', async () => {
