@@ -86,9 +86,13 @@ class Waterfall {
       const row = this.rows.get(e.requestId);
       if (row) row.end = at(e.timestamp);
     });
+    // A frame's bytes: binary frames come base64-encoded (a live document's sync), text as it is.
     cdp.on('Network.webSocketFrameReceived', (e) => {
       const row = this.rows.get(e.requestId);
-      if (row && row.firstFrame === undefined) row.firstFrame = at(e.timestamp);
+      if (!row) return;
+      row.firstFrame ??= at(e.timestamp);
+      const { opcode, payloadData } = e.response;
+      row.bytes = (row.bytes ?? 0) + (opcode === 2 ? Buffer.from(payloadData, 'base64').length : Buffer.byteLength(payloadData));
     });
   }
 
