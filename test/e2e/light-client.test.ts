@@ -36,6 +36,30 @@ async function watchCsp(context: BrowserContext): Promise<void> {
 }
 const violations = (page: Page) => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
 
+/**
+ * Opens `url` with every script and the stylesheet held back until `release()` (a classic script
+ * waits for the stylesheets above it): the API reads and WebSockets that start meanwhile, the
+ * page's HTML started.
+ */
+async function openHeldBack(context: BrowserContext, url: string) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await context.route(/\/assets\//, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const page = await context.newPage();
+  const reads: string[] = [];
+  const sockets: string[] = [];
+  page.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith('/api/')) reads.push(pathname);
+  });
+  page.on('websocket', (socket) => sockets.push(new URL(socket.url()).pathname));
+  await page.goto(url, { waitUntil: 'commit' });
+  return { page, reads, sockets, release };
+}
+
 describe('a light client: pages load on demand, within budget, under a strict CSP', () => {
   const demo = useDemoBrowser();
 
@@ -114,23 +138,7 @@ describe('a light client: pages load on demand, within budget, under a strict CS
     const storageState = await (await signIn(await demo.browser.newContext({ locale: 'fr-FR' }), demo.server.url, 'delegue@cfdt.demo', '/')).context().storageState();
     const context = await demo.browser.newContext({ locale: 'fr-FR', storageState });
     await watchCsp(context);
-    // Every script and the stylesheet are held back (a classic script waits for the stylesheets
-    // above it): what starts meanwhile, the HTML started.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await context.route(/\/assets\//, async (route) => {
-      await held;
-      await route.continue();
-    });
-    const page = await context.newPage();
-    const reads: string[] = [];
-    const sockets: string[] = [];
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.pathname.startsWith('/api/')) reads.push(url.pathname);
-    });
-    page.on('websocket', (socket) => sockets.push(new URL(socket.url()).pathname));
-    await page.goto(`${demo.server.url}/negotiations/${negotiation}/text?article=${article}`, { waitUntil: 'commit' });
+    const { page, reads, sockets, release } = await openHeldBack(context, `${demo.server.url}/negotiations/${negotiation}/text?article=${article}`);
     await expect.poll(() => [...reads].sort(), { timeout: 15_000 }).toEqual(['/api/me', `/api/negotiations/${negotiation}`].sort());
     await expect.poll(() => sockets, { timeout: 15_000 }).toContain(`/yjs/article:${article}`);
 
@@ -141,6 +149,19 @@ describe('a light client: pages load on demand, within budget, under a strict CS
     // Taken over, not asked again: one session read, one negotiation read, one socket for the article.
     expect(reads.filter((read) => read === '/api/me' || read === `/api/negotiations/${negotiation}`)).toHaveLength(2);
     expect(sockets.filter((socket) => socket === `/yjs/article:${article}`)).toHaveLength(1);
+    expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it("the home page's HTML starts the session and the list of negotiations before any script has arrived, and the list is read once", async () => {
+    const storageState = await (await signIn(await demo.browser.newContext({ locale: 'fr-FR' }), demo.server.url, 'delegue@cfdt.demo', '/')).context().storageState();
+    const context = await demo.browser.newContext({ locale: 'fr-FR', storageState });
+    await watchCsp(context);
+    const { page, reads, release } = await openHeldBack(context, `${demo.server.url}/`);
+    await expect.poll(() => [...reads].sort(), { timeout: 15_000 }).toEqual(['/api/me', '/api/negotiations']);
+    release();
+    await page.locator('main a[href^="/negotiations/"]').first().waitFor({ timeout: 30_000 });
+    expect([...reads].sort()).toEqual(['/api/me', '/api/negotiations']);
     expect(await violations(page)).toEqual([]);
     await context.close();
   });
