@@ -57,8 +57,36 @@ const $eq: QueryOperator = (selector, value, options) => {
   return (doc) => numeric(doc) || builtin(doc);
 };
 
+/**
+ * A list of strings and ObjectIds only (ids, names: `_id: { $in: […] }`), as sets made once.
+ * mingo's $in intersects the document's values with the whole list for every document, hashing
+ * each element again: a compaction deleting its 60 update records by _id hashed 3,600 ObjectIds.
+ */
+function idSets(list: unknown[]): { strings: Set<string>; objectIds: Set<string> } | null {
+  const strings = new Set<string>();
+  const objectIds = new Set<string>();
+  for (const v of list) {
+    if (typeof v === 'string') strings.add(v);
+    else if (v instanceof ObjectId) objectIds.add(v.toHexString());
+    else return null;
+  }
+  return { strings, objectIds };
+}
+
 const $in: QueryOperator = (selector, value, options) => {
   const list = Array.isArray(value) ? value : [];
+  const ids = idSets(list);
+  if (ids) {
+    // A string or an ObjectId in the document is looked up; anything else (an array, a
+    // missing field) goes to mingo as before. A string never equals an ObjectId, as in mongod.
+    const builtin = stock.$in(selector, value, options);
+    return (doc) => {
+      const v = resolve(doc, selector, { unwrapArray: true });
+      if (typeof v === 'string') return ids.strings.has(v);
+      if (v instanceof ObjectId) return ids.objectIds.has(v.toHexString());
+      return builtin(doc);
+    };
+  }
   if (!anyBsonNumber(list) && !list.some((v) => typeof v === 'number')) return stock.$in(selector, value, options);
   const numbers = list.filter((v) => typeRank(v) === 3);
   const others = list.filter((v) => typeRank(v) !== 3);
