@@ -5,6 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { DemoIds } from '../helpers/seed.ts';
 import { signIn } from '../helpers/browser.ts';
+import { DEMO_PASSWORD } from '../../server/seed/demo-content.ts';
 import { CLIENT_DIST } from '../../server/app.ts';
 import { useDemoBrowser } from '../helpers/demo-browser.ts';
 
@@ -163,6 +164,24 @@ describe('a light client: pages load on demand, within budget, under a strict CS
     await page.locator('main a[href^="/negotiations/"]').first().waitFor({ timeout: 30_000 });
     expect([...reads].sort()).toEqual(['/api/me', '/api/negotiations']);
     expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('signed out, the home page sends to the sign-in page; signing in at once shows the list, not the early read refused before', async () => {
+    const context = await demo.browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    const lists: number[] = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/api/negotiations') lists.push(response.status());
+    });
+    await page.goto(`${demo.server.url}/`);
+    await page.getByLabel('Adresse e-mail').fill('delegue@cfdt.demo');
+    await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.locator('main a[href^="/negotiations/"]').first().waitFor({ timeout: 30_000 });
+    // The early start's read was refused (signed out); the list shown is the one asked for since.
+    expect(lists).toEqual([401, 200]);
+    expect(await page.getByRole('alert').count()).toBe(0);
     await context.close();
   });
 

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { accessEnd } from './access-end.svelte.ts';
-import { send, takeWarmed } from './early-reads.ts';
+import { forgetWarmed, send, takeWarmed } from './early-reads.ts';
 
 /**
  * THE client's error: a failed API call or a refused command, with the server's error code
@@ -33,6 +33,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   let response: Response;
   try {
     // Nothing is awaited before the request is sent: requests leave in the order they are asked for.
+    if (method !== 'GET') forgetWarmed();
     const taken = method === 'GET' ? takeWarmed(path) : null;
     response = (taken && (await taken)) ?? (await send(method, path, body));
   } catch {

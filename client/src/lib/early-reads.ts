@@ -52,3 +52,11 @@ export function takeWarmed(path: string): Promise<Response | null> | null {
     () => null,
   );
 }
+
+/**
+ * Forgets every answer started and not yet taken: a write (signing in above all) may change what
+ * they would say, and the 401 asked for before signing in is no answer for the page shown after.
+ */
+export function forgetWarmed(): void {
+  warmed.clear();
+}
