@@ -20,11 +20,16 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return redis.call('GET', KEYS[2]) or ''
 end
 return false`;
-/** Gives the turn back with the head this holder leaves ('' when unknown: the next one reads the log). */
+/**
+ * Gives the turn back with the head this holder leaves ('' when unknown: the next one reads the
+ * log), and announces it to the waiters (ARGV[4], ARGV[5]: the channel and its framed message)
+ * in the same round trip: the next holder's wait ends one round trip sooner.
+ */
 const GIVE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1])
   if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
+  redis.call('PUBLISH', ARGV[4], ARGV[5])
   return 1
 end
 return 0`;
@@ -108,8 +113,7 @@ export class RedisAppendTurns implements AppendTurns {
         released = true;
         clearInterval(renew);
         this.bus.redis
-          .eval(GIVE, 2, ...keys, token, leftAt === undefined ? '' : String(leftAt), HEAD_KEPT_MS)
-          .then(() => this.bus.publish(RELEASED, negotiationId))
+          .eval(GIVE, 2, ...keys, token, leftAt === undefined ? '' : String(leftAt), HEAD_KEPT_MS, ...this.bus.framed(RELEASED, negotiationId))
           .catch((err: unknown) => this.logger.debug({ err, negotiationId }, 'append turn not given back (redis): it lapses'));
       },
     };
