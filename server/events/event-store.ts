@@ -157,7 +157,13 @@ export class EventStore {
         if (done < batch.length && (offset < stored.events.length || batch.length - done === 1)) batch[done++].reject(cause);
         await this.oneByOne(negotiationId, batch.slice(done));
       } finally {
-        turn?.release(this.heads.get(negotiationId));
+        if (turn) {
+          // The batch's callers publish its events as they are answered (then the cluster sends
+          // them on once that work is done): the turn is handed on after that, so that another
+          // process never receives the next holder's events before these (a hole to read).
+          await new Promise((resolve) => setImmediate(resolve));
+          turn.release(this.heads.get(negotiationId));
+        }
       }
     }
     this.waiting.delete(negotiationId);
