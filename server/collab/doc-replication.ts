@@ -1,4 +1,3 @@
-import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as decoding from 'lib0/decoding';
 import type { ClusterBus } from '../cluster/bus.ts';
@@ -171,9 +170,7 @@ export class DocReplication implements DocReplica {
     const updates = followed.inbox.splice(0);
     if (updates.length === 0 || this.followed.get(followed.doc.name) !== followed) return;
     try {
-      followed.doc.transact(() => {
-        for (const update of updates) Y.applyUpdate(followed.doc, update, Origin.REMOTE);
-      }, Origin.REMOTE);
+      followed.doc.applyRemote(updates);
     } catch (err) {
       this.logger.warn({ err, doc: followed.doc.name }, 'unreadable yjs update from another process skipped');
     }

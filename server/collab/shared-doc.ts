@@ -103,29 +103,57 @@ export class SharedDoc extends Y.Doc {
   applyFrom(peer: DocPeer, update: Uint8Array, message: Uint8Array): void {
     this.relaying = { from: peer, message };
     try {
-      if (this.store.pendingStructs !== null || this.store.pendingDs !== null) {
+      if (this.waiting) {
         Y.applyUpdate(this, update, peer);
         return;
       }
-      const listeners = this._observers.get('update');
-      let transaction: Y.Transaction | null = null;
-      // Without listeners, Yjs skips the encoding; as Y.applyUpdate does, a remote transaction.
-      this._observers.delete('update');
-      try {
-        Y.transact(this, (tr) => {
-          transaction = tr;
-          Y.applyUpdate(this, update, peer);
-        }, peer, false);
-      } finally {
-        if (listeners) this._observers.set('update', listeners);
-      }
+      const transaction = this.transactUnencoded(() => Y.applyUpdate(this, update, peer), peer);
       // What arrived but waits for a dependency is stored too: the update that brings the
       // dependency will not carry it again.
-      const waiting = this.store.pendingStructs !== null || this.store.pendingDs !== null;
-      if (transaction && (changed(transaction) || waiting)) this.emit('update', [update, peer, this, transaction]);
+      if (transaction && (changed(transaction) || this.waiting)) this.emit('update', [update, peer, this, transaction]);
     } finally {
       this.relaying = null;
     }
+  }
+
+  /**
+   * Applies the other processes' updates (Origin.REMOTE) in one transaction. As `applyFrom`,
+   * Yjs does not encode the transaction again for the listeners of `update` (this process's
+   * peers): they get each update as it came. With items waiting for a missing dependency
+   * before, an update may integrate them: Yjs's own encoding then carries them too.
+   */
+  applyRemote(updates: readonly Uint8Array[]): void {
+    const apply = () => {
+      for (const update of updates) Y.applyUpdate(this, update, Origin.REMOTE);
+    };
+    if (this.waiting) {
+      this.transact(apply, Origin.REMOTE);
+      return;
+    }
+    const transaction = this.transactUnencoded(apply, Origin.REMOTE);
+    if (transaction && (changed(transaction) || this.waiting)) for (const update of updates) this.emit('update', [update, Origin.REMOTE, this, transaction]);
+  }
+
+  /** Items wait for a missing dependency. */
+  private get waiting(): boolean {
+    return this.store.pendingStructs !== null || this.store.pendingDs !== null;
+  }
+
+  /** Runs `apply` in one transaction of `origin` that Yjs does not encode for the listeners of `update` (the caller tells them). */
+  private transactUnencoded(apply: () => void, origin: unknown): Y.Transaction | null {
+    const listeners = this._observers.get('update');
+    let transaction: Y.Transaction | null = null;
+    // Without listeners, Yjs skips the encoding; as Y.applyUpdate does, a remote transaction.
+    this._observers.delete('update');
+    try {
+      Y.transact(this, (tr) => {
+        transaction = tr;
+        apply();
+      }, origin, false);
+    } finally {
+      if (listeners) this._observers.set('update', listeners);
+    }
+    return transaction;
   }
 
   private broadcast(message: Uint8Array, origin: unknown): void {
