@@ -97,6 +97,26 @@ async function arrived(done: () => boolean): Promise<void> {
   while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
+/**
+ * After a Yjs workload, waits until its documents are done with the database: each is compacted
+ * 5 s after its last update (on every process that had it open) and unloaded, and the next
+ * workload measured meanwhile paid for it (E1 after Y2: 100 documents, 0.04–0.08 reads of
+ * `yjs_states` per declare). Waits 6 s, then until no `yjs_` command for a second (20 s at most).
+ */
+async function settled(wire: WireCounter): Promise<void> {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  await sleep(6_000);
+  const yjsCommands = () => Object.entries(wire.counts()).reduce((sum, [name, n]) => sum + (name.includes(' yjs_') ? n : 0), 0);
+  const deadline = Date.now() + 20_000;
+  let seen = yjsCommands();
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < 1_000 && Date.now() < deadline) {
+    await sleep(100);
+    const now = yjsCommands();
+    if (now !== seen) [seen, quietSince] = [now, Date.now()];
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -339,10 +359,12 @@ async function measureCluster(processes: number) {
     process.stdout.write(`  ${processes} process(es): Y1…\n`);
     const y1 = ONLY.has('y1') ? await propagation(cluster, cookie, [oneArticle], 10, 200 * SCALE) : skipped;
     process.stdout.write(`  ${processes} process(es): Y2…\n`);
+    if (ONLY.has('y1') && ONLY.has('y2')) await settled(wire!);
     const y2 = ONLY.has('y2') ? await propagation(cluster, cookie, articles, 2, 2_000 * SCALE) : skipped;
     costs('Y1', y1);
     costs('Y2', y2);
     process.stdout.write(`  ${processes} process(es): E1…\n`);
+    if ((ONLY.has('y1') || ONLY.has('y2')) && ONLY.has('e1')) await settled(wire!);
     const e1 = ONLY.has('e1') ? await commandToEvent(cluster, negotiationId, articles.map((a) => a.slice('article:'.length)).slice(0, 3), 500 * SCALE, wire!) : skipped;
     costs('E1', e1);
     if (e1.wirePerCommand) process.stdout.write(`  ${processes} process(es): E1 wire commands per position:declare ${JSON.stringify(e1.wirePerCommand)}; inserts refused on the seq (lost races) ${e1.insertsRefusedOnSeq}\n`);
