@@ -20,7 +20,7 @@ import { AppError } from '../common/app-error.ts';
 import { collabOf } from '../collab/collab.capability.ts';
 import { eventModel, type EventDoc } from '../events/event.model.ts';
 import { toNegotiationEvent, visibleTo } from '../events/event-store.ts';
-import { articleExists } from '../negotiations/negotiation.service.ts';
+import { assertArticleExists } from '../negotiations/negotiation.service.ts';
 import { stampOf } from '../events/event-log.ts';
 import { anchorSpan, layoutOf, spanText } from '../../shared/amendments/article-layout.ts';
 
@@ -89,7 +89,7 @@ const messageOf = (ctx: AnnotationContext, actor: Actor, body: string): Annotati
 /** Annotates a passage of an article, for the audience the author chose. */
 export async function annotate(ctx: AnnotationContext, actor: Actor, input: z.infer<typeof AnnotateSchema>): Promise<AnnotationView> {
   const visibility = visibilityFor(actor, input.visibility);
-  if (!(await articleExists(ctx.db.connection, actor.negotiationId, input.articleId))) throw new AppError('NOT_FOUND', 'Article introuvable dans cette négociation.');
+  await assertArticleExists(ctx.db.connection, actor.negotiationId, input.articleId);
   const quote = await collabOf(ctx).store.withDoc(articleDocName(input.articleId), (doc) => {
     const layout = layoutOf(doc);
     const span = anchorSpan(doc, layout, input.anchor);

@@ -31,14 +31,16 @@ function toSummary(doc: NegotiationDoc & { _id: unknown }): NegotiationSummary {
 }
 
 /**
- * Whether the article is one of the negotiation's (what a command naming an article checks).
- * Kept in the access cache where there is one: a stream of positions on a few articles does
- * not read the article each time, and a removed article is forgotten as its removal is made.
+ * Refuses (NOT_FOUND) an article that is not one of the negotiation's: what a command naming an
+ * article (a position, a vote, an annotation) checks. Kept in the access cache where there is
+ * one: a stream of positions on a few articles does not read the article each time, and a
+ * removed article is forgotten as its removal is made.
  */
-export async function articleExists(connection: Connection, negotiationId: string, articleId: string): Promise<boolean> {
+export async function assertArticleExists(connection: Connection, negotiationId: string, articleId: string): Promise<void> {
   const cache = accessCacheOf(connection);
   const read = async () => ((await articleModel(connection).exists({ negotiationId, articleId })) ? true : null);
-  return (await (cache ? cache.articles.read(articleKey(negotiationId, articleId), read) : read())) === true;
+  const exists = await (cache ? cache.articles.read(articleKey(negotiationId, articleId), read) : read());
+  if (!exists) throw new AppError('NOT_FOUND', 'Article introuvable dans cette négociation.');
 }
 
 /** The negotiations I hold an active mandate in, oldest first. */

@@ -11,7 +11,7 @@ import { AppError } from '../common/app-error.ts';
 import { eventModel, type EventDoc } from '../events/event.model.ts';
 import { toNegotiationEvent } from '../events/event-store.ts';
 import { articleModel } from '../negotiations/article.model.ts';
-import { articleExists, partiesInForce } from '../negotiations/negotiation.service.ts';
+import { assertArticleExists, partiesInForce } from '../negotiations/negotiation.service.ts';
 import { stampOf } from '../events/event-log.ts';
 import { tabledAmendment } from '../amendments/amendment.service.ts';
 
@@ -33,7 +33,7 @@ export async function declarePosition(
   assertCanFor(actor, 'position:declare', actor.org.id);
   const { negotiationId } = actor;
   if (input.item.kind === 'article') {
-    if (!(await articleExists(ctx.db.connection, negotiationId, input.item.id))) throw new AppError('NOT_FOUND', 'Article introuvable dans cette négociation.');
+    await assertArticleExists(ctx.db.connection, negotiationId, input.item.id);
   }
   if (input.item.kind === 'amendment') {
     const amendment = await tabledAmendment(ctx.db.connection, negotiationId, input.item.id);

@@ -16,7 +16,7 @@ import type { AppContext } from '../app.ts';
 import { assertCan, type Actor } from '../access/access.service.ts';
 import { AppError } from '../common/app-error.ts';
 import { rebuildProjection, syncProjection, type Projection } from '../events/projection.ts';
-import { articleExists, partiesInForce } from '../negotiations/negotiation.service.ts';
+import { assertArticleExists, partiesInForce } from '../negotiations/negotiation.service.ts';
 import { stampOf } from '../events/event-log.ts';
 import { recordChange } from '../events/record-change.ts';
 import { tabledAmendment } from '../amendments/amendment.service.ts';
@@ -67,7 +67,7 @@ async function assertItemExists(connection: Connection, negotiationId: string, i
     return;
   }
   if (item.kind !== 'article') return;
-  if (!(await articleExists(connection, negotiationId, item.id))) throw new AppError('NOT_FOUND', 'Article introuvable dans cette négociation.');
+  await assertArticleExists(connection, negotiationId, item.id);
 }
 
 /** The parties that vote (employers and unions, not the presidency), with the weights in force. */
