@@ -21,6 +21,9 @@ export interface CachedMandate {
 /** The collections the mandates are read from: a change to one of them empties that part. */
 const MANDATE_SOURCES = new Set(['memberships', 'organisations']);
 
+/** The collections a negotiation's parties are read from. */
+const PARTIES_SOURCES = new Set(['negotiations', 'organisations']);
+
 /** Past this many entries a part is emptied rather than grown: it refills from the database. */
 const MAX_ENTRIES = 10_000;
 
@@ -93,7 +96,8 @@ class Part<V> {
 }
 
 /**
- * Who is signed in and who holds which mandate (and which articles exist), kept in memory so
+ * Who is signed in and who holds which mandate (and which articles exist, in which
+ * negotiation, and who sits at each negotiation's table), kept in memory so
  * that a Socket.IO command, an HTTP request or a Yjs message does not read four documents
  * before it can be checked.
  *
@@ -102,9 +106,10 @@ class Part<V> {
  * whoever the writer is: this server, a script, another connection). An update or removal
  * of a session forgets that session (the periodic "last seen" write included); one in
  * `users` forgets every session (names live there); one in `memberships` or
- * `organisations` forgets every mandate. Inserts cannot change what is cached (a new
- * session or mandate was never cached: only positive answers are kept), so they forget
- * nothing. With MONGODB_URI alone there is no such feed and no cache: every check reads.
+ * `organisations` forgets every mandate (and, with `negotiations`, every negotiation's
+ * parties); one in `articles` every article's existence and negotiation. Inserts cannot
+ * change what is cached (a new session or mandate was never cached: only positive answers
+ * are kept), so they forget nothing. With MONGODB_URI alone there is no such feed and no cache: every check reads.
  * Several processes (REDIS_URL) share their writes over Redis instead (server/cluster/
  * cluster-access.ts): the others forget within Redis's latency, as their connections close
  * on a revocation; while Redis is down, every check reads.
@@ -118,11 +123,23 @@ export class AccessCache {
    * insert (an article removed from the outline, the outline's sync) forgets them all.
    */
   readonly articles: Part<true>;
+  /**
+   * The negotiation of each article, by `articleId`: what a Yjs document's authorisation asks,
+   * on opening and at every periodic re-check. Forgotten with `articles`.
+   */
+  readonly articleNegotiations: Part<string>;
+  /**
+   * A negotiation's parties' short names, in its order (each organisation's presence colour):
+   * forgotten at any change to `negotiations` or `organisations` but an insert.
+   */
+  readonly parties: Part<string[]>;
 
   constructor(catchUp: () => void = () => undefined) {
     this.sessions = new Part(catchUp);
     this.mandates = new Part(catchUp);
     this.articles = new Part(catchUp);
+    this.articleNegotiations = new Part(catchUp);
+    this.parties = new Part(catchUp);
   }
 
   /** What the database's change feed calls. */
@@ -132,7 +149,11 @@ export class AccessCache {
     if (change.collection === 'sessions') this.sessions.forget(change.kind !== 'schema' && typeof change.id === 'string' ? change.id : undefined);
     if (change.collection === 'users') this.sessions.forget();
     if (MANDATE_SOURCES.has(change.collection)) this.mandates.forget();
-    if (change.collection === 'articles') this.articles.forget();
+    if (change.collection === 'articles') {
+      this.articles.forget();
+      this.articleNegotiations.forget();
+    }
+    if (PARTIES_SOURCES.has(change.collection)) this.parties.forget();
   }
 }
 

@@ -7,8 +7,8 @@ import type { ClusterBus } from './bus.ts';
 const CHANNEL = 'access-ended';
 const CHANGED = 'access-changed';
 
-/** The collections a session, a mandate or an article's existence is read from: the access cache's sources. */
-const ACCESS_COLLECTIONS = new Set(['sessions', 'users', 'memberships', 'organisations', 'articles']);
+/** The collections a session, a mandate, an article's existence or a negotiation's parties are read from: the access cache's sources. */
+const ACCESS_COLLECTIONS = new Set(['sessions', 'users', 'memberships', 'organisations', 'articles', 'negotiations']);
 
 /**
  * A write outside the workspace processes (a script, mongosh) reaches no feed: every cached
@@ -48,7 +48,7 @@ export function shareAccessEnds(live: LiveAccess, bus: ClusterBus): () => void {
 
 /**
  * The access cache's feed when several processes share a database that reports no writes (a
- * MongoDB): each process's own writes to the sessions, users, memberships and organisations,
+ * MongoDB): each process's own writes to the collections it keeps answers from (ACCESS_COLLECTIONS),
  * seen through its connection (mongoose's operation events, at the call and again once
  * applied, so a read racing the write is not kept), published on Redis for the others. The
  * cache is usable only while Redis is up: what was published meanwhile may be lost, so every
