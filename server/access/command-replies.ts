@@ -21,6 +21,8 @@ const POLL_MS = 25;
 /** A retry that cannot get a reply nor the claim within this is refused (UNAVAILABLE). */
 const WAIT_AT_MOST_MS = 30_000;
 const DUPLICATE_KEY = 11000;
+/** In the engine of this process: no group commit of the write's own (it goes to disk with the next one). */
+const JOURNAL_SOON = { j: false };
 
 /**
  * A command id in use: `running` while a process applies it (`owner`, until `until`), then
@@ -162,33 +164,44 @@ export class CommandReplies {
     const filter = { _id: key, owner: this.owner, state: 'running' as const };
     const held: Omit<CommandReplyDoc, '_id'> = { state: 'running', owner: this.owner, until: this.now() + CLAIM_MS, expiresAt };
     const renewed = this.command
-      ? runInProcess(this.command, { update: this.model.collection.collectionName, updates: [{ q: filter, u: held }] }).then(({ durable }) => durable)
+      ? runInProcess(this.command, { update: this.model.collection.collectionName, updates: [{ q: filter, u: held }], writeConcern: JOURNAL_SOON }).then(({ durable }) => durable)
       : this.model.replaceOne(filter, held);
     renewed.catch(() => undefined);
   }
 
   /**
    * Takes the command's id (a duplicate key error when it is taken). In the engine of this
-   * process the claim is not waited for on disk: whoever reads it is this engine, in this
-   * process, and its journal keeps order, so a crash that loses the claim loses every write
-   * the command made after it too (its events), and a retry then applies it afresh. Through
-   * the driver the insert is answered once durable.
+   * process the claim is not waited for on disk, nor given a group commit of its own (it goes
+   * with its events'): whoever reads it is this engine, in this process, and its journal keeps
+   * order, so a crash that loses the claim loses every write the command made after it too
+   * (its events), and a retry then applies it afresh. Through the driver the insert is
+   * answered once durable.
    */
   private async claim(doc: CommandReplyDoc): Promise<void> {
     if (!this.command) {
       await this.model.create(doc);
       return;
     }
-    const { error, durable } = await runInProcess(this.command, { insert: this.model.collection.collectionName, documents: [doc] });
+    const { error, durable } = await runInProcess(this.command, { insert: this.model.collection.collectionName, documents: [doc], writeConcern: JOURNAL_SOON });
     durable.catch(() => undefined); // a failed sync undoes the claim, and fails the command's own writes after it
     if (error) throw error;
   }
 
   /**
-   * Keeps the reply before the client is answered, on disk: a retry after this process dies
-   * finds it. The claim is replaced whole (still only if this process holds it), kept KEPT_MS
-   * from now: in the embedded engine a `$set` goes through its update operators, which cost
-   * four times the replacement (407 against 93 µs of CPU).
+   * Keeps the reply for a retry. The claim is replaced whole (still only if this process holds
+   * it), kept KEPT_MS from now: in the embedded engine a `$set` goes through its update
+   * operators, which cost four times the replacement (407 against 93 µs of CPU).
+   *
+   * Through the driver, the reply is on disk before the client is answered. In the engine of
+   * this process it goes to disk with the next group commit (the next command's events, or
+   * within 100 ms), not one of its own before the answer: the command's commit point is its
+   * events, durable before this is called, and what makes a retry apply it once is their unique
+   * command index, not the reply. A crash in that window loses the reply (and, the journal
+   * keeping order, nothing written before it): the claim, on disk since the events, lapses, and
+   * the retry is answered from the recorded events (`answerFrom`), as when a process dies
+   * between its events and its reply today. A client that got its answer does not retry; the
+   * one whose answer was lost with the process gets the same reply, or the thing as it stands.
+   * A retry in this process meanwhile joins `inFlight`, or reads the reply once it is durable.
    */
   private async keep<T>(key: string, result: T): Promise<T> {
     const reply = JSON.stringify(result);
@@ -199,9 +212,9 @@ export class CommandReplies {
       await this.model.replaceOne(filter, done);
       return result;
     }
-    const { error, durable } = await runInProcess(this.command, { update: this.model.collection.collectionName, updates: [{ q: filter, u: done }] });
+    const { error, durable } = await runInProcess(this.command, { update: this.model.collection.collectionName, updates: [{ q: filter, u: done }], writeConcern: JOURNAL_SOON });
     if (error) throw error;
-    await durable;
+    durable.catch(() => undefined); // lost: the engine undid it, and a retry answers from the events
     return result;
   }
 

@@ -78,6 +78,25 @@ describe('command ids', () => {
     }
   });
 
+  it('with the embedded engine in the process, a command’s claim and reply go to disk with its events’ group commit or the next one, not groups of their own', async () => {
+    const engine = demo.server.app.context.db.command!;
+    const journal = async () => (await engine({ serverStatus: 1 })).reply.journal as { records: number; fsyncs: number };
+    const declare = (n: number) => ok('cfdt', 'position:declare', { stance: 'réservé', statement: `Déclaration ${n}`, item: { kind: 'text' }, commandId: `groups-${String(n).padStart(4, '0')}` });
+    await declare(0);
+    const before = await journal();
+    const commands = 20;
+    for (let n = 1; n <= commands; n++) await declare(n);
+    const after = await journal();
+    // Each command writes its claim, its event and its reply; one after the other, each but its
+    // events' asks for no fdatasync (the previous reply and its claim go with its events).
+    expect(after.records - before.records).toBe(3 * commands);
+    expect(after.fsyncs - before.fsyncs).toBeLessThanOrEqual(commands + 1);
+    // The last reply is kept all the same, on disk within the commit interval.
+    const again = await ok<{ statement: string }>('cfdt', 'position:declare', { stance: 'réservé', statement: 'Déclaration 20', item: { kind: 'text' }, commandId: 'groups-0020' });
+    expect(again.statement).toBe('Déclaration 20');
+    expect((await journal()).records).toBe(after.records);
+  });
+
   it('the claim of a command still running is renewed in the engine of the process, not through the driver', async () => {
     const { connection, command: inProcess } = demo.server.app.context.db;
     const replies = new CommandReplies(connection, { command: inProcess });

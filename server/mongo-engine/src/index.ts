@@ -66,7 +66,10 @@ export interface RunningEngine {
    * strings, numbers, booleans, null, Date, the driver's ObjectId…), as a decoded command
    * would, and the caller must not change it afterwards. Resolves with the reply once the
    * command is applied; `durable` resolves once what it wrote is on disk. Whoever reports
-   * the write to anyone must wait for `durable` first.
+   * the write to anyone must wait for `durable` first. A write with `writeConcern: { j: false }`
+   * asks for no group commit of its own: `durable` resolves with the next one another write
+   * asks for, or within 100 ms (mongod's journal commit interval). Over the wire, every write
+   * is still answered once durable.
    */
   command(db: string, body: Doc): Promise<{ reply: Doc; durable: Promise<void> }>;
   /**
@@ -158,7 +161,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     port,
     command(db, body) {
       if (closing) return Promise.reject(new Error('the embedded engine is closed'));
-      return applyCommand(engine, db, body, IN_PROCESS_CONNECTION);
+      return applyCommand(engine, db, body, IN_PROCESS_CONNECTION, (body.writeConcern as Doc | undefined)?.j === false);
     },
     health() {
       const journal = store.journal;

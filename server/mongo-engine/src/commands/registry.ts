@@ -109,16 +109,20 @@ export async function runCommand(engine: EngineState, db: string, body: Doc, con
  * A command that only read answers once what it read is durable: a write applied in memory
  * but not yet on disk may still be undone (a full disk), and nobody may have seen it then.
  * When it is undone, the read runs again on what remains.
+ *
+ * `journalSoon` (a write with `writeConcern: { j: false }` from this process, see index.ts):
+ * what it wrote asks for no group commit of its own, and is durable with the next one.
  */
 export async function applyCommand(
   engine: EngineState,
   db: string,
   body: Doc,
   connectionId: number,
+  journalSoon = false,
 ): Promise<{ reply: Doc; durable: Promise<void> }> {
   const journal = engine.store.journal;
   for (;;) {
-    const { touched, result } = engine.catalog.track(() => execute(engine, db, body, connectionId));
+    const { touched, result } = engine.catalog.track(() => execute(engine, db, body, connectionId, journalSoon));
     const outcome = await result;
     // What it wrote is covered by `durable` (it syncs past everything it read).
     if (touched.wrote) return outcome;
@@ -139,6 +143,7 @@ async function execute(
   db: string,
   body: Doc,
   connectionId: number,
+  journalSoon: boolean,
 ): Promise<{ reply: Doc; durable: Promise<void> }> {
   const name = Object.keys(body)[0];
   const handler = name === undefined ? undefined : Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
@@ -157,7 +162,8 @@ async function execute(
   }
   const touched = engine.catalog.touching();
   if (!touched?.wrote) return { reply, durable: Promise.resolve() };
-  const durable = engine.store.journal.sync().then(
+  const journal = engine.store.journal;
+  const durable = (journalSoon ? journal.syncSoon() : journal.sync()).then(
     () => engine.store.maybeCompact(),
     (err: unknown) => {
       engine.logger.error({ err }, 'journal write failed');

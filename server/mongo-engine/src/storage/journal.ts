@@ -32,6 +32,11 @@ export interface JournalHooks {
 }
 
 const PROBE_MS = 1_000;
+/**
+ * The longest a record written with `syncSoon` waits for a group commit that someone else asks
+ * for: mongod's journal commit interval (`commitIntervalMs`, 100 ms).
+ */
+export const COMMIT_INTERVAL_MS = 100;
 
 export class Journal {
   private queue: Pending[] = [];
@@ -44,6 +49,8 @@ export class Journal {
   /** The file must be cut back to `fileBytes` before anything else is written to it. */
   private needsTruncate = false;
   private probe?: NodeJS.Timeout;
+  /** The group commit `syncSoon` asked for, at the latest. */
+  private commitSoon?: NodeJS.Timeout;
   private closed = false;
   /** Bytes of the current file that are durable: where a failed write is cut back to. */
   private fileBytes: number;
@@ -96,6 +103,26 @@ export class Journal {
     return new Promise((resolve, reject) => {
       this.waiters.push({ upTo, resolve, reject });
       this.kick();
+    });
+  }
+
+  /**
+   * Resolves once every record up to `upTo` is on disk, without a group commit of its own:
+   * the records go to disk with the next group another writer asks for (`sync`), or after
+   * COMMIT_INTERVAL_MS when nobody does, as a write with `j: false` does in mongod. For
+   * records nobody is told of before they are durable, or that may be lost with the writes
+   * after them (the journal keeps order): a command's claim, its kept reply.
+   */
+  syncSoon(upTo: number = this.appended): Promise<void> {
+    if (upTo <= this.durable) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ upTo, resolve, reject });
+      if (this.commitSoon) return;
+      this.commitSoon = setTimeout(() => {
+        this.commitSoon = undefined;
+        this.kick();
+      }, COMMIT_INTERVAL_MS);
+      this.commitSoon.unref();
     });
   }
 
@@ -238,6 +265,7 @@ export class Journal {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.probe);
+    clearTimeout(this.commitSoon);
     await this.sync().catch(() => undefined);
     while (this.flushing) await new Promise((r) => setImmediate(r));
     fs.closeSync(this.fd);

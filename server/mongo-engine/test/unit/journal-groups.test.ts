@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Journal } from '../../src/storage/journal.ts';
+import { COMMIT_INTERVAL_MS, Journal } from '../../src/storage/journal.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -54,6 +54,35 @@ describe('group commit', () => {
     await Promise.all(writers);
     expect(journal.durableSeq).toBe(200);
     expect(journal.flushes).toBeLessThanOrEqual(30);
+    await journal.close();
+  });
+
+  it('a record synced soon asks for no group commit: it goes to disk with the next one a writer asks for', async () => {
+    const journal = openJournal();
+    journal.append({ op: 'claim', n: 1 });
+    const claim = journal.syncSoon();
+    journal.append({ op: 'reply', n: 0 });
+    const reply = journal.syncSoon();
+    await nextTurn();
+    await nextTurn();
+    expect(journal.flushes).toBe(0);
+    journal.append({ op: 'event', n: 1 });
+    await journal.sync();
+    await Promise.all([claim, reply]);
+    expect(journal.durableSeq).toBe(3);
+    expect(journal.flushes).toBe(1);
+    await journal.close();
+  });
+
+  it('a record synced soon that nobody else syncs is on disk within the commit interval', async () => {
+    const journal = openJournal();
+    journal.append({ op: 'reply', n: 1 });
+    const started = performance.now();
+    await journal.syncSoon();
+    expect(journal.durableSeq).toBe(1);
+    expect(journal.flushes).toBe(1);
+    // Timers fire late on a busy machine, never early.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(COMMIT_INTERVAL_MS - 5);
     await journal.close();
   });
 });
