@@ -4,7 +4,7 @@ import { COMMITTEE, type EventDraft, type NegotiationEvent, type Visibility } fr
 import { canSee, visibilityFilter, type Viewer } from '../../shared/visibility.ts';
 import { readVisibility } from '../access/mandate-events.ts';
 import { eventModel, type EventDoc } from './event.model.ts';
-import type { AppendTurns } from '../cluster/append-turn.ts';
+import type { AppendTurns, Turn } from '../cluster/append-turn.ts';
 
 const DUPLICATE_KEY = 11000;
 const MAX_ATTEMPTS = 100;
@@ -140,9 +140,10 @@ export class EventStore {
   private async drain(negotiationId: string, queue: PendingAppend[]): Promise<void> {
     // Let the appends of this turn of the event loop join the first batch.
     await Promise.resolve();
+    let turn: Turn | null = null;
     while (queue.length > 0) {
       const batch = takeBatch(queue);
-      const turn = await this.takeTurn(negotiationId);
+      turn ??= await this.takeTurn(negotiationId);
       try {
         answer(batch, await this.appendNow(negotiationId, batch));
       } catch (err) {
@@ -157,12 +158,14 @@ export class EventStore {
         if (done < batch.length && (offset < stored.events.length || batch.length - done === 1)) batch[done++].reject(cause);
         await this.oneByOne(negotiationId, batch.slice(done));
       } finally {
-        if (turn) {
+        // The turn is kept for the next batch while this process has one and nobody waits for it.
+        if (turn && (queue.length === 0 || turn.wanted)) {
           // The batch's callers publish its events as they are answered (then the cluster sends
           // them on once that work is done): the turn is handed on after that, so that another
           // process never receives the next holder's events before these (a hole to read).
           await new Promise((resolve) => setImmediate(resolve));
           turn.release(this.heads.get(negotiationId));
+          turn = null;
         }
       }
     }

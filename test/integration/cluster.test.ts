@@ -144,6 +144,40 @@ describe('several processes are one workspace', () => {
     expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
   });
 
+  it('under commands from three processes at once, a batch costs one turn script, and a turn goes to the next waiter in the same round trip', async () => {
+    const negotiationId = sut.ids.negotiations.tempsDeTravail;
+    const writers = [await socketAt(0, DELEGATE), await socketAt(1, 'delegue@cgt.demo'), await socketAt(2, 'delegue@fo.demo')];
+    const declare = (socket: ClientSocket, statement: string) =>
+      command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: sut.ids.articles.tempsDeTravail[1] } });
+    for (const [i, w] of writers.entries()) expect(await declare(w, `avant la mesure, ${i}`)).toMatchObject({ ok: true });
+    const redis = new Redis(sut.cluster.redisUrl);
+    try {
+      await redis.config('RESETSTAT');
+      sut.wire.reset();
+      // Each writer keeps two commands in flight for a second: the three processes want the turn all along.
+      const until = Date.now() + 1_000;
+      let n = 0;
+      await Promise.all(
+        writers.flatMap((w, i) =>
+          [0, 1].map(async () => {
+            while (Date.now() < until) expect(await declare(w, `en continu, processus ${i}, ${n++}`)).toMatchObject({ ok: true });
+          }),
+        ),
+      );
+      const batches = sut.wire.counts()['insert events'];
+      const scripts = Number(/^cmdstat_eval:calls=(\d+)/m.exec(await redis.info('commandstats'))?.[1] ?? 0);
+      // Before: a turn taken and given per batch (two scripts), and each waiter asking again on every release and every 20 ms (about 5 per batch here).
+      // Now: given (and granted) once per batch, taken by a waiter once when it joins the queue, renewed every 500 ms.
+      expect(batches).toBeGreaterThan(10);
+      expect(scripts / batches).toBeLessThanOrEqual(2.5);
+    } finally {
+      redis.disconnect();
+    }
+    const log = await sut.db.collection('events').find({ negotiationId }, { projection: { seq: 1 } }).sort({ seq: 1 }).toArray();
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
+    expect(sut.wire.duplicateKeys()['negotiationId_1_seq_1'] ?? 0).toBe(0);
+  });
+
   it('a command reads no session, mandate nor article it knows, and a change of roles made on one process holds on the others at once', async () => {
     const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const delegate = await socketAt(1, DELEGATE);
