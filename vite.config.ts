@@ -65,14 +65,18 @@ export default defineConfig({
             // What the first script already holds stays there, and so does the connection: it
             // brings the Socket.IO client, which no page needs before it is usable (the text page
             // loads it after its editor) and which `common`, preloaded by every page, would carry.
+            // The validity rules (their reasons, calendar and formats: 4.6 kB brotli) have a chunk
+            // of their own: in `common` every page, the sign-in page and the text page included,
+            // fetched them before it was usable, and only the signature, verifier and panels use them.
             {
               debugName: 'common',
               name: (id, ctx) => (isInitial(id, ctx) || /[\\/]connection\.svelte\.ts$/.test(id) ? null : 'common'),
-              test: /[\\/](shared(?![\\/]sessions[\\/](?!paris-time\.ts$))|client[\\/]src[\\/](lib|shell|auth|negotiations|members))[\\/]/,
+              test: /[\\/](shared(?![\\/](validity[\\/]|sessions[\\/](?!paris-time\.ts$)))|client[\\/]src[\\/](lib|shell|auth|negotiations|members))[\\/]/,
               minShareCount: 2,
               maxModuleSize: 12_000,
               includeDependenciesRecursively: false,
             },
+            { debugName: 'validity', name: 'validity', test: /[\\/]shared[\\/]validity[\\/]/, minShareCount: 2, includeDependenciesRecursively: false },
           ],
         },
       },
