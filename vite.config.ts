@@ -56,6 +56,16 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
+            // What the entry imports statically (the app, the router, the catalogue's first words
+            // and Svelte's runtime) is one file with it: left to itself, Rolldown made Svelte's
+            // runtime a chunk of its own (shared with every page), one more request in each page's
+            // first wave, which on the text page made its reads wait for one of the six connections.
+            {
+              debugName: 'entry',
+              name: (id, ctx) => (isInitial(id, ctx) ? 'index' : null),
+              priority: 1,
+              includeDependenciesRecursively: false,
+            },
             // The small modules several pages share (rules from shared/, the client's lib/ and
             // the session, negotiation and members states): one request instead of a dozen. A browser opens six connections to a server, and on a
             // slow link each small file costs a round trip of its own.
