@@ -3,7 +3,7 @@
 // indexes before touching anything, so a rejected write leaves no trace.
 import { randomUUID } from 'node:crypto';
 import type { Doc } from './bson/codec.ts';
-import { Binary } from './bson/codec.ts';
+import { Binary, ObjectId } from './bson/codec.ts';
 import { CommandError, ErrorCode } from './errors.ts';
 import { DocumentMap, documentKey } from './document-map.ts';
 import { CollectionIndex, type IndexEntry, type IndexSpec } from './indexes/collection-index.ts';
@@ -128,8 +128,18 @@ export class Collection {
     this.indexes.delete(name);
   }
 
-  /** Documents that may match the filter: an index range when one applies, else all. */
+  /**
+   * Documents that may match the filter: the one whose `_id` the filter names (a string or an
+   * ObjectId: a claim or a reply by its key, a session, an update by id), else an index range
+   * when one applies, else all. By `_id`, the document is looked up by its canonical key
+   * without planning nor walking the `_id` index: a third of an update by `_id` went there.
+   */
   candidates(filter: Doc, useIndexes = true): Iterable<Doc> {
+    const named = filter._id;
+    if (useIndexes && (typeof named === 'string' || named instanceof ObjectId)) {
+      const doc = this.docs.get(documentKey(named));
+      return doc ? [doc] : [];
+    }
     const plan = useIndexes ? planQuery(filter, this.indexes.values()) : undefined;
     if (!plan) return this.docs.values();
     const ids = new Set<string>();
