@@ -20,6 +20,8 @@
 // fdatasyncs per 1,000 commands: each group commit costs some 210 µs of CPU on this machine (75
 // on the main thread, the rest the thread pool's fdatasync), and a turn of the event loop whose
 // events are written to every socket apart; the fewer commands share a group, the more each pays.
+// The server's event loop is watched too (perf_hooks.monitorEventLoopDelay): how late it came
+// back to a 1 ms timer, its 99th percentile and its longest block, over each measurement.
 // EVENTS_BENCH_CPU_PROF=DIR writes a CPU profile of each server for each measurement (from
 // before its first command to the end of its drain: not the start-up, nor the other side's turn),
 // DIR/<server>-<rate>-r<round>.cpuprofile, and prints its heaviest functions per 1,000 commands.
@@ -34,7 +36,7 @@ import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { io as connectIo, type Socket } from 'socket.io-client';
 import { forkServer, freePort, round, stopServer, stretchProfiler } from './children.ts';
@@ -104,6 +106,12 @@ interface Journal {
   fsyncs: number;
 }
 
+/** The event loop's delay in reaching a 1 ms timer (ms): its 99th percentile and its longest. */
+interface LoopBlocks {
+  p99: number;
+  max: number;
+}
+
 /**
  * What a child answers its parent: its CPU time so far (the process's, all threads: the event
  * loop, the garbage collector's helpers, the thread pool's fdatasyncs; and its main thread's
@@ -111,12 +119,19 @@ interface Journal {
  */
 async function answerParent(close: () => Promise<void>, journal: () => Promise<Journal | undefined> = async () => undefined): Promise<void> {
   const profiler = await stretchProfiler();
+  // How late the event loop came back to a 1 ms timer: its longest blocks, since the last ask.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   process.on('message', async (msg: { cmd: string; file?: string }) => {
     if (msg.cmd === 'close') {
       await close();
       process.exit(0);
     }
-    if (msg.cmd === 'cpu') process.send?.({ cpu: process.cpuUsage(), mainThread: process.threadCpuUsage(), journal: await journal() });
+    if (msg.cmd === 'cpu') {
+      const blocked: LoopBlocks = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
+      loop.reset();
+      process.send?.({ cpu: process.cpuUsage(), mainThread: process.threadCpuUsage(), journal: await journal(), loop: blocked });
+    }
     if (msg.cmd === 'profile-start') await profiler.start();
     if (msg.cmd === 'profile-stop') await profiler.stop(String(msg.file));
     if (msg.cmd.startsWith('profile-')) process.send?.({ done: msg.cmd });
@@ -148,11 +163,11 @@ function ask<T>(child: ChildProcess, message: { cmd: string; file?: string }, an
 }
 
 /** The child's CPU time so far (user + system, ms): all its threads, and its main thread; its journal's counters. */
-function cpuOf(child: ChildProcess): Promise<{ all: number; mainThread: number; journal?: Journal }> {
+function cpuOf(child: ChildProcess): Promise<{ all: number; mainThread: number; journal?: Journal; loop: LoopBlocks }> {
   const ms = (cpu: NodeJS.CpuUsage) => (cpu.user + cpu.system) / 1000;
   return ask(child, { cmd: 'cpu' }, (m) => {
     const cpu = m.cpu as NodeJS.CpuUsage | undefined;
-    return cpu && { all: ms(cpu), mainThread: ms(m.mainThread as NodeJS.CpuUsage), journal: m.journal as Journal | undefined };
+    return cpu && { all: ms(cpu), mainThread: ms(m.mainThread as NodeJS.CpuUsage), journal: m.journal as Journal | undefined, loop: m.loop as LoopBlocks };
   });
 }
 
@@ -396,6 +411,8 @@ async function measure(server: ChildProcess, url: string, negotiationId: string,
     serverMainThreadCpuPer1000: perThousand(serverCpuAfter.mainThread - serverCpuBefore.mainThread),
     /** The embedded engine's journal per 1,000 commands: records appended and fdatasyncs (group commits); null for the relay. */
     journalPer1000: journalBefore && journalAfter ? { records: perThousand(journalAfter.records - journalBefore.records), fsyncs: perThousand(journalAfter.fsyncs - journalBefore.fsyncs) } : null,
+    /** The server's event loop over the measurement (warm-up and drain included): how late it came back to a 1 ms timer, ms. */
+    serverLoopDelay: { p99: round(serverCpuAfter.loop.p99), max: round(serverCpuAfter.loop.max) },
     /** The clients' process: its CPU over the measurement, as a share of one core. */
     clientCpuPercent: round((clientCpuMs / elapsedMs) * 100, 0),
   };
@@ -418,7 +435,7 @@ interface Round {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const line = (name: string, r: Measurement) =>
-  `${name.padEnd(10)} p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  ${r.commandsPerSecond} cmd/s sent, ${r.acked}/${r.commands} acked  ${r.deliveries}/${r.expectedDeliveries} deliveries  ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}  server CPU ${r.serverCpuPer1000} ms/1,000 cmd (main thread ${r.serverMainThreadCpuPer1000})${r.journalPer1000 ? `, ${r.journalPer1000.records} journal records and ${r.journalPer1000.fsyncs} fdatasyncs/1,000 cmd` : ''}, clients ${r.clientCpuPercent} % of a core\n`;
+  `${name.padEnd(10)} p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  ${r.commandsPerSecond} cmd/s sent, ${r.acked}/${r.commands} acked  ${r.deliveries}/${r.expectedDeliveries} deliveries  ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}  server CPU ${r.serverCpuPer1000} ms/1,000 cmd (main thread ${r.serverMainThreadCpuPer1000})${r.journalPer1000 ? `, ${r.journalPer1000.records} journal records and ${r.journalPer1000.fsyncs} fdatasyncs/1,000 cmd` : ''}, event loop delay p99 ${r.serverLoopDelay.p99} ms max ${r.serverLoopDelay.max} ms, clients ${r.clientCpuPercent} % of a core\n`;
 
 /** The medians of a series and its verdict against its targets. */
 function summarise(rate: number, rounds: Round[], targets: { ratioP99?: number; p99Ms?: number }) {
