@@ -88,13 +88,17 @@ describe('command ids', () => {
     for (let n = 1; n <= commands; n++) await declare(n);
     const after = await journal();
     // Each command writes its claim, its event and its reply; one after the other, each but its
-    // events' asks for no fdatasync (the previous reply and its claim go with its events).
-    expect(after.records - before.records).toBe(3 * commands);
-    expect(after.fsyncs - before.fsyncs).toBeLessThanOrEqual(commands + 1);
-    // The last reply is kept all the same, on disk within the commit interval.
+    // events' asks for no fdatasync (the previous reply and its claim go with its events). The
+    // server's own writes meanwhile (a mail checkpoint…) may take a group each.
+    const others = after.records - before.records - 3 * commands;
+    expect(others).toBeGreaterThanOrEqual(0);
+    expect(after.fsyncs - before.fsyncs).toBeLessThanOrEqual(commands + 1 + others);
+    // The last reply is kept all the same, on disk within the commit interval, and answers a retry.
+    const declared = async () => (await demo.server.app.context.events.since(demo.negotiationId, 0)).filter((e) => e.type === 'position:declared').length;
+    const recorded = await declared();
     const again = await ok<{ statement: string }>('cfdt', 'position:declare', { stance: 'réservé', statement: 'Déclaration 20', item: { kind: 'text' }, commandId: 'groups-0020' });
     expect(again.statement).toBe('Déclaration 20');
-    expect((await journal()).records).toBe(after.records);
+    expect(await declared()).toBe(recorded);
   });
 
   it('the claim of a command still running is renewed in the engine of the process, not through the driver', async () => {
