@@ -174,7 +174,7 @@ export async function createApp(
   };
   for (const capability of capabilities) await capability(context);
   if (cluster) {
-    clusterEvents!.start();
+    clusterEvents!.start((negotiationId, received) => events.heard(negotiationId, received));
     const live = liveAccessOf(db.connection);
     const unshare = live ? shareAccessEnds(live, cluster) : () => undefined;
     // Closed after every capability (they may still publish while they stop).

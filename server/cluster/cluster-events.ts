@@ -75,11 +75,13 @@ export class ClusterEvents {
     this.outgoing.clear();
   }
 
-  start(): void {
+  /** Starts delivering the others' events, each message also to `heard` (the event log's listeners). */
+  start(heard: (negotiationId: string, events: NegotiationEvent[]) => void = () => undefined): void {
     this.unsubscribe.push(
       this.bus.subscribe(CHANNEL, (body) => {
         const { negotiationId, events } = JSON.parse(body.toString()) as EventsMessage;
         this.channel.publish(negotiationId, events);
+        heard(negotiationId, events);
       }),
       this.bus.onUp(() => void this.repair()),
       this.bus.onDown(() => this.schedule()),

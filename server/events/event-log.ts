@@ -73,9 +73,19 @@ export class EventLog {
   private readonly listeners = new Set<(negotiationId: string, events: readonly NegotiationEvent[]) => void>();
 
   /**
-   * Told of every event this app records, once durable (the mail feed). A listener that
-   * must not miss any also reads the log from its own checkpoint: a crash may fall between
-   * the append and the call.
+   * Events another process recorded, as they reach this one (over Redis, durable already):
+   * told to the listeners as this app's own are, so a listener following the whole log (the
+   * mail feed) need not read them back from it.
+   */
+  heard(negotiationId: string, events: readonly NegotiationEvent[]): void {
+    for (const listener of this.listeners) listener(negotiationId, events);
+  }
+
+  /**
+   * Told of every event this app records, once durable, and of those the other processes
+   * recorded as they arrive (`heard`): the mail feed. A listener that must not miss any also
+   * reads the log from its own checkpoint: a crash may fall between the append and the call,
+   * and a message between processes may be lost.
    */
   onRecorded(listener: (negotiationId: string, events: readonly NegotiationEvent[]) => void): () => void {
     this.listeners.add(listener);

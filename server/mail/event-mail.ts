@@ -48,7 +48,8 @@ export class MailFeed {
    * The events this app recorded and handed over since the last page, per negotiation: a page
    * that continues the checkpoint with them is not read back from the log (at a thousand
    * commands a second, reading every event again through the driver was a tenth of the
-   * server's time). Anything else (a gap, another process's events, a restart) is read.
+   * server's time). The other processes' events are handed over too, as they arrive (over
+   * Redis). Anything else (a gap, a lost message, a restart) is read.
    */
   private readonly handed = new Map<string, NegotiationEvent[]>();
   /** Negotiations whose hand-over overflowed: their next run reads the log. */
@@ -78,8 +79,12 @@ export class MailFeed {
         this.handed.delete(negotiationId);
         this.behind.add(negotiationId);
       }
-      else if (list) list.push(...own);
-      else this.handed.set(negotiationId, own);
+      else if (list) {
+        // Another process's events may arrive after this one's that follow them: kept in order.
+        const inOrder = list.length === 0 || own.length === 0 || list[list.length - 1].seq < own[0].seq;
+        list.push(...own);
+        if (!inOrder) list.sort((a, b) => a.seq - b.seq);
+      } else this.handed.set(negotiationId, own);
       this.wake(negotiationId, recorded[0]?.seq);
     });
   }

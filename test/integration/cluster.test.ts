@@ -144,7 +144,7 @@ describe('several processes are one workspace', () => {
     expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
   });
 
-  it('under commands from three processes at once, a batch costs one turn script, and a turn goes to the next waiter in the same round trip', async () => {
+  it('under commands from three processes at once, a batch costs one turn script, a turn goes to the next waiter in the same round trip, and nobody reads the others’ events back', async () => {
     const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const writers = [await socketAt(0, DELEGATE), await socketAt(1, 'delegue@cgt.demo'), await socketAt(2, 'delegue@fo.demo')];
     const declare = (socket: ClientSocket, statement: string) =>
@@ -170,6 +170,10 @@ describe('several processes are one workspace', () => {
       // Now: given (and granted) once per batch, taken by a waiter once when it joins the queue, renewed every 500 ms.
       expect(batches).toBeGreaterThan(10);
       expect(scripts / batches).toBeLessThanOrEqual(2.5);
+      // Each process's mail feed follows the whole log: the others' events come to it over Redis
+      // with their delivery, not read back (before: one read per batch, each process's own
+      // batch leaving a gap of the others' events behind it).
+      expect(sut.wire.counts()['find events'] ?? 0).toBe(0);
     } finally {
       redis.disconnect();
     }
