@@ -1,6 +1,6 @@
 import type { Db, Document as Doc } from 'mongodb';
 import { Binary, ObjectId } from 'mongodb';
-import { insertInSlices, runDurably as run, type InProcessCommand } from '../db/connection.ts';
+import { DurableWrites, insertInSlices, runDurably as run, type InProcessCommand } from '../db/connection.ts';
 import { batchLoader } from './coalesce.ts';
 
 /** What is stored for one document: its last compacted state and the updates stored since. */
@@ -141,30 +141,46 @@ export class MongoPersistence implements DocPersistence {
 
   async compact(docName: string, state: Uint8Array, merged: StoredDoc): Promise<boolean> {
     const at = new Date();
-    if (merged.version === null) {
-      const first = { _id: docName, state: new Binary(state), version: 1, at };
+    const first = merged.version === null ? { _id: docName, state: new Binary(state), version: 1, at } : null;
+    // A state stored before versions were counted has none: it is version 0.
+    const filter = { _id: docName, version: merged.version === 0 ? { $in: [0, null] } : merged.version };
+    const change = { $set: { state: new Binary(state), version: (merged.version ?? 0) + 1, at } };
+    const merges = merged.updateIds.length > 0 ? { _id: { $in: merged.updateIds as ObjectId[] } } : null;
+    if (this.command) {
+      const write = first ? { insert: STATES_COLLECTION, documents: [first] } : { update: STATES_COLLECTION, updates: [{ q: filter, u: change }] };
+      return this.compactInEngine(this.command, write, merges);
+    }
+    if (first) {
       try {
-        if (this.command) await run(this.command, { insert: STATES_COLLECTION, documents: [first] });
-        else await this.states.insertOne(first);
+        await this.states.insertOne(first);
       } catch (err) {
         if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
         throw err;
       }
-    } else {
-      // A state stored before versions were counted has none: it is version 0.
-      const version = merged.version === 0 ? { $in: [0, null] } : merged.version;
-      const filter = { _id: docName, version };
-      const change = { $set: { state: new Binary(state), version: merged.version + 1, at } };
-      const matched = this.command
-        ? Number((await run(this.command, { update: STATES_COLLECTION, updates: [{ q: filter, u: change }] })).n ?? 0)
-        : (await this.states.updateOne(filter, change)).matchedCount;
-      if (matched === 0) return false;
+    } else if ((await this.states.updateOne(filter, change)).matchedCount === 0) {
+      return false;
     }
-    if (merged.updateIds.length > 0) {
-      const merges = { _id: { $in: merged.updateIds as ObjectId[] } };
-      if (this.command) await run(this.command, { delete: UPDATES_COLLECTION, deletes: [{ q: merges, limit: 0 }] });
-      else await this.updates.deleteMany(merges);
+    if (merges) await this.updates.deleteMany(merges);
+    return true;
+  }
+
+  /**
+   * In the engine of this process, the state's write and the deletion of the updates it merged
+   * are applied one after the other and waited for on disk together: one group commit, not
+   * two in a row (DurableWrites: the deletion is never on disk without the state before it).
+   */
+  private async compactInEngine(command: InProcessCommand, write: Doc, merges: Doc | null): Promise<boolean> {
+    const writes = new DurableWrites(command);
+    let written: Doc;
+    try {
+      written = await writes.run(write);
+    } catch (err) {
+      if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
+      throw err;
     }
+    if (Number(written.n ?? 0) === 0) return false;
+    if (merges) await writes.run({ delete: UPDATES_COLLECTION, deletes: [{ q: merges, limit: 0 }] });
+    await writes.durable();
     return true;
   }
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { pino } from 'pino';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDatabase, type Database } from '../../server/db/connection.ts';
+import { connectDatabase, type Database, type InProcessCommand } from '../../server/db/connection.ts';
+import { waitFor } from './yjs-helpers.ts';
 import { DocStore } from '../../server/collab/doc-store.ts';
 import { MongoPersistence, UPDATES_COLLECTION, type StoredDoc } from '../../server/collab/persistence.ts';
 import type { SharedDoc } from '../../server/collab/shared-doc.ts';
@@ -212,5 +213,68 @@ describe.each([
     expect(after).toContain('écrit ailleurs');
     expect(await db.connection.db!.collection(UPDATES_COLLECTION).countDocuments({ docName })).toBe(0);
     await Promise.all([store.close(), other.close()]);
+  });
+});
+
+describe('in the engine of this process, the writes of a tick or of a compaction wait for the disk together', () => {
+  let db: Database;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'negociation-compaction-'));
+    db = await connectDatabase({ DATA_DIR: dataDir, MONGODB_URI: undefined }, logger);
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('applies every slice of a tick’s records, and a compaction’s state and deletion, before waiting for any on disk; answers once all are', async () => {
+    // The engine's commands, each one's `durable` held back while `held` is set (the disk is slow).
+    const issued: string[] = [];
+    let held: Promise<void> | null = null;
+    let release = () => {};
+    const hold = () => {
+      issued.length = 0;
+      held = new Promise<void>((resolve) => (release = resolve));
+    };
+    const command: InProcessCommand = async (body) => {
+      const { reply, durable } = await db.command!(body);
+      issued.push(Object.keys(body)[0]);
+      const wait = held;
+      return { reply, durable: durable.then(() => wait ?? undefined) };
+    };
+    const persistence = new MongoPersistence(db.connection.db!, command);
+    await persistence.init();
+    const store = new DocStore({ persistence, logger, initialState: async () => null, compactAfterUpdates: Number.MAX_SAFE_INTEGER, compactWhenIdleMs: 60_000 });
+    const docs = await Promise.all(Array.from({ length: 100 }, (_, i) => store.open(`article:together${i}`)));
+    docs.forEach((doc, i) => edit(doc, `ligne ${i}`));
+
+    hold();
+    let stored = false;
+    const flushed = store.flush().then(() => (stored = true));
+    // 100 records in slices of 20: five inserts, none waiting for the one before it to be on disk.
+    await waitFor(() => issued.length === 5, 5_000, 'the five inserts');
+    expect(issued).toEqual(['insert', 'insert', 'insert', 'insert', 'insert']);
+    expect(stored).toBe(false);
+    release();
+    await flushed;
+
+    hold();
+    let compacted = false;
+    const compacting = store.compact(docs[0]).then(() => (compacted = true));
+    // The first state, then the deletion of the record it merged, before either is on disk.
+    await waitFor(() => issued.length === 2, 5_000, 'the state and the deletion');
+    expect(issued).toEqual(['insert', 'delete']);
+    expect(compacted).toBe(false);
+    release();
+    await compacting;
+    expect(store.stats.compactions).toBe(1);
+    expect(await storedText(db, docs[0].name)).toContain('ligne 0');
+    expect(await db.connection.db!.collection(UPDATES_COLLECTION).countDocuments({ docName: docs[0].name })).toBe(0);
+    expect(await db.connection.db!.collection(UPDATES_COLLECTION).countDocuments({ docName: docs[99].name })).toBe(1);
+    held = null;
+    await store.close();
   });
 });
