@@ -11,12 +11,15 @@ import type { RoutePreload } from '../../scripts/build/route-preloads.ts';
 // entry script and the modules it preloads, plus what the server names for the route
 // (route-preloads.json, the route's page and everything it imports statically). The budgets are
 // for a delegate on a slow mobile link: issue 18 sets 120 kB gzipped for the sign-in and home
-// pages; the text page's is its size once StarterKit, linkifyjs and the catalogues of the other
-// pages left it, with a little room, so that whatever enters it again is a decision.
-const BUDGETS_GZIP_KB: Record<string, number> = {
-  '/login': 120,
-  '/': 120,
-  '/negotiations/:id/text': 220,
+// pages; the text page's is its size once StarterKit, linkifyjs, the catalogues of the other
+// pages, the validity rules and the minutes editor's undo left it, with a little room, so that
+// whatever enters it again is a decision. Each first visit also has a number of scripts: over
+// HTTP/1.1 a browser sends six requests to a server at a time, and on a slow link one more file
+// in the text page's first wave made the early start's reads wait for a connection.
+const BUDGETS: Record<string, { gzipKB: number; scripts: number }> = {
+  '/login': { gzipKB: 120, scripts: 3 },
+  '/': { gzipKB: 120, scripts: 3 },
+  '/negotiations/:id/text': { gzipKB: 207, scripts: 6 },
 };
 
 let dist: string;
@@ -42,9 +45,10 @@ describe("a first visit's JavaScript, within its budget", () => {
   }, 300_000);
   afterAll(() => fs.rmSync(dist, { recursive: true, force: true }));
 
-  it.each(Object.entries(BUDGETS_GZIP_KB))('%s downloads at most its budget of JavaScript gzipped (%d kB) before it shows', (pattern, budget) => {
+  it.each(Object.entries(BUDGETS))('%s downloads at most its budget of JavaScript gzipped, in at most its number of scripts, before it shows', (pattern, budget) => {
     const sut = firstLoad(pattern);
     expect(sut.scripts.length).toBeGreaterThan(1);
-    expect(sut.gzipKB, `${pattern}: ${sut.scripts.join(', ')}`).toBeLessThanOrEqual(budget);
+    expect(sut.scripts.length, `${pattern}: ${sut.scripts.join(', ')}`).toBeLessThanOrEqual(budget.scripts);
+    expect(sut.gzipKB, `${pattern}: ${sut.scripts.join(', ')}`).toBeLessThanOrEqual(budget.gzipKB);
   });
 });
