@@ -7,7 +7,7 @@ import { Binary, ObjectId } from './bson/codec.ts';
 import { CommandError, ErrorCode } from './errors.ts';
 import { DocumentMap, documentKey } from './document-map.ts';
 import { CollectionIndex, type IndexEntry, type IndexSpec } from './indexes/collection-index.ts';
-import { canonicalKey, compareKeys } from './bson/order.ts';
+import { canonicalKey, compareBson, compareKeys } from './bson/order.ts';
 import { planQuery, planSortedScan } from './query/planner.ts';
 import { formatDupKey } from './bson/format.ts';
 
@@ -93,9 +93,18 @@ export class Collection {
       this.insert(doc, bytes);
       return;
     }
-    const keys = this.checkedKeys(id, doc);
-    for (const index of this.indexes.values()) index.remove(id, index.keysOf(old));
-    for (const [index, k] of keys) index.add(id, k);
+    // Only the indexes whose keys change are touched (checked first, then changed): never the
+    // `_id` index, nor one over fields the update left alone (a reply kept by `_id`, a checkpoint).
+    const changed: { index: CollectionIndex; before: unknown[][]; after: unknown[][] }[] = [];
+    for (const index of this.indexes.values()) {
+      const before = index.keysOf(old);
+      const after = index.keysOf(doc);
+      if (sameKeys(before, after)) continue;
+      if (index.unique) for (const key of after) if (index.conflict(key, id)) throw this.duplicateError(index, key);
+      changed.push({ index, before, after });
+    }
+    for (const { index, before } of changed) index.remove(id, before);
+    for (const { index, after } of changed) index.add(id, after);
     this.docs.set(id, doc, bytes);
   }
 
@@ -209,4 +218,23 @@ export class Collection {
     for (const index of this.indexes.values()) index.load(docs);
     this.loading = undefined;
   }
+}
+
+/**
+ * Whether an index holds the same entries for two versions of a document: the same keys in the
+ * same order, each part the same value of the same kind (2 and 2.0 are one JavaScript number;
+ * an ObjectId, a date, a sub-document equal by BSON order and of the same class).
+ */
+function sameKeys(a: unknown[][], b: unknown[][]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const [x, y] = [a[k], b[k]];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) {
+      const [u, v] = [x[i], y[i]];
+      if (u === v) continue;
+      if (typeof u !== 'object' || typeof v !== 'object' || u === null || v === null || u.constructor !== v.constructor || compareBson(u, v) !== 0) return false;
+    }
+  }
+  return true;
 }

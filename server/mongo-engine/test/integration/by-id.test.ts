@@ -1,6 +1,7 @@
 // A query naming one `_id` (a string or an ObjectId) reads that document by its key: no plan, no
 // walk of the `_id` index. The workspace updates its command replies, sessions and read models
-// by `_id`; a third of such an update went to planning and walking the index.
+// by `_id`; a third of such an update went to planning and walking the index. And an update
+// touches only the indexes whose keys it changes (never the `_id` index).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,5 +56,26 @@ describe('a query by _id', () => {
     expect(walks).not.toHaveBeenCalled();
     expect(await find({ _id: 'key-4' })).toEqual([44]);
     expect(await find({ _id: ids[5] })).toEqual([]);
+  });
+});
+
+describe('an update', () => {
+  it('touches only the indexes whose keys it changes, and still refuses a duplicate key', async () => {
+    await (await engine.command('t', { createIndexes: 'u', indexes: [{ key: { owner: 1 }, name: 'owner_1' }, { key: { slot: 1 }, name: 'slot_1', unique: true }] })).durable;
+    await (await engine.command('t', { insert: 'u', documents: [{ _id: 'r1', owner: 'a', slot: 1, reply: 'x' }, { _id: 'r2', owner: 'a', slot: 2, reply: 'y' }] })).durable;
+    const moves = [vi.spyOn(SortedList.prototype, 'insert'), vi.spyOn(SortedList.prototype, 'delete')];
+    const moved = () => moves.reduce((n, spy) => n + spy.mock.calls.length, 0);
+    const replace = (q: Record<string, unknown>, u: Record<string, unknown>) => engine.command('t', { update: 'u', updates: [{ q, u }] });
+    expect((await replace({ _id: 'r1' }, { owner: 'a', slot: 1, reply: 'done' })).reply.nModified).toBe(1);
+    expect(moved()).toBe(0);
+    // The owner changes: its index moves one entry (out, in); the others stay.
+    expect((await replace({ _id: 'r1' }, { owner: 'b', slot: 1, reply: 'done' })).reply.nModified).toBe(1);
+    expect(moved()).toBe(2);
+    const byOwner = async (owner: string) => ((await engine.command('t', { find: 'u', filter: { owner } })).reply.cursor as { firstBatch: { _id: string }[] }).firstBatch.map((d) => d._id);
+    expect(await byOwner('b')).toEqual(['r1']);
+    expect(await byOwner('a')).toEqual(['r2']);
+    const taken = await replace({ _id: 'r1' }, { owner: 'b', slot: 2, reply: 'done' });
+    expect((taken.reply.writeErrors as { code: number }[])[0].code).toBe(11000);
+    expect((await engine.command('t', { find: 'u', filter: { slot: 1 } })).reply.cursor).toMatchObject({ firstBatch: [{ _id: 'r1', reply: 'done' }] });
   });
 });
