@@ -166,14 +166,14 @@ export class MongoPersistence implements DocPersistence {
 
   /**
    * In the engine of this process, the state's write and the deletion of the updates it merged
-   * are applied one after the other and waited for on disk together: one group commit, not
-   * two in a row (DurableWrites: the deletion is never on disk without the state before it).
+   * are applied one after the other and go to disk together, in one group commit, not two in
+   * a row (DurableWrites: the deletion is never on disk without the state before it).
    */
   private async compactInEngine(command: InProcessCommand, write: Doc, merges: Doc | null): Promise<boolean> {
     const writes = new DurableWrites(command);
     let written: Doc;
     try {
-      written = await writes.run(write);
+      written = await writes.run(write, merges !== null);
     } catch (err) {
       if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
       throw err;

@@ -230,7 +230,7 @@ describe('in the engine of this process, the writes of a tick or of a compaction
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('applies every slice of a tick’s records, and a compaction’s state and deletion, before waiting for any on disk; answers once all are', async () => {
+  it('applies every slice of a tick’s records, and a compaction’s state and deletion, before waiting for any on disk, answers once all are, and writes each tick and each compaction in one group commit', async () => {
     // The engine's commands, each one's `durable` held back while `held` is set (the disk is slow).
     const issued: string[] = [];
     let held: Promise<void> | null = null;
@@ -275,6 +275,20 @@ describe('in the engine of this process, the writes of a tick or of a compaction
     expect(await db.connection.db!.collection(UPDATES_COLLECTION).countDocuments({ docName: docs[0].name })).toBe(0);
     expect(await db.connection.db!.collection(UPDATES_COLLECTION).countDocuments({ docName: docs[99].name })).toBe(1);
     held = null;
+
+    // Each tick's records, and each compaction, go to disk in one group commit (an fdatasync).
+    const fsyncs = async () => ((await db.command!({ serverStatus: 1 })).reply as { journal: { fsyncs: number } }).journal.fsyncs;
+    let before = await fsyncs();
+    for (let tick = 0; tick < 10; tick++) {
+      docs.forEach((doc, i) => edit(doc, `tour ${tick}, ligne ${i}`));
+      await store.flush();
+    }
+    // One each; a busy machine may let a slice wait past the journal's 100 ms once or twice.
+    expect((await fsyncs()) - before).toBeLessThanOrEqual(15);
+    before = await fsyncs();
+    for (const doc of docs.slice(1, 11)) await store.compact(doc);
+    expect(store.stats.compactions).toBe(11);
+    expect((await fsyncs()) - before).toBeLessThanOrEqual(15);
     await store.close();
   });
 });
