@@ -123,6 +123,11 @@ export class ClusterBus {
     return [KEY_PREFIX + channel, this.message(body)];
   }
 
+  /** What every message of this process starts with (the format, this process's id), for a script that publishes. */
+  get header(): Buffer {
+    return this.message('');
+  }
+
   private message(body: Buffer | string): Buffer {
     return Buffer.concat([Buffer.of(MESSAGE_FORMAT), this.idBytes, typeof body === 'string' ? Buffer.from(body) : body]);
   }

@@ -26,6 +26,25 @@ export const REFRESH_AFTER_UP_MS = [250, 1_000, 2_500] as const;
 const CATCH_UP_MARGIN_MS = 5_000;
 
 const UPDATE = Buffer.from('u');
+
+/**
+ * A turn's updates shared in one command: each added to its document's stream, then published
+ * on its channel (the stream's expiry pushed back when asked). The update travels once to
+ * Redis, not once for `XADD` and again for `PUBLISH`.
+ * KEYS: each update's stream. ARGV: this process's id, the stream's MINID, its expiry (ms), the
+ * message header (format and process id); then for each update its channel, its bytes, and '1'
+ * when its stream's expiry is pushed back.
+ */
+const SHARE = `
+for i, key in ipairs(KEYS) do
+  local at = 4 + (i - 1) * 3
+  redis.call('XADD', key, 'MINID', '~', ARGV[2], '*', 'f', ARGV[1], 't', 'u', 'd', ARGV[at + 2]) -- 'u': UPDATE
+  redis.call('PUBLISH', ARGV[at + 1], ARGV[4] .. ARGV[at + 2])
+  if ARGV[at + 3] == '1' then redis.call('PEXPIRE', key, ARGV[3]) end
+end
+return #KEYS`;
+const SHARE_COMMAND = 'negociationShareYjsUpdates';
+type ShareCommand = (keyCount: number, ...args: (string | number | Buffer)[]) => Promise<number>;
 /** On a document's presence channel: an awareness update, or a request for everyone's states. */
 const PRESENCE_UPDATE = 0x61; // 'a'
 const PRESENCE_QUERY = 0x71; // 'q'
@@ -254,31 +273,31 @@ export class DocReplication implements DocReplica {
     this.sending ??= setImmediate(() => this.send());
   }
 
-  /** One pipeline for the turn's updates: each added to its stream, then published (in this order: see the class). */
+  /** The SHARE script, defined once on the bus's connection (sent by its SHA, its text only when Redis lacks it). */
+  private get share(): ShareCommand {
+    const redis = this.bus.redis as unknown as Record<string, ShareCommand | undefined>;
+    if (!redis[SHARE_COMMAND]) this.bus.redis.defineCommand(SHARE_COMMAND, { lua: SHARE });
+    return (redis[SHARE_COMMAND] as ShareCommand).bind(this.bus.redis);
+  }
+
+  /** One command for the turn's updates: each added to its stream, then published (in this order: see the class). */
   private send(): void {
     this.sending = null;
     const outbox = this.outbox;
     this.outbox = [];
     if (outbox.length === 0 || !this.bus.isUp) return;
     const now = Date.now();
-    const minId = `${now - STREAM_RETENTION_MS}-0`;
-    const pipeline = this.bus.redis.pipeline();
+    const keys: string[] = [];
+    const perUpdate: (string | Buffer)[] = [];
     for (const { docName, data } of outbox) {
-      const key = this.key(docName);
-      pipeline.xadd(key, 'MINID', '~', minId, '*', 'f', this.bus.processId, 't', UPDATE, 'd', data);
-      pipeline.publish(...this.bus.framed(this.channel(docName), data));
-      if (now - (this.expirySetAt.get(docName) ?? 0) > STREAM_RETENTION_MS / 2) {
-        this.expirySetAt.set(docName, now);
-        pipeline.pexpire(key, STREAM_EXPIRY_MS);
-      }
+      keys.push(this.key(docName));
+      const pushBack = now - (this.expirySetAt.get(docName) ?? 0) > STREAM_RETENTION_MS / 2;
+      if (pushBack) this.expirySetAt.set(docName, now);
+      perUpdate.push(KEY_PREFIX + this.channel(docName), data, pushBack ? '1' : '0');
     }
-    pipeline
-      .exec()
-      .then((replies) => {
-        const failed = replies?.find(([err]) => err)?.[0];
-        if (failed) this.logger.debug({ err: failed }, 'yjs updates not all shared (redis)');
-      })
-      .catch((err: unknown) => this.logger.debug({ err }, 'yjs updates not shared (redis)'));
+    this.share(keys.length, ...keys, this.bus.processId, `${now - STREAM_RETENTION_MS}-0`, STREAM_EXPIRY_MS, this.bus.header, ...perUpdate).catch((err: unknown) =>
+      this.logger.debug({ err }, 'yjs updates not shared (redis)'),
+    );
   }
 
   private refreshWhileDown(): void {

@@ -41,6 +41,25 @@ describe('several processes are one workspace', () => {
     }
   });
 
+  it('an update goes to Redis once, for its stream and its live channel together', async () => {
+    const docName = article(4);
+    const [a, b] = [open(0, docName), open(1, docName)];
+    await Promise.all([synced(a), synced(b)]);
+    const redis = new Redis(sut.cluster.redisUrl);
+    try {
+      await redis.config('RESETSTAT');
+      const line = `une longue ligne ${'de texte '.repeat(2_000)}`;
+      appendParagraph(a.doc, line);
+      await waitFor(() => b.text().includes(line), 10_000, 'process 1 has it');
+      const received = Number(/^total_net_input_bytes:(\d+)/m.exec(await redis.info('stats'))?.[1]);
+      // Before: the update's bytes twice, in its XADD and again in its PUBLISH.
+      expect(received).toBeGreaterThan(line.length);
+      expect(received).toBeLessThan(1.5 * line.length);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('a late joiner on a third process sees an update accepted elsewhere a moment before, not yet stored', async () => {
     const docName = article(2);
     const [a, b] = [open(0, docName), open(1, docName)];
