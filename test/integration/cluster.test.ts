@@ -144,13 +144,18 @@ describe('several processes are one workspace', () => {
     }
   });
 
-  it('commands recorded at once on three processes take turns at the log: no insert loses a race for its seq, the log stays gap-free', async () => {
+  /** A writer on each process, each having declared a position once (its process read the log's head then). */
+  async function writerOnEachProcess() {
     const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const writers = [await socketAt(0, DELEGATE), await socketAt(1, 'delegue@cgt.demo'), await socketAt(2, 'delegue@fo.demo')];
     const declare = (socket: ClientSocket, statement: string) =>
       command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: sut.ids.articles.tempsDeTravail[1] } });
-    // Each process appends once first (it reads the log's head then).
-    for (const [i, w] of writers.entries()) expect(await declare(w, `avant les tours, ${i}`)).toMatchObject({ ok: true });
+    for (const [i, w] of writers.entries()) expect(await declare(w, `avant, ${i}`)).toMatchObject({ ok: true });
+    return { negotiationId, writers, declare };
+  }
+
+  it('commands recorded at once on three processes take turns at the log: no insert loses a race for its seq, the log stays gap-free', async () => {
+    const { negotiationId, writers, declare } = await writerOnEachProcess();
     sut.wire.reset();
     for (let round = 0; round < 5; round++) {
       const acks = await Promise.all(writers.flatMap((w, i) => [0, 1, 2, 3].map((n) => declare(w, `tour ${round}, processus ${i}, ${n}`))));
@@ -164,11 +169,7 @@ describe('several processes are one workspace', () => {
   });
 
   it('under commands from three processes at once, a batch costs one turn script, a turn goes to the next waiter in the same round trip, and nobody reads the others’ events back', async () => {
-    const negotiationId = sut.ids.negotiations.tempsDeTravail;
-    const writers = [await socketAt(0, DELEGATE), await socketAt(1, 'delegue@cgt.demo'), await socketAt(2, 'delegue@fo.demo')];
-    const declare = (socket: ClientSocket, statement: string) =>
-      command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: sut.ids.articles.tempsDeTravail[1] } });
-    for (const [i, w] of writers.entries()) expect(await declare(w, `avant la mesure, ${i}`)).toMatchObject({ ok: true });
+    const { negotiationId, writers, declare } = await writerOnEachProcess();
     const redis = new Redis(sut.cluster.redisUrl);
     try {
       await redis.config('RESETSTAT');
