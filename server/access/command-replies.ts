@@ -3,7 +3,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { CommandName } from '../../shared/commands.ts';
 import type { NegotiationEvent } from '../../shared/events.ts';
 import { AppError } from '../common/app-error.ts';
-import { runInProcess, type InProcessCommand } from '../db/connection.ts';
+import { JOURNAL_SOON, runInProcess, type InProcessCommand } from '../db/connection.ts';
 import { asCommand } from '../events/command-scope.ts';
 import { eventModel, type EventDoc } from '../events/event.model.ts';
 import { CommandAlreadyRecorded, toNegotiationEvent } from '../events/event-store.ts';
@@ -21,8 +21,6 @@ const POLL_MS = 25;
 /** A retry that cannot get a reply nor the claim within this is refused (UNAVAILABLE). */
 const WAIT_AT_MOST_MS = 30_000;
 const DUPLICATE_KEY = 11000;
-/** In the engine of this process: no group commit of the write's own (it goes to disk with the next one). */
-const JOURNAL_SOON = { j: false };
 
 /**
  * A command id in use: `running` while a process applies it (`owner`, until `until`), then

@@ -138,7 +138,7 @@ export class RedisAppendTurns implements AppendTurns {
         if (granted) return this.held(negotiationId, keys, token, granted.head, granted.waiting);
         let taken: [string, number] | null;
         try {
-          taken = (await this.bus.redis.eval(TAKE, 3, ...keys, token, TURN_MS, ...this.bus.framed(WANTED, ''), QUEUE_KEPT_MS)) as [string, number] | null;
+          taken = (await this.bus.redis.eval(TAKE, 3, ...keys, token, TURN_MS, this.bus.channelKey(WANTED), this.bus.header, QUEUE_KEPT_MS)) as [string, number] | null;
         } catch (err) {
           this.logger.debug({ err, negotiationId }, 'append turn not taken (redis): appending without it');
           return null;
@@ -174,7 +174,7 @@ export class RedisAppendTurns implements AppendTurns {
         clearInterval(renew);
         this.holding.delete(token);
         this.bus.redis
-          .eval(GIVE, 3, ...keys, token, leftAt === undefined ? '' : String(leftAt), HEAD_KEPT_MS, TURN_MS, ...this.bus.framed(GRANTED, ''))
+          .eval(GIVE, 3, ...keys, token, leftAt === undefined ? '' : String(leftAt), HEAD_KEPT_MS, TURN_MS, this.bus.channelKey(GRANTED), this.bus.header)
           .catch((err: unknown) => this.logger.debug({ err, negotiationId }, 'append turn not given back (redis): it lapses'));
       },
     };

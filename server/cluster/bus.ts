@@ -115,12 +115,12 @@ export class ClusterBus {
   /** Sends to every other process subscribed to `channel` (never back to this one). Best effort. */
   publish(channel: string, body: Buffer | string): void {
     if (!this.up) return;
-    this.redis.publish(KEY_PREFIX + channel, this.message(body)).catch((err: unknown) => this.logger.debug({ err, channel }, 'redis publish failed'));
+    this.redis.publish(this.channelKey(channel), this.message(body)).catch((err: unknown) => this.logger.debug({ err, channel }, 'redis publish failed'));
   }
 
-  /** `body` as `publish` sends it, for a caller that publishes in a pipeline of its own: (channel with its prefix, message). */
-  framed(channel: string, body: Buffer | string): [string, Buffer] {
-    return [KEY_PREFIX + channel, this.message(body)];
+  /** A channel's name in Redis, for a script that publishes on it (each message `header` then its body). */
+  channelKey(channel: string): string {
+    return KEY_PREFIX + channel;
   }
 
   /** What every message of this process starts with (the format, this process's id), for a script that publishes. */

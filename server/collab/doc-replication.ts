@@ -293,7 +293,7 @@ export class DocReplication implements DocReplica {
       keys.push(this.key(docName));
       const pushBack = now - (this.expirySetAt.get(docName) ?? 0) > STREAM_RETENTION_MS / 2;
       if (pushBack) this.expirySetAt.set(docName, now);
-      perUpdate.push(KEY_PREFIX + this.channel(docName), data, pushBack ? '1' : '0');
+      perUpdate.push(this.bus.channelKey(this.channel(docName)), data, pushBack ? '1' : '0');
     }
     this.share(keys.length, ...keys, this.bus.processId, `${now - STREAM_RETENTION_MS}-0`, STREAM_EXPIRY_MS, this.bus.header, ...perUpdate).catch((err: unknown) =>
       this.logger.debug({ err }, 'yjs updates not shared (redis)'),

@@ -80,8 +80,8 @@ export async function runDurably(command: InProcessCommand, body: Doc): Promise<
   return reply;
 }
 
-/** A write that asks for no group commit of its own: it goes to disk with the next one. */
-const JOURNAL_SOON = { j: false };
+/** In the engine of this process, a write that asks for no group commit of its own: it goes to disk with the next one. */
+export const JOURNAL_SOON = { j: false };
 
 /**
  * Writes to the engine of this process applied one after the other and waited for on disk

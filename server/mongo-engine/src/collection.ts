@@ -63,14 +63,17 @@ export class Collection {
     );
   }
 
+  /** Throws the duplicate key error when one of `keys` is another document's in this unique index. */
+  private refuseConflicts(index: CollectionIndex, id: string, keys: unknown[][]): void {
+    if (index.unique) for (const key of keys) if (index.conflict(key, id)) throw this.duplicateError(index, key);
+  }
+
   /** Keys per index for a document, after checking that none collides with another document. */
   private checkedKeys(id: string, doc: Doc): Map<CollectionIndex, unknown[][]> {
     const keys = new Map<CollectionIndex, unknown[][]>();
     for (const index of this.indexes.values()) {
       const k = index.keysOf(doc);
-      if (index.unique) {
-        for (const key of k) if (index.conflict(key, id)) throw this.duplicateError(index, key);
-      }
+      this.refuseConflicts(index, id, k);
       keys.set(index, k);
     }
     return keys;
@@ -100,7 +103,7 @@ export class Collection {
       const before = index.keysOf(old);
       const after = index.keysOf(doc);
       if (sameKeys(before, after)) continue;
-      if (index.unique) for (const key of after) if (index.conflict(key, id)) throw this.duplicateError(index, key);
+      this.refuseConflicts(index, id, after);
       changed.push({ index, before, after });
     }
     for (const { index, before } of changed) index.remove(id, before);
