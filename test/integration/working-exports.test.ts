@@ -172,7 +172,30 @@ describe('exports of working versions, comparisons and the amendment book', () =
     expect(pdf).toContain('Claire Marchand · AXESS');
   });
 
-  it('the amendment book lists every tabled amendment by article, with its number, organisation, formula and status', async () => {
+  it('the amendment book lists every tabled amendment by article, with its number, organisation, formula, status and outcome', async () => {
+    // Three more, each decided its own way: one adopted, one rejected, one withdrawn.
+    const secretariat = await connect(server, await login(server, 'secretariat@axess.demo'));
+    const cfdt = await connect(server, delegate);
+    try {
+      await Promise.all([join(secretariat, negotiationId, 0), join(cfdt, negotiationId, 0)]);
+      const ok = async (socket: ClientSocket, name: string, payload: object) => {
+        const ack = await command<AmendmentView>(socket, name, { negotiationId, ...payload });
+        if (!ack.ok) throw new Error(`${name}: ${ack.error.code} ${ack.error.message}`);
+        return ack.data;
+      };
+      const table = (socket: ClientSocket, from: string, to: string) =>
+        ok(socket, 'amendment:table', { articleId: pauseArticle, content: { kind: 'replace-words', from, to }, justification: `${to}, pas ${from}.` });
+      const adopted = await table(cfdt, 'consécutives', 'continues');
+      const rejected = await table(cfdt, 'heures', 'heures de travail');
+      const withdrawn = await table(cgt, 'pause', 'coupure');
+      for (const decided of [adopted, rejected]) await ok(secretariat, 'amendment:discuss', { amendmentId: decided.id });
+      await ok(secretariat, 'amendment:adopt', { amendmentId: adopted.id, merge: false });
+      await ok(secretariat, 'amendment:reject', { amendmentId: rejected.id });
+      await ok(cgt, 'amendment:withdraw', { amendmentId: withdrawn.id });
+    } finally {
+      secretariat.close();
+      cfdt.close();
+    }
     const pdf = pdfText('book.pdf', await get(`/negotiations/${negotiationId}/amendments/book.pdf`), false);
     expect(pdf).toContain('CAHIER D’AMENDEMENTS');
     expect(pdf).toMatch(/Article 3 – Temps de pause/);
@@ -182,5 +205,20 @@ describe('exports of working versions, comparisons and the amendment book', () =
     const { value } = await mammoth.extractRawText({ buffer: await get(`/negotiations/${negotiationId}/amendments/book.docx`) });
     expect(words(value)).toMatch(/les mots « six heures » sont remplacés par les mots « cinq heures »/);
     expect(words(value)).toContain('La fatigue vient plus tôt dans le soin.');
+    // Every one, numbered in the order tabled, with its status and what became of it.
+    const entries = [
+      ['2 CFDT', 'le mot « consécutives » est remplacé par le mot « continues »', 'Adopté le', 'Adopté, à intégrer au texte'],
+      ['3 CFDT', 'le mot « heures » est remplacé par les mots « heures de travail »', 'Rejeté le', 'Non retenu'],
+      ['4 CGT', 'le mot « pause » est remplacé par le mot « coupure »', 'Retiré le', 'Retiré par son auteur le'],
+    ];
+    for (const [numberAndOrg, formula, status, outcome] of entries) {
+      const at = pdf.indexOf(formula);
+      expect(pdf.slice(0, at), formula).toMatch(new RegExp(`${numberAndOrg} [^«]*À l’article 3, $`));
+      expect(pdf.slice(at).split(/ \d CFDT | \d CGT /)[0], formula).toMatch(new RegExp(`${status} \\d+ \\S+ \\d{4}.* ${outcome}`));
+      expect(words(value), formula).toContain(formula);
+    }
+    expect(pdf).toContain('4 amendements déposés');
+    const docx = words(value);
+    for (const said of ['Adopté, à intégrer au texte', 'Non retenu', 'Retiré par son auteur le', 'En attente de décision']) expect(docx).toContain(said);
   });
 });
