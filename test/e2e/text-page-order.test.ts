@@ -5,7 +5,8 @@ import { useDemoBrowser } from '../helpers/demo-browser.ts';
 import { LATER_FEATURES } from '../../client/src/lib/later-messages.ts';
 
 /** What the text page fetches after its editor: the panels (with the Socket.IO client) and the later half of the catalogue. */
-const isAfterEditor = (asset: string) => /\/(later-messages|text-panels)-[^/]*\.js$/.test(asset);
+const AFTER_EDITOR = /\/(later-messages|text-panels)-[^/]*\.js$/;
+const isAfterEditor = (asset: string) => AFTER_EDITOR.test(asset);
 
 describe('the text page: the editor first, then what is beside it, and never a message key', () => {
   const demo = useDemoBrowser();
@@ -14,6 +15,14 @@ describe('the text page: the editor first, then what is beside it, and never a m
   it('the panels and the later words are asked for only once the article’s text has arrived, so they do not share the link with it', async () => {
     const storageState = await (await signIn(await demo.browser.newContext({ locale: 'fr-FR' }), demo.server.url, 'delegue@cfdt.demo', '/')).context().storageState();
     const context = await demo.browser.newContext({ locale: 'fr-FR', storageState });
+    // When the first frame showing the article's text was painted (page time).
+    await context.addInitScript(() => {
+      new MutationObserver((_records, observer) => {
+        if (!document.querySelector('.article-editor[data-synced="true"]')) return;
+        observer.disconnect();
+        requestAnimationFrame(() => ((window as unknown as { textPainted: number }).textPainted = performance.now()));
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-synced'] });
+    });
     const page = await context.newPage();
     const asked: string[] = [];
     await context.route(/\/assets\/.*\.js$/, async (route) => {
@@ -38,6 +47,12 @@ describe('the text page: the editor first, then what is beside it, and never a m
     await page.locator('.article-editor[data-synced="true"]').waitFor({ timeout: 30_000 });
     for (const panel of ['[data-testid="amendment-panel"]', '.version-panel', '[data-testid="activity-feed"]']) await page.locator(panel).waitFor({ timeout: 30_000 });
     expect(asked.length).toBeGreaterThanOrEqual(2);
+    // Nor in the turn the text arrives: once the frame that shows it is painted, so the page is usable first.
+    const { textPainted, panelsAsked } = await page.evaluate((afterEditor) => ({
+      textPainted: (window as unknown as { textPainted: number }).textPainted,
+      panelsAsked: Math.min(...performance.getEntriesByType('resource').filter((e) => new RegExp(afterEditor).test(e.name)).map((e) => e.startTime)),
+    }), AFTER_EDITOR.source);
+    expect(panelsAsked).toBeGreaterThan(textPainted);
     await context.close();
   });
 
