@@ -91,6 +91,24 @@ async function meter(cluster: Cluster) {
   };
 }
 
+/**
+ * With CLUSTER_BENCH_CPU_PROF, the monotonic clock (µs, the clock of a CPU profile's
+ * `startTime` and sample times on Linux) when a workload's measurement begins and ends, for each
+ * workspace process: `DIR/windows.json` (one `{ pid, workload, startUs, endUs }` a line), so
+ * that a profile can be read over the measured seconds only, not the setup around them.
+ */
+function profileWindow(cluster: Cluster, workload: string) {
+  const startUs = Number(process.hrtime.bigint() / 1000n);
+  return {
+    end() {
+      if (!CPU_PROF) return;
+      const endUs = Number(process.hrtime.bigint() / 1000n);
+      const lines = cluster.processes.map((p) => JSON.stringify({ pid: p.child?.pid, processes: cluster.processes.length, workload, startUs, endUs }) + '\n');
+      fs.appendFileSync(`${CPU_PROF}/windows.json`, lines.join(''));
+    },
+  };
+}
+
 /** Waits until every expected sample has arrived, or 15 s (what is still missing then is reported). */
 async function arrived(done: () => boolean): Promise<void> {
   const deadline = Date.now() + 15_000;
@@ -197,6 +215,7 @@ async function propagation(cluster: Cluster, cookie: string, docs: string[], per
   }
   const writers = clients;
   const measured = await meter(cluster);
+  const window = profileWindow(cluster, docs.length === 1 ? 'y1' : 'y2');
   let sent = 0;
   const interval = 1000 / rate;
   const started = performance.now();
@@ -215,6 +234,7 @@ async function propagation(cluster: Cluster, cookie: string, docs: string[], per
     tick();
   });
   await arrived(() => delays.length >= sent * (perDoc - 1));
+  window.end();
   const cost = await measured(sent);
   measuring = false;
   for (const client of clients) client.destroy();
