@@ -10,9 +10,10 @@ export const KEY_PREFIX = 'negociation:';
  * message: raise it whenever a message of any channel changes shape. A process ignores a
  * message of another format (and says so once per format in its log) rather than misread it:
  * processes of two releases of different formats share no live changes, but each catches up
- * from the database (README, Deployment: a rolling upgrade).
+ * from the database (README, Deployment: a rolling upgrade). 2: Yjs updates go to the inbox of
+ * each process following their document, no longer to a channel per document.
  */
-export const MESSAGE_FORMAT = 1;
+export const MESSAGE_FORMAT = 2;
 /** After the format, the sending process's id (16 bytes): a process skips its own messages. */
 const ID_BYTES = 16;
 const HEADER_BYTES = 1 + ID_BYTES;

@@ -26,23 +26,45 @@ export const REFRESH_AFTER_UP_MS = [250, 1_000, 2_500] as const;
 const CATCH_UP_MARGIN_MS = 5_000;
 
 const UPDATE = Buffer.from('u');
+/**
+ * A process following a document is registered in the document's followers (a sorted set, its
+ * id scored by when the registration lapses) for this long, renewed every third of it while it
+ * has the document open: a killed process stops being sent its documents' updates within this.
+ */
+export const FOLLOWING_TTL_MS = 60_000;
+/** An update on its way to a follower: its length (4 bytes), its document's name's (2), the name, the update. */
+const ENTRY_HEADER_BYTES = 6;
 
 /**
- * A turn's updates shared in one command: each added to its document's stream, then published
- * on its channel (the stream's expiry pushed back when asked). The update travels once to
- * Redis, not once for `XADD` and again for `PUBLISH`.
- * KEYS: each update's stream. ARGV: this process's id, the stream's MINID, its expiry (ms), the
- * message header (format and process id); then for each update its channel, its bytes, and '1'
- * when its stream's expiry is pushed back.
+ * A turn's updates shared in one command: each added to its document's stream (the stream's
+ * expiry pushed back when asked), and sent to every other process following its document, in
+ * one message per process for the whole turn, on that process's inbox channel. The update
+ * travels once to Redis, and to each follower once; never back to its sender.
+ * KEYS: each update's stream and its document's followers. ARGV: this process's id, the
+ * stream's MINID, its expiry (ms), now (ms: followers registered until before then have
+ * lapsed), the inbox channels' prefix, the message header (format and process id); then for
+ * each update its entry (ENTRY_HEADER_BYTES, the document's name, the update) and '1' when its
+ * stream's expiry is pushed back.
  */
 const SHARE = `
-for i, key in ipairs(KEYS) do
-  local at = 4 + (i - 1) * 3
-  redis.call('XADD', key, 'MINID', '~', ARGV[2], '*', 'f', ARGV[1], 't', 'u', 'd', ARGV[at + 2]) -- 'u': UPDATE
-  redis.call('PUBLISH', ARGV[at + 1], ARGV[4] .. ARGV[at + 2])
-  if ARGV[at + 3] == '1' then redis.call('PEXPIRE', key, ARGV[3]) end
+local batches, order = {}, {}
+for k = 1, #KEYS / 2 do
+  local entry = ARGV[5 + 2 * k]
+  local update = string.sub(entry, 7 + string.byte(entry, 5) * 256 + string.byte(entry, 6))
+  redis.call('XADD', KEYS[2 * k - 1], 'MINID', '~', ARGV[2], '*', 'f', ARGV[1], 't', 'u', 'd', update) -- 'u': UPDATE
+  if ARGV[6 + 2 * k] == '1' then redis.call('PEXPIRE', KEYS[2 * k - 1], ARGV[3]) end
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2 * k], ARGV[4], '+inf')) do
+    if id ~= ARGV[1] then
+      if not batches[id] then
+        batches[id] = { ARGV[6] }
+        order[#order + 1] = id
+      end
+      table.insert(batches[id], entry)
+    end
+  end
 end
-return #KEYS`;
+for _, id in ipairs(order) do redis.call('PUBLISH', ARGV[5] .. id, table.concat(batches[id])) end
+return #order`;
 const SHARE_COMMAND = 'negociationShareYjsUpdates';
 type ShareCommand = (keyCount: number, ...args: (string | number | Buffer)[]) => Promise<number>;
 /** On a document's presence channel: an awareness update, or a request for everyone's states. */
@@ -60,10 +82,18 @@ interface Followed {
 
 /**
  * Each open document's updates, shared with every process that has it open: live over Redis
- * pub/sub (one channel per document), and kept a minute in one Redis stream per document for
- * a process that opens the document or comes back from an outage. The updates a process
- * accepts in one turn of its event loop go in one pipeline: for each, `XADD` then `PUBLISH`.
- * The others apply them without storing or publishing them again (their process stores them).
+ * pub/sub, and kept a minute in one Redis stream per document for a process that opens the
+ * document or comes back from an outage. The updates a process accepts in one turn of its
+ * event loop go in one command (SHARE): each added to its stream, and sent to the processes
+ * registered as following its document, one message per process for the turn, on that
+ * process's inbox channel (`yjs-inbox:<process id>`). The others apply them without storing or
+ * publishing them again (their process stores them).
+ *
+ * Why an inbox per process and not a channel per document: Redis sends a message to every
+ * subscriber of its channel, its sender included, so with one channel per document every
+ * update came back to the process that sent it (read, parsed and dropped on the sender's id),
+ * and each update was a message of its own to every other process. A process that alone has a
+ * document open now publishes nothing for it.
  *
  * Why not a blocking `XREAD` over the open documents' streams: each call names every stream
  * (100 open documents: 100 keys and positions per call, registered and dropped again by Redis
@@ -72,15 +102,17 @@ interface Followed {
  * document.
  *
  * No gap between the two: a process opening a document reads the stream's last minute before
- * the database (doc-store), then subscribes, and once subscribed reads the stream again from
- * where it stopped. An update published before the subscription was added to the stream
- * before it was published, so that second read has it. Duplicates are harmless (Yjs ignores
+ * the database (doc-store), then registers as a follower, and once registered reads the stream
+ * again from where it stopped. An update shared before the registration was added to the
+ * stream, so that second read has it. Duplicates are harmless (Yjs ignores
  * what it has). Redis down: updates still reach storage (each process stores its own), and
  * the open documents are read from the database every REFRESH_WHILE_DOWN_MS; when Redis is
  * back, the streams from before the outage and the database are read again.
  */
 export class DocReplication implements DocReplica {
   private readonly followed = new Map<string, Followed>();
+  /** Renews this process's registration as a follower of its open documents. */
+  private renewal: NodeJS.Timeout | null = null;
   /** Updates accepted in this turn of the event loop, sent in one pipeline at its end. */
   private outbox: { docName: string; data: Buffer }[] = [];
   private sending: NodeJS.Immediate | null = null;
@@ -104,6 +136,11 @@ export class DocReplication implements DocReplica {
   /** Starts following `store`'s documents through Redis outages. */
   start(store: DocStore): void {
     this.store = store;
+    this.offs.push(this.bus.subscribe(this.inboxChannel, (body) => this.receiveInbox(body)));
+    this.renewal = setInterval(() => {
+      if (this.bus.isUp) this.register([...this.followed.keys()]).catch((err: unknown) => this.logger.debug({ err }, 'yjs followers not renewed (redis)'));
+    }, FOLLOWING_TTL_MS / 3);
+    this.renewal.unref();
     this.offs.push(
       this.bus.onUp(() => {
         this.stopRefreshing();
@@ -134,8 +171,31 @@ export class DocReplication implements DocReplica {
     return `${KEY_PREFIX}yjs:${docName}`;
   }
 
-  private channel(docName: string): string {
-    return `yjs-live:${docName}`;
+  /** The sorted set of the processes following a document (see FOLLOWING_TTL_MS). */
+  private followersKey(docName: string): string {
+    return `${KEY_PREFIX}yjs-followers:${docName}`;
+  }
+
+  /** Where the others send this process the updates of the documents it follows. */
+  private get inboxChannel(): string {
+    return `yjs-inbox:${this.bus.processId}`;
+  }
+
+  /**
+   * Registers this process as following `docNames` (or renews it) until FOLLOWING_TTL_MS from
+   * now, and forgets the followers that lapsed.
+   */
+  private async register(docNames: string[]): Promise<void> {
+    if (docNames.length === 0) return;
+    const now = Date.now();
+    const pipeline = this.bus.redis.pipeline();
+    for (const name of docNames) {
+      const key = this.followersKey(name);
+      pipeline.zadd(key, now + FOLLOWING_TTL_MS, this.bus.processId).zremrangebyscore(key, '-inf', now).pexpire(key, 2 * FOLLOWING_TTL_MS);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([err]) => err);
+    if (failed) throw failed[0];
   }
 
   async recent(docName: string): Promise<{ updates: Uint8Array[]; position: string }> {
@@ -156,33 +216,34 @@ export class DocReplication implements DocReplica {
 
   /**
    * From now on the others' updates for `doc` reach it live, and those added to its stream
-   * after `position` (before the subscription took effect) are read once it has.
+   * after `position` (before this process was registered as its follower) are read once it is.
    *
    * Presence is ephemeral: it goes over pub/sub, never into the stream (nothing to replay, and
    * each client renews its state every 15 s). A process that opens a document asks the others
    * for the states of their clients, so its own see everyone at once.
    */
   follow(doc: SharedDoc, position: string): void {
-    const followed: Followed = { doc, position: position || '0-0', inbox: [], off: () => undefined };
-    const offLive = this.bus.subscribe(this.channel(doc.name), (body) => this.receive(followed, body));
-    const offPresence = this.followPresence(doc);
-    followed.off = () => {
-      offLive();
-      offPresence();
-    };
+    const followed: Followed = { doc, position: position || '0-0', inbox: [], off: this.followPresence(doc) };
     this.followed.set(doc.name, followed);
-    this.catchUp(followed).catch((err: unknown) => this.logger.debug({ err, doc: doc.name }, 'yjs live channel not subscribed yet (redis): caught up when it is back'));
+    this.catchUp(followed).catch((err: unknown) => this.logger.debug({ err, doc: doc.name }, 'yjs document not followed yet (redis): caught up when it is back'));
   }
 
   /**
-   * Applies the others' updates that a message delivered. The messages of one read from the
-   * socket are applied together once it is parsed (a microtask), in one transaction: the local
-   * clients get one message per batch.
+   * A message of another process: the updates of one turn of its, for the documents this
+   * process follows (each entry: ENTRY_HEADER_BYTES, the document's name, the update). The
+   * updates of one read from the socket are applied together once it is parsed (a microtask),
+   * one transaction per document: the local clients get one message per batch.
    */
-  private receive(followed: Followed, body: Buffer): void {
-    if (this.followed.get(followed.doc.name) !== followed) return;
-    followed.inbox.push(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
-    if (followed.inbox.length === 1) queueMicrotask(() => this.applyInbox(followed));
+  private receiveInbox(body: Buffer): void {
+    for (let at = 0; at + ENTRY_HEADER_BYTES <= body.length; ) {
+      const length = body.readUInt32BE(at);
+      const nameEnd = at + ENTRY_HEADER_BYTES + body.readUInt16BE(at + 4);
+      const followed = this.followed.get(body.toString('utf8', at + ENTRY_HEADER_BYTES, nameEnd));
+      at = nameEnd + length;
+      if (!followed) continue;
+      followed.inbox.push(new Uint8Array(body.buffer, body.byteOffset + nameEnd, length));
+      if (followed.inbox.length === 1) queueMicrotask(() => this.applyInbox(followed));
+    }
   }
 
   private applyInbox(followed: Followed): void {
@@ -196,12 +257,16 @@ export class DocReplication implements DocReplica {
   }
 
   /**
-   * Reads what the others added to the document's stream after its position (or since
-   * `sinceMs`), once its live channel is subscribed, and applies it.
+   * Registers this process as a follower of the document (its inbox subscribed first), then
+   * reads what the others added to the document's stream after its position (or since
+   * `sinceMs`) and applies it. No gap: SHARE adds an update to the stream before it looks for
+   * the followers, in one script, so an update that found this process unregistered is in the
+   * stream when it is read here.
    */
   private async catchUp(followed: Followed, sinceMs?: number): Promise<void> {
     const name = followed.doc.name;
-    await this.bus.subscribed(this.channel(name));
+    await this.bus.subscribed(this.inboxChannel);
+    await this.register([name]);
     const from = sinceMs === undefined ? followed.position : laterId(followed.position, `${Math.max(0, sinceMs)}-0`);
     let entries: [Buffer, Buffer[]][];
     try {
@@ -265,6 +330,7 @@ export class DocReplication implements DocReplica {
     followed.off();
     this.followed.delete(doc.name);
     this.expirySetAt.delete(doc.name);
+    if (this.bus.isUp) this.bus.redis.zrem(this.followersKey(doc.name), this.bus.processId).catch((err: unknown) => this.logger.debug({ err, doc: doc.name }, 'yjs follower not removed (redis): it lapses'));
   }
 
   publish(doc: SharedDoc, update: Uint8Array): void {
@@ -273,14 +339,16 @@ export class DocReplication implements DocReplica {
     this.sending ??= setImmediate(() => this.send());
   }
 
+  private shareCommand: ShareCommand | null = null;
   /** The SHARE script, defined once on the bus's connection (sent by its SHA, its text only when Redis lacks it). */
   private get share(): ShareCommand {
-    const redis = this.bus.redis as unknown as Record<string, ShareCommand | undefined>;
-    if (!redis[SHARE_COMMAND]) this.bus.redis.defineCommand(SHARE_COMMAND, { lua: SHARE });
-    return (redis[SHARE_COMMAND] as ShareCommand).bind(this.bus.redis);
+    if (this.shareCommand) return this.shareCommand;
+    this.bus.redis.defineCommand(SHARE_COMMAND, { lua: SHARE });
+    const redis = this.bus.redis as unknown as Record<string, ShareCommand>;
+    return (this.shareCommand = redis[SHARE_COMMAND].bind(this.bus.redis));
   }
 
-  /** One command for the turn's updates: each added to its stream, then published (in this order: see the class). */
+  /** One command for the turn's updates: each added to its stream, then sent to its followers (in this order: see `catchUp`). */
   private send(): void {
     this.sending = null;
     const outbox = this.outbox;
@@ -290,12 +358,13 @@ export class DocReplication implements DocReplica {
     const keys: string[] = [];
     const perUpdate: (string | Buffer)[] = [];
     for (const { docName, data } of outbox) {
-      keys.push(this.key(docName));
+      keys.push(this.key(docName), this.followersKey(docName));
       const pushBack = now - (this.expirySetAt.get(docName) ?? 0) > STREAM_RETENTION_MS / 2;
       if (pushBack) this.expirySetAt.set(docName, now);
-      perUpdate.push(this.bus.channelKey(this.channel(docName)), data, pushBack ? '1' : '0');
+      perUpdate.push(entry(docName, data), pushBack ? '1' : '0');
     }
-    this.share(keys.length, ...keys, this.bus.processId, `${now - STREAM_RETENTION_MS}-0`, STREAM_EXPIRY_MS, this.bus.header, ...perUpdate).catch((err: unknown) =>
+    const inboxes = this.bus.channelKey('yjs-inbox:');
+    this.share(keys.length, ...keys, this.bus.processId, `${now - STREAM_RETENTION_MS}-0`, STREAM_EXPIRY_MS, now, inboxes, this.bus.header, ...perUpdate).catch((err: unknown) =>
       this.logger.debug({ err }, 'yjs updates not shared (redis)'),
     );
   }
@@ -322,6 +391,7 @@ export class DocReplication implements DocReplica {
 
   close(): void {
     this.closed = true;
+    if (this.renewal) clearInterval(this.renewal);
     if (this.sending) clearImmediate(this.sending);
     this.send();
     this.stopRefreshing();
@@ -329,6 +399,17 @@ export class DocReplication implements DocReplica {
     for (const followed of this.followed.values()) followed.off();
     this.followed.clear();
   }
+}
+
+/** An update on its way to the followers of its document (see ENTRY_HEADER_BYTES). */
+function entry(docName: string, update: Buffer): Buffer {
+  const nameLength = Buffer.byteLength(docName);
+  const bytes = Buffer.allocUnsafe(ENTRY_HEADER_BYTES + nameLength + update.length);
+  bytes.writeUInt32BE(update.length, 0);
+  bytes.writeUInt16BE(nameLength, 4);
+  bytes.write(docName, ENTRY_HEADER_BYTES);
+  update.copy(bytes, ENTRY_HEADER_BYTES + nameLength);
+  return bytes;
 }
 
 /** The later of two stream ids (`ms-seq`). */

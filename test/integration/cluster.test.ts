@@ -60,6 +60,31 @@ describe('several processes are one workspace', () => {
     }
   });
 
+  it('an update goes only to the other processes that have its document open, in one message a turn, never back to its sender', async () => {
+    const docName = article(0);
+    const alone = open(0, docName);
+    await synced(alone);
+    // Whatever goes to the processes about Yjs text (presence apart), on any channel.
+    const listener = new Redis(sut.cluster.redisUrl);
+    const messages: string[] = [];
+    listener.on('pmessageBuffer', (_pattern: Buffer, channel: Buffer) => {
+      if (!channel.toString().includes('presence')) messages.push(channel.toString());
+    });
+    try {
+      await listener.psubscribe(`${KEY_PREFIX}yjs*`);
+      for (let i = 0; i < 10; i++) appendParagraph(alone.doc, `seul sur le processus 0, ligne ${i}`);
+      const other = open(1, docName);
+      await synced(other);
+      await waitFor(() => other.text().includes('seul sur le processus 0, ligne 9'), 10_000, 'process 1 read it from the stream');
+      appendParagraph(alone.doc, 'vu en direct par le processus 1');
+      await waitFor(() => other.text().includes('vu en direct par le processus 1') && messages.length > 0, 10_000, 'process 1 has it');
+      // Before: one message per update on the document's channel (11), each heard by process 0 too.
+      expect(messages).toHaveLength(1);
+    } finally {
+      listener.disconnect();
+    }
+  });
+
   it('a late joiner on a third process sees an update accepted elsewhere a moment before, not yet stored', async () => {
     const docName = article(2);
     const [a, b] = [open(0, docName), open(1, docName)];
