@@ -187,6 +187,47 @@ describe('screens read whole and in order', () => {
     await negotiator.setViewportSize({ width: 1440, height: 900 });
   });
 
+  it('on a tablet the text comes first: the outline folds to one line above it, and the article’s text starts on the first screen', async () => {
+    const n = demo.ids.negotiations.tempsDeTravail;
+    await delegate.goto(`${demo.server.url}/negotiations/${n}/text?article=${demo.ids.articles.tempsDeTravail[3]}`);
+    const outline = delegate.locator('details.outline-fold');
+    const text = delegate.getByTestId('article-editor');
+    await text.waitFor({ timeout: 15_000 });
+    await atEachViewport(delegate, async (viewport) => {
+      const open = await outline.evaluate((details) => (details as HTMLDetailsElement).open);
+      const [outlineBox, textBox] = [await outline.boundingBox(), await text.boundingBox()];
+      if (viewport.width >= 1440) {
+        // On a laptop the outline stays open, beside the text.
+        expect(open, 'outline open at 1440').toBe(true);
+        expect(outlineBox!.x + outlineBox!.width, 'the outline left of the text at 1440').toBeLessThanOrEqual(textBox!.x);
+        expect(await onOneLine(outline, text), 'the outline beside the text at 1440').toBe(true);
+      } else {
+        expect(open, 'outline folded at 768').toBe(false);
+        expect(outlineBox!.height, 'the folded outline is one line').toBeLessThan(80);
+        expect(textBox!.y, 'the text starts on the first screen at 768').toBeLessThan(viewport.height - 100);
+      }
+    });
+  });
+
+  it('the positions matrix scrolls in its own region, its first column (the organisations) staying in place', async () => {
+    await delegate.goto(`${demo.server.url}/negotiations/${demo.ids.negotiations.tempsDeTravail}/positions`);
+    const region = delegate.getByTestId('positions-scroll');
+    const organisation = delegate.locator('[data-testid="positions-matrix"] tbody th[scope="row"]').first();
+    await organisation.waitFor({ timeout: 15_000 });
+    await atEachViewport(delegate, async (viewport) => {
+      const page = await delegate.evaluate(() => ({ width: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      expect(page.width, `${viewport.width}: the page no wider than the screen`).toBeLessThanOrEqual(page.inner);
+      const scrolled = await region.evaluate((element) => {
+        element.scrollLeft = element.scrollWidth;
+        return element.scrollLeft;
+      });
+      if (viewport.width < 1440) expect(scrolled, `${viewport.width}: the matrix scrolls sideways in its region`).toBeGreaterThan(0);
+      const [regionBox, organisationBox] = [await region.boundingBox(), await organisation.boundingBox()];
+      expect(Math.abs(organisationBox!.x - regionBox!.x), `${viewport.width}: the organisations stay at the region's left`).toBeLessThan(3);
+      await region.evaluate((element) => (element.scrollLeft = 0));
+    });
+  });
+
   it('a closed vote’s named ballots keep each party’s name and weight on one line in the side column', async () => {
     const negotiationId = demo.ids.negotiations.tempsDeTravail;
     const articleId = demo.ids.articles.tempsDeTravail[2]!;
