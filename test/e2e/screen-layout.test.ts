@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { signIn } from '../helpers/browser.ts';
+import { screenshot, signIn } from '../helpers/browser.ts';
 import { useDemoBrowser } from '../helpers/demo-browser.ts';
 import { login } from '../helpers/auth.ts';
 import { screensWithContent, type Screen } from '../helpers/screens.ts';
@@ -226,6 +226,23 @@ describe('screens read whole and in order', () => {
       expect(Math.abs(organisationBox!.x - regionBox!.x), `${viewport.width}: the organisations stay at the region's left`).toBeLessThan(3);
       await region.evaluate((element) => (element.scrollLeft = 0));
     });
+  });
+
+  it('a date typed in the browser’s own field is read back in words in the app’s language, whatever the browser’s language draws', async () => {
+    // This browser speaks American English: its date fields read mm/dd/yyyy, even in the French app.
+    await secretariat.goto(pathOf('sessions'));
+    const field = secretariat.locator('input[type="datetime-local"]');
+    await field.fill('2026-12-03T14:00');
+    const said = secretariat.getByTestId('date-said');
+    await expect.poll(() => said.innerText()).toBe('jeudi 3 décembre 2026 à 14:00 (heure de Paris)');
+    await screenshot(secretariat, 'date-said-sessions');
+    // Screen readers hear it as the field's description, not as part of its name.
+    expect(await field.evaluate((input) => document.getElementById(input.getAttribute('aria-describedby')!)?.textContent)).toBe('jeudi 3 décembre 2026 à 14:00 (heure de Paris)');
+    await secretariat.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => said.innerText()).toBe('Thursday, 3 December 2026 at 14:00 (Paris time)');
+    await secretariat.getByRole('button', { name: 'FR', exact: true }).click();
+    await field.fill('');
+    await expect.poll(() => said.isVisible()).toBe(false);
   });
 
   it('a closed vote’s named ballots keep each party’s name and weight on one line in the side column', async () => {
