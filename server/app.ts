@@ -26,7 +26,7 @@ import type { AppServer } from './realtime/sockets.ts';
 import { ClusterBus } from './cluster/bus.ts';
 import { ClusterEvents } from './cluster/cluster-events.ts';
 import { Leases } from './cluster/lease.ts';
-import { RedisAppendTurns } from './cluster/append-turn.ts';
+import { RedisAppendOwners } from './cluster/append-owner.ts';
 import { shareAccessEnds } from './cluster/cluster-access.ts';
 import { liveAccessOf } from './auth/live-access.ts';
 import pkg from '../package.json' with { type: 'json' };
@@ -133,9 +133,8 @@ export async function createApp(
   const cluster = config.REDIS_URL ? new ClusterBus(config.REDIS_URL, logger.child({ capability: 'cluster' })) : null;
   const clusterEvents = cluster ? new ClusterEvents(cluster, channel, db.connection, logger.child({ capability: 'cluster' })) : null;
   const leases = cluster ? new Leases(db.connection.db!, cluster, logger.child({ capability: 'cluster' })) : null;
-  const turns = cluster ? new RedisAppendTurns(cluster, logger.child({ capability: 'cluster' })) : null;
-  store.turns = turns;
-  const events = new EventLog(store, clusterEvents?.publisher ?? channel, leases ? (negotiationId, task) => leases.with(`negotiation:${negotiationId}`, task) : null, clock);
+  const owners = cluster ? new RedisAppendOwners(cluster, logger.child({ capability: 'cluster' })) : null;
+  const events = new EventLog(store, clusterEvents?.publisher ?? channel, leases ? (negotiationId, task) => leases.with(`negotiation:${negotiationId}`, task) : null, clock, owners);
   if (cluster) {
     // Started without Redis, a process serves all the same (the log carries the others' events
     // meanwhile), but is not ready until it has reached Redis once: a load balancer then
@@ -182,7 +181,7 @@ export async function createApp(
       unshare();
       clusterEvents!.stop();
       leases!.close();
-      turns!.close();
+      await owners!.close();
       await cluster.close();
     });
   }

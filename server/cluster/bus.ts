@@ -115,8 +115,13 @@ export class ClusterBus {
 
   /** Sends to every other process subscribed to `channel` (never back to this one). Best effort. */
   publish(channel: string, body: Buffer | string): void {
-    if (!this.up) return;
-    this.redis.publish(this.channelKey(channel), this.message(body)).catch((err: unknown) => this.logger.debug({ err, channel }, 'redis publish failed'));
+    this.send(channel, body).catch((err: unknown) => this.logger.debug({ err, channel }, 'redis publish failed'));
+  }
+
+  /** As `publish`, answering how many processes received it (none while Redis is down); rejects when Redis fails. */
+  async send(channel: string, body: Buffer | string): Promise<number> {
+    if (!this.up) return 0;
+    return this.redis.publish(this.channelKey(channel), this.message(body));
   }
 
   /** A channel's name in Redis, for a script that publishes on it (each message `header` then its body). */

@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from './clock.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventContent, EventDraft, NegotiationEvent } from '../../shared/events.ts';
-import type { EventStore } from './event-store.ts';
+import { CommandAlreadyRecorded, type EventStore } from './event-store.ts';
 import { takeCommandTag } from './command-scope.ts';
 
 /** Who an event is recorded in the name of: a person acting for an organisation, or the system. */
@@ -20,6 +20,34 @@ export interface EventPublisher {
 
 /** A use case's event: the catalogue's type and payload; the log stamps who acted, unless `by` says otherwise. */
 export type RecordDraft = EventContent & { by?: Stamp };
+
+/** An append as it may travel to another process: drafts stamped already, and the command they record. */
+export interface Append {
+  drafts: EventDraft[];
+  /** The time to stamp them with (ISO), when the use case names one; else the appending process's clock. */
+  at?: string;
+  /** The key its first event carries (a command's id): stored once across every process. */
+  command?: string;
+}
+
+/**
+ * With several processes, the one process that appends a negotiation's events for all
+ * (server/cluster/append-owner.ts).
+ */
+export interface AppendOwners {
+  /**
+   * Has the negotiation's owner append it, when that is another process: answers its events,
+   * published by it. Null when this process is to append it (its own, or Redis unreachable).
+   * A forwarded append without a command gets a key of its own (`append.command`), kept if it
+   * ends up appended here after all: an owner that dies after storing it is then no second copy.
+   */
+  forward(negotiationId: string, append: Append): Promise<NegotiationEvent[] | null>;
+  /** Where the appends forwarded to this process go. */
+  serve(append: (negotiationId: string, append: Append) => Promise<NegotiationEvent[]>): void;
+}
+
+/** The key a forwarded append without a command of its own carries. */
+export const FORWARDED_KEY = 'append:';
 
 /**
  * Runs a negotiation's serialised task with every other process kept out (a lease shared
@@ -48,11 +76,16 @@ export class EventLog {
   /** The time events are stamped with when the use case names none (the app's clock). */
   private readonly clock: Clock;
 
-  constructor(store: EventStore, publisher: EventPublisher | null = null, exclusive: Exclusive | null = null, clock: Clock = systemClock) {
+  /** With several processes: who appends each negotiation's events. */
+  private readonly owners: AppendOwners | null;
+
+  constructor(store: EventStore, publisher: EventPublisher | null = null, exclusive: Exclusive | null = null, clock: Clock = systemClock, owners: AppendOwners | null = null) {
     this.store = store;
     this.publisher = publisher;
     this.exclusive = exclusive;
     this.clock = clock;
+    this.owners = owners;
+    owners?.serve((negotiationId, append) => this.appendHere(negotiationId, append));
   }
 
   /**
@@ -64,7 +97,21 @@ export class EventLog {
       const stamp = own ?? by;
       return { ...content, actor: stamp.actor, org: stamp.org } as EventDraft;
     });
-    const stored = await this.store.append(negotiationId, stamped, at ? () => at : () => this.clock.now(), stamped.length > 0 ? takeCommandTag() : undefined);
+    if (stamped.length === 0) return [];
+    const append: Append = { drafts: stamped, at: at?.toISOString(), command: takeCommandTag() };
+    try {
+      const forwarded = this.owners ? await this.owners.forward(negotiationId, append) : null;
+      return forwarded ?? (await this.appendHere(negotiationId, append));
+    } catch (err) {
+      // Stored by an owner that died before answering: the append's own key found it.
+      if (err instanceof CommandAlreadyRecorded && append.command?.startsWith(FORWARDED_KEY)) return this.store.recordedAs(negotiationId, append.command, stamped.length);
+      throw err;
+    }
+  }
+
+  /** Appends in this process, then publishes: this process's appends, and those forwarded to it. */
+  private async appendHere(negotiationId: string, { drafts, at, command }: Append): Promise<NegotiationEvent[]> {
+    const stored = await this.store.append(negotiationId, drafts, at ? () => new Date(at) : () => this.clock.now(), command);
     this.publisher?.publish(negotiationId, stored);
     for (const listener of this.listeners) listener(negotiationId, stored);
     return stored;

@@ -4,7 +4,6 @@ import { COMMITTEE, type EventDraft, type NegotiationEvent, type Visibility } fr
 import { canSee, visibilityFilter, type Viewer } from '../../shared/visibility.ts';
 import { readVisibility } from '../access/mandate-events.ts';
 import { eventModel, type EventDoc } from './event.model.ts';
-import type { AppendTurns, Turn } from '../cluster/append-turn.ts';
 
 const DUPLICATE_KEY = 11000;
 const MAX_ATTEMPTS = 100;
@@ -100,8 +99,6 @@ export class EventStore {
 
   private readonly connection: Connection;
   private readonly command?: InProcessCommand;
-  /** With several processes, each batch is numbered and inserted in this process's turn (server/cluster/append-turn.ts). */
-  turns: AppendTurns | null = null;
 
   /**
    * `command`, when the database is the embedded engine of this process, stores appends
@@ -140,10 +137,8 @@ export class EventStore {
   private async drain(negotiationId: string, queue: PendingAppend[]): Promise<void> {
     // Let the appends of this turn of the event loop join the first batch.
     await Promise.resolve();
-    let turn: Turn | null = null;
     while (queue.length > 0) {
       const batch = takeBatch(queue);
-      turn ??= await this.takeTurn(negotiationId);
       try {
         answer(batch, await this.appendNow(negotiationId, batch));
       } catch (err) {
@@ -157,26 +152,9 @@ export class EventStore {
         answer(batch.slice(0, done), stored);
         if (done < batch.length && (offset < stored.events.length || batch.length - done === 1)) batch[done++].reject(cause);
         await this.oneByOne(negotiationId, batch.slice(done));
-      } finally {
-        // The turn is kept for the next batch while this process has one and nobody waits for it.
-        if (turn && (queue.length === 0 || turn.wanted)) {
-          // The batch's callers publish its events as they are answered (then the cluster sends
-          // them on once that work is done): the turn is handed on after that, so that another
-          // process never receives the next holder's events before these (a hole to read).
-          await new Promise((resolve) => setImmediate(resolve));
-          turn.release(this.heads.get(negotiationId));
-          turn = null;
-        }
       }
     }
     this.waiting.delete(negotiationId);
-  }
-
-  /** This process's turn at the log (several processes): the head its last holder left is the head. */
-  private async takeTurn(negotiationId: string) {
-    const turn = this.turns ? await this.turns.take(negotiationId).catch(() => null) : null;
-    if (turn?.head !== undefined) this.heads.set(negotiationId, turn.head);
-    return turn;
   }
 
   private async oneByOne(negotiationId: string, batch: PendingAppend[]): Promise<void> {
@@ -259,6 +237,15 @@ export class EventStore {
     }
     const { reply, error, durable } = await runInProcess(this.command, { insert: this.model.collection.collectionName, documents: docs, ordered: true });
     return error ? { inserted: Number(reply.n ?? 0), durable, error } : { inserted: docs.length, durable };
+  }
+
+  /**
+   * The `count` events an append recorded under `command` (its first one carries it), as they
+   * are stored: for an append that another process stored before its answer was lost.
+   */
+  async recordedAs(negotiationId: string, command: string, count: number): Promise<NegotiationEvent[]> {
+    const first = await this.model.findOne({ negotiationId, command }, { seq: 1 }).lean();
+    return first ? this.since(negotiationId, first.seq - 1, count) : [];
   }
 
   /**

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { KEY_PREFIX } from '../../server/cluster/bus.ts';
 import { storedText, useCluster } from '../helpers/cluster.ts';
 import type { NegotiationEvent } from '../../shared/events.ts';
 import { command, joinInto, type ClientSocket } from './realtime-client.ts';
@@ -118,10 +121,15 @@ describe('a process or Redis dies during edits', () => {
     await waitFor(async () => holdsAll(await storedText(sut.db, docName), written), 20_000, 'every line in storage');
   }, 90_000);
 
-  it('SIGKILL during a burst of commands: each acknowledged one stored once, the log gap-free, every event received once and in order', async () => {
+  /**
+   * Position declarations on both processes, process 0 killed mid-burst: each acknowledged one
+   * is stored once, the log gap-free, every watcher (the one on process 0 back on process 1 from
+   * its last seq, as the client does) receives every event once and in order. Answers how long
+   * after the kill process 1's writer had its next command acknowledged.
+   */
+  async function commandsThroughAKill(before: (negotiationId: string) => Promise<void> = async () => undefined): Promise<number> {
     const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const DELEGATE = 'delegue@cfdt.demo';
-    // A watcher on each process; the one on process 0 comes back on process 1 from its last seq, as the client does.
     const watchers = [await socketAt(0, DELEGATE), await socketAt(1, DELEGATE)];
     const received: NegotiationEvent[][] = [[], []];
     const starts: number[] = [];
@@ -130,23 +138,30 @@ describe('a process or Redis dies during edits', () => {
       starts.push((await joinInto(w, negotiationId, 0, [])).lastSeq);
     }
     const writers = [await socketAt(0, 'delegue@cgt.demo'), await socketAt(1, 'delegue@fo.demo')];
+    await before(negotiationId);
+    // Each run's statements its own (two runs write on the same negotiation).
+    const run = randomUUID().slice(0, 8);
     const acked: string[] = [];
+    const ackedAt: number[] = [];
     let stop = false;
     const write = async (socket: ClientSocket, who: string) => {
       for (let n = 0; !stop && socket.connected; n++) {
-        const statement = `${who}, commande ${n}`;
+        const statement = `${who}, commande ${n} (${run})`;
         const ack = await command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'article', id: sut.ids.articles.tempsDeTravail[n % 3] } }).catch(() => null);
         if (ack?.ok) acked.push(statement);
+        if (ack?.ok && who === 'processus 1') ackedAt.push(Date.now());
       }
     };
     const writing = [write(writers[0], 'processus 0'), write(writers[1], 'processus 1')];
     // Killed mid-burst, once it has acknowledged some (a fixed delay is too short on a crowded machine).
     await waitFor(() => acked.filter((a) => a.startsWith('processus 0')).length >= 5, 30_000, 'commands acknowledged by process 0');
     await sut.cluster.kill(0);
+    const killedAt = Date.now();
     const back = await socketAt(1, DELEGATE);
     const lastSeen = received[0].at(-1)?.seq ?? starts[0];
     back.on('negotiation:event', (e) => received[0].push(e));
     await joinInto(back, negotiationId, lastSeen, received[0]);
+    await waitFor(() => ackedAt.some((t) => t > killedAt), 30_000, 'a command acknowledged on process 1 after the kill');
     await new Promise((r) => setTimeout(r, 1_000));
     stop = true;
     await Promise.all(writing);
@@ -162,5 +177,31 @@ describe('a process or Redis dies during edits', () => {
       expect(events.map((e) => e.seq)).toEqual(Array.from({ length: head - starts[i] }, (_, k) => starts[i] + k + 1));
     }
     await sut.cluster.startProcess(0);
+    return ackedAt.find((t) => t > killedAt)! - killedAt;
+  }
+
+  it('SIGKILL during a burst of commands: each acknowledged one stored once, the log gap-free, every event received once and in order', async () => {
+    await commandsThroughAKill();
+  }, 90_000);
+
+  it('SIGKILL of the process appending for both, mid-burst: the other’s commands forwarded to it are made again there, each stored once, within the failover target', async () => {
+    const redis = new Redis(sut.cluster.redisUrl);
+    const lease = (negotiationId: string) => `${KEY_PREFIX}append-owner:${negotiationId}`;
+    let owner: string | null = null;
+    try {
+      const resumedAfter = await commandsThroughAKill(async (negotiationId) => {
+        // Process 0 appends for both: the negotiation's lease is free (its last owner idle), then process 0 appends first.
+        await waitFor(async () => (await redis.get(lease(negotiationId))) === null, 10_000, 'the negotiation’s lease free');
+        expect(await command(await socketAt(0, 'delegue@cgt.demo'), 'position:declare', { negotiationId, stance: 'réservé', statement: 'le processus 0 prend le bail', item: { kind: 'text' } })).toMatchObject({ ok: true });
+        owner = await redis.get(lease(negotiationId));
+        expect(owner).not.toBeNull();
+      });
+      // Process 1 took the lease over (the dead owner stopped listening: its lease freed at once).
+      expect(await redis.get(lease(sut.ids.negotiations.tempsDeTravail))).not.toBe(owner);
+      process.stdout.write(`owner failover: process 1's next command acknowledged ${resumedAfter} ms after the SIGKILL of the owner\n`);
+      expect(resumedAfter).toBeLessThan(3_000);
+    } finally {
+      redis.disconnect();
+    }
   }, 90_000);
 });
