@@ -19,6 +19,18 @@ describe('several processes are one workspace', () => {
   const sut = useCluster(3, { countWire: true, logins: [NEGOTIATOR, DELEGATE, 'delegue@cgt.demo', 'delegue@fo.demo'] });
   const { at, open, socketAt } = sut;
   const article = (n: number) => `article:${sut.ids.articles.tempsDeTravail[n]}`;
+  /** Providers on processes 0 and 1, synced, then `body` with a Redis client of the test's own, its statistics reset. */
+  const onTwoProcesses = async (docName: string, body: (a: TestClient, b: TestClient, redis: Redis) => Promise<void>) => {
+    const [a, b] = [open(0, docName), open(1, docName)];
+    await Promise.all([synced(a), synced(b)]);
+    const redis = new Redis(sut.cluster.redisUrl);
+    try {
+      await redis.config('RESETSTAT');
+      await body(a, b, redis);
+    } finally {
+      redis.disconnect();
+    }
+  };
 
   it('providers on different processes converge through Redis, both ways, concurrent edits included, while nothing can be stored', async () => {
     const [a, b, c] = [open(0, article(1)), open(1, article(1)), open(2, article(1))];
@@ -42,12 +54,7 @@ describe('several processes are one workspace', () => {
   });
 
   it('an update goes to Redis once, for its stream and its live channel together', async () => {
-    const docName = article(4);
-    const [a, b] = [open(0, docName), open(1, docName)];
-    await Promise.all([synced(a), synced(b)]);
-    const redis = new Redis(sut.cluster.redisUrl);
-    try {
-      await redis.config('RESETSTAT');
+    await onTwoProcesses(article(4), async (a, b, redis) => {
       const line = `une longue ligne ${'de texte '.repeat(2_000)}`;
       appendParagraph(a.doc, line);
       await waitFor(() => b.text().includes(line), 10_000, 'process 1 has it');
@@ -55,9 +62,7 @@ describe('several processes are one workspace', () => {
       // Before: the update's bytes twice, in its XADD and again in its PUBLISH.
       expect(received).toBeGreaterThan(line.length);
       expect(received).toBeLessThan(1.5 * line.length);
-    } finally {
-      redis.disconnect();
-    }
+    });
   });
 
   it('an update goes only to the other processes that have its document open, in one message a turn, never back to its sender', async () => {
@@ -83,6 +88,22 @@ describe('several processes are one workspace', () => {
     } finally {
       listener.disconnect();
     }
+  });
+
+  it('the updates a process accepts while Redis has not answered its SHARE go together in the next one', async () => {
+    await onTwoProcesses(article(5), async (a, b, redis) => {
+      // Redis holds every write for half a second: the first SHARE waits for its answer meanwhile.
+      await redis.client('PAUSE', 500, 'WRITE');
+      for (let i = 0; i < 10; i++) {
+        appendParagraph(a.doc, `pendant la pause de Redis, ligne ${i}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await waitFor(() => b.text().includes('pendant la pause de Redis, ligne 9'), 10_000, 'process 1 has every line');
+      const stats = await redis.info('commandstats');
+      const scripts = ['eval', 'evalsha'].reduce((sum, name) => sum + Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0), 0);
+      // Before: one SHARE per turn that accepted an update, ten.
+      expect(scripts).toBeLessThanOrEqual(3);
+    });
   });
 
   it('a late joiner on a third process sees an update accepted elsewhere a moment before, not yet stored', async () => {
