@@ -235,7 +235,12 @@ describe('screens read whole and in order', () => {
     await field.fill('2026-12-03T14:00');
     const said = secretariat.getByTestId('date-said');
     await expect.poll(() => said.innerText()).toBe('jeudi 3 décembre 2026 à 14:00 (heure de Paris)');
-    await screenshot(secretariat, 'date-said-sessions');
+    await atEachViewport(secretariat, async (viewport) => {
+      await screenshot(secretariat, `date-said-sessions-${viewport.width}`);
+      // The words beside the field, within the form.
+      const [form, words] = [await secretariat.locator('form', { has: field }).boundingBox(), await said.boundingBox()];
+      expect(words!.x + words!.width, `${viewport.width}: the words within the form`).toBeLessThanOrEqual(form!.x + form!.width);
+    });
     // Screen readers hear it as the field's description, not as part of its name.
     expect(await field.evaluate((input) => document.getElementById(input.getAttribute('aria-describedby')!)?.textContent)).toBe('jeudi 3 décembre 2026 à 14:00 (heure de Paris)');
     await secretariat.getByRole('button', { name: 'EN', exact: true }).click();
@@ -243,6 +248,15 @@ describe('screens read whole and in order', () => {
     await secretariat.getByRole('button', { name: 'FR', exact: true }).click();
     await field.fill('');
     await expect.poll(() => said.isVisible()).toBe(false);
+    // The signature's deadline, a day: its words under the field, the button still level with the field.
+    await secretariat.goto(pathOf('signature'));
+    const deadline = secretariat.getByLabel('Date limite de signature');
+    await deadline.fill('2027-01-05');
+    await expect.poll(() => secretariat.getByTestId('date-said').innerText()).toBe('5 janvier 2027');
+    await atEachViewport(secretariat, async (viewport) => {
+      await screenshot(secretariat, `date-said-signature-${viewport.width}`);
+      expect(await sideBySide(deadline, secretariat.getByRole('button', { name: 'Ouvrir à la signature' })), `${viewport.width}: the button beside the field`).toBe(true);
+    });
   });
 
   it('a closed vote’s named ballots keep each party’s name and weight on one line in the side column', async () => {
