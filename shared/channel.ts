@@ -17,7 +17,8 @@ export type JoinPayload = z.input<typeof JoinPayloadSchema>;
 
 export interface JoinResult {
   negotiationId: string;
-  /** The caller's mandate in this negotiation. */
+  /** The caller's mandate in this negotiation: whose it is, their organisation and roles. */
+  userId: string;
   organisation: { id: string; shortName: string; college: College | 'neutral' };
   roles: Role[];
   /** The events after `sinceSeq` the caller may see, in seq order. */

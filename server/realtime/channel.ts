@@ -1,4 +1,5 @@
 import type { NegotiationEvent } from '../../shared/events.ts';
+import { followOwnMandate } from '../../shared/members/members.fold.ts';
 import { canSee, type Viewer } from '../../shared/visibility.ts';
 import type { CatchUpPage } from '../events/event-store.ts';
 import type { Logger } from '../logger.ts';
@@ -186,7 +187,7 @@ class Subscription {
     if (event.type !== 'member:roles-changed' && event.type !== 'member:revoked' && event.type !== 'member:suspended') return;
     if (event.payload?.userId !== this.viewer.userId) return;
     if (event.type === 'member:roles-changed') {
-      this.viewer = { ...this.viewer, roles: event.payload.roles };
+      this.viewer = followOwnMandate(this.viewer, event);
       return;
     }
     this.channel.leave(this.sink.id, this.negotiationId, this);

@@ -29,7 +29,7 @@ export const registerRealtime: Capability = (ctx) => {
     onCommand(socket, { connection, logger }, 'negotiation:join', async (actor, payload): Promise<JoinResult> => {
       const { negotiationId, sinceSeq } = payload;
       const { result, release } = channel.join(socket, viewerOf(actor), negotiationId, sinceSeq);
-      const answer: JoinResult = { ...(await result), organisation: actor.org, roles: actor.roles };
+      const answer: JoinResult = { ...(await result), userId: actor.user.id, organisation: actor.org, roles: actor.roles };
       // The ack is sent in this same turn of the event loop, right after we return;
       // live events wait for the next turn, so the catch-up always arrives first.
       setImmediate(release);

@@ -68,3 +68,14 @@ export function applyMemberEvents(view: MembersView, events: readonly Negotiatio
   if (members === view.members && invitations === view.invitations) return { view, pending };
   return { view: { ...view, members: [...members], invitations: [...invitations] }, pending };
 }
+
+/**
+ * The reader's own mandate as an event leaves it: a change of their roles takes effect from the
+ * next event on, in the log's order. The server's channel follows it to decide what a socket is
+ * sent, the client's stream to decide what its pages offer, so a mandate changed while the
+ * person reads takes effect on both without joining again.
+ */
+export function followOwnMandate<M extends { userId: string; roles?: readonly string[] }>(mandate: M, event: NegotiationEvent): M {
+  if (event.type !== 'member:roles-changed' || event.payload.userId !== mandate.userId) return mandate;
+  return { ...mandate, roles: [...event.payload.roles] };
+}

@@ -25,6 +25,7 @@ export const NegotiationEventSchema = z.discriminatedUnion(
 /** negotiation:join: the mandate the socket follows the negotiation with, and the events it missed. */
 export const JoinResultSchema = z.object({
   negotiationId: z.string(),
+  userId: z.string(),
   organisation: z.object({ id: z.string(), shortName: z.string(), college: z.enum(ORG_COLLEGES) }),
   roles: z.array(z.enum(ROLES)),
   events: z.array(NegotiationEventSchema),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventTypeOf, NegotiationEvent } from '../../shared/events.ts';
 import type { Member, MembersView } from '../../shared/identity.ts';
-import { applyMemberEvents } from '../../shared/members/members.fold.ts';
+import { applyMemberEvents, followOwnMandate } from '../../shared/members/members.fold.ts';
 import { canSee, governance, type Viewer } from '../../shared/visibility.ts';
 
 const member = (id: string, org: string, roles: Member['roles']): Member => ({
@@ -58,6 +58,17 @@ describe('the members list kept by the changes of mandate', () => {
     const sut = applyMemberEvents(start, [event('member:joined', { userId: 'u-new', organisationId: 'cgt', roles: ['delegate'], name: 'Nouvelle' })]);
     expect(sut.pending).toBe(true);
     expect(sut.view).toBe(start);
+  });
+});
+
+describe('the reader’s own mandate follows their changes of roles', () => {
+  it('their roles changed take effect, another member’s change and other events leave theirs as they are', () => {
+    const sut = { userId: 'u-m1', organisation: 'cgt', roles: ['delegate'] as const };
+    const made = followOwnMandate(sut, event('member:roles-changed', mandate('m1', ['delegate', 'signatory'])));
+    expect(made).toEqual({ userId: 'u-m1', organisation: 'cgt', roles: ['delegate', 'signatory'] });
+    expect(followOwnMandate(made, event('member:roles-changed', mandate('m2', ['lead'])))).toBe(made);
+    expect(followOwnMandate(made, event('member:suspended', mandate('m1', ['delegate'], { reason: 'absences' })))).toBe(made);
+    expect(followOwnMandate(made, event('member:roles-changed', mandate('m1', ['delegate']))).roles).toEqual(['delegate']);
   });
 });
 

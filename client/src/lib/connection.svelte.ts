@@ -4,6 +4,7 @@ import type { JoinResult } from '../../../shared/channel.ts';
 import type { ClientToServerEvents, CommandName, CommandPayload, CommandResult, ServerToClientEvents } from '../../../shared/commands.ts';
 import type { Ack } from '../../../shared/errors.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
+import { followOwnMandate } from '../../../shared/members/members.fold.ts';
 import { watchAccess } from './access-end.svelte.ts';
 import { ApiError } from './api.ts';
 
@@ -32,8 +33,9 @@ export function newCommandId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The reader's mandate in a negotiation, as the join answers it. */
+/** The reader's mandate in a negotiation, as the join answers it and their own changes of roles leave it. */
 export interface Mandate {
+  userId: string;
   organisation: JoinResult['organisation'];
   roles: Role[];
 }
@@ -89,7 +91,7 @@ export class NegotiationStream {
         if (ack.error.code === 'FORBIDDEN' || ack.error.code === 'NOT_FOUND') this.end(new ApiError(403, ack.error.code, ack.error.message));
         return;
       }
-      this.mandate = { organisation: ack.data.organisation, roles: ack.data.roles };
+      this.mandate = { userId: ack.data.userId, organisation: ack.data.organisation, roles: ack.data.roles };
       this.receive(ack.data.events);
       // The server also passed over the events this reader may not see.
       this.lastSeq = Math.max(this.lastSeq, ack.data.lastSeq);
@@ -105,11 +107,18 @@ export class NegotiationStream {
     for (const event of events) {
       if (event.negotiationId !== this.negotiationId || event.seq <= this.lastSeq) continue;
       this.lastSeq = event.seq;
+      // A new role counts from this event on, as the server's channel and commands count it.
+      if (this.mandate) this.mandate = followOwnMandate(this.mandate, event);
       fresh.push(event);
     }
     if (fresh.length === 0) return;
     this.recent = [...this.recent, ...fresh].slice(-RECENT_KEPT);
     for (const listener of this.listeners) listener(fresh);
+  }
+
+  /** The reader's roles: as this stream follows them once joined, else as the page read them (`read`). */
+  rolesOr(read: readonly Role[] | undefined): readonly Role[] {
+    return this.mandate?.roles ?? read ?? [];
   }
 
   /** Calls `listener` with every batch of new events; returns the unsubscribe. */

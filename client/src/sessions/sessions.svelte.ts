@@ -95,7 +95,7 @@ export class SessionsBoard {
   }
 
   get canManage(): boolean {
-    return this.negotiation?.myRoles.includes('secretariat') ?? false;
+    return this.stream.rolesOr(this.negotiation?.myRoles).includes('secretariat');
   }
 
   async load(): Promise<void> {
@@ -176,12 +176,12 @@ export class SessionRoom {
   }
 
   get canManage(): boolean {
-    return this.negotiation?.myRoles.includes('secretariat') ?? false;
+    return this.stream.rolesOr(this.negotiation?.myRoles).includes('secretariat');
   }
 
   /** The presidency and the secretariat conduct the debate (reorder the agenda). */
   get canChair(): boolean {
-    return this.negotiation?.myRoles.some((r) => r === 'secretariat' || r === 'chair') ?? false;
+    return this.stream.rolesOr(this.negotiation?.myRoles).some((r) => r === 'secretariat' || r === 'chair');
   }
 
   /** Opens the vote of a vote item (named after it, held in this session) and links the item to it. */

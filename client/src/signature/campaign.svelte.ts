@@ -1,4 +1,4 @@
-import { rolesAllow, type Action } from '../../../shared/access.ts';
+import type { Role } from '../../../shared/access.ts';
 import type { NegotiationEvent } from '../../../shared/events.ts';
 import { applyCampaignEvents } from '../../../shared/signature/campaign.fold.ts';
 import { campaignActions } from '../../../shared/signature/eligibility.ts';
@@ -67,11 +67,9 @@ export class SignatureCampaign {
     this.stream = connection.follow(negotiationId);
   }
 
-  get roles() {
-    return this.stream.mandate?.roles ?? [];
-  }
-  get myOrg(): string | null {
-    return this.stream.mandate?.organisation.id ?? null;
+  /** The reader's roles as the stream follows them (a change of mandate counts at once), else as the page read them. */
+  rolesOr(read: readonly Role[] | undefined): readonly Role[] {
+    return this.stream.rolesOr(read);
   }
   get live(): boolean {
     return this.stream.live;
@@ -80,14 +78,18 @@ export class SignatureCampaign {
   campaign = $derived(this.answer?.campaign ?? null);
   /** Today in Paris, as the server counts it (the engine never reads the browser's clock). */
   today = $derived(this.answer?.today ?? '');
-  /** What the reader's organisation may do now, as the server judged it (shared/signature/eligibility.ts). */
-  actions = $derived(this.answer?.actions ?? { sign: false, oppose: false });
+  /**
+   * What the reader's organisation may do now (shared/signature/eligibility.ts): judged here with
+   * the reader's mandate as it stands, so a role given or taken while the page is open counts at
+   * once; as the server judged it until the stream has joined.
+   */
+  actions = $derived.by(() => {
+    const mandate = this.stream.mandate;
+    if (!this.answer) return { sign: false, oppose: false };
+    return mandate ? campaignActions(this.campaign, { orgId: mandate.organisation.id, roles: mandate.roles }) : this.answer.actions;
+  });
   current = $derived(this.campaign ? assessInBrowser(this.campaign, this.today) : null);
   simulated = $derived(this.campaign && this.whatIf.active ? assessInBrowser(this.campaign, this.today, this.whatIf.toWhatIf(this.campaign, this.today)) : null);
-
-  can(action: Action): boolean {
-    return rolesAllow(this.roles, action);
-  }
 
   async load(): Promise<void> {
     this.duringRead = [];
@@ -110,9 +112,7 @@ export class SignatureCampaign {
   }
 
   private withCampaign(answer: CampaignAnswer, campaign: CampaignView | null): CampaignAnswer {
-    const mandate = this.stream.mandate;
-    const actions = mandate ? campaignActions(campaign, { orgId: mandate.organisation.id, roles: mandate.roles }) : answer.actions;
-    return { ...answer, campaign, actions };
+    return { ...answer, campaign };
   }
 
   /** Follows the negotiation's stream: each campaign event changes the campaign in place. */
