@@ -1,3 +1,4 @@
+import type { EventType } from '../../shared/events.ts';
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 
 const eventSchema = new Schema(
@@ -26,7 +27,11 @@ eventSchema.index({ negotiationId: 1, type: 1, seq: 1 });
 // A command is recorded once, whichever process runs it (only events that carry one are indexed).
 eventSchema.index({ command: 1 }, { unique: true, partialFilterExpression: { command: { $exists: true } } });
 
-export type EventDoc = InferSchemaType<typeof eventSchema>;
+/**
+ * A stored event. Its `type` is one of the catalogue's (shared/events.ts), so that a query or a
+ * fold naming an event type the catalogue does not hold fails the type check.
+ */
+export type EventDoc = Omit<InferSchemaType<typeof eventSchema>, 'type'> & { type: EventType };
 
 export function eventModel(connection: Connection): Model<EventDoc> {
   return (connection.models.Event as Model<EventDoc>) ?? connection.model<EventDoc>('Event', eventSchema);

@@ -1,3 +1,4 @@
+import type { Model } from 'mongoose';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, COMMAND_NAMES, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/commands.ts';
@@ -5,6 +6,7 @@ import { EVENT_TYPES, EVENTS, eventTypesOf, streamOf, type NegotiationEvent } fr
 import { HTTP_COMMANDS, commandPath } from '../../shared/http-commands.ts';
 import { onCommand } from '../../server/access/socket-command.ts';
 import type { EventLog } from '../../server/events/event-log.ts';
+import type { EventDoc } from '../../server/events/event.model.ts';
 import { SYSTEM } from '../../server/events/event-log.ts';
 import { httpCommand } from '../../server/http/http-command.ts';
 import type { AppServer, AppSocket } from '../../server/realtime/sockets.ts';
@@ -39,7 +41,7 @@ describe('the command catalogues', () => {
  * Compile-time checks (never run): `tsc` fails if a payload or an ack stops matching the
  * catalogue in either direction, because each `@ts-expect-error` below then has no error to expect.
  */
-export function catalogueTypeChecks(client: ClientSocket<ServerToClientEvents, ClientToServerEvents>, io: AppServer, socket: AppSocket, log: EventLog): void {
+export function catalogueTypeChecks(client: ClientSocket<ServerToClientEvents, ClientToServerEvents>, io: AppServer, socket: AppSocket, log: EventLog, events: Model<EventDoc>): void {
   const negotiationId = 'a'.repeat(24);
   const deps = { connection: null as never, logger: null as never };
 
@@ -76,4 +78,11 @@ export function catalogueTypeChecks(client: ClientSocket<ServerToClientEvents, C
     // @ts-expect-error once narrowed to vote:closed, the payload is the tally's, without a stance
     if (event.type === 'vote:closed') void event.payload.stance;
   });
+
+  // A read of the log names catalogued event types only.
+  void events.exists({ negotiationId, type: 'vote:opened' });
+  // @ts-expect-error an event type the catalogue does not know, in a query
+  void events.findOne({ negotiationId, type: 'session:convend' });
+  // @ts-expect-error nor in a list of them
+  void events.find({ negotiationId, type: { $in: ['vote:opened', 'vote:forgotten'] } });
 }
