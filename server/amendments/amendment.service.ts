@@ -257,7 +257,7 @@ async function mergeNow(
   let runs: ItemRun[] = [];
   if (!how.manual) {
     runs = await applyToLiveText(
-      { connection: ctx.db.connection, store: collab.store, metadata: collab.metadata },
+      { connection: ctx.db.connection, store: collab.store, metadata: collab.metadata, ids: ctx.ids },
       actor.negotiationId,
       amendment,
       { strict: how.automatic },

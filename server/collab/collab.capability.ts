@@ -82,7 +82,7 @@ export const registerCollab: Capability = async (ctx) => {
   const yjs = new YjsServer({ store, authorize: sessionAuthorize(connection), logger, live: liveAccessOf(connection) });
   collabs.set(connection, { store, yjs, metadata, onEdit: (listener) => editListeners.push(listener) });
   ctx.onUpgrade(yjs.prefix, yjs.handleUpgrade);
-  registerArticleRoutes(ctx, { connection, store, metadata, events: ctx.events });
+  registerArticleRoutes(ctx, { connection, store, metadata, events: ctx.events, ids: ctx.ids });
 
   ctx.onClose(async () => {
     await yjs.close();

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import type { IdSource } from '../events/clock.ts';
 import type { Connection } from 'mongoose';
 import * as Y from 'yjs';
 import type { ArticleStatus } from '../../shared/identity.ts';
@@ -127,6 +127,8 @@ export interface StructureDeps {
   connection: Connection;
   store: DocStore;
   metadata: MetadataSync;
+  /** Where a new article's id comes from (`ctx.ids`). */
+  ids: IdSource;
 }
 
 async function onStructure<T>(deps: StructureDeps, negotiationId: string, fn: (doc: SharedDoc) => T): Promise<T> {
@@ -149,7 +151,7 @@ export interface NewArticle {
 
 /** Adds an article to the outline (at the end by default), numbered after the last one unless told. */
 export async function addArticle(deps: StructureDeps, negotiationId: string, input: NewArticle): Promise<StructureEntry> {
-  const id = randomBytes(12).toString('hex');
+  const id = deps.ids.newId();
   const entry = await onStructure(deps, negotiationId, (doc) => {
     const entries = readStructure(doc);
     const neighbour = entries[Math.min(input.position ?? entries.length, entries.length) - 1];

@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MembersView, SentInvitation } from '../../shared/identity.ts';
 import type { CampaignView } from '../../shared/signature/campaign.ts';
 import type { SessionView } from '../../shared/sessions/session.ts';
+import type { StructureEntry } from '../../shared/structure.ts';
 import type { VersionSummary } from '../../shared/text-diff.ts';
 import type { Assessment } from '../../shared/validity/scenario.ts';
 import type { VoteView } from '../../shared/votes/vote.ts';
 import { fixedClock } from '../../server/events/clock.ts';
 import { oppositionRemindersOf } from '../../server/mail/mail.capability.ts';
-import { DEMO_PASSWORD, call } from '../helpers/auth.ts';
+import { DEMO_PASSWORD, call, login } from '../helpers/auth.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { participants } from '../helpers/participants.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
@@ -49,6 +50,16 @@ describe('use cases take the time and the ids the app is given', () => {
     expect(vote.openedAt).toBe('2026-03-02T09:15:00.000Z');
     const events = await server.app.context.events.since(negotiationId, 0);
     expect(events.at(-1)).toMatchObject({ type: 'vote:opened', at: '2026-03-02T09:15:00.000Z' });
+  });
+
+  it('an article added to the outline takes the id source’s next id, and its event the clock’s time', async () => {
+    clock.set('2026-03-03T10:45:00.000Z');
+    const before = counter;
+    const negotiator = await login(server, 'negociateur@axess.demo');
+    const added = await json<StructureEntry>(await call(server, `/negotiations/${negotiationId}/articles`, { cookie: negotiator, body: { title: 'Article ajouté à l’heure dite' } }), 201);
+    expect(added.id).toBe(fixedId(before + 1));
+    const events = await server.app.context.events.since(negotiationId, 0);
+    expect(events.at(-1)).toMatchObject({ type: 'article:added', payload: { articleId: added.id }, at: '2026-03-03T10:45:00.000Z' });
   });
 
   it('a session convened and closed under a fixed clock: its id and its closing version’s id are the given ones, every date is the clock’s', async () => {
