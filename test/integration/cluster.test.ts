@@ -214,7 +214,7 @@ describe('several processes are one workspace', () => {
     expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
   });
 
-  it('under commands from three processes at once, the owner of the negotiation appends and publishes them all, with a script only to renew its lease, and nobody reads the others’ events back', async () => {
+  it('under commands from three processes at once, the owner of the negotiation appends and publishes them all, with scripts only to renew and read its lease, and nobody reads the others’ events back', async () => {
     const { negotiationId, writers, declare } = await writerOnEachProcess();
     const redis = new Redis(sut.cluster.redisUrl);
     const listener = new Redis(sut.cluster.redisUrl);
@@ -242,11 +242,13 @@ describe('several processes are one workspace', () => {
       // Before: each process inserted and published its own batches, taking turns through a
       // script per batch (0.47 per declare in the cluster bench). Now one process inserts them
       // all, in batches of every process's commands, and publishes them; the others forward
-      // theirs to it, and a script renews its lease every 500 ms.
+      // theirs to it.
       expect(senders.size).toBe(1);
       expect(batches).toBeGreaterThan(3);
       expect(batches).toBeLessThan(declared);
-      expect(scripts / declared).toBeLessThan(0.15);
+      // Scripts by time, not by command: the owner renews its lease every 500 ms, each other
+      // process asks who owns it once the lease it last read ends (1.5 s at most).
+      expect(scripts).toBeLessThanOrEqual(10);
       // Each process's mail feed follows the whole log: the others' events come to it over Redis
       // with their delivery, not read back.
       expect(sut.wire.counts()['find events'] ?? 0).toBe(0);
