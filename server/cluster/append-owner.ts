@@ -33,7 +33,7 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[2] == '0' then return redis.call('DEL', KEYS[1]) end
 return redis.call('PEXPIRE', KEYS[1], ARGV[2])`;
 
-/** What goes to a process's inbox: an append for it to make, or the answer to one. */
+/** What goes to a process's inbox (those of one turn together, as a JSON array): an append for it to make, or the answer to one. */
 type Message =
   | { kind: 'append'; id: string; from: string; negotiationId: string; append: Append }
   | { kind: 'appended'; id: string; events: NegotiationEvent[] }
@@ -78,6 +78,8 @@ export class RedisAppendOwners implements AppendOwners {
   private readonly asking = new Map<string, Promise<string | null>>();
   /** Forwarded appends waiting for their answer, by id: where they went, when, and what wakes them. */
   private readonly waiting = new Map<string, { negotiationId: string; owner: string; sentAt: number; wake: (answer: Answer | null) => void }>();
+  /** What this turn of the event loop sends to each process, sent as it ends. */
+  private readonly outgoing = new Map<string, { messages: Message[]; heard: Promise<number> }>();
   private appendHere: ((negotiationId: string, append: Append) => Promise<NegotiationEvent[]>) | null = null;
   private readonly renewal: NodeJS.Timeout;
   private readonly offs: (() => void)[];
@@ -88,7 +90,9 @@ export class RedisAppendOwners implements AppendOwners {
     this.bus = bus;
     this.logger = logger;
     this.offs = [
-      bus.subscribe(inbox(bus.processId), (body) => this.receive(JSON.parse(body.toString()) as Message)),
+      bus.subscribe(inbox(bus.processId), (body) => {
+        for (const message of JSON.parse(body.toString()) as Message[]) this.receive(message);
+      }),
       // Redis gone: the appends waiting for an answer are made here.
       bus.onDown(() => {
         for (const { wake } of this.waiting.values()) wake(null);
@@ -165,7 +169,7 @@ export class RedisAppendOwners implements AppendOwners {
   private async ask(negotiationId: string, owner: string, request: Message & { kind: 'append' }): Promise<Answer | null> {
     const answered = new Promise<Answer | null>((wake) => this.waiting.set(request.id, { negotiationId, owner, sentAt: Date.now(), wake }));
     try {
-      const heard = await this.bus.send(inbox(owner), JSON.stringify(request)).catch(() => 0);
+      const heard = await this.post(owner, request);
       if (heard > 0) return await answered;
       await this.letGo(negotiationId, owner);
       return null;
@@ -243,7 +247,31 @@ export class RedisAppendOwners implements AppendOwners {
         lease.active = true;
       }
     }
-    this.bus.send(inbox(from), JSON.stringify(answer)).catch((err: unknown) => this.logger.debug({ err, negotiationId }, 'forwarded append not answered (redis): it is retried'));
+    void this.post(from, answer);
+  }
+
+  /**
+   * Sends a message to a process's inbox with the others posted to it in this turn of the event
+   * loop, in one publication (the appends of one turn's commands, the answers of one batch):
+   * answers how many processes heard it (0: it is gone, or Redis is).
+   */
+  private post(to: string, message: Message): Promise<number> {
+    let bag = this.outgoing.get(to);
+    if (!bag) {
+      const messages: Message[] = [];
+      const heard = new Promise<number>((resolve) =>
+        setImmediate(() => {
+          this.outgoing.delete(to);
+          this.bus.send(inbox(to), JSON.stringify(messages)).then(resolve, (err: unknown) => {
+            this.logger.debug({ err, to }, 'appends or answers not sent (redis): retried once their owner is known');
+            resolve(0);
+          });
+        }),
+      );
+      this.outgoing.set(to, (bag = { messages, heard }));
+    }
+    bag.messages.push(message);
+    return bag.heard;
   }
 
   /** Renews the leases of the negotiations appended for since the last renewal (or still being); the others lapse. */

@@ -261,6 +261,34 @@ describe('several processes are one workspace', () => {
     expect(sut.wire.duplicateKeys()['negotiationId_1_seq_1'] ?? 0).toBe(0);
   });
 
+  it('the appends a process forwards in one turn go to their owner in one message, not one per command', async () => {
+    const negotiationId = sut.ids.negotiations.tempsDeTravail;
+    const redis = new Redis(sut.cluster.redisUrl);
+    const listener = new Redis(sut.cluster.redisUrl);
+    try {
+      // Process 0 appends for all: the negotiation's lease free (its last owner idle), then process 0 appends first.
+      const lease = `${KEY_PREFIX}append-owner:${negotiationId}`;
+      await waitFor(async () => (await redis.get(lease)) === null, 10_000, 'the negotiation’s lease free');
+      const declare = (socket: ClientSocket, statement: string) => command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'text' } });
+      expect(await declare(await socketAt(0, 'delegue@cgt.demo'), 'le processus 0 prend le bail')).toMatchObject({ ok: true });
+      const owner = await redis.get(lease);
+      const messages: number[] = [];
+      listener.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
+        messages.push([JSON.parse(message.subarray(17).toString()) as { kind: string } | { kind: string }[]].flat().filter((m) => m.kind === 'append').length);
+      });
+      await listener.subscribe(`${KEY_PREFIX}append:${owner}`);
+      const writer = await socketAt(1, 'delegue@fo.demo');
+      const acks = await Promise.all(Array.from({ length: 12 }, (_, n) => declare(writer, `transmis au propriétaire ${n}`)));
+      for (const ack of acks) expect(ack).toMatchObject({ ok: true });
+      // Each forwarded once, several to a message (one message each before).
+      expect(messages.reduce((sum, n) => sum + n, 0)).toBe(12);
+      expect(messages.length).toBeLessThan(12);
+    } finally {
+      redis.disconnect();
+      listener.disconnect();
+    }
+  });
+
   it('a command reads no session, mandate nor article it knows, and a change of roles made on one process holds on the others at once', async () => {
     const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const delegate = await socketAt(1, DELEGATE);
