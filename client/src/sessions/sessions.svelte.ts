@@ -12,8 +12,6 @@ import { CollabDoc, presenceUser } from '../editor/collab.svelte.ts';
 import { api } from '../lib/api.ts';
 import { connection, type NegotiationStream, type StreamPayload } from '../lib/connection.svelte.ts';
 import { describeError } from '../lib/errors.ts';
-import { formatLongDateTime } from '../lib/format.ts';
-import type { Locale } from '../lib/i18n.svelte.ts';
 
 /**
  * The client side of sessions: rune state for the sessions list, one session, the
@@ -444,11 +442,6 @@ export function countdown(target: string, now: number): { days: number; hours: n
     seconds: Math.floor((abs % 60_000) / 1000),
     past: ms < 0,
   };
-}
-
-/** Paris date and time of an instant, in the user's language. */
-export function parisDateTime(iso: string, locale: Locale): string {
-  return formatLongDateTime(iso, locale);
 }
 
 /** A day's mark on the calendar. */
