@@ -95,7 +95,8 @@ export class TextEditRecorder {
     this.command = command;
   }
 
-  observe(docName: string, editor: Editor, transaction: Y.Transaction, now = Date.now()): void {
+  /** `now`: when the change was made, by the app's clock (ctx.clock). */
+  observe(docName: string, editor: Editor, transaction: Y.Transaction, now: number): void {
     // Only articles are recorded; any other name (the outline) is not an article's.
     if (!docName.startsWith(DOC_PREFIX.article)) return;
     let edit: PendingEdit | undefined;

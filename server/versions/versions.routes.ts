@@ -25,7 +25,7 @@ export const registerVersions: Capability = async (ctx) => {
 
   // Who wrote what: every change an editor makes to an article is recorded, for the tracked changes of comparisons.
   const edits = new TextEditRecorder(connection, ctx.logger, { command: ctx.db.command });
-  collabOf(ctx).onEdit((doc, editor, transaction) => edits.observe(doc.name, editor, transaction));
+  collabOf(ctx).onEdit((doc, editor, transaction) => edits.observe(doc.name, editor, transaction, ctx.clock.now().getTime()));
   ctx.onClose(() => edits.flush());
 
   const send = (res: import('express').Response, file: RenderedDocument) => {

@@ -10,6 +10,8 @@ import { fixedClock } from '../../server/events/clock.ts';
 import { oppositionRemindersOf } from '../../server/mail/mail.capability.ts';
 import { DEMO_PASSWORD, call, login } from '../helpers/auth.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { textEditModel } from '../../server/versions/text-edits.ts';
+import { appendParagraph, connectClient, synced, waitFor } from './yjs-helpers.ts';
 import { participants } from '../helpers/participants.ts';
 import { seedDemo, type DemoIds } from '../helpers/seed.ts';
 
@@ -60,6 +62,23 @@ describe('use cases take the time and the ids the app is given', () => {
     expect(added.id).toBe(fixedId(before + 1));
     const events = await server.app.context.events.since(negotiationId, 0);
     expect(events.at(-1)).toMatchObject({ type: 'article:added', payload: { articleId: added.id }, at: '2026-03-03T10:45:00.000Z' });
+  });
+
+  it('who wrote what in an article is dated by the clock', async () => {
+    clock.set('2026-03-04T16:20:00.000Z');
+    const docName = `article:${ids.articles.tempsDeTravail[0]}`;
+    const writer = connectClient(server.url, docName, await login(server, 'negociateur@axess.demo'));
+    try {
+      await synced(writer);
+      appendParagraph(writer.doc, 'Ligne écrite à l’heure dite');
+      const edits = textEditModel(server.app.context.db.connection);
+      // Written once per window (5 s).
+      await waitFor(async () => (await edits.countDocuments({ docName })) > 0, 10_000, 'the edit recorded');
+      const [record] = await edits.find({ docName }).lean();
+      expect({ from: record.from.toISOString(), to: record.to.toISOString() }).toEqual({ from: '2026-03-04T16:20:00.000Z', to: '2026-03-04T16:20:00.000Z' });
+    } finally {
+      writer.destroy();
+    }
   });
 
   it('a session convened and closed under a fixed clock: its id and its closing version’s id are the given ones, every date is the clock’s', async () => {
