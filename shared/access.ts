@@ -116,6 +116,26 @@ export function mayGrant(granter: Granter, target: { orgId: string; college: Col
   return granter.roles.includes('lead');
 }
 
+/** What a mandate governs of the table's members: every delegation, its own organisation, or neither. */
+export interface MembersGovernance {
+  /** The secretariat (`members:oversee`): sees every delegation, invites a first lead, suspends a mandate. */
+  oversee: boolean;
+  /** The organisation whose people the mandate governs (its lead, `delegation:manage`), or null. */
+  leads: string | null;
+}
+
+/**
+ * What `mandate` governs of the members, from its roles: the members view answers it, and the
+ * members page follows it as the reader's own roles change (a lead whose lead role is taken
+ * back loses the controls at once). With neither, the members screen is refused.
+ */
+export function membersGovernance(mandate: Granter): MembersGovernance {
+  return {
+    oversee: rolesAllow(mandate.roles, 'members:oversee'),
+    leads: rolesAllowFor(mandate.roles, 'delegation:manage', mandate.orgId, mandate.orgId) ? mandate.orgId : null,
+  };
+}
+
 /**
  * The one invitation the secretariat makes into another organisation: its first lead, with
  * the lead role only, while the organisation has nobody at the table (the server checks that).
@@ -123,4 +143,10 @@ export function mayGrant(granter: Granter, target: { orgId: string; college: Col
  */
 export function isFirstLeadInvitation(roles: readonly Role[]): boolean {
   return roles.length === 1 && roles[0] === 'lead';
+}
+
+/** Whether a pending invitation may be cancelled by who governs so: its organisation's lead, or the secretariat for a first lead's. */
+export function mayCancelInvitation(governing: MembersGovernance, invitation: { organisationId: string | null; roles: readonly Role[] }): boolean {
+  const own = invitation.organisationId !== null && invitation.organisationId === governing.leads;
+  return own || (governing.oversee && isFirstLeadInvitation(invitation.roles));
 }

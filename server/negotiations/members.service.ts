@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { isFirstLeadInvitation, mayGrant, type Role } from '../../shared/access.ts';
+import { isFirstLeadInvitation, mayCancelInvitation, mayGrant, membersGovernance, type Role } from '../../shared/access.ts';
 import type { InvitationKind, InvitationSentPayload, LeadInvitedPayload, Member, MembersView, OrgCollege, PendingInvitation, SentInvitation } from '../../shared/identity.ts';
 import type { EventContent } from '../../shared/events.ts';
 import { governance } from '../../shared/visibility.ts';
@@ -68,8 +68,7 @@ export async function listMembers(connection: Connection, negotiationId: string,
 
 /** The members screen as the reader may see it: every delegation for the secretariat, their own for a lead. */
 export async function membersView(connection: Connection, actor: Actor, now: Date): Promise<MembersView> {
-  const oversee = can(actor, 'members:oversee');
-  const leads = canFor(actor, 'delegation:manage', actor.org.id) ? actor.org.id : null;
+  const { oversee, leads } = membersGovernance({ roles: actor.roles, orgId: actor.org.id });
   if (!oversee && !leads) throw new AppError('FORBIDDEN', 'Seuls le secrétariat et les responsables de délégation gèrent les membres.');
   const scope = oversee ? {} : { organisationId: leads };
   const [members, pending] = await Promise.all([
@@ -392,9 +391,8 @@ export async function cancelInvitation(deps: MembersDeps, actor: Actor, publicId
     .findOne({ publicId, negotiationId: actor.negotiationId, kind: 'invitation', usedAt: null, cancelledAt: null })
     .lean();
   if (!invitation) throw new AppError('NOT_FOUND', 'Invitation introuvable.');
-  const own = !!invitation.organisationId && canFor(actor, 'delegation:manage', invitation.organisationId);
-  const firstLead = can(actor, 'members:oversee') && isFirstLeadInvitation(invitation.roles as Role[]);
-  if (!own && !firstLead) throw new AppError('FORBIDDEN', NOT_YOURS);
+  const governing = membersGovernance({ roles: actor.roles, orgId: actor.org.id });
+  if (!mayCancelInvitation(governing, { organisationId: invitation.organisationId ?? null, roles: invitation.roles as Role[] })) throw new AppError('FORBIDDEN', NOT_YOURS);
   // Only a cancellation that took (the link not used meanwhile) is recorded.
   const cancelled = await invitationModel(connection).updateOne({ _id: invitation._id, usedAt: null, cancelledAt: null }, { $set: { cancelledAt: now } });
   if (cancelled.modifiedCount === 0) throw new AppError('NOT_FOUND', 'Invitation introuvable.');

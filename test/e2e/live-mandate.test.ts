@@ -43,4 +43,34 @@ describe('a change of mandate counts on the pages already open, without a reload
     expect(campaignReads()).toBe(1);
     await context.close();
   });
+
+  it('a CFDT lead whose lead role another lead takes back loses the members controls at once, without the members being read again', async () => {
+    const id = demo.ids.negotiations.tempsDeTravail;
+    const { membershipId } = await addMember(demo.server, {
+      email: 'coresponsable@cfdt.demo',
+      name: 'Hugo Lemaire',
+      negotiationId: id,
+      organisationId: demo.ids.organisations.CFDT,
+      roles: ['delegate', 'lead'],
+    });
+    const context = await demo.browser.newContext({ viewport: { width: 1500, height: 1000 }, locale: 'fr-FR' });
+    const reads = countApiReads(context);
+    const page = await signIn(context, demo.server.url, 'coresponsable@cfdt.demo', `/negotiations/${id}/members`);
+    const membersReads = () => reads.filter((p) => p === `/api/negotiations/${id}/members`).length;
+    const grant = page.getByRole('button', { name: /^Modifier les rôles : / });
+    const invite = page.getByRole('region', { name: 'Inviter une personne' });
+    await grant.first().waitFor({ timeout: 15_000 });
+    await invite.waitFor();
+    expect(membersReads()).toBe(1);
+
+    const lead = await login(demo.server, 'delegue@cfdt.demo');
+    expect((await call(demo.server, `/negotiations/${id}/members/${membershipId}`, { method: 'PATCH', cookie: lead, body: { roles: ['delegate'] } })).status).toBe(204);
+    await grant.first().waitFor({ state: 'detached', timeout: LIVE_MS });
+    await invite.waitFor({ state: 'detached', timeout: LIVE_MS });
+    expect(await page.getByRole('button', { name: /^Révoquer : / }).count()).toBe(0);
+    // The list stays, with the change it saw: the new roles in its row.
+    await page.getByRole('row').filter({ hasText: 'Hugo Lemaire' }).getByRole('cell', { name: 'Délégué', exact: true }).waitFor({ timeout: LIVE_MS });
+    expect(membersReads()).toBe(1);
+    await context.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, isFirstLeadInvitation, mayGrant, ORG_SCOPED_ACTIONS, PERMISSIONS, ROLES, rolesAllow, rolesAllowFor, type Role } from '../../shared/access.ts';
+import { ACTIONS, isFirstLeadInvitation, mayCancelInvitation, mayGrant, membersGovernance, ORG_SCOPED_ACTIONS, PERMISSIONS, ROLES, rolesAllow, rolesAllowFor, type Role } from '../../shared/access.ts';
 import { EXPECTED_MATRIX } from '../helpers/auth-matrix.ts';
 
 describe('the permission matrix (role × action)', () => {
@@ -61,5 +61,29 @@ describe('who grants which role, in which organisation', () => {
     expect(isFirstLeadInvitation(['lead'])).toBe(true);
     expect(isFirstLeadInvitation(['lead', 'signatory'])).toBe(false);
     expect(isFirstLeadInvitation(['signatory'])).toBe(false);
+  });
+});
+
+describe('what a mandate governs of the members', () => {
+  it('a lead governs their own organisation’s people, and oversees none', () => {
+    expect(membersGovernance({ roles: ['delegate', 'lead'], orgId: 'cgt' })).toEqual({ oversee: false, leads: 'cgt' });
+  });
+
+  it('the secretariat oversees every delegation and leads none without the lead role', () => {
+    expect(membersGovernance({ roles: ['secretariat'], orgId: 'axess' })).toEqual({ oversee: true, leads: null });
+    expect(membersGovernance({ roles: ['secretariat', 'lead'], orgId: 'axess' })).toEqual({ oversee: true, leads: 'axess' });
+  });
+
+  it('a lead whose lead role is taken back governs nothing', () => {
+    expect(membersGovernance({ roles: ['delegate'], orgId: 'cgt' })).toEqual({ oversee: false, leads: null });
+  });
+
+  it('a lead cancels their own organisation’s invitations; the secretariat only a first lead’s', () => {
+    const cgtLead = membersGovernance({ roles: ['lead'], orgId: 'cgt' });
+    const secretariat = membersGovernance({ roles: ['secretariat'], orgId: 'axess' });
+    expect(mayCancelInvitation(cgtLead, { organisationId: 'cgt', roles: ['delegate'] })).toBe(true);
+    expect(mayCancelInvitation(cgtLead, { organisationId: 'cfdt', roles: ['lead'] })).toBe(false);
+    expect(mayCancelInvitation(secretariat, { organisationId: 'cgt', roles: ['lead'] })).toBe(true);
+    expect(mayCancelInvitation(secretariat, { organisationId: 'cgt', roles: ['delegate'] })).toBe(false);
   });
 });

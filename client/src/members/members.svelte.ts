@@ -1,9 +1,9 @@
-import { mayGrant, ROLES, type Role } from '../../../shared/access.ts';
+import { mayGrant, membersGovernance, ROLES, type Granter, type MembersGovernance, type Role } from '../../../shared/access.ts';
 import type { Member, MembersView, NegotiationDetail, Party, SentInvitation } from '../../../shared/identity.ts';
 import { streamOf } from '../../../shared/events.ts';
 import { applyMemberEvents } from '../../../shared/members/members.fold.ts';
 import { api } from '../lib/api.ts';
-import { connection } from '../lib/connection.svelte.ts';
+import { connection, type NegotiationStream } from '../lib/connection.svelte.ts';
 import { describeError } from '../lib/errors.ts';
 import { t } from '../lib/i18n.svelte.ts';
 
@@ -32,6 +32,9 @@ export class MembersScreen {
   suspending = $state<string | null>(null);
   suspendReason = $state('');
 
+  /** The negotiation's stream, once followed: it keeps the reader's own roles up to date. */
+  private stream = $state.raw<NegotiationStream | null>(null);
+
   readonly negotiationId: string;
 
   constructor(negotiationId: string) {
@@ -50,7 +53,8 @@ export class MembersScreen {
    * Returns the unsubscribe.
    */
   follow(): () => void {
-    return connection.follow(this.negotiationId).on((events) => {
+    this.stream = connection.follow(this.negotiationId);
+    return this.stream.on((events) => {
       const changes = events.filter((e) => streamOf(e.type) === 'member');
       if (changes.length === 0) return;
       if (!this.view) return void this.load();
@@ -69,7 +73,7 @@ export class MembersScreen {
       ]);
       this.view = view;
       this.negotiation = negotiation;
-      if (view.leads) this.inviteOrganisation = view.leads;
+      if (this.governance.leads) this.inviteOrganisation = this.governance.leads;
       this.error = null;
     } catch (err) {
       this.error = describeError(err);
@@ -83,22 +87,36 @@ export class MembersScreen {
     return this.negotiation?.organisations.find((o) => o.id === id)?.shortName ?? '—';
   }
 
-  /** The organisation I lead, as a party. */
-  get myOrganisation(): Party | null {
-    return this.negotiation?.organisations.find((o) => o.id === this.view?.leads) ?? null;
+  /** My mandate as it stands: the roles the stream follows (my own changes of roles included), else those read with the page. */
+  private get mandate(): Granter | null {
+    const negotiation = this.negotiation;
+    if (!negotiation) return null;
+    return { roles: this.stream?.rolesOr(negotiation.myRoles) ?? negotiation.myRoles, orgId: this.stream?.mandate?.organisation.id ?? negotiation.myOrganisation };
   }
 
-  /** The roles I may grant to a member of `orgId` (none outside my own organisation). */
+  /** What I govern now (shared rule): the controls follow a change of my roles without a reload. */
+  get governance(): MembersGovernance {
+    const mandate = this.mandate;
+    return mandate ? membersGovernance(mandate) : { oversee: false, leads: null };
+  }
+
+  /** My organisation, as a party. */
+  get myOrganisation(): Party | null {
+    const mine = this.mandate?.orgId;
+    return this.negotiation?.organisations.find((o) => o.id === mine) ?? null;
+  }
+
+  /** The roles I may grant to a member of `orgId` now (none outside my own organisation). */
   grantable(orgId: string): Role[] {
-    const negotiation = this.negotiation;
-    const party = negotiation?.organisations.find((o) => o.id === orgId);
-    if (!negotiation || !party) return [];
-    return ROLES.filter((role) => mayGrant({ roles: negotiation.myRoles, orgId: negotiation.myOrganisation }, { orgId, college: party.college }, role));
+    const mandate = this.mandate;
+    const party = this.negotiation?.organisations.find((o) => o.id === orgId);
+    if (!mandate || !party) return [];
+    return ROLES.filter((role) => mayGrant(mandate, { orgId, college: party.college }, role));
   }
 
   /** Whether I govern this member (their organisation's lead). */
   governs(member: Member): boolean {
-    return this.view?.leads === member.organisation.id;
+    return this.governance.leads === member.organisation.id;
   }
 
   /** The organisations with nobody at the table: the secretariat may invite their first lead. */
@@ -110,7 +128,7 @@ export class MembersScreen {
 
   async invite(): Promise<boolean> {
     this.inviteError = null;
-    const leading = this.inviteOrganisation === this.view?.leads;
+    const leading = this.inviteOrganisation === this.governance.leads;
     const roles: Role[] = leading ? this.inviteRoles : ['lead'];
     if (roles.length === 0) {
       this.inviteError = t('members.chooseRoles');
