@@ -126,4 +126,40 @@ describe('the session panels are kept by events: the delegate’s session page a
     await delegateContext.close();
     await wallContext.close();
   });
+
+  it('the minutes’ draft: what the secretariat types shows on a union delegate’s session page within 2 s, the minutes not read again', async () => {
+    const convened = await send<SessionView>('session:convene', {
+      title: 'Séance au relevé suivi en direct',
+      startsAt: new Date(Date.now() + 3 * 3_600_000).toISOString(),
+      place: 'Paris, salle du conseil',
+      agenda: [{ kind: 'free', title: 'Déclarations liminaires', text: 'Chaque délégation s’exprime.' }],
+    });
+    await send('session:open', { sessionId: convened.id });
+    // The close drafts the minutes: a draft, not yet circulated, which every member of the table may read.
+    await send('session:close', { sessionId: convened.id });
+    const path = `/negotiations/${negotiationId}/sessions/${convened.id}`;
+    const minutesPath = `/api${path}/minutes`;
+
+    const writer = await signIn(await demo.browser.newContext(options), demo.server.url, 'secretariat@axess.demo', path);
+    const readerContext = await demo.browser.newContext(options);
+    const readerReads = countApiReads(readerContext);
+    const reader = await signIn(readerContext, demo.server.url, 'delegue@cfdt.demo', path);
+    const editor = writer.getByTestId('minutes-editor');
+    const text = reader.getByTestId('minutes-text');
+    await editor.locator('h2', { hasText: /^Décisions$/ }).waitFor({ timeout: 15_000 });
+    await text.locator('h2', { hasText: /^Décisions$/ }).waitFor({ timeout: 15_000 });
+    expect(await reader.locator('.badge.minutes-draft').innerText()).toBe('Projet');
+    expect(await text.getAttribute('contenteditable')).toBe('false');
+    expect(readerReads.filter((p) => p === minutesPath)).toHaveLength(1);
+
+    await editor.locator('h1').first().click();
+    await writer.keyboard.press('Control+End');
+    await writer.keyboard.press('Enter');
+    await writer.keyboard.type('Observation de séance : la CFDT relira le relevé avant diffusion.');
+    await text.getByText('Observation de séance : la CFDT relira le relevé avant diffusion.').waitFor({ timeout: LIVE_MS });
+
+    expect(readerReads.filter((p) => p === minutesPath)).toHaveLength(1);
+    await writer.context().close();
+    await readerContext.close();
+  });
 });

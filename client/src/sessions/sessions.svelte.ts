@@ -215,11 +215,17 @@ export class SessionRoom {
     }
   }
 
+  /** The minutes' read under way: the load and a caught-up event asking at once share it. */
+  private minutesRead: Promise<void> | null = null;
+
   /** The minutes' content, read once there is a draft (its text lives in the Yjs document; its state follows the events). */
-  private async readMinutes(): Promise<void> {
+  private readMinutes(): Promise<void> {
     const session = this.session;
-    if (this.minutes || !session || session.minutes.status === 'none') return;
-    this.minutes = await api<MinutesView>('GET', `${base(this.negotiationId)}/${this.sessionId}/minutes`);
+    if (this.minutes || !session || session.minutes.status === 'none') return Promise.resolve();
+    this.minutesRead ??= api<MinutesView>('GET', `${base(this.negotiationId)}/${this.sessionId}/minutes`)
+      .then((minutes) => void (this.minutes = minutes))
+      .finally(() => (this.minutesRead = null));
+    return this.minutesRead;
   }
 
   private apply(events: readonly NegotiationEvent[]): void {
