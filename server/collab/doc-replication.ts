@@ -44,16 +44,19 @@ const ENTRY_HEADER_BYTES = 6;
  * stream's MINID, its expiry (ms), now (ms: followers registered until before then have
  * lapsed), the inbox channels' prefix, the message header (format and process id); then for
  * each update its entry (ENTRY_HEADER_BYTES, the document's name, the update) and '1' when its
- * stream's expiry is pushed back.
+ * stream's expiry is pushed back. A document's followers are read once per command, however
+ * many of its updates it carries (the script runs alone: they cannot change meanwhile).
  */
 const SHARE = `
-local batches, order = {}, {}
+local batches, order, followers = {}, {}, {}
 for k = 1, #KEYS / 2 do
   local entry = ARGV[5 + 2 * k]
   local update = string.sub(entry, 7 + string.byte(entry, 5) * 256 + string.byte(entry, 6))
   redis.call('XADD', KEYS[2 * k - 1], 'MINID', '~', ARGV[2], '*', 'f', ARGV[1], 't', 'u', 'd', update) -- 'u': UPDATE
   if ARGV[6 + 2 * k] == '1' then redis.call('PEXPIRE', KEYS[2 * k - 1], ARGV[3]) end
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2 * k], ARGV[4], '+inf')) do
+  local set = KEYS[2 * k]
+  followers[set] = followers[set] or redis.call('ZRANGEBYSCORE', set, ARGV[4], '+inf')
+  for _, id in ipairs(followers[set]) do
     if id ~= ARGV[1] then
       if not batches[id] then
         batches[id] = { ARGV[6] }
