@@ -303,7 +303,8 @@ export class RedisAppendOwners implements AppendOwners {
   }
 }
 
-function leaseKey(negotiationId: string): string {
+/** Where in Redis a negotiation's lease is held: its value is the owner's process id. */
+export function leaseKey(negotiationId: string): string {
   return `${KEY_PREFIX}append-owner:${negotiationId}`;
 }
 

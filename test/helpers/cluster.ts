@@ -4,11 +4,13 @@ import * as Y from 'yjs';
 import { Cluster, type ClusterOptions } from '../../scripts/cluster/harness.ts';
 import { countingRelay, type WireCounter } from '../../scripts/cluster/wire-count.ts';
 import { hashPassword } from '../../server/auth/password.ts';
+import { leaseKey } from '../../server/cluster/append-owner.ts';
 import { DEMO_PASSWORD } from '../../server/seed/demo-content.ts';
 import { seedDemo, type DemoIds } from '../../server/seed/seed.ts';
 import { login } from './auth.ts';
-import { connect, type ClientSocket } from '../integration/realtime-client.ts';
-import { connectClient, fragmentText, type TestClient } from '../integration/yjs-helpers.ts';
+import type { Redis } from 'ioredis';
+import { command, connect, type ClientSocket } from '../integration/realtime-client.ts';
+import { connectClient, fragmentText, waitFor, type TestClient } from '../integration/yjs-helpers.ts';
 
 export { Cluster };
 
@@ -130,6 +132,20 @@ export function useCluster(
       return socket;
     },
   };
+}
+
+/**
+ * Makes process `i` the one that appends the negotiation's events for all: waits until its
+ * lease is free (its last owner idle), then has `email` on process `i` declare a position
+ * there first. Answers the owner's process id, as Redis holds it.
+ */
+export async function ownerOn(sut: ClusterOfTest, redis: Redis, i: number, email: string, negotiationId: string): Promise<string> {
+  await waitFor(async () => (await redis.get(leaseKey(negotiationId))) === null, 10_000, 'the negotiation’s lease free');
+  const ack = await command(await sut.socketAt(i, email), 'position:declare', { negotiationId, stance: 'réservé', statement: `le processus ${i} prend le bail`, item: { kind: 'text' } });
+  if (!ack.ok) throw new Error(`process ${i} did not append: ${JSON.stringify(ack)}`);
+  const owner = await redis.get(leaseKey(negotiationId));
+  if (owner === null) throw new Error(`process ${i} appended without taking the lease`);
+  return owner;
 }
 
 /** The text the database holds for a document: its state and every stored update. */

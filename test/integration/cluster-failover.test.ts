@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { KEY_PREFIX } from '../../server/cluster/bus.ts';
-import { storedText, useCluster } from '../helpers/cluster.ts';
+import { leaseKey } from '../../server/cluster/append-owner.ts';
+import { ownerOn, storedText, useCluster } from '../helpers/cluster.ts';
 import type { NegotiationEvent } from '../../shared/events.ts';
 import { command, joinInto, type ClientSocket } from './realtime-client.ts';
 import { appendParagraph, synced, waitFor, type TestClient } from './yjs-helpers.ts';
@@ -186,18 +186,14 @@ describe('a process or Redis dies during edits', () => {
 
   it('SIGKILL of the process appending for both, mid-burst: the other’s commands forwarded to it are made again there, each stored once, within the failover target', async () => {
     const redis = new Redis(sut.cluster.redisUrl);
-    const lease = (negotiationId: string) => `${KEY_PREFIX}append-owner:${negotiationId}`;
     let owner: string | null = null;
     try {
       const resumedAfter = await commandsThroughAKill(async (negotiationId) => {
-        // Process 0 appends for both: the negotiation's lease is free (its last owner idle), then process 0 appends first.
-        await waitFor(async () => (await redis.get(lease(negotiationId))) === null, 10_000, 'the negotiation’s lease free');
-        expect(await command(await socketAt(0, 'delegue@cgt.demo'), 'position:declare', { negotiationId, stance: 'réservé', statement: 'le processus 0 prend le bail', item: { kind: 'text' } })).toMatchObject({ ok: true });
-        owner = await redis.get(lease(negotiationId));
-        expect(owner).not.toBeNull();
+        // Process 0 appends for both.
+        owner = await ownerOn(sut, redis, 0, 'delegue@cgt.demo', negotiationId);
       });
       // Process 1 took the lease over (the dead owner stopped listening: its lease freed at once).
-      expect(await redis.get(lease(sut.ids.negotiations.tempsDeTravail))).not.toBe(owner);
+      expect(await redis.get(leaseKey(sut.ids.negotiations.tempsDeTravail))).not.toBe(owner);
       process.stdout.write(`owner failover: process 1's next command acknowledged ${resumedAfter} ms after the SIGKILL of the owner\n`);
       expect(resumedAfter).toBeLessThan(3_000);
     } finally {

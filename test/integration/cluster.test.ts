@@ -6,7 +6,7 @@ import { FORGET_ALL_EVERY_MS } from '../../server/cluster/cluster-access.ts';
 import type { NegotiationEvent } from '../../shared/events.ts';
 import { agreementDocName, deleteArticle } from '../../shared/structure.ts';
 import { call, login } from '../helpers/auth.ts';
-import { storedText, useCluster } from '../helpers/cluster.ts';
+import { ownerOn, storedText, useCluster } from '../helpers/cluster.ts';
 import { collect, command, connect, join, until, type ClientSocket } from './realtime-client.ts';
 import { appendParagraph, connectClient, synced, waitFor, type TestClient } from './yjs-helpers.ts';
 
@@ -266,12 +266,9 @@ describe('several processes are one workspace', () => {
     const redis = new Redis(sut.cluster.redisUrl);
     const listener = new Redis(sut.cluster.redisUrl);
     try {
-      // Process 0 appends for all: the negotiation's lease free (its last owner idle), then process 0 appends first.
-      const lease = `${KEY_PREFIX}append-owner:${negotiationId}`;
-      await waitFor(async () => (await redis.get(lease)) === null, 10_000, 'the negotiation’s lease free');
+      // Process 0 appends for all.
+      const owner = await ownerOn(sut, redis, 0, 'delegue@cgt.demo', negotiationId);
       const declare = (socket: ClientSocket, statement: string) => command(socket, 'position:declare', { negotiationId, stance: 'réservé', statement, item: { kind: 'text' } });
-      expect(await declare(await socketAt(0, 'delegue@cgt.demo'), 'le processus 0 prend le bail')).toMatchObject({ ok: true });
-      const owner = await redis.get(lease);
       const messages: number[] = [];
       listener.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
         messages.push([JSON.parse(message.subarray(17).toString()) as { kind: string } | { kind: string }[]].flat().filter((m) => m.kind === 'append').length);
