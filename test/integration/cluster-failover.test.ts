@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { leaseKey } from '../../server/cluster/append-owner.ts';
 import { ownerOn, storedText, useCluster } from '../helpers/cluster.ts';
 import type { NegotiationEvent } from '../../shared/events.ts';
-import { command, joinInto, type ClientSocket } from './realtime-client.ts';
+import { command, joinAtHead, joinInto, type ClientSocket } from './realtime-client.ts';
 import { appendParagraph, synced, waitFor, type TestClient } from './yjs-helpers.ts';
 
 const NEGOTIATOR = 'negociateur@axess.demo';
@@ -135,7 +135,7 @@ describe('a process or Redis dies during edits', () => {
     const starts: number[] = [];
     for (const [i, w] of watchers.entries()) {
       w.on('negotiation:event', (e) => received[i].push(e));
-      starts.push((await joinInto(w, negotiationId, 0, [])).lastSeq);
+      starts.push((await joinAtHead(w, negotiationId)).lastSeq);
     }
     const writers = [await socketAt(0, 'delegue@cgt.demo'), await socketAt(1, 'delegue@fo.demo')];
     await before(negotiationId);

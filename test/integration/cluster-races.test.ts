@@ -4,7 +4,7 @@ import type { NegotiationEvent } from '../../shared/events.ts';
 import { call } from '../helpers/auth.ts';
 import { storedText, useCluster } from '../helpers/cluster.ts';
 import { DEMO_PASSWORD } from '../../server/seed/demo-content.ts';
-import { collect, command, join, until, type ClientSocket } from './realtime-client.ts';
+import { collect, command, joinAtHead, until, type ClientSocket } from './realtime-client.ts';
 import { appendParagraph, synced, waitFor, type TestClient } from './yjs-helpers.ts';
 
 const ACCOUNTS = {
@@ -121,7 +121,7 @@ describe('simultaneous acts on two processes', () => {
     await waitFor(() => a.text().includes('démarré sans Redis'), 10_000, 'through storage to the other process');
     const watcher = await socketAt(0, 'cfdt');
     const seen = collect(watcher);
-    const { lastSeq } = await join(watcher, negotiationId, 0);
+    const { lastSeq } = await joinAtHead(watcher, negotiationId);
     const writer = await socketAt(1, 'cgt');
     await ok(writer, 'position:declare', { stance: 'réservé', statement: 'déclaré sans Redis', item: { kind: 'article', id: sut.ids.articles.tempsDeTravail[5] } });
     await until(() => seen.some((e: NegotiationEvent) => e.seq === lastSeq + 1), 'the event through the log', 15_000);

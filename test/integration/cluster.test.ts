@@ -7,7 +7,7 @@ import type { NegotiationEvent } from '../../shared/events.ts';
 import { agreementDocName, deleteArticle } from '../../shared/structure.ts';
 import { call, login } from '../helpers/auth.ts';
 import { ownerOn, storedText, useCluster } from '../helpers/cluster.ts';
-import { collect, command, connect, join, until, type ClientSocket } from './realtime-client.ts';
+import { collect, command, connect, join, joinAtHead, until, type ClientSocket } from './realtime-client.ts';
 import { appendParagraph, connectClient, synced, waitFor, type TestClient } from './yjs-helpers.ts';
 
 const NEGOTIATOR = 'negociateur@axess.demo';
@@ -163,7 +163,7 @@ describe('several processes are one workspace', () => {
     const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const watcher = await socketAt(1, DELEGATE);
     const seen = collect(watcher);
-    const { lastSeq } = await join(watcher, negotiationId, 0);
+    const { lastSeq } = await joinAtHead(watcher, negotiationId);
     const listener = new Redis(sut.cluster.redisUrl);
     const messages: number[][] = [];
     listener.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
@@ -341,7 +341,7 @@ describe('several processes are one workspace', () => {
   it('a client reconnecting on another process gets exactly what it missed, then the live events', async () => {
     const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const before = await socketAt(0, DELEGATE);
-    const { lastSeq } = await join(before, negotiationId, 0);
+    const { lastSeq } = await joinAtHead(before, negotiationId);
     before.close();
     // Missed while away: recorded on process 1.
     const writer = await socketAt(1, 'delegue@cgt.demo');
@@ -395,7 +395,7 @@ describe('several processes are one workspace', () => {
     const negotiationId = sut.ids.negotiations.tempsDeTravail;
     const watcher = await socketAt(1, DELEGATE);
     const seen = collect(watcher);
-    const { lastSeq } = await join(watcher, negotiationId, 0);
+    const { lastSeq } = await joinAtHead(watcher, negotiationId);
     // What a later release might send: a whole message, its header and body included, in format + 1.
     const future = { negotiationId, events: [{ negotiationId, seq: lastSeq + 1, type: 'position:declared', payload: { statement: 'd’une autre version' } }] };
     const message = Buffer.concat([Buffer.of(MESSAGE_FORMAT + 1), randomBytes(16), Buffer.from(JSON.stringify(future))]);

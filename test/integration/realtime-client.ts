@@ -57,6 +57,18 @@ export function joinInto(socket: ClientSocket, negotiationId: string, sinceSeq: 
   });
 }
 
+/**
+ * Joins from the log's start and follows the catch-up's pages (CATCH_UP_LIMIT events each) to
+ * its head, each page appended to `into` as `joinInto` does: answers the last page, whose
+ * `lastSeq` is the head. A test that takes the first page's `lastSeq` for the head is wrong once
+ * the file's earlier tests have recorded more events than a page holds.
+ */
+export async function joinAtHead(socket: ClientSocket, negotiationId: string, into: NegotiationEvent[] = []): Promise<JoinResult> {
+  let page = await joinInto(socket, negotiationId, 0, into);
+  while (page.more) page = await joinInto(socket, negotiationId, page.lastSeq, into);
+  return page;
+}
+
 /** Waits until `predicate` holds, polling; fails with `what` after the timeout. */
 export async function until(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
