@@ -1,6 +1,6 @@
 import { mayGrant, membersGovernance, ROLES, type Granter, type MembersGovernance, type Role } from '../../../shared/access.ts';
 import type { Member, MembersView, NegotiationDetail, Party, SentInvitation } from '../../../shared/identity.ts';
-import { streamOf } from '../../../shared/events.ts';
+import { streamOf, type NegotiationEvent } from '../../../shared/events.ts';
 import { applyMemberEvents } from '../../../shared/members/members.fold.ts';
 import { api } from '../lib/api.ts';
 import { connection, type NegotiationStream } from '../lib/connection.svelte.ts';
@@ -57,30 +57,45 @@ export class MembersScreen {
     return this.stream.on((events) => {
       const changes = events.filter((e) => streamOf(e.type) === 'member');
       if (changes.length === 0) return;
+      // A read under way answers the list with or without them: they are applied to its answer.
+      if (this.duringRead) return void this.duringRead.push(...changes);
       if (!this.view) return void this.load();
-      const { view, pending } = applyMemberEvents(this.view, changes);
-      this.view = view;
-      if (pending) void this.load();
+      this.apply(this.view, changes);
     });
+  }
+
+  /** Member events that came while the list was being read: applied to what the read answers (the fold is idempotent). */
+  private duringRead: NegotiationEvent[] | null = null;
+
+  /** The list as `changes` leave it; read again when the fold cannot apply one (see applyMemberEvents). */
+  private apply(list: MembersView, changes: readonly NegotiationEvent[]): void {
+    const { view, pending } = applyMemberEvents(list, changes);
+    this.view = view;
+    if (pending) void this.load();
   }
 
   async load(): Promise<void> {
     this.loading = true;
+    const crossed: NegotiationEvent[] = (this.duringRead = []);
+    let read: MembersView | null = null;
     try {
       const [view, negotiation] = await Promise.all([
         api<MembersView>('GET', `${this.base}/members`),
         api<NegotiationDetail>('GET', this.base),
       ]);
-      this.view = view;
+      read = view;
       this.negotiation = negotiation;
-      if (this.governance.leads) this.inviteOrganisation = this.governance.leads;
       this.error = null;
     } catch (err) {
       this.error = describeError(err);
       this.status = (err as { status?: number }).status ?? 0;
     } finally {
+      this.duringRead = null;
       this.loading = false;
     }
+    if (!read) return;
+    this.apply(read, crossed);
+    if (this.governance.leads) this.inviteOrganisation = this.governance.leads;
   }
 
   organisationName(id: string | null): string {
