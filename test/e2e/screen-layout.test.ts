@@ -194,6 +194,11 @@ describe('screens read whole and in order', () => {
     const text = delegate.getByTestId('article-editor');
     await text.waitFor({ timeout: 15_000 });
     await atEachViewport(delegate, async (viewport) => {
+      // The fold follows a media query: the page renders it after the resize, which a busy
+      // machine makes the test outrun. Wait for it to settle (up to 5 s), then measure.
+      await delegate
+        .waitForFunction((wide) => (document.querySelector('details.outline-fold') as HTMLDetailsElement | null)?.open === wide, viewport.width >= 1440, { timeout: 5_000 })
+        .catch(() => undefined);
       const open = await outline.evaluate((details) => (details as HTMLDetailsElement).open);
       const [outlineBox, textBox] = [await outline.boundingBox(), await text.boundingBox()];
       if (viewport.width >= 1440) {
