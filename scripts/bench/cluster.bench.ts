@@ -4,6 +4,8 @@
 //   Y1  10 clients on one article, 200 updates/s in all: propagation p50/p99;
 //   Y2  2 clients on each of 100 articles (on two different processes when there are several),
 //       2,000 updates/s in all: propagation p50/p99;
+//   Y2½ Y2 at half its rate (1,000 updates/s), not a target: the same path below the rate at
+//       which three processes, Redis, the engine and the clients saturate a 2-core machine;
 //   E1  50 sockets following one negotiation, 500 position:declare/s in all: command → event
 //       p50/p99 over every socket that receives it;
 //   F   3 processes only: 6 clients writing through the proxy, SIGKILL of one process: time until
@@ -12,7 +14,7 @@
 // Targets (issue 15): cross-process p99 ≤ single-process p99 + 5 ms for Yjs, ≤ 1.5× for events;
 // failover ≤ 3 s; zero loss. CLUSTER_BENCH_SECONDS (5) measured seconds per workload,
 // CLUSTER_BENCH_SCALE (1) multiplies every rate (below 1 on a crowded machine),
-// CLUSTER_BENCH_ONLY (e.g. `e1,y2`) runs only those workloads, CLUSTER_BENCH_PROCESSES=1 (or 3) the
+// CLUSTER_BENCH_ONLY (e.g. `e1,y2`; Y2½ is `y2half`) runs only those workloads, CLUSTER_BENCH_PROCESSES=1 (or 3) the
 // one-process (three-process) run only, CLUSTER_BENCH_CPU_PROF=DIR
 // writes a CPU profile of each workspace process (`node --cpu-prof`) into DIR.
 // The processes reach the database through a relay that counts the commands (E1 prints the
@@ -34,7 +36,7 @@ const SCALE = Number(process.env.CLUSTER_BENCH_SCALE ?? 1);
 const NEGOTIATOR = 'negociateur@axess.demo';
 const DELEGATES = ['delegue@cfdt.demo', 'delegue@cgt.demo', 'delegue@fo.demo', 'delegue@sud.demo', 'delegue@cftc.demo'];
 const BENCH_ARTICLES = 100;
-const ONLY = new Set((process.env.CLUSTER_BENCH_ONLY ?? 'y1,y2,e1,failover').split(',').map((w) => w.trim().toLowerCase()));
+const ONLY = new Set((process.env.CLUSTER_BENCH_ONLY ?? 'y1,y2,y2half,e1,failover').split(',').map((w) => w.trim().toLowerCase()));
 const CPU_PROF = process.env.CLUSTER_BENCH_CPU_PROF;
 
 interface Seeded {
@@ -192,7 +194,7 @@ async function provider(url: string, docName: string, cookie: string) {
  * `writers × per` clients on each document: each writes its send time into the document's
  * `bench` map at `rate` updates/s in all; every other client on the document notes the delay.
  */
-async function propagation(cluster: Cluster, cookie: string, docs: string[], perDoc: number, rate: number) {
+async function propagation(workload: string, cluster: Cluster, cookie: string, docs: string[], perDoc: number, rate: number) {
   const n = cluster.processes.length;
   const clients: Awaited<ReturnType<typeof provider>>[] = [];
   const byDoc: (typeof clients)[] = [];
@@ -215,7 +217,7 @@ async function propagation(cluster: Cluster, cookie: string, docs: string[], per
   }
   const writers = clients;
   const measured = await meter(cluster);
-  const window = profileWindow(cluster, docs.length === 1 ? 'y1' : 'y2');
+  const window = profileWindow(cluster, workload);
   let sent = 0;
   const interval = 1000 / rate;
   const started = performance.now();
@@ -377,14 +379,17 @@ async function measureCluster(processes: number) {
         process.stdout.write(`  ${processes} process(es): ${label} p50 ${w.p50} ms p99 ${w.p99} ms; CPU per 1,000: ${JSON.stringify(w.cpuMsPer1000)} ms; Redis commands per operation ${JSON.stringify(w.redisCommandsPerOperation)}, bytes ${JSON.stringify(w.redisBytesPerOperation)}\n`);
     };
     process.stdout.write(`  ${processes} process(es): Y1…\n`);
-    const y1 = ONLY.has('y1') ? await propagation(cluster, cookie, [oneArticle], 10, 200 * SCALE) : skipped;
+    const y1 = ONLY.has('y1') ? await propagation('y1', cluster, cookie, [oneArticle], 10, 200 * SCALE) : skipped;
     process.stdout.write(`  ${processes} process(es): Y2…\n`);
     if (ONLY.has('y1') && ONLY.has('y2')) await settled(wire!);
-    const y2 = ONLY.has('y2') ? await propagation(cluster, cookie, articles, 2, 2_000 * SCALE) : skipped;
+    const y2 = ONLY.has('y2') ? await propagation('y2', cluster, cookie, articles, 2, 2_000 * SCALE) : skipped;
+    if (ONLY.has('y2half') && (ONLY.has('y1') || ONLY.has('y2'))) await settled(wire!);
+    const y2half = ONLY.has('y2half') ? await propagation('y2half', cluster, cookie, articles, 2, 1_000 * SCALE) : skipped;
     costs('Y1', y1);
     costs('Y2', y2);
+    costs('Y2½', y2half);
     process.stdout.write(`  ${processes} process(es): E1…\n`);
-    if ((ONLY.has('y1') || ONLY.has('y2')) && ONLY.has('e1')) await settled(wire!);
+    if ((ONLY.has('y1') || ONLY.has('y2') || ONLY.has('y2half')) && ONLY.has('e1')) await settled(wire!);
     const e1 = ONLY.has('e1') ? await commandToEvent(cluster, negotiationId, articles.map((a) => a.slice('article:'.length)).slice(0, 3), 500 * SCALE, wire!) : skipped;
     costs('E1', e1);
     if (e1.wirePerCommand) process.stdout.write(`  ${processes} process(es): E1 wire commands per position:declare ${JSON.stringify(e1.wirePerCommand)}; inserts refused on the seq (lost races) ${e1.insertsRefusedOnSeq}\n`);
@@ -400,7 +405,7 @@ async function measureCluster(processes: number) {
     }
     const load = { before: loadBefore, after: machineLoad() };
     process.stdout.write(`  ${processes} process(es): machine load ${load.before.load1} → ${load.after.load1} on ${load.after.cores} cores\n`);
-    return { processes, y1, y2, e1, failover: f, load };
+    return { processes, y1, y2, y2half, e1, failover: f, load };
   } finally {
     await cluster.close();
     wire?.close();
@@ -419,13 +424,14 @@ export async function run() {
     );
   print('Y1 10 clients, one article, 200 updates/s', one.y1, three.y1);
   print('Y2 2 clients × 100 articles, 2,000 updates/s', one.y2, three.y2);
+  print('Y2½ the same at 1,000 updates/s (not a target)', one.y2half, three.y2half);
   print('E1 50 sockets, 500 position:declare/s', one.e1, three.e1);
   const f = three.failover;
   if (f)
     process.stdout.write(
       `failover: converged ${f.convergedMs ?? 'NOT within 30 s'} ms after SIGKILL (target ≤ 3,000), everything stored ${f.allStoredMs ?? 'NOT within 60 s'} ms after; ${f.lost} of the lines lost in storage, at most ${f.missingAtClients} missing at a client\n`,
     );
-  const workloads = [one.y1, one.y2, one.e1, three.y1, three.y2, three.e1];
+  const workloads = [one.y1, one.y2, one.y2half, one.e1, three.y1, three.y2, three.y2half, three.e1];
   const incomplete = workloads.filter((w) => w.samples < w.expected).length;
   if (incomplete > 0) process.stdout.write(`${incomplete} workload(s) lost samples (see samples/expected): their percentiles leave the lost ones out\n`);
   const targets = {
