@@ -7,7 +7,7 @@ import { HUNDRED_PERCENT, SUM_TOLERANCE, formatPercent, hasAtMostTwoDecimals, to
 /**
  * A validity scenario ("what if") and the shape of its assessment (DOMAIN, "Validity as a
  * command"); `assess` (assess.ts) computes it.
- * The scenario is DOMAIN.md's JSON, plus optional fields: `signatureDeadline`, `referendum`
+ * The scenario is DOMAIN.md's JSON, plus optional fields: `signatureDeadline`, `signatureClosedAt`, `referendum`
  * (company level), `extension` (branch level), an organisation's display `name`.
  * Objects are strict: a misspelt key ("oppositons") is an error, never a silently empty list
  * that would change the verdict.
@@ -96,6 +96,11 @@ const ScenarioObjectSchema = z.strictObject({
   asOf: IsoDateSchema,
   /** The end of the signature campaign set by the secretariat. */
   signatureDeadline: IsoDateSchema.optional(),
+  /**
+   * The day the secretariat closed the campaign without a notification (below 30 %: « not
+   * concluded »), which may come before its deadline: from that day the campaign is over.
+   */
+  signatureClosedAt: IsoDateSchema.optional(),
   referendum: ReferendumSchema.optional(),
   extension: ExtensionSchema.optional(),
 });

@@ -27,7 +27,9 @@ export interface SignatureCount {
   passed: boolean;
   /** The first notification on or before `asOf`, which ends the signature procedure (L2231-5). */
   firstNotification: IsoDate | null;
-  /** No notification yet, and the secretariat's signature deadline (if any) not passed. */
+  /** The day the secretariat closed the campaign without a notification, if on or before `asOf`. */
+  closedAt: IsoDate | null;
+  /** No notification yet, not closed, and the secretariat's signature deadline (if any) not passed. */
   campaignRunning: boolean;
   reasons: Reason[];
 }
@@ -61,8 +63,9 @@ export function countSignatures(scenario: Scenario, organisations: Map<string, S
       .map((n) => n.at)
       .filter((at) => compareDates(at, asOf) <= 0)
       .sort(compareDates)[0] ?? null;
+  const closedAt = scenario.signatureClosedAt && compareDates(scenario.signatureClosedAt, asOf) <= 0 ? scenario.signatureClosedAt : null;
   const campaignRunning =
-    firstNotification === null && (!scenario.signatureDeadline || compareDates(asOf, scenario.signatureDeadline) <= 0);
+    firstNotification === null && closedAt === null && (!scenario.signatureDeadline || compareDates(asOf, scenario.signatureDeadline) <= 0);
 
   const counted = signatories.map((s) => reason('org-weight', { org: orgName(s.org), weight: { percent: s.weight } }));
   reasons.push(
@@ -71,7 +74,7 @@ export function countSignatures(scenario: Scenario, organisations: Map<string, S
       : reason('signatures.none', { asOf: { date: asOf }, weight: { percent: 0 } }),
   );
   if (others.length > 0) reasons.push(reason('signatures.without-weight', { others: { list: others } }));
-  return { signed, signatories, weight, passed, firstNotification, campaignRunning, reasons };
+  return { signed, signatories, weight, passed, firstNotification, closedAt, campaignRunning, reasons };
 }
 
 export function signatoriesOutput(count: SignatureCount): { org: string; at: IsoDate; weight: number }[] {
@@ -81,6 +84,7 @@ export function signatoriesOutput(count: SignatureCount): { org: string; at: Iso
 /** Why the campaign is (not) running, for the reasons. */
 export function campaignReason(scenario: Scenario, count: SignatureCount): Reason {
   if (count.firstNotification) return reason('campaign.closed', { at: { date: count.firstNotification } });
+  if (count.closedAt) return reason('campaign.ended', { deadline: { date: count.closedAt } });
   if (scenario.signatureDeadline) {
     return reason(count.campaignRunning ? 'campaign.open-until' : 'campaign.ended', { deadline: { date: scenario.signatureDeadline } });
   }

@@ -1,43 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CampaignView } from '../../shared/signature/campaign.ts';
 import { bindingActConfirmation } from '../../shared/signature/consequence.ts';
+import { campaignView as campaign } from '../helpers/campaign-view.ts';
 
-const party = (id: string, college: 'employer' | 'union', weight: number, representative = true) => ({
-  id,
-  shortName: id.toUpperCase(),
-  fullName: id,
-  college,
-  weight,
-  representative,
-  source: null,
-});
-
-/** The 2023 story: AXESS and the CFDT signed, every union notified on 28 September. */
-function campaign(overrides: Partial<CampaignView> = {}): CampaignView {
-  const person = { userId: 'u', name: 'N' };
-  return {
-    id: 'c',
-    negotiationId: 'n',
-    kind: 'agreement',
-    title: 'Avenant n° 1',
-    level: 'branch',
-    state: 'notified',
-    version: { id: 'v', name: 'Texte ouvert à la signature', createdAt: '2023-09-26T08:00:00.000Z', hash: 'a'.repeat(64) },
-    openedAt: '2023-09-26',
-    openedBy: person,
-    signatureDeadline: null,
-    parties: [party('axess', 'employer', 100), party('cfdt', 'union', 38.5), party('cgt', 'union', 35.18), party('fo', 'union', 14.69), party('sud', 'union', 11.63), party('cftc', 'union', 0, false)],
-    signatures: [
-      { org: 'axess', signatory: person, signedAt: '2023-09-26T09:00:00Z', date: '2023-09-26', versionHash: 'a'.repeat(64) },
-      { org: 'cfdt', signatory: person, signedAt: '2023-09-26T14:00:00Z', date: '2023-09-26', versionHash: 'a'.repeat(64) },
-    ],
-    nonSignatories: ['cgt', 'fo', 'sud', 'cftc'],
-    notifications: ['cfdt', 'cgt', 'fo', 'sud'].map((org) => ({ org, at: '2023-09-28', recordedBy: person })),
-    oppositions: [],
-    history: [],
-    ...overrides,
-  };
-}
+// The 2023 story: AXESS and the CFDT signed, every union notified on 28 September.
 
 describe('the consequence a person confirms before a binding act', () => {
   it('the third opposition brings the total to 61,50 %: « l’accord sera réputé non écrit »', () => {
