@@ -47,3 +47,12 @@ export async function unsentChanges(userId: string): Promise<number> {
 export async function clearOfflineCopies(userId: string): Promise<void> {
   for (const name of await storesOf(userId)) indexedDB.deleteDatabase(name);
 }
+
+/**
+ * Deletes this person's stores of these documents: they may no longer write them, and the server
+ * refuses what those stores still hold (sent later, it would come back as a surprise).
+ */
+export function forgetOfflineCopies(userId: string, docNames: readonly string[]): void {
+  if (!globalThis.indexedDB) return;
+  for (const name of docNames) indexedDB.deleteDatabase(offlineStoreName(userId, name));
+}
