@@ -4,8 +4,8 @@ import { signIn } from '../helpers/browser.ts';
 import { useDemoBrowser } from '../helpers/demo-browser.ts';
 import { LATER_FEATURES } from '../../client/src/lib/later-messages.ts';
 
-/** What the text page fetches after its editor: the panels (with the Socket.IO client) and the later half of the catalogue. */
-const AFTER_EDITOR = /\/(later-messages|text-panels)-[^/]*\.js$/;
+/** What the text page fetches after its editor: the panels (with the Socket.IO client), the later half of the catalogue and the tables' editing. */
+const AFTER_EDITOR = /\/(later-messages|text-panels|table-editing)-[^/]*\.js$/;
 const isAfterEditor = (asset: string) => AFTER_EDITOR.test(asset);
 
 describe('the text page: the editor first, then what is beside it, and never a message key', () => {
@@ -24,6 +24,13 @@ describe('the text page: the editor first, then what is beside it, and never a m
       }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-synced'] });
     });
     const page = await context.newPage();
+    // The scripts that arrive before the article's text: none brings prosemirror-tables (its cell
+    // selection's plugin key names it), whose 13 kB brotli come with the tables' editing, after.
+    let textHeld = true;
+    const firstScripts: Promise<string>[] = [];
+    page.on('response', (response) => {
+      if (textHeld && /\/assets\/.*\.js$/.test(response.url())) firstScripts.push(response.text());
+    });
     const asked: string[] = [];
     await context.route(/\/assets\/.*\.js$/, async (route) => {
       const asset = new URL(route.request().url()).pathname;
@@ -43,10 +50,15 @@ describe('the text page: the editor first, then what is beside it, and never a m
     await page.waitForTimeout(1_500);
     expect(await page.locator('.article-editor[data-synced="true"]').count()).toBe(0);
     expect(asked).toEqual([]);
+    textHeld = false;
+    const first = await Promise.all(firstScripts);
+    expect(first.length).toBeGreaterThanOrEqual(3);
+    expect(first.filter((code) => code.includes('selectingCells')).length).toBe(0);
     release();
     await page.locator('.article-editor[data-synced="true"]').waitFor({ timeout: 30_000 });
     for (const panel of ['[data-testid="amendment-panel"]', '.version-panel', '[data-testid="activity-feed"]']) await page.locator(panel).waitFor({ timeout: 30_000 });
-    expect(asked.length).toBeGreaterThanOrEqual(2);
+    expect(asked.length).toBeGreaterThanOrEqual(3);
+    expect(asked.filter((asset) => asset.includes('/table-editing-')).length).toBe(1);
     // Nor in the turn the text arrives: once the frame that shows it is painted, so the page is usable first.
     const { textPainted, panelsAsked } = await page.evaluate((afterEditor) => ({
       textPainted: (window as unknown as { textPainted: number }).textPainted,

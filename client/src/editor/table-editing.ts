@@ -1,0 +1,55 @@
+import type { Editor } from '@tiptap/core';
+import { createTable } from '@tiptap/extension-table';
+import { keymap } from '@tiptap/pm/keymap';
+import { TextSelection, type Command } from '@tiptap/pm/state';
+import { CellSelection, addRowAfter, deleteTable, goToNextCell, tableEditing } from '@tiptap/pm/tables';
+
+/** Tab: the next cell, or a new row after the last one (as Tiptap's Table does). */
+const nextCellOrNewRow: Command = (state, dispatch, view) => {
+  if (goToNextCell(1)(state, dispatch)) return true;
+  if (!addRowAfter(state)) return false;
+  if (!dispatch || !view) return true;
+  addRowAfter(state, dispatch);
+  return goToNextCell(1)(view.state, dispatch);
+};
+
+/** Backspace or Delete with every cell selected: the whole table goes. */
+const deleteWholeTable: Command = (state, dispatch) => {
+  const { selection } = state;
+  if (!(selection instanceof CellSelection) || !selection.isRowSelection() || !selection.isColSelection()) return false;
+  return deleteTable(state, dispatch);
+};
+
+/**
+ * The tables' editing, on an editor whose schema has their nodes (table-nodes.ts): cell
+ * selection and the keys of prosemirror-tables, Tab and Shift-Tab from cell to cell. Loaded once
+ * the article's text is shown, not with the editor's first scripts.
+ */
+export function addTableEditing(editor: Editor): void {
+  if (editor.isDestroyed) return;
+  editor.registerPlugin(tableEditing());
+  editor.registerPlugin(
+    keymap({
+      Tab: nextCellOrNewRow,
+      'Shift-Tab': goToNextCell(-1),
+      Backspace: deleteWholeTable,
+      'Mod-Backspace': deleteWholeTable,
+      Delete: deleteWholeTable,
+      'Mod-Delete': deleteWholeTable,
+    }),
+  );
+}
+
+/** A table of three rows by three columns, its first row the headers, where the caret is (the caret goes in its first cell). */
+export function insertTable(editor: Editor): void {
+  const table = createTable(editor.schema, 3, 3, true);
+  editor
+    .chain()
+    .focus()
+    .command(({ tr }) => {
+      const offset = tr.selection.from + 1;
+      tr.replaceSelectionWith(table).scrollIntoView().setSelection(TextSelection.near(tr.doc.resolve(offset)));
+      return true;
+    })
+    .run();
+}
