@@ -164,6 +164,22 @@ describe('the opposition test (strictly more than 50 %)', () => {
     expect(result.status).toBe(status);
   });
 
+  it('float noise never decides: 31.10 + 16.16 + 2.74 opposing is exactly 50 %, not a majority (a float sum gives 50.00000000000001)', () => {
+    // Signed by a (40 %) and e (10 %); b, c and d, notified on Thursday 28 September 2023,
+    // oppose in time. 3110 + 1616 + 274 = 5000 hundredths: not strictly more than half, so once
+    // the windows close (Friday 13 October) the text is valid. Compared as floats the same
+    // weights make 50.00000000000001 > 50 and would void it.
+    const result = sut({
+      level: 'branch',
+      organisations: arrete({ a: 40, b: 31.1, c: 16.16, d: 2.74, e: 10 }),
+      signatures: on('2023-09-26', 'a', 'e'),
+      notifications: on('2023-09-28', 'b', 'c', 'd'),
+      oppositions: on('2023-10-05', 'b', 'c', 'd'),
+      asOf: '2023-10-20',
+    });
+    expect([result.oppositionWeight, result.oppositionMajority, result.status]).toEqual([50, false, 'valid']);
+  });
+
   it('a tie between signatories and opponents (50 / 50) leaves the text valid', () => {
     const result = sut({
       level: 'branch',
@@ -237,6 +253,24 @@ describe('which oppositions count', () => {
     expect(groundOf(result)).toEqual({ 'cgt@2023-10-16': 'late', 'fo@2023-10-12': 'counted', 'sud@2023-10-16': 'counted' });
     expect(result.oppositionWeight).toBe(26.32);
     expect(result.status).toBe('valid');
+  });
+
+  it('with notifications on different days, the text is valid only after the LAST window', () => {
+    // CGT and FO notified Thursday 28 September 2023: day 15 is Friday 13 October. SUD notified
+    // Saturday 30 September: day 15 is Sunday 15 October, moved to Monday 16 (CPC 642). Nobody
+    // opposes: the text is in its opposition window through 16 October, valid on the 17th.
+    const input = story({ notifications: [...on('2023-09-28', 'cgt', 'fo'), { org: 'sud', at: '2023-09-30' }], oppositions: [] });
+    const seen = (asOf: string) => sut({ ...input, asOf });
+    expect(seen('2023-10-14').status).toBe('opposition window');
+    expect(seen('2023-10-14').deadlines.map((d) => [d.org, d.state])).toEqual([
+      ['cgt', 'closed'],
+      ['fo', 'closed'],
+      ['sud', 'open'],
+    ]);
+    expect(seen('2023-10-14').pendingOppositionWeight).toBe(11.63);
+    expect(seen('2023-10-16').status).toBe('opposition window');
+    expect(seen('2023-10-17').status).toBe('valid');
+    expect(seen('2023-10-17').oppositionDeadline).toBe('2023-10-16');
   });
 
   it('an opposition by a signatory does not count', () => {

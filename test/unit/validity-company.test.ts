@@ -64,6 +64,16 @@ describe('company agreements (L2232-12)', () => {
     expect(result.status).toBe('referendum pending');
   });
 
+  it('exact sums: 31.10 + 16.16 + 2.74 is exactly 50 %, not a majority (a float sum gives 50.00000000000001)', () => {
+    // 3110 + 1616 + 274 = 5000 hundredths: not « plus de 50 % », so the employees must approve it.
+    const result = sut({
+      ...company({ cfdt: 31.1, cgt: 16.16, fo: 2.74, sud: 50 }),
+      signatures: ['direction', 'cfdt', 'cgt', 'fo'].map((org) => ({ org, at: '2024-03-01' })),
+      notifications: [{ org: 'sud', at: '2024-03-04' }],
+    });
+    expect([result.signatureWeight, result.majoritySignature, result.status]).toEqual([50, false, 'referendum pending']);
+  });
+
   it('oppositions do not exist at company level: listed, ignored, explained', () => {
     const result = sut(company({ cfdt: 40, cgt: 60 }, { oppositions: [{ org: 'cgt', at: '2024-03-05' }] }));
     expect(result.oppositions).toEqual([{ org: 'cgt', at: '2024-03-05', counted: false, ground: 'company level', weight: 0 }]);

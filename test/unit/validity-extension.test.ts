@@ -60,6 +60,25 @@ describe('opposition to extension (L2261-19)', () => {
     expect(result.extension?.status).toBe(status);
   });
 
+  // One month from the notice (CPC 641 al. 2): the same day-number, else the month's last day,
+  // then art. 642. An opposition received on the deadline counts; the next day it is late.
+  it.each([
+    // 31 January 2024 + 1 month: no 31 February, 29 February (leap year), a Thursday.
+    ['2024-01-31', '2024-02-29', '2024-03-01'],
+    // 31 January 2027 + 1 month: 28 February (common year), a Sunday → Monday 1 March.
+    ['2027-01-31', '2027-03-01', '2027-03-02'],
+    // 31 December 2026 + 1 month: Sunday 31 January 2027 → Monday 1 February.
+    ['2026-12-31', '2027-02-01', '2027-02-02'],
+    // 30 January 2028 + 1 month: 29 February 2028 is the last day of February, a Tuesday.
+    ['2028-01-30', '2028-02-29', '2028-03-01'],
+  ])('notice on %s: an opposition on %s counts, one on %s is late', (noticeAt, deadline, dayAfter) => {
+    const inTime = sut(extended(EMPLOYERS, { noticeAt, oppositions: [{ org: 'nexem', at: deadline }, { org: 'fehap', at: deadline }] }, '2028-12-31'));
+    expect(inTime.extension).toMatchObject({ deadline, oppositionWeight: 85.5, status: 'blocked' });
+    const late = sut(extended(EMPLOYERS, { noticeAt, oppositions: [{ org: 'nexem', at: dayAfter }, { org: 'fehap', at: dayAfter }] }, '2028-12-31'));
+    expect(late.extension).toMatchObject({ deadline, oppositionWeight: 0, status: 'unopposed' });
+    expect(late.extension?.oppositions.map((o) => o.ground)).toEqual(['late', 'late']);
+  });
+
   it('within the month and without a majority yet, the window is open', () => {
     const result = sut(extended(EMPLOYERS, { noticeAt: NOTICE, oppositions: [{ org: 'fehap', at: '2023-04-10' }] }, '2023-04-15'));
     expect(result.extension?.status).toBe('opposition window');
