@@ -102,6 +102,16 @@ export function assessCampaign(campaign: CampaignView, asOf: string, whatIf: Wha
   return assess(parsed.scenario);
 }
 
+/**
+ * Whether the signatures conclude the agreement on `at` (at least 30 % of the representative
+ * unions; for a company agreement, the employer's signature too, L2232-12): the engine's
+ * verdict were the signature procedure closed that day by a notification, to any party.
+ */
+function concludedOn(campaign: CampaignView, at: string): boolean {
+  const notification = { org: campaign.parties[0].id, at };
+  return assessCampaign(campaign, at, { notifications: [notification] }).status !== 'not concluded';
+}
+
 export async function validityOf(deps: SignatureDeps, negotiationId: string, asOf: string, now: Date): Promise<Assessment> {
   const campaign = await settledCampaign(deps, negotiationId, now);
   if (!campaign) throw new AppError('NOT_FOUND', 'Aucune campagne de signature n’a été ouverte dans cette négociation.');
@@ -324,7 +334,7 @@ function assertConfirmedVersion(campaign: CampaignView, versionHash: string | un
 
 const unsigned = (campaign: CampaignView) => campaign.parties.filter((p) => !campaign.signatures.some((s) => s.org === p.id)).map((p) => p.id);
 
-/** The secretariat ends a campaign that did not reach 30 %: the text is not concluded. */
+/** The secretariat ends a campaign that did not conclude the agreement (below 30 %; a company agreement unsigned by the employer): not concluded. */
 export async function closeSignature(deps: SignatureDeps, actor: Actor, now: Date): Promise<CampaignView> {
   assertCan(actor, 'signature:manage');
   const { negotiationId } = actor;
@@ -332,7 +342,7 @@ export async function closeSignature(deps: SignatureDeps, actor: Actor, now: Dat
   return deps.events.serialize(negotiationId, async () => {
     const campaign = await requireCampaign(deps, negotiationId, now);
     if (campaign.state !== 'open for signature') throw new AppError('CONFLICT', `La campagne n’est pas ouverte (état : ${campaign.state}).`);
-    if (assessCampaign(campaign, today).signatureTestPassed) {
+    if (concludedOn(campaign, today)) {
       throw new AppError('CONFLICT', 'Les signatures atteignent 30 % : l’accord est conclu, il doit être notifié aux organisations représentatives.');
     }
     const payload: SignatureClosedPayload = { campaignId: campaign.id, outcome: 'not concluded', at: today, nonSignatories: unsigned(campaign), by: person(actor) };
@@ -367,8 +377,11 @@ export async function recordNotification(deps: SignatureDeps, actor: Actor, inpu
     }
     const drafts: RecordDraft[] = [];
     if (campaign.state === 'open for signature') {
-      if (!assessCampaign(campaign, at).signatureTestPassed) {
-        throw new AppError('CONFLICT', 'Les signatures n’atteignent pas 30 % : l’accord n’est pas conclu et ne peut pas être notifié. Clôturez la campagne.');
+      if (!concludedOn(campaign, at)) {
+        throw new AppError(
+          'CONFLICT',
+          'L’accord n’est pas conclu (moins de 30 % de signatures syndicales ou, pour un accord d’entreprise, sans la signature de l’employeur) : il ne peut pas être notifié. Clôturez la campagne.',
+        );
       }
       const closed: SignatureClosedPayload = { campaignId: campaign.id, outcome: 'concluded', at, nonSignatories: unsigned(campaign), by: person(actor) };
       drafts.push({ type: 'signature:closed', payload: closed });

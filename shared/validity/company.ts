@@ -9,7 +9,10 @@ import { FIFTY_PERCENT, fromHundredths } from './weights.ts';
 /**
  * Company agreements (Code du travail L2232-12). The weights are the unions' shares of the
  * votes cast for representative unions at the first round of the last CSE elections.
- * - Signed by unions weighing strictly more than 50 %: valid.
+ * - Signed by the employer and by unions weighing strictly more than 50 %: valid. Without the
+ *   employer's signature (« sa signature par, d'une part, l'employeur ou son représentant »),
+ *   no union weight makes it valid: `open for signature` while the campaign runs, then
+ *   `not concluded`.
  * - From 30 % to 50 % included: valid if the employees approve it by referendum (majority
  *   of the votes cast), void ("réputé non écrit") if they reject it; until the result is
  *   known, `referendum pending`. A referendum given for a text below 30 % is ignored: only
@@ -27,29 +30,33 @@ export function assessCompany(scenario: Scenario): Assessment {
   const count = countSignatures(scenario, organisations);
   const reasons = [...count.reasons];
   const majority = count.weight > FIFTY_PERCENT;
+  // Concluded on the signatures: the employer's and at least 30 % of the unions'.
+  const concluded = count.passed && count.employerSigned;
 
   const weight = { percent: count.weight };
-  reasons.push(reason(majority ? 'company.majority' : count.passed ? 'company.referendum-needed' : 'company.below-threshold', { weight }));
+  if (!count.employerSigned) reasons.push(reason('company.no-employer', { asOf: { date: asOf } }));
+  const majorityReason = count.employerSigned ? 'company.majority' : 'company.majority-reached';
+  reasons.push(reason(majority ? majorityReason : count.passed ? 'company.referendum-needed' : 'company.below-threshold', { weight }));
 
   const given = scenario.referendum && compareDates(scenario.referendum.at, asOf) <= 0 ? scenario.referendum : null;
   if (scenario.referendum && !given) {
     reasons.push(reason('referendum.after-as-of', { at: { date: scenario.referendum.at }, asOf: { date: asOf } }));
   }
-  const taken = given !== null && count.passed && !majority;
+  const taken = given !== null && concluded && !majority;
   if (given) {
     const at = { date: given.at };
     const result = { reason: reason(given.approved ? 'referendum.result.approved' : 'referendum.result.rejected') };
     if (majority) reasons.push(reason('referendum.moot', { at, result }));
     else if (!count.passed) reasons.push(reason('referendum.ignored', { at, result }));
-    else reasons.push(reason(given.approved ? 'referendum.approved' : 'referendum.rejected', { at }));
+    else if (count.employerSigned) reasons.push(reason(given.approved ? 'referendum.approved' : 'referendum.rejected', { at }));
   }
 
   let status: ValidityStatus;
-  if (majority) status = 'valid';
+  if (majority && count.employerSigned) status = 'valid';
   else if (taken) status = given!.approved ? 'valid' : 'void';
   else if (count.campaignRunning) status = 'open for signature';
-  else status = count.passed ? 'referendum pending' : 'not concluded';
-  if (!majority && !taken) reasons.push(campaignReason(scenario, count));
+  else status = concluded ? 'referendum pending' : 'not concluded';
+  if (status !== 'valid' && !taken) reasons.push(campaignReason(scenario, count));
 
   const oppositions: AssessedOpposition[] = scenario.oppositions.map((o) => ({
     org: o.org,

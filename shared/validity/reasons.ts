@@ -103,6 +103,8 @@ export const REASONS_FR = {
   'status.void': 'réputé non écrit (nul)',
   // Company level (L2232-12).
   'company.majority': 'Signatures {weight} > 50\u202f% des suffrages exprimés en faveur des syndicats représentatifs (L2232-12) : l’accord est valide.',
+  'company.no-employer': 'L’employeur n’a pas signé au {asOf} : sans sa signature, l’accord d’entreprise n’est pas conclu (L2232-12).',
+  'company.majority-reached': 'Signatures {weight} > 50\u202f% des suffrages exprimés en faveur des syndicats représentatifs (L2232-12).',
   'company.referendum-needed':
     'Signatures {weight} : au moins 30\u202f% mais pas plus de 50\u202f% ; l’accord n’est valide que s’il est approuvé par les salariés (référendum, L2232-12).',
   'company.below-threshold': 'Signatures {weight} < 30\u202f% : ni la majorité ni le seuil du référendum ne sont atteints (L2232-12).',

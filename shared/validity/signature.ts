@@ -25,6 +25,8 @@ export interface SignatureCount {
   weight: number;
   /** At least 30 %. */
   passed: boolean;
+  /** The employer or an employer organisation signed (on or before `asOf`). */
+  employerSigned: boolean;
   /** The first notification on or before `asOf`, which ends the signature procedure (L2231-5). */
   firstNotification: IsoDate | null;
   /** The day the secretariat closed the campaign without a notification, if on or before `asOf`. */
@@ -58,6 +60,7 @@ export function countSignatures(scenario: Scenario, organisations: Map<string, S
 
   const weight = signatories.reduce((sum, s) => sum + s.weight, 0);
   const passed = weight >= THIRTY_PERCENT;
+  const employerSigned = [...signed].some((id) => organisations.get(id)!.college === 'employer');
   const firstNotification =
     scenario.notifications
       .map((n) => n.at)
@@ -74,7 +77,7 @@ export function countSignatures(scenario: Scenario, organisations: Map<string, S
       : reason('signatures.none', { asOf: { date: asOf }, weight: { percent: 0 } }),
   );
   if (others.length > 0) reasons.push(reason('signatures.without-weight', { others: { list: others } }));
-  return { signed, signatories, weight, passed, firstNotification, closedAt, campaignRunning, reasons };
+  return { signed, signatories, weight, passed, employerSigned, firstNotification, closedAt, campaignRunning, reasons };
 }
 
 export function signatoriesOutput(count: SignatureCount): { org: string; at: IsoDate; weight: number }[] {

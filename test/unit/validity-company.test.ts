@@ -43,6 +43,25 @@ describe('company agreements (L2232-12)', () => {
     expect(result.majoritySignature).toBe(cfdt > 50);
   });
 
+  // L2232-12: « La validité d'un accord d'entreprise … est subordonnée à sa signature par, d'une
+  // part, l'employeur ou son représentant et, d'autre part, une ou plusieurs organisations
+  // syndicales … ». Without the employer's signature no union weight makes it valid.
+  it.each([
+    ['60 % of the unions, the campaign over (notified 4 March): not concluded', 60, undefined, '2024-06-30', 'not concluded'],
+    ['60 % of the unions while the campaign runs (not notified yet): still open for signature', 60, undefined, '2024-03-02', 'open for signature'],
+    ['40 % and an approved referendum: not concluded, the referendum cannot make it valid', 40, { at: '2024-05-15', approved: true }, '2024-06-30', 'not concluded'],
+  ])('unsigned by the employer, signed by %s', (_name, cfdt, referendum, asOf, status) => {
+    const result = sut(
+      company(
+        { cfdt, cgt: 100 - cfdt },
+        { signatures: [{ org: 'cfdt', at: '2024-03-01' }], ...(asOf === '2024-03-02' ? { notifications: [] } : {}), asOf, ...(referendum ? { referendum } : {}) },
+      ),
+    );
+    expect(result.status).toBe(status);
+    expect(result.signatureWeight).toBe(cfdt);
+    expect(result.reasons).toContain(`L’employeur n’a pas signé au ${asOf === '2024-03-02' ? '2 mars 2024' : '30 juin 2024'} : sans sa signature, l’accord d’entreprise n’est pas conclu (L2232-12).`);
+  });
+
   it('a referendum held after asOf is not known yet: still pending', () => {
     const result = sut(company({ cfdt: 40, cgt: 60 }, { referendum: { at: '2024-07-15', approved: true } }));
     expect(result.status).toBe('referendum pending');
@@ -57,7 +76,7 @@ describe('company agreements (L2232-12)', () => {
   it('exact sums: 1.42 + 16.99 + 11.59 reaches 30 % exactly (a float sum falls short)', () => {
     const result = sut({
       ...company({ cfdt: 1.42, cgt: 16.99, fo: 11.59, sud: 70 }),
-      signatures: ['cfdt', 'cgt', 'fo'].map((org) => ({ org, at: '2024-03-01' })),
+      signatures: ['direction', 'cfdt', 'cgt', 'fo'].map((org) => ({ org, at: '2024-03-01' })),
       notifications: [{ org: 'sud', at: '2024-03-04' }],
     });
     expect(result.signatureWeight).toBe(30);

@@ -70,6 +70,8 @@ export const REASONS_EN: Record<ReasonCode, string> = {
   'status.valid': 'valid',
   'status.void': 'deemed unwritten (void)',
   'company.majority': 'Signatures {weight} > 50\u202f% of the votes cast for representative unions (L2232-12): the agreement is valid.',
+  'company.no-employer': 'The employer had not signed on {asOf}: without its signature the company agreement is not concluded (L2232-12).',
+  'company.majority-reached': 'Signatures {weight} > 50\u202f% of the votes cast for representative unions (L2232-12).',
   'company.referendum-needed':
     'Signatures {weight}: at least 30\u202f% but not more than 50\u202f%; the agreement is valid only if the employees approve it (referendum, L2232-12).',
   'company.below-threshold': 'Signatures {weight} < 30\u202f%: neither the majority nor the referendum threshold is reached (L2232-12).',
