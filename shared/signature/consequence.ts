@@ -51,6 +51,14 @@ export function bindingActConfirmation(campaign: CampaignView, orgId: string, ac
     let consequence: string;
     if (party.college !== 'union' || !party.representative || party.weight === 0) {
       consequence = `la signature de ${party.shortName} engage votre organisation, mais ne compte pas dans le seuil de 30 % (réservé aux syndicats représentatifs) : les signatures syndicales restent à ${percent(total)}.`;
+    } else if (campaign.level === 'company' && assessment.majoritySignature) {
+      // L2232-12: more than 50 % and the employer's signature; no opposition at company level.
+      consequence =
+        assessment.status === 'valid'
+          ? `votre signature porte le total à ${percent(total)} : plus de 50 % des suffrages, l’accord est valide (L2232-12).`
+          : `votre signature porte le total à ${percent(total)} : plus de 50 % des suffrages ; l’accord sera valide quand l’employeur l’aura signé (L2232-12).`;
+    } else if (campaign.level === 'company' && assessment.signatureTestPassed) {
+      consequence = `votre signature porte le total à ${percent(total)} : entre 30 et 50 %, l’accord ne sera valide que s’il est approuvé par les salariés (référendum, L2232-12).`;
     } else if (assessment.signatureTestPassed) {
       consequence = `votre signature porte le total à ${percent(total)} : l’accord est conclu (30 % au moins), sauf opposition majoritaire des non-signataires dans les 15 jours de leur notification.`;
     } else {

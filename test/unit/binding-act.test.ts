@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bindingActConfirmation } from '../../shared/signature/consequence.ts';
-import { campaignView as campaign } from '../helpers/campaign-view.ts';
+import { campaignView as campaign, party, signed } from '../helpers/campaign-view.ts';
 
 // The 2023 story: AXESS and the CFDT signed, every union notified on 28 September.
 
@@ -37,5 +37,22 @@ describe('the consequence a person confirms before a binding act', () => {
     expect(bindingActConfirmation(open, 'cfdt', 'sign', '2023-09-26')!.consequence).toMatch(/porte le total à 38,50\u202f% : l’accord est conclu/);
     expect(bindingActConfirmation(open, 'fo', 'sign', '2023-09-26')!.consequence).toMatch(/14,69\u202f% : il manque encore 15,31\u202f%/);
     expect(bindingActConfirmation(open, 'axess', 'sign', '2023-09-26')!.consequence).toMatch(/ne compte pas dans le seuil de 30/);
+  });
+
+  it('at company level, a signature says what L2232-12 asks, never an opposition that no longer exists', () => {
+    // Shares of the votes cast at the CSE elections: CFDT 40 %, CGT 60 %. 40 % is at least 30 %
+    // but not more than 50 %: only a referendum makes it valid. 60 % is a majority: valid once
+    // the employer has signed too (« sa signature par, d'une part, l'employeur »).
+    const company = (signatures: ReturnType<typeof signed>[]) =>
+      campaign({ level: 'company', state: 'open for signature', parties: [party('direction', 'employer', 100), party('cfdt', 'union', 40), party('cgt', 'union', 60)], signatures, notifications: [] });
+    expect(bindingActConfirmation(company([signed('direction', '2024-03-01')]), 'cfdt', 'sign', '2024-03-01')!.consequence).toBe(
+      'votre signature porte le total à 40,00\u202f% : entre 30 et 50 %, l’accord ne sera valide que s’il est approuvé par les salariés (référendum, L2232-12).',
+    );
+    expect(bindingActConfirmation(company([signed('direction', '2024-03-01')]), 'cgt', 'sign', '2024-03-01')!.consequence).toBe(
+      'votre signature porte le total à 60,00\u202f% : plus de 50 % des suffrages, l’accord est valide (L2232-12).',
+    );
+    expect(bindingActConfirmation(company([]), 'cgt', 'sign', '2024-03-01')!.consequence).toBe(
+      'votre signature porte le total à 60,00\u202f% : plus de 50 % des suffrages ; l’accord sera valide quand l’employeur l’aura signé (L2232-12).',
+    );
   });
 });
