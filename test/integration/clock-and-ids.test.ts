@@ -105,27 +105,29 @@ describe('use cases take the time and the ids the app is given', () => {
     expect(events.find((e) => e.type === 'version:created' && (e.payload as { versionId: string }).versionId === closed.versionId)).toMatchObject({ at: '2026-03-12T16:45:00.000Z' });
   });
 
+  const org = (shortName: string) => ids.organisations[shortName];
+  /** A signature command on the live negotiation (the one its campaign is opened on). */
+  const signature = (path: string, cookie: string, body: unknown = {}) => call(server, `/negotiations/${ids.negotiations.tempsDeTravail}/signature${path}`, { cookie, body });
+
   it('a signature campaign under a fixed clock: given ids, the clock’s dates, and the opposition deadline counted from the clock’s day (CPC 641–642)', async () => {
     const live = ids.negotiations.tempsDeTravail;
-    const org = (shortName: string) => ids.organisations[shortName];
-    const post = (path: string, cookie: string, body: unknown = {}) => call(server, `/negotiations/${live}/signature${path}`, { cookie, body });
 
     clock.set('2026-03-02T09:15:00.000Z');
     const before = counter;
-    const opened = await json<CampaignView>(await post('/open', people.cookies.secretariat, { signatureDeadline: '2026-04-30' }), 201);
+    const opened = await json<CampaignView>(await signature('/open', people.cookies.secretariat, { signatureDeadline: '2026-04-30' }), 201);
     // The campaign takes its id, then the version frozen for it takes the next one.
     expect([opened.id, opened.version.id]).toEqual([fixedId(before + 1), fixedId(before + 2)]);
     expect(opened).toMatchObject({ openedAt: '2026-03-02', version: { createdAt: '2026-03-02T09:15:00.000Z' } });
     expect((await versionsOf(live)).find((v) => v.id === opened.version.id)).toMatchObject({ kind: 'signature', createdAt: '2026-03-02T09:15:00.000Z' });
 
     clock.set('2026-03-03T10:00:00.000Z');
-    const signed = await json<CampaignView>(await post('/sign', people.cookies.cfdt, { password: DEMO_PASSWORD }));
+    const signed = await json<CampaignView>(await signature('/sign', people.cookies.cfdt, { password: DEMO_PASSWORD }));
     expect(signed.signatures.find((s) => s.org === org('CFDT'))).toMatchObject({ signedAt: '2026-03-03T10:00:00.000Z', date: '2026-03-03' });
 
     // Notified on Friday 27 March 2026 (the clock's day, no date given): fifteen days end on
     // Saturday 11 April, so the last day to oppose moves to Monday 13 April.
     clock.set('2026-03-27T09:00:00.000Z');
-    const notified = await json<CampaignView>(await post('/notifications', people.cookies.secretariat, { org: org('CGT') }));
+    const notified = await json<CampaignView>(await signature('/notifications', people.cookies.secretariat, { org: org('CGT') }));
     expect(notified.notifications.find((n) => n.org === org('CGT'))).toMatchObject({ at: '2026-03-27' });
     const validity = await json<Assessment>(await call(server, `/negotiations/${live}/validity`, { cookie: people.cookies.cfdt }));
     expect(validity.asOf).toBe('2026-03-27');
@@ -151,5 +153,25 @@ describe('use cases take the time and the ids the app is given', () => {
     expect(await pending()).toContain('a-l-heure-dite@cfdt.test');
     clock.set('2026-03-13T10:01:00.000Z');
     expect(await pending()).not.toContain('a-l-heure-dite@cfdt.test');
+  });
+
+  it('an opposition is dated by the Paris clock: at 23:59 in Paris on its last day it counts, at midnight it is late though UTC still reads the last day', async () => {
+    // The CGT (above) and FO were notified on Friday 27 March 2026, in winter time: their last day
+    // is Monday 13 April (15 days end on Saturday 11, CPC 642), in summer time since 29 March, so
+    // Paris is UTC+2. 21:59 UTC is 23:59 in Paris on the 13th; 22:00 UTC is 00:00 on the 14th.
+    clock.set('2026-04-13T08:00:00.000Z');
+    await json(await signature('/notifications', await login(server, 'secretariat@axess.demo'), { org: org('FO'), at: '2026-03-27' }));
+    const oppose = async (email: string) =>
+      json<CampaignView>(await signature('/oppositions', await login(server, email), { password: DEMO_PASSWORD, text: 'Opposition motivée, déposée au dernier moment.' }));
+
+    clock.set('2026-04-13T21:59:00.000Z');
+    const cgt = await oppose('delegue@cgt.demo');
+    expect(cgt.oppositions.find((o) => o.org === org('CGT'))).toMatchObject({ at: '2026-04-13', counted: true, ground: 'counted' });
+
+    clock.set('2026-04-13T22:00:00.000Z');
+    const fo = await oppose('delegue@fo.demo');
+    expect(fo.oppositions.find((o) => o.org === org('FO'))).toMatchObject({ at: '2026-04-14', counted: false, ground: 'late' });
+    const validity = await json<Assessment>(await call(server, `/negotiations/${ids.negotiations.tempsDeTravail}/validity`, { cookie: await login(server, 'delegue@cfdt.demo') }));
+    expect(validity.oppositionWeight).toBe(35.18);
   });
 });
