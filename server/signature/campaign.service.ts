@@ -412,6 +412,9 @@ export async function fileOpposition(
   return deps.events.serialize(negotiationId, async () => {
     const campaign = await requireCampaign(deps, negotiationId, now);
     if (campaign.kind === 'recommendation') throw new AppError('CONFLICT', 'Une recommandation patronale n’est pas soumise au droit d’opposition.');
+    if (campaign.level === 'company') {
+      throw new AppError('CONFLICT', 'Le droit d’opposition n’existe plus pour les accords d’entreprise (L2232-12) : leur validité tient à la majorité des signatures ou au référendum.');
+    }
     if (campaign.state === 'void') throw new AppError('CONFLICT', 'L’accord est déjà réputé non écrit.');
     if (campaign.state !== 'notified' && campaign.state !== 'valid') {
       throw new AppError('CONFLICT', `Une opposition ne peut être formée qu’après la notification de l’accord (état : ${campaign.state}).`);

@@ -32,12 +32,14 @@ export function maySign(campaign: CampaignView, actor: CampaignActor): boolean {
 /**
  * Whether the actor's organisation may oppose now (L2232-6): a representative union that
  * did not sign, once notified, not opposed yet, while the agreement is notified or valid
- * (a late opposition is recorded, and does not count).
+ * (a late opposition is recorded, and does not count). Never a company agreement: the right
+ * of opposition there was abolished in 2017 (L2232-12 asks for a majority or a referendum).
  */
 export function mayOppose(campaign: CampaignView, actor: CampaignActor): boolean {
   const party = campaign.parties.find((p) => p.id === actor.orgId);
   return (
     campaign.kind === 'agreement' &&
+    campaign.level !== 'company' &&
     (campaign.state === 'notified' || campaign.state === 'valid') &&
     rolesAllow(actor.roles, 'signature:sign') &&
     !!party &&

@@ -76,6 +76,11 @@ describe('who may sign and who may oppose', () => {
     expect(mayOppose({ ...notified, notifications: [] }, signatory('cgt'))).toBe(false);
   });
 
+  it('nobody opposes a company agreement: the right of opposition no longer exists there (L2232-12)', () => {
+    const notified = campaign({ level: 'company', state: 'notified', signatures: [{ org: 'cfdt' }] as never, notifications: [{ org: 'cgt' }] as never });
+    expect(mayOppose(notified, signatory('cgt'))).toBe(false);
+  });
+
   it('without a campaign nobody may do anything', () => {
     expect(campaignActions(null, signatory('cgt'))).toEqual({ sign: false, oppose: false });
   });
