@@ -14,7 +14,7 @@ import { canonicalJson, sha256 } from '../../server/export/canonical-json.ts';
 import { openForSignature, rebuildCampaigns, recordNotification, signAgreement } from '../../server/signature/campaign.service.ts';
 import { signatureDeps } from '../../server/signature/signature.routes.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { addMember, addNegotiation, seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { DEMO_PASSWORD, call, login } from '../helpers/auth.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -373,6 +373,20 @@ describe('the signature campaign, its validity and its signed exports', () => {
       expect(pdf.status).toBe(200);
       const file = Buffer.from(await pdf.arrayBuffer());
       expect(await json(await fetch(`${server.url}/api/verify`, { method: 'POST', body: new Uint8Array(file) }))).toMatchObject({ authentic: true, versionId: adopted.version.id });
+    });
+  });
+
+  describe('a campaign the secretariat closes below 30 % before its deadline', () => {
+    it('is not concluded from the close on: the validity and the signed export say so, not « open for signature » until the deadline', async () => {
+      const company = await addNegotiation(server, 'Accord d’entreprise sur le télétravail', ids.organisations.CGT);
+      await addMember(server, { email: 'secretariat@entreprise.test', negotiationId: company, organisationId: ids.organisations.CGT, roles: ['secretariat'] });
+      const cookie = await login(server, 'secretariat@entreprise.test');
+      const act = (path: string, body: unknown = {}) => call(server, `/negotiations/${company}/signature${path}`, { cookie, body });
+      const opened = await json<CampaignView>(await act('/open', { signatureDeadline: '2099-06-30' }), 201);
+      expect((await json<CampaignView>(await act('/close'))).state).toBe('not concluded');
+      expect((await json<Assessment>(await call(server, `/negotiations/${company}/validity`, { cookie }))).status).toBe('not concluded');
+      const exported = await call(server, `/negotiations/${company}/versions/${opened.version.id}/export.json`, { cookie });
+      expect(JSON.parse(await exported.text()).assessment.status).toBe('not concluded');
     });
   });
 });
