@@ -10,6 +10,7 @@ import type { VersionSummary } from '../../shared/text-diff.ts';
 import type { Assessment } from '../../shared/validity/scenario.ts';
 import { loadActor, type Actor } from '../../server/access/access.service.ts';
 import { userModel } from '../../server/auth/user.model.ts';
+import { negotiationModel } from '../../server/negotiations/negotiation.model.ts';
 import { canonicalJson, sha256 } from '../../server/export/canonical-json.ts';
 import { openForSignature, rebuildCampaigns, recordNotification, signAgreement } from '../../server/signature/campaign.service.ts';
 import { signatureDeps } from '../../server/signature/signature.routes.ts';
@@ -387,6 +388,34 @@ describe('the signature campaign, its validity and its signed exports', () => {
       expect((await json<Assessment>(await call(server, `/negotiations/${company}/validity`, { cookie }))).status).toBe('not concluded');
       const exported = await call(server, `/negotiations/${company}/versions/${opened.version.id}/export.json`, { cookie });
       expect(JSON.parse(await exported.text()).assessment.status).toBe('not concluded');
+    });
+  });
+
+  describe('a company agreement (L2232-12)', () => {
+    it('is not notified without the employer’s signature, and no union opposes it', async () => {
+      // The company: its direction (AXESS here) and two unions, CGT 60 % and CFDT 40 % of the votes cast.
+      const company = await addNegotiation(server, 'Accord d’entreprise sur les astreintes', ids.organisations.CGT);
+      const parties = [
+        { organisationId: ids.organisations.AXESS, weight: 100, representative: true, source: null },
+        { organisationId: ids.organisations.CGT, weight: 60, representative: true, source: null },
+        { organisationId: ids.organisations.CFDT, weight: 40, representative: true, source: null },
+      ];
+      await negotiationModel(server.app.context.db.connection).updateOne({ _id: company }, { $set: { parties } });
+      const people = { secretariat: 'rh@astreintes.test', direction: 'direction@astreintes.test', cgt: 'cgt@astreintes.test', cfdt: 'cfdt@astreintes.test' };
+      await addMember(server, { email: people.secretariat, negotiationId: company, organisationId: ids.organisations.AXESS, roles: ['secretariat'] });
+      await addMember(server, { email: people.direction, negotiationId: company, organisationId: ids.organisations.AXESS, roles: ['signatory'] });
+      await addMember(server, { email: people.cgt, negotiationId: company, organisationId: ids.organisations.CGT, roles: ['delegate', 'signatory'] });
+      await addMember(server, { email: people.cfdt, negotiationId: company, organisationId: ids.organisations.CFDT, roles: ['delegate', 'signatory'] });
+      const act = async (email: string, path: string, body: unknown = {}) => call(server, `/negotiations/${company}/signature${path}`, { cookie: await login(server, email), body });
+
+      await json(await act(people.secretariat, '/open', { signatureDeadline: '2099-06-30' }), 201);
+      await json(await act(people.cgt, '/sign', { password: DEMO_PASSWORD }));
+      // 60 % of the unions, but no signature of the employer: not concluded, so not notified.
+      expect(await errorCode(await act(people.secretariat, '/notifications', { org: ids.organisations.CFDT }), 409)).toBe('CONFLICT');
+      await json(await act(people.direction, '/sign', { password: DEMO_PASSWORD }));
+      const notified = await json<CampaignView>(await act(people.secretariat, '/notifications', { org: ids.organisations.CFDT }));
+      expect(notified.state).toBe('valid');
+      expect(await errorCode(await act(people.cfdt, '/oppositions', { password: DEMO_PASSWORD, text: 'La CFDT s’oppose à cet accord.' }), 409)).toBe('CONFLICT');
     });
   });
 });
