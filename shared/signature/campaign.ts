@@ -221,8 +221,9 @@ export interface WhatIf {
 /**
  * The campaign as a validity scenario on `asOf`: the parties with their frozen weights (a
  * non-representative organisation weighs 0), the signatures, notifications and oppositions
- * with their civil dates, its deadline and the day it was closed. The employer organisations weigh nothing in the signature and
- * opposition tests (the engine reads only the unions' weights there).
+ * with their civil dates, its deadline and the day it was closed. The employer organisations
+ * weigh nothing in the signature and opposition tests (the engine reads only the unions'
+ * weights there).
  */
 export function scenarioOf(campaign: CampaignView, asOf: string, whatIf: WhatIf = {}): ScenarioInput {
   // Closed below 30 % (POST /close), maybe before its deadline: the campaign ended that day.
