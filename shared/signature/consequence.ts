@@ -58,9 +58,12 @@ export function bindingActConfirmation(campaign: CampaignView, orgId: string, ac
           ? `votre signature porte le total à ${percent(total)} : plus de 50 % des suffrages, l’accord est valide (L2232-12).`
           : `votre signature porte le total à ${percent(total)} : plus de 50 % des suffrages ; l’accord sera valide quand l’employeur l’aura signé (L2232-12).`;
     } else if (campaign.level === 'company' && assessment.signatureTestPassed) {
-      consequence = `votre signature porte le total à ${percent(total)} : entre 30 et 50 %, l’accord ne sera valide que s’il est approuvé par les salariés (référendum, L2232-12).`;
+      consequence = `votre signature porte le total à ${percent(total)} : plus de 30 % sans dépasser 50 %, l’accord ne sera valide que s’il est approuvé par les salariés (référendum, L2232-12).`;
     } else if (assessment.signatureTestPassed) {
       consequence = `votre signature porte le total à ${percent(total)} : l’accord est conclu (30 % au moins), sauf opposition majoritaire des non-signataires dans les 15 jours de leur notification.`;
+    } else if (campaign.level === 'company') {
+      // L2232-12: the referendum is open to a text signed by unions weighing more than 30 % (30,00 % is not enough).
+      consequence = `votre signature porte le total à ${percent(total)} : il faut plus de 30 % pour que l’accord puisse être soumis aux salariés (référendum, L2232-12), et plus de 50 % pour qu’il soit valide sans eux.`;
     } else {
       consequence = `votre signature porte le total à ${percent(total)} : il manque encore ${formatPercent(Math.max(0, THIRTY_PERCENT - toHundredths(total)))} pour atteindre le seuil de 30 %.`;
     }

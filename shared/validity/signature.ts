@@ -36,6 +36,16 @@ export interface SignatureCount {
   reasons: Reason[];
 }
 
+/**
+ * Whether the representative unions' signatures (in hundredths) reach the signature threshold of
+ * their level: « au moins 30 % » for a branch agreement (L2232-6: 30,00 % concludes it), « plus de
+ * 30 % » for a company agreement (L2232-12, second paragraph: only a text signed by unions weighing
+ * more than 30 % may be put to the employees; 30,00 % may not).
+ */
+export function reachesThreshold(level: Scenario['level'], weight: number): boolean {
+  return level === 'company' ? weight > THIRTY_PERCENT : weight >= THIRTY_PERCENT;
+}
+
 export function countSignatures(scenario: Scenario, organisations: Map<string, ScenarioOrganisation>): SignatureCount {
   const { asOf } = scenario;
   const reasons: Reason[] = [];
@@ -59,7 +69,7 @@ export function countSignatures(scenario: Scenario, organisations: Map<string, S
   }
 
   const weight = signatories.reduce((sum, s) => sum + s.weight, 0);
-  const passed = weight >= THIRTY_PERCENT;
+  const passed = reachesThreshold(scenario.level, weight);
   const employerSigned = [...signed].some((id) => organisations.get(id)!.college === 'employer');
   const firstNotification =
     scenario.notifications

@@ -40,19 +40,24 @@ describe('the consequence a person confirms before a binding act', () => {
   });
 
   it('at company level, a signature says what L2232-12 asks, never an opposition that no longer exists', () => {
-    // Shares of the votes cast at the CSE elections: CFDT 40 %, CGT 60 %. 40 % is at least 30 %
+    // Shares of the votes cast at the CSE elections: CFDT 40 %, CGT 60 %. 40 % is more than 30 %
     // but not more than 50 %: only a referendum makes it valid. 60 % is a majority: valid once
     // the employer has signed too (« sa signature par, d'une part, l'employeur »).
     const company = (signatures: ReturnType<typeof signed>[]) =>
       campaign({ level: 'company', state: 'open for signature', parties: [party('direction', 'employer', 100), party('cfdt', 'union', 40), party('cgt', 'union', 60)], signatures, notifications: [] });
     expect(bindingActConfirmation(company([signed('direction', '2024-03-01')]), 'cfdt', 'sign', '2024-03-01')!.consequence).toBe(
-      'votre signature porte le total à 40,00\u202f% : entre 30 et 50 %, l’accord ne sera valide que s’il est approuvé par les salariés (référendum, L2232-12).',
+      'votre signature porte le total à 40,00\u202f% : plus de 30 % sans dépasser 50 %, l’accord ne sera valide que s’il est approuvé par les salariés (référendum, L2232-12).',
     );
     expect(bindingActConfirmation(company([signed('direction', '2024-03-01')]), 'cgt', 'sign', '2024-03-01')!.consequence).toBe(
       'votre signature porte le total à 60,00\u202f% : plus de 50 % des suffrages, l’accord est valide (L2232-12).',
     );
     expect(bindingActConfirmation(company([]), 'cgt', 'sign', '2024-03-01')!.consequence).toBe(
       'votre signature porte le total à 60,00\u202f% : plus de 50 % des suffrages ; l’accord sera valide quand l’employeur l’aura signé (L2232-12).',
+    );
+    // Exactly 30 %: not « plus de 30 % » (L2232-12), so not enough to put the text to the employees.
+    const thirty = campaign({ level: 'company', state: 'open for signature', parties: [party('direction', 'employer', 100), party('cfdt', 'union', 30), party('cgt', 'union', 70)], signatures: [signed('direction', '2024-03-01')], notifications: [] });
+    expect(bindingActConfirmation(thirty, 'cfdt', 'sign', '2024-03-01')!.consequence).toBe(
+      'votre signature porte le total à 30,00\u202f% : il faut plus de 30 % pour que l’accord puisse être soumis aux salariés (référendum, L2232-12), et plus de 50 % pour qu’il soit valide sans eux.',
     );
   });
 });

@@ -32,14 +32,18 @@ describe('company agreements (L2232-12)', () => {
     ['signed by exactly 50 %: not a majority, the referendum is pending', 50, undefined, 'referendum pending'],
     ['signed by 30 % to 50 %, employees approve: valid', 40, { at: '2024-05-15', approved: true }, 'valid'],
     ['signed by 30 % to 50 %, employees reject: void', 40, { at: '2024-05-15', approved: false }, 'void'],
-    ['signed by exactly 30 %, employees approve: valid', 30, { at: '2024-05-15', approved: true }, 'valid'],
+    // L2232-12, second paragraph: the employees may be consulted on a text signed by unions « ayant
+    // recueilli plus de 30 % des suffrages »; 30,00 % is not more than 30 % (the branch rule, L2232-6,
+    // says « au moins 30 % »): the referendum cannot be held, the text is not concluded.
+    ['signed by 30.01 %, employees approve: valid', 30.01, { at: '2024-05-15', approved: true }, 'valid'],
+    ['signed by exactly 30 %, employees approve: not concluded, the referendum could not be held', 30, { at: '2024-05-15', approved: true }, 'not concluded'],
     ['signed by 29.99 %: not concluded, and a referendum cannot save it', 29.99, { at: '2024-05-15', approved: true }, 'not concluded'],
     ['signed by 60 %, a rejected referendum changes nothing: valid', 60, { at: '2024-05-15', approved: false }, 'valid'],
   ])('%s', (_name, cfdt, referendum, status) => {
     const result = sut(company({ cfdt, cgt: 100 - cfdt }, referendum ? { referendum } : {}));
     expect(result.status).toBe(status);
     expect(result.signatureWeight).toBe(cfdt);
-    expect(result.signatureTestPassed).toBe(cfdt >= 30);
+    expect(result.signatureTestPassed).toBe(cfdt > 30);
     expect(result.majoritySignature).toBe(cfdt > 50);
   });
 
@@ -73,14 +77,16 @@ describe('company agreements (L2232-12)', () => {
     expect(result.status).toBe('open for signature');
   });
 
-  it('exact sums: 1.42 + 16.99 + 11.59 reaches 30 % exactly (a float sum falls short)', () => {
+  it('exact sums: 12.3 + 9.9 + 7.8 is exactly 30 %, not more (a float sum gives 30.000000000000004): not concluded', () => {
+    // 1230 + 990 + 780 = 3000 hundredths: not « plus de 30 % » (L2232-12), so no referendum either.
     const result = sut({
-      ...company({ cfdt: 1.42, cgt: 16.99, fo: 11.59, sud: 70 }),
+      ...company({ cfdt: 12.3, cgt: 9.9, fo: 7.8, sud: 70 }),
       signatures: ['direction', 'cfdt', 'cgt', 'fo'].map((org) => ({ org, at: '2024-03-01' })),
       notifications: [{ org: 'sud', at: '2024-03-04' }],
+      referendum: { at: '2024-05-15', approved: true },
     });
-    expect(result.signatureWeight).toBe(30);
-    expect(result.status).toBe('referendum pending');
+    expect([result.signatureWeight, result.signatureTestPassed, result.status]).toEqual([30, false, 'not concluded']);
+    expect(result.reasons).toContain('Signatures 30,00\u202f% : pas plus de 30\u202f% ; ni la majorité ni le seuil du référendum (plus de 30\u202f%) ne sont atteints (L2232-12).');
   });
 
   it('exact sums: 31.10 + 16.16 + 2.74 is exactly 50 %, not a majority (a float sum gives 50.00000000000001)', () => {
