@@ -157,6 +157,7 @@ async function settle(deps: SignatureDeps, campaign: CampaignView | null, now: D
             payload: {
               campaignId: campaign.id,
               at: assessment.oppositionDeadline ? addDays(assessment.oppositionDeadline, 1) : firstNotification,
+              ground: campaign.level === 'company' ? (assessment.majoritySignature ? 'majority signature' : 'referendum') : 'no majority opposition',
             } satisfies ValidatedPayload,
             by: SYSTEM,
           },

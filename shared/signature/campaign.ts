@@ -197,9 +197,18 @@ export interface VoidedPayload {
   at: string;
   oppositionWeight: number;
 }
+/**
+ * Why an agreement became valid: at branch level, no majority opposition within the windows
+ * (L2232-6); at company level, the signatures of unions weighing more than 50 % with the
+ * employer's, or the employees' approval (L2232-12). Absent on events recorded before it was
+ * kept: they are all of branch agreements.
+ */
+export const VALIDITY_GROUNDS = ['no majority opposition', 'majority signature', 'referendum'] as const;
+export type ValidityGround = (typeof VALIDITY_GROUNDS)[number];
 export interface ValidatedPayload {
   campaignId: string;
   at: string;
+  ground?: ValidityGround;
 }
 export interface TransitionedPayload {
   campaignId: string;

@@ -415,6 +415,9 @@ describe('the signature campaign, its validity and its signed exports', () => {
       await json(await act(people.direction, '/sign', { password: DEMO_PASSWORD }));
       const notified = await json<CampaignView>(await act(people.secretariat, '/notifications', { org: ids.organisations.CFDT }));
       expect(notified.state).toBe('valid');
+      // Valid on its signatures, not for want of an opposition (there is none at company level).
+      const validated = await server.app.context.db.connection.collection('events').findOne({ negotiationId: company, type: 'agreement:validated' });
+      expect(validated?.payload.ground).toBe('majority signature');
       expect(await errorCode(await act(people.cfdt, '/oppositions', { password: DEMO_PASSWORD, text: 'La CFDT s’oppose à cet accord.' }), 409)).toBe('CONFLICT');
     });
   });

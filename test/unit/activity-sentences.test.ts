@@ -98,6 +98,14 @@ describe('activity entries are sentences, never codes', () => {
     expect(activitySentence(event('opposition:filed'), context('en'))).toBe('CGT filed an opposition');
   });
 
+  it('says why a text became valid: no majority opposition (branch, and events recorded before the ground was kept), a majority signature or the employees (company)', () => {
+    const validated = (ground?: string) => ({ ...event('agreement:validated'), payload: { campaignId: 'c1', at: '2024-03-04', ...(ground ? { ground } : {}) } }) as NegotiationEvent;
+    expect(activitySentence(validated(), context('fr'))).toBe('Le texte est valide : aucune opposition majoritaire dans le délai');
+    expect(activitySentence(validated('no majority opposition'), context('fr'))).toBe('Le texte est valide : aucune opposition majoritaire dans le délai');
+    expect(activitySentence(validated('majority signature'), context('fr'))).toBe('Le texte est valide : signé par l’employeur et par des syndicats pesant plus de 50 % des suffrages');
+    expect(activitySentence(validated('referendum'), context('en'))).toBe('The text is valid: approved by the employees');
+  });
+
   it('counts with the language’s plural rules', () => {
     const one = { ...event('articles:renumbered'), payload: { renumbered: { '4': '5' } } } as NegotiationEvent;
     expect(activitySentence(one, context('fr'))).toBe('1 article a été renuméroté');
