@@ -80,7 +80,7 @@ describe('command ids', () => {
 
   it('with the embedded engine in the process, a command’s claim and reply go to disk with its events’ group commit or the next one, not groups of their own', async () => {
     const engine = demo.server.app.context.db.command!;
-    const journal = async () => (await engine({ serverStatus: 1 })).reply.journal as { records: number; fsyncs: number };
+    const journal = async () => (await engine({ serverStatus: 1 })).reply.journal as { records: number; fsyncs: number; intervalCommits: number };
     const declare = (n: number) => ok('cfdt', 'position:declare', { stance: 'réservé', statement: `Déclaration ${n}`, item: { kind: 'text' }, commandId: `groups-${String(n).padStart(4, '0')}` });
     await declare(0);
     const before = await journal();
@@ -89,10 +89,12 @@ describe('command ids', () => {
     const after = await journal();
     // Each command writes its claim, its event and its reply; one after the other, each but its
     // events' asks for no fdatasync (the previous reply and its claim go with its events). The
-    // server's own writes meanwhile (a mail checkpoint…) may take a group each.
+    // server's own writes meanwhile (a mail checkpoint…) may take a group each, and on a slow
+    // machine a reply may wait the commit interval (100 ms) and go to disk in a group of its own:
+    // the journal counts those (a clean-clone CI run under load had one more group than allowed).
     const others = after.records - before.records - 3 * commands;
     expect(others).toBeGreaterThanOrEqual(0);
-    expect(after.fsyncs - before.fsyncs).toBeLessThanOrEqual(commands + 1 + others);
+    expect(after.fsyncs - before.fsyncs).toBeLessThanOrEqual(commands + 1 + others + (after.intervalCommits - before.intervalCommits));
     // The last reply is kept all the same, on disk within the commit interval, and answers a retry.
     const declared = async () => (await demo.server.app.context.events.since(demo.negotiationId, 0)).filter((e) => e.type === 'position:declared').length;
     const recorded = await declared();

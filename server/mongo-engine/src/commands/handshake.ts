@@ -80,7 +80,7 @@ export const serverStatus: CommandHandler = (ctx) => ({
   localTime: new Date(),
   connections: { current: 0, available: 1000 },
   metrics: { cursor: { open: { total: ctx.engine.cursors.size } } },
-  journal: { records: ctx.engine.store.journal.lastSeq, fsyncs: ctx.engine.store.journal.flushes },
+  journal: { records: ctx.engine.store.journal.lastSeq, fsyncs: ctx.engine.store.journal.flushes, intervalCommits: ctx.engine.store.journal.intervalCommits },
   ok: 1,
 });
 

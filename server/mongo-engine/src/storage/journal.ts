@@ -56,6 +56,8 @@ export class Journal {
   private fileBytes: number;
   /** fsyncs done so far: appended / flushes is the group-commit factor. */
   flushes = 0;
+  /** Group commits started by the commit interval (`syncSoon` with nobody asking meanwhile), of `flushes`' cause. */
+  intervalCommits = 0;
   /** Bytes written to the current file, pending ones included (drives compaction). */
   bytes: number;
   hooks?: JournalHooks;
@@ -120,6 +122,7 @@ export class Journal {
       if (this.commitSoon) return;
       this.commitSoon = setTimeout(() => {
         this.commitSoon = undefined;
+        if (this.appended > this.durable) this.intervalCommits++;
         this.kick();
       }, COMMIT_INTERVAL_MS);
       this.commitSoon.unref();

@@ -71,6 +71,7 @@ describe('group commit', () => {
     await Promise.all([claim, reply]);
     expect(journal.durableSeq).toBe(3);
     expect(journal.flushes).toBe(1);
+    expect(journal.intervalCommits).toBe(0);
     await journal.close();
   });
 
@@ -81,6 +82,7 @@ describe('group commit', () => {
     await journal.syncSoon();
     expect(journal.durableSeq).toBe(1);
     expect(journal.flushes).toBe(1);
+    expect(journal.intervalCommits).toBe(1);
     // Timers fire late on a busy machine, never early.
     expect(performance.now() - started).toBeGreaterThanOrEqual(COMMIT_INTERVAL_MS - 5);
     await journal.close();
