@@ -6,6 +6,7 @@ import {
   OpenCampaignBodySchema,
   OppositionBodySchema,
   RecommendationBodySchema,
+  ReferendumBodySchema,
   SignBodySchema,
   TransitionBodySchema,
   type CampaignView,
@@ -72,6 +73,7 @@ export const HTTP_COMMANDS = {
   'signature:sign': answers<CampaignView>()('POST', `${N}/signature/sign`, SignBodySchema, 'signature:sign'),
   'signature:close': answers<CampaignView>()('POST', `${N}/signature/close`, NoBodySchema, 'signature:manage'),
   'agreement:notify': answers<CampaignView>()('POST', `${N}/signature/notifications`, NotifyBodySchema, 'signature:manage'),
+  'agreement:referendum': answers<CampaignView>()('POST', `${N}/signature/referendum`, ReferendumBodySchema, 'signature:manage'),
   'opposition:file': answers<CampaignView>()('POST', `${N}/signature/oppositions`, OppositionBodySchema, 'signature:sign'),
   'agreement:transition': answers<CampaignView>()('POST', `${N}/signature/transitions`, TransitionBodySchema, 'signature:manage'),
 

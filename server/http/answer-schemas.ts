@@ -204,6 +204,7 @@ export const CampaignViewSchema = z.object({
   nonSignatories: z.array(z.string()),
   notifications: z.array(z.object({ org: z.string(), at: z.string(), recordedBy: PersonRef })),
   oppositions: z.array(z.object({ org: z.string(), at: z.string(), text: z.string(), filedBy: PersonRef, counted: z.boolean(), ground: z.string() })),
+  referendum: z.object({ at: z.string(), approved: z.boolean(), recordedBy: PersonRef }).nullable(),
   history: z.array(
     z.object({
       state: z.enum(CAMPAIGN_STATES),

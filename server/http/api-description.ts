@@ -236,6 +236,7 @@ const COMMAND_TAGS: Record<string, string> = {
 
 /** What a command does, in a sentence, where its name says too little. */
 const COMMAND_SUMMARIES: Partial<Record<HttpCommandName, string>> = {
+  'agreement:referendum': 'Enregistrer le résultat du référendum des salariés sur un accord d’entreprise signé à plus de 30 % sans dépasser 50 % (L2232-12).',
   'member:invite': 'Inviter une personne (qui peut inviter qui : vérifié par le cas d’usage, selon le rôle de la personne).',
   'invitation:cancel': 'Retirer une invitation non acceptée.',
   'member:set-roles': 'Changer les rôles d’un mandat.',
@@ -258,6 +259,7 @@ const COMMAND_ANSWERS: Partial<Record<HttpCommandName, z.ZodType>> = {
   'signature:sign': CampaignViewSchema,
   'signature:close': CampaignViewSchema,
   'agreement:notify': CampaignViewSchema,
+  'agreement:referendum': CampaignViewSchema,
   'opposition:file': CampaignViewSchema,
   'agreement:transition': CampaignViewSchema,
 };

@@ -9,6 +9,7 @@ import {
   type CampaignOpenedPayload,
   type NotifiedPayload,
   type OpposedPayload,
+  type ReferendumRecordedPayload,
   type SignatureClosedPayload,
   type SignedPayload,
   type TransitionedPayload,
@@ -165,7 +166,13 @@ async function settle(deps: SignatureDeps, campaign: CampaignView | null, now: D
       : [
           {
             type: 'agreement:voided',
-            payload: { campaignId: campaign.id, at: today, oppositionWeight: assessment.oppositionWeight } satisfies VoidedPayload,
+            payload: {
+              campaignId: campaign.id,
+              // Rejected by the employees: void from the day of the vote.
+              at: campaign.level === 'company' && campaign.referendum ? campaign.referendum.at : today,
+              oppositionWeight: assessment.oppositionWeight,
+              ground: campaign.level === 'company' ? 'referendum' : 'majority opposition',
+            } satisfies VoidedPayload,
             by: SYSTEM,
           },
         ];
@@ -230,6 +237,7 @@ async function startCampaign(
       nonSignatories: [],
       notifications: [],
       oppositions: [],
+      referendum: null,
       history: [],
     };
     // The weights must let the engine decide before anyone signs (representative unions add up to 100 %).
@@ -444,10 +452,44 @@ export async function fileOpposition(
     };
     const drafts: RecordDraft[] = [{ type: 'opposition:filed', payload, by: { actor: actor.user.id, org } }];
     if (campaign.state === 'notified' && assessment.status === 'void') {
-      const voided: VoidedPayload = { campaignId: campaign.id, at: today, oppositionWeight: assessment.oppositionWeight };
+      const voided: VoidedPayload = { campaignId: campaign.id, at: today, oppositionWeight: assessment.oppositionWeight, ground: 'majority opposition' };
       drafts.push({ type: 'agreement:voided', payload: voided, by: SYSTEM });
     }
     await record(deps, negotiationId, stampOf(actor), drafts, now);
+    return afterChange(deps, negotiationId, campaign.id);
+  });
+}
+
+/**
+ * The secretariat records the employees' vote on a company agreement signed by the employer
+ * and by unions weighing more than 30 % but not more than 50 % (L2232-12): approved by a
+ * majority of the votes cast, it is valid; rejected, it is void. Once, dated between the first
+ * notification and today; the settling step records the verdict.
+ */
+export async function recordReferendum(deps: SignatureDeps, actor: Actor, input: { at: string; approved: boolean }, now: Date): Promise<CampaignView> {
+  assertCan(actor, 'signature:manage');
+  const { negotiationId } = actor;
+  const today = parisDate(now);
+  if (compareDates(input.at, today) > 0) throw new AppError('BAD_REQUEST', 'Un référendum ne peut pas être daté dans le futur.');
+  return deps.events.serialize(negotiationId, async () => {
+    const campaign = await requireCampaign(deps, negotiationId, now);
+    if (campaign.level !== 'company' || campaign.kind !== 'agreement') {
+      throw new AppError('CONFLICT', 'Le référendum des salariés ne concerne que les accords d’entreprise (L2232-12).');
+    }
+    if (campaign.referendum) throw new AppError('CONFLICT', 'Le résultat du référendum est déjà enregistré.');
+    if (campaign.state !== 'notified' || assessCampaign(campaign, today).status !== 'referendum pending') {
+      throw new AppError(
+        'CONFLICT',
+        `Aucun référendum n’est attendu : il n’est ouvert qu’à un accord notifié, signé par l’employeur et par des syndicats pesant plus de 30 % sans dépasser 50 % (état : ${campaign.state}).`,
+      );
+    }
+    const firstNotification = campaign.notifications.map((n) => n.at).sort(compareDates)[0];
+    if (firstNotification && compareDates(input.at, firstNotification) < 0) {
+      throw new AppError('BAD_REQUEST', `Le référendum ne peut pas précéder la notification de l’accord (${firstNotification}).`);
+    }
+    const payload: ReferendumRecordedPayload = { campaignId: campaign.id, at: input.at, approved: input.approved, recordedBy: person(actor) };
+    await record(deps, negotiationId, stampOf(actor), [{ type: 'referendum:recorded', payload }], now);
+    await settle(deps, await campaignById(deps, negotiationId, campaign.id), now);
     return afterChange(deps, negotiationId, campaign.id);
   });
 }

@@ -16,6 +16,7 @@ import {
   fileOpposition,
   openForSignature,
   recordNotification,
+  recordReferendum,
   recordTransition,
   signAgreement,
   validityOf,
@@ -92,6 +93,12 @@ export const registerSignature: Capability = async (ctx) => {
   httpCommand(api, 'agreement:notify', issues('Notification mal formée :'), async (actor, input) => {
     const campaign = await recordNotification(deps, actor, input, ctx.clock.now());
     log(actor, 'notification recorded', { campaign: campaign.id, to: input.org });
+    return campaign;
+  });
+
+  httpCommand(api, 'agreement:referendum', issues('Référendum mal formé :'), async (actor, input) => {
+    const campaign = await recordReferendum(deps, actor, input, ctx.clock.now());
+    log(actor, 'referendum recorded', { campaign: campaign.id, approved: input.approved, state: campaign.state });
     return campaign;
   });
 

@@ -7,7 +7,7 @@ import { ARTICLE_STATUSES, NEGOTIATION_LEVELS, ORG_COLLEGES } from '../identity.
 import { ItemSchema } from '../items.ts';
 import { AgendaItemSchema, AttendanceEntrySchema, SessionDocumentSchema } from '../sessions/session.ts';
 import { MinutesDocSchema } from '../sessions/minutes-schema.ts';
-import { LATER_TRANSITION_NAMES, VALIDITY_GROUNDS, type LaterTransition } from '../signature/campaign.ts';
+import { LATER_TRANSITION_NAMES, VALIDITY_GROUNDS, VOID_GROUNDS, type LaterTransition } from '../signature/campaign.ts';
 import { VERSION_KINDS } from '../text-diff.ts';
 import { VisibilitySchema } from '../visibility.ts';
 import { VOTE_CHOICES } from '../votes/tally.ts';
@@ -160,7 +160,8 @@ export const EVENT_PAYLOAD_SCHEMAS = {
   'signature:closed': z.object({ campaignId: z.string(), outcome: z.enum(['not concluded', 'concluded']), at: z.string(), nonSignatories: z.array(z.string()), by: PersonRef }),
   'agreement:notified': z.object({ campaignId: z.string(), org: z.string(), at: z.string(), recordedBy: PersonRef }),
   'opposition:filed': z.object({ campaignId: z.string(), org: z.string(), at: z.string(), text: z.string(), filedBy: PersonRef, counted: z.boolean(), ground: z.string() }),
-  'agreement:voided': z.object({ campaignId: z.string(), at: z.string(), oppositionWeight: z.number() }),
+  'referendum:recorded': z.object({ campaignId: z.string(), at: z.string(), approved: z.boolean(), recordedBy: PersonRef }),
+  'agreement:voided': z.object({ campaignId: z.string(), at: z.string(), oppositionWeight: z.number(), ground: z.enum(VOID_GROUNDS).optional() }),
   'agreement:validated': z.object({ campaignId: z.string(), at: z.string(), ground: z.enum(VALIDITY_GROUNDS).optional() }),
   'agreement:transitioned': z.object({
     campaignId: z.string(),

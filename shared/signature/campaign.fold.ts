@@ -50,6 +50,7 @@ export function applyCampaignEvent(campaign: CampaignView | null, event: Negotia
         nonSignatories: [],
         notifications: [],
         oppositions: [],
+        referendum: null,
         history: [{ state, at: p.at, seq: event.seq, by: p.by, document: null }],
       };
     }
@@ -78,6 +79,11 @@ export function applyCampaignEvent(campaign: CampaignView | null, event: Negotia
       // One opposition per organisation (the use case refuses a second): a replay adds none.
       if (campaign.oppositions.some((o) => o.org === opposition.org)) return campaign;
       return { ...campaign, oppositions: [...campaign.oppositions, opposition] };
+    }
+    case 'referendum:recorded': {
+      if (!campaign || campaign.referendum) return campaign;
+      const { campaignId: _id, ...referendum } = event.payload;
+      return { ...campaign, referendum };
     }
     case 'agreement:voided': {
       if (!campaign || campaign.state !== 'notified') return campaign;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateSchema, type ScenarioInput } from '../validity/scenario.ts';
+import { IsoDateSchema, ReferendumSchema, type ScenarioInput } from '../validity/scenario.ts';
 import type { NegotiationLevel, NegotiationStatus, OrgCollege, WeightsSource } from '../identity.ts';
 
 /**
@@ -91,6 +91,15 @@ export interface CampaignOpposition {
   ground: string;
 }
 
+/** The employees' vote on a company agreement signed by more than 30 % but not more than 50 % (L2232-12). */
+export interface CampaignReferendum {
+  /** The day of the vote. */
+  at: string;
+  /** Approved by a majority of the votes cast. */
+  approved: boolean;
+  recordedBy: PersonRef;
+}
+
 export interface LegalDocument {
   title: string;
   reference: string | null;
@@ -123,6 +132,8 @@ export interface CampaignView {
   nonSignatories: string[];
   notifications: CampaignNotification[];
   oppositions: CampaignOpposition[];
+  /** Company level: the employees' referendum, once the secretariat recorded its result. */
+  referendum: CampaignReferendum | null;
   history: CampaignStep[];
 }
 
@@ -149,6 +160,8 @@ export const SignBodySchema = z.strictObject({
   versionHash: Sha256.optional(),
 });
 export const NotifyBodySchema = z.strictObject({ org: ObjectIdLike, at: IsoDay.optional() });
+/** The referendum's result, as the engine's scenario takes it. */
+export const ReferendumBodySchema = ReferendumSchema;
 export const OppositionBodySchema = z.strictObject({
   text: z.string().trim().min(10, 'l’opposition doit être motivée (10 caractères au moins)').max(20_000),
   password: z.string().min(1).max(1000),
@@ -192,10 +205,19 @@ export interface SignatureClosedPayload {
 }
 export type NotifiedPayload = CampaignNotification & { campaignId: string };
 export type OpposedPayload = CampaignOpposition & { campaignId: string };
+export type ReferendumRecordedPayload = CampaignReferendum & { campaignId: string };
+/**
+ * Why an agreement is void: a majority opposition (L2232-6), or, at company level, the
+ * employees' rejection by referendum (L2232-12). Absent on events recorded before it was
+ * kept: they are all of majority oppositions.
+ */
+export const VOID_GROUNDS = ['majority opposition', 'referendum'] as const;
+export type VoidGround = (typeof VOID_GROUNDS)[number];
 export interface VoidedPayload {
   campaignId: string;
   at: string;
   oppositionWeight: number;
+  ground?: VoidGround;
 }
 /**
  * Why an agreement became valid: at branch level, no majority opposition within the windows
@@ -230,7 +252,7 @@ export interface WhatIf {
 /**
  * The campaign as a validity scenario on `asOf`: the parties with their frozen weights (a
  * non-representative organisation weighs 0), the signatures, notifications and oppositions
- * with their civil dates, its deadline and the day it was closed. The employer organisations
+ * with their civil dates, its deadline, the day it was closed and the employees' referendum. The employer organisations
  * weigh nothing in the signature and opposition tests (the engine reads only the unions'
  * weights there).
  */
@@ -252,6 +274,8 @@ export function scenarioOf(campaign: CampaignView, asOf: string, whatIf: WhatIf 
     asOf,
     ...(campaign.signatureDeadline ? { signatureDeadline: campaign.signatureDeadline } : {}),
     ...(closedAt ? { signatureClosedAt: closedAt } : {}),
+    // Read models folded before the referendum was kept have no such field.
+    ...(campaign.referendum ? { referendum: { at: campaign.referendum.at, approved: campaign.referendum.approved } } : {}),
   };
 }
 

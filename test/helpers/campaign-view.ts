@@ -34,6 +34,7 @@ export function campaignView(overrides: Partial<CampaignView> = {}): CampaignVie
     nonSignatories: ['cgt', 'fo', 'sud', 'cftc'],
     notifications: ['cfdt', 'cgt', 'fo', 'sud'].map((org) => ({ org, at: '2023-09-28', recordedBy: PERSON })),
     oppositions: [],
+    referendum: null,
     history: [],
     ...overrides,
   };

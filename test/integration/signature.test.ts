@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignAnswer, CampaignView } from '../../shared/signature/campaign.ts';
 import type { VersionSummary } from '../../shared/text-diff.ts';
 import type { Assessment } from '../../shared/validity/scenario.ts';
+import { addDays } from '../../shared/validity/calendar.ts';
 import { loadActor, type Actor } from '../../server/access/access.service.ts';
 import { userModel } from '../../server/auth/user.model.ts';
 import { negotiationModel } from '../../server/negotiations/negotiation.model.ts';
@@ -392,22 +393,45 @@ describe('the signature campaign, its validity and its signed exports', () => {
   });
 
   describe('a company agreement (L2232-12)', () => {
-    it('is not notified without the employer’s signature, and no union opposes it', async () => {
-      // The company: its direction (AXESS here) and two unions, CGT 60 % and CFDT 40 % of the votes cast.
-      const company = await addNegotiation(server, 'Accord d’entreprise sur les astreintes', ids.organisations.CGT);
+    /**
+     * A company negotiation: its direction (AXESS here) and two unions, CGT 60 % and CFDT 40 % of
+     * the votes cast, with a secretariat, a signatory of the direction and a delegate-signatory per union.
+     */
+    async function companyNegotiation(name: string) {
+      const company = await addNegotiation(server, `Accord d’entreprise ${name}`, ids.organisations.CGT);
       const parties = [
         { organisationId: ids.organisations.AXESS, weight: 100, representative: true, source: null },
         { organisationId: ids.organisations.CGT, weight: 60, representative: true, source: null },
         { organisationId: ids.organisations.CFDT, weight: 40, representative: true, source: null },
       ];
       await negotiationModel(server.app.context.db.connection).updateOne({ _id: company }, { $set: { parties } });
-      const people = { secretariat: 'rh@astreintes.test', direction: 'direction@astreintes.test', cgt: 'cgt@astreintes.test', cfdt: 'cfdt@astreintes.test' };
+      const people = { secretariat: `rh@${name}.test`, direction: `direction@${name}.test`, cgt: `cgt@${name}.test`, cfdt: `cfdt@${name}.test` };
       await addMember(server, { email: people.secretariat, negotiationId: company, organisationId: ids.organisations.AXESS, roles: ['secretariat'] });
       await addMember(server, { email: people.direction, negotiationId: company, organisationId: ids.organisations.AXESS, roles: ['signatory'] });
       await addMember(server, { email: people.cgt, negotiationId: company, organisationId: ids.organisations.CGT, roles: ['delegate', 'signatory'] });
       await addMember(server, { email: people.cfdt, negotiationId: company, organisationId: ids.organisations.CFDT, roles: ['delegate', 'signatory'] });
       const act = async (email: string, path: string, body: unknown = {}) => call(server, `/negotiations/${company}/signature${path}`, { cookie: await login(server, email), body });
+      const eventOf = (type: string) => server.app.context.db.connection.collection('events').findOne({ negotiationId: company, type });
+      return { company, people, act, eventOf };
+    }
 
+    /** Signed by the direction and the CFDT (40 %) and notified to the CGT: it goes to the employees. */
+    async function awaitingReferendum(name: string) {
+      const negotiation = await companyNegotiation(name);
+      const { people, act } = negotiation;
+      await json(await act(people.secretariat, '/open', { signatureDeadline: '2099-06-30' }), 201);
+      await json(await act(people.cfdt, '/sign', { password: DEMO_PASSWORD }));
+      await json(await act(people.direction, '/sign', { password: DEMO_PASSWORD }));
+      const notified = await json<CampaignView>(await act(people.secretariat, '/notifications', { org: ids.organisations.CGT }));
+      expect(notified.state).toBe('notified');
+      expect(notified.referendum).toBeNull();
+      const validity = await json<Assessment>(await call(server, `/negotiations/${negotiation.company}/validity`, { cookie: await login(server, people.cgt) }));
+      expect(validity.status).toBe('referendum pending');
+      return { ...negotiation, notifiedOn: notified.notifications[0].at };
+    }
+
+    it('is not notified without the employer’s signature, and no union opposes it', async () => {
+      const { people, act, eventOf } = await companyNegotiation('astreintes');
       await json(await act(people.secretariat, '/open', { signatureDeadline: '2099-06-30' }), 201);
       await json(await act(people.cgt, '/sign', { password: DEMO_PASSWORD }));
       // 60 % of the unions, but no signature of the employer: not concluded, so not notified.
@@ -416,9 +440,35 @@ describe('the signature campaign, its validity and its signed exports', () => {
       const notified = await json<CampaignView>(await act(people.secretariat, '/notifications', { org: ids.organisations.CFDT }));
       expect(notified.state).toBe('valid');
       // Valid on its signatures, not for want of an opposition (there is none at company level).
-      const validated = await server.app.context.db.connection.collection('events').findOne({ negotiationId: company, type: 'agreement:validated' });
-      expect(validated?.payload.ground).toBe('majority signature');
+      expect((await eventOf('agreement:validated'))?.payload.ground).toBe('majority signature');
       expect(await errorCode(await act(people.cfdt, '/oppositions', { password: DEMO_PASSWORD, text: 'La CFDT s’oppose à cet accord.' }), 409)).toBe('CONFLICT');
+      // Valid on its signatures: no referendum to record.
+      expect(await errorCode(await act(people.secretariat, '/referendum', { at: notified.notifications[0].at, approved: true }), 409)).toBe('CONFLICT');
+    });
+
+    it('signed by 40 %, the employees approve it: the secretariat alone records the referendum, dated between the notification and today, once; valid on that ground', async () => {
+      const { people, act, eventOf, notifiedOn } = await awaitingReferendum('primes');
+      expect((await act(people.cfdt, '/referendum', { at: notifiedOn, approved: true })).status).toBe(403);
+      expect(await errorCode(await act(people.secretariat, '/referendum', { at: '2099-01-04', approved: true }), 400)).toBe('BAD_REQUEST');
+      expect(await errorCode(await act(people.secretariat, '/referendum', { at: addDays(notifiedOn, -1), approved: true }), 400)).toBe('BAD_REQUEST');
+      expect(await errorCode(await act(people.secretariat, '/referendum', { at: notifiedOn }), 400)).toBe('BAD_REQUEST');
+      const valid = await json<CampaignView>(await act(people.secretariat, '/referendum', { at: notifiedOn, approved: true }));
+      expect(valid.state).toBe('valid');
+      expect(valid.referendum).toMatchObject({ at: notifiedOn, approved: true, recordedBy: { name: people.secretariat } });
+      expect((await eventOf('agreement:validated'))?.payload).toMatchObject({ at: notifiedOn, ground: 'referendum' });
+      expect(await errorCode(await act(people.secretariat, '/referendum', { at: notifiedOn, approved: false }), 409)).toBe('CONFLICT');
+    });
+
+    it('signed by 40 %, the employees reject it: void, and the event says why', async () => {
+      const { people, act, eventOf, notifiedOn } = await awaitingReferendum('forfaits');
+      const voided = await json<CampaignView>(await act(people.secretariat, '/referendum', { at: notifiedOn, approved: false }));
+      expect(voided.state).toBe('void');
+      expect(voided.history.at(-1)).toMatchObject({ state: 'void', at: notifiedOn });
+      expect((await eventOf('agreement:voided'))?.payload).toMatchObject({ at: notifiedOn, ground: 'referendum' });
+    });
+
+    it('a branch agreement has no referendum: 409', async () => {
+      expect(await errorCode(await post(cppni, '/referendum', 'secretariat@axess.demo', { at: '2023-10-20', approved: true }), 409)).toBe('CONFLICT');
     });
   });
 });

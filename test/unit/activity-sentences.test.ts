@@ -63,6 +63,7 @@ const SAMPLES: { [K in EventType]: Partial<EventPayload<K>> } = {
   'signature:closed': { campaignId: 'c1', outcome: 'concluded' },
   'agreement:notified': { campaignId: 'c1', org: 'cgt' },
   'opposition:filed': { campaignId: 'c1', org: 'cgt', filedBy: person, counted: true },
+  'referendum:recorded': { campaignId: 'c1', at: '2024-03-04', approved: true, recordedBy: person },
   'agreement:voided': { campaignId: 'c1', oppositionWeight: 61.5 },
   'agreement:validated': { campaignId: 'c1' },
   'agreement:transitioned': { campaignId: 'c1', to: 'approval refused' },
@@ -104,6 +105,20 @@ describe('activity entries are sentences, never codes', () => {
     expect(activitySentence(validated('no majority opposition'), context('fr'))).toBe('Le texte est valide : aucune opposition majoritaire dans le délai');
     expect(activitySentence(validated('majority signature'), context('fr'))).toBe('Le texte est valide : signé par l’employeur et par des syndicats pesant plus de 50 % des suffrages');
     expect(activitySentence(validated('referendum'), context('en'))).toBe('The text is valid: approved by the employees');
+  });
+
+  it('says why a text is void: a majority opposition (and events recorded before the ground was kept) or the employees’ rejection by referendum', () => {
+    const voided = (ground?: string) => ({ ...event('agreement:voided'), payload: { campaignId: 'c1', at: '2024-03-04', oppositionWeight: 61.5, ...(ground ? { ground } : {}) } }) as NegotiationEvent;
+    expect(activitySentence(voided(), context('fr'))).toBe('Le texte est réputé non écrit : les opposants pèsent 61,50 %');
+    expect(activitySentence(voided('majority opposition'), context('en'))).toBe('The text is void: the opposing unions weigh 61.50 %');
+    expect(activitySentence(voided('referendum'), context('fr'))).toBe('Le texte est réputé non écrit : les salariés l’ont rejeté par référendum');
+    expect(activitySentence(voided('referendum'), context('en'))).toBe('The text is void: the employees rejected it by referendum');
+  });
+
+  it('says the referendum’s result once recorded', () => {
+    const recorded = (approved: boolean) => ({ ...event('referendum:recorded'), payload: { campaignId: 'c1', at: '2024-03-04', approved, recordedBy: person } }) as NegotiationEvent;
+    expect(activitySentence(recorded(true), context('fr'))).toBe('Le résultat du référendum des salariés a été enregistré : texte approuvé');
+    expect(activitySentence(recorded(false), context('en'))).toBe('The result of the employees’ referendum was recorded: text rejected');
   });
 
   it('counts with the language’s plural rules', () => {

@@ -7,6 +7,9 @@ import { applyVersionEvents, withVersions } from '../../shared/versions/version.
 import { applyVoteEvents, foldVotes } from '../../shared/votes/vote.fold.ts';
 import { applyAnnotationEvents, foldAnnotations } from '../../shared/annotations/annotation.fold.ts';
 import { applyCampaignEvents } from '../../shared/signature/campaign.fold.ts';
+import { scenarioOf } from '../../shared/signature/campaign.ts';
+import { assess } from '../../shared/validity/assess.ts';
+import { parseScenario, type Scenario, type ScenarioInput } from '../../shared/validity/scenario.ts';
 import { campaignActions } from '../../shared/signature/eligibility.ts';
 
 const N = 'n1';
@@ -145,6 +148,12 @@ describe('the annotation threads kept by events', () => {
   });
 });
 
+function parseOk(input: ScenarioInput): Scenario {
+  const parsed = parseScenario(input);
+  if (!parsed.ok) throw new Error(parsed.errors.join(' ; '));
+  return parsed.scenario;
+}
+
 describe('the signature campaign kept by events', () => {
   const by = { userId: 'u0', name: 'Secrétariat' };
   const party = (id: string, college: 'union' | 'employer', weight: number) => ({ id, shortName: id.toUpperCase(), fullName: id, college, weight, representative: true, source: null });
@@ -189,5 +198,24 @@ describe('the signature campaign kept by events', () => {
 
   it('a campaign opened after the one held replaces it', () => {
     expect(applyCampaignEvents(folded(log), [opened(9, 'c2')])?.id).toBe('c2');
+  });
+
+  it('a company campaign keeps the referendum recorded (once) and the engine reads it: approved, valid', () => {
+    const company = [
+      // The employer and two unions, CFDT 40 % and CGT 60 %: the CFDT's signature alone goes to the employees.
+      { ...opened(1, 'c1'), payload: { ...opened(1, 'c1').payload, level: 'company', parties: [party('axess', 'employer', 100), party('cfdt', 'union', 40), party('cgt', 'union', 60)] } } as NegotiationEvent,
+      signed(2, 'axess'),
+      signed(3, 'cfdt'),
+      event(4, 'signature:closed', { campaignId: 'c1', outcome: 'concluded', at: '2026-12-02', nonSignatories: ['cgt'], by }),
+      event(5, 'agreement:notified', { campaignId: 'c1', org: 'cgt', at: '2026-12-03', recordedBy: by }),
+    ];
+    const pending = folded(company)!;
+    expect(pending.referendum).toBeNull();
+    expect(assess(parseOk(scenarioOf(pending, '2026-12-04'))).status).toBe('referendum pending');
+    const vote = (seq: number, approved: boolean) => event(seq, 'referendum:recorded', { campaignId: 'c1', at: '2026-12-04', approved, recordedBy: by });
+    const sut = applyCampaignEvents(pending, [vote(6, true), vote(7, false)])!;
+    expect(sut.referendum).toEqual({ at: '2026-12-04', approved: true, recordedBy: by });
+    expect(assess(parseOk(scenarioOf(sut, '2026-12-04'))).status).toBe('valid');
+    expect(applyCampaignEvents(sut, [event(8, 'agreement:validated', { campaignId: 'c1', at: '2026-12-04', ground: 'referendum' })])?.state).toBe('valid');
   });
 });

@@ -64,7 +64,10 @@ const PARAMS: { [K in EventType]: ParamsOf<K> } = {
   'signature:closed': (p, _, c) => ({ outcome: translate(c.locale, `activity.outcome.${p.outcome}`) }),
   'agreement:notified': (p, e, c) => ({ org: c.orgName(p.org) || actor(e, c) }),
   'opposition:filed': (p, e, c) => ({ org: c.orgName(p.org) || actor(e, c) }),
-  'agreement:voided': (p, _, c) => ({ weight: formatNumber(p.oppositionWeight, 2, c.locale) }),
+  'referendum:recorded': (p, _, c) => ({ result: translate(c.locale, p.approved ? 'activity.referendum.approved' : 'activity.referendum.rejected') }),
+  'agreement:voided': (p, _, c) => ({
+    why: translate(c.locale, `activity.voided.${p.ground ?? 'majority opposition'}`, { weight: formatNumber(p.oppositionWeight, 2, c.locale) }),
+  }),
   'agreement:validated': (p, _, c) => ({ why: translate(c.locale, `activity.validated.${p.ground ?? 'no majority opposition'}`) }),
   'agreement:transitioned': (p, _, c) => ({ status: translate(c.locale, `status.${p.to}`) }),
   'version:created': (p) => ({ name: p.name }),
