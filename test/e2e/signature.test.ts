@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { screenshot } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, login } from '../helpers/auth.ts';
-import { useDemoBrowser } from '../helpers/demo-browser.ts';
+import { DEMO_PASSWORD } from '../helpers/auth.ts';
+import { signaturePageAs, useDemoBrowser } from '../helpers/demo-browser.ts';
 
 /** Waits until the locator is visible (Playwright's own `expect` is not part of playwright-core). */
 const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 10_000 });
@@ -24,18 +24,7 @@ describe('a signature campaign in the browser: sign, watch the gauge, oppose, vo
   const contexts: BrowserContext[] = [];
   let live: string;
 
-  /** A page signed in as this demo account (the session cookie from the API). */
-  async function pageAs(email: string): Promise<Page> {
-    const cookie = await login(demo.server, email);
-    const [name, value] = cookie.split('=');
-    const context = await demo.browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'fr-FR' });
-    await context.addCookies([{ name, value, url: demo.server.url }]);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${demo.server.url}/negotiations/${live}/signature`);
-    await page.getByRole('heading', { name: 'Campagne de signature' }).waitFor();
-    return page;
-  }
+  const pageAs = (email: string) => signaturePageAs(demo, contexts, email, live);
 
   beforeAll(async () => {
     live = demo.ids.negotiations.tempsDeTravail;

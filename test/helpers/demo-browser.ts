@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { login } from './auth.ts';
 import { ensureClientBuilt, launchBrowser } from './browser.ts';
 import { seedDemo, type DemoIds } from './seed.ts';
 import { startTestServer, type TestServer } from './server.ts';
@@ -48,4 +49,20 @@ export function useDemoBrowser(): DemoBrowser {
       return ready(ids, 'demo ids');
     },
   };
+}
+
+/**
+ * A French page signed in as this account (the session cookie from the API) on a negotiation's
+ * signature page, once its heading is shown; its context is added to `contexts` for the file to close.
+ */
+export async function signaturePageAs(demo: DemoBrowser, contexts: BrowserContext[], email: string, negotiationId: string): Promise<Page> {
+  const cookie = await login(demo.server, email);
+  const [name, value] = cookie.split('=');
+  const context = await demo.browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'fr-FR' });
+  await context.addCookies([{ name, value, url: demo.server.url }]);
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${demo.server.url}/negotiations/${negotiationId}/signature`);
+  await page.getByRole('heading', { name: 'Campagne de signature' }).waitFor();
+  return page;
 }

@@ -54,3 +54,25 @@ export async function addNegotiation(server: Pick<RunningServer, 'app'>, title: 
   });
   return String(doc._id);
 }
+
+/**
+ * A company negotiation (L2232-12): its direction (AXESS here) and two unions, CGT 60 % and CFDT
+ * 40 % of the votes cast, with a secretariat and a signatory of the direction and a
+ * delegate-signatory per union; their emails end in `@{name}.test`.
+ */
+export async function addCompanyNegotiation(server: Pick<RunningServer, 'app'>, ids: DemoIds, name: string) {
+  const { AXESS, CGT, CFDT } = ids.organisations;
+  const company = await addNegotiation(server, `Accord d’entreprise ${name}`, CGT);
+  const parties = [
+    { organisationId: AXESS, weight: 100, representative: true, source: null },
+    { organisationId: CGT, weight: 60, representative: true, source: null },
+    { organisationId: CFDT, weight: 40, representative: true, source: null },
+  ];
+  await negotiationModel(server.app.context.db.connection).updateOne({ _id: company }, { $set: { parties } });
+  const people = { secretariat: `rh@${name}.test`, direction: `direction@${name}.test`, cgt: `cgt@${name}.test`, cfdt: `cfdt@${name}.test` };
+  await addMember(server, { email: people.secretariat, negotiationId: company, organisationId: AXESS, roles: ['secretariat'] });
+  await addMember(server, { email: people.direction, negotiationId: company, organisationId: AXESS, roles: ['signatory'] });
+  await addMember(server, { email: people.cgt, negotiationId: company, organisationId: CGT, roles: ['delegate', 'signatory'] });
+  await addMember(server, { email: people.cfdt, negotiationId: company, organisationId: CFDT, roles: ['delegate', 'signatory'] });
+  return { company, people };
+}

@@ -11,12 +11,11 @@ import type { Assessment } from '../../shared/validity/scenario.ts';
 import { addDays } from '../../shared/validity/calendar.ts';
 import { loadActor, type Actor } from '../../server/access/access.service.ts';
 import { userModel } from '../../server/auth/user.model.ts';
-import { negotiationModel } from '../../server/negotiations/negotiation.model.ts';
 import { canonicalJson, sha256 } from '../../server/export/canonical-json.ts';
 import { openForSignature, rebuildCampaigns, recordNotification, signAgreement } from '../../server/signature/campaign.service.ts';
 import { signatureDeps } from '../../server/signature/signature.routes.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { addMember, addNegotiation, seedDemo, type DemoIds } from '../helpers/seed.ts';
+import { addCompanyNegotiation, addMember, addNegotiation, seedDemo, type DemoIds } from '../helpers/seed.ts';
 import { DEMO_PASSWORD, call, login } from '../helpers/auth.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -393,23 +392,8 @@ describe('the signature campaign, its validity and its signed exports', () => {
   });
 
   describe('a company agreement (L2232-12)', () => {
-    /**
-     * A company negotiation: its direction (AXESS here) and two unions, CGT 60 % and CFDT 40 % of
-     * the votes cast, with a secretariat, a signatory of the direction and a delegate-signatory per union.
-     */
     async function companyNegotiation(name: string) {
-      const company = await addNegotiation(server, `Accord d’entreprise ${name}`, ids.organisations.CGT);
-      const parties = [
-        { organisationId: ids.organisations.AXESS, weight: 100, representative: true, source: null },
-        { organisationId: ids.organisations.CGT, weight: 60, representative: true, source: null },
-        { organisationId: ids.organisations.CFDT, weight: 40, representative: true, source: null },
-      ];
-      await negotiationModel(server.app.context.db.connection).updateOne({ _id: company }, { $set: { parties } });
-      const people = { secretariat: `rh@${name}.test`, direction: `direction@${name}.test`, cgt: `cgt@${name}.test`, cfdt: `cfdt@${name}.test` };
-      await addMember(server, { email: people.secretariat, negotiationId: company, organisationId: ids.organisations.AXESS, roles: ['secretariat'] });
-      await addMember(server, { email: people.direction, negotiationId: company, organisationId: ids.organisations.AXESS, roles: ['signatory'] });
-      await addMember(server, { email: people.cgt, negotiationId: company, organisationId: ids.organisations.CGT, roles: ['delegate', 'signatory'] });
-      await addMember(server, { email: people.cfdt, negotiationId: company, organisationId: ids.organisations.CFDT, roles: ['delegate', 'signatory'] });
+      const { company, people } = await addCompanyNegotiation(server, ids, name);
       const act = async (email: string, path: string, body: unknown = {}) => call(server, `/negotiations/${company}/signature${path}`, { cookie: await login(server, email), body });
       const eventOf = (type: string) => server.app.context.db.connection.collection('events').findOne({ negotiationId: company, type });
       return { company, people, act, eventOf };

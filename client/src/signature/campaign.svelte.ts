@@ -159,6 +159,10 @@ export class SignatureCampaign {
   notify(org: string, at?: string): Promise<boolean> {
     return this.command('/notifications', { org, ...(at ? { at } : {}) });
   }
+  /** The employees' vote on a company agreement signed by more than 30 % but not more than 50 % (L2232-12). */
+  recordReferendum(at: string, approved: boolean): Promise<boolean> {
+    return this.command('/referendum', { at, approved });
+  }
   oppose(text: string, password: string, versionHash: string): Promise<boolean> {
     return this.command('/oppositions', { text, password, versionHash });
   }
