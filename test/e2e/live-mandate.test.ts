@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Role } from '../../shared/access.ts';
-import { countApiReads, signIn } from '../helpers/browser.ts';
+import { countApiReads, screenshot, signIn } from '../helpers/browser.ts';
 import { call, login } from '../helpers/auth.ts';
 import { useDemoBrowser } from '../helpers/demo-browser.ts';
 import { addMember } from '../helpers/seed.ts';
@@ -89,6 +89,7 @@ describe('a change of mandate counts on the pages already open, without a reload
     await page.getByTestId('read-only-note').waitFor({ timeout: LIVE_MS });
     expect(await readOnly()).toBe('true');
     await page.getByTestId('structure-notice').filter({ hasText: 'ne vous permet plus de rédiger' }).waitFor();
+    await screenshot(page, 'live-mandate-pen-taken');
     expect(await page.getByRole('button', { name: 'Ajouter un article' }).count()).toBe(0);
 
     await setRoles(membershipId, ['negotiator'], 'negociateur@axess.demo');
