@@ -37,10 +37,21 @@ describe('the employees’ referendum on a company agreement, in the browser', (
     const secretariat = await pageAs(people.secretariat, company);
     const form = secretariat.getByRole('region', { name: 'Référendum des salariés' });
     await visible(form);
+    // No opposition right at company level (L2232-12): no oppositions gauge, nothing left to simulate once notified.
+    for (const absent of [secretariat.getByRole('meter', { name: 'Oppositions retenues' }), secretariat.getByRole('region', { name: 'Simulateur « et si… »' })]) {
+      if ((await absent.count()) !== 0) throw new Error('an opposition gauge or simulator on a company agreement');
+    }
     const today = await form.locator('input[type=date]').getAttribute('max');
     await form.getByLabel('Date du vote').fill(today ?? '');
     await form.getByLabel('Approuvé par les salariés').check();
     await screenshot(secretariat, 'referendum-form');
+    // A radio button is drawn as the browser draws it, its label on one line beside it (the
+    // stylesheet's rule for text fields once made it as wide as its column, its label wrapped).
+    for (const name of ['Approuvé par les salariés', 'Rejeté par les salariés']) {
+      const radio = (await form.getByLabel(name).boundingBox())!;
+      const label = (await form.locator('label', { hasText: name }).boundingBox())!;
+      if (radio.width > 30 || label.height > 2 * 24) throw new Error(`« ${name} »: radio ${radio.width} px wide, label ${label.height} px high`);
+    }
     await form.getByRole('button', { name: 'Enregistrer le résultat du référendum' }).click();
     await visible(secretariat.getByTestId('campaign-state').getByText('Valide'));
     await visible(secretariat.getByTestId('referendum-result').getByText(/Référendum des salariés du .+ : Approuvé par les salariés/));
