@@ -68,12 +68,14 @@ describe('signing in and out', () => {
     const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
     const wrong: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       wrong.push(await time('delegue@fo.demo'));
       unknown.push(await time(`ghost${i}@nowhere.demo`));
     }
-    // Lenient on a shared machine; without the dummy check the ratio would be ~0.05.
-    expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.4);
+    // A wrong password also counts the attempt against the account (its throttle), so the two
+    // are not equal; without the dummy check the ratio is ~0.07 (12 ms of CPU against 178), with
+    // it 0.4–0.5, once 0.397 under the whole suite's load (a clean-clone CI of 35e25fe).
+    expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.25);
   });
 
   it.each([
