@@ -1,6 +1,7 @@
 import { assess } from '../validity/assess.ts';
 import { parseScenario } from '../validity/scenario.ts';
-import { formatPercent, THIRTY_PERCENT, toHundredths } from '../validity/weights.ts';
+import { missingToThreshold } from '../validity/signature.ts';
+import { formatPercent, toHundredths } from '../validity/weights.ts';
 import { scenarioOf, type CampaignParty, type CampaignView } from './campaign.ts';
 
 /** A binding act in an organisation's name. */
@@ -65,7 +66,7 @@ export function bindingActConfirmation(campaign: CampaignView, orgId: string, ac
       // L2232-12: the referendum is open to a text signed by unions weighing more than 30 % (30,00 % is not enough).
       consequence = `votre signature porte le total à ${percent(total)} : il faut plus de 30 % pour que l’accord puisse être soumis aux salariés (référendum, L2232-12), et plus de 50 % pour qu’il soit valide sans eux.`;
     } else {
-      consequence = `votre signature porte le total à ${percent(total)} : il manque encore ${formatPercent(Math.max(0, THIRTY_PERCENT - toHundredths(total)))} pour atteindre le seuil de 30 %.`;
+      consequence = `votre signature porte le total à ${percent(total)} : il manque encore ${formatPercent(missingToThreshold(campaign.level, toHundredths(total)))} pour atteindre le seuil de 30 %.`;
     }
     return { act, organisation, version, total, consequence };
   }

@@ -13,11 +13,11 @@ import { FIFTY_PERCENT, fromHundredths } from './weights.ts';
  *   employer's signature (« sa signature par, d'une part, l'employeur ou son représentant »),
  *   no union weight makes it valid: `open for signature` while the campaign runs, then
  *   `not concluded`.
- * - From 30 % to 50 % included: valid if the employees approve it by referendum (majority
- *   of the votes cast), void ("réputé non écrit") if they reject it; until the result is
- *   known, `referendum pending`. A referendum given for a text below 30 % is ignored: only
- *   a text signed by 30 % may be submitted to the employees.
- * - Below 30 %: `open for signature` while the campaign runs (as at branch level: no
+ * - More than 30 % and up to 50 % included (« plus de 30 % », second paragraph): valid if the
+ *   employees approve it by referendum (majority of the votes cast), void ("réputé non écrit")
+ *   if they reject it; until the result is known, `referendum pending`. A referendum given for
+ *   a text at 30 % or below is ignored: it may not be submitted to the employees.
+ * - 30 % or below: `open for signature` while the campaign runs (as at branch level: no
  *   notification yet and the secretariat's deadline not passed), then `not concluded`.
  * There is no opposition right at company level since 2017: oppositions are listed and
  * ignored. The timing of the referendum (request within one month of the signature,
@@ -30,7 +30,7 @@ export function assessCompany(scenario: Scenario): Assessment {
   const count = countSignatures(scenario, organisations);
   const reasons = [...count.reasons];
   const majority = count.weight > FIFTY_PERCENT;
-  // Concluded on the signatures: the employer's and at least 30 % of the unions'.
+  // Concluded on the signatures: the employer's and more than 30 % of the unions'.
   const concluded = count.passed && count.employerSigned;
 
   const weight = { percent: count.weight };

@@ -23,7 +23,7 @@ export interface SignatureCount {
   signatories: { org: ScenarioOrganisation; at: IsoDate; weight: number }[];
   /** Hundredths of a percent. */
   weight: number;
-  /** At least 30 %. */
+  /** The threshold of the level reached (reachesThreshold): at least 30 % (branch), more than 30 % (company). */
   passed: boolean;
   /** The employer or an employer organisation signed (on or before `asOf`). */
   employerSigned: boolean;
@@ -43,7 +43,12 @@ export interface SignatureCount {
  * more than 30 % may be put to the employees; 30,00 % may not).
  */
 export function reachesThreshold(level: Scenario['level'], weight: number): boolean {
-  return level === 'company' ? weight > THIRTY_PERCENT : weight >= THIRTY_PERCENT;
+  return missingToThreshold(level, weight) === 0;
+}
+
+/** What the signatures (hundredths) lack to reach their level's threshold (0,01 % over 30 % at company level); 0 once reached. */
+export function missingToThreshold(level: Scenario['level'], weight: number): number {
+  return Math.max(0, (level === 'company' ? THIRTY_PERCENT + 1 : THIRTY_PERCENT) - weight);
 }
 
 export function countSignatures(scenario: Scenario, organisations: Map<string, ScenarioOrganisation>): SignatureCount {
