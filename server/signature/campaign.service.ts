@@ -4,6 +4,7 @@ import { campaignActions } from '../../shared/signature/eligibility.ts';
 import {
   LATER_TRANSITIONS,
   REOPENABLE_STATES,
+  firstNotificationOf,
   scenarioOf,
   type CampaignAnswer,
   type CampaignOpenedPayload,
@@ -149,7 +150,7 @@ async function settle(deps: SignatureDeps, campaign: CampaignView | null, now: D
   const today = parisDate(now);
   const assessment = assessCampaign(campaign, today);
   if (assessment.status !== 'valid' && assessment.status !== 'void') return campaign;
-  const firstNotification = [...campaign.notifications].map((n) => n.at).sort(compareDates)[0] ?? today;
+  const firstNotification = firstNotificationOf(campaign) ?? today;
   const drafts: RecordDraft[] =
     assessment.status === 'valid'
       ? [
@@ -483,7 +484,7 @@ export async function recordReferendum(deps: SignatureDeps, actor: Actor, input:
         `Aucun référendum n’est attendu : il n’est ouvert qu’à un accord notifié, signé par l’employeur et par des syndicats pesant plus de 30 % sans dépasser 50 % (état : ${campaign.state}).`,
       );
     }
-    const firstNotification = campaign.notifications.map((n) => n.at).sort(compareDates)[0];
+    const firstNotification = firstNotificationOf(campaign);
     if (firstNotification && compareDates(input.at, firstNotification) < 0) {
       throw new AppError('BAD_REQUEST', `Le référendum ne peut pas précéder la notification de l’accord (${firstNotification}).`);
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compareDates } from '../validity/calendar.ts';
 import { IsoDateSchema, ReferendumSchema, type ScenarioInput } from '../validity/scenario.ts';
 import type { NegotiationLevel, NegotiationStatus, OrgCollege, WeightsSource } from '../identity.ts';
 
@@ -247,6 +248,11 @@ export interface WhatIf {
   signatures?: { org: string; at: string }[];
   notifications?: { org: string; at: string }[];
   oppositions?: { org: string; at: string }[];
+}
+
+/** The day of the campaign's first notification (it closed the signature procedure), if any. */
+export function firstNotificationOf(campaign: Pick<CampaignView, 'notifications'>): string | undefined {
+  return campaign.notifications.map((n) => n.at).sort(compareDates)[0];
 }
 
 /**
