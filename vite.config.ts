@@ -21,6 +21,17 @@ function isInitial(id: string, graph: ModuleGraph, seen = new Set<string>()): bo
   if (seen.size === 1 || result) initial.set(id, result);
   return result;
 }
+/** Whether `id` is `ancestor` or imported statically by it, directly or through other modules. */
+function importedBy(id: string, ancestor: RegExp, graph: ModuleGraph, seen = new Set<string>()): boolean {
+  if (ancestor.test(id)) return true;
+  if (seen.has(id)) return false;
+  seen.add(id);
+  return graph.getModuleInfo(id)?.importers.some((importer) => importedBy(importer, ancestor, graph, seen)) ?? false;
+}
+const EDITOR_STACK = /[\\/]client[\\/]src[\\/]editor[\\/]editor-stack\.ts$/;
+const COLLAB = /[\\/]client[\\/]src[\\/]editor[\\/]collab\.svelte\.ts$/;
+const EDITING_AFTER_PAINT = /[\\/]client[\\/]src[\\/]editor[\\/]editing-after-paint\.ts$/;
+const TEXT_PAGE = /[\\/]client[\\/]src[\\/]editor[\\/]AgreementView\.svelte$/;
 const serverPort = Number(process.env.PORT ?? 3000);
 
 export default defineConfig({
@@ -38,6 +49,7 @@ export default defineConfig({
     routePreloads({
       router: fileURLToPath(new URL('./client/src/lib/routes.ts', import.meta.url)),
       pages: fileURLToPath(new URL('./client/src/lib/pages.ts', import.meta.url)),
+      withPage: EDITOR_STACK,
     }),
   ],
   build: {
@@ -87,6 +99,36 @@ export default defineConfig({
               includeDependenciesRecursively: false,
             },
             { debugName: 'validity', name: 'validity', test: /[\\/]shared[\\/]validity[\\/]/, minShareCount: 2, includeDependenciesRecursively: false },
+            // The text page's editor stack (client/src/editor/editor-stack.ts: Tiptap, ProseMirror,
+            // y-tiptap and our extensions) is one file, downloaded with the page's first files and
+            // run after them: what the page itself imports, and what the first script holds, stay
+            // out of it. Left to itself, Rolldown cut it in six by which other pages share each
+            // part (the sessions' minutes, the panels, the tables' editing), six requests of the
+            // text page's first wave, four of them waiting for one of the six connections.
+            // prosemirror-tables stays with the tables' editing, after the text is shown.
+            // The live document's code (Yjs, its WebSocket provider, client/src/editor/collab.svelte.ts)
+            // is one file too: the editor stack uses Yjs as well, and Rolldown made it a file of its own.
+            {
+              debugName: 'collab',
+              // Zod stays out: shared/structure.ts's schemas are pure (pureSchemas), and the pages
+              // that check data with it (the sessions' minutes) get it in a file of their own.
+              name: (id, ctx) => (!/[\\/]node_modules[\\/]zod[\\/]/.test(id) && !isInitial(id, ctx) && importedBy(id, COLLAB, ctx) ? 'collab' : null),
+              includeDependenciesRecursively: false,
+            },
+            {
+              debugName: 'editor',
+              name: (id, ctx) => (!/[\\/]prosemirror-tables[\\/]/.test(id) && !isInitial(id, ctx) && importedBy(id, EDITOR_STACK, ctx) && !importedBy(id, TEXT_PAGE, ctx) ? 'editor' : null),
+              includeDependenciesRecursively: false,
+            },
+            // What the text's editing adds once it is shown (client/src/editor/editing-after-paint.ts:
+            // prosemirror-tables, the drop and gap cursors) is one file of its own: left to itself,
+            // Rolldown put the cursors in the editor stack (the minutes' StarterKit imports them too,
+            // and the stack is loaded wherever they are), and the text page downloaded them first.
+            {
+              debugName: 'editing-after-paint',
+              name: (id, ctx) => (!isInitial(id, ctx) && importedBy(id, EDITING_AFTER_PAINT, ctx) && !importedBy(id, EDITOR_STACK, ctx) && !importedBy(id, TEXT_PAGE, ctx) ? 'editing-after-paint' : null),
+              includeDependenciesRecursively: false,
+            },
           ],
         },
       },

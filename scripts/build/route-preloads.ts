@@ -22,6 +22,8 @@ interface Chunk {
   isEntry: boolean;
   facadeModuleId: string | null;
   imports: string[];
+  dynamicImports: string[];
+  moduleIds: string[];
   code: string;
   viteMetadata?: { importedCss: Set<string> };
 }
@@ -42,8 +44,11 @@ function objectEntries(source: string, name: string, value: RegExp, file: string
  * Reads the route table (`ROUTES` in the router: name → pattern) and the page table (`PAGES`
  * in pages.ts: name → `import('…')`), and writes route-preloads.json beside index.html. The
  * build fails when a route's page cannot be found in the bundle: the tables moved or changed shape.
+ * `withPage` names the modules a page imports on demand as soon as it starts (the text page's
+ * editor stack): they are named with the page's files, downloaded with them, and the page's
+ * own code runs without waiting for them.
  */
-export function routePreloads({ router, pages }: { router: string; pages: string }): Plugin {
+export function routePreloads({ router, pages, withPage }: { router: string; pages: string; withPage?: RegExp }): Plugin {
   return {
     name: 'negociation:route-preloads',
     apply: 'build',
@@ -72,10 +77,14 @@ export function routePreloads({ router, pages }: { router: string; pages: string
         if (!page) return this.error(`route-preloads: no chunk for ${module} (route ${name})`);
         const files = new Set<string>();
         collect(page.fileName, files);
+        const started = [...files].flatMap((file) => byFile.get(file)?.dynamicImports ?? []).filter((file) => withPage && byFile.get(file)?.moduleIds.some((id) => withPage.test(id)));
+        for (const file of started) collect(file, files);
         const styles = [...files].flatMap((file) => [...(byFile.get(file)?.viteMetadata?.importedCss ?? [])]);
         // The largest first: over HTTP/1.1 a browser sends six requests at a time and the others
         // wait for a free connection, then a round trip; the editor stack must not be among them.
-        const scripts = [...files].sort((a, b) => byFile.get(b)!.code.length - byFile.get(a)!.code.length);
+        // A chunk of stylesheets only (a stylesheet two pages import) has no script: Vite drops it
+        // from the bundle after this hook, and a page naming it would fetch a missing file.
+        const scripts = [...files].filter((file) => byFile.get(file)!.code.trim() !== '').sort((a, b) => byFile.get(b)!.code.length - byFile.get(a)!.code.length);
         preloads.push({ pattern, scripts: scripts.map((file) => `/${file}`), styles: styles.map((file) => `/${file}`) });
       }
       this.emitFile({ type: 'asset', fileName: ROUTE_PRELOADS_FILE, source: `${JSON.stringify(preloads, null, 2)}\n` });

@@ -22,8 +22,8 @@ function recordScripts(page: Page): string[] {
 
 const built = (asset: string) => path.join(CLIENT_DIST, asset);
 const gzipBytes = (scripts: string[]) => scripts.reduce((sum, s) => sum + zlib.gzipSync(fs.readFileSync(built(s))).length, 0);
-/** ProseMirror's own class names are in the editor stack's code and nowhere else. */
-const isEditorStack = (asset: string) => fs.readFileSync(built(asset), 'utf8').includes('ProseMirror-gapcursor');
+/** ProseMirror's own class names are in the editor stack's code and nowhere else (prosemirror-view's). */
+const isEditorStack = (asset: string) => fs.readFileSync(built(asset), 'utf8').includes('ProseMirror-hideselection');
 /** zod's object schema names itself in its code: the file carries zod's schemas. */
 const carriesZod = (asset: string) => fs.readFileSync(built(asset), 'utf8').includes('ZodObject');
 

@@ -5,7 +5,7 @@ import { useDemoBrowser } from '../helpers/demo-browser.ts';
 import { LATER_FEATURES } from '../../client/src/lib/later-messages.ts';
 
 /** What the text page fetches after its editor: the panels (with the Socket.IO client), the later half of the catalogue and the tables' editing. */
-const AFTER_EDITOR = /\/(later-messages|text-panels|table-editing)-[^/]*\.js$/;
+const AFTER_EDITOR = /\/(later-messages|text-panels|editing-after-paint)-[^/]*\.js$/;
 const isAfterEditor = (asset: string) => AFTER_EDITOR.test(asset);
 
 describe('the text page: the editor first, then what is beside it, and never a message key', () => {
@@ -58,7 +58,7 @@ describe('the text page: the editor first, then what is beside it, and never a m
     await page.locator('.article-editor[data-synced="true"]').waitFor({ timeout: 30_000 });
     for (const panel of ['[data-testid="amendment-panel"]', '.version-panel', '[data-testid="activity-feed"]']) await page.locator(panel).waitFor({ timeout: 30_000 });
     expect(asked.length).toBeGreaterThanOrEqual(3);
-    expect(asked.filter((asset) => asset.includes('/table-editing-')).length).toBe(1);
+    expect(asked.filter((asset) => asset.includes('/editing-after-paint-')).length).toBe(1);
     // Nor in the turn the text arrives: once the frame that shows it is painted, so the page is usable first.
     const { textPainted, panelsAsked } = await page.evaluate((afterEditor) => ({
       textPainted: (window as unknown as { textPainted: number }).textPainted,

@@ -37,7 +37,7 @@ describe('a table in an article', () => {
     return page;
   };
   /** Once the tables' editing has arrived (asked for after the text is painted). */
-  const tablesEditable = (page: Page) => page.waitForResponse(/\/assets\/table-editing-[^/]*\.js$/, { timeout: 15_000 }).catch(() => undefined);
+  const tablesEditable = (page: Page) => page.waitForResponse(/\/assets\/editing-after-paint-[^/]*\.js$/, { timeout: 15_000 }).catch(() => undefined);
 
   beforeAll(() => {
     const key = Object.keys(demo.ids.negotiations)[1] as keyof DemoIds['negotiations'];

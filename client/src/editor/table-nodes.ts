@@ -8,7 +8,7 @@ import { TableRow } from '@tiptap/extension-table/row';
  * y-prosemirror deletes what the schema does not know, so the article's tables need their node
  * types from the editor's first state, but their editing (prosemirror-tables: cell selection,
  * Tab from cell to cell, the insert command; 13 kB brotli) comes once the text is shown
- * (table-editing.ts). Columns are never resized here (`resizable: false`), so the table is drawn
+ * (editing-after-paint.ts). Columns are never resized here (`resizable: false`), so the table is drawn
  * as Tiptap's view draws it without its column widths: a wrapper, the table and its body.
  */
 const Table = Node.create({

@@ -16,8 +16,6 @@ import { Paragraph } from '@tiptap/extension-paragraph';
 import { Strike } from '@tiptap/extension-strike';
 import { Text } from '@tiptap/extension-text';
 import { Underline } from '@tiptap/extension-underline';
-import { Dropcursor } from '@tiptap/extensions/drop-cursor';
-import { Gapcursor } from '@tiptap/extensions/gap-cursor';
 import { TrailingNode } from '@tiptap/extensions/trailing-node';
 
 const PROTOCOLS = /^(?:(?:https?|ftps?|mailto|tel|callto|sms|cid|xmpp):|[^a-z]|[a-z0-9+.-]+(?:[^a-z+.\-:]|$))/i;
@@ -60,7 +58,8 @@ export const LinkMark = Mark.create({
  * The article text's schema and editing: StarterKit's extensions, in its order, listed one by
  * one (StarterKit imports each of them, Link and linkifyjs included, whatever it is told), with
  * the link mark alone in place of Link. Undo and redo are Yjs's: ProseMirror's own would undo
- * other people's edits.
+ * other people's edits. The drop and gap cursors (Dropcursor, Gapcursor: their plugins only, no
+ * schema of their own) come once the text is shown (editing-after-paint.ts).
  */
 export function textExtensions(): AnyExtension[] {
   return [
@@ -70,8 +69,6 @@ export function textExtensions(): AnyExtension[] {
     Code,
     CodeBlock,
     Document,
-    Dropcursor,
-    Gapcursor,
     HardBreak,
     Heading,
     HorizontalRule,

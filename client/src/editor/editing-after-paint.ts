@@ -1,5 +1,7 @@
 import type { Editor } from '@tiptap/core';
 import { createTable } from '@tiptap/extension-table';
+import { dropCursor } from '@tiptap/pm/dropcursor';
+import { gapCursor } from '@tiptap/pm/gapcursor';
 import { keymap } from '@tiptap/pm/keymap';
 import { TextSelection, type Command } from '@tiptap/pm/state';
 import { CellSelection, addRowAfter, deleteTable, goToNextCell, tableEditing } from '@tiptap/pm/tables';
@@ -21,12 +23,16 @@ const deleteWholeTable: Command = (state, dispatch) => {
 };
 
 /**
- * The tables' editing, on an editor whose schema has their nodes (table-nodes.ts): cell
- * selection and the keys of prosemirror-tables, Tab and Shift-Tab from cell to cell. Loaded once
- * the article's text is shown, not with the editor's first scripts.
+ * What editing needs and showing the text does not, loaded once the article's text is shown, not
+ * with the editor's first scripts: the tables' editing, on an editor whose schema has their
+ * nodes (table-nodes.ts): cell selection and the keys of prosemirror-tables, Tab and Shift-Tab
+ * from cell to cell; and StarterKit's drop cursor (where a dragged passage will land) and gap
+ * cursor (a caret beside a table), as its Dropcursor and Gapcursor extensions add them.
  */
-export function addTableEditing(editor: Editor): void {
+export function addEditingAfterPaint(editor: Editor): void {
   if (editor.isDestroyed) return;
+  editor.registerPlugin(dropCursor({ color: 'currentColor', width: 1 }));
+  editor.registerPlugin(gapCursor());
   editor.registerPlugin(tableEditing());
   editor.registerPlugin(
     keymap({
