@@ -21,6 +21,39 @@ function isInitial(id: string, graph: ModuleGraph, seen = new Set<string>()): bo
   if (seen.size === 1 || result) initial.set(id, result);
   return result;
 }
+type PageGraph = { getModuleInfo(id: string): { isEntry: boolean; importers: readonly string[]; dynamicImporters: readonly string[]; code?: string | null } | null };
+const pagesOf = new Map<string, Set<string>>();
+/**
+ * The modules imported on demand (the pages of lib/pages.ts, the text page's stack and panels…)
+ * that import `id` statically, directly or through other modules: what it is shared by.
+ */
+function pagesImporting(id: string, graph: PageGraph, seen = new Set<string>()): Set<string> {
+  const known = pagesOf.get(id);
+  if (known) return known;
+  const pages = new Set<string>();
+  if (seen.has(id)) return pages;
+  seen.add(id);
+  const info = graph.getModuleInfo(id);
+  if (info && info.dynamicImporters.length > 0) pages.add(id);
+  for (const importer of info?.importers ?? []) for (const page of pagesImporting(importer, graph, seen)) pages.add(page);
+  if (seen.size === 1) pagesOf.set(id, pages);
+  return pages;
+}
+/**
+ * The small modules several pages share (rules from shared/, the client's lib/ and the session,
+ * negotiation and members states). The sessions' rules stay with the sessions pages (their
+ * Paris clock, which the dates of every page use, comes with the others); the validity rules
+ * (4.6 kB brotli) have a file of their own, for the signature, verifier and panels that use
+ * them; and the connection stays out: it brings the Socket.IO client, which no page needs
+ * before it is usable.
+ */
+const SHARED = /[\\/](shared(?![\\/](validity[\\/]|sessions[\\/](?!paris-time\.ts$)))|client[\\/]src[\\/](lib|shell|auth|negotiations|members))[\\/]/;
+function sharedByPages(id: string, graph: PageGraph): boolean {
+  if (!SHARED.test(id) || /[\\/]connection\.svelte\.ts$/.test(id)) return false;
+  if ((graph.getModuleInfo(id)?.code?.length ?? 0) > 12_000) return false;
+  return pagesImporting(id, graph).size >= 2;
+}
+
 /** Whether `id` is `ancestor` or imported statically by it, directly or through other modules. */
 function importedBy(id: string, ancestor: RegExp, graph: ModuleGraph, seen = new Set<string>()): boolean {
   if (ancestor.test(id)) return true;
@@ -58,10 +91,12 @@ export default defineConfig({
     // Pages are loaded on demand (client/src/lib/pages.ts); the text page's editor stack
     // (ProseMirror, Tiptap, Yjs) is one large chunk by nature, fetched only there.
     chunkSizeWarningLimit: 600,
-    // One stylesheet for every page (8.5 kB brotli in all, its rules scoped by Svelte): a page's
-    // own stylesheets were two more requests of the text page's first wave, each waiting for one
-    // of the six connections a browser opens to a server.
-    cssCodeSplit: false,
+    // A stylesheet for the app's shell and shared parts, and one for each page's own rules (the
+    // server names it in the page's HTML, server/http/route-preloads.ts): one stylesheet for every
+    // page made the text page download the sessions', signature's and panels' rules first (9.7 kB
+    // brotli; 4.6 now, in two files). The shared modules joined the first script (above), so the
+    // text page's first wave has no more files than it had.
+    cssCodeSplit: true,
     rolldownOptions: {
       // The report of slow plugins is for whoever tunes the build, not for each `npm start`.
       checks: { bundlerTimings: false },
@@ -72,30 +107,12 @@ export default defineConfig({
             // and Svelte's runtime) is one file with it: left to itself, Rolldown made Svelte's
             // runtime a chunk of its own (shared with every page), one more request in each page's
             // first wave, which on the text page made its reads wait for one of the six connections.
+            // So are the small modules several pages share (SHARED): they were a file of their own
+            // (`common`), which every page named in its HTML, one more request in each first wave.
             {
               debugName: 'entry',
-              name: (id, ctx) => (isInitial(id, ctx) ? 'index' : null),
+              name: (id, ctx) => (isInitial(id, ctx) || sharedByPages(id, ctx as PageGraph) ? 'index' : null),
               priority: 1,
-              includeDependenciesRecursively: false,
-            },
-            // The small modules several pages share (rules from shared/, the client's lib/ and
-            // the session, negotiation and members states): one request instead of a dozen. A browser opens six connections to a server, and on a
-            // slow link each small file costs a round trip of its own.
-            // The sessions' rules stay with the sessions pages: in `common` they tied it to the
-            // sessions' module, and through it to the connection (their Paris clock, which the
-            // dates of every page use, comes in `common`: alone, it was one more request of 269 bytes).
-            // What the first script already holds stays there, and so does the connection: it
-            // brings the Socket.IO client, which no page needs before it is usable (the text page
-            // loads it after its editor) and which `common`, preloaded by every page, would carry.
-            // The validity rules (their reasons, calendar and formats: 4.6 kB brotli) have a chunk
-            // of their own: in `common` every page, the sign-in page and the text page included,
-            // fetched them before it was usable, and only the signature, verifier and panels use them.
-            {
-              debugName: 'common',
-              name: (id, ctx) => (isInitial(id, ctx) || /[\\/]connection\.svelte\.ts$/.test(id) ? null : 'common'),
-              test: /[\\/](shared(?![\\/](validity[\\/]|sessions[\\/](?!paris-time\.ts$)))|client[\\/]src[\\/](lib|shell|auth|negotiations|members))[\\/]/,
-              minShareCount: 2,
-              maxModuleSize: 12_000,
               includeDependenciesRecursively: false,
             },
             { debugName: 'validity', name: 'validity', test: /[\\/]shared[\\/]validity[\\/]/, minShareCount: 2, includeDependenciesRecursively: false },

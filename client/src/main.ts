@@ -1,6 +1,8 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
+// The editors' base rules (ProseMirror's, Tiptap's): the text page's and the minutes'.
+import './editor/prosemirror.css';
 
 // zod would probe for eval (new Function) to compile its parsers, which the CSP forbids: each
 // probe is a reported violation. Its interpreted parsers are fast enough for a form. zod reads
