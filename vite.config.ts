@@ -9,18 +9,31 @@ import { earlyStart } from './scripts/build/early-start.ts';
 // One config for the client build (Vite) and for every test project (Vitest).
 
 type ModuleGraph = { getModuleInfo(id: string): { isEntry: boolean; importers: readonly string[] } | null };
-const initial = new Map<string, boolean>();
-/** Whether the entry imports `id` statically, directly or through other modules (it is in the first script). */
-function isInitial(id: string, graph: ModuleGraph, seen = new Set<string>()): boolean {
-  const known = initial.get(id);
+/** A module the walk below looks for among `id`'s importers. */
+type Ancestor = (id: string, info: { isEntry: boolean }) => boolean;
+const importedByMemo = new Map<Ancestor, Map<string, boolean>>();
+/**
+ * Whether `id` is an `ancestor` or imported statically by one, directly or through other modules.
+ * Each group asks it of every module, some twice: the answers are kept per ancestor (a `false`
+ * found inside a circle of imports is not, as the circle's start may yet find the way out).
+ */
+function importedBy(id: string, ancestor: Ancestor, graph: ModuleGraph, seen = new Set<string>()): boolean {
+  let memo = importedByMemo.get(ancestor);
+  if (!memo) importedByMemo.set(ancestor, (memo = new Map()));
+  const known = memo.get(id);
   if (known !== undefined) return known;
   if (seen.has(id)) return false;
   seen.add(id);
   const info = graph.getModuleInfo(id);
-  const result = !!info && (info.isEntry || info.importers.some((importer) => isInitial(importer, graph, seen)));
-  if (seen.size === 1 || result) initial.set(id, result);
+  const result = !!info && (ancestor(id, info) || info.importers.some((importer) => importedBy(importer, ancestor, graph, seen)));
+  if (seen.size === 1 || result) memo.set(id, result);
   return result;
 }
+/** A module named by its path. */
+const moduleAt = (path: RegExp): Ancestor => (id) => path.test(id);
+const ENTRY: Ancestor = (_id, info) => info.isEntry;
+/** Whether the entry imports `id` statically, directly or through other modules (it is in the first script). */
+const isInitial = (id: string, graph: ModuleGraph) => importedBy(id, ENTRY, graph);
 type PageGraph = { getModuleInfo(id: string): { isEntry: boolean; importers: readonly string[]; dynamicImporters: readonly string[]; code?: string | null } | null };
 const pagesOf = new Map<string, Set<string>>();
 /**
@@ -54,17 +67,11 @@ function sharedByPages(id: string, graph: PageGraph): boolean {
   return pagesImporting(id, graph).size >= 2;
 }
 
-/** Whether `id` is `ancestor` or imported statically by it, directly or through other modules. */
-function importedBy(id: string, ancestor: RegExp, graph: ModuleGraph, seen = new Set<string>()): boolean {
-  if (ancestor.test(id)) return true;
-  if (seen.has(id)) return false;
-  seen.add(id);
-  return graph.getModuleInfo(id)?.importers.some((importer) => importedBy(importer, ancestor, graph, seen)) ?? false;
-}
-const EDITOR_STACK = /[\\/]client[\\/]src[\\/]editor[\\/]editor-stack\.ts$/;
-const COLLAB = /[\\/]client[\\/]src[\\/]editor[\\/]collab\.svelte\.ts$/;
-const EDITING_AFTER_PAINT = /[\\/]client[\\/]src[\\/]editor[\\/]editing-after-paint\.ts$/;
-const TEXT_PAGE = /[\\/]client[\\/]src[\\/]editor[\\/]AgreementView\.svelte$/;
+const EDITOR_STACK_PATH = /[\\/]client[\\/]src[\\/]editor[\\/]editor-stack\.ts$/;
+const EDITOR_STACK = moduleAt(EDITOR_STACK_PATH);
+const COLLAB = moduleAt(/[\\/]client[\\/]src[\\/]editor[\\/]collab\.svelte\.ts$/);
+const EDITING_AFTER_PAINT = moduleAt(/[\\/]client[\\/]src[\\/]editor[\\/]editing-after-paint\.ts$/);
+const TEXT_PAGE = moduleAt(/[\\/]client[\\/]src[\\/]editor[\\/]AgreementView\.svelte$/);
 const serverPort = Number(process.env.PORT ?? 3000);
 
 export default defineConfig({
@@ -82,7 +89,7 @@ export default defineConfig({
     routePreloads({
       router: fileURLToPath(new URL('./client/src/lib/routes.ts', import.meta.url)),
       pages: fileURLToPath(new URL('./client/src/lib/pages.ts', import.meta.url)),
-      withPage: EDITOR_STACK,
+      withPage: EDITOR_STACK_PATH,
     }),
   ],
   build: {
@@ -94,7 +101,7 @@ export default defineConfig({
     // A stylesheet for the app's shell and shared parts, and one for each page's own rules (the
     // server names it in the page's HTML, server/http/route-preloads.ts): one stylesheet for every
     // page made the text page download the sessions', signature's and panels' rules first (9.7 kB
-    // brotli; 4.6 now, in two files). The shared modules joined the first script (above), so the
+    // brotli; 4.7 now, in two files). The shared modules joined the first script (above), so the
     // text page's first wave has no more files than it had.
     cssCodeSplit: true,
     rolldownOptions: {
