@@ -154,6 +154,49 @@ describe('a light client: pages load on demand, within budget, under a strict CS
     await context.close();
   });
 
+  it("with the article named, the outline's live document waits for the editor's code; with none named, it opens at once", async () => {
+    const key = Object.keys(demo.ids.negotiations)[1] as keyof DemoIds['negotiations'];
+    const negotiation = demo.ids.negotiations[key];
+    const article = demo.ids.articles[key][1];
+    const storageState = await (await signIn(await demo.browser.newContext({ locale: 'fr-FR' }), demo.server.url, 'delegue@cfdt.demo', '/')).context().storageState();
+    const open = async (query: string) => {
+      const context = await demo.browser.newContext({ locale: 'fr-FR', storageState });
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await context.route(/\/assets\/.*\.js$/, async (route) => {
+        if (isEditorStack(new URL(route.request().url()).pathname)) await held;
+        await route.continue();
+      });
+      const page = await context.newPage();
+      const sockets: string[] = [];
+      page.on('websocket', (socket) => sockets.push(new URL(socket.url()).pathname));
+      await page.goto(`${demo.server.url}/negotiations/${negotiation}/text${query}`);
+      return { context, page, sockets, release };
+    };
+
+    // Named: the page is up, its article's document synced, the editor's code held back. The
+    // outline says it is loading, and names the article from the negotiation's read.
+    const named = await open(`?article=${article}`);
+    await named.page.locator('.outline-nav').getByText('Chargement du plan…').waitFor({ timeout: 30_000 });
+    await expect.poll(() => named.sockets, { timeout: 15_000 }).toContain(`/yjs/article:${article}`);
+    await expect(named.page.locator('.outline-current').textContent()).resolves.toMatch(/^Article /);
+    await named.page.waitForTimeout(1_000);
+    expect(named.sockets).not.toContain(`/yjs/agreement:${negotiation}`);
+    named.release();
+    await named.page.locator('.article-editor[data-synced="true"] [data-testid="connection"][data-state="connected"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => named.page.locator('.outline-link').count(), { timeout: 15_000 }).toBeGreaterThan(1);
+    expect(named.sockets.filter((socket) => socket === `/yjs/agreement:${negotiation}`)).toHaveLength(1);
+    await named.context.close();
+
+    // None named: the outline decides which article to show, so it syncs while the code is held.
+    const first = await open('');
+    await expect.poll(() => first.page.locator('.outline-link').count(), { timeout: 30_000 }).toBeGreaterThan(1);
+    expect(first.sockets).toContain(`/yjs/agreement:${negotiation}`);
+    first.release();
+    await first.page.locator('.article-editor[data-synced="true"] [data-testid="connection"][data-state="connected"]').waitFor({ timeout: 30_000 });
+    await first.context.close();
+  });
+
   it("the home page's HTML starts the session and the list of negotiations before any script has arrived, and the list is read once", async () => {
     const storageState = await (await signIn(await demo.browser.newContext({ locale: 'fr-FR' }), demo.server.url, 'delegue@cfdt.demo', '/')).context().storageState();
     const context = await demo.browser.newContext({ locale: 'fr-FR', storageState });

@@ -50,21 +50,27 @@ export class CollabDoc {
   private readonly stopReconnecting: () => void;
   private readonly offline: IndexeddbPersistence | null = null;
   private readonly stopWatchingNetwork: () => void;
+  /** Made with `connect: false` and not connected yet. */
+  private waiting: boolean;
 
   /**
    * `keepOffline`: the person's id when they may write this document: the document and their
    * unsent edits are kept in the browser (y-indexeddb), so a reload, a closed laptop or a lost
-   * network loses nothing; the edits go to the server at the next connection.
+   * network loses nothing; the edits go to the server at the next connection. `connect: false`:
+   * the document connects when `connect()` is called, not at once.
    */
   constructor(
     name: string,
     identity: CollaboratorIdentity,
     keepOffline: string | null = null,
+    { connect = true }: { connect?: boolean } = {},
   ) {
     this.name = name;
+    this.waiting = !connect;
     this.doc = new Y.Doc({ gc: !name.startsWith('article:') });
     if (keepOffline) this.offline = new IndexeddbPersistence(offlineStoreName(keepOffline, name), this.doc);
     this.provider = new WebsocketProvider(yjsUrl(), name, this.doc, {
+      connect,
       // The server is the authority on who may write: tabs never sync behind its back.
       disableBc: true,
       maxBackoffTime: 2500,
@@ -129,7 +135,7 @@ export class CollabDoc {
       this.state = 'offline';
     };
     const onOnline = () => {
-      if (!wentOffline) return;
+      if (!wentOffline || this.waiting) return;
       wentOffline = false;
       this.provider.connect();
     };
@@ -139,6 +145,13 @@ export class CollabDoc {
       globalThis.removeEventListener?.('offline', onOffline);
       globalThis.removeEventListener?.('online', onOnline);
     };
+  }
+
+  /** Connects a document made with `connect: false` (once: the provider reconnects by itself after). */
+  connect(): void {
+    if (!this.waiting) return;
+    this.waiting = false;
+    this.provider.connect();
   }
 
   destroy(): void {
@@ -152,13 +165,13 @@ export class CollabDoc {
   }
 }
 
-/** The agreement's outline, live from its structure document. */
+/** The agreement's outline, live from its structure document (`connect: false`: when `live.connect()` is called). */
 export class AgreementOutline {
   readonly live: CollabDoc;
   entries = $state<StructureEntry[]>([]);
 
-  constructor(negotiationId: string, identity: CollaboratorIdentity) {
-    this.live = new CollabDoc(`agreement:${negotiationId}`, identity);
+  constructor(negotiationId: string, identity: CollaboratorIdentity, options: { connect?: boolean } = {}) {
+    this.live = new CollabDoc(`agreement:${negotiationId}`, identity, null, options);
     const refresh = () => (this.entries = readStructure(this.live.doc));
     this.live.doc.on('update', refresh);
     refresh();
