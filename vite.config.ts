@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { compression } from 'vite-plugin-compression2';
-import { routePreloads } from './scripts/build/route-preloads.ts';
+import { firstPageModules, routePreloads } from './scripts/build/route-preloads.ts';
 import { pureSchemas } from './scripts/build/pure-schemas.ts';
 import { earlyStart } from './scripts/build/early-start.ts';
 
@@ -70,8 +70,23 @@ function sharedByPages(id: string, graph: PageGraph): boolean {
 const EDITOR_STACK_PATH = /[\\/]client[\\/]src[\\/]editor[\\/]editor-stack\.ts$/;
 const EDITOR_STACK = moduleAt(EDITOR_STACK_PATH);
 const COLLAB = moduleAt(/[\\/]client[\\/]src[\\/]editor[\\/]collab\.svelte\.ts$/);
-const EDITING_AFTER_PAINT = moduleAt(/[\\/]client[\\/]src[\\/]editor[\\/]editing-after-paint\.ts$/);
+const EDITING_AFTER_PAINT_PATH = /[\\/]client[\\/]src[\\/]editor[\\/]editing-after-paint\.ts$/;
+const EDITING_AFTER_PAINT = moduleAt(EDITING_AFTER_PAINT_PATH);
 const TEXT_PAGE = moduleAt(/[\\/]client[\\/]src[\\/]editor[\\/]AgreementView\.svelte$/);
+const PAGES = fileURLToPath(new URL('./client/src/lib/pages.ts', import.meta.url));
+const FIRST_PAGES = new Set(firstPageModules(PAGES));
+/** Whether a page (pagesImporting) is loaded before the rest of the words: pages.ts's FIRST_PAGES, the text page's editor stack and what its editing adds after paint. */
+const loadedFirst = (page: string) => FIRST_PAGES.has(page) || EDITOR_STACK_PATH.test(page) || EDITING_AFTER_PAINT_PATH.test(page);
+/** Whether only pages loaded with or after the rest of the words import `id`. */
+const onlyLater = (id: string, graph: PageGraph) => ![...pagesImporting(id, graph)].some(loadedFirst);
+/**
+ * The small modules (not components: they would bring a stylesheet) that only the pages after
+ * the first ones share (the members' and votes' folds, the amendments' lifecycle…). Those pages
+ * wait for the rest of the words anyway (lib/pages.ts, lib/later-messages.ts): the modules come
+ * with them, not in the first script.
+ */
+const sharedByLaterPages = (id: string, graph: PageGraph) => !/\.svelte($|\?)/.test(id) && sharedByPages(id, graph) && onlyLater(id, graph);
+const LATER_WORDS = moduleAt(/[\\/]client[\\/]src[\\/]lib[\\/]later-messages\.ts$/);
 const serverPort = Number(process.env.PORT ?? 3000);
 
 export default defineConfig({
@@ -88,7 +103,7 @@ export default defineConfig({
     // Each route's page files, named in its HTML by the server (server/http/route-preloads.ts).
     routePreloads({
       router: fileURLToPath(new URL('./client/src/lib/routes.ts', import.meta.url)),
-      pages: fileURLToPath(new URL('./client/src/lib/pages.ts', import.meta.url)),
+      pages: PAGES,
       withPage: EDITOR_STACK_PATH,
     }),
   ],
@@ -116,13 +131,22 @@ export default defineConfig({
             // first wave, which on the text page made its reads wait for one of the six connections.
             // So are the small modules several pages share (SHARED): they were a file of their own
             // (`common`), which every page named in its HTML, one more request in each first wave.
+            // Those only the later pages share go with the later words (below).
             {
               debugName: 'entry',
-              name: (id, ctx) => (isInitial(id, ctx) || sharedByPages(id, ctx as PageGraph) ? 'index' : null),
+              name: (id, ctx) => (isInitial(id, ctx) || (sharedByPages(id, ctx as PageGraph) && !sharedByLaterPages(id, ctx as PageGraph)) ? 'index' : null),
               priority: 1,
               includeDependenciesRecursively: false,
             },
             { debugName: 'validity', name: 'validity', test: /[\\/]shared[\\/]validity[\\/]/, minShareCount: 2, includeDependenciesRecursively: false },
+            // The rest of the words (lib/later-messages.ts) and the rules only the pages after the
+            // first ones share: one file, which those pages name in their HTML. The validity rules
+            // keep their own (above), which the negotiation's home, also a later page, does not need.
+            {
+              debugName: 'later',
+              name: (id, ctx) => (!isInitial(id, ctx) && (sharedByLaterPages(id, ctx as PageGraph) || (importedBy(id, LATER_WORDS, ctx) && onlyLater(id, ctx as PageGraph))) ? 'later' : null),
+              includeDependenciesRecursively: false,
+            },
             // The text page's editor stack (client/src/editor/editor-stack.ts: Tiptap, ProseMirror,
             // y-tiptap and our extensions) is one file, downloaded with the page's first files and
             // run after them: what the page itself imports, and what the first script holds, stay

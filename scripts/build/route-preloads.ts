@@ -40,6 +40,24 @@ function objectEntries(source: string, name: string, value: RegExp, file: string
   return entries;
 }
 
+/** Each route's page module (`PAGES` in pages.ts: name → `import('…')`), as an absolute path. */
+export function pageModules(pages: string): Map<string, string> {
+  const modules = objectEntries(fs.readFileSync(pages, 'utf8'), 'PAGES', /\(\) => import\('([^']+)'\)/, pages);
+  return new Map([...modules].map(([name, module]) => [name, path.resolve(path.dirname(pages), module)]));
+}
+
+/** The modules of the pages whose words are in the first script (`FIRST_PAGES` in pages.ts). */
+export function firstPageModules(pages: string): string[] {
+  const names = /const FIRST_PAGES\b[^[]*\[([^\]]*)\]/.exec(fs.readFileSync(pages, 'utf8'))?.[1].match(/'(\w+)'/g);
+  if (!names) throw new Error(`route-preloads: no FIRST_PAGES set found in ${pages}`);
+  const modules = pageModules(pages);
+  return names.map((quoted) => {
+    const module = modules.get(quoted.slice(1, -1));
+    if (!module) throw new Error(`route-preloads: first page ${quoted} has no module in ${pages}`);
+    return module;
+  });
+}
+
 /**
  * Reads the route table (`ROUTES` in the router: name → pattern) and the page table (`PAGES`
  * in pages.ts: name → `import('…')`), and writes route-preloads.json beside index.html. The
@@ -54,7 +72,7 @@ export function routePreloads({ router, pages, withPage }: { router: string; pag
     apply: 'build',
     generateBundle(_options, bundle) {
       const routes = objectEntries(fs.readFileSync(router, 'utf8'), 'ROUTES', /'([^']+)'/, router);
-      const modules = objectEntries(fs.readFileSync(pages, 'utf8'), 'PAGES', /\(\) => import\('([^']+)'\)/, pages);
+      const modules = pageModules(pages);
       const chunks = Object.values(bundle).filter((output): output is Chunk & typeof output => output.type === 'chunk') as unknown as Chunk[];
       const byFile = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
       const entry = chunks.find((chunk) => chunk.isEntry);
@@ -72,8 +90,7 @@ export function routePreloads({ router, pages, withPage }: { router: string; pag
       for (const [name, pattern] of routes) {
         const module = modules.get(name);
         if (!module) return this.error(`route-preloads: route ${name} has no page in ${pages}`);
-        const id = path.resolve(path.dirname(pages), module);
-        const page = chunks.find((chunk) => chunk.facadeModuleId === id);
+        const page = chunks.find((chunk) => chunk.facadeModuleId === module);
         if (!page) return this.error(`route-preloads: no chunk for ${module} (route ${name})`);
         const files = new Set<string>();
         collect(page.fileName, files);

@@ -47,6 +47,21 @@ describe("a first visit's JavaScript, within its budget", () => {
   }, 300_000);
   afterAll(() => fs.rmSync(dist, { recursive: true, force: true }));
 
+  it("the first script leaves out the rules only the later pages share (the votes' reasons): they come with the later words, which those pages name in their HTML", () => {
+    const code = (url: string) => fs.readFileSync(path.join(dist, url), 'utf8');
+    const entry = /<script type="module"[^>]* src="([^"]+)"/.exec(fs.readFileSync(path.join(dist, 'index.html'), 'utf8'))?.[1];
+    expect(entry).toBeDefined();
+    // shared/votes/tally-reasons.ts, and the members' page's words (client/src/members/messages.ts).
+    const reasons = 'n’a exprimé aucun suffrage pondéré';
+    const laterWords = 'Invitez les délégations';
+    expect(code(entry!)).not.toContain(reasons);
+    expect(code(entry!)).not.toContain(laterWords);
+    for (const pattern of ['/negotiations/:id/members', '/negotiations/:id/signature', '/negotiations/:id/sessions']) {
+      const scripts = firstLoad(pattern).scripts.map(code);
+      expect(scripts.some((script) => script.includes(reasons) && script.includes(laterWords)), pattern).toBe(true);
+    }
+  });
+
   it.each(Object.entries(BUDGETS))('%s downloads at most its budget of JavaScript gzipped, in at most its number of scripts, before it shows', (pattern, budget) => {
     const sut = firstLoad(pattern);
     expect(sut.scripts.length).toBeGreaterThan(1);
