@@ -62,6 +62,16 @@ describe("a first visit's JavaScript, within its budget", () => {
     }
   });
 
+  it("the sign-in, invitation and account pages' words come with their own code, not in the first script", () => {
+    const code = (url: string) => fs.readFileSync(path.join(dist, url), 'utf8');
+    const entry = /<script type="module"[^>]* src="([^"]+)"/.exec(fs.readFileSync(path.join(dist, 'index.html'), 'utf8'))?.[1];
+    const words = { '/login': 'Connectez-vous avec l’adresse e-mail de votre mandat.', '/invitations/:token': 'Rejoindre la négociation', '/compte': 'Changer de mot de passe' };
+    for (const [pattern, said] of Object.entries(words)) {
+      expect(code(entry!)).not.toContain(said);
+      expect(firstLoad(pattern).scripts.some((url) => code(url).includes(said)), pattern).toBe(true);
+    }
+  });
+
   it.each(Object.entries(BUDGETS))('%s downloads at most its budget of JavaScript gzipped, in at most its number of scripts, before it shows', (pattern, budget) => {
     const sut = firstLoad(pattern);
     expect(sut.scripts.length).toBeGreaterThan(1);

@@ -3,9 +3,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIRST_FEATURES, translate } from '../../client/src/lib/i18n.svelte.ts';
 import { LATER_FEATURES } from '../../client/src/lib/later-messages.ts';
+import { authMessages } from '../../client/src/auth/messages.ts';
+import { invitationMessages } from '../../client/src/auth/invitation-messages.ts';
+import { accountMessages } from '../../client/src/account/messages.ts';
 import type { Message } from '../../client/src/lib/messages.ts';
 
-const FEATURES = [...FIRST_FEATURES, ...LATER_FEATURES];
+const FEATURES = [...FIRST_FEATURES, authMessages, invitationMessages, accountMessages, ...LATER_FEATURES];
 const forms = (message: Message): string[] => (typeof message === 'string' ? [message] : Object.values(message));
 const placeholders = (message: Message): string[] => [...new Set(forms(message).flatMap((form) => [...form.matchAll(/\{(\w+)\}/g)].map((m) => m[1])))].sort();
 

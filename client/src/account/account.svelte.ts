@@ -1,8 +1,12 @@
 import { PASSWORD_MIN } from '../../../shared/identity.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
-import { t } from '../lib/i18n.svelte.ts';
+import { addWords, t } from '../lib/i18n.svelte.ts';
+import { accountMessages } from './messages.ts';
 import { session } from '../auth/session.svelte.ts';
+
+// The account page's words come with its code, not in the first script (lib/i18n.svelte.ts).
+addWords(accountMessages);
 
 /** What the server answered, in the person's words: a wrong current password is named as such. */
 function refusal(err: unknown): string {

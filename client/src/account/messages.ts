@@ -3,7 +3,6 @@ import { defineMessages } from '../lib/messages.ts';
 export const accountMessages = defineMessages(
   {
     'account.title': 'Mon compte',
-    'account.link': 'Mon compte',
     'account.signedInAs': 'Connecté en tant que {name} ({email}).',
     'account.intro': 'Chaque changement demande votre mot de passe actuel, ferme vos autres sessions (autres navigateurs, éditeurs ouverts) et vous est confirmé par e-mail.',
     'account.passwordTitle': 'Changer de mot de passe',
@@ -26,7 +25,6 @@ export const accountMessages = defineMessages(
   },
   {
     'account.title': 'My account',
-    'account.link': 'My account',
     'account.signedInAs': 'Signed in as {name} ({email}).',
     'account.intro': 'Each change asks for your current password, closes your other sessions (other browsers, open editors) and is confirmed to you by email.',
     'account.passwordTitle': 'Change password',

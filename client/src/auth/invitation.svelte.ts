@@ -1,8 +1,12 @@
 import { PASSWORD_MIN, type AuthUser, type InvitationView } from '../../../shared/identity.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
-import { t } from '../lib/i18n.svelte.ts';
+import { addWords, t } from '../lib/i18n.svelte.ts';
+import { invitationMessages } from './invitation-messages.ts';
 import { session } from './session.svelte.ts';
+
+// The invitation page's words come with its code, not in the first script (lib/i18n.svelte.ts).
+addWords(invitationMessages);
 
 /** The invitee's page: what the link grants, then name and password. */
 export class InvitationPage {

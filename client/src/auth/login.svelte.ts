@@ -1,8 +1,12 @@
 import { accessEnd } from '../lib/access-end.svelte.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { describeError } from '../lib/errors.ts';
-import { t } from '../lib/i18n.svelte.ts';
+import { addWords, t } from '../lib/i18n.svelte.ts';
+import { authMessages } from './messages.ts';
 import { session } from './session.svelte.ts';
+
+// The sign-in page's words come with its code, not in the first script (lib/i18n.svelte.ts).
+addWords(authMessages);
 
 export class LoginForm {
   email = $state('');

@@ -12,9 +12,9 @@ export function describeError(err: unknown): string {
     case 'NETWORK':
       return t('error.network');
     case 'INVALID_CREDENTIALS':
-      return t('login.invalid');
+      return t('error.invalidCredentials');
     case 'RATE_LIMITED':
-      return t('login.rateLimited', { minutes: Math.max(1, Math.ceil((err.retryAfter ?? 60) / 60)) });
+      return t('error.rateLimited', { minutes: Math.max(1, Math.ceil((err.retryAfter ?? 60) / 60)) });
     case 'FORBIDDEN':
       return t('error.forbidden');
     case 'NOT_FOUND':

@@ -1,21 +1,26 @@
 // The one message catalogue, joined from the features' own (each `<feature>/messages.ts`
 // holds its words, French and English side by side). Keys stay unique across features: a
 // feature prefixes its keys with its name.
-// The first script carries the words of the first pages only (sign-in, home, account, the text
-// page's editor); the others' (52 kB, 11 kB brotli) come in one chunk, lib/later-messages.ts,
-// with the pages that use them (lib/pages.ts) or once the text page's editor shows.
+// The first script carries the words of the shell, the home page and the text page's editor.
+// The sign-in, invitation and account pages bring their own (PAGE_FEATURES: addWords, called by
+// each page's state module); the later pages' (52 kB, 11 kB brotli) come in one chunk,
+// lib/later-messages.ts, with the pages that use them (lib/pages.ts) or once the text page's
+// editor shows.
 import { editorMessages } from '../editor/messages.ts';
 import { shellMessages } from '../shell/messages.ts';
-import { authMessages } from '../auth/messages.ts';
 import { negotiationsMessages } from '../negotiations/messages.ts';
-import { accountMessages } from '../account/messages.ts';
+import type { authMessages } from '../auth/messages.ts';
+import type { invitationMessages } from '../auth/invitation-messages.ts';
+import type { accountMessages } from '../account/messages.ts';
 import type { LATER_FEATURES } from './later-messages.ts';
 import { LOCALES, render, type Locale, type Message, type Params } from './messages.ts';
 
-/** The catalogues of the first pages' features, each `{ fr, en }`. */
-export const FIRST_FEATURES = [shellMessages, authMessages, negotiationsMessages, accountMessages, editorMessages] as const;
+/** The catalogues of the features whose words are in the first script, each `{ fr, en }`. */
+export const FIRST_FEATURES = [shellMessages, negotiationsMessages, editorMessages] as const;
+/** The catalogues a first page brings with its own code (addWords). */
+export type PageFeature = typeof authMessages | typeof invitationMessages | typeof accountMessages;
 
-type Feature = (typeof FIRST_FEATURES)[number] | (typeof LATER_FEATURES)[number];
+type Feature = (typeof FIRST_FEATURES)[number] | PageFeature | (typeof LATER_FEATURES)[number];
 type Catalogue = Feature['fr'];
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
@@ -50,6 +55,12 @@ class I18n {
   }
 }
 export const i18n = new I18n();
+
+/** A first page's own words (PageFeature), added when its code arrives: before it shows. */
+export function addWords(feature: PageFeature): void {
+  add([feature]);
+  i18n.catalogues += 1;
+}
 
 let later: Promise<void> | null = null;
 /** The words of the pages after the first ones (lib/later-messages.ts), fetched once. */

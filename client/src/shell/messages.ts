@@ -3,6 +3,9 @@ import { defineMessages } from '../lib/messages.ts';
 export const shellMessages = defineMessages(
   {
     'app.title': 'Espace de négociation',
+    'error.invalidCredentials': 'Adresse e-mail ou mot de passe incorrect.',
+    'error.rateLimited': 'Trop de tentatives. Réessayez dans {minutes} min.',
+    'nav.account': 'Mon compte',
     'nav.label': 'Navigation principale',
     'nav.signIn': 'Se connecter',
     'nav.signOut': 'Se déconnecter',
@@ -28,6 +31,9 @@ export const shellMessages = defineMessages(
   },
   {
     'app.title': 'Negotiation workspace',
+    'error.invalidCredentials': 'Wrong email address or password.',
+    'error.rateLimited': 'Too many attempts. Try again in {minutes} min.',
+    'nav.account': 'My account',
     'nav.label': 'Main navigation',
     'nav.signIn': 'Sign in',
     'nav.signOut': 'Sign out',

@@ -1,0 +1,38 @@
+import { defineMessages } from '../lib/messages.ts';
+
+export const invitationMessages = defineMessages(
+  {
+    'invitation.title': 'Rejoindre la négociation',
+    'invitation.resetTitle': 'Choisir un nouveau mot de passe',
+    'invitation.for': '{email} est invité(e) à « {negotiation} » pour {org}, avec le mandat : {roles}.',
+    'invitation.resetFor': 'Nouveau mot de passe pour {email}.',
+    'invitation.name': 'Votre nom',
+    'invitation.password': 'Mot de passe (12 caractères au moins)',
+    'invitation.existingPassword': 'Vous avez déjà un compte : saisissez son mot de passe',
+    'invitation.confirm': 'Confirmez le mot de passe',
+    'invitation.mismatch': 'Les deux mots de passe ne correspondent pas.',
+    'invitation.tooShort': 'Le mot de passe doit compter au moins 12 caractères.',
+    'invitation.submit': 'Rejoindre',
+    'invitation.resetSubmit': 'Enregistrer le mot de passe',
+    'invitation.gone': 'Ce lien a déjà été utilisé ou a expiré. Demandez-en un nouveau au responsable de votre délégation.',
+    'invitation.unknown': 'Ce lien n’existe pas. Vérifiez qu’il a été copié en entier.',
+    'invitation.resetForSelf': 'Choisissez un nouveau mot de passe pour {email}.',
+  },
+  {
+    'invitation.title': 'Join the negotiation',
+    'invitation.resetTitle': 'Choose a new password',
+    'invitation.for': '{email} is invited to “{negotiation}” for {org}, with the mandate: {roles}.',
+    'invitation.resetFor': 'New password for {email}.',
+    'invitation.name': 'Your name',
+    'invitation.password': 'Password (at least 12 characters)',
+    'invitation.existingPassword': 'You already have an account: enter its password',
+    'invitation.confirm': 'Confirm the password',
+    'invitation.mismatch': 'The two passwords differ.',
+    'invitation.tooShort': 'The password must have at least 12 characters.',
+    'invitation.submit': 'Join',
+    'invitation.resetSubmit': 'Save the password',
+    'invitation.gone': 'This link was already used or has expired. Ask your delegation’s lead for a new one.',
+    'invitation.unknown': 'This link does not exist. Check that it was copied in full.',
+    'invitation.resetForSelf': 'Choose a new password for {email}.',
+  },
+);
