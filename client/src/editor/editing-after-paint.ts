@@ -1,9 +1,10 @@
 import type { Editor } from '@tiptap/core';
+import { parsePlainTextOrderedListPaste } from '@tiptap/extension-list/ordered-list';
 import { createTable } from '@tiptap/extension-table';
 import { dropCursor } from '@tiptap/pm/dropcursor';
 import { gapCursor } from '@tiptap/pm/gapcursor';
 import { keymap } from '@tiptap/pm/keymap';
-import { TextSelection, type Command } from '@tiptap/pm/state';
+import { Plugin, TextSelection, type Command } from '@tiptap/pm/state';
 import { CellSelection, addRowAfter, deleteTable, goToNextCell, tableEditing } from '@tiptap/pm/tables';
 
 /** Tab: the next cell, or a new row after the last one (as Tiptap's Table does). */
@@ -22,18 +23,38 @@ const deleteWholeTable: Command = (state, dispatch) => {
   return deleteTable(state, dispatch);
 };
 
+/** A numbered list pasted as plain text (« 1. … » line after line) becomes a list, as Tiptap's OrderedList makes it (ordered-list.ts). */
+const numberedListPaste = () =>
+  new Plugin({
+    props: {
+      handlePaste: (view, event) => {
+        if (event.clipboardData?.getData('text/html')?.trim()) return false;
+        const list = parsePlainTextOrderedListPaste(event.clipboardData?.getData('text/plain') ?? '');
+        if (!list) return false;
+        try {
+          view.dispatch(view.state.tr.replaceSelectionWith(view.state.schema.nodeFromJSON(list)));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    },
+  });
+
 /**
  * What editing needs and showing the text does not, loaded once the article's text is shown, not
  * with the editor's first scripts: the tables' editing, on an editor whose schema has their
  * nodes (table-nodes.ts): cell selection and the keys of prosemirror-tables, Tab and Shift-Tab
  * from cell to cell; and StarterKit's drop cursor (where a dragged passage will land) and gap
- * cursor (a caret beside a table), as its Dropcursor and Gapcursor extensions add them.
+ * cursor (a caret beside a table), as its Dropcursor and Gapcursor extensions add them; and the
+ * paste of a numbered list written as plain text.
  */
 export function addEditingAfterPaint(editor: Editor): void {
   if (editor.isDestroyed) return;
   editor.registerPlugin(dropCursor({ color: 'currentColor', width: 1 }));
   editor.registerPlugin(gapCursor());
   editor.registerPlugin(tableEditing());
+  editor.registerPlugin(numberedListPaste());
   editor.registerPlugin(
     keymap({
       Tab: nextCellOrNewRow,

@@ -11,12 +11,12 @@ import { Italic } from '@tiptap/extension-italic';
 import { BulletList } from '@tiptap/extension-list/bullet-list';
 import { ListItem } from '@tiptap/extension-list/item';
 import { ListKeymap } from '@tiptap/extension-list/keymap';
-import { OrderedList } from '@tiptap/extension-list/ordered-list';
 import { Paragraph } from '@tiptap/extension-paragraph';
 import { Strike } from '@tiptap/extension-strike';
 import { Text } from '@tiptap/extension-text';
 import { Underline } from '@tiptap/extension-underline';
 import { TrailingNode } from '@tiptap/extensions/trailing-node';
+import { OrderedList } from './ordered-list.ts';
 
 const PROTOCOLS = /^(?:(?:https?|ftps?|mailto|tel|callto|sms|cid|xmpp):|[^a-z]|[a-z0-9+.-]+(?:[^a-z+.\-:]|$))/i;
 const WHITESPACE = /[\0-\x20\xA0\u1680\u180E\u2000-\u2029\u205F\u3000]/g;
@@ -57,9 +57,10 @@ export const LinkMark = Mark.create({
 /**
  * The article text's schema and editing: StarterKit's extensions, in its order, listed one by
  * one (StarterKit imports each of them, Link and linkifyjs included, whatever it is told), with
- * the link mark alone in place of Link. Undo and redo are Yjs's: ProseMirror's own would undo
- * other people's edits. The drop and gap cursors (Dropcursor, Gapcursor: their plugins only, no
- * schema of their own) come once the text is shown (editing-after-paint.ts).
+ * the link mark alone in place of Link and our OrderedList without Markdown (ordered-list.ts).
+ * Undo and redo are Yjs's: ProseMirror's own would undo other people's edits. The drop and gap
+ * cursors (Dropcursor, Gapcursor: their plugins only, no schema of their own) and the paste of a
+ * plain-text numbered list come once the text is shown (editing-after-paint.ts).
  */
 export function textExtensions(): AnyExtension[] {
   return [
