@@ -4,8 +4,8 @@ import { signIn } from '../helpers/browser.ts';
 import { useDemoBrowser } from '../helpers/demo-browser.ts';
 import { LATER_FEATURES } from '../../client/src/lib/later-messages.ts';
 
-/** What the text page fetches after its editor: the panels (with the Socket.IO client), the later half of the catalogue and the tables' editing. */
-const AFTER_EDITOR = /\/(later-messages|text-panels|editing-after-paint)-[^/]*\.js$/;
+/** What the text page fetches after its editor: the panels (with the Socket.IO client), the later words (with the rules only the later pages share: `later`) and the tables' editing. */
+const AFTER_EDITOR = /\/(later|text-panels|editing-after-paint)-[^/]*\.js$/;
 const isAfterEditor = (asset: string) => AFTER_EDITOR.test(asset);
 
 describe('the text page: the editor first, then what is beside it, and never a message key', () => {
