@@ -4,6 +4,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { compression } from 'vite-plugin-compression2';
 import { firstPageModules, routePreloads } from './scripts/build/route-preloads.ts';
 import { pureSchemas } from './scripts/build/pure-schemas.ts';
+import { noMarkdown } from './scripts/build/no-markdown.ts';
 import { earlyStart } from './scripts/build/early-start.ts';
 
 // One config for the client build (Vite) and for every test project (Vitest).
@@ -95,6 +96,8 @@ export default defineConfig({
   plugins: [
     // The schemas shared/ declares are pure: a page that needs a module's rules does not get zod.
     pureSchemas(),
+    // Tiptap's extensions without their Markdown, which nothing here reads.
+    noMarkdown(),
     svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) }),
     // Each asset also as .br and .gz, served as they are (server/app.ts): no compression per request.
     compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024, logLevel: 'silent' }),

@@ -72,6 +72,13 @@ describe("a first visit's JavaScript, within its budget", () => {
     }
   });
 
+  it("no script carries Tiptap's Markdown, which nothing here reads (scripts/build/no-markdown.ts)", () => {
+    const scripts = fs.readdirSync(path.join(dist, 'assets')).filter((file) => file.endsWith('.js'));
+    const editor = scripts.filter((file) => fs.readFileSync(path.join(dist, 'assets', file), 'utf8').includes('ProseMirror-hideselection'));
+    expect(editor.length).toBeGreaterThan(0);
+    expect(scripts.filter((file) => /parseMarkdown|renderMarkdown|markdownTokenName|markdownTokenizer/.test(fs.readFileSync(path.join(dist, 'assets', file), 'utf8')))).toEqual([]);
+  });
+
   it.each(Object.entries(BUDGETS))('%s downloads at most its budget of JavaScript gzipped, in at most its number of scripts, before it shows', (pattern, budget) => {
     const sut = firstLoad(pattern);
     expect(sut.scripts.length).toBeGreaterThan(1);
