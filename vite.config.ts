@@ -82,7 +82,7 @@ const loadedFirst = (page: string) => FIRST_PAGES.has(page) || EDITOR_STACK_PATH
 const onlyLater = (id: string, graph: PageGraph) => ![...pagesImporting(id, graph)].some(loadedFirst);
 /**
  * The small modules (not components: they would bring a stylesheet) that only the pages after
- * the first ones share (the members' and votes' folds, the amendments' lifecycle…). Those pages
+ * the first ones share (the members' and votes' folds, the event catalogue…). Those pages
  * wait for the rest of the words anyway (lib/pages.ts, lib/later-messages.ts): the modules come
  * with them, not in the first script.
  */

@@ -46,7 +46,7 @@ export function pageModules(pages: string): Map<string, string> {
   return new Map([...modules].map(([name, module]) => [name, path.resolve(path.dirname(pages), module)]));
 }
 
-/** The modules of the pages whose words are in the first script (`FIRST_PAGES` in pages.ts). */
+/** The modules of the pages that do not wait for the later words (`FIRST_PAGES` in pages.ts). */
 export function firstPageModules(pages: string): string[] {
   const names = /const FIRST_PAGES\b[^[]*\[([^\]]*)\]/.exec(fs.readFileSync(pages, 'utf8'))?.[1].match(/'(\w+)'/g);
   if (!names) throw new Error(`route-preloads: no FIRST_PAGES set found in ${pages}`);

@@ -2,7 +2,7 @@
 // holds its words, French and English side by side). Keys stay unique across features: a
 // feature prefixes its keys with its name.
 // The first script carries the words of the shell, the home page and the text page's editor.
-// The sign-in, invitation and account pages bring their own (PAGE_FEATURES: addWords, called by
+// The sign-in, invitation and account pages bring their own (PageFeature: addWords, called by
 // each page's state module); the later pages' (52 kB, 11 kB brotli) come in one chunk,
 // lib/later-messages.ts, with the pages that use them (lib/pages.ts) or once the text page's
 // editor shows.

@@ -29,8 +29,8 @@ const PAGES: Record<RouteName, () => Promise<{ default: unknown }>> = {
 };
 
 /**
- * The pages whose words are in the first script (lib/i18n.svelte.ts); the others wait for the
- * rest of the catalogue, fetched beside their code. The text page's panels fetch it once the
+ * The pages whose words are in the first script or come with their own code (lib/i18n.svelte.ts);
+ * the others wait for the rest of the catalogue, fetched beside their code. The text page's panels fetch it once the
  * editor shows (editor/AgreementView.svelte).
  */
 const FIRST_PAGES = new Set<RouteName>(['login', 'home', 'invitation', 'notFound', 'account', 'text']);
