@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { signIn } from '../helpers/browser.ts';
 import type { DemoIds } from '../helpers/seed.ts';
-import { useDemoBrowser } from '../helpers/demo-browser.ts';
+import { articlePageAs, useDemoBrowser } from '../helpers/demo-browser.ts';
 
 /** The article's numbered lists: their first number, type and items' words (without the other writers' carets). */
 const lists = (page: Page) =>
@@ -43,12 +42,7 @@ describe('a numbered list in an article', () => {
   const contexts: BrowserContext[] = [];
   let path: string;
 
-  const open = async (email: string) => {
-    const page = await signIn(await demo.browser.newContext({ viewport: { width: 1400, height: 950 }, locale: 'fr-FR' }), demo.server.url, email, path);
-    contexts.push(page.context());
-    await page.locator('.article-editor[data-synced="true"] [data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 15_000 });
-    return page;
-  };
+  const open = (email: string) => articlePageAs(demo, contexts, email, path);
 
   beforeAll(() => {
     const key = Object.keys(demo.ids.negotiations)[1] as keyof DemoIds['negotiations'];

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { signIn } from '../helpers/browser.ts';
 import type { DemoIds } from '../helpers/seed.ts';
-import { useDemoBrowser } from '../helpers/demo-browser.ts';
+import { articlePageAs, useDemoBrowser } from '../helpers/demo-browser.ts';
 
 /** The cells' words in the article's first table, row by row (without the other writers' carets). */
 const cells = (page: Page) =>
@@ -30,12 +29,7 @@ describe('a table in an article', () => {
   const contexts: BrowserContext[] = [];
   let path: string;
 
-  const open = async (email: string) => {
-    const page = await signIn(await demo.browser.newContext({ viewport: { width: 1400, height: 950 }, locale: 'fr-FR' }), demo.server.url, email, path);
-    contexts.push(page.context());
-    await page.locator('.article-editor[data-synced="true"] [data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 15_000 });
-    return page;
-  };
+  const open = (email: string) => articlePageAs(demo, contexts, email, path);
   /** Once the tables' editing has arrived (asked for after the text is painted). */
   const tablesEditable = (page: Page) => page.waitForResponse(/\/assets\/editing-after-paint-[^/]*\.js$/, { timeout: 15_000 }).catch(() => undefined);
 

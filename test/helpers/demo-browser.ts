@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { login } from './auth.ts';
-import { ensureClientBuilt, launchBrowser } from './browser.ts';
+import { ensureClientBuilt, launchBrowser, signIn } from './browser.ts';
 import { seedDemo, type DemoIds } from './seed.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
@@ -64,5 +64,17 @@ export async function signaturePageAs(demo: DemoBrowser, contexts: BrowserContex
   const page = await context.newPage();
   await page.goto(`${demo.server.url}/negotiations/${negotiationId}/signature`);
   await page.getByRole('heading', { name: 'Campagne de signature' }).waitFor();
+  return page;
+}
+
+/**
+ * A French page of 1400×950 signed in as this account on `path` (an article of the text page),
+ * once the article's editor is connected and synced; its context is added to `contexts` for the
+ * file to close.
+ */
+export async function articlePageAs(demo: DemoBrowser, contexts: BrowserContext[], email: string, path: string): Promise<Page> {
+  const page = await signIn(await demo.browser.newContext({ viewport: { width: 1400, height: 950 }, locale: 'fr-FR' }), demo.server.url, email, path);
+  contexts.push(page.context());
+  await page.locator('.article-editor[data-synced="true"] [data-testid="connection"][data-state="connected"]').first().waitFor({ timeout: 15_000 });
   return page;
 }
