@@ -377,6 +377,28 @@ async function failover(cluster: Cluster, cookie: string, docName: string, db: m
 }
 
 /** The machine's load while a run measures: figures taken on a busy machine are said to be so. */
+/**
+ * How fast this machine runs one thread now: a busy loop's iterations in 300 ms, in millions.
+ * This machine (a VM on a shared host) runs slower for minutes once its two cores have been
+ * busy: 7.0 idle, 5.6 after 15 s of a loop on each core, still 5.2–5.8 two minutes later. The
+ * three-process run always follows the one-process one, Y2 follows Y1, and a workload that keeps
+ * both cores busy slows the machine while it runs: each workload is printed with the speed
+ * measured just before and just after it, so that a slower machine is seen, not taken for a
+ * slower path.
+ */
+function machineSpeed(): number {
+  let loops = 0;
+  const started = performance.now();
+  while (performance.now() - started < 300) loops++;
+  return round(loops / 1e6);
+}
+/** `run`, with the machine's speed just before it and just after it (machineSpeed). */
+async function withSpeed<T extends object>(run: () => Promise<T>): Promise<T & { speedBefore: number; speedAfter: number }> {
+  const speedBefore = machineSpeed();
+  const result = await run();
+  return { ...result, speedBefore, speedAfter: machineSpeed() };
+}
+
 function machineLoad() {
   const cores = os.availableParallelism();
   const load1 = round(os.loadavg()[0]);
@@ -400,24 +422,24 @@ async function measureCluster(processes: number) {
     const { negotiationId, oneArticle, articles } = seeded!;
     const loadBefore = machineLoad();
     const cookie = await login(cluster.processes[0].url, NEGOTIATOR);
-    const skipped = { samples: 0, expected: 0, p50: NaN, p99: NaN, warmup: { samples: 0, p50: NaN, p99: NaN }, wirePerCommand: undefined, insertsRefusedOnSeq: undefined, cpuMsPer1000: undefined, redisCommandsPerOperation: undefined, redisBytesPerOperation: undefined };
-    const costs = (label: string, w: typeof skipped | Awaited<ReturnType<typeof propagation>>) => {
+    const skipped = { samples: 0, expected: 0, p50: NaN, p99: NaN, warmup: { samples: 0, p50: NaN, p99: NaN }, wirePerCommand: undefined, insertsRefusedOnSeq: undefined, cpuMsPer1000: undefined, redisCommandsPerOperation: undefined, redisBytesPerOperation: undefined, speedBefore: NaN, speedAfter: NaN };
+    const costs = (label: string, w: typeof skipped | (Awaited<ReturnType<typeof propagation>> & { speedBefore: number; speedAfter: number })) => {
       if (w.cpuMsPer1000)
-        process.stdout.write(`  ${processes} process(es): ${label} p50 ${w.p50} ms p99 ${w.p99} ms (warm-up p99 ${w.warmup.p99} ms); CPU per 1,000: ${JSON.stringify(w.cpuMsPer1000)} ms; Redis commands per operation ${JSON.stringify(w.redisCommandsPerOperation)}, bytes ${JSON.stringify(w.redisBytesPerOperation)}\n`);
+        process.stdout.write(`  ${processes} process(es): ${label} p50 ${w.p50} ms p99 ${w.p99} ms (warm-up p99 ${w.warmup.p99} ms; machine speed ${w.speedBefore} → ${w.speedAfter}); CPU per 1,000: ${JSON.stringify(w.cpuMsPer1000)} ms; Redis commands per operation ${JSON.stringify(w.redisCommandsPerOperation)}, bytes ${JSON.stringify(w.redisBytesPerOperation)}\n`);
     };
     process.stdout.write(`  ${processes} process(es): Y1…\n`);
-    const y1 = ONLY.has('y1') ? await propagation('y1', cluster, cookie, [oneArticle], 10, 200 * SCALE) : skipped;
+    const y1 = ONLY.has('y1') ? await withSpeed(() => propagation('y1', cluster, cookie, [oneArticle], 10, 200 * SCALE)) : skipped;
     process.stdout.write(`  ${processes} process(es): Y2…\n`);
     if (ONLY.has('y1') && ONLY.has('y2')) await settled(wire!);
-    const y2 = ONLY.has('y2') ? await propagation('y2', cluster, cookie, articles, 2, 2_000 * SCALE) : skipped;
+    const y2 = ONLY.has('y2') ? await withSpeed(() => propagation('y2', cluster, cookie, articles, 2, 2_000 * SCALE)) : skipped;
     if (ONLY.has('y2half') && (ONLY.has('y1') || ONLY.has('y2'))) await settled(wire!);
-    const y2half = ONLY.has('y2half') ? await propagation('y2half', cluster, cookie, articles, 2, 1_000 * SCALE) : skipped;
+    const y2half = ONLY.has('y2half') ? await withSpeed(() => propagation('y2half', cluster, cookie, articles, 2, 1_000 * SCALE)) : skipped;
     costs('Y1', y1);
     costs('Y2', y2);
     costs('Y2½', y2half);
     process.stdout.write(`  ${processes} process(es): E1…\n`);
     if ((ONLY.has('y1') || ONLY.has('y2') || ONLY.has('y2half')) && ONLY.has('e1')) await settled(wire!);
-    const e1 = ONLY.has('e1') ? await commandToEvent(cluster, negotiationId, articles.map((a) => a.slice('article:'.length)).slice(0, 3), 500 * SCALE, wire!) : skipped;
+    const e1 = ONLY.has('e1') ? await withSpeed(() => commandToEvent(cluster, negotiationId, articles.map((a) => a.slice('article:'.length)).slice(0, 3), 500 * SCALE, wire!)) : skipped;
     costs('E1', e1);
     if (e1.wirePerCommand) process.stdout.write(`  ${processes} process(es): E1 wire commands per position:declare ${JSON.stringify(e1.wirePerCommand)}; inserts refused on the seq (lost races) ${e1.insertsRefusedOnSeq}\n`);
     let f = null;
@@ -445,10 +467,10 @@ export async function run() {
   const one = await measureCluster(1);
   if (process.env.CLUSTER_BENCH_PROCESSES === '1') return { seconds: SECONDS, scale: SCALE, one };
   const three = await measureCluster(3);
-  const print = (label: string, a: { p50: number; p99: number; samples: number; expected: number; warmup: { p99: number } }, b: typeof a) =>
+  const print = (label: string, a: { p50: number; p99: number; samples: number; expected: number; warmup: { p99: number }; speedBefore: number; speedAfter: number }, b: typeof a) =>
     process.stdout.write(
       `${label}: 1 process p50 ${a.p50} ms p99 ${a.p99} ms (${a.samples}/${a.expected}) | 3 processes p50 ${b.p50} ms p99 ${b.p99} ms (${b.samples}/${b.expected}) | p99 +${round(b.p99 - a.p99)} ms, ×${round(b.p99 / a.p99)}` +
-        ` | warm-up (first ${WARMUP_SECONDS} s, not counted) p99 ${a.warmup.p99} → ${b.warmup.p99} ms\n`,
+        ` | warm-up (first ${WARMUP_SECONDS} s, not counted) p99 ${a.warmup.p99} → ${b.warmup.p99} ms | machine speed (M loops in 300 ms, before → after) ${a.speedBefore} → ${a.speedAfter}, ${b.speedBefore} → ${b.speedAfter}\n`,
     );
   print('Y1 10 clients, one article, 200 updates/s', one.y1, three.y1);
   print('Y2 2 clients × 100 articles, 2,000 updates/s', one.y2, three.y2);
