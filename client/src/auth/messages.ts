@@ -16,8 +16,6 @@ export const authMessages = defineMessages(
     'login.forgotSent': 'Si un compte existe pour cette adresse, un lien vient d’y être envoyé. Il est valable 24 heures.',
     'login.backToSignIn': 'Revenir à la connexion',
     'login.verify': 'Vérifier un accord signé',
-    'access.sessionEnded': 'Votre session a pris fin (déconnexion depuis un autre appareil, changement de mot de passe ou expiration). Reconnectez-vous pour continuer.',
-    'access.mandateEnded': 'Votre mandat dans cette négociation a pris fin (retiré ou suspendu) : vous n’y avez plus accès.',
   },
   {
     'login.title': 'Sign in',
@@ -34,7 +32,5 @@ export const authMessages = defineMessages(
     'login.forgotSent': 'If an account exists for this address, a link has just been sent to it. It is valid for 24 hours.',
     'login.backToSignIn': 'Back to sign-in',
     'login.verify': 'Verify a signed agreement',
-    'access.sessionEnded': 'Your session ended (signed out from another device, password changed or expired). Sign in again to go on.',
-    'access.mandateEnded': 'Your mandate in this negotiation ended (revoked or suspended): you no longer have access to it.',
   },
 );
