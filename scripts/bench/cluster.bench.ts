@@ -17,7 +17,11 @@
 // update or a command takes compiled by V8, three processes at once on two cores, the Redis
 // script loaded) is a start-up cost, not the steady path a delegate's keystroke takes on a
 // process that has run for hours; its p50/p99 are printed apart (`warm-up`), not hidden.
-// CLUSTER_BENCH_SECONDS (5) measured seconds per workload,
+// The two clusters run side by side and take turns, workload by workload, for
+// CLUSTER_BENCH_ROUNDS (2) rounds, the side that goes first alternating (see measureSides); each
+// side's p50/p99 is over the samples of all its rounds, and each round's is printed too.
+// CLUSTER_BENCH_SECONDS (5) measured seconds per workload and round,
+// CLUSTER_BENCH_REST_SECONDS (20) at most waited before each for the machine's speed to come back,
 // CLUSTER_BENCH_SCALE (1) multiplies every rate (below 1 on a crowded machine),
 // CLUSTER_BENCH_ONLY (e.g. `e1,y2`; Y2½ is `y2half`) runs only those workloads, CLUSTER_BENCH_PROCESSES=1 (or 3) the
 // one-process (three-process) run only, CLUSTER_BENCH_CPU_PROF=DIR
@@ -267,7 +271,7 @@ async function propagation(workload: string, cluster: Cluster, cookie: string, d
   const cost = await measured!(sent.measured);
   listening = false;
   for (const client of clients) client.destroy();
-  return { ...summary(delays, sent.measured * (perDoc - 1), warmupDelays), ...cost };
+  return { delays, warmupDelays, expected: sent.measured * (perDoc - 1), ...cost };
 }
 
 async function commandToEvent(cluster: Cluster, negotiationId: string, articleIds: string[], rate: number, wire: WireCounter) {
@@ -322,7 +326,7 @@ async function commandToEvent(cluster: Cluster, negotiationId: string, articleId
   for (const socket of sockets) socket.close();
   // Wire commands per position:declare, by name (the processes' own timers included).
   const perCommand = Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, round(n / sent.measured)]));
-  return { ...summary(delays, sent.measured * sockets.length, warmupDelays), wirePerCommand: perCommand, insertsRefusedOnSeq: lostRaces, ...cost };
+  return { delays, warmupDelays, expected: sent.measured * sockets.length, wirePerCommand: perCommand, insertsRefusedOnSeq: lostRaces, ...cost };
 }
 
 async function failover(cluster: Cluster, cookie: string, docName: string, db: mongoose.Connection) {
@@ -376,15 +380,14 @@ async function failover(cluster: Cluster, cookie: string, docName: string, db: m
   return { linesBeforeKill: before.length, convergedMs, allStoredMs: storedMs, lost, missingAtClients };
 }
 
-/** The machine's load while a run measures: figures taken on a busy machine are said to be so. */
 /**
  * How fast this machine runs one thread now: a busy loop's iterations in 300 ms, in millions.
  * This machine (a VM on a shared host) runs slower for minutes once its two cores have been
- * busy: 7.0 idle, 5.6 after 15 s of a loop on each core, still 5.2–5.8 two minutes later. The
- * three-process run always follows the one-process one, Y2 follows Y1, and a workload that keeps
- * both cores busy slows the machine while it runs: each workload is printed with the speed
- * measured just before and just after it, so that a slower machine is seen, not taken for a
- * slower path.
+ * busy: 7.0 idle, 5.6 after 15 s of a loop on each core, still 5.2–5.8 two minutes later. A
+ * workload that keeps both cores busy slows the machine for the one after it, so the two sides
+ * take turns (see `run`), each workload first waits a little for the speed to come back
+ * (`rested`), and each is printed with the speed measured just before and just after it: a
+ * slower machine is seen, not taken for a slower path.
  */
 function machineSpeed(): number {
   let loops = 0;
@@ -392,20 +395,67 @@ function machineSpeed(): number {
   while (performance.now() - started < 300) loops++;
   return round(loops / 1e6);
 }
-/** `run`, with the machine's speed just before it and just after it (machineSpeed). */
-async function withSpeed<T extends object>(run: () => Promise<T>): Promise<T & { speedBefore: number; speedAfter: number }> {
-  const speedBefore = machineSpeed();
-  const result = await run();
-  return { ...result, speedBefore, speedAfter: machineSpeed() };
+
+/** The best speed seen in this run (machineSpeed): what the machine does when it is rested. */
+let restedSpeed = 0;
+/** At most this long (s) is waited for the machine's speed to come back before a workload. */
+const REST_SECONDS = Number(process.env.CLUSTER_BENCH_REST_SECONDS ?? 20);
+
+/**
+ * Waits until the machine runs at 95 % of the best speed seen in this run, REST_SECONDS at
+ * most (a speed that stays low for minutes is then printed with the workload, not waited out);
+ * the speed it measured last.
+ */
+async function rested(): Promise<{ speed: number; waitedMs: number }> {
+  const started = performance.now();
+  let speed = machineSpeed();
+  restedSpeed = Math.max(restedSpeed, speed);
+  while (speed < 0.95 * restedSpeed && performance.now() - started < REST_SECONDS * 1000) {
+    await new Promise((r) => setTimeout(r, 2_000));
+    speed = machineSpeed();
+    restedSpeed = Math.max(restedSpeed, speed);
+  }
+  return { speed, waitedMs: round(performance.now() - started, 0) };
 }
 
+/** Every process of the clusters: the workspace processes, redis-server and the engine. */
+function clusterPids(sides: Side[]): number[] {
+  return sides.flatMap((s) => [...s.cluster.processes.map((p) => p.child?.pid), s.cluster.redisPid, s.cluster.enginePid]).filter((pid): pid is number => pid !== undefined);
+}
+
+/**
+ * Waits until the clusters' processes together use less than a tenth of a core (over 500 ms),
+ * REST_SECONDS at most; how long it waited. A workspace process that has just served a
+ * workload collects its garbage in the seconds after (a major collection of 70–180 ms, seen
+ * with a monitor of the processes' event loops): measured meanwhile, the other side paid for it.
+ */
+async function quiet(sides: Side[]): Promise<number> {
+  const started = performance.now();
+  const used = () => clusterPids(sides).reduce((sum, pid) => sum + cpuMs(pid), 0);
+  for (;;) {
+    const before = used();
+    await new Promise((r) => setTimeout(r, 500));
+    if (used() - before < 50 || performance.now() - started > REST_SECONDS * 1000) return round(performance.now() - started, 0);
+  }
+}
+
+/** The machine's load while a run measures: figures taken on a busy machine are said to be so. */
 function machineLoad() {
   const cores = os.availableParallelism();
   const load1 = round(os.loadavg()[0]);
   return { load1, cores, busy: load1 > cores * 0.75 };
 }
 
-async function measureCluster(processes: number) {
+/** One side of the comparison: a cluster of `processes`, seeded, with its wire counter. */
+interface Side {
+  processes: number;
+  cluster: Cluster;
+  wire: WireCounter;
+  seeded: Seeded;
+  cookie: string;
+}
+
+async function startSide(processes: number): Promise<Side> {
   let wire: WireCounter | undefined;
   const cluster = new Cluster({
     processes,
@@ -419,90 +469,173 @@ async function measureCluster(processes: number) {
     await cluster.start(async (uri) => {
       seeded = await seed(uri);
     });
-    const { negotiationId, oneArticle, articles } = seeded!;
-    const loadBefore = machineLoad();
-    const cookie = await login(cluster.processes[0].url, NEGOTIATOR);
-    const skipped = { samples: 0, expected: 0, p50: NaN, p99: NaN, warmup: { samples: 0, p50: NaN, p99: NaN }, wirePerCommand: undefined, insertsRefusedOnSeq: undefined, cpuMsPer1000: undefined, redisCommandsPerOperation: undefined, redisBytesPerOperation: undefined, speedBefore: NaN, speedAfter: NaN };
-    const costs = (label: string, w: typeof skipped | (Awaited<ReturnType<typeof propagation>> & { speedBefore: number; speedAfter: number })) => {
-      if (w.cpuMsPer1000)
-        process.stdout.write(`  ${processes} process(es): ${label} p50 ${w.p50} ms p99 ${w.p99} ms (warm-up p99 ${w.warmup.p99} ms; machine speed ${w.speedBefore} → ${w.speedAfter}); CPU per 1,000: ${JSON.stringify(w.cpuMsPer1000)} ms; Redis commands per operation ${JSON.stringify(w.redisCommandsPerOperation)}, bytes ${JSON.stringify(w.redisBytesPerOperation)}\n`);
-    };
-    process.stdout.write(`  ${processes} process(es): Y1…\n`);
-    const y1 = ONLY.has('y1') ? await withSpeed(() => propagation('y1', cluster, cookie, [oneArticle], 10, 200 * SCALE)) : skipped;
-    process.stdout.write(`  ${processes} process(es): Y2…\n`);
-    if (ONLY.has('y1') && ONLY.has('y2')) await settled(wire!);
-    const y2 = ONLY.has('y2') ? await withSpeed(() => propagation('y2', cluster, cookie, articles, 2, 2_000 * SCALE)) : skipped;
-    if (ONLY.has('y2half') && (ONLY.has('y1') || ONLY.has('y2'))) await settled(wire!);
-    const y2half = ONLY.has('y2half') ? await withSpeed(() => propagation('y2half', cluster, cookie, articles, 2, 1_000 * SCALE)) : skipped;
-    costs('Y1', y1);
-    costs('Y2', y2);
-    costs('Y2½', y2half);
-    process.stdout.write(`  ${processes} process(es): E1…\n`);
-    if ((ONLY.has('y1') || ONLY.has('y2') || ONLY.has('y2half')) && ONLY.has('e1')) await settled(wire!);
-    const e1 = ONLY.has('e1') ? await withSpeed(() => commandToEvent(cluster, negotiationId, articles.map((a) => a.slice('article:'.length)).slice(0, 3), 500 * SCALE, wire!)) : skipped;
-    costs('E1', e1);
-    if (e1.wirePerCommand) process.stdout.write(`  ${processes} process(es): E1 wire commands per position:declare ${JSON.stringify(e1.wirePerCommand)}; inserts refused on the seq (lost races) ${e1.insertsRefusedOnSeq}\n`);
-    let f = null;
-    if (processes > 1 && ONLY.has('failover')) {
-      process.stdout.write(`  ${processes} process(es): failover…\n`);
-      const db = await mongoose.createConnection(cluster.mongoUri).asPromise();
+    return { processes, cluster, wire: wire!, seeded: seeded!, cookie: await login(cluster.processes[0].url, NEGOTIATOR) };
+  } catch (err) {
+    await cluster.close();
+    wire?.close();
+    throw err;
+  }
+}
+
+async function closeSide(side: Side): Promise<void> {
+  await side.cluster.close();
+  side.wire.close();
+}
+
+const WORKLOADS = [
+  { key: 'y1', label: 'Y1', yjs: true },
+  { key: 'y2', label: 'Y2', yjs: true },
+  { key: 'y2half', label: 'Y2½', yjs: true },
+  { key: 'e1', label: 'E1', yjs: false },
+] as const;
+type WorkloadKey = (typeof WORKLOADS)[number]['key'];
+type Measured = Awaited<ReturnType<typeof propagation>> & Partial<Pick<Awaited<ReturnType<typeof commandToEvent>>, 'wirePerCommand' | 'insertsRefusedOnSeq'>>;
+
+function measureOn(side: Side, workload: WorkloadKey): Promise<Measured> {
+  const { cluster, cookie, seeded } = side;
+  if (workload === 'y1') return propagation('y1', cluster, cookie, [seeded.oneArticle], 10, 200 * SCALE);
+  if (workload === 'y2') return propagation('y2', cluster, cookie, seeded.articles, 2, 2_000 * SCALE);
+  if (workload === 'y2half') return propagation('y2half', cluster, cookie, seeded.articles, 2, 1_000 * SCALE);
+  return commandToEvent(cluster, seeded.negotiationId, seeded.articles.map((a) => a.slice('article:'.length)).slice(0, 3), 500 * SCALE, side.wire);
+}
+
+/** One measurement of a workload on one side, in one round, with the machine's speed around it. */
+interface Turn {
+  round: number;
+  processes: number;
+  workload: WorkloadKey;
+  result: Measured;
+  speedBefore: number;
+  speedAfter: number;
+  /** How long the clusters took to be quiet (`quiet`), then the machine's speed to come back (`rested`), before it. */
+  quietMs: number;
+  restedMs: number;
+}
+
+/** A workload's figures on one side: every round's samples pooled (p50/p99 over all of them), each round's apart. */
+function pooled(turns: Turn[]) {
+  if (turns.length === 0) return null;
+  const all = summary(
+    turns.flatMap((t) => t.result.delays),
+    turns.reduce((sum, t) => sum + t.result.expected, 0),
+    turns.flatMap((t) => t.result.warmupDelays),
+  );
+  const rounds = turns.map((t) => {
+    const { delays, warmupDelays, expected, ...cost } = t.result;
+    return { round: t.round, ...summary(delays, expected, warmupDelays), speedBefore: t.speedBefore, speedAfter: t.speedAfter, quietMs: t.quietMs, restedMs: t.restedMs, ...cost };
+  });
+  return { ...all, rounds };
+}
+
+const ROUNDS = Math.max(1, Number(process.env.CLUSTER_BENCH_ROUNDS ?? 2));
+
+/**
+ * The workloads on each side, ROUNDS times. Both clusters run for the whole comparison (the
+ * idle one costs nearly nothing) and take turns: in each round, each workload runs on one side
+ * then the other, the first side alternating from workload to workload and from round to round
+ * (with two rounds each workload runs first once on each side). Before, the three-process
+ * cluster started once the one-process one had finished: every workload of the three processes
+ * met a machine that had just been busy, and slower (machineSpeed), which the one-process side
+ * never did. After a Yjs workload, the next measurement waits until its documents are
+ * compacted (`settled`), whichever side it is on; then each measurement waits until both
+ * clusters are idle (`quiet`) and the machine's speed is back (`rested`).
+ */
+async function measureSides(counts: number[]) {
+  const sides: Side[] = [];
+  const turns: Turn[] = [];
+  const loadBefore = machineLoad();
+  try {
+    for (const processes of counts) sides.push(await startSide(processes));
+    let toSettle: Side | null = null;
+    let turn = 0;
+    for (let n = 1; n <= ROUNDS; n++) {
+      for (const workload of WORKLOADS.filter((w) => ONLY.has(w.key))) {
+        const order = turn++ % 2 === 0 ? sides : [...sides].reverse();
+        for (const side of order) {
+          if (toSettle) await settled(toSettle.wire);
+          toSettle = null;
+          const quietMs = await quiet(sides);
+          const rest = await rested();
+          const result = await measureOn(side, workload.key);
+          const speedAfter = machineSpeed();
+          turns.push({ round: n, processes: side.processes, workload: workload.key, result, speedBefore: rest.speed, speedAfter, quietMs, restedMs: rest.waitedMs });
+          if (workload.yjs) toSettle = side;
+          const s = summary(result.delays, result.expected, result.warmupDelays);
+          process.stdout.write(
+            `  round ${n}, ${side.processes} process(es): ${workload.label} p50 ${s.p50} ms p99 ${s.p99} ms (${s.samples}/${s.expected}; warm-up p99 ${s.warmup.p99} ms; machine speed ${rest.speed} → ${speedAfter}` +
+              `${rest.waitedMs > 1_000 ? `, after ${round(rest.waitedMs / 1000, 1)} s waiting for it` : ''}; clusters quiet after ${round(quietMs / 1000, 1)} s); CPU per 1,000: ${JSON.stringify(result.cpuMsPer1000)} ms; Redis commands per operation ${JSON.stringify(result.redisCommandsPerOperation)}, bytes ${JSON.stringify(result.redisBytesPerOperation)}\n`,
+          );
+          if (result.wirePerCommand) process.stdout.write(`  round ${n}, ${side.processes} process(es): E1 wire commands per position:declare ${JSON.stringify(result.wirePerCommand)}; inserts refused on the seq (lost races) ${result.insertsRefusedOnSeq}\n`);
+        }
+      }
+    }
+    const three = sides.find((s) => s.processes > 1);
+    let failed = null;
+    if (three && ONLY.has('failover')) {
+      if (toSettle) await settled(toSettle.wire);
+      process.stdout.write(`  ${three.processes} process(es): failover…\n`);
+      const db = await mongoose.createConnection(three.cluster.mongoUri).asPromise();
       try {
-        f = await failover(cluster, cookie, articles[0], db);
+        failed = await failover(three.cluster, three.cookie, three.seeded.articles[0], db);
       } finally {
         await db.close();
       }
     }
     const load = { before: loadBefore, after: machineLoad() };
-    process.stdout.write(`  ${processes} process(es): machine load ${load.before.load1} → ${load.after.load1} on ${load.after.cores} cores\n`);
-    return { processes, y1, y2, y2half, e1, failover: f, load };
+    process.stdout.write(`  machine load ${load.before.load1} → ${load.after.load1} on ${load.after.cores} cores\n`);
+    const figures = (processes: number) => Object.fromEntries(WORKLOADS.map((w) => [w.key, pooled(turns.filter((t) => t.processes === processes && t.workload === w.key))])) as Record<WorkloadKey, ReturnType<typeof pooled>>;
+    return { one: counts.includes(1) ? figures(1) : null, three: counts.includes(3) ? figures(3) : null, failover: failed, load };
   } finally {
-    await cluster.close();
-    wire?.close();
+    for (const side of sides) await closeSide(side);
   }
 }
 
 export async function run() {
   // CLUSTER_BENCH_PROCESSES=1 or 3 measures that cluster only (a profile of one side).
-  if (process.env.CLUSTER_BENCH_PROCESSES === '3') return { seconds: SECONDS, scale: SCALE, three: await measureCluster(3) };
-  const one = await measureCluster(1);
-  if (process.env.CLUSTER_BENCH_PROCESSES === '1') return { seconds: SECONDS, scale: SCALE, one };
-  const three = await measureCluster(3);
-  const print = (label: string, a: { p50: number; p99: number; samples: number; expected: number; warmup: { p99: number }; speedBefore: number; speedAfter: number }, b: typeof a) =>
-    process.stdout.write(
-      `${label}: 1 process p50 ${a.p50} ms p99 ${a.p99} ms (${a.samples}/${a.expected}) | 3 processes p50 ${b.p50} ms p99 ${b.p99} ms (${b.samples}/${b.expected}) | p99 +${round(b.p99 - a.p99)} ms, ×${round(b.p99 / a.p99)}` +
-        ` | warm-up (first ${WARMUP_SECONDS} s, not counted) p99 ${a.warmup.p99} → ${b.warmup.p99} ms | machine speed (M loops in 300 ms, before → after) ${a.speedBefore} → ${a.speedAfter}, ${b.speedBefore} → ${b.speedAfter}\n`,
-    );
-  print('Y1 10 clients, one article, 200 updates/s', one.y1, three.y1);
-  print('Y2 2 clients × 100 articles, 2,000 updates/s', one.y2, three.y2);
-  print('Y2½ the same at 1,000 updates/s (not a target)', one.y2half, three.y2half);
-  print('E1 50 sockets, 500 position:declare/s', one.e1, three.e1);
-  const f = three.failover;
+  const only = process.env.CLUSTER_BENCH_PROCESSES;
+  const counts = only === '1' ? [1] : only === '3' ? [3] : [1, 3];
+  const { one, three, failover: f, load } = await measureSides(counts);
+  const settings = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, rounds: ROUNDS, scale: SCALE };
   if (f)
     process.stdout.write(
       `failover: converged ${f.convergedMs ?? 'NOT within 30 s'} ms after SIGKILL (target ≤ 3,000), everything stored ${f.allStoredMs ?? 'NOT within 60 s'} ms after; ${f.lost} of the lines lost in storage, at most ${f.missingAtClients} missing at a client\n`,
     );
-  const workloads = [one.y1, one.y2, one.y2half, one.e1, three.y1, three.y2, three.y2half, three.e1];
-  const incomplete = workloads.filter((w) => w.samples < w.expected).length;
+  if (!one || !three) return { ...settings, one, three, failover: f, load };
+  type Pooled = NonNullable<ReturnType<typeof pooled>>;
+  const print = (label: string, a: Pooled | null, b: Pooled | null) => {
+    if (!a || !b) return;
+    const speeds = (p: Pooled) => p.rounds.map((r) => `${r.speedBefore} → ${r.speedAfter}`).join(', ');
+    const p99s = (p: Pooled) => p.rounds.map((r) => r.p99).join(', ');
+    process.stdout.write(
+      `${label}: 1 process p50 ${a.p50} ms p99 ${a.p99} ms (${a.samples}/${a.expected}; rounds' p99 ${p99s(a)}) | 3 processes p50 ${b.p50} ms p99 ${b.p99} ms (${b.samples}/${b.expected}; rounds' p99 ${p99s(b)}) | p99 +${round(b.p99 - a.p99)} ms, ×${round(b.p99 / a.p99)}` +
+        ` | warm-up (first ${WARMUP_SECONDS} s of each round, not counted) p99 ${a.warmup.p99} → ${b.warmup.p99} ms | machine speed (M loops in 300 ms, before → after, by round) ${speeds(a)} | ${speeds(b)}\n`,
+    );
+  };
+  print('Y1 10 clients, one article, 200 updates/s', one.y1, three.y1);
+  print('Y2 2 clients × 100 articles, 2,000 updates/s', one.y2, three.y2);
+  print('Y2½ the same at 1,000 updates/s (not a target)', one.y2half, three.y2half);
+  print('E1 50 sockets, 500 position:declare/s', one.e1, three.e1);
+  const measured = [...Object.values(one), ...Object.values(three)].filter((w): w is Pooled => w !== null);
+  const incomplete = measured.filter((w) => w.samples < w.expected).length;
   if (incomplete > 0) process.stdout.write(`${incomplete} workload(s) lost samples (see samples/expected): their percentiles leave the lost ones out\n`);
   const targets = {
     yjsP99PlusMs: 5,
     eventsP99Ratio: 1.5,
     failoverMs: 3_000,
   };
+  const within = (a: Pooled | null, b: Pooled | null, ok: (a: Pooled, b: Pooled) => boolean) => (a && b ? ok(a, b) : null);
   const verdict = {
-    y1: three.y1.p99 <= one.y1.p99 + targets.yjsP99PlusMs,
-    y2: three.y2.p99 <= one.y2.p99 + targets.yjsP99PlusMs,
-    e1: three.e1.p99 <= one.e1.p99 * targets.eventsP99Ratio,
+    y1: within(one.y1, three.y1, (a, b) => b.p99 <= a.p99 + targets.yjsP99PlusMs),
+    y2: within(one.y2, three.y2, (a, b) => b.p99 <= a.p99 + targets.yjsP99PlusMs),
+    e1: within(one.e1, three.e1, (a, b) => b.p99 <= a.p99 * targets.eventsP99Ratio),
     failover: f ? f.convergedMs !== null && f.convergedMs <= targets.failoverMs : null,
     zeroLoss: (!f || (f.lost === 0 && f.missingAtClients === 0)) && incomplete === 0,
   };
   process.stdout.write(`targets met: ${JSON.stringify(verdict)}\n`);
-  const busy = [one.load.before, one.load.after, three.load.before, three.load.after].filter((l) => l.busy);
+  const busy = [load.before, load.after].filter((l) => l.busy);
   if (busy.length > 0) {
     const worst = Math.max(...busy.map((l) => l.load1));
-    process.stdout.write(
-      `the machine was busy (load up to ${worst} on ${busy[0].cores} cores, other work running): these figures are not the quiet ones, and the one- and three-process runs did not see the same load; the verdict is indicative only\n`,
-    );
+    process.stdout.write(`the machine was busy (load up to ${worst} on ${busy[0].cores} cores, other work running): these figures are not the quiet ones; the verdict is indicative only\n`);
   }
-  return { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, scale: SCALE, one, three, targets, verdict, quiet: busy.length === 0 };
+  return { ...settings, one, three, failover: f, load, targets, verdict, quiet: busy.length === 0 };
 }
