@@ -385,7 +385,7 @@ async function failover(cluster: Cluster, cookie: string, docName: string, db: m
  * This machine (a VM on a shared host) runs slower for minutes once its two cores have been
  * busy: 7.0 idle, 5.6 after 15 s of a loop on each core, still 5.2–5.8 two minutes later. A
  * workload that keeps both cores busy slows the machine for the one after it, so the two sides
- * take turns (see `run`), each workload first waits a little for the speed to come back
+ * take turns (see `measureSides`), each workload first waits a little for the speed to come back
  * (`rested`), and each is printed with the speed measured just before and just after it: a
  * slower machine is seen, not taken for a slower path.
  */
@@ -426,8 +426,11 @@ function clusterPids(sides: Side[]): number[] {
 /**
  * Waits until the clusters' processes together use less than a tenth of a core (over 500 ms),
  * REST_SECONDS at most; how long it waited. A workspace process that has just served a
- * workload collects its garbage in the seconds after (a major collection of 70–180 ms, seen
- * with a monitor of the processes' event loops): measured meanwhile, the other side paid for it.
+ * workload collects its garbage in the seconds after (major collections of 33–180 ms, seen
+ * with a monitor of the processes' event loops), and the side measured meanwhile pays for it.
+ * This wait cannot stop a collection V8 starts later, in the middle of the other side's
+ * measurement (in the runs so far it never waited: `settled` had been long enough); the
+ * alternation shares those between the sides.
  */
 async function quiet(sides: Side[]): Promise<number> {
   const started = performance.now();
