@@ -7,13 +7,7 @@
 // an extension (`Node.create({…})`, `Mark.create({…})`, `Extension.create({…})`) in Tiptap's
 // own packages.
 import type { Plugin } from 'vite';
-
-interface Node {
-  type: string;
-  start: number;
-  end: number;
-  [key: string]: unknown;
-}
+import type { AstNode as Node } from './ast.ts';
 
 export const MARKDOWN_FIELDS = new Set(['markdownTokenName', 'parseMarkdown', 'renderMarkdown', 'markdownTokenizer', 'markdownOptions']);
 

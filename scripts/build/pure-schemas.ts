@@ -6,13 +6,7 @@
 // request bodies declared beside it. shared/ is pure by rule (no I/O, no clock), so building a
 // value there has no effect outside that value.
 import type { Plugin } from 'vite';
-
-interface Node {
-  type: string;
-  start: number;
-  end: number;
-  [key: string]: unknown;
-}
+import type { AstNode as Node } from './ast.ts';
 
 /** The initialisers of the module's top-level `const`s that call something. */
 function topLevelCalls(program: { body: Node[] }): Node[] {
