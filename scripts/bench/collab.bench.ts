@@ -35,6 +35,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { forkServer, freePort, round, stopServer, stretchProfiler } from './children.ts';
+import { HOCUSPOCUS_COLLECTION, HOCUSPOCUS_DATABASE, startHocuspocus } from './hocuspocus.ts';
 import { summariseProfile, type ProfileSummary } from './profile-summary.ts';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -218,46 +219,16 @@ async function runWorkspace(port: number, dataDir: string): Promise<void> {
   );
 }
 
-export const HOCUSPOCUS_DATABASE = 'hocuspocus';
-export const HOCUSPOCUS_COLLECTION = 'documents';
-
-/**
- * Hocuspocus as its documentation sets it up with a database: the Database extension's
- * fetch and store on one MongoDB collection (one document per Yjs document, the whole
- * state), here the embedded engine started in this process, as ours does.
- */
+/** Hocuspocus (`hocuspocus.ts`) on the embedded engine started in this process, as ours does. */
 async function runHocuspocus(port: number, dataDir: string): Promise<void> {
-  const { Server } = await import('@hocuspocus/server');
-  const { Database } = await import('@hocuspocus/extension-database');
   const { startEngine } = await import('@negociation/mongo-engine');
-  const { MongoClient, Binary } = await import('mongodb');
   const engine = await startEngine({ dir: path.join(dataDir, 'db'), port: 0, host: '127.0.0.1' });
-  const client = await MongoClient.connect(engine.uri);
-  const documents = client.db(HOCUSPOCUS_DATABASE).collection<{ _id: string; state: InstanceType<typeof Binary> }>(HOCUSPOCUS_COLLECTION);
-  const server = new Server({
-    port,
-    address: '127.0.0.1',
-    quiet: true,
-    stopOnSignals: false,
-    extensions: [
-      new Database({
-        fetch: async ({ documentName }) => {
-          const found = await documents.findOne({ _id: documentName });
-          return found ? new Uint8Array(found.state.buffer) : null;
-        },
-        store: async ({ documentName, state }) => {
-          await documents.updateOne({ _id: documentName }, { $set: { state: new Binary(state) } }, { upsert: true });
-        },
-      }),
-    ],
-  });
-  await server.listen();
+  const hocuspocus = await startHocuspocus({ port, mongoUri: engine.uri });
   await serveCommands(
-    () => server.hocuspocus.getDocumentsCount(),
+    () => hocuspocus.documentsCount(),
     () => null,
     async () => {
-      await server.destroy();
-      await client.close();
+      await hocuspocus.close();
       await engine.close();
     },
   );

@@ -31,6 +31,12 @@ export interface ClusterOptions {
    * counter): given the engine's port, the port the processes are to use instead.
    */
   databaseTap?: (enginePort: number) => Promise<number>;
+  /**
+   * What each process runs, relative to the project: the workspace (`scripts/start.ts`) by
+   * default; the cluster benchmark runs Hocuspocus (`scripts/bench/hocuspocus-server.ts`) on
+   * the same engine and Redis to compare with it.
+   */
+  entry?: string;
 }
 
 export interface WorkspaceProcess {
@@ -163,7 +169,7 @@ export class Cluster {
     fs.mkdirSync(dataDir, { recursive: true });
     const log = fs.openSync(path.join(this.dir, `process-${index}.log`), 'a');
     p.url = `http://127.0.0.1:${p.port}`;
-    p.child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(ROOT, 'scripts/start.ts')], {
+    p.child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(ROOT, this.options.entry ?? 'scripts/start.ts')], {
       cwd: ROOT,
       env: {
         ...process.env,
