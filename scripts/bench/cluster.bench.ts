@@ -11,13 +11,17 @@
 //   F   3 processes only: 6 clients writing through the proxy, SIGKILL of one process: time until
 //       every client holds every line written before the kill and one written by each after;
 //       then every line is in storage (zero loss).
+// The Y workloads run in the same way on Hocuspocus 4 with its Redis extension, 1 and 3
+// processes on their own engine server and redis-server (`hocuspocus.ts`; its clients
+// @hocuspocus/provider): what one → three processes costs the server users would pick instead
+// (CLUSTER_BENCH_HOCUSPOCUS=0 leaves it out).
 // Targets (issue 15): cross-process p99 ≤ single-process p99 + 5 ms for Yjs, ≤ 1.5× for events;
 // failover ≤ 3 s; zero loss. Each workload first runs CLUSTER_BENCH_WARMUP_SECONDS (1) at its
 // rate unmeasured: the processes are new, and their first second (the code of the path an
 // update or a command takes compiled by V8, three processes at once on two cores, the Redis
 // script loaded) is a start-up cost, not the steady path a delegate's keystroke takes on a
 // process that has run for hours; its p50/p99 are printed apart (`warm-up`), not hidden.
-// The two clusters run side by side and take turns, workload by workload, for
+// The clusters run side by side and take turns, workload by workload, for
 // CLUSTER_BENCH_ROUNDS (2) rounds, the side that goes first alternating (see measureSides); each
 // side's p50/p99 is over the samples of all its rounds, and each round's is printed too.
 // CLUSTER_BENCH_SECONDS (5) measured seconds per workload and round,
@@ -33,8 +37,11 @@ import os from 'node:os';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
 import { Cluster } from '../cluster/harness.ts';
 import { round } from './children.ts';
+import { HOCUSPOCUS_COLLECTION } from './hocuspocus.ts';
 import { countingRelay, type WireCounter } from '../cluster/wire-count.ts';
 
 // y-websocket providers each listen for the process's exit: hundreds of them here.
@@ -48,6 +55,8 @@ const DELEGATES = ['delegue@cfdt.demo', 'delegue@cgt.demo', 'delegue@fo.demo', '
 const BENCH_ARTICLES = 100;
 const ONLY = new Set((process.env.CLUSTER_BENCH_ONLY ?? 'y1,y2,y2half,e1,failover').split(',').map((w) => w.trim().toLowerCase()));
 const CPU_PROF = process.env.CLUSTER_BENCH_CPU_PROF;
+/** Hocuspocus's clusters run the Yjs workloads too, in the same run (CLUSTER_BENCH_HOCUSPOCUS=0: ours only). */
+const WITH_HOCUSPOCUS = process.env.CLUSTER_BENCH_HOCUSPOCUS !== '0';
 
 interface Seeded {
   negotiationId: string;
@@ -131,12 +140,15 @@ async function arrived(done: () => boolean): Promise<void> {
  * After a Yjs workload, waits until its documents are done with the database: each is compacted
  * 5 s after its last update (on every process that had it open) and unloaded, and the next
  * workload measured meanwhile paid for it (E1 after Y2: 100 documents, 0.04–0.08 reads of
- * `yjs_states` per declare). Waits 6 s, then until no `yjs_` command for a second (20 s at most).
+ * `yjs_states` per declare); Hocuspocus stores each document a second after its last client
+ * left, and unloads it. Waits 6 s, then until no command on the side's Yjs collections for a
+ * second (20 s at most).
  */
-async function settled(wire: WireCounter): Promise<void> {
+async function settled(side: Side): Promise<void> {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   await sleep(6_000);
-  const yjsCommands = () => Object.entries(wire.counts()).reduce((sum, [name, n]) => sum + (name.includes(' yjs_') ? n : 0), 0);
+  const collections = side.server === 'hocuspocus' ? ` ${HOCUSPOCUS_COLLECTION}` : ' yjs_';
+  const yjsCommands = () => Object.entries(side.wire.counts()).reduce((sum, [name, n]) => sum + (name.includes(collections) ? n : 0), 0);
   const deadline = Date.now() + 20_000;
   let seen = yjsCommands();
   let quietSince = Date.now();
@@ -219,26 +231,55 @@ async function seed(uri: string): Promise<Seeded> {
   return { negotiationId, oneArticle: `article:${ids.articles.tempsDeTravail[0]}`, articles: articles.map((a) => `article:${a}`) };
 }
 
+/** A client of one document in this process, synced: what `propagation` writes and listens with. */
+interface DocClient {
+  doc: Y.Doc;
+  destroy(): void;
+}
+
 /** A y-websocket provider in this process, with the session cookie. */
-async function provider(url: string, docName: string, cookie: string) {
+async function provider(url: string, docName: string, cookie: string): Promise<DocClient> {
   const { connectClient, synced } = await import('../../test/integration/yjs-helpers.ts');
   const client = connectClient(url, docName, cookie);
   await synced(client, 30_000);
   return client;
 }
 
+/** A Hocuspocus provider in this process, on a WebSocket of its own (as each y-websocket provider has). */
+async function hocuspocusProvider(url: string, docName: string): Promise<DocClient> {
+  const { HocuspocusProvider, HocuspocusProviderWebsocket } = await import('@hocuspocus/provider');
+  const { waitFor } = await import('../../test/integration/yjs-helpers.ts');
+  const doc = new Y.Doc();
+  const socket = new HocuspocusProviderWebsocket({ url: url.replace(/^http/, 'ws'), WebSocketPolyfill: WebSocket });
+  const hocuspocus = new HocuspocusProvider({ websocketProvider: socket, name: docName, document: doc });
+  hocuspocus.attach();
+  await waitFor(() => hocuspocus.synced, 30_000, `${docName} synced`);
+  return {
+    doc,
+    destroy() {
+      hocuspocus.destroy();
+      socket.destroy();
+      doc.destroy();
+    },
+  };
+}
+
 /**
  * `writers × per` clients on each document: each writes its send time into the document's
  * `bench` map at `rate` updates/s in all; every other client on the document notes the delay.
  */
-async function propagation(workload: string, cluster: Cluster, cookie: string, docs: string[], perDoc: number, rate: number) {
+async function propagation(workload: string, side: Side, docs: string[], perDoc: number, rate: number) {
+  const { cluster, cookie } = side;
   const n = cluster.processes.length;
-  const clients: Awaited<ReturnType<typeof provider>>[] = [];
+  const clients: DocClient[] = [];
   const byDoc: (typeof clients)[] = [];
   let k = 0;
   for (const docName of docs) {
     const list = [];
-    for (let i = 0; i < perDoc; i++) list.push(await provider(cluster.processes[k++ % n].url, docName, cookie));
+    for (let i = 0; i < perDoc; i++) {
+      const url = cluster.processes[k++ % n].url;
+      list.push(await (side.server === 'hocuspocus' ? hocuspocusProvider(url, docName) : provider(url, docName, cookie)));
+    }
     byDoc.push(list);
     clients.push(...list);
   }
@@ -449,8 +490,12 @@ function machineLoad() {
   return { load1, cores, busy: load1 > cores * 0.75 };
 }
 
-/** One side of the comparison: a cluster of `processes`, seeded, with its wire counter. */
+/** The servers compared: ours, and Hocuspocus with its Redis extension (the Yjs workloads only). */
+type Server = 'workspace' | 'hocuspocus';
+
+/** One side of the comparison: a cluster of `processes` of one server, seeded, with its wire counter. */
 interface Side {
+  server: Server;
   processes: number;
   cluster: Cluster;
   wire: WireCounter;
@@ -458,10 +503,11 @@ interface Side {
   cookie: string;
 }
 
-async function startSide(processes: number): Promise<Side> {
+async function startSide(server: Server, processes: number): Promise<Side> {
   let wire: WireCounter | undefined;
   const cluster = new Cluster({
     processes,
+    entry: server === 'hocuspocus' ? 'scripts/bench/hocuspocus-server.ts' : undefined,
     nodeEnv: 'test',
     logLevel: 'warn',
     env: CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROF}` } : {},
@@ -469,10 +515,16 @@ async function startSide(processes: number): Promise<Side> {
   });
   let seeded: Seeded | undefined;
   try {
+    if (server === 'hocuspocus') {
+      // Hocuspocus has no accounts and no agreement: documents of the same names, empty.
+      await cluster.start();
+      const articles = Array.from({ length: BENCH_ARTICLES }, (_, i) => `article:clusterbench${String(i).padStart(3, '0')}`);
+      return { server, processes, cluster, wire: wire!, seeded: { negotiationId: '', oneArticle: 'article:clusterbench-one', articles }, cookie: '' };
+    }
     await cluster.start(async (uri) => {
       seeded = await seed(uri);
     });
-    return { processes, cluster, wire: wire!, seeded: seeded!, cookie: await login(cluster.processes[0].url, NEGOTIATOR) };
+    return { server, processes, cluster, wire: wire!, seeded: seeded!, cookie: await login(cluster.processes[0].url, NEGOTIATOR) };
   } catch (err) {
     await cluster.close();
     wire?.close();
@@ -495,16 +547,17 @@ type WorkloadKey = (typeof WORKLOADS)[number]['key'];
 type Measured = Awaited<ReturnType<typeof propagation>> & Partial<Pick<Awaited<ReturnType<typeof commandToEvent>>, 'wirePerCommand' | 'insertsRefusedOnSeq'>>;
 
 function measureOn(side: Side, workload: WorkloadKey): Promise<Measured> {
-  const { cluster, cookie, seeded } = side;
-  if (workload === 'y1') return propagation('y1', cluster, cookie, [seeded.oneArticle], 10, 200 * SCALE);
-  if (workload === 'y2') return propagation('y2', cluster, cookie, seeded.articles, 2, 2_000 * SCALE);
-  if (workload === 'y2half') return propagation('y2half', cluster, cookie, seeded.articles, 2, 1_000 * SCALE);
+  const { cluster, seeded } = side;
+  if (workload === 'y1') return propagation('y1', side, [seeded.oneArticle], 10, 200 * SCALE);
+  if (workload === 'y2') return propagation('y2', side, seeded.articles, 2, 2_000 * SCALE);
+  if (workload === 'y2half') return propagation('y2half', side, seeded.articles, 2, 1_000 * SCALE);
   return commandToEvent(cluster, seeded.negotiationId, seeded.articles.map((a) => a.slice('article:'.length)).slice(0, 3), 500 * SCALE, side.wire);
 }
 
 /** One measurement of a workload on one side, in one round, with the machine's speed around it. */
 interface Turn {
   round: number;
+  server: Server;
   processes: number;
   workload: WorkloadKey;
   result: Measured;
@@ -533,10 +586,11 @@ function pooled(turns: Turn[]) {
 const ROUNDS = Math.max(1, Number(process.env.CLUSTER_BENCH_ROUNDS ?? 2));
 
 /**
- * The workloads on each side, ROUNDS times. Both clusters run for the whole comparison (the
- * idle one costs nearly nothing) and take turns: in each round, each workload runs on one side
- * then the other, the first side alternating from workload to workload and from round to round
- * (with two rounds each workload runs first once on each side). Before, the three-process
+ * The workloads on each side, ROUNDS times. Every cluster runs for the whole comparison (an
+ * idle one costs nearly nothing) and they take turns: in each round, each workload runs on our
+ * one-process side then our three-process side, then on Hocuspocus's (Yjs workloads only), in
+ * that order or the reverse, alternating from workload to workload and from round to round
+ * (with two rounds each workload runs first once on each of our sides). Before, the three-process
  * cluster started once the one-process one had finished: every workload of the three processes
  * met a machine that had just been busy, and slower (machineSpeed), which the one-process side
  * never did. After a Yjs workload, the next measurement waits until its documents are
@@ -547,35 +601,39 @@ async function measureSides(counts: number[]) {
   const sides: Side[] = [];
   const turns: Turn[] = [];
   const loadBefore = machineLoad();
+  const servers: Server[] = WITH_HOCUSPOCUS ? ['workspace', 'hocuspocus'] : ['workspace'];
   try {
-    for (const processes of counts) sides.push(await startSide(processes));
+    for (const server of servers) for (const processes of counts) sides.push(await startSide(server, processes));
     let toSettle: Side | null = null;
     let turn = 0;
     for (let n = 1; n <= ROUNDS; n++) {
       for (const workload of WORKLOADS.filter((w) => ONLY.has(w.key))) {
-        const order = turn++ % 2 === 0 ? sides : [...sides].reverse();
+        // Hocuspocus runs the Yjs workloads; reversed, ours comes last and its other side first.
+        const taking = sides.filter((side) => workload.yjs || side.server === 'workspace');
+        const order = turn++ % 2 === 0 ? taking : [...taking].reverse();
         for (const side of order) {
-          if (toSettle) await settled(toSettle.wire);
+          if (toSettle) await settled(toSettle);
           toSettle = null;
           const quietMs = await quiet(sides);
           const rest = await rested();
           const result = await measureOn(side, workload.key);
           const speedAfter = machineSpeed();
-          turns.push({ round: n, processes: side.processes, workload: workload.key, result, speedBefore: rest.speed, speedAfter, quietMs, restedMs: rest.waitedMs });
+          turns.push({ round: n, server: side.server, processes: side.processes, workload: workload.key, result, speedBefore: rest.speed, speedAfter, quietMs, restedMs: rest.waitedMs });
           if (workload.yjs) toSettle = side;
           const s = summary(result.delays, result.expected, result.warmupDelays);
+          const who = `${side.server === 'hocuspocus' ? 'Hocuspocus, ' : ''}${side.processes} process(es)`;
           process.stdout.write(
-            `  round ${n}, ${side.processes} process(es): ${workload.label} p50 ${s.p50} ms p99 ${s.p99} ms (${s.samples}/${s.expected}; warm-up p99 ${s.warmup.p99} ms; machine speed ${rest.speed} → ${speedAfter}` +
+            `  round ${n}, ${who}: ${workload.label} p50 ${s.p50} ms p99 ${s.p99} ms (${s.samples}/${s.expected}; warm-up p99 ${s.warmup.p99} ms; machine speed ${rest.speed} → ${speedAfter}` +
               `${rest.waitedMs > 1_000 ? `, after ${round(rest.waitedMs / 1000, 1)} s waiting for it` : ''}; clusters quiet after ${round(quietMs / 1000, 1)} s); CPU per 1,000: ${JSON.stringify(result.cpuMsPer1000)} ms; Redis commands per operation ${JSON.stringify(result.redisCommandsPerOperation)}, bytes ${JSON.stringify(result.redisBytesPerOperation)}\n`,
           );
           if (result.wirePerCommand) process.stdout.write(`  round ${n}, ${side.processes} process(es): E1 wire commands per position:declare ${JSON.stringify(result.wirePerCommand)}; inserts refused on the seq (lost races) ${result.insertsRefusedOnSeq}\n`);
         }
       }
     }
-    const three = sides.find((s) => s.processes > 1);
+    const three = sides.find((s) => s.server === 'workspace' && s.processes > 1);
     let failed = null;
     if (three && ONLY.has('failover')) {
-      if (toSettle) await settled(toSettle.wire);
+      if (toSettle) await settled(toSettle);
       process.stdout.write(`  ${three.processes} process(es): failover…\n`);
       const db = await mongoose.createConnection(three.cluster.mongoUri).asPromise();
       try {
@@ -586,8 +644,10 @@ async function measureSides(counts: number[]) {
     }
     const load = { before: loadBefore, after: machineLoad() };
     process.stdout.write(`  machine load ${load.before.load1} → ${load.after.load1} on ${load.after.cores} cores\n`);
-    const figures = (processes: number) => Object.fromEntries(WORKLOADS.map((w) => [w.key, pooled(turns.filter((t) => t.processes === processes && t.workload === w.key))])) as Record<WorkloadKey, ReturnType<typeof pooled>>;
-    return { one: counts.includes(1) ? figures(1) : null, three: counts.includes(3) ? figures(3) : null, failover: failed, load };
+    const figures = (server: Server, processes: number) =>
+      Object.fromEntries(WORKLOADS.map((w) => [w.key, pooled(turns.filter((t) => t.server === server && t.processes === processes && t.workload === w.key))])) as Record<WorkloadKey, ReturnType<typeof pooled>>;
+    const both = (server: Server) => ({ one: counts.includes(1) ? figures(server, 1) : null, three: counts.includes(3) ? figures(server, 3) : null });
+    return { ...both('workspace'), hocuspocus: WITH_HOCUSPOCUS ? both('hocuspocus') : null, failover: failed, load };
   } finally {
     for (const side of sides) await closeSide(side);
   }
@@ -597,20 +657,21 @@ export async function run() {
   // CLUSTER_BENCH_PROCESSES=1 or 3 measures that cluster only (a profile of one side).
   const only = process.env.CLUSTER_BENCH_PROCESSES;
   const counts = only === '1' ? [1] : only === '3' ? [3] : [1, 3];
-  const { one, three, failover: f, load } = await measureSides(counts);
+  const { one, three, hocuspocus, failover: f, load } = await measureSides(counts);
   const settings = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, rounds: ROUNDS, scale: SCALE };
   if (f)
     process.stdout.write(
       `failover: converged ${f.convergedMs ?? 'NOT within 30 s'} ms after SIGKILL (target ≤ 3,000), everything stored ${f.allStoredMs ?? 'NOT within 60 s'} ms after; ${f.lost} of the lines lost in storage, at most ${f.missingAtClients} missing at a client\n`,
     );
-  if (!one || !three) return { ...settings, one, three, failover: f, load };
+  if (!one || !three) return { ...settings, one, three, hocuspocus, failover: f, load };
   type Pooled = NonNullable<ReturnType<typeof pooled>>;
+  const signed = (ms: number) => (ms < 0 ? `−${-ms}` : `+${ms}`);
   const print = (label: string, a: Pooled | null, b: Pooled | null) => {
     if (!a || !b) return;
     const speeds = (p: Pooled) => p.rounds.map((r) => `${r.speedBefore} → ${r.speedAfter}`).join(', ');
     const p99s = (p: Pooled) => p.rounds.map((r) => r.p99).join(', ');
     process.stdout.write(
-      `${label}: 1 process p50 ${a.p50} ms p99 ${a.p99} ms (${a.samples}/${a.expected}; rounds' p99 ${p99s(a)}) | 3 processes p50 ${b.p50} ms p99 ${b.p99} ms (${b.samples}/${b.expected}; rounds' p99 ${p99s(b)}) | p99 +${round(b.p99 - a.p99)} ms, ×${round(b.p99 / a.p99)}` +
+      `${label}${SCALE === 1 ? '' : ` (every rate × ${SCALE})`}: 1 process p50 ${a.p50} ms p99 ${a.p99} ms (${a.samples}/${a.expected}; rounds' p99 ${p99s(a)}) | 3 processes p50 ${b.p50} ms p99 ${b.p99} ms (${b.samples}/${b.expected}; rounds' p99 ${p99s(b)}) | p99 ${signed(round(b.p99 - a.p99))} ms, ×${round(b.p99 / a.p99)}` +
         ` | warm-up (first ${WARMUP_SECONDS} s of each round, not counted) p99 ${a.warmup.p99} → ${b.warmup.p99} ms | machine speed (M loops in 300 ms, before → after, by round) ${speeds(a)} | ${speeds(b)}\n`,
     );
   };
@@ -618,9 +679,19 @@ export async function run() {
   print('Y2 2 clients × 100 articles, 2,000 updates/s', one.y2, three.y2);
   print('Y2½ the same at 1,000 updates/s (not a target)', one.y2half, three.y2half);
   print('E1 50 sockets, 500 position:declare/s', one.e1, three.e1);
-  const measured = [...Object.values(one), ...Object.values(three)].filter((w): w is Pooled => w !== null);
-  const incomplete = measured.filter((w) => w.samples < w.expected).length;
+  // The same Yjs workloads on Hocuspocus (its Redis extension), in the same run: what one → three processes costs the server users would pick instead.
+  if (hocuspocus?.one && hocuspocus.three) {
+    print('Hocuspocus Y1', hocuspocus.one.y1, hocuspocus.three.y1);
+    print('Hocuspocus Y2', hocuspocus.one.y2, hocuspocus.three.y2);
+    print('Hocuspocus Y2½', hocuspocus.one.y2half, hocuspocus.three.y2half);
+  }
+  const lostSamples = (...sides: (Record<WorkloadKey, Pooled | null> | null | undefined)[]) =>
+    sides.flatMap((figures) => (figures ? Object.values(figures) : [])).filter((w) => w !== null && w.samples < w.expected).length;
+  // Zero loss is ours to meet; Hocuspocus's lost samples are printed.
+  const incomplete = lostSamples(one, three);
+  const incompleteHocuspocus = lostSamples(hocuspocus?.one, hocuspocus?.three);
   if (incomplete > 0) process.stdout.write(`${incomplete} workload(s) lost samples (see samples/expected): their percentiles leave the lost ones out\n`);
+  if (incompleteHocuspocus > 0) process.stdout.write(`Hocuspocus: ${incompleteHocuspocus} workload(s) lost samples (see samples/expected)\n`);
   const targets = {
     yjsP99PlusMs: 5,
     eventsP99Ratio: 1.5,
@@ -640,5 +711,5 @@ export async function run() {
     const worst = Math.max(...busy.map((l) => l.load1));
     process.stdout.write(`the machine was busy (load up to ${worst} on ${busy[0].cores} cores, other work running): these figures are not the quiet ones; the verdict is indicative only\n`);
   }
-  return { ...settings, one, three, failover: f, load, targets, verdict, quiet: busy.length === 0 };
+  return { ...settings, one, three, hocuspocus, failover: f, load, targets, verdict, quiet: busy.length === 0 };
 }
