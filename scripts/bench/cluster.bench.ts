@@ -605,12 +605,16 @@ async function measureSides(counts: number[]) {
   try {
     for (const server of servers) for (const processes of counts) sides.push(await startSide(server, processes));
     let toSettle: Side | null = null;
-    let turn = 0;
+    const workloads = WORKLOADS.filter((w) => ONLY.has(w.key));
     for (let n = 1; n <= ROUNDS; n++) {
-      for (const workload of WORKLOADS.filter((w) => ONLY.has(w.key))) {
+      for (const [index, workload] of workloads.entries()) {
         // Hocuspocus runs the Yjs workloads; reversed, ours comes last and its other side first.
+        // The order changes from workload to workload, and from round to round for each
+        // workload: a count of the turns taken would give a workload the same order in every
+        // round whenever the workloads are even in number (four: Y1 ran on one process first in
+        // both rounds, Y2 on three).
         const taking = sides.filter((side) => workload.yjs || side.server === 'workspace');
-        const order = turn++ % 2 === 0 ? taking : [...taking].reverse();
+        const order = (index + n) % 2 === 1 ? taking : [...taking].reverse();
         for (const side of order) {
           if (toSettle) await settled(toSettle);
           toSettle = null;
