@@ -3,6 +3,7 @@
 // MongoDB collection (one document per Yjs document, its whole state), and, for several
 // processes, its Redis extension (each change announced on the document's channel, the
 // others answering with what they lack: Hocuspocus's own way of scaling out).
+import type { Extension } from '@hocuspocus/server';
 import { Binary, MongoClient } from 'mongodb';
 
 export const HOCUSPOCUS_DATABASE = 'hocuspocus';
@@ -19,7 +20,7 @@ export async function startHocuspocus({ port, mongoUri, redisUrl }: { port: numb
   const { Database } = await import('@hocuspocus/extension-database');
   const client = await MongoClient.connect(mongoUri);
   const documents = client.db(HOCUSPOCUS_DATABASE).collection<{ _id: string; state: Binary }>(HOCUSPOCUS_COLLECTION);
-  const extensions = [
+  const extensions: Extension[] = [
     new Database({
       fetch: async ({ documentName }) => {
         const found = await documents.findOne({ _id: documentName });
@@ -33,7 +34,7 @@ export async function startHocuspocus({ port, mongoUri, redisUrl }: { port: numb
   if (redisUrl) {
     const { Redis } = await import('@hocuspocus/extension-redis');
     const url = new URL(redisUrl);
-    extensions.push(new Redis({ host: url.hostname, port: Number(url.port || 6379) }) as never);
+    extensions.push(new Redis({ host: url.hostname, port: Number(url.port || 6379) }));
   }
   const server = new Server({ port, address: '127.0.0.1', quiet: true, stopOnSignals: false, extensions });
   await server.listen();

@@ -33,8 +33,8 @@ export interface ClusterOptions {
   databaseTap?: (enginePort: number) => Promise<number>;
   /**
    * What each process runs, relative to the project: the workspace (`scripts/start.ts`) by
-   * default; the cluster benchmark runs Hocuspocus (`scripts/bench/hocuspocus-server.ts`) on
-   * the same engine and Redis to compare with it.
+   * default; the cluster benchmark runs Hocuspocus (`scripts/bench/hocuspocus-server.ts`),
+   * each of its processes on the cluster's engine and Redis as a workspace process would be.
    */
   entry?: string;
 }
