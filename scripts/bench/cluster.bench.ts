@@ -425,7 +425,7 @@ async function failover(cluster: Cluster, cookie: string, docName: string, db: m
  * How fast this machine runs one thread now: a busy loop's iterations in 300 ms, in millions.
  * This machine (a VM on a shared host) runs slower for minutes once its two cores have been
  * busy: 7.0 idle, 5.6 after 15 s of a loop on each core, still 5.2–5.8 two minutes later. A
- * workload that keeps both cores busy slows the machine for the one after it, so the two sides
+ * workload that keeps both cores busy slows the machine for the one after it, so the sides
  * take turns (see `measureSides`), each workload first waits a little for the speed to come back
  * (`rested`), and each is printed with the speed measured just before and just after it: a
  * slower machine is seen, not taken for a slower path.
@@ -594,8 +594,8 @@ const ROUNDS = Math.max(1, Number(process.env.CLUSTER_BENCH_ROUNDS ?? 2));
  * cluster started once the one-process one had finished: every workload of the three processes
  * met a machine that had just been busy, and slower (machineSpeed), which the one-process side
  * never did. After a Yjs workload, the next measurement waits until its documents are
- * compacted (`settled`), whichever side it is on; then each measurement waits until both
- * clusters are idle (`quiet`) and the machine's speed is back (`rested`).
+ * compacted (`settled`), whichever side it is on; then each measurement waits until every
+ * cluster is idle (`quiet`) and the machine's speed is back (`rested`).
  */
 async function measureSides(counts: number[]) {
   const sides: Side[] = [];
